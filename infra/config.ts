@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a service's schema; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates environment variables against a zod schema once, at start-up.
+ * Unknown variables are ignored; defaults live in the schema next to each variable.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+  );
+}
+
+/** Building blocks shared by the services' schemas. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  url: () => z.url({ protocol: /^https?$/ }),
+  mongoUri: () => z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  redisUrl: () => z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+/** Variables every service reads. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  MONGODB_URI: env.mongoUri(),
+  REDIS_URL: env.redisUrl(),
+});
+export type BaseConfig = z.infer<typeof baseEnvSchema>;

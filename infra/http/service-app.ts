@@ -1,0 +1,32 @@
+import Koa from 'koa';
+import type { Logger } from '../logger.js';
+import { operationalRoutes, type ReadinessCheck } from './health.js';
+import { createMetrics } from './metrics.js';
+import { problemResponses } from './problem.js';
+import { requestContext } from './request-context.js';
+
+export interface ServiceAppOptions {
+  name: string;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Trust X-Forwarded-* from a TLS-terminating proxy in front of the service. */
+  proxy?: boolean;
+}
+
+/**
+ * The Koa app every service starts from: request ids and logs, problem+json errors,
+ * metrics, health and readiness. Services mount their own routers on the result.
+ */
+export function createServiceApp(options: ServiceAppOptions) {
+  const app = new Koa({ proxy: options.proxy ?? false });
+  const metrics = createMetrics(options.name);
+  app.use(requestContext(options.logger));
+  app.use(metrics.observe);
+  app.use(problemResponses());
+  const ops = operationalRoutes(options.readiness, metrics.registry);
+  app.use(ops.routes());
+  app.use(ops.allowedMethods());
+  // Errors are rendered by problemResponses; Koa's default handler would log them twice.
+  app.silent = true;
+  return { app, metrics: metrics.registry };
+}

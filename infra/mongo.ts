@@ -1,0 +1,73 @@
+import mongoose, { type Connection, type Schema } from 'mongoose';
+import { ConflictError } from './errors.js';
+
+export type { Connection };
+
+interface MongoServerError {
+  code?: number;
+  keyPattern?: Record<string, unknown>;
+}
+
+export function isDuplicateKeyError(error: unknown): error is MongoServerError {
+  return typeof error === 'object' && error !== null && (error as MongoServerError).code === 11000;
+}
+
+/** The fields of each index by the name MongoDB gives it (explicit, or field_direction pairs). */
+function indexFieldsByName(schema: Schema): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const [fields, options] of schema.indexes()) {
+    const name = (options as { name?: string }).name ?? Object.entries(fields).flat().join('_');
+    byName.set(name, Object.keys(fields));
+  }
+  return byName;
+}
+
+/**
+ * Turns E11000 into a ConflictError naming the colliding fields (not their values,
+ * which may be personal data) for every model of a connection. Real MongoDB reports
+ * keyPattern; the local server only names the index in its message.
+ */
+function conflictOnDuplicateKey(schema: Schema): void {
+  const translate = (error: unknown, _res: unknown, next: (err?: Error) => void) => {
+    if (!isDuplicateKeyError(error)) return next(error as Error);
+    const index = /index: (\S+)/.exec((error as Error).message ?? '')?.[1];
+    const fields = error.keyPattern
+      ? Object.keys(error.keyPattern)
+      : ((index ? indexFieldsByName(schema).get(index) : undefined) ?? []);
+    next(new ConflictError(`duplicate value for ${fields.join(', ') || 'a unique key'}`, { fields }));
+  };
+  schema.post('save', translate as never);
+  schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'] as const, translate as never);
+  schema.post('insertMany', translate as never);
+  schema.post('bulkWrite', translate as never);
+}
+
+export interface MongoOptions {
+  dbName: string;
+  /** How long an operation waits for a reachable server before failing. */
+  serverSelectionTimeoutMS?: number;
+}
+
+/**
+ * One connection per service. Models are registered on it (`conn.model(...)`), never
+ * on the global mongoose instance, so tests can open isolated databases side by side.
+ */
+export async function connectMongo(uri: string, options: MongoOptions): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName: options.dbName,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 30_000,
+    // Indexes are built on start-up; a service that cannot build them should fail loudly.
+    autoIndex: true,
+  });
+  connection.plugin(conflictOnDuplicateKey);
+  await connection.asPromise();
+  return connection;
+}
+
+export async function pingMongo(connection: Connection): Promise<void> {
+  const db = connection.db;
+  if (!db) throw new Error('mongo connection not open');
+  await db.command({ ping: 1 });
+}

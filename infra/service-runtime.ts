@@ -1,0 +1,96 @@
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { ConfigError } from './config.js';
+import { listen } from './http/listen.js';
+import { createServiceApp } from './http/service-app.js';
+import { createLogger, type Logger } from './logger.js';
+import { type Connection, connectMongo, pingMongo } from './mongo.js';
+import { createRedis, pingRedis, type Redis } from './redis.js';
+
+export interface ServiceDeps {
+  log: Logger;
+  mongo: Connection;
+  redis: Redis;
+}
+
+export interface ServiceOptions {
+  name: string;
+  port: number;
+  host?: string;
+  mongoUri: string;
+  mongoDb: string;
+  redisUrl: string;
+  proxy?: boolean;
+  logger?: Logger;
+  /** Adds the service's own routes and background work; returns what to close on stop. */
+  mount?: (app: Koa, deps: ServiceDeps) => Promise<Router | (() => Promise<void>) | undefined>;
+}
+
+export interface StartedService extends ServiceDeps {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Connects a service to MongoDB and Redis, mounts it on the shared Koa base and listens. */
+export async function startService(options: ServiceOptions): Promise<StartedService> {
+  const log = options.logger ?? createLogger(options.name);
+  const mongo = await connectMongo(options.mongoUri, { dbName: options.mongoDb });
+  const redis = createRedis(options.redisUrl);
+  const { app } = createServiceApp({
+    name: options.name,
+    logger: log,
+    proxy: options.proxy ?? false,
+    readiness: [
+      { name: 'mongo', check: () => pingMongo(mongo) },
+      { name: 'redis', check: () => pingRedis(redis) },
+    ],
+  });
+  const mounted = await options.mount?.(app, { log, mongo, redis });
+  const server = await listen(app, options.port, options.host);
+  log.info({ url: server.url }, `${options.name} listening`);
+  return {
+    log,
+    mongo,
+    redis,
+    url: server.url,
+    close: async () => {
+      await server.close();
+      if (typeof mounted === 'function') await mounted();
+      await redis.quit();
+      await mongo.close();
+    },
+  };
+}
+
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Process entry point: starts, then stops cleanly on SIGINT/SIGTERM. A bad configuration
+ * is printed as its plain message (naming the variable) and exits 1.
+ */
+export async function runService(name: string, start: () => Promise<{ close: () => Promise<void> }>) {
+  const log = createLogger(name);
+  let running: { close: () => Promise<void> };
+  try {
+    running = await start();
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(`${name}: ${error.message}`);
+    else log.fatal({ err: error }, `${name} failed to start`);
+    process.exit(1);
+  }
+  let stopping = false;
+  // Ctrl-C reaches every process of the group and `npm start` then sends SIGTERM too: stop once.
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, `${name} stopping`);
+    setTimeout(() => {
+      log.error(`${name} did not stop within ${STOP_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, STOP_GRACE_MS).unref();
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

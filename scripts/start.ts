@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the whole system on this machine. Uses MONGODB_URI / REDIS_URL when set,
+ * otherwise starts a private MongoDB-compatible server and Redis with data under ./data,
+ * then runs every service as its own process and stops all of it on Ctrl-C.
+ */
+import { resolve } from 'node:path';
+import { startLocalServices } from '../infra/local-services/index.js';
+import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
+
+interface ServiceEntry {
+  name: string;
+  entry: string;
+  /** Where a person or a health check reaches it. */
+  url: string;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+
+const SERVICES: ServiceEntry[] = [
+  { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}` },
+  { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}` },
+  { name: 'worker', entry: 'hub/worker/main.ts', url: `http://localhost:${port('WORKER_PORT', 3001)}` },
+];
+const READY_TIMEOUT_MS = 60_000;
+
+const local = await startLocalServices({ mode: 'dev', dataDir: resolve(ROOT, env.DATA_DIR ?? 'data') }).catch(
+  (error: Error) => {
+    console.error(`npm start: ${error.message}`);
+    process.exit(1);
+  },
+);
+const childEnv = { ...env, MONGODB_URI: local.mongoUri, REDIS_URL: local.redisUrl };
+const children = new Map<string, ManagedProcess>();
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nstopping services...');
+    await Promise.all([...children.values()].map((child) => child.stop()));
+    await local.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+for (const service of SERVICES) {
+  const child = startManaged(
+    service.name,
+    process.execPath,
+    ['--import', 'tsx', resolve(ROOT, service.entry)],
+    childEnv,
+  );
+  child.onLine((line) => console.log(`[${service.name}] ${line}`));
+  child.child.once('exit', (code) => {
+    if (stopping) return;
+    console.error(`${service.name} exited (code ${code}); stopping everything`);
+    void stopAll(1);
+  });
+  children.set(service.name, child);
+}
+
+try {
+  await Promise.all(SERVICES.map((service) => waitUntilReady(service)));
+} catch (error) {
+  console.error(`npm start: ${(error as Error).message}`);
+  await stopAll(1);
+}
+
+console.log('\nAll services are up:');
+console.log(`  MongoDB  ${local.mongoUri}${local.started.mongo ? ' (local, data in ./data)' : ''}`);
+console.log(`  Redis    ${local.redisUrl}${local.started.redis ? ' (local, data in ./data)' : ''}`);
+for (const service of SERVICES) console.log(`  ${service.name.padEnd(8)} ${service.url}`);
+console.log('Press Ctrl-C to stop.');
+
+async function waitUntilReady(service: ServiceEntry): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(1_000) })
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${service.name} was not ready at ${service.url}/readyz within ${READY_TIMEOUT_MS} ms`);
+}
