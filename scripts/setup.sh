@@ -27,7 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci only when node_modules is missing or older than the lock file.
+# Install only when node_modules is missing or older than the lock file. `npm install` rather
+# than `npm ci`: the lock file lacks the optional per-platform binaries (Biome, msgpackr) that
+# the registry here does not serve for every platform, and `npm ci` refuses such a lock.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
