@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 
+/** Probes hit these every few seconds; their lines would drown the rest at info level. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Accepts a caller's request id only when it is short and plain, so it is safe to log. */
 const ACCEPTABLE_ID = /^[\w.-]{1,64}$/;
 
@@ -25,7 +28,8 @@ export function requestContext(logger: Logger): Middleware {
       await next();
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
+      const level = PROBE_PATHS.has(ctx.path) && ctx.status < 400 ? 'debug' : 'info';
+      ctx.state.log[level]({ method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
     }
   };
 }
