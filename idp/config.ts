@@ -1,11 +1,48 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
+import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/config.js';
 
-export const idpEnvSchema = baseEnvSchema.extend({
-  IDP_PORT: env.port(4000),
-  IDP_MONGODB_DB: z.string().min(1).default('idp'),
-  TRUST_PROXY: z.stringbool().default(false),
-});
+const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const idpEnvSchema = baseEnvSchema
+  .extend({
+    IDP_PORT: env.port(4000),
+    IDP_ISSUER: env.url().default('http://localhost:4000'),
+    IDP_MONGODB_DB: z.string().min(1).default('idp'),
+    TRUST_PROXY: z.stringbool().default(false),
+    /** Comma-separated; the first signs cookies, the rest still verify (rotation). */
+    IDP_COOKIE_KEYS: z
+      .string()
+      .transform((value) => value.split(',').map((key) => key.trim()))
+      .pipe(z.array(secret(32)).min(1)),
+    /** HMAC key for one-time codes at rest. */
+    IDP_OTP_SECRET: secret(32),
+    /** 32 bytes, base64 or hex: seals authenticator secrets and signing keys at rest. */
+    IDP_DATA_KEY: z.string().regex(/^([A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 or hex'),
+    IDP_CLIENTS_FILE: z.string().min(1).default('idp/clients.example.json'),
+    /** Initial access token for RFC 7591 dynamic registration; registration is off without it. */
+    IDP_REGISTRATION_TOKEN: secret(32).optional(),
+    /** Region for phone numbers typed without a country code (ISO 3166 alpha-2). */
+    IDP_DEFAULT_REGION: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('IN'),
+    HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
+    IDP_ACCESS_TOKEN_TTL_SECONDS: seconds(900),
+    IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600),
+    OTP_CODE_TTL_SECONDS: seconds(300),
+    OTP_MAX_ATTEMPTS: count(5),
+    OTP_RESEND_COOLDOWN_SECONDS: seconds(30),
+    OTP_SENDS_PER_IDENTIFIER_PER_HOUR: count(5),
+    OTP_SENDS_PER_IP_PER_HOUR: count(30),
+    OTP_FAILURES_BEFORE_LOCK: count(10),
+    OTP_LOCK_SECONDS: seconds(900),
+  })
+  .extend(notifierEnvSchema.shape)
+  .superRefine(refineNotifierConfig);
 export type IdpConfig = z.infer<typeof idpEnvSchema>;
 
-export const loadIdpConfig = (environment = process.env) => loadConfig(idpEnvSchema, environment);
+export const loadIdpConfig = (environment: Record<string, string | undefined> = process.env) =>
+  loadConfig(idpEnvSchema, environment);

@@ -1,7 +1,7 @@
 import { runService, startService } from '../infra/service-runtime.js';
+import { buildIdp } from './app.js';
 import { loadIdpConfig } from './config.js';
 
-// The OpenID Connect provider and its interaction pages mount here as they are built.
 await runService('idp', async () => {
   const config = loadIdpConfig();
   return startService({
@@ -11,5 +11,6 @@ await runService('idp', async () => {
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     proxy: config.TRUST_PROXY,
+    build: (deps) => buildIdp(config, deps),
   });
 });

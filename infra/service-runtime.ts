@@ -1,4 +1,3 @@
-import type Router from '@koa/router';
 import type Koa from 'koa';
 import { ConfigError } from './config.js';
 import { listen } from './http/listen.js';
@@ -20,10 +19,21 @@ export interface ServiceOptions {
   mongoUri: string;
   mongoDb: string;
   redisUrl: string;
+  /** Prefixes every Redis key of the service (tests run several services on one Redis). */
+  redisKeyPrefix?: string;
   proxy?: boolean;
   logger?: Logger;
-  /** Adds the service's own routes and background work; returns what to close on stop. */
-  mount?: (app: Koa, deps: ServiceDeps) => Promise<Router | (() => Promise<void>) | undefined>;
+  /** Builds the service's own parts once MongoDB and Redis are connected. */
+  build?: (deps: ServiceDeps) => Promise<ServiceParts>;
+}
+
+export interface ServiceParts {
+  /** The Koa app to serve (e.g. an oidc-provider Provider); a new one when omitted. */
+  app?: Koa;
+  /** Adds routes after the shared middleware (request ids, errors, health, metrics). */
+  routes?: (app: Koa) => void;
+  /** Stops background work before the connections close. */
+  close?: () => Promise<void>;
 }
 
 export interface StartedService extends ServiceDeps {
@@ -35,17 +45,19 @@ export interface StartedService extends ServiceDeps {
 export async function startService(options: ServiceOptions): Promise<StartedService> {
   const log = options.logger ?? createLogger(options.name);
   const mongo = await connectMongo(options.mongoUri, { dbName: options.mongoDb });
-  const redis = createRedis(options.redisUrl);
+  const redis = createRedis(options.redisUrl, { keyPrefix: options.redisKeyPrefix });
+  const parts = (await options.build?.({ log, mongo, redis })) ?? {};
   const { app } = createServiceApp({
     name: options.name,
     logger: log,
     proxy: options.proxy ?? false,
+    app: parts.app,
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
       { name: 'redis', check: () => pingRedis(redis) },
     ],
   });
-  const mounted = await options.mount?.(app, { log, mongo, redis });
+  parts.routes?.(app);
   const server = await listen(app, options.port, options.host);
   log.info({ url: server.url }, `${options.name} listening`);
   return {
@@ -55,7 +67,7 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
     url: server.url,
     close: async () => {
       await server.close();
-      if (typeof mounted === 'function') await mounted();
+      await parts.close?.();
       await redis.quit();
       await mongo.close();
     },

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { startLocalServices } from '../infra/local-services/index.js';
 import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
+import { devSecrets } from './dev-secrets.js';
 
 interface ServiceEntry {
   name: string;
@@ -25,13 +26,17 @@ const SERVICES: ServiceEntry[] = [
 ];
 const READY_TIMEOUT_MS = 60_000;
 
-const local = await startLocalServices({ mode: 'dev', dataDir: resolve(ROOT, env.DATA_DIR ?? 'data') }).catch(
-  (error: Error) => {
-    console.error(`npm start: ${error.message}`);
-    process.exit(1);
-  },
-);
-const childEnv = { ...env, MONGODB_URI: local.mongoUri, REDIS_URL: local.redisUrl };
+const dataDir = resolve(ROOT, env.DATA_DIR ?? 'data');
+const local = await startLocalServices({ mode: 'dev', dataDir }).catch((error: Error) => {
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+});
+const childEnv = {
+  ...env,
+  ...devSecrets(resolve(dataDir, 'dev-secrets.json'), env),
+  MONGODB_URI: local.mongoUri,
+  REDIS_URL: local.redisUrl,
+};
 const children = new Map<string, ManagedProcess>();
 let stopping = false;
 

@@ -11,6 +11,8 @@ export interface ServiceAppOptions {
   readiness: ReadinessCheck[];
   /** Trust X-Forwarded-* from a TLS-terminating proxy in front of the service. */
   proxy?: boolean;
+  /** A Koa app to build on instead of a new one, e.g. oidc-provider's Provider (a Koa subclass). */
+  app?: Koa;
 }
 
 /**
@@ -18,7 +20,8 @@ export interface ServiceAppOptions {
  * metrics, health and readiness. Services mount their own routers on the result.
  */
 export function createServiceApp(options: ServiceAppOptions) {
-  const app = new Koa({ proxy: options.proxy ?? false });
+  const app = options.app ?? new Koa();
+  app.proxy = options.proxy ?? false;
   const metrics = createMetrics(options.name);
   app.use(requestContext(options.logger));
   app.use(metrics.observe);

@@ -22,17 +22,18 @@ describe('a service started on the shared bootstrap', () => {
       mongoDb: uniqueName('bootstrap'),
       redisUrl: redisUrl(),
       logger,
-      mount: async (app) => {
-        const router = new Router();
-        router.get('/conflict', () => {
-          throw new ConflictError('already paid', { paymentId: 'p1' });
-        });
-        router.get('/crash', () => {
-          throw new Error('database password is hunter2');
-        });
-        app.use(router.routes());
-        return router;
-      },
+      build: async () => ({
+        routes: (app) => {
+          const router = new Router();
+          router.get('/conflict', () => {
+            throw new ConflictError('already paid', { paymentId: 'p1' });
+          });
+          router.get('/crash', () => {
+            throw new Error('database password is hunter2');
+          });
+          app.use(router.routes());
+        },
+      }),
     });
   });
   afterAll(async () => {

@@ -1,0 +1,134 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import QRCode from 'qrcode';
+import type { Logger } from '../../infra/logger.js';
+import type { Redis } from '../../infra/redis.js';
+import type { Account, AccountStore } from '../accounts/account-store.js';
+import { renderPage } from '../interactions/context.js';
+import type { CsrfTokens } from '../interactions/csrf.js';
+import { openSecret, sealSecret } from '../totp/secret-box.js';
+import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.js';
+import { type AccountForm, accountPage, enrolPage } from '../views/account-pages.js';
+import { errorPage } from '../views/provider-pages.js';
+
+export interface AccountPageDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  redis: Redis;
+  csrf: CsrfTokens;
+  audit: Logger;
+  dataKey: Buffer;
+  issuer: string;
+  /** The internal client the account page signs in through (response_type=none). */
+  consoleClientId: string;
+}
+
+/** A secret shown for scanning stays pending, sealed, until the first code confirms it. */
+const PENDING_TTL_SECONDS = 600;
+const pendingKey = (sub: string) => `idp:totp-pending:${sub}`;
+
+interface Signed {
+  account: Account;
+  form: AccountForm;
+}
+
+/** The citizen's own page at the idp: who they are, and their authenticator app. */
+export function accountRouter(deps: AccountPageDeps): Router {
+  const router = new Router({ prefix: '/account' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: '4kb' });
+
+  async function signedIn(ctx: Context): Promise<Signed | undefined> {
+    const session = await deps.provider.Session.get(ctx as never);
+    const account = session.accountId ? await deps.accounts.findById(session.accountId) : null;
+    if (!account) {
+      const login = new URL('/auth', deps.issuer);
+      login.search = new URLSearchParams({
+        client_id: deps.consoleClientId,
+        response_type: 'none',
+        scope: 'openid',
+        redirect_uri: `${deps.issuer}/account`,
+      }).toString();
+      ctx.redirect(login.toString());
+      return undefined;
+    }
+    return { account, form: { csrf: deps.csrf.issue(`account:${session.jti}`) } };
+  }
+
+  /** Every form post must carry the token bound to this browser's session. */
+  async function signedForm(ctx: Context): Promise<(Signed & { code: string }) | undefined> {
+    const signed = await signedIn(ctx);
+    if (!signed) return undefined;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (body.csrf !== signed.form.csrf) {
+      renderPage(ctx, errorPage('Please try again', 'This form was not sent from this page.'), 403);
+      return undefined;
+    }
+    return { ...signed, code: typeof body.code === 'string' ? body.code.trim() : '' };
+  }
+
+  router.get('/', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const notice = ctx.query.done === 'enabled' ? 'Authenticator app turned on.' : undefined;
+    renderPage(ctx, accountPage(signed.account, { ...signed.form, notice }));
+  });
+
+  router.post('/totp/start', forms, async (ctx) => {
+    const signed = await signedForm(ctx);
+    if (!signed) return;
+    if (signed.account.totp) return ctx.redirect('/account');
+    const secret = generateTotpSecret();
+    await deps.redis.set(pendingKey(signed.account._id), sealSecret(secret, deps.dataKey), 'EX', PENDING_TTL_SECONDS);
+    const label = signed.account.email ?? signed.account.phone ?? signed.account.name;
+    const uri = totpUri({ secret, accountName: label, issuer: new URL(deps.issuer).host });
+    renderPage(ctx, enrolPage(await QRCode.toDataURL(uri), secret, signed.form));
+  });
+
+  router.post('/totp/confirm', forms, async (ctx) => {
+    const signed = await signedForm(ctx);
+    if (!signed) return;
+    const sealed = await deps.redis.get(pendingKey(signed.account._id));
+    if (!sealed)
+      return renderPage(
+        ctx,
+        accountPage(signed.account, { ...signed.form, error: 'Setup timed out. Start again.' }),
+        400,
+      );
+    const secret = openSecret(sealed, deps.dataKey);
+    const step = verifyTotp(secret, signed.code);
+    if (step === null) {
+      const uri = totpUri({ secret, accountName: signed.account.name, issuer: new URL(deps.issuer).host });
+      const error = 'That code is not right. Check the time on your phone and try again.';
+      return renderPage(ctx, enrolPage(await QRCode.toDataURL(uri), secret, { ...signed.form, error }), 400);
+    }
+    if (await deps.accounts.enableTotp(signed.account._id, sealed)) {
+      await deps.accounts.acceptTotpStep(signed.account._id, step);
+      deps.audit.info({ event: 'totp_enrolled', accountId: signed.account._id });
+    }
+    await deps.redis.del(pendingKey(signed.account._id));
+    ctx.status = 303;
+    ctx.redirect('/account?done=enabled');
+  });
+
+  router.post('/totp/disable', forms, async (ctx) => {
+    const signed = await signedForm(ctx);
+    if (!signed) return;
+    const { account } = signed;
+    const step = account.totp ? verifyTotp(openSecret(account.totp.sealedSecret, deps.dataKey), signed.code) : null;
+    if (step === null || !(await deps.accounts.acceptTotpStep(account._id, step))) {
+      deps.audit.warn({ event: 'totp_failed', accountId: account._id, during: 'disable' });
+      const error = 'That code is not right, or was already used.';
+      return renderPage(ctx, accountPage(account, { ...signed.form, error }), 400);
+    }
+    await deps.accounts.disableTotp(account._id);
+    deps.audit.info({ event: 'totp_disabled', accountId: account._id });
+    renderPage(
+      ctx,
+      accountPage({ ...account, totp: null }, { ...signed.form, notice: 'Authenticator app turned off.' }),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,78 @@
+import { ConflictError } from '../../infra/errors.js';
+import type { Connection } from '../../infra/mongo.js';
+import { type AccountDoc, type AccountModel, accountModel } from './account-model.js';
+import type { Identifier } from './identifier.js';
+
+export type Account = AccountDoc;
+
+/** The standard claims an account releases; the provider filters them by granted scope. */
+export function accountClaims(account: Account) {
+  return {
+    sub: account._id,
+    name: account.name,
+    ...(account.phone ? { phone_number: account.phone, phone_number_verified: account.phoneVerified } : {}),
+    ...(account.email ? { email: account.email, email_verified: account.emailVerified } : {}),
+  };
+}
+
+export class AccountStore {
+  readonly model: AccountModel;
+
+  constructor(conn: Connection) {
+    this.model = accountModel(conn);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  findById(sub: string): Promise<Account | null> {
+    return this.model.findOne({ _id: sub, status: 'active' }).lean<Account>().exec();
+  }
+
+  findByIdentifier(identifier: Identifier): Promise<Account | null> {
+    return this.model
+      .findOne({ [identifier.kind]: identifier.value })
+      .lean<Account>()
+      .exec();
+  }
+
+  /**
+   * Creates an account whose identifier was just proven with a one-time code. When the same
+   * identifier registers twice at once, the unique index lets one win and both get that account.
+   */
+  async register(identifier: Identifier, name: string): Promise<Account> {
+    const verified = identifier.kind === 'phone' ? 'phoneVerified' : 'emailVerified';
+    try {
+      const created = await this.model.create({ [identifier.kind]: identifier.value, [verified]: true, name });
+      return created.toObject() as Account;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const existing = await this.findByIdentifier(identifier);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  /** Enrols an authenticator only if none is enrolled: a second enrolment must disable the first. */
+  async enableTotp(sub: string, sealedSecret: string): Promise<boolean> {
+    const updated = await this.model.findOneAndUpdate(
+      { _id: sub, totp: null },
+      { $set: { totp: { sealedSecret, enabledAt: new Date(), lastStep: null } } },
+    );
+    return updated !== null;
+  }
+
+  async disableTotp(sub: string): Promise<void> {
+    await this.model.updateOne({ _id: sub }, { $set: { totp: null } });
+  }
+
+  /** Records a used time step; false when it (or a later one) was used already: a replay. */
+  async acceptTotpStep(sub: string, step: number): Promise<boolean> {
+    const updated = await this.model.findOneAndUpdate(
+      { _id: sub, totp: { $ne: null }, $or: [{ 'totp.lastStep': null }, { 'totp.lastStep': { $lt: step } }] },
+      { $set: { 'totp.lastStep': step } },
+    );
+    return updated !== null;
+  }
+}

@@ -1,0 +1,87 @@
+import helmet from 'koa-helmet';
+import type { CountryCode } from 'libphonenumber-js';
+import { createNotifier } from '../infra/notifier/index.js';
+import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
+import { accountRouter } from './account/router.js';
+import { AccountStore } from './accounts/account-store.js';
+import type { IdpConfig } from './config.js';
+import { devMessagesRouter } from './dev/messages-router.js';
+import { CsrfTokens } from './interactions/csrf.js';
+import { LoginStates } from './interactions/login-state.js';
+import { interactionRouter } from './interactions/router.js';
+import { OtpService } from './otp/index.js';
+import { accountConsoleClient, loadClients } from './provider/clients.js';
+import { createProvider } from './provider/create-provider.js';
+import { loadSigningKeys } from './provider/signing-keys.js';
+import { parseSecretKey } from './totp/secret-box.js';
+
+/** Builds the identity provider on its MongoDB and Redis: the provider app plus our pages. */
+export async function buildIdp(
+  config: IdpConfig,
+  { log, mongo, redis }: ServiceDeps,
+  /** Where client secrets named by the clients file are read. */
+  env: Record<string, string | undefined> = process.env,
+): Promise<ServiceParts> {
+  const dataKey = parseSecretKey(config.IDP_DATA_KEY);
+  const consoleClient = accountConsoleClient(config.IDP_ISSUER);
+  const clients = [...loadClients(config.IDP_CLIENTS_FILE, env), consoleClient];
+  const accounts = new AccountStore(mongo);
+  await accounts.init();
+  const signingKeys = await loadSigningKeys(mongo, dataKey);
+  const provider = createProvider({ config, accounts, redis, signingKeys, clients });
+  const audit = log.child({ audit: true });
+  provider.on('server_error', (_ctx, error) => log.error({ err: error }, 'oidc server error'));
+  provider.on('backchannel.error', (_ctx, error, client) =>
+    log.warn({ err: error, client: client.clientId }, 'back-channel logout delivery failed'),
+  );
+  provider.on('end_session.success', (ctx) => audit.info({ event: 'logout', client: ctx.oidc.client?.clientId }));
+
+  const region = config.IDP_DEFAULT_REGION as CountryCode;
+  const csrf = new CsrfTokens(config.IDP_COOKIE_KEYS[0] as string);
+  const otp = new OtpService({
+    redis,
+    secret: config.IDP_OTP_SECRET,
+    policy: {
+      codeTtlSeconds: config.OTP_CODE_TTL_SECONDS,
+      maxAttemptsPerChallenge: config.OTP_MAX_ATTEMPTS,
+      resendCooldownSeconds: config.OTP_RESEND_COOLDOWN_SECONDS,
+      sendsPerIdentifierPerHour: config.OTP_SENDS_PER_IDENTIFIER_PER_HOUR,
+      sendsPerIpPerHour: config.OTP_SENDS_PER_IP_PER_HOUR,
+      failuresBeforeLock: config.OTP_FAILURES_BEFORE_LOCK,
+      lockSeconds: config.OTP_LOCK_SECONDS,
+    },
+  });
+  const notifier = createNotifier(config, { redis, log });
+
+  return {
+    app: provider,
+    routes: (app) => {
+      // Our pages set their own strict CSP; the provider's form_post and logout pages need theirs.
+      app.use(helmet({ contentSecurityPolicy: false }));
+      const interactions = interactionRouter({
+        provider,
+        accounts,
+        otp,
+        notifier,
+        states: new LoginStates(redis),
+        csrf,
+        audit,
+        dataKey,
+        defaultRegion: region,
+      });
+      app.use(interactions.routes());
+      const account = accountRouter({
+        provider,
+        accounts,
+        redis,
+        csrf,
+        audit,
+        dataKey,
+        issuer: config.IDP_ISSUER,
+        consoleClientId: String(consoleClient.client_id),
+      });
+      app.use(account.routes());
+      if (config.NODE_ENV !== 'production') app.use(devMessagesRouter(redis, region).routes());
+    },
+  };
+}

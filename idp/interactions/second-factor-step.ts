@@ -1,0 +1,34 @@
+import type { Context } from 'koa';
+import { openSecret } from '../totp/secret-box.js';
+import { verifyTotp } from '../totp/totp.js';
+import { totpPage } from '../views/login-pages.js';
+import { backToInteraction, type Interaction, type InteractionDeps, renderPage } from './context.js';
+import { finishLogin } from './finish.js';
+
+/** Wrong authenticator codes allowed in one login before it starts again from the phone or email. */
+const MAX_TOTP_FAILURES = 5;
+
+/** POST totp: the authenticator code of an enrolled account; each time step is accepted once. */
+export async function verifyTotpStep(
+  ctx: Context,
+  deps: InteractionDeps,
+  it: Interaction,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const { state } = it;
+  if (state.stage !== 'totp') return backToInteraction(ctx, it.uid);
+  const account = await deps.accounts.findById(state.accountId);
+  const code = typeof body.code === 'string' ? body.code.trim() : '';
+  const step = account?.totp ? verifyTotp(openSecret(account.totp.sealedSecret, deps.dataKey), code) : null;
+  if (account && step !== null && (await deps.accounts.acceptTotpStep(account._id, step))) {
+    return finishLogin(ctx, deps, it, account._id, ['otp', 'totp']);
+  }
+  const totpFailures = state.totpFailures + 1;
+  deps.audit.warn({ event: 'totp_failed', accountId: state.accountId, failures: totpFailures, ip: ctx.ip });
+  if (totpFailures >= MAX_TOTP_FAILURES) {
+    await deps.states.set(it.uid, { stage: 'identify', notice: 'Too many wrong authenticator codes. Start again.' });
+    return backToInteraction(ctx, it.uid);
+  }
+  await deps.states.set(it.uid, { ...state, totpFailures });
+  renderPage(ctx, totpPage({ ...it.form, error: 'That authenticator code is not right, or was already used.' }), 400);
+}

@@ -1,0 +1,32 @@
+import type { Context } from 'koa';
+import { maskIdentifier } from '../accounts/identifier.js';
+import { codePage, consentPage, identifyPage, registerPage, totpPage } from '../views/login-pages.js';
+import { type Interaction, renderPage } from './context.js';
+
+interface ConsentDetails {
+  missingOIDCScope?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+function currentPage({ details, form, state }: Interaction): string {
+  if (details.prompt.name === 'consent') {
+    const missing = details.prompt.details as ConsentDetails;
+    const scopes = [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()];
+    return consentPage(form, scopes);
+  }
+  switch (state.stage) {
+    case 'identify':
+      return identifyPage({ ...form, notice: state.notice });
+    case 'code':
+      return codePage({ ...form, notice: state.notice }, maskIdentifier(state.identifier));
+    case 'totp':
+      return totpPage(form);
+    case 'register':
+      return registerPage(form, maskIdentifier(state.identifier));
+  }
+}
+
+/** GET /interaction/:uid renders the page for where the citizen is. */
+export function showInteraction(ctx: Context, it: Interaction): void {
+  renderPage(ctx, currentPage(it));
+}

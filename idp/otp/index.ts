@@ -1,0 +1,4 @@
+export { generateOtpCode, hashOtpCode, otpCodeMatches } from './otp-code.js';
+export { OtpError, type OtpErrorDetails, type OtpErrorReason } from './otp-error.js';
+export { defaultOtpPolicy, type OtpPolicy, resolveOtpPolicy } from './otp-policy.js';
+export { type IssuedOtp, OtpService, type OtpServiceOptions, type ResentOtp } from './otp-service.js';

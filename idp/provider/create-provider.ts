@@ -1,0 +1,106 @@
+import type { JWK } from 'jose';
+import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Redis } from '../../infra/redis.js';
+import { type AccountStore, accountClaims } from '../accounts/account-store.js';
+import type { IdpConfig } from '../config.js';
+import { PAGE_CSP } from '../views/layout.js';
+import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
+import { loadExistingGrant } from './first-party-grant.js';
+import { redisAdapterFactory } from './redis-adapter.js';
+import { resourceIndicators } from './resource-server.js';
+
+export interface ProviderDeps {
+  config: IdpConfig;
+  accounts: AccountStore;
+  redis: Redis;
+  signingKeys: JWK[];
+  clients: ClientMetadata[];
+}
+
+function html(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.type = 'html';
+  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.body = body;
+}
+
+/**
+ * The OpenID Connect provider. Defaults are oidc-provider's certified ones unless a line
+ * here says otherwise, and why.
+ */
+export function createProvider({ config, accounts, redis, signingKeys, clients }: ProviderDeps): Provider {
+  const configuration: Configuration = {
+    adapter: redisAdapterFactory(redis),
+    clients,
+    jwks: { keys: signingKeys as Configuration['jwks'] extends { keys: infer K } ? K : never },
+    cookies: {
+      keys: config.IDP_COOKIE_KEYS,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    claims: {
+      openid: ['sub'],
+      profile: ['name'],
+      email: ['email', 'email_verified'],
+      phone: ['phone_number', 'phone_number_verified'],
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
+    // Code flow only (no implicit or hybrid tokens in the front channel); `none` serves the account page.
+    responseTypes: ['code', 'none'],
+    async findAccount(_ctx, sub) {
+      const account = await accounts.findById(sub);
+      if (!account) return undefined;
+      return { accountId: sub, claims: () => accountClaims(account) };
+    },
+    // PKCE (S256, the only method oidc-provider offers) for every client, confidential ones too.
+    pkce: { required: () => true },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Refresh tokens for every client allowed the grant, not only with offline_access: without
+    // offline_access they end with the citizen's session, so signing out ends them too.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    loadExistingGrant,
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(ctx, key, value) {
+        // Only the clients file may mark a client first party; dynamic registration may not.
+        if (key === 'first_party' && value !== undefined && (ctx !== undefined || typeof value !== 'boolean')) {
+          throw new errors.InvalidClientMetadata('first_party cannot be set here');
+        }
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      // A client may revoke or introspect only the tokens issued to it.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      backchannelLogout: { enabled: true },
+      registration: {
+        enabled: Boolean(config.IDP_REGISTRATION_TOKEN),
+        initialAccessToken: config.IDP_REGISTRATION_TOKEN ?? false,
+      },
+      resourceIndicators: resourceIndicators(config.HUB_API_RESOURCE, config.IDP_ACCESS_TOKEN_TTL_SECONDS),
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => html(ctx, logoutPage(form, ctx.oidc.client?.clientName)),
+        postLogoutSuccessSource: async (ctx) => html(ctx, signedOutPage(ctx.oidc.client?.clientName)),
+      },
+    },
+    ttl: {
+      AccessToken: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: config.IDP_SESSION_TTL_SECONDS,
+      Grant: config.IDP_SESSION_TTL_SECONDS,
+      RefreshToken: config.IDP_SESSION_TTL_SECONDS,
+    },
+    async renderError(ctx, out) {
+      ctx.status = ctx.status >= 400 ? ctx.status : 400;
+      html(ctx, errorPage('Something went wrong', out.error_description ?? out.error ?? 'Please start again.'));
+    },
+  };
+  return new Provider(config.IDP_ISSUER, configuration);
+}

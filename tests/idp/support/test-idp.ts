@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { buildIdp } from '../../../idp/app.js';
+import { loadIdpConfig } from '../../../idp/config.js';
+import { freePort } from '../../../infra/local-services/free-port.js';
+import { createLogger } from '../../../infra/logger.js';
+import { type CapturedMessage, readCaptured } from '../../../infra/notifier/index.js';
+import { type StartedService, startService } from '../../../infra/service-runtime.js';
+import { uniqueName } from '../../support/isolation.js';
+
+export const HUB_API = 'http://127.0.0.1:3999/api';
+
+export interface TestClient {
+  id: string;
+  secret: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+}
+
+export interface TestIdp {
+  issuer: string;
+  service: StartedService;
+  hub: TestClient;
+  partner: TestClient;
+  /** Logout tokens the partner's back-channel endpoint received. */
+  backchannelLogouts: string[];
+  messages: (to: string) => Promise<CapturedMessage[]>;
+  latestCode: (to: string) => Promise<string>;
+  close: () => Promise<void>;
+}
+
+function client(id: string): TestClient {
+  return {
+    id,
+    secret: randomBytes(32).toString('base64url'),
+    redirectUri: `http://127.0.0.1:9/${id}/callback`,
+    postLogoutRedirectUri: `http://127.0.0.1:9/${id}/`,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => resolve(body));
+  });
+}
+
+/** An idp on a free port with its own database and Redis key space, and two registered clients. */
+export async function startTestIdp(env: Record<string, string> = {}): Promise<TestIdp> {
+  const backchannelLogouts: string[] = [];
+  const receiver: Server = createServer(async (req, res) => {
+    const body = new URLSearchParams(await readBody(req));
+    backchannelLogouts.push(body.get('logout_token') ?? '');
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const receiverPort = (receiver.address() as { port: number }).port;
+
+  const hub = client('hub-portal');
+  const partner = client('partner-portal');
+  const dir = mkdtempSync(join(tmpdir(), 'idp-test-'));
+  const clientsFile = join(dir, 'clients.json');
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        {
+          client_id: hub.id,
+          client_secret_env: 'TEST_HUB_SECRET',
+          redirect_uris: [hub.redirectUri],
+          post_logout_redirect_uris: [hub.postLogoutRedirectUri],
+          first_party: true,
+        },
+        {
+          client_id: partner.id,
+          client_name: 'Partner Portal',
+          client_secret_env: 'TEST_PARTNER_SECRET',
+          redirect_uris: [partner.redirectUri],
+          post_logout_redirect_uris: [partner.postLogoutRedirectUri],
+          backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/backchannel`,
+        },
+      ],
+    }),
+  );
+
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const environment = {
+    NODE_ENV: 'test',
+    MONGODB_URI: inject('mongoUri'),
+    REDIS_URL: inject('redisUrl'),
+    IDP_ISSUER: issuer,
+    IDP_PORT: String(port),
+    IDP_MONGODB_DB: uniqueName('idp'),
+    IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
+    IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
+    IDP_DATA_KEY: randomBytes(32).toString('base64'),
+    IDP_CLIENTS_FILE: clientsFile,
+    HUB_API_RESOURCE: HUB_API,
+    TEST_HUB_SECRET: hub.secret,
+    TEST_PARTNER_SECRET: partner.secret,
+    ...env,
+  };
+  const config = loadIdpConfig(environment);
+  // Each test idp writes under its own prefix, so suites running side by side never meet.
+  const service = await startService({
+    name: 'idp',
+    port,
+    host: '127.0.0.1',
+    mongoUri: config.MONGODB_URI,
+    mongoDb: config.IDP_MONGODB_DB,
+    redisUrl: config.REDIS_URL,
+    redisKeyPrefix: `${uniqueName('idp')}:`,
+    logger: createLogger('idp', 'silent'),
+    build: (deps) => buildIdp(config, deps, environment),
+  });
+
+  const messages = (to: string) => readCaptured(service.redis, to);
+  return {
+    issuer,
+    service,
+    hub,
+    partner,
+    backchannelLogouts,
+    messages,
+    latestCode: async (to) => {
+      const [latest] = await messages(to);
+      const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
+      if (!code) throw new Error(`no code was sent to ${to}`);
+      return code;
+    },
+    close: async () => {
+      await service.mongo.dropDatabase();
+      await service.close();
+      await new Promise((r) => receiver.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
