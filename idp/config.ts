@@ -30,6 +30,11 @@ export const idpEnvSchema = baseEnvSchema
       .regex(/^[A-Z]{2}$/)
       .default('IN'),
     HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
+    /**
+     * oidc-provider refuses outgoing calls (back-channel logout) to loopback and private
+     * addresses against SSRF; relying parties on a private network (compose, localhost) need this.
+     */
+    IDP_OUTBOUND_ALLOW_PRIVATE: z.stringbool().default(false),
     IDP_ACCESS_TOKEN_TTL_SECONDS: seconds(900),
     IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600),
     OTP_CODE_TTL_SECONDS: seconds(300),

@@ -34,6 +34,8 @@ const local = await startLocalServices({ mode: 'dev', dataDir }).catch((error: E
 const childEnv = {
   ...env,
   ...devSecrets(resolve(dataDir, 'dev-secrets.json'), env),
+  // The portals run on localhost, which the idp's outgoing calls otherwise refuse.
+  IDP_OUTBOUND_ALLOW_PRIVATE: env.IDP_OUTBOUND_ALLOW_PRIVATE ?? 'true',
   MONGODB_URI: local.mongoUri,
   REDIS_URL: local.redisUrl,
 };

@@ -38,7 +38,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'amr'],
       profile: ['name'],
       email: ['email', 'email_verified'],
       phone: ['phone_number', 'phone_number_verified'],
@@ -88,6 +88,10 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
         postLogoutSuccessSource: async (ctx) => html(ctx, signedOutPage(ctx.oidc.client?.clientName)),
       },
     },
+    // The provider passes an SSRF-guarded dispatcher (and a 2.5 s timeout signal) to every call.
+    fetch: config.IDP_OUTBOUND_ALLOW_PRIVATE
+      ? (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit)
+      : (url, options) => globalThis.fetch(url, options),
     ttl: {
       AccessToken: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: 60,

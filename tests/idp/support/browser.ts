@@ -17,12 +17,14 @@ export class Browser {
 
   constructor(private readonly stopAt: string[] = []) {}
 
-  /** Follows redirects until a page, or until a URL starting with one of `stopAt`. */
+  /** Follows redirects until a page, or until a redirect to a URL starting with one of `stopAt`. */
   async go(url: string, init: RequestInit = {}): Promise<Page> {
     let current = url;
     let request = init;
     for (let hops = 0; hops < 20; hops++) {
-      if (this.stopAt.some((prefix) => current.startsWith(prefix))) return { url: current, status: 0, html: '' };
+      if (hops > 0 && this.stopAt.some((prefix) => current.startsWith(prefix))) {
+        return { url: current, status: 0, html: '' };
+      }
       const res = await this.fetch(current, { ...request, redirect: 'manual' });
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {

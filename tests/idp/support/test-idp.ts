@@ -104,6 +104,7 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     IDP_DATA_KEY: randomBytes(32).toString('base64'),
     IDP_CLIENTS_FILE: clientsFile,
     HUB_API_RESOURCE: HUB_API,
+    IDP_OUTBOUND_ALLOW_PRIVATE: 'true',
     TEST_HUB_SECRET: hub.secret,
     TEST_PARTNER_SECRET: partner.secret,
     ...env,
@@ -118,7 +119,7 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     redisKeyPrefix: `${uniqueName('idp')}:`,
-    logger: createLogger('idp', 'silent'),
+    logger: createLogger('idp', process.env.TEST_IDP_LOG ?? 'silent'),
     build: (deps) => buildIdp(config, deps, environment),
   });
 
