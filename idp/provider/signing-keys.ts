@@ -53,6 +53,12 @@ export async function loadSigningKeys(conn: Connection, dataKey: Buffer): Promis
   return keys.map((key) => JSON.parse(openSecret(key.sealedJwk, dataKey)) as JWK);
 }
 
+/** Every stored key, newest first, without its secret part. */
+export async function listSigningKeys(conn: Connection) {
+  const keys = await signingKeyModel(conn).find({}, { sealedJwk: 0 }).sort({ createdAt: -1 }).lean().exec();
+  return keys.map((key) => ({ kid: key._id, createdAt: key.createdAt, retireAt: key.retireAt }));
+}
+
 /**
  * Adds a new signing key and schedules the older ones to retire after `graceSeconds`, long
  * enough for every token they signed to expire. Processes sign with the new key once restarted.

@@ -30,13 +30,19 @@ export interface TestIdp {
   backchannelLogouts: string[];
   messages: (to: string) => Promise<CapturedMessage[]>;
   latestCode: (to: string) => Promise<string>;
-  close: () => Promise<void>;
+  /** Stops the idp; `keepDatabase` leaves its MongoDB data for a restart. */
+  close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
 
-function client(id: string): TestClient {
+export interface TestIdpOptions {
+  /** Reuse another test idp's Redis key space (a restart of the same idp). */
+  redisKeyPrefix?: string;
+}
+
+function client(id: string, secret = randomBytes(32).toString('base64url')): TestClient {
   return {
     id,
-    secret: randomBytes(32).toString('base64url'),
+    secret,
     redirectUri: `http://127.0.0.1:9/${id}/callback`,
     postLogoutRedirectUri: `http://127.0.0.1:9/${id}/`,
   };
@@ -53,7 +59,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** An idp on a free port with its own database and Redis key space, and two registered clients. */
-export async function startTestIdp(env: Record<string, string> = {}): Promise<TestIdp> {
+export async function startTestIdp(env: Record<string, string> = {}, options: TestIdpOptions = {}): Promise<TestIdp> {
   const backchannelLogouts: string[] = [];
   const receiver: Server = createServer(async (req, res) => {
     const body = new URLSearchParams(await readBody(req));
@@ -63,8 +69,8 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const receiverPort = (receiver.address() as { port: number }).port;
 
-  const hub = client('hub-portal');
-  const partner = client('partner-portal');
+  const hub = client('hub-portal', env.TEST_HUB_SECRET);
+  const partner = client('partner-portal', env.TEST_PARTNER_SECRET);
   const dir = mkdtempSync(join(tmpdir(), 'idp-test-'));
   const clientsFile = join(dir, 'clients.json');
   writeFileSync(
@@ -90,14 +96,14 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     }),
   );
 
-  const port = await freePort();
+  // A restart passes the first run's issuer, and so listens on the same port.
+  const port = env.IDP_ISSUER ? Number(new URL(env.IDP_ISSUER).port) : await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const environment = {
     NODE_ENV: 'test',
     MONGODB_URI: inject('mongoUri'),
     REDIS_URL: inject('redisUrl'),
     IDP_ISSUER: issuer,
-    IDP_PORT: String(port),
     IDP_MONGODB_DB: uniqueName('idp'),
     IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
     IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
@@ -118,7 +124,7 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     mongoUri: config.MONGODB_URI,
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
-    redisKeyPrefix: `${uniqueName('idp')}:`,
+    redisKeyPrefix: options.redisKeyPrefix ?? `${uniqueName('idp')}:`,
     logger: createLogger('idp', process.env.TEST_IDP_LOG ?? 'silent'),
     build: (deps) => buildIdp(config, deps, environment),
   });
@@ -137,8 +143,8 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
       if (!code) throw new Error(`no code was sent to ${to}`);
       return code;
     },
-    close: async () => {
-      await service.mongo.dropDatabase();
+    close: async ({ keepDatabase = false } = {}) => {
+      if (!keepDatabase) await service.mongo.dropDatabase();
       await service.close();
       await new Promise((r) => receiver.close(r));
       rmSync(dir, { recursive: true, force: true });
