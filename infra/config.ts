@@ -11,12 +11,14 @@ export class ConfigError extends Error {
 /**
  * Validates environment variables against a zod schema once, at start-up.
  * Unknown variables are ignored; defaults live in the schema next to each variable.
+ * An empty variable counts as unset, as `${NAME:-}` in docker compose produces.
  */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),

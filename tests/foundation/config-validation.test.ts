@@ -29,6 +29,11 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('treats an empty variable as unset, so its default applies or its absence is named', () => {
+    expect(loadConfig(schema, { ...valid, HUB_PORT: '' }).HUB_PORT).toBe(3000);
+    expect(() => loadConfig(schema, { ...valid, MONGODB_URI: '' })).toThrow(/MONGODB_URI: /);
+  });
+
   it('accepts only http(s) URLs where a URL is expected', () => {
     const urls = z.object({ IDP_ISSUER: env.url() });
     expect(loadConfig(urls, { IDP_ISSUER: 'https://id.example.gov' }).IDP_ISSUER).toBe('https://id.example.gov');
