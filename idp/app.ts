@@ -5,6 +5,7 @@ import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { accountRouter } from './account/router.js';
 import { AccountStore } from './accounts/account-store.js';
 import type { IdpConfig } from './config.js';
+import { parseSecretKey } from './crypto/secret-box.js';
 import { devMessagesRouter } from './dev/messages-router.js';
 import { CsrfTokens } from './interactions/csrf.js';
 import { LoginStates } from './interactions/login-state.js';
@@ -13,7 +14,6 @@ import { OtpService } from './otp/index.js';
 import { accountConsoleClient, loadClients } from './provider/clients.js';
 import { createProvider } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
-import { parseSecretKey } from './totp/secret-box.js';
 
 /** Builds the identity provider on its MongoDB and Redis: the provider app plus our pages. */
 export async function buildIdp(

@@ -7,8 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseSecretKey } from '../idp/crypto/secret-box.js';
 import { listSigningKeys, rotateSigningKeys } from '../idp/provider/signing-keys.js';
-import { parseSecretKey } from '../idp/totp/secret-box.js';
 import { env, loadConfig } from '../infra/config.js';
 import { connectMongo } from '../infra/mongo.js';
 

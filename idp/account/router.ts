@@ -6,9 +6,9 @@ import QRCode from 'qrcode';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { Account, AccountStore } from '../accounts/account-store.js';
+import { openSecret, sealSecret } from '../crypto/secret-box.js';
 import { renderPage } from '../interactions/context.js';
 import type { CsrfTokens } from '../interactions/csrf.js';
-import { openSecret, sealSecret } from '../totp/secret-box.js';
 import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.js';
 import { type AccountForm, accountPage, enrolPage } from '../views/account-pages.js';
 import { errorPage } from '../views/provider-pages.js';
@@ -32,6 +32,8 @@ const pendingKey = (sub: string) => `idp:totp-pending:${sub}`;
 interface Signed {
   account: Account;
   form: AccountForm;
+  /** What this browser's CSRF tokens are bound to: its idp session. */
+  csrfBinding: string;
 }
 
 /** The citizen's own page at the idp: who they are, and their authenticator app. */
@@ -53,7 +55,8 @@ export function accountRouter(deps: AccountPageDeps): Router {
       ctx.redirect(login.toString());
       return undefined;
     }
-    return { account, form: { csrf: deps.csrf.issue(`account:${session.jti}`) } };
+    const csrfBinding = `account:${session.jti}`;
+    return { account, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding) } };
   }
 
   /** Every form post must carry the token bound to this browser's session. */
@@ -61,7 +64,7 @@ export function accountRouter(deps: AccountPageDeps): Router {
     const signed = await signedIn(ctx);
     if (!signed) return undefined;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    if (body.csrf !== signed.form.csrf) {
+    if (!deps.csrf.verify(signed.csrfBinding, body.csrf)) {
       renderPage(ctx, errorPage('Please try again', 'This form was not sent from this page.'), 403);
       return undefined;
     }

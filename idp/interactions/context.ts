@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { CountryCode } from 'libphonenumber-js';
 import type Provider from 'oidc-provider';
 import type { Logger } from '../../infra/logger.js';
 import type { Notifier } from '../../infra/notifier/index.js';
@@ -18,7 +19,7 @@ export interface InteractionDeps {
   csrf: CsrfTokens;
   audit: Logger;
   dataKey: Buffer;
-  defaultRegion: string;
+  defaultRegion: CountryCode;
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

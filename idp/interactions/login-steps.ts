@@ -26,7 +26,7 @@ export async function identify(ctx: Context, deps: InteractionDeps, it: Interact
   const typed = text(body, 'identifier');
   let identifier: Identifier;
   try {
-    identifier = parseIdentifier(typed, deps.defaultRegion as never);
+    identifier = parseIdentifier(typed, deps.defaultRegion);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     return renderPage(ctx, identifyPage({ ...it.form, error: error.message }, typed.slice(0, 254)), 400);

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { openSecret } from '../totp/secret-box.js';
+import { openSecret } from '../crypto/secret-box.js';
 import { verifyTotp } from '../totp/totp.js';
 import { totpPage } from '../views/login-pages.js';
 import { backToInteraction, type Interaction, type InteractionDeps, renderPage } from './context.js';

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
-import { openSecret, sealSecret } from '../totp/secret-box.js';
+import { openSecret, sealSecret } from '../crypto/secret-box.js';
 
 interface SigningKeyDoc {
   _id: string;

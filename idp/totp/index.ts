@@ -1,2 +1,1 @@
-export { openSecret, parseSecretKey, sealSecret } from './secret-box.js';
-export { generateTotpSecret, isFreshTotpStep, type TotpUriOptions, totpUri, verifyTotp } from './totp.js';
+export { generateTotpSecret, type TotpUriOptions, totpUri, verifyTotp } from './totp.js';

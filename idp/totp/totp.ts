@@ -24,7 +24,8 @@ export function totpUri({ secret, accountName, issuer }: TotpUriOptions): string
 
 /**
  * Checks a token against the current 30 s step and one step either side (clock drift), and
- * returns the matched step or null. Replay protection is the caller's: see isFreshTotpStep.
+ * returns the matched step or null. Replay protection is the caller's: accept only a step later
+ * than the last one used (AccountStore.acceptTotpStep does it in one conditional update).
  */
 export function verifyTotp(secret: string, token: string, { now = Date.now() }: { now?: number } = {}): number | null {
   // otplib throws on malformed tokens; a typo is just a wrong code here.
@@ -39,9 +40,4 @@ export function verifyTotp(secret: string, token: string, { now = Date.now() }: 
     ...TOTP_SETTINGS,
   });
   return result.valid && 'timeStep' in result ? result.timeStep : null;
-}
-
-/** A step is usable only if it is later than the last one accepted for the same account. */
-export function isFreshTotpStep(step: number, lastUsedStep?: number | null): boolean {
-  return lastUsedStep === undefined || lastUsedStep === null || step > lastUsedStep;
 }

@@ -5,7 +5,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { rotateSigningKeys } from '../../idp/provider/signing-keys.js';
-import { parseSecretKey } from '../../idp/totp/secret-box.js';
+import { parseSecretKey } from '../../idp/crypto/secret-box.js';
 import { uniqueName } from '../support/isolation.js';
 import { Browser } from './support/browser.js';
 import { login, relyingParty } from './support/relying-party.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openSecret, parseSecretKey, sealSecret } from '../../idp/totp/index.js';
+import { openSecret, parseSecretKey, sealSecret } from '../../idp/crypto/secret-box.js';
 
 const key = randomBytes(32);
 
