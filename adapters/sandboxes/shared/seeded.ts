@@ -1,0 +1,32 @@
+/**
+ * A small deterministic generator (mulberry32): the same seed gives every run, every machine
+ * and every test the same consumers and bills.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Asha', 'Ravi', 'Meena', 'Arjun', 'Kavya', 'Imran', 'Sunita', 'Vikram', 'Lakshmi', 'Farhan'];
+const LAST = ['Verma', 'Kumar', 'Iyer', 'Reddy', 'Khan', 'Das', 'Nair', 'Patel', 'Singh', 'Menon'];
+
+export function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+export function personName(random: () => number): string {
+  return `${pick(random, FIRST)} ${pick(random, LAST)}`;
+}
+
+/** ISO date (YYYY-MM-DD) `days` from today: bills stay current whenever the sandbox starts. */
+export function daysFromToday(days: number): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

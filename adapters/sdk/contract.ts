@@ -1,0 +1,96 @@
+/**
+ * The biller contract: what the hub needs from any utility's billing system. Money is
+ * always an integer number of minor units (paise for INR); dates are ISO 8601.
+ */
+
+export type BillerCategory = 'electricity' | 'water' | 'gas' | 'other';
+
+/** BBPS amount exactness: how a payment may differ from the amount due. */
+export type Exactness = 'EXACT' | 'EXACT_AND_ABOVE' | 'EXACT_AND_BELOW' | 'ANY';
+
+/** Whether the hub must fetch a bill before paying (BBPS fetch requirement). */
+export type FetchRequirement = 'MANDATORY' | 'OPTIONAL' | 'NOT_SUPPORTED';
+
+/** One field a citizen types to identify their connection, with the biller's own rules. */
+export interface ConsumerParam {
+  name: string;
+  label: string;
+  /** A regular expression the whole value must match. */
+  pattern: string;
+  example: string;
+}
+
+export interface BillerDescriptor {
+  id: string;
+  name: string;
+  category: BillerCategory;
+  consumerParams: ConsumerParam[];
+  fetchRequirement: FetchRequirement;
+  exactness: Exactness;
+  /** ISO 4217, e.g. INR. */
+  currency: string;
+}
+
+/** The values of a biller's consumer params, by name. */
+export type ConsumerRef = Record<string, string>;
+
+export interface BillLine {
+  label: string;
+  amountMinor: number;
+}
+
+export interface Bill {
+  billNumber: string;
+  /** Masked by the adapter: the hub never stores a citizen's full name from a biller. */
+  customerName: string;
+  periodStart?: string;
+  periodEnd?: string;
+  billDate: string;
+  dueDate: string;
+  amountDueMinor: number;
+  breakup: BillLine[];
+  /** Payable instead of the amount due when paid on or before `until`. */
+  earlyPayment?: { until: string; amountMinor: number };
+  /** Payable instead of the amount due when paid on or after `from`. */
+  latePayment?: { from: string; amountMinor: number };
+  currency: string;
+  fetchedAt: string;
+}
+
+export interface PaymentPosting {
+  /** The hub's unique reference: the biller must treat a repeat of it as the same posting. */
+  reference: string;
+  consumer: ConsumerRef;
+  billNumber: string;
+  amountMinor: number;
+  paidAt: string;
+}
+
+/**
+ * accepted and rejected are final. pending means the biller has not decided yet, and is
+ * also what any status the adapter does not recognise becomes. not_found: no posting with
+ * that reference exists at the biller.
+ */
+export type PostingStatus = 'accepted' | 'pending' | 'rejected' | 'not_found';
+
+export interface PostingResult {
+  reference: string;
+  status: PostingStatus;
+  billerReference?: string;
+  /** The biller's own status word, kept for support. */
+  billerStatus?: string;
+  message?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** What an adapter does: a stateless translator between this contract and one utility's API. */
+export interface BillerOperations {
+  fetchBill(consumer: ConsumerRef, options?: CallOptions): Promise<Bill>;
+  /** Idempotent on `posting.reference`: posting twice has the effect of posting once. */
+  postPayment(posting: PaymentPosting, options?: CallOptions): Promise<PostingResult>;
+  paymentStatus(reference: string, options?: CallOptions): Promise<PostingResult>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+export { type AmountCheck, checkAmount, payableOn } from './amount-rules.js';
+export { validateConsumer } from './consumer.js';
+export type {
+  Bill,
+  BillerCategory,
+  BillerDescriptor,
+  BillerOperations,
+  BillLine,
+  CallOptions,
+  ConsumerParam,
+  ConsumerRef,
+  Exactness,
+  FetchRequirement,
+  PaymentPosting,
+  PostingResult,
+  PostingStatus,
+} from './contract.js';
+export {
+  type AdapterContext,
+  type AdapterDefinition,
+  AdapterDefinitionError,
+  type AdapterLogger,
+  defineAdapter,
+} from './define-adapter.js';
+export {
+  BillerError,
+  BillerRejectedError,
+  BillerUnavailableError,
+  ConsumerNotFoundError,
+  InvalidConsumerNumberError,
+} from './errors.js';
+export {
+  type BillerHttp,
+  type BillerHttpOptions,
+  type BillerRequest,
+  type BillerResponse,
+  createBillerHttp,
+} from './http-client.js';
+export { decimalToMinor, maskName } from './mask.js';
+export { mapBillerStatus, type StatusVocabulary } from './status-map.js';
