@@ -10,7 +10,7 @@ type Body = Record<string, unknown>;
 const text = (body: Body, field: string) => (typeof body[field] === 'string' ? (body[field] as string) : '');
 
 async function sendCode(deps: InteractionDeps, identifier: Identifier, code: string): Promise<void> {
-  const body = `Your sign-in code is ${code}. It expires in 5 minutes. Never share it with anyone.`;
+  const body = `Your sign-in code is ${code}. It expires in ${deps.codeLifetime}. Never share it with anyone.`;
   await deps.notifier.send(
     identifier.kind === 'phone'
       ? { channel: 'sms', to: identifier.value, text: body }

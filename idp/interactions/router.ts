@@ -47,7 +47,12 @@ async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Int
     details,
     clientName,
     state: await deps.states.get(uid),
-    form: { action: (step) => `/interaction/${uid}/${step}`, csrf: deps.csrf.issue(`interaction:${uid}`), clientName },
+    form: {
+      action: (step) => `/interaction/${uid}/${step}`,
+      csrf: deps.csrf.issue(`interaction:${uid}`),
+      clientName,
+      codeLifetime: deps.codeLifetime,
+    },
   };
 }
 

@@ -5,6 +5,8 @@ export interface FormContext {
   action: (step: string) => string;
   csrf: string;
   clientName: string;
+  /** How long a one-time code works, in words ("5 minutes"). */
+  codeLifetime: string;
   error?: string;
   notice?: string;
 }
@@ -36,7 +38,7 @@ ${secondaryActions(form, false)}`,
 export function codePage(form: FormContext, sentTo: string): string {
   return page(
     'Enter your code',
-    html`<p>We sent a 6-digit code to <strong>${sentTo}</strong>. It works for 5 minutes.</p>
+    html`<p>We sent a 6-digit code to <strong>${sentTo}</strong>. It works for ${form.codeLifetime}.</p>
 ${messageBox(form.error, form.notice)}
 <form method="post" action="${form.action('verify')}" novalidate>
 ${csrfField(form.csrf)}
