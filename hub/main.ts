@@ -1,4 +1,5 @@
 import { runService, startService } from '../infra/service-runtime.js';
+import { loadBillers } from './billers.js';
 import { loadHubConfig } from './config.js';
 
 // The citizen API and portal mount here as they are built.
@@ -11,5 +12,9 @@ await runService('hub', async () => {
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     proxy: config.TRUST_PROXY,
+    build: async ({ log }) => {
+      const billers = await loadBillers(config.BILLERS_FILE, log);
+      return { close: () => billers.close() };
+    },
   });
 });

@@ -69,6 +69,8 @@ export function createBillerHttp(options: BillerHttpOptions): BillerHttp {
   });
   axiosRetry(client, {
     retries,
+    // Each attempt gets the full timeout; without this, axios-retry spends one budget on all of them.
+    shouldResetTimeout: true,
     retryCondition: (error) =>
       isNetworkError(error) ||
       error.code === 'ECONNABORTED' ||

@@ -17,7 +17,7 @@ const faultSchema = z.discriminatedUnion('kind', [
 /**
  * The sandbox's test controls, the same on every sandbox:
  * POST /__sandbox/faults {consumer, kind, times|ms}, DELETE /__sandbox/faults,
- * GET /__sandbox/postings?reference=... -> {count}.
+ * GET /__sandbox/postings?reference=... -> {count}, GET /__sandbox/health.
  */
 export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): Router {
   const router = new Router({ prefix: '/__sandbox' });
@@ -35,6 +35,9 @@ export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): 
   router.delete('/faults', (ctx) => {
     faults.reset();
     ctx.status = 204;
+  });
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' };
   });
   router.get('/postings', (ctx) => {
     ctx.body = { count: postings.count(String(ctx.query.reference ?? '')) };

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { type BillerDescriptor, type ConsumerRef, defineAdapter, validateConsumer } from '../sdk/index.js';
+import { createDiscomClient } from './client.js';
+import {
+  BILLER_ID,
+  billFromResponse,
+  CURRENCY,
+  postingFromResponse,
+  statusFromResponse,
+  toPaymentRequest,
+} from './mapping.js';
+
+export const descriptor: BillerDescriptor = {
+  id: BILLER_ID,
+  name: 'State Electricity Distribution Co.',
+  category: 'electricity',
+  consumerParams: [{ name: 'consumerNumber', label: 'Consumer number', pattern: '\\d{10,12}', example: '1002003004' }],
+  fetchRequirement: 'MANDATORY',
+  // Advance payments are credited to the account, so paying more than is due is allowed.
+  exactness: 'EXACT_AND_ABOVE',
+  currency: CURRENCY,
+};
+
+export const electricityDiscomOptions = z.object({
+  baseUrl: z.url(),
+  apiKey: z.string().min(16),
+  timeoutMs: z.number().int().positive().default(5_000),
+  retries: z.number().int().min(0).max(5).default(2),
+});
+
+export type ElectricityDiscomOptions = z.infer<typeof electricityDiscomOptions>;
+
+export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>({
+  kind: 'electricity-discom',
+  descriptor,
+  options: electricityDiscomOptions,
+  create(options, context) {
+    const client = createDiscomClient({ name: BILLER_ID, ...options, log: context.log });
+    // Checked first in every call, so a malformed number never reaches the discom; it is the only param.
+    const consumerNumber = (consumer: ConsumerRef) => validateConsumer(descriptor, consumer).consumerNumber as string;
+
+    return {
+      async fetchBill(consumer, callOptions) {
+        const number = consumerNumber(consumer);
+        const response = await client.getBill(number, callOptions?.signal);
+        return billFromResponse(number, response.status, response.data, new Date());
+      },
+
+      async postPayment(posting, callOptions) {
+        const body = toPaymentRequest(posting, consumerNumber(posting.consumer));
+        const response = await client.postPayment(body, callOptions?.signal);
+        return postingFromResponse(posting.reference, response.status, response.data);
+      },
+
+      async paymentStatus(reference, callOptions) {
+        // No posting can have an empty reference; asking would only hit the collection URL.
+        if (reference.trim() === '') return { reference, status: 'not_found' };
+        const response = await client.getPayment(reference, callOptions?.signal);
+        return statusFromResponse(reference, response.status, response.data);
+      },
+
+      async close() {
+        client.close();
+      },
+    };
+  },
+});
+
+export default electricityDiscomAdapter;

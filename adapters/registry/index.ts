@@ -1,0 +1,1 @@
+export { type BillerRegistry, loadBillerRegistry, type RegisteredBiller, RegistryError } from './load-registry.js';

@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BillerDescriptor, BillerOperations } from '../sdk/contract.js';
+import type { AdapterDefinition, AdapterLogger } from '../sdk/define-adapter.js';
+import { isEnvRef, type RegistryFile, registryFileSchema } from './registry-file.js';
+
+const ADAPTERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Names every problem of a registry at once, each with the entry it belongs to. */
+export class RegistryError extends Error {
+  constructor(
+    file: string,
+    readonly problems: string[],
+  ) {
+    super(`biller registry ${file}:\n  ${problems.join('\n  ')}`);
+    this.name = 'RegistryError';
+  }
+}
+
+export interface RegisteredBiller {
+  descriptor: BillerDescriptor;
+  operations: BillerOperations;
+}
+
+export interface BillerRegistry {
+  list(): BillerDescriptor[];
+  get(id: string): RegisteredBiller | undefined;
+  close(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  env?: Record<string, string | undefined>;
+  log?: AdapterLogger;
+}
+
+/** Replaces every {"$env": NAME} with the variable's value, collecting the unset ones. */
+function resolveEnv(value: unknown, env: Record<string, string | undefined>, missing: string[]): unknown {
+  if (isEnvRef(value)) {
+    const found = env[value.$env];
+    if (found !== undefined && found !== '') return found;
+    if (value.default !== undefined) return value.default;
+    missing.push(value.$env);
+    return undefined;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveEnv(item, env, missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveEnv(item, env, missing)]));
+  }
+  return value;
+}
+
+async function importAdapter(folder: string): Promise<AdapterDefinition<unknown> | string> {
+  const entry = ['index.ts', 'index.js']
+    .map((name) => join(ADAPTERS_DIR, folder, name))
+    .find((path) => existsSync(path));
+  if (!entry) return `adapter "${folder}" not found (expected adapters/${folder}/index.ts)`;
+  const module = (await import(pathToFileURL(entry).href)) as { default?: AdapterDefinition<unknown> };
+  const definition = module.default;
+  if (!definition?.descriptor || typeof definition.create !== 'function' || !definition.options) {
+    return `adapters/${folder} does not default-export a defineAdapter(...) result`;
+  }
+  return definition;
+}
+
+/**
+ * Loads the billers the hub offers from one file and validates all of it at start-up: the
+ * file's shape, each adapter, each entry's options against its adapter's schema, and the
+ * environment variables it names. Any problem refuses the whole registry.
+ */
+export async function loadBillerRegistry(file: string, options: RegistryOptions = {}): Promise<BillerRegistry> {
+  const env = options.env ?? process.env;
+  let parsed: RegistryFile;
+  try {
+    const result = registryFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!result.success) {
+      throw new RegistryError(
+        file,
+        result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`),
+      );
+    }
+    parsed = result.data;
+  } catch (error) {
+    if (error instanceof RegistryError) throw error;
+    throw new RegistryError(file, [`cannot read: ${(error as Error).message}`]);
+  }
+
+  const problems: string[] = [];
+  const billers = new Map<string, RegisteredBiller>();
+  for (const [index, entry] of parsed.billers.entries()) {
+    const label = `billers[${index}] (${entry.id ?? entry.adapter})`;
+    if (!entry.enabled) continue;
+    const definition = await importAdapter(entry.adapter);
+    if (typeof definition === 'string') {
+      problems.push(`${label}: ${definition}`);
+      continue;
+    }
+    const missing: string[] = [];
+    const resolved = resolveEnv(entry.options, env, missing);
+    for (const name of missing) problems.push(`${label}: environment variable ${name} is not set`);
+    if (missing.length) continue;
+    const checked = definition.options.safeParse(resolved);
+    if (!checked.success) {
+      for (const issue of checked.error.issues)
+        problems.push(`${label}: options.${issue.path.join('.')}: ${issue.message}`);
+      continue;
+    }
+    const descriptor: BillerDescriptor = {
+      ...definition.descriptor,
+      id: entry.id ?? definition.descriptor.id,
+      name: entry.name ?? definition.descriptor.name,
+    };
+    if (billers.has(descriptor.id)) {
+      problems.push(`${label}: biller id ${descriptor.id} is registered twice`);
+      continue;
+    }
+    billers.set(descriptor.id, { descriptor, operations: definition.create(checked.data, { log: options.log }) });
+  }
+  if (problems.length) {
+    await Promise.all([...billers.values()].map((biller) => biller.operations.close?.()));
+    throw new RegistryError(file, problems);
+  }
+
+  return {
+    list: () => [...billers.values()].map((biller) => biller.descriptor),
+    get: (id) => billers.get(id),
+    close: async () => {
+      await Promise.all([...billers.values()].map((biller) => biller.operations.close?.()));
+    },
+  };
+}
