@@ -7,12 +7,18 @@ export function maskName(name: string): string {
     .join(' ');
 }
 
-/** Rupees-and-paise strings some billers use ("1234.50") to integer paise, exactly, or undefined. */
+/**
+ * A decimal amount as billers send it ("1234.50", or a JSON number) to integer minor units,
+ * exactly: anything with more fraction digits than the currency has, or not a plain decimal,
+ * is refused (undefined) rather than rounded.
+ */
 export function decimalToMinor(value: string | number, fractionDigits = 2): number | undefined {
-  const text = typeof value === 'number' ? value.toFixed(fractionDigits) : value.trim();
-  const match = new RegExp(`^(-?)(\\d+)(?:\\.(\\d{1,${fractionDigits}}))?$`).exec(text);
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const fraction = fractionDigits > 0 ? `(?:\\.(\\d{1,${fractionDigits}}))?` : '';
+  const match = new RegExp(`^(-?)(\\d+)${fraction}$`).exec(text);
   if (!match) return undefined;
-  const [, sign, whole, fraction = ''] = match;
-  const minor = Number(whole) * 10 ** fractionDigits + Number(fraction.padEnd(fractionDigits, '0'));
-  return Number.isSafeInteger(minor) ? (sign ? -minor : minor) : undefined;
+  const [, sign, whole = '', digits = ''] = match;
+  const minor = Number(whole) * 10 ** fractionDigits + Number(digits.padEnd(fractionDigits, '0') || '0');
+  if (!Number.isSafeInteger(minor)) return undefined;
+  return sign && minor !== 0 ? -minor : minor;
 }
