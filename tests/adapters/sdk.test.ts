@@ -77,7 +77,13 @@ describe('validateConsumer', () => {
   });
 
   it('refuses partial matches, missing fields and unknown fields', () => {
-    for (const consumer of [{ accountNo: 'A12345' }, { accountNo: 'xA1234' }, {}, { accountNo: 'A1234', extra: '1' }]) {
+    const bad: Record<string, string>[] = [
+      { accountNo: 'A12345' },
+      { accountNo: 'xA1234' },
+      {},
+      { accountNo: 'A1234', extra: '1' },
+    ];
+    for (const consumer of bad) {
       expect(() => validateConsumer(descriptor, consumer)).toThrow(InvalidConsumerNumberError);
     }
   });
