@@ -1,3 +1,4 @@
+import { createLogger } from '../infra/logger.js';
 import { runService, startService } from '../infra/service-runtime.js';
 import { loadBillers } from './billers.js';
 import { loadHubConfig } from './config.js';
@@ -5,6 +6,9 @@ import { loadHubConfig } from './config.js';
 // The citizen API and portal mount here as they are built.
 await runService('hub', async () => {
   const config = loadHubConfig();
+  const log = createLogger('hub');
+  // Checked before any connection is made: a bad biller entry is a configuration error.
+  const billers = await loadBillers(config.BILLERS_FILE, log);
   return startService({
     name: 'hub',
     port: config.HUB_PORT,
@@ -12,9 +16,7 @@ await runService('hub', async () => {
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     proxy: config.TRUST_PROXY,
-    build: async ({ log }) => {
-      const billers = await loadBillers(config.BILLERS_FILE, log);
-      return { close: () => billers.close() };
-    },
+    logger: log,
+    build: async () => ({ close: () => billers.close() }),
   });
 });

@@ -4,6 +4,7 @@
  * then runs every service as its own process and stops all of it on Ctrl-C.
  */
 import { resolve } from 'node:path';
+import { sandboxBillerEnv } from '../adapters/sandboxes/sandbox-env.js';
 import { startLocalServices } from '../infra/local-services/index.js';
 import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
 import { devSecrets } from './dev-secrets.js';
@@ -13,17 +14,37 @@ interface ServiceEntry {
   entry: string;
   /** Where a person or a health check reaches it. */
   url: string;
+  /** Answers 200 once the service is ready. */
+  ready: string;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
-const SERVICES: ServiceEntry[] = [
-  { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}` },
-  { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}` },
-  { name: 'worker', entry: 'hub/worker/main.ts', url: `http://localhost:${port('WORKER_PORT', 3001)}` },
+const SANDBOX_PORTS = [
+  port('ELECTRICITY_SANDBOX_PORT', 4101),
+  port('WATER_SANDBOX_PORT', 4102),
+  port('GAS_SANDBOX_PORT', 4103),
 ];
+
+const SERVICES: ServiceEntry[] = [
+  {
+    name: 'sandboxes',
+    entry: 'adapters/sandboxes/main.ts',
+    url: `http://localhost:${SANDBOX_PORTS.join(', :')} (electricity, water, gas)`,
+    ready: '',
+  },
+  { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}`, ready: '/readyz' },
+  { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}`, ready: '/readyz' },
+  {
+    name: 'worker',
+    entry: 'hub/worker/main.ts',
+    url: `http://localhost:${port('WORKER_PORT', 3001)}`,
+    ready: '/readyz',
+  },
+];
+const SANDBOX_READY = SANDBOX_PORTS.map((p) => `http://localhost:${p}/__sandbox/health`);
 const READY_TIMEOUT_MS = 60_000;
 
 const dataDir = resolve(ROOT, env.DATA_DIR ?? 'data');
@@ -34,6 +55,7 @@ const local = await startLocalServices({ mode: 'dev', dataDir }).catch((error: E
 const childEnv = {
   ...env,
   ...devSecrets(resolve(dataDir, 'dev-secrets.json'), env),
+  ...sandboxBillerEnv(),
   // The portals run on localhost, which the idp's outgoing calls otherwise refuse.
   IDP_OUTBOUND_ALLOW_PRIVATE: env.IDP_OUTBOUND_ALLOW_PRIVATE ?? 'true',
   MONGODB_URI: local.mongoUri,
@@ -84,14 +106,19 @@ for (const service of SERVICES) console.log(`  ${service.name.padEnd(8)} ${servi
 console.log('Press Ctrl-C to stop.');
 
 async function waitUntilReady(service: ServiceEntry): Promise<void> {
+  const probes = service.ready ? [`${service.url}${service.ready}`] : SANDBOX_READY;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (stopping) return;
-    const ok = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(1_000) })
-      .then((res) => res.ok)
-      .catch(() => false);
-    if (ok) return;
+    const answers = await Promise.all(
+      probes.map((url) =>
+        fetch(url, { signal: AbortSignal.timeout(1_000) })
+          .then((res) => res.ok)
+          .catch(() => false),
+      ),
+    );
+    if (answers.every(Boolean)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${service.name} was not ready at ${service.url}/readyz within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`${service.name} was not ready at ${probes.join(', ')} within ${READY_TIMEOUT_MS} ms`);
 }

@@ -1,0 +1,17 @@
+import { defaultSandboxCredentials as electricity } from './electricity-discom/app.js';
+import { defaultSandboxCredentials as gas } from './piped-gas/app.js';
+import { defaultSandboxCredentials as water } from './water-board/app.js';
+
+/**
+ * The variables adapters/billers.json reads, set to the sandboxes' own credentials: what
+ * `npm start` gives the hub so its adapters talk to the local sandboxes.
+ */
+export function sandboxBillerEnv(): Record<string, string> {
+  return {
+    ELECTRICITY_API_KEY: electricity.apiKey,
+    WATER_AGENCY_CODE: water.agencyCode,
+    WATER_HMAC_SECRET: water.hmacSecret,
+    GAS_CLIENT_ID: gas.clientId,
+    GAS_CLIENT_SECRET: gas.clientSecret,
+  };
+}
