@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:adapters`: fetchBill through each adapter against a raw HTTP call to the same
+ * sandbox endpoint, in the same run, 50 callers at a time. The sandboxes run in their own
+ * process so the load generator and the servers do not share an event loop.
+ *
+ * BENCH_SECONDS (default 5) is the length of each measured phase; each biller runs
+ * raw, adapter, raw, adapter so drift on the machine hits both sides alike.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { loadBillerRegistry } from '../../adapters/registry/index.js';
+import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
+import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
+import { signedForm } from '../../adapters/water-board/signing.js';
+import { freePort } from '../../infra/local-services/free-port.js';
+import { startManaged } from '../../infra/local-services/managed-process.js';
+import { type LoadResult, runLoad } from './load.js';
+import { rawClient } from './raw-http.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const creds = sandboxBillerEnv();
+
+const [electricityPort, waterPort, gasPort] = [await freePort(), await freePort(), await freePort()];
+const sandboxes = startManaged(
+  'sandboxes',
+  process.execPath,
+  ['--import', 'tsx', resolve(ROOT, 'adapters/sandboxes/main.ts')],
+  {
+    ...process.env,
+    SANDBOX_HOST: '127.0.0.1',
+    ELECTRICITY_SANDBOX_PORT: String(electricityPort),
+    WATER_SANDBOX_PORT: String(waterPort),
+    GAS_SANDBOX_PORT: String(gasPort),
+  },
+);
+await sandboxes.waitForLine(/gas sandbox listening/, 30_000);
+const base = (port: number) => `http://127.0.0.1:${port}`;
+
+const registry = await loadBillerRegistry(resolve(ROOT, 'adapters/billers.json'), {
+  env: {
+    ...creds,
+    ELECTRICITY_BASE_URL: base(electricityPort),
+    WATER_BASE_URL: base(waterPort),
+    GAS_BASE_URL: base(gasPort),
+  },
+});
+
+const raw = rawClient(CONCURRENCY);
+const gasToken = (
+  (await raw.request(`${base(gasPort)}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: creds.GAS_CLIENT_ID as string,
+      client_secret: creds.GAS_CLIENT_SECRET as string,
+    }).toString(),
+  })) as { access_token: string }
+).access_token;
+
+interface Case {
+  biller: string;
+  port: number;
+  consumers: string[];
+  param: string;
+  raw: (consumer: string) => Promise<unknown>;
+}
+
+const cases: Case[] = [
+  {
+    biller: 'state-electricity',
+    port: electricityPort,
+    consumers: [...generateConsumers().keys()],
+    param: 'consumerNumber',
+    raw: (n) =>
+      raw.request(`${base(electricityPort)}/v2/consumers/${n}/bill`, {
+        headers: { 'X-Api-Key': creds.ELECTRICITY_API_KEY as string },
+      }),
+  },
+  {
+    biller: 'city-water',
+    port: waterPort,
+    consumers: [...createConnections().keys()],
+    param: 'connectionId',
+    raw: (id) =>
+      raw.request(`${base(waterPort)}/api/billfetch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: signedForm(
+          { agencyCode: creds.WATER_AGENCY_CODE as string, connectionId: id },
+          creds.WATER_HMAC_SECRET as string,
+        ),
+      }),
+  },
+  {
+    biller: 'metro-gas',
+    port: gasPort,
+    consumers: [...buildAccounts(4103).keys()],
+    param: 'bpNumber',
+    raw: (bp) =>
+      raw.request(`${base(gasPort)}/gas/v1/accounts/${bp}/invoice`, {
+        headers: { authorization: `Bearer ${gasToken}` },
+      }),
+  },
+];
+
+/** Established connections to a port, as the kernel sees them: socket use under load. */
+function connectionsTo(port: number): number {
+  const out = execFileSync('ss', ['-Htn', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).length;
+}
+
+interface Row {
+  biller: string;
+  raw: LoadResult;
+  adapter: LoadResult;
+  adapterSockets: number;
+}
+const rows: Row[] = [];
+for (const c of cases) {
+  const operations = registry.get(c.biller)?.operations;
+  if (!operations) throw new Error(`biller ${c.biller} missing from the registry`);
+  const pick = (i: number) => c.consumers[i % c.consumers.length] as string;
+  const viaAdapter = (i: number) => operations.fetchBill({ [c.param]: pick(i) });
+  const viaRaw = (i: number) => c.raw(pick(i));
+  await runLoad(viaRaw, CONCURRENCY, 1);
+  await runLoad(viaAdapter, CONCURRENCY, 1);
+  const results: { raw: LoadResult[]; adapter: LoadResult[] } = { raw: [], adapter: [] };
+  let sockets = 0;
+  for (let round = 0; round < 2; round++) {
+    results.raw.push(await runLoad(viaRaw, CONCURRENCY, SECONDS));
+    raw.close(); // so the sockets counted during the adapter phase are the adapter's own
+    const during = runLoad(viaAdapter, CONCURRENCY, SECONDS);
+    await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 2));
+    sockets = Math.max(sockets, connectionsTo(c.port));
+    results.adapter.push(await during);
+  }
+  const merge = (list: LoadResult[]): LoadResult => ({
+    calls: list.reduce((s, r) => s + r.calls, 0),
+    errors: list.reduce((s, r) => s + r.errors, 0),
+    perSecond: Math.round(list.reduce((s, r) => s + r.perSecond, 0) / list.length),
+    p50Ms: Math.round((list.reduce((s, r) => s + r.p50Ms, 0) / list.length) * 100) / 100,
+    p99Ms: Math.round((list.reduce((s, r) => s + r.p99Ms, 0) / list.length) * 100) / 100,
+  });
+  rows.push({ biller: c.biller, raw: merge(results.raw), adapter: merge(results.adapter), adapterSockets: sockets });
+}
+
+await registry.close();
+raw.close();
+await sandboxes.stop();
+
+const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
+console.log(
+  `\nfetchBill, ${CONCURRENCY} concurrent callers, 2 x ${SECONDS} s per side, ${cpus().length} cores, Node ${process.version}`,
+);
+console.log(
+  'biller             raw req/s  adapter req/s  throughput cost  raw p50/p99 ms  adapter p50/p99 ms  p50 overhead  errors  adapter sockets',
+);
+for (const r of rows) {
+  console.log(
+    [
+      r.biller.padEnd(18),
+      String(r.raw.perSecond).padStart(9),
+      String(r.adapter.perSecond).padStart(14),
+      pct(r.raw.perSecond, r.adapter.perSecond).padStart(16),
+      `${r.raw.p50Ms}/${r.raw.p99Ms}`.padStart(15),
+      `${r.adapter.p50Ms}/${r.adapter.p99Ms}`.padStart(19),
+      pct(r.adapter.p50Ms, r.raw.p50Ms).padStart(13),
+      String(r.raw.errors + r.adapter.errors).padStart(7),
+      String(r.adapterSockets).padStart(16),
+    ].join(' '),
+  );
+}
+mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+const out = resolve(ROOT, `bench/results/adapters-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
+writeFileSync(out, JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, rows }, null, 2));
+console.log(`\nwritten to ${out}`);
