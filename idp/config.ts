@@ -37,6 +37,8 @@ export const idpEnvSchema = baseEnvSchema
     IDP_OUTBOUND_ALLOW_PRIVATE: z.stringbool().default(false),
     IDP_ACCESS_TOKEN_TTL_SECONDS: seconds(900),
     IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600),
+    /** How long a process may reuse an account it read for a token grant; 0 reads every time. */
+    IDP_ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     OTP_CODE_TTL_SECONDS: seconds(300),
     OTP_MAX_ATTEMPTS: count(5),
     OTP_RESEND_COOLDOWN_SECONDS: seconds(30),

@@ -14,6 +14,8 @@ export function createRedis(url: string, options: RedisConnectOptions = {}): Red
     commandTimeout: options.forBlockingCommands ? undefined : 5_000,
     maxRetriesPerRequest: options.forBlockingCommands ? null : 3,
     enableOfflineQueue: true,
+    // Commands issued in the same tick go out in one write: fewer syscalls under load.
+    enableAutoPipelining: !options.forBlockingCommands,
     keyPrefix: options.keyPrefix,
   };
   return new Redis(url, settings);

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Redis } from '../../infra/redis.js';
+import { cachedAccountLookup } from '../accounts/account-cache.js';
 import { type AccountStore, accountClaims } from '../accounts/account-store.js';
 import type { IdpConfig } from '../config.js';
 import { PAGE_CSP } from '../views/layout.js';
@@ -28,6 +29,7 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
  * here says otherwise, and why.
  */
 export function createProvider({ config, accounts, redis, signingKeys, clients }: ProviderDeps): Provider {
+  const lookupAccount = cachedAccountLookup(accounts, config.IDP_ACCOUNT_CACHE_SECONDS);
   const configuration: Configuration = {
     adapter: redisAdapterFactory(redis),
     clients,
@@ -47,7 +49,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
     // Code flow only (no implicit or hybrid tokens in the front channel); `none` serves the account page.
     responseTypes: ['code', 'none'],
     async findAccount(_ctx, sub) {
-      const account = await accounts.findById(sub);
+      const account = await lookupAccount(sub);
       if (!account) return undefined;
       return { accountId: sub, claims: () => accountClaims(account) };
     },

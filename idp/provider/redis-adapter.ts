@@ -39,9 +39,9 @@ export function redisAdapterFactory(redis: Redis, prefix = 'oidc:') {
       if (GRANTABLE.has(this.name) && payload.grantId) {
         const grant = grantKey(payload.grantId);
         multi.rpush(grant, key);
-        // The grant's index must live as long as its longest-lived member.
-        const ttl = await redis.ttl(grant);
-        if (expiresIn > ttl) multi.expire(grant, expiresIn);
+        // The grant's index lives as long as its longest-lived member: NX sets a first expiry,
+        // GT only ever extends it (Redis 7), with no TTL round trip before the write.
+        if (expiresIn) multi.expire(grant, expiresIn, 'NX').expire(grant, expiresIn, 'GT');
       }
       if (payload.userCode) multi.set(userCodeKey(payload.userCode), id, 'EX', expiresIn);
       if (payload.uid) multi.set(uidKey(payload.uid), id, 'EX', expiresIn);
