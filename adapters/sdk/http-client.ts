@@ -64,6 +64,8 @@ export function createBillerHttp(options: BillerHttpOptions): BillerHttp {
     httpAgent,
     httpsAgent,
     maxRedirects: 0,
+    // Billers are called directly; reading proxy variables on every call costs ~10% of throughput.
+    proxy: false,
     // 4xx is an answer for the adapter to map; 5xx is a failure to retry.
     validateStatus: (status) => status < 500,
   });
@@ -86,14 +88,17 @@ export function createBillerHttp(options: BillerHttpOptions): BillerHttp {
     async request<T>(request: BillerRequest): Promise<BillerResponse<T>> {
       const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'HEAD');
       const attempts = idempotent ? retries + 1 : 1;
-      const deadline = AbortSignal.timeout(timeoutMs * attempts + MAX_BACKOFF_MS * (attempts - 1));
+      // A hard deadline for the whole call, retries included: a timer and a controller are
+      // far cheaper per call than AbortSignal.timeout/any.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), timeoutMs * attempts + MAX_BACKOFF_MS * (attempts - 1));
       const config: AxiosRequestConfig & { 'axios-retry'?: { retries: number } } = {
         method: request.method,
         url: request.url,
         data: request.data,
         params: request.params,
         headers: request.headers,
-        signal: request.signal ? AbortSignal.any([request.signal, deadline]) : deadline,
+        signal: request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal,
         ...(idempotent ? {} : { 'axios-retry': { retries: 0 } }),
       };
       const where = redact(`${options.name} ${request.method} ${request.url}`);
@@ -106,7 +111,7 @@ export function createBillerHttp(options: BillerHttpOptions): BillerHttp {
         const error = caught as AxiosError;
         const why = error.response
           ? `answered ${error.response.status}`
-          : error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || deadline.aborted
+          : error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || deadline.signal.aborted
             ? `timed out after ${timeoutMs} ms`
             : `failed (${error.code ?? 'network error'})`;
         options.log?.warn({ biller: options.name, call: where, why, ms: elapsed(started) }, 'biller call failed');
@@ -114,6 +119,8 @@ export function createBillerHttp(options: BillerHttpOptions): BillerHttp {
           `${where} ${why}`,
           error.response ? String(error.response.status) : error.code,
         );
+      } finally {
+        clearTimeout(timer);
       }
     },
     close() {

@@ -3,8 +3,10 @@
  * sandbox endpoint, in the same run, 50 callers at a time. The sandboxes run in their own
  * process so the load generator and the servers do not share an event loop.
  *
- * BENCH_SECONDS (default 5) is the length of each measured phase; each biller runs
- * raw, adapter, raw, adapter so drift on the machine hits both sides alike.
+ * Two scenarios: the sandbox answers at once (the client's CPU is the limit, so this shows
+ * the adapter's CPU cost per call), and it answers after BENCH_BILLER_LATENCY_MS (default 20),
+ * as a biller across a network does (this shows what a citizen would notice).
+ * BENCH_SECONDS (default 5) is the length of each measured phase.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,8 @@ import { rawClient } from './raw-http.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+/** A real biller answers over a network; the second scenario gives the sandboxes that delay. */
+const LATENCY_MS = Number(process.env.BENCH_BILLER_LATENCY_MS ?? 20);
 const creds = sandboxBillerEnv();
 
 const [electricityPort, waterPort, gasPort] = [await freePort(), await freePort(), await freePort()];
@@ -117,13 +121,41 @@ function connectionsTo(port: number): number {
 }
 
 interface Row {
+  scenario: string;
   biller: string;
   raw: LoadResult;
   adapter: LoadResult;
   adapterSockets: number;
 }
-const rows: Row[] = [];
-for (const c of cases) {
+
+const merge = (list: LoadResult[]): LoadResult => ({
+  calls: list.reduce((sum, r) => sum + r.calls, 0),
+  errors: list.reduce((sum, r) => sum + r.errors, 0),
+  perSecond: Math.round(list.reduce((sum, r) => sum + r.perSecond, 0) / list.length),
+  p50Ms: Math.round((list.reduce((sum, r) => sum + r.p50Ms, 0) / list.length) * 100) / 100,
+  p99Ms: Math.round((list.reduce((sum, r) => sum + r.p99Ms, 0) / list.length) * 100) / 100,
+});
+
+/** Gives every consumer of a sandbox the same answer delay, as a real biller over a network has. */
+async function setLatency(c: Case, ms: number): Promise<void> {
+  const control = `${base(c.port)}/__sandbox/faults`;
+  if (ms === 0) {
+    await fetch(control, { method: 'DELETE' });
+    return;
+  }
+  await Promise.all(
+    c.consumers.map((consumer) =>
+      fetch(control, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ consumer, kind: 'latency', ms }),
+      }),
+    ),
+  );
+}
+
+/** raw, adapter, raw, adapter: drift on the machine hits both sides alike. */
+async function compare(c: Case, scenario: string): Promise<Row> {
   const operations = registry.get(c.biller)?.operations;
   if (!operations) throw new Error(`biller ${c.biller} missing from the registry`);
   const pick = (i: number) => c.consumers[i % c.consumers.length] as string;
@@ -141,14 +173,25 @@ for (const c of cases) {
     sockets = Math.max(sockets, connectionsTo(c.port));
     results.adapter.push(await during);
   }
-  const merge = (list: LoadResult[]): LoadResult => ({
-    calls: list.reduce((s, r) => s + r.calls, 0),
-    errors: list.reduce((s, r) => s + r.errors, 0),
-    perSecond: Math.round(list.reduce((s, r) => s + r.perSecond, 0) / list.length),
-    p50Ms: Math.round((list.reduce((s, r) => s + r.p50Ms, 0) / list.length) * 100) / 100,
-    p99Ms: Math.round((list.reduce((s, r) => s + r.p99Ms, 0) / list.length) * 100) / 100,
-  });
-  rows.push({ biller: c.biller, raw: merge(results.raw), adapter: merge(results.adapter), adapterSockets: sockets });
+  return {
+    scenario,
+    biller: c.biller,
+    raw: merge(results.raw),
+    adapter: merge(results.adapter),
+    adapterSockets: sockets,
+  };
+}
+
+const rows: Row[] = [];
+for (const [scenario, latency] of [
+  ['biller answers at once (the client CPU is the limit)', 0],
+  [`biller answers in ${LATENCY_MS} ms`, LATENCY_MS],
+] as const) {
+  for (const c of cases) {
+    await setLatency(c, latency);
+    rows.push(await compare(c, scenario));
+    await setLatency(c, 0);
+  }
 }
 
 await registry.close();
@@ -159,25 +202,31 @@ const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
 console.log(
   `\nfetchBill, ${CONCURRENCY} concurrent callers, 2 x ${SECONDS} s per side, ${cpus().length} cores, Node ${process.version}`,
 );
-console.log(
-  'biller             raw req/s  adapter req/s  throughput cost  raw p50/p99 ms  adapter p50/p99 ms  p50 overhead  errors  adapter sockets',
-);
-for (const r of rows) {
+for (const scenario of new Set(rows.map((r) => r.scenario))) {
+  console.log(`\n${scenario}`);
   console.log(
-    [
-      r.biller.padEnd(18),
-      String(r.raw.perSecond).padStart(9),
-      String(r.adapter.perSecond).padStart(14),
-      pct(r.raw.perSecond, r.adapter.perSecond).padStart(16),
-      `${r.raw.p50Ms}/${r.raw.p99Ms}`.padStart(15),
-      `${r.adapter.p50Ms}/${r.adapter.p99Ms}`.padStart(19),
-      pct(r.adapter.p50Ms, r.raw.p50Ms).padStart(13),
-      String(r.raw.errors + r.adapter.errors).padStart(7),
-      String(r.adapterSockets).padStart(16),
-    ].join(' '),
+    'biller             raw req/s  adapter req/s  throughput cost  raw p50/p99 ms  adapter p50/p99 ms  p50 overhead  errors  adapter sockets',
   );
+  for (const r of rows.filter((row) => row.scenario === scenario)) {
+    console.log(
+      [
+        r.biller.padEnd(18),
+        String(r.raw.perSecond).padStart(9),
+        String(r.adapter.perSecond).padStart(14),
+        pct(r.raw.perSecond, r.adapter.perSecond).padStart(16),
+        `${r.raw.p50Ms}/${r.raw.p99Ms}`.padStart(15),
+        `${r.adapter.p50Ms}/${r.adapter.p99Ms}`.padStart(19),
+        pct(r.adapter.p50Ms, r.raw.p50Ms).padStart(13),
+        String(r.raw.errors + r.adapter.errors).padStart(7),
+        String(r.adapterSockets).padStart(16),
+      ].join(' '),
+    );
+  }
 }
 mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
 const out = resolve(ROOT, `bench/results/adapters-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
-writeFileSync(out, JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, rows }, null, 2));
+writeFileSync(
+  out,
+  `${JSON.stringify({ concurrency: CONCURRENCY, seconds: SECONDS, latencyMs: LATENCY_MS, rows }, null, 2)}\n`,
+);
 console.log(`\nwritten to ${out}`);
