@@ -104,7 +104,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       RefreshToken: config.IDP_SESSION_TTL_SECONDS,
     },
     async renderError(ctx, out) {
-      ctx.status = ctx.status >= 400 ? ctx.status : 400;
+      ctx.status = Math.max(ctx.status, 400);
       html(ctx, errorPage('Something went wrong', out.error_description ?? out.error ?? 'Please start again.'));
     },
   };
