@@ -24,8 +24,9 @@ export const descriptor: BillerDescriptor = {
 export const electricityDiscomOptions = z.object({
   baseUrl: z.url(),
   apiKey: z.string().min(16),
-  timeoutMs: z.number().int().positive().default(5_000),
-  retries: z.number().int().min(0).max(5).default(2),
+  // Coerced: registry values that come from environment variables are strings.
+  timeoutMs: z.coerce.number().int().positive().default(5_000),
+  retries: z.coerce.number().int().min(0).max(5).default(2),
 });
 
 export type ElectricityDiscomOptions = z.infer<typeof electricityDiscomOptions>;
