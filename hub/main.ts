@@ -1,9 +1,9 @@
 import { createLogger } from '../infra/logger.js';
 import { runService, startService } from '../infra/service-runtime.js';
+import { buildHub } from './app.js';
 import { loadBillers } from './billers.js';
 import { loadHubConfig } from './config.js';
 
-// The citizen API and portal mount here as they are built.
 await runService('hub', async () => {
   const config = loadHubConfig();
   const log = createLogger('hub');
@@ -17,6 +17,6 @@ await runService('hub', async () => {
     redisUrl: config.REDIS_URL,
     proxy: config.TRUST_PROXY,
     logger: log,
-    build: async () => ({ close: () => billers.close() }),
+    build: (deps) => buildHub(config, billers, deps),
   });
 });

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { BillerRegistry } from '../../../adapters/registry/index.js';
+import { NotFoundError } from '../../../infra/errors.js';
+import type { BillService } from '../../bills/bill-service.js';
+import type { RouteSpec } from '../route-spec.js';
+
+const category = z.enum(['electricity', 'water', 'gas', 'other']);
+
+/** The biller directory (public) and a bill by consumer number. */
+export function billerRoutes(billers: BillerRegistry, bills: BillService): RouteSpec[] {
+  return [
+    {
+      method: 'get',
+      path: '/billers',
+      summary: 'The billers on offer, optionally of one category, with their consumer-number rules and exactness',
+      scopes: null,
+      query: z.object({ category: category.optional() }).strict(),
+      handler: (_ctx, { query }) => {
+        const { category: wanted } = query as { category?: string };
+        return { billers: billers.list().filter((biller) => !wanted || biller.category === wanted) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/billers/:billerId',
+      summary: 'One biller',
+      scopes: null,
+      handler: (ctx) => {
+        const biller = billers.get(String(ctx.params.billerId));
+        if (!biller) throw new NotFoundError(`no biller ${ctx.params.billerId}`);
+        return biller.descriptor;
+      },
+    },
+    {
+      method: 'get',
+      path: '/billers/:billerId/bill',
+      summary: "A consumer's current bill, the consumer given by the biller's params as query fields",
+      scopes: ['bills:read'],
+      query: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(64)),
+      handler: (ctx, { query }) => bills.fetch(String(ctx.params.billerId), query as Record<string, string>),
+    },
+  ];
+}
