@@ -6,7 +6,12 @@
 export type OrderStatus = 'created' | 'pending' | 'captured' | 'failed';
 export type PaymentMethod = 'card' | 'upi' | 'netbanking' | 'wallet';
 export type RefundStatus = 'succeeded' | 'pending' | 'failed';
-export type GatewayEventType = 'order.captured' | 'order.failed' | 'order.pending' | 'refund.succeeded' | 'refund.failed';
+export type GatewayEventType =
+  | 'order.captured'
+  | 'order.failed'
+  | 'order.pending'
+  | 'refund.succeeded'
+  | 'refund.failed';
 
 export interface CreateOrderInput {
   /** The hub's payment id: the gateway dedupes on it, so a repeat returns the same order. */

@@ -17,7 +17,11 @@ function hmac(secret: string, timestamp: string, rawBody: Buffer | string): Buff
 }
 
 /** The header value for a body, signed with each secret. */
-export function signatureHeader(secrets: readonly string[], rawBody: Buffer | string, timestampSeconds: number): string {
+export function signatureHeader(
+  secrets: readonly string[],
+  rawBody: Buffer | string,
+  timestampSeconds: number,
+): string {
   const t = String(Math.floor(timestampSeconds));
   return [`t=${t}`, ...secrets.map((secret) => `v1=${hmac(secret, t, rawBody).toString('hex')}`)].join(',');
 }

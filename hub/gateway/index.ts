@@ -1,0 +1,8 @@
+export * from './port.js';
+export {
+  createSandboxGatewayClient,
+  type SandboxGatewayClientContext,
+  type SandboxGatewayClientOptions,
+  sandboxGatewayClientOptionsSchema,
+} from './sandbox-gateway-client.js';
+export { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, signatureHeader, verifySignature } from './webhook-signature.js';

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import {
+  type AdapterLogger,
+  type BillerRequest,
+  BillerUnavailableError,
+  createBillerHttp,
+} from '../../adapters/sdk/index.js';
+import {
+  type GatewayError,
+  GatewayOrderNotFoundError,
+  GatewayRejectedError,
+  GatewayUnavailableError,
+  RefundExceedsCapturedError,
+  WebhookRejectedError,
+} from './errors.js';
+import { toGatewayEvent, toGatewayOrder, toGatewayRefund } from './mapping.js';
+import type { PaymentGateway } from './port.js';
+import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './webhook-signature.js';
+import { wireErrorSchema, wireEventSchema, wireOrderSchema, wireRefundSchema } from './wire.js';
+
+const httpUrl = () => z.url({ protocol: /^https?$/ });
+
+export const sandboxGatewayClientOptionsSchema = z.object({
+  baseUrl: httpUrl(),
+  apiKey: z.string().min(1),
+  webhookSecret: z.string().min(1),
+  /** Per attempt. */
+  timeoutMs: z.number().int().positive().max(60_000).default(5_000),
+  /** Extra attempts; every call here is safe to repeat (the gateway dedupes orders and refunds). */
+  retries: z.number().int().min(0).max(5).default(2),
+  /** How far a webhook's signed timestamp may be from now. */
+  webhookToleranceSeconds: z.number().int().positive().default(DEFAULT_TOLERANCE_SECONDS),
+});
+export type SandboxGatewayClientOptions = z.input<typeof sandboxGatewayClientOptionsSchema>;
+
+export interface SandboxGatewayClientContext {
+  log?: AdapterLogger;
+}
+
+const createOrderInput = z.object({
+  paymentId: z.string().min(1).max(64),
+  amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  returnUrl: httpUrl(),
+  description: z.string().max(255),
+});
+const refundInput = z.object({
+  orderId: z.string().min(1),
+  amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  refundKey: z.string().min(1).max(255),
+});
+
+const issues = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+
+/** The hub's input is checked before anything is sent: a bad call is a bug, not worth a round trip. */
+function checked<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new GatewayRejectedError(`${what}: ${issues(parsed.error)}`, 'invalid_request');
+  return parsed.data;
+}
+
+interface CallContext {
+  orderId?: string;
+  requestedMinor?: number;
+}
+
+/** A non-2xx answer as the port's error: the gateway's code decides, the status only when it has none. */
+function failureFrom(what: string, status: number, data: unknown, context: CallContext): GatewayError {
+  const wire = wireErrorSchema.safeParse(data);
+  const error = wire.success ? wire.data.error : undefined;
+  if (error?.code === 'order_not_found' && context.orderId) return new GatewayOrderNotFoundError(context.orderId);
+  if (error?.code === 'refund_exceeds_captured') {
+    const refundable = Number(error.details?.refundable);
+    return new RefundExceedsCapturedError(
+      context.requestedMinor ?? 0,
+      Number.isSafeInteger(refundable) ? refundable : 0,
+    );
+  }
+  if (status === 408 || status === 429) return new GatewayUnavailableError(`${what} answered ${status}`, error?.code);
+  const detail = error ? ` ${error.code}${error.message ? `: ${error.message}` : ''}` : '';
+  return new GatewayRejectedError(`${what} answered ${status}${detail}`, error?.code);
+}
+
+/**
+ * The port over the sandbox gateway's HTTP API, through the SDK's HTTP client: keep-alive,
+ * a timeout per attempt, retries with backoff, the API key redacted from every message.
+ */
+export function createSandboxGatewayClient(
+  options: SandboxGatewayClientOptions,
+  context: SandboxGatewayClientContext = {},
+): PaymentGateway & { close(): void } {
+  const parsed = sandboxGatewayClientOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`sandbox gateway options: ${issues(parsed.error)}`);
+  const config = parsed.data;
+  const http = createBillerHttp({
+    name: 'sandbox-gateway',
+    baseURL: config.baseUrl.replace(/\/+$/, ''),
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    headers: { authorization: `Bearer ${config.apiKey}`, accept: 'application/json' },
+    secrets: [config.apiKey, config.webhookSecret],
+    log: context.log,
+  });
+
+  const call = async <T>(request: BillerRequest, schema: z.ZodType<T>, callContext: CallContext = {}): Promise<T> => {
+    const what = `sandbox gateway ${request.method} ${request.url}`;
+    let response: Awaited<ReturnType<typeof http.request>>;
+    try {
+      response = await http.request<unknown>(request);
+    } catch (caught) {
+      if (caught instanceof BillerUnavailableError) {
+        throw new GatewayUnavailableError(caught.message, caught.billerCode);
+      }
+      throw caught;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw failureFrom(what, response.status, response.data, callContext);
+    }
+    const body = schema.safeParse(response.data);
+    if (!body.success) throw new GatewayUnavailableError(`${what} answered ${response.status} with an unexpected body`);
+    return body.data;
+  };
+  const orderPath = (orderId: string) => `/v1/orders/${encodeURIComponent(orderId)}`;
+
+  return {
+    identifier: 'sandbox',
+
+    async createOrder(input) {
+      const order = checked(createOrderInput, input, 'createOrder');
+      const wire = await call(
+        {
+          method: 'POST',
+          url: '/v1/orders',
+          data: {
+            merchantRef: order.paymentId,
+            amount: order.amountMinor,
+            currency: order.currency,
+            returnUrl: order.returnUrl,
+            description: order.description,
+          },
+          // The gateway answers a repeated merchantRef with the first order, so a retry cannot open two.
+          idempotent: true,
+        },
+        wireOrderSchema,
+      );
+      return { orderId: wire.id, checkoutUrl: wire.checkoutUrl };
+    },
+
+    async getOrder(orderId) {
+      if (typeof orderId !== 'string' || !orderId) throw new GatewayOrderNotFoundError(String(orderId));
+      return toGatewayOrder(await call({ method: 'GET', url: orderPath(orderId) }, wireOrderSchema, { orderId }));
+    },
+
+    async refund(input) {
+      const refund = checked(refundInput, input, 'refund');
+      const wire = await call(
+        {
+          method: 'POST',
+          url: `${orderPath(refund.orderId)}/refunds`,
+          data: { amount: refund.amountMinor },
+          headers: { 'idempotency-key': refund.refundKey },
+          // The Idempotency-Key makes a repeat return the first refund.
+          idempotent: true,
+        },
+        wireRefundSchema,
+        { orderId: refund.orderId, requestedMinor: refund.amountMinor },
+      );
+      return toGatewayRefund(wire);
+    },
+
+    verifyWebhook(rawBody, headers, now = Date.now()) {
+      verifySignature(rawBody, headers, config.webhookSecret, now, config.webhookToleranceSeconds);
+      let json: unknown;
+      try {
+        json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+      } catch {
+        throw new WebhookRejectedError('malformed', 'the webhook body is not JSON');
+      }
+      const wire = wireEventSchema.safeParse(json);
+      if (!wire.success) throw new WebhookRejectedError('malformed', `the webhook body: ${issues(wire.error)}`);
+      const event = toGatewayEvent(wire.data);
+      if (!event) {
+        throw new WebhookRejectedError(
+          'malformed',
+          `unknown event type ${JSON.stringify(wire.data.type.slice(0, 40))}`,
+        );
+      }
+      return event;
+    },
+
+    close() {
+      http.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import Koa from 'koa';
+import { SandboxApiError, sandboxErrors } from './api-error.js';
+import { apiRouter } from './api-router.js';
+import { checkoutRouter } from './checkout-router.js';
+import { controlRouter } from './control-router.js';
+import { type SandboxGatewayOptions, sandboxGatewayConfig } from './options.js';
+import { OrderBook } from './order-book.js';
+import { PaymentFlow } from './payment-flow.js';
+import { WebhookSender } from './webhook-sender.js';
+
+export { defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT, type SandboxGatewayOptions } from './options.js';
+
+/** The Koa app, plus stop(): cancels pending captures and webhook retries and closes their sockets. */
+export type SandboxGateway = Koa & { stop(): void };
+
+/**
+ * A payment gateway for dev and tests: a merchant API, a hosted checkout where the tester picks
+ * the outcome, and signed webhooks to `webhookUrl`. State lives in memory.
+ */
+export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
+  const config = sandboxGatewayConfig(options);
+  const book = new OrderBook();
+  const sender = new WebhookSender({
+    url: config.webhookUrl,
+    secrets: typeof config.webhookSecret === 'string' ? [config.webhookSecret] : config.webhookSecret,
+    timeoutMs: config.webhookTimeoutMs,
+    attempts: config.webhookAttempts,
+    backoffMs: config.webhookBackoffMs,
+  });
+  const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs);
+
+  const api = apiRouter({ apiKey: config.apiKey, publicUrl: config.publicUrl, book, flow });
+  const checkout = checkoutRouter(book, flow);
+  const control = controlRouter(sender);
+
+  const app = new Koa();
+  app.use(sandboxErrors);
+  app.use(control.routes()).use(control.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+  app.use(checkout.routes()).use(checkout.allowedMethods());
+  app.use((ctx) => {
+    throw new SandboxApiError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+  });
+  return Object.assign(app, {
+    stop() {
+      flow.stop();
+      sender.stop();
+    },
+  });
+}
