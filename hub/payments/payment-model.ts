@@ -1,0 +1,154 @@
+import { type Model, Schema } from 'mongoose';
+import type { ConsumerRef } from '../../adapters/sdk/contract.js';
+import type { Connection } from '../../infra/mongo.js';
+import { LINE_ID_PATTERN, newPaymentId, PAYMENT_ID_PATTERN, REFERENCE_PATTERN } from './ids.js';
+import { CURRENCIES, type Currency, isPositiveMinor, positiveMinor } from './money.js';
+import { LINE_STATUSES, type LineStatus, PAYMENT_STATUSES, type PaymentStatus } from './state-machine.js';
+
+export interface PaymentLine {
+  /** LIN + 20 characters: the settlement job's id. */
+  _id: string;
+  billerId: string;
+  consumer: ConsumerRef;
+  /** The consumer number as the citizen may see it on receipts and history. */
+  consumerMasked: string;
+  billNumber: string;
+  amountMinor: number;
+  /** HUB + 20 characters: the posting reference the biller deduplicates on. */
+  reference: string;
+  status: LineStatus;
+  billerReference?: string;
+  billerStatus?: string;
+  failureCode?: string;
+  failureMessage?: string;
+  /** Posting attempts made at the biller. */
+  attempts: number;
+  /** The idempotency key of the gateway refund, once one is asked for. */
+  refundKey?: string;
+  /** When the line last changed status: how the sweeper tells stuck work from work in progress. */
+  changedAt: Date;
+}
+
+export interface TimelineEntry {
+  at: Date;
+  event: string;
+  from?: string;
+  to?: string;
+  lineId?: string;
+  detail?: string;
+}
+
+export interface PaymentGateway {
+  orderId?: string;
+  method?: string;
+  capturedMinor?: number;
+}
+
+export interface Payment {
+  /** PAY + 20 characters. */
+  _id: string;
+  citizenSub: string;
+  currency: Currency;
+  totalMinor: number;
+  status: PaymentStatus;
+  idempotencyKey: string;
+  /** Hash of the create request: the same key with another body is a conflict. */
+  requestHash: string;
+  gateway: PaymentGateway;
+  lines: PaymentLine[];
+  timeline: TimelineEntry[];
+  /** A created or awaiting_payment payment lapses at this time; checked in queries, not by a TTL index. */
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type PaymentModel = Model<Payment>;
+
+const isConsumerRef = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length > 0 &&
+  Object.values(value).every((v) => typeof v === 'string' && v.length > 0);
+
+// Money paths do not cast (cast: false): '100' is refused like 1.5, never quietly read as 100.
+const lineSchema = new Schema<PaymentLine>({
+  _id: { type: String, required: true, match: LINE_ID_PATTERN },
+  billerId: { type: String, required: true },
+  consumer: {
+    type: Schema.Types.Mixed,
+    required: true,
+    validate: { validator: isConsumerRef, message: '{PATH} must be an object of non-empty strings' },
+  },
+  consumerMasked: { type: String, required: true },
+  billNumber: { type: String, required: true },
+  amountMinor: { type: Number, required: true, cast: false, validate: positiveMinor },
+  reference: { type: String, required: true, match: REFERENCE_PATTERN },
+  status: { type: String, enum: LINE_STATUSES, required: true, default: 'pending' },
+  billerReference: String,
+  billerStatus: String,
+  failureCode: String,
+  failureMessage: String,
+  attempts: { type: Number, required: true, default: 0, min: 0 },
+  refundKey: String,
+  changedAt: { type: Date, required: true, default: () => new Date() },
+});
+
+const timelineSchema = new Schema<TimelineEntry>(
+  {
+    at: { type: Date, required: true },
+    event: { type: String, required: true },
+    from: String,
+    to: String,
+    lineId: String,
+    detail: String,
+  },
+  { _id: false },
+);
+
+const gatewaySchema = new Schema<PaymentGateway>(
+  { orderId: String, method: String, capturedMinor: { type: Number, cast: false, validate: positiveMinor } },
+  { _id: false },
+);
+
+const paymentSchema = new Schema<Payment>(
+  {
+    _id: { type: String, required: true, default: newPaymentId, match: PAYMENT_ID_PATTERN },
+    citizenSub: { type: String, required: true },
+    currency: { type: String, enum: CURRENCIES, required: true, default: 'INR' },
+    totalMinor: { type: Number, required: true, cast: false, validate: positiveMinor },
+    status: { type: String, enum: PAYMENT_STATUSES, required: true, default: 'created' },
+    idempotencyKey: { type: String, required: true, minlength: 1, maxlength: 255 },
+    requestHash: { type: String, required: true },
+    gateway: { type: gatewaySchema, default: () => ({}) },
+    lines: {
+      type: [lineSchema],
+      validate: { validator: (lines: unknown[]) => lines.length > 0, message: 'a payment needs at least one line' },
+    },
+    timeline: { type: [timelineSchema], default: [] },
+    expiresAt: { type: Date, required: true },
+  },
+  { timestamps: true, collection: 'payments' },
+);
+
+// The total is derived, but stored for queries: it must always be the exact sum of the lines.
+paymentSchema.pre('validate', function () {
+  const amounts = this.lines.map((line) => line.amountMinor);
+  if (!amounts.every(isPositiveMinor)) return;
+  const sum = amounts.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(sum) || sum !== this.totalMinor) {
+    this.invalidate('totalMinor', 'totalMinor must equal the sum of the line amounts');
+  }
+});
+
+paymentSchema.index({ citizenSub: 1, idempotencyKey: 1 }, { unique: true });
+paymentSchema.index({ 'lines.reference': 1 }, { unique: true });
+paymentSchema.index({ 'lines._id': 1 }, { unique: true });
+paymentSchema.index({ citizenSub: 1, createdAt: -1 });
+paymentSchema.index({ status: 1, updatedAt: 1 });
+paymentSchema.index({ status: 1, expiresAt: 1 });
+
+export function paymentModel(conn: Connection): PaymentModel {
+  return (conn.models.Payment as PaymentModel | undefined) ?? conn.model<Payment>('Payment', paymentSchema);
+}

@@ -1,0 +1,288 @@
+import type { ConsumerRef } from '../../adapters/sdk/contract.js';
+import { ConflictError } from '../../infra/errors.js';
+import type { Connection } from '../../infra/mongo.js';
+import { newLineId, newPaymentId, newReference } from './ids.js';
+import type { Currency } from './money.js';
+import { type Payment, type PaymentModel, paymentModel, type TimelineEntry } from './payment-model.js';
+import {
+  asList,
+  asValidationError,
+  expiryGuard,
+  LINE,
+  type LineChanges,
+  lineSet,
+  type PaymentChanges,
+  paymentSet,
+} from './payment-updates.js';
+import {
+  assertLineTransition,
+  assertPaymentTransition,
+  EXPIRABLE_STATUSES,
+  finalPaymentStatus,
+  type LineStatus,
+  OPEN_LINE_STATUSES,
+  type PaymentStatus,
+  paymentStatusesForLineMove,
+} from './state-machine.js';
+import { classifyStuck, type StuckWork } from './stuck-work.js';
+
+export type { LineChanges, PaymentChanges };
+
+/** How long a created or awaiting_payment payment waits for the citizen to pay. */
+export const DEFAULT_PAYMENT_TTL_MS = 30 * 60_000;
+
+export interface NewPaymentLine {
+  billerId: string;
+  consumer: ConsumerRef;
+  consumerMasked: string;
+  billNumber: string;
+  amountMinor: number;
+}
+
+export interface NewPayment {
+  citizenSub: string;
+  idempotencyKey: string;
+  /** See hashRequest: the same key with another body is refused. */
+  requestHash: string;
+  currency?: Currency;
+  lines: readonly NewPaymentLine[];
+  ttlMs?: number;
+}
+
+export interface CreatedPayment {
+  payment: Payment;
+  /** false when the idempotency key had already created this payment. */
+  created: boolean;
+}
+
+export class PaymentStore {
+  readonly model: PaymentModel;
+
+  constructor(conn: Connection) {
+    this.model = paymentModel(conn);
+  }
+
+  /** Builds the indexes; idempotent creates rely on the unique one existing. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  /**
+   * Creates a payment, once per (citizenSub, idempotencyKey): a repeat with the same request
+   * hash gets the first payment back (created: false); with another hash, a ConflictError.
+   */
+  async create(input: NewPayment): Promise<CreatedPayment> {
+    await this.init();
+    const now = new Date();
+    const amounts = input.lines.map((line) => line.amountMinor);
+    const payment: Omit<Payment, 'createdAt' | 'updatedAt'> = {
+      _id: newPaymentId(),
+      citizenSub: input.citizenSub,
+      currency: input.currency ?? 'INR',
+      // NaN when an amount is not a number, so the schema refuses rather than concatenating.
+      totalMinor: amounts.every((a) => typeof a === 'number') ? amounts.reduce((a, b) => a + b, 0) : Number.NaN,
+      status: 'created',
+      idempotencyKey: input.idempotencyKey,
+      requestHash: input.requestHash,
+      gateway: {},
+      lines: input.lines.map((line) => ({
+        _id: newLineId(),
+        billerId: line.billerId,
+        consumer: line.consumer,
+        consumerMasked: line.consumerMasked,
+        billNumber: line.billNumber,
+        amountMinor: line.amountMinor,
+        reference: newReference(),
+        status: 'pending',
+        attempts: 0,
+        changedAt: now,
+      })),
+      timeline: [{ at: now, event: 'payment.created', to: 'created' }],
+      expiresAt: new Date(now.getTime() + (input.ttlMs ?? DEFAULT_PAYMENT_TTL_MS)),
+    };
+    try {
+      const created = await this.model.create(payment);
+      return { payment: created.toObject(), created: true };
+    } catch (error) {
+      const fields = error instanceof ConflictError ? (error.details?.fields as string[] | undefined) : undefined;
+      if (!fields?.includes('idempotencyKey')) throw asValidationError(error);
+      return this.replay(input, error as ConflictError);
+    }
+  }
+
+  private async replay(input: NewPayment, conflict: ConflictError): Promise<CreatedPayment> {
+    const existing = await this.model
+      .findOne({ citizenSub: input.citizenSub, idempotencyKey: input.idempotencyKey })
+      .lean<Payment>()
+      .exec();
+    if (!existing) throw conflict;
+    if (existing.requestHash !== input.requestHash) {
+      throw new ConflictError('idempotency key already used with a different request', {
+        fields: ['idempotencyKey'],
+      });
+    }
+    return { payment: existing, created: false };
+  }
+
+  /** For workers and operators: no ownership check. */
+  findById(id: string): Promise<Payment | null> {
+    return this.model.findById(id).lean<Payment>().exec();
+  }
+
+  /** A payment as its citizen may see it: another citizen's payment is simply not found. */
+  findForCitizen(id: string, citizenSub: string): Promise<Payment | null> {
+    return this.model.findOne({ _id: id, citizenSub }).lean<Payment>().exec();
+  }
+
+  /** A citizen's payments, newest first. */
+  listForCitizen(citizenSub: string, options: { limit?: number; before?: Date } = {}): Promise<Payment[]> {
+    const filter = options.before ? { citizenSub, createdAt: { $lt: options.before } } : { citizenSub };
+    return this.model
+      .find(filter)
+      .sort({ createdAt: -1 })
+      .limit(options.limit ?? 20)
+      .lean<Payment[]>()
+      .exec();
+  }
+
+  /**
+   * Moves a payment from one of `from` to `to` in one conditional update that also appends the
+   * timeline entry. Returns the updated payment, or null when it is not (or no longer) in `from`,
+   * or the expiry guard refused (awaiting_payment only before expiresAt, expired only after).
+   * Throws IllegalTransitionError for a move the state machine does not have. With several
+   * sources the timeline entry has no `from`: which one matched is not known inside the update.
+   */
+  async transitionPayment(
+    id: string,
+    from: PaymentStatus | readonly PaymentStatus[],
+    to: PaymentStatus,
+    event: string,
+    set?: PaymentChanges,
+    detail?: string,
+  ): Promise<Payment | null> {
+    const fromList = asList(from);
+    assertPaymentTransition(fromList, to);
+    const now = new Date();
+    const entry: TimelineEntry = { at: now, event, to, ...(detail ? { detail } : {}) };
+    if (fromList.length === 1) entry.from = fromList[0];
+    return this.update(
+      { _id: id, status: { $in: fromList }, ...expiryGuard(to, now) },
+      { $set: { ...paymentSet(set), status: to }, $push: { timeline: entry } },
+    );
+  }
+
+  /**
+   * Moves one line of one payment from one of `from` to `to`, in one conditional update with its
+   * timeline entry; the other lines are untouched. Null when the line is not in `from`, or the
+   * payment is not in a status that lets lines move (see paymentStatusesForLineMove).
+   */
+  async transitionLine(
+    paymentId: string,
+    lineId: string,
+    from: LineStatus | readonly LineStatus[],
+    to: LineStatus,
+    event: string,
+    set?: LineChanges,
+    detail?: string,
+  ): Promise<Payment | null> {
+    const fromList = asList(from);
+    assertLineTransition(fromList, to);
+    const now = new Date();
+    const entry: TimelineEntry = { at: now, event, to, lineId, ...(detail ? { detail } : {}) };
+    if (fromList.length === 1) entry.from = fromList[0];
+    return this.update(
+      {
+        _id: paymentId,
+        status: { $in: paymentStatusesForLineMove(to) },
+        lines: { $elemMatch: { _id: lineId, status: { $in: fromList } } },
+      },
+      {
+        $set: { ...lineSet(set), [`lines.$[${LINE}].status`]: to, [`lines.$[${LINE}].changedAt`]: now },
+        $push: { timeline: entry },
+      },
+      { arrayFilters: [{ [`${LINE}._id`]: lineId }] },
+    );
+  }
+
+  /** Counts a posting attempt; only a line that is posting counts one. */
+  recordLineAttempt(paymentId: string, lineId: string): Promise<Payment | null> {
+    return this.update(
+      { _id: paymentId, lines: { $elemMatch: { _id: lineId, status: 'posting' } } },
+      { $inc: { [`lines.$[${LINE}].attempts`]: 1 } },
+      { arrayFilters: [{ [`${LINE}._id`]: lineId }] },
+    );
+  }
+
+  /**
+   * Once every line is final, moves the payment to its final status. Final line statuses have no
+   * way out, so the status read here cannot go stale; the update still re-checks both the payment
+   * status and that no line is open. Null when not every line is final or someone else finished it.
+   */
+  async settleCompletion(id: string): Promise<Payment | null> {
+    const payment = await this.findById(id);
+    const final = payment ? finalPaymentStatus(payment.lines) : null;
+    if (!final) return null;
+    // Only a wholly refunded payment can finish straight from captured.
+    const from: PaymentStatus[] = final === 'refunded' ? ['captured', 'settling'] : ['settling'];
+    assertPaymentTransition(from, final);
+    const now = new Date();
+    return this.update(
+      { _id: id, status: { $in: from }, 'lines.status': { $nin: OPEN_LINE_STATUSES } },
+      {
+        $set: { status: final },
+        $push: { timeline: { at: now, event: `payment.${final}`, to: final } satisfies TimelineEntry },
+      },
+    );
+  }
+
+  /**
+   * Work a crash may have left behind, for a sweeper to re-enqueue: captured payments whose
+   * settlement never started, and open lines that have not changed for `olderThanMs`.
+   */
+  async findStuck(options: { olderThanMs: number; limit?: number }): Promise<StuckWork> {
+    const cutoff = new Date(Date.now() - options.olderThanMs);
+    const candidates = await this.model
+      .find({
+        $or: [
+          { status: 'captured', updatedAt: { $lt: cutoff } },
+          {
+            status: { $in: ['captured', 'settling'] },
+            lines: { $elemMatch: { status: { $in: OPEN_LINE_STATUSES }, changedAt: { $lt: cutoff } } },
+          },
+        ],
+      })
+      .sort({ updatedAt: 1 })
+      .limit(options.limit ?? 100)
+      .lean<Payment[]>()
+      .exec();
+    return classifyStuck(candidates, cutoff);
+  }
+
+  /** Payments past their expiresAt still waiting for money: for a sweeper to move to expired. */
+  findExpired(options: { limit?: number } = {}): Promise<Payment[]> {
+    return this.model
+      .find({ status: { $in: EXPIRABLE_STATUSES }, expiresAt: { $lte: new Date() } })
+      .limit(options.limit ?? 100)
+      .lean<Payment[]>()
+      .exec();
+  }
+
+  private async update(
+    filter: Record<string, unknown>,
+    update: Record<string, unknown>,
+    options: { arrayFilters?: Record<string, unknown>[] } = {},
+  ): Promise<Payment | null> {
+    try {
+      return await this.model
+        .findOneAndUpdate(filter as never, update as never, {
+          returnDocument: 'after',
+          runValidators: true,
+          ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}),
+        })
+        .lean<Payment>()
+        .exec();
+    } catch (error) {
+      throw asValidationError(error);
+    }
+  }
+}

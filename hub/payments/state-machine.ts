@@ -1,0 +1,110 @@
+import { AppError } from '../../infra/errors.js';
+
+/*
+ * Payment
+ *   created ──────────► awaiting_payment ──► captured ──► settling ──► completed | partially_refunded | refunded
+ *   created | awaiting_payment ──► failed | expired
+ *   captured ──► refunded            every line was refunded before settlement started
+ *   failed | expired ──► captured    a late capture: the gateway took the money after all, so it must be
+ *                                    accounted for (and then settled or refunded), never ignored
+ *   completed, partially_refunded and refunded are final.
+ *
+ * Line
+ *   pending ──► posting ──► settled
+ *   posting ──► pending              a retryable biller error: back off, then post again
+ *   pending | posting ──► failed ──► refunding ──► refunded
+ *   settled and refunded are final.
+ *
+ * A line moves only while its payment is captured or settling, and starts posting only once
+ * the payment is settling. A payment's final status follows from its lines (finalPaymentStatus).
+ */
+
+export const PAYMENT_STATUSES = [
+  'created',
+  'awaiting_payment',
+  'captured',
+  'settling',
+  'completed',
+  'partially_refunded',
+  'refunded',
+  'failed',
+  'expired',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const LINE_STATUSES = ['pending', 'posting', 'settled', 'failed', 'refunding', 'refunded'] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  created: ['awaiting_payment', 'failed', 'expired'],
+  awaiting_payment: ['captured', 'failed', 'expired'],
+  captured: ['settling', 'refunded'],
+  settling: ['completed', 'partially_refunded', 'refunded'],
+  completed: [],
+  partially_refunded: [],
+  refunded: [],
+  failed: ['captured'],
+  expired: ['captured'],
+};
+
+export const LINE_TRANSITIONS: Readonly<Record<LineStatus, readonly LineStatus[]>> = {
+  pending: ['posting', 'failed'],
+  posting: ['settled', 'failed', 'pending'],
+  failed: ['refunding'],
+  refunding: ['refunded'],
+  settled: [],
+  refunded: [],
+};
+
+/** Statuses in which the gateway holds the citizen's money for this payment. */
+export const CAPTURED_STATUSES: readonly PaymentStatus[] = [
+  'captured',
+  'settling',
+  'completed',
+  'partially_refunded',
+  'refunded',
+];
+/** A payment in one of these may still expire. */
+export const EXPIRABLE_STATUSES: readonly PaymentStatus[] = ['created', 'awaiting_payment'];
+export const FINAL_LINE_STATUSES: readonly LineStatus[] = ['settled', 'refunded'];
+export const OPEN_LINE_STATUSES: readonly LineStatus[] = LINE_STATUSES.filter((s) => !FINAL_LINE_STATUSES.includes(s));
+
+/** A caller asked for a move the state machine does not have: a bug, not bad input. */
+export class IllegalTransitionError extends AppError {
+  constructor(kind: 'payment' | 'line', from: readonly string[], to: string) {
+    super(500, 'illegal_transition', `${kind} cannot move from ${from.join(' | ') || '(nothing)'} to ${to}`);
+  }
+}
+
+export const canMovePayment = (from: PaymentStatus, to: PaymentStatus): boolean =>
+  PAYMENT_TRANSITIONS[from].includes(to);
+
+export const canMoveLine = (from: LineStatus, to: LineStatus): boolean => LINE_TRANSITIONS[from].includes(to);
+
+/** Throws unless every one of `from` may move to `to`. */
+export function assertPaymentTransition(from: readonly PaymentStatus[], to: PaymentStatus): void {
+  if (from.length === 0 || !from.every((status) => PAYMENT_TRANSITIONS[status]?.includes(to))) {
+    throw new IllegalTransitionError('payment', from, to);
+  }
+}
+
+export function assertLineTransition(from: readonly LineStatus[], to: LineStatus): void {
+  if (from.length === 0 || !from.every((status) => LINE_TRANSITIONS[status]?.includes(to))) {
+    throw new IllegalTransitionError('line', from, to);
+  }
+}
+
+/** The payment statuses in which a line may move to `to`: posting waits for settlement to start. */
+export function paymentStatusesForLineMove(to: LineStatus): readonly PaymentStatus[] {
+  return to === 'posting' ? ['settling'] : ['captured', 'settling'];
+}
+
+export type FinalPaymentStatus = 'completed' | 'partially_refunded' | 'refunded';
+
+/** The payment's final status once every line is final; null while any line is still open. */
+export function finalPaymentStatus(lines: readonly { status: LineStatus }[]): FinalPaymentStatus | null {
+  if (lines.length === 0 || !lines.every((line) => FINAL_LINE_STATUSES.includes(line.status))) return null;
+  const settled = lines.filter((line) => line.status === 'settled').length;
+  if (settled === lines.length) return 'completed';
+  return settled === 0 ? 'refunded' : 'partially_refunded';
+}
