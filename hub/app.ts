@@ -3,36 +3,74 @@ import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
+import { paymentRoutes } from './api/routes/payment-routes.js';
 import { v1Router } from './api/v1-router.js';
 import { BillService } from './bills/bill-service.js';
+import { CheckoutService } from './checkout/checkout-service.js';
+import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
 import type { HubConfig } from './config.js';
+import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
+import { Ledger } from './ledger/index.js';
+import { PaymentStore } from './payments/index.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
+
+export interface HubOptions {
+  publicUrl?: string;
+  /** How captured payments reach the settlement jobs. */
+  startSettlement: StartSettlement;
+  gateway?: PaymentGateway;
+}
 
 /** The hub's citizen API on its MongoDB and Redis, with the billers already loaded. */
 export async function buildHub(
   config: HubConfig,
   billers: BillerRegistry,
-  { mongo, redis }: ServiceDeps,
-  publicUrl = `http://localhost:${config.HUB_PORT}`,
+  { mongo, redis, log }: ServiceDeps,
+  options: HubOptions,
 ): Promise<ServiceParts> {
+  const publicUrl = options.publicUrl ?? `http://localhost:${config.HUB_PORT}`;
   const bills = new BillService(billers, redis, {
     cacheSeconds: config.BILL_CACHE_SECONDS,
     timeoutMs: config.BILLER_TIMEOUT_MS,
   });
   const accounts = new SavedAccountStore(mongo, bills);
-  await accounts.init();
+  const payments = new PaymentStore(mongo);
+  const ledger = new Ledger(mongo);
+  await Promise.all([accounts.init(), payments.init(), ledger.init()]);
+  const gateway =
+    options.gateway ??
+    createSandboxGatewayClient(
+      {
+        baseUrl: config.GATEWAY_BASE_URL,
+        apiKey: config.GATEWAY_API_KEY,
+        webhookSecret: config.GATEWAY_WEBHOOK_SECRET,
+      },
+      { log },
+    );
+  const checkout = new CheckoutService(payments, bills, gateway, {
+    returnUrl: config.CHECKOUT_RETURN_URL,
+    ttlMinutes: config.CHECKOUT_TTL_MINUTES,
+  });
+  const capture = new PaymentCapture(payments, ledger, gateway, options.startSettlement, log);
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
     jwksUrl: config.IDP_JWKS_URL,
   });
-  const routes = [...billerRoutes(billers, bills), ...accountRoutes(accounts, bills)];
+  const routes = [
+    ...billerRoutes(billers, bills),
+    ...accountRoutes(accounts, bills),
+    ...paymentRoutes({ payments, checkout, capture, gateway }),
+  ];
   const api = v1Router(routes, tokens, publicUrl);
   return {
     routes: (app) => {
       app.use(api.routes());
       app.use(api.allowedMethods());
     },
-    close: () => billers.close(),
+    close: async () => {
+      gateway.close?.();
+      await billers.close();
+    },
   };
 }

@@ -16,6 +16,15 @@ export const hubEnvSchema = baseEnvSchema.extend({
   BILL_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   /** How long the dues view waits for any one biller. */
   BILLER_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** The payment gateway (the sandbox gateway's API locally). */
+  GATEWAY_BASE_URL: env.url().default('http://localhost:4110'),
+  GATEWAY_API_KEY: z.string().min(16),
+  /** The secret the gateway signs its webhooks with. */
+  GATEWAY_WEBHOOK_SECRET: z.string().min(16),
+  /** Where the gateway sends the citizen back after paying. */
+  CHECKOUT_RETURN_URL: env.url().default('http://localhost:3000/checkout/return'),
+  /** A checkout not paid within this many minutes expires. */
+  CHECKOUT_TTL_MINUTES: z.coerce.number().int().positive().default(30),
   /** The billers the hub offers, each bound to an adapter (see adapters/README.md). */
   BILLERS_FILE: z.string().min(1).default('adapters/billers.json'),
 });

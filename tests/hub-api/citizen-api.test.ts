@@ -191,6 +191,11 @@ describe('the hub citizen API', () => {
         'post /accounts',
         'delete /accounts/{accountId}',
         'get /dues',
+        'post /checkouts',
+        'get /payments',
+        'get /payments/{paymentId}',
+        'post /payments/{paymentId}/sync',
+        'post /gateway/webhooks',
       ].sort(),
     );
     // Every documented route answers (not 404) at its path.

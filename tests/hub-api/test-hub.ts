@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type Koa from 'koa';
@@ -10,7 +10,10 @@ import { createPipedGasSandbox } from '../../adapters/sandboxes/piped-gas/app.js
 import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/app.js';
 import { buildHub } from '../../hub/app.js';
+import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig } from '../../hub/config.js';
+import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
+import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
 import { uniqueName } from '../support/isolation.js';
@@ -21,10 +24,16 @@ async function listen(app: Koa): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+const GATEWAY_API_KEY = 'test-hub-gateway-key-0001';
+const GATEWAY_WEBHOOK_SECRET = 'test-hub-webhook-secret-0001';
+
 export interface TestHub {
   url: string;
   service: StartedService;
-  sandboxes: { electricity: string; water: string; gas: string };
+  sandboxes: { electricity: string; water: string; gas: string; gateway: string };
+  gateway: SandboxGateway;
+  /** Payments handed to settlement, in order. */
+  settlementStarts: string[];
   registry: BillerRegistry;
   close: () => Promise<void>;
 }
@@ -34,7 +43,24 @@ export async function startTestHub(
   issuer: string,
   resource: string,
   env: Record<string, string> = {},
+  startSettlement?: StartSettlement,
 ): Promise<TestHub> {
+  // The hub's port is known first: the gateway needs its webhook URL, the hub the gateway's URL.
+  const hubPort = await freePort();
+  const gatewayServer = http.createServer();
+  gatewayServer.listen(0, '127.0.0.1');
+  await once(gatewayServer, 'listening');
+  const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
+  const gateway = createSandboxGateway({
+    apiKey: GATEWAY_API_KEY,
+    webhookSecret: GATEWAY_WEBHOOK_SECRET,
+    webhookUrl: `http://127.0.0.1:${hubPort}/api/v1/gateway/webhooks`,
+    publicUrl: gatewayUrl,
+    pendingDelayMs: 200,
+    webhookBackoffMs: 20,
+  });
+  gatewayServer.on('request', gateway.callback());
+  const settlementStarts: string[] = [];
   const [electricity, water, gas] = await Promise.all([
     listen(createElectricityDiscomSandbox()),
     listen(createWaterBoardSandbox()),
@@ -55,28 +81,41 @@ export async function startTestHub(
     HUB_MONGODB_DB: uniqueName('hub'),
     IDP_ISSUER: issuer,
     HUB_API_RESOURCE: resource,
+    GATEWAY_BASE_URL: gatewayUrl,
+    GATEWAY_API_KEY,
+    GATEWAY_WEBHOOK_SECRET,
     ...env,
   });
   const service = await startService({
     name: 'hub',
-    port: 0,
+    port: hubPort,
     host: '127.0.0.1',
     mongoUri: config.MONGODB_URI,
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     redisKeyPrefix: `${uniqueName('hub')}:`,
-    logger: createLogger('hub', 'silent'),
-    build: (deps) => buildHub(config, registry, deps),
+    logger: createLogger('hub', process.env.TEST_HUB_LOG ?? 'silent'),
+    build: (deps) =>
+      buildHub(config, registry, deps, {
+        publicUrl: `http://127.0.0.1:${hubPort}`,
+        startSettlement: async (payment) => {
+          settlementStarts.push(payment._id);
+          await startSettlement?.(payment);
+        },
+      }),
   });
   return {
     url: service.url,
     service,
     registry,
-    sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url },
+    gateway,
+    settlementStarts,
+    sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url, gateway: gatewayUrl },
     close: async () => {
       await service.mongo.dropDatabase();
       await service.close();
-      for (const { server } of [electricity, water, gas]) {
+      gateway.stop();
+      for (const { server } of [electricity, water, gas, { server: gatewayServer }]) {
         server.closeAllConnections();
         await new Promise((r) => server.close(r));
       }

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../../infra/errors.js';
+import { checkoutBody, idempotencyKey } from '../../checkout/checkout-request.js';
+import type { CheckoutService } from '../../checkout/checkout-service.js';
+import type { PaymentCapture } from '../../checkout/payment-capture.js';
+import type { PaymentGateway } from '../../gateway/index.js';
+import type { PaymentStore } from '../../payments/index.js';
+import { citizenOf } from '../access-token.js';
+import type { RouteSpec } from '../route-spec.js';
+import { parseInput } from '../validate.js';
+import { paymentView } from './payment-view.js';
+
+export interface PaymentRouteDeps {
+  payments: PaymentStore;
+  checkout: CheckoutService;
+  capture: PaymentCapture;
+  gateway: PaymentGateway;
+}
+
+/** Checkout, a citizen's own payments, and the gateway's webhook. */
+export function paymentRoutes({ payments, checkout, capture, gateway }: PaymentRouteDeps): RouteSpec[] {
+  const ownPayment = async (id: string, sub: string) => {
+    const payment = await payments.findForCitizen(id, sub);
+    if (!payment) throw new NotFoundError('no such payment');
+    return payment;
+  };
+  return [
+    {
+      method: 'post',
+      path: '/checkouts',
+      summary:
+        'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
+      scopes: ['payments:write'],
+      body: checkoutBody,
+      status: 201,
+      handler: async (ctx, { body }) => {
+        const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
+        const result = await checkout.checkout(citizenOf(ctx.state).sub, key, body as z.infer<typeof checkoutBody>);
+        if (!result.created) ctx.set('Idempotent-Replayed', 'true');
+        return { payment: paymentView(result.payment), checkoutUrl: result.checkoutUrl };
+      },
+    },
+    {
+      method: 'get',
+      path: '/payments',
+      summary: 'My payments, newest first',
+      scopes: ['payments:read'],
+      handler: async (ctx) => ({
+        payments: (await payments.listForCitizen(citizenOf(ctx.state).sub)).map(paymentView),
+      }),
+    },
+    {
+      method: 'get',
+      path: '/payments/:paymentId',
+      summary: 'One of my payments with its lines and timeline',
+      scopes: ['payments:read'],
+      handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
+    },
+    {
+      method: 'post',
+      path: '/payments/:paymentId/sync',
+      summary: 'Ask the gateway for the payment now, instead of waiting for its webhook',
+      scopes: ['payments:write'],
+      handler: async (ctx) =>
+        paymentView(await capture.sync(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub))),
+    },
+    {
+      method: 'post',
+      path: '/gateway/webhooks',
+      summary: 'Signed events from the payment gateway (Gateway-Signature over timestamp and raw body)',
+      scopes: null,
+      body: z.looseObject({ id: z.string(), type: z.string() }),
+      status: 204,
+      handler: async (ctx) => {
+        const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
+        await capture.onWebhook(gateway.verifyWebhook(raw, ctx.headers));
+      },
+    },
+  ];
+}

@@ -1,0 +1,27 @@
+import type { Payment } from '../../payments/index.js';
+
+/** A payment as its citizen sees it: no idempotency internals, consumer numbers masked. */
+export function paymentView(payment: Payment) {
+  return {
+    id: payment._id,
+    status: payment.status,
+    currency: payment.currency,
+    totalMinor: payment.totalMinor,
+    method: payment.gateway?.method,
+    expiresAt: payment.expiresAt,
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+    lines: payment.lines.map((line) => ({
+      id: line._id,
+      billerId: line.billerId,
+      consumerMasked: line.consumerMasked,
+      billNumber: line.billNumber,
+      amountMinor: line.amountMinor,
+      reference: line.reference,
+      status: line.status,
+      billerReference: line.billerReference,
+      failureCode: line.failureCode,
+    })),
+    timeline: payment.timeline.map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
+  };
+}
