@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { sandboxBillerEnv } from '../adapters/sandboxes/sandbox-env.js';
+import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
 import { startLocalServices } from '../infra/local-services/index.js';
 import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
 import { devSecrets } from './dev-secrets.js';
@@ -35,6 +36,12 @@ const SERVICES: ServiceEntry[] = [
     url: `http://localhost:${SANDBOX_PORTS.join(', :')} (electricity, water, gas)`,
     ready: '',
   },
+  {
+    name: 'gateway',
+    entry: 'hub/gateway/sandbox-server/main.ts',
+    url: `http://localhost:${port('GATEWAY_SANDBOX_PORT', 4110)}`,
+    ready: '/__sandbox/health',
+  },
   { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}`, ready: '/readyz' },
   { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}`, ready: '/readyz' },
   {
@@ -56,6 +63,10 @@ const childEnv = {
   ...env,
   ...devSecrets(resolve(dataDir, 'dev-secrets.json'), env),
   ...sandboxBillerEnv(),
+  // The hub and the sandbox gateway share its credentials; the gateway calls the hub's webhook.
+  GATEWAY_API_KEY: env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey,
+  GATEWAY_WEBHOOK_SECRET: env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
+  GATEWAY_WEBHOOK_URL: env.GATEWAY_WEBHOOK_URL ?? `http://localhost:${port('HUB_PORT', 3000)}/api/v1/gateway/webhooks`,
   // The portals run on localhost, which the idp's outgoing calls otherwise refuse.
   IDP_OUTBOUND_ALLOW_PRIVATE: env.IDP_OUTBOUND_ALLOW_PRIVATE ?? 'true',
   MONGODB_URI: local.mongoUri,

@@ -91,6 +91,8 @@ describe('the biller registry', () => {
         MONGODB_URI: 'mongodb://127.0.0.1:1',
         REDIS_URL: 'redis://127.0.0.1:1',
         BILLERS_FILE: file,
+        GATEWAY_API_KEY: 'registry-test-gateway-key',
+        GATEWAY_WEBHOOK_SECRET: 'registry-test-webhook-secret',
       },
       encoding: 'utf8',
       timeout: 30_000,
