@@ -12,6 +12,7 @@ import type { HubConfig } from './config.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { PaymentStore } from './payments/index.js';
+import { ReceiptService } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 
 export interface HubOptions {
@@ -36,7 +37,8 @@ export async function buildHub(
   const accounts = new SavedAccountStore(mongo, bills);
   const payments = new PaymentStore(mongo);
   const ledger = new Ledger(mongo);
-  await Promise.all([accounts.init(), payments.init(), ledger.init()]);
+  const receipts = new ReceiptService(mongo, billers);
+  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init()]);
   const gateway =
     options.gateway ??
     createSandboxGatewayClient(
@@ -60,7 +62,7 @@ export async function buildHub(
   const routes = [
     ...billerRoutes(billers, bills),
     ...accountRoutes(accounts, bills),
-    ...paymentRoutes({ payments, checkout, capture, gateway }),
+    ...paymentRoutes({ payments, checkout, capture, gateway, receipts }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   return {

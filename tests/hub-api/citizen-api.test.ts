@@ -195,6 +195,8 @@ describe('the hub citizen API', () => {
         'get /payments',
         'get /payments/{paymentId}',
         'post /payments/{paymentId}/sync',
+        'get /payments/{paymentId}/receipt',
+        'get /payments/{paymentId}/receipt.pdf',
         'post /gateway/webhooks',
       ].sort(),
     );

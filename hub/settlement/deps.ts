@@ -1,0 +1,28 @@
+import type { BillerRegistry } from '../../adapters/registry/index.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Redis } from '../../infra/redis.js';
+import type { PaymentGateway } from '../gateway/port.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Payment } from '../payments/payment-model.js';
+import type { PaymentStore } from '../payments/payment-store.js';
+import type { SettlementOptions, SettlementOptionsInput } from './options.js';
+
+/** Called once a payment reaches completed, partially_refunded or refunded: receipts and notifications hang here. */
+export type PaymentFinalHook = (payment: Payment) => void | Promise<void>;
+
+export type SettlementLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface SettlementDeps {
+  payments: PaymentStore;
+  ledger: Ledger;
+  billers: Pick<BillerRegistry, 'get'>;
+  gateway: Pick<PaymentGateway, 'refund'>;
+  log: SettlementLog;
+  onPaymentFinal?: PaymentFinalHook;
+  /** Made with `createRedis(url, { forBlockingCommands: true })`; BullMQ adds its own blocking connection. */
+  connection: Redis;
+  options?: SettlementOptionsInput;
+}
+
+/** What one line's steps use: the deps with their options resolved. */
+export type LineDeps = Omit<SettlementDeps, 'connection' | 'options'> & { options: SettlementOptions };

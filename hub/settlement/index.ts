@@ -1,0 +1,29 @@
+export type { LineDeps, PaymentFinalHook, SettlementDeps, SettlementLog } from './deps.js';
+export { NeedsOperatorError, RefundPendingError } from './errors.js';
+export type { LineOutcome, LineRun } from './line-step.js';
+export {
+  type SettlementOptions,
+  type SettlementOptionsInput,
+  settlementOptions,
+  settlementOptionsSchema,
+} from './options.js';
+export {
+  enqueueSettlement,
+  SETTLE_LINE,
+  type SettlementJobData,
+  type SettlementQueue,
+  settlementJobOptions,
+  settlementQueue,
+} from './queue.js';
+export {
+  type RunningSettlement,
+  runSettlementWorker,
+  type SettlementEnv,
+  type SettlementWorkerConfig,
+  type SettlementWorkerDeps,
+  settlementEnvSchema,
+  settlementOptionsFromEnv,
+} from './run-worker.js';
+export { settleLine } from './settle-line.js';
+export { type SweepDeps, type SweepOptions, type SweepReport, sweepStuckWork } from './sweeper.js';
+export { processSettlementJob, type SettlementWorker, startSettlementWorker } from './worker.js';

@@ -1,0 +1,68 @@
+import type { Payment, PaymentLine } from '../payments/payment-model.js';
+import type { LineDeps } from './deps.js';
+import { isOutcome, type LineOutcome, type LineRun, type StepResult } from './line-step.js';
+import { postLine, startPosting } from './post-line.js';
+import { refundLine, startRefund } from './refund-line.js';
+
+// pending → posting → failed → refunding → refunded, then the ledger: six steps at most; more is a bug.
+const MAX_STEPS = 10;
+const LINES_MOVE_IN = ['captured', 'settling'];
+
+/** Runs the hook once per payment (by the run whose completion moved it); its failure does not undo settlement. */
+async function announce(deps: LineDeps, payment: Payment): Promise<void> {
+  deps.log.info({ paymentId: payment._id, status: payment.status }, 'payment final');
+  try {
+    await deps.onPaymentFinal?.(payment);
+  } catch (error) {
+    deps.log.error({ err: error, paymentId: payment._id }, 'onPaymentFinal failed');
+  }
+}
+
+/** A final line: its ledger movement (again, harmlessly, on a replay), then the payment's completion. */
+async function finish(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<void> {
+  if (line.status === 'settled') await deps.ledger.recordSettlement(payment, line);
+  else await deps.ledger.recordRefund(payment, line);
+  const final = await deps.payments.settleCompletion(payment._id);
+  if (final) await announce(deps, final);
+}
+
+/**
+ * Moves one line as far as it can go now, one conditional transition per step, reading the payment
+ * again whenever a transition finds the line moved by someone else. It starts from whatever status
+ * the line is in, so a duplicate, replayed or swept job picks up where the last one stopped and
+ * repeats nothing that has an effect: the biller dedupes postings on the reference, the gateway
+ * refunds on the line id, the ledger movements on their keys. Retryable failures throw.
+ */
+export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutcome> {
+  let payment = await deps.payments.findById(run.paymentId);
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const line = payment?.lines.find((l) => l._id === run.lineId);
+    if (!payment || !line) return { kind: 'idle', reason: 'no such payment or line' };
+    if (line.status === 'settled' || line.status === 'refunded') {
+      await finish(deps, payment, line);
+      return { kind: 'final', status: line.status };
+    }
+    // Open lines move only in these; another status here is a document no transition made.
+    if (!LINES_MOVE_IN.includes(payment.status)) return { kind: 'idle', reason: `payment is ${payment.status}` };
+    let result: StepResult;
+    switch (line.status) {
+      case 'pending':
+        // Posting waits for settling: a captured payment is the sweeper's (or the capture's) to start.
+        if (payment.status !== 'settling') return { kind: 'idle', reason: 'payment is not settling yet' };
+        result = await startPosting(deps, payment, line);
+        break;
+      case 'posting':
+        result = await postLine(deps, payment, line, run);
+        break;
+      case 'failed':
+        result = await startRefund(deps, payment, line);
+        break;
+      case 'refunding':
+        result = await refundLine(deps, payment, line);
+        break;
+    }
+    if (isOutcome(result)) return result;
+    payment = result ?? (await deps.payments.findById(run.paymentId));
+  }
+  throw new Error(`line ${run.lineId} did not come to rest in ${MAX_STEPS} steps`);
+}
