@@ -18,12 +18,10 @@ export {
 export {
   type RunningSettlement,
   runSettlementWorker,
-  type SettlementEnv,
   type SettlementWorkerConfig,
   type SettlementWorkerDeps,
-  settlementEnvSchema,
-  settlementOptionsFromEnv,
 } from './run-worker.js';
 export { settleLine } from './settle-line.js';
+export { type SettlementEnv, settlementEnvSchema, settlementOptionsFromEnv } from './settlement-env.js';
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStuckWork } from './sweeper.js';
 export { processSettlementJob, type SettlementWorker, startSettlementWorker } from './worker.js';

@@ -17,7 +17,10 @@ export const settlementOptionsSchema = z.object({
   concurrency: z.number().int().min(1).max(256).default(8),
   /** A worker's hold on a job without renewal: the job of a killed worker is taken back after it. */
   lockDurationMs: z.number().int().min(200).default(30_000),
-  /** How often a worker looks for jobs whose worker died. */
+  /**
+   * How often a worker looks for jobs whose worker died. Give every worker the same value: one
+   * worker's check holds off the others' for its own interval.
+   */
   stalledIntervalMs: z.number().int().min(100).default(30_000),
   /** How often the worker process sweeps for stuck work; 0 turns the sweeper off. */
   sweepEveryMs: z.number().int().min(0).default(60_000),
