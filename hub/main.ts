@@ -1,15 +1,20 @@
 import { createLogger } from '../infra/logger.js';
+import { createRedis } from '../infra/redis.js';
 import { runService, startService } from '../infra/service-runtime.js';
 import { buildHub } from './app.js';
 import { loadBillers } from './billers.js';
 import { loadHubConfig } from './config.js';
+import { enqueueSettlement, settlementOptionsFromEnv, settlementQueue } from './settlement/index.js';
 
 await runService('hub', async () => {
   const config = loadHubConfig();
   const log = createLogger('hub');
   // Checked before any connection is made: a bad biller entry is a configuration error.
   const billers = await loadBillers(config.BILLERS_FILE, log);
-  return startService({
+  // The API only adds jobs; the worker process runs them. Attempts and backoff travel with each job.
+  const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
+  const queue = settlementQueue(queueConnection, settlementOptionsFromEnv(config));
+  const hub = await startService({
     name: 'hub',
     port: config.HUB_PORT,
     mongoUri: config.MONGODB_URI,
@@ -19,9 +24,16 @@ await runService('hub', async () => {
     logger: log,
     build: (deps) =>
       buildHub(config, billers, deps, {
-        // Settlement jobs are being built (issue 5): until they land, captured payments wait in
-        // `settling` and the sweeper will pick them up.
-        startSettlement: async (payment) => log.warn({ payment: payment._id }, 'settlement not wired yet'),
+        startSettlement: async (payment) => {
+          await enqueueSettlement(queue, payment);
+        },
       }),
   });
+  return {
+    close: async () => {
+      await hub.close();
+      await queue.close();
+      await queueConnection.quit();
+    },
+  };
 });

@@ -13,8 +13,16 @@ import { buildHub } from '../../hub/app.js';
 import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig } from '../../hub/config.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
+import { ReceiptService } from '../../hub/receipts/receipt-service.js';
+import {
+  enqueueSettlement,
+  runSettlementWorker,
+  settlementOptionsFromEnv,
+  settlementQueue,
+} from '../../hub/settlement/index.js';
 import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
+import { createRedis } from '../../infra/redis.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
 import { uniqueName } from '../support/isolation.js';
 
@@ -43,7 +51,8 @@ export async function startTestHub(
   issuer: string,
   resource: string,
   env: Record<string, string> = {},
-  startSettlement?: StartSettlement,
+  /** Run settlement for real: a queue and a worker in this process, with receipts. */
+  settle = false,
 ): Promise<TestHub> {
   // The hub's port is known first: the gateway needs its webhook URL, the hub the gateway's URL.
   const hubPort = await freePort();
@@ -84,8 +93,20 @@ export async function startTestHub(
     GATEWAY_BASE_URL: gatewayUrl,
     GATEWAY_API_KEY,
     GATEWAY_WEBHOOK_SECRET,
+    // Fast retries and polls, and a queue of its own, so test files never share jobs.
+    SETTLEMENT_QUEUE_PREFIX: uniqueName('bull'),
+    SETTLEMENT_BACKOFF_MS: '50',
+    SETTLEMENT_POLL_DELAY_MS: '100',
+    SETTLEMENT_SWEEP_EVERY_MS: '0',
     ...env,
   });
+  const queueConnection = settle ? createRedis(config.REDIS_URL, { forBlockingCommands: true }) : undefined;
+  const queue = queueConnection ? settlementQueue(queueConnection, settlementOptionsFromEnv(config)) : undefined;
+  const startSettlement: StartSettlement | undefined = queue
+    ? async (payment) => {
+        await enqueueSettlement(queue, payment);
+      }
+    : undefined;
   const service = await startService({
     name: 'hub',
     port: hubPort,
@@ -104,6 +125,18 @@ export async function startTestHub(
         },
       }),
   });
+  const log = createLogger('worker', process.env.TEST_HUB_LOG ?? 'silent');
+  const receipts = new ReceiptService(service.mongo, registry);
+  const worker = settle
+    ? await runSettlementWorker(config, {
+        mongo: service.mongo,
+        log,
+        billers: registry,
+        onPaymentFinal: async (payment) => {
+          await receipts.issue(payment);
+        },
+      })
+    : undefined;
   return {
     url: service.url,
     service,
@@ -112,6 +145,10 @@ export async function startTestHub(
     settlementStarts,
     sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url, gateway: gatewayUrl },
     close: async () => {
+      await worker?.close();
+      await queue?.obliterate({ force: true });
+      await queue?.close();
+      await queueConnection?.quit();
       await service.mongo.dropDatabase();
       await service.close();
       gateway.stop();
