@@ -9,6 +9,7 @@ import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
 import type { HubConfig } from './config.js';
+import { ContactStore } from './contacts/contact-store.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { PaymentStore } from './payments/index.js';
@@ -62,7 +63,7 @@ export async function buildHub(
   const routes = [
     ...billerRoutes(billers, bills),
     ...accountRoutes(accounts, bills),
-    ...paymentRoutes({ payments, checkout, capture, gateway, receipts }),
+    ...paymentRoutes({ payments, checkout, capture, gateway, receipts, contacts: new ContactStore(mongo) }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
+import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
 import { settlementEnvSchema } from './settlement/settlement-env.js';
 
 export const hubEnvSchema = baseEnvSchema
@@ -30,7 +31,9 @@ export const hubEnvSchema = baseEnvSchema
     /** The billers the hub offers, each bound to an adapter (see adapters/README.md). */
     BILLERS_FILE: z.string().min(1).default('adapters/billers.json'),
   })
-  .extend(settlementEnvSchema.shape);
+  .extend(settlementEnvSchema.shape)
+  .extend(notifierEnvSchema.shape)
+  .superRefine(refineNotifierConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;
 
 export const loadHubConfig = (environment = process.env) => loadConfig(hubEnvSchema, environment);

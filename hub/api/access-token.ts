@@ -6,6 +6,9 @@ export interface Citizen {
   sub: string;
   scopes: Set<string>;
   clientId?: string;
+  /** Verified contact the idp put in the token, for receipts. */
+  email?: string;
+  phone?: string;
 }
 
 declare module 'koa' {
@@ -63,6 +66,8 @@ export function accessTokens(options: AccessTokenOptions) {
         sub: payload.sub,
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
         clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+        email: typeof payload.email === 'string' ? payload.email : undefined,
+        phone: typeof payload.phone_number === 'string' ? payload.phone_number : undefined,
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) {

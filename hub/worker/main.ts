@@ -1,12 +1,15 @@
 import { createLogger } from '../../infra/logger.js';
+import { createNotifier } from '../../infra/notifier/index.js';
 import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
 import { loadHubConfig } from '../config.js';
+import { ContactStore } from '../contacts/contact-store.js';
+import { onPaymentFinal } from '../receipts/on-payment-final.js';
 import { ReceiptService } from '../receipts/receipt-service.js';
 import { runSettlementWorker } from '../settlement/index.js';
 
-// The worker process: settlement jobs (posting, polling, refunds) and the sweeper run here,
-// apart from the API, with the same health, readiness and metrics endpoints on WORKER_PORT.
+// The worker process: settlement jobs (posting, polling, refunds), the sweeper, receipts and
+// their messages run here, apart from the API, with health, readiness and metrics on WORKER_PORT.
 await runService('worker', async () => {
   const config = loadHubConfig();
   const log = createLogger('worker');
@@ -18,17 +21,19 @@ await runService('worker', async () => {
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,
     logger: log,
-    build: async ({ mongo }) => {
+    build: async ({ mongo, redis }) => {
       const receipts = new ReceiptService(mongo, billers);
       await receipts.init();
       const settlement = await runSettlementWorker(config, {
         mongo,
         log,
         billers,
-        // A payment whose every line is final gets its receipt.
-        onPaymentFinal: async (payment) => {
-          await receipts.issue(payment);
-        },
+        onPaymentFinal: onPaymentFinal({
+          receipts,
+          contacts: new ContactStore(mongo),
+          notifier: createNotifier(config, { redis, log }),
+          log,
+        }),
       });
       return {
         close: async () => {

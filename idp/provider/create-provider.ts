@@ -53,6 +53,17 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       if (!account) return undefined;
       return { accountId: sub, claims: () => accountClaims(account) };
     },
+    // The hub (a first-party resource) receives the citizen's verified contact in its access
+    // token (RFC 9068 allows identity claims), so it can send receipts without asking again.
+    async extraTokenClaims(_ctx, token) {
+      if (token.kind !== 'AccessToken' || token.resourceServer?.audience !== config.HUB_API_RESOURCE) return undefined;
+      const account = token.accountId ? await lookupAccount(token.accountId) : null;
+      if (!account) return undefined;
+      return {
+        ...(account.email && account.emailVerified ? { email: account.email } : {}),
+        ...(account.phone && account.phoneVerified ? { phone_number: account.phone } : {}),
+      };
+    },
     // PKCE (S256, the only method oidc-provider offers) for every client, confidential ones too.
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../hub/ledger/index.js';
+import { readCaptured } from '../../infra/notifier/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -120,6 +121,16 @@ describe('paying electricity, water and gas in one checkout', () => {
         {},
       ],
     });
+    // The citizen signed in with a phone number: the receipt comes by SMS, to that number.
+    // The message follows the receipt, so it may take a moment longer.
+    let [sms] = await readCaptured(hub.service.redis, '+919845012345');
+    for (let i = 0; i < 30 && !sms; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [sms] = await readCaptured(hub.service.redis, '+919845012345');
+    }
+    expect(sms).toMatchObject({ channel: 'sms', to: '+919845012345' });
+    expect(sms?.text).toContain(`Receipt RCT${done.id.slice(3)}`);
+    expect(sms?.text).toContain('was paid to every biller');
     const pdf = await api(`/payments/${done.id}/receipt.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(

@@ -12,7 +12,9 @@ import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/ap
 import { buildHub } from '../../hub/app.js';
 import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig } from '../../hub/config.js';
+import { ContactStore } from '../../hub/contacts/contact-store.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
+import { onPaymentFinal } from '../../hub/receipts/on-payment-final.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import {
   enqueueSettlement,
@@ -22,6 +24,7 @@ import {
 } from '../../hub/settlement/index.js';
 import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
+import { createNotifier } from '../../infra/notifier/index.js';
 import { createRedis } from '../../infra/redis.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
 import { uniqueName } from '../support/isolation.js';
@@ -132,9 +135,12 @@ export async function startTestHub(
         mongo: service.mongo,
         log,
         billers: registry,
-        onPaymentFinal: async (payment) => {
-          await receipts.issue(payment);
-        },
+        onPaymentFinal: onPaymentFinal({
+          receipts,
+          contacts: new ContactStore(service.mongo),
+          notifier: createNotifier(config, { redis: service.redis, log }),
+          log,
+        }),
       })
     : undefined;
   return {

@@ -83,6 +83,8 @@ describe('signing in to the idp with a one-time code', () => {
     expect((payload.scope as string).split(' ').sort()).toEqual(['bills:read', 'payments:read', 'payments:write']);
     expect((payload.exp as number) - (payload.iat as number)).toBe(900);
     expect(payload.client_id).toBe(idp.hub.id);
+    // The hub's tokens carry the verified contact it sends receipts to.
+    expect(payload.email).toBe('jwt@example.org');
   });
 
   it('rotates refresh tokens and refuses a refresh token once it was used', async () => {

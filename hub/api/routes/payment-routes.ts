@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../infra/errors.js';
 import { checkoutBody, idempotencyKey } from '../../checkout/checkout-request.js';
 import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { PaymentCapture } from '../../checkout/payment-capture.js';
+import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
 import type { PaymentStore } from '../../payments/index.js';
 import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
@@ -18,10 +19,18 @@ export interface PaymentRouteDeps {
   capture: PaymentCapture;
   gateway: PaymentGateway;
   receipts: ReceiptService;
+  contacts: ContactStore;
 }
 
 /** Checkout, a citizen's own payments, and the gateway's webhook. */
-export function paymentRoutes({ payments, checkout, capture, gateway, receipts }: PaymentRouteDeps): RouteSpec[] {
+export function paymentRoutes({
+  payments,
+  checkout,
+  capture,
+  gateway,
+  receipts,
+  contacts,
+}: PaymentRouteDeps): RouteSpec[] {
   const ownPayment = async (id: string, sub: string) => {
     const payment = await payments.findForCitizen(id, sub);
     if (!payment) throw new NotFoundError('no such payment');
@@ -43,7 +52,10 @@ export function paymentRoutes({ payments, checkout, capture, gateway, receipts }
       status: 201,
       handler: async (ctx, { body }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
-        const result = await checkout.checkout(citizenOf(ctx.state).sub, key, body as z.infer<typeof checkoutBody>);
+        const citizen = citizenOf(ctx.state);
+        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>);
+        // Where the receipt goes: the contact the idp vouched for in this very token.
+        await contacts.remember(citizen.sub, { email: citizen.email, phone: citizen.phone });
         if (!result.created) ctx.set('Idempotent-Replayed', 'true');
         return { payment: paymentView(result.payment), checkoutUrl: result.checkoutUrl };
       },

@@ -1,0 +1,40 @@
+import { type Model, Schema } from 'mongoose';
+import type { Connection } from '../../infra/mongo.js';
+
+export interface Contact {
+  /** The citizen's subject at the idp. */
+  _id: string;
+  email?: string;
+  phone?: string;
+  updatedAt: Date;
+}
+
+const contactSchema = new Schema<Contact>(
+  { _id: String, email: String, phone: String, updatedAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/**
+ * Where to send a citizen's receipts: the verified email or phone from their latest access
+ * token, remembered at checkout (the worker that issues receipts sees no tokens).
+ */
+export class ContactStore {
+  private readonly model: Model<Contact>;
+
+  constructor(conn: Connection) {
+    this.model = (conn.models.Contact as Model<Contact> | undefined) ?? conn.model<Contact>('Contact', contactSchema);
+  }
+
+  async remember(sub: string, contact: { email?: string; phone?: string }): Promise<void> {
+    if (!contact.email && !contact.phone) return;
+    await this.model.updateOne(
+      { _id: sub },
+      { $set: { email: contact.email, phone: contact.phone, updatedAt: new Date() } },
+      { upsert: true },
+    );
+  }
+
+  find(sub: string): Promise<Contact | null> {
+    return this.model.findById(sub).lean<Contact>().exec();
+  }
+}
