@@ -2,11 +2,16 @@ import { createLogger } from '../../infra/logger.js';
 import { createNotifier } from '../../infra/notifier/index.js';
 import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
+import { expireUnpaid } from '../checkout/expire-unpaid.js';
 import { loadHubConfig } from '../config.js';
 import { ContactStore } from '../contacts/contact-store.js';
+import { PaymentStore } from '../payments/index.js';
 import { onPaymentFinal } from '../receipts/on-payment-final.js';
 import { ReceiptService } from '../receipts/receipt-service.js';
 import { runSettlementWorker } from '../settlement/index.js';
+
+/** How often unpaid checkouts past their expiry are marked expired. */
+const EXPIRY_SWEEP_MS = 60_000;
 
 // The worker process: settlement jobs (posting, polling, refunds), the sweeper, receipts and
 // their messages run here, apart from the API, with health, readiness and metrics on WORKER_PORT.
@@ -35,8 +40,14 @@ await runService('worker', async () => {
           log,
         }),
       });
+      const payments = new PaymentStore(mongo);
+      const expiry = setInterval(() => {
+        expireUnpaid(payments, log).catch((error: unknown) => log.error({ err: error }, 'expiring checkouts failed'));
+      }, EXPIRY_SWEEP_MS);
+      expiry.unref();
       return {
         close: async () => {
+          clearInterval(expiry);
           await settlement.close();
           await billers.close();
         },
