@@ -131,6 +131,19 @@ describe('paying electricity, water and gas in one checkout', () => {
     expect(sms).toMatchObject({ channel: 'sms', to: '+919845012345' });
     expect(sms?.text).toContain(`Receipt RCT${done.id.slice(3)}`);
     expect(sms?.text).toContain('was paid to every biller');
+    // Another citizen can see neither the payment nor its receipt.
+    const rp = await relyingParty(idp, idp.hub);
+    const other = (
+      await login(idp, new Browser([idp.hub.redirectUri]), rp, idp.hub, {
+        identifier: 'someone.else@example.org',
+        scope: 'openid payments:read',
+        resource: HUB_API,
+      })
+    ).tokens.access_token;
+    for (const path of [`/payments/${done.id}`, `/payments/${done.id}/receipt`, `/payments/${done.id}/receipt.pdf`]) {
+      const res = await fetch(`${hub.url}/api/v1${path}`, { headers: { authorization: `Bearer ${other}` } });
+      expect(res.status, path).toBe(404);
+    }
     const pdf = await api(`/payments/${done.id}/receipt.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(
