@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
+import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
+import { type Bill, payableOn } from '../../adapters/sdk/index.js';
+import type { HttpClient, HttpResponse } from '../idp/http-client.js';
+
+/** The seed the piped-gas sandbox uses when none is given (adapters/sandboxes/piped-gas/app.ts). */
+const GAS_SANDBOX_SEED = 4103;
+
+interface Consumer {
+  billerId: string;
+  consumer: Record<string, string>;
+}
+
+/**
+ * The sandboxes' seeded consumers that pay: everyone but the ones their biller refuses
+ * (a disconnected electricity account or water connection, a blocked gas BP).
+ */
+export function payingConsumers(): Consumer[][] {
+  return [
+    [...generateConsumers().values()]
+      .filter((c) => c.status === 'ACTIVE')
+      .map((c) => ({ billerId: 'state-electricity', consumer: { consumerNumber: c.number } })),
+    [...createConnections().values()]
+      .filter((c) => !c.disconnected)
+      .map((c) => ({ billerId: 'city-water', consumer: { connectionId: c.id } })),
+    [...buildAccounts(GAS_SANDBOX_SEED).values()]
+      .filter((a) => !a.blocked)
+      .map((a) => ({ billerId: 'metro-gas', consumer: { bpNumber: a.bpNo } })),
+  ];
+}
+
+export interface CitizenTarget {
+  http: HttpClient;
+  hubUrl: string;
+  gatewayUrl: string;
+  gatewayApiKey: string;
+  /** One access token per citizen. */
+  tokens: string[];
+  consumers: Consumer[][];
+}
+
+export interface LoadWindow {
+  /** Closed-loop load from now until warm-up + duration + tail; only the window [warm-up, warm-up + duration] counts. */
+  warmupMs: number;
+  durationMs: number;
+  /** More load after the window (for the CPU profiles), not counted. */
+  tailMs: number;
+  onWindowStart: () => Promise<void>;
+  onWindowEnd: () => Promise<void>;
+}
+
+export interface CitizenLoadResult {
+  citizens: number;
+  /** Epoch ms of the window. */
+  windowStartMs: number;
+  windowEndMs: number;
+  /** POST /checkouts answered 201 within the window, and how long each took. */
+  checkoutMs: number[];
+  /** The epoch ms each of those ended, in the same order. */
+  checkoutEndedAt: number[];
+  /** Each of the three bill fetches of an iteration ended in the window. */
+  billFetchMs: number[];
+  simulateMs: number[];
+  /** Iterations (3 bill fetches, checkout, simulate) completed in the window. */
+  iterations: number;
+  /** Failed calls in the window, by step. */
+  errors: { bill: number; checkout: number; simulate: number };
+  errorSamples: Record<string, number>;
+  /** Every payment paid through the gateway (whole run), with the epoch ms its simulate call started. */
+  simulatedAt: Map<string, number>;
+  checkoutsCreated: number;
+  simulateFailures: number;
+}
+
+type Step = 'bill' | 'checkout' | 'simulate';
+
+/** A failed call, by the step of the loop it failed in. */
+class StepError extends Error {
+  constructor(
+    readonly step: Step,
+    detail: string,
+  ) {
+    super(`${step}: ${detail}`);
+  }
+}
+
+/** Billers' early and late amounts switch at midnight in India, as the hub's checkout checks them. */
+const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+
+/**
+ * N citizens, each in a loop: fetch the current bills of an electricity, a water and a gas consumer
+ * (through the hub, concurrently, as the dues page does), check out the three with a fresh
+ * Idempotency-Key, pay the order through the sandbox gateway's simulate call, and go on without
+ * waiting for settlement.
+ */
+export async function runCitizens(target: CitizenTarget, window: LoadWindow): Promise<CitizenLoadResult> {
+  const begin = Date.now();
+  const windowStart = begin + window.warmupMs;
+  const windowEnd = windowStart + window.durationMs;
+  const stopAt = windowEnd + window.tailMs;
+  const result: CitizenLoadResult = {
+    citizens: target.tokens.length,
+    windowStartMs: windowStart,
+    windowEndMs: windowEnd,
+    checkoutMs: [],
+    checkoutEndedAt: [],
+    billFetchMs: [],
+    simulateMs: [],
+    iterations: 0,
+    errors: { bill: 0, checkout: 0, simulate: 0 },
+    errorSamples: {},
+    simulatedAt: new Map(),
+    checkoutsCreated: 0,
+    simulateFailures: 0,
+  };
+  const inWindow = (at: number) => at >= windowStart && at <= windowEnd;
+  const hooks: Promise<void>[] = [];
+  let started = false;
+  let ended = false;
+  const startTimer = setTimeout(() => {
+    started = true;
+    hooks.push(window.onWindowStart());
+  }, window.warmupMs);
+  const endTimer = setTimeout(() => {
+    ended = true;
+    hooks.push(window.onWindowEnd());
+  }, window.warmupMs + window.durationMs);
+  const hub = (path: string) => new URL(`/api/v1${path}`, target.hubUrl);
+  const simulateHeaders = {
+    authorization: `Bearer ${target.gatewayApiKey}`,
+    'content-type': 'application/json',
+  };
+  const simulateBody = JSON.stringify({ outcome: 'success', method: 'upi' });
+  let next = 0;
+
+  /** Times a call; only successful answers that end inside the window are kept. Anything else throws. */
+  const timed = async (
+    step: Step,
+    list: number[],
+    okStatus: number,
+    call: () => Promise<HttpResponse>,
+    endedAt?: number[],
+  ) => {
+    const begun = performance.now();
+    const response = await call().catch((error: unknown) => {
+      throw new StepError(step, error instanceof Error ? error.message : String(error));
+    });
+    if (response.status !== okStatus) {
+      throw new StepError(step, `HTTP ${response.status} ${response.body.slice(0, 160)}`);
+    }
+    const now = Date.now();
+    if (inWindow(now)) {
+      list.push(performance.now() - begun);
+      endedAt?.push(now);
+    }
+    return response;
+  };
+
+  const iteration = async (citizen: number) => {
+    const authorization = `Bearer ${target.tokens[citizen]}`;
+    const pick = next++;
+    const day = indianToday();
+    const lines = await Promise.all(
+      target.consumers.map(async (pool) => {
+        const { billerId, consumer } = pool[pick % pool.length] as Consumer;
+        const url = hub(`/billers/${billerId}/bill?${new URLSearchParams(consumer)}`);
+        const res = await timed('bill', result.billFetchMs, 200, () =>
+          target.http.send(url, { headers: { authorization } }),
+        );
+        const { bill } = JSON.parse(res.body) as { bill: Bill };
+        return { billerId, consumer, billNumber: bill.billNumber, amountMinor: payableOn(bill, day) };
+      }),
+    );
+    const checkout = await timed(
+      'checkout',
+      result.checkoutMs,
+      201,
+      () =>
+        target.http.send(hub('/checkouts'), {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({ lines }),
+        }),
+      result.checkoutEndedAt,
+    );
+    result.checkoutsCreated++;
+    const { payment, checkoutUrl } = JSON.parse(checkout.body) as { payment: { id: string }; checkoutUrl: string };
+    // The payment view does not show the gateway's order id; the hosted checkout URL ends with it.
+    const orderId = new URL(checkoutUrl).pathname.split('/').pop() ?? '';
+    const simulatedAt = Date.now();
+    try {
+      await timed('simulate', result.simulateMs, 200, () =>
+        target.http.send(new URL(`/v1/orders/${orderId}/simulate`, target.gatewayUrl), {
+          method: 'POST',
+          headers: simulateHeaders,
+          body: simulateBody,
+        }),
+      );
+    } catch (error) {
+      result.simulateFailures++;
+      throw error;
+    }
+    result.simulatedAt.set(payment.id, simulatedAt);
+  };
+
+  const citizen = async (index: number) => {
+    while (Date.now() < stopAt) {
+      try {
+        await iteration(index);
+        if (inWindow(Date.now())) result.iterations++;
+      } catch (error) {
+        const step = error instanceof StepError ? error.step : 'bill';
+        if (inWindow(Date.now())) result.errors[step]++;
+        const message = error instanceof Error ? error.message : String(error);
+        if (Object.keys(result.errorSamples).length < 20 || message in result.errorSamples) {
+          result.errorSamples[message] = (result.errorSamples[message] ?? 0) + 1;
+        }
+        // A failing hub answers fast; do not spin on it.
+        await sleep(50);
+      }
+    }
+  };
+  await Promise.all(target.tokens.map((_, index) => citizen(index)));
+  clearTimeout(startTimer);
+  clearTimeout(endTimer);
+  // Without a tail the last iterations can end before a timer fires: the hooks still run, once.
+  if (!started) hooks.push(window.onWindowStart());
+  if (!ended) hooks.push(window.onWindowEnd());
+  await Promise.all(hooks);
+  return result;
+}

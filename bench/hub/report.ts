@@ -1,0 +1,419 @@
+import type { ProfileResult } from '../idp/report.js';
+import type { CitizenLoadResult } from './citizens.js';
+import type { RawBaseline, RawPhase } from './mongo-baseline.js';
+import type { Latency, SettlementStats } from './settlement.js';
+import type { WindowUsage } from './usage.js';
+
+export const TARGETS = {
+  /** Lines settled per second as a share of the DB-bound ceiling. */
+  ceilingPercent: 70,
+  checkoutP99Ms: 150,
+};
+
+const WRITE_METHODS = new Set([
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'bulkWrite',
+]);
+const READ_METHODS = new Set(['findOne', 'find', 'countDocuments', 'estimatedDocumentCount', 'aggregate', 'distinct']);
+
+/**
+ * The writes one paid 3-line checkout makes on the happy path, read from the code (hub/checkout,
+ * hub/settlement, hub/ledger, hub/receipts): the cross-check of what the probe counts.
+ */
+export const CODE_PATH_WRITES = {
+  perPayment: [
+    'payments.insertOne: the payment (checkout)',
+    'payments.findOneAndUpdate: created → awaiting_payment, with the order id (checkout)',
+    'payments.findOneAndUpdate: → captured (webhook)',
+    'ledger_transactions.insertOne: the capture movement (webhook)',
+    'payments.findOneAndUpdate: captured → settling (webhook)',
+    'payments.findOneAndUpdate: settling → completed (the last line)',
+    'receipts.insertOne: the receipt (the last line)',
+  ],
+  perLine: [
+    'payments.findOneAndUpdate: line pending → posting',
+    'payments.findOneAndUpdate: line attempts + 1',
+    'payments.findOneAndUpdate: line posting → settled',
+    'ledger_transactions.insertOne: the settlement movement',
+  ],
+  linesPerPayment: 3,
+};
+const { perPayment, perLine, linesPerPayment } = CODE_PATH_WRITES;
+export const CODE_PATH_WRITES_PER_LINE =
+  Math.round(((perPayment.length + perLine.length * linesPerPayment) / linesPerPayment) * 100) / 100;
+
+export interface MongoOpsPerLine {
+  /** How the writes were counted. */
+  method: string;
+  linesSettled: number;
+  writes: number;
+  inserts: number;
+  updates: number;
+  reads: number;
+  /** `<collection>.<method>` per settled line, hub and worker together, largest first. */
+  byOperation: Record<string, number>;
+  codePathWritesPerLine: number;
+}
+
+export interface Ceiling {
+  /** The brief's: raw conditional-update rate (1,000-document collection) / writes per line. */
+  linesPerSecond: number;
+  achievedPercent: number;
+  /**
+   * At the hub's own collection size: inserts at the raw insert rate, updates at the rate of the
+   * hub's line transition on as many payment-shaped documents as the hub had mid-window.
+   */
+  atHubSizeLinesPerSecond?: number;
+  atHubSizeAchievedPercent?: number;
+  /** The hub's MongoDB writes per second in the window, against the raw update rate. */
+  hubWritesPerSecond: number;
+  dbWriteUtilisationPercent: number;
+}
+
+export interface OverTime {
+  bucketSeconds: number;
+  linesSettledPerSecond: number[];
+  checkoutsPerSecond: number[];
+  checkoutP50Ms: number[];
+  checkoutP99Ms: number[];
+}
+
+export interface HubBenchReport {
+  startedAt: string;
+  machine: { cpu: string; cores: number; node: string };
+  services: { mongo: string; redis: string };
+  settings: Record<string, unknown>;
+  targets: typeof TARGETS;
+  /** Machine CPU (100 = one core) in the seconds before anything started: load from outside. */
+  backgroundLoadPercent: number;
+  baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase };
+  load: {
+    citizens: number;
+    seconds: number;
+    iterations: number;
+    checkoutsPerSecond: number;
+    checkoutMs: Latency;
+    billFetchMs: Latency;
+    simulateMs: Latency;
+    errors: CitizenLoadResult['errors'];
+    errorSamples: Record<string, number>;
+  };
+  settlement: SettlementStats & { drainMs: number };
+  overTime: OverTime;
+  mongo: MongoOpsPerLine;
+  ceiling: Ceiling;
+  verdicts: { ceiling: string; checkoutP99: string };
+  usage: WindowUsage;
+  redisCommandsPerLine: Record<string, number>;
+  rss: Record<string, { idleMb: number; endMb: number; peakMb: number }>;
+  childLogs: Record<string, { warnings: number; errors: number; samples: Record<string, number> }>;
+  profiles: { hub?: ProfileResult; worker?: ProfileResult };
+  whereTheTimeGoes: string[];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Writes, reads and the rest per settled line, from the probes' totals over the whole run. */
+export function opsPerLine(totals: Record<string, number>, linesSettled: number): MongoOpsPerLine {
+  let inserts = 0;
+  let updates = 0;
+  let reads = 0;
+  const byOperation: Record<string, number> = {};
+  for (const [key, count] of Object.entries(totals)) {
+    const method = key.slice(key.lastIndexOf('.') + 1);
+    if (WRITE_METHODS.has(method)) {
+      if (method.startsWith('insert')) inserts += count;
+      else updates += count;
+    } else if (READ_METHODS.has(method)) reads += count;
+    byOperation[key] = count;
+  }
+  const per = (n: number) => (linesSettled ? round2(n / linesSettled) : 0);
+  return {
+    method:
+      'counted in the hub and worker processes: bench/hub/probe.ts counts every collection call mongoose makes ' +
+      '(its debug hook), over the whole run after the drain, divided by the lines settled ' +
+      '(mongo-java-server has no opcounters in serverStatus)',
+    linesSettled,
+    writes: per(inserts + updates),
+    inserts: per(inserts),
+    updates: per(updates),
+    reads: per(reads),
+    byOperation: Object.fromEntries(
+      Object.entries(byOperation)
+        .map(([key, count]) => [key, per(count)] as const)
+        .filter(([, n]) => n >= 0.01)
+        .sort((a, b) => b[1] - a[1]),
+    ),
+    codePathWritesPerLine: CODE_PATH_WRITES_PER_LINE,
+  };
+}
+
+export function ceilingOf(
+  baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase },
+  mongo: MongoOpsPerLine,
+  linesPerSecond: number,
+  usage: WindowUsage,
+): Ceiling {
+  const updateRate = baseline.update.perSecond;
+  const ceiling = mongo.writes ? updateRate / mongo.writes : 0;
+  const shaped = baseline.paymentShapedAtHubSize?.perSecond;
+  const secondsPerLine = shaped
+    ? mongo.inserts / Math.max(1, baseline.insert.perSecond) + mongo.updates / Math.max(1, shaped)
+    : 0;
+  const atSize = secondsPerLine ? 1 / secondsPerLine : undefined;
+  let hubWrites = 0;
+  for (const ops of [usage.mongoOps.hub, usage.mongoOps.worker]) {
+    for (const [key, count] of Object.entries(ops)) {
+      if (WRITE_METHODS.has(key.slice(key.lastIndexOf('.') + 1))) hubWrites += count;
+    }
+  }
+  const hubWritesPerSecond = round1(hubWrites / usage.seconds);
+  return {
+    linesPerSecond: round1(ceiling),
+    achievedPercent: ceiling ? round1((linesPerSecond / ceiling) * 100) : 0,
+    ...(atSize
+      ? { atHubSizeLinesPerSecond: round1(atSize), atHubSizeAchievedPercent: round1((linesPerSecond / atSize) * 100) }
+      : {}),
+    hubWritesPerSecond,
+    dbWriteUtilisationPercent: updateRate ? round1((hubWritesPerSecond / updateRate) * 100) : 0,
+  };
+}
+
+/** Plain sentences from the window's CPU: which process is the limit. */
+export function whereTheTimeGoes(
+  usage: WindowUsage,
+  linesPerSecond: number,
+  checkoutsPerSecond: number,
+  backlogAtWindowEnd: number,
+  profiles: { hub?: ProfileResult; worker?: ProfileResult },
+  baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase },
+): string[] {
+  const notes: string[] = [];
+  const capacity = usage.cores * 100;
+  const busiest = Object.entries(usage.processes).sort((a, b) => b[1].cpuPercent - a[1].cpuPercent);
+  const shares = busiest.map(([name, u]) => `${name} ${u.cpuPercent}%`).join(', ');
+  notes.push(
+    `CPU in the window (100% = one core, ${capacity}% = the machine): ${shares}; machine ${usage.machinePercent}%.`,
+  );
+  if (usage.machinePercent >= capacity * 0.9) {
+    notes.push(
+      `The machine is CPU-bound (${usage.machinePercent}% of ${capacity}%): every process competes for the same ` +
+        `${usage.cores} cores, so no single one can run at full speed.`,
+    );
+  }
+  for (const name of ['hub', 'worker']) {
+    const u = usage.processes[name];
+    if (!u) continue;
+    const elu = Math.round((u.eventLoopUtilization ?? 0) * 100);
+    if (elu >= 90 && u.cpuPercent >= 85) {
+      notes.push(`${name}: event loop ${elu}% busy at ${u.cpuPercent}% CPU: its one JS thread is the limit.`);
+    } else if (elu >= 90) {
+      notes.push(
+        `${name}: event loop ${elu}% busy but only ${u.cpuPercent}% of a core: it always has work and waits for a ` +
+          'CPU the other processes hold, so it is saturated by the machine, not by its own thread.',
+      );
+    } else {
+      notes.push(`${name}: event loop ${elu}% busy, ${u.cpuPercent}% CPU: it has spare time and waits on others.`);
+    }
+  }
+  const perCheckout = (name: string) =>
+    checkoutsPerSecond ? round1(((usage.processes[name]?.cpuPercent ?? 0) * 10) / checkoutsPerSecond) : 0;
+  notes.push(
+    `CPU ms per paid checkout (3 lines): ${busiest.map(([name]) => `${name} ${perCheckout(name)}`).join(', ')}.`,
+  );
+  if (linesPerSecond && usage.processes.mongo) {
+    notes.push(
+      `MongoDB (JVM) CPU per settled line: ${round2((usage.processes.mongo.cpuPercent * 10) / linesPerSecond)} ms.`,
+    );
+  }
+  for (const [name, profile] of Object.entries(profiles) as [string, ProfileResult | undefined][]) {
+    if (!profile) continue;
+    const inside = (what: string) => profile.inclusive.find((i) => i.what.startsWith(what))?.percent ?? 0;
+    const socket = profile.topFunctions
+      .filter((f) => /^(writeBuffer|writev|writeUtf8String|writeLatin1String|writeAsciiString)\b/.test(f.fn))
+      .reduce((sum, f) => sum + f.percent, 0);
+    notes.push(
+      `${name} profile: ${inside('MongoDB')}% of its busy JS time is inside mongoose + the driver + bson, ` +
+        `${inside('Redis')}% in ioredis, ${round1(socket)}% in socket write syscalls; by area: ` +
+        `${profile.byArea
+          .slice(0, 5)
+          .map((a) => `${a.area} ${a.percent}%`)
+          .join(', ')}.`,
+    );
+  }
+  if (linesPerSecond < checkoutsPerSecond * 3 * 0.9) {
+    notes.push(
+      `Settlement falls behind: ${round1(checkoutsPerSecond * 3)} lines/s checked out, ${linesPerSecond} lines/s ` +
+        `settled; ${backlogAtWindowEnd} payments captured in the window were still settling at its end, so ` +
+        'capture → completed is mostly time queued behind them, not the work of one payment.',
+    );
+  }
+  const shaped = baseline.paymentShapedAtHubSize;
+  if (shaped) {
+    notes.push(
+      "mongo-java-server uses an index only for a query on exactly that index's fields, so every conditional " +
+        "transition ({_id, status, ...}) scans the payments collection under its collection lock: the hub's line " +
+        `transition ran at ${shaped.perSecond}/s on ${shaped.documents} payment-shaped documents against ` +
+        `${baseline.update.perSecond}/s for {_id, status} on ${baseline.update.documents} small ones, and it slows as ` +
+        'payments accumulate (a real MongoDB uses the _id index).',
+    );
+  }
+  if (usage.foreignPercent > 15) {
+    const seen = Object.entries(usage.foreignProcesses).map(([comm, p]) => `${comm} ${p}%`);
+    notes.push(
+      `WARNING: ${usage.foreignPercent}% CPU went to work outside this benchmark${seen.length ? ` (${seen.join(', ')})` : ''}: ` +
+        'the numbers are lower than on a quiet machine.',
+    );
+  }
+  return notes;
+}
+
+const pad = (cells: (string | number)[], widths: number[]) =>
+  cells
+    .map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i] ?? 0) : String(cell).padStart(widths[i] ?? 0)))
+    .join('  ');
+
+const lat = (l: Latency) => `p50 ${l.p50} / p99 ${l.p99} ms (max ${l.max}, n=${l.count})`;
+
+export function printReport(r: HubBenchReport): void {
+  console.log(`\n=== hub benchmark — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}`);
+  console.log(`    MongoDB: ${r.services.mongo}; Redis: ${r.services.redis}`);
+  console.log(
+    `    ${r.load.citizens} citizens, ${r.load.seconds} s measured; machine load before the run (from outside): ` +
+      `${r.backgroundLoadPercent}%; outside load during the window: ${r.usage.foreignPercent}%\n`,
+  );
+
+  const row = (name: string, value: string | number) => console.log(`${name.padEnd(44)}  ${value}`);
+  row('checkouts/s (3 lines each, 201 in window)', r.load.checkoutsPerSecond);
+  row('payment lines checked out/s (3 per checkout)', round1(r.load.checkoutsPerSecond * 3));
+  row('payment lines settled/s (from the DB)', r.settlement.linesSettledPerSecond);
+  row('checkout (POST /checkouts)', lat(r.load.checkoutMs));
+  row('capture → completed (hub timeline)', lat(r.settlement.captureToCompletedMs));
+  row('pay (simulate call) → captured', lat(r.settlement.payToCapturedMs));
+  row('pay (simulate call) → completed', lat(r.settlement.payToCompletedMs));
+  row('bill fetch through the hub', lat(r.load.billFetchMs));
+  row('simulate call at the gateway', lat(r.load.simulateMs));
+  row(
+    'errors: bill / checkout / simulate',
+    `${r.load.errors.bill} / ${r.load.errors.checkout} / ${r.load.errors.simulate}`,
+  );
+  row('settlement backlog at window end', `${r.settlement.backlogAtWindowEnd} payments`);
+  row(
+    'unfinished after the drain',
+    `${r.settlement.unfinishedAfterDrain} payments (drain took ${round1(r.settlement.drainMs / 1000)} s)`,
+  );
+  row(
+    'lines by status (whole run)',
+    Object.entries(r.settlement.lineStatuses)
+      .map(([status, n]) => `${status} ${n}`)
+      .join(', '),
+  );
+  for (const name of ['hub', 'worker']) {
+    const m = r.rss[name];
+    if (m) row(`RSS ${name} (VmRSS)`, `${m.idleMb} MB idle, ${m.endMb} MB at window end, peak ${m.peakMb} MB`);
+  }
+
+  const o = r.overTime;
+  console.log(`\nover the window, ${o.bucketSeconds} s at a time:`);
+  console.log(`  lines settled/s  ${o.linesSettledPerSecond.join('  ')}`);
+  console.log(`  checkouts/s      ${o.checkoutsPerSecond.join('  ')}`);
+  console.log(`  checkout p50 ms  ${o.checkoutP50Ms.join('  ')}`);
+  console.log(`  checkout p99 ms  ${o.checkoutP99Ms.join('  ')}`);
+  const sizes = r.settlement.paymentsInCollection;
+  console.log(
+    `  payments in the collection: ${sizes.windowStart} at the start, ${sizes.windowMid} mid-window, ${sizes.windowEnd} at the end`,
+  );
+
+  console.log('\nraw MongoDB, same server, from this process (scratch databases):');
+  const phases = [r.baseline.insert, r.baseline.update, r.baseline.paymentShapedAtHubSize].filter(
+    (p): p is RawPhase => p !== undefined,
+  );
+  for (const p of phases) {
+    console.log(
+      `  ${p.name.padEnd(46)} ${String(p.perSecond).padStart(8)} ops/s  (${p.clients} clients, ${p.seconds} s, ` +
+        `${p.documents} docs, misses ${p.misses}, machine CPU ${p.machinePercent}%)`,
+    );
+  }
+
+  const m = r.mongo;
+  console.log(
+    `\nMongoDB work per settled line: ${m.writes} writes (${m.inserts} inserts + ${m.updates} updates), ${m.reads} reads; ` +
+      `the code path says ${m.codePathWritesPerLine} writes`,
+  );
+  console.log(`  ${m.method}`);
+  console.log(
+    `  ${Object.entries(m.byOperation)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')}`,
+  );
+  const c = r.ceiling;
+  console.log(
+    `\nDB-bound ceiling = raw update rate / writes per line = ${r.baseline.update.perSecond} / ${m.writes} = ` +
+      `${c.linesPerSecond} lines/s; achieved ${r.settlement.linesSettledPerSecond} lines/s = ${c.achievedPercent}% ` +
+      `(${r.verdicts.ceiling})`,
+  );
+  if (c.atHubSizeLinesPerSecond !== undefined) {
+    console.log(
+      `  at the hub's collection size (inserts at the insert rate, updates at the payment-shaped rate): ` +
+        `ceiling ${c.atHubSizeLinesPerSecond} lines/s, achieved ${c.atHubSizeAchievedPercent}%`,
+    );
+  }
+  console.log(
+    `  the hub's writes in the window: ${c.hubWritesPerSecond}/s = ${c.dbWriteUtilisationPercent}% of the raw update rate`,
+  );
+  console.log(`checkout p99 ${r.load.checkoutMs.p99} ms (${r.verdicts.checkoutP99})`);
+
+  console.log('\nCPU and memory during the window (100% = one core):');
+  const cw = [10, 8, 6, 8];
+  console.log(pad(['process', 'CPU %', 'ELU', 'RSS MB'], cw));
+  for (const [name, u] of Object.entries(r.usage.processes).sort((a, b) => b[1].cpuPercent - a[1].cpuPercent)) {
+    console.log(pad([name, u.cpuPercent, u.eventLoopUtilization ?? '', u.rssMb ?? ''], cw));
+  }
+  console.log(
+    `  machine ${r.usage.machinePercent}% of ${r.usage.cores * 100}%, outside ${r.usage.foreignPercent}%` +
+      (Object.keys(r.usage.foreignProcesses).length
+        ? ` (${Object.entries(r.usage.foreignProcesses)
+            .map(([comm, p]) => `${comm} ${p}%`)
+            .join(', ')})`
+        : ''),
+  );
+  console.log(
+    `  Redis commands per settled line: ${Object.entries(r.redisCommandsPerLine)
+      .map(([cmd, n]) => `${cmd} ${n}`)
+      .join(', ')}`,
+  );
+
+  console.log('\nwhere the time goes:');
+  for (const note of r.whereTheTimeGoes) console.log(`  - ${note}`);
+  for (const [name, profile] of Object.entries(r.profiles) as [string, ProfileResult | undefined][]) {
+    if (!profile) continue;
+    console.log(
+      `\n${name} CPU profile (${profile.seconds} s of the same load after the window; JS thread busy ` +
+        `${profile.busyPercent}% of samples; shares are % of busy samples):`,
+    );
+    console.log(`  by area:  ${profile.byArea.map((a) => `${a.area} ${a.percent}%`).join(' | ')}`);
+    console.log(`  inside:   ${profile.inclusive.map((a) => `${a.what} ${a.percent}%`).join(' | ')}`);
+    for (const f of profile.topFunctions.slice(0, 6)) console.log(`    ${String(f.percent).padStart(5)}%  ${f.fn}`);
+  }
+
+  const errorSamples = Object.entries(r.load.errorSamples);
+  if (errorSamples.length) {
+    console.log('\nerrors seen by the citizens (whole run):');
+    for (const [message, times] of errorSamples.slice(0, 8)) console.log(`  ${times}x ${message}`);
+  }
+  for (const [name, logs] of Object.entries(r.childLogs)) {
+    if (!logs.warnings && !logs.errors) continue;
+    console.log(`\n${name} logged ${logs.warnings} warnings and ${logs.errors} errors, e.g.:`);
+    for (const [message, times] of Object.entries(logs.samples).slice(0, 5)) console.log(`  ${times}x ${message}`);
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * npm run bench:hub — the hub under paying citizens, on this machine, in one run:
+ *   1. the raw rate of the MongoDB server (inserts and conditional findOneAndUpdates from 50
+ *      clients, on a scratch database): the DB-bound ceiling;
+ *   2. N citizens, each in a loop: fetch an electricity, a water and a gas bill through the hub,
+ *      POST /api/v1/checkouts with the three, pay it through the sandbox gateway, and go on;
+ *      settlement runs in the worker meanwhile;
+ *   3. from the payments collection: lines settled per second in the window and capture →
+ *      completed latency, from the hub's own timeline timestamps; the MongoDB writes per settled
+ *      line (counted in the hub and worker by bench/hub/probe.ts) against the raw rate;
+ *   4. the raw rate once more, of the hub's own line transition on as many payment-shaped
+ *      documents as the hub had mid-window (mongo-java-server scans for such filters).
+ * The sandboxes, the sandbox gateway, the hub and one worker each run as their own child process
+ * (as `npm start` runs them); tokens come from a local JWKS, not from an idp. Results: a table on
+ * stdout and bench/results/hub-<date>.json.
+ *
+ * Settings (argv --name=value, or env BENCH_NAME): citizens (16), duration (s, 60), warmup (s, 15),
+ * profile (s of CPU profile of the hub and worker after the window, 5; 0 = off), drain (s to wait
+ * for settlement to finish after the load, 45), baseline-seconds (4 per raw phase), baseline-clients
+ * (50), log-level (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other
+ * load on the machine, 20). MONGODB_URI / REDIS_URL are used when set; otherwise private local
+ * servers are started. SETTLEMENT_* variables reach the hub and the worker.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose from 'mongoose';
+import { startLocalServices } from '../../infra/local-services/index.js';
+import { createRedis, type Redis } from '../../infra/redis.js';
+import { HttpClient } from '../idp/http-client.js';
+import { summariseProfile } from '../idp/profile.js';
+import type { ProfileResult } from '../idp/report.js';
+import { waitForQuiet } from '../idp/usage.js';
+import { type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
+import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
+import { childPids, memoryOf } from './proc.js';
+import {
+  ceilingOf,
+  type HubBenchReport,
+  type OverTime,
+  opsPerLine,
+  printReport,
+  TARGETS,
+  whereTheTimeGoes,
+} from './report.js';
+import { drainSettlement, latency, settlementStats } from './settlement.js';
+import { profileFile, readProbe, type Stack, startStack, toggleProfile } from './stack.js';
+import { startTokenIssuer, type TokenIssuer } from './tokens.js';
+import { type Snapshot, takeSnapshot, usageBetween, type Watched } from './usage.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function setting(name: string, fallback: string): string {
+  const flag = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  if (flag) return flag.slice(name.length + 3);
+  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
+}
+const numberSetting = (name: string, fallback: number) => {
+  const value = Number(setting(name, String(fallback)));
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+  return value;
+};
+
+const settings = {
+  citizens: Math.max(1, numberSetting('citizens', 16)),
+  durationSeconds: Math.max(1, numberSetting('duration', 60)),
+  warmupSeconds: numberSetting('warmup', 15),
+  profileSeconds: numberSetting('profile', 5),
+  drainSeconds: numberSetting('drain', 45),
+  baselineSeconds: Math.max(1, numberSetting('baseline-seconds', 4)),
+  baselineClients: Math.max(1, numberSetting('baseline-clients', 50)),
+  logLevel: setting('log-level', 'warn'),
+  quietWaitSeconds: numberSetting('quiet-wait', 20),
+};
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Checkouts per second and their latency in each bucket of the window, beside the lines settled. */
+function checkoutsOverTime(
+  load: CitizenLoadResult,
+  bucketMs: number,
+  buckets: number,
+  linesSettledPerSecond: number[],
+): OverTime {
+  const samples: number[][] = Array.from({ length: buckets }, () => []);
+  load.checkoutMs.forEach((ms, i) => {
+    const at = load.checkoutEndedAt[i] ?? load.windowStartMs;
+    samples[Math.min(buckets - 1, Math.floor((at - load.windowStartMs) / bucketMs))]?.push(ms);
+  });
+  const stats = samples.map(latency);
+  return {
+    bucketSeconds: round1(bucketMs / 1000),
+    linesSettledPerSecond,
+    checkoutsPerSecond: stats.map((s) => round1(s.count / (bucketMs / 1000))),
+    checkoutP50Ms: stats.map((s) => Math.round(s.p50)),
+    checkoutP99Ms: stats.map((s) => Math.round(s.p99)),
+  };
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const runId = randomBytes(4).toString('hex');
+  const work = mkdtempSync(join(tmpdir(), 'bench-hub-'));
+  const log = (line: string) =>
+    console.log(`[bench:hub ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
+  log(
+    `settings: ${settings.citizens} citizens, ${settings.warmupSeconds}s warm-up + ${settings.durationSeconds}s measured` +
+      `${settings.profileSeconds ? ` + ${settings.profileSeconds}s profiled` : ''}, children LOG_LEVEL=${settings.logLevel}`,
+  );
+  const quiet = await waitForQuiet(settings.quietWaitSeconds * 1000);
+  log(
+    `machine CPU before starting anything: ${quiet.load}% (100% = one core)` +
+      (quiet.waitedMs > 1500 ? `, after waiting ${Math.round(quiet.waitedMs / 1000)}s for other load to pass` : ''),
+  );
+
+  const services = await startLocalServices({ mode: 'test' });
+  const mongoLabel = services.started.mongo ? 'local mongo-java-server (memory backend)' : 'MONGODB_URI';
+  const redisLabel = services.started.redis ? 'local redis-server' : 'REDIS_URL';
+  log(`MongoDB ${mongoLabel}, Redis ${redisLabel}`);
+
+  let issuer: TokenIssuer | undefined;
+  let stack: Stack | undefined;
+  let hubConn: mongoose.Connection | undefined;
+  let redis: Redis | undefined;
+  let http: HttpClient | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => (stopping ??= stopEverything());
+  const stopEverything = async () => {
+    http?.close();
+    await stack?.stop().catch(() => undefined);
+    if (hubConn) {
+      await hubConn.dropDatabase().catch(() => undefined);
+      await hubConn.close().catch(() => undefined);
+    }
+    if (redis && !services.started.redis) await deleteKeys(redis, `bench-hub-${runId}:`).catch(() => undefined);
+    await redis?.quit().catch(() => undefined);
+    await issuer?.close().catch(() => undefined);
+    await services.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    console.log('\ninterrupted: stopping everything');
+    void stopAll().finally(() => process.exit(130));
+  });
+
+  try {
+    // --- 1. the raw MongoDB rate: before the hub exists, so nothing else uses the server -----------
+    log(`raw MongoDB: ${settings.baselineClients} clients, inserts then conditional findOneAndUpdates`);
+    const baseline = await measureRawMongo(services.mongoUri, `bench_raw_${runId}`, {
+      clients: settings.baselineClients,
+      seconds: settings.baselineSeconds,
+      warmupSeconds: 1,
+    });
+    log(`raw MongoDB: ${baseline.insert.perSecond} inserts/s, ${baseline.update.perSecond} conditional updates/s`);
+
+    // --- 2. the system, each service its own process ------------------------------------------------
+    issuer = await startTokenIssuer();
+    stack = await startStack({
+      mongoUri: services.mongoUri,
+      redisUrl: services.redisUrl,
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      logLevel: settings.logLevel,
+      runId,
+      work,
+    });
+    const running = stack;
+    const watched: Watched = Object.fromEntries(Object.values(running.services).map((s) => [s.name, s.pid]));
+    const [mongoPid] = childPids('java');
+    const [redisPid] = childPids('redis-server');
+    if (mongoPid) watched.mongo = mongoPid;
+    if (redisPid) watched.redis = redisPid;
+    const idle = Object.fromEntries(
+      (['hub', 'worker'] as const).map((name) => [name, memoryOf(running.services[name].pid)?.rssBytes ?? 0]),
+    );
+    log(
+      `up: hub ${running.hubUrl} (pid ${running.services.hub.pid}, RSS ${mb(idle.hub ?? 0)} MB), worker pid ` +
+        `${running.services.worker.pid} (RSS ${mb(idle.worker ?? 0)} MB), gateway ${running.gatewayUrl}`,
+    );
+
+    hubConn = await mongoose.createConnection(services.mongoUri, { dbName: running.hubDb }).asPromise();
+    redis = createRedis(services.redisUrl);
+    const tokens = await Promise.all(
+      Array.from({ length: settings.citizens }, (_, i) =>
+        (issuer as TokenIssuer).mint(`bench-citizen-${runId}-${i}`, running.audience),
+      ),
+    );
+    http = new HttpClient(settings.citizens * 3);
+
+    // --- 3. the citizens ----------------------------------------------------------------------------
+    const consumers = payingConsumers();
+    log(
+      `load: ${settings.citizens} citizens over ${consumers.map((pool) => pool.length).join(' / ')} ` +
+        'electricity / water / gas consumers that pay',
+    );
+    let start: Snapshot | undefined;
+    let end: Snapshot | undefined;
+    const statsRedis = redis;
+    const profiling = settings.profileSeconds > 0;
+    const load = await runCitizens(
+      {
+        http,
+        hubUrl: running.hubUrl,
+        gatewayUrl: running.gatewayUrl,
+        gatewayApiKey: running.gatewayApiKey,
+        tokens,
+        consumers,
+      },
+      {
+        warmupMs: settings.warmupSeconds * 1000,
+        durationMs: settings.durationSeconds * 1000,
+        tailMs: settings.profileSeconds * 1000,
+        onWindowStart: async () => {
+          log('warm-up over: measuring');
+          start = await takeSnapshot(running, watched, statsRedis);
+        },
+        onWindowEnd: async () => {
+          end = await takeSnapshot(running, watched, statsRedis);
+          if (profiling) {
+            toggleProfile(running.services.hub);
+            toggleProfile(running.services.worker);
+            log(`window over: ${settings.profileSeconds}s more load with the hub and worker profiled`);
+          }
+        },
+      },
+    );
+    if (!start || !end) throw new Error('the measured window was not sampled');
+    const profiles: { hub?: ProfileResult; worker?: ProfileResult } = {};
+    if (profiling) {
+      toggleProfile(running.services.hub);
+      toggleProfile(running.services.worker);
+    }
+    const checkoutsPerSecond = round1(load.checkoutMs.length / settings.durationSeconds);
+    log(`load over: ${checkoutsPerSecond} checkouts/s in the window; waiting for settlement to finish`);
+
+    // --- 4. drain, then read what happened from the database -----------------------------------------
+    const paid = new Set(load.simulatedAt.keys());
+    const drainMs = await drainSettlement(hubConn, paid, settings.drainSeconds * 1000);
+    if (profiling) {
+      for (const name of ['hub', 'worker'] as const) {
+        const file = await profileFile(running.services[name]);
+        if (file) profiles[name] = summariseProfile(file);
+      }
+    }
+    // A fresh probe write (every 250 ms) after the last settlement.
+    await sleep(600);
+    const totals: Record<string, number> = {};
+    for (const name of ['hub', 'worker'] as const) {
+      for (const [key, count] of Object.entries(readProbe(running.services[name])?.ops ?? {})) {
+        totals[key] = (totals[key] ?? 0) + count;
+      }
+    }
+    const buckets = Math.max(1, Math.min(6, Math.floor(settings.durationSeconds / 5)));
+    const bucketMs = (settings.durationSeconds * 1000) / buckets;
+    const settlement = await settlementStats(
+      hubConn,
+      { startMs: load.windowStartMs, endMs: load.windowEndMs, bucketMs },
+      load.simulatedAt,
+    );
+    const overTime = checkoutsOverTime(load, bucketMs, buckets, settlement.linesSettledPerSecondByBucket);
+
+    // --- 5. the raw rate again, of the hub's own kind of update at the hub's collection size --------
+    const documents = settlement.paymentsInCollection.windowMid;
+    log(`raw MongoDB: the hub's line transition on ${documents} payment-shaped documents (the hub's mid-window count)`);
+    const paymentShapedAtHubSize = await measurePaymentShaped(services.mongoUri, `bench_raw2_${runId}`, documents, {
+      clients: settings.baselineClients,
+      seconds: settings.baselineSeconds,
+      warmupSeconds: 1,
+    });
+    const usage = usageBetween(start, end);
+    const mongo = opsPerLine(totals, settlement.linesSettledTotal);
+    const ceiling = ceilingOf({ ...baseline, paymentShapedAtHubSize }, mongo, settlement.linesSettledPerSecond, usage);
+    const checkoutMs = latency(load.checkoutMs);
+    const redisCommandsPerLine = Object.fromEntries(
+      Object.entries(usage.redisCommands)
+        .map(([cmd, n]) => [cmd, settlement.linesSettledInWindow ? round1(n / settlement.linesSettledInWindow) : 0])
+        .filter(([, n]) => Number(n) >= 0.1)
+        .sort((a, b) => Number(b[1]) - Number(a[1]))
+        .slice(0, 10),
+    ) as Record<string, number>;
+    const rss: HubBenchReport['rss'] = {};
+    for (const name of ['hub', 'worker'] as const) {
+      const memory = memoryOf(running.services[name].pid);
+      rss[name] = {
+        idleMb: mb(idle[name] ?? 0),
+        endMb: mb(end.rssBytes[name] ?? 0),
+        peakMb: mb(memory?.peakBytes ?? 0),
+      };
+    }
+    const report: HubBenchReport = {
+      startedAt: startedAt.toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+      services: { mongo: mongoLabel, redis: redisLabel },
+      settings: {
+        ...settings,
+        childNodeEnv: running.settings.NODE_ENV,
+        settlementConcurrency: process.env.SETTLEMENT_CONCURRENCY ?? 'default (8)',
+      },
+      targets: TARGETS,
+      backgroundLoadPercent: quiet.load,
+      baseline: { ...baseline, paymentShapedAtHubSize },
+      load: {
+        citizens: load.citizens,
+        seconds: settings.durationSeconds,
+        iterations: load.iterations,
+        checkoutsPerSecond,
+        checkoutMs,
+        billFetchMs: latency(load.billFetchMs),
+        simulateMs: latency(load.simulateMs),
+        errors: load.errors,
+        errorSamples: load.errorSamples,
+      },
+      settlement: { ...settlement, drainMs },
+      overTime,
+      mongo,
+      ceiling,
+      verdicts: {
+        ceiling: `${ceiling.achievedPercent >= TARGETS.ceilingPercent ? 'met' : 'MISSED'} ≥ ${TARGETS.ceilingPercent}%`,
+        checkoutP99: `${checkoutMs.p99 < TARGETS.checkoutP99Ms ? 'met' : 'MISSED'} < ${TARGETS.checkoutP99Ms} ms`,
+      },
+      usage,
+      redisCommandsPerLine,
+      rss,
+      childLogs: Object.fromEntries(
+        Object.values(running.services).map((s) => [
+          s.name,
+          { warnings: s.logs.warnings, errors: s.logs.errors, samples: Object.fromEntries(s.logs.samples) },
+        ]),
+      ),
+      profiles,
+      whereTheTimeGoes: whereTheTimeGoes(
+        usage,
+        settlement.linesSettledPerSecond,
+        checkoutsPerSecond,
+        settlement.backlogAtWindowEnd,
+        profiles,
+        {
+          ...baseline,
+          paymentShapedAtHubSize,
+        },
+      ),
+    };
+    printReport(report);
+    const resultsDir = join(ROOT, 'bench/results');
+    mkdirSync(resultsDir, { recursive: true });
+    const stamp = startedAt
+      .toISOString()
+      .replace(/:/g, '-')
+      .replace(/\.\d+Z$/, 'Z');
+    const file = join(resultsDir, `hub-${stamp}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwritten: ${file}`);
+    return 0;
+  } catch (error) {
+    console.error(`bench:hub failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    log('stopping everything');
+    await stopAll();
+  }
+}
+
+/** A shared Redis (REDIS_URL) keeps none of this run's queue keys; the hub's bill cache expires by itself. */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+const code = await main();
+// Everything was closed above; exiting here only guards against a handle some library leaves open.
+process.exit(code);

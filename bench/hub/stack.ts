@@ -1,0 +1,196 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
+import { freePort } from '../../infra/local-services/free-port.js';
+import { type ManagedProcess, startManaged } from '../../infra/local-services/managed-process.js';
+import type { ProbeSnapshot } from './probe.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PROBE = resolve(import.meta.dirname, 'probe.ts');
+const READY_TIMEOUT_MS = 90_000;
+
+export type ServiceName = 'sandboxes' | 'gateway' | 'hub' | 'worker';
+
+/** Warnings and errors a child logged (pino JSON with LOG_LEVEL=warn, or plain lines). */
+export interface LogTally {
+  warnings: number;
+  errors: number;
+  samples: Map<string, number>;
+}
+
+export interface Service {
+  name: ServiceName;
+  pid: number;
+  /** Where its readiness is asked. */
+  readyUrl: string;
+  /** Hub and worker only: what probe.ts writes. */
+  probeFile?: string;
+  process: ManagedProcess;
+  logs: LogTally;
+}
+
+export interface StackOptions {
+  mongoUri: string;
+  redisUrl: string;
+  issuer: string;
+  jwksUrl: string;
+  logLevel: string;
+  runId: string;
+  /** A temp dir for the probe files. */
+  work: string;
+}
+
+export interface Stack {
+  services: Record<ServiceName, Service>;
+  hubUrl: string;
+  /** The API's resource indicator: the audience of the citizens' tokens. */
+  audience: string;
+  gatewayUrl: string;
+  gatewayApiKey: string;
+  hubDb: string;
+  /** The child environment, for the report (secrets left out). */
+  settings: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+function tally(line: string, logs: LogTally): void {
+  let level = 0;
+  let message = line;
+  if (line.startsWith('{')) {
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string }; why?: string };
+      level = entry.level ?? 0;
+      message = [entry.msg, entry.why ?? entry.err?.message].filter(Boolean).join(': ');
+    } catch {
+      // not JSON after all
+    }
+  } else if (/error|exception|warn/i.test(line)) {
+    level = /warn/i.test(line) ? 40 : 50;
+  }
+  if (level < 40) return;
+  if (level >= 50) logs.errors++;
+  else logs.warnings++;
+  const key = message.slice(0, 160);
+  if (logs.samples.size < 20 || logs.samples.has(key)) logs.samples.set(key, (logs.samples.get(key) ?? 0) + 1);
+}
+
+export function readProbe(service: Service): ProbeSnapshot | undefined {
+  if (!service.probeFile || !existsSync(service.probeFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(service.probeFile, 'utf8')) as ProbeSnapshot;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts or stops a CPU profile in the hub or worker (probe.ts listens for SIGUSR2). */
+export function toggleProfile(service: Service): void {
+  process.kill(service.pid, 'SIGUSR2');
+}
+
+/** Waits for the profile file the second toggle makes; undefined when none came. */
+export async function profileFile(service: Service, timeoutMs = 10_000): Promise<string | undefined> {
+  const file = `${service.probeFile}.cpuprofile`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) return file;
+    await sleep(100);
+  }
+  return undefined;
+}
+
+/**
+ * The three utility sandboxes, the sandbox gateway, the hub and one worker, each its own child
+ * process on free loopback ports, wired as `npm start` wires them (scripts/start.ts).
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const [electricity, water, gas, gateway, hub, worker] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const local = (port: number | undefined) => `http://127.0.0.1:${port}`;
+  const hubUrl = local(hub);
+  const gatewayUrl = local(gateway);
+  const audience = `${hubUrl}/api`;
+  const hubDb = `bench_hub_${options.runId}`;
+  const settings: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: options.logLevel,
+    MONGODB_URI: options.mongoUri,
+    REDIS_URL: options.redisUrl,
+    SANDBOX_HOST: '127.0.0.1',
+    ELECTRICITY_SANDBOX_PORT: String(electricity),
+    WATER_SANDBOX_PORT: String(water),
+    GAS_SANDBOX_PORT: String(gas),
+    ELECTRICITY_BASE_URL: local(electricity),
+    WATER_BASE_URL: local(water),
+    GAS_BASE_URL: local(gas),
+    GATEWAY_SANDBOX_PORT: String(gateway),
+    GATEWAY_BASE_URL: gatewayUrl,
+    GATEWAY_PUBLIC_URL: gatewayUrl,
+    GATEWAY_WEBHOOK_URL: `${hubUrl}/api/v1/gateway/webhooks`,
+    HUB_PORT: String(hub),
+    WORKER_PORT: String(worker),
+    HUB_MONGODB_DB: hubDb,
+    // Its own queue keys, in case REDIS_URL is a shared Redis.
+    SETTLEMENT_QUEUE_PREFIX: `bench-hub-${options.runId}`,
+    IDP_ISSUER: options.issuer,
+    IDP_JWKS_URL: options.jwksUrl,
+    HUB_API_RESOURCE: audience,
+    CHECKOUT_RETURN_URL: `${hubUrl}/checkout/return`,
+    NOTIFIER_TRANSPORT: 'capture',
+  };
+  const gatewayApiKey = process.env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey;
+  const env = {
+    ...process.env,
+    ...settings,
+    ...sandboxBillerEnv(),
+    GATEWAY_API_KEY: gatewayApiKey,
+    GATEWAY_WEBHOOK_SECRET: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
+  };
+
+  const entries: [ServiceName, string, string, boolean][] = [
+    ['sandboxes', 'adapters/sandboxes/main.ts', `${local(gas)}/__sandbox/health`, false],
+    ['gateway', 'hub/gateway/sandbox-server/main.ts', `${gatewayUrl}/__sandbox/health`, false],
+    ['hub', 'hub/main.ts', `${hubUrl}/readyz`, true],
+    ['worker', 'hub/worker/main.ts', `${local(worker)}/readyz`, true],
+  ];
+  const services = {} as Record<ServiceName, Service>;
+  for (const [name, entry, readyUrl, probed] of entries) {
+    const probeFile = probed ? join(options.work, `${name}.probe.json`) : undefined;
+    const args = ['--import', 'tsx', ...(probed ? ['--import', PROBE] : []), resolve(ROOT, entry)];
+    const child = startManaged(name, process.execPath, args, probeFile ? { ...env, BENCH_PROBE_FILE: probeFile } : env);
+    const logs: LogTally = { warnings: 0, errors: 0, samples: new Map() };
+    child.onLine((line) => tally(line, logs));
+    services[name] = { name, pid: child.child.pid ?? 0, readyUrl, probeFile, process: child, logs };
+  }
+
+  const stop = async () => {
+    await Promise.all(Object.values(services).map((service) => service.process.stop(10_000)));
+    for (const service of Object.values(services)) {
+      if (service.probeFile) rmSync(service.probeFile, { force: true });
+    }
+  };
+  try {
+    await Promise.all(Object.values(services).map(waitUntilReady));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { services, hubUrl, audience, gatewayUrl, gatewayApiKey, hubDb, settings, stop };
+}
+
+async function waitUntilReady(service: Service): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const { child } = service.process;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${service.name} exited during start-up:\n${service.process.output()}`);
+    }
+    const ok = await fetch(service.readyUrl, { signal: AbortSignal.timeout(1_000) })
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`${service.name} was not ready at ${service.readyUrl}:\n${service.process.output()}`);
+}
