@@ -1,35 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { type ProcStat, readStat } from '../shared/proc-stat.js';
 
 /** Linux /proc readers: CPU time and memory of one process, by pid. Undefined when it is gone. */
-
-const TICKS_PER_SECOND = 100;
-
-interface Stat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  cpuMs: number;
-}
-
-function readStat(pid: number): Stat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm is in parentheses and may hold spaces; the fields after it are space-separated.
-    const close = text.lastIndexOf(')');
-    const fields = text.slice(close + 2).split(' ');
-    // fields[0] is the state (field 3); ppid is field 4, utime 14, stime 15 (1-based).
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return {
-      pid,
-      ppid: Number(fields[1]),
-      comm: text.slice(text.indexOf('(') + 1, close),
-      cpuMs: (ticks * 1000) / TICKS_PER_SECOND,
-    };
-  } catch {
-    return undefined;
-  }
-}
 
 /** User + system CPU ms the process has used (all its threads: JIT, GC, libuv pool). */
 export const cpuMsOf = (pid: number): number | undefined => readStat(pid)?.cpuMs;
@@ -50,7 +23,7 @@ export function childPids(comm: string, parent = process.pid): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map((name) => readStat(Number(name)))
-    .filter((stat): stat is Stat => stat?.ppid === parent && stat.comm === comm)
+    .filter((stat): stat is ProcStat => stat?.ppid === parent && stat.comm === comm)
     .map((stat) => stat.pid);
 }
 

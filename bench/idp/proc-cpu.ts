@@ -1,32 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { type ProcStat, readStat } from '../shared/proc-stat.js';
 
 /** CPU time (ms) per command name of this process's descendants, from /proc (Linux; empty elsewhere). */
 export type ProcessCpu = Map<string, number>;
-
-const TICKS_PER_SECOND = 100;
-
-interface Stat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  cpuMs: number;
-}
-
-function readStat(pid: string): Stat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm is in parentheses and may contain spaces; the fields after it are space-separated.
-    const open = text.indexOf('(');
-    const close = text.lastIndexOf(')');
-    const fields = text.slice(close + 2).split(' ');
-    // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15 (1-based).
-    const ppid = Number(fields[1]);
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { pid: Number(pid), ppid, comm: text.slice(open + 1, close), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
-  } catch {
-    return undefined;
-  }
-}
 
 export interface ProcessSample {
   /** Processes below this one (Redis, the MongoDB JVM, the server children), CPU ms by command name. */
@@ -47,8 +23,8 @@ export function sampleProcesses(root = process.pid): ProcessSample {
   } catch {
     return sample;
   }
-  const stats = entries.map(readStat).filter((stat): stat is Stat => stat !== undefined);
-  const children = new Map<number, Stat[]>();
+  const stats = entries.map(readStat).filter((stat): stat is ProcStat => stat !== undefined);
+  const children = new Map<number, ProcStat[]>();
   for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
   const below = new Set<number>([root]);
   const walk = (pid: number) => {
