@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../hub/ledger/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -74,6 +75,10 @@ describe('checkout and capture', () => {
       { ...electricity, billNumber: e.billNumber, amountMinor: e.amountDueMinor },
       { ...gas, billNumber: g.billNumber, amountMinor: g.amountDueMinor },
     ];
+  });
+  // Money recorded so far always balances: captured = settled + refunded + in flight.
+  afterEach(async () => {
+    expect((await new Ledger(hub.service.mongo).checkLedger()).problems).toEqual([]);
   });
   afterAll(async () => {
     await hub?.close();
