@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { type ProcStat, readStat } from '../shared/proc-stat.js';
+
+export { machineTimes } from '../shared/proc-stat.js';
 
 /** Linux /proc readers: CPU time and memory of one process, by pid. Undefined when it is gone. */
 
@@ -25,16 +26,4 @@ export function childPids(comm: string, parent = process.pid): number[] {
     .map((name) => readStat(Number(name)))
     .filter((stat): stat is ProcStat => stat?.ppid === parent && stat.comm === comm)
     .map((stat) => stat.pid);
-}
-
-/** All cores together, in ms: busy (user, nice, sys, irq) and total. */
-export function machineTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const { user, nice, sys, irq, idle } = cpu.times;
-    busy += user + nice + sys + irq;
-    total += user + nice + sys + irq + idle;
-  }
-  return { busy, total };
 }

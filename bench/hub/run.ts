@@ -33,6 +33,7 @@ import { HttpClient } from '../idp/http-client.js';
 import { summariseProfile } from '../idp/profile.js';
 import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
+import { numberSetting, setting } from '../shared/settings.js';
 import { type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
 import { childPids, memoryOf } from './proc.js';
@@ -51,17 +52,6 @@ import { startTokenIssuer, type TokenIssuer } from './tokens.js';
 import { type Snapshot, takeSnapshot, usageBetween, type Watched } from './usage.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-function setting(name: string, fallback: string): string {
-  const flag = process.argv.find((arg) => arg.startsWith(`--${name}=`));
-  if (flag) return flag.slice(name.length + 3);
-  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
-}
-const numberSetting = (name: string, fallback: number) => {
-  const value = Number(setting(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
-  return value;
-};
 
 const settings = {
   citizens: Math.max(1, numberSetting('citizens', 16)),

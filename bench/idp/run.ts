@@ -23,6 +23,7 @@ import { freePort } from '../../infra/local-services/free-port.js';
 import { startLocalServices } from '../../infra/local-services/index.js';
 import { readCaptured } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
+import { numberSetting, setting } from '../shared/settings.js';
 import { HttpClient } from './http-client.js';
 import { runPhase } from './load.js';
 import { type BenchClient, LOGIN_STEPS, type LoginTarget, loginOnce, type StepTimes } from './login-flow.js';
@@ -33,17 +34,6 @@ import { ServerProcess } from './server-process.js';
 import { type Snapshot, takeSnapshot, usageBetween, waitForQuiet } from './usage.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function setting(name: string, fallback: string): string {
-  const flag = process.argv.find((arg) => arg.startsWith(`--${name}=`));
-  if (flag) return flag.slice(name.length + 3);
-  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
-}
-const numberSetting = (name: string, fallback: number) => {
-  const value = Number(setting(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
-  return value;
-};
 
 const settings = {
   durationSeconds: numberSetting('duration', 20),

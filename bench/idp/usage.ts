@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import type { Redis } from '../../infra/redis.js';
+import { machineTimes } from '../shared/proc-stat.js';
 import { othersBetween, type ProcessSample, sampleProcesses } from './proc-cpu.js';
 import type { ServerStats } from './protocol.js';
 import type { ServerProcess } from './server-process.js';
@@ -37,17 +38,6 @@ export interface UsageReport {
   redisCommandsPerOp: number;
   topRedisCommandsPerOp: Record<string, number>;
   cores: number;
-}
-
-function machineTimes() {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const { user, nice, sys, irq, idle } = cpu.times;
-    busy += user + nice + sys + irq;
-    total += user + nice + sys + irq + idle;
-  }
-  return { busy, total };
 }
 
 async function redisCommandCalls(redis: Redis | undefined): Promise<Map<string, number>> {

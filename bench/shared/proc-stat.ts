@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /** Linux clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on every common kernel). */
 const TICKS_PER_SECOND = 100;
@@ -30,4 +31,16 @@ export function readStat(pid: number | string): ProcStat | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** All cores together, in ms: busy (user, nice, sys, irq) and total. */
+export function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    const { user, nice, sys, irq, idle } = cpu.times;
+    busy += user + nice + sys + irq;
+    total += user + nice + sys + irq + idle;
+  }
+  return { busy, total };
 }
