@@ -23,18 +23,6 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {
-  constructor(message = 'authentication required') {
-    super(401, 'unauthorized', message);
-  }
-}
-
-export class ForbiddenError extends AppError {
-  constructor(message = 'not allowed') {
-    super(403, 'forbidden', message);
-  }
-}
-
 export class NotFoundError extends AppError {
   constructor(message = 'not found') {
     super(404, 'not_found', message);
@@ -45,11 +33,5 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(409, 'conflict', message, details);
-  }
-}
-
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super(503, 'unavailable', message);
   }
 }
