@@ -1,4 +1,5 @@
 import type { ProfileResult } from '../idp/report.js';
+import type { ReportHeader } from '../shared/report-header.js';
 import type { CitizenLoadResult } from './citizens.js';
 import type { RawBaseline, RawPhase } from './mongo-baseline.js';
 import type { Latency, SettlementStats } from './settlement.js';
@@ -87,14 +88,7 @@ export interface OverTime {
   checkoutP99Ms: number[];
 }
 
-export interface HubBenchReport {
-  startedAt: string;
-  machine: { cpu: string; cores: number; node: string };
-  services: { mongo: string; redis: string };
-  settings: Record<string, unknown>;
-  targets: typeof TARGETS;
-  /** Machine CPU (100 = one core) in the seconds before anything started: load from outside. */
-  backgroundLoadPercent: number;
+export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
   baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase };
   load: {
     citizens: number;

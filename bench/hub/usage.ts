@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import type { Redis } from '../../infra/redis.js';
-import { othersBetween, type ProcessSample, sampleProcesses } from '../idp/proc-cpu.js';
+import { foreignProcessShares, type ProcessSample, sampleProcesses } from '../shared/process-cpu.js';
 import type { ProbeSnapshot } from './probe.js';
 import { cpuMsOf, machineTimes, memoryOf } from './proc.js';
 import { readProbe, type Stack } from './stack.js';
@@ -115,13 +115,7 @@ export function usageBetween(a: Snapshot, b: Snapshot): WindowUsage {
     machinePercent,
     cores,
     foreignPercent: round1(Math.max(0, machinePercent - (oursMs / wallMs) * 100)),
-    foreignProcesses: Object.fromEntries(
-      [...othersBetween(a.processes, b.processes)]
-        .map(([comm, ms]) => [comm, round1((ms / wallMs) * 100)] as const)
-        .filter(([, percent]) => percent >= 1)
-        .sort((x, y) => y[1] - x[1])
-        .slice(0, 5),
-    ),
+    foreignProcesses: foreignProcessShares(a.processes, b.processes, wallMs),
     mongoOps: {
       hub: opsBetween(a.probes.hub, b.probes.hub),
       worker: opsBetween(a.probes.worker, b.probes.worker),

@@ -1,3 +1,4 @@
+import type { ReportHeader } from '../shared/report-header.js';
 import type { PhaseResult } from './load.js';
 import type { ProfileSummary } from './profile.js';
 import type { UsageReport } from './usage.js';
@@ -13,14 +14,7 @@ export interface Measured extends PhaseResult {
 
 export type ProfileResult = ProfileSummary & { file?: string };
 
-export interface BenchReport {
-  startedAt: string;
-  machine: { cpu: string; cores: number; node: string };
-  services: { mongo: string; redis: string };
-  settings: Record<string, unknown>;
-  targets: typeof TARGETS;
-  /** Machine CPU (100 = one core) in the 2 s before anything started: load from outside. */
-  backgroundLoadPercent: number;
+export interface BenchReport extends ReportHeader<typeof TARGETS> {
   logins: Measured & { meanStepMs: Record<string, number> };
   refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number };
   rss: {

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { Redis } from '../../infra/redis.js';
 import { machineTimes } from '../shared/proc-stat.js';
-import { othersBetween, type ProcessSample, sampleProcesses } from './proc-cpu.js';
+import { foreignProcessShares, type ProcessSample, sampleProcesses } from '../shared/process-cpu.js';
 import type { ServerStats } from './protocol.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -122,13 +122,7 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number): Usag
     mongoPercent: round1((processMs('java') / wallMs) * 100),
     machinePercent,
     foreignPercent: round1(Math.max(0, machinePercent - ours)),
-    foreignProcesses: Object.fromEntries(
-      [...othersBetween(a.processes, b.processes)]
-        .map(([comm, ms]) => [comm, round1((ms / wallMs) * 100)] as const)
-        .filter(([, percent]) => percent >= 1)
-        .sort((x, y) => y[1] - x[1])
-        .slice(0, 5),
-    ),
+    foreignProcesses: foreignProcessShares(a.processes, b.processes, wallMs),
     redisCommandsPerOp: operations ? Math.round((commands / operations) * 10) / 10 : 0,
     topRedisCommandsPerOp: Object.fromEntries(top),
     cores,

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { type ProcStat, readStat } from '../shared/proc-stat.js';
+import { type ProcStat, readStat } from './proc-stat.js';
 
 /** CPU time (ms) per command name of this process's descendants, from /proc (Linux; empty elsewhere). */
 export type ProcessCpu = Map<string, number>;
@@ -41,12 +41,25 @@ export function sampleProcesses(root = process.pid): ProcessSample {
   return sample;
 }
 
-/** CPU ms by command name that processes outside the benchmark used between two samples. */
-export function othersBetween(before: ProcessSample, after: ProcessSample): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * The busiest processes outside the benchmark between two samples, as % of one core over
+ * `wallMs` (at least 1%, top five): what else was using the machine.
+ */
+export function foreignProcessShares(
+  before: ProcessSample,
+  after: ProcessSample,
+  wallMs: number,
+): Record<string, number> {
+  const byComm = new Map<string, number>();
   for (const [pid, { comm, cpuMs }] of after.others) {
     const used = cpuMs - (before.others.get(pid)?.cpuMs ?? 0);
-    if (used > 0) out.set(comm, (out.get(comm) ?? 0) + used);
+    if (used > 0) byComm.set(comm, (byComm.get(comm) ?? 0) + used);
   }
-  return out;
+  return Object.fromEntries(
+    [...byComm]
+      .map(([comm, ms]) => [comm, Math.round((ms / wallMs) * 1000) / 10] as const)
+      .filter(([, percent]) => percent >= 1)
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 5),
+  );
 }
