@@ -90,7 +90,9 @@ describe('checkout and capture', () => {
     expect(res.status).toBe(201);
     const { payment: created, checkoutUrl } = (await res.json()) as { payment: PaymentView; checkoutUrl: string };
     expect(created.status).toBe('awaiting_payment');
-    expect(created.totalMinor).toBe(lines[0]!.amountMinor + lines[1]!.amountMinor);
+    expect(created.totalMinor).toBe(
+      (lines[0] as { amountMinor: number }).amountMinor + (lines[1] as { amountMinor: number }).amountMinor,
+    );
     expect(created.lines.map((l) => l.status)).toEqual(['pending', 'pending']);
     expect(checkoutUrl).toMatch(/\/checkout\//);
 
@@ -139,7 +141,10 @@ describe('checkout and capture', () => {
     const stale = await checkout(bad({ billNumber: 'OLD-BILL' }), randomUUID());
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: 'bill_changed' });
-    const below = await checkout(bad({ amountMinor: lines[0]!.amountMinor - 1 }), randomUUID());
+    const below = await checkout(
+      bad({ amountMinor: (lines[0] as { amountMinor: number }).amountMinor - 1 }),
+      randomUUID(),
+    );
     expect(below.status).toBe(422);
     expect(await below.json()).toMatchObject({ code: 'amount_not_allowed', exactness: 'EXACT_AND_ABOVE' });
     expect((await call('/checkouts', asha, { method: 'POST', body: JSON.stringify({ lines }) })).status).toBe(400);
