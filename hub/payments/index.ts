@@ -8,10 +8,13 @@ export {
 } from './ids.js';
 export { type Currency, isPositiveMinor } from './money.js';
 export {
+  billKeyOf,
   type Payment,
   type PaymentGateway,
+  type PaymentHold,
   type PaymentLine,
   type PaymentModel,
+  type PaymentReceiptState,
   paymentModel,
   type TimelineEntry,
 } from './payment-model.js';

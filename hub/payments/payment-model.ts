@@ -13,6 +13,11 @@ export interface PaymentLine {
   /** The consumer number as the citizen may see it on receipts and history. */
   consumerMasked: string;
   billNumber: string;
+  /**
+   * biller|consumer values (by sorted param name)|bill number: the bill this line pays, so a
+   * second payment of the same bill can be found (see billKeyOf).
+   */
+  billKey: string;
   amountMinor: number;
   /** HUB + 20 characters: the posting reference the biller deduplicates on. */
   reference: string;
@@ -25,6 +30,10 @@ export interface PaymentLine {
   attempts: number;
   /** The idempotency key of the gateway refund, once one is asked for. */
   refundKey?: string;
+  /** Status enquiries made of a line whose outcome is unknown. */
+  enquiries?: number;
+  /** When automatic work on this line is next due (a status enquiry, a retry): the sweep's order. */
+  nextAttemptAt?: Date;
   /** When the line last changed status: how the sweeper tells stuck work from work in progress. */
   changedAt: Date;
 }
@@ -40,8 +49,26 @@ export interface TimelineEntry {
 
 export interface PaymentGateway {
   orderId?: string;
+  /** The hosted checkout page of the order: replayed with the first answer to an idempotent retry. */
+  checkoutUrl?: string;
   method?: string;
+  /** What the gateway reports it captured, in its minor units and currency (ISO 4217). */
   capturedMinor?: number;
+  capturedCurrency?: string;
+}
+
+/** Why a payment waits for an operator (status held) instead of settling. */
+export interface PaymentHold {
+  reason: 'capture_mismatch' | string;
+  detail: string;
+  at: Date;
+}
+
+/** The receipt's progress: issued once, then its message sent once; the sweep catches up on either. */
+export interface PaymentReceiptState {
+  receiptId?: string;
+  issuedAt?: Date;
+  notifiedAt?: Date;
 }
 
 export interface Payment {
@@ -57,6 +84,11 @@ export interface Payment {
   gateway: PaymentGateway;
   lines: PaymentLine[];
   timeline: TimelineEntry[];
+  /** Set when the payment is held for an operator. */
+  hold?: PaymentHold;
+  /** The newer payment that superseded this one (status cancelled). */
+  supersededBy?: string;
+  receipt?: PaymentReceiptState;
   /** A created or awaiting_payment payment lapses at this time; checked in queries, not by a TTL index. */
   expiresAt: Date;
   createdAt: Date;
@@ -83,6 +115,7 @@ const lineSchema = new Schema<PaymentLine>({
   },
   consumerMasked: { type: String, required: true },
   billNumber: { type: String, required: true },
+  billKey: { type: String, required: true },
   amountMinor: { type: Number, required: true, cast: false, validate: positiveMinor },
   reference: { type: String, required: true, match: REFERENCE_PATTERN },
   status: { type: String, enum: LINE_STATUSES, required: true, default: 'pending' },
@@ -92,6 +125,8 @@ const lineSchema = new Schema<PaymentLine>({
   failureMessage: String,
   attempts: { type: Number, required: true, default: 0, min: 0 },
   refundKey: String,
+  enquiries: { type: Number, min: 0 },
+  nextAttemptAt: Date,
   changedAt: { type: Date, required: true, default: () => new Date() },
 });
 
@@ -108,7 +143,27 @@ const timelineSchema = new Schema<TimelineEntry>(
 );
 
 const gatewaySchema = new Schema<PaymentGateway>(
-  { orderId: String, method: String, capturedMinor: { type: Number, cast: false, validate: positiveMinor } },
+  {
+    orderId: String,
+    checkoutUrl: String,
+    method: String,
+    capturedMinor: { type: Number, cast: false, validate: positiveMinor },
+    capturedCurrency: String,
+  },
+  { _id: false },
+);
+
+const holdSchema = new Schema<PaymentHold>(
+  {
+    reason: { type: String, required: true },
+    detail: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const receiptStateSchema = new Schema<PaymentReceiptState>(
+  { receiptId: String, issuedAt: Date, notifiedAt: Date },
   { _id: false },
 );
 
@@ -127,6 +182,9 @@ const paymentSchema = new Schema<Payment>(
       validate: { validator: (lines: unknown[]) => lines.length > 0, message: 'a payment needs at least one line' },
     },
     timeline: { type: [timelineSchema], default: [] },
+    hold: holdSchema,
+    supersededBy: String,
+    receipt: receiptStateSchema,
     expiresAt: { type: Date, required: true },
   },
   { timestamps: true, collection: 'payments' },
@@ -145,9 +203,21 @@ paymentSchema.pre('validate', function () {
 paymentSchema.index({ citizenSub: 1, idempotencyKey: 1 }, { unique: true });
 paymentSchema.index({ 'lines.reference': 1 }, { unique: true });
 paymentSchema.index({ 'lines._id': 1 }, { unique: true });
+paymentSchema.index({ 'lines.billKey': 1 });
 paymentSchema.index({ citizenSub: 1, createdAt: -1 });
 paymentSchema.index({ status: 1, updatedAt: 1 });
 paymentSchema.index({ status: 1, expiresAt: 1 });
+
+/**
+ * The key of the bill a line pays: `billerId|<consumer values in sorted param-name order>|billNumber`.
+ * Sorted so that the same consumer typed in any key order is the same bill.
+ */
+export function billKeyOf(line: { billerId: string; consumer: ConsumerRef; billNumber: string }): string {
+  const values = Object.keys(line.consumer)
+    .sort()
+    .map((name) => line.consumer[name]);
+  return [line.billerId, ...values, line.billNumber].join('|');
+}
 
 export function paymentModel(conn: Connection): PaymentModel {
   return (conn.models.Payment as PaymentModel | undefined) ?? conn.model<Payment>('Payment', paymentSchema);

@@ -3,7 +3,7 @@ import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
-import { type Payment, type PaymentModel, paymentModel, type TimelineEntry } from './payment-model.js';
+import { billKeyOf, type Payment, type PaymentModel, paymentModel, type TimelineEntry } from './payment-model.js';
 import {
   asList,
   asValidationError,
@@ -91,6 +91,7 @@ export class PaymentStore {
         consumer: line.consumer,
         consumerMasked: line.consumerMasked,
         billNumber: line.billNumber,
+        billKey: billKeyOf(line),
         amountMinor: line.amountMinor,
         reference: newReference(),
         status: 'pending',

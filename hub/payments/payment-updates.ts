@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { ValidationError } from '../../infra/errors.js';
-import type { PaymentGateway, PaymentLine } from './payment-model.js';
+import type { PaymentGateway, PaymentHold, PaymentLine } from './payment-model.js';
 import type { PaymentStatus } from './state-machine.js';
 
 // The pieces every conditional payment update shares: what it may set, and its expiry guard.
@@ -8,15 +8,29 @@ import type { PaymentStatus } from './state-machine.js';
 /** What a payment transition may set besides its status. */
 export interface PaymentChanges {
   gateway?: PaymentGateway;
+  hold?: PaymentHold;
+  supersededBy?: string;
 }
 
 /** What a line transition may set besides its status. */
 export type LineChanges = Partial<
-  Pick<PaymentLine, 'billerReference' | 'billerStatus' | 'failureCode' | 'failureMessage' | 'refundKey'>
+  Pick<
+    PaymentLine,
+    'billerReference' | 'billerStatus' | 'failureCode' | 'failureMessage' | 'refundKey' | 'enquiries' | 'nextAttemptAt'
+  >
 >;
 
-const GATEWAY_FIELDS = ['orderId', 'method', 'capturedMinor'] as const;
-const LINE_FIELDS = ['billerReference', 'billerStatus', 'failureCode', 'failureMessage', 'refundKey'] as const;
+const GATEWAY_FIELDS = ['orderId', 'checkoutUrl', 'method', 'capturedMinor', 'capturedCurrency'] as const;
+const PAYMENT_FIELDS = ['hold', 'supersededBy'] as const;
+const LINE_FIELDS = [
+  'billerReference',
+  'billerStatus',
+  'failureCode',
+  'failureMessage',
+  'refundKey',
+  'enquiries',
+  'nextAttemptAt',
+] as const;
 /** The arrayFilters identifier of the line a transition changes. */
 export const LINE = 'line';
 
@@ -26,6 +40,10 @@ export const asList = <T>(from: T | readonly T[]): readonly T[] => (Array.isArra
 export function paymentSet(changes: PaymentChanges = {}): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
+    if ((PAYMENT_FIELDS as readonly string[]).includes(key)) {
+      set[key] = value;
+      continue;
+    }
     if (key !== 'gateway') throw new TypeError(`a payment transition cannot set ${key}`);
     for (const [field, v] of Object.entries(value ?? {})) {
       if (!(GATEWAY_FIELDS as readonly string[]).includes(field)) {

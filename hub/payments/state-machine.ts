@@ -3,16 +3,29 @@ import { AppError } from '../../infra/errors.js';
 /*
  * Payment
  *   created ──────────► awaiting_payment ──► captured ──► settling ──► completed | partially_refunded | refunded
- *   created | awaiting_payment ──► failed | expired
+ *   created | awaiting_payment ──► failed | expired | cancelled
+ *                                    cancelled: a newer checkout for one of its bills superseded it, and
+ *                                    its gateway order was cancelled first
  *   captured ──► refunded            every line was refunded before settlement started
- *   failed | expired ──► captured    a late capture: the gateway took the money after all, so it must be
+ *   failed | expired | cancelled ──► captured
+ *                                    a late capture: the gateway took the money after all, so it must be
  *                                    accounted for (and then settled or refunded), never ignored
- *   completed, partially_refunded and refunded are final.
+ *   awaiting_payment | failed | expired | cancelled ──► held
+ *                                    the capture does not match the payment (amount or currency): nothing
+ *                                    is settled, an operator decides
+ *   completed, partially_refunded and refunded are final; held waits for an operator.
  *
  * Line
  *   pending ──► posting ──► settled
  *   posting ──► pending              a retryable biller error: back off, then post again
+ *   posting ──► unknown              the biller's answer was neither acceptance nor rejection (a timeout
+ *                                    on the last attempt, still pending after the poll limit): resolved by
+ *                                    status enquiry and reconciliation, never refunded on a guess
+ *   unknown ──► settled | failed     the biller confirmed the posting, or rejected it / has no such posting
+ *   unknown ──► posting              re-post with the same reference (the biller dedupes it)
  *   pending | posting ──► failed ──► refunding ──► refunded
+ *   refunding ──► held ──► refunding the gateway refused the refund for good: out of the automatic queue
+ *                                    until an operator sends it back
  *   settled and refunded are final.
  *
  * A line moves only while its payment is captured or settling, and starts posting only once
@@ -29,29 +42,44 @@ export const PAYMENT_STATUSES = [
   'refunded',
   'failed',
   'expired',
+  'cancelled',
+  'held',
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export const LINE_STATUSES = ['pending', 'posting', 'settled', 'failed', 'refunding', 'refunded'] as const;
+export const LINE_STATUSES = [
+  'pending',
+  'posting',
+  'unknown',
+  'settled',
+  'failed',
+  'refunding',
+  'refunded',
+  'held',
+] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];
 
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
-  created: ['awaiting_payment', 'failed', 'expired'],
-  awaiting_payment: ['captured', 'failed', 'expired'],
+  created: ['awaiting_payment', 'failed', 'expired', 'cancelled'],
+  awaiting_payment: ['captured', 'failed', 'expired', 'cancelled', 'held'],
   captured: ['settling', 'refunded'],
   settling: ['completed', 'partially_refunded', 'refunded'],
   completed: [],
   partially_refunded: [],
   refunded: [],
-  failed: ['captured'],
-  expired: ['captured'],
+  failed: ['captured', 'held'],
+  expired: ['captured', 'held'],
+  cancelled: ['captured', 'held'],
+  held: [],
 };
 
 export const LINE_TRANSITIONS: Readonly<Record<LineStatus, readonly LineStatus[]>> = {
   pending: ['posting', 'failed'],
-  posting: ['settled', 'failed', 'pending'],
+  posting: ['settled', 'failed', 'pending', 'unknown'],
+  unknown: ['settled', 'failed', 'posting'],
   failed: ['refunding'],
-  refunding: ['refunded'],
+  refunding: ['refunded', 'held'],
+  held: ['refunding'],
   settled: [],
   refunded: [],
 };
@@ -63,11 +91,16 @@ export const CAPTURED_STATUSES: readonly PaymentStatus[] = [
   'completed',
   'partially_refunded',
   'refunded',
+  'held',
 ];
-/** A payment in one of these may still expire. */
+/** A payment in one of these may still expire, or be cancelled by a newer checkout for one of its bills. */
 export const EXPIRABLE_STATUSES: readonly PaymentStatus[] = ['created', 'awaiting_payment'];
+/** Never paid, as far as the hub knows: a capture arriving for one of these is a late capture. */
+export const UNPAID_FINAL_STATUSES: readonly PaymentStatus[] = ['failed', 'expired', 'cancelled'];
 export const FINAL_LINE_STATUSES: readonly LineStatus[] = ['settled', 'refunded'];
 export const OPEN_LINE_STATUSES: readonly LineStatus[] = LINE_STATUSES.filter((s) => !FINAL_LINE_STATUSES.includes(s));
+/** Open lines that the automatic settlement queue leaves alone: status enquiry resolves unknown, an operator held. */
+export const WAITING_LINE_STATUSES: readonly LineStatus[] = ['unknown', 'held'];
 
 /** A caller asked for a move the state machine does not have: a bug, not bad input. */
 export class IllegalTransitionError extends AppError {

@@ -60,6 +60,10 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
       case 'refunding':
         result = await refundLine(deps, payment, line);
         break;
+      case 'unknown':
+      case 'held':
+        // Out of the automatic queue: status enquiry resolves unknown lines, an operator held ones.
+        return { kind: 'idle', reason: `line is ${line.status}` };
     }
     if (isOutcome(result)) return result;
     payment = result ?? (await deps.payments.findById(run.paymentId));

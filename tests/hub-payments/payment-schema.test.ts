@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newLineId, newPaymentId, newReference } from '../../hub/payments/ids.js';
-import { type PaymentModel, paymentModel } from '../../hub/payments/payment-model.js';
+import { billKeyOf, type PaymentModel, paymentModel } from '../../hub/payments/payment-model.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
 import { ValidationError } from '../../infra/errors.js';
 import { isolatedMongo } from '../support/isolation.js';
@@ -14,7 +14,7 @@ function document(amountMinor: unknown, totalMinor: unknown = amountMinor) {
     idempotencyKey: 'key-1',
     requestHash: 'hash',
     expiresAt: new Date(Date.now() + 60_000),
-    lines: [{ ...newLine(), amountMinor, _id: newLineId(), reference: newReference() }],
+    lines: [{ ...newLine(), billKey: billKeyOf(newLine()), amountMinor, _id: newLineId(), reference: newReference() }],
   };
 }
 
