@@ -16,6 +16,8 @@ const ORDER_STATUSES: Record<string, OrderStatus> = {
   pending: 'pending',
   captured: 'captured',
   failed: 'failed',
+  cancelled: 'cancelled',
+  expired: 'expired',
 };
 const REFUND_STATUSES: Record<string, RefundStatus> = { succeeded: 'succeeded', failed: 'failed' };
 const METHODS: Record<string, PaymentMethod> = { card: 'card', upi: 'upi', netbanking: 'netbanking', wallet: 'wallet' };
@@ -47,6 +49,8 @@ export function toGatewayOrder(wire: WireOrder): GatewayOrder {
     amountMinor: wire.amount,
     currency: wire.currency,
     capturedMinor: wire.amountCaptured,
+    // A gateway that does not say captures in the order's currency.
+    capturedCurrency: wire.capturedCurrency ?? wire.currency,
     ...(method ? { method } : {}),
     refundedMinor: wire.amountRefunded,
   };
@@ -55,6 +59,8 @@ export function toGatewayOrder(wire: WireOrder): GatewayOrder {
 export const toGatewayRefund = (wire: WireRefund): GatewayRefund => ({
   refundId: wire.id,
   status: refundStatusFrom(wire.status),
+  amountMinor: wire.amount,
+  ...(wire.reference ? { reference: wire.reference } : {}),
 });
 
 /** The event, or undefined for a type the port does not know. */

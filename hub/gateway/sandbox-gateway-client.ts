@@ -16,7 +16,13 @@ import {
 import { toGatewayEvent, toGatewayOrder, toGatewayRefund } from './mapping.js';
 import type { PaymentGateway } from './port.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './webhook-signature.js';
-import { wireErrorSchema, wireEventSchema, wireOrderSchema, wireRefundSchema } from './wire.js';
+import {
+  wireErrorSchema,
+  wireEventSchema,
+  wireOrderSchema,
+  wireRefundListSchema,
+  wireRefundSchema,
+} from './wire.js';
 
 const httpUrl = () => z.url({ protocol: /^https?$/ });
 
@@ -43,6 +49,7 @@ const createOrderInput = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/),
   returnUrl: httpUrl(),
   description: z.string().max(255),
+  expiresAt: z.date().optional(),
 });
 const refundInput = z.object({
   orderId: z.string().min(1),
@@ -122,6 +129,13 @@ export function createSandboxGatewayClient(
     return body.data;
   };
   const orderPath = (orderId: string) => `/v1/orders/${encodeURIComponent(orderId)}`;
+  const listRefunds = async (orderId: string) => {
+    if (typeof orderId !== 'string' || !orderId) throw new GatewayOrderNotFoundError(String(orderId));
+    const wire = await call({ method: 'GET', url: `${orderPath(orderId)}/refunds` }, wireRefundListSchema, {
+      orderId,
+    });
+    return wire.refunds.map(toGatewayRefund);
+  };
 
   return {
     identifier: 'sandbox',
@@ -138,6 +152,7 @@ export function createSandboxGatewayClient(
             currency: order.currency,
             returnUrl: order.returnUrl,
             description: order.description,
+            ...(order.expiresAt ? { expiresAt: order.expiresAt.toISOString() } : {}),
           },
           // The gateway answers a repeated merchantRef with the first order, so a retry cannot open two.
           idempotent: true,
@@ -152,13 +167,36 @@ export function createSandboxGatewayClient(
       return toGatewayOrder(await call({ method: 'GET', url: orderPath(orderId) }, wireOrderSchema, { orderId }));
     },
 
+    async cancelOrder(orderId) {
+      if (typeof orderId !== 'string' || !orderId) throw new GatewayOrderNotFoundError(String(orderId));
+      try {
+        return toGatewayOrder(
+          await call({ method: 'POST', url: `${orderPath(orderId)}/cancel`, idempotent: true }, wireOrderSchema, {
+            orderId,
+          }),
+        );
+      } catch (error) {
+        // Already paid (or being paid): the order as it stands is the answer.
+        if (error instanceof GatewayRejectedError && error.gatewayCode === 'order_not_cancellable') {
+          return toGatewayOrder(await call({ method: 'GET', url: orderPath(orderId) }, wireOrderSchema, { orderId }));
+        }
+        throw error;
+      }
+    },
+
+    listRefunds,
+
     async refund(input) {
       const refund = checked(refundInput, input, 'refund');
+      // The gateway forgets Idempotency-Keys (after 24 h at the sandbox): the reference it lists
+      // forever is what keeps a refund retried days later from paying twice.
+      const earlier = (await listRefunds(refund.orderId)).find((r) => r.reference === refund.refundKey);
+      if (earlier) return earlier;
       const wire = await call(
         {
           method: 'POST',
           url: `${orderPath(refund.orderId)}/refunds`,
-          data: { amount: refund.amountMinor },
+          data: { amount: refund.amountMinor, reference: refund.refundKey },
           headers: { 'idempotency-key': refund.refundKey },
           // The Idempotency-Key makes a repeat return the first refund.
           idempotent: true,

@@ -12,9 +12,12 @@ export const wireOrderSchema = z.object({
   currency: z.string().min(1),
   status: z.string(),
   amountCaptured: z.number().int().nonnegative(),
+  /** The currency of the captured amount; absent while nothing is captured. */
+  capturedCurrency: z.string().nullish(),
   amountRefunded: z.number().int().nonnegative(),
   method: z.string().nullish(),
   checkoutUrl: z.string().min(1),
+  expiresAt: z.string().nullish(),
 });
 export type WireOrder = z.infer<typeof wireOrderSchema>;
 
@@ -22,9 +25,13 @@ export const wireRefundSchema = z.object({
   id: z.string().min(1),
   orderId: z.string().min(1),
   amount: z.number().int().positive(),
+  /** The merchant's reference (the hub sends its refund key). */
+  reference: z.string().nullish(),
   status: z.string(),
 });
 export type WireRefund = z.infer<typeof wireRefundSchema>;
+
+export const wireRefundListSchema = z.object({ refunds: z.array(wireRefundSchema) });
 
 export const wireEventSchema = z.object({
   id: z.string().min(1),

@@ -14,8 +14,14 @@ const createOrderSchema = z.object({
   currency: z.literal('INR'),
   returnUrl: z.url({ protocol: /^https?$/ }),
   description: z.string().max(255),
+  /** After it the hosted page takes no money (the order becomes expired), like expire_by. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
-const refundSchema = z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const refundSchema = z.object({
+  amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** The merchant's reference, listed with the refund forever (GET /v1/orders/:id/refunds). */
+  reference: z.string().min(1).max(255).optional(),
+});
 const simulateSchema = z.object({ outcome: z.enum(OUTCOMES), method: z.enum(METHODS) });
 const idempotencyKey = z.string().min(1).max(255);
 
@@ -34,8 +40,8 @@ export interface ApiDeps {
 }
 
 /**
- * The merchant API, Bearer API key: POST /v1/orders, GET /v1/orders/:id,
- * POST /v1/orders/:id/refunds (Idempotency-Key), POST /v1/orders/:id/simulate.
+ * The merchant API, Bearer API key: POST /v1/orders, GET /v1/orders/:id, POST /v1/orders/:id/cancel,
+ * POST /v1/orders/:id/refunds (Idempotency-Key), GET /v1/orders/:id/refunds, POST /v1/orders/:id/simulate.
  */
 export function apiRouter({ apiKey, publicUrl, book, flow }: ApiDeps): Router {
   const router = new Router({ prefix: '/v1' });
@@ -50,6 +56,7 @@ export function apiRouter({ apiKey, publicUrl, book, flow }: ApiDeps): Router {
       currency: input.currency,
       description: input.description,
       returnUrl: input.returnUrl,
+      ...(input.expiresAt ? { expiresAt: new Date(input.expiresAt).toISOString() } : {}),
     });
     ctx.status = created ? 201 : 200;
     ctx.body = orderBody(order, publicUrl);
@@ -64,10 +71,19 @@ export function apiRouter({ apiKey, publicUrl, book, flow }: ApiDeps): Router {
     if (!idempotencyKey.safeParse(key).success) {
       throw new SandboxApiError(422, 'idempotency_key_required', 'an Idempotency-Key header of 1 to 255 characters');
     }
-    const { amount } = parsed(refundSchema, ctx.request.body);
-    const { refund, created } = flow.refund(ctx.params.id ?? '', key, amount);
+    const { amount, reference } = parsed(refundSchema, ctx.request.body);
+    const { refund, created } = flow.refund(ctx.params.id ?? '', key, amount, reference);
     ctx.status = created ? 201 : 200;
     ctx.body = refundBody(refund);
+  });
+
+  router.get('/orders/:id/refunds', (ctx) => {
+    ctx.body = { refunds: book.refunds(ctx.params.id ?? '').map(refundBody) };
+  });
+
+  // An unpaid order can no longer be paid; a captured or pending one is 409 order_not_cancellable.
+  router.post('/orders/:id/cancel', (ctx) => {
+    ctx.body = orderBody(book.cancel(ctx.params.id ?? ''), publicUrl);
   });
 
   // Test control: what the hosted form does, without a browser.

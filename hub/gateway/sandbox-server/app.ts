@@ -19,7 +19,7 @@ export type SandboxGateway = Koa & { stop(): void };
  */
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   const config = sandboxGatewayConfig(options);
-  const book = new OrderBook();
+  const book = new OrderBook({ now: config.now, refundKeyTtlMs: config.refundKeyTtlMs });
   const sender = new WebhookSender({
     url: config.webhookUrl,
     secrets: typeof config.webhookSecret === 'string' ? [config.webhookSecret] : config.webhookSecret,

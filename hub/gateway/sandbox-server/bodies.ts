@@ -13,11 +13,14 @@ export function orderBody(order: SandboxOrder, publicUrl: string) {
     currency: order.currency,
     status: order.status,
     amountCaptured: order.capturedMinor,
+    // The sandbox captures in the order's currency; a real gateway may report another.
+    capturedCurrency: order.capturedMinor > 0 ? order.currency : null,
     amountRefunded: order.refundedMinor,
     method: order.method ?? null,
     description: order.description,
     returnUrl: order.returnUrl,
     checkoutUrl: checkoutUrl(publicUrl, order.id),
+    expiresAt: order.expiresAt ?? null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };
@@ -28,6 +31,7 @@ export function refundBody(refund: SandboxRefund) {
     id: refund.id,
     orderId: refund.orderId,
     amount: refund.amountMinor,
+    reference: refund.reference ?? null,
     status: refund.status,
     createdAt: refund.createdAt,
   };

@@ -28,6 +28,16 @@ export const sandboxGatewayOptionsSchema = z.object({
   webhookAttempts: z.number().int().positive().max(20).default(5),
   /** Wait before the second attempt; doubled for each next one, up to 30 s. */
   webhookBackoffMs: z.number().int().nonnegative().max(60_000).default(250),
+  /** How long a refund's Idempotency-Key is remembered; a repeat after that is a new refund. */
+  refundKeyTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3_600_000),
+  /** The sandbox's clock in milliseconds since the epoch (order expiry, refund keys): tests move it. */
+  now: z
+    .custom<() => number>((value) => typeof value === 'function', 'must be a function')
+    .default(() => Date.now),
 });
 
 export type SandboxGatewayOptions = z.input<typeof sandboxGatewayOptionsSchema>;

@@ -13,8 +13,11 @@ export interface SandboxOrder {
   currency: string;
   description: string;
   returnUrl: string;
-  status: 'created' | 'pending' | 'captured' | 'failed';
+  /** cancelled: by the merchant (POST /cancel); expired: still unpaid at expiresAt. Neither can be paid. */
+  status: 'created' | 'pending' | 'captured' | 'failed' | 'cancelled' | 'expired';
   method?: SandboxMethod;
+  /** Like a real gateway's expire_by: the hosted page refuses to take money after it (ISO 8601). */
+  expiresAt?: string;
   capturedMinor: number;
   refundedMinor: number;
   createdAt: string;
@@ -25,6 +28,8 @@ export interface SandboxRefund {
   id: string;
   orderId: string;
   key: string;
+  /** The merchant's own reference for the refund, kept forever (unlike the Idempotency-Key). */
+  reference?: string;
   amountMinor: number;
   status: 'succeeded';
   createdAt: string;
@@ -36,6 +41,15 @@ export interface NewOrder {
   currency: string;
   description: string;
   returnUrl: string;
+  expiresAt?: string;
+}
+
+/** The sandbox's clock and memory: injectable so tests need not wait a day. */
+export interface OrderBookOptions {
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** How long a refund's Idempotency-Key is remembered, as real gateways do (24 h by default). */
+  refundKeyTtlMs: number;
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -55,12 +69,31 @@ export class OrderBook {
   private readonly orders = new Map<string, SandboxOrder>();
   private readonly orderByRef = new Map<string, string>();
   private readonly refundByKey = new Map<string, SandboxRefund>();
+  private readonly refundsByOrder = new Map<string, SandboxRefund[]>();
+
+  constructor(
+    private readonly options: OrderBookOptions = { now: Date.now, refundKeyTtlMs: 24 * 3_600_000 },
+  ) {}
+
+  private nowIso(): string {
+    return new Date(this.options.now()).toISOString();
+  }
+
+  /** An unpaid order past its expiresAt becomes expired when it is next looked at. */
+  private lapse(order: SandboxOrder): SandboxOrder {
+    if (order.status === 'created' && order.expiresAt && Date.parse(order.expiresAt) <= this.options.now()) {
+      order.status = 'expired';
+      order.updatedAt = this.nowIso();
+    }
+    return order;
+  }
 
   /** The order for a merchantRef, made on first sight; a repeat with another amount is a conflict. */
   open(input: NewOrder): { order: SandboxOrder; created: boolean } {
     const existingId = this.orderByRef.get(input.merchantRef);
     const existing = existingId ? this.orders.get(existingId) : undefined;
     if (existing) {
+      this.lapse(existing);
       if (existing.amountMinor !== input.amountMinor || existing.currency !== input.currency) {
         throw new SandboxApiError(409, 'merchant_ref_conflict', 'merchantRef was used for another amount or currency', {
           orderId: existing.id,
@@ -68,7 +101,7 @@ export class OrderBook {
       }
       return { order: existing, created: false };
     }
-    const now = new Date().toISOString();
+    const now = this.nowIso();
     const order: SandboxOrder = {
       ...input,
       id: newId('order'),
@@ -84,25 +117,51 @@ export class OrderBook {
   }
 
   find(id: string): SandboxOrder | undefined {
-    return this.orders.get(id);
+    const order = this.orders.get(id);
+    return order ? this.lapse(order) : undefined;
   }
 
   get(id: string): SandboxOrder {
-    const order = this.orders.get(id);
+    const order = this.find(id);
     if (!order) throw notFound('order', id);
     return order;
+  }
+
+  /**
+   * Cancels an unpaid order so its hosted page can no longer take money. Cancelling a cancelled,
+   * expired or failed order is a no-op; a captured or pending one is a 409 `order_not_cancellable`.
+   */
+  cancel(id: string): SandboxOrder {
+    const order = this.get(id);
+    if (order.status === 'created') {
+      order.status = 'cancelled';
+      order.updatedAt = this.nowIso();
+    }
+    if (order.status === 'captured' || order.status === 'pending') {
+      throw new SandboxApiError(409, 'order_not_cancellable', `order ${id} is already ${order.status}`, {
+        status: order.status,
+      });
+    }
+    return order;
+  }
+
+  /** Every refund of an order, oldest first. */
+  refunds(orderId: string): SandboxRefund[] {
+    this.get(orderId);
+    return [...(this.refundsByOrder.get(orderId) ?? [])];
   }
 
   /** Records the citizen's (or a test's) choice; only a fresh order takes one. */
   settle(id: string, outcome: SandboxOutcome, method: SandboxMethod): SandboxOrder {
     const order = this.get(id);
+    // this.get has already lapsed an order past its expiresAt: it is no longer created.
     if (order.status !== 'created') {
       throw new SandboxApiError(409, 'order_not_open', `order ${id} is already ${order.status}`);
     }
     order.status = OUTCOME_STATUS[outcome];
     order.method = method;
     if (order.status === 'captured') order.capturedMinor = order.amountMinor;
-    order.updatedAt = new Date().toISOString();
+    order.updatedAt = this.nowIso();
     return order;
   }
 
@@ -112,14 +171,26 @@ export class OrderBook {
     if (order?.status !== 'pending') return undefined;
     order.status = 'captured';
     order.capturedMinor = order.amountMinor;
-    order.updatedAt = new Date().toISOString();
+    order.updatedAt = this.nowIso();
     return order;
   }
 
-  /** A refund, or the first one made with this key; never more than captured minus refunded. */
-  refund(orderId: string, key: string, amountMinor: number): { refund: SandboxRefund; created: boolean } {
+  /**
+   * A refund, or the first one made with this key while the key is remembered (refundKeyTtlMs);
+   * never more than captured minus refunded. After that a repeat is a new refund, as at real gateways.
+   */
+  refund(
+    orderId: string,
+    key: string,
+    amountMinor: number,
+    reference?: string,
+  ): { refund: SandboxRefund; created: boolean } {
     const order = this.get(orderId);
-    const existing = this.refundByKey.get(key);
+    let existing = this.refundByKey.get(key);
+    if (existing && Date.parse(existing.createdAt) + this.options.refundKeyTtlMs <= this.options.now()) {
+      this.refundByKey.delete(key);
+      existing = undefined;
+    }
     if (existing) {
       if (existing.orderId !== orderId || existing.amountMinor !== amountMinor) {
         throw new SandboxApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another refund');
@@ -139,11 +210,13 @@ export class OrderBook {
       id: newId('rfnd'),
       orderId,
       key,
+      ...(reference ? { reference } : {}),
       amountMinor,
       status: 'succeeded',
-      createdAt: new Date().toISOString(),
+      createdAt: this.nowIso(),
     };
     this.refundByKey.set(key, refund);
+    this.refundsByOrder.set(orderId, [...(this.refundsByOrder.get(orderId) ?? []), refund]);
     order.refundedMinor += amountMinor;
     order.updatedAt = refund.createdAt;
     return { refund, created: true };

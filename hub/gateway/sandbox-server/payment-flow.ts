@@ -9,7 +9,7 @@ import {
 } from './order-book.js';
 import type { WebhookSender } from './webhook-sender.js';
 
-const EVENT_FOR: Record<Exclude<SandboxOrder['status'], 'created'>, SandboxEventType> = {
+const EVENT_FOR: Record<'captured' | 'failed' | 'pending', SandboxEventType> = {
   captured: 'order.captured',
   failed: 'order.failed',
   pending: 'order.pending',
@@ -41,8 +41,13 @@ export class PaymentFlow {
     return order;
   }
 
-  refund(orderId: string, key: string, amountMinor: number): { refund: SandboxRefund; created: boolean } {
-    const result = this.book.refund(orderId, key, amountMinor);
+  refund(
+    orderId: string,
+    key: string,
+    amountMinor: number,
+    reference?: string,
+  ): { refund: SandboxRefund; created: boolean } {
+    const result = this.book.refund(orderId, key, amountMinor, reference);
     // A repeated key moved no money, so it tells nobody anything new.
     if (result.created) this.emit('refund.succeeded', this.book.get(orderId), result.refund);
     return result;
