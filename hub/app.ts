@@ -5,6 +5,7 @@ import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { v1Router } from './api/v1-router.js';
+import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
@@ -50,11 +51,15 @@ export async function buildHub(
       },
       { log },
     );
-  const checkout = new CheckoutService(payments, bills, gateway, {
-    returnUrl: config.CHECKOUT_RETURN_URL,
-    ttlMinutes: config.CHECKOUT_TTL_MINUTES,
-  });
-  const capture = new PaymentCapture(payments, ledger, gateway, options.startSettlement, log);
+  const claims = new BillClaims(payments, gateway, log);
+  const capture = new PaymentCapture(payments, ledger, gateway, options.startSettlement, log, claims);
+  const checkout = new CheckoutService(
+    payments,
+    bills,
+    gateway,
+    { returnUrl: config.CHECKOUT_RETURN_URL, ttlMinutes: config.CHECKOUT_TTL_MINUTES },
+    { capture, claims },
+  );
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -62,7 +67,7 @@ export async function buildHub(
   });
   const routes = [
     ...billerRoutes(billers, bills),
-    ...accountRoutes(accounts, bills),
+    ...accountRoutes(accounts, bills, payments),
     ...paymentRoutes({ payments, checkout, capture, gateway, receipts, contacts: new ContactStore(mongo) }),
   ];
   const api = v1Router(routes, tokens, publicUrl);

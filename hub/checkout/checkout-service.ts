@@ -1,10 +1,12 @@
 import { checkAmount } from '../../adapters/sdk/index.js';
 import { AppError, ConflictError } from '../../infra/errors.js';
+import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
 import { maskConsumer } from '../bills/consumer-key.js';
-import type { PaymentGateway } from '../gateway/index.js';
-import { hashRequest, type Payment, type PaymentStore } from '../payments/index.js';
+import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
+import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
 import type { CheckoutBody } from './checkout-request.js';
+import type { PaymentCapture } from './payment-capture.js';
 
 export interface CheckoutResult {
   payment: Payment;
@@ -18,6 +20,14 @@ export interface CheckoutOptions {
   ttlMinutes: number;
 }
 
+/** What a checkout needs besides the store, the billers and the gateway. */
+export interface CheckoutParts {
+  /** Applies a capture found while superseding an older checkout of the same bill. */
+  capture: Pick<PaymentCapture, 'apply'>;
+  /** Made from the store and the gateway when not given. */
+  claims?: BillClaims;
+}
+
 /** Billers' due dates are Indian dates: early and late amounts switch at midnight IST. */
 function todayInIndia(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(now);
@@ -26,22 +36,45 @@ function todayInIndia(now = new Date()): string {
 /**
  * One checkout = one payment with one line per bill, each bill fetched fresh and its amount
  * checked against the biller's exactness, then one gateway order for the total.
+ *
+ * Idempotency keys (issue 8, hole 11): the first successful answer (payment id and checkout URL)
+ * is stored on the payment and replayed as it was, without calling the gateway, for as long as the
+ * payment exists; payments are never deleted, so a key (per citizen) is bound to its first request
+ * for good. A key with another request body is a 409 `idempotency_key_reused`. A replay for a
+ * payment that has failed, expired or been cancelled hands out no payable URL: it is a 410
+ * `checkout_closed` ("start a new one"), since its gateway order can take no money.
+ *
+ * One bill, one payment (holes 5 and 6): a bill that another payment pays is refused with 409
+ * `bill_already_paid`; a bill in an older unpaid checkout supersedes that checkout (see BillClaims).
  */
 export class CheckoutService {
+  private readonly claims: BillClaims;
+  private readonly capture: Pick<PaymentCapture, 'apply'>;
+
   constructor(
     private readonly payments: PaymentStore,
     private readonly bills: BillService,
     private readonly gateway: PaymentGateway,
     private readonly options: CheckoutOptions,
-  ) {}
+    parts: CheckoutParts,
+  ) {
+    this.capture = parts.capture;
+    this.claims = parts.claims ?? new BillClaims(payments, gateway);
+  }
 
+  /**
+   * Makes (or replays) the checkout for `idempotencyKey`. Throws AppError 409 `bill_already_paid`
+   * (details.paymentId), 409 `bill_payment_pending`, 409 `checkout_superseded`, 410 `checkout_closed`,
+   * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, and the gateway's
+   * GatewayUnavailableError (503: the same key may be retried).
+   */
   async checkout(citizenSub: string, idempotencyKey: string, body: CheckoutBody): Promise<CheckoutResult> {
     const requestHash = hashRequest(body);
     // A retry must not ask every biller again: the first answer is returned as it was.
     const existing = await this.payments.model.findOne({ citizenSub, idempotencyKey }).lean<Payment>().exec();
     if (existing) {
       if (existing.requestHash !== requestHash) throw idempotencyConflict();
-      return this.withOrder(existing, false);
+      return this.resume(existing, false);
     }
 
     const day = todayInIndia();
@@ -72,6 +105,9 @@ export class CheckoutService {
         };
       }),
     );
+    // Refused before anything is stored: the common case of paying a paid bill again.
+    const [payer] = await findBillPayers(this.payments.model, lines.map(billKeyOf));
+    if (payer) throw billAlreadyPaid(payer.paymentId, payer.status);
 
     try {
       const { payment, created } = await this.payments.create({
@@ -81,30 +117,140 @@ export class CheckoutService {
         lines,
         ttlMs: this.options.ttlMinutes * 60_000,
       });
-      return this.withOrder(payment, created);
+      return this.resume(payment, created);
     } catch (error) {
       if (error instanceof ConflictError) throw idempotencyConflict();
       throw error;
     }
   }
 
-  /** Creates (or finds: the gateway is idempotent on the payment id) the order and records it. */
-  private async withOrder(payment: Payment, created: boolean): Promise<CheckoutResult> {
+  /**
+   * Takes a payment as far as a payable checkout: its bills claimed, its gateway order made and
+   * recorded, and that answer stored. Repeatable at every step (a retry after a 503 lands here).
+   */
+  private async resume(payment: Payment, created: boolean): Promise<CheckoutResult> {
+    if (UNPAID_FINAL_STATUSES.includes(payment.status)) throw checkoutClosed(payment);
+    if (payment.status === 'created' && payment.expiresAt.getTime() <= Date.now()) throw checkoutClosed(payment);
+    // The first answer, replayed as it was: no gateway call, so a replay works while it is down.
+    if (payment.status !== 'created' && payment.gateway?.checkoutUrl) {
+      return { payment, checkoutUrl: payment.gateway.checkoutUrl, created };
+    }
+    if (payment.status === 'created') await this.claimBills(payment);
+
     const order = await this.gateway.createOrder({
       paymentId: payment._id,
       amountMinor: payment.totalMinor,
       currency: payment.currency,
       returnUrl: `${this.options.returnUrl}?payment=${payment._id}`,
       description: `${payment.lines.length} bill${payment.lines.length === 1 ? '' : 's'}`,
+      expiresAt: payment.expiresAt,
     });
-    const moved = await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
-      gateway: { orderId: order.orderId },
-    });
+    await this.recordOrder(payment._id, order);
+    const moved = await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created');
     const current = moved ?? (await this.payments.findById(payment._id)) ?? payment;
+    if (current.status === 'created' || UNPAID_FINAL_STATUSES.includes(current.status)) {
+      // Lapsed or superseded while the order was made: the order must not stay payable.
+      await this.closeOrder(current, order.orderId);
+      throw checkoutClosed(current);
+    }
+    if (current.status === 'awaiting_payment') {
+      const takenBy = await this.claims.takenFrom(current);
+      if (takenBy) {
+        await this.closeOrder(current, order.orderId);
+        await this.payments.transitionPayment(
+          current._id,
+          'awaiting_payment',
+          'cancelled',
+          'checkout_superseded',
+          { supersededBy: takenBy },
+          `payment ${takenBy} took one of its bills`,
+        );
+        throw new AppError(409, 'checkout_superseded', `another checkout (${takenBy}) pays one of these bills`, {
+          paymentId: takenBy,
+        });
+      }
+    }
     return { payment: current, checkoutUrl: order.checkoutUrl, created };
+  }
+
+  /** Claims every bill of a new payment, in key order (two tabs meet on the same first bill). */
+  private async claimBills(payment: Payment): Promise<void> {
+    const keys = [...new Set(payment.lines.map((line) => line.billKey))].sort();
+    for (const key of keys) {
+      let claim: ClaimResult;
+      try {
+        claim = await this.claims.acquire(payment, key);
+      } catch (error) {
+        if (error instanceof BillClaimContendedError) {
+          throw new AppError(503, 'checkout_contended', 'another checkout for the same bill is under way; try again');
+        }
+        throw error;
+      }
+      if (claim.kind === 'held') continue;
+      if (claim.kind === 'paying' && claim.order.status === 'captured') {
+        // The older checkout was paid after all: take its capture now, then refuse this one.
+        await this.capture.apply(claim.by, claim.order);
+      }
+      const pending = claim.kind === 'paying' && claim.order.status === 'pending';
+      await this.payments.transitionPayment(
+        payment._id,
+        'created',
+        'failed',
+        'checkout_refused',
+        undefined,
+        `${pending ? 'being paid' : 'paid'} by ${claim.by._id}`,
+      );
+      if (pending) {
+        throw new AppError(409, 'bill_payment_pending', `checkout ${claim.by._id} for this bill is being paid`, {
+          paymentId: claim.by._id,
+        });
+      }
+      throw billAlreadyPaid(claim.by._id, claim.by.status);
+    }
+  }
+
+  /**
+   * Records the order on the payment whatever its status, once (only when none is recorded): a
+   * capture of it must find its payment even if the payment expired meanwhile (hole 1).
+   */
+  private async recordOrder(paymentId: string, order: CreatedOrder): Promise<void> {
+    await this.payments.model
+      .updateOne(
+        { _id: paymentId, 'gateway.orderId': { $exists: false } },
+        { $set: { 'gateway.orderId': order.orderId, 'gateway.checkoutUrl': order.checkoutUrl } },
+      )
+      .exec();
+    // An order recorded before checkout URLs were kept gets its URL now.
+    await this.payments.model
+      .updateOne(
+        { _id: paymentId, 'gateway.orderId': order.orderId, 'gateway.checkoutUrl': { $exists: false } },
+        { $set: { 'gateway.checkoutUrl': order.checkoutUrl } },
+      )
+      .exec();
+  }
+
+  /** Cancels an order nobody may pay any more; one paid in the meantime is applied as a (late) capture. */
+  private async closeOrder(payment: Payment, orderId: string): Promise<void> {
+    const order = await this.gateway.cancelOrder(orderId);
+    if (order.status === 'captured') await this.capture.apply(payment, order);
   }
 }
 
 function idempotencyConflict(): AppError {
   return new AppError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for a different checkout');
+}
+
+function billAlreadyPaid(paymentId: string, status: string): AppError {
+  return new AppError(409, 'bill_already_paid', `this bill is already paid (or being paid) by payment ${paymentId}`, {
+    paymentId,
+    status,
+  });
+}
+
+function checkoutClosed(payment: Payment): AppError {
+  return new AppError(410, 'checkout_closed', `this checkout is ${payment.status}: start a new one`, {
+    paymentId: payment._id,
+    status: payment.status,
+    ...(payment.supersededBy ? { supersededBy: payment.supersededBy } : {}),
+  });
 }

@@ -1,27 +1,49 @@
 import type { Logger } from '../../infra/logger.js';
+import { BillClaims } from '../bill-claims/index.js';
 import type { GatewayEvent, GatewayOrder, PaymentGateway } from '../gateway/index.js';
 import type { Ledger } from '../ledger/index.js';
-import type { Payment, PaymentStore } from '../payments/index.js';
+import { type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
 
 /** Starts settling a payment's lines (enqueues one job per line); must be safe to call twice. */
 export type StartSettlement = (payment: Payment) => Promise<void>;
 
-/** A payment still `created` has no recorded order yet; the gateway's retry finds it awaiting payment. */
-const NOT_YET_CAPTURED = ['awaiting_payment', 'failed', 'expired'] as const;
+/** Statuses a capture may move a payment out of (see the state machine): on time, or late. */
+const NOT_YET_CAPTURED = ['awaiting_payment', 'failed', 'expired', 'cancelled'] as const;
+
+/** Why a capture cannot be settled as it is, or undefined when it matches the payment exactly. */
+function captureMismatch(payment: Payment, order: GatewayOrder): string | undefined {
+  const currency = order.capturedCurrency ?? order.currency;
+  if (currency !== payment.currency) return `captured ${order.capturedMinor} ${currency}, expected ${payment.currency}`;
+  if (order.capturedMinor !== payment.totalMinor) {
+    return `captured ${order.capturedMinor} ${currency}, expected ${payment.totalMinor} ${payment.currency}`;
+  }
+  return undefined;
+}
 
 /**
  * Brings a payment in line with its gateway order. Webhooks only say "look again": the order
  * is read back from the gateway, so a forged, duplicated or out-of-order event cannot move
  * money by itself, and every step is a conditional update that happens once.
+ *
+ * A capture must match the payment's total and currency exactly, or the payment is held for an
+ * operator and nothing is settled (issue 8, hole 2). A capture that arrives for a failed,
+ * expired or cancelled payment is still taken (a late capture): each line whose bill another
+ * payment paid meanwhile fails with `bill_already_paid`, so settlement refunds it; the others
+ * settle (hole 5).
  */
 export class PaymentCapture {
+  private readonly claims: BillClaims;
+
   constructor(
     private readonly payments: PaymentStore,
     private readonly ledger: Ledger,
     private readonly gateway: PaymentGateway,
     private readonly startSettlement: StartSettlement,
     private readonly log: Logger,
-  ) {}
+    claims?: BillClaims,
+  ) {
+    this.claims = claims ?? new BillClaims(payments, gateway, log);
+  }
 
   async onWebhook(event: GatewayEvent): Promise<void> {
     const payment = await this.payments.findById(event.paymentId);
@@ -39,6 +61,7 @@ export class PaymentCapture {
     return this.apply(payment, await this.gateway.getOrder(orderId));
   }
 
+  /** Applies what the gateway says of the payment's order; returns the payment as it then is. */
   async apply(payment: Payment, order: GatewayOrder): Promise<Payment> {
     if (order.status === 'failed') {
       return (
@@ -52,14 +75,103 @@ export class PaymentCapture {
     }
     if (order.status !== 'captured') return payment;
 
-    await this.payments.transitionPayment(payment._id, [...NOT_YET_CAPTURED], 'captured', 'payment_captured', {
-      gateway: { orderId: order.orderId, method: order.method, capturedMinor: order.capturedMinor },
-    });
-    const captured = (await this.payments.findById(payment._id)) ?? payment;
+    let current = (await this.payments.findById(payment._id)) ?? payment;
+    // An order recorded while the payment was still created (a crash, a race with expiry): move
+    // it on first, so the capture has a status to leave from.
+    if (current.status === 'created') current = await this.leaveCreated(current);
+
+    const gateway = {
+      orderId: order.orderId,
+      ...(order.method ? { method: order.method } : {}),
+      ...(order.capturedMinor > 0 ? { capturedMinor: order.capturedMinor } : {}),
+      capturedCurrency: order.capturedCurrency ?? order.currency,
+    };
+    const mismatch = captureMismatch(current, order);
+    if (mismatch) return this.hold(current, order, gateway, mismatch);
+
+    const late = UNPAID_FINAL_STATUSES.includes(current.status);
+    await this.payments.transitionPayment(
+      payment._id,
+      [...NOT_YET_CAPTURED],
+      'captured',
+      'payment_captured',
+      { gateway },
+      late ? `late capture: the payment was ${current.status}` : undefined,
+    );
+    const captured = (await this.payments.findById(payment._id)) ?? current;
+    if (captured.status !== 'captured') return captured;
+    await this.releasePaidBills(captured);
+    const withLines = (await this.payments.findById(payment._id)) ?? captured;
     // Recorded by key: a second event for the same capture writes nothing.
-    await this.ledger.recordCapture(captured);
-    const settling = await this.payments.transitionPayment(captured._id, 'captured', 'settling', 'settlement_started');
+    await this.ledger.recordCapture(withLines);
+    const settling = await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started');
     if (settling) await this.startSettlement(settling);
-    return settling ?? captured;
+    return settling ?? withLines;
+  }
+
+  private async leaveCreated(payment: Payment): Promise<Payment> {
+    const moved =
+      (await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created')) ??
+      (await this.payments.transitionPayment(payment._id, 'created', 'expired', 'checkout_expired'));
+    return moved ?? (await this.payments.findById(payment._id)) ?? payment;
+  }
+
+  /**
+   * The capture does not match: the payment waits for an operator. The money is recorded in the
+   * ledger only in rupees (the ledger's one currency); anything else is logged for operators.
+   */
+  private async hold(
+    payment: Payment,
+    order: GatewayOrder,
+    gateway: Payment['gateway'],
+    detail: string,
+  ): Promise<Payment> {
+    const held = await this.payments.transitionPayment(
+      payment._id,
+      [...NOT_YET_CAPTURED],
+      'held',
+      'capture_mismatch',
+      { gateway, hold: { reason: 'capture_mismatch', detail, at: new Date() } },
+      detail,
+    );
+    const current = held ?? (await this.payments.findById(payment._id)) ?? payment;
+    if (current.status !== 'held') return current;
+    if (gateway.capturedCurrency === 'INR' && order.capturedMinor > 0) {
+      await this.ledger.recordCapture(current);
+    } else if (held) {
+      this.log.error(
+        { paymentId: payment._id, orderId: order.orderId, detail },
+        'a capture in a currency the ledger does not keep: held, not recorded; reconcile by hand',
+      );
+    }
+    if (held) this.log.warn({ paymentId: payment._id, detail }, 'capture does not match the payment: held');
+    return current;
+  }
+
+  /**
+   * Each pending line of a captured payment claims its bill. A bill another payment pays (or is
+   * being paid at the gateway right now) fails the line with `bill_already_paid`, so settlement
+   * refunds it instead of paying the biller twice; the timeline says so either way.
+   */
+  private async releasePaidBills(payment: Payment): Promise<void> {
+    for (const line of payment.lines) {
+      if (line.status !== 'pending') continue;
+      const claim = await this.claims.acquire(payment, line.billKey);
+      if (claim.kind === 'held') continue;
+      // The other checkout was paid after all: it takes its own capture, and its bill.
+      if (claim.kind === 'paying' && claim.order.status === 'captured') await this.apply(claim.by, claim.order);
+      await this.payments.transitionLine(
+        payment._id,
+        line._id,
+        'pending',
+        'failed',
+        'bill_already_paid',
+        {
+          failureCode: 'bill_already_paid',
+          failureMessage: `the bill was paid by ${claim.by._id} first; this line is refunded`,
+        },
+        `paid by ${claim.by._id}`,
+      );
+    }
   }
 }

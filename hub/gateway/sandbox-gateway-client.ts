@@ -16,13 +16,7 @@ import {
 import { toGatewayEvent, toGatewayOrder, toGatewayRefund } from './mapping.js';
 import type { PaymentGateway } from './port.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './webhook-signature.js';
-import {
-  wireErrorSchema,
-  wireEventSchema,
-  wireOrderSchema,
-  wireRefundListSchema,
-  wireRefundSchema,
-} from './wire.js';
+import { wireErrorSchema, wireEventSchema, wireOrderSchema, wireRefundListSchema, wireRefundSchema } from './wire.js';
 
 const httpUrl = () => z.url({ protocol: /^https?$/ });
 

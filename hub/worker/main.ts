@@ -3,12 +3,15 @@ import { createNotifier } from '../../infra/notifier/index.js';
 import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
 import { expireUnpaid } from '../checkout/expire-unpaid.js';
+import { PaymentCapture } from '../checkout/payment-capture.js';
 import { loadHubConfig } from '../config.js';
 import { ContactStore } from '../contacts/contact-store.js';
+import { createSandboxGatewayClient } from '../gateway/index.js';
+import { Ledger } from '../ledger/index.js';
 import { PaymentStore } from '../payments/index.js';
 import { onPaymentFinal } from '../receipts/on-payment-final.js';
 import { ReceiptService } from '../receipts/receipt-service.js';
-import { runSettlementWorker } from '../settlement/index.js';
+import { enqueueSettlement, runSettlementWorker } from '../settlement/index.js';
 
 /** How often unpaid checkouts past their expiry are marked expired. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -41,13 +44,34 @@ await runService('worker', async () => {
         }),
       });
       const payments = new PaymentStore(mongo);
+      // Expiry asks the gateway first, and applies a capture it finds (a lost webhook).
+      const gateway = createSandboxGatewayClient(
+        {
+          baseUrl: config.GATEWAY_BASE_URL,
+          apiKey: config.GATEWAY_API_KEY,
+          webhookSecret: config.GATEWAY_WEBHOOK_SECRET,
+        },
+        { log },
+      );
+      const capture = new PaymentCapture(
+        payments,
+        new Ledger(mongo),
+        gateway,
+        async (payment) => {
+          await enqueueSettlement(settlement.queue, payment);
+        },
+        log,
+      );
       const expiry = setInterval(() => {
-        expireUnpaid(payments, log).catch((error: unknown) => log.error({ err: error }, 'expiring checkouts failed'));
+        expireUnpaid({ payments, gateway, capture, log }).catch((error: unknown) =>
+          log.error({ err: error }, 'expiring checkouts failed'),
+        );
       }, EXPIRY_SWEEP_MS);
       expiry.unref();
       return {
         close: async () => {
           clearInterval(expiry);
+          gateway.close();
           await settlement.close();
           await billers.close();
         },

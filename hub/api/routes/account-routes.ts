@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BillService } from '../../bills/bill-service.js';
 import { collectDues } from '../../bills/dues.js';
+import type { PaymentStore } from '../../payments/index.js';
 import type { SavedAccountStore } from '../../saved-accounts/saved-account-store.js';
 import { citizenOf } from '../access-token.js';
 import type { RouteSpec } from '../route-spec.js';
@@ -14,7 +15,7 @@ const linkBody = z
   .strict();
 
 /** A citizen's saved consumer accounts and what is due on them; always only their own. */
-export function accountRoutes(accounts: SavedAccountStore, bills: BillService): RouteSpec[] {
+export function accountRoutes(accounts: SavedAccountStore, bills: BillService, payments?: PaymentStore): RouteSpec[] {
   return [
     {
       method: 'get',
@@ -46,7 +47,9 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService): 
       summary:
         'Current bills of all my saved accounts, fetched concurrently; a failing biller gives that account an error',
       scopes: ['bills:read'],
-      handler: async (ctx) => ({ dues: await collectDues(await accounts.list(citizenOf(ctx.state).sub), bills) }),
+      handler: async (ctx) => ({
+        dues: await collectDues(await accounts.list(citizenOf(ctx.state).sub), bills, payments?.model),
+      }),
     },
   ];
 }

@@ -35,9 +35,7 @@ export const sandboxGatewayOptionsSchema = z.object({
     .positive()
     .default(24 * 3_600_000),
   /** The sandbox's clock in milliseconds since the epoch (order expiry, refund keys): tests move it. */
-  now: z
-    .custom<() => number>((value) => typeof value === 'function', 'must be a function')
-    .default(() => Date.now),
+  now: z.custom<() => number>((value) => typeof value === 'function', 'must be a function').default(() => Date.now),
 });
 
 export type SandboxGatewayOptions = z.input<typeof sandboxGatewayOptionsSchema>;

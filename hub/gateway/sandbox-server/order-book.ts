@@ -71,9 +71,7 @@ export class OrderBook {
   private readonly refundByKey = new Map<string, SandboxRefund>();
   private readonly refundsByOrder = new Map<string, SandboxRefund[]>();
 
-  constructor(
-    private readonly options: OrderBookOptions = { now: Date.now, refundKeyTtlMs: 24 * 3_600_000 },
-  ) {}
+  constructor(private readonly options: OrderBookOptions = { now: Date.now, refundKeyTtlMs: 24 * 3_600_000 }) {}
 
   private nowIso(): string {
     return new Date(this.options.now()).toISOString();
