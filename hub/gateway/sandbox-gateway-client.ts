@@ -185,6 +185,13 @@ export function createSandboxGatewayClient(
       // The gateway forgets Idempotency-Keys (after 24 h at the sandbox): the reference it lists
       // forever is what keeps a refund retried days later from paying twice.
       const earlier = (await listRefunds(refund.orderId)).find((r) => r.reference === refund.refundKey);
+      if (earlier && earlier.amountMinor !== undefined && earlier.amountMinor !== refund.amountMinor) {
+        throw new GatewayRejectedError(
+          `refund key ${refund.refundKey} was used for a refund of ${earlier.amountMinor}`,
+          'idempotency_key_reused',
+          409,
+        );
+      }
       if (earlier) return earlier;
       const wire = await call(
         {

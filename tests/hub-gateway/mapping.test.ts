@@ -40,6 +40,8 @@ describe('mapping the gateway words', () => {
       amountMinor: 100,
       currency: 'INR',
       capturedMinor: 0,
+      // A gateway that does not name the captured currency captures in the order's.
+      capturedCurrency: 'INR',
       refundedMinor: 0,
     });
   });

@@ -20,7 +20,12 @@ describe('refunds', () => {
     const first = await h.client.refund({ orderId, amountMinor: 2_500, refundKey: 'line-1' });
     const again = await h.client.refund({ orderId, amountMinor: 2_500, refundKey: 'line-1' });
 
-    expect(first).toEqual({ refundId: expect.stringMatching(/^rfnd_/), status: 'succeeded' });
+    expect(first).toEqual({
+      refundId: expect.stringMatching(/^rfnd_/),
+      status: 'succeeded',
+      amountMinor: 2_500,
+      reference: 'line-1',
+    });
     expect(again).toEqual(first);
     expect((await h.client.getOrder(orderId)).refundedMinor).toBe(2_500);
   });
