@@ -9,7 +9,10 @@ import { PaymentCapture } from '../../hub/checkout/payment-capture.js';
 import {
   type CreatedOrder,
   type CreateOrderInput,
-  GatewayUnavailableError, type PaymentGateway } from '../../hub/gateway/index.js';
+  GatewayUnavailableError,
+  type PaymentGateway,
+} from '../../hub/gateway/index.js';
+import type { SandboxGatewayOptions } from '../../hub/gateway/sandbox-server/app.js';
 import { Ledger } from '../../hub/ledger/index.js';
 import { type Payment, PaymentStore } from '../../hub/payments/index.js';
 import { createLogger } from '../../infra/logger.js';
@@ -75,12 +78,15 @@ const stubBills = {
   }),
 } as unknown as BillService;
 
-export async function startCheckoutHarness(label: string): Promise<CheckoutHarness> {
+export async function startCheckoutHarness(
+  label: string,
+  gatewayOptions: Partial<SandboxGatewayOptions> = {},
+): Promise<CheckoutHarness> {
   const { conn, drop } = await isolatedMongo(label);
   const payments = new PaymentStore(conn);
   const ledger = new Ledger(conn);
   await Promise.all([payments.init(), ledger.init()]);
-  const gw = await startGateway();
+  const gw = await startGateway(gatewayOptions);
   const log = createLogger('checkout-test', process.env.TEST_HUB_LOG ?? 'silent');
   const calls: Record<string, number> = {};
   let down = false;
