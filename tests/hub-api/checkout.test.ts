@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../hub/ledger/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { freshConsumers, payableToday } from './fresh-consumers.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 interface Bill {
   billNumber: string;
   amountDueMinor: number;
   earlyPayment?: { until: string; amountMinor: number };
+  latePayment?: { from: string; amountMinor: number };
 }
 interface PaymentView {
   id: string;
@@ -25,8 +27,8 @@ describe('checkout and capture', () => {
   let asha: string;
   let ravi: string;
   let readOnly: string;
-  const electricity = { billerId: 'state-electricity', consumer: { consumerNumber: '1002003004' } };
-  const gas = { billerId: 'metro-gas', consumer: { bpNumber: '5001234567' } };
+  // Each test pays bills of its own: a bill already paid (or in a newer checkout) is refused.
+  const nextConsumers = freshConsumers();
   let lines: { billerId: string; consumer: Record<string, string>; billNumber: string; amountMinor: number }[];
 
   const call = (path: string, token: string | undefined, init: RequestInit & { key?: string } = {}) =>
@@ -68,12 +70,15 @@ describe('checkout and capture', () => {
     asha = await token('asha.pay@example.org', 'openid bills:read payments:read payments:write');
     ravi = await token('ravi.pay@example.org', 'openid bills:read payments:read payments:write');
     readOnly = await token('readonly.pay@example.org', 'openid bills:read payments:read');
+  });
+  beforeEach(async () => {
+    const { electricity, gas } = nextConsumers();
     const billOf = async (path: string) => ((await (await call(path, asha)).json()) as { bill: Bill }).bill;
-    const e = await billOf('/billers/state-electricity/bill?consumerNumber=1002003004');
-    const g = await billOf('/billers/metro-gas/bill?bpNumber=5001234567');
+    const e = await billOf(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`);
+    const g = await billOf(`/billers/metro-gas/bill?bpNumber=${gas.bpNumber}`);
     lines = [
-      { ...electricity, billNumber: e.billNumber, amountMinor: e.amountDueMinor },
-      { ...gas, billNumber: g.billNumber, amountMinor: g.amountDueMinor },
+      { billerId: 'state-electricity', consumer: electricity, billNumber: e.billNumber, amountMinor: payableToday(e) },
+      { billerId: 'metro-gas', consumer: gas, billNumber: g.billNumber, amountMinor: payableToday(g) },
     ];
   });
   // Money recorded so far always balances: captured = settled + refunded + in flight.
@@ -120,6 +125,43 @@ describe('checkout and capture', () => {
     const other = await checkout({ lines: [lines[0]] }, key);
     expect(other.status).toBe(409);
     expect(await other.json()).toMatchObject({ code: 'idempotency_key_reused' });
+  });
+
+  it('replays the stored first answer while the gateway is down, marked Idempotent-Replayed', async () => {
+    const key = randomUUID();
+    const first = await checkout({ lines }, key);
+    expect(first.status).toBe(201);
+    const { payment: created, checkoutUrl } = (await first.json()) as { payment: PaymentView; checkoutUrl: string };
+    hub.setGatewayDown(true);
+    try {
+      const replay = await checkout({ lines }, key);
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(await replay.json()).toMatchObject({ payment: { id: created.id }, checkoutUrl });
+      // A new checkout needs the gateway: it is refused as unavailable, not answered from memory.
+      const fresh = await checkout({ lines: [lines[1]] }, randomUUID());
+      expect(fresh.status).toBe(503);
+    } finally {
+      hub.setGatewayDown(false);
+    }
+  });
+
+  it('refuses a second payment of a paid bill with 409 naming the first, and a replay of a superseded checkout with 410', async () => {
+    const { payment: older } = (await (await checkout({ lines }, randomUUID())).json()) as { payment: PaymentView };
+    const olderKey = randomUUID();
+    // A second tab for the first bill supersedes the older checkout.
+    const tab = await checkout({ lines: [lines[0]] }, olderKey);
+    expect(tab.status).toBe(201);
+    const { payment: newer, checkoutUrl } = (await tab.json()) as { payment: PaymentView; checkoutUrl: string };
+    expect((await payment(older.id)).status).toBe('cancelled');
+    await simulate(checkoutUrl, 'success');
+    await until(newer.id, 'settling');
+
+    const again = await checkout({ lines: [lines[0]] }, randomUUID());
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'bill_already_paid', paymentId: newer.id });
+    const dues = await checkout({ lines: [lines[1]] }, randomUUID());
+    expect(dues.status).toBe(201);
   });
 
   it('keeps idempotency keys per citizen', async () => {

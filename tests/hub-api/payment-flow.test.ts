@@ -5,6 +5,7 @@ import { readCaptured } from '../../infra/notifier/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { freshConsumers, payableToday } from './fresh-consumers.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 interface Line {
@@ -39,12 +40,15 @@ describe('paying electricity, water and gas in one checkout', () => {
     const query = new URLSearchParams(consumer).toString();
     const res = await api(`/billers/${billerId}/bill?${query}`);
     const { bill } = (await res.json()) as {
-      bill: { billNumber: string; amountDueMinor: number; earlyPayment?: { until: string; amountMinor: number } };
+      bill: {
+        billNumber: string;
+        amountDueMinor: number;
+        earlyPayment?: { until: string; amountMinor: number };
+        latePayment?: { from: string; amountMinor: number };
+      };
     };
-    // What is payable today: the early amount while it applies (the water board's rebate).
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
-    const amountMinor =
-      bill.earlyPayment && today <= bill.earlyPayment.until ? bill.earlyPayment.amountMinor : bill.amountDueMinor;
+    // What is payable today: the early or late amount while it applies (the water board's rebate).
+    const amountMinor = payableToday(bill);
     return { billerId, consumer, billNumber: bill.billNumber, amountMinor };
   };
   const payAndWait = async (lines: Line[]) => {
@@ -155,7 +159,8 @@ describe('paying electricity, water and gas in one checkout', () => {
 
   it('refunds the line its biller rejects, settles the others, and the receipt shows both', async () => {
     const lines = [
-      await lineFor('state-electricity', { consumerNumber: '1002003004' }),
+      // Another consumer than the first test's: that bill is paid, and a second payment of it is refused.
+      await lineFor('state-electricity', freshConsumers()().electricity),
       await lineFor('metro-gas', { bpNumber: '5000000007' }),
     ];
     const done = await payAndWait(lines);

@@ -43,6 +43,8 @@ export interface TestHub {
   service: StartedService;
   sandboxes: { electricity: string; water: string; gas: string; gateway: string };
   gateway: SandboxGateway;
+  /** While true the sandbox gateway answers every request 503, as a gateway that is down. */
+  setGatewayDown(down: boolean): void;
   /** Payments handed to settlement, in order. */
   settlementStarts: string[];
   registry: BillerRegistry;
@@ -71,7 +73,12 @@ export async function startTestHub(
     pendingDelayMs: 200,
     webhookBackoffMs: 20,
   });
-  gatewayServer.on('request', gateway.callback());
+  let gatewayDown = false;
+  const gatewayHandler = gateway.callback();
+  gatewayServer.on('request', (req, res) => {
+    if (!gatewayDown) return gatewayHandler(req, res);
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable"}}');
+  });
   const settlementStarts: string[] = [];
   const [electricity, water, gas] = await Promise.all([
     listen(createElectricityDiscomSandbox()),
@@ -148,6 +155,9 @@ export async function startTestHub(
     service,
     registry,
     gateway,
+    setGatewayDown: (down) => {
+      gatewayDown = down;
+    },
     settlementStarts,
     sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url, gateway: gatewayUrl },
     close: async () => {
