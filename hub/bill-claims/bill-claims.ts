@@ -81,8 +81,9 @@ export class BillClaims {
       .find({ _id: { $in: keys } })
       .lean()
       .exec();
-    const lost = keys.find((key) => claims.find((c) => c._id === key)?.paymentId !== payment._id);
-    if (lost) return claims.find((c) => c._id === lost)?.paymentId ?? 'unknown';
+    // A bill with no claim at all was never claimed (a payment older than claims): not taken.
+    const taken = claims.find((c) => c.paymentId !== payment._id);
+    if (taken) return taken.paymentId;
     const [payer] = await findBillPayers(this.payments.model, keys, payment._id);
     return payer?.paymentId ?? null;
   }

@@ -9,6 +9,8 @@ export function paymentView(payment: Payment) {
     totalMinor: payment.totalMinor,
     method: payment.gateway?.method,
     expiresAt: payment.expiresAt,
+    /** The newer checkout that replaced this one (status cancelled). */
+    supersededBy: payment.supersededBy,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     lines: payment.lines.map((line) => ({
