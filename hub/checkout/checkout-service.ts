@@ -109,19 +109,20 @@ export class CheckoutService {
     const [payer] = await findBillPayers(this.payments.model, lines.map(billKeyOf));
     if (payer) throw billAlreadyPaid(payer.paymentId, payer.status);
 
+    let made: { payment: Payment; created: boolean };
     try {
-      const { payment, created } = await this.payments.create({
+      made = await this.payments.create({
         citizenSub,
         idempotencyKey,
         requestHash,
         lines,
         ttlMs: this.options.ttlMinutes * 60_000,
       });
-      return this.resume(payment, created);
     } catch (error) {
       if (error instanceof ConflictError) throw idempotencyConflict();
       throw error;
     }
+    return this.resume(made.payment, made.created);
   }
 
   /**
