@@ -1,5 +1,5 @@
 import type { Logger } from '../../infra/logger.js';
-import { BillClaims } from '../bill-claims/index.js';
+import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
 import type { GatewayEvent, GatewayOrder, PaymentGateway } from '../gateway/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
@@ -100,7 +100,10 @@ export class PaymentCapture {
     );
     const captured = (await this.payments.findById(payment._id)) ?? current;
     if (captured.status !== 'captured') return captured;
-    await this.releasePaidBills(captured);
+    await failLinesPaidElsewhere(
+      { payments: this.payments, claims: this.claims, applyCapture: (other, found) => this.apply(other, found) },
+      captured,
+    );
     const withLines = (await this.payments.findById(payment._id)) ?? captured;
     // Recorded by key: a second event for the same capture writes nothing.
     await this.ledger.recordCapture(withLines);
@@ -146,32 +149,5 @@ export class PaymentCapture {
     }
     if (held) this.log.warn({ paymentId: payment._id, detail }, 'capture does not match the payment: held');
     return current;
-  }
-
-  /**
-   * Each pending line of a captured payment claims its bill. A bill another payment pays (or is
-   * being paid at the gateway right now) fails the line with `bill_already_paid`, so settlement
-   * refunds it instead of paying the biller twice; the timeline says so either way.
-   */
-  private async releasePaidBills(payment: Payment): Promise<void> {
-    for (const line of payment.lines) {
-      if (line.status !== 'pending') continue;
-      const claim = await this.claims.acquire(payment, line.billKey);
-      if (claim.kind === 'held') continue;
-      // The other checkout was paid after all: it takes its own capture, and its bill.
-      if (claim.kind === 'paying' && claim.order.status === 'captured') await this.apply(claim.by, claim.order);
-      await this.payments.transitionLine(
-        payment._id,
-        line._id,
-        'pending',
-        'failed',
-        'bill_already_paid',
-        {
-          failureCode: 'bill_already_paid',
-          failureMessage: `the bill was paid by ${claim.by._id} first; this line is refunded`,
-        },
-        `paid by ${claim.by._id}`,
-      );
-    }
   }
 }
