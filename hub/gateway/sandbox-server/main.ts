@@ -1,6 +1,7 @@
 /**
  * Runs the sandbox gateway on its own (`tsx hub/gateway/sandbox-server/main.ts`): port
- * GATEWAY_SANDBOX_PORT (4110), webhooks to GATEWAY_WEBHOOK_URL when set.
+ * GATEWAY_SANDBOX_PORT (4110), webhooks to GATEWAY_WEBHOOK_URL when set, refund Idempotency-Keys
+ * forgotten after GATEWAY_REFUND_KEY_TTL_MS (24 h).
  */
 import { once } from 'node:events';
 import { createSandboxGateway, defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT } from './app.js';
@@ -12,6 +13,7 @@ const app = createSandboxGateway({
   webhookSecret: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
   webhookUrl: process.env.GATEWAY_WEBHOOK_URL || undefined,
   publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `http://localhost:${port}`,
+  ...(process.env.GATEWAY_REFUND_KEY_TTL_MS ? { refundKeyTtlMs: Number(process.env.GATEWAY_REFUND_KEY_TTL_MS) } : {}),
 });
 const server = app.listen(port, host);
 await once(server, 'listening');
