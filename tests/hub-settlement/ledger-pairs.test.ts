@@ -98,6 +98,9 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
 
     // A second sweep finds nothing left to do.
     await tick();
-    expect((await sweepStuckWork({ payments: h.payments, ledger: h.ledger, queue: h.queue, log }, { olderThanMs: 0 })).completed).toEqual([]);
+    expect(
+      (await sweepStuckWork({ payments: h.payments, ledger: h.ledger, queue: h.queue, log }, { olderThanMs: 0 }))
+        .completed,
+    ).toEqual([]);
   });
 });
