@@ -104,7 +104,7 @@ describe('a biller answering "duplicate reference" to a re-post has the posting:
   });
 
   it('the gas company: a real refusal (409 with its own code) is still a refusal', async () => {
-    const baseUrl = await billerStub((req, url) =>
+    const baseUrl = await billerStub((_req, url) =>
       url.pathname === '/oauth/token'
         ? { status: 200, body: { access_token: 'stub-token', token_type: 'Bearer', expires_in: 300 } }
         : { status: 409, body: { fault: { code: 'BP_BLOCKED', text: 'account blocked' } } },

@@ -33,7 +33,12 @@ async function listen(app: Koa): Promise<string> {
 /** A clock the test sets: the sandbox asks it whenever it decides early or late. */
 function testClock() {
   let now = new Date();
-  return { clock: () => now, set: (at: string) => void (now = new Date(at)) };
+  return {
+    clock: () => now,
+    set: (at: string) => {
+      now = new Date(at);
+    },
+  };
 }
 
 let n = 0;
