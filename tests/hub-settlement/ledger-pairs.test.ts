@@ -103,4 +103,22 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
         .completed,
     ).toEqual([]);
   });
+
+  it('books the movement a lost write left out when the run that finishes the last line completes the payment', async () => {
+    const payment = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'gas' }]);
+    const [first, second] = payment.lines;
+    if (!first || !second) throw new Error('two lines expected');
+    const run = (lineId: string) => ({ paymentId: payment._id, lineId, polls: 0, lastAttempt: true });
+    // The first line settles at the biller, but its settlement write is lost and its job never retried.
+    await expect(
+      settleLine({ ...h.lineDeps(), ledger: ledgerThatLosesOneSettlement(h.ledger) }, run(first._id)),
+    ).rejects.toThrow(/connection reset/);
+
+    expect(await settleLine(h.lineDeps(), run(second._id))).toEqual({ kind: 'final', status: 'settled' });
+
+    const done = (await h.payments.findById(payment._id)) as Payment;
+    expect(done.status).toBe('completed');
+    const settlements = (await h.ledger.forPayment(payment._id)).filter((t) => t.kind === 'settlement');
+    expect(settlements.map((t) => t.lineId).sort()).toEqual([first._id, second._id].sort());
+  });
 });

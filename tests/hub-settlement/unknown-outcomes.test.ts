@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BillerUnavailableError } from '../../adapters/sdk/index.js';
 import type { Payment, PaymentLine } from '../../hub/payments/payment-model.js';
+import { displayStatus, lineDisplayStatus } from '../../hub/settlement/citizen-status.js';
 import { type EnquiryDeps, enquireLine, enquireUnknownLines } from '../../hub/settlement/enquiry.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueSettlement } from '../../hub/settlement/queue.js';
@@ -178,5 +179,17 @@ describe('an ambiguous biller answer is an unknown outcome, resolved by status e
     expect((await enquireUnknownLines(deps, new Date(since + 100_000_000))).lines).toEqual({});
     expect((await h.gateway.client.getOrder(left.gateway.orderId as string)).refundedMinor).toBe(0);
     scripted.clear(line.reference);
+  });
+});
+
+describe("the citizen's view of an unknown outcome", () => {
+  it('says "being confirmed" while a line waits for the biller, and the real status once it is resolved', () => {
+    const line = (status: PaymentLine['status']) => ({ status }) as PaymentLine;
+    expect(displayStatus({ status: 'settling', lines: [line('settled'), line('unknown')] })).toBe('being_confirmed');
+    expect(displayStatus({ status: 'settling', lines: [line('held'), line('settled')] })).toBe('under_review');
+    expect(displayStatus({ status: 'settling', lines: [line('posting')] })).toBe('settling');
+    expect(displayStatus({ status: 'completed', lines: [line('settled')] })).toBe('completed');
+    expect(lineDisplayStatus('unknown')).toBe('being_confirmed');
+    expect(lineDisplayStatus('refunded')).toBe('refunded');
   });
 });
