@@ -58,7 +58,7 @@ export const settlementOptionsSchema = z.object({
     .int()
     .min(0)
     .default(5 * MINUTE_MS),
-  /** The `reconcile` schedule: a cron pattern in India's time zone (default 00:30 IST daily); empty leaves it off. */
+  /** The `reconcile` schedule: a cron pattern in India's time zone (default 00:30 IST daily); `off` leaves it off. */
   reconcilePattern: z.string().default('0 30 0 * * *'),
 });
 

@@ -63,14 +63,14 @@ export function checkHandlers(handlers: Readonly<Record<string, JobHandler | und
 
 /**
  * Puts every scheduled job of JOBS on its BullMQ job scheduler (upsert: the same id from every
- * replica is one scheduler); a schedule switched off (0 ms, empty pattern) is removed.
+ * replica is one scheduler); a schedule switched off (0 ms, a pattern `off`) is removed.
  */
 export async function upsertSchedules(queue: SettlementQueue, options: SettlementOptions): Promise<string[]> {
   const scheduled: string[] = [];
   for (const [name, job] of Object.entries(JOBS) as [JobName, { schedule?: Schedule }][]) {
     if (!job.schedule) continue;
     const repeat = job.schedule(options);
-    const off = 'every' in repeat ? repeat.every <= 0 : repeat.pattern.trim() === '';
+    const off = 'every' in repeat ? repeat.every <= 0 : ['', 'off'].includes(repeat.pattern.trim());
     if (off) {
       await queue.removeJobScheduler(name);
       continue;
