@@ -314,13 +314,22 @@ export class PaymentStore {
    * One page (by payment id) of final payments, unchanged for `olderThanMs`, whose receipt
    * message is not recorded as sent: the receipts catch-up's work list.
    */
-  findReceiptsDue(options: { olderThanMs: number; limit?: number; after?: string }): Promise<Payment[]> {
+  findReceiptsDue(options: {
+    olderThanMs: number;
+    /** Only payments changed since then: bounds the scan, and leaves alone payments from before receipts were tracked. */
+    since?: Date;
+    limit?: number;
+    after?: string;
+  }): Promise<Payment[]> {
     return this.model
       .find({
         ...(options.after ? { _id: { $gt: options.after } } : {}),
         status: { $in: FINAL_PAYMENT_STATUSES },
         'receipt.notifiedAt': { $exists: false },
-        updatedAt: { $lt: new Date(Date.now() - options.olderThanMs) },
+        updatedAt: {
+          $lt: new Date(Date.now() - options.olderThanMs),
+          ...(options.since ? { $gte: options.since } : {}),
+        },
       })
       .sort({ _id: 1 })
       .limit(options.limit ?? 100)

@@ -67,6 +67,12 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
   return 'notified';
 }
 
+/**
+ * How far back the catch-up looks: a week of final payments. Older ones are an operator's (and it
+ * keeps payments finished before receipts were tracked on the payment from being messaged again).
+ */
+const CATCH_UP_WITHIN_MS = 7 * 24 * 3600_000;
+
 export interface ReceiptCatchUpReport {
   /** Payments whose issue-receipt job was added again. */
   enqueued: string[];
@@ -75,18 +81,20 @@ export interface ReceiptCatchUpReport {
 }
 
 /**
- * Catches receipts up from payment states: every final payment unchanged for `olderThanMs` whose
- * message is not recorded as sent gets its issue-receipt job again (a lost enqueue, a job out of
+ * Catches receipts up from payment states: every final payment unchanged for `olderThanMs` (and
+ * changed within `withinMs`, a week by default) whose message is not recorded as sent gets its
+ * issue-receipt job again (a lost enqueue, a job out of
  * attempts, a crash between the payment's completion and the enqueue). Pages through all of them.
  */
 export async function catchUpReceipts(
   deps: { payments: PaymentStore; queue: SettlementQueue; log: SettlementLog },
-  options: { olderThanMs: number },
+  options: { olderThanMs: number; withinMs?: number },
 ): Promise<ReceiptCatchUpReport> {
   const report: ReceiptCatchUpReport = { enqueued: [], inQueue: [] };
+  const since = new Date(Date.now() - (options.withinMs ?? CATCH_UP_WITHIN_MS));
   let after: string | undefined;
   for (;;) {
-    const page = await deps.payments.findReceiptsDue({ olderThanMs: options.olderThanMs, after });
+    const page = await deps.payments.findReceiptsDue({ olderThanMs: options.olderThanMs, since, after });
     for (const payment of page) {
       const added = await addOnce(deps.queue, ISSUE_RECEIPT, payment._id, { paymentId: payment._id });
       (added === 'requeued' ? report.enqueued : report.inQueue).push(payment._id);
