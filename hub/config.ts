@@ -1,7 +1,37 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
-import { settlementEnvSchema } from './settlement/settlement-env.js';
+import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
+
+const option = settlementOptionsSchema.shape;
+/** An optional numeric variable checked against its option's own bounds (defaults stay in options.ts). */
+const numberFor = (schema: z.ZodNumber) => z.coerce.number().pipe(schema).optional();
+
+/** The work queue's variables and the option each one sets; all optional. */
+const SETTLEMENT_ENV = {
+  SETTLEMENT_QUEUE_PREFIX: ['prefix', option.prefix.unwrap().optional()],
+  SETTLEMENT_ATTEMPTS: ['attempts', numberFor(option.attempts.unwrap())],
+  SETTLEMENT_BACKOFF_MS: ['backoffMs', numberFor(option.backoffMs.unwrap())],
+  SETTLEMENT_POLL_DELAY_MS: ['pollDelayMs', numberFor(option.pollDelayMs.unwrap())],
+  SETTLEMENT_MAX_POLLS: ['maxPolls', numberFor(option.maxPolls.unwrap())],
+  SETTLEMENT_CONCURRENCY: ['concurrency', numberFor(option.concurrency.unwrap())],
+  SETTLEMENT_LOCK_MS: ['lockDurationMs', numberFor(option.lockDurationMs.unwrap())],
+  SETTLEMENT_STALLED_CHECK_MS: ['stalledIntervalMs', numberFor(option.stalledIntervalMs.unwrap())],
+  SETTLEMENT_SWEEP_EVERY_MS: ['sweepEveryMs', numberFor(option.sweepEveryMs.unwrap())],
+  SETTLEMENT_SWEEP_OLDER_THAN_MS: ['sweepOlderThanMs', numberFor(option.sweepOlderThanMs.unwrap())],
+  SETTLEMENT_ENQUIRY_DELAY_MS: ['enquiryDelayMs', numberFor(option.enquiryDelayMs.unwrap())],
+  SETTLEMENT_ENQUIRY_MAX_DELAY_MS: ['enquiryMaxDelayMs', numberFor(option.enquiryMaxDelayMs.unwrap())],
+  SETTLEMENT_ENQUIRY_GIVE_UP_MS: ['enquiryGiveUpMs', numberFor(option.enquiryGiveUpMs.unwrap())],
+  SETTLEMENT_ENQUIRY_EVERY_MS: ['enquiryEveryMs', numberFor(option.enquiryEveryMs.unwrap())],
+  EXPIRE_EVERY_MS: ['expireEveryMs', numberFor(option.expireEveryMs.unwrap())],
+  RECONCILE_ORDERS_EVERY_MS: ['reconcileOrdersEveryMs', numberFor(option.reconcileOrdersEveryMs.unwrap())],
+  RECONCILE_PATTERN: ['reconcilePattern', option.reconcilePattern.unwrap().optional()],
+} as const;
+
+type SettlementEnvName = keyof typeof SETTLEMENT_ENV;
+const settlementEnvShape = Object.fromEntries(
+  Object.entries(SETTLEMENT_ENV).map(([name, [, schema]]) => [name, schema]),
+) as { [K in SettlementEnvName]: (typeof SETTLEMENT_ENV)[K][1] };
 
 export const hubEnvSchema = baseEnvSchema
   .extend({
@@ -31,9 +61,23 @@ export const hubEnvSchema = baseEnvSchema
     /** The billers the hub offers, each bound to an adapter (see adapters/README.md). */
     BILLERS_FILE: z.string().min(1).default('adapters/billers.json'),
   })
-  .extend(settlementEnvSchema.shape)
+  .extend(settlementEnvShape)
   .extend(notifierEnvSchema.shape)
   .superRefine(refineNotifierConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;
 
 export const loadHubConfig = (environment = process.env) => loadConfig(hubEnvSchema, environment);
+
+/**
+ * The work queue's options from the hub's config: the variables set, defaults (options.ts) for
+ * the rest. The API process builds its queue with the same options as the worker, since attempts
+ * and backoff travel with each job.
+ */
+export function settlementOptionsOf(config: Pick<HubConfig, SettlementEnvName>): SettlementOptions {
+  const input: Record<string, unknown> = {};
+  for (const [name, [key]] of Object.entries(SETTLEMENT_ENV)) {
+    const value = config[name as SettlementEnvName];
+    if (value !== undefined) input[key] = value;
+  }
+  return settlementOptions(input);
+}

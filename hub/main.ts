@@ -3,8 +3,8 @@ import { createRedis } from '../infra/redis.js';
 import { runService, startService } from '../infra/service-runtime.js';
 import { buildHub } from './app.js';
 import { loadBillers } from './billers.js';
-import { loadHubConfig } from './config.js';
-import { enqueueSettlement, settlementOptionsFromEnv, settlementQueue } from './settlement/index.js';
+import { loadHubConfig, settlementOptionsOf } from './config.js';
+import { enqueueSettlement, settlementQueue } from './settlement/index.js';
 
 await runService('hub', async () => {
   const config = loadHubConfig();
@@ -13,7 +13,7 @@ await runService('hub', async () => {
   const billers = await loadBillers(config.BILLERS_FILE, log);
   // The API only adds jobs; the worker process runs them. Attempts and backoff travel with each job.
   const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
-  const queue = settlementQueue(queueConnection, settlementOptionsFromEnv(config));
+  const queue = settlementQueue(queueConnection, settlementOptionsOf(config));
   const hub = await startService({
     name: 'hub',
     port: config.HUB_PORT,

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { type BillerDescriptor, type ConsumerRef, defineAdapter, validateConsumer } from '../sdk/index.js';
+import {
+  type BillerDescriptor,
+  type CallOptions,
+  type ConsumerRef,
+  defineAdapter,
+  type PostingResult,
+  statusIfDuplicate,
+  validateConsumer,
+} from '../sdk/index.js';
 import { createDiscomClient } from './client.js';
 import {
   BILLER_ID,
@@ -39,6 +47,12 @@ export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>(
     const client = createDiscomClient({ name: BILLER_ID, ...options, log: context.log });
     // Checked first in every call, so a malformed number never reaches the discom; it is the only param.
     const consumerNumber = (consumer: ConsumerRef) => validateConsumer(descriptor, consumer).consumerNumber as string;
+    const paymentStatus = async (reference: string, callOptions?: CallOptions): Promise<PostingResult> => {
+      // No posting can have an empty reference; asking would only hit the collection URL.
+      if (reference.trim() === '') return { reference, status: 'not_found' };
+      const response = await client.getPayment(reference, callOptions?.signal);
+      return statusFromResponse(reference, response.status, response.data);
+    };
 
     return {
       async fetchBill(consumer, callOptions) {
@@ -50,15 +64,15 @@ export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>(
       async postPayment(posting, callOptions) {
         const body = toPaymentRequest(posting, consumerNumber(posting.consumer));
         const response = await client.postPayment(body, callOptions?.signal);
-        return postingFromResponse(posting.reference, response.status, response.data);
+        try {
+          return postingFromResponse(posting.reference, response.status, response.data);
+        } catch (error) {
+          // "Duplicate txnRef" to a re-post: the discom has it, so its status answers, not a refusal.
+          return statusIfDuplicate(posting.reference, error, (reference) => paymentStatus(reference, callOptions));
+        }
       },
 
-      async paymentStatus(reference, callOptions) {
-        // No posting can have an empty reference; asking would only hit the collection URL.
-        if (reference.trim() === '') return { reference, status: 'not_found' };
-        const response = await client.getPayment(reference, callOptions?.signal);
-        return statusFromResponse(reference, response.status, response.data);
-      },
+      paymentStatus,
 
       async close() {
         client.close();

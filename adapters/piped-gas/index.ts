@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { validateConsumer } from '../sdk/consumer.js';
-import type { BillerDescriptor, BillerOperations, ConsumerRef } from '../sdk/contract.js';
+import type { BillerDescriptor, BillerOperations, CallOptions, ConsumerRef, PostingResult } from '../sdk/contract.js';
 import { defineAdapter } from '../sdk/define-adapter.js';
+import { statusIfDuplicate } from '../sdk/duplicate-reference.js';
 import { createPipedGasClient } from './client.js';
 import { CURRENCY, findCollection, toBill, toCollectionRequest, toPostingResult, unexpectedAnswer } from './mapping.js';
+import type { Collection } from './wire.js';
 
 const descriptor: BillerDescriptor = {
   id: 'metro-gas',
@@ -42,6 +44,10 @@ export const pipedGasAdapter = defineAdapter<PipedGasOptions>({
   create(options, context): BillerOperations {
     const client = createPipedGasClient({ ...options, log: context.log });
     const bpNumberOf = (consumer: ConsumerRef) => validateConsumer(descriptor, consumer).bpNumber as string;
+    const paymentStatus = async (reference: string, call?: CallOptions): Promise<PostingResult> => {
+      const found = findCollection(reference, await client.findCollections(reference, call?.signal));
+      return found ? toPostingResult(reference, found) : { reference, status: 'not_found' };
+    };
 
     return {
       async fetchBill(consumer, call) {
@@ -54,15 +60,18 @@ export const pipedGasAdapter = defineAdapter<PipedGasOptions>({
 
       async postPayment(posting, call) {
         const bpNumber = bpNumberOf(posting.consumer);
-        const collection = await client.postCollection(toCollectionRequest(bpNumber, posting), call?.signal);
+        let collection: Collection;
+        try {
+          collection = await client.postCollection(toCollectionRequest(bpNumber, posting), call?.signal);
+        } catch (error) {
+          // "Duplicate partnerRef" to a re-post: the company has it, so its status answers, not a refusal.
+          return statusIfDuplicate(posting.reference, error, (reference) => paymentStatus(reference, call));
+        }
         if (collection.partnerRef !== posting.reference) throw unexpectedAnswer('collection (for another reference)');
         return toPostingResult(posting.reference, collection);
       },
 
-      async paymentStatus(reference, call) {
-        const found = findCollection(reference, await client.findCollections(reference, call?.signal));
-        return found ? toPostingResult(reference, found) : { reference, status: 'not_found' };
-      },
+      paymentStatus,
 
       async close() {
         client.close();

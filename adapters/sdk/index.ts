@@ -22,6 +22,7 @@ export {
   type AdapterLogger,
   defineAdapter,
 } from './define-adapter.js';
+export { isDuplicateReference, statusIfDuplicate } from './duplicate-reference.js';
 export {
   BillerError,
   BillerRejectedError,

@@ -6,6 +6,7 @@ import {
   BillerUnavailableError,
   type BillLine,
   ConsumerNotFoundError,
+  isDuplicateReference,
   mapBillerStatus,
   maskName,
   type PostingResult,
@@ -84,6 +85,10 @@ export function postingFailure(reference: string, failure: BoardFailure): Biller
   if (transient) return transient;
   if (failure.code === RESULT.connectionNotFound) {
     return new ConsumerNotFoundError('no such connection at the water board', failure.code);
+  }
+  // "Duplicate agencyTxnId" to a re-post: the board has the posting, so its status call decides.
+  if (isDuplicateReference(failure.code, failure.text)) {
+    return { reference, status: 'pending', billerStatus: failure.code, message: failure.text };
   }
   if (POSTING_REFUSALS.includes(failure.code)) return new BillerRejectedError(failure.text, failure.code);
   return { reference, status: 'pending', billerStatus: failure.code, message: failure.text };

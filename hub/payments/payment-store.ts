@@ -24,7 +24,10 @@ import {
   type PaymentStatus,
   paymentStatusesForLineMove,
 } from './state-machine.js';
-import { classifyStuck, type StuckWork } from './stuck-work.js';
+import { classifyStuck, type StuckWork, SWEPT_LINE_STATUSES } from './stuck-work.js';
+
+/** A payment in one of these has every line final: its receipt is due. */
+const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
 
 export type { LineChanges, PaymentChanges };
 
@@ -237,26 +240,117 @@ export class PaymentStore {
   }
 
   /**
-   * Work a crash may have left behind, for a sweeper to re-enqueue: captured payments whose
-   * settlement never started, and open lines that have not changed for `olderThanMs`.
+   * One page of the work a crash may have left behind, for a sweeper to re-enqueue: captured
+   * payments whose settlement never started, open lines of the automatic queue unchanged for
+   * `olderThanMs`, and settling payments whose lines are all final. Pages go by payment id
+   * (`after` = the last page's `next`), so work that waits for an operator (held lines) or for
+   * an enquiry (unknown lines) can never fill the page and hide newer work.
    */
-  async findStuck(options: { olderThanMs: number; limit?: number }): Promise<StuckWork> {
+  async findStuck(options: { olderThanMs: number; limit?: number; after?: string }): Promise<StuckWork> {
     const cutoff = new Date(Date.now() - options.olderThanMs);
+    const limit = options.limit ?? 100;
     const candidates = await this.model
       .find({
+        ...(options.after ? { _id: { $gt: options.after } } : {}),
         $or: [
           { status: 'captured', updatedAt: { $lt: cutoff } },
           {
             status: { $in: ['captured', 'settling'] },
-            lines: { $elemMatch: { status: { $in: OPEN_LINE_STATUSES }, changedAt: { $lt: cutoff } } },
+            lines: { $elemMatch: { status: { $in: SWEPT_LINE_STATUSES }, changedAt: { $lt: cutoff } } },
           },
+          { status: 'settling', updatedAt: { $lt: cutoff }, 'lines.status': { $nin: OPEN_LINE_STATUSES } },
         ],
       })
-      .sort({ updatedAt: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Payment[]>()
+      .exec();
+    const work = classifyStuck(candidates, cutoff);
+    const last = candidates.at(-1);
+    if (candidates.length === limit && last) work.next = last._id;
+    return work;
+  }
+
+  /**
+   * One page (by payment id) of payments with an unknown line whose next status enquiry is due
+   * at `now`: the status-enquiry job's work list.
+   */
+  findDueEnquiries(options: { now: Date; limit?: number; after?: string }): Promise<Payment[]> {
+    return this.model
+      .find({
+        ...(options.after ? { _id: { $gt: options.after } } : {}),
+        status: { $in: ['captured', 'settling'] },
+        lines: { $elemMatch: { status: 'unknown', nextAttemptAt: { $lte: options.now } } },
+      })
+      .sort({ _id: 1 })
       .limit(options.limit ?? 100)
       .lean<Payment[]>()
       .exec();
-    return classifyStuck(candidates, cutoff);
+  }
+
+  /**
+   * Counts one status enquiry of an unknown line and sets when the next one is due (null: no
+   * more automatic enquiries; reconciliation and an operator decide). Conditional on the count
+   * read before the enquiry, so two enquiries racing count once; null when the line moved on.
+   */
+  recordEnquiry(paymentId: string, lineId: string, seen: number, next: Date | null): Promise<Payment | null> {
+    const field = (name: string) => `lines.$[${LINE}].${name}`;
+    return this.update(
+      {
+        _id: paymentId,
+        lines: {
+          // A line is moved to unknown with enquiries: 0 (see markUnknown in hub/settlement).
+          $elemMatch: { _id: lineId, status: 'unknown', enquiries: seen },
+        },
+      },
+      next
+        ? { $set: { [field('enquiries')]: seen + 1, [field('nextAttemptAt')]: next } }
+        : { $set: { [field('enquiries')]: seen + 1 }, $unset: { [field('nextAttemptAt')]: '' } },
+      { arrayFilters: [{ [`${LINE}._id`]: lineId }] },
+    );
+  }
+
+  /**
+   * One page (by payment id) of final payments, unchanged for `olderThanMs`, whose receipt
+   * message is not recorded as sent: the receipts catch-up's work list.
+   */
+  findReceiptsDue(options: {
+    olderThanMs: number;
+    /** Only payments changed since then: bounds the scan, and leaves alone payments from before receipts were tracked. */
+    since?: Date;
+    limit?: number;
+    after?: string;
+  }): Promise<Payment[]> {
+    return this.model
+      .find({
+        ...(options.after ? { _id: { $gt: options.after } } : {}),
+        status: { $in: FINAL_PAYMENT_STATUSES },
+        'receipt.notifiedAt': { $exists: false },
+        updatedAt: {
+          $lt: new Date(Date.now() - options.olderThanMs),
+          ...(options.since ? { $gte: options.since } : {}),
+        },
+      })
+      .sort({ _id: 1 })
+      .limit(options.limit ?? 100)
+      .lean<Payment[]>()
+      .exec();
+  }
+
+  /** Records the receipt once: null when a receipt is already recorded (or the payment is not final). */
+  recordReceiptIssued(paymentId: string, receiptId: string, issuedAt: Date): Promise<Payment | null> {
+    return this.update(
+      { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.issuedAt': { $exists: false } },
+      { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt } },
+    );
+  }
+
+  /** Records that the receipt's message went out, once: null when it is already recorded. */
+  recordReceiptNotified(paymentId: string, notifiedAt: Date): Promise<Payment | null> {
+    return this.update(
+      { _id: paymentId, 'receipt.issuedAt': { $exists: true }, 'receipt.notifiedAt': { $exists: false } },
+      { $set: { 'receipt.notifiedAt': notifiedAt } },
+    );
   }
 
   /** Payments past their expiresAt still waiting for money: for a sweeper to move to expired. */

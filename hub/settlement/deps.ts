@@ -7,7 +7,11 @@ import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementOptions, SettlementOptionsInput } from './options.js';
 
-/** Called once a payment reaches completed, partially_refunded or refunded: receipts and notifications hang here. */
+/**
+ * Called once a payment reaches completed, partially_refunded or refunded, by the run that moved it
+ * (or the sweep): the worker enqueues its issue-receipt job here. A failure is logged, not retried:
+ * the receipts catch-up of the sweep finds the payment from its state.
+ */
 export type PaymentFinalHook = (payment: Payment) => void | Promise<void>;
 
 export type SettlementLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

@@ -1,5 +1,20 @@
+export { type Booked, bookMissingMovements } from './book-ledger.js';
+export {
+  type DisplayStatus,
+  displayStatus,
+  type LineDisplayStatus,
+  lineDisplayStatus,
+} from './citizen-status.js';
 export type { LineDeps, PaymentFinalHook, SettlementDeps, SettlementLog } from './deps.js';
-export { NeedsOperatorError, RefundPendingError } from './errors.js';
+export {
+  type EnquiryDeps,
+  type EnquiryOutcome,
+  type EnquiryReport,
+  enquireLine,
+  enquireUnknownLines,
+  nextEnquiryAt,
+} from './enquiry.js';
+export { RefundPendingError } from './errors.js';
 export type { LineOutcome, LineRun } from './line-step.js';
 export {
   type SettlementOptions,
@@ -8,20 +23,23 @@ export {
   settlementOptionsSchema,
 } from './options.js';
 export {
+  addOnce,
+  enqueueReceipt,
   enqueueSettlement,
+  ISSUE_RECEIPT,
+  requeueLine,
   SETTLE_LINE,
   type SettlementJobData,
   type SettlementQueue,
   settlementJobOptions,
   settlementQueue,
 } from './queue.js';
-export {
-  type RunningSettlement,
-  runSettlementWorker,
-  type SettlementWorkerConfig,
-  type SettlementWorkerDeps,
-} from './run-worker.js';
-export { settleLine } from './settle-line.js';
-export { type SettlementEnv, settlementEnvSchema, settlementOptionsFromEnv } from './settlement-env.js';
+export { finish, settleLine } from './settle-line.js';
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStuckWork } from './sweeper.js';
-export { processSettlementJob, type SettlementWorker, startSettlementWorker } from './worker.js';
+export {
+  type JobHandler,
+  processSettlementJob,
+  type SettlementWorker,
+  startQueueWorker,
+  startSettlementWorker,
+} from './worker.js';

@@ -6,7 +6,7 @@ export interface LineRun {
   lineId: string;
   /** Status checks already made of a posting the biller left pending. */
   polls: number;
-  /** The job's last try: a biller still unavailable now fails the line instead of retrying. */
+  /** The job's last try: a biller still unavailable now leaves the line's outcome unknown instead of retrying. */
   lastAttempt: boolean;
 }
 
@@ -15,6 +15,8 @@ export type LineOutcome =
   | { kind: 'final'; status: 'settled' | 'refunded' }
   /** The biller has not decided: check again after the poll delay. */
   | { kind: 'poll'; polls: number }
+  /** Out of the automatic queue: unknown waits for a status enquiry, held for an operator. */
+  | { kind: 'waiting'; status: 'unknown' | 'held' }
   /** Nothing to do now: no such payment or line, or the payment is not settling yet. */
   | { kind: 'idle'; reason: string };
 

@@ -1,19 +1,27 @@
 import { z } from 'zod';
 
-/** Every settlement option with its default, validated once where the queue or the worker is made. */
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Every option of the hub's work queue (settlement, status enquiries, receipts and the periodic
+ * jobs of hub/worker/jobs.ts) with its default, validated once where the queue or the worker is
+ * made. The environment sets them through the hub's one config schema (hub/config.ts).
+ */
 export const settlementOptionsSchema = z.object({
   /** BullMQ's key prefix; tests give each file its own. */
   prefix: z.string().min(1).default('bull'),
   queueName: z.string().min(1).default('settlement'),
-  /** Tries per job. A biller still unavailable on the last one fails the line, which is then refunded. */
+  /** Tries per job. A biller still unavailable on the last one leaves the line's outcome unknown. */
   attempts: z.number().int().min(1).max(50).default(5),
   /** Wait before the first retry, doubled for each next one (BullMQ's exponential backoff). */
   backoffMs: z.number().int().min(0).max(3_600_000).default(1_000),
   /** Wait between two status checks of a posting the biller left pending. */
   pollDelayMs: z.number().int().positive().max(3_600_000).default(2_000),
-  /** Status checks before a posting still pending counts as a failure to settle. */
+  /** Status checks before a posting still pending becomes an unknown outcome (resolved by enquiry). */
   maxPolls: z.number().int().min(0).max(10_000).default(90),
-  /** Lines one worker settles at once. */
+  /** Jobs one worker runs at once. */
   concurrency: z.number().int().min(1).max(256).default(8),
   /** A worker's hold on a job without renewal: the job of a killed worker is taken back after it. */
   lockDurationMs: z.number().int().min(200).default(30_000),
@@ -22,10 +30,36 @@ export const settlementOptionsSchema = z.object({
    * worker's check holds off the others' for its own interval.
    */
   stalledIntervalMs: z.number().int().min(100).default(30_000),
-  /** How often the worker process sweeps for stuck work; 0 turns the sweeper off. */
-  sweepEveryMs: z.number().int().min(0).default(60_000),
+  /** How often the `sweep` schedule runs; 0 leaves it off. */
+  sweepEveryMs: z.number().int().min(0).default(MINUTE_MS),
   /** Work unchanged for this long counts as stuck. Longer than a slow biller call, so live work is left alone. */
-  sweepOlderThanMs: z.number().int().min(0).default(300_000),
+  sweepOlderThanMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(5 * MINUTE_MS),
+  /**
+   * The first status enquiry of an unknown line waits this long. It must be longer than any
+   * biller call can stay in flight: a posting still travelling would otherwise be "not found"
+   * and refunded, then land.
+   */
+  enquiryDelayMs: z.number().int().min(0).default(MINUTE_MS),
+  /** Each next enquiry waits twice as long as the last, up to this. */
+  enquiryMaxDelayMs: z.number().int().min(0).default(HOUR_MS),
+  /** A line unknown for longer stops being asked about automatically: reconciliation and an operator decide. */
+  enquiryGiveUpMs: z.number().int().min(0).default(DAY_MS),
+  /** How often the `status-enquiry` schedule runs; 0 leaves it off. */
+  enquiryEveryMs: z.number().int().min(0).default(30_000),
+  /** How often the `expire` schedule runs (unpaid checkouts past their expiry); 0 leaves it off. */
+  expireEveryMs: z.number().int().min(0).default(MINUTE_MS),
+  /** How often the `reconcile-orders` schedule asks the gateway about unpaid checkouts; 0 leaves it off. */
+  reconcileOrdersEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(5 * MINUTE_MS),
+  /** The `reconcile` schedule: a cron pattern in India's time zone (default 00:30 IST daily); `off` leaves it off. */
+  reconcilePattern: z.string().default('0 30 0 * * *'),
 });
 
 export type SettlementOptionsInput = z.input<typeof settlementOptionsSchema>;

@@ -13,6 +13,10 @@ export function startPosting(deps: LineDeps, payment: Payment, line: PaymentLine
   return deps.payments.transitionLine(payment._id, line._id, 'pending', 'posting', 'settlement.posting');
 }
 
+/**
+ * An explicit refusal by the biller (BillerRejectedError, or `rejected` from a status check):
+ * the only answer of a posting that leads to a refund.
+ */
 export function failLine(
   deps: LineDeps,
   payment: Payment,
@@ -20,11 +24,30 @@ export function failLine(
   failureCode: string,
   message: string | undefined,
 ): Promise<Payment | null> {
-  deps.log.warn({ paymentId: payment._id, lineId: line._id, failureCode }, 'line failed to settle; refunding it');
+  deps.log.warn({ paymentId: payment._id, lineId: line._id, failureCode }, 'biller refused the line; refunding it');
   return deps.payments.transitionLine(payment._id, line._id, ['pending', 'posting'], 'failed', 'settlement.failed', {
     failureCode,
     ...(message ? { failureMessage: message.slice(0, 300) } : {}),
   });
+}
+
+/**
+ * An answer that is neither acceptance nor refusal (still pending after the poll limit, the biller
+ * unreachable on the last attempt): the biller may have recorded the posting, so refunding now
+ * could pay twice. The line leaves the automatic queue as `unknown`, and the status-enquiry job
+ * asks the biller from `nextAttemptAt` on (hub/settlement/enquiry.ts).
+ */
+export function markUnknown(deps: LineDeps, payment: Payment, line: PaymentLine, why: string): Promise<Payment | null> {
+  deps.log.warn({ paymentId: payment._id, lineId: line._id, why }, 'line outcome unknown; asking the biller later');
+  return deps.payments.transitionLine(
+    payment._id,
+    line._id,
+    'posting',
+    'unknown',
+    'settlement.unknown',
+    { enquiries: 0, nextAttemptAt: new Date(Date.now() + deps.options.enquiryDelayMs) },
+    why.slice(0, 300),
+  );
 }
 
 /**
@@ -50,7 +73,7 @@ async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, po
   });
 }
 
-/** One posting step of a line that is posting: settled, failed, polled again later, or thrown to retry. */
+/** One posting step of a line that is posting: settled, failed, unknown, polled again later, or thrown to retry. */
 export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<StepResult> {
   let result: PostingResult;
   try {
@@ -58,7 +81,9 @@ export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLi
   } catch (error) {
     if (!(error instanceof BillerError)) throw error;
     if (!error.retryable) return failLine(deps, payment, line, error.billerCode ?? error.code, error.message);
-    if (run.lastAttempt) return failLine(deps, payment, line, 'biller_unavailable', error.message);
+    // A timeout or 5xx says nothing about whether the biller recorded the posting.
+    if (run.lastAttempt)
+      return markUnknown(deps, payment, line, `biller unavailable on the last attempt: ${error.message}`);
     throw error;
   }
   if (result.status === 'accepted') {
@@ -72,7 +97,7 @@ export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLi
   }
   // Pending (or, oddly, not_found right after a post): only an explicit answer is final.
   if (run.polls >= deps.options.maxPolls) {
-    return failLine(deps, payment, line, 'biller_pending_timeout', `still pending after ${run.polls} status checks`);
+    return markUnknown(deps, payment, line, `still pending after ${run.polls} status checks`);
   }
   return { kind: 'poll', polls: run.polls + 1 };
 }

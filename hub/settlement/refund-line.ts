@@ -2,7 +2,7 @@ import { GatewayError } from '../gateway/errors.js';
 import type { GatewayRefund } from '../gateway/port.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineDeps } from './deps.js';
-import { NeedsOperatorError, RefundPendingError } from './errors.js';
+import { RefundPendingError } from './errors.js';
 import type { StepResult } from './line-step.js';
 
 /** The refund key is the line id: one refund per line, however often this runs. */
@@ -12,10 +12,23 @@ export function startRefund(deps: LineDeps, payment: Payment, line: PaymentLine)
   });
 }
 
+/**
+ * A refund that retrying cannot move on (no gateway order, a refusal for good, a failed refund):
+ * `refunding → held`, with the reason, out of the automatic queue until an operator sends it back.
+ * Left in refunding, it would come back to every sweep and crowd out the work that can move.
+ */
+async function holdLine(deps: LineDeps, payment: Payment, line: PaymentLine, code: string, why: string) {
+  deps.log.error({ paymentId: payment._id, lineId: line._id, code, why }, 'refund refused for good; line held');
+  return deps.payments.transitionLine(payment._id, line._id, 'refunding', 'held', 'refund.held', {
+    failureCode: code,
+    failureMessage: why.slice(0, 300),
+  });
+}
+
 /** Asks the gateway for the line's refund (again, after a crash: the key makes it the same refund). */
 export async function refundLine(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<StepResult> {
   const orderId = payment.gateway?.orderId;
-  if (!orderId) throw new NeedsOperatorError(`payment ${payment._id} has no gateway order to refund ${line._id} from`);
+  if (!orderId) return holdLine(deps, payment, line, 'refund_no_order', `payment ${payment._id} has no gateway order`);
   let refund: GatewayRefund;
   try {
     refund = await deps.gateway.refund({
@@ -26,13 +39,15 @@ export async function refundLine(deps: LineDeps, payment: Payment, line: Payment
   } catch (error) {
     // More than captured, an order not captured: the same call cannot succeed later.
     if (error instanceof GatewayError && !error.retryable) {
-      throw new NeedsOperatorError(`the gateway refused the refund of ${line._id}: ${error.message}`);
+      return holdLine(deps, payment, line, 'refund_refused', `the gateway refused the refund: ${error.message}`);
     }
     throw error;
   }
   if (refund.status === 'succeeded') {
     return deps.payments.transitionLine(payment._id, line._id, 'refunding', 'refunded', 'refund.succeeded');
   }
-  if (refund.status === 'failed') throw new NeedsOperatorError(`the gateway's refund ${refund.refundId} failed`);
+  if (refund.status === 'failed') {
+    return holdLine(deps, payment, line, 'refund_failed', `the gateway's refund ${refund.refundId} failed`);
+  }
   throw new RefundPendingError(`the gateway's refund ${refund.refundId} is still pending`);
 }

@@ -1,4 +1,5 @@
-import type { Payment, PaymentLine } from '../payments/payment-model.js';
+import type { Payment } from '../payments/payment-model.js';
+import { bookMissingMovements } from './book-ledger.js';
 import type { LineDeps } from './deps.js';
 import { isOutcome, type LineOutcome, type LineRun, type StepResult } from './line-step.js';
 import { postLine, startPosting } from './post-line.js';
@@ -9,7 +10,7 @@ const MAX_STEPS = 10;
 const LINES_MOVE_IN = ['captured', 'settling'];
 
 /** Runs the hook once per payment (by the run whose completion moved it); its failure does not undo settlement. */
-async function announce(deps: LineDeps, payment: Payment): Promise<void> {
+async function announce(deps: Pick<LineDeps, 'log' | 'onPaymentFinal'>, payment: Payment): Promise<void> {
   deps.log.info({ paymentId: payment._id, status: payment.status }, 'payment final');
   try {
     await deps.onPaymentFinal?.(payment);
@@ -18,12 +19,20 @@ async function announce(deps: LineDeps, payment: Payment): Promise<void> {
   }
 }
 
-/** A final line: its ledger movement (again, harmlessly, on a replay), then the payment's completion. */
-async function finish(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<void> {
-  if (line.status === 'settled') await deps.ledger.recordSettlement(payment, line);
-  else await deps.ledger.recordRefund(payment, line);
+/**
+ * A final line: every movement the payment's final lines call for and the ledger lacks (this
+ * line's, and any a lost write left out), then the payment's completion. Booking first means a
+ * payment is never completed with a movement missing; a throw here leaves the payment settling,
+ * for the job's retry or the sweep (completeIfFinal) to book and complete.
+ */
+export async function finish(
+  deps: Pick<LineDeps, 'ledger' | 'payments' | 'log' | 'onPaymentFinal'>,
+  payment: Payment,
+): Promise<Payment | null> {
+  await bookMissingMovements(deps.ledger, payment);
   const final = await deps.payments.settleCompletion(payment._id);
   if (final) await announce(deps, final);
+  return final;
 }
 
 /**
@@ -39,7 +48,7 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
     const line = payment?.lines.find((l) => l._id === run.lineId);
     if (!payment || !line) return { kind: 'idle', reason: 'no such payment or line' };
     if (line.status === 'settled' || line.status === 'refunded') {
-      await finish(deps, payment, line);
+      await finish(deps, payment);
       return { kind: 'final', status: line.status };
     }
     // Open lines move only in these; another status here is a document no transition made.
@@ -63,7 +72,7 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
       case 'unknown':
       case 'held':
         // Out of the automatic queue: status enquiry resolves unknown lines, an operator held ones.
-        return { kind: 'idle', reason: `line is ${line.status}` };
+        return { kind: 'waiting', status: line.status };
     }
     if (isOutcome(result)) return result;
     payment = result ?? (await deps.payments.findById(run.paymentId));

@@ -1,15 +1,18 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { LineDeps, SettlementDeps } from './deps.js';
-import { NeedsOperatorError } from './errors.js';
-import { settlementOptions } from './options.js';
-import type { SettlementJobData } from './queue.js';
+import type { Redis } from '../../infra/redis.js';
+import type { LineDeps, SettlementDeps, SettlementLog } from './deps.js';
+import { type SettlementOptions, settlementOptions } from './options.js';
+import { SETTLE_LINE, type SettlementJobData } from './queue.js';
 import { settleLine } from './settle-line.js';
 
 export interface SettlementWorker {
   worker: Worker<SettlementJobData>;
-  /** Waits for the lines in hand to reach a step, then stops. */
+  /** Waits for the jobs in hand to reach a step, then stops. */
   close(): Promise<void>;
 }
+
+/** Runs one job of the work queue; the token lets a handler move its job back to delayed. */
+export type JobHandler = (job: Job<SettlementJobData>, token?: string) => Promise<unknown>;
 
 /**
  * One job as BullMQ runs it. A pending posting is checked again after the poll delay by moving the
@@ -22,31 +25,36 @@ export async function processSettlementJob(
   token?: string,
 ): Promise<string> {
   const { paymentId, lineId, polls = 0 } = job.data;
+  if (!paymentId || !lineId) throw new UnrecoverableError(`${SETTLE_LINE} job ${job.id} has no paymentId or lineId`);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  let outcome: Awaited<ReturnType<typeof settleLine>>;
-  try {
-    outcome = await settleLine(deps, { paymentId, lineId, polls, lastAttempt });
-  } catch (error) {
-    if (error instanceof NeedsOperatorError) throw new UnrecoverableError(error.message);
-    throw error;
-  }
+  const outcome = await settleLine(deps, { paymentId, lineId, polls, lastAttempt });
   if (outcome.kind === 'poll') {
     await job.updateData({ ...job.data, polls: outcome.polls });
     await job.moveToDelayed(Date.now() + deps.options.pollDelayMs, token);
     throw new DelayedError();
   }
   if (outcome.kind === 'idle') deps.log.info({ paymentId, lineId, reason: outcome.reason }, 'settlement job idle');
-  return outcome.kind === 'final' ? outcome.status : `idle: ${outcome.reason}`;
+  if (outcome.kind === 'final') return outcome.status;
+  return outcome.kind === 'waiting' ? outcome.status : `idle: ${outcome.reason}`;
 }
 
-/** Settles lines from the settlement queue until closed. */
-export function startSettlementWorker(deps: SettlementDeps): SettlementWorker {
-  const { connection, options: input, ...rest } = deps;
-  const options = settlementOptions(input);
-  const lineDeps: LineDeps = { ...rest, options };
+/**
+ * A BullMQ worker on the work queue that hands each job to the handler registered under its name;
+ * a job of a name without a handler fails at once (UnrecoverableError), never retried.
+ */
+export function startQueueWorker(
+  connection: Redis,
+  options: SettlementOptions,
+  handlers: Readonly<Record<string, JobHandler>>,
+  log: SettlementLog,
+): SettlementWorker {
   const worker = new Worker<SettlementJobData>(
     options.queueName,
-    (job, token) => processSettlementJob(lineDeps, job, token),
+    (job, token) => {
+      const handler = handlers[job.name];
+      if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+      return handler(job, token);
+    },
     {
       connection,
       prefix: options.prefix,
@@ -56,12 +64,25 @@ export function startSettlementWorker(deps: SettlementDeps): SettlementWorker {
     },
   );
   worker.on('failed', (job, error) => {
-    const ids = { paymentId: job?.data.paymentId, lineId: job?.data.lineId, attempts: job?.attemptsMade };
+    const ids = { job: job?.name, jobId: job?.id, attempts: job?.attemptsMade };
     const final = !job || error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    // A retry is routine; a job out of attempts leaves its line for the sweeper and an operator's eye.
-    if (final) deps.log.error({ ...ids, err: error }, 'settlement job failed');
-    else deps.log.warn({ ...ids, why: error.message }, 'settlement job will retry');
+    // A retry is routine; a job out of attempts leaves its work for the sweep and an operator's eye.
+    if (final) log.error({ ...ids, err: error }, 'job failed');
+    else log.warn({ ...ids, why: error.message }, 'job will retry');
   });
-  worker.on('error', (error) => deps.log.error({ err: error }, 'settlement worker error'));
+  worker.on('error', (error) => log.error({ err: error }, 'work queue worker error'));
   return { worker, close: () => worker.close() };
+}
+
+/** Settles lines from the work queue until closed (settle-line jobs only; hub/worker/jobs.ts runs them all). */
+export function startSettlementWorker(deps: SettlementDeps): SettlementWorker {
+  const { connection, options: input, ...rest } = deps;
+  const options = settlementOptions(input);
+  const lineDeps: LineDeps = { ...rest, options };
+  return startQueueWorker(
+    connection,
+    options,
+    { [SETTLE_LINE]: (job, token) => processSettlementJob(lineDeps, job, token) },
+    deps.log,
+  );
 }

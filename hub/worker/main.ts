@@ -1,23 +1,12 @@
 import { createLogger } from '../../infra/logger.js';
-import { createNotifier } from '../../infra/notifier/index.js';
 import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
-import { expireUnpaid } from '../checkout/expire-unpaid.js';
-import { PaymentCapture } from '../checkout/payment-capture.js';
 import { loadHubConfig } from '../config.js';
-import { ContactStore } from '../contacts/contact-store.js';
-import { createSandboxGatewayClient } from '../gateway/index.js';
-import { Ledger } from '../ledger/index.js';
-import { PaymentStore } from '../payments/index.js';
-import { onPaymentFinal } from '../receipts/on-payment-final.js';
-import { ReceiptService } from '../receipts/receipt-service.js';
-import { enqueueSettlement, runSettlementWorker } from '../settlement/index.js';
+import { startWorkerJobs } from './jobs.js';
 
-/** How often unpaid checkouts past their expiry are marked expired. */
-const EXPIRY_SWEEP_MS = 60_000;
-
-// The worker process: settlement jobs (posting, polling, refunds), the sweeper, receipts and
-// their messages run here, apart from the API, with health, readiness and metrics on WORKER_PORT.
+// The worker process: every job and schedule of jobs.ts (settlement, status enquiries, receipts,
+// the sweep, expiry, reconciliation) runs here, apart from the API, with health, readiness and
+// metrics on WORKER_PORT.
 await runService('worker', async () => {
   const config = loadHubConfig();
   const log = createLogger('worker');
@@ -30,49 +19,10 @@ await runService('worker', async () => {
     redisUrl: config.REDIS_URL,
     logger: log,
     build: async ({ mongo, redis }) => {
-      const receipts = new ReceiptService(mongo, billers);
-      await receipts.init();
-      const settlement = await runSettlementWorker(config, {
-        mongo,
-        log,
-        billers,
-        onPaymentFinal: onPaymentFinal({
-          receipts,
-          contacts: new ContactStore(mongo),
-          notifier: createNotifier(config, { redis, log }),
-          log,
-        }),
-      });
-      const payments = new PaymentStore(mongo);
-      // Expiry asks the gateway first, and applies a capture it finds (a lost webhook).
-      const gateway = createSandboxGatewayClient(
-        {
-          baseUrl: config.GATEWAY_BASE_URL,
-          apiKey: config.GATEWAY_API_KEY,
-          webhookSecret: config.GATEWAY_WEBHOOK_SECRET,
-        },
-        { log },
-      );
-      const capture = new PaymentCapture(
-        payments,
-        new Ledger(mongo),
-        gateway,
-        async (payment) => {
-          await enqueueSettlement(settlement.queue, payment);
-        },
-        log,
-      );
-      const expiry = setInterval(() => {
-        expireUnpaid({ payments, gateway, capture, log }).catch((error: unknown) =>
-          log.error({ err: error }, 'expiring checkouts failed'),
-        );
-      }, EXPIRY_SWEEP_MS);
-      expiry.unref();
+      const jobs = await startWorkerJobs(config, { mongo, redis, log, billers });
       return {
         close: async () => {
-          clearInterval(expiry);
-          gateway.close();
-          await settlement.close();
+          await jobs.close();
           await billers.close();
         },
       };

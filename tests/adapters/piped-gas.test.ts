@@ -329,7 +329,11 @@ describe('Metro Gas OAuth2 tokens', () => {
   it('shares one token request among concurrent calls', async () => {
     const baseUrl = await startSandbox();
     const { log, calls } = captureLog();
-    const adapter = adapterFor(baseUrl, {}, log);
+    // The sharing does not depend on timing: all five calls ask for the token before its request
+    // can answer. What did was the suite's 300 ms timeout: on a busy machine a call timed out and
+    // its retry made a second token request or invoice call. Without a deadline to miss and
+    // without retries, each call simply waits for its answer.
+    const adapter = adapterFor(baseUrl, { timeoutMs: 60_000, retries: 0 }, log);
     await Promise.all(Array.from({ length: 5 }, () => adapter.fetchBill(FIXTURES.known)));
     expect(calls('/oauth/token')).toHaveLength(1);
     expect(calls('/invoice').map((line) => line.status)).toEqual([200, 200, 200, 200, 200]);

@@ -11,20 +11,12 @@ import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/app.js';
 import { buildHub } from '../../hub/app.js';
 import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
-import { loadHubConfig } from '../../hub/config.js';
-import { ContactStore } from '../../hub/contacts/contact-store.js';
+import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
-import { onPaymentFinal } from '../../hub/receipts/on-payment-final.js';
-import { ReceiptService } from '../../hub/receipts/receipt-service.js';
-import {
-  enqueueSettlement,
-  runSettlementWorker,
-  settlementOptionsFromEnv,
-  settlementQueue,
-} from '../../hub/settlement/index.js';
+import { enqueueSettlement, settlementQueue } from '../../hub/settlement/index.js';
+import { startWorkerJobs } from '../../hub/worker/jobs.js';
 import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
-import { createNotifier } from '../../infra/notifier/index.js';
 import { createRedis } from '../../infra/redis.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
 import { uniqueName } from '../support/isolation.js';
@@ -111,7 +103,7 @@ export async function startTestHub(
     ...env,
   });
   const queueConnection = settle ? createRedis(config.REDIS_URL, { forBlockingCommands: true }) : undefined;
-  const queue = queueConnection ? settlementQueue(queueConnection, settlementOptionsFromEnv(config)) : undefined;
+  const queue = queueConnection ? settlementQueue(queueConnection, settlementOptionsOf(config)) : undefined;
   const startSettlement: StartSettlement | undefined = queue
     ? async (payment) => {
         await enqueueSettlement(queue, payment);
@@ -136,19 +128,8 @@ export async function startTestHub(
       }),
   });
   const log = createLogger('worker', process.env.TEST_HUB_LOG ?? 'silent');
-  const receipts = new ReceiptService(service.mongo, registry);
   const worker = settle
-    ? await runSettlementWorker(config, {
-        mongo: service.mongo,
-        log,
-        billers: registry,
-        onPaymentFinal: onPaymentFinal({
-          receipts,
-          contacts: new ContactStore(service.mongo),
-          notifier: createNotifier(config, { redis: service.redis, log }),
-          log,
-        }),
-      })
+    ? await startWorkerJobs(config, { mongo: service.mongo, redis: service.redis, log, billers: registry })
     : undefined;
   return {
     url: service.url,

@@ -31,6 +31,8 @@ export const TEST_OPTIONS = {
   pollDelayMs: 100,
   maxPolls: 50,
   concurrency: 8,
+  // An unknown line's first status enquiry is due at once; tests call the enquiry themselves.
+  enquiryDelayMs: 0,
 } satisfies SettlementOptionsInput;
 
 const FINAL = ['completed', 'partially_refunded', 'refunded'];

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
 import { enqueueSettlement } from '../../hub/settlement/queue.js';
-import { runSettlementWorker } from '../../hub/settlement/run-worker.js';
-import { settlementOptionsFromEnv } from '../../hub/settlement/settlement-env.js';
 import { type SweepDeps, sweepStuckWork } from '../../hub/settlement/sweeper.js';
 import type { SettlementWorker } from '../../hub/settlement/worker.js';
+import { startWorkerJobs } from '../../hub/worker/jobs.js';
+import { ConfigError } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
 import { redisUrl } from '../support/isolation.js';
 import { BILLERS, type Kind } from './billers.js';
@@ -93,40 +94,57 @@ describe('the sweeper re-enqueues work a crash left behind', () => {
     expect(done.status).toBe('completed');
   });
 
-  it('is run by the worker process on its own, every sweepEveryMs', async () => {
+  it('is run by the worker process on its own, on its job scheduler every sweepEveryMs', async () => {
     const payment = await h.capturedPayment([{ kind: 'electricity' }, { kind: 'water' }]);
-    const running = await runSettlementWorker(
-      {
-        REDIS_URL: redisUrl(),
-        BILLERS_FILE: h.billers.registryFile,
-        GATEWAY_BASE_URL: h.gateway.url,
-        GATEWAY_API_KEY: 'unused: the gateway is given',
-        GATEWAY_WEBHOOK_SECRET: 'unused: the gateway is given',
-        SETTLEMENT_QUEUE_PREFIX: h.options.prefix,
-        SETTLEMENT_BACKOFF_MS: TEST_OPTIONS.backoffMs,
-        SETTLEMENT_SWEEP_EVERY_MS: 100,
-        SETTLEMENT_SWEEP_OLDER_THAN_MS: 0,
-      },
-      {
-        mongo: h.payments.model.db,
-        log: createLogger('run', 'silent'),
-        gateway: h.gateway.client,
-        billers: h.billers.registry,
-      },
-    );
+    const config = loadHubConfig({
+      MONGODB_URI: h.mongoUri,
+      REDIS_URL: redisUrl(),
+      BILLERS_FILE: h.billers.registryFile,
+      GATEWAY_BASE_URL: h.gateway.url,
+      GATEWAY_API_KEY: 'unused: the gateway is given',
+      GATEWAY_WEBHOOK_SECRET: 'unused: the gateway is given',
+      SETTLEMENT_QUEUE_PREFIX: h.options.prefix,
+      SETTLEMENT_BACKOFF_MS: String(TEST_OPTIONS.backoffMs),
+      SETTLEMENT_SWEEP_EVERY_MS: '100',
+      SETTLEMENT_SWEEP_OLDER_THAN_MS: '0',
+      // Only the sweep: the other schedules would leave their jobs in this file's queue.
+      SETTLEMENT_ENQUIRY_EVERY_MS: '0',
+      EXPIRE_EVERY_MS: '0',
+      RECONCILE_ORDERS_EVERY_MS: '0',
+      RECONCILE_PATTERN: 'off',
+    });
+    const running = await startWorkerJobs(config, {
+      mongo: h.payments.model.db,
+      log: createLogger('run', 'silent'),
+      gateway: h.gateway.client,
+      billers: h.billers.registry,
+      notifier: { send: async () => {} },
+    });
     try {
+      expect(running.scheduled).toEqual(['sweep']);
+      expect((await h.queue.getJobScheduler('sweep'))?.every).toBe(100);
       expect((await h.finished(payment._id)).status).toBe('completed');
     } finally {
       await running.close();
+      for (const { key } of await h.queue.getJobSchedulers()) await h.queue.removeJobScheduler(key);
+      // A sweep the scheduler produced before it was removed must not count as this file's work.
+      await h.queue.drain(true);
     }
   });
 
   it('refuses a bad settlement variable, naming it', () => {
-    expect(() => settlementOptionsFromEnv({ SETTLEMENT_ATTEMPTS: '0', SETTLEMENT_POLL_DELAY_MS: 'soon' })).toThrow(
+    const base = {
+      MONGODB_URI: 'mongodb://localhost/x',
+      REDIS_URL: 'redis://localhost',
+      GATEWAY_API_KEY: 'k'.repeat(16),
+      GATEWAY_WEBHOOK_SECRET: 's'.repeat(16),
+    };
+    expect(() => loadHubConfig({ ...base, SETTLEMENT_ATTEMPTS: '0', SETTLEMENT_POLL_DELAY_MS: 'soon' })).toThrow(
       /SETTLEMENT_POLL_DELAY_MS/,
     );
-    expect(() => settlementOptionsFromEnv({ SETTLEMENT_ATTEMPTS: '0' })).toThrow(/SETTLEMENT_ATTEMPTS/);
-    expect(settlementOptionsFromEnv({ SETTLEMENT_ATTEMPTS: '7', OTHER: 'x' })).toMatchObject({
+    expect(() => loadHubConfig({ ...base, SETTLEMENT_ATTEMPTS: '0' })).toThrow(ConfigError);
+    expect(() => loadHubConfig({ ...base, SETTLEMENT_ATTEMPTS: '0' })).toThrow(/SETTLEMENT_ATTEMPTS/);
+    expect(settlementOptionsOf(loadHubConfig({ ...base, SETTLEMENT_ATTEMPTS: '7', OTHER: 'x' }))).toMatchObject({
       attempts: 7,
       maxPolls: 90,
     });

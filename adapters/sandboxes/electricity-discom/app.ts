@@ -29,6 +29,8 @@ export const defaultSandboxCredentials: SandboxCredentials = Object.freeze({
 export interface ElectricityDiscomSandboxOptions {
   seed?: number;
   credentials?: SandboxCredentials;
+  /** The clock that decides whether a bill is late (by the Indian date); tests set it. */
+  clock?: () => Date;
 }
 
 /** The consumer a fault is injected for: the sandbox keys faults by consumer number. */
@@ -100,10 +102,10 @@ const REFUSALS: Record<string, string> = {
 };
 
 /** Why the discom refuses a new payment, if it does: advance payments are fine, short ones are not. */
-function refusalFor(consumer: SandboxConsumer, billNo: string, amountMinor: number): string | undefined {
+function refusalFor(consumer: SandboxConsumer, billNo: string, amountMinor: number, now: Date): string | undefined {
   if (consumer.status === 'DISCONNECTED') return 'ACCOUNT_DISCONNECTED';
   if (billNo !== consumer.bill.billNo) return 'BILL_MISMATCH';
-  const late = daysFromToday(0) > consumer.bill.dueDate;
+  const late = daysFromToday(0, now) > consumer.bill.dueDate;
   const payable = consumer.bill.totalDueMinor + (late ? consumer.bill.lateFeeMinor : 0);
   return amountMinor < payable ? 'AMOUNT_TOO_LOW' : undefined;
 }
@@ -189,7 +191,7 @@ export function createElectricityDiscomSandbox(options: ElectricityDiscomSandbox
       return;
     }
     const amountMinor = paise(payment.amount);
-    const rejectCode = refusalFor(consumer, payment.billNo, amountMinor);
+    const rejectCode = refusalFor(consumer, payment.billNo, amountMinor, options.clock?.() ?? new Date());
     const pending = !rejectCode && action.kind === 'pending';
     const posting = postings.record(
       {

@@ -24,9 +24,17 @@ export function personName(random: () => number): string {
   return `${pick(random, FIRST)} ${pick(random, LAST)}`;
 }
 
-/** ISO date (YYYY-MM-DD) `days` from today: bills stay current whenever the sandbox starts. */
-export function daysFromToday(days: number): string {
-  const date = new Date();
+/** The date in India (YYYY-MM-DD, Asia/Kolkata) at `now`: billers' due dates are Indian dates, as the hub's. */
+export function indianDate(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(now);
+}
+
+/**
+ * The Indian date (YYYY-MM-DD) `days` from today in India: bills stay current whenever the
+ * sandbox starts, and early or late amounts switch at midnight IST, not UTC.
+ */
+export function daysFromToday(days: number, now: Date = new Date()): string {
+  const date = new Date(`${indianDate(now)}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }

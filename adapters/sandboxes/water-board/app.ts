@@ -26,6 +26,8 @@ export const defaultSandboxCredentials: SandboxCredentials = Object.freeze({
 export interface WaterBoardSandboxOptions {
   seed?: number;
   credentials?: SandboxCredentials;
+  /** The clock that decides whether the rebate still applies (by the Indian date); tests set it. */
+  clock?: () => Date;
 }
 
 /** The key faults and postings are filed under: the connection id. */
@@ -70,8 +72,8 @@ function verify(body: unknown, credentials: SandboxCredentials): Fields | undefi
 }
 
 /** The full net amount is always accepted; the rebated one until the rebate date (EXACT otherwise). */
-function payable(demand: SandboxDemand): number[] {
-  const early = demand.rebateAmount > 0 && daysFromToday(0) <= demand.rebateIfPaidBy;
+function payable(demand: SandboxDemand, now: Date): number[] {
+  const early = demand.rebateAmount > 0 && daysFromToday(0, now) <= demand.rebateIfPaidBy;
   return early ? [demand.netAmount, demand.netAmount - demand.rebateAmount] : [demand.netAmount];
 }
 
@@ -128,7 +130,7 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
       ? 'E210'
       : demandNo !== found.demand.demandNo
         ? 'E212'
-        : payable(found.demand).includes(amountMinor)
+        : payable(found.demand, options.clock?.() ?? new Date()).includes(amountMinor)
           ? undefined
           : 'E211';
     const pending = !rejectCode && action.kind === 'pending';

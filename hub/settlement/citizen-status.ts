@@ -1,0 +1,26 @@
+import type { Payment } from '../payments/payment-model.js';
+import type { LineStatus, PaymentStatus } from '../payments/state-machine.js';
+
+/**
+ * What the citizen is shown for a payment: its status, except that a settling payment with a line
+ * whose biller outcome is unknown is `being_confirmed` (the hub is confirming with the biller; no
+ * refund is made on a guess), and one with a held line `under_review` (an operator looks at it).
+ */
+export type DisplayStatus = PaymentStatus | 'being_confirmed' | 'under_review';
+
+/** What the citizen is shown for a line: `being_confirmed` for unknown, `under_review` for held. */
+export type LineDisplayStatus = Exclude<LineStatus, 'unknown' | 'held'> | 'being_confirmed' | 'under_review';
+
+export function lineDisplayStatus(status: LineStatus): LineDisplayStatus {
+  if (status === 'unknown') return 'being_confirmed';
+  if (status === 'held') return 'under_review';
+  return status;
+}
+
+/** The payment's status as the citizen's view should render it (see DisplayStatus). */
+export function displayStatus(payment: Pick<Payment, 'status' | 'lines'>): DisplayStatus {
+  if (payment.status !== 'settling') return payment.status;
+  if (payment.lines.some((line) => line.status === 'unknown')) return 'being_confirmed';
+  if (payment.lines.some((line) => line.status === 'held')) return 'under_review';
+  return payment.status;
+}

@@ -1,0 +1,216 @@
+import type { Job } from 'bullmq';
+import type { BillerRegistry } from '../../adapters/registry/index.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Connection } from '../../infra/mongo.js';
+import { createNotifier, type Notifier } from '../../infra/notifier/index.js';
+import { createRedis, type Redis } from '../../infra/redis.js';
+import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
+import { loadBillers } from '../billers.js';
+import { expireUnpaid } from '../checkout/expire-unpaid.js';
+import { PaymentCapture } from '../checkout/payment-capture.js';
+import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
+import { type HubConfig, settlementOptionsOf } from '../config.js';
+import { ContactStore } from '../contacts/contact-store.js';
+import type { PaymentGateway } from '../gateway/port.js';
+import { createSandboxGatewayClient } from '../gateway/sandbox-gateway-client.js';
+import { Ledger } from '../ledger/ledger.js';
+import type { Payment } from '../payments/payment-model.js';
+import { PaymentStore } from '../payments/payment-store.js';
+import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
+import { ReceiptService } from '../receipts/receipt-service.js';
+import type { LineDeps } from '../settlement/deps.js';
+import { enquireUnknownLines } from '../settlement/enquiry.js';
+import type { SettlementOptions } from '../settlement/options.js';
+import {
+  enqueueReceipt,
+  enqueueSettlement,
+  type SettlementJobData,
+  type SettlementQueue,
+  settlementQueue,
+} from '../settlement/queue.js';
+import { sweepStuckWork } from '../settlement/sweeper.js';
+import { type JobHandler, processSettlementJob, startQueueWorker } from '../settlement/worker.js';
+import { runReconciliation } from './reconcile-hook.js';
+
+/** How a periodic job is scheduled: every so many ms, or a cron pattern in India's time zone. */
+type Schedule = (options: SettlementOptions) => { every: number } | { pattern: string; tz: string };
+
+/**
+ * Everything the worker process does, in one list. Jobs without a schedule are added by the hub
+ * (settle-line after a capture) or by other jobs (issue-receipt when a payment turns final,
+ * settle-line again when an enquiry resolves a line). Scheduled jobs run on BullMQ job schedulers:
+ * every replica upserts the same scheduler id, so each runs once per period across all of them.
+ */
+export const JOBS = {
+  /** Posts a line to its biller, polls it, refunds it if refused; job id = line id (hub/settlement). */
+  'settle-line': {},
+  /** Asks billers about lines whose outcome is unknown, when each one's next enquiry is due. */
+  'status-enquiry': { schedule: (o) => ({ every: o.enquiryEveryMs }) },
+  /** Issues a final payment's receipt and sends its message, once; job id = payment id (hub/receipts). */
+  'issue-receipt': {},
+  /** Picks up work a crash left behind (settlement, completions, ledger pairs) and catches receipts up. */
+  sweep: { schedule: (o) => ({ every: o.sweepEveryMs }) },
+  /** Moves unpaid checkouts past their expiry to expired. */
+  expire: { schedule: (o) => ({ every: o.expireEveryMs }) },
+  /** Asks the gateway about unpaid checkouts, so a capture whose webhook was lost is not expired. */
+  'reconcile-orders': { schedule: (o) => ({ every: o.reconcileOrdersEveryMs }) },
+  /** The daily three-way reconciliation of ledger, gateway report and billers' files (hook: reconcile-hook.ts). */
+  reconcile: { schedule: (o) => ({ pattern: o.reconcilePattern, tz: 'Asia/Kolkata' }) },
+} as const satisfies Record<string, { schedule?: Schedule }>;
+
+export type JobName = keyof typeof JOBS;
+
+/** Throws, naming them, when a listed job has no handler or a handler has no listed job: start-up fails. */
+export function checkHandlers(handlers: Readonly<Record<string, JobHandler | undefined>>): void {
+  const missing = Object.keys(JOBS).filter((name) => typeof handlers[name] !== 'function');
+  const unlisted = Object.keys(handlers).filter((name) => !(name in JOBS));
+  if (missing.length + unlisted.length > 0) {
+    throw new Error(
+      `worker jobs: ${[...missing.map((n) => `no handler for ${n}`), ...unlisted.map((n) => `${n} is not listed`)].join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Puts every scheduled job of JOBS on its BullMQ job scheduler (upsert: the same id from every
+ * replica is one scheduler); a schedule switched off (0 ms, a pattern `off`) is removed.
+ */
+export async function upsertSchedules(queue: SettlementQueue, options: SettlementOptions): Promise<string[]> {
+  const scheduled: string[] = [];
+  for (const [name, job] of Object.entries(JOBS) as [JobName, { schedule?: Schedule }][]) {
+    if (!job.schedule) continue;
+    const repeat = job.schedule(options);
+    const off = 'every' in repeat ? repeat.every <= 0 : ['', 'off'].includes(repeat.pattern.trim());
+    if (off) {
+      await queue.removeJobScheduler(name);
+      continue;
+    }
+    // One try per run: the next run comes soon, and a failed one is logged by the worker.
+    await queue.upsertJobScheduler(name, repeat, {
+      name,
+      data: {},
+      opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    });
+    scheduled.push(name);
+  }
+  return scheduled;
+}
+
+export interface WorkerJobsDeps {
+  mongo: Connection;
+  log: Logger;
+  /** For the notifier's rate limits; needed unless `notifier` is given. */
+  redis?: Redis;
+  /** Loaded from BILLERS_FILE when not given. */
+  billers?: BillerRegistry;
+  /** Made from the GATEWAY_* variables when not given. */
+  gateway?: PaymentGateway;
+  notifier?: Pick<Notifier, 'send'>;
+}
+
+export interface RunningJobs {
+  /** The work queue: settle-line and issue-receipt jobs may be added to it. */
+  queue: SettlementQueue;
+  options: SettlementOptions;
+  /** The schedulers this start upserted. */
+  scheduled: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The worker process's jobs: one BullMQ worker on the work queue that runs each job by its
+ * name's handler, and the job schedulers of JOBS. Fails to start when a job has no handler.
+ */
+export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): Promise<RunningJobs> {
+  const { log } = deps;
+  const options = settlementOptionsOf(config);
+  const billers = deps.billers ?? (await loadBillers(config.BILLERS_FILE, log));
+  const gateway =
+    deps.gateway ??
+    createSandboxGatewayClient(
+      {
+        baseUrl: config.GATEWAY_BASE_URL,
+        apiKey: config.GATEWAY_API_KEY,
+        webhookSecret: config.GATEWAY_WEBHOOK_SECRET,
+      },
+      { log },
+    );
+  if (!deps.notifier && !deps.redis) throw new Error('worker jobs: give a notifier or a Redis connection for one');
+  const notifier = deps.notifier ?? createNotifier(config, { redis: deps.redis as Redis, log });
+  const payments = new PaymentStore(deps.mongo);
+  const ledger = new Ledger(deps.mongo);
+  const receipts = new ReceiptService(deps.mongo, billers);
+  const contacts = new ContactStore(deps.mongo);
+  await Promise.all([payments.init(), ledger.init(), receipts.init()]);
+
+  const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
+  const workerConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
+  const queue = settlementQueue(queueConnection, options);
+  const onPaymentFinal = async (payment: { _id: string }) => {
+    await enqueueReceipt(queue, payment._id);
+  };
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, options };
+  // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
+  const capture = new PaymentCapture(
+    payments,
+    ledger,
+    gateway,
+    async (payment) => {
+      await enqueueSettlement(queue, payment);
+    },
+    log,
+  );
+  const upkeep = { payments, gateway, capture, log };
+  const claims = new BillClaims(payments, gateway, log);
+  // A captured payment the sweep starts gets the same check for bills paid meanwhile as a capture.
+  const beforeSettling = (payment: Payment) =>
+    failLinesPaidElsewhere({ payments, claims, applyCapture: (other, order) => capture.apply(other, order) }, payment);
+  const paymentIdOf = (job: Job<SettlementJobData>) => {
+    if (!job.data.paymentId) throw new Error(`${job.name} job ${job.id} has no paymentId`);
+    return job.data.paymentId;
+  };
+
+  const handlers: Record<JobName, JobHandler> = {
+    'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
+    'status-enquiry': async () => {
+      const report = await enquireUnknownLines({ payments, billers, queue, log, options });
+      return { asked: Object.keys(report.lines).length, errors: report.errors };
+    },
+    'issue-receipt': (job) => issueReceipt({ payments, receipts, contacts, notifier, log }, paymentIdOf(job)),
+    sweep: async () => {
+      const olderThanMs = options.sweepOlderThanMs;
+      const swept = await sweepStuckWork(
+        { payments, ledger, queue, log, onPaymentFinal, beforeSettling },
+        { olderThanMs },
+      );
+      const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
+      return {
+        started: swept.started.length,
+        requeued: swept.requeued.length,
+        completed: swept.completed.length,
+        receipts: receiptsDue.enqueued.length,
+        errors: swept.errors,
+      };
+    },
+    expire: () => expireUnpaid(upkeep),
+    'reconcile-orders': () => reconcileOpenOrders(upkeep),
+    reconcile: () => runReconciliation(log),
+  };
+  checkHandlers(handlers);
+  const worker = startQueueWorker(workerConnection, options, handlers, log);
+  const scheduled = await upsertSchedules(queue, options);
+  log.info({ queue: options.queueName, concurrency: options.concurrency, scheduled }, 'worker jobs started');
+
+  return {
+    queue,
+    options,
+    scheduled,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+      await Promise.all([queueConnection.quit(), workerConnection.quit()]);
+      if (!deps.gateway) (gateway as { close?: () => void }).close?.();
+      if (!deps.billers) await billers.close();
+    },
+  };
+}

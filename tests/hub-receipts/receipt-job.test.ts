@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BillerRegistry } from '../../adapters/registry/index.js';
+import { type Payment, PaymentStore } from '../../hub/payments/index.js';
+import { catchUpReceipts, type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
+import { ReceiptService } from '../../hub/receipts/receipt-service.js';
+import { settlementOptions } from '../../hub/settlement/options.js';
+import { enqueueReceipt, ISSUE_RECEIPT, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
+import { type SettlementWorker, startQueueWorker } from '../../hub/settlement/worker.js';
+import { createLogger } from '../../infra/logger.js';
+import type { OutgoingMessage } from '../../infra/notifier/index.js';
+import { createRedis, type Redis } from '../../infra/redis.js';
+import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
+import { waitFor } from '../hub-settlement/harness.js';
+import { isolatedMongo, redisUrl, uniqueName } from '../support/isolation.js';
+
+const log = createLogger('receipt-job', 'silent');
+const billers = { get: () => undefined } as unknown as BillerRegistry;
+
+describe('receipts are their own idempotent, retried job', () => {
+  let drop: () => Promise<void>;
+  let payments: PaymentStore;
+  let receipts: ReceiptService;
+  let connections: Redis[];
+  let queue: SettlementQueue;
+  let worker: SettlementWorker;
+  const sent: OutgoingMessage[] = [];
+  let failNextIssue = false;
+
+  beforeAll(async () => {
+    const mongo = await isolatedMongo('receipt_job');
+    drop = mongo.drop;
+    payments = new PaymentStore(mongo.conn);
+    receipts = new ReceiptService(mongo.conn, billers);
+    await Promise.all([payments.init(), receipts.init()]);
+    const options = settlementOptions({ prefix: uniqueName('receipt_job'), attempts: 4, backoffMs: 20 });
+    connections = [
+      createRedis(redisUrl(), { forBlockingCommands: true }),
+      createRedis(redisUrl(), { forBlockingCommands: true }),
+    ];
+    queue = settlementQueue(connections[0] as Redis, options);
+    const deps: IssueReceiptDeps = {
+      payments,
+      // The receipt store, except that it fails when told to.
+      receipts: {
+        issue: async (payment) => {
+          if (failNextIssue) {
+            failNextIssue = false;
+            throw new Error('receipt store unavailable');
+          }
+          return receipts.issue(payment);
+        },
+      },
+      contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
+      notifier: { send: async (message) => void sent.push(message) },
+      log,
+    };
+    worker = startQueueWorker(
+      connections[1] as Redis,
+      options,
+      { [ISSUE_RECEIPT]: (job) => issueReceipt(deps, job.data.paymentId as string) },
+      log,
+    );
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await queue?.obliterate({ force: true });
+    await queue?.close();
+    await Promise.all(connections.map((c) => c.quit()));
+    await drop?.();
+  });
+
+  /** A payment whose one line was settled: completed. */
+  async function completedPayment(): Promise<Payment> {
+    const p = await settlingPayment(payments, { lines: [newLine({ amountMinor: 50_000 })] });
+    const id = lineOf(p, 0)._id;
+    await payments.transitionLine(p._id, id, 'pending', 'posting', 'posting');
+    await payments.transitionLine(p._id, id, 'posting', 'settled', 'settled', { billerReference: 'EB-1' });
+    const final = await payments.settleCompletion(p._id);
+    if (!final) throw new Error('not final');
+    return final;
+  }
+
+  const messagesFor = (payment: Payment) => sent.filter((m) => m.text.includes(payment._id));
+
+  it('issues the receipt and sends its message exactly once when the receipt store fails the first time', async () => {
+    const payment = await completedPayment();
+    failNextIssue = true;
+    await enqueueReceipt(queue, payment._id);
+
+    const notified = await waitFor('the receipt message to be recorded', async () => {
+      const now = await payments.findById(payment._id);
+      return now?.receipt?.notifiedAt && now;
+    });
+    const job = await queue.getJob(payment._id);
+    await waitFor('the job to complete', async () => (await job?.getState()) === 'completed');
+
+    expect((await queue.getJob(payment._id))?.attemptsMade).toBe(2);
+    expect(notified.receipt).toMatchObject({ receiptId: `RCT${payment._id.slice(3)}` });
+    expect(notified.receipt?.issuedAt).toBeInstanceOf(Date);
+    expect(await receipts.forCitizen(payment._id, payment.citizenSub)).toMatchObject({ status: 'completed' });
+    expect(messagesFor(payment)).toHaveLength(1);
+    expect(messagesFor(payment)[0]).toMatchObject({ channel: 'sms', to: '+919845012345' });
+
+    // The job once more (a repeated enqueue, a catch-up): nothing is sent again.
+    await enqueueReceipt(queue, payment._id);
+    await waitFor('the repeated job to complete', async () => {
+      const again = await queue.getJob(payment._id);
+      return (await again?.getState()) === 'completed' && again?.returnvalue === 'already_notified';
+    });
+    expect(messagesFor(payment)).toHaveLength(1);
+  });
+
+  it('catches up a final payment whose receipt job was never enqueued, and leaves notified ones alone', async () => {
+    const forgotten = await completedPayment();
+    const done = await completedPayment();
+    expect(
+      await issueReceipt(
+        {
+          payments,
+          receipts,
+          contacts: { find: async () => null },
+          notifier: { send: async () => {} },
+          log,
+        },
+        done._id,
+      ),
+    ).toBe('no_contact');
+    await new Promise((r) => setTimeout(r, 5));
+
+    const report = await catchUpReceipts({ payments, queue, log }, { olderThanMs: 0 });
+
+    expect(report.enqueued).toContain(forgotten._id);
+    expect(report.enqueued).not.toContain(done._id);
+    await waitFor(
+      'the caught-up receipt to be sent',
+      async () => (await payments.findById(forgotten._id))?.receipt?.notifiedAt,
+    );
+    expect(messagesFor(forgotten)).toHaveLength(1);
+  });
+
+  it('issues nothing for a payment that is not final yet', async () => {
+    const payment = await settlingPayment(payments, { lines: [newLine()] });
+    const deps = { payments, receipts, contacts: { find: async () => null }, notifier: { send: async () => {} }, log };
+    expect(await issueReceipt(deps, payment._id)).toBe('not_final');
+    expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
+  });
+});
