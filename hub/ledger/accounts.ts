@@ -69,5 +69,5 @@ export const isBillerPayable = (account: string): boolean => PAYABLE.test(accoun
  * is what an asset holds or a liability owes; negative means more went out than came in.
  */
 export function normalBalance(account: string, debitMinusCreditMinor: number): number {
-  return accountInfo(account)?.normal === 'credit' ? -debitMinusCreditMinor : debitMinusCreditMinor;
+  return accountInfo(account)?.normal === 'credit' ? 0 - debitMinusCreditMinor : debitMinusCreditMinor;
 }
