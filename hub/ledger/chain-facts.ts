@@ -73,7 +73,9 @@ function net(entries: readonly LedgerEntry[], pick: (account: string) => boolean
 const LINE_KINDS: readonly LedgerKind[] = ['settlement', 'refund', 'refund_netting', 'biller_payout'];
 const mirrors = (a: readonly LedgerEntry[], b: readonly LedgerEntry[]) =>
   a.length === b.length &&
-  a.every((e, i) => e.account === b[i]?.account && e.debitMinor === b[i]?.creditMinor && e.creditMinor === b[i]?.debitMinor);
+  a.every(
+    (e, i) => e.account === b[i]?.account && e.debitMinor === b[i]?.creditMinor && e.creditMinor === b[i]?.debitMinor,
+  );
 
 /**
  * Folds one payment's transactions, in chain order, into its facts: checks each one (balanced, in

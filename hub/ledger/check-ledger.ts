@@ -35,7 +35,8 @@ const LOOKUP_BATCH = 500;
 /** The whole ledger, per currency: the debits of every account equal the credits (a second proof of balance). */
 function trialBalanceProblems(balances: readonly AccountBalance[]): string[] {
   const byCurrency = new Map<string, number>();
-  for (const b of balances) byCurrency.set(b.currency, (byCurrency.get(b.currency) ?? 0) + b.debitMinor - b.creditMinor);
+  for (const b of balances)
+    byCurrency.set(b.currency, (byCurrency.get(b.currency) ?? 0) + b.debitMinor - b.creditMinor);
   return [...byCurrency]
     .filter(([, difference]) => difference !== 0)
     .map(([currency, difference]) => `${currency}: the ledger's debits and credits differ by ${difference}`);
@@ -95,7 +96,8 @@ export async function checkLedger(
     report.payments += 1;
     report.transactions += facts.transactions;
     const { currency, ...amounts } = totals;
-    const into = (report.totalsByCurrency[currency] ??= emptyTotals());
+    const into = report.totalsByCurrency[currency] ?? emptyTotals();
+    report.totalsByCurrency[currency] = into;
     for (const key of Object.keys(amounts) as (keyof LedgerTotals)[]) into[key] += amounts[key];
     for (const [account, { debit, credit }] of facts.accounts) {
       const key = `${account}\u0000${currency}`;
@@ -137,7 +139,10 @@ export async function checkLedger(
   const ids = [...unmatched.keys()];
   for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
     const batch = ids.slice(i, i + LOOKUP_BATCH);
-    const found = await payments.find({ _id: { $in: batch } }, PAYMENT_FIELDS).lean<ReconciledPayment[]>().exec();
+    const found = await payments
+      .find({ _id: { $in: batch } }, PAYMENT_FIELDS)
+      .lean<ReconciledPayment[]>()
+      .exec();
     const byId = new Map(found.map((p) => [p._id, p]));
     for (const id of batch) take(byId.get(id) ?? null, unmatched.get(id) as PaymentFacts);
   }

@@ -13,7 +13,7 @@ export {
 } from './accounts.js';
 export { LedgerAppendOnlyError } from './append-only.js';
 export { entryProblems, type LedgerEntry } from './balance.js';
-export { type AccountBalance, type BalancesOptions } from './balances.js';
+export type { AccountBalance, BalancesOptions } from './balances.js';
 export { canonicalTransaction, GENESIS_HASH, transactionHash } from './chain.js';
 export { checkLedger, type LedgerReport, type LedgerTotals } from './check-ledger.js';
 export { Ledger, type RecordedTransaction } from './ledger.js';

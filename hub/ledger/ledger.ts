@@ -79,7 +79,11 @@ export class Ledger {
   }
 
   /** The gateway netted a refunded line against what it owes (its report lists the refund). */
-  async recordRefundNetting(payment: Payment, line: Pick<PaymentLine, '_id'>, payout: PayoutRef): Promise<RecordedTransaction> {
+  async recordRefundNetting(
+    payment: Payment,
+    line: Pick<PaymentLine, '_id'>,
+    payout: PayoutRef,
+  ): Promise<RecordedTransaction> {
     return this.record(refundNettingMovement(payment, line, payout));
   }
 
@@ -89,7 +93,11 @@ export class Ledger {
   }
 
   /** The hub paid a settled line to its biller. */
-  async recordBillerPayout(payment: Payment, line: Pick<PaymentLine, '_id'>, payout: PayoutRef): Promise<RecordedTransaction> {
+  async recordBillerPayout(
+    payment: Payment,
+    line: Pick<PaymentLine, '_id'>,
+    payout: PayoutRef,
+  ): Promise<RecordedTransaction> {
     return this.record(billerPayoutMovement(payment, line, payout));
   }
 

@@ -33,7 +33,11 @@ export interface GatewayPayout extends PayoutRef {
   feeMinor: number;
 }
 
-const debit = (account: string, amountMinor: number): LedgerEntry => ({ account, debitMinor: amountMinor, creditMinor: 0 });
+const debit = (account: string, amountMinor: number): LedgerEntry => ({
+  account,
+  debitMinor: amountMinor,
+  creditMinor: 0,
+});
 const credit = (account: string, amountMinor: number): LedgerEntry => ({
   account,
   debitMinor: 0,
@@ -43,7 +47,9 @@ const move = (from: string, to: string, amountMinor: number) => [debit(from, amo
 
 /** A signed amount as one entry on the right side (nothing for zero). */
 const signed = (account: string, debitMinusCredit: number): LedgerEntry[] =>
-  debitMinusCredit === 0 ? [] : [debitMinusCredit > 0 ? debit(account, debitMinusCredit) : credit(account, -debitMinusCredit)];
+  debitMinusCredit === 0
+    ? []
+    : [debitMinusCredit > 0 ? debit(account, debitMinusCredit) : credit(account, -debitMinusCredit)];
 
 /** The line as the payment document has it: the caller's copy may be stale or foreign. */
 function storedLine(payment: Payment, line: Pick<PaymentLine, '_id'>, expected: PaymentLine['status']): PaymentLine {
@@ -203,7 +209,11 @@ export function reversalMovement(original: LedgerTransaction, reason: string): N
     paymentId: original.paymentId,
     ...(original.lineId === undefined ? {} : { lineId: original.lineId }),
     kind: 'reversal',
-    entries: original.entries.map((e) => ({ account: e.account, debitMinor: e.creditMinor, creditMinor: e.debitMinor })),
+    entries: original.entries.map((e) => ({
+      account: e.account,
+      debitMinor: e.creditMinor,
+      creditMinor: e.debitMinor,
+    })),
     currency: original.currency,
     reverses: original._id,
     reason: why,

@@ -76,7 +76,8 @@ function captureProblems(label: string, payment: ReconciledPayment, t: PaymentTo
     if (t.capturedMinor !== taken) {
       problems.push(`${label}: the ledger captured ${t.capturedMinor} but the gateway captured ${taken}`);
     }
-    if (t.heldMinor !== t.capturedMinor) problems.push(`${label} is held but only ${t.heldMinor} of its capture is held`);
+    if (t.heldMinor !== t.capturedMinor)
+      problems.push(`${label} is held but only ${t.heldMinor} of its capture is held`);
   } else {
     if (t.capturedMinor !== payment.totalMinor) {
       problems.push(`${label}: the ledger captured ${t.capturedMinor} but the payment total is ${payment.totalMinor}`);
@@ -123,7 +124,8 @@ function lineProblems(label: string, payment: ReconciledPayment, facts: PaymentF
   }
   const known = new Set(payment.lines.map((line) => line._id));
   for (const lineId of facts.lines.keys()) {
-    if (!known.has(lineId)) problems.push(`${label}: the ledger moves money for line ${lineId}, which it does not have`);
+    if (!known.has(lineId))
+      problems.push(`${label}: the ledger moves money for line ${lineId}, which it does not have`);
   }
   return problems;
 }
@@ -138,7 +140,8 @@ export function paymentProblems(payment: ReconciledPayment | null, facts: Paymen
   const label = `payment ${facts.paymentId}`;
   const problems = [...facts.problems, ...balanceProblems(label, t, facts)];
   if (!payment) {
-    if (facts.transactions > 0) problems.push(`${label}: the ledger has transactions for a payment that does not exist`);
+    if (facts.transactions > 0)
+      problems.push(`${label}: the ledger has transactions for a payment that does not exist`);
     return problems;
   }
   const captured = CAPTURED_STATUSES.includes(payment.status);

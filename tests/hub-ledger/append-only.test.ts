@@ -31,10 +31,7 @@ describe('the ledger is append-only through mongoose', () => {
     ['Model.deleteMany', () => ledger.model.deleteMany({})],
     ['Model.findOneAndDelete', () => ledger.model.findOneAndDelete({ _id: tx._id })],
     ['Model.findByIdAndDelete', () => ledger.model.findByIdAndDelete(tx._id)],
-    [
-      'Model.bulkWrite',
-      () => ledger.model.bulkWrite([{ deleteOne: { filter: { _id: tx._id } } }] as never),
-    ],
+    ['Model.bulkWrite', () => ledger.model.bulkWrite([{ deleteOne: { filter: { _id: tx._id } } }] as never)],
     ['Model.insertMany', () => ledger.model.insertMany([{ ...tx, _id: 'capture:copy' }])],
     ['Model.create (around Ledger.record)', () => ledger.model.create({ ...tx, _id: 'capture:forged', seq: 9 })],
     [

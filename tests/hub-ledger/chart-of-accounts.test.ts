@@ -60,8 +60,15 @@ describe('the chart of accounts, from capture to payouts', () => {
     const beforePayouts = new Date();
 
     const netting = await ledger.recordRefundNetting(payment, lineOf(payment, 1), { payoutId: 'setl_0001' });
-    expect(netting.transaction.entries).toEqual([entry(REFUNDS_PAYABLE, water, 0), entry(GATEWAY_RECEIVABLE, 0, water)]);
-    const payout = await ledger.recordGatewayPayout(payment, { payoutId: 'setl_0001', amountMinor: electricity, feeMinor: fee });
+    expect(netting.transaction.entries).toEqual([
+      entry(REFUNDS_PAYABLE, water, 0),
+      entry(GATEWAY_RECEIVABLE, 0, water),
+    ]);
+    const payout = await ledger.recordGatewayPayout(payment, {
+      payoutId: 'setl_0001',
+      amountMinor: electricity,
+      feeMinor: fee,
+    });
     expect(payout.transaction.entries).toEqual([
       entry(BANK_SETTLEMENT, electricity - fee, 0),
       entry(GATEWAY_FEES, fee, 0),
@@ -110,7 +117,8 @@ describe('the chart of accounts, from capture to payouts', () => {
     expect(of(after, GATEWAY_RECEIVABLE) - of(before, GATEWAY_RECEIVABLE)).toBe(payment.totalMinor);
     expect(of(after, REFUNDS_PAYABLE) - of(before, REFUNDS_PAYABLE)).toBe(lineOf(payment, 1).amountMinor);
     expect(await ledger.balances({ asOf: new Date(0) })).toEqual([]);
-    for (const row of after) expect(row.debitMinor - row.creditMinor).toBe(row.type === 'liability' ? 0 - row.balanceMinor : row.balanceMinor);
+    for (const row of after)
+      expect(row.debitMinor - row.creditMinor).toBe(row.type === 'liability' ? 0 - row.balanceMinor : row.balanceMinor);
   });
 
   it('records each payout or netting once, and only for a line in the state it pays', async () => {
@@ -118,10 +126,18 @@ describe('the chart of accounts, from capture to payouts', () => {
     const [settled, refunded] = [lineOf(payment, 0), lineOf(payment, 1)];
     expect((await ledger.recordBillerPayout(payment, settled, { payoutId: 'neft_1' })).created).toBe(true);
     expect((await ledger.recordBillerPayout(payment, settled, { payoutId: 'neft_1' })).created).toBe(false);
-    await expect(ledger.recordBillerPayout(payment, settled, { payoutId: 'neft_2' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(ledger.recordBillerPayout(payment, refunded, { payoutId: 'neft_1' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(ledger.recordRefundNetting(payment, settled, { payoutId: 'setl_1' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(ledger.recordRefundNetting(payment, refunded, { payoutId: ' ' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(ledger.recordBillerPayout(payment, settled, { payoutId: 'neft_2' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(ledger.recordBillerPayout(payment, refunded, { payoutId: 'neft_1' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(ledger.recordRefundNetting(payment, settled, { payoutId: 'setl_1' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(ledger.recordRefundNetting(payment, refunded, { payoutId: ' ' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(
       ledger.recordGatewayPayout(payment, { payoutId: 'setl_1', amountMinor: 0, feeMinor: 0 }),
     ).rejects.toBeInstanceOf(ValidationError);
@@ -156,7 +172,10 @@ describe('the chart of accounts, from capture to payouts', () => {
       paymentId: payment._id,
       lineId: line._id,
       kind: 'biller_payout',
-      entries: [entry(billerPayable(line.billerId), line.amountMinor * 2, 0), entry(BANK_SETTLEMENT, 0, line.amountMinor * 2)],
+      entries: [
+        entry(billerPayable(line.billerId), line.amountMinor * 2, 0),
+        entry(BANK_SETTLEMENT, 0, line.amountMinor * 2),
+      ],
       currency: 'INR',
       payoutId: 'neft_x',
     });
@@ -173,7 +192,9 @@ describe('the chart of accounts, from capture to payouts', () => {
     expect(problems).toContain(
       `payment ${payment._id} line ${line._id}: paid out ${line.amountMinor * 2} to the biller but settled ${line.amountMinor}`,
     );
-    expect(problems).toContain(`payment ${payment._id}: ${billerPayable(line.billerId)} is -${line.amountMinor}: more went out than came in`);
+    expect(problems).toContain(
+      `payment ${payment._id}: ${billerPayable(line.billerId)} is -${line.amountMinor}: more went out than came in`,
+    );
     expect(problems).toContain(`payment ${payment._id}: ${REFUNDS_PAYABLE} is -10: more went out than came in`);
     expect(problems).toContain(
       `payment ${payment._id} line ${lineOf(payment, 1)._id}: the gateway netted 10 of refunds but 0 was refunded`,

@@ -50,7 +50,9 @@ describe('tampering around mongoose shows in the hash chains', () => {
     });
     const report = await ledger.checkLedger(payment._id);
     expect(report.ok).toBe(false);
-    expect(report.problems).toContain(`transaction settle:${line._id} does not match its hash: edited after it was written`);
+    expect(report.problems).toContain(
+      `transaction settle:${line._id} does not match its hash: edited after it was written`,
+    );
   });
 
   it('reports an edit whose hash was recomputed, at the next transaction of the chain', async () => {

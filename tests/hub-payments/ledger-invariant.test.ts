@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billerPayable, REFUNDS_PAYABLE, PAYMENTS_IN_FLIGHT } from '../../hub/ledger/accounts.js';
+import { billerPayable, PAYMENTS_IN_FLIGHT, REFUNDS_PAYABLE } from '../../hub/ledger/accounts.js';
 import { Ledger } from '../../hub/ledger/ledger.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
