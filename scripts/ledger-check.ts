@@ -5,10 +5,13 @@
  * nothing owed below zero; the ledger agreeing with the payment records. Prints the totals and
  * every problem, and exits 1 on any problem (2 on bad arguments). `--balances` also lists every
  * account's balance, as of `--as-of` when given (the check itself is always of now).
+ * `--chain-legacy` is the one-off step after upgrading a database written before hash chains
+ * (hub/ledger/legacy.ts): it chains those transactions, then checks.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type AccountBalance, Ledger, type LedgerTotals } from '../hub/ledger/index.js';
+import { chainLegacyTransactions } from '../hub/ledger/legacy.js';
 import { formatRupees } from '../hub/receipts/receipt-pdf.js';
 import { env, loadConfig } from '../infra/config.js';
 import { connectMongo } from '../infra/mongo.js';
@@ -39,7 +42,11 @@ let args: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
     allowPositionals: true,
-    options: { balances: { type: 'boolean', default: false }, 'as-of': { type: 'string' } },
+    options: {
+      balances: { type: 'boolean', default: false },
+      'as-of': { type: 'string' },
+      'chain-legacy': { type: 'boolean', default: false },
+    },
   });
 }
 try {
@@ -60,6 +67,13 @@ const config = loadConfig(z.object({ MONGODB_URI: env.mongoUri(), HUB_MONGODB_DB
 const mongo = await connectMongo(config.MONGODB_URI, { dbName: config.HUB_MONGODB_DB });
 try {
   const ledger = new Ledger(mongo);
+  if (args.values['chain-legacy']) {
+    const chained = await chainLegacyTransactions(ledger.model);
+    console.log(`chained ${chained.transactions} legacy transaction(s) of ${chained.payments} payment(s)`);
+    for (const id of chained.refused)
+      console.log(`refused payment ${id}: it has a chain, its unchained transactions are not legacy`);
+    await ledger.init();
+  }
   if (args.values.balances) {
     console.log(`balances as of ${(asOf ?? new Date()).toISOString()}:`);
     for (const row of balanceTable(await ledger.balances({ asOf }))) console.log(`  ${row}`);

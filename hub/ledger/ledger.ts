@@ -10,6 +10,7 @@ import { type AccountBalance, accountBalances, type BalancesOptions } from './ba
 import { GENESIS_HASH, transactionHash } from './chain.js';
 import { checkLedger, type LedgerReport } from './check-ledger.js';
 import { type LedgerModel, type LedgerTransaction, ledgerModel } from './ledger-model.js';
+import { countUnchained } from './legacy.js';
 import {
   billerPayoutMovement,
   captureMovement,
@@ -61,8 +62,23 @@ export class Ledger {
     this.payments = paymentModel(conn);
   }
 
+  /**
+   * Builds the indexes. On a database written before hash chains the unique chain index cannot be
+   * built: that fails with a message naming the one-off fix (`ledger:check -- --chain-legacy`).
+   */
   async init(): Promise<void> {
-    await this.model.init();
+    try {
+      await this.model.init();
+    } catch (error) {
+      const unchained = await countUnchained(this.model);
+      // Mongoose keeps a failed init: once the cause is gone (chained), build the indexes again.
+      if (unchained === 0) return void (await this.model.createIndexes());
+      throw new Error(
+        `ledger_transactions holds ${unchained} transaction(s) written before hash chains: ` +
+          'check them, then run `npm run ledger:check -- --chain-legacy` once',
+        { cause: error },
+      );
+    }
   }
 
   /** (Async: a movement refused throws as a rejected promise.) What the gateway captured into flight (or into held, for a held payment). See captureMovement. */
