@@ -71,8 +71,11 @@ export class Ledger {
       await this.model.init();
     } catch (error) {
       const unchained = await countUnchained(this.model);
-      // Mongoose keeps a failed init: once the cause is gone (chained), build the indexes again.
-      if (unchained === 0) return void (await this.model.createIndexes());
+      if (unchained === 0) {
+        // Mongoose keeps a failed init; build again (after --chain-legacy, or to surface the real error).
+        await this.model.createIndexes();
+        return;
+      }
       throw new Error(
         `ledger_transactions holds ${unchained} transaction(s) written before hash chains: ` +
           'check them, then run `npm run ledger:check -- --chain-legacy` once',
@@ -81,15 +84,22 @@ export class Ledger {
     }
   }
 
-  /** (Async: a movement refused throws as a rejected promise.) What the gateway captured into flight (or into held, for a held payment). See captureMovement. */
+  /*
+   * The record* methods build a movement (movements.ts) and append it. A movement refused (wrong
+   * state, bad input) is a rejected promise, never a synchronous throw.
+   */
+
+  /** What the gateway captured, into flight (into held for a held payment): captureMovement. */
   async recordCapture(payment: Payment): Promise<RecordedTransaction> {
     return this.record(captureMovement(payment));
   }
 
+  /** The biller accepted the line: settlementMovement. */
   async recordSettlement(payment: Payment, line: Pick<PaymentLine, '_id'>): Promise<RecordedTransaction> {
     return this.record(settlementMovement(payment, line));
   }
 
+  /** The gateway refunded the line: refundMovement. */
   async recordRefund(payment: Payment, line: Pick<PaymentLine, '_id'>): Promise<RecordedTransaction> {
     return this.record(refundMovement(payment, line));
   }

@@ -33,6 +33,7 @@ describe('the ledger is append-only through mongoose', () => {
     ['Model.findByIdAndDelete', () => ledger.model.findByIdAndDelete(tx._id)],
     ['Model.bulkWrite', () => ledger.model.bulkWrite([{ deleteOne: { filter: { _id: tx._id } } }] as never)],
     ['Model.insertMany', () => ledger.model.insertMany([{ ...tx, _id: 'capture:copy' }])],
+    ['Model.insertOne (around Ledger.record)', () => ledger.model.insertOne({ ...tx, _id: 'capture:one', seq: 9 })],
     ['Model.create (around Ledger.record)', () => ledger.model.create({ ...tx, _id: 'capture:forged', seq: 9 })],
     [
       'document save of an existing transaction',
@@ -46,6 +47,10 @@ describe('the ledger is append-only through mongoose', () => {
       },
     ],
     ['document updateOne', async () => (await ledger.model.findById(tx._id).orFail()).updateOne(halve)],
+    [
+      'document replaceOne',
+      async () => (await ledger.model.findById(tx._id).orFail()).replaceOne({ ...tx, reason: 'x' }),
+    ],
     ['document deleteOne', async () => (await ledger.model.findById(tx._id).orFail()).deleteOne()],
     [
       'Model.bulkSave',
