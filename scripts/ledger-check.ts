@@ -10,8 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type AccountBalance, Ledger, type LedgerTotals } from '../hub/ledger/index.js';
-import { chainLegacyTransactions } from '../hub/ledger/legacy.js';
+import { type AccountBalance, chainLegacyTransactions, Ledger, type LedgerTotals } from '../hub/ledger/index.js';
 import { formatRupees } from '../hub/receipts/receipt-pdf.js';
 import { env, loadConfig } from '../infra/config.js';
 import { connectMongo } from '../infra/mongo.js';
@@ -38,23 +37,24 @@ function balanceTable(rows: readonly AccountBalance[]): string[] {
   );
 }
 
-let args: ReturnType<typeof parse>;
+/** The command line; bad arguments exit 2, apart from the check's 1. */
 function parse() {
-  return parseArgs({
-    allowPositionals: true,
-    options: {
-      balances: { type: 'boolean', default: false },
-      'as-of': { type: 'string' },
-      'chain-legacy': { type: 'boolean', default: false },
-    },
-  });
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        balances: { type: 'boolean', default: false },
+        'as-of': { type: 'string' },
+        'chain-legacy': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
 }
-try {
-  args = parse();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
+
+const args = parse();
 const asOfText = args.values['as-of'];
 const asOf = asOfText === undefined ? undefined : new Date(asOfText);
 if (asOf && Number.isNaN(asOf.getTime())) {

@@ -24,6 +24,7 @@ export {
   type LedgerTransaction,
   ledgerModel,
 } from './ledger-model.js';
+export { chainLegacyTransactions, countUnchained, type LegacyChaining } from './legacy.js';
 export {
   billerPayoutMovement,
   captureMovement,

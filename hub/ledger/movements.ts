@@ -74,7 +74,7 @@ function assertPayoutId(payoutId: unknown): asserts payoutId is string {
 }
 
 /** The currency the gateway took (ISO 4217, upper case): the payment's unless it reported another. */
-export const capturedCurrency = (payment: Payment): string =>
+export const capturedCurrency = (payment: Pick<Payment, 'gateway' | 'currency'>): string =>
   (payment.gateway?.capturedCurrency ?? payment.currency).toUpperCase();
 
 /**

@@ -84,7 +84,7 @@ function captureProblems(label: string, payment: ReconciledPayment, t: PaymentTo
     }
     if (t.heldMinor !== 0) problems.push(`${label} is ${payment.status} but ${t.heldMinor} sits in ${PAYMENTS_HELD}`);
   }
-  const expected = held ? capturedCurrency(payment as Payment) : payment.currency;
+  const expected = held ? capturedCurrency(payment) : payment.currency;
   if (t.currency !== expected) problems.push(`${label}: the ledger is in ${t.currency}, the capture in ${expected}`);
   return problems;
 }
