@@ -1,5 +1,6 @@
-import { accountRole } from './accounts.js';
+import { accountInfo } from './accounts.js';
 
+/** One side of a movement on one account, in integer minor units: exactly one of the two is above zero. */
 export interface LedgerEntry {
   account: string;
   debitMinor: number;
@@ -11,7 +12,7 @@ const isAmount = (value: unknown): value is number =>
 
 /**
  * Why a set of entries is not a valid double-entry transaction (empty when it is): at least two
- * entries on known accounts, each with exactly one side a positive integer, debits equal to credits.
+ * entries on accounts of the chart (accounts.ts), each with exactly one side a positive integer, debits equal to credits.
  */
 export function entryProblems(entries: readonly LedgerEntry[] | undefined): string[] {
   if (!Array.isArray(entries) || entries.length < 2) return ['needs at least two entries'];
@@ -19,7 +20,7 @@ export function entryProblems(entries: readonly LedgerEntry[] | undefined): stri
   let debits = 0;
   let credits = 0;
   entries.forEach((entry, i) => {
-    if (typeof entry?.account !== 'string' || accountRole(entry.account) === null) {
+    if (typeof entry?.account !== 'string' || accountInfo(entry.account) === null) {
       problems.push(`entry ${i} has an unknown account ${JSON.stringify(entry?.account)}`);
     }
     if (!isAmount(entry?.debitMinor) || !isAmount(entry?.creditMinor)) {

@@ -1,85 +1,78 @@
 import type { PaymentModel } from '../payments/payment-model.js';
 import { CAPTURED_STATUSES } from '../payments/state-machine.js';
-import { type AccountRole, accountRole, roleBalance } from './accounts.js';
-import { entryProblems } from './balance.js';
+import { type AccountBalance, toBalances } from './balances.js';
+import { ChainFacts, emptyFacts, type PaymentFacts } from './chain-facts.js';
 import type { LedgerModel, LedgerTransaction } from './ledger-model.js';
-import {
-  emptyFacts,
-  emptyTotals,
-  type LedgerTotals,
-  type PaymentFacts,
-  paymentProblems,
-  type ReconciledPayment,
-} from './reconcile.js';
+import { type PaymentTotals, paymentProblems, paymentTotals, type ReconciledPayment } from './payment-problems.js';
+
+export type LedgerTotals = Omit<PaymentTotals, 'currency'>;
 
 export interface LedgerReport {
   ok: boolean;
   problems: string[];
+  /** The invariant's totals in INR (the payments' currency), in paise. */
   totals: LedgerTotals;
+  /** The same per currency the ledger holds (another only for a held capture in a foreign currency). */
+  totalsByCurrency: Record<string, LedgerTotals>;
+  /** Every account's balance per currency over the transactions checked. */
+  balances: AccountBalance[];
+  payments: number;
+  transactions: number;
 }
 
-const TOTAL_OF: Record<AccountRole, keyof LedgerTotals> = {
-  captured: 'capturedMinor',
-  inFlight: 'inFlightMinor',
-  settled: 'settledMinor',
-  refunded: 'refundedMinor',
-};
+export const emptyTotals = (): LedgerTotals => ({
+  capturedMinor: 0,
+  settledMinor: 0,
+  refundedMinor: 0,
+  inFlightMinor: 0,
+  unknownMinor: 0,
+  heldMinor: 0,
+});
 
-interface AccountSums {
-  _id: { paymentId: string; account: string };
-  debit: number;
-  credit: number;
+const PAYMENT_FIELDS = { status: 1, currency: 1, totalMinor: 1, lines: 1, gateway: 1 };
+const LOOKUP_BATCH = 500;
+
+/** The whole ledger, per currency: the debits of every account equal the credits (a second proof of balance). */
+function trialBalanceProblems(balances: readonly AccountBalance[]): string[] {
+  const byCurrency = new Map<string, number>();
+  for (const b of balances)
+    byCurrency.set(b.currency, (byCurrency.get(b.currency) ?? 0) + b.debitMinor - b.creditMinor);
+  return [...byCurrency]
+    .filter(([, difference]) => difference !== 0)
+    .map(([currency, difference]) => `${currency}: the ledger's debits and credits differ by ${difference}`);
 }
 
-/** Each payment's balance per account, summed by the database. */
-async function balancesByPayment(ledger: LedgerModel, match: object, facts: (id: string) => PaymentFacts) {
-  const rows = await ledger.aggregate<AccountSums>([
-    { $match: match },
-    { $unwind: '$entries' },
-    {
-      $group: {
-        _id: { paymentId: '$paymentId', account: '$entries.account' },
-        debit: { $sum: '$entries.debitMinor' },
-        credit: { $sum: '$entries.creditMinor' },
-      },
-    },
-  ]);
-  for (const { _id, debit, credit } of rows) {
-    const role = accountRole(_id.account);
-    if (role) facts(_id.paymentId).totals[TOTAL_OF[role]] += roleBalance(role, debit, credit);
-  }
+/** Both streams come sorted by payment id; a server that sorts otherwise would make the merge lie. */
+function ascending(label: string) {
+  let last: string | undefined;
+  return (id: string) => {
+    if (last !== undefined && !(last < id)) throw new Error(`checkLedger: ${label} not sorted by payment id`);
+    last = id;
+  };
 }
 
-/** Walks every transaction once: is it well formed, and which line did it settle or refund, for how much. */
-async function readTransactions(ledger: LedgerModel, match: object, facts: (id: string) => PaymentFacts) {
-  const problems: string[] = [];
-  for await (const tx of ledger.find(match).lean<LedgerTransaction>().cursor()) {
-    const payment = facts(tx.paymentId);
-    payment.transactions += 1;
-    for (const problem of entryProblems(tx.entries)) problems.push(`transaction ${tx._id}: ${problem}`);
-    if (tx.kind === 'capture') continue;
-    if (!tx.lineId) {
-      problems.push(`transaction ${tx._id}: a ${tx.kind} that names no line`);
-      continue;
+/** One payment's chain at a time, from a cursor sorted by (paymentId, seq). */
+async function* chains(cursor: AsyncIterable<LedgerTransaction>): AsyncGenerator<PaymentFacts> {
+  const order = ascending('ledger');
+  let current: ChainFacts | undefined;
+  for await (const tx of cursor) {
+    if (current?.facts.paymentId !== tx.paymentId) {
+      if (current) yield current.facts;
+      order(String(tx.paymentId));
+      current = new ChainFacts(String(tx.paymentId));
     }
-    const role = tx.kind === 'settlement' ? 'settled' : 'refunded';
-    const credited = (tx.entries ?? []).filter((e) => accountRole(e.account) === role);
-    const byLine = tx.kind === 'settlement' ? payment.settlements : payment.refunds;
-    const movements = byLine.get(tx.lineId) ?? [];
-    movements.push({
-      transactionId: tx._id,
-      amountMinor: credited.reduce((total, e) => total + e.creditMinor - e.debitMinor, 0),
-      accounts: credited.map((e) => e.account),
-    });
-    byLine.set(tx.lineId, movements);
+    current.add(tx);
   }
-  return problems;
+  if (current) yield current.facts;
 }
 
 /**
- * Reconciliation: for one payment, or every payment with a capture or ledger activity, checks that
- * every transaction is balanced, that captured = settled + refunded + in flight with in flight ≥ 0,
- * and that the ledger agrees with the payment documents. A movement whose job is between its
+ * Proves the ledger, for one payment or every payment that was captured or has ledger activity:
+ * every transaction balanced and in its payment's intact hash chain, reversals mirroring what they
+ * reverse, captured = settled + refunded + in flight + unknown + held with nothing owed below zero,
+ * and agreement with the payment documents (payment-problems.ts). Streams both collections sorted
+ * by payment id and merges them, so memory holds one payment at a time (plus the few chains whose
+ * payment is not captured, which are looked up at the end). A movement whose job is between its
  * state change and its ledger write shows as a problem until the job finishes.
  */
 export async function checkLedger(
@@ -87,31 +80,76 @@ export async function checkLedger(
   payments: PaymentModel,
   paymentId?: string,
 ): Promise<LedgerReport> {
-  const match = paymentId === undefined ? {} : { paymentId };
-  const byPayment = new Map<string, PaymentFacts>();
-  const facts = (id: string) => {
-    const found = byPayment.get(id) ?? emptyFacts();
-    byPayment.set(id, found);
-    return found;
+  const report: LedgerReport = {
+    ok: true,
+    problems: [],
+    totals: emptyTotals(),
+    totalsByCurrency: {},
+    balances: [],
+    payments: 0,
+    transactions: 0,
   };
-  await balancesByPayment(ledger, match, facts);
-  const problems = await readTransactions(ledger, match, facts);
+  const sums = new Map<string, { account: string; currency: string; debit: number; credit: number }>();
+  const take = (payment: ReconciledPayment | null, facts: PaymentFacts) => {
+    const totals = paymentTotals(payment, facts);
+    report.problems.push(...paymentProblems(payment, facts, totals));
+    report.payments += 1;
+    report.transactions += facts.transactions;
+    const { currency, ...amounts } = totals;
+    const into = report.totalsByCurrency[currency] ?? emptyTotals();
+    report.totalsByCurrency[currency] = into;
+    for (const key of Object.keys(amounts) as (keyof LedgerTotals)[]) into[key] += amounts[key];
+    for (const [account, { debit, credit }] of facts.accounts) {
+      const key = `${account}\u0000${currency}`;
+      const sum = sums.get(key) ?? { account, currency, debit: 0, credit: 0 };
+      sum.debit += debit;
+      sum.credit += credit;
+      sums.set(key, sum);
+    }
+  };
 
-  const scope =
-    paymentId === undefined
-      ? { $or: [{ _id: { $in: [...byPayment.keys()] } }, { status: { $in: CAPTURED_STATUSES } }] }
-      : { _id: paymentId };
-  const seen = new Set<string>();
-  const docs = payments.find(scope, { status: 1, totalMinor: 1, lines: 1 }).lean<ReconciledPayment>().cursor();
-  for await (const payment of docs) {
-    seen.add(payment._id);
-    problems.push(...paymentProblems(payment._id, payment, facts(payment._id)));
-  }
-  for (const [id, orphan] of byPayment) if (!seen.has(id)) problems.push(...paymentProblems(id, null, orphan));
+  const match = paymentId === undefined ? {} : { paymentId };
+  const scope = paymentId === undefined ? { status: { $in: CAPTURED_STATUSES } } : { _id: paymentId };
+  const ledgerChains = chains(ledger.find(match).sort({ paymentId: 1, seq: 1 }).lean<LedgerTransaction>().cursor());
+  const docs = payments.find(scope, PAYMENT_FIELDS).sort({ _id: 1 }).lean<ReconciledPayment>().cursor();
+  const docOrder = ascending('payments');
+  const nextDoc = async () => {
+    const doc = (await docs.next()) as ReconciledPayment | null;
+    if (doc) docOrder(doc._id);
+    return doc;
+  };
 
-  const totals = emptyTotals();
-  for (const { totals: t } of byPayment.values()) {
-    for (const key of Object.keys(totals) as (keyof LedgerTotals)[]) totals[key] += t[key];
+  // Chains whose payment is not in the captured scope: uncaptured or missing, so a problem either way.
+  const unmatched = new Map<string, PaymentFacts>();
+  let chain = await ledgerChains.next();
+  let doc = await nextDoc();
+  while (!chain.done || doc) {
+    if (!chain.done && (!doc || chain.value.paymentId < doc._id)) {
+      unmatched.set(chain.value.paymentId, chain.value);
+      chain = await ledgerChains.next();
+    } else if (doc && (chain.done || doc._id < chain.value.paymentId)) {
+      take(doc, emptyFacts(doc._id));
+      doc = await nextDoc();
+    } else if (doc && !chain.done) {
+      take(doc, chain.value);
+      chain = await ledgerChains.next();
+      doc = await nextDoc();
+    }
   }
-  return { ok: problems.length === 0, problems, totals };
+  const ids = [...unmatched.keys()];
+  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+    const batch = ids.slice(i, i + LOOKUP_BATCH);
+    const found = await payments
+      .find({ _id: { $in: batch } }, PAYMENT_FIELDS)
+      .lean<ReconciledPayment[]>()
+      .exec();
+    const byId = new Map(found.map((p) => [p._id, p]));
+    for (const id of batch) take(byId.get(id) ?? null, unmatched.get(id) as PaymentFacts);
+  }
+
+  report.balances = toBalances(sums.values());
+  report.problems.push(...trialBalanceProblems(report.balances));
+  report.totals = report.totalsByCurrency.INR ?? emptyTotals();
+  report.ok = report.problems.length === 0;
+  return report;
 }

@@ -1,13 +1,21 @@
 export {
-  type AccountRole,
-  accountRole,
+  type AccountInfo,
+  type AccountType,
+  accountInfo,
+  BANK_SETTLEMENT,
   billerPayable,
+  GATEWAY_FEES,
   GATEWAY_RECEIVABLE,
-  GATEWAY_REFUNDS,
+  normalBalance,
+  PAYMENTS_HELD,
   PAYMENTS_IN_FLIGHT,
+  REFUNDS_PAYABLE,
 } from './accounts.js';
+export { LedgerAppendOnlyError } from './append-only.js';
 export { entryProblems, type LedgerEntry } from './balance.js';
-export { checkLedger, type LedgerReport } from './check-ledger.js';
+export type { AccountBalance, BalancesOptions } from './balances.js';
+export { canonicalTransaction, GENESIS_HASH, transactionHash } from './chain.js';
+export { checkLedger, type LedgerReport, type LedgerTotals } from './check-ledger.js';
 export { Ledger, type RecordedTransaction } from './ledger.js';
 export {
   LEDGER_KINDS,
@@ -16,5 +24,16 @@ export {
   type LedgerTransaction,
   ledgerModel,
 } from './ledger-model.js';
-export { captureMovement, type NewLedgerTransaction, refundMovement, settlementMovement } from './movements.js';
-export type { LedgerTotals } from './reconcile.js';
+export { chainLegacyTransactions, countUnchained, type LegacyChaining } from './legacy.js';
+export {
+  billerPayoutMovement,
+  captureMovement,
+  type GatewayPayout,
+  gatewayPayoutMovement,
+  type NewLedgerTransaction,
+  type PayoutRef,
+  refundMovement,
+  refundNettingMovement,
+  reversalMovement,
+  settlementMovement,
+} from './movements.js';

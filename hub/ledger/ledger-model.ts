@@ -1,19 +1,53 @@
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
-import { CURRENCIES } from '../payments/money.js';
+import { appendOnly } from './append-only.js';
 import { entryProblems, type LedgerEntry } from './balance.js';
 
-export const LEDGER_KINDS = ['capture', 'settlement', 'refund'] as const;
+/**
+ * capture, settlement, refund: a payment's money in and out of flight (one per payment or line).
+ * refund_netting: the gateway nets a refund against what it owes. gateway_payout: the gateway pays
+ * a payment's money to the bank, less its fee. biller_payout: the hub pays a settled line to its
+ * biller. reversal: undoes one earlier transaction of the same payment (the only correction).
+ */
+export const LEDGER_KINDS = [
+  'capture',
+  'settlement',
+  'refund',
+  'refund_netting',
+  'gateway_payout',
+  'biller_payout',
+  'reversal',
+] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
+/** ISO 4217 codes: a held capture is recorded in the currency the gateway actually took. */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+
 export interface LedgerTransaction {
-  /** The movement's unique key (capture:<paymentId>, settle:<lineId>, refund:<lineId>): a retry cannot write twice. */
+  /**
+   * The movement's unique key (capture:<paymentId>, settle:<lineId>, refund:<lineId>,
+   * refund-netted:<lineId>, gateway-payout:<payoutId>:<paymentId>, biller-payout:<lineId>,
+   * reversal:<transactionId>): a retry cannot write it twice.
+   */
   _id: string;
+  /** The payment whose hash chain this transaction is in. */
   paymentId: string;
   lineId?: string;
   kind: LedgerKind;
   entries: LedgerEntry[];
   currency: string;
+  /** For a reversal: the transaction it undoes, and why. */
+  reverses?: string;
+  reason?: string;
+  /** For payouts and nettings: the gateway's or the hub's payout (bank transfer) reference. */
+  payoutId?: string;
+  /** Position in the payment's hash chain, from 0; unique per payment. */
+  seq: number;
+  /** The hash of the payment's previous transaction (GENESIS_HASH for seq 0). */
+  prevHash: string;
+  /** SHA-256 (hex) of this transaction's canonical encoding, prevHash included (chain.ts). */
+  hash: string;
+  /** When the hub recorded it: what `balances({ asOf })` cuts on. */
   createdAt: Date;
 }
 
@@ -36,10 +70,18 @@ const transactionSchema = new Schema<LedgerTransaction>(
     lineId: String,
     kind: { type: String, enum: LEDGER_KINDS, required: true },
     entries: { type: [entrySchema], required: true },
-    currency: { type: String, enum: CURRENCIES, required: true },
+    currency: { type: String, required: true, match: CURRENCY_PATTERN },
+    reverses: String,
+    reason: String,
+    payoutId: String,
+    seq: { type: Number, required: true, cast: false, min: 0 },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+    // Set by Ledger.record before hashing (not by mongoose timestamps): the hash covers it.
+    createdAt: { type: Date, required: true },
   },
   // Append-only: a transaction is never updated, so it has no updatedAt nor version.
-  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, collection: 'ledger_transactions' },
+  { versionKey: false, collection: 'ledger_transactions' },
 );
 
 // Balanced or not written at all; checkLedger still re-checks what is stored.
@@ -48,7 +90,10 @@ transactionSchema.pre('validate', function () {
   if (problems.length > 0) this.invalidate('entries', problems.join('; '));
 });
 
-transactionSchema.index({ paymentId: 1 });
+transactionSchema.plugin(appendOnly);
+
+// One transaction per place in a payment's chain: two appends racing for a place, one wins.
+transactionSchema.index({ paymentId: 1, seq: 1 }, { unique: true });
 transactionSchema.index({ lineId: 1 }, { sparse: true });
 
 export function ledgerModel(conn: Connection): LedgerModel {
