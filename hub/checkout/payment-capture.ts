@@ -139,14 +139,8 @@ export class PaymentCapture {
     );
     const current = held ?? (await this.payments.findById(payment._id)) ?? payment;
     if (current.status !== 'held') return current;
-    if (gateway.capturedCurrency === 'INR' && order.capturedMinor > 0) {
-      await this.ledger.recordCapture(current);
-    } else if (held) {
-      this.log.error(
-        { paymentId: payment._id, orderId: order.orderId, detail },
-        'a capture in a currency the ledger does not keep: held, not recorded; reconcile by hand',
-      );
-    }
+    // What the gateway really took, in its own currency, sits in payments:held until an operator acts.
+    if (order.capturedMinor > 0) await this.ledger.recordCapture(current);
     if (held) this.log.warn({ paymentId: payment._id, detail }, 'capture does not match the payment: held');
     return current;
   }

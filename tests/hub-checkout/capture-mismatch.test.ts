@@ -40,7 +40,7 @@ describe('a capture must match the payment exactly (hole 2)', () => {
     expect(h.settlementStarts).not.toContain(payment._id);
   });
 
-  it('a capture in USD instead of INR holds the payment and writes nothing to the rupee ledger', async () => {
+  it('a capture in USD instead of INR holds the payment, booked in dollars to the held account', async () => {
     const { payment, order } = await openCheckout();
     const dollars: GatewayOrder = {
       ...order,
@@ -54,7 +54,12 @@ describe('a capture must match the payment exactly (hole 2)', () => {
     expect(after.status).toBe('held');
     expect(after.hold?.detail).toContain('USD');
     expect(h.settlementStarts).not.toContain(payment._id);
-    expect(await captureTx(payment._id)).toBeNull();
+    const tx = await captureTx(payment._id);
+    expect(tx).toMatchObject({ kind: 'capture', currency: 'USD' });
+    expect(tx?.entries).toContainEqual(
+      expect.objectContaining({ account: 'payments:held', creditMinor: payment.totalMinor }),
+    );
+    expect((await h.ledger.checkLedger(payment._id)).ok).toBe(true);
   });
 
   it('a capture of exactly the total in rupees settles', async () => {
