@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { type BillerDescriptor, type ConsumerRef, defineAdapter, validateConsumer } from '../sdk/index.js';
+import {
+  type BillerDescriptor,
+  BillerUnavailableError,
+  type ConsumerRef,
+  defineAdapter,
+  validateConsumer,
+} from '../sdk/index.js';
 import { createDiscomClient } from './client.js';
+import { collectionEntries } from './collection-file.js';
 import {
   BILLER_ID,
   billFromResponse,
@@ -58,6 +65,14 @@ export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>(
         if (reference.trim() === '') return { reference, status: 'not_found' };
         const response = await client.getPayment(reference, callOptions?.signal);
         return statusFromResponse(reference, response.status, response.data);
+      },
+
+      async collectionReport(date, callOptions) {
+        const response = await client.getCollectionReport(date, callOptions?.signal);
+        if (response.status !== 200) {
+          throw new BillerUnavailableError(`${BILLER_ID} collection file answered ${response.status}`);
+        }
+        return collectionEntries(BILLER_ID, response.data);
       },
 
       async close() {

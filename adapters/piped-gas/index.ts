@@ -3,6 +3,7 @@ import { validateConsumer } from '../sdk/consumer.js';
 import type { BillerDescriptor, BillerOperations, ConsumerRef } from '../sdk/contract.js';
 import { defineAdapter } from '../sdk/define-adapter.js';
 import { createPipedGasClient } from './client.js';
+import { collectionEntries } from './collection-file.js';
 import { CURRENCY, findCollection, toBill, toCollectionRequest, toPostingResult, unexpectedAnswer } from './mapping.js';
 
 const descriptor: BillerDescriptor = {
@@ -62,6 +63,10 @@ export const pipedGasAdapter = defineAdapter<PipedGasOptions>({
       async paymentStatus(reference, call) {
         const found = findCollection(reference, await client.findCollections(reference, call?.signal));
         return found ? toPostingResult(reference, found) : { reference, status: 'not_found' };
+      },
+
+      async collectionReport(date, call) {
+        return collectionEntries(descriptor.id, await client.getCollectionReport(date, call?.signal));
       },
 
       async close() {
