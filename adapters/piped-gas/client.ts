@@ -123,7 +123,12 @@ export function createPipedGasClient(options: PipedGasClientOptions): PipedGasCl
     },
 
     async getCollectionReport(date, signal) {
-      const response = await authorized({ method: 'GET', url: '/gas/v1/reports/collections', params: { date }, signal });
+      const response = await authorized({
+        method: 'GET',
+        url: '/gas/v1/reports/collections',
+        params: { date },
+        signal,
+      });
       if (response.status !== 200) throw statusQueryError(response.status, response.data);
       return response.data;
     },

@@ -160,7 +160,11 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
   api.post('/misreport', (ctx) => {
     const fields = verify(ctx.request.body, credentials);
     const csv = fields ? misReport(postings, fields.date) : undefined;
-    const answer = fields ? (csv === undefined ? fail('E100', 'date must be YYYY-MM-DD') : undefined) : SIGNATURE_INVALID;
+    const answer = fields
+      ? csv === undefined
+        ? fail('E100', 'date must be YYYY-MM-DD')
+        : undefined
+      : SIGNATURE_INVALID;
     ctx.status = answer?.status ?? 200;
     if (answer) ctx.body = answer.body;
     else {

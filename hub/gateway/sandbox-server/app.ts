@@ -3,10 +3,10 @@ import { SandboxApiError, sandboxErrors } from './api-error.js';
 import { apiRouter } from './api-router.js';
 import { checkoutRouter } from './checkout-router.js';
 import { controlRouter } from './control-router.js';
+import { JournaledWebhookSender } from './journaled-sender.js';
 import { type SandboxGatewayOptions, sandboxGatewayConfig } from './options.js';
 import { OrderBook } from './order-book.js';
 import { PaymentFlow } from './payment-flow.js';
-import { JournaledWebhookSender } from './journaled-sender.js';
 import { reportRouter } from './report-router.js';
 import { SettlementJournal } from './settlement-journal.js';
 
