@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newReference } from '../../hub/payments/ids.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { hashRequest } from '../../hub/payments/request-hash.js';
-import type { ReconResult } from '../../hub/reconciliation/index.js';
+import { istDateOf, type ReconResult, runReconciliation } from '../../hub/reconciliation/index.js';
 import { BILLERS } from '../hub-settlement/billers.js';
 import { ALL_THREE } from '../hub-settlement/harness.js';
 import { type ReconHarness, startReconHarness } from './recon-harness.js';
@@ -300,5 +300,29 @@ describe('three-way reconciliation', () => {
     expect(second.report).toMatchObject({ _id: first.report._id, runs: 2, payments: 1 });
     expect(second.report.durationMs).toBeGreaterThanOrEqual(0);
     expect(second.report.counts.in_flight?.found).toBe(1);
+  });
+
+  it('a biller whose collection file cannot be read is named in the report and its lines are not re-posted', async () => {
+    const payment = await h.settlingPayment([{ kind: 'water' }]);
+    const line = payment.lines[0];
+    if (!line) throw new Error('no line');
+    const settled = await h.move(payment, line, 'posting', 'settled');
+    await h.ledger.recordSettlement(settled, line);
+    const billers = h.deps.billers.map((source) =>
+      source.billerId === 'city-water'
+        ? { billerId: source.billerId, collectionReport: () => Promise.reject(new Error('MIS file refused')) }
+        : source,
+    );
+
+    const result = await runReconciliation({ ...h.deps, billers }, { date: istDateOf(new Date()) });
+
+    expect(result.report.sourceErrors).toEqual(['city-water: MIS file refused']);
+    expect(about(result, line._id)).toEqual([]);
+    expect(await h.billers.postings('water', line.reference)).toBe(0);
+  });
+
+  it('refuses a date that is not a calendar day, and reads nothing', async () => {
+    await expect(runReconciliation(h.deps, { date: '2026-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
+    expect(await h.store.reports.countDocuments()).toBe(0);
   });
 });
