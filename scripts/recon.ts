@@ -10,12 +10,11 @@ import { loadHubConfig } from '../hub/config.js';
 import { createSandboxGatewayClient } from '../hub/gateway/index.js';
 import {
   createGatewayReportClient,
+  dayToReconcile,
   formatReport,
   isReportDate,
-  istDateOf,
   reconciliationDeps,
   runReconciliation,
-  shiftDate,
 } from '../hub/reconciliation/index.js';
 import { enqueueSettlement, settlementOptionsFromEnv, settlementQueue } from '../hub/settlement/index.js';
 import { createLogger } from '../infra/logger.js';
@@ -23,7 +22,7 @@ import { connectMongo } from '../infra/mongo.js';
 import { createRedis } from '../infra/redis.js';
 
 const { values } = parseArgs({ options: { date: { type: 'string' } } });
-const date = values.date ?? shiftDate(istDateOf(new Date()), -1);
+const date = values.date ?? dayToReconcile();
 if (!isReportDate(date)) {
   console.error(`--date must be YYYY-MM-DD, got ${date}`);
   process.exit(2);

@@ -4,7 +4,7 @@ export { AUTO_RESOLVED, caseKey, DIFFERENCE_CLASSES, type Difference, type Diffe
 export { formatReport } from './format-report.js';
 export { createGatewayReportClient, type GatewayReportClientOptions } from './gateway-report-client.js';
 export { type HubRecords, hubRecords } from './hub-records.js';
-export { isReportDate, istDateOf, istDayBounds, shiftDate } from './ist-day.js';
+export { dayToReconcile, isReportDate, istDateOf, istDayBounds, shiftDate } from './ist-day.js';
 export {
   type BillerCollectionSource,
   collectionSources,

@@ -20,3 +20,6 @@ export function istDayBounds(date: string): { from: Date; to: Date } {
 /** The date `days` after (or before) `date`. */
 export const shiftDate = (date: string, days: number): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** The day a scheduled run reconciles: yesterday in IST, a day whose reports are complete. */
+export const dayToReconcile = (now: Date = new Date()): string => shiftDate(istDateOf(now), -1);
