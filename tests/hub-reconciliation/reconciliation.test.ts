@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newReference } from '../../hub/payments/ids.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { hashRequest } from '../../hub/payments/request-hash.js';
-import { istDateOf, type ReconResult, runReconciliation } from '../../hub/reconciliation/index.js';
+import { istDateOf, type ReconResult, runReconciliation, shiftDate } from '../../hub/reconciliation/index.js';
 import { BILLERS } from '../hub-settlement/billers.js';
 import { ALL_THREE } from '../hub-settlement/harness.js';
 import { type ReconHarness, startReconHarness } from './recon-harness.js';
@@ -324,5 +324,53 @@ describe('three-way reconciliation', () => {
   it('refuses a date that is not a calendar day, and reads nothing', async () => {
     await expect(runReconciliation(h.deps, { date: '2026-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
     expect(await h.store.reports.countDocuments()).toBe(0);
+  });
+
+  it('a capture for a payment the hub does not have opens a late-capture case and changes nothing', async () => {
+    const stranger = `PAY${newReference().slice(3)}`;
+    await h.gateway.capturedOrder(stranger, 4_200);
+
+    const result = await h.reconcile();
+
+    expect(about(result, stranger)).toMatchObject([{ class: 'late_capture', outcome: 'case', caseOpened: true }]);
+    expect(await h.store.cases.findById(`late_capture:${stranger}`).lean()).toMatchObject({
+      resolutionError: 'the hub has no such payment',
+    });
+    expect(await h.payments.model.countDocuments()).toBe(0);
+    await secondRunChangesNothing();
+  });
+
+  it('a gateway refund the hub does not know of is a refund amount mismatch case', async () => {
+    const payment = await h.settlingPayment([{ kind: 'gas' }]);
+    await h.gateway.client.refund({
+      orderId: payment.gateway.orderId ?? '',
+      amountMinor: 100,
+      refundKey: newReference(),
+    });
+
+    const result = await h.reconcile();
+
+    expect(about(result, `${payment._id}:refunds`)).toMatchObject([
+      { class: 'amount_mismatch', outcome: 'case', caseOpened: true },
+    ]);
+    await secondRunChangesNothing();
+  });
+
+  it('a capture the gateway files under the next day (near midnight) is matched, not missing', async () => {
+    h.startWorker();
+    const payment = await h.settle([{ kind: 'electricity' }]);
+    await h.finished(payment._id);
+    // A gateway whose day turns earlier: today's capture sits in tomorrow's report.
+    const shifted = {
+      settlementReport: async (date: string) => ({
+        ...(await h.deps.gateway.settlementReport(shiftDate(date, -1))),
+        date,
+      }),
+    };
+
+    const result = await runReconciliation({ ...h.deps, gateway: shifted }, { date: istDateOf(new Date()) });
+
+    expect(result.differences).toEqual([]);
+    expect(found(result, 'matched')).toBe(1);
   });
 });
