@@ -128,6 +128,11 @@ export class ReconStore {
     }
   }
 
+  /** How many of these case keys are open (an operator may have closed some already). */
+  async countOpen(keys: readonly string[]): Promise<number> {
+    return keys.length === 0 ? 0 : this.cases.countDocuments({ _id: { $in: keys }, status: 'open' }).exec();
+  }
+
   /** Replaces the day's report with this run's, counting runs: one document per day. */
   async saveReport(report: Omit<ReconReport, 'runs'>): Promise<ReconReport> {
     const { _id, ...fields } = report;
