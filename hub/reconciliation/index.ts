@@ -8,6 +8,7 @@ export { dayToReconcile, isReportDate, istDateOf, istDayBounds, shiftDate } from
 export {
   type BillerCollectionSource,
   collectionSources,
+  type GatewayOrderSource,
   type GatewayReportSource,
   type GatewaySettlementReport,
   type GatewaySettlementRow,

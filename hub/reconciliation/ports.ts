@@ -29,6 +29,14 @@ export interface GatewayReportSource {
   settlementReport(date: string): Promise<GatewaySettlementReport>;
 }
 
+/**
+ * The gateway's live view of one order (the payment gateway port's getOrder): asked before a
+ * capture the reports do not show is called missing, since reports can lag behind.
+ */
+export interface GatewayOrderSource {
+  getOrder(orderId: string): Promise<{ status: string; capturedMinor: number; currency: string }>;
+}
+
 /** One biller's daily collection file. */
 export interface BillerCollectionSource {
   billerId: string;

@@ -33,6 +33,7 @@ export async function reconciliationDeps(wiring: ReconWiring): Promise<ReconDeps
     hub: hubRecords(payments.model, ledger.model),
     gateway: wiring.reports,
     billers: collectionSources(wiring.billers),
+    orders: wiring.gateway,
     actions: hubReconActions({ payments, ledger, capture, gateway: wiring.gateway, billers: wiring.billers }),
     store,
     log: wiring.log,

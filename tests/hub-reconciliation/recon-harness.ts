@@ -53,6 +53,7 @@ export async function startReconHarness(label: string): Promise<ReconHarness> {
   const deps: ReconDeps = {
     hub: hubRecords(harness.payments.model, harness.ledger.model),
     gateway: reports,
+    orders: harness.gateway.client,
     billers: collectionSources(harness.billers.registry),
     actions: hubReconActions({
       payments: harness.payments,

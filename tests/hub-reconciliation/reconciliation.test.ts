@@ -373,4 +373,14 @@ describe('three-way reconciliation', () => {
     expect(result.differences).toEqual([]);
     expect(found(result, 'matched')).toBe(1);
   });
+
+  it("a capture the reports lag behind on, confirmed by the gateway's live order, is matched, not missing", async () => {
+    const payment = await h.capturedPayment([{ kind: 'gas' }]);
+    const lagging = { settlementReport: async (date: string) => ({ date, rows: [] }) };
+
+    const result = await runReconciliation({ ...h.deps, gateway: lagging }, { date: istDateOf(new Date()) });
+
+    expect(about(result, payment._id)).toEqual([]);
+    expect(await h.store.cases.countDocuments()).toBe(0);
+  });
 });
