@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectionEntries as discomEntries } from '../../adapters/electricity-discom/collection-file.js';
+import { BillerUnavailableError } from '../../adapters/sdk/index.js';
 import { mdrFee } from '../../hub/gateway/sandbox-server/settlement-journal.js';
 import { newReference } from '../../hub/payments/ids.js';
 import { createGatewayReportClient, istDateOf, shiftDate } from '../../hub/reconciliation/index.js';
@@ -126,5 +128,15 @@ describe("each biller's collection file", () => {
     await expect(billers.postings(kind, reference)).resolves.toBe(1);
     const entries = (await operations?.collectionReport?.(today())) ?? [];
     expect(entries.map((entry) => entry.reference)).not.toContain(reference);
+  });
+
+  it('a file with a malformed row is refused whole, never half-read', () => {
+    const header = 'txnRef,receiptNo,consumerNumber,billNo,amount,txnDate';
+    const good = 'HUB1,RCP1,1002003004,B1,120.50,2026-11-30T05:00:00.000Z';
+    expect(discomEntries('state-electricity', `${header}\n${good}\n`)).toMatchObject([{ amountMinor: 12_050 }]);
+    expect(() => discomEntries('state-electricity', `${header}\n${good}\nHUB2,RCP2,1002003004,B1,12.345,x\n`)).toThrow(
+      BillerUnavailableError,
+    );
+    expect(() => discomEntries('state-electricity', { rows: [] })).toThrow(BillerUnavailableError);
   });
 });

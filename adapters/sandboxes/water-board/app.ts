@@ -160,17 +160,14 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
   api.post('/misreport', (ctx) => {
     const fields = verify(ctx.request.body, credentials);
     const csv = fields ? misReport(postings, fields.date) : undefined;
-    const answer = fields
-      ? csv === undefined
+    const refusal = !fields
+      ? SIGNATURE_INVALID
+      : csv === undefined
         ? fail('E100', 'date must be YYYY-MM-DD')
-        : undefined
-      : SIGNATURE_INVALID;
-    ctx.status = answer?.status ?? 200;
-    if (answer) ctx.body = answer.body;
-    else {
-      ctx.type = 'text/csv';
-      ctx.body = csv;
-    }
+        : undefined;
+    ctx.status = refusal?.status ?? 200;
+    ctx.type = refusal ? 'application/json' : 'text/csv';
+    ctx.body = refusal?.body ?? csv;
   });
 
   const control = sandboxControlRouter(faults, postings);
