@@ -39,6 +39,11 @@ export function createDiscomClient(options: DiscomClientOptions) {
       return http.request({ method: 'GET', url: `/v2/payments/${encodeURIComponent(txnRef)}`, signal });
     },
 
+    /** The daily collection file (CSV text; 4xx answers returned for the caller to refuse). */
+    getCollectionReport(date: string, signal?: AbortSignal): Promise<BillerResponse<unknown>> {
+      return http.request({ method: 'GET', url: '/v2/reports/collections', params: { date }, signal });
+    },
+
     close(): void {
       http.close();
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   type BillerDescriptor,
+  BillerUnavailableError,
   type CallOptions,
   type ConsumerRef,
   defineAdapter,
@@ -9,6 +10,7 @@ import {
   validateConsumer,
 } from '../sdk/index.js';
 import { createDiscomClient } from './client.js';
+import { collectionEntries } from './collection-file.js';
 import {
   BILLER_ID,
   billFromResponse,
@@ -73,6 +75,14 @@ export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>(
       },
 
       paymentStatus,
+
+      async collectionReport(date, callOptions) {
+        const response = await client.getCollectionReport(date, callOptions?.signal);
+        if (response.status !== 200) {
+          throw new BillerUnavailableError(`${BILLER_ID} collection file answered ${response.status}`);
+        }
+        return collectionEntries(BILLER_ID, response.data);
+      },
 
       async close() {
         client.close();

@@ -29,6 +29,8 @@ export interface PipedGasClient {
   getInvoice(bpNo: string, signal?: AbortSignal): Promise<InvoiceResponse>;
   postCollection(request: CollectionRequest, signal?: AbortSignal): Promise<Collection>;
   findCollections(partnerRef: string, signal?: AbortSignal): Promise<Collection[]>;
+  /** The daily collection file as CSV text. */
+  getCollectionReport(date: string, signal?: AbortSignal): Promise<unknown>;
   close(): void;
 }
 
@@ -118,6 +120,17 @@ export function createPipedGasClient(options: PipedGasClientOptions): PipedGasCl
       const parsed = collectionListSchema.safeParse(response.data);
       if (!parsed.success) throw unexpectedAnswer('collection list');
       return parsed.data.items;
+    },
+
+    async getCollectionReport(date, signal) {
+      const response = await authorized({
+        method: 'GET',
+        url: '/gas/v1/reports/collections',
+        params: { date },
+        signal,
+      });
+      if (response.status !== 200) throw statusQueryError(response.status, response.data);
+      return response.data;
     },
 
     close() {

@@ -4,6 +4,7 @@ import type { BillerDescriptor, BillerOperations, CallOptions, ConsumerRef, Post
 import { defineAdapter } from '../sdk/define-adapter.js';
 import { statusIfDuplicate } from '../sdk/duplicate-reference.js';
 import { createPipedGasClient } from './client.js';
+import { collectionEntries } from './collection-file.js';
 import { CURRENCY, findCollection, toBill, toCollectionRequest, toPostingResult, unexpectedAnswer } from './mapping.js';
 import type { Collection } from './wire.js';
 
@@ -72,6 +73,10 @@ export const pipedGasAdapter = defineAdapter<PipedGasOptions>({
       },
 
       paymentStatus,
+
+      async collectionReport(date, call) {
+        return collectionEntries(descriptor.id, await client.getCollectionReport(date, call?.signal));
+      },
 
       async close() {
         client.close();

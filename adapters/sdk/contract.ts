@@ -82,6 +82,22 @@ export interface PostingResult {
   message?: string;
 }
 
+/**
+ * One posting a biller accepted, as its daily collection (MIS) file lists it: what the
+ * biller says it received under the hub's reference. Amounts in minor units.
+ */
+export interface CollectionEntry {
+  /** The hub's reference the posting carried. */
+  reference: string;
+  /** The biller's own receipt or transaction id. */
+  billerReference: string;
+  consumer: ConsumerRef;
+  billNumber: string;
+  amountMinor: number;
+  /** When the biller accepted it, ISO 8601. */
+  acceptedAt: string;
+}
+
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -92,5 +108,11 @@ export interface BillerOperations {
   /** Idempotent on `posting.reference`: posting twice has the effect of posting once. */
   postPayment(posting: PaymentPosting, options?: CallOptions): Promise<PostingResult>;
   paymentStatus(reference: string, options?: CallOptions): Promise<PostingResult>;
+  /**
+   * The biller's collection (MIS) file for one day (YYYY-MM-DD, the biller's local date, IST
+   * for Indian utilities): every posting it accepted that day. Optional: reconciliation reports
+   * a biller without it as having no file. Throws BillerUnavailableError when it cannot be read.
+   */
+  collectionReport?(date: string, options?: CallOptions): Promise<CollectionEntry[]>;
   close?(): Promise<void>;
 }

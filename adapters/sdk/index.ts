@@ -1,4 +1,5 @@
 export { type AmountCheck, checkAmount, payableOn } from './amount-rules.js';
+export { parseCollectionCsv } from './collection-csv.js';
 export { validateConsumer } from './consumer.js';
 export type {
   Bill,
@@ -7,6 +8,7 @@ export type {
   BillerOperations,
   BillLine,
   CallOptions,
+  CollectionEntry,
   ConsumerParam,
   ConsumerRef,
   Exactness,

@@ -27,6 +27,8 @@ export interface WaterBoardClient {
   billFetch(connectionId: string, signal?: AbortSignal): Promise<BoardAnswer<BillFetchAnswer>>;
   payment(fields: Omit<PaymentFields, 'agencyCode'>, signal?: AbortSignal): Promise<BoardAnswer<PaymentAnswer>>;
   txnStatus(agencyTxnId: string, signal?: AbortSignal): Promise<BoardAnswer<TxnStatusAnswer>>;
+  /** The daily MIS file: its CSV text on success, the board's JSON answer (a result code) otherwise. */
+  misReport(date: string, signal?: AbortSignal): Promise<{ status: number; data: unknown }>;
   close(): void;
 }
 
@@ -58,6 +60,14 @@ export function createWaterBoardClient(options: WaterBoardClientOptions): WaterB
     billFetch: (connectionId, signal) => call('/api/billfetch', { connectionId }, billFetchSchema, signal),
     payment: (fields, signal) => call('/api/payment', fields, paymentSchema, signal),
     txnStatus: (agencyTxnId, signal) => call('/api/txnstatus', { agencyTxnId }, txnStatusSchema, signal),
+    misReport: (date, signal) =>
+      http.request<unknown>({
+        method: 'POST',
+        url: '/api/misreport',
+        data: signedForm({ agencyCode: options.agencyCode, date }, options.hmacSecret),
+        idempotent: true,
+        signal,
+      }),
     close: () => http.close(),
   };
 }

@@ -3,6 +3,7 @@ import {
   type BillerDescriptor,
   BillerError,
   BillerRejectedError,
+  BillerUnavailableError,
   type ConsumerRef,
   defineAdapter,
   validateConsumer,
@@ -17,6 +18,7 @@ import {
   statusFailure,
   toBill,
 } from './mapping.js';
+import { misEntries } from './mis-file.js';
 
 const descriptor: BillerDescriptor = {
   id: 'city-water',
@@ -86,6 +88,15 @@ export const waterBoardAdapter = defineAdapter<WaterBoardOptions>({
         const answer = await client.txnStatus(reference, call?.signal);
         if (!answer.ok) return settle(statusFailure(reference, answer.failure));
         return postingResult(reference, answer.value);
+      },
+
+      async collectionReport(date, call) {
+        const answer = await client.misReport(date, call?.signal);
+        // The board answers a refusal as JSON with a result code; only CSV text is a file.
+        if (answer.status !== 200 || typeof answer.data !== 'string') {
+          throw new BillerUnavailableError(`${descriptor.id} MIS file refused (HTTP ${answer.status})`);
+        }
+        return misEntries(descriptor.id, answer.data);
       },
 
       async close() {

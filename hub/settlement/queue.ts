@@ -14,6 +14,8 @@ export interface SettlementJobData {
   lineId?: string;
   /** Status checks made so far of a posting the biller left pending; absent until the first. */
   polls?: number;
+  /** A `reconcile` job's IST day (YYYY-MM-DD); the scheduled run leaves it out and takes yesterday. */
+  date?: string;
 }
 
 export type SettlementQueue = Queue<SettlementJobData>;

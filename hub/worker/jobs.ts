@@ -18,6 +18,7 @@ import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService } from '../receipts/receipt-service.js';
+import { createGatewayReportClient } from '../reconciliation/index.js';
 import type { LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
@@ -30,7 +31,7 @@ import {
 } from '../settlement/queue.js';
 import { sweepStuckWork } from '../settlement/sweeper.js';
 import { type JobHandler, processSettlementJob, startQueueWorker } from '../settlement/worker.js';
-import { runReconciliation } from './reconcile-hook.js';
+import { reconcileJob } from './reconcile-job.js';
 
 /** How a periodic job is scheduled: every so many ms, or a cron pattern in India's time zone. */
 type Schedule = (options: SettlementOptions) => { every: number } | { pattern: string; tz: string };
@@ -54,7 +55,7 @@ export const JOBS = {
   expire: { schedule: (o) => ({ every: o.expireEveryMs }) },
   /** Asks the gateway about unpaid checkouts, so a capture whose webhook was lost is not expired. */
   'reconcile-orders': { schedule: (o) => ({ every: o.reconcileOrdersEveryMs }) },
-  /** The daily three-way reconciliation of ledger, gateway report and billers' files (hook: reconcile-hook.ts). */
+  /** The daily three-way reconciliation of ledger, gateway report and billers' files (hub/reconciliation). */
   reconcile: { schedule: (o) => ({ pattern: o.reconcilePattern, tz: 'Asia/Kolkata' }) },
 } as const satisfies Record<string, { schedule?: Schedule }>;
 
@@ -170,6 +171,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     return job.data.paymentId;
   };
 
+  const reports = createGatewayReportClient({ baseUrl: config.GATEWAY_BASE_URL, apiKey: config.GATEWAY_API_KEY });
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
@@ -194,7 +196,16 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     },
     expire: () => expireUnpaid(upkeep),
     'reconcile-orders': () => reconcileOpenOrders(upkeep),
-    reconcile: () => runReconciliation(log),
+    reconcile: reconcileJob({
+      mongo: deps.mongo,
+      billers,
+      gateway,
+      reports,
+      log,
+      startSettlement: async (payment) => {
+        await enqueueSettlement(queue, payment);
+      },
+    }),
   };
   checkHandlers(handlers);
   const worker = startQueueWorker(workerConnection, options, handlers, log);
@@ -209,6 +220,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       await worker.close();
       await queue.close();
       await Promise.all([queueConnection.quit(), workerConnection.quit()]);
+      reports.close();
       if (!deps.gateway) (gateway as { close?: () => void }).close?.();
       if (!deps.billers) await billers.close();
     },

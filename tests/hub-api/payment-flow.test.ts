@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QueueEvents } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../hub/ledger/index.js';
 import { readCaptured } from '../../infra/notifier/index.js';
@@ -180,5 +181,27 @@ describe('paying electricity, water and gas in one checkout', () => {
       settledMinor: lines[0]?.amountMinor,
       refundedMinor: lines[1]?.amountMinor,
     });
+  });
+
+  it("reconciles the day's payments in the worker's reconcile job: all three sides agree, no case opened", async () => {
+    const queue = hub.worker?.queue;
+    if (!queue) throw new Error('the test hub runs without its worker');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+    const events = new QueueEvents(queue.name, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add('reconcile', { date: today });
+      const result = (await job.waitUntilFinished(events, 60_000)) as {
+        date: string;
+        payments: number;
+        casesOpen: number;
+      };
+      expect(result.date).toBe(today);
+      // The earlier tests' payments: completed and partially refunded, each matched on every side.
+      expect(result.payments).toBeGreaterThanOrEqual(paymentIds.length);
+      expect(result.casesOpen).toBe(0);
+    } finally {
+      await events.close();
+    }
   });
 });

@@ -14,7 +14,7 @@ import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../hub/settlement/index.js';
-import { startWorkerJobs } from '../../hub/worker/jobs.js';
+import { type RunningJobs, startWorkerJobs } from '../../hub/worker/jobs.js';
 import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRedis } from '../../infra/redis.js';
@@ -34,6 +34,8 @@ export interface TestHub {
   url: string;
   service: StartedService;
   sandboxes: { electricity: string; water: string; gas: string; gateway: string };
+  /** The worker's jobs, when started with settlement. */
+  worker?: RunningJobs;
   gateway: SandboxGateway;
   /** While true the sandbox gateway answers every request 503, as a gateway that is down. */
   setGatewayDown(down: boolean): void;
@@ -140,6 +142,7 @@ export async function startTestHub(
       gatewayDown = down;
     },
     settlementStarts,
+    worker,
     sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url, gateway: gatewayUrl },
     close: async () => {
       await worker?.close();

@@ -8,6 +8,7 @@ import { sandboxControlRouter } from '../shared/control-router.js';
 import { FaultBook } from '../shared/faults.js';
 import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
 import { daysFromToday } from '../shared/seeded.js';
+import { collectionReportRoute } from './collection-report.js';
 import { DEFAULT_SEED, generateConsumers, type SandboxConsumer } from './data.js';
 
 /**
@@ -227,6 +228,8 @@ export function createElectricityDiscomSandbox(options: ElectricityDiscomSandbox
     }
     ctx.body = paymentBody(posting);
   });
+
+  collectionReportRoute(api, postings);
 
   const control = sandboxControlRouter(faults, postings);
   const app = new Koa();

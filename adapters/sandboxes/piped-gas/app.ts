@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { sandboxControlRouter } from '../shared/control-router.js';
 import { FaultBook } from '../shared/faults.js';
 import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
+import { collectionReportRoute } from './collection-report.js';
 import { buildAccounts } from './data.js';
 
 /**
@@ -203,6 +204,7 @@ function gasRouter(accounts: ReturnType<typeof buildAccounts>, faults: FaultBook
     };
   });
 
+  collectionReportRoute(router, postings);
   return router;
 }
 

@@ -39,6 +39,11 @@ export class PostingBook {
     return posting;
   }
 
+  /** Every posting, pending ones resolved by the clock first: what a daily collection file is read from. */
+  list(): SandboxPosting[] {
+    return [...this.byReference.keys()].flatMap((reference) => this.find(reference) ?? []);
+  }
+
   count(reference: string): number {
     return this.byReference.has(reference) ? 1 : 0;
   }

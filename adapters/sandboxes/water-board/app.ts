@@ -8,6 +8,7 @@ import { FaultBook } from '../shared/faults.js';
 import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
 import { daysFromToday } from '../shared/seeded.js';
 import { createConnections, DEFAULT_SEED, type SandboxDemand } from './data.js';
+import { misReport } from './mis-report.js';
 
 export const WATER_BOARD_SANDBOX_PORT = 4102;
 
@@ -155,6 +156,20 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
     const posting = postings.find(agencyTxnId);
     if (!posting) return fail('E404');
     return ok({ boardTxnId: posting.billerReference, txnStatus: TXN_STATUS[posting.state] });
+  });
+
+  // The MIS file is CSV, not the board's JSON answer: a route of its own, signed like the rest.
+  api.post('/misreport', (ctx) => {
+    const fields = verify(ctx.request.body, credentials);
+    const csv = fields ? misReport(postings, fields.date) : undefined;
+    const refusal = !fields
+      ? SIGNATURE_INVALID
+      : csv === undefined
+        ? fail('E100', 'date must be YYYY-MM-DD')
+        : undefined;
+    ctx.status = refusal?.status ?? 200;
+    ctx.type = refusal ? 'application/json' : 'text/csv';
+    ctx.body = refusal?.body ?? csv;
   });
 
   const control = sandboxControlRouter(faults, postings);

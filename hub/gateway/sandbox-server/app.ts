@@ -3,10 +3,12 @@ import { SandboxApiError, sandboxErrors } from './api-error.js';
 import { apiRouter } from './api-router.js';
 import { checkoutRouter } from './checkout-router.js';
 import { controlRouter } from './control-router.js';
+import { JournaledWebhookSender } from './journaled-sender.js';
 import { type SandboxGatewayOptions, sandboxGatewayConfig } from './options.js';
 import { OrderBook } from './order-book.js';
 import { PaymentFlow } from './payment-flow.js';
-import { WebhookSender } from './webhook-sender.js';
+import { reportRouter } from './report-router.js';
+import { SettlementJournal } from './settlement-journal.js';
 
 export { defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT, type SandboxGatewayOptions } from './options.js';
 
@@ -20,7 +22,8 @@ export type SandboxGateway = Koa & { stop(): void };
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   const config = sandboxGatewayConfig(options);
   const book = new OrderBook({ now: config.now, refundKeyTtlMs: config.refundKeyTtlMs });
-  const sender = new WebhookSender({
+  const journal = new SettlementJournal();
+  const sender = new JournaledWebhookSender(journal, {
     url: config.webhookUrl,
     secrets: typeof config.webhookSecret === 'string' ? [config.webhookSecret] : config.webhookSecret,
     timeoutMs: config.webhookTimeoutMs,
@@ -36,6 +39,7 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
   const app = new Koa();
   app.use(sandboxErrors);
   app.use(control.routes()).use(control.allowedMethods());
+  app.use(reportRouter(config.apiKey, journal).routes());
   app.use(api.routes()).use(api.allowedMethods());
   app.use(checkout.routes()).use(checkout.allowedMethods());
   app.use((ctx) => {
