@@ -189,7 +189,8 @@ export function createElectricityDiscomSandbox(options: ElectricityDiscomSandbox
       return;
     }
     const amountMinor = paise(payment.amount);
-    const rejectCode = refusalFor(consumer, payment.billNo, amountMinor);
+    // An injected rejection answers as a disconnected account does: refused for good.
+    const rejectCode = action.kind === 'reject' ? 'ACCOUNT_DISCONNECTED' : refusalFor(consumer, payment.billNo, amountMinor);
     const pending = !rejectCode && action.kind === 'pending';
     const posting = postings.record(
       {

@@ -124,7 +124,8 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
     const found = connections.get(connectionId);
     if (!found) return fail('E104', 'connection not found');
     const amountMinor = Number(amountPaise);
-    const rejectCode = found.disconnected
+    // An injected rejection answers as a disconnected connection does: refused for good.
+    const rejectCode = found.disconnected || action.kind === 'reject'
       ? 'E210'
       : demandNo !== found.demand.demandNo
         ? 'E212'

@@ -6,6 +6,7 @@ import { controlRouter } from './control-router.js';
 import { type SandboxGatewayOptions, sandboxGatewayConfig } from './options.js';
 import { OrderBook } from './order-book.js';
 import { PaymentFlow } from './payment-flow.js';
+import { GatewayTestFaults } from './test-faults.js';
 import { WebhookSender } from './webhook-sender.js';
 
 export { defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT, type SandboxGatewayOptions } from './options.js';
@@ -20,18 +21,20 @@ export type SandboxGateway = Koa & { stop(): void };
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   const config = sandboxGatewayConfig(options);
   const book = new OrderBook();
+  const faults = new GatewayTestFaults();
   const sender = new WebhookSender({
     url: config.webhookUrl,
     secrets: typeof config.webhookSecret === 'string' ? [config.webhookSecret] : config.webhookSecret,
     timeoutMs: config.webhookTimeoutMs,
     attempts: config.webhookAttempts,
     backoffMs: config.webhookBackoffMs,
+    faults,
   });
-  const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs);
+  const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs, faults);
 
   const api = apiRouter({ apiKey: config.apiKey, publicUrl: config.publicUrl, book, flow });
   const checkout = checkoutRouter(book, flow);
-  const control = controlRouter(sender);
+  const control = controlRouter(sender, faults);
 
   const app = new Koa();
   app.use(sandboxErrors);
