@@ -129,6 +129,7 @@ export async function checkMoney(
   const violations: Violation[] = [];
   const payments = await readPayments(conn);
   const byId = new Map(payments.map((p) => [p._id, p]));
+  const byOrder = new Map(payments.flatMap((p) => (p.gateway?.orderId ? [[p.gateway.orderId, p] as const] : [])));
   const orderIds = [...new Set([...drivenOrderIds, ...payments.flatMap((p) => p.gateway?.orderId ?? [])])];
   const auth = { authorization: `Bearer ${gatewayApiKey}` };
   const orders = await inBatches(orderIds, 16, (id) =>
@@ -149,8 +150,8 @@ export async function checkMoney(
     const state = postings.get(line.reference)?.state;
     return state === 'accepted' || state === 'pending';
   };
-  const refundsOf = (orderId: string | undefined, line: StoredLine) =>
-    refunds.filter((r) => r.orderId === orderId && (r.key === line.refundKey || r.key.startsWith(line._id)));
+  const isLineRefund = (refund: GatewayRefund, line: StoredLine) =>
+    refund.key === line.refundKey || refund.key.startsWith(line._id);
 
   const counts: CheckResult['counts'] = {
     payments: payments.length,
@@ -179,7 +180,7 @@ export async function checkMoney(
   }
 
   for (const order of orders) {
-    const payment = byId.get(order.merchantRef);
+    const payment = byOrder.get(order.id) ?? byId.get(order.merchantRef);
     const captured = order.status === 'captured';
     if (!payment) {
       if (captured) {
@@ -201,9 +202,24 @@ export async function checkMoney(
     counts.ordersCaptured++;
     const held = payment.status === 'held';
     let outMinor = 0;
+    const orderRefunds = refunds.filter((r) => r.orderId === order.id);
+    // Refunds under a key of no line (e.g. the whole capture of a held payment) cover lines that
+    // went neither to their biller nor got a refund of their own, in turn, while they last.
+    let unkeyedMinor = orderRefunds
+      .filter((r) => !payment.lines.some((line) => isLineRefund(r, line)))
+      .reduce((sum, r) => sum + r.amountMinor, 0);
     for (const line of payment.lines) {
-      const lineRefunds = refundsOf(order.id, line);
       const atBiller = taken(line);
+      const lineRefunds = orderRefunds.filter((r) => isLineRefund(r, line));
+      if (!atBiller && lineRefunds.length === 0 && unkeyedMinor >= line.amountMinor) {
+        unkeyedMinor -= line.amountMinor;
+        lineRefunds.push({
+          orderId: order.id,
+          key: '(order-level refund)',
+          refundId: '',
+          amountMinor: line.amountMinor,
+        });
+      }
       if (atBiller) outMinor += line.amountMinor;
       if (lineRefunds.length > 0) counts.linesRefundedAtGateway++;
       const at = { paymentId: payment._id, lineId: line._id };

@@ -5,12 +5,13 @@ import {
   type FaultCounts,
   injectBillerFault,
   injectGatewayFault,
-  replayWebhooks,
   type PaymentFault,
+  replayWebhooks,
   type SandboxUrls,
 } from './faults.js';
 
 type BillerFault = Extract<PaymentFault, `biller_${string}`>;
+
 import type { ChaosPlan, PlannedPayment } from './plan.js';
 
 /** What became of one planned payment on the citizen's side. */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
 import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
 import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
 import { type Stack, startStack } from '../hub/stack.js';
@@ -14,7 +14,7 @@ import { drivePayments } from './driver.js';
 import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
 import { makePlan } from './plan.js';
 import { type Quiescence, waitForQuiescence } from './quiesce.js';
-import { startRestartableRedis, type RestartableRedis } from './redis.js';
+import { type RestartableRedis, startRestartableRedis } from './redis.js';
 import { type ChaosReport, summariseDriven, violationsByKind } from './report.js';
 import { CHAOS_TIMINGS, type ChaosSettings } from './settings.js';
 import { runScript } from './tools.js';
@@ -30,9 +30,14 @@ const indianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'A
  * the sandbox gateway, the hub and a worker as child processes; the planned payments driven by
  * citizens with faults injected; then quiescence, reconciliation (`npm run recon`, when the script
  * exists), `npm run ledger:check` and the money check. Everything started here is stopped before
- * it returns; the run's database is dropped. Throws only when the stack cannot start.
+ * it returns; the run's database is dropped. `options.mongoUri` (else MONGODB_URI) names a MongoDB
+ * to use instead of starting one. Throws only when the stack cannot start.
  */
-export async function runChaos(settings: ChaosSettings, log: (line: string) => void): Promise<ChaosReport> {
+export async function runChaos(
+  settings: ChaosSettings,
+  log: (line: string) => void,
+  options: { mongoUri?: string } = {},
+): Promise<ChaosReport> {
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
   const work = mkdtempSync(join(tmpdir(), 'chaos-'));
@@ -49,7 +54,9 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
   let stack: Stack | undefined;
   let conn: mongoose.Connection | undefined;
   try {
-    const mongoUri = process.env.MONGODB_URI ?? (mongo = await startMongoServer({ kind: 'memory' })).uri;
+    const givenMongo = options.mongoUri ?? process.env.MONGODB_URI;
+    if (!givenMongo) mongo = await startMongoServer({ kind: 'memory' });
+    const mongoUri = givenMongo ?? (mongo as LocalMongo).uri;
     redis = await startRestartableRedis();
     issuer = await startTokenIssuer();
     const extraEnv = { BILLERS_FILE, ...CHAOS_TIMINGS.env };
@@ -120,7 +127,9 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
     for (const rest of pendingProcessFaults) fire(rest.kind);
     await chain;
     const driven = summariseDriven(drive.payments);
-    log(`driven in ${Math.round(drive.durationMs / 1000)} s: ${driven.paid} paid, ${driven.refused} refused, ${driven.failed} failed`);
+    log(
+      `driven in ${Math.round(drive.durationMs / 1000)} s: ${driven.paid} paid, ${driven.refused} refused, ${driven.failed} failed`,
+    );
 
     const quiescence: Quiescence[] = [await waitForQuiescence(conn, settings.quietMs, settings.settleLimitMs)];
     log(`quiescence: ${quiescence[0]?.reason} after ${Math.round((quiescence[0]?.waitedMs ?? 0) / 1000)} s`);

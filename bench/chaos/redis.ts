@@ -22,7 +22,8 @@ export interface RestartableRedis {
  * Throws when redis-server is not on PATH.
  */
 export async function startRestartableRedis(): Promise<RestartableRedis> {
-  if (!commandExists('redis-server')) throw new Error('redis-server was not found on PATH (apt-get install redis-server)');
+  if (!commandExists('redis-server'))
+    throw new Error('redis-server was not found on PATH (apt-get install redis-server)');
   const dir = mkdtempSync(join(tmpdir(), 'chaos-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];

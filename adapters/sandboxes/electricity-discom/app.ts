@@ -190,7 +190,8 @@ export function createElectricityDiscomSandbox(options: ElectricityDiscomSandbox
     }
     const amountMinor = paise(payment.amount);
     // An injected rejection answers as a disconnected account does: refused for good.
-    const rejectCode = action.kind === 'reject' ? 'ACCOUNT_DISCONNECTED' : refusalFor(consumer, payment.billNo, amountMinor);
+    const rejectCode =
+      action.kind === 'reject' ? 'ACCOUNT_DISCONNECTED' : refusalFor(consumer, payment.billNo, amountMinor);
     const pending = !rejectCode && action.kind === 'pending';
     const posting = postings.record(
       {

@@ -171,11 +171,12 @@ function gasRouter(accounts: ReturnType<typeof buildAccounts>, faults: FaultBook
     const account = accounts.get(request.bpNo);
     if (!account) return fault(ctx, 404, 'BP_NOT_FOUND', 'No business partner with this number');
     // An injected rejection answers as a blocked account does: refused for good.
-    const refusal = account.blocked || action.kind === 'reject'
-      ? 'BP_BLOCKED'
-      : request.invoiceId !== account.invoice.invoiceId
-        ? 'INVOICE_CLOSED'
-        : undefined;
+    const refusal =
+      account.blocked || action.kind === 'reject'
+        ? 'BP_BLOCKED'
+        : request.invoiceId !== account.invoice.invoiceId
+          ? 'INVOICE_CLOSED'
+          : undefined;
     const pending = action.kind === 'pending';
     const recorded = postings.record(
       {

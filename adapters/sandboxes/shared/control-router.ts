@@ -14,7 +14,12 @@ const consumer = z.string().min(1);
 const faultSchema = z.discriminatedUnion('kind', [
   z.object({ consumer, kind: z.literal('error_5xx'), times: z.number().int().positive(), forMs: limits.forMs }),
   z.object({ consumer, kind: z.literal('latency'), ms: z.number().int().positive().max(120_000), ...limits }),
-  z.object({ consumer, kind: z.literal('pending_then_accept'), ms: z.number().int().positive().max(600_000), ...limits }),
+  z.object({
+    consumer,
+    kind: z.literal('pending_then_accept'),
+    ms: z.number().int().positive().max(600_000),
+    ...limits,
+  }),
   z.object({ consumer, kind: z.literal('reject'), ...limits }),
 ]);
 

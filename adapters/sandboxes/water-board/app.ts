@@ -125,13 +125,14 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
     if (!found) return fail('E104', 'connection not found');
     const amountMinor = Number(amountPaise);
     // An injected rejection answers as a disconnected connection does: refused for good.
-    const rejectCode = found.disconnected || action.kind === 'reject'
-      ? 'E210'
-      : demandNo !== found.demand.demandNo
-        ? 'E212'
-        : payable(found.demand).includes(amountMinor)
-          ? undefined
-          : 'E211';
+    const rejectCode =
+      found.disconnected || action.kind === 'reject'
+        ? 'E210'
+        : demandNo !== found.demand.demandNo
+          ? 'E212'
+          : payable(found.demand).includes(amountMinor)
+            ? undefined
+            : 'E211';
     const pending = !rejectCode && action.kind === 'pending';
     const recorded = postings.record(
       {
