@@ -45,7 +45,7 @@ export async function runChaos(
   const plan = makePlan(settings, random);
   log(
     `seed ${settings.seed}: ${settings.payments} payments by ${settings.citizens} citizens, fault rate ${settings.faultRate}, ` +
-      `${plan.processFaults.length} process faults`,
+      `${plan.processFaults.length} process faults, ${plan.repeats} payments repeat a bill already paid`,
   );
 
   let mongo: LocalMongo | undefined;
@@ -179,6 +179,7 @@ export async function runChaos(
         refused: driven.refused,
         failed: driven.failed,
         distinctBills: plan.distinctBills,
+        repeatingABill: plan.repeats,
       },
       faults: { ...drive.faults, ...processFaults },
       quiescence,

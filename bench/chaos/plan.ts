@@ -15,6 +15,8 @@ export interface PlannedPayment {
   fault?: PaymentFault;
   /** Which line a biller fault hits. */
   faultLine: number;
+  /** It asks to pay a bill an earlier payment of the run already paid: the hub must refuse it (409). */
+  repeatsABill: boolean;
 }
 
 export interface ChaosPlan {
@@ -23,6 +25,8 @@ export interface ChaosPlan {
   processFaults: { atPayment: number; kind: ProcessFault }[];
   /** Distinct bills available; payments past them pay a bill a second time. */
   distinctBills: number;
+  /** Payments with at least one bill an earlier payment already paid. */
+  repeats: number;
 }
 
 function shuffled<T>(items: T[], random: () => number): T[] {
@@ -38,7 +42,8 @@ function shuffled<T>(items: T[], random: () => number): T[] {
  * The whole run decided up front from the seed: each payment's bills (1-3 distinct consumers, taken
  * in turn from shuffled pools, so no two payments in flight share a bill), its fault, and when the
  * worker, the hub and Redis are killed. A consumer is used again only after every other one of its
- * pool: with more payments than bills, the later ones ask to pay a bill again.
+ * pool: with more payments than bills (the sandboxes have about 570 that pay), the later ones ask
+ * to pay a bill again, which the hub must refuse unless the earlier line was refunded.
  */
 export function makePlan(settings: ChaosSettings, random: () => number): ChaosPlan {
   const pools = payingConsumers().map((pool) => shuffled(pool, random));
@@ -47,10 +52,12 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
   for (let index = 0; index < settings.payments; index++) {
     const count = 1 + Math.floor(random() * 3);
     const chosen = shuffled([0, 1, 2], random).slice(0, count);
+    let repeatsABill = false;
     const lines = chosen.map((poolIndex) => {
       const pool = pools[poolIndex] ?? [];
       const cursor = cursors[poolIndex] ?? 0;
       cursors[poolIndex] = cursor + 1;
+      if (cursor >= pool.length) repeatsABill = true;
       return pool[cursor % pool.length] as PlannedLine;
     });
     const fault =
@@ -61,6 +68,7 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
       lines,
       ...(fault ? { fault } : {}),
       faultLine: Math.floor(random() * lines.length),
+      repeatsABill,
     });
   }
   const processFaults: ChaosPlan['processFaults'] = [];
@@ -69,5 +77,10 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
   for (let i = 0; i < settings.hubKills; i++) processFaults.push({ atPayment: at(), kind: 'hub_kill' });
   for (let i = 0; i < settings.redisRestarts; i++) processFaults.push({ atPayment: at(), kind: 'redis_restart' });
   processFaults.sort((a, b) => a.atPayment - b.atPayment);
-  return { payments, processFaults, distinctBills: pools.reduce((sum, pool) => sum + pool.length, 0) };
+  return {
+    payments,
+    processFaults,
+    distinctBills: pools.reduce((sum, pool) => sum + pool.length, 0),
+    repeats: payments.filter((p) => p.repeatsABill).length,
+  };
 }

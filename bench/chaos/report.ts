@@ -16,7 +16,15 @@ export interface ChaosReport {
   settings: ChaosSettings;
   durationMs: number;
   driveMs: number;
-  payments: { planned: number; paid: number; refused: number; failed: number; distinctBills: number };
+  payments: {
+    planned: number;
+    paid: number;
+    refused: number;
+    failed: number;
+    distinctBills: number;
+    /** Planned payments that ask to pay a bill an earlier one already paid. */
+    repeatingABill: number;
+  };
   faults: FaultCounts;
   quiescence: Quiescence[];
   reconciliation: { ran: boolean; ok?: boolean; note: string };
@@ -59,7 +67,7 @@ export function formatReport(report: ChaosReport): string {
   const { counts } = report;
   const lines = [
     `chaos run, seed ${report.seed} (repeat with --seed=${report.seed}), ${Math.round(report.durationMs / 1000)} s in all, ${Math.round(report.driveMs / 1000)} s driving`,
-    `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side (${report.payments.distinctBills} distinct bills available)`,
+    `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side; ${report.payments.repeatingABill} asked to pay a bill again (${report.payments.distinctBills} distinct bills)`,
     `hub: ${counts.payments} payments (${table(counts.paymentsByStatus)}), ${counts.lines} lines (${table(counts.linesByStatus)})`,
     `faults injected: ${table(report.faults)}`,
     `gateway: ${counts.ordersCaptured} orders captured; lines settled at billers ${counts.linesSettledAtBiller} (still pending there ${counts.postingsStillPending}), refunded at the gateway ${counts.linesRefundedAtGateway}; hub lines unknown ${counts.linesUnknown}, held ${counts.linesHeld}; unknown outcomes resolved ${counts.unknownResolved}`,

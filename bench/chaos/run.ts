@@ -9,6 +9,10 @@
  * Prints the counts and the violations, writes bench/results/chaos-<date>.json, exits 1 on any
  * violation (2 when the run itself could not be made).
  *
+ * The sandboxes have about 570 bills that pay; a run of more payments than that asks to pay bills
+ * again, which the hub must refuse (409: counted as refused, not as a violation), or it shows up
+ * as a bill paid twice.
+ *
  * Settings (argv --name=value, or env BENCH_NAME): payments (1000), citizens (8), seed (random,
  * printed), fault-rate (0.3 of payments), worker-kills (3), hub-kills (2), redis-restarts (1),
  * quiet (s without change that ends the wait, 20), settle-limit (s, 300), log-level ('warn').

@@ -39,6 +39,7 @@ export class GatewayTestFaults {
     return entries.flatMap(([id, list]) => list.map((refund) => ({ orderId: id, ...refund })));
   }
 
+  /** Clears the faults; the refund record stays, since it is what happened. */
   reset(): void {
     this.dropped.clear();
     this.partial.clear();
