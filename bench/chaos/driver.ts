@@ -1,17 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bill, payableOn } from '../../adapters/sdk/index.js';
 import {
+  type BillerFault,
   countFault,
   type FaultCounts,
   injectBillerFault,
   injectGatewayFault,
-  type PaymentFault,
   replayWebhooks,
   type SandboxUrls,
 } from './faults.js';
-
-type BillerFault = Extract<PaymentFault, `biller_${string}`>;
-
 import type { ChaosPlan, PlannedPayment } from './plan.js';
 
 /** What became of one planned payment on the citizen's side. */
@@ -88,7 +85,6 @@ const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kol
 export async function drivePayments(
   target: DriveTarget,
   plan: ChaosPlan,
-  random: () => number,
   onPaymentStart: (index: number) => void,
   log: (line: string) => void,
 ): Promise<DriveResult> {
@@ -134,7 +130,13 @@ export async function drivePayments(
     } else if (fault?.startsWith('biller_')) {
       const line = lines[planned.faultLine] ?? lines[0];
       if (line) {
-        await injectBillerFault(target.sandboxes, line.billerId, line.consumer, fault as BillerFault, random);
+        await injectBillerFault(
+          target.sandboxes,
+          line.billerId,
+          line.consumer,
+          fault as BillerFault,
+          planned.burstCalls,
+        );
       }
     }
     if (fault) {

@@ -12,6 +12,7 @@ export const PAYMENT_FAULTS = [
   'partial_capture',
 ] as const;
 export type PaymentFault = (typeof PAYMENT_FAULTS)[number];
+export type BillerFault = Extract<PaymentFault, `biller_${string}`>;
 
 /** Faults on whole processes, at random moments of the run. */
 export type ProcessFault = 'worker_kill' | 'hub_kill' | 'redis_restart';
@@ -48,7 +49,7 @@ export const consumerKeyOf = (consumer: Record<string, string>) => Object.values
 /**
  * Injects a biller fault for one consumer through /__sandbox/faults. Each is bounded (by count or
  * by time) so a later status enquiry can learn the truth:
- * - 5xx burst: the next 2-4 calls answer 503 (retries must get through);
+ * - 5xx burst: the next `burstCalls` calls answer 503 (retries must get through);
  * - timeout: answers slower than the adapter's timeout for a while, the posting still recorded
  *   (an ambiguous answer);
  * - late confirmation: the posting stays pending past the hub's poll limit, then is accepted;
@@ -58,8 +59,8 @@ export async function injectBillerFault(
   urls: SandboxUrls,
   billerId: string,
   consumer: Record<string, string>,
-  kind: Extract<PaymentFault, `biller_${string}`>,
-  random: () => number,
+  kind: BillerFault,
+  burstCalls: number,
 ): Promise<void> {
   const base = urls.billers[billerId];
   if (!base) throw new Error(`no sandbox for biller ${billerId}`);
@@ -67,7 +68,7 @@ export async function injectBillerFault(
   const url = `${base}/__sandbox/faults`;
   switch (kind) {
     case 'biller_5xx_burst':
-      return control(url, { ...target, kind: 'error_5xx', times: 2 + Math.floor(random() * 3) });
+      return control(url, { ...target, kind: 'error_5xx', times: burstCalls });
     case 'biller_timeout':
       return control(url, {
         ...target,

@@ -41,8 +41,7 @@ export async function runChaos(
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
   const work = mkdtempSync(join(tmpdir(), 'chaos-'));
-  const random = seededRandom(settings.seed);
-  const plan = makePlan(settings, random);
+  const plan = makePlan(settings, seededRandom(settings.seed));
   log(
     `seed ${settings.seed}: ${settings.payments} payments by ${settings.citizens} citizens, fault rate ${settings.faultRate}, ` +
       `${plan.processFaults.length} process faults, ${plan.repeats} payments repeat a bill already paid`,
@@ -116,7 +115,6 @@ export async function runChaos(
         tokens,
       },
       plan,
-      random,
       (index) => {
         while (pendingProcessFaults[0] && pendingProcessFaults[0].atPayment <= index) {
           fire((pendingProcessFaults.shift() as { kind: ProcessFault }).kind);

@@ -15,6 +15,8 @@ export interface PlannedPayment {
   fault?: PaymentFault;
   /** Which line a biller fault hits. */
   faultLine: number;
+  /** How many calls a 5xx burst answers 503 (2-4). */
+  burstCalls: number;
   /** It asks to pay a bill an earlier payment of the run already paid: the hub must refuse it (409). */
   repeatsABill: boolean;
 }
@@ -68,6 +70,7 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
       lines,
       ...(fault ? { fault } : {}),
       faultLine: Math.floor(random() * lines.length),
+      burstCalls: 2 + Math.floor(random() * 3),
       repeatsABill,
     });
   }
