@@ -7,7 +7,7 @@ import type { ChaosSettings } from '../../bench/chaos/settings.js';
 /**
  * `npm run chaos` at small scale: the same harness, 50 payments, a fixed seed whose plan holds every
  * kind of payment fault, one kill of the worker and of the hub and one Redis restart. Its bounds
- * are generous (the wait for quiescence ends on the payments' own states, or after 15 s without
+ * are generous (the wait for quiescence ends on the payments' own states, or after 12 s without
  * change), so a busy machine makes it slower, not red.
  */
 const SMALL: ChaosSettings = {
@@ -18,7 +18,7 @@ const SMALL: ChaosSettings = {
   workerKills: 1,
   hubKills: 1,
   redisRestarts: 1,
-  quietMs: 15_000,
+  quietMs: 12_000,
   settleLimitMs: 90_000,
   logLevel: 'error',
 };
