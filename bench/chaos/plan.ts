@@ -51,6 +51,7 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
   const pools = payingConsumers().map((pool) => shuffled(pool, random));
   const cursors = pools.map(() => 0);
   const payments: PlannedPayment[] = [];
+  const kinds = settings.faultKinds?.length ? settings.faultKinds : PAYMENT_FAULTS;
   for (let index = 0; index < settings.payments; index++) {
     const count = 1 + Math.floor(random() * 3);
     const chosen = shuffled([0, 1, 2], random).slice(0, count);
@@ -62,8 +63,7 @@ export function makePlan(settings: ChaosSettings, random: () => number): ChaosPl
       if (cursor >= pool.length) repeatsABill = true;
       return pool[cursor % pool.length] as PlannedLine;
     });
-    const fault =
-      random() < settings.faultRate ? PAYMENT_FAULTS[Math.floor(random() * PAYMENT_FAULTS.length)] : undefined;
+    const fault = random() < settings.faultRate ? kinds[Math.floor(random() * kinds.length)] : undefined;
     payments.push({
       index,
       idempotencyKey: `chaos-${settings.seed}-${index}-${Math.floor(random() * 1e9).toString(36)}`,

@@ -14,7 +14,8 @@
  * as a bill paid twice.
  *
  * Settings (argv --name=value, or env BENCH_NAME): payments (1000), citizens (8), seed (random,
- * printed), fault-rate (0.3 of payments), worker-kills (3), hub-kills (2), redis-restarts (1),
+ * printed), fault-rate (0.3 of payments), faults (the payment fault kinds to draw from, comma-separated;
+ * all by default), worker-kills (3), hub-kills (2), redis-restarts (1),
  * quiet (s without change that ends the wait, 20), settle-limit (s, 300), log-level ('warn').
  * MONGODB_URI is used when set; Redis is always a private one (the run restarts it).
  */

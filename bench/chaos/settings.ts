@@ -1,4 +1,5 @@
 import { numberSetting, setting } from '../shared/settings.js';
+import { PAYMENT_FAULTS, type PaymentFault } from './faults.js';
 
 /** Everything a chaos run can be told; times in ms, rates as 0..1. */
 export interface ChaosSettings {
@@ -9,6 +10,8 @@ export interface ChaosSettings {
   seed: number;
   /** Share of payments that get one injected biller or gateway fault. */
   faultRate: number;
+  /** The payment fault kinds to draw from (all by default): to repeat one kind of failure alone. */
+  faultKinds?: PaymentFault[];
   workerKills: number;
   hubKills: number;
   redisRestarts: number;
@@ -53,6 +56,7 @@ export function chaosSettingsFromArgs(): ChaosSettings {
     citizens: Math.max(1, numberSetting('citizens', 8)),
     seed: numberSetting('seed', Math.floor(Math.random() * 2 ** 31)),
     faultRate: Math.min(1, numberSetting('fault-rate', 0.3)),
+    faultKinds: faultKindsSetting(),
     workerKills: numberSetting('worker-kills', 3),
     hubKills: numberSetting('hub-kills', 2),
     redisRestarts: numberSetting('redis-restarts', 1),
@@ -60,4 +64,16 @@ export function chaosSettingsFromArgs(): ChaosSettings {
     settleLimitMs: numberSetting('settle-limit', 300) * 1000,
     logLevel: setting('log-level', 'warn'),
   };
+}
+
+/** --faults=biller_reject,webhook_duplicate (or BENCH_FAULTS): a subset of the payment fault kinds. */
+function faultKindsSetting(): PaymentFault[] {
+  const kinds = setting('faults', PAYMENT_FAULTS.join(','))
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
+  const unknown = kinds.filter((kind) => !(PAYMENT_FAULTS as readonly string[]).includes(kind));
+  if (unknown.length)
+    throw new Error(`--faults: unknown kinds ${unknown.join(', ')} (known: ${PAYMENT_FAULTS.join(', ')})`);
+  return kinds as PaymentFault[];
 }
