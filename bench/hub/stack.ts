@@ -40,6 +40,8 @@ export interface StackOptions {
   runId: string;
   /** A temp dir for the probe files. */
   work: string;
+  /** More variables for every child (e.g. SETTLEMENT_*, BILLERS_FILE); they win over the defaults. */
+  extraEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -52,6 +54,11 @@ export interface Stack {
   hubDb: string;
   /** The child environment, for the report (secrets left out). */
   settings: Record<string, string>;
+  /**
+   * Kills one service with SIGKILL (no graceful shutdown: a crash), starts it again with the same
+   * ports and environment, and waits until it is ready. `services[name]` is the new process after.
+   */
+  restart: (name: ServiceName) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -138,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HUB_API_RESOURCE: audience,
     CHECKOUT_RETURN_URL: `${hubUrl}/checkout/return`,
     NOTIFIER_TRANSPORT: 'capture',
+    ...options.extraEnv,
   };
   const gatewayApiKey = process.env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey;
   const env = {
@@ -155,14 +163,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ['worker', 'hub/worker/main.ts', `${local(worker)}/readyz`, true],
   ];
   const services = {} as Record<ServiceName, Service>;
-  for (const [name, entry, readyUrl, probed] of entries) {
+  const launch = ([name, entry, readyUrl, probed]: (typeof entries)[number], logs?: LogTally) => {
     const probeFile = probed ? join(options.work, `${name}.probe.json`) : undefined;
     const args = ['--import', 'tsx', ...(probed ? ['--import', PROBE] : []), resolve(ROOT, entry)];
     const child = startManaged(name, process.execPath, args, probeFile ? { ...env, BENCH_PROBE_FILE: probeFile } : env);
-    const logs: LogTally = { warnings: 0, errors: 0, samples: new Map() };
-    child.onLine((line) => tally(line, logs));
-    services[name] = { name, pid: child.child.pid ?? 0, readyUrl, probeFile, process: child, logs };
-  }
+    const tallied: LogTally = logs ?? { warnings: 0, errors: 0, samples: new Map() };
+    child.onLine((line) => tally(line, tallied));
+    services[name] = { name, pid: child.child.pid ?? 0, readyUrl, probeFile, process: child, logs: tallied };
+  };
+  for (const entry of entries) launch(entry);
+
+  const restart = async (name: ServiceName) => {
+    const service = services[name];
+    const { child } = service.process;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const entry = entries.find(([entryName]) => entryName === name);
+    if (!entry) throw new Error(`no service ${name}`);
+    launch(entry, service.logs);
+    await waitUntilReady(services[name]);
+  };
 
   const stop = async () => {
     await Promise.all(Object.values(services).map((service) => service.process.stop(10_000)));
@@ -176,7 +199,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { services, hubUrl, audience, gatewayUrl, gatewayApiKey, hubDb, settings, stop };
+  return { services, hubUrl, audience, gatewayUrl, gatewayApiKey, hubDb, settings, restart, stop };
 }
 
 async function waitUntilReady(service: Service): Promise<void> {

@@ -192,7 +192,11 @@ export function createElectricityDiscomSandbox(options: ElectricityDiscomSandbox
       return;
     }
     const amountMinor = paise(payment.amount);
-    const rejectCode = refusalFor(consumer, payment.billNo, amountMinor, options.clock?.() ?? new Date());
+    // An injected rejection answers as a disconnected account does: refused for good.
+    const rejectCode =
+      action.kind === 'reject'
+        ? 'ACCOUNT_DISCONNECTED'
+        : refusalFor(consumer, payment.billNo, amountMinor, options.clock?.() ?? new Date());
     const pending = !rejectCode && action.kind === 'pending';
     const posting = postings.record(
       {

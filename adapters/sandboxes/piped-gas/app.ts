@@ -171,11 +171,13 @@ function gasRouter(accounts: ReturnType<typeof buildAccounts>, faults: FaultBook
     if (earlier) return answerCollection(ctx, earlier);
     const account = accounts.get(request.bpNo);
     if (!account) return fault(ctx, 404, 'BP_NOT_FOUND', 'No business partner with this number');
-    const refusal = account.blocked
-      ? 'BP_BLOCKED'
-      : request.invoiceId !== account.invoice.invoiceId
-        ? 'INVOICE_CLOSED'
-        : undefined;
+    // An injected rejection answers as a blocked account does: refused for good.
+    const refusal =
+      account.blocked || action.kind === 'reject'
+        ? 'BP_BLOCKED'
+        : request.invoiceId !== account.invoice.invoiceId
+          ? 'INVOICE_CLOSED'
+          : undefined;
     const pending = action.kind === 'pending';
     const recorded = postings.record(
       {

@@ -4,20 +4,31 @@ import { z } from 'zod';
 import type { FaultBook } from './faults.js';
 import type { PostingBook } from './posting-book.js';
 
+/** Optional limits any fault takes: the next N calls, or a span of ms from its injection. */
+const limits = {
+  times: z.number().int().positive().optional(),
+  forMs: z.number().int().positive().max(3_600_000).optional(),
+};
+const consumer = z.string().min(1);
+
 const faultSchema = z.discriminatedUnion('kind', [
-  z.object({ consumer: z.string().min(1), kind: z.literal('error_5xx'), times: z.number().int().positive() }),
-  z.object({ consumer: z.string().min(1), kind: z.literal('latency'), ms: z.number().int().positive().max(120_000) }),
+  z.object({ consumer, kind: z.literal('error_5xx'), times: z.number().int().positive(), forMs: limits.forMs }),
+  z.object({ consumer, kind: z.literal('latency'), ms: z.number().int().positive().max(120_000), ...limits }),
   z.object({
-    consumer: z.string().min(1),
+    consumer,
     kind: z.literal('pending_then_accept'),
     ms: z.number().int().positive().max(600_000),
+    ...limits,
   }),
+  z.object({ consumer, kind: z.literal('reject'), ...limits }),
 ]);
 
 /**
  * The sandbox's test controls, the same on every sandbox:
- * POST /__sandbox/faults {consumer, kind, times|ms}, DELETE /__sandbox/faults,
- * GET /__sandbox/postings?reference=... -> {count}, GET /__sandbox/health.
+ * POST /__sandbox/faults {consumer, kind, times|ms, forMs?} (kinds error_5xx, latency,
+ * pending_then_accept, reject), DELETE /__sandbox/faults[?consumer=],
+ * GET /__sandbox/postings?reference=... -> {count, state?, amountMinor?, billNumber?},
+ * GET /__sandbox/health.
  */
 export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): Router {
   const router = new Router({ prefix: '/__sandbox' });
@@ -28,19 +39,25 @@ export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): 
       ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
       return;
     }
-    const { consumer, ...fault } = parsed.data;
-    faults.inject(consumer, fault);
+    const { consumer: key, ...fault } = parsed.data;
+    faults.inject(key, fault);
     ctx.status = 204;
   });
   router.delete('/faults', (ctx) => {
-    faults.reset();
+    faults.reset(typeof ctx.query.consumer === 'string' ? ctx.query.consumer : undefined);
     ctx.status = 204;
   });
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/postings', (ctx) => {
-    ctx.body = { count: postings.count(String(ctx.query.reference ?? '')) };
+    const reference = String(ctx.query.reference ?? '');
+    // find() settles a pending posting whose confirmation time has come, as a status call would.
+    const posting = postings.find(reference);
+    ctx.body = {
+      count: postings.count(reference),
+      ...(posting ? { state: posting.state, amountMinor: posting.amountMinor, billNumber: posting.billNumber } : {}),
+    };
   });
   return router;
 }

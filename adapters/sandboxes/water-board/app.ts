@@ -127,13 +127,15 @@ export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}):
     const found = connections.get(connectionId);
     if (!found) return fail('E104', 'connection not found');
     const amountMinor = Number(amountPaise);
-    const rejectCode = found.disconnected
-      ? 'E210'
-      : demandNo !== found.demand.demandNo
-        ? 'E212'
-        : payable(found.demand, options.clock?.() ?? new Date()).includes(amountMinor)
-          ? undefined
-          : 'E211';
+    // An injected rejection answers as a disconnected connection does: refused for good.
+    const rejectCode =
+      found.disconnected || action.kind === 'reject'
+        ? 'E210'
+        : demandNo !== found.demand.demandNo
+          ? 'E212'
+          : payable(found.demand, options.clock?.() ?? new Date()).includes(amountMinor)
+            ? undefined
+            : 'E211';
     const pending = !rejectCode && action.kind === 'pending';
     const recorded = postings.record(
       {

@@ -9,6 +9,7 @@ import { OrderBook } from './order-book.js';
 import { PaymentFlow } from './payment-flow.js';
 import { reportRouter } from './report-router.js';
 import { SettlementJournal } from './settlement-journal.js';
+import { GatewayTestFaults } from './test-faults.js';
 
 export { defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT, type SandboxGatewayOptions } from './options.js';
 
@@ -23,18 +24,20 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
   const config = sandboxGatewayConfig(options);
   const book = new OrderBook({ now: config.now, refundKeyTtlMs: config.refundKeyTtlMs });
   const journal = new SettlementJournal();
+  const faults = new GatewayTestFaults();
   const sender = new JournaledWebhookSender(journal, {
     url: config.webhookUrl,
     secrets: typeof config.webhookSecret === 'string' ? [config.webhookSecret] : config.webhookSecret,
     timeoutMs: config.webhookTimeoutMs,
     attempts: config.webhookAttempts,
     backoffMs: config.webhookBackoffMs,
+    faults,
   });
-  const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs);
+  const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs, faults);
 
   const api = apiRouter({ apiKey: config.apiKey, publicUrl: config.publicUrl, book, flow });
   const checkout = checkoutRouter(book, flow);
-  const control = controlRouter(sender);
+  const control = controlRouter(sender, faults);
 
   const app = new Koa();
   app.use(sandboxErrors);

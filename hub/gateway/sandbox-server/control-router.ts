@@ -2,19 +2,28 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { notFound, SandboxApiError } from './api-error.js';
+import type { GatewayTestFaults } from './test-faults.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 const replaySchema = z.object({ eventId: z.string().min(1) });
+const order = z.string().min(1);
+const faultSchema = z.discriminatedUnion('kind', [
+  z.object({ order, kind: z.literal('drop_webhooks') }),
+  z.object({ order, kind: z.literal('partial_capture'), amount: z.number().int().positive() }),
+]);
 
 /**
  * Test controls: POST /__sandbox/webhooks/replay {eventId} re-sends a past event as it was
  * (same id, fresh signature), GET /__sandbox/webhooks[?order=] shows deliveries,
+ * POST /__sandbox/faults {order, kind: drop_webhooks | partial_capture, amount?},
+ * DELETE /__sandbox/faults, GET /__sandbox/refunds[?order=] lists refunds with their keys,
  * GET /__sandbox/health.
  */
-export function controlRouter(sender: WebhookSender): Router {
+export function controlRouter(sender: WebhookSender, faults?: GatewayTestFaults): Router {
   const router = new Router({ prefix: '/__sandbox' });
+  const json = bodyParser({ enableTypes: ['json'] });
 
-  router.post('/webhooks/replay', bodyParser({ enableTypes: ['json'] }), (ctx) => {
+  router.post('/webhooks/replay', json, (ctx) => {
     const parsed = replaySchema.safeParse(ctx.request.body);
     if (!parsed.success) throw new SandboxApiError(422, 'invalid_request', 'eventId is required');
     if (!sender.replay(parsed.data.eventId)) throw notFound('event', parsed.data.eventId);
@@ -26,6 +35,26 @@ export function controlRouter(sender: WebhookSender): Router {
     const order = typeof ctx.query.order === 'string' ? ctx.query.order : undefined;
     ctx.body = { deliveries: sender.deliveries(order) };
   });
+
+  if (faults) {
+    router.post('/faults', json, (ctx) => {
+      const parsed = faultSchema.safeParse(ctx.request.body);
+      if (!parsed.success) {
+        const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        throw new SandboxApiError(422, 'invalid_request', why);
+      }
+      if (parsed.data.kind === 'drop_webhooks') faults.dropWebhooks(parsed.data.order);
+      else faults.capturePartially(parsed.data.order, parsed.data.amount);
+      ctx.status = 204;
+    });
+    router.delete('/faults', (ctx) => {
+      faults.reset();
+      ctx.status = 204;
+    });
+    router.get('/refunds', (ctx) => {
+      ctx.body = { refunds: faults.refundsOf(typeof ctx.query.order === 'string' ? ctx.query.order : undefined) };
+    });
+  }
 
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -7,6 +7,7 @@ import {
   type SandboxOutcome,
   type SandboxRefund,
 } from './order-book.js';
+import type { GatewayTestFaults } from './test-faults.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 const EVENT_FOR: Record<'captured' | 'failed' | 'pending', SandboxEventType> = {
@@ -27,14 +28,18 @@ export class PaymentFlow {
     private readonly sender: WebhookSender,
     private readonly publicUrl: string,
     private readonly pendingDelayMs: number,
+    /** Injected faults (partial capture) and the refund record the test controls read. */
+    private readonly faults?: GatewayTestFaults,
   ) {}
 
   settle(orderId: string, outcome: SandboxOutcome, method: SandboxMethod): SandboxOrder {
     const order = this.book.settle(orderId, outcome, method);
+    this.applyPartialCapture(order);
     this.emit(EVENT_FOR[order.status as keyof typeof EVENT_FOR], order);
     if (order.status === 'pending') {
       this.later(() => {
         const captured = this.book.confirmPending(orderId);
+        if (captured) this.applyPartialCapture(captured);
         if (captured) this.emit('order.captured', captured);
       });
     }
@@ -50,12 +55,20 @@ export class PaymentFlow {
     const result = this.book.refund(orderId, key, amountMinor, reference);
     // A repeated key moved no money, so it tells nobody anything new.
     if (result.created) this.emit('refund.succeeded', this.book.get(orderId), result.refund);
+    if (result.created) this.faults?.noteRefund(orderId, key, result.refund.id, amountMinor);
     return result;
   }
 
   stop(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** An injected partial capture: the gateway took less than the order amount. */
+  private applyPartialCapture(order: SandboxOrder): void {
+    if (order.status === 'captured' && this.faults) {
+      order.capturedMinor = this.faults.captureAmount(order.id, order.amountMinor);
+    }
   }
 
   private emit(type: SandboxEventType, order: SandboxOrder, refund?: SandboxRefund): void {

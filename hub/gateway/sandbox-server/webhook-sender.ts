@@ -1,6 +1,7 @@
 import { type BillerHttp, BillerUnavailableError, createBillerHttp } from '../../../adapters/sdk/index.js';
 import { SIGNATURE_HEADER, signatureHeader } from '../webhook-signature.js';
 import type { SandboxEvent } from './bodies.js';
+import type { GatewayTestFaults } from './test-faults.js';
 
 export interface WebhookSenderOptions {
   url?: string;
@@ -8,6 +9,8 @@ export interface WebhookSenderOptions {
   timeoutMs: number;
   attempts: number;
   backoffMs: number;
+  /** Injected faults: deliveries of an order whose webhooks are dropped are recorded, never sent. */
+  faults?: GatewayTestFaults;
 }
 
 /** What became of one event, for GET /__sandbox/webhooks. */
@@ -91,6 +94,10 @@ export class WebhookSender {
   /** Never rejects: a failed delivery is recorded, not thrown into the checkout. */
   private async deliver(stored: StoredEvent): Promise<void> {
     if (!this.http) return;
+    if (this.options.faults?.dropsWebhooks(stored.delivery.orderId)) {
+      stored.delivery.lastResult = 'dropped';
+      return;
+    }
     for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
       if (attempt > 1) await this.sleep(Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (attempt - 2)));
       if (this.stopped) return;

@@ -1,0 +1,186 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Bill, payableOn } from '../../adapters/sdk/index.js';
+import {
+  type BillerFault,
+  countFault,
+  type FaultCounts,
+  injectBillerFault,
+  injectGatewayFault,
+  replayWebhooks,
+  type SandboxUrls,
+} from './faults.js';
+import type { ChaosPlan, PlannedPayment } from './plan.js';
+
+/** What became of one planned payment on the citizen's side. */
+export interface DrivenPayment {
+  index: number;
+  /** paid: the gateway took the citizen's choice; refused: the hub said no (e.g. 409 bill already paid). */
+  outcome: 'paid' | 'refused' | 'failed';
+  paymentId?: string;
+  orderId?: string;
+  fault?: string;
+  detail?: string;
+}
+
+export interface DriveTarget {
+  hubUrl: string;
+  gatewayUrl: string;
+  gatewayApiKey: string;
+  sandboxes: SandboxUrls;
+  /** One access token per citizen. */
+  tokens: string[];
+}
+
+export interface DriveResult {
+  payments: DrivenPayment[];
+  faults: FaultCounts;
+  durationMs: number;
+}
+
+const CALL_TIMEOUT_MS = 15_000;
+/** A call that fails for want of the hub (killed, restarting) is tried again for this long. */
+const RETRY_FOR_MS = 90_000;
+/** How long a webhook replay waits for the capture to have been delivered first. */
+const REPLAY_WAIT_MS = 20_000;
+
+class HttpAnswer extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status} ${body.slice(0, 200)}`);
+  }
+}
+
+/** Calls until a 2xx, a 4xx (thrown as HttpAnswer: a real answer) or RETRY_FOR_MS of network errors and 5xx. */
+async function call(url: string, init: RequestInit): Promise<string> {
+  const deadline = Date.now() + RETRY_FOR_MS;
+  for (let wait = 200; ; wait = Math.min(wait * 2, 3_000)) {
+    let failure: unknown;
+    try {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      const body = await res.text();
+      if (res.ok) return body;
+      if (res.status < 500) throw new HttpAnswer(res.status, body);
+      failure = new HttpAnswer(res.status, body);
+    } catch (error) {
+      if (error instanceof HttpAnswer && error.status < 500) throw error;
+      failure = error;
+    }
+    if (Date.now() + wait > deadline) throw failure;
+    await sleep(wait);
+  }
+}
+
+/** Billers' early and late amounts switch at midnight in India, as the hub's checkout checks them. */
+const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+
+/**
+ * The citizens: each takes the next planned payment, fetches its bills through the hub, checks them
+ * out (POST /api/v1/checkouts, retried under the same Idempotency-Key while the hub is down),
+ * gets its fault injected, and pays through the gateway's simulate call. `onPaymentStart` runs
+ * before each payment (the process faults hang on it). Replays of webhooks run in the background
+ * and are awaited before this resolves.
+ */
+export async function drivePayments(
+  target: DriveTarget,
+  plan: ChaosPlan,
+  onPaymentStart: (index: number) => void,
+  log: (line: string) => void,
+): Promise<DriveResult> {
+  const started = Date.now();
+  const results: DrivenPayment[] = [];
+  const faults: FaultCounts = {};
+  const background: Promise<void>[] = [];
+  let next = 0;
+  const hub = (path: string) => `${target.hubUrl}/api/v1${path}`;
+
+  const pay = async (planned: PlannedPayment, token: string): Promise<DrivenPayment> => {
+    const authorization = `Bearer ${token}`;
+    const day = indianToday();
+    const lines = await Promise.all(
+      planned.lines.map(async ({ billerId, consumer }) => {
+        const body = await call(hub(`/billers/${billerId}/bill?${new URLSearchParams(consumer)}`), {
+          headers: { authorization },
+        });
+        const { bill } = JSON.parse(body) as { bill: Bill };
+        return { billerId, consumer, billNumber: bill.billNumber, amountMinor: payableOn(bill, day) };
+      }),
+    );
+    let created: string;
+    try {
+      created = await call(hub('/checkouts'), {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': planned.idempotencyKey },
+        body: JSON.stringify({ lines }),
+      });
+    } catch (error) {
+      if (error instanceof HttpAnswer && error.status === 409) {
+        return { index: planned.index, outcome: 'refused', detail: error.body.slice(0, 200) };
+      }
+      throw error;
+    }
+    const { payment, checkoutUrl } = JSON.parse(created) as { payment: { id: string }; checkoutUrl: string };
+    const orderId = new URL(checkoutUrl).pathname.split('/').pop() ?? '';
+    const driven: DrivenPayment = { index: planned.index, outcome: 'paid', paymentId: payment.id, orderId };
+    const fault = planned.fault;
+    const totalMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0);
+    if (fault === 'webhook_loss' || fault === 'partial_capture') {
+      await injectGatewayFault(target.sandboxes, orderId, fault, totalMinor);
+    } else if (fault?.startsWith('biller_')) {
+      const line = lines[planned.faultLine] ?? lines[0];
+      if (line) {
+        await injectBillerFault(
+          target.sandboxes,
+          line.billerId,
+          line.consumer,
+          fault as BillerFault,
+          planned.burstCalls,
+        );
+      }
+    }
+    if (fault) {
+      driven.fault = fault;
+      if (fault !== 'webhook_duplicate' && fault !== 'webhook_out_of_order') countFault(faults, fault);
+    }
+    // Out of order needs a pending event to replay after the capture: the gateway captures a
+    // pending payment by itself a moment later.
+    const outcome = fault === 'webhook_out_of_order' ? 'pending' : 'success';
+    await call(`${target.gatewayUrl}/v1/orders/${encodeURIComponent(orderId)}/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.gatewayApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome, method: 'upi' }),
+    });
+    if (fault === 'webhook_duplicate' || fault === 'webhook_out_of_order') {
+      background.push(
+        replayWebhooks(target.sandboxes, orderId, fault, REPLAY_WAIT_MS)
+          .then((replayed) => {
+            if (replayed) countFault(faults, fault);
+          })
+          .catch((error: unknown) => log(`replay for ${orderId} failed: ${String(error)}`)),
+      );
+    }
+    return driven;
+  };
+
+  const citizen = async (token: string) => {
+    while (next < plan.payments.length) {
+      const planned = plan.payments[next++] as PlannedPayment;
+      onPaymentStart(planned.index);
+      try {
+        results.push(await pay(planned, token));
+      } catch (error) {
+        results.push({
+          index: planned.index,
+          outcome: 'failed',
+          detail: error instanceof Error ? error.message.slice(0, 200) : String(error),
+        });
+      }
+      if (results.length % 100 === 0) log(`${results.length}/${plan.payments.length} payments driven`);
+    }
+  };
+  await Promise.all(target.tokens.map(citizen));
+  await Promise.all(background);
+  results.sort((a, b) => a.index - b.index);
+  return { payments: results, faults, durationMs: Date.now() - started };
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mongoose from 'mongoose';
+import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
+import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
+import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
+import { type Stack, startStack } from '../hub/stack.js';
+import { startTokenIssuer, type TokenIssuer } from '../hub/tokens.js';
+import { checkMoney } from './checker.js';
+import { drivePayments } from './driver.js';
+import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
+import { makePlan } from './plan.js';
+import { type Quiescence, waitForQuiescence } from './quiesce.js';
+import { type RestartableRedis, startRestartableRedis } from './redis.js';
+import { type ChaosReport, summariseDriven, violationsByKind } from './report.js';
+import { CHAOS_TIMINGS, type ChaosSettings } from './settings.js';
+import { runScript } from './tools.js';
+
+const BILLERS_FILE = resolve(import.meta.dirname, 'billers.json');
+const BILLER_IDS = { electricity: 'state-electricity', water: 'city-water', gas: 'metro-gas' } as const;
+
+/** The day reconciliation runs for: the hub's business day is India's. */
+const indianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+
+/**
+ * One chaos run, start to finish: private MongoDB (unless MONGODB_URI) and Redis, the sandboxes,
+ * the sandbox gateway, the hub and a worker as child processes; the planned payments driven by
+ * citizens with faults injected; then quiescence, reconciliation (`npm run recon`, when the script
+ * exists), `npm run ledger:check` and the money check. Everything started here is stopped before
+ * it returns; the run's database is dropped. `options.mongoUri` (else MONGODB_URI) names a MongoDB
+ * to use instead of starting one. Throws only when the stack cannot start.
+ */
+export async function runChaos(
+  settings: ChaosSettings,
+  log: (line: string) => void,
+  options: { mongoUri?: string } = {},
+): Promise<ChaosReport> {
+  const startedAt = new Date();
+  const runId = randomBytes(4).toString('hex');
+  const work = mkdtempSync(join(tmpdir(), 'chaos-'));
+  const plan = makePlan(settings, seededRandom(settings.seed));
+  log(
+    `seed ${settings.seed}: ${settings.payments} payments by ${settings.citizens} citizens, fault rate ${settings.faultRate}, ` +
+      `${plan.processFaults.length} process faults, ${plan.repeats} payments repeat a bill already paid`,
+  );
+
+  let mongo: LocalMongo | undefined;
+  let redis: RestartableRedis | undefined;
+  let issuer: TokenIssuer | undefined;
+  let stack: Stack | undefined;
+  let conn: mongoose.Connection | undefined;
+  try {
+    const givenMongo = options.mongoUri ?? process.env.MONGODB_URI;
+    if (!givenMongo) mongo = await startMongoServer({ kind: 'memory' });
+    const mongoUri = givenMongo ?? (mongo as LocalMongo).uri;
+    redis = await startRestartableRedis();
+    issuer = await startTokenIssuer();
+    const extraEnv = { BILLERS_FILE, ...CHAOS_TIMINGS.env };
+    stack = await startStack({
+      mongoUri,
+      redisUrl: redis.url,
+      issuer: issuer.issuer,
+      jwksUrl: issuer.jwksUrl,
+      logLevel: settings.logLevel,
+      runId,
+      work,
+      extraEnv,
+    });
+    const running = stack;
+    const liveRedis = redis;
+    log(`stack up: hub ${running.hubUrl}, gateway ${running.gatewayUrl}, database ${running.hubDb}`);
+    conn = await mongoose.createConnection(mongoUri, { dbName: running.hubDb }).asPromise();
+    const tokens = await Promise.all(
+      Array.from({ length: settings.citizens }, (_, i) =>
+        (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience),
+      ),
+    );
+    const s = running.settings;
+    const sandboxes = {
+      billers: {
+        [BILLER_IDS.electricity]: s.ELECTRICITY_BASE_URL ?? '',
+        [BILLER_IDS.water]: s.WATER_BASE_URL ?? '',
+        [BILLER_IDS.gas]: s.GAS_BASE_URL ?? '',
+      },
+      gateway: running.gatewayUrl,
+    };
+
+    // Process faults fire as the planned payment starts, one at a time, beside the citizens.
+    const processFaults: FaultCounts = {};
+    let chain = Promise.resolve();
+    const fire = (kind: ProcessFault) => {
+      chain = chain.then(async () => {
+        const begun = Date.now();
+        try {
+          if (kind === 'worker_kill') await running.restart('worker');
+          else if (kind === 'hub_kill') await running.restart('hub');
+          else await liveRedis.restart();
+          countFault(processFaults, kind);
+          log(`${kind}: back after ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+        } catch (error) {
+          log(`${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+    };
+    const pendingProcessFaults = [...plan.processFaults];
+    const drive = await drivePayments(
+      {
+        hubUrl: running.hubUrl,
+        gatewayUrl: running.gatewayUrl,
+        gatewayApiKey: running.gatewayApiKey,
+        sandboxes,
+        tokens,
+      },
+      plan,
+      (index) => {
+        while (pendingProcessFaults[0] && pendingProcessFaults[0].atPayment <= index) {
+          fire((pendingProcessFaults.shift() as { kind: ProcessFault }).kind);
+        }
+      },
+      log,
+    );
+    for (const rest of pendingProcessFaults) fire(rest.kind);
+    await chain;
+    const driven = summariseDriven(drive.payments);
+    log(
+      `driven in ${Math.round(drive.durationMs / 1000)} s: ${driven.paid} paid, ${driven.refused} refused, ${driven.failed} failed`,
+    );
+
+    const quiescence: Quiescence[] = [await waitForQuiescence(conn, settings.quietMs, settings.settleLimitMs)];
+    log(`quiescence: ${quiescence[0]?.reason} after ${Math.round((quiescence[0]?.waitedMs ?? 0) / 1000)} s`);
+
+    const toolEnv = {
+      ...s,
+      ...sandboxBillerEnv(),
+      GATEWAY_API_KEY: running.gatewayApiKey,
+      GATEWAY_WEBHOOK_SECRET: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
+      LOG_LEVEL: settings.logLevel,
+    };
+    const days = [...new Set([indianDate(startedAt), indianDate(new Date())])];
+    const reconciliation: ChaosReport['reconciliation'] = { ran: false, note: '' };
+    for (const day of days) {
+      const recon = await runScript('recon', ['--date', day], toolEnv);
+      if (!recon.available) {
+        reconciliation.note = 'skipped: there is no `npm run recon` script on this branch yet';
+        break;
+      }
+      reconciliation.ran = true;
+      reconciliation.ok = (reconciliation.ok ?? true) && recon.ok;
+      reconciliation.note = `${reconciliation.note}${day}: ${recon.ok ? 'ran' : 'FAILED'}; `;
+      if (!recon.ok) log(`recon --date ${day} failed:\n${recon.output.split('\n').slice(-10).join('\n')}`);
+    }
+    if (reconciliation.ran) {
+      quiescence.push(await waitForQuiescence(conn, settings.quietMs, settings.settleLimitMs));
+    }
+    log(`reconciliation: ${reconciliation.note}`);
+
+    const ledger = await runScript('ledger:check', [], toolEnv);
+    const check = await checkMoney(
+      conn,
+      sandboxes,
+      running.gatewayApiKey,
+      drive.payments.flatMap((p) => p.orderId ?? []),
+      ledger.ok,
+    );
+    return {
+      startedAt: startedAt.toISOString(),
+      seed: settings.seed,
+      settings,
+      durationMs: Date.now() - startedAt.getTime(),
+      driveMs: drive.durationMs,
+      payments: {
+        planned: settings.payments,
+        paid: driven.paid,
+        refused: driven.refused,
+        failed: driven.failed,
+        distinctBills: plan.distinctBills,
+        repeatingABill: plan.repeats,
+      },
+      faults: { ...drive.faults, ...processFaults },
+      quiescence,
+      reconciliation,
+      ledgerCheck: { ok: ledger.ok, output: ledger.output.split('\n').slice(-20).join('\n') },
+      counts: check.counts,
+      violationsByKind: violationsByKind(check.violations),
+      violations: check.violations,
+      driverSamples: driven.samples,
+    };
+  } finally {
+    if (conn) {
+      await conn.dropDatabase().catch(() => undefined);
+      await conn.close().catch(() => undefined);
+    }
+    await stack?.stop().catch(() => undefined);
+    await issuer?.close().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
+    await mongo?.stop().catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CheckResult, Violation, ViolationKind } from './checker.js';
+import { VIOLATIONS } from './checker.js';
+import type { DrivenPayment } from './driver.js';
+import type { FaultCounts } from './faults.js';
+import type { Quiescence } from './quiesce.js';
+import type { ChaosSettings } from './settings.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Everything a chaos run found: printed, written to bench/results, and asserted by the small test. */
+export interface ChaosReport {
+  startedAt: string;
+  seed: number;
+  settings: ChaosSettings;
+  durationMs: number;
+  driveMs: number;
+  payments: {
+    planned: number;
+    paid: number;
+    refused: number;
+    failed: number;
+    distinctBills: number;
+    /** Planned payments that ask to pay a bill an earlier one already paid. */
+    repeatingABill: number;
+  };
+  faults: FaultCounts;
+  quiescence: Quiescence[];
+  reconciliation: { ran: boolean; ok?: boolean; note: string };
+  ledgerCheck: { ok: boolean; output: string };
+  counts: CheckResult['counts'];
+  violationsByKind: Partial<Record<ViolationKind, number>>;
+  violations: Violation[];
+  /** Samples of why payments failed or were refused on the citizen's side. */
+  driverSamples: string[];
+}
+
+export function summariseDriven(payments: DrivenPayment[]) {
+  const samples = new Map<string, number>();
+  for (const p of payments) {
+    if (p.outcome === 'paid' || !p.detail) continue;
+    const key = `${p.outcome}: ${p.detail.slice(0, 120)}`;
+    samples.set(key, (samples.get(key) ?? 0) + 1);
+  }
+  return {
+    paid: payments.filter((p) => p.outcome === 'paid').length,
+    refused: payments.filter((p) => p.outcome === 'refused').length,
+    failed: payments.filter((p) => p.outcome === 'failed').length,
+    samples: [...samples].slice(0, 10).map(([text, n]) => `${n} × ${text}`),
+  };
+}
+
+export function violationsByKind(violations: Violation[]): Partial<Record<ViolationKind, number>> {
+  const out: Partial<Record<ViolationKind, number>> = {};
+  for (const v of violations) out[v.kind] = (out[v.kind] ?? 0) + 1;
+  return out;
+}
+
+const table = (record: Record<string, number | undefined>) =>
+  Object.entries(record)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || 'none';
+
+/** The report as text lines: counts first, then each kind of violation with a few examples. */
+export function formatReport(report: ChaosReport): string {
+  const { counts } = report;
+  const lines = [
+    `chaos run, seed ${report.seed} (repeat with --seed=${report.seed}), ${Math.round(report.durationMs / 1000)} s in all, ${Math.round(report.driveMs / 1000)} s driving`,
+    `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side; ${report.payments.repeatingABill} asked to pay a bill again (${report.payments.distinctBills} distinct bills)`,
+    `hub: ${counts.payments} payments (${table(counts.paymentsByStatus)}), ${counts.lines} lines (${table(counts.linesByStatus)})`,
+    `faults injected: ${table(report.faults)}`,
+    `gateway: ${counts.ordersCaptured} orders captured; lines settled at billers ${counts.linesSettledAtBiller} (still pending there ${counts.postingsStillPending}), refunded at the gateway ${counts.linesRefundedAtGateway}; hub lines unknown ${counts.linesUnknown}, held ${counts.linesHeld}; unknown outcomes resolved ${counts.unknownResolved}`,
+    `quiescence: ${report.quiescence.map((q) => `${q.reason} after ${Math.round(q.waitedMs / 1000)} s`).join(', then ')}`,
+    `reconciliation: ${report.reconciliation.note}`,
+    `ledger:check: ${report.ledgerCheck.ok ? 'OK' : 'NOT OK'}${report.ledgerCheck.ok ? '' : `\n  ${report.ledgerCheck.output.split('\n').slice(-6).join('\n  ')}`}`,
+  ];
+  if (report.driverSamples.length) lines.push(`citizen-side outcomes: ${report.driverSamples.join('; ')}`);
+  const total = report.violations.length;
+  lines.push(`violations: ${total === 0 ? 'none' : `${total} (${table(report.violationsByKind)})`}`);
+  for (const [kind, n] of Object.entries(report.violationsByKind)) {
+    lines.push(`  ${kind} × ${n}: ${VIOLATIONS[kind as ViolationKind]}`);
+    for (const v of report.violations.filter((x) => x.kind === kind).slice(0, 3)) {
+      lines.push(`    e.g. ${[v.paymentId, v.lineId].filter(Boolean).join(' ')} ${v.detail}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Writes bench/results/chaos-<date>.json and returns its path. */
+export function writeReport(report: ChaosReport): string {
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const file = join(dir, `chaos-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
