@@ -1,10 +1,4 @@
 export { type Booked, bookMissingMovements } from './book-ledger.js';
-export {
-  type DisplayStatus,
-  displayStatus,
-  type LineDisplayStatus,
-  lineDisplayStatus,
-} from './citizen-status.js';
 export type { LineDeps, PaymentFinalHook, SettlementDeps, SettlementLog } from './deps.js';
 export {
   type EnquiryDeps,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BillerUnavailableError } from '../../adapters/sdk/index.js';
 import type { Payment, PaymentLine } from '../../hub/payments/payment-model.js';
-import { displayStatus, lineDisplayStatus } from '../../hub/settlement/citizen-status.js';
+import { displayStatus, lineDisplayStatus } from '../../hub/payments/display-status.js';
 import { type EnquiryDeps, enquireLine, enquireUnknownLines } from '../../hub/settlement/enquiry.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueSettlement } from '../../hub/settlement/queue.js';
@@ -189,6 +189,7 @@ describe("the citizen's view of an unknown outcome", () => {
     expect(displayStatus({ status: 'settling', lines: [line('held'), line('settled')] })).toBe('under_review');
     expect(displayStatus({ status: 'settling', lines: [line('posting')] })).toBe('settling');
     expect(displayStatus({ status: 'completed', lines: [line('settled')] })).toBe('completed');
+    expect(displayStatus({ status: 'held', lines: [line('pending')] })).toBe('under_review');
     expect(lineDisplayStatus('unknown')).toBe('being_confirmed');
     expect(lineDisplayStatus('refunded')).toBe('refunded');
   });

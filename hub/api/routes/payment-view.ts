@@ -1,10 +1,16 @@
+import { displayStatus, lineDisplayStatus } from '../../payments/display-status.js';
 import type { Payment } from '../../payments/index.js';
 
-/** A payment as its citizen sees it: no idempotency internals, consumer numbers masked. */
+/**
+ * A payment as its citizen sees it: no idempotency internals, consumer numbers masked. `status` is
+ * the hub's own; `displayStatus` is what to tell the citizen (being_confirmed while a biller's
+ * answer is awaited, under_review while an operator looks at it).
+ */
 export function paymentView(payment: Payment) {
   return {
     id: payment._id,
     status: payment.status,
+    displayStatus: displayStatus(payment),
     currency: payment.currency,
     totalMinor: payment.totalMinor,
     method: payment.gateway?.method,
@@ -21,6 +27,7 @@ export function paymentView(payment: Payment) {
       amountMinor: line.amountMinor,
       reference: line.reference,
       status: line.status,
+      displayStatus: lineDisplayStatus(line.status),
       billerReference: line.billerReference,
       failureCode: line.failureCode,
     })),

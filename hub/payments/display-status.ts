@@ -1,10 +1,11 @@
-import type { Payment } from '../payments/payment-model.js';
-import type { LineStatus, PaymentStatus } from '../payments/state-machine.js';
+import type { Payment } from './payment-model.js';
+import type { LineStatus, PaymentStatus } from './state-machine.js';
 
 /**
  * What the citizen is shown for a payment: its status, except that a settling payment with a line
  * whose biller outcome is unknown is `being_confirmed` (the hub is confirming with the biller; no
- * refund is made on a guess), and one with a held line `under_review` (an operator looks at it).
+ * refund is made on a guess), and a held payment, or one with a held line, `under_review` (an
+ * operator looks at it).
  */
 export type DisplayStatus = PaymentStatus | 'being_confirmed' | 'under_review';
 
@@ -19,6 +20,7 @@ export function lineDisplayStatus(status: LineStatus): LineDisplayStatus {
 
 /** The payment's status as the citizen's view should render it (see DisplayStatus). */
 export function displayStatus(payment: Pick<Payment, 'status' | 'lines'>): DisplayStatus {
+  if (payment.status === 'held') return 'under_review';
   if (payment.status !== 'settling') return payment.status;
   if (payment.lines.some((line) => line.status === 'unknown')) return 'being_confirmed';
   if (payment.lines.some((line) => line.status === 'held')) return 'under_review';
