@@ -1,27 +1,15 @@
 import type { Job } from 'bullmq';
-import type { BillerRegistry } from '../../adapters/registry/index.js';
-import type { Logger } from '../../infra/logger.js';
-import type { Connection } from '../../infra/mongo.js';
-import type { StartSettlement } from '../checkout/payment-capture.js';
-import type { PaymentGateway } from '../gateway/port.js';
 import {
   dayToReconcile,
-  type GatewayReportSource,
   type ReconDeps,
+  type ReconWiring,
   reconciliationDeps,
   runReconciliation,
 } from '../reconciliation/index.js';
 import type { SettlementJobData } from '../settlement/queue.js';
 
-export interface ReconcileJobDeps {
-  mongo: Connection;
-  billers: BillerRegistry;
-  gateway: PaymentGateway;
-  /** The gateway's daily settlement reports (createGatewayReportClient); the caller closes it. */
-  reports: GatewayReportSource;
-  startSettlement: StartSettlement;
-  log: Logger;
-}
+/** The reconciliation's wiring: the hub's Mongo, billers, gateway client and report source, how to start settlement. */
+export type ReconcileJobDeps = ReconWiring;
 
 /** What a `reconcile` job returns (BullMQ keeps it with the job): the day's counts, not every difference. */
 export interface ReconcileJobResult {
@@ -41,14 +29,7 @@ export interface ReconcileJobResult {
 export function reconcileJob(deps: ReconcileJobDeps): (job: Job<SettlementJobData>) => Promise<ReconcileJobResult> {
   let wired: Promise<ReconDeps> | undefined;
   return async (job) => {
-    wired ??= reconciliationDeps({
-      mongo: deps.mongo,
-      billers: deps.billers,
-      gateway: deps.gateway,
-      reports: deps.reports,
-      startSettlement: deps.startSettlement,
-      log: deps.log,
-    }).catch((error: unknown) => {
+    wired ??= reconciliationDeps(deps).catch((error: unknown) => {
       wired = undefined;
       throw error;
     });
