@@ -1,32 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
+import { DEFAULT_SEED as GAS_SANDBOX_SEED } from '../../adapters/sandboxes/piped-gas/app.js';
 import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { DEFAULT_SANDBOX_CONSUMERS } from '../../adapters/sandboxes/shared/population.js';
 import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
 import { type Bill, payableOn } from '../../adapters/sdk/index.js';
 import type { HttpClient, HttpResponse } from '../idp/http-client.js';
 
-/** The seed the piped-gas sandbox uses when none is given (adapters/sandboxes/piped-gas/app.ts). */
-const GAS_SANDBOX_SEED = 4103;
-
-interface Consumer {
+export interface Consumer {
   billerId: string;
   consumer: Record<string, string>;
 }
 
 /**
- * The sandboxes' seeded consumers that pay: everyone but the ones their biller refuses
- * (a disconnected electricity account or water connection, a blocked gas BP).
+ * The sandboxes' seeded consumers that pay, one list per biller (electricity, water, gas), out of
+ * books of `perBiller` consumers (SANDBOX_CONSUMERS of the sandboxes run; default 200): everyone
+ * but the ones their biller refuses (a disconnected electricity account or water connection, a
+ * blocked gas BP). About 95% of each book pays.
  */
-export function payingConsumers(): Consumer[][] {
+export function payingConsumers(perBiller = DEFAULT_SANDBOX_CONSUMERS): Consumer[][] {
   return [
-    [...generateConsumers().values()]
+    [...generateConsumers(undefined, perBiller).values()]
       .filter((c) => c.status === 'ACTIVE')
       .map((c) => ({ billerId: 'state-electricity', consumer: { consumerNumber: c.number } })),
-    [...createConnections().values()]
+    [...createConnections(undefined, perBiller).values()]
       .filter((c) => !c.disconnected)
       .map((c) => ({ billerId: 'city-water', consumer: { connectionId: c.id } })),
-    [...buildAccounts(GAS_SANDBOX_SEED).values()]
+    [...buildAccounts(GAS_SANDBOX_SEED, perBiller).values()]
       .filter((a) => !a.blocked)
       .map((a) => ({ billerId: 'metro-gas', consumer: { bpNumber: a.bpNo } })),
   ];

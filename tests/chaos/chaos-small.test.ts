@@ -13,7 +13,7 @@ import type { ChaosSettings } from '../../bench/chaos/settings.js';
 const SMALL: ChaosSettings = {
   payments: 50,
   citizens: 6,
-  seed: 20261130,
+  seed: 20261208,
   faultRate: 0.5,
   workerKills: 1,
   hubKills: 1,
