@@ -137,8 +137,10 @@ export async function drivePayments(
       const { payment } = JSON.parse(created) as { payment: { id: string } };
       return { ...base, outcome: 'repeat_accepted', paymentId: payment.id, detail: `repeats payment ${repeatOf}` };
     } catch (error) {
+      // Only the refusal that names the paid bill is the expected answer; any other 409 is reported.
       if (error instanceof HttpAnswer && error.status === 409) {
-        return { ...base, outcome: 'repeat_refused', detail: error.body.slice(0, 200) };
+        const expected = error.body.includes('bill_already_paid');
+        return { ...base, outcome: expected ? 'repeat_refused' : 'refused', detail: error.body.slice(0, 200) };
       }
       throw error;
     }

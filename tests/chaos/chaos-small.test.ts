@@ -33,6 +33,9 @@ describe('chaos, small run', () => {
     for (const kind of [...PAYMENT_FAULTS, 'worker_kill', 'hub_kill', 'redis_restart'] as const) {
       expect(report.faults[kind] ?? 0, `${kind} injected\n${summary}`).toBeGreaterThan(0);
     }
+    // Every payment asks for bills of its own: the hub refuses only the deliberate repeats, with 409 bill_already_paid.
+    expect(report.payments.refused, summary).toBe(0);
+    expect(report.payments.repeatsRefused, summary).toBe(report.payments.repeatingABill);
     expect(report.payments.paid, summary).toBeGreaterThanOrEqual(45);
     expect(report.counts.ordersCaptured, summary).toBeGreaterThanOrEqual(45);
     expect(report.ledgerCheck.ok, summary).toBe(true);
