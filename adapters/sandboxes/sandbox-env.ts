@@ -1,5 +1,6 @@
 import { defaultSandboxCredentials as electricity } from './electricity-discom/app.js';
 import { defaultSandboxCredentials as gas } from './piped-gas/app.js';
+import { checkedConsumerCount } from './shared/population.js';
 import { defaultSandboxCredentials as water } from './water-board/app.js';
 
 /**
@@ -14,4 +15,12 @@ export function sandboxBillerEnv(): Record<string, string> {
     GAS_CLIENT_ID: gas.clientId,
     GAS_CLIENT_SECRET: gas.clientSecret,
   };
+}
+
+/**
+ * The variable that sizes every sandbox's books (`npm run sandboxes` reads it): `consumers` per
+ * biller, checked as shared/population.ts says (throws RangeError out of bounds).
+ */
+export function sandboxPopulationEnv(consumers: number): Record<string, string> {
+  return { SANDBOX_CONSUMERS: String(checkedConsumerCount(consumers, 'sandbox consumers')) };
 }

@@ -37,6 +37,7 @@ export const VIOLATIONS = {
   hub_settled_not_at_biller: 'the hub says settled but the biller has no accepted posting',
   hub_refunded_not_at_gateway: 'the hub says refunded but the gateway made no refund for the line',
   ledger_check_failed: '`npm run ledger:check` did not say the ledger is OK',
+  repeat_bill_not_refused: 'a checkout for a bill an earlier payment holds as paid was accepted, not refused with 409',
 } as const;
 export type ViolationKind = keyof typeof VIOLATIONS;
 
@@ -107,6 +108,10 @@ async function inBatches<T, R>(items: T[], limit: number, work: (item: T) => Pro
 
 export const readPayments = (conn: Connection) =>
   conn.getClient().db(conn.name).collection<StoredPayment>('payments').find({}).toArray();
+
+/** One stored payment by id, or null. */
+export const readPayment = (conn: Connection, id: string) =>
+  conn.getClient().db(conn.name).collection<StoredPayment>('payments').findOne({ _id: id });
 
 const bump = (map: Record<string, number>, key: string) => {
   map[key] = (map[key] ?? 0) + 1;

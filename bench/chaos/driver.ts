@@ -9,13 +9,18 @@ import {
   replayWebhooks,
   type SandboxUrls,
 } from './faults.js';
-import type { ChaosPlan, PlannedPayment } from './plan.js';
+import type { ChaosPlan, PlannedLine, PlannedPayment } from './plan.js';
 
-/** What became of one planned payment on the citizen's side. */
+/**
+ * What became of one planned payment on the citizen's side. paid: the gateway took the citizen's
+ * choice; refused: the hub said no (e.g. 409 bill already paid); failed: no answer or an error;
+ * repeat_refused: a repeat_bill payment got its expected 409; repeat_accepted: the hub took a
+ * checkout for a bill an earlier payment holds as paid (not paid here, reported as a violation);
+ * skipped: a repeat_bill whose earlier payment never came to hold the bill, so nothing was asked.
+ */
 export interface DrivenPayment {
   index: number;
-  /** paid: the gateway took the citizen's choice; refused: the hub said no (e.g. 409 bill already paid). */
-  outcome: 'paid' | 'refused' | 'failed';
+  outcome: 'paid' | 'refused' | 'failed' | 'repeat_refused' | 'repeat_accepted' | 'skipped';
   paymentId?: string;
   orderId?: string;
   fault?: string;
@@ -29,6 +34,11 @@ export interface DriveTarget {
   sandboxes: SandboxUrls;
   /** One access token per citizen. */
   tokens: string[];
+  /**
+   * Waits until the hub's payment `paymentId` holds `line`'s bill as paid (captured or beyond,
+   * line not refunded): true; false when it ends without holding it or the wait runs out.
+   */
+  holdsBill: (paymentId: string, line: PlannedLine) => Promise<boolean>;
 }
 
 export interface DriveResult {
@@ -79,13 +89,13 @@ const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kol
  * The citizens: each takes the next planned payment, fetches its bills through the hub, checks them
  * out (POST /api/v1/checkouts, retried under the same Idempotency-Key while the hub is down),
  * gets its fault injected, and pays through the gateway's simulate call. `onPaymentStart` runs
- * before each payment (the process faults hang on it). Replays of webhooks run in the background
+ * before each payment with how many others are in flight (the process faults hang on it). Replays of webhooks run in the background
  * and are awaited before this resolves.
  */
 export async function drivePayments(
   target: DriveTarget,
   plan: ChaosPlan,
-  onPaymentStart: (index: number) => void,
+  onPaymentStart: (index: number, inFlight: number) => void,
   log: (line: string) => void,
 ): Promise<DriveResult> {
   const started = Date.now();
@@ -93,9 +103,51 @@ export async function drivePayments(
   const faults: FaultCounts = {};
   const background: Promise<void>[] = [];
   let next = 0;
+  let inFlight = 0;
   const hub = (path: string) => `${target.hubUrl}/api/v1${path}`;
 
+  const driven = new Map<number, Promise<DrivenPayment>>();
+
+  /** A repeat_bill: once the earlier payment holds the bill, a checkout for it must be refused (409). */
+  const repeat = async (planned: PlannedPayment, token: string, repeatOf: number): Promise<DrivenPayment> => {
+    const base = { index: planned.index, fault: 'repeat_bill' };
+    const earlier = await driven.get(repeatOf);
+    const line = planned.lines[0];
+    if (
+      !earlier?.paymentId ||
+      earlier.outcome !== 'paid' ||
+      !line ||
+      !(await target.holdsBill(earlier.paymentId, line))
+    ) {
+      return { ...base, outcome: 'skipped', detail: `payment ${repeatOf} does not hold the bill` };
+    }
+    const authorization = `Bearer ${token}`;
+    const body = await call(hub(`/billers/${line.billerId}/bill?${new URLSearchParams(line.consumer)}`), {
+      headers: { authorization },
+    });
+    const { bill } = JSON.parse(body) as { bill: Bill };
+    const lines = [{ ...line, billNumber: bill.billNumber, amountMinor: payableOn(bill, indianToday()) }];
+    countFault(faults, 'repeat_bill');
+    try {
+      const created = await call(hub('/checkouts'), {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': planned.idempotencyKey },
+        body: JSON.stringify({ lines }),
+      });
+      const { payment } = JSON.parse(created) as { payment: { id: string } };
+      return { ...base, outcome: 'repeat_accepted', paymentId: payment.id, detail: `repeats payment ${repeatOf}` };
+    } catch (error) {
+      // Only the refusal that names the paid bill is the expected answer; any other 409 is reported.
+      if (error instanceof HttpAnswer && error.status === 409) {
+        const expected = error.body.includes('bill_already_paid');
+        return { ...base, outcome: expected ? 'repeat_refused' : 'refused', detail: error.body.slice(0, 200) };
+      }
+      throw error;
+    }
+  };
+
   const pay = async (planned: PlannedPayment, token: string): Promise<DrivenPayment> => {
+    if (planned.repeatOf !== undefined) return repeat(planned, token, planned.repeatOf);
     const authorization = `Bearer ${token}`;
     const day = indianToday();
     const lines = await Promise.all(
@@ -122,7 +174,7 @@ export async function drivePayments(
     }
     const { payment, checkoutUrl } = JSON.parse(created) as { payment: { id: string }; checkoutUrl: string };
     const orderId = new URL(checkoutUrl).pathname.split('/').pop() ?? '';
-    const driven: DrivenPayment = { index: planned.index, outcome: 'paid', paymentId: payment.id, orderId };
+    const result: DrivenPayment = { index: planned.index, outcome: 'paid', paymentId: payment.id, orderId };
     const fault = planned.fault;
     const totalMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0);
     if (fault === 'webhook_loss' || fault === 'partial_capture') {
@@ -140,7 +192,7 @@ export async function drivePayments(
       }
     }
     if (fault) {
-      driven.fault = fault;
+      result.fault = fault;
       if (fault !== 'webhook_duplicate' && fault !== 'webhook_out_of_order') countFault(faults, fault);
     }
     // Out of order needs a pending event to replay after the capture: the gateway captures a
@@ -160,22 +212,25 @@ export async function drivePayments(
           .catch((error: unknown) => log(`replay for ${orderId} failed: ${String(error)}`)),
       );
     }
-    return driven;
+    return result;
   };
 
   const citizen = async (token: string) => {
     while (next < plan.payments.length) {
       const planned = plan.payments[next++] as PlannedPayment;
-      onPaymentStart(planned.index);
-      try {
-        results.push(await pay(planned, token));
-      } catch (error) {
-        results.push({
+      onPaymentStart(planned.index, inFlight);
+      inFlight++;
+      const outcome = pay(planned, token).catch(
+        (error: unknown): DrivenPayment => ({
           index: planned.index,
           outcome: 'failed',
+          ...(planned.fault ? { fault: planned.fault } : {}),
           detail: error instanceof Error ? error.message.slice(0, 200) : String(error),
-        });
-      }
+        }),
+      );
+      driven.set(planned.index, outcome);
+      results.push(await outcome);
+      inFlight--;
       if (results.length % 100 === 0) log(`${results.length}/${plan.payments.length} payments driven`);
     }
   };

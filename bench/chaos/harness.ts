@@ -3,19 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { sandboxBillerEnv, sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
+import { paysBill } from '../../hub/bill-claims/bill-status.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
 import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
 import { type Stack, startStack } from '../hub/stack.js';
 import { startTokenIssuer, type TokenIssuer } from '../hub/tokens.js';
-import { checkMoney } from './checker.js';
+import { checkMoney, readPayment, type Violation } from './checker.js';
 import { drivePayments } from './driver.js';
-import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
-import { makePlan } from './plan.js';
+import { consumerKeyOf, countFault, type FaultCounts, type ProcessFault } from './faults.js';
+import { makePlan, type PlannedLine } from './plan.js';
 import { type Quiescence, waitForQuiescence } from './quiesce.js';
+import { formatReconciliation, reconcileDays } from './reconciliation.js';
 import { type RestartableRedis, startRestartableRedis } from './redis.js';
-import { type ChaosReport, summariseDriven, violationsByKind } from './report.js';
+import { type ChaosReport, type ProcessFaultFired, summariseDriven, violationsByKind } from './report.js';
 import { CHAOS_TIMINGS, type ChaosSettings } from './settings.js';
 import { runScript } from './tools.js';
 
@@ -24,6 +26,29 @@ const BILLER_IDS = { electricity: 'state-electricity', water: 'city-water', gas:
 
 /** The day reconciliation runs for: the hub's business day is India's. */
 const indianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
+
+/** How long a repeat_bill waits for the payment it repeats to hold its bill. */
+const HOLD_WAIT_MS = 120_000;
+/** Payments that may still come to hold their bills (see paysBill). */
+const UNPAID_YET = new Set(['created', 'awaiting_payment']);
+
+/**
+ * Waits until the stored payment holds the line's bill as paid (paysBill, as the hub's checkout
+ * decides): true; false once it is past paying without holding it, or after HOLD_WAIT_MS.
+ */
+async function waitUntilHolds(conn: mongoose.Connection, paymentId: string, line: PlannedLine): Promise<boolean> {
+  const deadline = Date.now() + HOLD_WAIT_MS;
+  while (Date.now() < deadline) {
+    const payment = await readPayment(conn, paymentId);
+    const stored = payment?.lines.find(
+      (l) => l.billerId === line.billerId && consumerKeyOf(l.consumer) === consumerKeyOf(line.consumer),
+    );
+    if (payment && stored?.billKey && paysBill(payment as never, stored.billKey)) return true;
+    if (payment && !UNPAID_YET.has(payment.status)) return false;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  return false;
+}
 
 /**
  * One chaos run, start to finish: private MongoDB (unless MONGODB_URI) and Redis, the sandboxes,
@@ -44,7 +69,7 @@ export async function runChaos(
   const plan = makePlan(settings, seededRandom(settings.seed));
   log(
     `seed ${settings.seed}: ${settings.payments} payments by ${settings.citizens} citizens, fault rate ${settings.faultRate}, ` +
-      `${plan.processFaults.length} process faults, ${plan.repeats} payments repeat a bill already paid`,
+      `${plan.processFaults.length} process faults, ${plan.repeats} repeat_bill, ${plan.consumersPerBiller} consumers per biller`,
   );
 
   let mongo: LocalMongo | undefined;
@@ -58,7 +83,7 @@ export async function runChaos(
     const mongoUri = givenMongo ?? (mongo as LocalMongo).uri;
     redis = await startRestartableRedis();
     issuer = await startTokenIssuer();
-    const extraEnv = { BILLERS_FILE, ...CHAOS_TIMINGS.env };
+    const extraEnv = { BILLERS_FILE, ...CHAOS_TIMINGS.env, ...sandboxPopulationEnv(plan.consumersPerBiller) };
     stack = await startStack({
       mongoUri,
       redisUrl: redis.url,
@@ -73,6 +98,7 @@ export async function runChaos(
     const liveRedis = redis;
     log(`stack up: hub ${running.hubUrl}, gateway ${running.gatewayUrl}, database ${running.hubDb}`);
     conn = await mongoose.createConnection(mongoUri, { dbName: running.hubDb }).asPromise();
+    const liveConn = conn;
     const tokens = await Promise.all(
       Array.from({ length: settings.citizens }, (_, i) =>
         (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience),
@@ -88,10 +114,14 @@ export async function runChaos(
       gateway: running.gatewayUrl,
     };
 
-    // Process faults fire as the planned payment starts, one at a time, beside the citizens.
+    // Process faults fire as the planned payment starts (others in flight), one at a time.
     const processFaults: FaultCounts = {};
+    const fired: ProcessFaultFired[] = [];
+    const driveStart = Date.now();
     let chain = Promise.resolve();
-    const fire = (kind: ProcessFault) => {
+    const fire = (kind: ProcessFault, atPayment: number, inFlight: number) => {
+      const entry: ProcessFaultFired = { kind, atPayment, atDriveSeconds: (Date.now() - driveStart) / 1000, inFlight };
+      fired.push(entry);
       chain = chain.then(async () => {
         const begun = Date.now();
         try {
@@ -99,7 +129,10 @@ export async function runChaos(
           else if (kind === 'hub_kill') await running.restart('hub');
           else await liveRedis.restart();
           countFault(processFaults, kind);
-          log(`${kind}: back after ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+          entry.backAfterSeconds = (Date.now() - begun) / 1000;
+          log(
+            `${kind} at payment ${atPayment} (${inFlight} in flight): back after ${entry.backAfterSeconds.toFixed(1)} s`,
+          );
         } catch (error) {
           log(`${kind} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -113,20 +146,22 @@ export async function runChaos(
         gatewayApiKey: running.gatewayApiKey,
         sandboxes,
         tokens,
+        holdsBill: (paymentId, line) => waitUntilHolds(liveConn, paymentId, line),
       },
       plan,
-      (index) => {
+      (index, inFlight) => {
         while (pendingProcessFaults[0] && pendingProcessFaults[0].atPayment <= index) {
-          fire((pendingProcessFaults.shift() as { kind: ProcessFault }).kind);
+          fire((pendingProcessFaults.shift() as { kind: ProcessFault }).kind, index, inFlight);
         }
       },
       log,
     );
-    for (const rest of pendingProcessFaults) fire(rest.kind);
+    for (const rest of pendingProcessFaults) fire(rest.kind, plan.payments.length, 0);
     await chain;
     const driven = summariseDriven(drive.payments);
     log(
-      `driven in ${Math.round(drive.durationMs / 1000)} s: ${driven.paid} paid, ${driven.refused} refused, ${driven.failed} failed`,
+      `driven in ${Math.round(drive.durationMs / 1000)} s: ${driven.paid} paid, ${driven.refused} refused, ${driven.failed} failed, ` +
+        `repeat_bill ${driven.repeatsRefused} refused / ${driven.repeatsAccepted} accepted / ${driven.repeatsSkipped} skipped`,
     );
 
     const quiescence: Quiescence[] = [await waitForQuiescence(conn, settings.quietMs, settings.settleLimitMs)];
@@ -140,22 +175,11 @@ export async function runChaos(
       LOG_LEVEL: settings.logLevel,
     };
     const days = [...new Set([indianDate(startedAt), indianDate(new Date())])];
-    const reconciliation: ChaosReport['reconciliation'] = { ran: false, note: '' };
-    for (const day of days) {
-      const recon = await runScript('recon', ['--date', day], toolEnv);
-      if (!recon.available) {
-        reconciliation.note = 'skipped: there is no `npm run recon` script on this branch yet';
-        break;
-      }
-      reconciliation.ran = true;
-      reconciliation.ok = (reconciliation.ok ?? true) && recon.ok;
-      reconciliation.note = `${reconciliation.note}${day}: ${recon.ok ? 'ran' : 'FAILED'}; `;
-      if (!recon.ok) log(`recon --date ${day} failed:\n${recon.output.split('\n').slice(-10).join('\n')}`);
-    }
+    const reconciliation = await reconcileDays(conn, days, toolEnv, log);
     if (reconciliation.ran) {
       quiescence.push(await waitForQuiescence(conn, settings.quietMs, settings.settleLimitMs));
     }
-    log(`reconciliation: ${reconciliation.note}`);
+    log(`reconciliation: ${formatReconciliation(reconciliation)}`);
 
     const ledger = await runScript('ledger:check', [], toolEnv);
     const check = await checkMoney(
@@ -165,6 +189,10 @@ export async function runChaos(
       drive.payments.flatMap((p) => p.orderId ?? []),
       ledger.ok,
     );
+    const repeatsAccepted: Violation[] = drive.payments
+      .filter((p) => p.outcome === 'repeat_accepted')
+      .map((p) => ({ kind: 'repeat_bill_not_refused', paymentId: p.paymentId, detail: p.detail ?? '' }));
+    const violations = [...check.violations, ...repeatsAccepted];
     return {
       startedAt: startedAt.toISOString(),
       seed: settings.seed,
@@ -176,16 +204,21 @@ export async function runChaos(
         paid: driven.paid,
         refused: driven.refused,
         failed: driven.failed,
+        consumersPerBiller: plan.consumersPerBiller,
         distinctBills: plan.distinctBills,
         repeatingABill: plan.repeats,
+        repeatsRefused: driven.repeatsRefused,
+        repeatsAccepted: driven.repeatsAccepted,
+        repeatsSkipped: driven.repeatsSkipped,
       },
       faults: { ...drive.faults, ...processFaults },
+      processFaults: fired,
       quiescence,
       reconciliation,
       ledgerCheck: { ok: ledger.ok, output: ledger.output.split('\n').slice(-20).join('\n') },
       counts: check.counts,
-      violationsByKind: violationsByKind(check.violations),
-      violations: check.violations,
+      violationsByKind: violationsByKind(violations),
+      violations,
       driverSamples: driven.samples,
     };
   } finally {

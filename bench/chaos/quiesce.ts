@@ -14,7 +14,7 @@ export interface Quiescence {
 
 /**
  * Waits until the payments stop moving: every payment out of captured/settling with no line that
- * has work left ('all final'), or nothing changed in any payment for `quietMs` ('quiet'), or
+ * has work left, a held payment's lines aside ('all final'), or nothing changed in any payment for `quietMs` ('quiet'), or
  * `limitMs` passed ('limit'). Reads the payments collection only.
  */
 export async function waitForQuiescence(conn: Connection, quietMs: number, limitMs: number): Promise<Quiescence> {
@@ -32,7 +32,10 @@ export async function waitForQuiescence(conn: Connection, quietMs: number, limit
       fingerprint = next;
       changedAt = now;
     }
-    const open = payments.some((p) => OPEN_PAYMENTS.has(p.status) || p.lines.some((l) => OPEN_LINES.has(l.status)));
+    // A held payment waits for an operator: its lines have no automatic work to come.
+    const open = payments.some(
+      (p) => OPEN_PAYMENTS.has(p.status) || (p.status !== 'held' && p.lines.some((l) => OPEN_LINES.has(l.status))),
+    );
     // A paid order whose webhook is still on its way shows as awaiting_payment: give it the quiet time.
     const awaiting = payments.some((p) => p.status === 'awaiting_payment' || p.status === 'created');
     if (!open && !awaiting) return { waitedMs: now - started, reason: 'all final' };

@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path';
 import type { CheckResult, Violation, ViolationKind } from './checker.js';
 import { VIOLATIONS } from './checker.js';
 import type { DrivenPayment } from './driver.js';
-import type { FaultCounts } from './faults.js';
+import type { FaultCounts, ProcessFault } from './faults.js';
 import type { Quiescence } from './quiesce.js';
+import type { ReconciliationSummary } from './reconciliation.js';
+import { formatReconciliation } from './reconciliation.js';
 import type { ChaosSettings } from './settings.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -19,15 +21,24 @@ export interface ChaosReport {
   payments: {
     planned: number;
     paid: number;
+    /** Refused by the hub though the payment's bills were its own (expected: 0). */
     refused: number;
     failed: number;
+    /** Consumers per biller the sandboxes had (SANDBOX_CONSUMERS). */
+    consumersPerBiller: number;
+    /** Distinct bills the payments asked for, each by one payment. */
     distinctBills: number;
-    /** Planned payments that ask to pay a bill an earlier one already paid. */
+    /** Planned repeat_bill payments, and what became of them. */
     repeatingABill: number;
+    repeatsRefused: number;
+    repeatsAccepted: number;
+    repeatsSkipped: number;
   };
   faults: FaultCounts;
+  /** When each process fault fired: the payment it hung on, seconds into the drive, payments in flight. */
+  processFaults: ProcessFaultFired[];
   quiescence: Quiescence[];
-  reconciliation: { ran: boolean; ok?: boolean; note: string };
+  reconciliation: ReconciliationSummary;
   ledgerCheck: { ok: boolean; output: string };
   counts: CheckResult['counts'];
   violationsByKind: Partial<Record<ViolationKind, number>>;
@@ -36,10 +47,21 @@ export interface ChaosReport {
   driverSamples: string[];
 }
 
+/** One process fault as it fired. */
+export interface ProcessFaultFired {
+  kind: ProcessFault;
+  atPayment: number;
+  atDriveSeconds: number;
+  inFlight: number;
+  /** Seconds until the process answered again; absent when the restart failed. */
+  backAfterSeconds?: number;
+}
+
+/** Counts of the citizens' outcomes, and up to 10 samples of why payments did not go through. */
 export function summariseDriven(payments: DrivenPayment[]) {
   const samples = new Map<string, number>();
   for (const p of payments) {
-    if (p.outcome === 'paid' || !p.detail) continue;
+    if (p.outcome === 'paid' || p.outcome === 'repeat_refused' || !p.detail) continue;
     const key = `${p.outcome}: ${p.detail.slice(0, 120)}`;
     samples.set(key, (samples.get(key) ?? 0) + 1);
   }
@@ -47,6 +69,9 @@ export function summariseDriven(payments: DrivenPayment[]) {
     paid: payments.filter((p) => p.outcome === 'paid').length,
     refused: payments.filter((p) => p.outcome === 'refused').length,
     failed: payments.filter((p) => p.outcome === 'failed').length,
+    repeatsRefused: payments.filter((p) => p.outcome === 'repeat_refused').length,
+    repeatsAccepted: payments.filter((p) => p.outcome === 'repeat_accepted').length,
+    repeatsSkipped: payments.filter((p) => p.outcome === 'skipped').length,
     samples: [...samples].slice(0, 10).map(([text, n]) => `${n} × ${text}`),
   };
 }
@@ -67,12 +92,14 @@ export function formatReport(report: ChaosReport): string {
   const { counts } = report;
   const lines = [
     `chaos run, seed ${report.seed} (repeat with --seed=${report.seed}), ${Math.round(report.durationMs / 1000)} s in all, ${Math.round(report.driveMs / 1000)} s driving`,
-    `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side; ${report.payments.repeatingABill} asked to pay a bill again (${report.payments.distinctBills} distinct bills)`,
+    `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side; ${report.payments.distinctBills} distinct bills from books of ${report.payments.consumersPerBiller} consumers per biller`,
+    `repeat_bill: ${report.payments.repeatingABill} planned, ${report.payments.repeatsRefused} refused with 409 as expected, ${report.payments.repeatsAccepted} accepted, ${report.payments.repeatsSkipped} skipped (the earlier payment never held the bill)`,
     `hub: ${counts.payments} payments (${table(counts.paymentsByStatus)}), ${counts.lines} lines (${table(counts.linesByStatus)})`,
     `faults injected: ${table(report.faults)}`,
+    `process faults: ${report.processFaults.map((f) => `${f.kind} at payment ${f.atPayment} (${Math.round(f.atDriveSeconds)} s, ${f.inFlight} in flight${f.backAfterSeconds === undefined ? ', restart FAILED' : `, back in ${f.backAfterSeconds.toFixed(1)} s`})`).join('; ') || 'none'}`,
     `gateway: ${counts.ordersCaptured} orders captured; lines settled at billers ${counts.linesSettledAtBiller} (still pending there ${counts.postingsStillPending}), refunded at the gateway ${counts.linesRefundedAtGateway}; hub lines unknown ${counts.linesUnknown}, held ${counts.linesHeld}; unknown outcomes resolved ${counts.unknownResolved}`,
     `quiescence: ${report.quiescence.map((q) => `${q.reason} after ${Math.round(q.waitedMs / 1000)} s`).join(', then ')}`,
-    `reconciliation: ${report.reconciliation.note}`,
+    `reconciliation: ${formatReconciliation(report.reconciliation)}`,
     `ledger:check: ${report.ledgerCheck.ok ? 'OK' : 'NOT OK'}${report.ledgerCheck.ok ? '' : `\n  ${report.ledgerCheck.output.split('\n').slice(-6).join('\n  ')}`}`,
   ];
   if (report.driverSamples.length) lines.push(`citizen-side outcomes: ${report.driverSamples.join('; ')}`);

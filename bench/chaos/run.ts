@@ -9,9 +9,11 @@
  * Prints the counts and the violations, writes bench/results/chaos-<date>.json, exits 1 on any
  * violation (2 when the run itself could not be made).
  *
- * The sandboxes have about 570 bills that pay; a run of more payments than that asks to pay bills
- * again, which the hub must refuse (409: counted as refused, not as a violation), or it shows up
- * as a bill paid twice.
+ * The sandboxes are started with books large enough (SANDBOX_CONSUMERS, about 1.15 × payments
+ * per biller) that every payment pays bills no other payment asks for. Paying a bill again is its
+ * own fault kind, repeat_bill: once an earlier payment holds the bill, a checkout for it must be
+ * refused with 409 (an accepted one is a violation). Process faults are spread over the run, each
+ * fired as a payment starts while others are in flight.
  *
  * Settings (argv --name=value, or env BENCH_NAME): payments (1000), citizens (8), seed (random,
  * printed), fault-rate (0.3 of payments), faults (the payment fault kinds to draw from, comma-separated;

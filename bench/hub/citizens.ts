@@ -1,35 +1,52 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
+import { DEFAULT_SEED as GAS_SANDBOX_SEED } from '../../adapters/sandboxes/piped-gas/app.js';
 import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { DEFAULT_SANDBOX_CONSUMERS, MAX_SANDBOX_CONSUMERS } from '../../adapters/sandboxes/shared/population.js';
 import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
 import { type Bill, payableOn } from '../../adapters/sdk/index.js';
 import type { HttpClient, HttpResponse } from '../idp/http-client.js';
 
-/** The seed the piped-gas sandbox uses when none is given (adapters/sandboxes/piped-gas/app.ts). */
-const GAS_SANDBOX_SEED = 4103;
-
-interface Consumer {
+export interface Consumer {
   billerId: string;
   consumer: Record<string, string>;
 }
 
 /**
- * The sandboxes' seeded consumers that pay: everyone but the ones their biller refuses
- * (a disconnected electricity account or water connection, a blocked gas BP).
+ * The sandboxes' seeded consumers that pay, one list per biller (electricity, water, gas), out of
+ * books of `perBiller` consumers (SANDBOX_CONSUMERS of the sandboxes run; default 200): everyone
+ * but the ones their biller refuses (a disconnected electricity account or water connection, a
+ * blocked gas BP). About 95% of each book pays.
  */
-export function payingConsumers(): Consumer[][] {
+export function payingConsumers(perBiller = DEFAULT_SANDBOX_CONSUMERS): Consumer[][] {
   return [
-    [...generateConsumers().values()]
+    [...generateConsumers(undefined, perBiller).values()]
       .filter((c) => c.status === 'ACTIVE')
       .map((c) => ({ billerId: 'state-electricity', consumer: { consumerNumber: c.number } })),
-    [...createConnections().values()]
+    [...createConnections(undefined, perBiller).values()]
       .filter((c) => !c.disconnected)
       .map((c) => ({ billerId: 'city-water', consumer: { connectionId: c.id } })),
-    [...buildAccounts(GAS_SANDBOX_SEED).values()]
+    [...buildAccounts(GAS_SANDBOX_SEED, perBiller).values()]
       .filter((a) => !a.blocked)
       .map((a) => ({ billerId: 'metro-gas', consumer: { bpNumber: a.bpNo } })),
   ];
+}
+
+/**
+ * Consumers per biller for a closed-loop run of `seconds` (warm-up, window and tail) that never
+ * asks for a bill twice: `maxCheckoutsPerSecond` (one bill per biller each) over the whole run,
+ * over the ~95% of a book that pays, plus a margin; never below the sandboxes' default. Throws
+ * RangeError past MAX_SANDBOX_CONSUMERS (lower the rate or the run's length).
+ */
+export function benchPopulation(maxCheckoutsPerSecond: number, seconds: number): number {
+  const wanted = Math.max(DEFAULT_SANDBOX_CONSUMERS, Math.ceil((maxCheckoutsPerSecond * seconds) / 0.9) + 100);
+  if (wanted > MAX_SANDBOX_CONSUMERS) {
+    throw new RangeError(
+      `${maxCheckoutsPerSecond} checkouts/s over ${seconds} s need ${wanted} consumers per biller, over ${MAX_SANDBOX_CONSUMERS}`,
+    );
+  }
+  return wanted;
 }
 
 export interface CitizenTarget {
@@ -68,6 +85,13 @@ export interface CitizenLoadResult {
   iterations: number;
   /** Failed calls in the window, by step. */
   errors: { bill: number; checkout: number; simulate: number };
+  /**
+   * Checkouts the hub refused with 409 (a bill already paid or in another checkout), whole run:
+   * not errors of the hub, but a sign the population was too small. Expected: 0.
+   */
+  conflicts: number;
+  /** True when every consumer was used before the run's end: the citizens stopped early. */
+  populationExhausted: boolean;
   errorSamples: Record<string, number>;
   /** Every payment paid through the gateway (whole run), with the epoch ms its simulate call started. */
   simulatedAt: Map<string, number>;
@@ -76,6 +100,9 @@ export interface CitizenLoadResult {
 }
 
 type Step = 'bill' | 'checkout' | 'simulate';
+
+/** The hub refused a checkout with 409: counted apart from errors. */
+class ConflictError extends Error {}
 
 /** A failed call, by the step of the loop it failed in. */
 class StepError extends Error {
@@ -94,7 +121,9 @@ const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kol
  * N citizens, each in a loop: fetch the current bills of an electricity, a water and a gas consumer
  * (through the hub, concurrently, as the dues page does), check out the three with a fresh
  * Idempotency-Key, pay the order through the sandbox gateway's simulate call, and go on without
- * waiting for settlement.
+ * waiting for settlement. Each iteration takes the next consumer of every pool, so no bill is
+ * asked for twice; when a pool runs out the citizens stop (populationExhausted). A 409 checkout
+ * is counted in `conflicts`, not as an error.
  */
 export async function runCitizens(target: CitizenTarget, window: LoadWindow): Promise<CitizenLoadResult> {
   const begin = Date.now();
@@ -111,6 +140,8 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
     simulateMs: [],
     iterations: 0,
     errors: { bill: 0, checkout: 0, simulate: 0 },
+    conflicts: 0,
+    populationExhausted: false,
     errorSamples: {},
     simulatedAt: new Map(),
     checkoutsCreated: 0,
@@ -148,6 +179,9 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
     const response = await call().catch((error: unknown) => {
       throw new StepError(step, error instanceof Error ? error.message : String(error));
     });
+    if (step === 'checkout' && response.status === 409) {
+      throw new ConflictError(`checkout: HTTP 409 ${response.body.slice(0, 160)}`);
+    }
     if (response.status !== okStatus) {
       throw new StepError(step, `HTTP ${response.status} ${response.body.slice(0, 160)}`);
     }
@@ -159,13 +193,16 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
     return response;
   };
 
+  /** Each iteration pays the next consumer of every biller, so no bill is asked for twice. */
+  const available = Math.min(...target.consumers.map((pool) => pool.length));
+
   const iteration = async (citizen: number) => {
     const authorization = `Bearer ${target.tokens[citizen]}`;
     const pick = next++;
     const day = indianToday();
     const lines = await Promise.all(
       target.consumers.map(async (pool) => {
-        const { billerId, consumer } = pool[pick % pool.length] as Consumer;
+        const { billerId, consumer } = pool[pick] as Consumer;
         const url = hub(`/billers/${billerId}/bill?${new URLSearchParams(consumer)}`);
         const res = await timed('bill', result.billFetchMs, 200, () =>
           target.http.send(url, { headers: { authorization } }),
@@ -208,12 +245,16 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
 
   const citizen = async (index: number) => {
     while (Date.now() < stopAt) {
+      if (next >= available) {
+        result.populationExhausted = true;
+        return;
+      }
       try {
         await iteration(index);
         if (inWindow(Date.now())) result.iterations++;
       } catch (error) {
-        const step = error instanceof StepError ? error.step : 'bill';
-        if (inWindow(Date.now())) result.errors[step]++;
+        if (error instanceof ConflictError) result.conflicts++;
+        else if (inWindow(Date.now())) result.errors[error instanceof StepError ? error.step : 'bill']++;
         const message = error instanceof Error ? error.message : String(error);
         if (Object.keys(result.errorSamples).length < 20 || message in result.errorSamples) {
           result.errorSamples[message] = (result.errorSamples[message] ?? 0) + 1;

@@ -99,6 +99,12 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
     billFetchMs: Latency;
     simulateMs: Latency;
     errors: CitizenLoadResult['errors'];
+    /** Checkouts refused with 409 over the whole run (a bill asked for twice): expected 0. */
+    conflicts: number;
+    /** Consumers per biller the sandboxes had (SANDBOX_CONSUMERS), sized from the run's settings. */
+    consumersPerBiller: number;
+    /** True when the citizens used every consumer and stopped before the run's end. */
+    populationExhausted: boolean;
     errorSamples: Record<string, number>;
   };
   settlement: SettlementStats & { drainMs: number };
@@ -300,6 +306,10 @@ export function printReport(r: HubBenchReport): void {
   row(
     'errors: bill / checkout / simulate',
     `${r.load.errors.bill} / ${r.load.errors.checkout} / ${r.load.errors.simulate}`,
+  );
+  row(
+    'checkouts refused 409 (whole run, not errors)',
+    `${r.load.conflicts}; ${r.load.consumersPerBiller} consumers per biller${r.load.populationExhausted ? ', ALL USED: the citizens stopped early' : ''}`,
   );
   row('settlement backlog at window end', `${r.settlement.backlogAtWindowEnd} payments`);
   row(

@@ -18,7 +18,9 @@
  * profile (s of CPU profile of the hub and worker after the window, 5; 0 = off), drain (s to wait
  * for settlement to finish after the load, 45), baseline-seconds (4 per raw phase), baseline-clients
  * (50), log-level (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other
- * load on the machine, 20). MONGODB_URI / REDIS_URL are used when set; otherwise private local
+ * load on the machine, 20), max-rate (checkouts/s the sandboxes' books are sized for, 200: each
+ * checkout pays three bills no other checkout asks for, so SANDBOX_CONSUMERS is max-rate × the
+ * load's seconds / 0.9; should the citizens use every consumer they stop, and the report says so). MONGODB_URI / REDIS_URL are used when set; otherwise private local
  * servers are started. SETTLEMENT_* variables reach the hub and the worker.
  */
 import { randomBytes } from 'node:crypto';
@@ -27,6 +29,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
+import { sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { startLocalServices } from '../../infra/local-services/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { HttpClient } from '../idp/http-client.js';
@@ -34,7 +37,7 @@ import { summariseProfile } from '../idp/profile.js';
 import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
 import { numberSetting, setting } from '../shared/settings.js';
-import { type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
+import { benchPopulation, type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
 import { childPids, memoryOf } from './proc.js';
 import {
@@ -63,7 +66,13 @@ const settings = {
   baselineClients: Math.max(1, numberSetting('baseline-clients', 50)),
   logLevel: setting('log-level', 'warn'),
   quietWaitSeconds: numberSetting('quiet-wait', 20),
+  maxRate: Math.max(1, numberSetting('max-rate', 200)),
 };
+/** Every checkout pays three fresh bills: the books hold max-rate checkouts/s for the whole load. */
+const consumersPerBiller = benchPopulation(
+  settings.maxRate,
+  settings.warmupSeconds + settings.durationSeconds + settings.profileSeconds,
+);
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -156,6 +165,7 @@ async function main(): Promise<number> {
       logLevel: settings.logLevel,
       runId,
       work,
+      extraEnv: sandboxPopulationEnv(consumersPerBiller),
     });
     const running = stack;
     const watched: Watched = Object.fromEntries(Object.values(running.services).map((s) => [s.name, s.pid]));
@@ -181,7 +191,7 @@ async function main(): Promise<number> {
     http = new HttpClient(settings.citizens * 3);
 
     // --- 3. the citizens ----------------------------------------------------------------------------
-    const consumers = payingConsumers();
+    const consumers = payingConsumers(consumersPerBiller);
     log(
       `load: ${settings.citizens} citizens over ${consumers.map((pool) => pool.length).join(' / ')} ` +
         'electricity / water / gas consumers that pay',
@@ -301,6 +311,9 @@ async function main(): Promise<number> {
         billFetchMs: latency(load.billFetchMs),
         simulateMs: latency(load.simulateMs),
         errors: load.errors,
+        conflicts: load.conflicts,
+        consumersPerBiller,
+        populationExhausted: load.populationExhausted,
         errorSamples: load.errorSamples,
       },
       settlement: { ...settlement, drainMs },

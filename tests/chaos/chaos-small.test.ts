@@ -13,7 +13,7 @@ import type { ChaosSettings } from '../../bench/chaos/settings.js';
 const SMALL: ChaosSettings = {
   payments: 50,
   citizens: 6,
-  seed: 20261130,
+  seed: 20261208,
   faultRate: 0.5,
   workerKills: 1,
   hubKills: 1,
@@ -33,6 +33,9 @@ describe('chaos, small run', () => {
     for (const kind of [...PAYMENT_FAULTS, 'worker_kill', 'hub_kill', 'redis_restart'] as const) {
       expect(report.faults[kind] ?? 0, `${kind} injected\n${summary}`).toBeGreaterThan(0);
     }
+    // Every payment asks for bills of its own: the hub refuses only the deliberate repeats, with 409 bill_already_paid.
+    expect(report.payments.refused, summary).toBe(0);
+    expect(report.payments.repeatsRefused, summary).toBe(report.payments.repeatingABill);
     expect(report.payments.paid, summary).toBeGreaterThanOrEqual(45);
     expect(report.counts.ordersCaptured, summary).toBeGreaterThanOrEqual(45);
     expect(report.ledgerCheck.ok, summary).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BillerUnavailableError } from '../../adapters/sdk/index.js';
-import type { Payment, PaymentLine } from '../../hub/payments/payment-model.js';
 import { displayStatus, lineDisplayStatus } from '../../hub/payments/display-status.js';
+import type { Payment, PaymentLine } from '../../hub/payments/payment-model.js';
 import { type EnquiryDeps, enquireLine, enquireUnknownLines } from '../../hub/settlement/enquiry.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueSettlement } from '../../hub/settlement/queue.js';

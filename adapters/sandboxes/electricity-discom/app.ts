@@ -29,6 +29,8 @@ export const defaultSandboxCredentials: SandboxCredentials = Object.freeze({
 
 export interface ElectricityDiscomSandboxOptions {
   seed?: number;
+  /** Consumers on the books (default 200; bounds in shared/population.ts): the seeded first ones never change. */
+  consumers?: number;
   credentials?: SandboxCredentials;
   /** The clock that decides whether a bill is late (by the Indian date); tests set it. */
   clock?: () => Date;
@@ -133,7 +135,7 @@ function authenticate(credentials: SandboxCredentials): RouterMiddleware {
 }
 
 export function createElectricityDiscomSandbox(options: ElectricityDiscomSandboxOptions = {}): Koa {
-  const consumers = generateConsumers(options.seed ?? DEFAULT_SEED);
+  const consumers = generateConsumers(options.seed ?? DEFAULT_SEED, options.consumers);
   const faults = new FaultBook();
   const postings = new PostingBook();
   const busy = (ctx: Koa.Context) => {

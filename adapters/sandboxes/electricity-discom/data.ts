@@ -1,3 +1,4 @@
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
 import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
 
 /** The discom's books for the sandbox: consumers and their current bills, amounts in paise. */
@@ -38,7 +39,8 @@ export interface SandboxConsumer {
 }
 
 export const DEFAULT_SEED = 4101;
-export const CONSUMER_COUNT = 200;
+/** Consumers when no count is given (see shared/population.ts). */
+export const CONSUMER_COUNT = DEFAULT_SANDBOX_CONSUMERS;
 
 /**
  * Consumers the tests name. They are fixed numbers starting with 1 (generated ones start
@@ -138,8 +140,13 @@ function makeConsumer(random: () => number, number: string, shape: ConsumerShape
   };
 }
 
-/** The same seed gives the same consumers and bills, with dates relative to today. */
+/**
+ * `count` consumers (checked as shared/population.ts says; throws RangeError) for a seed: the same
+ * seed gives the same consumers and bills, with dates relative to today, and a larger count the
+ * same first consumers followed by more.
+ */
 export function generateConsumers(seed = DEFAULT_SEED, count = CONSUMER_COUNT): Map<string, SandboxConsumer> {
+  checkedConsumerCount(count);
   const random = seededRandom(seed);
   const consumers = new Map<string, SandboxConsumer>();
   const add = (consumer: SandboxConsumer) => consumers.set(consumer.number, consumer);

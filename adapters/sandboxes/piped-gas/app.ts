@@ -15,7 +15,8 @@ import { buildAccounts } from './data.js';
  */
 
 export const PIPED_GAS_SANDBOX_PORT = 4103;
-const DEFAULT_SEED = 4103;
+/** The seed when none is given: the accounts the tests and benchmarks know. */
+export const DEFAULT_SEED = 4103;
 
 export interface SandboxCredentials {
   clientId: string;
@@ -30,6 +31,8 @@ export const defaultSandboxCredentials: SandboxCredentials = {
 
 export interface PipedGasSandboxOptions {
   seed?: number;
+  /** Consumers on the books (default 200; bounds in shared/population.ts): the seeded first ones never change. */
+  consumers?: number;
   credentials?: SandboxCredentials;
   /** How long an issued token lives; the company's is 300 s. 0 issues tokens that are already expired. */
   tokenTtlSeconds?: number;
@@ -212,7 +215,7 @@ function gasRouter(accounts: ReturnType<typeof buildAccounts>, faults: FaultBook
 
 /** A Koa app answering like the company, with the shared /__sandbox controls for tests. */
 export function createPipedGasSandbox(options: PipedGasSandboxOptions = {}): Koa {
-  const accounts = buildAccounts(options.seed ?? DEFAULT_SEED);
+  const accounts = buildAccounts(options.seed ?? DEFAULT_SEED, options.consumers);
   const credentials = options.credentials ?? defaultSandboxCredentials;
   const faults = new FaultBook();
   const postings = new PostingBook();

@@ -1,3 +1,4 @@
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
 import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
 
 /** Money as the company writes it: value / 10^scale rupees. The sandbox always uses scale 2 (paise). */
@@ -30,7 +31,8 @@ export interface GasAccount {
   invoice: GasInvoice;
 }
 
-export const BP_COUNT = 200;
+/** Accounts when no count is given (see shared/population.ts). */
+export const BP_COUNT = DEFAULT_SANDBOX_CONSUMERS;
 const KNOWN_BP = '5001234567';
 const BLOCKED_BP = '5000000007';
 /** Random BPs are drawn from 5100000000-5899999999, so the pinned and the unknown numbers never collide. */
@@ -80,11 +82,16 @@ function invoiceFor(random: () => number, index: number): GasInvoice {
   };
 }
 
-/** About 200 deterministic accounts for a seed, by BP number, with invoices dated around today. */
-export function buildAccounts(seed: number): Map<string, GasAccount> {
+/**
+ * `count` deterministic accounts for a seed (checked as shared/population.ts says; throws
+ * RangeError), by BP number, with invoices dated around today; a larger count gives the same
+ * first accounts followed by more.
+ */
+export function buildAccounts(seed: number, count = BP_COUNT): Map<string, GasAccount> {
+  checkedConsumerCount(count);
   const random = seededRandom(seed);
   const accounts = new Map<string, GasAccount>();
-  for (let index = 0; accounts.size < BP_COUNT; index++) {
+  for (let index = 0; accounts.size < count; index++) {
     const bpNo =
       index === 0 ? KNOWN_BP : index === 1 ? BLOCKED_BP : `5${100_000_000 + Math.floor(random() * 800_000_000)}`;
     if (accounts.has(bpNo)) continue;

@@ -26,6 +26,8 @@ export const defaultSandboxCredentials: SandboxCredentials = Object.freeze({
 
 export interface WaterBoardSandboxOptions {
   seed?: number;
+  /** Consumers on the books (default 200; bounds in shared/population.ts): the seeded first ones never change. */
+  consumers?: number;
   credentials?: SandboxCredentials;
   /** The clock that decides whether the rebate still applies (by the Indian date); tests set it. */
   clock?: () => Date;
@@ -93,7 +95,7 @@ function paymentAnswer(posting: SandboxPosting): Answer {
  */
 export function createWaterBoardSandbox(options: WaterBoardSandboxOptions = {}): Koa {
   const credentials = options.credentials ?? defaultSandboxCredentials;
-  const connections = createConnections(options.seed ?? DEFAULT_SEED);
+  const connections = createConnections(options.seed ?? DEFAULT_SEED, options.consumers);
   const faults = new FaultBook();
   const postings = new PostingBook();
 

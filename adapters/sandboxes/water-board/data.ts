@@ -1,4 +1,5 @@
 import type { ContractFixtures } from '../../sdk/testkit/index.js';
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
 import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
 
 /** One bimonthly demand as the board keeps it; money in integer paise, dates YYYY-MM-DD. */
@@ -31,7 +32,6 @@ export interface SandboxConnection {
 }
 
 export const DEFAULT_SEED = 4102;
-const CONNECTIONS = 200;
 const METER_RENT = 3_000;
 
 /** Pinned so the fixtures hold whatever the seed; wards 01-40 are generated, so W99 never exists. */
@@ -94,14 +94,22 @@ function connection(id: string, random: () => number, disconnected: boolean, sha
   };
 }
 
-/** About 200 connections, the same for the same seed; dates are relative to today so bills stay current. */
-export function createConnections(seed = DEFAULT_SEED): Map<string, SandboxConnection> {
+/**
+ * `count` connections (checked as shared/population.ts says; throws RangeError), the same for the
+ * same seed, a larger count the same first ones followed by more; dates are relative to today so
+ * bills stay current.
+ */
+export function createConnections(
+  seed = DEFAULT_SEED,
+  count = DEFAULT_SANDBOX_CONSUMERS,
+): Map<string, SandboxConnection> {
+  checkedConsumerCount(count);
   const random = seededRandom(seed);
   const byId = new Map<string, SandboxConnection>();
   const add = (c: SandboxConnection) => byId.set(c.id, c);
   add(connection(FIXTURES.known.connectionId, random, false, { issuedDaysAgo: 2, kilolitres: 32, arrears: 0 }));
   add(connection(FIXTURES.rejecting.connectionId, random, true, { issuedDaysAgo: 3, kilolitres: 0, arrears: 184_500 }));
-  while (byId.size < CONNECTIONS) {
+  while (byId.size < count) {
     const ward = String(1 + Math.floor(random() * 40)).padStart(2, '0');
     const id = `W${ward}-${String(Math.floor(random() * 1e6)).padStart(6, '0')}`;
     if (byId.has(id)) continue;
