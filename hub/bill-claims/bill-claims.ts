@@ -4,7 +4,7 @@ import { isDuplicateKeyError } from '../../infra/mongo.js';
 import type { GatewayOrder, PaymentGateway } from '../gateway/index.js';
 import type { Payment, PaymentStore } from '../payments/index.js';
 import { type BillClaimModel, billClaimModel } from './bill-claim-model.js';
-import { findBillPayers, OPEN_CHECKOUT_STATUSES, paysBill } from './bill-status.js';
+import { OPEN_CHECKOUT_STATUSES, paysBill } from './bill-status.js';
 
 /**
  * What became of a claim on one bill:
@@ -81,11 +81,9 @@ export class BillClaims {
       .find({ _id: { $in: keys } })
       .lean()
       .exec();
-    // A bill with no claim at all was never claimed (a payment older than claims): not taken.
+    // A payment that pays a bill holds its claim (see findBillPayers): the claims alone say it.
     const taken = claims.find((c) => c.paymentId !== payment._id);
-    if (taken) return taken.paymentId;
-    const [payer] = await findBillPayers(this.payments.model, keys, payment._id);
-    return payer?.paymentId ?? null;
+    return taken?.paymentId ?? null;
   }
 
   private async insert(billKey: string, paymentId: string): Promise<boolean> {

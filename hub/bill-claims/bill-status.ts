@@ -1,4 +1,5 @@
 import type { Payment, PaymentLine, PaymentModel, PaymentStatus } from '../payments/index.js';
+import { billClaimModel } from './bill-claim-model.js';
 
 /** Payments in these statuses hold (or are about to hold) the citizen's money for every line. */
 const PAYING_STATUSES: readonly PaymentStatus[] = ['captured', 'settling', 'held'];
@@ -25,9 +26,32 @@ export interface BillPayer {
   status: PaymentStatus;
 }
 
+/** Each bill's claim holder (see BillClaims), read by key: two keyed reads, never a scan of payments. */
+async function claimHolders(payments: PaymentModel, billKeys: readonly string[]): Promise<Map<string, Payment>> {
+  const claims = await billClaimModel(payments.db)
+    .find({ _id: { $in: [...new Set(billKeys)] } })
+    .lean()
+    .exec();
+  if (claims.length === 0) return new Map();
+  const holders = await payments
+    .find({ _id: { $in: [...new Set(claims.map((c) => c.paymentId))] } })
+    .lean<Payment[]>()
+    .exec();
+  const byId = new Map(holders.map((p) => [p._id, p]));
+  const byKey = new Map<string, Payment>();
+  for (const claim of claims) {
+    const holder = byId.get(claim.paymentId);
+    if (holder) byKey.set(claim._id, holder);
+  }
+  return byKey;
+}
+
 /**
  * For each of `billKeys`, a payment other than `exceptId` that pays it (see paysBill): the
- * answer to "was this bill paid already?". Only payments that ever took money are read.
+ * answer to "was this bill paid already?". A payment that pays a bill always holds its claim
+ * (BillClaims moves a claim only away from a payment that does not pay the bill, and a late
+ * capture claims its bills again before it settles), so the claims are read, not the payments.
+ * Payments stored before bill claims existed need their claims backfilled to be seen here.
  */
 export async function findBillPayers(
   payments: PaymentModel,
@@ -35,39 +59,31 @@ export async function findBillPayers(
   exceptId?: string,
 ): Promise<BillPayer[]> {
   if (billKeys.length === 0) return [];
-  const candidates = await payments
-    .find({
-      ...(exceptId ? { _id: { $ne: exceptId } } : {}),
-      'lines.billKey': { $in: billKeys },
-      status: { $nin: [...OPEN_CHECKOUT_STATUSES, 'failed', 'expired', 'cancelled'] },
-    })
-    .sort({ createdAt: 1 })
-    .lean<Payment[]>()
-    .exec();
+  const holders = await claimHolders(payments, billKeys);
   const payers: BillPayer[] = [];
   for (const key of billKeys) {
-    const payer = candidates.find((p) => paysBill(p, key));
-    if (payer) payers.push({ billKey: key, paymentId: payer._id, status: payer.status });
+    const payer = holders.get(key);
+    if (payer && payer._id !== exceptId && paysBill(payer, key)) {
+      payers.push({ billKey: key, paymentId: payer._id, status: payer.status });
+    }
   }
   return payers;
 }
 
-/** For each of `billKeys`, an unexpired checkout (created or awaiting payment) that has it, newest first. */
+/** For each of `billKeys`, the unexpired checkout (created or awaiting payment) that holds its claim. */
 export async function findOpenCheckouts(
   payments: PaymentModel,
   billKeys: readonly string[],
   now = new Date(),
 ): Promise<BillPayer[]> {
   if (billKeys.length === 0) return [];
-  const open = await payments
-    .find({ 'lines.billKey': { $in: billKeys }, status: { $in: OPEN_CHECKOUT_STATUSES }, expiresAt: { $gt: now } })
-    .sort({ createdAt: -1 })
-    .lean<Payment[]>()
-    .exec();
+  const holders = await claimHolders(payments, billKeys);
   const found: BillPayer[] = [];
   for (const key of billKeys) {
-    const payment = open.find((p) => p.lines.some((l) => l.billKey === key));
-    if (payment) found.push({ billKey: key, paymentId: payment._id, status: payment.status });
+    const payment = holders.get(key);
+    if (payment && OPEN_CHECKOUT_STATUSES.includes(payment.status) && payment.expiresAt > now) {
+      found.push({ billKey: key, paymentId: payment._id, status: payment.status });
+    }
   }
   return found;
 }
