@@ -120,8 +120,8 @@ export class PaymentCapture {
   }
 
   /**
-   * The capture does not match: the payment waits for an operator. The money is recorded in the
-   * ledger only in rupees (the ledger's one currency); anything else is logged for operators.
+   * The capture does not match: the payment waits for an operator, and what the gateway took is
+   * booked, in the currency it took it, to the ledger's payments:held account.
    */
   private async hold(
     payment: Payment,
