@@ -70,6 +70,15 @@ export class BillClaims {
     throw new BillClaimContendedError(`the claim on a bill of ${payment._id} kept moving`);
   }
 
+  /** Which of `billKeys` `paymentId` holds now: one keyed read for all of them. */
+  async heldBy(paymentId: string, billKeys: readonly string[]): Promise<Set<string>> {
+    const claims = await this.model
+      .find({ _id: { $in: [...new Set(billKeys)] }, paymentId })
+      .lean()
+      .exec();
+    return new Set(claims.map((c) => c._id));
+  }
+
   /**
    * Whether `payment` still holds every one of its bills and no other payment pays one of them:
    * checked after its gateway order is made, since a newer checkout may have superseded it meanwhile.
@@ -114,7 +123,15 @@ export class BillClaims {
       { supersededBy: newerId },
       `a newer checkout ${newerId} pays the same bill`,
     );
-    if (cancelled) this.log?.info({ paymentId: older._id, supersededBy: newerId }, 'checkout superseded');
+    if (!cancelled) return undefined;
+    this.log?.info({ paymentId: older._id, supersededBy: newerId }, 'checkout superseded');
+    // The older checkout recorded its order after it was read here: the cancelled document, read
+    // in the same update, names it, so it is cancelled too and its page takes no money.
+    const recordedMeanwhile = cancelled.gateway?.orderId;
+    if (recordedMeanwhile && recordedMeanwhile !== orderId) {
+      const order = await this.gateway.cancelOrder(recordedMeanwhile);
+      if (order.status === 'captured' || order.status === 'pending') return order;
+    }
     return undefined;
   }
 }

@@ -5,7 +5,7 @@ import type { BillClaims } from './bill-claims.js';
 /** What failLinesPaidElsewhere works with. */
 export interface PaidElsewhereDeps {
   payments: Pick<PaymentStore, 'transitionLine'>;
-  claims: Pick<BillClaims, 'acquire'>;
+  claims: Pick<BillClaims, 'acquire' | 'heldBy'>;
   /** Applies a capture found on another checkout of the same bill (PaymentCapture.apply). */
   applyCapture: (payment: Payment, order: GatewayOrder) => Promise<unknown>;
 }
@@ -19,8 +19,14 @@ export interface PaidElsewhereDeps {
  */
 export async function failLinesPaidElsewhere(deps: PaidElsewhereDeps, payment: Payment): Promise<string[]> {
   const failed: string[] = [];
-  for (const line of payment.lines) {
-    if (line.status !== 'pending') continue;
+  const pending = payment.lines.filter((line) => line.status === 'pending');
+  // The usual capture still holds every claim it made at checkout: one read says so.
+  const held = await deps.claims.heldBy(
+    payment._id,
+    pending.map((line) => line.billKey),
+  );
+  for (const line of pending) {
+    if (held.has(line.billKey)) continue;
     const claim = await deps.claims.acquire(payment, line.billKey);
     if (claim.kind === 'held') continue;
     // The other checkout was paid after all: it takes its own capture, and its bill.

@@ -28,9 +28,12 @@ export interface CheckoutParts {
   claims?: BillClaims;
 }
 
+/** Made once: building a DateTimeFormat costs far more than formatting with it. */
+const INDIAN_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' });
+
 /** Billers' due dates are Indian dates: early and late amounts switch at midnight IST. */
 function todayInIndia(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(now);
+  return INDIAN_DATE.format(now);
 }
 
 /**
@@ -146,8 +149,12 @@ export class CheckoutService {
       description: `${payment.lines.length} bill${payment.lines.length === 1 ? '' : 's'}`,
       expiresAt: payment.expiresAt,
     });
-    await this.recordOrder(payment._id, order);
-    const moved = await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created');
+    // The common case in one write: the order recorded with the move to awaiting_payment. When the
+    // move is refused (lapsed, superseded), the order is still recorded on its own (hole 1).
+    const moved = await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
+      gateway: { orderId: order.orderId, checkoutUrl: order.checkoutUrl },
+    });
+    if (!moved) await this.recordOrder(payment._id, order);
     const current = moved ?? (await this.payments.findById(payment._id)) ?? payment;
     if (current.status === 'created' || UNPAID_FINAL_STATUSES.includes(current.status)) {
       // Lapsed or superseded while the order was made: the order must not stay payable.

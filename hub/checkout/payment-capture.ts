@@ -90,7 +90,7 @@ export class PaymentCapture {
     if (mismatch) return this.hold(current, order, gateway, mismatch);
 
     const late = UNPAID_FINAL_STATUSES.includes(current.status);
-    await this.payments.transitionPayment(
+    const moved = await this.payments.transitionPayment(
       payment._id,
       [...NOT_YET_CAPTURED],
       'captured',
@@ -98,13 +98,13 @@ export class PaymentCapture {
       { gateway },
       late ? `late capture: the payment was ${current.status}` : undefined,
     );
-    const captured = (await this.payments.findById(payment._id)) ?? current;
+    const captured = moved ?? (await this.payments.findById(payment._id)) ?? current;
     if (captured.status !== 'captured') return captured;
-    await failLinesPaidElsewhere(
+    const failed = await failLinesPaidElsewhere(
       { payments: this.payments, claims: this.claims, applyCapture: (other, found) => this.apply(other, found) },
       captured,
     );
-    const withLines = (await this.payments.findById(payment._id)) ?? captured;
+    const withLines = failed.length > 0 ? ((await this.payments.findById(payment._id)) ?? captured) : captured;
     // Recorded by key: a second event for the same capture writes nothing.
     await this.ledger.recordCapture(withLines);
     const settling = await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started');
