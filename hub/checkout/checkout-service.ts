@@ -133,7 +133,9 @@ export class CheckoutService {
    * recorded, and that answer stored. Repeatable at every step (a retry after a 503 lands here).
    */
   private async resume(payment: Payment, created: boolean): Promise<CheckoutResult> {
-    if (UNPAID_FINAL_STATUSES.includes(payment.status)) throw checkoutClosed(payment);
+    if (UNPAID_FINAL_STATUSES.includes(payment.status)) {
+      throw created && payment.supersededBy ? checkoutSuperseded(payment.supersededBy) : checkoutClosed(payment);
+    }
     if (payment.status === 'created' && payment.expiresAt.getTime() <= Date.now()) throw checkoutClosed(payment);
     // The first answer, replayed as it was: no gateway call, so a replay works while it is down.
     if (payment.status !== 'created' && payment.gateway?.checkoutUrl) {
@@ -157,8 +159,10 @@ export class CheckoutService {
     if (!moved) await this.recordOrder(payment._id, order);
     const current = moved ?? (await this.payments.findById(payment._id)) ?? payment;
     if (current.status === 'created' || UNPAID_FINAL_STATUSES.includes(current.status)) {
-      // Lapsed or superseded while the order was made: the order must not stay payable.
+      // Lapsed or superseded while the order was made: the order must not stay payable. A request
+      // answered for the first time learns it lost the bill; a replay, that its checkout is closed.
       await this.closeOrder(current, order.orderId);
+      if (created && current.supersededBy) throw checkoutSuperseded(current.supersededBy);
       throw checkoutClosed(current);
     }
     if (current.status === 'awaiting_payment') {
@@ -173,9 +177,7 @@ export class CheckoutService {
           { supersededBy: takenBy },
           `payment ${takenBy} took one of its bills`,
         );
-        throw new AppError(409, 'checkout_superseded', `another checkout (${takenBy}) pays one of these bills`, {
-          paymentId: takenBy,
-        });
+        throw checkoutSuperseded(takenBy);
       }
     }
     return { payment: current, checkoutUrl: order.checkoutUrl, created };
@@ -248,17 +250,26 @@ function idempotencyConflict(): AppError {
   return new AppError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for a different checkout');
 }
 
-function billAlreadyPaid(paymentId: string, status: string): AppError {
+/** 409: another payment pays the bill; details name it and its status (`paymentStatus`). */
+function billAlreadyPaid(paymentId: string, paymentStatus: string): AppError {
   return new AppError(409, 'bill_already_paid', `this bill is already paid (or being paid) by payment ${paymentId}`, {
     paymentId,
-    status,
+    paymentStatus,
   });
 }
 
+/** 410: a replayed checkout whose payment can no longer be paid; start a new one. */
 function checkoutClosed(payment: Payment): AppError {
   return new AppError(410, 'checkout_closed', `this checkout is ${payment.status}: start a new one`, {
     paymentId: payment._id,
-    status: payment.status,
+    paymentStatus: payment.status,
     ...(payment.supersededBy ? { supersededBy: payment.supersededBy } : {}),
+  });
+}
+
+/** 409: a newer checkout took one of this checkout's bills while it was being made. */
+function checkoutSuperseded(by: string): AppError {
+  return new AppError(409, 'checkout_superseded', `another checkout (${by}) pays one of these bills`, {
+    paymentId: by,
   });
 }

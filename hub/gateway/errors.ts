@@ -20,7 +20,7 @@ export class GatewayError extends AppError {
 /** Timeouts, network errors, 5xx, unreadable answers: the same call may succeed later. */
 export class GatewayUnavailableError extends GatewayError {
   constructor(message: string, gatewayCode?: string) {
-    super(503, 'gateway_unavailable', message, true, gatewayCode);
+    super(503, 'gateway_unavailable', message, true, gatewayCode, { retryable: true });
   }
 }
 

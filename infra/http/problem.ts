@@ -29,10 +29,21 @@ export function problemResponses(): Middleware {
       const expose = app ? app.expose : (error.expose ?? status < 500);
       if (status >= 500) ctx.state.log?.error({ err: caught }, 'request failed');
       const code = app?.code ?? (status >= 500 ? 'internal_error' : 'bad_request');
-      const detail = expose ? (error.message ?? '') : 'internal error';
+      // A dependency that is down: its message stays inside, but the client learns it may retry.
+      const retryable = app?.details?.retryable === true;
+      const detail = expose
+        ? (error.message ?? '')
+        : retryable
+          ? 'temporarily unavailable: try again'
+          : 'internal error';
       ctx.status = status;
       ctx.type = 'application/problem+json';
-      ctx.body = { ...problem(status, code, detail), ...(expose && app?.details ? app.details : {}) };
+      // Details never override the problem's own members (RFC 9457 §3.1: status is the HTTP status).
+      ctx.body = {
+        ...(expose && app?.details ? app.details : {}),
+        ...(retryable ? { retryable: true } : {}),
+        ...problem(status, code, detail),
+      };
     }
   };
 }

@@ -141,6 +141,8 @@ describe('checkout and capture', () => {
       // A new checkout needs the gateway: it is refused as unavailable, not answered from memory.
       const fresh = await checkout({ lines: [lines[1]] }, randomUUID());
       expect(fresh.status).toBe(503);
+      // The gateway's own message stays inside; the client learns it may retry with the same key.
+      expect(await fresh.json()).toMatchObject({ status: 503, code: 'gateway_unavailable', retryable: true });
     } finally {
       hub.setGatewayDown(false);
     }
@@ -159,7 +161,13 @@ describe('checkout and capture', () => {
 
     const again = await checkout({ lines: [lines[0]] }, randomUUID());
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ code: 'bill_already_paid', paymentId: newer.id });
+    // RFC 9457: the body's status is the HTTP status; the earlier payment's own status has its own name.
+    expect(await again.json()).toMatchObject({
+      status: 409,
+      code: 'bill_already_paid',
+      paymentId: newer.id,
+      paymentStatus: expect.stringMatching(/^(captured|settling|completed)$/),
+    });
     const dues = await checkout({ lines: [lines[1]] }, randomUUID());
     expect(dues.status).toBe(201);
   });

@@ -58,7 +58,7 @@ describe('a checkout retried under its Idempotency-Key (holes 1 and 11)', () => 
 
     const ordersBefore = h.calls.createOrder ?? 0;
     const closed = await refusal(h.run(body, key));
-    expect(closed).toMatchObject({ status: 410, code: 'checkout_closed', details: { status: 'expired' } });
+    expect(closed).toMatchObject({ status: 410, code: 'checkout_closed', details: { paymentStatus: 'expired' } });
     expect(closed.details.paymentId).toBe(payment?._id);
     expect(h.calls.createOrder ?? 0).toBe(ordersBefore);
   });

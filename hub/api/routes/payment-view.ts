@@ -17,6 +17,8 @@ export function paymentView(payment: Payment) {
     expiresAt: payment.expiresAt,
     /** The newer checkout that replaced this one (status cancelled). */
     supersededBy: payment.supersededBy,
+    /** Why a held payment waits for an operator (e.g. capture_mismatch), and what the gateway took. */
+    hold: payment.hold ? { reason: payment.hold.reason, detail: payment.hold.detail } : undefined,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     lines: payment.lines.map((line) => ({
