@@ -81,12 +81,22 @@ export function classify(evidence: Evidence): Classification {
       continue;
     }
     if (!hubCaptured) continue;
+    if (payment.status === 'held') {
+      differences.push({
+        class: 'held_payment',
+        subject: payment._id,
+        paymentId: payment._id,
+        detail: `held for an operator: ${payment.hold?.detail ?? payment.hold?.reason ?? 'no reason recorded'}`,
+      });
+    }
     if (!gw || !gwCaptured) {
+      const captured = payment.gateway?.capturedMinor ?? payment.totalMinor;
+      const currency = payment.gateway?.capturedCurrency ?? payment.currency;
       differences.push({
         class: 'missing_capture',
         subject: payment._id,
         paymentId: payment._id,
-        detail: `the hub has ${payment.totalMinor} captured (${payment.status}); no gateway report shows a capture`,
+        detail: `the hub has ${captured} ${currency} (minor units) captured (${payment.status}); no gateway report shows a capture`,
       });
     } else {
       comparePaymentAmounts(payment, gw, evidence.windowEnd, differences);

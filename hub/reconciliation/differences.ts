@@ -20,6 +20,8 @@ export const DIFFERENCE_CLASSES = [
   'ledger_missing',
   /** A biller accepted a posting whose reference no hub line has. Case. */
   'unmatched_posting',
+  /** A payment held for an operator (its capture did not match): nothing settles it by itself. Case. */
+  'held_payment',
 ] as const;
 export type DifferenceClass = (typeof DIFFERENCE_CLASSES)[number];
 

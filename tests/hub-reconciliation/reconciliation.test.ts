@@ -166,6 +166,42 @@ describe('three-way reconciliation', () => {
     expect(await h.store.cases.countDocuments({ class: 'amount_mismatch' })).toBe(1);
   });
 
+  it('a payment held for a capture that did not match opens one held-payment case for an operator, never two', async () => {
+    const lines = [
+      {
+        billerId: 'city-water',
+        consumer: BILLERS.water.known,
+        consumerMasked: '*',
+        billNumber: 'D1',
+        amountMinor: 9_000,
+      },
+    ];
+    const { payment } = await h.payments.create({
+      citizenSub: 'citizen-held',
+      idempotencyKey: newReference(),
+      requestHash: hashRequest({ lines }),
+      lines,
+    });
+    // The gateway took half: the hub holds the payment (hole 2) and books what was really taken.
+    const orderId = await h.gateway.capturedOrder(payment._id, payment.totalMinor / 2);
+    await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'test.checkout', {
+      gateway: { orderId },
+    });
+    const held = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'held', 'capture_mismatch', {
+      gateway: { capturedMinor: payment.totalMinor / 2, capturedCurrency: 'INR' },
+      hold: { reason: 'capture_mismatch', detail: 'captured 4500 INR, expected 9000 INR', at: new Date() },
+    });
+    if (!held) throw new Error('not held');
+    await h.ledger.recordCapture(held);
+
+    const result = await h.reconcile();
+
+    // The capture itself matches the gateway's report; what is left is the operator's decision.
+    expect(about(result, payment._id)).toMatchObject([{ class: 'held_payment', outcome: 'case', caseOpened: true }]);
+    await secondRunChangesNothing();
+    expect(await h.store.cases.countDocuments({ class: 'held_payment' })).toBe(1);
+  });
+
   it('a posting its biller accepted for another amount than the line is an amount mismatch case', async () => {
     const payment = await h.settlingPayment([{ kind: 'electricity' }]);
     const line = payment.lines[0];
