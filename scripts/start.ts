@@ -3,7 +3,7 @@
  * otherwise starts a private MongoDB-compatible server and Redis with data under ./data,
  * then runs every service as its own process and stops all of it on Ctrl-C.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { sandboxBillerEnv } from '../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
 import { startLocalServices } from '../infra/local-services/index.js';
@@ -111,8 +111,9 @@ try {
 }
 
 console.log('\nAll services are up:');
-console.log(`  MongoDB  ${local.mongoUri}${local.started.mongo ? ' (local, data in ./data)' : ''}`);
-console.log(`  Redis    ${local.redisUrl}${local.started.redis ? ' (local, data in ./data)' : ''}`);
+const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;
+console.log(`  MongoDB  ${local.mongoUri}${local.started.mongo ? dataNote : ''}`);
+console.log(`  Redis    ${local.redisUrl}${local.started.redis ? dataNote : ''}`);
 for (const service of SERVICES) console.log(`  ${service.name.padEnd(8)} ${service.url}`);
 console.log('Press Ctrl-C to stop.');
 

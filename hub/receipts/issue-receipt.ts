@@ -10,8 +10,9 @@ import type { ReceiptService } from './receipt-service.js';
 
 const OUTCOME: Record<string, string> = {
   completed: 'was paid to every biller',
-  partially_refunded: 'was paid in part; the rest is being refunded to you',
-  refunded: 'could not be paid and is being refunded to you',
+  // A receipt is issued once every line is final: the refunds have been made by then.
+  partially_refunded: 'was paid in part; the rest was refunded to you',
+  refunded: 'could not be paid and was refunded to you',
 };
 const FINAL = ['completed', 'partially_refunded', 'refunded'];
 
