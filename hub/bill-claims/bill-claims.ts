@@ -46,6 +46,8 @@ export class BillClaims {
    * cancelled now: nothing is superseded then, and the call may be repeated.
    */
   async acquire(payment: Pick<Payment, '_id'>, billKey: string): Promise<ClaimResult> {
+    // The usual case, a bill nobody has claimed, in one write; a duplicate key sends it to the rounds.
+    if (await this.insert(billKey, payment._id)) return { kind: 'held' };
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const claim = await this.model.findById(billKey).lean().exec();
       if (!claim) {
