@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../infra/local-services/free-port.js';
 import { commandExists, type ManagedProcess, startManaged } from '../../infra/local-services/managed-process.js';
+import { waitForPong } from '../../infra/local-services/redis-server.js';
 
 const READY_TIMEOUT_MS = 20_000;
 
@@ -29,7 +28,7 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];
   args.push('--appendfsync', 'everysec', '--daemonize', 'no', '--loglevel', 'warning');
   let server: ManagedProcess = startManaged('redis-server', 'redis-server', args);
-  await waitForPong(port);
+  await waitForPong(port, undefined, READY_TIMEOUT_MS);
 
   const kill = async () => {
     const { child } = server;
@@ -43,34 +42,11 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
     restart: async () => {
       await kill();
       server = startManaged('redis-server', 'redis-server', args);
-      await waitForPong(port);
+      await waitForPong(port, undefined, READY_TIMEOUT_MS);
     },
     stop: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitForPong(port: number): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await ping(port)) return;
-    await sleep(50);
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.on('error', () => finish(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => finish(data.toString().startsWith('+PONG')));
-  });
 }

@@ -56,13 +56,18 @@ export async function startRedisServer(storage: RedisStorage): Promise<LocalRedi
   };
 }
 
-async function waitForPong(port: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+/**
+ * Resolves once a redis-server on 127.0.0.1:`port` answers PING; throws after `timeoutMs`
+ * (default 10 s), with the server's output when `output` is given.
+ */
+export async function waitForPong(port: number, output?: () => string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await ping(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms:\n${output()}`);
+  const said = output ? `:\n${output()}` : '';
+  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms${said}`);
 }
 
 function ping(port: number): Promise<boolean> {
