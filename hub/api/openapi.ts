@@ -29,11 +29,26 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
         : route.query
           ? [{ name: 'fields', in: 'query', style: 'form', explode: true, schema: toSchema(route.query) }]
           : [];
+    const headerParams = Object.entries(route.headers ?? {}).map(([name, header]) => ({
+      name,
+      in: 'header',
+      required: header.required,
+      description: header.description,
+      schema: { type: 'string' },
+    }));
+    const successHeaders = Object.entries(route.responseHeaders ?? {}).map(([name, description]) => [
+      name,
+      { description, schema: { type: 'string' } },
+    ]);
+    const problems = Object.entries(route.problems ?? {}).map(([status, description]) => [
+      status,
+      { ...problem, description: `problem+json: ${description}` },
+    ]);
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method] = {
       summary: route.summary,
       ...(route.scopes ? { security: [{ bearer: route.scopes }] } : { security: [] }),
-      parameters: [...pathParams, ...queryParams],
+      parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(route.body
         ? {
             requestBody: {
@@ -45,9 +60,13 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
           }
         : {}),
       responses: {
-        [String(route.status ?? 200)]: { description: 'success' },
-        ...(route.body || route.query ? { 400: problem } : {}),
+        [String(route.status ?? 200)]: {
+          description: 'success',
+          ...(successHeaders.length ? { headers: Object.fromEntries(successHeaders) } : {}),
+        },
+        ...(route.body || route.query || route.headers ? { 400: problem } : {}),
         ...(route.scopes ? { 401: problem, 403: problem } : {}),
+        ...Object.fromEntries(problems),
       },
     };
   }

@@ -17,5 +17,14 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** The success status; 200 unless said. */
   status?: number;
+  /** Request headers the route reads, by name: whether required, and what they mean. */
+  headers?: Readonly<Record<string, { required: boolean; description: string }>>;
+  /** Headers a success answer may carry, by name: what they mean. */
+  responseHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Problem answers beyond the usual 400/401/403, by HTTP status: the problem codes and when
+   * (so clients can branch on `code`, and the OpenAPI document lists them).
+   */
+  problems?: Readonly<Record<number, string>>;
   handler: (ctx: Context, input: { query: unknown; body: unknown }) => Promise<unknown> | unknown;
 }

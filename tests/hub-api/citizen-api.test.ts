@@ -199,6 +199,17 @@ describe('the hub citizen API', () => {
         'post /gateway/webhooks',
       ].sort(),
     );
+    // A checkout documents its header, its replay marker and every problem a client may branch on.
+    const post = (doc.paths['/checkouts'] as { post: Record<string, unknown> }).post as {
+      parameters: { name: string; in: string; required: boolean }[];
+      responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+    };
+    expect(post.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+    );
+    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '410', '422', '503']);
+    expect(post.responses['409']?.description).toContain('bill_already_paid');
+    expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
     // Every documented route answers (not 404) at its path.
     for (const entry of documented) {
       const [method, path] = entry.split(' ') as [string, string];

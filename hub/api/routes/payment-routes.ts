@@ -50,6 +50,21 @@ export function paymentRoutes({
       scopes: ['payments:write'],
       body: checkoutBody,
       status: 201,
+      headers: {
+        'Idempotency-Key': {
+          required: true,
+          description: '8 to 128 letters, digits or . _ : -; the same key and body replay the first answer',
+        },
+      },
+      responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
+      problems: {
+        409:
+          'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
+          'idempotency_key_reused, bill_changed (currentBillNumber)',
+        410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
+        422: "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; consumer_not_found",
+        503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
+      },
       handler: async (ctx, { body }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
         const citizen = citizenOf(ctx.state);
