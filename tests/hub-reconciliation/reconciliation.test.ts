@@ -18,6 +18,21 @@ afterEach(async () => {
 const found = (result: ReconResult, cls: string) => result.report.counts[cls]?.found ?? 0;
 const about = (result: ReconResult, subject: string) => result.differences.filter((d) => d.subject === subject);
 
+/** A new payment of one line (status created), for a test to move where it needs it. */
+async function onePayment(
+  citizenSub: string,
+  line: { billerId: string; consumer: Record<string, string>; billNumber: string; amountMinor: number },
+) {
+  const lines = [{ ...line, consumerMasked: '*' }];
+  const { payment } = await h.payments.create({
+    citizenSub,
+    idempotencyKey: newReference(),
+    requestHash: hashRequest({ lines }),
+    lines,
+  });
+  return payment;
+}
+
 /** Runs reconciliation again and proves it changed nothing and opened nothing. */
 async function secondRunChangesNothing(): Promise<ReconResult> {
   const before = await h.snapshot();
@@ -32,20 +47,11 @@ async function secondRunChangesNothing(): Promise<ReconResult> {
 async function paidButNotHeard(): Promise<Payment> {
   const line = { ...BILLERS.electricity, amountMinor: 0 };
   const bill = await h.billers.registry.get(line.billerId)?.operations.fetchBill(line.known);
-  const lines = [
-    {
-      billerId: line.billerId,
-      consumer: line.known,
-      consumerMasked: '******',
-      billNumber: bill?.billNumber ?? 'UNKNOWN',
-      amountMinor: bill?.amountDueMinor ?? 10_000,
-    },
-  ];
-  const { payment } = await h.payments.create({
-    citizenSub: 'citizen-late',
-    idempotencyKey: newReference(),
-    requestHash: hashRequest({ lines }),
-    lines,
+  const payment = await onePayment('citizen-late', {
+    billerId: line.billerId,
+    consumer: line.known,
+    billNumber: bill?.billNumber ?? 'UNKNOWN',
+    amountMinor: bill?.amountDueMinor ?? 10_000,
   });
   const orderId = await h.gateway.capturedOrder(payment._id, payment.totalMinor);
   const awaiting = await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'test.checkout', {
@@ -86,20 +92,11 @@ describe('three-way reconciliation', () => {
   });
 
   it('a missing capture (hub captured, gateway reports none) opens one case, never two', async () => {
-    const lines = [
-      {
-        billerId: 'state-electricity',
-        consumer: BILLERS.electricity.known,
-        consumerMasked: '*',
-        billNumber: 'B1',
-        amountMinor: 5_000,
-      },
-    ];
-    const { payment } = await h.payments.create({
-      citizenSub: 'citizen-missing',
-      idempotencyKey: newReference(),
-      requestHash: hashRequest({ lines }),
-      lines,
+    const payment = await onePayment('citizen-missing', {
+      billerId: 'state-electricity',
+      consumer: BILLERS.electricity.known,
+      billNumber: 'B1',
+      amountMinor: 5_000,
     });
     // An order that was never paid, and a hub that believes it was.
     const { orderId } = await h.gateway.client.createOrder({
@@ -133,20 +130,11 @@ describe('three-way reconciliation', () => {
   });
 
   it('a capture of another amount than the hub recorded is an amount mismatch case', async () => {
-    const lines = [
-      {
-        billerId: 'city-water',
-        consumer: BILLERS.water.known,
-        consumerMasked: '*',
-        billNumber: 'D1',
-        amountMinor: 7_000,
-      },
-    ];
-    const { payment } = await h.payments.create({
-      citizenSub: 'citizen-mismatch',
-      idempotencyKey: newReference(),
-      requestHash: hashRequest({ lines }),
-      lines,
+    const payment = await onePayment('citizen-mismatch', {
+      billerId: 'city-water',
+      consumer: BILLERS.water.known,
+      billNumber: 'D1',
+      amountMinor: 7_000,
     });
     // The gateway's order (and capture) is 5 rupees more than the total the hub recorded as captured.
     const orderId = await h.gateway.capturedOrder(payment._id, payment.totalMinor + 500);
@@ -167,20 +155,11 @@ describe('three-way reconciliation', () => {
   });
 
   it('a payment held for a capture that did not match opens one held-payment case for an operator, never two', async () => {
-    const lines = [
-      {
-        billerId: 'city-water',
-        consumer: BILLERS.water.known,
-        consumerMasked: '*',
-        billNumber: 'D1',
-        amountMinor: 9_000,
-      },
-    ];
-    const { payment } = await h.payments.create({
-      citizenSub: 'citizen-held',
-      idempotencyKey: newReference(),
-      requestHash: hashRequest({ lines }),
-      lines,
+    const payment = await onePayment('citizen-held', {
+      billerId: 'city-water',
+      consumer: BILLERS.water.known,
+      billNumber: 'D1',
+      amountMinor: 9_000,
     });
     // The gateway took half: the hub holds the payment (hole 2) and books what was really taken.
     const orderId = await h.gateway.capturedOrder(payment._id, payment.totalMinor / 2);
