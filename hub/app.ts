@@ -1,4 +1,7 @@
 import type { BillerRegistry } from '../adapters/registry/index.js';
+import { allowedMethodsAsProblems } from '../infra/http/allowed-methods.js';
+import { corsPolicy } from '../infra/http/cors.js';
+import { securityHeaders } from '../infra/http/security-headers.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
@@ -73,8 +76,17 @@ export async function buildHub(
   const api = v1Router(routes, tokens, publicUrl);
   return {
     routes: (app) => {
+      app.use(securityHeaders());
+      // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).
+      app.use(
+        corsPolicy({
+          origins: config.HUB_CORS_ORIGINS,
+          allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+          exposeHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate', 'Content-Disposition'],
+        }),
+      );
       app.use(api.routes());
-      app.use(api.allowedMethods());
+      app.use(allowedMethodsAsProblems(api));
     },
     close: async () => {
       gateway.close?.();

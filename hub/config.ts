@@ -58,6 +58,29 @@ export const hubEnvSchema = baseEnvSchema
     CHECKOUT_RETURN_URL: env.url().default('http://localhost:3000/checkout/return'),
     /** A checkout not paid within this many minutes expires. */
     CHECKOUT_TTL_MINUTES: z.coerce.number().int().positive().default(30),
+    /**
+     * Browser origins allowed to call /api/v1 cross-origin, comma-separated exact origins
+     * (`https://portal.example.in`); empty (the default) allows none. See infra/http/cors.ts.
+     */
+    HUB_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          env
+            .url()
+            .refine(
+              (origin) => URL.canParse(origin) && new URL(origin).origin === origin,
+              'must be an origin: scheme://host[:port]',
+            ),
+        ),
+      ),
     /** The billers the hub offers, each bound to an adapter (see adapters/README.md). */
     BILLERS_FILE: z.string().min(1).default('adapters/billers.json'),
   })

@@ -1,5 +1,5 @@
-import helmet from 'koa-helmet';
 import type { CountryCode } from 'libphonenumber-js';
+import { securityHeaders } from '../infra/http/security-headers.js';
 import { createNotifier } from '../infra/notifier/index.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { accountRouter } from './account/router.js';
@@ -62,7 +62,7 @@ export async function buildIdp(
     app: provider,
     routes: (app) => {
       // Our pages set their own strict CSP; the provider's form_post and logout pages need theirs.
-      app.use(helmet({ contentSecurityPolicy: false }));
+      app.use(securityHeaders());
       const interactions = interactionRouter({
         provider,
         accounts,

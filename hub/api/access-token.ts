@@ -49,7 +49,8 @@ export function accessTokens(options: AccessTokenOptions) {
 
   const authenticate: Middleware = async (ctx, next) => {
     const header = ctx.get('authorization');
-    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header)?.[1];
+    // The scheme is case-insensitive (RFC 7235 §2.1); the token is RFC 6750's b64token.
+    const token = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
     try {
       if (!token) throw new InvalidTokenError('a Bearer access token is required');
       const { payload } = await jwtVerify(token, jwks, {

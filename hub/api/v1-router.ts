@@ -1,9 +1,27 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { accessTokens } from './access-token.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route-spec.js';
 import { parseInput } from './validate.js';
+
+/**
+ * How long shared caches and browsers may keep a public answer (the biller directory and the
+ * OpenAPI document): the same for everyone, changed only by a deploy, so a few minutes is safe.
+ */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=300';
+
+/**
+ * Every /api/v1 answer is `Cache-Control: no-store` unless a route says otherwise: answers for a
+ * token carry a citizen's bills, accounts and payments, and errors and webhooks are never worth
+ * keeping (RFC 9111 §5.2.2.5; RFC 6750 §5.3 for token-bearing answers). Only a successful GET
+ * on a public route is marked cacheable, after its handler ran, so an error is never cached.
+ */
+const noStoreByDefault: Middleware = async (ctx, next) => {
+  ctx.set('Cache-Control', 'no-store');
+  await next();
+};
 
 /** /api/v1: every route from its spec, plus the OpenAPI document generated from the same specs. */
 export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTokens>, publicUrl: string): Router {
@@ -13,18 +31,21 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
   const document = openApiDocument(routes, `${publicUrl}/api/v1`);
 
   router.get('/openapi.json', (ctx) => {
+    ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
     ctx.body = document;
   });
   for (const route of routes) {
     const guard = route.scopes
       ? tokens.requireScopes(...route.scopes)
       : async (_ctx: unknown, next: () => Promise<void>) => next();
-    router[route.method](route.path, guard, json, async (ctx) => {
+    const cacheable = route.scopes === null && route.method === 'get';
+    router[route.method](route.path, noStoreByDefault, guard, json, async (ctx) => {
       const query = route.query ? parseInput(route.query, ctx.query) : {};
       const body = route.body ? parseInput(route.body, ctx.request.body) : undefined;
       const result = await route.handler(ctx, { query, body });
       ctx.status = route.status ?? 200;
       if (ctx.status !== 204) ctx.body = result;
+      if (cacheable) ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
     });
   }
   return router;
