@@ -84,6 +84,13 @@ describe('HTTP hygiene of the hub API', () => {
     }
   });
 
+  it('answers an unknown method on the health endpoint 405 problem+json as well', async () => {
+    const res = await fetch(`${hub.url}/healthz`, { method: 'PUT' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('GET');
+    expect(await res.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
+  });
+
   it('keeps an unknown path a 404 problem+json whatever the method', async () => {
     for (const method of ['GET', 'DELETE', 'PROPFIND']) {
       const res = await call('/nowhere', { method, headers: withToken() });
