@@ -25,7 +25,11 @@ describe("today's payable amount of a due", () => {
   });
 
   it('asks the plain amount between the rebate and the late fee, and the late fee from its first day', () => {
-    expect(payableToday(bill, '2026-11-21')).toMatchObject({ amountMinor: 100_000, applied: 'none', adjustmentMinor: 0 });
+    expect(payableToday(bill, '2026-11-21')).toMatchObject({
+      amountMinor: 100_000,
+      applied: 'none',
+      adjustmentMinor: 0,
+    });
     expect(payableToday(bill, '2026-12-06')).toMatchObject({ amountMinor: 102_500, applied: 'late_fee' });
   });
 
