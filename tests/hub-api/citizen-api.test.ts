@@ -208,7 +208,7 @@ describe('the hub citizen API', () => {
     expect(post.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
     );
-    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '410', '422', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '410', '422', '503']);
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
     // Every documented route answers (not 404) at its path.
