@@ -1,6 +1,6 @@
 export { type AmountCheck, checkAmount, payableOn } from './amount-rules.js';
 export { parseCollectionCsv } from './collection-csv.js';
-export { validateConsumer } from './consumer.js';
+export { normaliseConsumerValue, validateConsumer } from './consumer.js';
 export type {
   Bill,
   BillerCategory,

@@ -8,6 +8,8 @@ import { consumerKey } from './consumer-key.js';
 export interface FetchedBill {
   billerId: string;
   bill: Bill;
+  /** The consumer as normalised and checked by the biller's rules: what to store, mask and key on. */
+  consumer: ConsumerRef;
   /** Served from the short cache rather than asked of the biller just now. */
   cached: boolean;
 }
@@ -34,18 +36,27 @@ export class BillService {
     return biller;
   }
 
-  async fetch(billerId: string, consumer: ConsumerRef, { fresh = false } = {}): Promise<FetchedBill> {
-    const { descriptor, operations } = this.biller(billerId);
-    let checked: ConsumerRef;
+  /**
+   * The consumer in its one normalised form (the SDK's validateConsumer: trimmed, Unicode digits
+   * made ASCII, then the biller's patterns). Throws the biller's 404 for an unknown biller and a
+   * 422 problem for a consumer its rules refuse.
+   */
+  normalise(billerId: string, consumer: ConsumerRef): ConsumerRef {
+    const { descriptor } = this.biller(billerId);
     try {
-      checked = validateConsumer(descriptor, consumer);
+      return validateConsumer(descriptor, consumer);
     } catch (error) {
       throw asApiError(error);
     }
+  }
+
+  async fetch(billerId: string, consumer: ConsumerRef, { fresh = false } = {}): Promise<FetchedBill> {
+    const { descriptor, operations } = this.biller(billerId);
+    const checked = this.normalise(billerId, consumer);
     const key = `bill:${billerId}:${consumerKey(descriptor, checked)}`;
     if (!fresh && this.options.cacheSeconds > 0) {
       const hit = await this.redis.get(key);
-      if (hit) return { billerId, bill: JSON.parse(hit) as Bill, cached: true };
+      if (hit) return { billerId, bill: JSON.parse(hit) as Bill, consumer: checked, cached: true };
     }
     let bill: Bill;
     try {
@@ -54,6 +65,6 @@ export class BillService {
       throw asApiError(error);
     }
     if (this.options.cacheSeconds > 0) await this.redis.set(key, JSON.stringify(bill), 'EX', this.options.cacheSeconds);
-    return { billerId, bill, cached: false };
+    return { billerId, bill, consumer: checked, cached: false };
   }
 }

@@ -1,18 +1,48 @@
 import { z } from 'zod';
 
-/** One bill to pay: which consumer of which biller, which bill, and how much (integer paise). */
+const amountMinor = z
+  .number()
+  .int('must be a whole number of paise')
+  .positive('must be more than zero')
+  .max(100_000_000_00, 'is above the limit of one payment');
+
+/**
+ * One bill to pay: which bill and how much (integer paise), and whose: either a consumer of a
+ * biller (`billerId` + `consumer`) or one of the citizen's saved accounts (`accountId`), exactly
+ * one of the two forms.
+ */
 const lineSchema = z
   .object({
-    billerId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
-    consumer: z.record(z.string().regex(/^\w{1,32}$/), z.string().min(1).max(64)),
+    billerId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
+      .optional(),
+    consumer: z.record(z.string().regex(/^\w{1,32}$/), z.string().min(1).max(64)).optional(),
+    accountId: z
+      .string()
+      .regex(/^[\w-]{1,64}$/)
+      .optional(),
     billNumber: z.string().min(1).max(64),
-    amountMinor: z
-      .number()
-      .int('must be a whole number of paise')
-      .positive('must be more than zero')
-      .max(100_000_000_00, 'is above the limit of one payment'),
+    amountMinor,
   })
-  .strict();
+  .strict()
+  .superRefine((line, ctx) => {
+    const named = line.accountId !== undefined;
+    const direct = line.billerId !== undefined || line.consumer !== undefined;
+    if (named && direct) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accountId'],
+        message: 'name a saved account or a biller and consumer, not both',
+      });
+    } else if (!named && (line.billerId === undefined || line.consumer === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accountId'],
+        message: 'name a saved account, or a biller and its consumer',
+      });
+    }
+  });
 
 export const checkoutBody = z
   .object({
@@ -22,12 +52,14 @@ export const checkoutBody = z
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.lines.forEach((line, i) => {
-      const key = `${line.billerId}|${line.billNumber}`;
+      const key = `${line.accountId ?? line.billerId}|${line.billNumber}`;
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['lines', i], message: 'the same bill twice' });
       seen.add(key);
     });
   });
 export type CheckoutBody = z.infer<typeof checkoutBody>;
+/** One line of a checkout body, in either form. */
+export type CheckoutLine = CheckoutBody['lines'][number];
 
 /** Stripe-style key: what makes a retried checkout the same checkout. */
 export const idempotencyKey = z

@@ -1,11 +1,14 @@
-import { checkAmount } from '../../adapters/sdk/index.js';
-import { AppError, ConflictError } from '../../infra/errors.js';
+import { type ConsumerRef, checkAmount } from '../../adapters/sdk/index.js';
+import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
 import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
 import { maskConsumer } from '../bills/consumer-key.js';
+import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
-import type { CheckoutBody } from './checkout-request.js';
+import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
+import { type SavedAccountModel, savedAccountModel } from '../saved-accounts/saved-account-model.js';
+import type { CheckoutBody, CheckoutLine } from './checkout-request.js';
 import type { PaymentCapture } from './payment-capture.js';
 
 export interface CheckoutResult {
@@ -26,14 +29,8 @@ export interface CheckoutParts {
   capture: Pick<PaymentCapture, 'apply'>;
   /** Made from the store and the gateway when not given. */
   claims?: BillClaims;
-}
-
-/** Made once: building a DateTimeFormat costs far more than formatting with it. */
-const INDIAN_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' });
-
-/** Billers' due dates are Indian dates: early and late amounts switch at midnight IST. */
-function todayInIndia(now = new Date()): string {
-  return INDIAN_DATE.format(now);
+  /** Saved accounts a line may name (`accountId`); the payments' own connection's when not given. */
+  accounts?: SavedAccountModel;
 }
 
 /**
@@ -53,6 +50,7 @@ function todayInIndia(now = new Date()): string {
 export class CheckoutService {
   private readonly claims: BillClaims;
   private readonly capture: Pick<PaymentCapture, 'apply'>;
+  private readonly accounts: SavedAccountModel;
 
   constructor(
     private readonly payments: PaymentStore,
@@ -63,6 +61,7 @@ export class CheckoutService {
   ) {
     this.capture = parts.capture;
     this.claims = parts.claims ?? new BillClaims(payments, gateway);
+    this.accounts = parts.accounts ?? savedAccountModel(payments.model.db);
   }
 
   /**
@@ -83,8 +82,10 @@ export class CheckoutService {
     const day = todayInIndia();
     const lines = await Promise.all(
       body.lines.map(async (line, index) => {
-        const { descriptor } = this.bills.biller(line.billerId);
-        const { bill } = await this.bills.fetch(line.billerId, line.consumer, { fresh: true });
+        const named = await this.consumerOf(citizenSub, line, index);
+        const { descriptor } = this.bills.biller(named.billerId);
+        // The normalised consumer: the line's billKey and mask match a saved account's and /dues'.
+        const { bill, consumer } = await this.bills.fetch(named.billerId, named.consumer, { fresh: true });
         if (bill.billNumber !== line.billNumber) {
           throw new AppError(409, 'bill_changed', `lines.${index}: the current bill is ${bill.billNumber}`, {
             line: index,
@@ -100,9 +101,9 @@ export class CheckoutService {
           });
         }
         return {
-          billerId: line.billerId,
-          consumer: line.consumer,
-          consumerMasked: maskConsumer(descriptor, line.consumer),
+          billerId: named.billerId,
+          consumer,
+          consumerMasked: maskConsumer(descriptor, consumer),
           billNumber: line.billNumber,
           amountMinor: line.amountMinor,
         };
@@ -126,6 +127,29 @@ export class CheckoutService {
       throw error;
     }
     return this.resume(made.payment, made.created);
+  }
+
+  /**
+   * Whose bill a line pays: its own biller and consumer, or those of the citizen's saved account it
+   * names. An account id that is unknown or another citizen's is a 404 `account_not_found`.
+   */
+  private async consumerOf(
+    citizenSub: string,
+    line: CheckoutLine,
+    index: number,
+  ): Promise<{ billerId: string; consumer: ConsumerRef }> {
+    if (line.accountId === undefined) return { billerId: line.billerId ?? '', consumer: line.consumer ?? {} };
+    try {
+      const account = await findOwnedAccount(this.accounts, citizenSub, line.accountId);
+      return { billerId: account.billerId, consumer: account.consumer };
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new AppError(404, 'account_not_found', `lines.${index}: no saved account ${line.accountId}`, {
+          line: index,
+        });
+      }
+      throw error;
+    }
   }
 
   /**

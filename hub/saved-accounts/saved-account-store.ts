@@ -5,6 +5,7 @@ import type { Connection } from '../../infra/mongo.js';
 import type { BillService } from '../bills/bill-service.js';
 import { consumerKey, maskConsumer } from '../bills/consumer-key.js';
 import { type SavedAccountDoc, type SavedAccountModel, savedAccountModel } from './saved-account-model.js';
+import { accountView, type SavedAccountView } from './saved-account-view.js';
 
 export interface LinkRequest {
   billerId: string;
@@ -27,8 +28,14 @@ export class SavedAccountStore {
     return this.model.init().then(() => undefined);
   }
 
+  /** The citizen's saved accounts as stored (full consumer included): for the hub's own use, never a response. */
   list(citizenSub: string): Promise<SavedAccountDoc[]> {
     return this.model.find({ citizenSub }).sort({ createdAt: 1 }).lean<SavedAccountDoc[]>().exec();
+  }
+
+  /** The citizen's saved accounts as a response shows them (see accountView). */
+  async listViews(citizenSub: string): Promise<SavedAccountView[]> {
+    return (await this.list(citizenSub)).map(accountView);
   }
 
   /**
@@ -38,18 +45,20 @@ export class SavedAccountStore {
   async link(citizenSub: string, request: LinkRequest) {
     const fetched = await this.bills.fetch(request.billerId, request.consumer, { fresh: true });
     const { descriptor } = this.bills.biller(request.billerId);
-    const key = consumerKey(descriptor, request.consumer);
+    // Keyed, stored and masked in the normalised form the fetch used: " 1002003004 " is 1002003004.
+    const consumer = fetched.consumer;
+    const key = consumerKey(descriptor, consumer);
     try {
       const created = await this.model.create({
         _id: `ACC${randomBytes(10).toString('hex').toUpperCase()}`,
         citizenSub,
         billerId: request.billerId,
-        consumer: request.consumer,
+        consumer,
         consumerKey: key,
-        consumerMasked: maskConsumer(descriptor, request.consumer),
+        consumerMasked: maskConsumer(descriptor, consumer),
         nickname: request.nickname?.trim() || descriptor.name,
       });
-      return { account: created.toObject() as SavedAccountDoc, bill: fetched.bill };
+      return { account: accountView(created.toObject() as SavedAccountDoc), bill: fetched.bill };
     } catch (error) {
       if (error instanceof ConflictError) throw new ConflictError('this consumer is already linked');
       throw error;

@@ -123,12 +123,13 @@ describe('the hub citizen API', () => {
     expect(again.status).toBe(409);
 
     const mine = (await (await call('/accounts', asha)).json()) as {
-      accounts: { _id: string; consumerMasked: string }[];
+      accounts: { id: string; consumerMasked: string }[];
     };
     expect(mine.accounts).toHaveLength(3);
     expect(mine.accounts[0]?.consumerMasked).toBe('******3004');
     expect(((await (await call('/accounts', ravi)).json()) as { accounts: unknown[] }).accounts).toEqual([]);
-    const id = mine.accounts[0]?._id as string;
+    const id = mine.accounts[0]?.id as string;
+    expect(id).toMatch(/^ACC/);
     expect((await call(`/accounts/${id}`, ravi, { method: 'DELETE' })).status).toBe(404);
     expect(((await (await call('/accounts', asha)).json()) as { accounts: unknown[] }).accounts).toHaveLength(3);
   });
@@ -207,7 +208,7 @@ describe('the hub citizen API', () => {
     expect(post.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
     );
-    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '410', '422', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '410', '422', '503']);
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
     // Every documented route answers (not 404) at its path.

@@ -74,6 +74,7 @@ const stubBills = {
   biller: () => ({ descriptor: { exactness: 'EXACT', consumerParams: [{ name: 'consumerNumber' }] } }),
   fetch: async (_billerId: string, consumer: Record<string, string>) => ({
     bill: billOf(consumer.consumerNumber ?? ''),
+    consumer,
     cached: false,
   }),
 } as unknown as BillService;

@@ -167,6 +167,7 @@ describe('one bill, one payment (holes 5 and 6)', () => {
     const bills = {
       fetch: async (_id: string, consumer: Record<string, string>) => ({
         bill: { billNumber: `B-${consumer.consumerNumber}`, amountDueMinor: BILL_MINOR },
+        consumer,
         cached: false,
       }),
     } as unknown as BillService;

@@ -22,7 +22,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       path: '/accounts',
       summary: 'My saved consumer accounts',
       scopes: ['bills:read'],
-      handler: async (ctx) => ({ accounts: await accounts.list(citizenOf(ctx.state).sub) }),
+      handler: async (ctx) => ({ accounts: await accounts.listViews(citizenOf(ctx.state).sub) }),
     },
     {
       method: 'post',
@@ -45,7 +45,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       method: 'get',
       path: '/dues',
       summary:
-        'Current bills of all my saved accounts, fetched concurrently; a failing biller gives that account an error',
+        "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account; a failing biller gives that account an error",
       scopes: ['bills:read'],
       handler: async (ctx) => ({
         dues: await collectDues(await accounts.list(citizenOf(ctx.state).sub), bills, payments?.model),

@@ -58,6 +58,7 @@ export function paymentRoutes({
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
       problems: {
+        404: "account_not_found (line): a line's accountId is not one of this citizen's saved accounts",
         409:
           'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
           'idempotency_key_reused, bill_changed (currentBillNumber)',
