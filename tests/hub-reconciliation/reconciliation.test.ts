@@ -33,6 +33,18 @@ async function onePayment(
   return payment;
 }
 
+/** The hub's side of a capture of the payment's total: awaiting payment with `orderId`, captured, booked. */
+async function capturedAtHub(payment: Payment, orderId: string): Promise<void> {
+  await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'test.checkout', {
+    gateway: { orderId },
+  });
+  const captured = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'captured', 'test.captured', {
+    gateway: { capturedMinor: payment.totalMinor },
+  });
+  if (!captured) throw new Error('not captured');
+  await h.ledger.recordCapture(captured);
+}
+
 /** Runs reconciliation again and proves it changed nothing and opened nothing. */
 async function secondRunChangesNothing(): Promise<ReconResult> {
   const before = await h.snapshot();
@@ -106,14 +118,7 @@ describe('three-way reconciliation', () => {
       returnUrl: 'http://hub.test/return',
       description: 'bills',
     });
-    await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'test.checkout', {
-      gateway: { orderId },
-    });
-    const captured = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'captured', 'test.captured', {
-      gateway: { capturedMinor: payment.totalMinor },
-    });
-    if (!captured) throw new Error('not captured');
-    await h.ledger.recordCapture(captured);
+    await capturedAtHub(payment, orderId);
 
     const result = await h.reconcile();
 
@@ -138,14 +143,7 @@ describe('three-way reconciliation', () => {
     });
     // The gateway's order (and capture) is 5 rupees more than the total the hub recorded as captured.
     const orderId = await h.gateway.capturedOrder(payment._id, payment.totalMinor + 500);
-    await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'test.checkout', {
-      gateway: { orderId },
-    });
-    const captured = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'captured', 'test.captured', {
-      gateway: { capturedMinor: payment.totalMinor },
-    });
-    if (!captured) throw new Error('not captured');
-    await h.ledger.recordCapture(captured);
+    await capturedAtHub(payment, orderId);
 
     const result = await h.reconcile();
 
