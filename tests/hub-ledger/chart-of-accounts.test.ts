@@ -5,16 +5,15 @@ import {
   GATEWAY_FEES,
   GATEWAY_RECEIVABLE,
   gatewayPayoutMovement,
-  Ledger,
+  type Ledger,
   PAYMENTS_IN_FLIGHT,
   REFUNDS_PAYABLE,
 } from '../../hub/ledger/index.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
 import { ConflictError, ValidationError } from '../../infra/errors.js';
 import { lineOf, settlingPayment } from '../hub-payments/fixtures.js';
-import { isolatedMongo } from '../support/isolation.js';
-import { refundLine, settleLine } from './payments.js';
+import { ledgerTestBed, refundLine, settleLine } from './payments.js';
 
 const entry = (account: string, debitMinor: number, creditMinor: number) => ({ account, debitMinor, creditMinor });
 
@@ -23,11 +22,7 @@ describe('the chart of accounts, from capture to payouts', () => {
   let store: PaymentStore;
   let ledger: Ledger;
   beforeAll(async () => {
-    const mongo = await isolatedMongo('ledger_chart');
-    drop = mongo.drop;
-    store = new PaymentStore(mongo.conn);
-    ledger = new Ledger(mongo.conn);
-    await Promise.all([store.init(), ledger.init()]);
+    ({ store, ledger, drop } = await ledgerTestBed('ledger_chart'));
   });
   afterAll(() => drop());
 

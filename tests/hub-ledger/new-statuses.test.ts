@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_RECEIVABLE, Ledger, PAYMENTS_HELD, PAYMENTS_IN_FLIGHT } from '../../hub/ledger/index.js';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
+import { GATEWAY_RECEIVABLE, type Ledger, PAYMENTS_HELD, PAYMENTS_IN_FLIGHT } from '../../hub/ledger/index.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
 import { lineOf, newPayment, settlingPayment } from '../hub-payments/fixtures.js';
-import { isolatedMongo } from '../support/isolation.js';
-import { heldPayment, refundLine, settleLine, unknownLine } from './payments.js';
+import { heldPayment, ledgerTestBed, refundLine, settleLine, unknownLine } from './payments.js';
 
 const entry = (account: string, debitMinor: number, creditMinor: number) => ({ account, debitMinor, creditMinor });
 
@@ -12,11 +11,7 @@ describe('the ledger agrees with held, cancelled, unknown and held-refund states
   let store: PaymentStore;
   let ledger: Ledger;
   beforeAll(async () => {
-    const mongo = await isolatedMongo('ledger_states');
-    drop = mongo.drop;
-    store = new PaymentStore(mongo.conn);
-    ledger = new Ledger(mongo.conn);
-    await Promise.all([store.init(), ledger.init()]);
+    ({ store, ledger, drop } = await ledgerTestBed('ledger_states'));
   });
   afterAll(() => drop());
 

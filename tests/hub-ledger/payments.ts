@@ -1,6 +1,8 @@
+import { Ledger } from '../../hub/ledger/index.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
-import type { PaymentStore } from '../../hub/payments/payment-store.js';
+import { PaymentStore } from '../../hub/payments/payment-store.js';
 import { lineOf, newPayment } from '../hub-payments/fixtures.js';
+import { isolatedMongo } from '../support/isolation.js';
 
 /** Moves one line of a settling payment to settled, the way the settlement job does. */
 export async function settleLine(store: PaymentStore, payment: Payment, index: number): Promise<Payment> {
@@ -45,4 +47,15 @@ export async function heldPayment(
   });
   if (!held) throw new Error('hold failed in the test');
   return held;
+}
+
+/** A payment store and a ledger on a database of their own, indexes built; `drop` removes it. */
+export async function ledgerTestBed(
+  name: string,
+): Promise<{ store: PaymentStore; ledger: Ledger; drop: () => Promise<void> }> {
+  const mongo = await isolatedMongo(name);
+  const store = new PaymentStore(mongo.conn);
+  const ledger = new Ledger(mongo.conn);
+  await Promise.all([store.init(), ledger.init()]);
+  return { store, ledger, drop: mongo.drop };
 }

@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billerPayable, Ledger, PAYMENTS_IN_FLIGHT } from '../../hub/ledger/index.js';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
+import { billerPayable, type Ledger, PAYMENTS_IN_FLIGHT } from '../../hub/ledger/index.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../infra/errors.js';
 import { capturedPayment, lineOf, settlingPayment } from '../hub-payments/fixtures.js';
-import { isolatedMongo } from '../support/isolation.js';
-import { settleLine } from './payments.js';
+import { ledgerTestBed, settleLine } from './payments.js';
 
 describe('corrections are reversing transactions', () => {
   let drop: () => Promise<void>;
   let store: PaymentStore;
   let ledger: Ledger;
   beforeAll(async () => {
-    const mongo = await isolatedMongo('ledger_reversal');
-    drop = mongo.drop;
-    store = new PaymentStore(mongo.conn);
-    ledger = new Ledger(mongo.conn);
-    await Promise.all([store.init(), ledger.init()]);
+    ({ store, ledger, drop } = await ledgerTestBed('ledger_reversal'));
   });
   afterAll(() => drop());
 

@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, Ledger, type LedgerTransaction, transactionHash } from '../../hub/ledger/index.js';
+import { GENESIS_HASH, type Ledger, type LedgerTransaction, transactionHash } from '../../hub/ledger/index.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
 import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
-import { isolatedMongo } from '../support/isolation.js';
-import { settleLine } from './payments.js';
+import { ledgerTestBed, settleLine } from './payments.js';
 
 describe('tampering around mongoose shows in the hash chains', () => {
   let drop: () => Promise<void>;
   let store: PaymentStore;
   let ledger: Ledger;
   beforeAll(async () => {
-    const mongo = await isolatedMongo('ledger_tamper');
-    drop = mongo.drop;
-    store = new PaymentStore(mongo.conn);
-    ledger = new Ledger(mongo.conn);
-    await Promise.all([store.init(), ledger.init()]);
+    ({ store, ledger, drop } = await ledgerTestBed('ledger_tamper'));
   });
   afterAll(() => drop());
 
