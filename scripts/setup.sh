@@ -14,6 +14,13 @@ if [ -z "${MONGODB_URI:-}" ]; then
 fi
 # CI validates docker-compose.yml without a Docker engine.
 if [ "${CI:-}" = "true" ]; then have docker-compose || missing+=(docker-compose); fi
+# The browser tests drive Debian's Chromium (no browser downloads); receipts are rendered to PNG
+# with pdftoppm; Hindi and Bengali pages need fonts with those scripts.
+have chromium || missing+=(chromium)
+have pdftoppm || missing+=(poppler-utils)
+if ! dpkg -s fonts-lohit-deva fonts-lohit-beng-bengali >/dev/null 2>&1; then
+  have apt-get && missing+=(fonts-lohit-deva fonts-lohit-beng-bengali)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! have apt-get; then
@@ -32,4 +39,10 @@ fi
 # the registry here does not serve for every platform, and `npm ci` refuses such a lock.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund
+fi
+
+# Schemathesis fuzzes the hub's OpenAPI document in the test suite (PyPI).
+if ! have st && have python3; then
+  python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4,<5' ||
+    echo "setup: could not install schemathesis; the OpenAPI fuzz test will be skipped outside CI" >&2
 fi

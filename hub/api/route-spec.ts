@@ -10,6 +10,10 @@ export interface RouteSpec {
   /** Koa style, relative to /api/v1: `/billers/:billerId`. */
   path: string;
   summary: string;
+  /** The OpenAPI operationId: a stable camelCase name for generated clients (`listMyPayments`). */
+  operationId?: string;
+  /** The success answer's JSON body, for the OpenAPI document (absent for non-JSON answers). */
+  response?: z.ZodType;
   /** Scopes the access token needs; null for a public route. */
   scopes: string[] | null;
   /** An object of fields, or a record for free-form fields (a biller's consumer params). */
