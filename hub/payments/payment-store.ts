@@ -3,7 +3,14 @@ import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
-import { billKeyOf, type LineBill, type Payment, type PaymentModel, paymentModel, type TimelineEntry } from './payment-model.js';
+import {
+  billKeyOf,
+  type LineBill,
+  type Payment,
+  type PaymentModel,
+  paymentModel,
+  type TimelineEntry,
+} from './payment-model.js';
 import {
   asList,
   asValidationError,

@@ -1,6 +1,7 @@
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
+import type { HubConfig } from '../config.js';
 import type { Payment, PaymentLine } from '../payments/index.js';
 import { type Receipt, type ReceiptModel, type ReceiptRefund, receiptModel } from './receipt-model.js';
 import { bindingOf, type ReceiptBinding, ReceiptTokens } from './receipt-tokens.js';
@@ -144,3 +145,16 @@ export class ReceiptService {
   }
 }
 
+/**
+ * The service's options from the hub's config: HUB_PUBLIC_URL (else `fallbackUrl`, the URL the hub
+ * was started on) and RECEIPT_SIGNING_KEYS (else a random key for this process: see ReceiptTokens).
+ */
+export function receiptOptionsOf(
+  config: Pick<HubConfig, 'HUB_PUBLIC_URL' | 'RECEIPT_SIGNING_KEYS'>,
+  fallbackUrl: string,
+): ReceiptServiceOptions {
+  return {
+    publicUrl: config.HUB_PUBLIC_URL ?? fallbackUrl,
+    tokens: new ReceiptTokens(config.RECEIPT_SIGNING_KEYS),
+  };
+}

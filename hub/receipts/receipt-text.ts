@@ -88,3 +88,13 @@ export const METHOD_TEXT: Readonly<Record<string, string>> = {
   netbanking: 'Net banking',
   wallet: 'Wallet',
 };
+
+/**
+ * Paise as "Rs 1,234.50" (integer arithmetic, Indian grouping): for SMS and logs, where ₹ would
+ * force an SMS out of the GSM alphabet into UCS-2 and halve its length.
+ */
+export function formatRupees(minor: number): string {
+  const rupees = Math.trunc(minor / 100);
+  const paise = String(Math.abs(minor % 100)).padStart(2, '0');
+  return `Rs ${new Intl.NumberFormat('en-IN').format(rupees)}.${paise}`;
+}

@@ -20,6 +20,7 @@ function lineView(line: ReceiptLine): ReceiptLineView {
         }
       : {}),
     breakup: (bill?.breakup ?? []).map(({ label, amountMinor }) => ({ label, amountMinor })),
+    ...(bill ? { amountDueMinor: bill.amountDueMinor } : {}),
     ...(bill?.adjustment
       ? { adjustment: { kind: bill.adjustment.kind, amountMinor: bill.adjustment.amountMinor } }
       : {}),
