@@ -230,6 +230,14 @@ function footer(doc: Doc, view: ReceiptView, hasRupee: boolean) {
   doc.text(text, PAGE.margin, BOTTOM - height, { width: RIGHT - PAGE.margin });
 }
 
+/** A new page for what does not fit, headed with the receipt number; returns its first free y. */
+function nextPage(doc: Doc, view: ReceiptView): number {
+  doc.addPage();
+  doc.font('regular').fontSize(9).fillColor(MUTED);
+  doc.text(`Receipt ${view.receiptNumber} (continued)`, PAGE.margin, PAGE.margin, { lineBreak: false });
+  return PAGE.margin + 20;
+}
+
 /**
  * The receipt as an A4 PDF (pdfkit): the facts and QR code at the top, the total, one block per
  * bill (details and breakup table), refunds, and a footer with the verification address. Money
@@ -269,17 +277,11 @@ export function renderReceiptPdf(view: ReceiptView, fonts: ReceiptFonts = receip
       rule(doc, y - 4);
       const footerSpace = 44;
       view.lines.forEach((line, index) => {
-        if (y + billHeight(line) > BOTTOM - footerSpace) {
-          doc.addPage();
-          y = PAGE.margin;
-        }
+        if (y + billHeight(line) > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = bill(layout, line, index, y + 4);
       });
       if (view.refunds.length > 0) {
-        if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) {
-          doc.addPage();
-          y = PAGE.margin;
-        }
+        if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = refunds(layout, view, y + 4);
       }
       footer(doc, view, fonts.hasRupee);

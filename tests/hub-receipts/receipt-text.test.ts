@@ -59,7 +59,7 @@ describe('how a receipt writes numbers, money and time', () => {
   });
 });
 
-describe("what a checkout line keeps of its bill for the receipt", () => {
+describe('what a checkout line keeps of its bill for the receipt', () => {
   it('the period, the breakup and the early-payment rebate when paid on or before its day', () => {
     expect(lineBillFacts(bill, '2026-11-10')).toEqual({
       periodStart: '2026-10-01',

@@ -30,9 +30,9 @@ describe('receipt verification tokens', () => {
     const tokens = new ReceiptTokens([KEY]);
     const genuine = await tokens.sign(receipt);
     const [header, payload, signature] = genuine.split('.');
-    const otherPayload = Buffer.from(
-      JSON.stringify({ r: 'RCT01JD3X6Q9ZT4W8K2M5N7Q', h: bindingOf(receipt) }),
-    ).toString('base64url');
+    const otherPayload = Buffer.from(JSON.stringify({ r: 'RCT01JD3X6Q9ZT4W8K2M5N7Q', h: bindingOf(receipt) })).toString(
+      'base64url',
+    );
     const forged = await new SignJWT({ r: receipt.receiptNumber, h: bindingOf(receipt) })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new TextEncoder().encode('someone-elses-key-0123456789abcdef!!'));

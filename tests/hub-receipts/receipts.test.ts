@@ -138,7 +138,13 @@ describe('receipts', () => {
       status: 'settled',
     });
     expect(view.refunds).toEqual([
-      { lineId: lineOf(p, 1)._id, amountMinor: 40_000, reference: lineOf(p, 1)._id, at: refundedAt, status: 'refunded' },
+      {
+        lineId: lineOf(p, 1)._id,
+        amountMinor: 40_000,
+        reference: lineOf(p, 1)._id,
+        at: refundedAt,
+        status: 'refunded',
+      },
     ]);
     expect(view.verifyUrl).toMatch(/^https:\/\/billpay\.example\.in\/verify\?t=[\w-]+\.[\w-]+\.[\w-]+$/);
     // What the API sends is what its OpenAPI schema says.
