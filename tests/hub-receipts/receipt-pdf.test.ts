@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { receiptFonts } from '../../hub/receipts/receipt-font.js';
 import { renderReceiptPdf } from '../../hub/receipts/receipt-pdf.js';
 import type { ReceiptView } from '../../hub/receipts/receipt-view.js';
 import { inkIn, readPng } from './png.js';
@@ -94,5 +95,15 @@ describe('the receipt PDF', () => {
     for (const page of pages) expect(marginsAreBlank(page)).toEqual([0, 0, 0, 0]);
     for (let i = 1; i <= 10; i++) expect(text).toContain(`${i}. Biller ${i}`);
     expect(text).toContain('Receipt RCT01JD3X6Q9ZT4W8K2M5N7P (continued)');
+  });
+
+  it('falls back to Helvetica and "Rs" on a machine without a font that has ₹', async () => {
+    const fonts = receiptFonts(join(dir, 'no-such-font.ttf'));
+    expect(fonts.hasRupee).toBe(false);
+    const pdf = join(dir, 'fallback.pdf');
+    writeFileSync(pdf, await renderReceiptPdf(threeBillView(), fonts));
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { timeout: 60_000, encoding: 'utf8' });
+    expect(text).toContain('Rs 1,82,607.00');
+    expect(text).not.toContain('₹');
   });
 });
