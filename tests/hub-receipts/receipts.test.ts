@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { type Payment, PaymentStore } from '../../hub/payments/index.js';
@@ -5,7 +6,7 @@ import { receiptModel } from '../../hub/receipts/receipt-model.js';
 import { renderReceiptPdf } from '../../hub/receipts/receipt-pdf.js';
 import { receiptViewSchema } from '../../hub/receipts/receipt-schemas.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
-import { ReceiptTokens } from '../../hub/receipts/receipt-tokens.js';
+import { bindingOf, ReceiptTokens } from '../../hub/receipts/receipt-tokens.js';
 import type { Connection } from '../../infra/mongo.js';
 import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
 import { isolatedMongo } from '../support/isolation.js';
@@ -150,6 +151,59 @@ describe('receipts', () => {
     // What the API sends is what its OpenAPI schema says.
     expect(receiptViewSchema.safeParse(JSON.parse(JSON.stringify(view))).error).toBeUndefined();
     expect(await receipts.viewFor(p._id, 'someone-else')).toBeNull();
+  });
+
+  it('verifies a genuine token, and refuses one for an unknown receipt, another receipt, or changed facts', async () => {
+    const [a, b] = [await partlyRefunded(), await partlyRefunded()];
+    const [receiptA, receiptB] = [await receipts.issue(a), await receipts.issue(b)];
+    if (!receiptA || !receiptB) throw new Error('not issued');
+    const viewA = await receipts.viewFor(a._id, a.citizenSub);
+    const token = new URL(viewA?.verifyUrl as string).searchParams.get('t') as string;
+
+    const verified = await receipts.verify(token);
+    expect(verified).toEqual({
+      receiptNumber: receiptA._id,
+      paymentId: a._id,
+      paidAt: receiptA.paidAt,
+      currency: 'INR',
+      totalMinor: 165_050,
+      status: 'partially_refunded',
+      lines: [
+        {
+          billerName: 'State Electricity Distribution Co.',
+          consumerMasked: '******3004',
+          amountMinor: 125_050,
+          billerReference: 'EB-RCPT-1',
+          status: 'settled',
+        },
+        { billerName: lineOf(a, 1).billerId, consumerMasked: '*****0300', amountMinor: 40_000, status: 'refunded' },
+      ],
+    });
+    expect(JSON.stringify(verified)).not.toContain('Meera');
+
+    // Signed with our key, but not for a receipt we hold, or for another receipt's facts.
+    const tokens = new ReceiptTokens([KEY]);
+    const facts = (r: typeof receiptA) => ({
+      receiptNumber: r._id,
+      paymentId: r.paymentId,
+      currency: r.currency,
+      totalMinor: r.totalMinor,
+    });
+    expect(
+      await receipts.verify(await tokens.sign({ ...facts(receiptA), receiptNumber: 'RCT00000000000000000000' })),
+    ).toBeNull();
+    const crossed = await new SignJWT({ r: receiptA._id, h: bindingOf(facts(receiptB)) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(KEY));
+    expect(await receipts.verify(crossed)).toBeNull();
+    // A token of another service's key: refused.
+    const other = new ReceiptService(conn, billers, {
+      tokens: new ReceiptTokens(['another-hub-key-0123456789abcdefgh']),
+    });
+    expect(await other.verify(token)).toBeNull();
+    // The stored total changed behind the hub's back: the token no longer matches.
+    await receiptModel(conn).updateOne({ _id: receiptA._id }, { $set: { totalMinor: 1 } });
+    expect(await receipts.verify(token)).toBeNull();
   });
 
   it('never shows a consumer number in full, not even inside the bill number', async () => {
