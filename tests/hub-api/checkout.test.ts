@@ -187,7 +187,7 @@ describe('checkout and capture', () => {
       expect(res.status, String(amountMinor)).toBe(400);
     }
     expect((await checkout(bad({ billerId: 'telecom-x' }), randomUUID())).status).toBe(404);
-    expect((await checkout(bad({ consumer: { consumerNumber: '12-34' } }), randomUUID())).status).toBe(400);
+    expect((await checkout(bad({ consumer: { consumerNumber: '12-34' } }), randomUUID())).status).toBe(422);
     const stale = await checkout(bad({ billNumber: 'OLD-BILL' }), randomUUID());
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: 'bill_changed' });

@@ -9,6 +9,7 @@ import type { PaymentStore } from '../../payments/index.js';
 import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
 import type { ReceiptService } from '../../receipts/receipt-service.js';
 import { citizenOf } from '../access-token.js';
+import { checkoutBodyDocument } from '../request-documents.js';
 import { checkoutResultSchema, paymentListSchema, paymentSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
@@ -52,11 +53,13 @@ export function paymentRoutes({
         'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
       scopes: ['payments:write'],
       body: checkoutBody,
+      bodyDocument: checkoutBodyDocument,
       status: 201,
       headers: {
         'Idempotency-Key': {
           required: true,
           description: '8 to 128 letters, digits or . _ : -; the same key and body replay the first answer',
+          schema: idempotencyKey,
         },
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
@@ -144,6 +147,7 @@ export function paymentRoutes({
           required: true,
           description:
             't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret> (several v1 while a secret rotates)',
+          schema: z.string().regex(/^t=\d{1,12}(,v1=[0-9a-f]{64})+$/),
         },
       },
       problems: {
