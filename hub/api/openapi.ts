@@ -104,7 +104,14 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: toJsonSchema(route.bodyDocument ?? route.body, 'input') } },
+              content: {
+                'application/json': {
+                  // A document of the body is closed (objects take no other keys), as it is read.
+                  schema: route.bodyDocument
+                    ? toJsonSchema(route.bodyDocument, 'output')
+                    : toJsonSchema(route.body, 'input'),
+                },
+              },
             },
           }
         : {}),

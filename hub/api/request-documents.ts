@@ -38,6 +38,6 @@ export const checkoutBodyDocument = z.strictObject({
     )
     .min(1)
     .max(10)
-    // uniqueItems says part of it: two lines for the same bill (whatever their amounts) are a 400.
-    .meta({ description: 'one line per bill; the same bill twice is a 400', uniqueItems: true }),
+    // uniqueItems says part of it: two lines for the same bill, whatever their amounts, are a 422.
+    .meta({ description: 'one line per bill; the same bill twice is a 422 duplicate_bill', uniqueItems: true }),
 });

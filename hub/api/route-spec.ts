@@ -21,7 +21,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /**
    * The body as the OpenAPI document shows it, when `body` has rules JSON Schema cannot carry
-   * (refinements such as "one of these two forms"): the same fields, spelled as alternatives.
+   * (refinements such as "one of these two forms"), or checks only the fields it acts on (a
+   * webhook whose full shape is the gateway's). Its objects are documented closed.
    */
   bodyDocument?: z.ZodType;
   /** The success status; 200 unless said. */

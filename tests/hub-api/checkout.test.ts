@@ -198,7 +198,9 @@ describe('checkout and capture', () => {
     expect(below.status).toBe(422);
     expect(await below.json()).toMatchObject({ code: 'amount_not_allowed', exactness: 'EXACT_AND_ABOVE' });
     expect((await call('/checkouts', asha, { method: 'POST', body: JSON.stringify({ lines }) })).status).toBe(400);
-    expect((await checkout({ lines: [lines[0], lines[0]] }, randomUUID())).status).toBe(400);
+    const twice = await checkout({ lines: [lines[0], { ...lines[0], amountMinor: 100 }] }, randomUUID());
+    expect(twice.status).toBe(422);
+    expect(await twice.json()).toMatchObject({ code: 'duplicate_bill', line: 1 });
     const huge = await checkout({ lines, note: 'x'.repeat(1024 * 1024) }, randomUUID());
     expect(huge.status).toBe(413);
     const after = ((await (await call('/payments', asha)).json()) as { payments: unknown[] }).payments.length;

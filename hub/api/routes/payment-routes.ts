@@ -5,6 +5,7 @@ import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { PaymentCapture } from '../../checkout/payment-capture.js';
 import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
+import { wireEventSchema } from '../../gateway/wire.js';
 import type { PaymentStore } from '../../payments/index.js';
 import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
 import type { ReceiptService } from '../../receipts/receipt-service.js';
@@ -69,7 +70,9 @@ export function paymentRoutes({
           'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
           'idempotency_key_reused, bill_changed (currentBillNumber; for a saved account currentBillNumberMasked and currentBillRef)',
         410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
-        422: "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; consumer_not_found",
+        422:
+          "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; duplicate_bill (line): two " +
+          "lines for one bill; consumer_not_found, invalid_consumer_number, biller_rejected: the biller's rules",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
       },
       handler: async (ctx, { body }) => {
@@ -155,6 +158,8 @@ export function paymentRoutes({
         503: 'gateway_unavailable: the gateway could not be asked about the event; it delivers again',
       },
       body: z.looseObject({ id: z.string(), type: z.string() }),
+      // The gateway checks the rest after the signature: its wire event is what it sends.
+      bodyDocument: wireEventSchema,
       status: 204,
       handler: async (ctx) => {
         const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
