@@ -15,11 +15,6 @@ import { accountConsoleClient, loadClients } from './provider/clients.js';
 import { createProvider } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
 
-/** "5 minutes", "90 seconds": for the pages and messages that tell how long a code works. */
-function inWords(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
-}
-
 /** Builds the identity provider on its MongoDB and Redis: the provider app plus our pages. */
 export async function buildIdp(
   config: IdpConfig,
@@ -73,7 +68,7 @@ export async function buildIdp(
         audit,
         dataKey,
         defaultRegion: region,
-        codeLifetime: inWords(config.OTP_CODE_TTL_SECONDS),
+        codeTtlSeconds: config.OTP_CODE_TTL_SECONDS,
       });
       app.use(interactions.routes());
       const account = accountRouter({

@@ -1,45 +1,44 @@
-import { html, type SafeHtml } from './html.js';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { PageLanguage } from './i18n.js';
+import { type Locale, STYLESHEET, SUPPORTED_LOCALES } from './web-shim.js';
 
-/** Our pages run no script at all; styles are inline and images are data: URLs (QR codes). */
+/**
+ * Our pages run no script; styles come from the shared stylesheet (/assets/app.css) and images are
+ * our own or data: URLs (QR codes). No form-action: Chromium applies it to the redirects after a
+ * post, and a finished sign-in redirects to the client's own origin.
+ */
 export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
-const STYLE = `
-body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
-h1{font-size:1.5rem}label{display:block;font-weight:600;margin:1rem 0 .25rem}
-input{font-size:1.1rem;padding:.5rem;width:100%;box-sizing:border-box;border:2px solid #555;border-radius:4px}
-input:focus,button:focus{outline:3px solid #fd0;outline-offset:2px}
-button{font-size:1rem;padding:.6rem 1.2rem;margin-top:1rem;border:0;border-radius:4px;background:#00703c;color:#fff;cursor:pointer}
-button.link{background:none;color:#1d70b8;text-decoration:underline;padding:0;margin:.5rem 1rem 0 0}
-.error{border-left:5px solid #d4351c;padding:.5rem 1rem;color:#d4351c;font-weight:600}
-.notice{border-left:5px solid #1d70b8;padding:.5rem 1rem}
-.hint{color:#505a5f}form.inline{display:inline}img.qr{width:200px;height:200px}code{word-break:break-all}`;
+const TEMPLATES = fileURLToPath(new URL('./templates', import.meta.url));
+/** govuk-frontend's Nunjucks macros are imported as "govuk/components/<name>/macro.njk". */
+const GOVUK = join(dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json')), 'dist');
 
-export function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${title}</h1>
-${body}
-</main>
-</body>
-</html>`.value;
-}
+/** Each language named in itself, as the language switch shows it. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', hi: 'हिन्दी', bn: 'বাংলা' };
 
-/** An error or notice box that screen readers announce. */
-export function messageBox(error?: string, notice?: string): SafeHtml {
-  return html`${error ? html`<p class="error" role="alert" id="form-error">${error}</p>` : ''}${
-    notice ? html`<p class="notice" role="status">${notice}</p>` : ''
-  }`;
-}
+const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([TEMPLATES, GOVUK]), {
+  autoescape: true,
+  throwOnUndefined: false,
+});
 
-export function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${token}">`;
+/**
+ * Renders one of the idp's templates (idp/views/templates) in the page's language. `data.title`
+ * is the page's one h1 and the start of its <title>; `data.error` (already translated) turns on
+ * the error summary, linked to the field named by `data.errorField`.
+ */
+export function renderView(template: string, lang: PageLanguage, data: { title: string } & Record<string, unknown>) {
+  const { switchHref } = lang;
+  const languages = switchHref
+    ? SUPPORTED_LOCALES.map((locale) => ({
+        text: LANGUAGE_NAMES[locale],
+        lang: locale,
+        current: locale === lang.locale,
+        href: locale === lang.locale ? undefined : switchHref(locale),
+      }))
+    : undefined;
+  return env.render(template, { ...data, t: lang.t, locale: lang.locale, stylesheet: STYLESHEET, languages });
 }
