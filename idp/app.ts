@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { securityHeaders } from '../infra/http/security-headers.js';
 import { createNotifier } from '../infra/notifier/index.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
+import { designAssets } from '../infra/web/design-assets.js';
 import { accountRouter } from './account/router.js';
 import { AccountStore } from './accounts/account-store.js';
 import type { IdpConfig } from './config.js';
@@ -58,6 +59,8 @@ export async function buildIdp(
     routes: (app) => {
       // Our pages set their own strict CSP; the provider's form_post and logout pages need theirs.
       app.use(securityHeaders());
+      // The stylesheet and icon the pages share with the portal (/assets/app.css), so they look alike.
+      app.use(designAssets());
       const interactions = interactionRouter({
         provider,
         accounts,

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { type Locale, type PageLanguage, pageLanguage, SUPPORTED_LOCALES } from '../views/i18n.js';
-import { negotiateLocale } from '../views/web-shim.js';
+import { isLocale, negotiateLocale } from '../../infra/web/locale.js';
+import { type Locale, type PageLanguage, pageLanguage } from '../views/i18n.js';
 
 /**
  * The language cookie the portal sets on its own origin (`lang` = en | hi | bn). Browsers share
@@ -10,8 +10,6 @@ import { negotiateLocale } from '../views/web-shim.js';
  */
 export const LANG_COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
-
-export const isLocale = (value: unknown): value is Locale => SUPPORTED_LOCALES.includes(value as Locale);
 
 /**
  * The first supported language of an OIDC `ui_locales` value: BCP 47 tags separated by spaces,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createTranslator, type Locale, SUPPORTED_LOCALES } from './web-shim.js';
+import { createTranslator } from '../../infra/web/i18n.js';
+import { type Locale, SUPPORTED_LOCALES } from '../../infra/web/locale.js';
 
 export { type Locale, SUPPORTED_LOCALES };
 

@@ -1,36 +1,35 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import nunjucks from 'nunjucks';
-import type { PageLanguage } from './i18n.js';
-import { type Locale, STYLESHEET, SUPPORTED_LOCALES } from './web-shim.js';
+import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
+import { createViewEnvironment } from '../../infra/web/views.js';
+import type { Locale, PageLanguage } from './i18n.js';
 
 /**
- * Our pages run no script; styles come from the shared stylesheet (/assets/app.css) and images are
- * our own or data: URLs (QR codes). No form-action: Chromium applies it to the redirects after a
- * post, and a finished sign-in redirects to the client's own origin.
+ * Our pages run no script; styles come from the shared stylesheet (/assets/app.css, served by
+ * designAssets) and images are our own or data: URLs (QR codes). No form-action: Chromium applies
+ * it to the redirects after a post, and a finished sign-in redirects to the client's own origin.
  */
 export const PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
-const TEMPLATES = fileURLToPath(new URL('./templates', import.meta.url));
-/** govuk-frontend's Nunjucks macros are imported as "govuk/components/<name>/macro.njk". */
-const GOVUK = join(dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json')), 'dist');
-
 /** Each language named in itself, as the language switch shows it. */
 const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', hi: 'हिन्दी', bn: 'বাংলা' };
 
-const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([TEMPLATES, GOVUK]), {
-  autoescape: true,
-  throwOnUndefined: false,
-});
+/** The idp's templates (idp/views/templates) over the shared layout and govuk-frontend's macros. */
+const views = createViewEnvironment([fileURLToPath(new URL('./templates', import.meta.url))]);
 
-/**
- * Renders one of the idp's templates (idp/views/templates) in the page's language. `data.title`
- * is the page's one h1 and the start of its <title>; `data.error` (already translated) turns on
- * the error summary, linked to the field named by `data.errorField`.
- */
-export function renderView(template: string, lang: PageLanguage, data: { title: string } & Record<string, unknown>) {
+export interface ViewData extends Record<string, unknown> {
+  /** The page's one h1 and the start of its <title>. */
+  title: string;
+  /** Already translated; turns on the error summary and the "Error:" title prefix. */
+  error?: string;
+  /** The id of the field the error is about, which the summary links to. */
+  errorField?: string;
+  /** Where the header's service name links; the idp has no home page of its own. */
+  homeUrl?: string;
+}
+
+/** Renders one of the idp's templates in the page's language, with its language switch if it has one. */
+export function renderView(template: string, lang: PageLanguage, data: ViewData): string {
   const { switchHref } = lang;
   const languages = switchHref
     ? SUPPORTED_LOCALES.map((locale) => ({
@@ -40,5 +39,13 @@ export function renderView(template: string, lang: PageLanguage, data: { title: 
         href: locale === lang.locale ? undefined : switchHref(locale),
       }))
     : undefined;
-  return env.render(template, { ...data, t: lang.t, locale: lang.locale, stylesheet: STYLESHEET, languages });
+  return views.render(template, {
+    homeUrl: '/account',
+    ...data,
+    pageTitle: data.title,
+    hasErrors: Boolean(data.error),
+    t: lang.t,
+    lang: lang.locale,
+    languages,
+  });
 }

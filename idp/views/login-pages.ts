@@ -18,6 +18,8 @@ const STEPS = ['identify', 'verify', 'resend', 'change', 'totp', 'register', 'co
 
 function formData(form: FormContext) {
   return {
+    // The header's link stays on this sign-in rather than leaving it.
+    homeUrl: form.action('').replace(/\/$/, ''),
     csrf: form.csrf,
     clientName: form.clientName,
     error: form.error,
