@@ -70,7 +70,7 @@ describe('the idp pages in headless Chromium', () => {
     await page.setViewportSize(WIDTHS[0]);
   }
 
-  const heading = () => page.locator('h1').innerText();
+  const heading = async () => (await page.locator('h1').textContent())?.trim();
   /** The focused element's id, or its class when it has none (the DOM is evaluated in the page). */
   const focused = () => page.evaluate<string>('document.activeElement.id || document.activeElement.className');
 
@@ -128,8 +128,8 @@ describe('the idp pages in headless Chromium', () => {
   it('consent page passes axe, names the client and each scope, and is saved as a 390 px screenshot', {
     timeout: SLOW,
   }, async () => {
-    expect(await page.locator('main').innerText()).toContain('Partner Portal wants to:');
-    expect(await page.locator('main ul.govuk-list--bullet li').allInnerTexts()).toEqual([
+    expect(await page.locator('main').textContent()).toContain('Partner Portal wants to:');
+    expect(await page.locator('main ul.govuk-list--bullet li').allTextContents()).toEqual([
       'know who you are each time you sign in',
       'see your name',
       'see your email address and whether it is verified',
@@ -144,7 +144,9 @@ describe('the idp pages in headless Chromium', () => {
     await page.getByRole('link', { name: 'हिन्दी' }).click();
     await page.locator('h1', { hasText: 'पहुँच की अनुमति दें' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('hi');
-    expect(await page.locator('main ul.govuk-list--bullet li').last().innerText()).toBe('आपके बिलों के लिए भुगतान शुरू करना');
+    expect(await page.locator('main ul.govuk-list--bullet li').last().textContent()).toBe(
+      'आपके बिलों के लिए भुगतान शुरू करना',
+    );
     await expectAccessible('consent (hi)');
     await page.screenshot({ path: join(SHOTS, 'idp-consent-hi-390.png'), fullPage: true });
     await page.getByRole('link', { name: 'English' }).click();
@@ -166,10 +168,10 @@ describe('the idp pages in headless Chromium', () => {
     await expectAccessible('authenticator set-up');
     await page.screenshot({ path: join(SHOTS, 'idp-authenticator-setup-390.png'), fullPage: true });
 
-    const secret = await page.locator('main code').innerText();
+    const secret = (await page.locator('main code').textContent()) ?? '';
     await page.getByLabel('Code from the app').fill(generateSync({ secret }));
     await submitAndWait('Turn on', 'Your account');
-    expect(await page.getByRole('status').innerText()).toBe('Authenticator app turned on.');
+    expect(await page.getByRole('status').textContent()).toBe('Authenticator app turned on.');
     await expectAccessible('account, authenticator on');
   });
 
