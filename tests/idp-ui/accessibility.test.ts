@@ -175,6 +175,23 @@ describe('the idp pages in headless Chromium', () => {
     await expectAccessible('account, authenticator on');
   });
 
+  it('sign-out confirmation, signed-out and error pages pass axe', { timeout: SLOW }, async () => {
+    // Still signed in from the account pages: the confirmation, then the page after it.
+    await page.goto(`${idp.issuer}/session/end`);
+    expect(await heading()).toBe('Sign out');
+    await expectAccessible('sign out');
+    await submitAndWait('Sign out everywhere', 'Signed out');
+    await expectAccessible('signed out');
+
+    await page.goto(`${idp.issuer}/auth?client_id=no-such-client&response_type=code&scope=openid`);
+    expect(await heading()).toBe('Something went wrong');
+    await expectAccessible('provider error');
+
+    await page.goto(`${idp.issuer}/interaction/no-such-interaction`);
+    expect(await heading()).toBe('Sign-in expired');
+    await expectAccessible('sign-in expired');
+  });
+
   it('authenticator code step passes axe', { timeout: SLOW }, async () => {
     await context.clearCookies();
     const request = await authorizationRequest(hubRp, idp.hub);

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANG_COOKIE } from '../../idp/interactions/locale.js';
 import { Browser, type Page } from '../idp/support/browser.js';
 import { authorizationRequest, login, relyingParty, title } from '../idp/support/relying-party.js';
 import { startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -46,9 +47,10 @@ describe('the language of the idp pages', () => {
     expect(title(page)).toBe('Sign in');
   });
 
-  it('takes the lang cookie over Accept-Language, and ui_locales over the cookie', async () => {
+  it('takes the language cookie shared with the portal over Accept-Language, and ui_locales over the cookie', async () => {
+    expect(LANG_COOKIE).toBe('portal_lang');
     const cookieOnly = new Browser([idp.hub.redirectUri], { 'accept-language': 'hi' });
-    await cookieOnly.jar.setCookie('lang=bn; Path=/', idp.issuer);
+    await cookieOnly.jar.setCookie(`${LANG_COOKIE}=bn; Path=/`, idp.issuer);
     const byCookie = await cookieOnly.go((await authorizationRequest(rp, idp.hub)).url.href);
     expect(htmlLang(byCookie)).toBe('bn');
 
@@ -59,11 +61,11 @@ describe('the language of the idp pages', () => {
 
     // A cookie value we do not speak is ignored.
     const odd = new Browser([idp.hub.redirectUri], { 'accept-language': 'hi' });
-    await odd.jar.setCookie('lang=xx; Path=/', idp.issuer);
+    await odd.jar.setCookie(`${LANG_COOKIE}=xx; Path=/`, idp.issuer);
     expect(htmlLang(await odd.go((await authorizationRequest(rp, idp.hub)).url.href))).toBe('hi');
   });
 
-  it('switches with ?lang= for the rest of the sign-in, over ui_locales, sends the code in that language and sets the lang cookie', async () => {
+  it('switches with ?lang= for the rest of the sign-in, over ui_locales, sends the code in that language and sets the language cookie', async () => {
     const identifier = 'switcher@example.org';
     const { browser, page } = await signIn({ ui_locales: 'hi' });
     expect(htmlLang(page)).toBe('hi');
@@ -74,7 +76,7 @@ describe('the language of the idp pages', () => {
     expect(switched.url).toBe(page.url);
     expect(htmlLang(switched)).toBe('bn');
     const cookies = await browser.jar.getCookies(idp.issuer);
-    expect(cookies.find((cookie) => cookie.key === 'lang')).toMatchObject({
+    expect(cookies.find((cookie) => cookie.key === LANG_COOKIE)).toMatchObject({
       value: 'bn',
       httpOnly: true,
       sameSite: 'lax',
@@ -110,7 +112,7 @@ describe('the language of the idp pages', () => {
     const same = await browser.go(`${page.url}?lang=fr`);
     expect(same.status).toBe(200);
     expect(htmlLang(same)).toBe('hi');
-    expect((await browser.jar.getCookies(idp.issuer)).some((cookie) => cookie.key === 'lang')).toBe(false);
+    expect((await browser.jar.getCookies(idp.issuer)).some((cookie) => cookie.key === LANG_COOKIE)).toBe(false);
   });
 
   it('shows the logout page in the language of the logout request ui_locales, and errors by Accept-Language', async () => {
