@@ -15,8 +15,8 @@ import {
 import { errorPage, logoutPage, signedOutPage } from '../../idp/views/provider-pages.js';
 import { catalogSections } from './support/pages.js';
 
-/** The scopes the provider can grant: its OpenID ones and the hub API's (accounts:write is the hub's too). */
-const GRANTABLE_SCOPES = ['openid', 'profile', 'email', 'phone', 'offline_access', ...HUB_API_SCOPES, 'accounts:write'];
+/** The scopes the provider can grant: its OpenID ones and the hub API's. */
+const GRANTABLE_SCOPES = ['openid', 'profile', 'email', 'phone', 'offline_access', ...HUB_API_SCOPES];
 
 const account = {
   _id: 'acc-1',
