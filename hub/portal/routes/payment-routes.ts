@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
