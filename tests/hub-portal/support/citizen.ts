@@ -65,7 +65,10 @@ export function csrfOf(page: Page): string {
 
 /** The h1's text of a portal page. */
 export const heading = (page: Page) =>
-  page.html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1]?.replace(/<[^>]+>/g, '').trim() ?? '';
+  page.html
+    .match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1]
+    ?.replace(/<[^>]+>/g, '')
+    .trim() ?? '';
 
 /** A new citizen signed in through the real idp (registering on the way); the dashboard page. */
 export async function signIn(
