@@ -38,10 +38,11 @@ describe('CSRF', () => {
   it('a POST without the session’s CSRF token, or with another one, is refused with a 403 page and changes nothing', async () => {
     const { browser } = await signIn(stack);
     const settings = await browser.go(url('/settings'));
-    for (const fields of [
+    const attempts: Record<string, string>[] = [
       { language: 'bn', channel: 'sms' },
       { language: 'bn', channel: 'sms', csrf: 'x'.repeat(43) },
-    ]) {
+    ];
+    for (const fields of attempts) {
       const res = await browser.raw(url('/settings'), form(fields));
       expect(res.status).toBe(403);
       const html = await res.text();
