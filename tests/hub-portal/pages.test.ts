@@ -67,6 +67,17 @@ describe('the portal signed out', () => {
     expect(page.html).toContain('data-testid="language-switch"');
   });
 
+  it('a browser that prefers Hindi gets Hindi, until the citizen picks another language', async () => {
+    const browser = new CitizenBrowser();
+    const headers = { 'accept-language': 'hi-IN,hi;q=0.9,en;q=0.8' };
+    const hindi = await browser.go(url('/'), { headers });
+    expect(hindi.html).toContain('<html lang="hi"');
+    expect(heading(hindi)).toBe('बिजली, पानी और गैस के बिल एक ही जगह भरें');
+    const bengali = await browser.post(hindi, url('/language'), { lang: 'bn', returnTo: '/' });
+    expect(bengali.html).toContain('<html lang="bn"');
+    expect((await browser.go(url('/'), { headers })).html).toContain('<html lang="bn"');
+  });
+
   it('pages answer with a strict CSP without script, no-store, and the shared security headers', async () => {
     const res = await new CitizenBrowser().raw(url('/'));
     const csp = res.headers.get('content-security-policy') ?? '';
