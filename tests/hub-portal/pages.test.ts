@@ -275,6 +275,15 @@ describe('the portal signed in', () => {
     expect(heading(result)).toBe('Bill found');
     expect(result.html).toContain('data-testid="pay-this-bill"');
     expect(result.html).toContain('<input type="hidden" name="consumer.connectionId" value="W12-004512">');
+
+    // That bill was paid above: paying it again from here is refused with the reason, not a second payment.
+    const fields = Object.fromEntries(
+      [...result.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]),
+    ) as Record<string, string>;
+    const again = await browser.post(result, url('/pay'), fields);
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('data-testid="pay-problem"');
+    expect(again.html).toContain('One of these bills has already been paid.');
   });
 
   it('settings keep the language and notification channel, and the page then speaks Hindi', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
+import type { Bill, Due, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
@@ -71,6 +71,61 @@ const VERIFIED: VerifiedReceiptJson = {
   ],
 };
 
+/** /dues as the API answers it: a bill with a rebate, one with a late fee, one paid, one biller down. */
+const DUES: { dues: Due[] } = {
+  dues: [
+    {
+      account: { id: 'acc_early', billerId: 'city-water', nickname: 'Home', consumerMasked: '******4512' },
+      bill: bill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
+      payable: {
+        day: '2026-11-30',
+        amountMinor: 61700,
+        amountDueMinor: 62900,
+        applied: 'early_payment_rebate',
+        adjustmentMinor: -1200,
+      },
+      checkoutLine: { accountId: 'acc_early', billNumber: 'WB-1', amountMinor: 61700 },
+    },
+    {
+      account: { id: 'acc_late', billerId: 'state-electricity', nickname: 'Shop', consumerMasked: '********6571' },
+      bill: bill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
+      payable: {
+        day: '2026-11-30',
+        amountMinor: 36018,
+        amountDueMinor: 33518,
+        applied: 'late_fee',
+        adjustmentMinor: 2500,
+      },
+      checkoutLine: { accountId: 'acc_late', billNumber: 'EB-2', amountMinor: 36018 },
+    },
+    {
+      account: { id: 'acc_paid', billerId: 'metro-gas', nickname: 'Gas', consumerMasked: '******4567' },
+      bill: bill('GS-3', 81000),
+      payable: { day: '2026-11-30', amountMinor: 81000, amountDueMinor: 81000, applied: 'none', adjustmentMinor: 0 },
+      checkoutLine: { accountId: 'acc_paid', billNumber: 'GS-3', amountMinor: 81000 },
+      paid: { paymentId: 'pay_done', status: 'completed' },
+    },
+    {
+      account: { id: 'acc_down', billerId: 'metro-gas', nickname: 'Flat', consumerMasked: '******9999' },
+      error: { code: 'biller_unavailable', detail: 'timeout', retryable: true },
+    },
+  ],
+};
+
+function bill(billNumber: string, amountDueMinor: number, extra: Partial<Bill> = {}): Bill {
+  return {
+    billNumber,
+    customerName: 'A*** D***',
+    billDate: '2026-11-01',
+    dueDate: '2026-12-10',
+    amountDueMinor,
+    breakup: [],
+    currency: 'INR',
+    fetchedAt: '2026-11-30T09:00:00.000Z',
+    ...extra,
+  };
+}
+
 let stack: PortalStack;
 let stub: Awaited<ReturnType<typeof startApiStub>>;
 const problem = (status: number, code: string) => ({
@@ -88,6 +143,7 @@ beforeAll(async () => {
     if (path === '/receipts/verify?t=good-token')
       return { status: 200, type: 'application/json', body: JSON.stringify(VERIFIED) };
     if (path.startsWith('/receipts/verify')) return problem(404, 'not_found');
+    if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
     return undefined;
   });
   stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
@@ -181,5 +237,28 @@ describe('the public verification page', () => {
     const page = await new CitizenBrowser().go(`${stack.portal}/verify`);
     expect(page.status).toBe(400);
     expect(page.html).toContain('This link is incomplete');
+  });
+});
+
+describe('the dashboard with a biller down', () => {
+  it('each bill shows today’s amount and why (rebate, late fee), a paid bill is marked, and a failing biller gets only its own error row', async () => {
+    const { page } = await signIn(stack);
+    expect(page.status).toBe(200);
+    const rows = [...page.html.matchAll(/<tr class="govuk-table__row" data-testid="due-row"[\s\S]*?<\/tr>/g)].map(
+      (m) => m[0],
+    );
+    expect(rows).toHaveLength(4);
+    const [early, late, paid, down] = rows as [string, string, string, string];
+    expect(early).toContain('₹617.00');
+    expect(early).toContain('Includes an early-payment rebate of ₹12.00 if you pay by 5 December 2026.');
+    expect(early).toContain('data-testid="due-select"');
+    expect(late).toContain('₹360.18');
+    expect(late).toContain('Includes a late fee of ₹25.00, charged since 19 November 2026.');
+    expect(paid).toContain('data-state="paid"');
+    expect(paid).toContain('href="/payments/pay_done"');
+    expect(paid).not.toContain('data-testid="due-select"');
+    expect(down).toContain('data-state="error"');
+    expect(down).toContain('Metro Piped Natural Gas Ltd. is not answering just now. Try again in a few minutes.');
+    expect(page.html).toContain('data-testid="pay-selected"');
   });
 });
