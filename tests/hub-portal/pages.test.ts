@@ -78,6 +78,15 @@ describe('the portal signed out', () => {
     expect((await browser.go(url('/'), { headers })).html).toContain('<html lang="bn"');
   });
 
+  it('a browser’s unknown path is a not-found page, while API clients keep problem+json', async () => {
+    const page = await new CitizenBrowser().go(url('/no-such-page'), { headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('data-testid="error-title"');
+    const api = await fetch(url('/no-such-page'));
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('pages answer with a strict CSP without script, no-store, and the shared security headers', async () => {
     const res = await new CitizenBrowser().raw(url('/'));
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -202,7 +211,7 @@ describe('the portal signed in', () => {
     expect(page.html).toContain(`href="/payments/${paymentId}/receipt"`);
     expect(page.html).not.toContain('http-equiv="refresh"');
     expect(testIds(page, 'payment-line')).toBe(3);
-  });
+  }, 90_000);
 
   it('the receipt page shows the payment in rupees and links the PDF, which downloads as an attachment', async () => {
     const page = await browser.go(url(`/payments/${paymentId}/receipt`));
