@@ -15,6 +15,7 @@ export class ApiProblem extends Error {
   }
 }
 
+/** How to call the API: method, JSON body, extra headers, and whether the answer is bytes. */
 export interface ApiRequest {
   method?: 'GET' | 'POST' | 'DELETE';
   /** A JSON body. */
@@ -24,6 +25,7 @@ export interface ApiRequest {
   binary?: boolean;
 }
 
+/** A successful answer: its status, parsed body (JSON, or a Buffer when binary) and headers. */
 export interface ApiAnswer<T> {
   status: number;
   body: T;

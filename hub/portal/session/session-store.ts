@@ -27,6 +27,7 @@ export interface PendingLogin {
   returnTo: string;
 }
 
+/** A portal session as stored in Redis (JSON); times are epoch milliseconds. */
 export interface Session {
   /** Opaque, random: the cookie's value and the Redis key. */
   id: string;
@@ -41,6 +42,7 @@ export interface Session {
   tokens?: SessionTokens;
 }
 
+/** Session lifetimes in seconds: without a request (idle), and from creation (absolute). */
 export interface SessionLifetimes {
   idleSeconds: number;
   absoluteSeconds: number;
