@@ -40,7 +40,7 @@ const settlementEnvShape = Object.fromEntries(
  * pages render but signing in answers "not set up". See hub/portal/README.md.
  */
 const PORTAL_ENV = {
-  /** The portal's public base URL (redirect URIs, cookies' Secure flag); the hub's own URL by default. */
+  /** The portal's public base URL (redirect URIs, cookies' Secure flag); HUB_PUBLIC_URL, else the hub's own URL, by default. */
   PORTAL_PUBLIC_URL: env.url().optional(),
   /** The portal's client at the idp, and its secret (idp/clients.example.json names HUB_OIDC_CLIENT_SECRET). */
   HUB_OIDC_CLIENT_ID: z.string().min(1).default('hub-portal'),
@@ -70,6 +70,41 @@ const PORTAL_ENV = {
     .pipe(z.array(env.url())),
 } as const;
 // ---- end of the portal's block ----
+
+// --- Receipts (issue 9): where their QR codes point, the keys that sign them, the PDF's font ---
+/** The receipt settings; hub/receipts/receipt-tokens.ts and receipt-font.ts read them. */
+export const receiptEnvSchema = z.object({
+  /**
+   * The hub's public URL (https://billpay.example.in): a receipt's QR code points at
+   * <HUB_PUBLIC_URL>/verify?t=...; http://localhost:<HUB_PORT> when unset.
+   */
+  HUB_PUBLIC_URL: env.url().optional(),
+  /**
+   * Comma-separated HMAC keys of at least 32 characters: the first signs receipts' verification
+   * tokens, every one verifies (rotation). Required in production; elsewhere a process without it
+   * signs with a random key of its own (its QR codes stop verifying when it restarts).
+   */
+  RECEIPT_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
+  /** A TrueType font with the rupee sign for receipt PDFs; DejaVu Sans (fonts-dejavu-core) when unset. */
+  RECEIPT_FONT_FILE: z.string().min(1).optional(),
+});
+
+/** Production must sign receipts with keys that outlive a process and are shared by every replica. */
+function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: string[] }, ctx: z.RefinementCtx) {
+  if (config.NODE_ENV === 'production' && config.RECEIPT_SIGNING_KEYS.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['RECEIPT_SIGNING_KEYS'], message: 'is required in production' });
+  }
+}
+// --- end of receipts ---
 
 export const hubEnvSchema = baseEnvSchema
   .extend({
@@ -125,7 +160,9 @@ export const hubEnvSchema = baseEnvSchema
   .extend(settlementEnvShape)
   .extend(PORTAL_ENV)
   .extend(notifierEnvSchema.shape)
-  .superRefine(refineNotifierConfig);
+  .extend(receiptEnvSchema.shape)
+  .superRefine(refineNotifierConfig)
+  .superRefine(refineReceiptConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;
 
 export const loadHubConfig = (environment = process.env) => loadConfig(hubEnvSchema, environment);

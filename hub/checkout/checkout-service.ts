@@ -2,13 +2,19 @@ import { type ConsumerRef, checkAmount } from '../../adapters/sdk/index.js';
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
 import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
-import { maskConsumer } from '../bills/consumer-key.js';
+import { maskBillNumber, maskConsumer } from '../bills/consumer-key.js';
 import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
+import { lineBillFacts } from '../receipts/bill-facts.js';
+import { billRefMatches, billRefOf } from '../saved-accounts/bill-ref.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
-import { type SavedAccountModel, savedAccountModel } from '../saved-accounts/saved-account-model.js';
-import type { CheckoutBody, CheckoutLine } from './checkout-request.js';
+import {
+  type SavedAccountDoc,
+  type SavedAccountModel,
+  savedAccountModel,
+} from '../saved-accounts/saved-account-model.js';
+import { type CheckoutBody, type CheckoutLine, duplicateLine } from './checkout-request.js';
 import type { PaymentCapture } from './payment-capture.js';
 
 export interface CheckoutResult {
@@ -67,10 +73,18 @@ export class CheckoutService {
   /**
    * Makes (or replays) the checkout for `idempotencyKey`. Throws AppError 409 `bill_already_paid`
    * (details.paymentId), 409 `bill_payment_pending`, 409 `checkout_superseded`, 410 `checkout_closed`,
-   * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, and the gateway's
-   * GatewayUnavailableError (503: the same key may be retried).
+   * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, 422 `duplicate_bill`
+   * (two lines for one bill), and the gateway's GatewayUnavailableError (503: the same key may be
+   * retried). `payerInfo.name` (from the access token) is kept for the receipt.
    */
-  async checkout(citizenSub: string, idempotencyKey: string, body: CheckoutBody): Promise<CheckoutResult> {
+  async checkout(
+    citizenSub: string,
+    idempotencyKey: string,
+    body: CheckoutBody,
+    payerInfo: { name?: string } = {},
+  ): Promise<CheckoutResult> {
+    const duplicate = duplicateLine(body);
+    if (duplicate !== undefined) throw duplicateBill(duplicate);
     const requestHash = hashRequest(body);
     // A retry must not ask every biller again: the first answer is returned as it was.
     const existing = await this.payments.model.findOne({ citizenSub, idempotencyKey }).lean<Payment>().exec();
@@ -86,10 +100,18 @@ export class CheckoutService {
         const { descriptor } = this.bills.biller(named.billerId);
         // The normalised consumer: the line's billKey and mask match a saved account's and /dues'.
         const { bill, consumer } = await this.bills.fetch(named.billerId, named.consumer, { fresh: true });
-        if (bill.billNumber !== line.billNumber) {
-          throw new AppError(409, 'bill_changed', `lines.${index}: the current bill is ${bill.billNumber}`, {
+        if (!sameBill(named.account, line, bill.billNumber)) {
+          // A saved account's bill number is only ever shown masked (it may embed the consumer).
+          const current = named.account
+            ? {
+                currentBillNumberMasked: maskBillNumber(bill.billNumber),
+                currentBillRef: billRefOf(named.account, bill.billNumber),
+              }
+            : { currentBillNumber: bill.billNumber };
+          const shown = current.currentBillNumber ?? current.currentBillNumberMasked;
+          throw new AppError(409, 'bill_changed', `lines.${index}: the current bill is ${shown}`, {
             line: index,
-            currentBillNumber: bill.billNumber,
+            ...current,
           });
         }
         const check = checkAmount(bill, descriptor.exactness, line.amountMinor, day);
@@ -104,13 +126,18 @@ export class CheckoutService {
           billerId: named.billerId,
           consumer,
           consumerMasked: maskConsumer(descriptor, consumer),
-          billNumber: line.billNumber,
+          billNumber: bill.billNumber,
           amountMinor: line.amountMinor,
+          bill: lineBillFacts(bill, day),
         };
       }),
     );
+    // The same bill in two forms (a saved account, and its biller and consumer) is found only now.
+    const keys = lines.map(billKeyOf);
+    const again = keys.findIndex((key, i) => keys.indexOf(key) !== i);
+    if (again !== -1) throw duplicateBill(again);
     // Refused before anything is stored: the common case of paying a paid bill again.
-    const [payer] = await findBillPayers(this.payments.model, lines.map(billKeyOf));
+    const [payer] = await findBillPayers(this.payments.model, keys);
     if (payer) throw billAlreadyPaid(payer.paymentId, payer.status);
 
     let made: { payment: Payment; created: boolean };
@@ -121,6 +148,7 @@ export class CheckoutService {
         requestHash,
         lines,
         ttlMs: this.options.ttlMinutes * 60_000,
+        payerName: payerInfo.name,
       });
     } catch (error) {
       if (error instanceof ConflictError) throw idempotencyConflict();
@@ -137,11 +165,11 @@ export class CheckoutService {
     citizenSub: string,
     line: CheckoutLine,
     index: number,
-  ): Promise<{ billerId: string; consumer: ConsumerRef }> {
+  ): Promise<{ billerId: string; consumer: ConsumerRef; account?: SavedAccountDoc }> {
     if (line.accountId === undefined) return { billerId: line.billerId ?? '', consumer: line.consumer ?? {} };
     try {
       const account = await findOwnedAccount(this.accounts, citizenSub, line.accountId);
-      return { billerId: account.billerId, consumer: account.consumer };
+      return { billerId: account.billerId, consumer: account.consumer, account };
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new AppError(404, 'account_not_found', `lines.${index}: no saved account ${line.accountId}`, {
@@ -296,4 +324,15 @@ function checkoutSuperseded(by: string): AppError {
   return new AppError(409, 'checkout_superseded', `another checkout (${by}) pays one of these bills`, {
     paymentId: by,
   });
+}
+
+/** 422 `duplicate_bill`: line `index` names the same bill as an earlier line of the checkout. */
+function duplicateBill(index: number): AppError {
+  return new AppError(422, 'duplicate_bill', `lines.${index}: the same bill as an earlier line`, { line: index });
+}
+
+/** Whether a line names the bill fetched now: by its number, or by a saved account's bill ref. */
+function sameBill(account: SavedAccountDoc | undefined, line: CheckoutLine, billNumber: string): boolean {
+  if (line.billRef !== undefined) return account !== undefined && billRefMatches(account, billNumber, line.billRef);
+  return line.billNumber === billNumber;
 }

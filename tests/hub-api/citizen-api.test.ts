@@ -4,7 +4,7 @@ import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
-const ALL_SCOPES = 'openid bills:read payments:read payments:write';
+const ALL_SCOPES = 'openid bills:read accounts:write payments:read payments:write';
 const ELECTRICITY = { billerId: 'state-electricity', consumer: { consumerNumber: '1002003004' } };
 const WATER = { billerId: 'city-water', consumer: { connectionId: 'W12-004512' } };
 const GAS = { billerId: 'metro-gas', consumer: { bpNumber: '5001234567' } };
@@ -100,9 +100,9 @@ describe('the hub citizen API', () => {
     expect(second.cached).toBe(true);
   });
 
-  it('turns biller refusals into clear 4xx answers', async () => {
+  it("turns biller refusals into clear 422 answers, a consumer against the biller's rules too", async () => {
     const malformed = await call('/billers/state-electricity/bill?consumerNumber=12-34', asha);
-    expect(malformed.status).toBe(400);
+    expect(malformed.status).toBe(422);
     expect(await malformed.json()).toMatchObject({ code: 'invalid_consumer_number', retryable: false });
     const unknown = await call('/billers/state-electricity/bill?consumerNumber=9000000001', asha);
     expect(unknown.status).toBe(422);
@@ -197,6 +197,7 @@ describe('the hub citizen API', () => {
         'post /payments/{paymentId}/sync',
         'get /payments/{paymentId}/receipt',
         'get /payments/{paymentId}/receipt.pdf',
+        'get /receipts/verify',
         'post /gateway/webhooks',
       ].sort(),
     );
@@ -208,9 +209,64 @@ describe('the hub citizen API', () => {
     expect(post.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
     );
-    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '410', '422', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '410',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
+    // Its success body is documented, and every problem is problem+json with the Problem schema.
+    expect(post.responses['201']).toHaveProperty([
+      'content',
+      'application/json',
+      'schema',
+      'properties',
+      'checkoutUrl',
+    ]);
+    expect(post.responses['413']).toHaveProperty(
+      ['content', 'application/problem+json', 'schema', '$ref'],
+      '#/components/schemas/Problem',
+    );
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
+    // Every operation has an operationId and documents its success body (the PDF as binary).
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops)) as {
+      operationId?: string;
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    }[];
+    const owned = operations.filter((op) => op.operationId);
+    expect(owned.length).toBeGreaterThanOrEqual(12);
+    for (const op of owned) {
+      const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith('2')) ?? [];
+      const mediaType = op.operationId === 'getMyReceiptPdf' ? 'application/pdf' : 'application/json';
+      if (status !== '204') expect(success?.content, op.operationId).toHaveProperty(mediaType);
+      for (const [code, answer] of Object.entries(op.responses).filter(([c]) => !c.startsWith('2'))) {
+        expect(answer.content, `${op.operationId} ${code}`).toHaveProperty('application/problem+json');
+      }
+    }
+    // How to get a token: bearer JWT, and the idp's code flow with the API's scopes.
+    const { components, info, servers } = doc as unknown as {
+      components: { securitySchemes: Record<string, { type: string; flows?: Record<string, { scopes: object }> }> };
+      info: { description: string };
+      servers: { url: string }[];
+    };
+    expect(components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(Object.keys(components.securitySchemes.idp?.flows?.authorizationCode?.scopes ?? {}).sort()).toEqual([
+      'accounts:write',
+      'bills:read',
+      'payments:read',
+      'payments:write',
+    ]);
+    expect(info.description).toContain('PKCE');
+    expect(info.description).toContain(`resource=${HUB_API}`);
+    expect(servers[0]?.url).toBe(`${hub.url}/api/v1`);
     // Every documented route answers (not 404) at its path.
     for (const entry of documented) {
       const [method, path] = entry.split(' ') as [string, string];

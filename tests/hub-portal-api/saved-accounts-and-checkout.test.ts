@@ -6,14 +6,14 @@ import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 
-const SCOPES = 'openid bills:read payments:read payments:write';
+const SCOPES = 'openid bills:read accounts:write payments:read payments:write';
 const INTERNALS = ['_id', '__v', 'citizenSub', 'consumerKey'];
 
 interface Due {
   account: { id: string; billerId: string; consumerMasked: string };
-  bill?: { billNumber: string; amountDueMinor: number };
+  bill?: { billNumberMasked: string; amountDueMinor: number };
   payable?: { day: string; amountMinor: number; applied: string };
-  checkoutLine?: { accountId: string; billNumber: string; amountMinor: number };
+  checkoutLine?: { accountId: string; billRef: string; amountMinor: number };
 }
 
 describe('the API the portal needs: saved accounts, dues and checkout lines', () => {
@@ -97,7 +97,7 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     expect(['early_payment_rebate', 'late_fee', 'none']).toContain(due?.payable?.applied);
     expect(due?.checkoutLine).toEqual({
       accountId: created.account.id,
-      billNumber: due?.bill?.billNumber,
+      billRef: expect.stringMatching(/^[\w-]{22}$/),
       amountMinor: due?.payable?.amountMinor,
     });
 
@@ -111,10 +111,13 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     // The same bill named by biller and consumer, in Devanagari digits with spaces, has the same
     // billKey: the newer checkout supersedes the older one instead of paying the bill twice.
     const devanagari = electricity.consumerNumber.replace(/\d/g, (d) => String.fromCodePoint(0x966 + Number(d)));
+    const { bill } = (await (
+      await call(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`, asha)
+    ).json()) as { bill: { billNumber: string } };
     const direct = {
       billerId: 'state-electricity',
       consumer: { consumerNumber: ` ${devanagari} ` },
-      billNumber: due?.checkoutLine?.billNumber,
+      billNumber: bill.billNumber,
       amountMinor: due?.checkoutLine?.amountMinor,
     };
     const newer = await checkout(asha, [direct]);
@@ -124,6 +127,25 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     expect(older.status).toBe('cancelled');
     const now = (await dues(asha)).find((d) => d.account.id === created.account.id) as { checkout?: unknown };
     expect(now.checkout).toMatchObject({ paymentId: newerId });
+  });
+
+  it('one bill named twice in a checkout, by its saved account and by its consumer, is a 422 duplicate_bill', async () => {
+    const { electricity } = nextConsumers();
+    const created = (await (await link(asha, electricity.consumerNumber)).json()) as { account: { id: string } };
+    const due = (await dues(asha)).find((d) => d.account.id === created.account.id);
+    const { bill } = (await (
+      await call(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`, asha)
+    ).json()) as { bill: { billNumber: string } };
+    const direct = {
+      billerId: 'state-electricity',
+      consumer: electricity,
+      billNumber: bill.billNumber,
+      amountMinor: due?.checkoutLine?.amountMinor,
+    };
+    const res = await checkout(asha, [due?.checkoutLine, direct]);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: 'duplicate_bill', line: 1 });
+    expect((await dues(asha)).find((d) => d.account.id === created.account.id)).not.toHaveProperty('checkout');
   });
 
   it("a checkout line naming another citizen's or an unknown saved account is a 404, never their bill", async () => {

@@ -5,10 +5,11 @@ import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { PaymentCapture } from '../../checkout/payment-capture.js';
 import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
+import { wireEventSchema } from '../../gateway/wire.js';
 import type { PaymentStore } from '../../payments/index.js';
-import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
-import type { ReceiptService } from '../../receipts/receipt-service.js';
 import { citizenOf } from '../access-token.js';
+import { checkoutBodyDocument } from '../request-documents.js';
+import { checkoutResultSchema, paymentListSchema, paymentSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { paymentView } from './payment-view.js';
@@ -18,58 +19,53 @@ export interface PaymentRouteDeps {
   checkout: CheckoutService;
   capture: PaymentCapture;
   gateway: PaymentGateway;
-  receipts: ReceiptService;
   contacts: ContactStore;
 }
 
-/** Checkout, a citizen's own payments, and the gateway's webhook. */
-export function paymentRoutes({
-  payments,
-  checkout,
-  capture,
-  gateway,
-  receipts,
-  contacts,
-}: PaymentRouteDeps): RouteSpec[] {
+/** Checkout, a citizen's own payments, and the gateway's webhook (receipts: receipt-routes.ts). */
+export function paymentRoutes({ payments, checkout, capture, gateway, contacts }: PaymentRouteDeps): RouteSpec[] {
   const ownPayment = async (id: string, sub: string) => {
     const payment = await payments.findForCitizen(id, sub);
     if (!payment) throw new NotFoundError('no such payment');
     return payment;
   };
-  const ownReceipt = async (id: string, sub: string) => {
-    const receipt = await receipts.forCitizen(id, sub);
-    if (!receipt) throw new NotFoundError('no receipt for this payment (yet)');
-    return receipt;
-  };
   return [
     {
       method: 'post',
       path: '/checkouts',
+      operationId: 'createCheckout',
+      response: checkoutResultSchema,
       summary:
         'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
       scopes: ['payments:write'],
       body: checkoutBody,
+      bodyDocument: checkoutBodyDocument,
       status: 201,
       headers: {
         'Idempotency-Key': {
           required: true,
           description: '8 to 128 letters, digits or . _ : -; the same key and body replay the first answer',
+          schema: idempotencyKey,
         },
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
       problems: {
-        404: "account_not_found (line): a line's accountId is not one of this citizen's saved accounts",
+        404: "account_not_found (line): a line's accountId is not one of this citizen's saved accounts; not_found: no such biller",
         409:
           'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
-          'idempotency_key_reused, bill_changed (currentBillNumber)',
+          'idempotency_key_reused, bill_changed (currentBillNumber; for a saved account currentBillNumberMasked and currentBillRef)',
         410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
-        422: "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; consumer_not_found",
+        422:
+          "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; duplicate_bill (line): two " +
+          "lines for one bill; consumer_not_found, invalid_consumer_number, biller_rejected: the biller's rules",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
       },
       handler: async (ctx, { body }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
         const citizen = citizenOf(ctx.state);
-        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>);
+        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>, {
+          name: citizen.name,
+        });
         // Where the receipt goes: the contact the idp vouched for in this very token.
         await contacts.remember(citizen.sub, { email: citizen.email, phone: citizen.phone });
         if (!result.created) ctx.set('Idempotent-Replayed', 'true');
@@ -79,8 +75,10 @@ export function paymentRoutes({
     {
       method: 'get',
       path: '/payments',
+      operationId: 'listMyPayments',
       summary: 'My payments, newest first',
       scopes: ['payments:read'],
+      response: paymentListSchema,
       handler: async (ctx) => ({
         payments: (await payments.listForCitizen(citizenOf(ctx.state).sub)).map(paymentView),
       }),
@@ -88,43 +86,48 @@ export function paymentRoutes({
     {
       method: 'get',
       path: '/payments/:paymentId',
+      operationId: 'getMyPayment',
       summary: 'One of my payments with its lines and timeline',
       scopes: ['payments:read'],
+      response: paymentSchema,
+      problems: { 404: 'not_found: no such payment of mine' },
       handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
-    },
-    {
-      method: 'get',
-      path: '/payments/:paymentId/receipt',
-      summary: 'The receipt of one of my payments, once it is final',
-      scopes: ['payments:read'],
-      handler: (ctx) => ownReceipt(String(ctx.params.paymentId), citizenOf(ctx.state).sub),
-    },
-    {
-      method: 'get',
-      path: '/payments/:paymentId/receipt.pdf',
-      summary: 'The same receipt as a PDF',
-      scopes: ['payments:read'],
-      handler: async (ctx) => {
-        const pdf = await renderReceiptPdf(await ownReceipt(String(ctx.params.paymentId), citizenOf(ctx.state).sub));
-        ctx.type = 'application/pdf';
-        ctx.set('Content-Disposition', `inline; filename="receipt-${ctx.params.paymentId}.pdf"`);
-        return pdf;
-      },
     },
     {
       method: 'post',
       path: '/payments/:paymentId/sync',
+      operationId: 'syncMyPayment',
       summary: 'Ask the gateway for the payment now, instead of waiting for its webhook',
       scopes: ['payments:write'],
+      response: paymentSchema,
+      problems: {
+        404: 'not_found: no such payment of mine',
+        503: 'gateway_unavailable: retryable',
+      },
       handler: async (ctx) =>
         paymentView(await capture.sync(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub))),
     },
     {
       method: 'post',
       path: '/gateway/webhooks',
+      operationId: 'receiveGatewayWebhook',
       summary: 'Signed events from the payment gateway (Gateway-Signature over timestamp and raw body)',
       scopes: null,
+      headers: {
+        'Gateway-Signature': {
+          required: true,
+          description:
+            't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret> (several v1 while a secret rotates)',
+          schema: z.string().regex(/^t=\d{1,12}(,v1=[0-9a-f]{64})+$/),
+        },
+      },
+      problems: {
+        400: 'webhook_rejected (reason: bad_signature, stale, malformed): refused, nothing applied',
+        503: 'gateway_unavailable: the gateway could not be asked about the event; it delivers again',
+      },
       body: z.looseObject({ id: z.string(), type: z.string() }),
+      // The gateway checks the rest after the signature: its wire event is what it sends.
+      bodyDocument: wireEventSchema,
       status: 204,
       handler: async (ctx) => {
         const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
