@@ -221,6 +221,16 @@ describe('the portal signed in', () => {
     expect(page.html).toMatch(/data-testid="receipt-total">₹[\d,]+\.\d\d</);
     expect(testIds(page, 'receipt-line')).toBe(3);
 
+    // The QR code's link opens the public check, which the real receipt passes without signing in.
+    const verifyHref =
+      page.html.match(/href="([^"]+)" data-testid="receipt-verify-link"/)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    expect(verifyHref.startsWith(url('/verify?t='))).toBe(true);
+    const check = await new CitizenBrowser().go(verifyHref);
+    expect(check.status).toBe(200);
+    expect(check.html).toContain('data-genuine="true"');
+    const forged = await new CitizenBrowser().go(`${verifyHref.slice(0, -4)}AAAA`);
+    expect(forged.html).toContain('data-genuine="false"');
+
     const pdf = await browser.raw(url(`/payments/${paymentId}/receipt.pdf`));
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
