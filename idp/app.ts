@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { securityHeaders } from '../infra/http/security-headers.js';
 import { createNotifier } from '../infra/notifier/index.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
+import { designAssets } from '../infra/web/design-assets.js';
 import { accountRouter } from './account/router.js';
 import { AccountStore } from './accounts/account-store.js';
 import type { IdpConfig } from './config.js';
@@ -14,11 +15,6 @@ import { OtpService } from './otp/index.js';
 import { accountConsoleClient, loadClients } from './provider/clients.js';
 import { createProvider } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
-
-/** "5 minutes", "90 seconds": for the pages and messages that tell how long a code works. */
-function inWords(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
-}
 
 /** Builds the identity provider on its MongoDB and Redis: the provider app plus our pages. */
 export async function buildIdp(
@@ -63,6 +59,8 @@ export async function buildIdp(
     routes: (app) => {
       // Our pages set their own strict CSP; the provider's form_post and logout pages need theirs.
       app.use(securityHeaders());
+      // The stylesheet and icon the pages share with the portal (/assets/app.css), so they look alike.
+      app.use(designAssets());
       const interactions = interactionRouter({
         provider,
         accounts,
@@ -73,7 +71,7 @@ export async function buildIdp(
         audit,
         dataKey,
         defaultRegion: region,
-        codeLifetime: inWords(config.OTP_CODE_TTL_SECONDS),
+        codeTtlSeconds: config.OTP_CODE_TTL_SECONDS,
       });
       app.use(interactions.routes());
       const account = accountRouter({

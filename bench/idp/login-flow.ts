@@ -27,7 +27,7 @@ interface Page {
   html: string;
 }
 
-const TITLE = /<h1>([^<]*)<\/h1>/;
+const TITLE = /<h1[^>]*>([^<]*)<\/h1>/;
 const FORM = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g;
 const HIDDEN = /<input type="hidden" name="([^"]+)" value="([^"]*)"/g;
 

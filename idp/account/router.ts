@@ -7,10 +7,13 @@ import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { Account, AccountStore } from '../accounts/account-store.js';
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
+import { asciiCode } from '../interactions/code-digits.js';
 import { renderPage } from '../interactions/context.js';
 import type { CsrfTokens } from '../interactions/csrf.js';
+import { rememberLocale, requestLocale, switchedTo } from '../interactions/locale.js';
 import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.js';
 import { type AccountForm, accountPage, enrolPage } from '../views/account-pages.js';
+import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 
 export interface AccountPageDeps {
@@ -44,6 +47,8 @@ export function accountRouter(deps: AccountPageDeps): Router {
   async function signedIn(ctx: Context): Promise<Signed | undefined> {
     const session = await deps.provider.Session.get(ctx as never);
     const account = session.accountId ? await deps.accounts.findById(session.accountId) : null;
+    // No interaction here: the lang cookie (set by either switch), then Accept-Language.
+    const locale = requestLocale(ctx);
     if (!account) {
       const login = new URL('/auth', deps.issuer);
       login.search = new URLSearchParams({
@@ -51,12 +56,14 @@ export function accountRouter(deps: AccountPageDeps): Router {
         response_type: 'none',
         scope: 'openid',
         redirect_uri: `${deps.issuer}/account`,
+        ui_locales: locale,
       }).toString();
       ctx.redirect(login.toString());
       return undefined;
     }
     const csrfBinding = `account:${session.jti}`;
-    return { account, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding) } };
+    const lang = pageLanguage(locale, (other) => `/account?lang=${other}`);
+    return { account, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding), lang } };
   }
 
   /** Every form post must carry the token bound to this browser's session. */
@@ -65,16 +72,24 @@ export function accountRouter(deps: AccountPageDeps): Router {
     if (!signed) return undefined;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!deps.csrf.verify(signed.csrfBinding, body.csrf)) {
-      renderPage(ctx, errorPage('Please try again', 'This form was not sent from this page.'), 403);
+      const { lang } = signed.form;
+      renderPage(ctx, errorPage(lang, lang.t('errors.csrfTitle'), lang.t('errors.csrf')), 403);
       return undefined;
     }
-    return { ...signed, code: typeof body.code === 'string' ? body.code.trim() : '' };
+    return { ...signed, code: asciiCode(body.code) };
   }
 
   router.get('/', async (ctx) => {
+    // The language switch: remembered in the lang cookie, then back to the page's own address.
+    const switched = switchedTo(ctx);
+    if (switched) {
+      rememberLocale(ctx, switched);
+      ctx.status = 303;
+      return ctx.redirect('/account');
+    }
     const signed = await signedIn(ctx);
     if (!signed) return;
-    const notice = ctx.query.done === 'enabled' ? 'Authenticator app turned on.' : undefined;
+    const notice = ctx.query.done === 'enabled' ? signed.form.lang.t('account.enabled') : undefined;
     renderPage(ctx, accountPage(signed.account, { ...signed.form, notice }));
   });
 
@@ -96,14 +111,14 @@ export function accountRouter(deps: AccountPageDeps): Router {
     if (!sealed)
       return renderPage(
         ctx,
-        accountPage(signed.account, { ...signed.form, error: 'Setup timed out. Start again.' }),
+        accountPage(signed.account, { ...signed.form, error: signed.form.lang.t('account.setupTimedOut') }),
         400,
       );
     const secret = openSecret(sealed, deps.dataKey);
     const step = verifyTotp(secret, signed.code);
     if (step === null) {
       const uri = totpUri({ secret, accountName: signed.account.name, issuer: new URL(deps.issuer).host });
-      const error = 'That code is not right. Check the time on your phone and try again.';
+      const error = signed.form.lang.t('enrol.wrongCode');
       return renderPage(ctx, enrolPage(await QRCode.toDataURL(uri), secret, { ...signed.form, error }), 400);
     }
     if (await deps.accounts.enableTotp(signed.account._id, sealed)) {
@@ -122,14 +137,14 @@ export function accountRouter(deps: AccountPageDeps): Router {
     const step = account.totp ? verifyTotp(openSecret(account.totp.sealedSecret, deps.dataKey), signed.code) : null;
     if (step === null || !(await deps.accounts.acceptTotpStep(account._id, step))) {
       deps.audit.warn({ event: 'totp_failed', accountId: account._id, during: 'disable' });
-      const error = 'That code is not right, or was already used.';
+      const error = signed.form.lang.t('account.wrongCode');
       return renderPage(ctx, accountPage(account, { ...signed.form, error }), 400);
     }
     await deps.accounts.disableTotp(account._id);
     deps.audit.info({ event: 'totp_disabled', accountId: account._id });
     renderPage(
       ctx,
-      accountPage({ ...account, totp: null }, { ...signed.form, notice: 'Authenticator app turned off.' }),
+      accountPage({ ...account, totp: null }, { ...signed.form, notice: signed.form.lang.t('account.disabled') }),
     );
   });
 

@@ -20,8 +20,8 @@ export interface InteractionDeps {
   audit: Logger;
   dataKey: Buffer;
   defaultRegion: CountryCode;
-  /** How long a one-time code works, in words. */
-  codeLifetime: string;
+  /** How long a one-time code works, in seconds. */
+  codeTtlSeconds: number;
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

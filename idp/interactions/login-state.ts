@@ -1,10 +1,14 @@
 import type { Redis } from '../../infra/redis.js';
 import type { Identifier } from '../accounts/identifier.js';
+import type { Locale } from '../views/i18n.js';
+
+/** A message shown once on the next page, as a catalog key (so it follows the page's language). */
+export type NoticeKey = 'code.resent' | 'totp.tooMany';
 
 /** Where a citizen is within one login interaction, kept beside the provider's interaction. */
 export type LoginState =
-  | { stage: 'identify'; notice?: string }
-  | { stage: 'code'; identifier: Identifier; challengeId: string; notice?: string }
+  | { stage: 'identify'; notice?: NoticeKey }
+  | { stage: 'code'; identifier: Identifier; challengeId: string; notice?: NoticeKey }
   | { stage: 'totp'; identifier: Identifier; accountId: string; totpFailures: number }
   | { stage: 'register'; identifier: Identifier };
 
@@ -26,6 +30,15 @@ export class LoginStates {
   }
 
   async clear(uid: string): Promise<void> {
-    await this.redis.del(this.prefix + uid);
+    await this.redis.del(this.prefix + uid, `${this.prefix}${uid}:lang`);
+  }
+
+  /** The language chosen with the switch during this interaction; it outranks the client's ui_locales. */
+  async chosenLocale(uid: string): Promise<Locale | undefined> {
+    return ((await this.redis.get(`${this.prefix}${uid}:lang`)) as Locale | null) ?? undefined;
+  }
+
+  async chooseLocale(uid: string, locale: Locale): Promise<void> {
+    await this.redis.set(`${this.prefix}${uid}:lang`, locale, 'EX', TTL_SECONDS);
   }
 }

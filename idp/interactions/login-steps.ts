@@ -1,7 +1,9 @@
 import type { Context } from 'koa';
 import { ValidationError } from '../../infra/errors.js';
 import { type Identifier, maskIdentifier, parseIdentifier } from '../accounts/identifier.js';
+import { durationText, type Translate } from '../views/i18n.js';
 import { codePage, identifyPage } from '../views/login-pages.js';
+import { asciiCode } from './code-digits.js';
 import { backToInteraction, type Interaction, type InteractionDeps, renderPage } from './context.js';
 import { finishLogin } from './finish.js';
 import { OtpError, otpMessage } from './otp-messages.js';
@@ -9,13 +11,22 @@ import { OtpError, otpMessage } from './otp-messages.js';
 type Body = Record<string, unknown>;
 const text = (body: Body, field: string) => (typeof body[field] === 'string' ? (body[field] as string) : '');
 
-async function sendCode(deps: InteractionDeps, identifier: Identifier, code: string): Promise<void> {
-  const body = `Your sign-in code is ${code}. It expires in ${deps.codeLifetime}. Never share it with anyone.`;
+/** Sends the code in the language of the page that asked for it. */
+async function sendCode(deps: InteractionDeps, it: Interaction, identifier: Identifier, code: string): Promise<void> {
+  const { t } = it.form.lang;
+  const body = t('message.body', { code, lifetime: durationText(t, deps.codeTtlSeconds) });
   await deps.notifier.send(
     identifier.kind === 'phone'
       ? { channel: 'sms', to: identifier.value, text: body }
-      : { channel: 'email', to: identifier.value, subject: 'Your sign-in code', text: body },
+      : { channel: 'email', to: identifier.value, subject: t('message.subject'), text: body },
   );
+}
+
+/** Why parseIdentifier refused what was typed, by the same tests it applies, in the page's language. */
+function identifierError(typed: string, t: Translate): string {
+  const trimmed = typed.trim();
+  if (trimmed.length === 0 || trimmed.length > 254) return t('identify.errors.missing');
+  return trimmed.includes('@') ? t('identify.errors.email') : t('identify.errors.phone');
 }
 
 /**
@@ -29,18 +40,19 @@ export async function identify(ctx: Context, deps: InteractionDeps, it: Interact
     identifier = parseIdentifier(typed, deps.defaultRegion);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return renderPage(ctx, identifyPage({ ...it.form, error: error.message }, typed.slice(0, 254)), 400);
+    const message = identifierError(typed, it.form.lang.t);
+    return renderPage(ctx, identifyPage({ ...it.form, error: message }, typed.slice(0, 254)), 400);
   }
   try {
     const { challengeId, code } = await deps.otp.issue({ identifier: identifier.value, ip: ctx.ip });
-    await sendCode(deps, identifier, code);
+    await sendCode(deps, it, identifier, code);
     deps.audit.info({ event: 'otp_sent', to: maskIdentifier(identifier), ip: ctx.ip });
     await deps.states.set(it.uid, { stage: 'code', identifier, challengeId });
     backToInteraction(ctx, it.uid);
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_refused', reason: error.reason, to: maskIdentifier(identifier), ip: ctx.ip });
-    renderPage(ctx, identifyPage({ ...it.form, error: otpMessage(error) }, typed), 429);
+    renderPage(ctx, identifyPage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, typed), 429);
   }
 }
 
@@ -49,12 +61,12 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
   const { state } = it;
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
-    await deps.otp.verify(state.challengeId, text(body, 'code').trim());
+    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')));
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_failed', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });
     if (error.reason === 'locked') deps.audit.warn({ event: 'lockout', to: maskIdentifier(state.identifier) });
-    const page = codePage({ ...it.form, error: otpMessage(error) }, maskIdentifier(state.identifier));
+    const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     return renderPage(ctx, page, error.reason === 'locked' ? 429 : 400);
   }
   await deps.otp.clearFailures(state.identifier.value);
@@ -65,7 +77,8 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
   }
   if (account.status !== 'active') {
     deps.audit.warn({ event: 'login_refused', reason: 'account_disabled', accountId: account._id });
-    return renderPage(ctx, codePage({ ...it.form, error: 'This account cannot sign in. Contact support.' }, ''), 403);
+    const error = it.form.lang.t('code.accountDisabled');
+    return renderPage(ctx, codePage({ ...it.form, error }, ''), 403);
   }
   if (account.totp) {
     await deps.states.set(it.uid, {
@@ -85,13 +98,13 @@ export async function resendCode(ctx: Context, deps: InteractionDeps, it: Intera
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
     const { code } = await deps.otp.resend(state.challengeId, ctx.ip);
-    await sendCode(deps, state.identifier, code);
+    await sendCode(deps, it, state.identifier, code);
     deps.audit.info({ event: 'otp_resent', to: maskIdentifier(state.identifier), ip: ctx.ip });
-    await deps.states.set(it.uid, { ...state, notice: 'We sent you a new code.' });
+    await deps.states.set(it.uid, { ...state, notice: 'code.resent' });
     backToInteraction(ctx, it.uid);
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
-    const page = codePage({ ...it.form, error: otpMessage(error) }, maskIdentifier(state.identifier));
+    const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     renderPage(ctx, page, 429);
   }
 }

@@ -15,7 +15,7 @@ export async function register(
   if (state.stage !== 'register') return backToInteraction(ctx, it.uid);
   const name = typeof body.name === 'string' ? body.name.trim().replace(/\s+/g, ' ') : '';
   if (name.length < 1 || name.length > 100 || /[<>\p{Cc}]/u.test(name)) {
-    const error = 'Enter your full name (up to 100 letters).';
+    const error = it.form.lang.t('register.error');
     return renderPage(ctx, registerPage({ ...it.form, error }, maskIdentifier(state.identifier)), 400);
   }
   const account = await deps.accounts.register(state.identifier, name);

@@ -1,9 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 import { abort, grantConsent } from './consent-step.js';
 import { type Interaction, type InteractionDeps, renderPage } from './context.js';
+import { rememberLocale, requestLocale, switchedTo } from './locale.js';
 import { changeIdentifier, identify, resendCode, verifyCode } from './login-steps.js';
 import { register } from './register-step.js';
 import { verifyTotpStep } from './second-factor-step.js';
@@ -22,26 +24,32 @@ const STEPS: Record<string, Step> = {
   abort,
 };
 
+/** A page that only explains, in the language of the request (no interaction to ask). */
+function explain(ctx: Context, status: number, titleKey: string, descriptionKey: string): void {
+  const lang = pageLanguage(requestLocale(ctx));
+  renderPage(ctx, errorPage(lang, lang.t(titleKey), lang.t(descriptionKey)), status);
+}
+
 /** Loads the provider's interaction (bound to this browser's cookie) and our state for it. */
 async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Interaction | undefined> {
   let details: Interaction['details'];
   try {
     details = await deps.provider.interactionDetails(ctx.req, ctx.res);
   } catch {
-    renderPage(
-      ctx,
-      errorPage('Sign-in expired', 'This sign-in has expired or was opened elsewhere. Please start again.'),
-      400,
-    );
+    explain(ctx, 400, 'errors.expiredTitle', 'errors.expired');
     return undefined;
   }
   if (details.uid !== ctx.params.uid) {
-    renderPage(ctx, errorPage('Sign-in expired', 'This sign-in page is out of date. Please start again.'), 400);
+    explain(ctx, 400, 'errors.expiredTitle', 'errors.outdated');
     return undefined;
   }
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const clientName = client?.clientName ?? String(details.params.client_id);
   const uid = details.uid;
+  const locale = requestLocale(ctx, {
+    chosen: await deps.states.chosenLocale(uid),
+    uiLocales: details.params.ui_locales,
+  });
   return {
     uid,
     details,
@@ -51,7 +59,8 @@ async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Int
       action: (step) => `/interaction/${uid}/${step}`,
       csrf: deps.csrf.issue(`interaction:${uid}`),
       clientName,
-      codeLifetime: deps.codeLifetime,
+      codeTtlSeconds: deps.codeTtlSeconds,
+      lang: pageLanguage(locale, (other) => `/interaction/${uid}?lang=${other}`),
     },
   };
 }
@@ -63,13 +72,23 @@ export function interactionRouter(deps: InteractionDeps): Router {
 
   router.get('/:uid', async (ctx) => {
     const it = await loadInteraction(ctx, deps);
-    if (it) showInteraction(ctx, it);
+    if (!it) return;
+    // The language switch: remembered for this sign-in (above the client's ui_locales) and in
+    // the lang cookie, then back to the page's own address. It changes nothing else.
+    const switched = switchedTo(ctx);
+    if (switched) {
+      await deps.states.chooseLocale(it.uid, switched);
+      rememberLocale(ctx, switched);
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${it.uid}`);
+    }
+    showInteraction(ctx, it);
   });
 
   router.post('/:uid/:step', forms, async (ctx) => {
     const step = STEPS[ctx.params.step ?? ''];
     if (!step) {
-      renderPage(ctx, errorPage('Not found', 'There is no such step.'), 404);
+      explain(ctx, 404, 'errors.notFoundTitle', 'errors.noSuchStep');
       return;
     }
     const it = await loadInteraction(ctx, deps);
@@ -77,11 +96,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!deps.csrf.verify(`interaction:${it.uid}`, body.csrf)) {
       deps.audit.warn({ event: 'csrf_rejected', ip: ctx.ip, step: ctx.params.step });
-      renderPage(
-        ctx,
-        errorPage('Please try again', 'This form was not sent from this page. Go back and try again.'),
-        403,
-      );
+      renderPage(ctx, errorPage(it.form.lang, it.form.lang.t('errors.csrfTitle'), it.form.lang.t('errors.csrf')), 403);
       return;
     }
     await step(ctx, deps, it, body);

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { openSecret } from '../crypto/secret-box.js';
 import { verifyTotp } from '../totp/totp.js';
 import { totpPage } from '../views/login-pages.js';
+import { asciiCode } from './code-digits.js';
 import { backToInteraction, type Interaction, type InteractionDeps, renderPage } from './context.js';
 import { finishLogin } from './finish.js';
 
@@ -18,7 +19,7 @@ export async function verifyTotpStep(
   const { state } = it;
   if (state.stage !== 'totp') return backToInteraction(ctx, it.uid);
   const account = await deps.accounts.findById(state.accountId);
-  const code = typeof body.code === 'string' ? body.code.trim() : '';
+  const code = asciiCode(body.code);
   const step = account?.totp ? verifyTotp(openSecret(account.totp.sealedSecret, deps.dataKey), code) : null;
   if (account && step !== null && (await deps.accounts.acceptTotpStep(account._id, step))) {
     return finishLogin(ctx, deps, it, account._id, ['otp', 'totp']);
@@ -26,9 +27,9 @@ export async function verifyTotpStep(
   const totpFailures = state.totpFailures + 1;
   deps.audit.warn({ event: 'totp_failed', accountId: state.accountId, failures: totpFailures, ip: ctx.ip });
   if (totpFailures >= MAX_TOTP_FAILURES) {
-    await deps.states.set(it.uid, { stage: 'identify', notice: 'Too many wrong authenticator codes. Start again.' });
+    await deps.states.set(it.uid, { stage: 'identify', notice: 'totp.tooMany' });
     return backToInteraction(ctx, it.uid);
   }
   await deps.states.set(it.uid, { ...state, totpFailures });
-  renderPage(ctx, totpPage({ ...it.form, error: 'That authenticator code is not right, or was already used.' }), 400);
+  renderPage(ctx, totpPage({ ...it.form, error: it.form.lang.t('totp.wrong') }), 400);
 }

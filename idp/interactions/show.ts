@@ -9,6 +9,7 @@ interface ConsentDetails {
 }
 
 function currentPage({ details, form, state }: Interaction): string {
+  const notice = (key?: string) => (key ? form.lang.t(key) : undefined);
   if (details.prompt.name === 'consent') {
     const missing = details.prompt.details as ConsentDetails;
     const scopes = [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()];
@@ -16,9 +17,9 @@ function currentPage({ details, form, state }: Interaction): string {
   }
   switch (state.stage) {
     case 'identify':
-      return identifyPage({ ...form, notice: state.notice });
+      return identifyPage({ ...form, notice: notice(state.notice) });
     case 'code':
-      return codePage({ ...form, notice: state.notice }, maskIdentifier(state.identifier));
+      return codePage({ ...form, notice: notice(state.notice) }, maskIdentifier(state.identifier));
     case 'totp':
       return totpPage(form);
     case 'register':

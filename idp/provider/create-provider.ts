@@ -4,6 +4,8 @@ import type { Redis } from '../../infra/redis.js';
 import { cachedAccountLookup } from '../accounts/account-cache.js';
 import { type AccountStore, accountClaims } from '../accounts/account-store.js';
 import type { IdpConfig } from '../config.js';
+import { providerPageLanguage } from '../interactions/locale.js';
+import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
 import { loadExistingGrant } from './first-party-grant.js';
@@ -67,6 +69,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
     // PKCE (S256, the only method oidc-provider offers) for every client, confidential ones too.
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The languages of our pages, for clients choosing a ui_locales value.
+    discovery: { ui_locales_supported: [...SUPPORTED_LOCALES] },
     // Refresh tokens for every client allowed the grant, not only with offline_access: without
     // offline_access they end with the citizen's session, so signing out ends them too.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -97,8 +101,10 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       resourceIndicators: resourceIndicators(config.HUB_API_RESOURCE, config.IDP_ACCESS_TOKEN_TTL_SECONDS),
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx, form) => html(ctx, logoutPage(form, ctx.oidc.client?.clientName)),
-        postLogoutSuccessSource: async (ctx) => html(ctx, signedOutPage(ctx.oidc.client?.clientName)),
+        logoutSource: async (ctx, form) =>
+          html(ctx, logoutPage(providerPageLanguage(ctx), form, ctx.oidc.client?.clientName)),
+        postLogoutSuccessSource: async (ctx) =>
+          html(ctx, signedOutPage(providerPageLanguage(ctx), ctx.oidc.client?.clientName)),
       },
     },
     // The provider passes an SSRF-guarded dispatcher (and a 2.5 s timeout signal) to every call.
@@ -116,7 +122,9 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
     },
     async renderError(ctx, out) {
       ctx.status = Math.max(ctx.status, 400);
-      html(ctx, errorPage('Something went wrong', out.error_description ?? out.error ?? 'Please start again.'));
+      const lang = providerPageLanguage(ctx);
+      const detail = out.error_description ?? out.error;
+      html(ctx, errorPage(lang, lang.t('errors.providerTitle'), lang.t('errors.provider'), detail));
     },
   };
   return new Provider(config.IDP_ISSUER, configuration);

@@ -1,45 +1,51 @@
-import { html, type SafeHtml } from './html.js';
+import { fileURLToPath } from 'node:url';
+import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
+import { createViewEnvironment } from '../../infra/web/views.js';
+import type { Locale, PageLanguage } from './i18n.js';
 
-/** Our pages run no script at all; styles are inline and images are data: URLs (QR codes). */
+/**
+ * Our pages run no script; styles come from the shared stylesheet (/assets/app.css, served by
+ * designAssets) and images are our own or data: URLs (QR codes). No form-action: Chromium applies
+ * it to the redirects after a post, and a finished sign-in redirects to the client's own origin.
+ */
 export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
-const STYLE = `
-body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}
-h1{font-size:1.5rem}label{display:block;font-weight:600;margin:1rem 0 .25rem}
-input{font-size:1.1rem;padding:.5rem;width:100%;box-sizing:border-box;border:2px solid #555;border-radius:4px}
-input:focus,button:focus{outline:3px solid #fd0;outline-offset:2px}
-button{font-size:1rem;padding:.6rem 1.2rem;margin-top:1rem;border:0;border-radius:4px;background:#00703c;color:#fff;cursor:pointer}
-button.link{background:none;color:#1d70b8;text-decoration:underline;padding:0;margin:.5rem 1rem 0 0}
-.error{border-left:5px solid #d4351c;padding:.5rem 1rem;color:#d4351c;font-weight:600}
-.notice{border-left:5px solid #1d70b8;padding:.5rem 1rem}
-.hint{color:#505a5f}form.inline{display:inline}img.qr{width:200px;height:200px}code{word-break:break-all}`;
+/** Each language named in itself, as the language switch shows it. */
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', hi: 'हिन्दी', bn: 'বাংলা' };
 
-export function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${title}</h1>
-${body}
-</main>
-</body>
-</html>`.value;
+/** The idp's templates (idp/views/templates) over the shared layout and govuk-frontend's macros. */
+const views = createViewEnvironment([fileURLToPath(new URL('./templates', import.meta.url))]);
+
+export interface ViewData extends Record<string, unknown> {
+  /** The page's one h1 and the start of its <title>. */
+  title: string;
+  /** Already translated; turns on the error summary and the "Error:" title prefix. */
+  error?: string;
+  /** The id of the field the error is about, which the summary links to. */
+  errorField?: string;
+  /** Where the header's service name links; the idp has no home page of its own. */
+  homeUrl?: string;
 }
 
-/** An error or notice box that screen readers announce. */
-export function messageBox(error?: string, notice?: string): SafeHtml {
-  return html`${error ? html`<p class="error" role="alert" id="form-error">${error}</p>` : ''}${
-    notice ? html`<p class="notice" role="status">${notice}</p>` : ''
-  }`;
-}
-
-export function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="csrf" value="${token}">`;
+/** Renders one of the idp's templates in the page's language, with its language switch if it has one. */
+export function renderView(template: string, lang: PageLanguage, data: ViewData): string {
+  const { switchHref } = lang;
+  const languages = switchHref
+    ? SUPPORTED_LOCALES.map((locale) => ({
+        text: LANGUAGE_NAMES[locale],
+        lang: locale,
+        current: locale === lang.locale,
+        href: locale === lang.locale ? undefined : switchHref(locale),
+      }))
+    : undefined;
+  return views.render(template, {
+    homeUrl: '/account',
+    ...data,
+    pageTitle: data.title,
+    hasErrors: Boolean(data.error),
+    t: lang.t,
+    lang: lang.locale,
+    languages,
+  });
 }

@@ -1,108 +1,94 @@
-import { html, type SafeHtml } from './html.js';
-import { csrfField, messageBox, page } from './layout.js';
+import { durationText, type PageLanguage } from './i18n.js';
+import { renderView } from './layout.js';
 
+/** What every login page needs: where its forms post, their CSRF token, the client, the language. */
 export interface FormContext {
   action: (step: string) => string;
   csrf: string;
   clientName: string;
-  /** How long a one-time code works, in words ("5 minutes"). */
-  codeLifetime: string;
+  /** How long a one-time code works, in seconds. */
+  codeTtlSeconds: number;
+  lang: PageLanguage;
+  /** Already in the page's language. */
   error?: string;
   notice?: string;
 }
 
-/** The small forms under each step: try another identifier, or give up and go back. */
-function secondaryActions(form: FormContext, withChange: boolean): SafeHtml {
-  return html`<div>
-${withChange ? html`<form class="inline" method="post" action="${form.action('change')}">${csrfField(form.csrf)}<button class="link" type="submit">Use a different number or email</button></form>` : ''}
-<form class="inline" method="post" action="${form.action('abort')}">${csrfField(form.csrf)}<button class="link" type="submit">Cancel and go back to ${form.clientName}</button></form>
-</div>`;
+const STEPS = ['identify', 'verify', 'resend', 'change', 'totp', 'register', 'consent', 'abort'] as const;
+
+function formData(form: FormContext) {
+  return {
+    // The header's link stays on this sign-in rather than leaving it.
+    homeUrl: form.action('').replace(/\/$/, ''),
+    csrf: form.csrf,
+    clientName: form.clientName,
+    error: form.error,
+    notice: form.notice,
+    actions: Object.fromEntries(STEPS.map((step) => [step, form.action(step)])),
+  };
 }
 
 export function identifyPage(form: FormContext, value = ''): string {
-  return page(
-    'Sign in',
-    html`<p>Sign in to continue to <strong>${form.clientName}</strong>. We will send you a 6-digit code.</p>
-${messageBox(form.error, form.notice)}
-<form method="post" action="${form.action('identify')}" novalidate>
-${csrfField(form.csrf)}
-<label for="identifier">Mobile number or email address</label>
-<input id="identifier" name="identifier" type="text" autocomplete="username" value="${value}" required
-  ${form.error ? html`aria-invalid="true" aria-describedby="form-error"` : ''} autofocus>
-<button type="submit">Send code</button>
-</form>
-${secondaryActions(form, false)}`,
-  );
+  return renderView('identify.njk', form.lang, {
+    ...formData(form),
+    title: form.lang.t('identify.title'),
+    errorField: 'identifier',
+    value,
+  });
 }
 
+/** `sentTo` is the masked phone or email; empty when the page must not name it. */
 export function codePage(form: FormContext, sentTo: string): string {
-  return page(
-    'Enter your code',
-    html`<p>We sent a 6-digit code to <strong>${sentTo}</strong>. It works for ${form.codeLifetime}.</p>
-${messageBox(form.error, form.notice)}
-<form method="post" action="${form.action('verify')}" novalidate>
-${csrfField(form.csrf)}
-<label for="code">6-digit code</label>
-<input id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6"
-  autocomplete="one-time-code" required ${form.error ? html`aria-invalid="true" aria-describedby="form-error"` : ''} autofocus>
-<button type="submit">Continue</button>
-</form>
-<form class="inline" method="post" action="${form.action('resend')}">${csrfField(form.csrf)}<button class="link" type="submit">Send a new code</button></form>
-${secondaryActions(form, true)}`,
-  );
+  return renderView('code.njk', form.lang, {
+    ...formData(form),
+    title: form.lang.t('code.title'),
+    errorField: 'code',
+    sentTo,
+    lifetime: durationText(form.lang.t, form.codeTtlSeconds),
+  });
 }
 
 export function totpPage(form: FormContext): string {
-  return page(
-    'Enter your authenticator code',
-    html`<p>Open your authenticator app and enter the 6-digit code it shows for this account.</p>
-${messageBox(form.error, form.notice)}
-<form method="post" action="${form.action('totp')}" novalidate>
-${csrfField(form.csrf)}
-<label for="totp">Authenticator code</label>
-<input id="totp" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6"
-  autocomplete="one-time-code" required autofocus>
-<button type="submit">Continue</button>
-</form>
-${secondaryActions(form, true)}`,
-  );
+  return renderView('totp.njk', form.lang, { ...formData(form), title: form.lang.t('totp.title'), errorField: 'totp' });
 }
 
 export function registerPage(form: FormContext, verified: string): string {
-  return page(
-    'Create your account',
-    html`<p><strong>${verified}</strong> is verified. Tell us your name to finish creating your account.</p>
-${messageBox(form.error, form.notice)}
-<form method="post" action="${form.action('register')}" novalidate>
-${csrfField(form.csrf)}
-<label for="name">Full name</label>
-<input id="name" name="name" type="text" autocomplete="name" maxlength="100" required autofocus>
-<button type="submit">Create account</button>
-</form>
-${secondaryActions(form, false)}`,
-  );
+  return renderView('register.njk', form.lang, {
+    ...formData(form),
+    title: form.lang.t('register.title'),
+    errorField: 'name',
+    verified,
+  });
 }
 
-const SCOPE_TEXT: Record<string, string> = {
-  profile: 'your name',
-  email: 'your email address',
-  phone: 'your mobile number',
-  offline_access: 'stay signed in to it when you are not using it',
-  'bills:read': 'see your saved bills',
-  'payments:read': 'see your payments',
-  'payments:write': 'make payments for you',
+/**
+ * What each scope lets the client do, one sentence each; the hub API's scopes are the ones
+ * idp/provider/resource-server.ts grants. Keys are literal so the catalog test finds them.
+ */
+const SCOPE_KEYS: Record<string, string> = {
+  openid: 'consent.scope.openid',
+  profile: 'consent.scope.profile',
+  email: 'consent.scope.email',
+  phone: 'consent.scope.phone',
+  offline_access: 'consent.scope.offlineAccess',
+  'bills:read': 'consent.scope.billsRead',
+  'accounts:write': 'consent.scope.accountsWrite',
+  'payments:read': 'consent.scope.paymentsRead',
+  'payments:write': 'consent.scope.paymentsWrite',
 };
 
+/** The consent sentences for `scopes`, in order, without repeats; a scope we do not know is named as it is. */
+export function scopeSentences(lang: PageLanguage, scopes: string[]): string[] {
+  return [...new Set(scopes)].map((scope) => {
+    const key = SCOPE_KEYS[scope];
+    return key ? lang.t(key) : lang.t('consent.scope.unknown', { scope });
+  });
+}
+
 export function consentPage(form: FormContext, scopes: string[]): string {
-  const described = scopes.filter((scope) => SCOPE_TEXT[scope]);
-  return page(
-    'Allow access',
-    html`<p><strong>${form.clientName}</strong> wants to:</p>
-<ul>${described.map((scope) => html`<li>${SCOPE_TEXT[scope]}</li>`)}<li>know who you are when you sign in</li></ul>
-<form method="post" action="${form.action('consent')}">
-${csrfField(form.csrf)}
-<button type="submit">Allow</button>
-</form>
-${secondaryActions(form, false)}`,
-  );
+  return renderView('consent.njk', form.lang, {
+    ...formData(form),
+    title: form.lang.t('consent.title'),
+    scopes: scopeSentences(form.lang, scopes),
+  });
 }

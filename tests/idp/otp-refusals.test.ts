@@ -26,8 +26,9 @@ const SPENT_MESSAGE = 'That code has expired or was entered wrongly too many tim
 
 const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
 
-/** The text of the page's error box, unescaped enough for our messages. */
-const errorText = (page: Page) => page.html.match(/<p class="error" role="alert" id="form-error">([^<]*)<\/p>/)?.[1];
+/** The text of the page's error summary (its one link to the field), unescaped enough for our messages. */
+const errorText = (page: Page) =>
+  page.html.match(/<ul class="govuk-list govuk-error-summary__list">\s*<li>\s*<a href="#[^"]*">([^<]*)<\/a>/)?.[1];
 
 /** A fresh browser on the idp's first login page for the hub. */
 async function openSignIn(idp: TestIdp, rp: oidc.Configuration) {
@@ -220,7 +221,7 @@ describe('one-time code refusals at the login pages', () => {
     const unknown = await answer(unregistered);
     expect(known.status).toBe(303);
     expect(known.page.status).toBe(200);
-    expect(known.page.html).toContain('<h1>Enter your code</h1>');
+    expect(title(known.page)).toBe('Enter your code');
     expect(unknown).toEqual(known);
     expect(await idp.messages(registered)).toHaveLength(sentBefore + 1);
   });

@@ -48,7 +48,8 @@ export async function authorizationRequest(
   return { url, verifier, state, nonce };
 }
 
-export const title = (page: Page) => page.html.match(/<h1>([^<]*)<\/h1>/)?.[1] ?? '';
+/** The page's one h1 (the govuk heading class and no markup inside). */
+export const title = (page: Page) => page.html.match(/<h1[^>]*>([^<]*)<\/h1>/)?.[1] ?? '';
 
 /** Walks the interaction pages like a citizen: identifier, code, authenticator, name, consent. */
 export async function completeInteraction(idp: TestIdp, browser: Browser, start: Page, options: LoginOptions) {
