@@ -7,6 +7,7 @@ import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
+import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { v1Router } from './api/v1-router.js';
 import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
@@ -17,7 +18,8 @@ import { ContactStore } from './contacts/contact-store.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { PaymentStore } from './payments/index.js';
-import { ReceiptService } from './receipts/receipt-service.js';
+import { receiptFonts } from './receipts/receipt-font.js';
+import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 
 export interface HubOptions {
@@ -42,7 +44,7 @@ export async function buildHub(
   const accounts = new SavedAccountStore(mongo, bills);
   const payments = new PaymentStore(mongo);
   const ledger = new Ledger(mongo);
-  const receipts = new ReceiptService(mongo, billers);
+  const receipts = new ReceiptService(mongo, billers, receiptOptionsOf(config, publicUrl));
   await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init()]);
   const gateway =
     options.gateway ??
@@ -71,7 +73,8 @@ export async function buildHub(
   const routes = [
     ...billerRoutes(billers, bills),
     ...accountRoutes(accounts, bills, payments),
-    ...paymentRoutes({ payments, checkout, capture, gateway, receipts, contacts: new ContactStore(mongo) }),
+    ...paymentRoutes({ payments, checkout, capture, gateway, contacts: new ContactStore(mongo) }),
+    ...receiptRoutes({ receipts, fonts: receiptFonts(config.RECEIPT_FONT_FILE) }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   return {

@@ -33,6 +33,41 @@ const settlementEnvShape = Object.fromEntries(
   Object.entries(SETTLEMENT_ENV).map(([name, [, schema]]) => [name, schema]),
 ) as { [K in SettlementEnvName]: (typeof SETTLEMENT_ENV)[K][1] };
 
+// --- Receipts (issue 9): where their QR codes point, the keys that sign them, the PDF's font ---
+/** The receipt settings; hub/receipts/receipt-tokens.ts and receipt-font.ts read them. */
+export const receiptEnvSchema = z.object({
+  /**
+   * The hub's public URL (https://billpay.example.in): a receipt's QR code points at
+   * <HUB_PUBLIC_URL>/verify?t=...; http://localhost:<HUB_PORT> when unset.
+   */
+  HUB_PUBLIC_URL: env.url().optional(),
+  /**
+   * Comma-separated HMAC keys of at least 32 characters: the first signs receipts' verification
+   * tokens, every one verifies (rotation). Required in production; elsewhere a process without it
+   * signs with a random key of its own (its QR codes stop verifying when it restarts).
+   */
+  RECEIPT_SIGNING_KEYS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
+  /** A TrueType font with the rupee sign for receipt PDFs; DejaVu Sans (fonts-dejavu-core) when unset. */
+  RECEIPT_FONT_FILE: z.string().min(1).optional(),
+});
+
+/** Production must sign receipts with keys that outlive a process and are shared by every replica. */
+function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: string[] }, ctx: z.RefinementCtx) {
+  if (config.NODE_ENV === 'production' && config.RECEIPT_SIGNING_KEYS.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['RECEIPT_SIGNING_KEYS'], message: 'is required in production' });
+  }
+}
+// --- end of receipts ---
+
 export const hubEnvSchema = baseEnvSchema
   .extend({
     HUB_PORT: env.port(3000),
@@ -86,7 +121,9 @@ export const hubEnvSchema = baseEnvSchema
   })
   .extend(settlementEnvShape)
   .extend(notifierEnvSchema.shape)
-  .superRefine(refineNotifierConfig);
+  .extend(receiptEnvSchema.shape)
+  .superRefine(refineNotifierConfig)
+  .superRefine(refineReceiptConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;
 
 export const loadHubConfig = (environment = process.env) => loadConfig(hubEnvSchema, environment);

@@ -9,6 +9,8 @@ export interface Citizen {
   /** Verified contact the idp put in the token, for receipts. */
   email?: string;
   phone?: string;
+  /** The citizen's name, when the idp put one in the token: shown on receipts. */
+  name?: string;
 }
 
 declare module 'koa' {
@@ -69,6 +71,7 @@ export function accessTokens(options: AccessTokenOptions) {
         clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
         email: typeof payload.email === 'string' ? payload.email : undefined,
         phone: typeof payload.phone_number === 'string' ? payload.phone_number : undefined,
+        name: typeof payload.name === 'string' ? payload.name : undefined,
       };
     } catch (error) {
       if (error instanceof InvalidTokenError) {

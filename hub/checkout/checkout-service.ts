@@ -6,6 +6,7 @@ import { maskConsumer } from '../bills/consumer-key.js';
 import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
+import { lineBillFacts } from '../receipts/bill-facts.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
 import { type SavedAccountModel, savedAccountModel } from '../saved-accounts/saved-account-model.js';
 import type { CheckoutBody, CheckoutLine } from './checkout-request.js';
@@ -68,9 +69,15 @@ export class CheckoutService {
    * Makes (or replays) the checkout for `idempotencyKey`. Throws AppError 409 `bill_already_paid`
    * (details.paymentId), 409 `bill_payment_pending`, 409 `checkout_superseded`, 410 `checkout_closed`,
    * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, and the gateway's
-   * GatewayUnavailableError (503: the same key may be retried).
+   * GatewayUnavailableError (503: the same key may be retried). `payerInfo.name` (from the access token)
+   * is kept for the receipt.
    */
-  async checkout(citizenSub: string, idempotencyKey: string, body: CheckoutBody): Promise<CheckoutResult> {
+  async checkout(
+    citizenSub: string,
+    idempotencyKey: string,
+    body: CheckoutBody,
+    payerInfo: { name?: string } = {},
+  ): Promise<CheckoutResult> {
     const requestHash = hashRequest(body);
     // A retry must not ask every biller again: the first answer is returned as it was.
     const existing = await this.payments.model.findOne({ citizenSub, idempotencyKey }).lean<Payment>().exec();
@@ -106,6 +113,7 @@ export class CheckoutService {
           consumerMasked: maskConsumer(descriptor, consumer),
           billNumber: line.billNumber,
           amountMinor: line.amountMinor,
+          bill: lineBillFacts(bill, day),
         };
       }),
     );
@@ -121,6 +129,7 @@ export class CheckoutService {
         requestHash,
         lines,
         ttlMs: this.options.ttlMinutes * 60_000,
+        payerName: payerInfo.name,
       });
     } catch (error) {
       if (error instanceof ConflictError) throw idempotencyConflict();

@@ -9,6 +9,7 @@ export {
 export { type Currency, isPositiveMinor } from './money.js';
 export {
   billKeyOf,
+  type LineBill,
   type Payment,
   type PaymentGateway,
   type PaymentHold,

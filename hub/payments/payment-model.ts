@@ -36,6 +36,24 @@ export interface PaymentLine {
   nextAttemptAt?: Date;
   /** When the line last changed status: how the sweeper tells stuck work from work in progress. */
   changedAt: Date;
+  /** What the bill said when it was paid, kept for the receipt; absent on lines made before it was kept. */
+  bill?: LineBill;
+}
+
+/**
+ * The facts of a paid bill a receipt shows (receipts, issue 9): its period, its itemised charges and
+ * taxes, and the early-payment rebate or late fee that applied on the day of checkout. Paise.
+ */
+export interface LineBill {
+  /** The billing period as the biller gave it (ISO dates). */
+  periodStart?: string;
+  periodEnd?: string;
+  /** The plain amount due, before any rebate or late fee. */
+  amountDueMinor: number;
+  /** The biller's itemised charges and taxes; they add up to amountDueMinor. */
+  breakup: { label: string; amountMinor: number }[];
+  /** The rebate (negative) or late fee (positive) that applied on the day paid, when one did. */
+  adjustment?: { kind: 'rebate' | 'late_fee'; amountMinor: number };
 }
 
 export interface TimelineEntry {
@@ -89,6 +107,8 @@ export interface Payment {
   /** The newer payment that superseded this one (status cancelled). */
   supersededBy?: string;
   receipt?: PaymentReceiptState;
+  /** The payer's name from the access token used at checkout, for the receipt (when the idp gave one). */
+  payerName?: string;
   /** A created or awaiting_payment payment lapses at this time; checked in queries, not by a TTL index. */
   expiresAt: Date;
   createdAt: Date;
@@ -103,6 +123,27 @@ const isConsumerRef = (value: unknown): boolean =>
   !Array.isArray(value) &&
   Object.keys(value).length > 0 &&
   Object.values(value).every((v) => typeof v === 'string' && v.length > 0);
+
+const billAmount = new Schema(
+  { label: { type: String, required: true }, amountMinor: { type: Number, required: true, cast: false } },
+  { _id: false },
+);
+const lineBillSchema = new Schema<LineBill>(
+  {
+    periodStart: String,
+    periodEnd: String,
+    amountDueMinor: { type: Number, required: true, cast: false },
+    breakup: { type: [billAmount], default: [] },
+    adjustment: new Schema(
+      {
+        kind: { type: String, enum: ['rebate', 'late_fee'], required: true },
+        amountMinor: { type: Number, required: true, cast: false },
+      },
+      { _id: false },
+    ),
+  },
+  { _id: false },
+);
 
 // Money paths do not cast (cast: false): '100' is refused like 1.5, never quietly read as 100.
 const lineSchema = new Schema<PaymentLine>({
@@ -128,6 +169,7 @@ const lineSchema = new Schema<PaymentLine>({
   enquiries: { type: Number, min: 0 },
   nextAttemptAt: Date,
   changedAt: { type: Date, required: true, default: () => new Date() },
+  bill: lineBillSchema,
 });
 
 const timelineSchema = new Schema<TimelineEntry>(
@@ -185,6 +227,7 @@ const paymentSchema = new Schema<Payment>(
     hold: holdSchema,
     supersededBy: String,
     receipt: receiptStateSchema,
+    payerName: String,
     expiresAt: { type: Date, required: true },
   },
   { timestamps: true, collection: 'payments' },

@@ -3,7 +3,14 @@ import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
-import { billKeyOf, type Payment, type PaymentModel, paymentModel, type TimelineEntry } from './payment-model.js';
+import {
+  billKeyOf,
+  type LineBill,
+  type Payment,
+  type PaymentModel,
+  paymentModel,
+  type TimelineEntry,
+} from './payment-model.js';
 import {
   asList,
   asValidationError,
@@ -40,6 +47,8 @@ export interface NewPaymentLine {
   consumerMasked: string;
   billNumber: string;
   amountMinor: number;
+  /** The bill's facts for the receipt (optional: see PaymentLine.bill). */
+  bill?: LineBill;
 }
 
 export interface NewPayment {
@@ -50,6 +59,8 @@ export interface NewPayment {
   currency?: Currency;
   lines: readonly NewPaymentLine[];
   ttlMs?: number;
+  /** The payer's name for the receipt, when the idp gave one. */
+  payerName?: string;
 }
 
 export interface CreatedPayment {
@@ -100,8 +111,10 @@ export class PaymentStore {
         status: 'pending',
         attempts: 0,
         changedAt: now,
+        ...(line.bill ? { bill: line.bill } : {}),
       })),
       timeline: [{ at: now, event: 'payment.created', to: 'created' }],
+      ...(input.payerName ? { payerName: input.payerName } : {}),
       expiresAt: new Date(now.getTime() + (input.ttlMs ?? DEFAULT_PAYMENT_TTL_MS)),
     };
     try {

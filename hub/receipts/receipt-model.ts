@@ -1,6 +1,12 @@
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
+import type { LineBill } from '../payments/index.js';
 
+/**
+ * One bill on a stored receipt. `billNumber` is kept as the biller gave it (it is what the biller
+ * knows the bill by); every view masks it. Fields marked "issue 9" are absent on receipts issued
+ * before they were recorded, and every view copes with that.
+ */
 export interface ReceiptLine {
   lineId: string;
   billerId: string;
@@ -11,8 +17,23 @@ export interface ReceiptLine {
   reference: string;
   billerReference?: string;
   status: string;
+  /** Issue 9: the bill's period, breakup and rebate or late fee, as recorded at checkout. */
+  bill?: LineBill;
 }
 
+/** Issue 9: a refund of one line, as the payment recorded it. Paise. */
+export interface ReceiptRefund {
+  lineId: string;
+  amountMinor: number;
+  /** The idempotency key the gateway refund was made under. */
+  reference?: string;
+  /** When the gateway confirmed it (the line's `refund.succeeded` event). */
+  at?: Date;
+  /** refunded; refunding or held when the receipt was issued before the money went back. */
+  status: string;
+}
+
+/** A receipt as stored: issued once per final payment, never changed. Paise; instants in UTC. */
 export interface Receipt {
   /** The receipt number citizens quote: RCT + the payment id's tail. */
   _id: string;
@@ -20,14 +41,33 @@ export interface Receipt {
   citizenSub: string;
   status: string;
   method?: string;
+  /** Issue 9: the gateway's order id for the capture. */
+  gatewayReference?: string;
+  /** Issue 9: the payer's name from the checkout's access token, when the idp gave one. */
+  payerName?: string;
   currency: string;
   totalMinor: number;
   settledMinor: number;
   refundedMinor: number;
   lines: ReceiptLine[];
+  /** Issue 9; absent on older receipts (derived from the lines when shown). */
+  refunds?: ReceiptRefund[];
   paidAt: Date;
   issuedAt: Date;
 }
+
+const amountSchema = new Schema({ label: String, amountMinor: Number }, { _id: false });
+
+const lineBillSchema = new Schema(
+  {
+    periodStart: String,
+    periodEnd: String,
+    amountDueMinor: Number,
+    breakup: [amountSchema],
+    adjustment: new Schema({ kind: String, amountMinor: Number }, { _id: false }),
+  },
+  { _id: false },
+);
 
 const receiptSchema = new Schema<Receipt>(
   {
@@ -36,6 +76,8 @@ const receiptSchema = new Schema<Receipt>(
     citizenSub: { type: String, required: true, index: true },
     status: { type: String, required: true },
     method: String,
+    gatewayReference: String,
+    payerName: String,
     currency: { type: String, required: true },
     totalMinor: { type: Number, required: true },
     settledMinor: { type: Number, required: true },
@@ -52,8 +94,18 @@ const receiptSchema = new Schema<Receipt>(
         reference: String,
         billerReference: String,
         status: String,
+        bill: lineBillSchema,
       },
     ],
+    refunds: {
+      type: [
+        new Schema(
+          { lineId: String, amountMinor: Number, reference: String, at: Date, status: String },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
     paidAt: { type: Date, required: true },
     issuedAt: { type: Date, required: true },
   },

@@ -1,47 +1,291 @@
 import PDFDocument from 'pdfkit';
-import type { Receipt } from './receipt-model.js';
+import QRCode from 'qrcode';
+import { type ReceiptFonts, receiptFonts } from './receipt-font.js';
+import {
+  formatDateTimeIST,
+  formatMoney,
+  formatPeriod,
+  formatRupees,
+  METHOD_TEXT,
+  STATUS_TEXT,
+} from './receipt-text.js';
+import type { ReceiptLineView, ReceiptView } from './receipt-view.js';
 
-/** Paise as "Rs 1,234.50": integer arithmetic, Indian digit grouping. */
-export function formatRupees(minor: number): string {
-  const rupees = Math.trunc(minor / 100);
-  const paise = String(Math.abs(minor % 100)).padStart(2, '0');
-  return `Rs ${new Intl.NumberFormat('en-IN').format(rupees)}.${paise}`;
+// Kept here too: scripts and the receipt message import it from this module.
+export { formatRupees };
+
+/** A4 in PDF points, and the margins every block keeps to. */
+const PAGE = { width: 595.28, height: 841.89, margin: 40 };
+const RIGHT = PAGE.width - PAGE.margin;
+const BOTTOM = PAGE.height - PAGE.margin;
+const INK = '#0b0c0c';
+const MUTED = '#505a5f';
+const RULE = '#b1b4b6';
+const PANEL = '#f3f2f1';
+const QR_SIZE = 104;
+const ROW = 13;
+
+type Doc = PDFKit.PDFDocument;
+
+/** What the layout needs besides the view. */
+interface Layout {
+  doc: Doc;
+  money: (minor: number) => string;
 }
 
-const STATUS_TEXT: Record<string, string> = {
-  settled: 'Paid to biller',
-  refunded: 'Refunded',
-  completed: 'Completed',
-  partially_refunded: 'Partly refunded',
-};
+/** One line of text that never wraps: cut with an ellipsis to its width. */
+function cell(doc: Doc, text: string, x: number, y: number, width: number, align: 'left' | 'right' = 'left') {
+  doc.text(text, x, y, { width, align, lineBreak: false, ellipsis: true, height: ROW });
+}
 
-/** The receipt as a one-page PDF (pdfkit, its built-in Helvetica: nothing to download). */
-export function renderReceiptPdf(receipt: Receipt): Promise<Buffer> {
+/** A label and its value on one row. */
+function field(doc: Doc, label: string, value: string, x: number, y: number, labelWidth: number, width: number) {
+  doc.font('regular').fontSize(8.5).fillColor(MUTED);
+  cell(doc, label, x, y + 0.5, labelWidth);
+  doc.font('regular').fontSize(9.5).fillColor(INK);
+  cell(doc, value, x + labelWidth, y, width - labelWidth);
+}
+
+function rule(doc: Doc, y: number, from = PAGE.margin, to = RIGHT) {
+  doc.moveTo(from, y).lineTo(to, y).lineWidth(0.6).strokeColor(RULE).stroke();
+}
+
+/** The QR code of the verification URL, drawn as vector squares so it prints sharp at any size. */
+function qrCode(doc: Doc, url: string, x: number, y: number, size: number) {
+  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const count = qr.modules.size;
+  const module = size / count;
+  for (let row = 0; row < count; row++) {
+    for (let col = 0; col < count; col++) {
+      if (qr.modules.get(row, col)) doc.rect(x + col * module, y + row * module, module, module);
+    }
+  }
+  doc.fillColor('#000000').fill();
+  doc.font('regular').fontSize(8.5).fillColor(INK);
+  doc.text('Scan to verify', x - 10, y + size + 5, { width: size + 20, align: 'center', lineBreak: false });
+}
+
+/** Title, the receipt's facts on the left and the QR code on the right; returns the next y. */
+function header({ doc }: Layout, view: ReceiptView): number {
+  const top = PAGE.margin;
+  doc.font('regular').fontSize(9).fillColor(MUTED).text('Citizen BillPay', PAGE.margin, top, { lineBreak: false });
+  doc
+    .font('bold')
+    .fontSize(20)
+    .fillColor(INK)
+    .text('Payment receipt', PAGE.margin, top + 13, { lineBreak: false });
+  qrCode(doc, view.verifyUrl, RIGHT - QR_SIZE, top, QR_SIZE);
+
+  const facts: [string, string][] = [
+    ['Receipt number', view.receiptNumber],
+    ['Payer', view.payerName ?? '—'],
+    ['Payment number', view.paymentId],
+    ['Paid on', formatDateTimeIST(view.paidAt)],
+    ['Method', view.method ? (METHOD_TEXT[view.method] ?? view.method) : '—'],
+    ['Gateway reference', view.gatewayReference ?? '—'],
+    ['Status', STATUS_TEXT[view.status] ?? view.status],
+  ];
+  let y = top + 46;
+  const width = RIGHT - QR_SIZE - 20 - PAGE.margin;
+  for (const [label, value] of facts) {
+    field(doc, label, value, PAGE.margin, y, 110, width);
+    y += ROW + 1;
+  }
+  return Math.max(y, top + QR_SIZE + 22) + 6;
+}
+
+/** The money in one panel: the total and how it ended (paid to billers, refunded). */
+function totals({ doc, money }: Layout, view: ReceiptView, top: number): number {
+  const height = 40;
+  doc
+    .rect(PAGE.margin, top, RIGHT - PAGE.margin, height)
+    .fillColor(PANEL)
+    .fill();
+  doc
+    .font('regular')
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text('Total paid', PAGE.margin + 10, top + 7, { lineBreak: false });
+  doc
+    .font('bold')
+    .fontSize(16)
+    .fillColor(INK)
+    .text(money(view.totalMinor), PAGE.margin + 10, top + 18, { lineBreak: false });
+  doc.font('regular').fontSize(9).fillColor(INK);
+  const split = `Paid to billers ${money(view.settledMinor)}    Refunded ${money(view.refundedMinor)}`;
+  doc.text(split, PAGE.margin + 180, top + 22, { width: RIGHT - PAGE.margin - 190, align: 'right', lineBreak: false });
+  return top + height + 14;
+}
+
+const ADJUSTMENT_TEXT = { rebate: 'Early-payment rebate', late_fee: 'Late fee' } as const;
+
+/** The rows of a bill's breakup table: charges and taxes, then the rebate or late fee. */
+function breakupRows(line: ReceiptLineView, money: Layout['money']): [string, string][] {
+  const rows: [string, string][] = line.breakup.map((item) => [item.label, money(item.amountMinor)]);
+  if (line.adjustment && line.amountDueMinor !== undefined) rows.push(['Amount due', money(line.amountDueMinor)]);
+  if (line.adjustment) {
+    const sign = line.adjustment.amountMinor > 0 ? '+' : '';
+    rows.push([ADJUSTMENT_TEXT[line.adjustment.kind], `${sign}${money(line.adjustment.amountMinor)}`]);
+  }
+  return rows;
+}
+
+/** How tall a bill's block is, so a page break never splits one. */
+function billHeight(line: ReceiptLineView): number {
+  const details = 6;
+  const table = breakupRows(line, String).length + (line.breakup.length > 0 ? 2 : 1);
+  return 22 + Math.max(details, table) * ROW + 20;
+}
+
+/** One bill: its heading, its details on the left, its breakup table and amount on the right. */
+function bill({ doc, money }: Layout, line: ReceiptLineView, index: number, top: number): number {
+  doc.font('bold').fontSize(11).fillColor(INK);
+  cell(doc, `${index + 1}. ${line.billerName}`, PAGE.margin, top, 340);
+  cell(doc, money(line.amountMinor), RIGHT - 150, top, 150, 'right');
+  let y = top + 20;
+  const details: [string, string][] = [
+    ['Consumer', line.consumerMasked],
+    ['Bill number', line.billNumberMasked],
+    ['Period', formatPeriod(line.period) ?? '—'],
+    ['Payment reference', line.reference],
+    ['Biller reference', line.billerReference ?? '—'],
+    ['Status', STATUS_TEXT[line.status] ?? line.status],
+  ];
+  for (const [label, value] of details) {
+    field(doc, label, value, PAGE.margin, y, 92, 250);
+    y += ROW;
+  }
+
+  const tableX = 310;
+  const amountWidth = 90;
+  let t = top + 20;
+  const rows = breakupRows(line, money);
+  if (rows.length === 0) {
+    doc.font('regular').fontSize(8.5).fillColor(MUTED);
+    cell(doc, 'The biller gave no breakup for this bill.', tableX, t, RIGHT - tableX);
+    t += ROW;
+  }
+  for (const [label, amount] of rows) {
+    // The subtotal before the rebate or late fee stands apart from the charges above it.
+    if (label === 'Amount due') {
+      rule(doc, t + 1, tableX, RIGHT);
+      t += 4;
+    }
+    doc.font('regular').fontSize(9).fillColor(INK);
+    cell(doc, label, tableX, t, RIGHT - tableX - amountWidth - 6);
+    cell(doc, amount, RIGHT - amountWidth, t, amountWidth, 'right');
+    t += ROW;
+  }
+  rule(doc, t + 1, tableX, RIGHT);
+  t += 4;
+  doc.font('bold').fontSize(9).fillColor(INK);
+  cell(doc, 'Amount paid', tableX, t, RIGHT - tableX - amountWidth - 6);
+  cell(doc, money(line.amountMinor), RIGHT - amountWidth, t, amountWidth, 'right');
+  t += ROW;
+
+  const bottom = Math.max(y, t) + 6;
+  rule(doc, bottom);
+  return bottom + 8;
+}
+
+/** The refunds table: which bill, how much, under which key, when. */
+function refunds({ doc, money }: Layout, view: ReceiptView, top: number): number {
+  let y = top;
+  doc.font('bold').fontSize(11).fillColor(INK).text('Refunds', PAGE.margin, y, { lineBreak: false });
+  y += 18;
+  const columns = [
+    { title: 'Bill', x: PAGE.margin, width: 140 },
+    { title: 'Amount', x: 180, width: 75, align: 'right' as const },
+    { title: 'Refund reference', x: 270, width: 150 },
+    { title: 'Refunded on', x: 425, width: RIGHT - 425 },
+  ];
+  doc.font('regular').fontSize(8.5).fillColor(MUTED);
+  for (const column of columns) cell(doc, column.title, column.x, y, column.width, column.align);
+  y += ROW;
+  for (const refund of view.refunds) {
+    const line = view.lines.find((l) => l.lineId === refund.lineId);
+    const values = [
+      line?.billerName ?? refund.lineId,
+      money(refund.amountMinor),
+      refund.reference ?? '—',
+      refund.at ? formatDateTimeIST(refund.at) : (STATUS_TEXT[refund.status] ?? refund.status),
+    ];
+    doc.font('regular').fontSize(8.5).fillColor(INK);
+    columns.forEach((column, i) => {
+      cell(doc, values[i] ?? '', column.x, y, column.width, column.align);
+    });
+    y += ROW;
+  }
+  return y + 8;
+}
+
+/** Where the receipt says what it is, and how to check it without a phone. */
+function footer(doc: Doc, view: ReceiptView, hasRupee: boolean) {
+  const text =
+    `Issued ${formatDateTimeIST(view.issuedAt)}. This receipt is in English; amounts are in Indian rupees` +
+    `${hasRupee ? ' (₹)' : ''}, times in India Standard Time. Scan the QR code, or open this address, to check ` +
+    `that the receipt is genuine: ${view.verifyUrl}`;
+  doc.font('regular').fontSize(7.5).fillColor(MUTED);
+  const height = doc.heightOfString(text, { width: RIGHT - PAGE.margin });
+  doc.text(text, PAGE.margin, BOTTOM - height, { width: RIGHT - PAGE.margin });
+}
+
+/**
+ * The receipt as an A4 PDF (pdfkit): the facts and QR code at the top, the total, one block per
+ * bill (details and breakup table), refunds, and a footer with the verification address. Money
+ * is ₹ with Indian grouping in an embedded font that has ₹ (receipt-font.ts), times are IST.
+ * A bill block that would cross the bottom starts a new page. English only, and it says so.
+ */
+export function renderReceiptPdf(view: ReceiptView, fonts: ReceiptFonts = receiptFonts()): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Receipt ${receipt._id}` } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: PAGE.margin,
+      lang: 'en-IN',
+      displayTitle: true,
+      info: { Title: `Receipt ${view.receiptNumber}`, Author: 'Citizen BillPay', Subject: 'Payment receipt' },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+    try {
+      doc.registerFont('regular', fonts.regular);
+      doc.registerFont('bold', fonts.bold);
+      const money = (minor: number) => {
+        const text = formatMoney(minor, view.currency);
+        return fonts.hasRupee ? text : text.replace('₹', 'Rs ');
+      };
+      const layout: Layout = { doc, money };
 
-    doc.fontSize(18).text('Citizen BillPay: payment receipt');
-    doc.moveDown(0.5).fontSize(10);
-    doc.text(`Receipt number: ${receipt._id}`);
-    doc.text(`Payment reference: ${receipt.paymentId}`);
-    doc.text(`Paid: ${receipt.paidAt.toISOString()}   Method: ${receipt.method ?? 'unknown'}`);
-    doc.text(`Status: ${STATUS_TEXT[receipt.status] ?? receipt.status}   Total: ${formatRupees(receipt.totalMinor)}`);
-    doc.moveDown();
-    for (const line of receipt.lines) {
-      doc.fontSize(12).text(line.billerName);
-      doc.fontSize(10);
-      doc.text(`Consumer ${line.consumerMasked}   Bill ${line.billNumber}   Amount ${formatRupees(line.amountMinor)}`);
-      doc.text(`Reference ${line.reference}   Biller reference ${line.billerReference ?? '-'}`);
-      doc.text(`Status: ${STATUS_TEXT[line.status] ?? line.status}`);
-      doc.moveDown(0.5);
+      let y = header(layout, view);
+      y = totals(layout, view, y);
+      doc
+        .font('bold')
+        .fontSize(11)
+        .fillColor(INK)
+        .text(`Bills (${view.lines.length})`, PAGE.margin, y, { lineBreak: false });
+      y += 18;
+      rule(doc, y - 4);
+      const footerSpace = 44;
+      view.lines.forEach((line, index) => {
+        if (y + billHeight(line) > BOTTOM - footerSpace) {
+          doc.addPage();
+          y = PAGE.margin;
+        }
+        y = bill(layout, line, index, y + 4);
+      });
+      if (view.refunds.length > 0) {
+        if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) {
+          doc.addPage();
+          y = PAGE.margin;
+        }
+        y = refunds(layout, view, y + 4);
+      }
+      footer(doc, view, fonts.hasRupee);
+      doc.end();
+    } catch (error) {
+      reject(error);
     }
-    doc.moveDown();
-    doc.text(`Paid to billers ${formatRupees(receipt.settledMinor)}; refunded ${formatRupees(receipt.refundedMinor)}.`);
-    doc.text(`Issued ${receipt.issuedAt.toISOString()}`);
-    doc.end();
   });
 }

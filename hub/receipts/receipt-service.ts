@@ -1,27 +1,71 @@
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
-import type { Payment } from '../payments/index.js';
-import { type Receipt, type ReceiptModel, receiptModel } from './receipt-model.js';
+import type { HubConfig } from '../config.js';
+import type { Payment, PaymentLine } from '../payments/index.js';
+import { type Receipt, type ReceiptModel, type ReceiptRefund, receiptModel } from './receipt-model.js';
+import { bindingOf, type ReceiptBinding, ReceiptTokens } from './receipt-tokens.js';
+import type { ReceiptView, VerifiedReceipt } from './receipt-view.js';
+import { receiptView, verifiedView } from './receipt-views.js';
 
 const FINAL = new Set(['completed', 'partially_refunded', 'refunded']);
 
-/** Receipts are issued once per payment, when it reaches a final state, and never change. */
+/** Where a receipt's QR code points, and the keys that sign it. */
+export interface ReceiptServiceOptions {
+  /** The hub's public URL: verifyUrl = `<publicUrl>/verify?t=<token>`. */
+  publicUrl?: string;
+  /** Signs and reads verification tokens; a random per-process key when not given. */
+  tokens?: ReceiptTokens;
+}
+
+/** The facts a receipt's token is bound to. */
+const bindingFacts = (receipt: Receipt): ReceiptBinding => ({
+  receiptNumber: receipt._id,
+  paymentId: receipt.paymentId,
+  currency: receipt.currency,
+  totalMinor: receipt.totalMinor,
+});
+
+/** A line that went to refund: its money, key and the time the gateway confirmed it. */
+function refundOf(payment: Payment, line: PaymentLine): ReceiptRefund {
+  const done = payment.timeline.find((entry) => entry.lineId === line._id && entry.event === 'refund.succeeded');
+  return {
+    lineId: line._id,
+    amountMinor: line.amountMinor,
+    ...(line.refundKey ? { reference: line.refundKey } : {}),
+    ...(done ? { at: done.at } : {}),
+    status: line.status,
+  };
+}
+
+/**
+ * Receipts are issued once per payment, when it reaches a final state, and never change. The
+ * citizen's view and the public verification both come from the stored receipt.
+ */
 export class ReceiptService {
   private readonly model: ReceiptModel;
+  private readonly tokens: ReceiptTokens;
+  private readonly publicUrl: string;
 
   constructor(
     conn: Connection,
     private readonly billers: BillerRegistry,
+    options: ReceiptServiceOptions = {},
   ) {
     this.model = receiptModel(conn);
+    this.tokens = options.tokens ?? new ReceiptTokens([]);
+    this.publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   }
 
   async init(): Promise<void> {
     await this.model.init();
   }
 
-  /** Issues the payment's receipt; a second call (a retried job) returns the first one. */
+  /**
+   * Issues the payment's receipt; a second call (a retried job) returns the first one. Records
+   * what the receipt shows: payer name, gateway reference and method, each line's bill facts (as
+   * kept at checkout) and status, and the refunds. Null while the payment is not final.
+   */
   async issue(payment: Payment): Promise<Receipt | null> {
     if (!FINAL.has(payment.status)) return null;
     const sum = (status: string) =>
@@ -33,6 +77,8 @@ export class ReceiptService {
       citizenSub: payment.citizenSub,
       status: payment.status,
       method: payment.gateway?.method,
+      gatewayReference: payment.gateway?.orderId,
+      payerName: payment.payerName,
       currency: payment.currency,
       totalMinor: payment.totalMinor,
       settledMinor: sum('settled'),
@@ -47,7 +93,11 @@ export class ReceiptService {
         reference: line.reference,
         billerReference: line.billerReference,
         status: line.status,
+        ...(line.bill ? { bill: line.bill } : {}),
       })),
+      refunds: payment.lines
+        .filter((line) => line.status === 'refunded' || line.status === 'refunding' || line.refundKey)
+        .map((line) => refundOf(payment, line)),
       paidAt,
       issuedAt: new Date(),
     };
@@ -59,7 +109,52 @@ export class ReceiptService {
     }
   }
 
+  /** The stored receipt of a citizen's own payment; another citizen's is simply not found. */
   forCitizen(paymentId: string, citizenSub: string): Promise<Receipt | null> {
     return this.model.findOne({ paymentId, citizenSub }).lean<Receipt>().exec();
   }
+
+  /**
+   * The receipt of a citizen's own payment as they see it, with its signed verification URL; null
+   * when there is none (not final yet, or not theirs). `viewer.name` (the caller's token) names the
+   * payer on receipts issued before names were kept.
+   */
+  async viewFor(paymentId: string, citizenSub: string, viewer: { name?: string } = {}): Promise<ReceiptView | null> {
+    const receipt = await this.forCitizen(paymentId, citizenSub);
+    if (!receipt) return null;
+    return receiptView(receipt, await this.verifyUrlOf(receipt), viewer.name);
+  }
+
+  /** `<publicUrl>/verify?t=<token>`: what the receipt's QR code holds. */
+  async verifyUrlOf(receipt: Receipt): Promise<string> {
+    const token = await this.tokens.sign(bindingFacts(receipt));
+    return `${this.publicUrl}/verify?t=${token}`;
+  }
+
+  /**
+   * What a verification token proves: the receipt it names, if the signature is ours, the receipt
+   * exists, and its payment, currency and total are the ones the token was made for. Null otherwise
+   * (bad signature, unknown receipt, mismatch), with no hint which.
+   */
+  async verify(token: string): Promise<VerifiedReceipt | null> {
+    const claims = await this.tokens.read(token);
+    if (!claims) return null;
+    const receipt = await this.model.findById(claims.receiptNumber).lean<Receipt>().exec();
+    if (!receipt || bindingOf(bindingFacts(receipt)) !== claims.binding) return null;
+    return verifiedView(receipt);
+  }
+}
+
+/**
+ * The service's options from the hub's config: HUB_PUBLIC_URL (else `fallbackUrl`, the URL the hub
+ * was started on) and RECEIPT_SIGNING_KEYS (else a random key for this process: see ReceiptTokens).
+ */
+export function receiptOptionsOf(
+  config: Pick<HubConfig, 'HUB_PUBLIC_URL' | 'RECEIPT_SIGNING_KEYS'>,
+  fallbackUrl: string,
+): ReceiptServiceOptions {
+  return {
+    publicUrl: config.HUB_PUBLIC_URL ?? fallbackUrl,
+    tokens: new ReceiptTokens(config.RECEIPT_SIGNING_KEYS),
+  };
 }

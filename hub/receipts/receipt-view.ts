@@ -38,6 +38,8 @@ export interface ReceiptLineView {
   period?: { from?: string; to?: string };
   /** The bill's charges and taxes as the biller itemised them; they add up to the amount due. */
   breakup: { label: string; amountMinor: number }[];
+  /** The bill's plain amount due before any rebate or late fee, when it was recorded (added field). */
+  amountDueMinor?: number;
   /** An early-payment rebate (negative) or a late fee (positive) applied on the day paid. */
   adjustment?: { kind: 'rebate' | 'late_fee'; amountMinor: number };
   amountMinor: number;

@@ -64,6 +64,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       return {
         ...(account.email && account.emailVerified ? { email: account.email } : {}),
         ...(account.phone && account.phoneVerified ? { phone_number: account.phone } : {}),
+        // The payer's name printed on receipts.
+        ...(account.name ? { name: account.name } : {}),
       };
     },
     // PKCE (S256, the only method oidc-provider offers) for every client, confidential ones too.

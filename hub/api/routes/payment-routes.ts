@@ -6,8 +6,6 @@ import type { PaymentCapture } from '../../checkout/payment-capture.js';
 import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
 import type { PaymentStore } from '../../payments/index.js';
-import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
-import type { ReceiptService } from '../../receipts/receipt-service.js';
 import { citizenOf } from '../access-token.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
@@ -18,28 +16,15 @@ export interface PaymentRouteDeps {
   checkout: CheckoutService;
   capture: PaymentCapture;
   gateway: PaymentGateway;
-  receipts: ReceiptService;
   contacts: ContactStore;
 }
 
-/** Checkout, a citizen's own payments, and the gateway's webhook. */
-export function paymentRoutes({
-  payments,
-  checkout,
-  capture,
-  gateway,
-  receipts,
-  contacts,
-}: PaymentRouteDeps): RouteSpec[] {
+/** Checkout, a citizen's own payments, and the gateway's webhook (receipts: receipt-routes.ts). */
+export function paymentRoutes({ payments, checkout, capture, gateway, contacts }: PaymentRouteDeps): RouteSpec[] {
   const ownPayment = async (id: string, sub: string) => {
     const payment = await payments.findForCitizen(id, sub);
     if (!payment) throw new NotFoundError('no such payment');
     return payment;
-  };
-  const ownReceipt = async (id: string, sub: string) => {
-    const receipt = await receipts.forCitizen(id, sub);
-    if (!receipt) throw new NotFoundError('no receipt for this payment (yet)');
-    return receipt;
   };
   return [
     {
@@ -69,7 +54,9 @@ export function paymentRoutes({
       handler: async (ctx, { body }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
         const citizen = citizenOf(ctx.state);
-        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>);
+        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>, {
+          name: citizen.name,
+        });
         // Where the receipt goes: the contact the idp vouched for in this very token.
         await contacts.remember(citizen.sub, { email: citizen.email, phone: citizen.phone });
         if (!result.created) ctx.set('Idempotent-Replayed', 'true');
@@ -91,25 +78,6 @@ export function paymentRoutes({
       summary: 'One of my payments with its lines and timeline',
       scopes: ['payments:read'],
       handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
-    },
-    {
-      method: 'get',
-      path: '/payments/:paymentId/receipt',
-      summary: 'The receipt of one of my payments, once it is final',
-      scopes: ['payments:read'],
-      handler: (ctx) => ownReceipt(String(ctx.params.paymentId), citizenOf(ctx.state).sub),
-    },
-    {
-      method: 'get',
-      path: '/payments/:paymentId/receipt.pdf',
-      summary: 'The same receipt as a PDF',
-      scopes: ['payments:read'],
-      handler: async (ctx) => {
-        const pdf = await renderReceiptPdf(await ownReceipt(String(ctx.params.paymentId), citizenOf(ctx.state).sub));
-        ctx.type = 'application/pdf';
-        ctx.set('Content-Disposition', `inline; filename="receipt-${ctx.params.paymentId}.pdf"`);
-        return pdf;
-      },
     },
     {
       method: 'post',

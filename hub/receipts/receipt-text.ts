@@ -1,0 +1,100 @@
+/**
+ * How a receipt writes numbers, money and times: masked bill numbers, rupees with ₹ and Indian
+ * digit grouping, instants in IST. English (en-IN); the portal's own formatters do hi-IN and bn-IN.
+ */
+
+/**
+ * A bill number with all but its last four characters masked: a bill number may embed the
+ * consumer number (issue 9), which a receipt never shows in full. Four characters or fewer are
+ * shown as they are, as maskConsumer does.
+ */
+export function maskBillNumber(billNumber: string): string {
+  if (billNumber.length <= 4) return billNumber;
+  return `${'*'.repeat(billNumber.length - 4)}${billNumber.slice(-4)}`;
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Integer minor units as money, exactly: `182607_00` INR -> "₹1,82,607.00". The amount is handed
+ * to Intl as a decimal string (never a float), so no paisa is ever rounded away.
+ */
+export function formatMoney(minor: number, currency = 'INR'): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`not a whole number of minor units: ${minor}`);
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-IN', { style: 'currency', currency });
+    moneyFormats.set(currency, format);
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const sign = minor < 0 ? '-' : '';
+  const whole = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const decimal = digits === 0 ? whole : `${whole.slice(0, -digits)}.${whole.slice(-digits)}`;
+  // Intl.NumberFormat reads a string as an exact decimal (ECMA-402 NumberFormat v3).
+  return format.format(`${sign}${decimal}` as unknown as number);
+}
+
+const IST_DATE_TIME = new Intl.DateTimeFormat('en-IN', {
+  timeZone: 'Asia/Kolkata',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: true,
+});
+
+/** An instant as an Indian date and time: "30 Nov 2026, 01:37 pm IST". */
+export function formatDateTimeIST(at: Date | string): string {
+  return `${IST_DATE_TIME.format(new Date(at))} IST`;
+}
+
+const CALENDAR_DAY = new Intl.DateTimeFormat('en-IN', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+
+/**
+ * A biller's calendar date (YYYY-MM-DD, already an Indian day) as "1 Oct 2026"; anything else is
+ * shown as the biller wrote it.
+ */
+export function formatDay(day: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? CALENDAR_DAY.format(new Date(`${day}T00:00:00Z`)) : day;
+}
+
+/** A billing period as "1 Oct 2026 – 31 Oct 2026", either end may be missing. */
+export function formatPeriod(period?: { from?: string; to?: string }): string | undefined {
+  if (!period?.from && !period?.to) return undefined;
+  return [period.from, period.to].map((day) => (day ? formatDay(day) : '…')).join(' – ');
+}
+
+/** The words a receipt uses for the hub's statuses. */
+export const STATUS_TEXT: Readonly<Record<string, string>> = {
+  settled: 'Paid to biller',
+  refunded: 'Refunded',
+  refunding: 'Refund in progress',
+  held: 'Under review',
+  unknown: 'Being confirmed',
+  completed: 'Paid',
+  partially_refunded: 'Paid in part, rest refunded',
+};
+
+/** How a payment method is named on paper. */
+export const METHOD_TEXT: Readonly<Record<string, string>> = {
+  upi: 'UPI',
+  card: 'Card',
+  netbanking: 'Net banking',
+  wallet: 'Wallet',
+};
+
+/**
+ * Paise as "Rs 1,234.50" (integer arithmetic, Indian grouping): for SMS and logs, where ₹ would
+ * force an SMS out of the GSM alphabet into UCS-2 and halve its length.
+ */
+export function formatRupees(minor: number): string {
+  const rupees = Math.trunc(minor / 100);
+  const paise = String(Math.abs(minor % 100)).padStart(2, '0');
+  return `Rs ${new Intl.NumberFormat('en-IN').format(rupees)}.${paise}`;
+}
