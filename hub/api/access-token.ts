@@ -95,7 +95,7 @@ export function accessTokens(options: AccessTokenOptions) {
         await next();
       });
 
-  return { authenticate, requireScopes };
+  return { authenticate, requireScopes, issuer: options.issuer, audience: options.audience };
 }
 
 /** The citizen a scoped route runs for; requireScopes guarantees it is set. */

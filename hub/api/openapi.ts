@@ -1,13 +1,58 @@
 import { z } from 'zod';
+import { problemSchema } from './response-schemas.js';
 import type { RouteSpec } from './route-spec.js';
+import { API_SCOPES } from './scopes.js';
 
-const problem = {
-  description: 'problem+json: type, title, status, code, detail',
-  content: { 'application/problem+json': { schema: { type: 'object' } } },
+/** Where the document's token comes from: the idp (issuer) and this API's resource indicator. */
+export interface OpenApiAuth {
+  issuer: string;
+  resource: string;
+}
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+/** A problem+json answer, described by when it happens. */
+const problem = (description: string) => ({
+  description: `problem+json: ${description}`,
+  content: { 'application/problem+json': { schema: PROBLEM_REF } },
+});
+
+/** What every route may answer besides its own problems, by what it reads. */
+const COMMON = {
+  400: 'invalid_request (fields: [{field, problem}]): the input breaks the rules named; nothing changed',
+  401: 'invalid_token: no valid access token for this API (WWW-Authenticate: Bearer error="invalid_token")',
+  403: 'insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it)',
+  413: 'the JSON body is over 32 KiB',
+  415: 'the body is not application/json',
+} as const;
+
+const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return json;
 };
 
-/** The OpenAPI 3.1 document of the citizen API, generated from the same specs as the router. */
-export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
+function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
+  return [
+    'Every route with a security requirement needs `Authorization: Bearer <access token>`: an RFC 9068 JWT',
+    `issued by the idp (${issuer}) for this API's resource indicator \`${resource}\` (RFC 8707).`,
+    `Get one with the authorization code flow and PKCE (S256): send the citizen to ${issuer}/auth with`,
+    '`response_type=code`, your `client_id` and `redirect_uri`, `code_challenge`, `scope` (openid and the',
+    `scopes below) and \`resource=${resource}\`; then exchange the code at ${issuer}/token with the`,
+    '`code_verifier` (and `resource` again). The idp publishes its metadata at',
+    `${issuer}/.well-known/openid-configuration. A token for another resource, or an ID token, is a 401.`,
+    '',
+    'Errors are application/problem+json (RFC 9457) with a machine-readable `code`; an unknown method on a',
+    'known path is a 405 problem with `Allow`. Amounts are integer minor units (paise). Answers for a token',
+    'are `Cache-Control: no-store`.',
+  ].join('\n');
+}
+
+/**
+ * The OpenAPI 3.1 document of the citizen API, generated from the same specs as the router:
+ * each route's success body (RouteSpec.response), every problem status it can answer, the headers
+ * it reads and sends, its scopes, and how to get a token from the idp.
+ */
+export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: OpenApiAuth) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
@@ -17,17 +62,16 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
       required: true,
       schema: { type: 'string' },
     }));
-    const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
     const queryParams =
       route.query instanceof z.ZodObject
         ? Object.entries(route.query.shape).map(([name, schema]) => ({
             name,
             in: 'query',
             required: !(schema as z.ZodType).safeParse(undefined).success,
-            schema: toSchema(schema as z.ZodType),
+            schema: toJsonSchema(schema as z.ZodType, 'input'),
           }))
         : route.query
-          ? [{ name: 'fields', in: 'query', style: 'form', explode: true, schema: toSchema(route.query) }]
+          ? [{ name: 'fields', in: 'query', style: 'form', explode: true, schema: toJsonSchema(route.query, 'input') }]
           : [];
     const headerParams = Object.entries(route.headers ?? {}).map(([name, header]) => ({
       name,
@@ -40,42 +84,66 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
       name,
       { description, schema: { type: 'string' } },
     ]);
-    const problems = Object.entries(route.problems ?? {}).map(([status, description]) => [
-      status,
-      { ...problem, description: `problem+json: ${description}` },
-    ]);
+    const reads = Boolean(route.body || route.query || route.headers);
+    const problems: Record<string, string> = {
+      ...(reads ? { 400: COMMON[400] } : {}),
+      ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : {}),
+      ...(route.body ? { 413: COMMON[413], 415: COMMON[415] } : {}),
+      ...route.problems,
+    };
+    const status = route.status ?? 200;
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method] = {
+      ...(route.operationId ? { operationId: route.operationId } : {}),
       summary: route.summary,
-      ...(route.scopes ? { security: [{ bearer: route.scopes }] } : { security: [] }),
+      security: route.scopes ? [{ bearer: route.scopes }, { idp: route.scopes }] : [],
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(route.body
         ? {
             requestBody: {
               required: true,
-              content: {
-                'application/json': { schema: toSchema(route.body) },
-              },
+              content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } },
             },
           }
         : {}),
       responses: {
-        [String(route.status ?? 200)]: {
-          description: 'success',
+        [String(status)]: {
+          description: status === 204 ? 'done; no body' : 'success',
           ...(successHeaders.length ? { headers: Object.fromEntries(successHeaders) } : {}),
+          ...(route.response
+            ? { content: { 'application/json': { schema: toJsonSchema(route.response, 'output') } } }
+            : {}),
         },
-        ...(route.body || route.query || route.headers ? { 400: problem } : {}),
-        ...(route.scopes ? { 401: problem, 403: problem } : {}),
-        ...Object.fromEntries(problems),
+        ...Object.fromEntries(Object.entries(problems).map(([code, description]) => [code, problem(description)])),
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Citizen BillPay hub API', version: '1' },
-    servers: [{ url: serverUrl }],
+    info: { title: 'Citizen BillPay hub API', version: '1', description: howToGetAToken(auth) },
+    servers: [{ url: serverUrl, description: 'this hub' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068) from the idp' } },
+      schemas: { Problem: toJsonSchema(problemSchema, 'output') },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `An RFC 9068 access token from ${auth.issuer} for the resource ${auth.resource} (see the idp scheme)`,
+        },
+        idp: {
+          type: 'oauth2',
+          description: 'The idp: authorization code flow with PKCE (S256) and resource indicators (RFC 8707)',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${auth.issuer}/auth?resource=${encodeURIComponent(auth.resource)}`,
+              tokenUrl: `${auth.issuer}/token`,
+              refreshUrl: `${auth.issuer}/token`,
+              scopes: API_SCOPES,
+            },
+          },
+        },
+      },
     },
     paths,
   };

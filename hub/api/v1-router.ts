@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { AppError } from '../../infra/errors.js';
 import type { accessTokens } from './access-token.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route-spec.js';
@@ -23,12 +24,23 @@ const noStoreByDefault: Middleware = async (ctx, next) => {
   await next();
 };
 
+/** A body of another type than JSON is a 415 problem (RFC 9110 §15.5.16), not a puzzling 400. */
+const jsonOnly =
+  (route: RouteSpec): Middleware =>
+  async (ctx, next) => {
+    // is() is null when the request has no body: that is the schema's 400 to give.
+    if (route.body && ctx.is('json') === false) {
+      throw new AppError(415, 'unsupported_media_type', 'send the body as application/json');
+    }
+    await next();
+  };
+
 /** /api/v1: every route from its spec, plus the OpenAPI document generated from the same specs. */
 export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTokens>, publicUrl: string): Router {
   const router = new Router({ prefix: '/api/v1' });
   // Bodies are small JSON documents; anything larger is refused with 413 before parsing.
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '32kb', encoding: 'utf-8' });
-  const document = openApiDocument(routes, `${publicUrl}/api/v1`);
+  const document = openApiDocument(routes, `${publicUrl}/api/v1`, { issuer: tokens.issuer, resource: tokens.audience });
 
   router.get('/openapi.json', (ctx) => {
     ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
@@ -39,7 +51,7 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
       ? tokens.requireScopes(...route.scopes)
       : async (_ctx: unknown, next: () => Promise<void>) => next();
     const cacheable = route.scopes === null && route.method === 'get';
-    router[route.method](route.path, noStoreByDefault, guard, json, async (ctx) => {
+    router[route.method](route.path, noStoreByDefault, guard, jsonOnly(route), json, async (ctx) => {
       const query = route.query ? parseInput(route.query, ctx.query) : {};
       const body = route.body ? parseInput(route.body, ctx.request.body) : undefined;
       const result = await route.handler(ctx, { query, body });

@@ -9,7 +9,8 @@ const amountMinor = z
 /**
  * One bill to pay: which bill and how much (integer paise), and whose: either a consumer of a
  * biller (`billerId` + `consumer`) or one of the citizen's saved accounts (`accountId`), exactly
- * one of the two forms.
+ * one of the two forms. The bill is named by its `billNumber`, or, for a saved account, by the
+ * opaque `billRef` that /dues gives (it shows the number masked).
  */
 const lineSchema = z
   .object({
@@ -22,11 +23,29 @@ const lineSchema = z
       .string()
       .regex(/^[\w-]{1,64}$/)
       .optional(),
-    billNumber: z.string().min(1).max(64),
+    billNumber: z.string().min(1).max(64).optional(),
+    /** The opaque bill ref /dues gives for a saved account's bill, instead of its (masked) number. */
+    billRef: z
+      .string()
+      .regex(/^[\w-]{22}$/)
+      .optional(),
     amountMinor,
   })
   .strict()
   .superRefine((line, ctx) => {
+    if ((line.billNumber === undefined) === (line.billRef === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['billNumber'],
+        message: 'name the bill by billNumber or billRef, one of the two',
+      });
+    } else if (line.billRef !== undefined && line.accountId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['billRef'],
+        message: 'a billRef names a bill of a saved account: give accountId',
+      });
+    }
     const named = line.accountId !== undefined;
     const direct = line.billerId !== undefined || line.consumer !== undefined;
     if (named && direct) {
@@ -52,7 +71,7 @@ export const checkoutBody = z
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.lines.forEach((line, i) => {
-      const key = `${line.accountId ?? line.billerId}|${line.billNumber}`;
+      const key = `${line.accountId ?? line.billerId}|${line.billNumber ?? line.billRef}`;
       if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['lines', i], message: 'the same bill twice' });
       seen.add(key);
     });

@@ -1,5 +1,6 @@
 import { type ConsumerRef, checkAmount } from '../../adapters/sdk/index.js';
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
+import { maskBillNumber } from '../api/views/masked-bill.js';
 import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
 import { maskConsumer } from '../bills/consumer-key.js';
@@ -7,8 +8,13 @@ import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
 import { lineBillFacts } from '../receipts/bill-facts.js';
+import { billRefMatches, billRefOf } from '../saved-accounts/bill-ref.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
-import { type SavedAccountModel, savedAccountModel } from '../saved-accounts/saved-account-model.js';
+import {
+  type SavedAccountDoc,
+  type SavedAccountModel,
+  savedAccountModel,
+} from '../saved-accounts/saved-account-model.js';
 import type { CheckoutBody, CheckoutLine } from './checkout-request.js';
 import type { PaymentCapture } from './payment-capture.js';
 
@@ -93,10 +99,18 @@ export class CheckoutService {
         const { descriptor } = this.bills.biller(named.billerId);
         // The normalised consumer: the line's billKey and mask match a saved account's and /dues'.
         const { bill, consumer } = await this.bills.fetch(named.billerId, named.consumer, { fresh: true });
-        if (bill.billNumber !== line.billNumber) {
-          throw new AppError(409, 'bill_changed', `lines.${index}: the current bill is ${bill.billNumber}`, {
+        if (!sameBill(named.account, line, bill.billNumber)) {
+          // A saved account's bill number is only ever shown masked (it may embed the consumer).
+          const current = named.account
+            ? {
+                currentBillNumberMasked: maskBillNumber(bill.billNumber),
+                currentBillRef: billRefOf(named.account, bill.billNumber),
+              }
+            : { currentBillNumber: bill.billNumber };
+          const shown = current.currentBillNumber ?? current.currentBillNumberMasked;
+          throw new AppError(409, 'bill_changed', `lines.${index}: the current bill is ${shown}`, {
             line: index,
-            currentBillNumber: bill.billNumber,
+            ...current,
           });
         }
         const check = checkAmount(bill, descriptor.exactness, line.amountMinor, day);
@@ -111,7 +125,7 @@ export class CheckoutService {
           billerId: named.billerId,
           consumer,
           consumerMasked: maskConsumer(descriptor, consumer),
-          billNumber: line.billNumber,
+          billNumber: bill.billNumber,
           amountMinor: line.amountMinor,
           bill: lineBillFacts(bill, day),
         };
@@ -146,11 +160,11 @@ export class CheckoutService {
     citizenSub: string,
     line: CheckoutLine,
     index: number,
-  ): Promise<{ billerId: string; consumer: ConsumerRef }> {
+  ): Promise<{ billerId: string; consumer: ConsumerRef; account?: SavedAccountDoc }> {
     if (line.accountId === undefined) return { billerId: line.billerId ?? '', consumer: line.consumer ?? {} };
     try {
       const account = await findOwnedAccount(this.accounts, citizenSub, line.accountId);
-      return { billerId: account.billerId, consumer: account.consumer };
+      return { billerId: account.billerId, consumer: account.consumer, account };
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new AppError(404, 'account_not_found', `lines.${index}: no saved account ${line.accountId}`, {
@@ -305,4 +319,10 @@ function checkoutSuperseded(by: string): AppError {
   return new AppError(409, 'checkout_superseded', `another checkout (${by}) pays one of these bills`, {
     paymentId: by,
   });
+}
+
+/** Whether a line names the bill fetched now: by its number, or by a saved account's bill ref. */
+function sameBill(account: SavedAccountDoc | undefined, line: CheckoutLine, billNumber: string): boolean {
+  if (line.billRef !== undefined) return account !== undefined && billRefMatches(account, billNumber, line.billRef);
+  return line.billNumber === billNumber;
 }

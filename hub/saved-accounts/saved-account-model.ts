@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
 
@@ -10,6 +11,8 @@ export interface SavedAccountDoc {
   consumerKey: string;
   consumerMasked: string;
   nickname: string;
+  /** The account's secret key for its bills' opaque refs (bill-ref.ts); never shown. */
+  billRefKey?: string;
   createdAt: Date;
 }
 
@@ -22,6 +25,7 @@ const savedAccountSchema = new Schema<SavedAccountDoc>(
     consumerKey: { type: String, required: true },
     consumerMasked: { type: String, required: true },
     nickname: { type: String, required: true, maxlength: 40 },
+    billRefKey: { type: String, default: () => randomBytes(32).toString('base64url') },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

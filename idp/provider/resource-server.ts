@@ -1,7 +1,13 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 
-/** The scopes the hub's API understands. */
-export const HUB_API_SCOPES = ['bills:read', 'payments:write', 'payments:read'] as const;
+/**
+ * The scopes the hub's API understands, each allowing exactly what its consent text says:
+ * `bills:read` reads the biller directory's bills, saved accounts and dues; `accounts:write` links
+ * and unlinks saved accounts; `payments:read` reads payments and receipts; `payments:write` makes
+ * payments (checkouts) and asks the gateway for their state. The hub's routes name them
+ * (hub/api/routes).
+ */
+export const HUB_API_SCOPES = ['bills:read', 'accounts:write', 'payments:write', 'payments:read'] as const;
 
 /**
  * RFC 8707 resource indicators: a token asked for the hub's API is a JWT (RFC 9068) with the

@@ -67,8 +67,8 @@ describe('checkout and capture', () => {
     const token = async (identifier: string, scope: string) =>
       (await login(idp, new Browser([idp.hub.redirectUri]), rp, idp.hub, { identifier, scope, resource: HUB_API }))
         .tokens.access_token;
-    asha = await token('asha.pay@example.org', 'openid bills:read payments:read payments:write');
-    ravi = await token('ravi.pay@example.org', 'openid bills:read payments:read payments:write');
+    asha = await token('asha.pay@example.org', 'openid bills:read accounts:write payments:read payments:write');
+    ravi = await token('ravi.pay@example.org', 'openid bills:read accounts:write payments:read payments:write');
     readOnly = await token('readonly.pay@example.org', 'openid bills:read payments:read');
   });
   beforeEach(async () => {

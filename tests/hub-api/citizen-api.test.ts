@@ -4,7 +4,7 @@ import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
-const ALL_SCOPES = 'openid bills:read payments:read payments:write';
+const ALL_SCOPES = 'openid bills:read accounts:write payments:read payments:write';
 const ELECTRICITY = { billerId: 'state-electricity', consumer: { consumerNumber: '1002003004' } };
 const WATER = { billerId: 'city-water', consumer: { connectionId: 'W12-004512' } };
 const GAS = { billerId: 'metro-gas', consumer: { bpNumber: '5001234567' } };

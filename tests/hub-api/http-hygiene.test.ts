@@ -40,7 +40,7 @@ describe('HTTP hygiene of the hub API', () => {
     const rp = await relyingParty(idp, idp.hub);
     const { tokens } = await login(idp, new Browser([idp.hub.redirectUri]), rp, idp.hub, {
       identifier: 'hygiene@example.org',
-      scope: 'openid bills:read payments:read payments:write',
+      scope: 'openid bills:read accounts:write payments:read payments:write',
       resource: HUB_API,
     });
     token = tokens.access_token;

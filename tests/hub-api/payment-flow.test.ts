@@ -82,7 +82,7 @@ describe('paying electricity, water and gas in one checkout', () => {
         identifier: '+91 98450 12345',
         to: '+919845012345',
         name: 'Lakshmi Iyer',
-        scope: 'openid profile bills:read payments:read payments:write',
+        scope: 'openid profile bills:read accounts:write payments:read payments:write',
         resource: HUB_API,
       })
     ).tokens.access_token;

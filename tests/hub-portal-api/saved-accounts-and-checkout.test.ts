@@ -6,7 +6,7 @@ import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 
-const SCOPES = 'openid bills:read payments:read payments:write';
+const SCOPES = 'openid bills:read accounts:write payments:read payments:write';
 const INTERNALS = ['_id', '__v', 'citizenSub', 'consumerKey'];
 
 interface Due {

@@ -4,7 +4,10 @@ import { collectDues } from '../../bills/dues.js';
 import type { PaymentStore } from '../../payments/index.js';
 import type { SavedAccountStore } from '../../saved-accounts/saved-account-store.js';
 import { citizenOf } from '../access-token.js';
+import { accountListSchema, duesSchema, linkedAccountSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
+import { dueView } from '../views/due-view.js';
+import { maskedBill } from '../views/masked-bill.js';
 
 const linkBody = z
   .object({
@@ -20,24 +23,40 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
     {
       method: 'get',
       path: '/accounts',
+      operationId: 'listMyAccounts',
       summary: 'My saved consumer accounts',
       scopes: ['bills:read'],
+      response: accountListSchema,
       handler: async (ctx) => ({ accounts: await accounts.listViews(citizenOf(ctx.state).sub) }),
     },
     {
       method: 'post',
       path: '/accounts',
+      operationId: 'linkAccount',
       summary: "Link a consumer account, checked by the biller's rules and one bill fetch",
-      scopes: ['bills:read'],
+      scopes: ['accounts:write'],
       body: linkBody,
       status: 201,
-      handler: (ctx, { body }) => accounts.link(citizenOf(ctx.state).sub, body as z.infer<typeof linkBody>),
+      response: linkedAccountSchema,
+      problems: {
+        404: 'not_found: no such biller',
+        409: 'conflict: this consumer is already linked',
+        422: 'consumer_not_found, biller_rejected: the biller does not know this consumer or refuses it',
+        503: 'biller_unavailable: retryable',
+      },
+      handler: async (ctx, { body }) => {
+        const { account, bill } = await accounts.link(citizenOf(ctx.state).sub, body as z.infer<typeof linkBody>);
+        // The consumer is shown masked, so the bill number (which may embed it) is too.
+        return { account, bill: maskedBill(bill) };
+      },
     },
     {
       method: 'delete',
       path: '/accounts/:accountId',
+      operationId: 'unlinkAccount',
       summary: 'Unlink a saved account',
-      scopes: ['bills:read'],
+      scopes: ['accounts:write'],
+      problems: { 404: 'not_found: no such saved account of mine' },
       status: 204,
       handler: (ctx) => accounts.unlink(citizenOf(ctx.state).sub, String(ctx.params.accountId)),
     },
@@ -45,11 +64,15 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       method: 'get',
       path: '/dues',
       summary:
-        "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account; a failing biller gives that account an error",
+        "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account and the bill (by an opaque billRef: bill numbers are shown masked); a failing biller gives that account an error",
+      operationId: 'listMyDues',
       scopes: ['bills:read'],
-      handler: async (ctx) => ({
-        dues: await collectDues(await accounts.list(citizenOf(ctx.state).sub), bills, payments?.model),
-      }),
+      response: duesSchema,
+      handler: async (ctx) => {
+        const saved = await accounts.list(citizenOf(ctx.state).sub);
+        const dues = await collectDues(saved, bills, payments?.model);
+        return { dues: dues.map((due) => dueView(due, saved)) };
+      },
     },
   ];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BillerRegistry } from '../../../adapters/registry/index.js';
 import { NotFoundError } from '../../../infra/errors.js';
 import type { BillService } from '../../bills/bill-service.js';
+import { billerListSchema, billerSchema, fetchedBillSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 
 const category = z.enum(['electricity', 'water', 'gas', 'other']);
@@ -12,6 +13,8 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
     {
       method: 'get',
       path: '/billers',
+      operationId: 'listBillers',
+      response: billerListSchema,
       summary: 'The billers on offer, optionally of one category, with their consumer-number rules and exactness',
       scopes: null,
       query: z.object({ category: category.optional() }).strict(),
@@ -23,8 +26,11 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
     {
       method: 'get',
       path: '/billers/:billerId',
+      operationId: 'getBiller',
       summary: 'One biller',
       scopes: null,
+      response: billerSchema,
+      problems: { 404: 'not_found: no such biller' },
       handler: (ctx) => {
         const biller = billers.get(String(ctx.params.billerId));
         if (!biller) throw new NotFoundError(`no biller ${ctx.params.billerId}`);
@@ -35,7 +41,14 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
       method: 'get',
       path: '/billers/:billerId/bill',
       summary: "A consumer's current bill, the consumer given by the biller's params as query fields",
+      operationId: 'fetchBill',
       scopes: ['bills:read'],
+      response: fetchedBillSchema,
+      problems: {
+        404: 'not_found: no such biller',
+        422: 'consumer_not_found, biller_rejected: the biller does not know this consumer or refuses it',
+        503: 'biller_unavailable: retryable',
+      },
       query: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(64)),
       handler: (ctx, { query }) => bills.fetch(String(ctx.params.billerId), query as Record<string, string>),
     },

@@ -7,6 +7,7 @@ import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
 import type { PaymentStore } from '../../payments/index.js';
 import { citizenOf } from '../access-token.js';
+import { checkoutResultSchema, paymentListSchema, paymentSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { paymentView } from './payment-view.js';
@@ -30,6 +31,8 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
     {
       method: 'post',
       path: '/checkouts',
+      operationId: 'createCheckout',
+      response: checkoutResultSchema,
       summary:
         'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
       scopes: ['payments:write'],
@@ -43,10 +46,10 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
       problems: {
-        404: "account_not_found (line): a line's accountId is not one of this citizen's saved accounts",
+        404: "account_not_found (line): a line's accountId is not one of this citizen's saved accounts; not_found: no such biller",
         409:
           'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
-          'idempotency_key_reused, bill_changed (currentBillNumber)',
+          'idempotency_key_reused, bill_changed (currentBillNumber; for a saved account currentBillNumberMasked and currentBillRef)',
         410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
         422: "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; consumer_not_found",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
@@ -66,8 +69,10 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
     {
       method: 'get',
       path: '/payments',
+      operationId: 'listMyPayments',
       summary: 'My payments, newest first',
       scopes: ['payments:read'],
+      response: paymentListSchema,
       handler: async (ctx) => ({
         payments: (await payments.listForCitizen(citizenOf(ctx.state).sub)).map(paymentView),
       }),
@@ -75,23 +80,44 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
     {
       method: 'get',
       path: '/payments/:paymentId',
+      operationId: 'getMyPayment',
       summary: 'One of my payments with its lines and timeline',
       scopes: ['payments:read'],
+      response: paymentSchema,
+      problems: { 404: 'not_found: no such payment of mine' },
       handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
     },
     {
       method: 'post',
       path: '/payments/:paymentId/sync',
+      operationId: 'syncMyPayment',
       summary: 'Ask the gateway for the payment now, instead of waiting for its webhook',
       scopes: ['payments:write'],
+      response: paymentSchema,
+      problems: {
+        404: 'not_found: no such payment of mine',
+        503: 'gateway_unavailable: retryable',
+      },
       handler: async (ctx) =>
         paymentView(await capture.sync(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub))),
     },
     {
       method: 'post',
       path: '/gateway/webhooks',
+      operationId: 'receiveGatewayWebhook',
       summary: 'Signed events from the payment gateway (Gateway-Signature over timestamp and raw body)',
       scopes: null,
+      headers: {
+        'Gateway-Signature': {
+          required: true,
+          description:
+            't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret> (several v1 while a secret rotates)',
+        },
+      },
+      problems: {
+        400: 'webhook_rejected (reason: bad_signature, stale, malformed): refused, nothing applied',
+        503: 'gateway_unavailable: the gateway could not be asked about the event; it delivers again',
+      },
       body: z.looseObject({ id: z.string(), type: z.string() }),
       status: 204,
       handler: async (ctx) => {

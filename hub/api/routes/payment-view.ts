@@ -1,8 +1,10 @@
 import { displayStatus, lineDisplayStatus } from '../../payments/display-status.js';
 import type { Payment } from '../../payments/index.js';
+import { maskBillNumber } from '../views/masked-bill.js';
 
 /**
- * A payment as its citizen sees it: no idempotency internals, consumer numbers masked. `status` is
+ * A payment as its citizen sees it: no idempotency internals, consumer and bill numbers masked
+ * (a bill number may embed the consumer number). `status` is
  * the hub's own; `displayStatus` is what to tell the citizen (being_confirmed while a biller's
  * answer is awaited, under_review while an operator looks at it).
  */
@@ -25,7 +27,7 @@ export function paymentView(payment: Payment) {
       id: line._id,
       billerId: line.billerId,
       consumerMasked: line.consumerMasked,
-      billNumber: line.billNumber,
+      billNumberMasked: maskBillNumber(line.billNumber),
       amountMinor: line.amountMinor,
       reference: line.reference,
       status: line.status,

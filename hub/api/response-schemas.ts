@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { LINE_STATUSES, PAYMENT_STATUSES } from '../payments/state-machine.js';
+
+/**
+ * The API's success bodies as zod schemas, for the OpenAPI document (RouteSpec.response) and so
+ * Schemathesis can check every answer against them. Objects are closed (no other keys): a
+ * storage field that leaks into an answer (`_id`, `citizenSub`, ...) is a schema failure.
+ * Amounts are integer minor units (paise); instants are ISO 8601 UTC; days are YYYY-MM-DD (IST).
+ */
+
+const minor = z.number().int().meta({ description: 'integer minor units (paise for INR)' });
+const instant = z.iso.datetime({ offset: true }).meta({ description: 'an instant, ISO 8601' });
+const day = z.iso.date().meta({ description: 'a calendar day, YYYY-MM-DD (Indian date for bills)' });
+const paymentStatus = z.enum(PAYMENT_STATUSES);
+const lineStatus = z.enum(LINE_STATUSES);
+
+export const billerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.enum(['electricity', 'water', 'gas', 'other']),
+  consumerParams: z.array(
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      pattern: z.string().meta({ description: 'a regular expression the whole value must match' }),
+      example: z.string(),
+    }),
+  ),
+  fetchRequirement: z.enum(['MANDATORY', 'OPTIONAL', 'NOT_SUPPORTED']),
+  exactness: z.enum(['EXACT', 'EXACT_AND_ABOVE', 'EXACT_AND_BELOW', 'ANY']),
+  currency: z.string().meta({ description: 'ISO 4217' }),
+});
+
+export const billerListSchema = z.object({ billers: z.array(billerSchema) });
+
+/** A bill's fields other than its number (shown in full or masked, by where the bill appears). */
+const billFields = {
+  customerName: z.string().meta({ description: 'masked by the adapter: first letters only' }),
+  periodStart: day.optional(),
+  periodEnd: day.optional(),
+  billDate: day,
+  dueDate: day,
+  amountDueMinor: minor,
+  breakup: z.array(z.object({ label: z.string(), amountMinor: minor })),
+  earlyPayment: z.object({ until: day, amountMinor: minor }).optional(),
+  latePayment: z.object({ from: day, amountMinor: minor }).optional(),
+  currency: z.string(),
+  fetchedAt: instant,
+};
+
+export const billSchema = z.object({ billNumber: z.string(), ...billFields });
+
+/** A bill beside a masked consumer: its number masked too (it may embed the consumer number). */
+export const maskedBillSchema = z.object({
+  billNumberMasked: z.string().meta({ description: 'all but the last four characters hidden' }),
+  ...billFields,
+});
+
+export const fetchedBillSchema = z.object({
+  billerId: z.string(),
+  bill: billSchema,
+  consumer: z.record(z.string(), z.string()).meta({ description: "the consumer as normalised by the biller's rules" }),
+  cached: z.boolean(),
+});
+
+export const savedAccountSchema = z.object({
+  id: z.string(),
+  billerId: z.string(),
+  nickname: z.string(),
+  consumerMasked: z.string(),
+  createdAt: instant.optional(),
+});
+
+export const accountListSchema = z.object({ accounts: z.array(savedAccountSchema) });
+export const linkedAccountSchema = z.object({ account: savedAccountSchema, bill: maskedBillSchema });
+
+const paymentMarker = z.object({ paymentId: z.string(), status: paymentStatus });
+
+export const dueSchema = z.object({
+  account: savedAccountSchema,
+  bill: maskedBillSchema.optional(),
+  cached: z.boolean().optional(),
+  payable: z
+    .object({
+      day,
+      amountMinor: minor,
+      amountDueMinor: minor,
+      applied: z.enum(['early_payment_rebate', 'late_fee', 'none']),
+      adjustmentMinor: minor,
+    })
+    .optional(),
+  checkoutLine: z
+    .object({ accountId: z.string(), billRef: z.string(), amountMinor: minor })
+    .meta({ description: "POST it in a checkout's lines to pay today's amount of this bill" })
+    .optional(),
+  paid: paymentMarker.meta({ description: 'a payment that pays or paid this bill' }).optional(),
+  checkout: paymentMarker.meta({ description: 'an unpaid checkout holding this bill' }).optional(),
+  error: z.object({ code: z.string(), detail: z.string(), retryable: z.boolean() }).optional(),
+});
+
+export const duesSchema = z.object({ dues: z.array(dueSchema) });
+
+export const paymentSchema = z.object({
+  id: z.string(),
+  status: paymentStatus,
+  displayStatus: z.enum([...PAYMENT_STATUSES, 'being_confirmed', 'under_review']),
+  currency: z.string(),
+  totalMinor: minor,
+  method: z.string().optional(),
+  expiresAt: instant,
+  supersededBy: z.string().optional(),
+  hold: z.object({ reason: z.string(), detail: z.string() }).optional(),
+  createdAt: instant,
+  updatedAt: instant,
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      billerId: z.string(),
+      consumerMasked: z.string(),
+      billNumberMasked: z.string(),
+      amountMinor: minor,
+      reference: z.string(),
+      status: lineStatus,
+      displayStatus: z.enum([
+        ...LINE_STATUSES.filter((s) => s !== 'unknown' && s !== 'held'),
+        'being_confirmed',
+        'under_review',
+      ]),
+      billerReference: z.string().optional(),
+      failureCode: z.string().optional(),
+    }),
+  ),
+  timeline: z.array(
+    z.object({
+      at: instant,
+      event: z.string(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      lineId: z.string().optional(),
+    }),
+  ),
+});
+
+export const paymentListSchema = z.object({ payments: z.array(paymentSchema) });
+export const checkoutResultSchema = z.object({
+  payment: paymentSchema,
+  checkoutUrl: z.url().meta({ description: "the gateway's hosted checkout page: send the citizen there" }),
+});
+
+/** RFC 9457 problem details as every error answer carries them, plus the code's own fields. */
+export const problemSchema = z.looseObject({
+  type: z.string().meta({ description: 'urn:problem:<code>' }),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().meta({ description: 'machine-readable: branch on this' }),
+  detail: z.string(),
+});
