@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectAccessible } from './support/axe.js';
 import { launchChromium, PHONE } from './support/chromium.js';
 import { withFailureShot } from './support/failure-shots.js';
+import { signInAtIdp } from './support/idp-pages.js';
 import { type Stack, startStack } from './support/stack.js';
 
 describe('whole stack', () => {
