@@ -23,7 +23,7 @@ describe('whole stack', () => {
   });
 
   it(
-    'shows the idp sign-in page for the portal client',
+    'signs a new citizen in at the idp with the keyboard only and a code from the sink, each page passing axe',
     { timeout: 60_000 },
     withFailureShot(
       () => page,
@@ -39,9 +39,20 @@ describe('whole stack', () => {
           state: 'abc',
         }).toString();
         await page.goto(auth.href);
-        await page.waitForSelector('#identifier');
-        expect(await page.title()).toMatch(/Sign in/);
-        await expectAccessible(page, 'idp sign-in');
+        const seen: string[] = [];
+        const result = await signInAtIdp(
+          stack,
+          page,
+          { identifier: '98450 12345', to: '+919845012345', name: 'Lakshmi Iyer' },
+          async (label) => {
+            seen.push(label);
+            await expectAccessible(page, label);
+          },
+          { keyboard: true, landsOn: /\/auth\/callback\?/ },
+        );
+        expect(result.registered).toBe(true);
+        expect(seen).toEqual(['idp: sign in', 'idp: enter code', 'idp: create account']);
+        expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
       },
     ),
   );
