@@ -3,6 +3,7 @@ import { allowedMethodsAsProblems } from '../infra/http/allowed-methods.js';
 import { corsPolicy } from '../infra/http/cors.js';
 import { securityHeaders } from '../infra/http/security-headers.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
+import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
@@ -18,6 +19,7 @@ import { ContactStore } from './contacts/contact-store.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { PaymentStore } from './payments/index.js';
+import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
@@ -77,6 +79,8 @@ export async function buildHub(
     ...receiptRoutes({ receipts, fonts: receiptFonts(config.RECEIPT_FONT_FILE) }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
+  // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
+  const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
     routes: (app) => {
       app.use(securityHeaders());
@@ -88,6 +92,8 @@ export async function buildHub(
           exposeHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate', 'Content-Disposition'],
         }),
       );
+      app.use(designAssets());
+      app.use(portal);
       app.use(api.routes());
       app.use(allowedMethodsAsProblems(api));
     },
