@@ -194,11 +194,10 @@ export async function startStack(
       GATEWAY_API_KEY,
       GATEWAY_WEBHOOK_SECRET,
       CHECKOUT_RETURN_URL: `${portalUrl}/checkout/return`,
-      // The portal: its public address and its client at the idp.
-      HUB_PUBLIC_URL: portalUrl,
+      // The portal's client at the idp; receipts' QR codes point at this hub's /verify.
       HUB_OIDC_CLIENT_ID: PORTAL_CLIENT_ID,
       HUB_OIDC_CLIENT_SECRET: portalSecret,
-      HUB_SESSION_SECRET: randomBytes(32).toString('base64url'),
+      HUB_PUBLIC_URL: portalUrl,
       // Fast retries and polls, and a queue of its own.
       SETTLEMENT_QUEUE_PREFIX: unique('bull'),
       SETTLEMENT_BACKOFF_MS: '50',
