@@ -5,16 +5,30 @@ type FormBody = Record<string, unknown>;
 
 const body = (ctx: Context): FormBody => (ctx.request.body as FormBody | undefined) ?? {};
 
+/**
+ * A field's value by its form name. The form parser (co-body, qs with allowDots) turns
+ * `consumer.connectionId` into `{consumer: {connectionId}}`, so a dotted name is looked up as a path.
+ */
+function lookup(form: FormBody, name: string): unknown {
+  if (name in form) return form[name];
+  let value: unknown = form;
+  for (const part of name.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = Object.hasOwn(value, part) ? (value as FormBody)[part] : undefined;
+  }
+  return value;
+}
+
 /** One form field as a string ('' when absent; the first when sent several times). */
 export function field(ctx: Context, name: string): string {
-  const value = body(ctx)[name];
+  const value = lookup(body(ctx), name);
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first : '';
 }
 
 /** Every value of a repeated form field (checkboxes). */
 export function fieldValues(ctx: Context, name: string): string[] {
-  const value = body(ctx)[name];
+  const value = lookup(body(ctx), name);
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return values.filter((v): v is string => typeof v === 'string');
 }

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
+import type { Locale } from '../../../infra/web/locale.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { queryParam } from '../http/forms.js';
@@ -76,32 +76,9 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
   router.get('/payments/:paymentId/receipt', signedIn, async (ctx) => {
     const id = paymentId(ctx.params.paymentId);
     const { body: receipt } = await api.citizen<ReceiptJson>(sessionOf(ctx), `/payments/${id}/receipt`);
-    const locale = localeOf(ctx);
-    const money = (minor: number) => formatMoney(minor, receipt.currency, locale);
     await pages.render(ctx, 'receipt', {
       titleKey: 'receipt.title',
-      receipt,
-      paidAt: formatDateTimeIST(receipt.paidAt, locale),
-      issuedAt: formatDateTimeIST(receipt.issuedAt, locale),
-      total: money(receipt.totalMinor),
-      settled: money(receipt.settledMinor),
-      refunded: receipt.refundedMinor > 0 ? money(receipt.refundedMinor) : undefined,
-      lines: receipt.lines.map((line) => ({
-        ...line,
-        amount: money(line.amountMinor),
-        breakup: line.breakup.map((item) => ({ label: item.label, amount: money(item.amountMinor) })),
-        adjustment: line.adjustment
-          ? { kind: line.adjustment.kind, amount: money(Math.abs(line.adjustment.amountMinor)) }
-          : undefined,
-        statusKey: `lineStatus.${line.status}`,
-      })),
-      refunds: receipt.refunds.map((refund) => ({
-        ...refund,
-        amount: money(refund.amountMinor),
-        at: refund.at ? formatDateTimeIST(refund.at, locale) : undefined,
-      })),
-      // An inline SVG QR code (no script, no external image) of the public verification link.
-      qrSvg: await QRCode.toString(receipt.verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      ...(await receiptPage(receipt, localeOf(ctx))),
     });
   });
 
@@ -113,4 +90,39 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     ctx.type = 'application/pdf';
     ctx.body = body;
   });
+}
+
+/**
+ * What the receipt page prints, from the API's ReceiptView (hub/receipts/receipt-view.ts):
+ * amounts in rupees, times in IST, the verification link as an inline SVG QR code. Parts an
+ * older receipt lacks (breakup, refunds, verifyUrl) are left out rather than failing the page.
+ */
+async function receiptPage(receipt: ReceiptJson, locale: Locale) {
+  const money = (minor: number) => formatMoney(minor, receipt.currency, locale);
+  return {
+    receipt,
+    paidAt: formatDateTimeIST(receipt.paidAt, locale),
+    issuedAt: formatDateTimeIST(receipt.issuedAt, locale),
+    total: money(receipt.totalMinor),
+    settled: money(receipt.settledMinor),
+    refunded: receipt.refundedMinor > 0 ? money(receipt.refundedMinor) : undefined,
+    lines: (receipt.lines ?? []).map((line) => ({
+      ...line,
+      amount: money(line.amountMinor),
+      breakup: (line.breakup ?? []).map((item) => ({ label: item.label, amount: money(item.amountMinor) })),
+      adjustment: line.adjustment
+        ? { kind: line.adjustment.kind, amount: money(Math.abs(line.adjustment.amountMinor)) }
+        : undefined,
+      statusKey: `lineStatus.${line.status}`,
+    })),
+    refunds: (receipt.refunds ?? []).map((refund) => ({
+      ...refund,
+      amount: money(refund.amountMinor),
+      at: refund.at ? formatDateTimeIST(refund.at, locale) : undefined,
+    })),
+    // No script and no external image: the QR code is inline SVG.
+    qrSvg: receipt.verifyUrl
+      ? await QRCode.toString(receipt.verifyUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+      : undefined,
+  };
 }
