@@ -3,6 +3,7 @@ import { allowedMethodsAsProblems } from '../infra/http/allowed-methods.js';
 import { corsPolicy } from '../infra/http/cors.js';
 import { securityHeaders } from '../infra/http/security-headers.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
+import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
@@ -17,6 +18,7 @@ import { ContactStore } from './contacts/contact-store.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { PaymentStore } from './payments/index.js';
+import { createPortal, portalOptionsOf } from './portal/index.js';
 import { ReceiptService } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 
@@ -74,6 +76,8 @@ export async function buildHub(
     ...paymentRoutes({ payments, checkout, capture, gateway, receipts, contacts: new ContactStore(mongo) }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
+  // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
+  const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
     routes: (app) => {
       app.use(securityHeaders());
@@ -85,6 +89,8 @@ export async function buildHub(
           exposeHeaders: ['Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate', 'Content-Disposition'],
         }),
       );
+      app.use(designAssets());
+      app.use(portal);
       app.use(api.routes());
       app.use(allowedMethodsAsProblems(api));
     },

@@ -1,0 +1,118 @@
+import { PortalError, SignInRequired } from '../http/portal-error.js';
+import type { SessionHandle } from '../session/session-cookie.js';
+import type { TokenKeeper } from '../session/token-keeper.js';
+
+/** A problem+json answer of the hub API (RFC 9457), with its machine-readable `code`. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(`${status} ${code}: ${detail}`);
+    this.name = 'ApiProblem';
+  }
+}
+
+export interface ApiRequest {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** A JSON body. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Read the answer as bytes (a PDF) instead of JSON. */
+  binary?: boolean;
+}
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * The hub API over HTTP, as the portal's pages use it. Every call has a timeout. Citizen calls
+ * carry the session's access token (refreshed near expiry); a 401 refreshes once and retries,
+ * then the citizen must sign in again (SignInRequired). Errors: ApiProblem for a 4xx answer,
+ * PortalError(404) for a 404, PortalError(503) for a 5xx, a timeout or an unreachable API.
+ */
+export class HubApi {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly timeoutMs: number,
+    private readonly tokens: TokenKeeper,
+  ) {}
+
+  /** A call without a token (the biller directory, receipt verification). */
+  public<T>(path: string, request: ApiRequest = {}): Promise<ApiAnswer<T>> {
+    return this.send<T>(path, request, undefined);
+  }
+
+  /** A call as the signed-in citizen of this session. */
+  async citizen<T>(session: SessionHandle, path: string, request: ApiRequest = {}): Promise<ApiAnswer<T>> {
+    const token = await this.tokens.accessToken(session);
+    try {
+      return await this.send<T>(path, request, token);
+    } catch (error) {
+      if (!(error instanceof ApiProblem) || error.status !== 401) throw error;
+      const renewed = await this.tokens.accessToken(session, token);
+      return this.send<T>(path, request, renewed).catch((again: unknown) => {
+        if (again instanceof ApiProblem && again.status === 401)
+          throw new SignInRequired('the API refused a fresh token');
+        throw again;
+      });
+    }
+  }
+
+  private async send<T>(path: string, request: ApiRequest, token: string | undefined): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = {
+      accept: request.binary ? 'application/pdf, application/problem+json' : 'application/json',
+      ...request.headers,
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let raw: ArrayBuffer;
+    try {
+      response = await fetch(`${this.apiUrl}${path}`, {
+        method: request.method ?? 'GET',
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+      raw = await response.arrayBuffer();
+    } catch (error) {
+      throw new PortalError(503, 'unavailable', `hub API ${path}: ${(error as Error).message}`);
+    }
+    if (response.ok) {
+      const body = request.binary
+        ? Buffer.from(raw)
+        : response.status === 204 || raw.byteLength === 0
+          ? undefined
+          : JSON.parse(Buffer.from(raw).toString('utf8'));
+      return { status: response.status, body: body as T, headers: response.headers };
+    }
+    if (response.status >= 500) {
+      throw new PortalError(503, 'unavailable', `hub API ${path} answered ${response.status}`);
+    }
+    const problem = parseProblem(raw);
+    if (response.status === 404 && !problem.code?.endsWith('_not_found')) {
+      throw new PortalError(404, 'not_found', `hub API ${path}: ${problem.detail ?? 'not found'}`);
+    }
+    throw new ApiProblem(response.status, problem.code ?? 'error', problem.detail ?? '', problem);
+  }
+}
+
+function parseProblem(raw: ArrayBuffer): Record<string, unknown> & { code?: string; detail?: string } {
+  try {
+    const body = JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>;
+    return {
+      ...body,
+      code: typeof body.code === 'string' ? body.code : undefined,
+      detail: typeof body.detail === 'string' ? body.detail : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

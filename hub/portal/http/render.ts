@@ -1,0 +1,73 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TFunction } from 'i18next';
+import type { Context } from 'koa';
+import type nunjucks from 'nunjucks';
+import { SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
+import { createViewEnvironment } from '../../../infra/web/views.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const VIEWS_DIR = join(here, '..', 'views');
+
+/** The languages offered in the switch, each named in itself. */
+export const LANGUAGE_NAMES = { en: 'English', hi: 'हिन्दी', bn: 'বাংলা' } as const;
+
+/** One form error: the field's id (for the summary's link) and the message. */
+export interface FieldError {
+  field: string;
+  text: string;
+}
+
+/**
+ * The portal's pages: nunjucks (auto-escaping) on the shared layout. Every page gets a strict
+ * Content-Security-Policy (no script at all; styles and images from this origin only; forms
+ * may lead only to this origin, the idp and the gateway) and `Cache-Control: no-store`, since
+ * pages carry a CSRF token and, signed in, the citizen's own data.
+ */
+export class PageRenderer {
+  private readonly views: nunjucks.Environment;
+  private readonly csp: string;
+
+  constructor(formActionOrigins: string[]) {
+    this.views = createViewEnvironment([VIEWS_DIR]);
+    this.csp = [
+      "default-src 'none'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `form-action 'self' ${formActionOrigins.join(' ')}`.trim(),
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; ');
+  }
+
+  /** Renders `view` as the answer, with the page title `titleKey` (a catalog key) and `errors`. */
+  async render(
+    ctx: Context,
+    view: string,
+    data: Record<string, unknown> & { titleKey: string; errors?: FieldError[]; titleValues?: Record<string, unknown> },
+    status = 200,
+  ): Promise<void> {
+    const t = ctx.state.t as TFunction;
+    const session = await ctx.state.session?.ensure();
+    const errors = data.errors ?? [];
+    ctx.status = status;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Content-Security-Policy', this.csp);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = this.views.render(`${view}.njk`, {
+      ...data,
+      lang: ctx.state.locale,
+      t,
+      pageTitle: t(data.titleKey, data.titleValues ?? {}),
+      errors,
+      errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })),
+      errorByField: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
+      hasErrors: errors.length > 0,
+      csrf: session?.csrf ?? '',
+      user: session?.user,
+      signedIn: Boolean(session?.user),
+      currentPath: ctx.originalUrl,
+      languages: SUPPORTED_LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+    });
+  }
+}

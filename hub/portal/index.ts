@@ -1,0 +1,95 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Logger } from '../../infra/logger.js';
+import type { Connection } from '../../infra/mongo.js';
+import type { Redis } from '../../infra/redis.js';
+import { createTranslator } from '../../infra/web/i18n.js';
+import { BillerDirectory } from './api/biller-directory.js';
+import { HubApi } from './api/hub-api.js';
+import type { PortalDeps } from './deps.js';
+import { errorPages } from './http/error-pages.js';
+import { pageLanguage } from './http/locale.js';
+import { PageRenderer } from './http/render.js';
+import { LogoutTokenVerifier } from './oidc/logout-token.js';
+import { BACKCHANNEL_LOGOUT_PATH, RelyingParty } from './oidc/relying-party.js';
+import type { PortalOptions } from './options.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
+import { lookupRoutes } from './routes/lookup-routes.js';
+import { paymentRoutes } from './routes/payment-routes.js';
+import { settingsRoutes } from './routes/settings-routes.js';
+import { verifyRoutes } from './routes/verify-routes.js';
+import { csrfProtection } from './session/csrf.js';
+import { sessions } from './session/session-cookie.js';
+import { SessionStore } from './session/session-store.js';
+import { TokenKeeper } from './session/token-keeper.js';
+import { SettingsStore } from './settings/settings-store.js';
+
+export { type PortalOptions, portalOptionsOf } from './options.js';
+
+/** The message catalogs (en, hi, bn). */
+export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'locales');
+
+export interface PortalServices {
+  redis: Redis;
+  mongo: Connection;
+  log: Logger;
+}
+
+/**
+ * The citizen portal: server-rendered pages on the hub's own origin, outside /api/v1, that
+ * call the hub API over HTTP with the signed-in citizen's access token (a backend-for-frontend).
+ * Returns the middleware to mount; it answers only the portal's own routes (README.md lists them).
+ */
+export function createPortal(
+  options: PortalOptions,
+  { redis, mongo, log }: PortalServices,
+): ReturnType<Router['routes']> {
+  const secure = options.baseUrl.startsWith('https:');
+  const translator = createTranslator(LOCALES_DIR);
+  const pages = new PageRenderer(options.formActionOrigins);
+  const rp = new RelyingParty({ ...options.oidc, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }, log);
+  if (!rp.configured) log.warn('HUB_OIDC_CLIENT_SECRET is not set: the portal cannot sign citizens in');
+  const store = new SessionStore(redis, options.session);
+  const api = new HubApi(options.apiUrl, options.timeoutMs, new TokenKeeper(rp, store, redis));
+  const deps: PortalDeps = {
+    options,
+    pages,
+    api,
+    billers: new BillerDirectory(api),
+    rp,
+    logoutTokens: new LogoutTokenVerifier(rp, redis, options.timeoutMs),
+    sessions: store,
+    settings: new SettingsStore(mongo),
+    translator,
+    secure,
+    log,
+  };
+
+  const router = new Router();
+  // For every portal route, in this order: language, session, error pages, form body, CSRF.
+  router.use(
+    pageLanguage(translator),
+    sessions(store, { secure }),
+    errorPages(pages, log),
+    bodyParser({ enableTypes: ['form'], formLimit: '32kb', encoding: 'utf-8' }),
+    csrfProtection([BACKCHANNEL_LOGOUT_PATH]),
+  );
+  for (const group of [
+    authRoutes,
+    dashboardRoutes,
+    accountRoutes,
+    lookupRoutes,
+    paymentRoutes,
+    historyRoutes,
+    settingsRoutes,
+    verifyRoutes,
+  ]) {
+    group(router, deps);
+  }
+  return router.routes();
+}

@@ -1,0 +1,65 @@
+import type { TFunction } from 'i18next';
+import type { Context } from 'koa';
+import { todayInIndia } from '../../bills/indian-day.js';
+import type { PaymentView } from '../api/types.js';
+import { queryParam } from '../http/forms.js';
+import type { FieldError } from '../http/render.js';
+
+/** The history's status filter: groups of the citizen-facing statuses. */
+export const STATUS_GROUPS = {
+  paid: ['completed'],
+  in_progress: ['created', 'awaiting_payment', 'captured', 'settling', 'being_confirmed'],
+  refunded: ['refunded', 'partially_refunded'],
+  unsuccessful: ['failed', 'expired', 'cancelled'],
+  under_review: ['under_review', 'held'],
+} as const;
+export type StatusGroup = keyof typeof STATUS_GROUPS;
+
+export interface HistoryFilter {
+  biller: string;
+  status: string;
+  /** YYYY-MM-DD, IST calendar days, inclusive. */
+  from: string;
+  to: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (value: string) => DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+
+/** The filter from the query string (the history form and the CSV link share it), with errors. */
+export function readHistoryFilter(ctx: Context, t: TFunction): { filter: HistoryFilter; errors: FieldError[] } {
+  const filter = {
+    biller: queryParam(ctx, 'biller'),
+    status: queryParam(ctx, 'status'),
+    from: queryParam(ctx, 'from'),
+    to: queryParam(ctx, 'to'),
+  };
+  const errors: FieldError[] = [];
+  if (filter.status && !(filter.status in STATUS_GROUPS))
+    errors.push({ field: 'status', text: t('history.errors.status') });
+  if (filter.from && !isDay(filter.from)) errors.push({ field: 'from', text: t('history.errors.date') });
+  if (filter.to && !isDay(filter.to)) errors.push({ field: 'to', text: t('history.errors.date') });
+  if (!errors.length && filter.from && filter.to && filter.from > filter.to) {
+    errors.push({ field: 'to', text: t('history.errors.order') });
+  }
+  return { filter, errors };
+}
+
+/** The payments the filter keeps (date range by the IST day each payment was made). */
+export function applyHistoryFilter(payments: PaymentView[], filter: HistoryFilter): PaymentView[] {
+  const statuses = filter.status ? (STATUS_GROUPS[filter.status as StatusGroup] as readonly string[]) : undefined;
+  return payments.filter((payment) => {
+    if (filter.biller && !payment.lines.some((line) => line.billerId === filter.biller)) return false;
+    if (statuses && !statuses.includes(payment.displayStatus) && !statuses.includes(payment.status)) return false;
+    const day = todayInIndia(new Date(payment.createdAt));
+    if (filter.from && day < filter.from) return false;
+    if (filter.to && day > filter.to) return false;
+    return true;
+  });
+}
+
+/** The filter as a query string for the CSV link ('' when nothing is filtered). */
+export function filterQuery(filter: HistoryFilter): string {
+  const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== '')).toString();
+  return query ? `?${query}` : '';
+}

@@ -1,0 +1,16 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** A fresh value for a pay form's hidden `attempt` field: one per rendered form. */
+export const newAttempt = () => randomBytes(16).toString('base64url');
+
+/**
+ * The Idempotency-Key of a checkout from a pay form: the form's `attempt` value and what was
+ * selected. Submitting the same form twice (a double click, a reload) replays the same checkout;
+ * another selection, or a newly rendered form, is a new checkout.
+ */
+export function checkoutKey(sessionId: string, attempt: string, lines: unknown): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([sessionId, attempt, lines]))
+    .digest('base64url');
+  return `portal-${digest.slice(0, 40)}`;
+}

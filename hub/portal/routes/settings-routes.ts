@@ -1,0 +1,69 @@
+import type Router from '@koa/router';
+import { isLocale, SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
+import type { PortalDeps } from '../deps.js';
+import { field, localPath, queryParam } from '../http/forms.js';
+import { chooseLanguage, translatorOf } from '../http/locale.js';
+import type { FieldError } from '../http/render.js';
+import { NOTIFICATION_CHANNELS, type NotificationChannel } from '../settings/settings-store.js';
+import { citizenSub, signedIn } from './signed-in.js';
+
+const isChannel = (value: string): value is NotificationChannel =>
+  (NOTIFICATION_CHANNELS as readonly string[]).includes(value);
+
+/** The citizen's settings (language, notification channel) and the language switch on every page. */
+export function settingsRoutes(router: Router, deps: PortalDeps): void {
+  const { pages, settings } = deps;
+
+  router.get('/settings', signedIn, async (ctx) => {
+    const saved = await settings.find(citizenSub(ctx));
+    await pages.render(ctx, 'settings', {
+      titleKey: 'settings.title',
+      language: saved?.language ?? ctx.state.locale,
+      channel: saved?.channel ?? 'email',
+      locales: SUPPORTED_LOCALES,
+      channels: NOTIFICATION_CHANNELS,
+      saved: queryParam(ctx, 'saved') !== '',
+    });
+  });
+
+  router.post('/settings', signedIn, async (ctx) => {
+    const t = translatorOf(ctx);
+    const language = field(ctx, 'language');
+    const channel = field(ctx, 'channel');
+    const errors: FieldError[] = [];
+    if (!isLocale(language)) errors.push({ field: 'language', text: t('settings.errors.language') });
+    if (!isChannel(channel)) errors.push({ field: 'channel', text: t('settings.errors.channel') });
+    if (errors.length || !isLocale(language) || !isChannel(channel)) {
+      await pages.render(
+        ctx,
+        'settings',
+        {
+          titleKey: 'settings.title',
+          language,
+          channel,
+          locales: SUPPORTED_LOCALES,
+          channels: NOTIFICATION_CHANNELS,
+          errors,
+        },
+        400,
+      );
+      return;
+    }
+    await settings.save(citizenSub(ctx), { language, channel });
+    chooseLanguage(ctx, language, deps.secure, deps.translator);
+    ctx.status = 303;
+    ctx.redirect('/settings?saved=1');
+  });
+
+  // The switch in every page's header: a POST (it changes state), so it carries the CSRF token.
+  router.post('/language', async (ctx) => {
+    const language = field(ctx, 'lang');
+    if (isLocale(language)) {
+      chooseLanguage(ctx, language, deps.secure, deps.translator);
+      const sub = ctx.state.session?.current?.user?.sub;
+      if (sub) await settings.save(sub, { language });
+    }
+    ctx.status = 303;
+    ctx.redirect(localPath(field(ctx, 'returnTo'), '/'));
+  });
+}

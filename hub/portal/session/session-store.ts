@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from '../../../infra/redis.js';
+
+/** The citizen a session is signed in as, from the ID token. */
+export interface SessionUser {
+  sub: string;
+  /** The idp's session id (`sid`), which back-channel logout names. */
+  sid?: string;
+  name?: string;
+}
+
+/** Tokens live only here, server-side; the browser never sees them. */
+export interface SessionTokens {
+  accessToken: string;
+  /** Epoch milliseconds when the access token expires. */
+  accessExpiresAt: number;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+/** A sign-in in progress: what the callback must match (OIDC state, nonce, PKCE verifier). */
+export interface PendingLogin {
+  state: string;
+  nonce: string;
+  verifier: string;
+  /** A local path to go back to after signing in. */
+  returnTo: string;
+}
+
+export interface Session {
+  /** Opaque, random: the cookie's value and the Redis key. */
+  id: string;
+  /** Epoch ms when created; a signed-in session is new from its sign-in (ids rotate then). */
+  createdAt: number;
+  /** Epoch ms after which the session is over whatever its activity (absolute lifetime). */
+  expiresAt: number;
+  /** The per-session CSRF token every form carries. */
+  csrf: string;
+  login?: PendingLogin;
+  user?: SessionUser;
+  tokens?: SessionTokens;
+}
+
+export interface SessionLifetimes {
+  idleSeconds: number;
+  absoluteSeconds: number;
+}
+
+const key = (id: string) => `portal:session:${id}`;
+const sidKey = (sid: string) => `portal:sid:${sid}`;
+const subKey = (sub: string) => `portal:sub:${sub}`;
+const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Portal sessions in Redis, one JSON value per session id. The idle lifetime is the key's TTL,
+ * renewed on every request (`touch`) but never past the absolute lifetime; the absolute one is
+ * also checked in code on every load (`expiresAt`). Signed-in sessions are indexed by the idp's
+ * `sid` and by `sub` so a back-channel logout can end them all.
+ */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly lifetimes: SessionLifetimes,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new, empty session with a fresh id and CSRF token (not yet stored). */
+  create(): Session {
+    const createdAt = this.now();
+    return {
+      id: randomBytes(32).toString('base64url'),
+      createdAt,
+      expiresAt: createdAt + this.lifetimes.absoluteSeconds * 1000,
+      csrf: randomBytes(32).toString('base64url'),
+    };
+  }
+
+  /** The live session with this id, or undefined (unknown, malformed id, or past its absolute end). */
+  async load(id: string | undefined): Promise<Session | undefined> {
+    if (!id || !ID_PATTERN.test(id)) return undefined;
+    const raw = await this.redis.get(key(id));
+    if (!raw) return undefined;
+    const session = JSON.parse(raw) as Session;
+    if (session.expiresAt <= this.now()) {
+      await this.destroy(session);
+      return undefined;
+    }
+    return session;
+  }
+
+  /** Writes the session with its TTL, and indexes a signed-in one by sid and sub. */
+  async save(session: Session): Promise<void> {
+    const ttl = this.ttlSeconds(session);
+    if (ttl <= 0) return;
+    const multi = this.redis.multi().set(key(session.id), JSON.stringify(session), 'EX', ttl);
+    if (session.user) {
+      const absolute = Math.ceil((session.expiresAt - this.now()) / 1000);
+      if (session.user.sid) multi.sadd(sidKey(session.user.sid), session.id).expire(sidKey(session.user.sid), absolute);
+      multi.sadd(subKey(session.user.sub), session.id).expire(subKey(session.user.sub), absolute);
+    }
+    await multi.exec();
+  }
+
+  /** Renews the idle lifetime of a session that was just used. */
+  async touch(session: Session): Promise<void> {
+    const ttl = this.ttlSeconds(session);
+    if (ttl > 0) await this.redis.expire(key(session.id), ttl);
+  }
+
+  async destroy(session: Pick<Session, 'id' | 'user'>): Promise<void> {
+    const multi = this.redis.multi().del(key(session.id));
+    if (session.user?.sid) multi.srem(sidKey(session.user.sid), session.id);
+    if (session.user) multi.srem(subKey(session.user.sub), session.id);
+    await multi.exec();
+  }
+
+  /**
+   * Ends the signed-in sessions a back-channel logout names: those of the idp session `sid`
+   * (only the subject's, when `sub` is given too), or all of `sub`'s when no `sid` is given.
+   * Returns how many sessions ended.
+   */
+  async endSessionsOf({ sid, sub }: { sid?: string; sub?: string }): Promise<number> {
+    const index = sid ? sidKey(sid) : sub ? subKey(sub) : undefined;
+    if (!index) return 0;
+    let ended = 0;
+    for (const id of await this.redis.smembers(index)) {
+      const raw = await this.redis.get(key(id));
+      const session = raw ? (JSON.parse(raw) as Session) : undefined;
+      if (session && sub && session.user?.sub !== sub) continue;
+      if (!session) {
+        // Expired meanwhile: only its index entry is left.
+        await this.redis.srem(index, id);
+        continue;
+      }
+      await this.destroy(session);
+      ended++;
+    }
+    return ended;
+  }
+
+  private ttlSeconds(session: Session): number {
+    const untilAbsolute = Math.floor((session.expiresAt - this.now()) / 1000);
+    return Math.min(this.lifetimes.idleSeconds, untilAbsolute);
+  }
+}
