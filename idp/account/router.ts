@@ -47,7 +47,7 @@ export function accountRouter(deps: AccountPageDeps): Router {
   async function signedIn(ctx: Context): Promise<Signed | undefined> {
     const session = await deps.provider.Session.get(ctx as never);
     const account = session.accountId ? await deps.accounts.findById(session.accountId) : null;
-    // No interaction here: the lang cookie (set by either switch), then Accept-Language.
+    // No interaction here: the language cookie shared with the portal (set by either switch), then Accept-Language.
     const locale = requestLocale(ctx);
     if (!account) {
       const login = new URL('/auth', deps.issuer);
@@ -80,7 +80,7 @@ export function accountRouter(deps: AccountPageDeps): Router {
   }
 
   router.get('/', async (ctx) => {
-    // The language switch: remembered in the lang cookie, then back to the page's own address.
+    // The language switch: remembered in the language cookie, then back to the page's own address.
     const switched = switchedTo(ctx);
     if (switched) {
       rememberLocale(ctx, switched);

@@ -3,12 +3,13 @@ import { isLocale, negotiateLocale } from '../../infra/web/locale.js';
 import { type Locale, type PageLanguage, pageLanguage } from '../views/i18n.js';
 
 /**
- * The language cookie the portal sets on its own origin (`lang` = en | hi | bn). Browsers share
- * cookies between ports of one host, so on localhost the idp reads the portal's choice; in
- * production the idp has its own origin and sees only the `lang` it set itself (the portal passes
- * its choice as `ui_locales` instead).
+ * The language cookie the portal sets on its own origin (en | hi | bn; the portal names it
+ * `portal_lang`, hub/portal/http/locale.ts), read and written here under the same name. Browsers
+ * share cookies between ports of one host, so on localhost a choice made on either side follows
+ * the citizen to the other; in production the idp has its own host and sees only the cookie it
+ * set itself (the portal passes its choice as `ui_locales`, which ranks higher anyway).
  */
-export const LANG_COOKIE = 'lang';
+export const LANG_COOKIE = 'portal_lang';
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /**
@@ -39,7 +40,7 @@ export interface LocaleHints {
 
 /**
  * A page's language: a choice made on the idp during this sign-in, else the client's
- * `ui_locales`, else the `lang` cookie, else Accept-Language, else English.
+ * `ui_locales`, else the language cookie (LANG_COOKIE), else Accept-Language, else English.
  */
 export function requestLocale(ctx: Context, hints: LocaleHints = {}): Locale {
   const cookie = ctx.cookies.get(LANG_COOKIE, { signed: false });
@@ -47,7 +48,7 @@ export function requestLocale(ctx: Context, hints: LocaleHints = {}): Locale {
   return negotiateLocale(choice, ctx.get('accept-language'));
 }
 
-/** Remembers a switch in the `lang` cookie, for the idp's later pages (and the portal on one host). */
+/** Remembers a switch in the language cookie, for the idp's later pages (and the portal on one host). */
 export function rememberLocale(ctx: Context, locale: Locale): void {
   ctx.cookies.set(LANG_COOKIE, locale, {
     signed: false,

@@ -74,7 +74,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const it = await loadInteraction(ctx, deps);
     if (!it) return;
     // The language switch: remembered for this sign-in (above the client's ui_locales) and in
-    // the lang cookie, then back to the page's own address. It changes nothing else.
+    // the language cookie, then back to the page's own address. It changes nothing else.
     const switched = switchedTo(ctx);
     if (switched) {
       await deps.states.chooseLocale(it.uid, switched);

@@ -15,7 +15,11 @@ export class Browser {
   readonly jar = new CookieJar();
   private readonly fetch = makeFetchCookie(fetch, this.jar);
 
-  constructor(private readonly stopAt: string[] = []) {}
+  /** `headers` go with every request, as a browser's Accept-Language does. */
+  constructor(
+    private readonly stopAt: string[] = [],
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** Follows redirects until a page, or until a redirect to a URL starting with one of `stopAt`. */
   async go(url: string, init: RequestInit = {}): Promise<Page> {
@@ -25,7 +29,8 @@ export class Browser {
       if (hops > 0 && this.stopAt.some((prefix) => current.startsWith(prefix))) {
         return { url: current, status: 0, html: '' };
       }
-      const res = await this.fetch(current, { ...request, redirect: 'manual' });
+      const headers = { ...this.headers, ...(request.headers as Record<string, string> | undefined) };
+      const res = await this.fetch(current, { ...request, headers, redirect: 'manual' });
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         current = new URL(location, current).toString();

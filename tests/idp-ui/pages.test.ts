@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../../idp/accounts/account-store.js';
+import { HUB_API_SCOPES } from '../../idp/provider/resource-server.js';
+import { accountPage, enrolPage } from '../../idp/views/account-pages.js';
+import { type Locale, pageLanguage, SUPPORTED_LOCALES } from '../../idp/views/i18n.js';
+import {
+  codePage,
+  consentPage,
+  type FormContext,
+  identifyPage,
+  registerPage,
+  scopeSentences,
+  totpPage,
+} from '../../idp/views/login-pages.js';
+import { errorPage, logoutPage, signedOutPage } from '../../idp/views/provider-pages.js';
+import { catalogSections } from './support/pages.js';
+
+/** The scopes the provider can grant: its OpenID ones and the hub API's (accounts:write is the hub's too). */
+const GRANTABLE_SCOPES = ['openid', 'profile', 'email', 'phone', 'offline_access', ...HUB_API_SCOPES, 'accounts:write'];
+
+const account = {
+  _id: 'acc-1',
+  name: 'Asha Devi',
+  phone: '+919876543210',
+  phoneVerified: true,
+  email: 'asha@example.org',
+  emailVerified: true,
+  totp: null,
+} as unknown as Account;
+
+function form(locale: Locale, extra: Partial<FormContext> = {}): FormContext {
+  return {
+    action: (step) => `/interaction/UID/${step}`,
+    csrf: 'CSRF',
+    clientName: 'Partner <Portal> & Co',
+    codeTtlSeconds: 300,
+    lang: pageLanguage(locale, (other) => `/interaction/UID?lang=${other}`),
+    ...extra,
+  };
+}
+
+/** Every page the idp shows, with a field error where the page has a form. */
+function everyPage(locale: Locale): Record<string, string> {
+  const lang = pageLanguage(locale);
+  const { t } = lang;
+  const withError = (extra: Partial<FormContext> = {}) => form(locale, { error: t('otp.wrong'), ...extra });
+  const accountForm = { csrf: 'CSRF', lang: pageLanguage(locale, (other) => `/account?lang=${other}`) };
+  return {
+    identify: identifyPage(form(locale)),
+    identifyError: identifyPage(form(locale, { error: t('identify.errors.phone') }), '12'),
+    code: codePage(form(locale, { notice: t('code.resent') }), '+91******3210'),
+    codeError: codePage(withError(), '+91******3210'),
+    totp: totpPage(form(locale)),
+    totpError: totpPage(withError()),
+    register: registerPage(form(locale), 'a***@example.org'),
+    registerError: registerPage(form(locale, { error: t('register.error') }), 'a***@example.org'),
+    consent: consentPage(form(locale), GRANTABLE_SCOPES),
+    account: accountPage(account, accountForm),
+    accountWithApp: accountPage({ ...account, totp: { sealedSecret: 'x' } } as unknown as Account, {
+      ...accountForm,
+      error: t('account.wrongCode'),
+    }),
+    enrol: enrolPage('data:image/png;base64,AAAA', 'JBSWY3DPEHPK3PXP', { ...accountForm, error: t('enrol.wrongCode') }),
+    logout: logoutPage(lang, '<form id="op.logoutForm" method="post" action="/session/end/confirm"></form>', 'Hub'),
+    signedOut: signedOutPage(lang, 'Hub'),
+    error: errorPage(lang, t('errors.providerTitle'), t('errors.provider'), 'redirect_uri did not match'),
+  };
+}
+
+describe('the idp pages in every language', () => {
+  for (const locale of SUPPORTED_LOCALES) {
+    it(`render in ${locale} with <html lang="${locale}">, one h1, and no catalog key or placeholder left in the text`, () => {
+      const rawKey = new RegExp(`\\b(${catalogSections().join('|')})\\.[a-zA-Z]+`);
+      for (const [name, html] of Object.entries(everyPage(locale))) {
+        expect(html, name).toContain(`<html lang="${locale}"`);
+        expect(html.match(/<h1[\s>]/g), name).toHaveLength(1);
+        const text = html.replace(/<[^>]+>/g, ' ');
+        expect(text, name).not.toMatch(rawKey);
+        expect(text, name).not.toMatch(/\{\{|\}\}/);
+        expect(html, name).toContain('href="/assets/app.css"');
+        expect(html, name).not.toMatch(/<script|style=/);
+      }
+    });
+
+    it(`link every ${locale} error summary to its field, which names the error in aria-describedby`, () => {
+      const pages = everyPage(locale);
+      for (const name of ['identifyError', 'codeError', 'totpError', 'registerError', 'accountWithApp', 'enrol']) {
+        const html = pages[name] as string;
+        const target = html.match(/govuk-error-summary__list">\s*<li>\s*<a href="#([\w-]+)"/)?.[1];
+        expect(target, name).toBeTruthy();
+        const field = html.match(new RegExp(`<input[^>]*id="${target}"[^>]*>`))?.[0] ?? '';
+        expect(field, name).toMatch(new RegExp(`aria-describedby="[^"]*${target}-error`));
+        expect(field, name).not.toContain('autofocus');
+        expect(html, name).toMatch(/class="govuk-error-summary"[^>]*tabindex="-1" autofocus/);
+        expect(html, name).toMatch(/<title>[^<]+: /);
+      }
+    });
+  }
+
+  it('offer the language switch as links to the same page in the other two languages, each in its own script', () => {
+    const html = identifyPage(form('hi'));
+    expect(html).toMatch(/aria-current="true" lang="hi">हिन्दी</);
+    expect(html).toContain('href="/interaction/UID?lang=en" rel="alternate" lang="en" hreflang="en">English');
+    expect(html).toContain('href="/interaction/UID?lang=bn" rel="alternate" lang="bn" hreflang="bn">বাংলা');
+  });
+
+  it('escape the client name and what the citizen typed', () => {
+    const html = identifyPage(form('en', { error: 'x' }), '"><b>typed');
+    expect(html).toContain('Partner &lt;Portal&gt; &amp; Co');
+    expect(html).toContain('value="&quot;&gt;&lt;b&gt;typed"');
+    expect(html).not.toContain('<Portal>');
+  });
+});
+
+describe('the consent page', () => {
+  it('has one distinct sentence for every scope the provider grants, in each language', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const lang = pageLanguage(locale);
+      const sentences = scopeSentences(lang, GRANTABLE_SCOPES);
+      expect(new Set(sentences).size, locale).toBe(GRANTABLE_SCOPES.length);
+      for (const [i, scope] of GRANTABLE_SCOPES.entries()) {
+        // A described scope never falls back to the "not described" sentence, which names it.
+        expect(sentences[i], `${locale} ${scope}`).not.toContain(`“${scope}”`);
+      }
+    }
+  });
+
+  it('says in English what each hub API scope allows, and nothing more', () => {
+    const lang = pageLanguage('en');
+    expect(scopeSentences(lang, ['bills:read', 'accounts:write', 'payments:read', 'payments:write'])).toEqual([
+      'see your saved accounts, bills and dues',
+      'add and remove your saved biller accounts',
+      'see your payments and receipts',
+      'start payments for your bills',
+    ]);
+  });
+
+  it('names a scope it has no sentence for, in every language', () => {
+    for (const locale of SUPPORTED_LOCALES) {
+      const [sentence] = scopeSentences(pageLanguage(locale), ['meter:write']);
+      expect(sentence, locale).toContain('“meter:write”');
+    }
+  });
+
+  it('lists the sentences under the client name, and posts Allow and Cancel with the CSRF token', () => {
+    const html = consentPage(form('bn'), ['openid', 'bills:read']);
+    expect(html).toContain('Partner &lt;Portal&gt; &amp; Co এই অনুমতিগুলি চাইছে:');
+    expect(html).toContain('<li>আপনার সংরক্ষিত অ্যাকাউন্ট, বিল এবং বকেয়া দেখা</li>');
+    expect(html).toMatch(/action="\/interaction\/UID\/consent">\s*<input type="hidden" name="csrf" value="CSRF">/);
+    expect(html).toMatch(
+      /action="\/interaction\/UID\/abort" novalidate>\s*<input type="hidden" name="csrf" value="CSRF">/,
+    );
+  });
+});
