@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -145,6 +146,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HUB_API_RESOURCE: audience,
     CHECKOUT_RETURN_URL: `${hubUrl}/checkout/return`,
     NOTIFIER_TRANSPORT: 'capture',
+    // Production requires one (receipts' QR tokens); the same for the hub and the worker.
+    RECEIPT_SIGNING_KEYS: randomBytes(32).toString('base64url'),
     ...options.extraEnv,
   };
   const gatewayApiKey = process.env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey;

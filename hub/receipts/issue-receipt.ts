@@ -5,8 +5,8 @@ import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
 import type { Receipt } from './receipt-model.js';
-import { formatRupees } from './receipt-pdf.js';
 import type { ReceiptService } from './receipt-service.js';
+import { formatRupees } from './receipt-text.js';
 
 const OUTCOME: Record<string, string> = {
   completed: 'was paid to every biller',

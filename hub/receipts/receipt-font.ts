@@ -20,8 +20,8 @@ let cached: { file: string | undefined; fonts: ReceiptFonts } | undefined;
 
 /**
  * The receipt fonts: `file` (RECEIPT_FONT_FILE; its `-Bold` sibling when there is one), else
- * DejaVu Sans; without either, Helvetica and "Rs" (the PDF still renders; the start-up log of
- * the caller says so). Read once per process.
+ * DejaVu Sans; without either, pdfkit's Helvetica with "Rs" for ₹ (`hasRupee: false`), so a
+ * machine without the font still gets a readable receipt. Read once per process.
  */
 export function receiptFonts(file?: string): ReceiptFonts {
   if (cached && cached.file === file) return cached.fonts;

@@ -114,6 +114,7 @@ const receiptSchema = new Schema<Receipt>(
 
 export type ReceiptModel = Model<Receipt>;
 
+/** The receipts collection's model on a connection (one per connection, made on first use). */
 export function receiptModel(conn: Connection): ReceiptModel {
   return (conn.models.Receipt as ReceiptModel | undefined) ?? conn.model<Receipt>('Receipt', receiptSchema);
 }

@@ -121,7 +121,9 @@ const ADJUSTMENT_TEXT = { rebate: 'Early-payment rebate', late_fee: 'Late fee' }
 
 /** The rows of a bill's breakup table: charges and taxes, then the rebate or late fee. */
 function breakupRows(line: ReceiptLineView, money: Layout['money']): [string, string][] {
-  const rows: [string, string][] = line.breakup.map((item) => [item.label, money(item.amountMinor)]);
+  // A biller's label is free text: three lines of the table at most.
+  const short = (label: string) => (label.length > 90 ? `${label.slice(0, 89)}…` : label);
+  const rows: [string, string][] = line.breakup.map((item) => [short(item.label), money(item.amountMinor)]);
   if (line.adjustment && line.amountDueMinor !== undefined) rows.push(['Amount due', money(line.amountDueMinor)]);
   if (line.adjustment) {
     const sign = line.adjustment.amountMinor > 0 ? '+' : '';
@@ -130,11 +132,23 @@ function breakupRows(line: ReceiptLineView, money: Layout['money']): [string, st
   return rows;
 }
 
+/** The breakup table's columns: labels wrap within theirs, amounts stay on the label's first line. */
+const TABLE_X = 300;
+const AMOUNT_WIDTH = 84;
+const LABEL_WIDTH = RIGHT - TABLE_X - AMOUNT_WIDTH - 6;
+
+/** How tall a breakup label is once wrapped (a slab's label can be a long sentence). */
+function labelHeight(doc: Doc, label: string): number {
+  doc.font('regular').fontSize(9);
+  return Math.max(ROW, doc.heightOfString(label, { width: LABEL_WIDTH }) + 2);
+}
+
 /** How tall a bill's block is, so a page break never splits one. */
-function billHeight(line: ReceiptLineView): number {
-  const details = 6;
-  const table = breakupRows(line, String).length + (line.breakup.length > 0 ? 2 : 1);
-  return 22 + Math.max(details, table) * ROW + 20;
+function billHeight(doc: Doc, line: ReceiptLineView): number {
+  const details = 6 * ROW;
+  const rows = breakupRows(line, String).reduce((sum, [label]) => sum + labelHeight(doc, label), 0);
+  const table = Math.max(rows, ROW) + 4 + ROW + (line.adjustment ? 4 : 0);
+  return 20 + Math.max(details, table) + 16;
 }
 
 /** One bill: its heading, its details on the left, its breakup table and amount on the right. */
@@ -152,35 +166,34 @@ function bill({ doc, money }: Layout, line: ReceiptLineView, index: number, top:
     ['Status', STATUS_TEXT[line.status] ?? line.status],
   ];
   for (const [label, value] of details) {
-    field(doc, label, value, PAGE.margin, y, 92, 250);
+    field(doc, label, value, PAGE.margin, y, 92, TABLE_X - PAGE.margin - 12);
     y += ROW;
   }
 
-  const tableX = 310;
-  const amountWidth = 90;
   let t = top + 20;
   const rows = breakupRows(line, money);
   if (rows.length === 0) {
     doc.font('regular').fontSize(8.5).fillColor(MUTED);
-    cell(doc, 'The biller gave no breakup for this bill.', tableX, t, RIGHT - tableX);
+    cell(doc, 'The biller gave no breakup for this bill.', TABLE_X, t, RIGHT - TABLE_X);
     t += ROW;
   }
   for (const [label, amount] of rows) {
     // The subtotal before the rebate or late fee stands apart from the charges above it.
     if (label === 'Amount due') {
-      rule(doc, t + 1, tableX, RIGHT);
+      rule(doc, t + 1, TABLE_X, RIGHT);
       t += 4;
     }
+    const height = labelHeight(doc, label);
     doc.font('regular').fontSize(9).fillColor(INK);
-    cell(doc, label, tableX, t, RIGHT - tableX - amountWidth - 6);
-    cell(doc, amount, RIGHT - amountWidth, t, amountWidth, 'right');
-    t += ROW;
+    doc.text(label, TABLE_X, t, { width: LABEL_WIDTH });
+    cell(doc, amount, RIGHT - AMOUNT_WIDTH, t, AMOUNT_WIDTH, 'right');
+    t += height;
   }
-  rule(doc, t + 1, tableX, RIGHT);
+  rule(doc, t + 1, TABLE_X, RIGHT);
   t += 4;
   doc.font('bold').fontSize(9).fillColor(INK);
-  cell(doc, 'Amount paid', tableX, t, RIGHT - tableX - amountWidth - 6);
-  cell(doc, money(line.amountMinor), RIGHT - amountWidth, t, amountWidth, 'right');
+  cell(doc, 'Amount paid', TABLE_X, t, LABEL_WIDTH);
+  cell(doc, money(line.amountMinor), RIGHT - AMOUNT_WIDTH, t, AMOUNT_WIDTH, 'right');
   t += ROW;
 
   const bottom = Math.max(y, t) + 6;
@@ -230,6 +243,14 @@ function footer(doc: Doc, view: ReceiptView, hasRupee: boolean) {
   doc.text(text, PAGE.margin, BOTTOM - height, { width: RIGHT - PAGE.margin });
 }
 
+/** A new page for what does not fit, headed with the receipt number; returns its first free y. */
+function nextPage(doc: Doc, view: ReceiptView): number {
+  doc.addPage();
+  doc.font('regular').fontSize(9).fillColor(MUTED);
+  doc.text(`Receipt ${view.receiptNumber} (continued)`, PAGE.margin, PAGE.margin, { lineBreak: false });
+  return PAGE.margin + 20;
+}
+
 /**
  * The receipt as an A4 PDF (pdfkit): the facts and QR code at the top, the total, one block per
  * bill (details and breakup table), refunds, and a footer with the verification address. Money
@@ -269,17 +290,11 @@ export function renderReceiptPdf(view: ReceiptView, fonts: ReceiptFonts = receip
       rule(doc, y - 4);
       const footerSpace = 44;
       view.lines.forEach((line, index) => {
-        if (y + billHeight(line) > BOTTOM - footerSpace) {
-          doc.addPage();
-          y = PAGE.margin;
-        }
+        if (y + billHeight(doc, line) > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = bill(layout, line, index, y + 4);
       });
       if (view.refunds.length > 0) {
-        if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) {
-          doc.addPage();
-          y = PAGE.margin;
-        }
+        if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = refunds(layout, view, y + 4);
       }
       footer(doc, view, fonts.hasRupee);

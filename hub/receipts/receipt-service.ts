@@ -57,6 +57,7 @@ export class ReceiptService {
     this.publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   }
 
+  /** Builds the indexes: the unique payment id is what makes issuing idempotent. */
   async init(): Promise<void> {
     await this.model.init();
   }

@@ -20,14 +20,15 @@ export interface ReceiptBinding {
 const MAX_TOKEN_LENGTH = 512;
 
 /**
- * 16 bytes of SHA-256 over the receipt number, payment id, currency and total (paise), base64url
- * (22 characters): enough to tell one receipt's facts from another's, short enough for a QR code.
+ * 12 bytes of SHA-256 over the receipt number, payment id, currency and total (paise), base64url
+ * (16 characters): enough to tell one receipt's facts from another's (the signature, not this
+ * digest, is what stops forgery), short enough for a QR code.
  */
 export function bindingOf(receipt: ReceiptBinding): string {
   return createHash('sha256')
     .update(`${receipt.receiptNumber}|${receipt.paymentId}|${receipt.currency}|${receipt.totalMinor}`)
     .digest()
-    .subarray(0, 16)
+    .subarray(0, 12)
     .toString('base64url');
 }
 
@@ -36,7 +37,7 @@ export function bindingOf(receipt: ReceiptBinding): string {
  *
  * Why HS256 and not EdDSA: the only verifier is the hub itself (a clerk's phone opens the hub's
  * /verify page, which also looks the receipt up), so a public key buys nothing, and HS256's
- * 32-byte signature is half of Ed25519's 64: the whole URL stays near 170 characters, a QR code
+ * 32-byte signature is half of Ed25519's 64: the whole URL stays under 180 characters, a QR code
  * of version 9 or less that a phone reads off a printed page. The token has no expiry: a receipt
  * is proof for as long as it is kept. Keys rotate as a list: the first signs, all verify.
  */
@@ -50,11 +51,13 @@ export class ReceiptTokens {
     );
   }
 
-  /** The token for a receipt: `{sub: receipt number, h: binding}`, nothing else (no name, no amounts). */
+  /**
+   * The token for a receipt: `{r: receipt number, h: binding}`, nothing else (no name, no amounts,
+   * one-letter claims: every character makes the QR code denser).
+   */
   sign(receipt: ReceiptBinding): Promise<string> {
-    return new SignJWT({ h: bindingOf(receipt) })
+    return new SignJWT({ r: receipt.receiptNumber, h: bindingOf(receipt) })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(receipt.receiptNumber)
       .sign(this.keys[0] as Uint8Array);
   }
 
@@ -64,8 +67,8 @@ export class ReceiptTokens {
     for (const key of this.keys) {
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string' || typeof payload.h !== 'string') return null;
-        return { receiptNumber: payload.sub, binding: payload.h };
+        if (typeof payload.r !== 'string' || typeof payload.h !== 'string') return null;
+        return { receiptNumber: payload.r, binding: payload.h };
       } catch (error) {
         if (!(error instanceof joseErrors.JOSEError)) throw error;
       }

@@ -197,6 +197,7 @@ describe('the hub citizen API', () => {
         'post /payments/{paymentId}/sync',
         'get /payments/{paymentId}/receipt',
         'get /payments/{paymentId}/receipt.pdf',
+        'get /receipts/verify',
         'post /gateway/webhooks',
       ].sort(),
     );

@@ -29,9 +29,9 @@ export function threeBillView(overrides: Partial<ReceiptView> = {}): ReceiptView
         amountDueMinor: 17_989_000,
         period: { from: '2026-10-01', to: '2026-10-31' },
         breakup: [
-          { label: 'Energy charge 0-100 units', amountMinor: 41_000 },
-          { label: 'Energy charge 101-300 units', amountMinor: 1_250_000 },
-          { label: 'Energy charge above 300 units', amountMinor: 16_500_000 },
+          { label: 'Energy charge, units 0-100 at 4.10/unit', amountMinor: 41_000 },
+          { label: 'Energy charge, units 101-300 at 6.25/unit', amountMinor: 1_250_000 },
+          { label: 'Energy charge, units 301+ at 8.25/unit', amountMinor: 16_500_000 },
           { label: 'Fixed charge', amountMinor: 15_000 },
           { label: 'Electricity duty', amountMinor: 183_000 },
         ],
