@@ -1,8 +1,13 @@
 import { BillerError } from '../../adapters/sdk/index.js';
 import { AppError } from '../../infra/errors.js';
 
+/**
+ * 400 is kept for a request that breaks the API's own schema (in the OpenAPI document); a
+ * consumer that breaks its biller's rules (the descriptor's patterns, after normalising) passes
+ * that schema, so it is a 422 like the biller's other refusals.
+ */
 const STATUS: Record<BillerError['code'], number> = {
-  invalid_consumer_number: 400,
+  invalid_consumer_number: 422,
   consumer_not_found: 422,
   biller_rejected: 422,
   biller_unavailable: 503,

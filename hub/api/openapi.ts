@@ -78,7 +78,7 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
       in: 'header',
       required: header.required,
       description: header.description,
-      schema: { type: 'string' },
+      schema: header.schema ? toJsonSchema(header.schema, 'input') : { type: 'string' },
     }));
     const successHeaders = Object.entries(route.responseHeaders ?? {}).map(([name, description]) => [
       name,
@@ -89,6 +89,8 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
       ...(reads ? { 400: COMMON[400] } : {}),
       ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : {}),
       ...(route.body ? { 413: COMMON[413], 415: COMMON[415] } : {}),
+      // A path names a resource: one that is not there (or not the caller's) is a 404.
+      ...(pathParams.length ? { 404: `not_found: no such ${pathParams.map((p) => p.name).join(' / ')}` } : {}),
       ...route.problems,
     };
     const status = route.status ?? 200;
@@ -102,7 +104,14 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } },
+              content: {
+                'application/json': {
+                  // A document of the body is closed (objects take no other keys), as it is read.
+                  schema: route.bodyDocument
+                    ? toJsonSchema(route.bodyDocument, 'output')
+                    : toJsonSchema(route.body, 'input'),
+                },
+              },
             },
           }
         : {}),

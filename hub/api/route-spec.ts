@@ -19,10 +19,16 @@ export interface RouteSpec {
   /** An object of fields, or a record for free-form fields (a biller's consumer params). */
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * The body as the OpenAPI document shows it, when `body` has rules JSON Schema cannot carry
+   * (refinements such as "one of these two forms"), or checks only the fields it acts on (a
+   * webhook whose full shape is the gateway's). Its objects are documented closed.
+   */
+  bodyDocument?: z.ZodType;
   /** The success status; 200 unless said. */
   status?: number;
-  /** Request headers the route reads, by name: whether required, and what they mean. */
-  headers?: Readonly<Record<string, { required: boolean; description: string }>>;
+  /** Request headers the route reads, by name: whether required, what they mean, and their form (a string if not said). */
+  headers?: Readonly<Record<string, { required: boolean; description: string; schema?: z.ZodType }>>;
   /** Headers a success answer may carry, by name: what they mean. */
   responseHeaders?: Readonly<Record<string, string>>;
   /**

@@ -67,18 +67,25 @@ export const checkoutBody = z
   .object({
     lines: z.array(lineSchema).min(1).max(10),
   })
-  .strict()
-  .superRefine((body, ctx) => {
-    const seen = new Set<string>();
-    body.lines.forEach((line, i) => {
-      const key = `${line.accountId ?? line.billerId}|${line.billNumber ?? line.billRef}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['lines', i], message: 'the same bill twice' });
-      seen.add(key);
-    });
-  });
+  .strict();
 export type CheckoutBody = z.infer<typeof checkoutBody>;
 /** One line of a checkout body, in either form. */
 export type CheckoutLine = CheckoutBody['lines'][number];
+
+/**
+ * The index of the first line naming the same bill as an earlier line (same saved account or
+ * biller, same bill number or ref), if any. A rule over the lines' meaning, not their form:
+ * CheckoutService answers it 422 `duplicate_bill`, so 400 stays "breaks the documented schema".
+ */
+export function duplicateLine(body: CheckoutBody): number | undefined {
+  const seen = new Set<string>();
+  for (const [i, line] of body.lines.entries()) {
+    const key = `${line.accountId ?? line.billerId}|${line.billNumber ?? line.billRef}`;
+    if (seen.has(key)) return i;
+    seen.add(key);
+  }
+  return undefined;
+}
 
 /** Stripe-style key: what makes a retried checkout the same checkout. */
 export const idempotencyKey = z

@@ -15,7 +15,7 @@ import {
   type SavedAccountModel,
   savedAccountModel,
 } from '../saved-accounts/saved-account-model.js';
-import type { CheckoutBody, CheckoutLine } from './checkout-request.js';
+import { type CheckoutBody, type CheckoutLine, duplicateLine } from './checkout-request.js';
 import type { PaymentCapture } from './payment-capture.js';
 
 export interface CheckoutResult {
@@ -74,9 +74,9 @@ export class CheckoutService {
   /**
    * Makes (or replays) the checkout for `idempotencyKey`. Throws AppError 409 `bill_already_paid`
    * (details.paymentId), 409 `bill_payment_pending`, 409 `checkout_superseded`, 410 `checkout_closed`,
-   * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, and the gateway's
-   * GatewayUnavailableError (503: the same key may be retried). `payerInfo.name` (from the access token)
-   * is kept for the receipt.
+   * 409 `idempotency_key_reused`, 409 `bill_changed`, 422 `amount_not_allowed`, 422 `duplicate_bill`
+   * (two lines for one bill), and the gateway's GatewayUnavailableError (503: the same key may be
+   * retried). `payerInfo.name` (from the access token) is kept for the receipt.
    */
   async checkout(
     citizenSub: string,
@@ -84,6 +84,12 @@ export class CheckoutService {
     body: CheckoutBody,
     payerInfo: { name?: string } = {},
   ): Promise<CheckoutResult> {
+    const duplicate = duplicateLine(body);
+    if (duplicate !== undefined) {
+      throw new AppError(422, 'duplicate_bill', `lines.${duplicate}: the same bill as an earlier line`, {
+        line: duplicate,
+      });
+    }
     const requestHash = hashRequest(body);
     // A retry must not ask every biller again: the first answer is returned as it was.
     const existing = await this.payments.model.findOne({ citizenSub, idempotencyKey }).lean<Payment>().exec();

@@ -187,7 +187,7 @@ describe('checkout and capture', () => {
       expect(res.status, String(amountMinor)).toBe(400);
     }
     expect((await checkout(bad({ billerId: 'telecom-x' }), randomUUID())).status).toBe(404);
-    expect((await checkout(bad({ consumer: { consumerNumber: '12-34' } }), randomUUID())).status).toBe(400);
+    expect((await checkout(bad({ consumer: { consumerNumber: '12-34' } }), randomUUID())).status).toBe(422);
     const stale = await checkout(bad({ billNumber: 'OLD-BILL' }), randomUUID());
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: 'bill_changed' });
@@ -198,7 +198,9 @@ describe('checkout and capture', () => {
     expect(below.status).toBe(422);
     expect(await below.json()).toMatchObject({ code: 'amount_not_allowed', exactness: 'EXACT_AND_ABOVE' });
     expect((await call('/checkouts', asha, { method: 'POST', body: JSON.stringify({ lines }) })).status).toBe(400);
-    expect((await checkout({ lines: [lines[0], lines[0]] }, randomUUID())).status).toBe(400);
+    const twice = await checkout({ lines: [lines[0], { ...lines[0], amountMinor: 100 }] }, randomUUID());
+    expect(twice.status).toBe(422);
+    expect(await twice.json()).toMatchObject({ code: 'duplicate_bill', line: 1 });
     const huge = await checkout({ lines, note: 'x'.repeat(1024 * 1024) }, randomUUID());
     expect(huge.status).toBe(413);
     const after = ((await (await call('/payments', asha)).json()) as { payments: unknown[] }).payments.length;

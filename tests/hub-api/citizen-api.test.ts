@@ -100,9 +100,9 @@ describe('the hub citizen API', () => {
     expect(second.cached).toBe(true);
   });
 
-  it('turns biller refusals into clear 4xx answers', async () => {
+  it("turns biller refusals into clear 422 answers, a consumer against the biller's rules too", async () => {
     const malformed = await call('/billers/state-electricity/bill?consumerNumber=12-34', asha);
-    expect(malformed.status).toBe(400);
+    expect(malformed.status).toBe(422);
     expect(await malformed.json()).toMatchObject({ code: 'invalid_consumer_number', retryable: false });
     const unknown = await call('/billers/state-electricity/bill?consumerNumber=9000000001', asha);
     expect(unknown.status).toBe(422);

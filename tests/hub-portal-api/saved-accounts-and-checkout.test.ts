@@ -11,9 +11,9 @@ const INTERNALS = ['_id', '__v', 'citizenSub', 'consumerKey'];
 
 interface Due {
   account: { id: string; billerId: string; consumerMasked: string };
-  bill?: { billNumber: string; amountDueMinor: number };
+  bill?: { billNumberMasked: string; amountDueMinor: number };
   payable?: { day: string; amountMinor: number; applied: string };
-  checkoutLine?: { accountId: string; billNumber: string; amountMinor: number };
+  checkoutLine?: { accountId: string; billRef: string; amountMinor: number };
 }
 
 describe('the API the portal needs: saved accounts, dues and checkout lines', () => {
@@ -97,7 +97,7 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     expect(['early_payment_rebate', 'late_fee', 'none']).toContain(due?.payable?.applied);
     expect(due?.checkoutLine).toEqual({
       accountId: created.account.id,
-      billNumber: due?.bill?.billNumber,
+      billRef: expect.stringMatching(/^[\w-]{22}$/),
       amountMinor: due?.payable?.amountMinor,
     });
 
@@ -111,10 +111,13 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     // The same bill named by biller and consumer, in Devanagari digits with spaces, has the same
     // billKey: the newer checkout supersedes the older one instead of paying the bill twice.
     const devanagari = electricity.consumerNumber.replace(/\d/g, (d) => String.fromCodePoint(0x966 + Number(d)));
+    const { bill } = (await (
+      await call(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`, asha)
+    ).json()) as { bill: { billNumber: string } };
     const direct = {
       billerId: 'state-electricity',
       consumer: { consumerNumber: ` ${devanagari} ` },
-      billNumber: due?.checkoutLine?.billNumber,
+      billNumber: bill.billNumber,
       amountMinor: due?.checkoutLine?.amountMinor,
     };
     const newer = await checkout(asha, [direct]);

@@ -5,8 +5,10 @@ import type { CheckoutService } from '../../checkout/checkout-service.js';
 import type { PaymentCapture } from '../../checkout/payment-capture.js';
 import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
+import { wireEventSchema } from '../../gateway/wire.js';
 import type { PaymentStore } from '../../payments/index.js';
 import { citizenOf } from '../access-token.js';
+import { checkoutBodyDocument } from '../request-documents.js';
 import { checkoutResultSchema, paymentListSchema, paymentSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
@@ -37,11 +39,13 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
         'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
       scopes: ['payments:write'],
       body: checkoutBody,
+      bodyDocument: checkoutBodyDocument,
       status: 201,
       headers: {
         'Idempotency-Key': {
           required: true,
           description: '8 to 128 letters, digits or . _ : -; the same key and body replay the first answer',
+          schema: idempotencyKey,
         },
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when this is the stored answer to an earlier request' },
@@ -51,7 +55,9 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
           'bill_already_paid (paymentId, paymentStatus), bill_payment_pending, checkout_superseded, ' +
           'idempotency_key_reused, bill_changed (currentBillNumber; for a saved account currentBillNumberMasked and currentBillRef)',
         410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
-        422: "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; consumer_not_found",
+        422:
+          "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; duplicate_bill (line): two " +
+          "lines for one bill; consumer_not_found, invalid_consumer_number, biller_rejected: the biller's rules",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
       },
       handler: async (ctx, { body }) => {
@@ -112,6 +118,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
           required: true,
           description:
             't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" under the webhook secret> (several v1 while a secret rotates)',
+          schema: z.string().regex(/^t=\d{1,12}(,v1=[0-9a-f]{64})+$/),
         },
       },
       problems: {
@@ -119,6 +126,8 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
         503: 'gateway_unavailable: the gateway could not be asked about the event; it delivers again',
       },
       body: z.looseObject({ id: z.string(), type: z.string() }),
+      // The gateway checks the rest after the signature: its wire event is what it sends.
+      bodyDocument: wireEventSchema,
       status: 204,
       handler: async (ctx) => {
         const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
