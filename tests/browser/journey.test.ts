@@ -94,6 +94,10 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     });
     expect(registered).toBe(true);
     await testId(page, 'no-accounts').waitFor();
+    // The browser holds an opaque, HttpOnly, SameSite session id and never a token.
+    const cookies = await context.cookies(stack.portalUrl);
+    expect(cookies.find((c) => c.name === 'portal_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    for (const cookie of cookies) expect(cookie.value).not.toMatch(/^eyJ/);
     await visit(page)('dashboard: no accounts yet');
   });
 
@@ -318,9 +322,12 @@ describe('a citizen pays electricity, water and gas together in a real browser',
         expect(registered).toBe(false);
         await testId(opened, 'nav-history').waitFor();
 
+        const sessionCookie = async () => (await ctx.cookies(stack.portalUrl)).find((c) => c.name === 'portal_session');
+        const before = await sessionCookie();
+        expect(before).toBeDefined();
         await signOutAtIdp(stack, opened, visit(opened));
-        // Only the back-channel could have told the portal: its cookie is still in this browser.
-        expect((await ctx.cookies(stack.portalUrl)).length).toBeGreaterThan(0);
+        // The browser never told the portal: only the idp's back-channel call can have ended it.
+        expect((await sessionCookie())?.value).toBe(before?.value);
         await opened.goto(`${stack.portalUrl}/dashboard`);
         await opened.waitForURL((url) => !url.href.startsWith(`${stack.portalUrl}/dashboard`));
         expect(await testId(opened, 'nav-history').count()).toBe(0);
