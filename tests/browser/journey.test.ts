@@ -27,6 +27,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
   let context: BrowserContext;
   let page: Page;
   let current: Page | undefined;
+  const contexts: BrowserContext[] = [];
   const axe = new AxeJourneyLog();
   let failed: string | undefined;
   // What the steps learn and later steps check.
@@ -57,8 +58,10 @@ describe('a citizen pays electricity, water and gas together in a real browser',
         },
       ),
     );
+  /** A fresh browser profile's page; it stays open (for a failure's screenshot) until the suite ends. */
   const newPage = async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'en-IN', acceptDownloads: true });
+    contexts.push(ctx);
     ctx.setDefaultTimeout(30_000);
     const opened = await ctx.newPage();
     current = opened;
@@ -74,6 +77,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
   }, 120_000);
   afterAll(async () => {
     axe.save();
+    for (const ctx of contexts) await ctx.close().catch(() => {});
     await browser?.close();
     await stack?.close();
   });
@@ -223,20 +227,17 @@ describe('a citizen pays electricity, water and gas together in a real browser',
 
   step("the public verify page vouches for the receipt's QR link without signing in", async () => {
     const { ctx, opened } = await newPage();
-    try {
-      await opened.goto(verifyUrl);
-      expect(await testId(opened, 'verify-result').getAttribute('data-genuine')).toBe('true');
-      expect(await opened.textContent('body')).toContain(paymentId);
-      await visit(opened)('verify a receipt (public)', { key: true });
-      // A token changed by one character is not vouched for.
-      const forged = verifyUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-      await opened.goto(forged);
-      expect(await testId(opened, 'verify-result').getAttribute('data-genuine')).toBe('false');
-      await visit(opened)('verify a receipt: not genuine');
-    } finally {
-      await ctx.close();
-      current = page;
-    }
+    await opened.goto(verifyUrl);
+    expect(await testId(opened, 'verify-result').getAttribute('data-genuine')).toBe('true');
+    expect(await opened.textContent('body')).toContain(paymentId);
+    await visit(opened)('verify a receipt (public)', { key: true });
+    // A token changed by one character is not vouched for.
+    const forged = verifyUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    await opened.goto(forged);
+    expect(await testId(opened, 'verify-result').getAttribute('data-genuine')).toBe('false');
+    await visit(opened)('verify a receipt: not genuine');
+    await ctx.close();
+    current = page;
   });
 
   step('history lists the payment, the filters find it, and the CSV has its three bills', async () => {
@@ -312,28 +313,28 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     'a logout at the idp ends a second portal session through the back-channel',
     async () => {
       const { ctx, opened } = await newPage();
-      try {
-        await opened.goto(`${stack.portalUrl}/`);
-        await testId(opened, 'sign-in').click();
-        const { registered } = await signInAtIdp(stack, opened, CITIZEN, async () => {}, {
-          keyboard: false,
-          landsOn: /\/dashboard/,
-        });
-        expect(registered).toBe(false);
-        await testId(opened, 'nav-history').waitFor();
+      await opened.goto(`${stack.portalUrl}/`);
+      await testId(opened, 'sign-in').click();
+      // The same citizen in a new browser: a code again, no new account (unless the first sign-in failed).
+      await signInAtIdp(stack, opened, CITIZEN, async () => {}, { keyboard: false, landsOn: /\/dashboard/ });
+      await testId(opened, 'nav-history').waitFor();
 
-        const sessionCookie = async () => (await ctx.cookies(stack.portalUrl)).find((c) => c.name === 'portal_session');
-        const before = await sessionCookie();
-        expect(before).toBeDefined();
-        await signOutAtIdp(stack, opened, visit(opened));
-        // The browser never told the portal: only the idp's back-channel call can have ended it.
-        expect((await sessionCookie())?.value).toBe(before?.value);
-        await opened.goto(`${stack.portalUrl}/dashboard`);
-        await opened.waitForURL((url) => !url.href.startsWith(`${stack.portalUrl}/dashboard`));
-        expect(await testId(opened, 'nav-history').count()).toBe(0);
-      } finally {
-        await ctx.close();
-      }
+      const sessionCookie = async () => (await ctx.cookies(stack.portalUrl)).find((c) => c.name === 'portal_session');
+      const before = await sessionCookie();
+      expect(before).toBeDefined();
+      await signOutAtIdp(stack, opened, visit(opened));
+      // The browser never told the portal: only the idp's back-channel call can have ended it.
+      expect((await sessionCookie())?.value).toBe(before?.value);
+      await opened.goto(`${stack.portalUrl}/dashboard`);
+      await opened
+        .waitForURL((url) => !url.href.startsWith(`${stack.portalUrl}/dashboard`), { timeout: 15_000 })
+        .catch(() => {
+          throw new Error(
+            'after a logout at the idp, /dashboard still shows the dashboard: the portal session lives on',
+          );
+        });
+      expect(await testId(opened, 'nav-history').count()).toBe(0);
+      await ctx.close();
     },
     { standalone: true },
   );
