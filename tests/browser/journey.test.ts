@@ -269,6 +269,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     await page.locator('#to').fill('2020-01-31');
     await testId(page, 'history-apply').click();
     await testId(page, 'history-empty').waitFor();
+    await visit(page)('payment history: nothing found');
   });
 
   step('the settings page switches the portal to Hindi: Devanagari text and lang="hi"', async () => {
@@ -279,6 +280,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     await testId(page, 'settings-save').click();
     await page.waitForURL(/\/settings\?saved=1/);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('hi');
+    await visit(page)('settings saved, in Hindi');
     await testId(page, 'nav-dashboard').click();
     await page.waitForURL(/\/dashboard/);
     expect(await page.locator('html').getAttribute('lang')).toBe('hi');
@@ -302,6 +304,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     await confirm.click();
     await page.waitForURL(`${stack.portalUrl}/`);
     await testId(page, 'sign-in').waitFor();
+    await visit(page)('landing after signing out');
     // The dashboard is closed now, and the idp asks for a code again.
     await page.goto(`${stack.portalUrl}/dashboard`);
     await page.waitForURL((url) => !url.pathname.startsWith('/dashboard'));
