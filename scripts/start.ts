@@ -110,6 +110,8 @@ try {
   await stopAll(1);
 }
 
+// The citizen portal is what a person opens first: sign in, see dues, pay, get receipts.
+console.log(`\nOpen the citizen portal: http://localhost:${port('HUB_PORT', 3000)}/`);
 console.log('\nAll services are up:');
 const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;
 console.log(`  MongoDB  ${local.mongoUri}${local.started.mongo ? dataNote : ''}`);

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Logger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { Redis } from '../../infra/redis.js';
@@ -45,10 +46,7 @@ export interface PortalServices {
  * call the hub API over HTTP with the signed-in citizen's access token (a backend-for-frontend).
  * Returns the middleware to mount; it answers only the portal's own routes (README.md lists them).
  */
-export function createPortal(
-  options: PortalOptions,
-  { redis, mongo, log }: PortalServices,
-): ReturnType<Router['routes']> {
+export function createPortal(options: PortalOptions, { redis, mongo, log }: PortalServices): Middleware {
   const secure = options.baseUrl.startsWith('https:');
   const translator = createTranslator(LOCALES_DIR);
   const pages = new PageRenderer(options.formActionOrigins);
@@ -91,5 +89,18 @@ export function createPortal(
   ]) {
     group(router, deps);
   }
-  return router.routes();
+  const routes = router.routes();
+  const language = pageLanguage(translator);
+  const session = sessions(store, { secure });
+  // A browser's GET for a path nobody answered gets a page, not problem+json. Only a request that
+  // asks for HTML by name: API clients (Accept: */* or JSON) keep the problem answer.
+  const notFoundPage: Middleware = async (ctx, next) => {
+    await next();
+    const browserGet = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.get('accept').includes('text/html');
+    if (ctx.status !== 404 || ctx.body != null || !browserGet || /^\/(api|assets)\//.test(ctx.path)) return;
+    await language(ctx, () =>
+      session(ctx, () => pages.render(ctx, 'error', { titleKey: 'errors.not_found.title', kind: 'not_found' }, 404)),
+    );
+  };
+  return async (ctx, next) => notFoundPage(ctx, () => routes(ctx as Parameters<typeof routes>[0], next));
 }

@@ -67,6 +67,17 @@ describe('the portal signed out', () => {
     expect(page.html).toContain('data-testid="language-switch"');
   });
 
+  it('a browser that prefers Hindi gets Hindi, until the citizen picks another language', async () => {
+    const browser = new CitizenBrowser();
+    const headers = { 'accept-language': 'hi-IN,hi;q=0.9,en;q=0.8' };
+    const hindi = await browser.go(url('/'), { headers });
+    expect(hindi.html).toContain('<html lang="hi"');
+    expect(heading(hindi)).toBe('बिजली, पानी और गैस के बिल एक ही जगह भरें');
+    const bengali = await browser.post(hindi, url('/language'), { lang: 'bn', returnTo: '/' });
+    expect(bengali.html).toContain('<html lang="bn"');
+    expect((await browser.go(url('/'), { headers })).html).toContain('<html lang="bn"');
+  });
+
   it('pages answer with a strict CSP without script, no-store, and the shared security headers', async () => {
     const res = await new CitizenBrowser().raw(url('/'));
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -264,6 +275,15 @@ describe('the portal signed in', () => {
     expect(heading(result)).toBe('Bill found');
     expect(result.html).toContain('data-testid="pay-this-bill"');
     expect(result.html).toContain('<input type="hidden" name="consumer.connectionId" value="W12-004512">');
+
+    // That bill was paid above: paying it again from here is refused with the reason, not a second payment.
+    const fields = Object.fromEntries(
+      [...result.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]),
+    ) as Record<string, string>;
+    const again = await browser.post(result, url('/pay'), fields);
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('data-testid="pay-problem"');
+    expect(again.html).toContain('One of these bills has already been paid.');
   });
 
   it('settings keep the language and notification channel, and the page then speaks Hindi', async () => {

@@ -115,23 +115,30 @@ export class SessionStore {
   }
 
   /**
-   * Ends the signed-in sessions a back-channel logout names: those of the idp session `sid`
-   * (only the subject's, when `sub` is given too), or all of `sub`'s when no `sid` is given.
-   * Returns how many sessions ended.
+   * Ends the signed-in sessions a back-channel logout names (Back-Channel Logout 1.0 §2.7):
+   * with a `sid`, the sessions of that idp session, and those of the same `sub` whose ID token
+   * carried no `sid` (which idp session they belong to is unknown, so they go too); with only a
+   * `sub`, every session of that citizen. A session of another `sub` is never ended by a token
+   * naming a `sub`. Returns how many sessions ended.
    */
   async endSessionsOf({ sid, sub }: { sid?: string; sub?: string }): Promise<number> {
-    const index = sid ? sidKey(sid) : sub ? subKey(sub) : undefined;
-    if (!index) return 0;
+    const ids = new Set([
+      ...(sid ? await this.redis.smembers(sidKey(sid)) : []),
+      ...(sub ? await this.redis.smembers(subKey(sub)) : []),
+    ]);
     let ended = 0;
-    for (const id of await this.redis.smembers(index)) {
+    for (const id of ids) {
       const raw = await this.redis.get(key(id));
       const session = raw ? (JSON.parse(raw) as Session) : undefined;
-      if (session && sub && session.user?.sub !== sub) continue;
-      if (!session) {
-        // Expired meanwhile: only its index entry is left.
-        await this.redis.srem(index, id);
+      if (!session?.user) {
+        // Expired meanwhile: only its index entries are left.
+        if (sid) await this.redis.srem(sidKey(sid), id);
+        if (sub) await this.redis.srem(subKey(sub), id);
         continue;
       }
+      const { user } = session;
+      if (sub && user.sub !== sub) continue;
+      if (sid && user.sid !== undefined && user.sid !== sid) continue;
       await this.destroy(session);
       ended++;
     }

@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bill, Due, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
+import { startApiStub } from './support/api-stub.js';
+import { CitizenBrowser, heading, signIn } from './support/citizen.js';
+import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+
+const RECEIPT: ReceiptJson = {
+  receiptNumber: 'RCT7F3K9Q2M',
+  paymentId: 'pay_stub_0001',
+  status: 'partially_refunded',
+  payerName: 'Asha Devi',
+  paidAt: '2026-11-30T09:05:00.000Z',
+  issuedAt: '2026-11-30T09:06:00.000Z',
+  method: 'upi',
+  gatewayReference: 'order_ABC123',
+  currency: 'INR',
+  totalMinor: 18260700,
+  settledMinor: 18000000,
+  refundedMinor: 260700,
+  lines: [
+    {
+      lineId: 'line_1',
+      billerId: 'state-electricity',
+      billerName: 'State Electricity Distribution Co.',
+      consumerMasked: '******3004',
+      billNumberMasked: 'EB-******3004-11',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+      breakup: [
+        { label: 'Energy charges', amountMinor: 17500000 },
+        { label: 'Electricity duty', amountMinor: 550000 },
+      ],
+      adjustment: { kind: 'rebate', amountMinor: -50000 },
+      amountMinor: 18000000,
+      reference: 'HUB-REF-1',
+      billerReference: 'SEDC-998877',
+      status: 'settled',
+    },
+    {
+      lineId: 'line_2',
+      billerId: 'city-water',
+      billerName: 'City Water Board',
+      consumerMasked: '******4512',
+      billNumberMasked: 'W-****4512',
+      breakup: [{ label: 'Water charges', amountMinor: 260700 }],
+      amountMinor: 260700,
+      reference: 'HUB-REF-2',
+      status: 'refunded',
+    },
+  ],
+  refunds: [
+    { lineId: 'line_2', amountMinor: 260700, reference: 'rfnd_1', at: '2026-11-30T10:00:00.000Z', status: 'processed' },
+  ],
+  verifyUrl: 'http://127.0.0.1/verify?t=good-token',
+};
+
+const VERIFIED: VerifiedReceiptJson = {
+  receiptNumber: RECEIPT.receiptNumber,
+  paymentId: RECEIPT.paymentId,
+  paidAt: RECEIPT.paidAt,
+  currency: 'INR',
+  totalMinor: RECEIPT.totalMinor,
+  status: 'partially_refunded',
+  lines: [
+    {
+      billerName: 'State Electricity Distribution Co.',
+      consumerMasked: '******3004',
+      amountMinor: 18000000,
+      billerReference: 'SEDC-998877',
+      status: 'settled',
+    },
+  ],
+};
+
+/** /dues as the API answers it: a bill with a rebate, one with a late fee, one paid, one biller down. */
+const DUES: { dues: Due[] } = {
+  dues: [
+    {
+      account: { id: 'acc_early', billerId: 'city-water', nickname: 'Home', consumerMasked: '******4512' },
+      bill: bill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
+      payable: {
+        day: '2026-11-30',
+        amountMinor: 61700,
+        amountDueMinor: 62900,
+        applied: 'early_payment_rebate',
+        adjustmentMinor: -1200,
+      },
+      checkoutLine: { accountId: 'acc_early', billNumber: 'WB-1', amountMinor: 61700 },
+    },
+    {
+      account: { id: 'acc_late', billerId: 'state-electricity', nickname: 'Shop', consumerMasked: '********6571' },
+      bill: bill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
+      payable: {
+        day: '2026-11-30',
+        amountMinor: 36018,
+        amountDueMinor: 33518,
+        applied: 'late_fee',
+        adjustmentMinor: 2500,
+      },
+      checkoutLine: { accountId: 'acc_late', billNumber: 'EB-2', amountMinor: 36018 },
+    },
+    {
+      account: { id: 'acc_paid', billerId: 'metro-gas', nickname: 'Gas', consumerMasked: '******4567' },
+      bill: bill('GS-3', 81000),
+      payable: { day: '2026-11-30', amountMinor: 81000, amountDueMinor: 81000, applied: 'none', adjustmentMinor: 0 },
+      checkoutLine: { accountId: 'acc_paid', billNumber: 'GS-3', amountMinor: 81000 },
+      paid: { paymentId: 'pay_done', status: 'completed' },
+    },
+    {
+      account: { id: 'acc_down', billerId: 'metro-gas', nickname: 'Flat', consumerMasked: '******9999' },
+      error: { code: 'biller_unavailable', detail: 'timeout', retryable: true },
+    },
+  ],
+};
+
+function bill(billNumber: string, amountDueMinor: number, extra: Partial<Bill> = {}): Bill {
+  return {
+    billNumber,
+    customerName: 'A*** D***',
+    billDate: '2026-11-01',
+    dueDate: '2026-12-10',
+    amountDueMinor,
+    breakup: [],
+    currency: 'INR',
+    fetchedAt: '2026-11-30T09:00:00.000Z',
+    ...extra,
+  };
+}
+
+let stack: PortalStack;
+let stub: Awaited<ReturnType<typeof startApiStub>>;
+const problem = (status: number, code: string) => ({
+  status,
+  type: 'application/problem+json',
+  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code }),
+});
+
+beforeAll(async () => {
+  stub = await startApiStub((path) => {
+    if (path === `/payments/${RECEIPT.paymentId}/receipt`)
+      return { status: 200, type: 'application/json', body: JSON.stringify(RECEIPT) };
+    if (path === `/payments/${RECEIPT.paymentId}/receipt.pdf`)
+      return { status: 200, type: 'application/pdf', body: Buffer.from('%PDF-1.7\n%stub\n') };
+    if (path === '/receipts/verify?t=good-token')
+      return { status: 200, type: 'application/json', body: JSON.stringify(VERIFIED) };
+    if (path.startsWith('/receipts/verify')) return problem(404, 'not_found');
+    if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
+    return undefined;
+  });
+  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
+  stub.target(stack.hub.url);
+});
+afterAll(async () => {
+  await stack?.close();
+  stub?.close();
+});
+
+describe('receipt pages on the contract’s receipt shape', () => {
+  it('the receipt page shows every part of the receipt in rupees and IST, with the QR code and PDF link', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${RECEIPT.paymentId}/receipt`);
+    expect(page.status).toBe(200);
+    expect(heading(page)).toBe('Receipt RCT7F3K9Q2M');
+    for (const text of [
+      'Asha Devi',
+      'pay_stub_0001',
+      '30 November 2026 at 2:35 pm IST',
+      'upi',
+      'order_ABC123',
+      'Partly paid: some bills were refunded',
+      '₹1,82,607.00',
+      '₹1,80,000.00',
+      '₹2,607.00',
+      'State Electricity Distribution Co.',
+      '******3004',
+      'EB-******3004-11',
+      '1 October 2026 to 31 October 2026',
+      'Energy charges',
+      '₹1,75,000.00',
+      'Early-payment rebate',
+      '−₹500.00',
+      'HUB-REF-1',
+      'SEDC-998877',
+      'Paid to the biller',
+      'rfnd_1',
+      '30 November 2026 at 3:30 pm IST',
+      'http://127.0.0.1/verify?t=good-token',
+    ]) {
+      expect(page.html, text).toContain(text);
+    }
+    expect(page.html).toContain('data-testid="receipt-qr"');
+    expect(page.html).toMatch(/<svg[^>]*viewBox/);
+    expect(page.html).toContain(`href="/payments/${RECEIPT.paymentId}/receipt.pdf"`);
+  });
+
+  it('the receipt speaks Bengali with Bengali digits when the citizen chose it', async () => {
+    const { browser } = await signIn(stack);
+    const receiptUrl = `${stack.portal}/payments/${RECEIPT.paymentId}/receipt`;
+    const english = await browser.go(receiptUrl);
+    const bengali = await browser.post(english, `${stack.portal}/language`, {
+      lang: 'bn',
+      returnTo: `/payments/${RECEIPT.paymentId}/receipt`,
+    });
+    expect(bengali.url).toBe(receiptUrl);
+    expect(bengali.html).toContain('<html lang="bn"');
+    expect(bengali.html).toContain('₹১,৮২,৬০৭.০০');
+    expect(bengali.html).toContain('রসিদ');
+  });
+
+  it('the PDF comes through the session as an attachment', async () => {
+    const { browser } = await signIn(stack);
+    const res = await browser.raw(`${stack.portal}/payments/${RECEIPT.paymentId}/receipt.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="receipt-${RECEIPT.paymentId}.pdf"`);
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('%PDF-1.7\n%stub\n');
+  });
+});
+
+describe('the public verification page', () => {
+  it('a genuine receipt’s token shows what it proves, without signing in', async () => {
+    const page = await new CitizenBrowser().go(`${stack.portal}/verify?t=good-token`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-genuine="true"');
+    expect(page.html).toContain('This is a genuine receipt');
+    expect(page.html).toContain('₹1,82,607.00');
+    expect(page.html).toContain('SEDC-998877');
+    expect(page.html).not.toContain('Asha Devi');
+  });
+
+  it('any other token is clearly not a genuine receipt', async () => {
+    const page = await new CitizenBrowser().go(`${stack.portal}/verify?t=forged`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-genuine="false"');
+    expect(page.html).toContain('This is not a genuine receipt');
+  });
+
+  it('a link without a token says it is incomplete', async () => {
+    const page = await new CitizenBrowser().go(`${stack.portal}/verify`);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('This link is incomplete');
+  });
+});
+
+describe('the dashboard with a biller down', () => {
+  it('each bill shows today’s amount and why (rebate, late fee), a paid bill is marked, and a failing biller gets only its own error row', async () => {
+    const { page } = await signIn(stack);
+    expect(page.status).toBe(200);
+    const rows = [...page.html.matchAll(/<tr class="govuk-table__row" data-testid="due-row"[\s\S]*?<\/tr>/g)].map(
+      (m) => m[0],
+    );
+    expect(rows).toHaveLength(4);
+    const [early, late, paid, down] = rows as [string, string, string, string];
+    expect(early).toContain('₹617.00');
+    expect(early).toContain('Includes an early-payment rebate of ₹12.00 if you pay by 5 December 2026.');
+    expect(early).toContain('data-testid="due-select"');
+    expect(late).toContain('₹360.18');
+    expect(late).toContain('Includes a late fee of ₹25.00, charged since 19 November 2026.');
+    expect(paid).toContain('data-state="paid"');
+    expect(paid).toContain('href="/payments/pay_done"');
+    expect(paid).not.toContain('data-testid="due-select"');
+    expect(down).toContain('data-state="error"');
+    expect(down).toContain('Metro Piped Natural Gas Ltd. is not answering just now. Try again in a few minutes.');
+    expect(page.html).toContain('data-testid="pay-selected"');
+  });
+});
