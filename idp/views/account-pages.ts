@@ -2,6 +2,7 @@ import type { Account } from '../accounts/account-store.js';
 import type { PageLanguage } from './i18n.js';
 import { renderView } from './layout.js';
 
+/** What the account pages need: the session-bound CSRF token, the language, a message to show. */
 export interface AccountForm {
   csrf: string;
   lang: PageLanguage;

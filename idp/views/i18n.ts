@@ -29,6 +29,7 @@ export interface PageLanguage {
   switchHref?: (locale: Locale) => string;
 }
 
+/** A page's language; `switchHref` makes the page offer the switch to the other languages. */
 export function pageLanguage(locale: Locale, switchHref?: (locale: Locale) => string): PageLanguage {
   return { locale, t: translator(locale), switchHref };
 }

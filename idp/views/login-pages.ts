@@ -28,6 +28,7 @@ function formData(form: FormContext) {
   };
 }
 
+/** The first step: a mobile number or email address, kept as typed (`value`) when refused. */
 export function identifyPage(form: FormContext, value = ''): string {
   return renderView('identify.njk', form.lang, {
     ...formData(form),
@@ -37,7 +38,7 @@ export function identifyPage(form: FormContext, value = ''): string {
   });
 }
 
-/** `sentTo` is the masked phone or email; empty when the page must not name it. */
+/** The one-time code step. `sentTo` is the masked phone or email; empty when the page must not name it. */
 export function codePage(form: FormContext, sentTo: string): string {
   return renderView('code.njk', form.lang, {
     ...formData(form),
@@ -48,10 +49,12 @@ export function codePage(form: FormContext, sentTo: string): string {
   });
 }
 
+/** The authenticator app's code, after the one-time code, for accounts that turned it on. */
 export function totpPage(form: FormContext): string {
   return renderView('totp.njk', form.lang, { ...formData(form), title: form.lang.t('totp.title'), errorField: 'totp' });
 }
 
+/** A first sign-in: the name for the new account. `verified` is the masked phone or email just proven. */
 export function registerPage(form: FormContext, verified: string): string {
   return renderView('register.njk', form.lang, {
     ...formData(form),
@@ -85,6 +88,7 @@ export function scopeSentences(lang: PageLanguage, scopes: string[]): string[] {
   });
 }
 
+/** What a third-party client asks for, one sentence per scope (see scopeSentences), then Allow or Cancel. */
 export function consentPage(form: FormContext, scopes: string[]): string {
   return renderView('consent.njk', form.lang, {
     ...formData(form),

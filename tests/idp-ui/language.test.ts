@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANG_COOKIE } from '../../idp/interactions/locale.js';
 import { Browser, type Page } from '../idp/support/browser.js';
-import { authorizationRequest, login, relyingParty, title } from '../idp/support/relying-party.js';
+import { authorizationRequest, completeInteraction, login, relyingParty, title } from '../idp/support/relying-party.js';
 import { startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 
 const htmlLang = (page: Page) => page.html.match(/<html lang="([^"]+)"/)?.[1];
@@ -137,6 +137,25 @@ describe('the language of the idp pages', () => {
     expect(title(refused)).toBe('কিছু একটা ভুল হয়েছে');
     // The provider's own (English) detail is marked as English inside the Bengali page.
     expect(refused.html).toMatch(/<span lang="en">[^<]*client[^<]*<\/span>/);
+  });
+
+  it('switches the account page with ?lang=, and asks for sign-in in the page language', async () => {
+    // Stops where the sign-in hands back to the account page.
+    const browser = new Browser([`${idp.issuer}/account?`]);
+    const start = await browser.go(`${idp.issuer}/account`);
+    const back = await completeInteraction(idp, browser, start, { identifier: 'account.lang@example.org' });
+    expect(title(await browser.go(back.url))).toBe('Your account');
+
+    const bengali = await browser.go(`${idp.issuer}/account?lang=bn`);
+    expect(bengali.url).toBe(`${idp.issuer}/account`);
+    expect(htmlLang(bengali)).toBe('bn');
+    expect(title(bengali)).toBe('আপনার অ্যাকাউন্ট');
+    expect(bengali.html).toContain('href="/account?lang=hi"');
+
+    // Signed out, the account page sends the browser to sign in with its language as ui_locales.
+    const res = await fetch(`${idp.issuer}/account`, { redirect: 'manual', headers: { cookie: `${LANG_COOKIE}=hi` } });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location') ?? '', idp.issuer).searchParams.get('ui_locales')).toBe('hi');
   });
 
   it('advertises the languages of its pages in discovery (ui_locales_supported)', async () => {
