@@ -21,6 +21,10 @@ have pdftoppm || missing+=(poppler-utils)
 if ! dpkg -s fonts-lohit-deva fonts-lohit-beng-bengali >/dev/null 2>&1; then
   have apt-get && missing+=(fonts-lohit-deva fonts-lohit-beng-bengali)
 fi
+# Receipt PDFs embed DejaVu Sans: it has the rupee sign (hub/receipts/receipt-font.ts).
+if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then
+  have apt-get && missing+=(fonts-dejavu-core)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! have apt-get; then

@@ -11,7 +11,7 @@ import {
 } from './receipt-text.js';
 import type { ReceiptLineView, ReceiptView } from './receipt-view.js';
 
-// Kept here too: scripts and the receipt message import it from this module.
+// Kept here too: scripts/ledger-check.ts imports it from this module.
 export { formatRupees };
 
 /** A4 in PDF points, and the margins every block keeps to. */
@@ -233,14 +233,24 @@ function refunds({ doc, money }: Layout, view: ReceiptView, top: number): number
 }
 
 /** Where the receipt says what it is, and how to check it without a phone. */
-function footer(doc: Doc, view: ReceiptView, hasRupee: boolean) {
-  const text =
+function footerText(view: ReceiptView, hasRupee: boolean): string {
+  return (
     `Issued ${formatDateTimeIST(view.issuedAt)}. This receipt is in English; amounts are in Indian rupees` +
     `${hasRupee ? ' (₹)' : ''}, times in India Standard Time. Scan the QR code, or open this address, to check ` +
-    `that the receipt is genuine: ${view.verifyUrl}`;
-  doc.font('regular').fontSize(7.5).fillColor(MUTED);
-  const height = doc.heightOfString(text, { width: RIGHT - PAGE.margin });
-  doc.text(text, PAGE.margin, BOTTOM - height, { width: RIGHT - PAGE.margin });
+    `that the receipt is genuine: ${view.verifyUrl}`
+  );
+}
+
+/** How tall the footer is: the blocks above keep clear of it. */
+function footerHeight(doc: Doc, text: string): number {
+  doc.font('regular').fontSize(7.5);
+  return doc.heightOfString(text, { width: RIGHT - PAGE.margin });
+}
+
+/** The footer, set against the bottom margin of the current (last) page. */
+function footer(doc: Doc, text: string) {
+  const height = footerHeight(doc, text);
+  doc.fillColor(MUTED).text(text, PAGE.margin, BOTTOM - height, { width: RIGHT - PAGE.margin });
 }
 
 /** A new page for what does not fit, headed with the receipt number; returns its first free y. */
@@ -288,7 +298,8 @@ export function renderReceiptPdf(view: ReceiptView, fonts: ReceiptFonts = receip
         .text(`Bills (${view.lines.length})`, PAGE.margin, y, { lineBreak: false });
       y += 18;
       rule(doc, y - 4);
-      const footerSpace = 44;
+      const note = footerText(view, fonts.hasRupee);
+      const footerSpace = footerHeight(doc, note) + 8;
       view.lines.forEach((line, index) => {
         if (y + billHeight(doc, line) > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = bill(layout, line, index, y + 4);
@@ -297,7 +308,7 @@ export function renderReceiptPdf(view: ReceiptView, fonts: ReceiptFonts = receip
         if (y + 40 + view.refunds.length * ROW > BOTTOM - footerSpace) y = nextPage(doc, view);
         y = refunds(layout, view, y + 4);
       }
-      footer(doc, view, fonts.hasRupee);
+      footer(doc, note);
       doc.end();
     } catch (error) {
       reject(error);
