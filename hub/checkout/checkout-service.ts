@@ -85,11 +85,7 @@ export class CheckoutService {
     payerInfo: { name?: string } = {},
   ): Promise<CheckoutResult> {
     const duplicate = duplicateLine(body);
-    if (duplicate !== undefined) {
-      throw new AppError(422, 'duplicate_bill', `lines.${duplicate}: the same bill as an earlier line`, {
-        line: duplicate,
-      });
-    }
+    if (duplicate !== undefined) throw duplicateBill(duplicate);
     const requestHash = hashRequest(body);
     // A retry must not ask every biller again: the first answer is returned as it was.
     const existing = await this.payments.model.findOne({ citizenSub, idempotencyKey }).lean<Payment>().exec();
@@ -137,8 +133,12 @@ export class CheckoutService {
         };
       }),
     );
+    // The same bill in two forms (a saved account, and its biller and consumer) is found only now.
+    const keys = lines.map(billKeyOf);
+    const again = keys.findIndex((key, i) => keys.indexOf(key) !== i);
+    if (again !== -1) throw duplicateBill(again);
     // Refused before anything is stored: the common case of paying a paid bill again.
-    const [payer] = await findBillPayers(this.payments.model, lines.map(billKeyOf));
+    const [payer] = await findBillPayers(this.payments.model, keys);
     if (payer) throw billAlreadyPaid(payer.paymentId, payer.status);
 
     let made: { payment: Payment; created: boolean };
@@ -325,6 +325,11 @@ function checkoutSuperseded(by: string): AppError {
   return new AppError(409, 'checkout_superseded', `another checkout (${by}) pays one of these bills`, {
     paymentId: by,
   });
+}
+
+/** 422 `duplicate_bill`: line `index` names the same bill as an earlier line of the checkout. */
+function duplicateBill(index: number): AppError {
+  return new AppError(422, 'duplicate_bill', `lines.${index}: the same bill as an earlier line`, { line: index });
 }
 
 /** Whether a line names the bill fetched now: by its number, or by a saved account's bill ref. */

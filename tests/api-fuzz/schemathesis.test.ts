@@ -24,9 +24,10 @@ interface Run {
 }
 
 /** Runs the Schemathesis CLI; a missing `st` is an error naming scripts/setup.sh, never a skip. */
-function schemathesis(args: string[]): Promise<Run> {
+function schemathesis(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('st', args, { env: { ...process.env, NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' } });
+    // Run in a scratch directory: Schemathesis keeps a .schemathesis cache where it runs.
+    const child = spawn('st', args, { cwd, env: { ...process.env, NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' } });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -130,32 +131,35 @@ describe('the hub API against its own OpenAPI document, fuzzed by Schemathesis',
   it(
     'every check passes on every operation: no 500, no undocumented status, every body as documented',
     async () => {
-      const run = await schemathesis([
-        '--no-color',
-        '--config-file',
-        join(reports, 'schemathesis.toml'),
-        'run',
-        `${hub.url}/api/v1/openapi.json`,
-        '--checks',
-        'all',
-        '--header',
-        `Authorization: Bearer ${token}`,
-        '--seed',
-        SEED,
-        '--max-examples',
-        MAX_EXAMPLES,
-        '--phases',
-        'examples,coverage,fuzzing,stateful',
-        // One worker: CPython 3.11's ast module can fail parsing from several threads at once
-        // (gh-106905), which Hypothesis does when it describes a strategy.
-        '--workers',
-        '1',
-        '--request-timeout',
-        '20',
-        '--no-shrink',
-        '--report-dir',
+      const run = await schemathesis(
+        [
+          '--no-color',
+          '--config-file',
+          join(reports, 'schemathesis.toml'),
+          'run',
+          `${hub.url}/api/v1/openapi.json`,
+          '--checks',
+          'all',
+          '--header',
+          `Authorization: Bearer ${token}`,
+          '--seed',
+          SEED,
+          '--max-examples',
+          MAX_EXAMPLES,
+          '--phases',
+          'examples,coverage,fuzzing,stateful',
+          // One worker: CPython 3.11's ast module can fail parsing from several threads at once
+          // (gh-106905), which Hypothesis does when it describes a strategy.
+          '--workers',
+          '1',
+          '--request-timeout',
+          '20',
+          '--no-shrink',
+          '--report-dir',
+          reports,
+        ],
         reports,
-      ]);
+      );
       // The whole report on failure: each failure with its curl command to reproduce it.
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/No issues found|passed/i);

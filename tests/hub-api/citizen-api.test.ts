@@ -209,9 +209,63 @@ describe('the hub citizen API', () => {
     expect(post.parameters).toContainEqual(
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
     );
-    expect(Object.keys(post.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '410', '422', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '410',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
+    // Its success body is documented, and every problem is problem+json with the Problem schema.
+    expect(post.responses['201']).toHaveProperty([
+      'content',
+      'application/json',
+      'schema',
+      'properties',
+      'checkoutUrl',
+    ]);
+    expect(post.responses['413']).toHaveProperty(
+      ['content', 'application/problem+json', 'schema', '$ref'],
+      '#/components/schemas/Problem',
+    );
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
+    // Every operation has an operationId and documents its success body, except the PDF.
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops)) as {
+      operationId?: string;
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    }[];
+    const owned = operations.filter((op) => op.operationId);
+    expect(owned.length).toBeGreaterThanOrEqual(12);
+    for (const op of owned) {
+      const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith('2')) ?? [];
+      if (status !== '204') expect(success?.content, op.operationId).toHaveProperty('application/json');
+      for (const [code, answer] of Object.entries(op.responses).filter(([c]) => !c.startsWith('2'))) {
+        expect(answer.content, `${op.operationId} ${code}`).toHaveProperty('application/problem+json');
+      }
+    }
+    // How to get a token: bearer JWT, and the idp's code flow with the API's scopes.
+    const { components, info, servers } = doc as unknown as {
+      components: { securitySchemes: Record<string, { type: string; flows?: Record<string, { scopes: object }> }> };
+      info: { description: string };
+      servers: { url: string }[];
+    };
+    expect(components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(Object.keys(components.securitySchemes.idp?.flows?.authorizationCode?.scopes ?? {}).sort()).toEqual([
+      'accounts:write',
+      'bills:read',
+      'payments:read',
+      'payments:write',
+    ]);
+    expect(info.description).toContain('PKCE');
+    expect(info.description).toContain(`resource=${HUB_API}`);
+    expect(servers[0]?.url).toBe(`${hub.url}/api/v1`);
     // Every documented route answers (not 404) at its path.
     for (const entry of documented) {
       const [method, path] = entry.split(' ') as [string, string];

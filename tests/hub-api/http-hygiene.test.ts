@@ -66,6 +66,25 @@ describe('HTTP hygiene of the hub API', () => {
     }
   });
 
+  it('answers a body that is not JSON 415 problem+json, and stores nothing', async () => {
+    const sent = [
+      ['text/plain', JSON.stringify({ billerId: 'city-water', consumer: { connectionId: 'W12-004512' } })],
+      ['application/x-www-form-urlencoded', 'billerId=city-water&consumer[connectionId]=W12-004512'],
+    ];
+    for (const [type, body] of sent) {
+      const res = await call('/accounts', {
+        method: 'POST',
+        body,
+        headers: { ...withToken(), 'content-type': type as string },
+      });
+      expect(res.status, type).toBe(415);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    }
+    const listed = (await (await call('/accounts', { headers: withToken() })).json()) as { accounts: unknown[] };
+    expect(listed.accounts).toEqual([]);
+  });
+
   it('answers an unknown method on a known path 405 problem+json with an Allow header', async () => {
     for (const [method, path, allowed] of [
       ['PUT', '/accounts', ['GET', 'POST']],

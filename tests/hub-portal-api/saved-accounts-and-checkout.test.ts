@@ -129,6 +129,25 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
     expect(now.checkout).toMatchObject({ paymentId: newerId });
   });
 
+  it('one bill named twice in a checkout, by its saved account and by its consumer, is a 422 duplicate_bill', async () => {
+    const { electricity } = nextConsumers();
+    const created = (await (await link(asha, electricity.consumerNumber)).json()) as { account: { id: string } };
+    const due = (await dues(asha)).find((d) => d.account.id === created.account.id);
+    const { bill } = (await (
+      await call(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`, asha)
+    ).json()) as { bill: { billNumber: string } };
+    const direct = {
+      billerId: 'state-electricity',
+      consumer: electricity,
+      billNumber: bill.billNumber,
+      amountMinor: due?.checkoutLine?.amountMinor,
+    };
+    const res = await checkout(asha, [due?.checkoutLine, direct]);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: 'duplicate_bill', line: 1 });
+    expect((await dues(asha)).find((d) => d.account.id === created.account.id)).not.toHaveProperty('checkout');
+  });
+
   it("a checkout line naming another citizen's or an unknown saved account is a 404, never their bill", async () => {
     const { electricity } = nextConsumers();
     const created = (await (await link(asha, electricity.consumerNumber)).json()) as { account: { id: string } };

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  accountListSchema,
+  billerListSchema,
+  billerSchema,
+  checkoutResultSchema,
+  duesSchema,
+  fetchedBillSchema,
+  linkedAccountSchema,
+  paymentListSchema,
+  paymentSchema,
+} from '../../hub/api/response-schemas.js';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
 import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
@@ -26,6 +38,21 @@ const FORBIDDEN_KEYS = [
   'gateway',
   'receipt',
 ];
+
+/** The success body each step's route documents (RouteSpec.response, in the OpenAPI document). */
+const DOCUMENTED: Record<string, z.ZodType> = {
+  billers: billerListSchema,
+  biller: billerSchema,
+  'bill lookup': fetchedBillSchema,
+  link: linkedAccountSchema,
+  accounts: accountListSchema,
+  dues: duesSchema,
+  'dues after paying': duesSchema,
+  checkout: checkoutResultSchema,
+  payment: paymentSchema,
+  sync: paymentSchema,
+  payments: paymentListSchema,
+};
 
 interface Answer {
   step: string;
@@ -191,6 +218,12 @@ describe('what the hub API answers show: scopes, internals and masked numbers', 
       for (const number of [...consumers.map((c) => c.number), ...billNumbers]) {
         expect(text, `${step} shows ${number} beside a masked consumer`).not.toContain(number);
       }
+    }
+    // Each success body is exactly its documented shape: parsing drops no key and changes no value.
+    for (const { step, status, body } of walked.filter((answer) => answer.status < 300 && DOCUMENTED[answer.step])) {
+      const parsed = DOCUMENTED[step]?.safeParse(body);
+      expect(parsed?.error, `${step} ${status}`).toBeUndefined();
+      expect(parsed?.data, step).toStrictEqual(body);
     }
     // The walk met the masked answers it is about.
     expect(walked.filter(({ body }) => JSON.stringify(body).includes('consumerMasked')).length).toBeGreaterThan(10);
