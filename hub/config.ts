@@ -33,6 +33,44 @@ const settlementEnvShape = Object.fromEntries(
   Object.entries(SETTLEMENT_ENV).map(([name, [, schema]]) => [name, schema]),
 ) as { [K in SettlementEnvName]: (typeof SETTLEMENT_ENV)[K][1] };
 
+/*
+ * ---- Citizen portal (hub/portal/) ----
+ * The portal is the hub's backend-for-frontend: an OpenID Connect client of the idp with a
+ * server-side session in Redis. Every variable is optional; without HUB_OIDC_CLIENT_SECRET the
+ * pages render but signing in answers "not set up". See hub/portal/README.md.
+ */
+const PORTAL_ENV = {
+  /** The portal's public base URL (redirect URIs, cookies' Secure flag); HUB_PUBLIC_URL, else the hub's own URL, by default. */
+  PORTAL_PUBLIC_URL: env.url().optional(),
+  /** The portal's client at the idp, and its secret (idp/clients.example.json names HUB_OIDC_CLIENT_SECRET). */
+  HUB_OIDC_CLIENT_ID: z.string().min(1).default('hub-portal'),
+  HUB_OIDC_CLIENT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where the portal reaches the idp from the server, when not at IDP_ISSUER (e.g. http://idp:4000 in compose). */
+  PORTAL_IDP_INTERNAL_URL: env.url().optional(),
+  /** The hub API the portal calls; `<portal URL>/api/v1` by default. */
+  PORTAL_API_URL: env.url().optional(),
+  /** Milliseconds the portal waits for one call to the idp or the hub API. */
+  PORTAL_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** A session ends after this many seconds without a request (idle), and this long after sign-in (absolute). */
+  PORTAL_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(1_800),
+  PORTAL_SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(43_200),
+  /**
+   * Origins the Pay and Sign out buttons may lead to (CSP form-action follows their redirects),
+   * comma-separated; the idp and GATEWAY_BASE_URL are always included.
+   */
+  PORTAL_FORM_ACTION_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(env.url())),
+} as const;
+// ---- end of the portal's block ----
+
 // --- Receipts (issue 9): where their QR codes point, the keys that sign them, the PDF's font ---
 /** The receipt settings; hub/receipts/receipt-tokens.ts and receipt-font.ts read them. */
 export const receiptEnvSchema = z.object({
@@ -67,43 +105,6 @@ function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: s
   }
 }
 // --- end of receipts ---
-/*
- * ---- Citizen portal (hub/portal/) ----
- * The portal is the hub's backend-for-frontend: an OpenID Connect client of the idp with a
- * server-side session in Redis. Every variable is optional; without HUB_OIDC_CLIENT_SECRET the
- * pages render but signing in answers "not set up". See hub/portal/README.md.
- */
-const PORTAL_ENV = {
-  /** The portal's public base URL (redirect URIs, cookies' Secure flag); the hub's own URL by default. */
-  PORTAL_PUBLIC_URL: env.url().optional(),
-  /** The portal's client at the idp, and its secret (idp/clients.example.json names HUB_OIDC_CLIENT_SECRET). */
-  HUB_OIDC_CLIENT_ID: z.string().min(1).default('hub-portal'),
-  HUB_OIDC_CLIENT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Where the portal reaches the idp from the server, when not at IDP_ISSUER (e.g. http://idp:4000 in compose). */
-  PORTAL_IDP_INTERNAL_URL: env.url().optional(),
-  /** The hub API the portal calls; `<portal URL>/api/v1` by default. */
-  PORTAL_API_URL: env.url().optional(),
-  /** Milliseconds the portal waits for one call to the idp or the hub API. */
-  PORTAL_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** A session ends after this many seconds without a request (idle), and this long after sign-in (absolute). */
-  PORTAL_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(1_800),
-  PORTAL_SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(43_200),
-  /**
-   * Origins the Pay and Sign out buttons may lead to (CSP form-action follows their redirects),
-   * comma-separated; the idp and GATEWAY_BASE_URL are always included.
-   */
-  PORTAL_FORM_ACTION_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(env.url())),
-} as const;
-// ---- end of the portal's block ----
 
 export const hubEnvSchema = baseEnvSchema
   .extend({

@@ -121,7 +121,9 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
           ...(successHeaders.length ? { headers: Object.fromEntries(successHeaders) } : {}),
           ...(route.response
             ? { content: { 'application/json': { schema: toJsonSchema(route.response, 'output') } } }
-            : {}),
+            : route.responseMediaType
+              ? { content: { [route.responseMediaType]: { schema: { type: 'string', format: 'binary' } } } }
+              : {}),
         },
         ...Object.fromEntries(Object.entries(problems).map(([code, description]) => [code, problem(description)])),
       },

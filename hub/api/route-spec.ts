@@ -14,6 +14,8 @@ export interface RouteSpec {
   operationId?: string;
   /** The success answer's JSON body, for the OpenAPI document (absent for non-JSON answers). */
   response?: z.ZodType;
+  /** A success answer that is not JSON (a PDF, a CSV): its media type, documented as binary. */
+  responseMediaType?: string;
   /** Scopes the access token needs; null for a public route. */
   scopes: string[] | null;
   /** An object of fields, or a record for free-form fields (a biller's consumer params). */

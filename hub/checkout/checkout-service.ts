@@ -1,9 +1,8 @@
 import { type ConsumerRef, checkAmount } from '../../adapters/sdk/index.js';
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
-import { maskBillNumber } from '../api/views/masked-bill.js';
 import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
-import { maskConsumer } from '../bills/consumer-key.js';
+import { maskBillNumber, maskConsumer } from '../bills/consumer-key.js';
 import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';

@@ -35,6 +35,7 @@ export { type PortalOptions, portalOptionsOf } from './options.js';
 /** The message catalogs (en, hi, bn). */
 export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'locales');
 
+/** The hub's connections the portal uses: Redis (sessions), MongoDB (settings), the logger. */
 export interface PortalServices {
   redis: Redis;
   mongo: Connection;

@@ -38,9 +38,12 @@ export const PORTAL_SCOPES = [
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
-/** The portal's options from the hub's config; `publicUrl` is the hub's own URL (the default base). */
+/**
+ * The portal's options from the hub's config. Its base URL is PORTAL_PUBLIC_URL, else HUB_PUBLIC_URL,
+ * else `publicUrl` (the hub's own URL as it was started).
+ */
 export function portalOptionsOf(config: HubConfig, publicUrl: string): PortalOptions {
-  const baseUrl = trimSlash(config.PORTAL_PUBLIC_URL ?? publicUrl);
+  const baseUrl = trimSlash(config.PORTAL_PUBLIC_URL ?? config.HUB_PUBLIC_URL ?? publicUrl);
   const issuerOrigin = new URL(config.IDP_ISSUER).origin;
   const formActionOrigins = [
     issuerOrigin,

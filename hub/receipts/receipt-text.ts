@@ -3,16 +3,6 @@
  * digit grouping, instants in IST. English (en-IN); the portal's own formatters do hi-IN and bn-IN.
  */
 
-/**
- * A bill number with all but its last four characters masked: a bill number may embed the
- * consumer number (issue 9), which a receipt never shows in full. Four characters or fewer are
- * shown as they are, as maskConsumer does.
- */
-export function maskBillNumber(billNumber: string): string {
-  if (billNumber.length <= 4) return billNumber;
-  return `${'*'.repeat(billNumber.length - 4)}${billNumber.slice(-4)}`;
-}
-
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /**

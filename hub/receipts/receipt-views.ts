@@ -1,5 +1,5 @@
+import { maskBillNumber } from '../bills/consumer-key.js';
 import type { Receipt, ReceiptLine, ReceiptRefund } from './receipt-model.js';
-import { maskBillNumber } from './receipt-text.js';
 import type { ReceiptLineView, ReceiptRefundView, ReceiptView, VerifiedReceipt } from './receipt-view.js';
 
 /** A stored line as shown: bill number masked; breakup and adjustment only where they were recorded. */

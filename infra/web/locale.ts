@@ -1,6 +1,8 @@
 /** The languages the pages speak, in the order offered to citizens. */
 export const SUPPORTED_LOCALES = ['en', 'hi', 'bn'] as const;
+/** `en`, `hi` or `bn`. */
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
+/** The language when nothing else decides: English. */
 export const DEFAULT_LOCALE: Locale = 'en';
 
 /** True when `value` is one of SUPPORTED_LOCALES (e.g. a cookie or form field). */

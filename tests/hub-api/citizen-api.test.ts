@@ -236,7 +236,7 @@ describe('the hub citizen API', () => {
     );
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
-    // Every operation has an operationId and documents its success body, except the PDF.
+    // Every operation has an operationId and documents its success body (the PDF as binary).
     const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops)) as {
       operationId?: string;
       responses: Record<string, { content?: Record<string, unknown> }>;
@@ -245,7 +245,8 @@ describe('the hub citizen API', () => {
     expect(owned.length).toBeGreaterThanOrEqual(12);
     for (const op of owned) {
       const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith('2')) ?? [];
-      if (status !== '204') expect(success?.content, op.operationId).toHaveProperty('application/json');
+      const mediaType = op.operationId === 'getMyReceiptPdf' ? 'application/pdf' : 'application/json';
+      if (status !== '204') expect(success?.content, op.operationId).toHaveProperty(mediaType);
       for (const [code, answer] of Object.entries(op.responses).filter(([c]) => !c.startsWith('2'))) {
         expect(answer.content, `${op.operationId} ${code}`).toHaveProperty('application/problem+json');
       }

@@ -13,6 +13,7 @@ import {
   paymentListSchema,
   paymentSchema,
 } from '../../hub/api/response-schemas.js';
+import { receiptViewSchema } from '../../hub/receipts/receipt-schemas.js';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
 import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
@@ -52,6 +53,7 @@ const DOCUMENTED: Record<string, z.ZodType> = {
   payment: paymentSchema,
   sync: paymentSchema,
   payments: paymentListSchema,
+  receipt: receiptViewSchema,
 };
 
 interface Answer {
@@ -204,6 +206,13 @@ describe('what the hub API answers show: scopes, internals and masked numbers', 
     }
     expect(status).toBe('completed');
     await call('payments', '/payments', citizen);
+    // The worker issues the receipt just after the payment completes.
+    let receipt = 0;
+    for (let i = 0; i < 200 && receipt !== 200; i++) {
+      receipt = (await call('receipt', `/payments/${payment.id}/receipt`, citizen)).status;
+      if (receipt !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(receipt).toBe(200);
     await call('dues after paying', '/dues', citizen);
     await call('unknown payment', '/payments/PAY00000000000000000000', citizen);
     expect((await call('unlink', `/accounts/${accountIds[2]}`, citizen, { method: 'DELETE' })).status).toBe(204);

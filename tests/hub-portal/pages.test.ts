@@ -78,6 +78,15 @@ describe('the portal signed out', () => {
     expect((await browser.go(url('/'), { headers })).html).toContain('<html lang="bn"');
   });
 
+  it('a browser’s unknown path is a not-found page, while API clients keep problem+json', async () => {
+    const page = await new CitizenBrowser().go(url('/no-such-page'), { headers: { accept: 'text/html,*/*;q=0.8' } });
+    expect(page.status).toBe(404);
+    expect(page.html).toContain('data-testid="error-title"');
+    const api = await fetch(url('/no-such-page'));
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('pages answer with a strict CSP without script, no-store, and the shared security headers', async () => {
     const res = await new CitizenBrowser().raw(url('/'));
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -202,7 +211,7 @@ describe('the portal signed in', () => {
     expect(page.html).toContain(`href="/payments/${paymentId}/receipt"`);
     expect(page.html).not.toContain('http-equiv="refresh"');
     expect(testIds(page, 'payment-line')).toBe(3);
-  });
+  }, 90_000);
 
   it('the receipt page shows the payment in rupees and links the PDF, which downloads as an attachment', async () => {
     const page = await browser.go(url(`/payments/${paymentId}/receipt`));
@@ -211,6 +220,16 @@ describe('the portal signed in', () => {
     expect(page.html).toContain(`href="/payments/${paymentId}/receipt.pdf"`);
     expect(page.html).toMatch(/data-testid="receipt-total">₹[\d,]+\.\d\d</);
     expect(testIds(page, 'receipt-line')).toBe(3);
+
+    // The QR code's link opens the public check, which the real receipt passes without signing in.
+    const verifyHref =
+      page.html.match(/href="([^"]+)" data-testid="receipt-verify-link"/)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    expect(verifyHref.startsWith(url('/verify?t='))).toBe(true);
+    const check = await new CitizenBrowser().go(verifyHref);
+    expect(check.status).toBe(200);
+    expect(check.html).toContain('data-genuine="true"');
+    const forged = await new CitizenBrowser().go(`${verifyHref.slice(0, -4)}AAAA`);
+    expect(forged.html).toContain('data-genuine="false"');
 
     const pdf = await browser.raw(url(`/payments/${paymentId}/receipt.pdf`));
     expect(pdf.status).toBe(200);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../hub/portal/session/session-store.js';
 import { title } from '../idp/support/relying-party.js';
+import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, csrfOf, heading, sessionCookie, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
 
@@ -168,5 +169,38 @@ describe('sign-in callback', () => {
     expect(page.html).toContain('data-testid="error-title"');
     expect(await sessionCookie(browser, stack.portal)).toBeDefined();
     expect((await stored(browser))?.user).toBeUndefined();
+  });
+});
+
+describe('an API that refuses even a fresh token', () => {
+  let strict: PortalStack;
+  let stub: Awaited<ReturnType<typeof startApiStub>>;
+  beforeAll(async () => {
+    stub = await startApiStub((path) =>
+      path === '/dues'
+        ? {
+            status: 401,
+            type: 'application/problem+json',
+            body: JSON.stringify({ status: 401, code: 'invalid_token' }),
+          }
+        : undefined,
+    );
+    strict = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
+    stub.target(strict.hub.url);
+  });
+  afterAll(async () => {
+    await strict?.close();
+    stub?.close();
+  });
+
+  it('ends the session and shows a service problem, instead of looping through sign-in', async () => {
+    const { browser, page } = await signIn(strict);
+    expect(page.url).toBe(`${strict.portal}/dashboard`);
+    expect(page.status).toBe(503);
+    expect(page.html).toContain('data-testid="error-title"');
+    // The error page has forms, so the browser holds a new, anonymous session: not a signed-in one.
+    const raw = await strict.hub.service.redis.get(sessionKey((await sessionCookie(browser, strict.portal)) ?? ''));
+    expect(raw ? (JSON.parse(raw) as Session).user : undefined).toBeUndefined();
+    expect((await browser.raw(`${strict.portal}/dashboard`)).status).toBe(303);
   });
 });

@@ -67,4 +67,14 @@ describe('portal sessions in Redis', () => {
     expect(await store.endSessionsOf({ sub: 'citizen-a' })).toBe(1);
     expect(await store.load(theirs)).toBeDefined();
   });
+
+  it('a session saved late never shortens the logout index of a longer-lived one', async () => {
+    const store = new SessionStore(redis, lifetimes, clock);
+    const older = { ...store.create(), user: { sub: 'citizen-c' } };
+    now += 3_600_000;
+    const newer = { ...store.create(), user: { sub: 'citizen-c' } };
+    await store.save(newer);
+    await store.save(older);
+    expect(await redis.ttl('portal:sub:citizen-c')).toBeGreaterThan(43_000);
+  });
 });

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Bill } from '../../adapters/sdk/index.js';
+import { maskBillNumber } from '../../hub/bills/consumer-key.js';
 import { lineBillFacts } from '../../hub/receipts/bill-facts.js';
-import {
-  formatDateTimeIST,
-  formatMoney,
-  formatPeriod,
-  formatRupees,
-  maskBillNumber,
-} from '../../hub/receipts/receipt-text.js';
+import { formatDateTimeIST, formatMoney, formatPeriod, formatRupees } from '../../hub/receipts/receipt-text.js';
 
 const bill: Bill = {
   billNumber: 'EB1002003004-2611',

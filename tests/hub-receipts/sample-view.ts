@@ -1,4 +1,4 @@
-import { maskBillNumber } from '../../hub/receipts/receipt-text.js';
+import { maskBillNumber } from '../../hub/bills/consumer-key.js';
 import type { ReceiptView } from '../../hub/receipts/receipt-view.js';
 
 /**

@@ -217,6 +217,7 @@ describe('the idp pages in headless Chromium', () => {
       await page.getByRole('button', { name: locale === 'hi' ? 'कोड भेजें' : 'কোড পাঠান' }).click();
       await page.locator('.govuk-error-summary').waitFor();
       await expectAccessible(`sign in, with an error (${locale})`);
+      await page.screenshot({ path: join(SHOTS, `idp-sign-in-error-${locale}-390.png`), fullPage: true });
     }
   });
 

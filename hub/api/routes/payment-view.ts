@@ -1,6 +1,6 @@
+import { maskBillNumber } from '../../bills/consumer-key.js';
 import { displayStatus, lineDisplayStatus } from '../../payments/display-status.js';
 import type { Payment } from '../../payments/index.js';
-import { maskBillNumber } from '../views/masked-bill.js';
 
 /**
  * A payment as its citizen sees it: no idempotency internals, consumer and bill numbers masked

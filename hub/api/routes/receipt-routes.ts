@@ -46,6 +46,7 @@ export function receiptRoutes({ receipts, fonts }: ReceiptRouteDeps): RouteSpec[
       operationId: 'getMyReceiptPdf',
       summary: 'The same receipt as an A4 PDF (application/pdf, a download), with its QR code',
       scopes: ['payments:read'],
+      responseMediaType: 'application/pdf',
       responseHeaders: { 'Content-Disposition': 'attachment; filename="receipt-<receiptNumber>.pdf"' },
       problems: { 404: NO_RECEIPT },
       handler: async (ctx) => {

@@ -1,13 +1,5 @@
 import type { Bill } from '../../../adapters/sdk/index.js';
-
-/**
- * A bill number as shown beside a masked consumer: all but its last four characters hidden.
- * Billers often build bill numbers from the consumer number (the electricity sandbox's is
- * `EB` + year and month + consumer number), so a full bill number would undo the consumer's mask.
- */
-export function maskBillNumber(billNumber: string): string {
-  return billNumber.length <= 4 ? billNumber : `${'*'.repeat(billNumber.length - 4)}${billNumber.slice(-4)}`;
-}
+import { maskBillNumber } from '../../bills/consumer-key.js';
 
 /** A bill where its consumer is shown masked: `billNumberMasked` instead of `billNumber`. */
 export type MaskedBill = Omit<Bill, 'billNumber'> & { billNumberMasked: string };

@@ -1,4 +1,4 @@
-import { PortalError, SignInRequired } from '../http/portal-error.js';
+import { PortalError } from '../http/portal-error.js';
 import type { SessionHandle } from '../session/session-cookie.js';
 import type { TokenKeeper } from '../session/token-keeper.js';
 
@@ -15,6 +15,7 @@ export class ApiProblem extends Error {
   }
 }
 
+/** How to call the API: method, JSON body, extra headers, and whether the answer is bytes. */
 export interface ApiRequest {
   method?: 'GET' | 'POST' | 'DELETE';
   /** A JSON body. */
@@ -24,6 +25,7 @@ export interface ApiRequest {
   binary?: boolean;
 }
 
+/** A successful answer: its status, parsed body (JSON, or a Buffer when binary) and headers. */
 export interface ApiAnswer<T> {
   status: number;
   body: T;
@@ -32,8 +34,9 @@ export interface ApiAnswer<T> {
 
 /**
  * The hub API over HTTP, as the portal's pages use it. Every call has a timeout. Citizen calls
- * carry the session's access token (refreshed near expiry); a 401 refreshes once and retries,
- * then the citizen must sign in again (SignInRequired). Errors: ApiProblem for a 4xx answer,
+ * carry the session's access token (refreshed near expiry); a 401 refreshes once and retries;
+ * a second 401 ends the session with PortalError(503), since a fresh token was refused. A session
+ * that cannot be refreshed is SignInRequired (from TokenKeeper). Errors: ApiProblem for a 4xx answer,
  * PortalError(404) for a 404, PortalError(503) for a 5xx, a timeout or an unreachable API.
  */
 export class HubApi {
@@ -56,10 +59,13 @@ export class HubApi {
     } catch (error) {
       if (!(error instanceof ApiProblem) || error.status !== 401) throw error;
       const renewed = await this.tokens.accessToken(session, token);
-      return this.send<T>(path, request, renewed).catch((again: unknown) => {
-        if (again instanceof ApiProblem && again.status === 401)
-          throw new SignInRequired('the API refused a fresh token');
-        throw again;
+      return this.send<T>(path, request, renewed).catch(async (again: unknown) => {
+        if (!(again instanceof ApiProblem) || again.status !== 401) throw again;
+        // A token fresh from the idp refused: not the citizen's sign-in but a misconfiguration (audience,
+        // keys). Sending the browser to sign in would loop through the idp's single sign-on, so the
+        // session ends and the page says the service has a problem.
+        await session.end();
+        throw new PortalError(503, 'unavailable', 'the hub API refused a freshly refreshed access token');
       });
     }
   }

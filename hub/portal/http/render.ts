@@ -7,6 +7,7 @@ import { SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
 import { createViewEnvironment } from '../../../infra/web/views.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The portal's templates (hub/portal/views). */
 export const VIEWS_DIR = join(here, '..', 'views');
 
 /** The languages offered in the switch, each named in itself. */

@@ -13,6 +13,7 @@ export class LogoutTokenError extends Error {
   }
 }
 
+/** Which sessions a valid logout token ends: an idp session (`sid`), a citizen (`sub`), or both. */
 export interface LogoutClaims {
   sid?: string;
   sub?: string;

@@ -11,6 +11,7 @@ import type { FieldError } from '../http/render.js';
 import { consumerFields, readConsumer } from './consumer-form.js';
 import { sessionOf, signedIn } from './signed-in.js';
 
+/** Bill kinds offered in the first step of adding an account, in this order (BillerCategory). */
 export const CATEGORIES = ['electricity', 'water', 'gas', 'other'] as const;
 const BILLER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 

@@ -13,8 +13,10 @@ export const STATUS_GROUPS = {
   unsuccessful: ['failed', 'expired', 'cancelled'],
   under_review: ['under_review', 'held'],
 } as const;
+/** One of the history's status filter values. */
 export type StatusGroup = keyof typeof STATUS_GROUPS;
 
+/** The history filter as typed: empty strings mean "any". */
 export interface HistoryFilter {
   biller: string;
   status: string;

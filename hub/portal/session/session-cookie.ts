@@ -28,6 +28,7 @@ declare module 'koa' {
   }
 }
 
+/** How the session cookie is set. */
 export interface SessionCookieOptions {
   /** Secure cookies (and the `__Host-` name) when the portal is served over https. */
   secure: boolean;

@@ -27,6 +27,7 @@ export interface PendingLogin {
   returnTo: string;
 }
 
+/** A portal session as stored in Redis (JSON); times are epoch milliseconds. */
 export interface Session {
   /** Opaque, random: the cookie's value and the Redis key. */
   id: string;
@@ -41,6 +42,7 @@ export interface Session {
   tokens?: SessionTokens;
 }
 
+/** Session lifetimes in seconds: without a request (idle), and from creation (absolute). */
 export interface SessionLifetimes {
   idleSeconds: number;
   absoluteSeconds: number;
@@ -94,9 +96,13 @@ export class SessionStore {
     if (ttl <= 0) return;
     const multi = this.redis.multi().set(key(session.id), JSON.stringify(session), 'EX', ttl);
     if (session.user) {
+      // An index lives as long as its longest-lived session: NX sets a new index's expiry, GT only
+      // ever lengthens it (Redis 7), so a session saved late never cuts another's index short.
       const absolute = Math.ceil((session.expiresAt - this.now()) / 1000);
-      if (session.user.sid) multi.sadd(sidKey(session.user.sid), session.id).expire(sidKey(session.user.sid), absolute);
-      multi.sadd(subKey(session.user.sub), session.id).expire(subKey(session.user.sub), absolute);
+      const indexes = [...(session.user.sid ? [sidKey(session.user.sid)] : []), subKey(session.user.sub)];
+      for (const index of indexes) {
+        multi.sadd(index, session.id).expire(index, absolute, 'NX').expire(index, absolute, 'GT');
+      }
     }
     await multi.exec();
   }

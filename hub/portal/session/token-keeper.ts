@@ -58,6 +58,7 @@ export class TokenKeeper {
         return session.tokens.accessToken;
       }
     }
+    await handle.end();
     throw new SignInRequired('token refresh did not finish');
   }
 }

@@ -4,6 +4,7 @@ import { type Locale, SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
 
 /** How a citizen wants receipts and reminders sent. */
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'both'] as const;
+/** `email`, `sms` or `both`. */
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 /** A citizen's portal settings, one document per idp subject. */
