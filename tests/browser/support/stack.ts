@@ -1,0 +1,280 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Koa from 'koa';
+import { loadBillerRegistry } from '../../../adapters/registry/index.js';
+import { createElectricityDiscomSandbox } from '../../../adapters/sandboxes/electricity-discom/app.js';
+import { createPipedGasSandbox } from '../../../adapters/sandboxes/piped-gas/app.js';
+import { sandboxBillerEnv } from '../../../adapters/sandboxes/sandbox-env.js';
+import { createWaterBoardSandbox } from '../../../adapters/sandboxes/water-board/app.js';
+import { buildHub } from '../../../hub/app.js';
+import { loadHubConfig, settlementOptionsOf } from '../../../hub/config.js';
+import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
+import { enqueueSettlement, settlementQueue } from '../../../hub/settlement/index.js';
+import { type RunningJobs, startWorkerJobs } from '../../../hub/worker/jobs.js';
+import { buildIdp } from '../../../idp/app.js';
+import { loadIdpConfig } from '../../../idp/config.js';
+import { freePort } from '../../../infra/local-services/free-port.js';
+import { createLogger } from '../../../infra/logger.js';
+import { createRedis } from '../../../infra/redis.js';
+import { type StartedService, startService } from '../../../infra/service-runtime.js';
+
+/** Where the stack keeps its data: one MongoDB and one Redis, shared with other suites by name and prefix. */
+export interface StackStores {
+  mongoUri: string;
+  redisUrl: string;
+}
+
+export interface CapturedCode {
+  code: string;
+  /** How many messages that recipient had when the code was read (pass it to wait for the next one). */
+  count: number;
+}
+
+/** The whole system on random loopback ports, as `npm start` runs it, in this process. */
+export interface Stack {
+  /** The hub: the portal's pages and /api/v1. */
+  portalUrl: string;
+  /** The idp's issuer (its sign-in pages and /__dev/messages). */
+  idpUrl: string;
+  gatewayUrl: string;
+  sandboxes: { electricity: string; water: string; gas: string };
+  /** The portal's client at the idp, as registered there. */
+  portalClient: { id: string; secret: string };
+  hub: StartedService;
+  idp: StartedService;
+  worker: RunningJobs;
+  /** How many messages the idp's development sink holds for a phone number or email. */
+  messageCount(to: string): Promise<number>;
+  /**
+   * Waits until the sink holds more than `after` messages for `to`, then returns the 6-digit code
+   * of the newest one. Throws after `timeoutMs` (default 30 s) without one.
+   */
+  nextCode(to: string, after: number, timeoutMs?: number): Promise<CapturedCode>;
+  close(): Promise<void>;
+}
+
+const GATEWAY_API_KEY = 'browser-suite-gateway-key-0001';
+const GATEWAY_WEBHOOK_SECRET = 'browser-suite-webhook-secret-0001';
+const PORTAL_CLIENT_ID = 'hub-portal';
+
+async function listen(app: Koa): Promise<{ server: Server; url: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const unique = (label: string) => `${label}_${randomUUID().slice(0, 8)}`;
+
+/**
+ * Starts the sandboxes, the sandbox gateway, the idp (with the portal registered at the hub's
+ * own callback, post-logout and back-channel URLs), the hub (API + portal) and the settlement
+ * worker, all on free loopback ports. `logLevel` applies to every service (silent by default;
+ * BROWSER_STACK_LOG overrides).
+ */
+export async function startStack(
+  stores: StackStores,
+  logLevel = process.env.BROWSER_STACK_LOG ?? 'silent',
+): Promise<Stack> {
+  const [hubPort, idpPort] = await Promise.all([freePort(), freePort()]);
+  const portalUrl = `http://127.0.0.1:${hubPort}`;
+  const idpUrl = `http://127.0.0.1:${idpPort}`;
+  const resource = `${portalUrl}/api`;
+  const portalSecret = randomBytes(32).toString('base64url');
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+
+  try {
+    // Billers and the gateway first: the hub needs their URLs.
+    const sandboxes = await Promise.all([
+      listen(createElectricityDiscomSandbox()),
+      listen(createWaterBoardSandbox()),
+      listen(createPipedGasSandbox()),
+    ]);
+    cleanups.push(async () => {
+      for (const { server } of sandboxes) {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      }
+    });
+    const [electricity, water, gas] = sandboxes.map((s) => s.url) as [string, string, string];
+
+    const gatewayServer = http.createServer();
+    gatewayServer.listen(0, '127.0.0.1');
+    await once(gatewayServer, 'listening');
+    const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
+    const gateway = createSandboxGateway({
+      apiKey: GATEWAY_API_KEY,
+      webhookSecret: GATEWAY_WEBHOOK_SECRET,
+      webhookUrl: `${portalUrl}/api/v1/gateway/webhooks`,
+      publicUrl: gatewayUrl,
+      pendingDelayMs: 500,
+      webhookBackoffMs: 50,
+    });
+    gatewayServer.on('request', gateway.callback());
+    cleanups.push(async () => {
+      gateway.stop();
+      gatewayServer.closeAllConnections();
+      await new Promise((r) => gatewayServer.close(r));
+    });
+
+    // The idp, with the portal as a first-party client at the hub's real URLs.
+    const dir = mkdtempSync(join(tmpdir(), 'browser-stack-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const clientsFile = join(dir, 'clients.json');
+    writeFileSync(
+      clientsFile,
+      JSON.stringify({
+        clients: [
+          {
+            client_id: PORTAL_CLIENT_ID,
+            client_name: 'Citizen BillPay',
+            client_secret_env: 'HUB_OIDC_CLIENT_SECRET',
+            redirect_uris: [`${portalUrl}/auth/callback`],
+            post_logout_redirect_uris: [`${portalUrl}/`],
+            backchannel_logout_uri: `${portalUrl}/auth/backchannel-logout`,
+            first_party: true,
+          },
+        ],
+      }),
+    );
+    const idpEnv = {
+      NODE_ENV: 'test',
+      MONGODB_URI: stores.mongoUri,
+      REDIS_URL: stores.redisUrl,
+      IDP_ISSUER: idpUrl,
+      IDP_MONGODB_DB: unique('idp'),
+      IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
+      IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
+      IDP_DATA_KEY: randomBytes(32).toString('base64'),
+      IDP_CLIENTS_FILE: clientsFile,
+      HUB_API_RESOURCE: resource,
+      // The portal's back-channel endpoint is on loopback, which the idp otherwise refuses to call.
+      IDP_OUTBOUND_ALLOW_PRIVATE: 'true',
+      // Every sign-in of the suite comes from 127.0.0.1.
+      OTP_SENDS_PER_IP_PER_HOUR: '1000',
+      OTP_RESEND_COOLDOWN_SECONDS: '1',
+      HUB_OIDC_CLIENT_SECRET: portalSecret,
+    };
+    const idpConfig = loadIdpConfig(idpEnv);
+    const idp = await startService({
+      name: 'idp',
+      port: idpPort,
+      host: '127.0.0.1',
+      mongoUri: idpConfig.MONGODB_URI,
+      mongoDb: idpConfig.IDP_MONGODB_DB,
+      redisUrl: idpConfig.REDIS_URL,
+      redisKeyPrefix: `${unique('idp')}:`,
+      logger: createLogger('idp', logLevel),
+      build: (deps) => buildIdp(idpConfig, deps, idpEnv),
+    });
+    cleanups.push(async () => {
+      await idp.mongo.dropDatabase();
+      await idp.close();
+    });
+
+    const registry = await loadBillerRegistry(resolve(import.meta.dirname, '../../../adapters/billers.json'), {
+      env: { ...sandboxBillerEnv(), ELECTRICITY_BASE_URL: electricity, WATER_BASE_URL: water, GAS_BASE_URL: gas },
+    });
+    const hubConfig = loadHubConfig({
+      NODE_ENV: 'test',
+      MONGODB_URI: stores.mongoUri,
+      REDIS_URL: stores.redisUrl,
+      HUB_PORT: String(hubPort),
+      HUB_MONGODB_DB: unique('hub'),
+      IDP_ISSUER: idpUrl,
+      HUB_API_RESOURCE: resource,
+      GATEWAY_BASE_URL: gatewayUrl,
+      GATEWAY_API_KEY,
+      GATEWAY_WEBHOOK_SECRET,
+      CHECKOUT_RETURN_URL: `${portalUrl}/checkout/return`,
+      // The portal's client at the idp; receipts' QR codes point at this hub's /verify.
+      HUB_OIDC_CLIENT_ID: PORTAL_CLIENT_ID,
+      HUB_OIDC_CLIENT_SECRET: portalSecret,
+      HUB_PUBLIC_URL: portalUrl,
+      // Fast retries and polls, and a queue of its own.
+      SETTLEMENT_QUEUE_PREFIX: unique('bull'),
+      SETTLEMENT_BACKOFF_MS: '50',
+      SETTLEMENT_POLL_DELAY_MS: '100',
+      SETTLEMENT_SWEEP_EVERY_MS: '0',
+    });
+    const queueConnection = createRedis(hubConfig.REDIS_URL, { forBlockingCommands: true });
+    const queue = settlementQueue(queueConnection, settlementOptionsOf(hubConfig));
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await queueConnection.quit();
+    });
+    const hub = await startService({
+      name: 'hub',
+      port: hubPort,
+      host: '127.0.0.1',
+      mongoUri: hubConfig.MONGODB_URI,
+      mongoDb: hubConfig.HUB_MONGODB_DB,
+      redisUrl: hubConfig.REDIS_URL,
+      redisKeyPrefix: `${unique('hub')}:`,
+      logger: createLogger('hub', logLevel),
+      build: (deps) =>
+        buildHub(hubConfig, registry, deps, {
+          publicUrl: portalUrl,
+          startSettlement: async (payment) => {
+            await enqueueSettlement(queue, payment);
+          },
+        }),
+    });
+    cleanups.push(async () => {
+      await hub.mongo.dropDatabase();
+      await hub.close();
+    });
+    const worker = await startWorkerJobs(hubConfig, {
+      mongo: hub.mongo,
+      redis: hub.redis,
+      log: createLogger('worker', logLevel),
+      billers: registry,
+    });
+    cleanups.push(() => worker.close());
+
+    const messages = async (to: string): Promise<{ text: string }[]> => {
+      const res = await fetch(`${idpUrl}/__dev/messages?to=${encodeURIComponent(to)}`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!res.ok) throw new Error(`GET /__dev/messages answered ${res.status}`);
+      return (await res.json()) as { text: string }[];
+    };
+    const messageCount = async (to: string) => (await messages(to)).length;
+    const nextCode = async (to: string, after: number, timeoutMs = 30_000): Promise<CapturedCode> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const list = await messages(to);
+        const code = list.length > after ? list[0]?.text.match(/\b(\d{6})\b/)?.[1] : undefined;
+        if (code) return { code, count: list.length };
+        if (Date.now() > deadline) throw new Error(`no new one-time code reached ${to} within ${timeoutMs} ms`);
+        // Polling the sink is the only way to see a message arrive; the deadline above bounds it.
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    return {
+      portalUrl,
+      idpUrl,
+      gatewayUrl,
+      sandboxes: { electricity, water, gas },
+      portalClient: { id: PORTAL_CLIENT_ID, secret: portalSecret },
+      hub,
+      idp,
+      worker,
+      messageCount,
+      nextCode,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
