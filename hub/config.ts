@@ -58,16 +58,7 @@ const PORTAL_ENV = {
    * Origins the Pay and Sign out buttons may lead to (CSP form-action follows their redirects),
    * comma-separated; the idp and GATEWAY_BASE_URL are always included.
    */
-  PORTAL_FORM_ACTION_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(env.url())),
+  PORTAL_FORM_ACTION_ORIGINS: env.commaList().pipe(z.array(env.url())),
 } as const;
 // ---- end of the portal's block ----
 
@@ -84,16 +75,7 @@ export const receiptEnvSchema = z.object({
    * tokens, every one verifies (rotation). Required in production; elsewhere a process without it
    * signs with a random key of its own (its QR codes stop verifying when it restarts).
    */
-  RECEIPT_SIGNING_KEYS: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((key) => key.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
+  RECEIPT_SIGNING_KEYS: env.commaList().pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
   /** A TrueType font with the rupee sign for receipt PDFs; DejaVu Sans (fonts-dejavu-core) when unset. */
   RECEIPT_FONT_FILE: z.string().min(1).optional(),
 });
@@ -135,15 +117,8 @@ export const hubEnvSchema = baseEnvSchema
      * Browser origins allowed to call /api/v1 cross-origin, comma-separated exact origins
      * (`https://portal.example.in`); empty (the default) allows none. See infra/http/cors.ts.
      */
-    HUB_CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((list) =>
-        list
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
+    HUB_CORS_ORIGINS: env
+      .commaList()
       .pipe(
         z.array(
           env
