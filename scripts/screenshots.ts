@@ -82,6 +82,16 @@ async function walk(stack: Stack, browser: Browser): Promise<void> {
   await page.locator('form button[type=submit]').click();
   await page.waitForURL(/\/payments\/[^/]+$/);
   await shoot(page, 'return page (first view)');
+  // The page reloads itself only when asked: turn automatic checking on (while not final yet).
+  if (await onSettledPage(page, () => testId(page, 'check-automatically').isVisible())) {
+    await testId(page, 'check-automatically').click();
+    await page.waitForURL(/\?auto=1$/);
+    if (await onSettledPage(page, () => testId(page, 'stop-checking').isVisible())) {
+      await shoot(page, 'return page (checking automatically)');
+    } else {
+      console.log('  (the payment was final before automatic checking began: no shot of it)');
+    }
+  }
   await testId(page, 'receipt-link').waitFor({ timeout: 90_000 });
   await shoot(page, 'return page (final)');
 

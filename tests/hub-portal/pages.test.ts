@@ -318,7 +318,7 @@ describe('the portal signed in', () => {
       expect(input, end).toContain('pattern="');
     }
     expect(page.html).not.toContain('type="date"');
-    expect(page.html).toContain('Year-month-day, for example 2026-11-30');
+    expect(page.html).toContain('For example, 2026-11-30 (year-month-day)');
 
     // What a phone makes easy to type: Devanagari digits, slashes, no separators.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
