@@ -205,7 +205,11 @@ describe('the portal signed in', () => {
     // WCAG 2.2.1: no timed reload unless asked for; "Check again" and the opt-in instead.
     expect(page.html).not.toContain('http-equiv="refresh"');
     if (!page.html.includes('data-testid="receipt-link"')) {
-      expect(page.html).toMatch(new RegExp(`href="/payments/${paymentId}"[^>]*data-testid="check-again"`));
+      expect(page.html).toMatch(
+        new RegExp(
+          `action="/payments/${paymentId}" class="govuk-button-group">\\s*<button[^>]*data-testid="check-again"`,
+        ),
+      );
       expect(page.html).toContain(`href="/payments/${paymentId}?auto=1" data-testid="check-automatically"`);
       expect(page.html).toContain('Check automatically every 5 seconds');
     }

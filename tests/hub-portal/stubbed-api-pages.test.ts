@@ -363,8 +363,11 @@ describe('the payment status page (WCAG 2.2.1: reloading is the citizen’s choi
     );
     expect(page.html).not.toContain('http-equiv="refresh"');
     expect(page.html).not.toContain('data-testid="refresh-hint"');
+    // "Check again" is a real button of a GET form that loads this page again.
     expect(page.html).toMatch(
-      new RegExp(`<a href="/payments/${PENDING_ID}"[^>]*data-testid="check-again"[^>]*>\\s*Check again\\s*</a>`),
+      new RegExp(
+        `<form method="get" action="/payments/${PENDING_ID}" class="govuk-button-group">\\s*<button type="submit" class="govuk-button govuk-button--secondary"[^>]*data-testid="check-again">\\s*Check again\\s*</button>`,
+      ),
     );
     expect(page.html).toContain(
       `<a class="govuk-link" href="/payments/${PENDING_ID}?auto=1" data-testid="check-automatically">Check automatically every 5 seconds</a>`,
