@@ -169,26 +169,63 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     expect(await testId(page, 'due-row').count()).toBe(3);
   });
 
-  step('selects all three bills with the keyboard and pays them together on the gateway page', async () => {
-    const boxes = await testId(page, 'due-select').all();
-    expect(boxes).toHaveLength(3);
-    for (const box of boxes) {
-      await pressOn(page, box, 'Space');
-      expect(await box.isChecked()).toBe(true);
-    }
-    await pressOn(page, testId(page, 'pay-selected'), 'Enter');
-    await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await page.locator('h1').waitFor();
-    await visit(page)('sandbox gateway: hosted checkout');
-    // The gateway asks for exactly what the dashboard said was payable today, all three together.
-    expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([duesTotalMinor]);
-    await page.locator('input[name=method][value=card]').check();
-    await page.locator('input[name=outcome][value=success]').check();
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL(/\/payments\/[^/]+$/);
-    paymentId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
-    expect(paymentId).toBeTruthy();
-  });
+  step(
+    'selects all three bills with the keyboard, follows the waiting payment, and pays them together on the gateway page',
+    async () => {
+      const boxes = await testId(page, 'due-select').all();
+      expect(boxes).toHaveLength(3);
+      for (const box of boxes) {
+        await pressOn(page, box, 'Space');
+        expect(await box.isChecked()).toBe(true);
+      }
+      await pressOn(page, testId(page, 'pay-selected'), 'Enter');
+      await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
+      await page.locator('h1').waitFor();
+      await visit(page)('sandbox gateway: hosted checkout');
+      // The gateway asks for exactly what the dashboard said was payable today, all three together.
+      expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([duesTotalMinor]);
+
+      // Before paying, the payment waits for the citizen: its status page (in a second tab) is the
+      // not-final page every time, so its checks do not depend on how fast settlement is.
+      const waiting = await context.newPage();
+      current = waiting;
+      await waiting.goto(`${stack.portalUrl}/dashboard`);
+      const statusPath = (await testId(waiting, 'due-payment-link').first().getAttribute('href')) ?? '';
+      expect(statusPath).toMatch(/^\/payments\/[^/?]+$/);
+      await waiting.goto(`${stack.portalUrl}${statusPath}`);
+      expect(await testId(waiting, 'payment-status').getAttribute('data-status')).toBe('awaiting_payment');
+      expect(await waiting.locator('[role=status][data-testid=payment-status]').count()).toBe(1);
+      // WCAG 2.2.1: no timed reload unless the citizen turns it on.
+      expect(await waiting.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      await visit(waiting)('payment status: not paid yet', { key: true });
+      // "Check again", with the keyboard, loads the same page afresh.
+      await Promise.all([waiting.waitForEvent('load'), pressOn(waiting, testId(waiting, 'check-again'), 'Enter')]);
+      expect(new URL(waiting.url()).pathname).toBe(statusPath);
+      await testId(waiting, 'payment-status').waitFor();
+      // Checking automatically: a 5-second meta refresh and a visible way to stop it.
+      await pressOn(waiting, testId(waiting, 'check-automatically'), 'Enter');
+      await waiting.waitForURL(/\?auto=1$/);
+      await testId(waiting, 'stop-checking').waitFor();
+      expect(
+        await onSettledPage(waiting, () => waiting.locator('meta[http-equiv=refresh]').getAttribute('content')),
+      ).toBe('5');
+      // It does reload by itself, and stops when asked.
+      await waiting.waitForEvent('load', { timeout: 15_000 });
+      await onSettledPage(waiting, () => testId(waiting, 'stop-checking').click());
+      await waiting.waitForURL((url) => url.pathname === statusPath && url.search === '');
+      expect(await onSettledPage(waiting, () => waiting.locator('meta[http-equiv=refresh]').count())).toBe(0);
+      await testId(waiting, 'check-automatically').waitFor();
+      await waiting.close();
+      current = page;
+
+      await page.locator('input[name=method][value=card]').check();
+      await page.locator('input[name=outcome][value=success]').check();
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL(/\/payments\/[^/]+$/);
+      paymentId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
+      expect(paymentId).toBeTruthy();
+    },
+  );
 
   step(
     'the return page shows the status in words, checks again when asked, and checks automatically once turned on',
