@@ -79,10 +79,27 @@ async function walk(stack: Stack, browser: Browser): Promise<void> {
   await testId(page, 'pay-selected').click();
   await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
   await shoot(page, 'gateway: hosted checkout');
+  // While the gateway's page is open the payment waits (not final): its status page in a second
+  // tab shows "Check again" and, once asked, checking automatically, whatever the settlement's pace.
+  const waiting = await context.newPage();
+  current = waiting;
+  await waiting.goto(`${stack.portalUrl}/dashboard`);
+  const statusHref = (await testId(waiting, 'due-payment-link').first().getAttribute('href')) ?? '';
+  await waiting.goto(`${stack.portalUrl}${statusHref}`);
+  await testId(waiting, 'check-automatically').click();
+  await testId(waiting, 'stop-checking').waitFor();
+  await shoot(waiting, 'return page (checking automatically, not paid yet)');
+  await waiting.close();
+  current = page;
   await page.locator('form button[type=submit]').click();
   await page.waitForURL(/\/payments\/[^/]+$/);
   await shoot(page, 'return page (first view)');
-  await testId(page, 'receipt-link').waitFor({ timeout: 90_000 });
+  // The page reloads itself only when asked: "Check again" until the receipt is ready.
+  const deadline = Date.now() + 90_000;
+  while (!(await onSettledPage(page, () => testId(page, 'receipt-link').isVisible()))) {
+    if (Date.now() > deadline) throw new Error('the payment was not final after 90 s');
+    await Promise.all([page.waitForEvent('load'), testId(page, 'check-again').click()]);
+  }
   await shoot(page, 'return page (final)');
 
   await testId(page, 'receipt-link').click();

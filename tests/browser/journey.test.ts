@@ -136,6 +136,13 @@ describe('a citizen pays electricity, water and gas together in a real browser',
       const consumer = (await row.locator('[data-testid=due-consumer]').textContent())?.trim() ?? '';
       // Masked: never the whole consumer number.
       for (const b of THREE_BILLS) for (const value of Object.values(b.consumer)) expect(consumer).not.toContain(value);
+      // The checkbox's label is visible (the biller's name) and names the checkbox.
+      const label = row.locator('[data-testid=due-select-label]');
+      expect(await label.isVisible()).toBe(true);
+      // The label's own text, before its visually hidden consumer number.
+      const visibleName = ((await label.evaluate((el) => el.firstChild?.textContent)) ?? '').trim();
+      expect(visibleName.length).toBeGreaterThan(3);
+      expect(await row.getByRole('checkbox', { name: visibleName }).count()).toBe(1);
       const [payable] = rupeeAmounts((await row.locator('[data-testid=due-payable]').textContent()) ?? '');
       expect(payable).toBeGreaterThan(0);
       duesTotalMinor += payable as number;
@@ -162,52 +169,112 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     expect(await testId(page, 'due-row').count()).toBe(3);
   });
 
-  step('selects all three bills with the keyboard and pays them together on the gateway page', async () => {
-    const boxes = await testId(page, 'due-select').all();
-    expect(boxes).toHaveLength(3);
-    for (const box of boxes) {
-      await pressOn(page, box, 'Space');
-      expect(await box.isChecked()).toBe(true);
-    }
-    await pressOn(page, testId(page, 'pay-selected'), 'Enter');
-    await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await page.locator('h1').waitFor();
-    await visit(page)('sandbox gateway: hosted checkout');
-    // The gateway asks for exactly what the dashboard said was payable today, all three together.
-    expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([duesTotalMinor]);
-    await page.locator('input[name=method][value=card]').check();
-    await page.locator('input[name=outcome][value=success]').check();
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL(/\/payments\/[^/]+$/);
-    paymentId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
-    expect(paymentId).toBeTruthy();
-  });
+  step(
+    'selects all three bills with the keyboard, follows the waiting payment, and pays them together on the gateway page',
+    async () => {
+      const boxes = await testId(page, 'due-select').all();
+      expect(boxes).toHaveLength(3);
+      for (const box of boxes) {
+        await pressOn(page, box, 'Space');
+        expect(await box.isChecked()).toBe(true);
+      }
+      await pressOn(page, testId(page, 'pay-selected'), 'Enter');
+      await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
+      await page.locator('h1').waitFor();
+      await visit(page)('sandbox gateway: hosted checkout');
+      // The gateway asks for exactly what the dashboard said was payable today, all three together.
+      expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([duesTotalMinor]);
 
-  step('the return page shows the live status and refreshes itself until the payment is final', async () => {
-    await testId(page, 'payment-status').waitFor();
-    await visit(page)('payment status (return page)', { key: true });
-    // The page refreshes itself (meta refresh) while the payment settles; a reload stands in if
-    // a refresh was missed. The receipt link appears once the payment is final.
-    const deadline = Date.now() + 75_000;
-    while (!(await testId(page, 'receipt-link').isVisible())) {
-      if (Date.now() > deadline) throw new Error('the return page never showed a receipt link');
-      const status = await onSettledPage(page, () => testId(page, 'payment-status').getAttribute('data-status'));
-      if (status && FINAL_STATUSES.includes(status) && status !== 'completed') {
-        throw new Error(`the payment ended ${status}`);
+      // Before paying, the payment waits for the citizen: its status page (in a second tab) is the
+      // not-final page every time, so its checks do not depend on how fast settlement is.
+      const waiting = await context.newPage();
+      current = waiting;
+      await waiting.goto(`${stack.portalUrl}/dashboard`);
+      const statusPath = (await testId(waiting, 'due-payment-link').first().getAttribute('href')) ?? '';
+      expect(statusPath).toMatch(/^\/payments\/[^/?]+$/);
+      await waiting.goto(`${stack.portalUrl}${statusPath}`);
+      expect(await testId(waiting, 'payment-status').getAttribute('data-status')).toBe('awaiting_payment');
+      expect(await waiting.locator('[role=status][data-testid=payment-status]').count()).toBe(1);
+      // WCAG 2.2.1: no timed reload unless the citizen turns it on.
+      expect(await waiting.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      await visit(waiting)('payment status: not paid yet', { key: true });
+      // "Check again", with the keyboard, loads the same page afresh.
+      await Promise.all([waiting.waitForEvent('load'), pressOn(waiting, testId(waiting, 'check-again'), 'Enter')]);
+      expect(new URL(waiting.url()).pathname).toBe(statusPath);
+      await testId(waiting, 'payment-status').waitFor();
+      // Checking automatically: a 5-second meta refresh and a visible way to stop it.
+      await pressOn(waiting, testId(waiting, 'check-automatically'), 'Enter');
+      await waiting.waitForURL(/\?auto=1$/);
+      await testId(waiting, 'stop-checking').waitFor();
+      expect(
+        await onSettledPage(waiting, () => waiting.locator('meta[http-equiv=refresh]').getAttribute('content')),
+      ).toBe('5');
+      // It does reload by itself, and stops when asked.
+      await waiting.waitForEvent('load', { timeout: 15_000 });
+      await onSettledPage(waiting, () => testId(waiting, 'stop-checking').click());
+      await waiting.waitForURL((url) => url.pathname === statusPath && url.search === '');
+      expect(await onSettledPage(waiting, () => waiting.locator('meta[http-equiv=refresh]').count())).toBe(0);
+      await testId(waiting, 'check-automatically').waitFor();
+      await waiting.close();
+      current = page;
+
+      await page.locator('input[name=method][value=card]').check();
+      await page.locator('input[name=outcome][value=success]').check();
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL(/\/payments\/[^/]+$/);
+      paymentId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string);
+      expect(paymentId).toBeTruthy();
+    },
+  );
+
+  step(
+    'the return page shows the status in words, checks again when asked, and checks automatically once turned on',
+    async () => {
+      await testId(page, 'payment-status').waitFor();
+      // WCAG 2.2.1: the page does not reload itself unless the citizen turns that on.
+      expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      expect(await page.locator('[role=status][data-testid=payment-status]').count()).toBe(1);
+      await visit(page)('payment status (return page)', { key: true });
+      // The payment is final when the receipt link shows, or its status is another final one.
+      const others = FINAL_STATUSES.filter((status) => status !== 'completed');
+      const final = testId(page, 'receipt-link').or(
+        page.locator(others.map((status) => `[data-testid=payment-status][data-status=${status}]`).join(', ')),
+      );
+      const isFinal = () => onSettledPage(page, async () => (await final.count()) > 0);
+      if (!(await isFinal())) {
+        // "Check again" (with the keyboard) loads the same page afresh.
+        const statusPath = new URL(page.url()).pathname;
+        await Promise.all([page.waitForEvent('load'), pressOn(page, testId(page, 'check-again'), 'Enter')]);
+        expect(new URL(page.url()).pathname).toBe(statusPath);
+        await testId(page, 'payment-status').waitFor();
       }
-      const refreshing = await onSettledPage(page, () => page.locator('meta[http-equiv=refresh]').count());
-      if (refreshing) {
-        await page.waitForEvent('load', { timeout: 15_000 }).catch(() => page.reload());
-      } else {
-        await page.reload();
+      if (!(await isFinal())) {
+        await testId(page, 'check-automatically').click();
+        await page.waitForURL(/\?auto=1$/);
+        // Checking automatically: a 5-second meta refresh and a way to stop it, while not final.
+        const shown = await onSettledPage(page, () =>
+          page.evaluate(() => {
+            // biome-ignore lint/suspicious/noExplicitAny: the DOM is the page's, untyped here
+            const doc = (globalThis as any).document;
+            return {
+              final: Boolean(doc.querySelector('[data-testid=receipt-link]')),
+              refresh: doc.querySelector('meta[http-equiv=refresh]')?.getAttribute('content') ?? null,
+              stop: Boolean(doc.querySelector('[data-testid=stop-checking]')),
+            };
+          }),
+        );
+        if (!shown.final) expect(shown).toEqual({ final: false, refresh: '5', stop: true });
       }
-    }
-    expect(await testId(page, 'payment-status').getAttribute('data-status')).toBe('completed');
-    expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
-    expect(await testId(page, 'payment-line').count()).toBe(3);
-    expect(rupeeAmounts((await testId(page, 'payment-total').textContent()) ?? '')).toEqual([duesTotalMinor]);
-    await visit(page)('payment status: completed');
-  });
+      // The automatic checks (or the one before) end on a final page: wait for it, not for a time.
+      await final.first().waitFor({ timeout: 75_000 });
+      expect(await testId(page, 'payment-status').getAttribute('data-status')).toBe('completed');
+      expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      expect(await testId(page, 'stop-checking').count()).toBe(0);
+      expect(await testId(page, 'payment-line').count()).toBe(3);
+      expect(rupeeAmounts((await testId(page, 'payment-total').textContent()) ?? '')).toEqual([duesTotalMinor]);
+      await visit(page)('payment status: completed');
+    },
+  );
 
   step('the receipt shows the three bills and downloads as a PDF', async () => {
     await testId(page, 'receipt-link').click();
@@ -248,6 +315,8 @@ describe('a citizen pays electricity, water and gas together in a real browser',
 
     await page.locator('#biller').selectOption('metro-gas');
     await page.locator('#status').selectOption('paid');
+    // Dates are typed as the hint says (year-month-day), not picked in the browser's own format.
+    expect(await page.locator('#from').getAttribute('type')).toBe('text');
     await page.locator('#from').fill(istDay());
     await page.locator('#to').fill(istDay());
     await testId(page, 'history-apply').click();
@@ -276,6 +345,8 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     await testId(page, 'nav-settings').click();
     await page.waitForURL(/\/settings/);
     await visit(page)('settings', { key: true });
+    // The citizen signed in with a phone only: receipts by SMS is the choice offered first.
+    expect(await page.locator('input[name=channel][value=sms]').isChecked()).toBe(true);
     await page.locator('input[name=language][value=hi]').check();
     await testId(page, 'settings-save').click();
     await page.waitForURL(/\/settings\?saved=1/);
@@ -289,6 +360,10 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     // The three bills are marked paid now.
     const states = await testId(page, 'due-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
     expect(states).toEqual(['paid', 'paid', 'paid']);
+    // Paid bills show "Paid" and their payment, not an amount to pay or a box to select.
+    expect(await testId(page, 'due-payment-link').count()).toBe(3);
+    expect(await testId(page, 'due-payable').count()).toBe(0);
+    expect(await testId(page, 'due-select').count()).toBe(0);
     await visit(page)('dashboard in Hindi, bills paid', { key: true });
     // Back to English from the header's language switch.
     await testId(page, 'language-en').click();

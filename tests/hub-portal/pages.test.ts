@@ -193,23 +193,42 @@ describe('the portal signed in', () => {
     expect(paymentId).not.toBe('');
   });
 
-  it('the return page leads to the payment, which refreshes itself until the receipt is ready', async () => {
+  it('the return page leads to the payment, which reloads itself only when the citizen turns that on, until the receipt is ready', async () => {
     const returned = await browser.raw(url(`/checkout/return?payment=${paymentId}`));
     expect(returned.status).toBe(303);
     expect(returned.headers.get('location')).toBe(`/payments/${paymentId}`);
 
-    let page = await browser.go(url(`/payments/${paymentId}`));
+    const statusPage = url(`/payments/${paymentId}`);
+    let page = await browser.go(statusPage);
     expect(page.status).toBe(200);
-    expect(page.html).toContain('data-testid="payment-status"');
+    expect(page.html).toMatch(/role="status" data-testid="payment-status"/);
+    // WCAG 2.2.1: no timed reload unless asked for; "Check again" and the opt-in instead.
+    expect(page.html).not.toContain('http-equiv="refresh"');
+    if (!page.html.includes('data-testid="receipt-link"')) {
+      expect(page.html).toMatch(
+        new RegExp(
+          `action="/payments/${paymentId}" class="govuk-button-group">\\s*<button[^>]*data-testid="check-again"`,
+        ),
+      );
+      expect(page.html).toContain(`href="/payments/${paymentId}?auto=1" data-testid="check-automatically"`);
+      expect(page.html).toContain('Check automatically every 5 seconds');
+    }
+    // Turned on, the page reloads itself every 5 seconds, says so and offers to stop, until final.
+    page = await browser.go(`${statusPage}?auto=1`);
     for (let i = 0; i < 150 && !page.html.includes('data-testid="receipt-link"'); i++) {
       expect(page.html).toContain('<meta http-equiv="refresh" content="5">');
       expect(page.html).toContain('data-testid="refresh-hint"');
+      expect(page.html).toContain(
+        `href="/payments/${paymentId}" data-testid="stop-checking">Stop checking automatically<`,
+      );
       await new Promise((r) => setTimeout(r, 200));
-      page = await browser.go(url(`/payments/${paymentId}`));
+      page = await browser.go(`${statusPage}?auto=1`);
     }
     expect(page.html).toContain('data-status="completed"');
     expect(page.html).toContain(`href="/payments/${paymentId}/receipt"`);
     expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).not.toContain('data-testid="stop-checking"');
+    expect(page.html).not.toContain('data-testid="check-again"');
     expect(testIds(page, 'payment-line')).toBe(3);
   }, 90_000);
 
@@ -248,6 +267,17 @@ describe('the portal signed in', () => {
     expect(testIds(page, 'due-select')).toBe(0);
   });
 
+  it('a paid bill shows Paid and its payment, not an amount payable today, a rebate or the select hint', async () => {
+    const page = await browser.go(url('/dashboard'));
+    expect(testIds(page, 'due-payment-link')).toBe(3);
+    expect(page.html).toContain(`href="/payments/${paymentId}" data-testid="due-payment-link"`);
+    expect(testIds(page, 'due-payable')).toBe(0);
+    expect(testIds(page, 'due-adjustment')).toBe(0);
+    expect(page.html).not.toContain('early-payment rebate');
+    expect(page.html).not.toContain('Select the bills you want to pay');
+    expect(testIds(page, 'nothing-to-pay')).toBe(1);
+  });
+
   it('history lists the payment, filters by biller, status and IST dates, and exports the same as CSV', async () => {
     const all = await browser.go(url('/history'));
     expect(all.status).toBe(200);
@@ -281,6 +311,50 @@ describe('the portal signed in', () => {
     expect(rows.map((row) => row.biller_id).sort()).toEqual(['city-water', 'metro-gas', 'state-electricity']);
     const none2 = await browser.raw(url('/history.csv?status=unsuccessful'));
     expect((await none2.text()).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the history’s date filters are text fields in the hint’s year-month-day form; typed days are accepted and a wrong one is linked to its field', async () => {
+    const page = await browser.go(url('/history'));
+    for (const end of ['from', 'to']) {
+      const input = page.html.match(new RegExp(`<input[^>]*id="${end}"[^>]*>`))?.[0] ?? '';
+      expect(input, end).toContain('type="text"');
+      expect(input, end).toContain(`aria-describedby="${end}-hint"`);
+      expect(input, end).toContain('pattern="');
+    }
+    expect(page.html).not.toContain('type="date"');
+    expect(page.html).toContain('For example, 2026-11-30 (year-month-day)');
+
+    // What a phone makes easy to type: Devanagari digits, slashes, no separators.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+    const devanagari = today.replace(/\d/g, (d) => String.fromCodePoint(0x966 + Number(d)));
+    const typed = await browser.go(
+      url(`/history?from=${encodeURIComponent(` ${devanagari} `)}&to=${today.replace(/-/g, '/')}`),
+    );
+    expect(typed.status).toBe(200);
+    expect(typed.html).toContain(`data-payment-id="${paymentId}"`);
+    expect(typed.html).toContain(`href="/history.csv?from=${today}&amp;to=${today}"`);
+    expect((await browser.go(url(`/history?from=${today.replace(/-/g, '')}`))).status).toBe(200);
+
+    const wrong = await browser.go(url('/history?from=2026-11-30&to=2026-02-30'));
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('<a href="#to">Enter the end date as year-month-day, for example 2026-11-30</a>');
+    expect(wrong.html).toContain('id="to-error"');
+    expect(wrong.html).toContain('aria-describedby="to-hint to-error"');
+    expect(wrong.html).toContain('value="2026-02-30"');
+  });
+
+  it('settings offer SMS first to a citizen who signed in with a phone, email to one who signed in with an email', async () => {
+    const phone = `98${String(Date.now()).slice(-8)}`;
+    const { browser: byPhone } = await signIn(stack, new CitizenBrowser(), phone, `+91${phone}`);
+    const phoneSettings = await byPhone.go(url('/settings'));
+    expect(phoneSettings.status).toBe(200);
+    expect(phoneSettings.html).toMatch(/value="sms" checked/);
+    expect(phoneSettings.html).not.toMatch(/value="email" checked/);
+
+    const { browser: byEmail } = await signIn(stack);
+    const emailSettings = await byEmail.go(url('/settings'));
+    expect(emailSettings.html).toMatch(/value="email" checked/);
+    expect(emailSettings.html).not.toMatch(/value="sms" checked/);
   });
 
   it('looks a bill up without saving it and offers to pay it', async () => {

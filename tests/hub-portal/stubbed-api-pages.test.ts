@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Due, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
+import type { Bill, Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
@@ -70,6 +70,32 @@ const VERIFIED: VerifiedReceiptJson = {
     },
   ],
 };
+
+/** A payment as GET /payments/{id} shows it: `status` settling (pending) or completed (final). */
+function paymentView(id: string, status: 'settling' | 'completed'): PaymentView {
+  return {
+    id,
+    status,
+    displayStatus: status,
+    currency: 'INR',
+    totalMinor: 61700,
+    createdAt: '2026-11-30T09:00:00.000Z',
+    lines: [
+      {
+        id: 'line_1',
+        billerId: 'city-water',
+        consumerMasked: '******4512',
+        billNumber: 'WB-1',
+        amountMinor: 61700,
+        status: status === 'completed' ? 'settled' : 'posting',
+        displayStatus: status === 'completed' ? 'settled' : 'posting',
+      },
+    ],
+  };
+}
+const PENDING_ID = 'pay_stub_pending';
+/** Receipts of payments made by other methods: /payments/pay_stub_by_<method>/receipt. */
+const BY_METHOD = /^\/payments\/pay_stub_by_(\w+)\/receipt$/;
 
 /** /dues as the API answers it: a bill with a rebate, one with a late fee, one paid, one biller down. */
 const DUES: { dues: Due[] } = {
@@ -144,6 +170,11 @@ beforeAll(async () => {
       return { status: 200, type: 'application/json', body: JSON.stringify(VERIFIED) };
     if (path.startsWith('/receipts/verify')) return problem(404, 'not_found');
     if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
+    const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
+    if (path === `/payments/${PENDING_ID}`) return json(paymentView(PENDING_ID, 'settling'));
+    if (path === `/payments/${RECEIPT.paymentId}`) return json(paymentView(RECEIPT.paymentId, 'completed'));
+    const method = BY_METHOD.exec(path)?.[1];
+    if (method) return json({ ...RECEIPT, paymentId: `pay_stub_by_${method}`, method });
     return undefined;
   });
   stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
@@ -164,7 +195,7 @@ describe('receipt pages on the contract’s receipt shape', () => {
       'Asha Devi',
       'pay_stub_0001',
       '30 November 2026 at 2:35 pm IST',
-      'upi',
+      'data-testid="receipt-method">UPI<',
       'order_ABC123',
       'Partly paid: some bills were refunded',
       '₹1,82,607.00',
@@ -190,6 +221,38 @@ describe('receipt pages on the contract’s receipt shape', () => {
     expect(page.html).toContain('data-testid="receipt-qr"');
     expect(page.html).toMatch(/<svg[^>]*viewBox/);
     expect(page.html).toContain(`href="/payments/${RECEIPT.paymentId}/receipt.pdf"`);
+  });
+
+  it('the payment method is in words in each language, and an unknown one is named as the gateway gave it', async () => {
+    const { browser } = await signIn(stack);
+    const method = async (name: string) =>
+      (await browser.go(`${stack.portal}/payments/pay_stub_by_${name}/receipt`)).html.match(
+        /data-testid="receipt-method">([^<]*)</,
+      )?.[1];
+    expect(await method('card')).toBe('Card');
+    expect(await method('netbanking')).toBe('Net banking');
+    expect(await method('wallet')).toBe('Wallet');
+    expect(await method('emi')).toBe('Another method (emi)');
+    const english = await browser.go(`${stack.portal}/payments/pay_stub_by_card/receipt`);
+    await browser.post(english, `${stack.portal}/language`, { lang: 'hi', returnTo: '/' });
+    expect(await method('card')).toBe('कार्ड');
+    expect(await method('upi')).toBe('यूपीआई (UPI)');
+    const hindi = await browser.go(`${stack.portal}/`);
+    await browser.post(hindi, `${stack.portal}/language`, { lang: 'bn', returnTo: '/' });
+    expect(await method('netbanking')).toBe('নেট ব্যাংকিং');
+  });
+
+  it('each bill’s breakup folds away in a details element, while the rebate and amount stay in view', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${RECEIPT.paymentId}/receipt`);
+    const details = [...page.html.matchAll(/<details[\s\S]*?<\/details>/g)].map((m) => m[0]);
+    expect(details).toHaveLength(2);
+    expect(details[0]).toContain('What the bill is made of (taxes and charges)');
+    expect(details[0]).toContain('Energy charges');
+    expect(details[0]).toContain('₹1,75,000.00');
+    const outside = page.html.replace(/<details[\s\S]*?<\/details>/g, '');
+    expect(outside).toContain('Early-payment rebate');
+    expect(outside).toContain('₹1,80,000.00');
   });
 
   it('the receipt speaks Bengali with Bengali digits when the citizen chose it', async () => {
@@ -241,6 +304,29 @@ describe('the public verification page', () => {
 });
 
 describe('the dashboard with a biller down', () => {
+  it('each payable bill’s checkbox is a govuk checkbox whose visible label is the biller’s name, described by its amount', async () => {
+    const { page } = await signIn(stack);
+    const label = (id: string) =>
+      page.html.match(
+        new RegExp(`<label class="govuk-label govuk-checkboxes__label[^"]*" for="pay-${id}"[^>]*>([\\s\\S]*?)</label>`),
+      )?.[1];
+    // The name is visible text, not wrapped in govuk-visually-hidden; only the consumer is hidden.
+    expect(label('acc_early')).toBe(
+      'City Water Supply and Sewerage Board<span class="govuk-visually-hidden">, ******4512</span>',
+    );
+    expect(label('acc_late')).toBe(
+      'State Electricity Distribution Co.<span class="govuk-visually-hidden">, ********6571</span>',
+    );
+    expect(page.html).toMatch(
+      /<input class="govuk-checkboxes__input" id="pay-acc_early"[^>]*aria-describedby="payable-acc_early nickname-acc_early"/,
+    );
+    expect(page.html).toContain(
+      '<span class="app-amount govuk-!-font-weight-bold" id="payable-acc_early" data-testid="due-payable">₹617.00</span>',
+    );
+    expect(page.html).toContain('id="nickname-acc_early">Home</div>');
+    expect(page.html).toContain('Select the bills you want to pay.');
+  });
+
   it('each bill shows today’s amount and why (rebate, late fee), a paid bill is marked, and a failing biller gets only its own error row', async () => {
     const { page } = await signIn(stack);
     expect(page.status).toBe(200);
@@ -255,10 +341,73 @@ describe('the dashboard with a biller down', () => {
     expect(late).toContain('₹360.18');
     expect(late).toContain('Includes a late fee of ₹25.00, charged since 19 November 2026.');
     expect(paid).toContain('data-state="paid"');
-    expect(paid).toContain('href="/payments/pay_done"');
+    expect(paid).toContain('href="/payments/pay_done" data-testid="due-payment-link"');
     expect(paid).not.toContain('data-testid="due-select"');
+    // Paid: no amount payable today (₹810.00) and no select; "Paid" and the payment instead.
+    expect(paid).not.toContain('₹810.00');
+    expect(paid).not.toContain('data-testid="due-payable"');
+    expect(paid).toContain('Paid</strong>');
     expect(down).toContain('data-state="error"');
     expect(down).toContain('Metro Piped Natural Gas Ltd. is not answering just now. Try again in a few minutes.');
     expect(page.html).toContain('data-testid="pay-selected"');
+  });
+});
+
+describe('the payment status page (WCAG 2.2.1: reloading is the citizen’s choice)', () => {
+  it('a payment in progress shows its status in words, Check again and the offer to check automatically, without a meta refresh', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${PENDING_ID}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(
+      'role="status" data-testid="payment-status" data-status="settling">Payment received, sending it to the billers<',
+    );
+    expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).not.toContain('data-testid="refresh-hint"');
+    // "Check again" is a real button of a GET form that loads this page again.
+    expect(page.html).toMatch(
+      new RegExp(
+        `<form method="get" action="/payments/${PENDING_ID}" class="govuk-button-group">\\s*<button type="submit" class="govuk-button govuk-button--secondary"[^>]*data-testid="check-again">\\s*Check again\\s*</button>`,
+      ),
+    );
+    expect(page.html).toContain(
+      `<a class="govuk-link" href="/payments/${PENDING_ID}?auto=1" data-testid="check-automatically">Check automatically every 5 seconds</a>`,
+    );
+  });
+
+  it('checking automatically reloads every 5 seconds, says so, and offers to stop', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${PENDING_ID}?auto=1`);
+    expect(page.html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(page.html).toContain('This page checks again every 5 seconds until the payment is finished.');
+    expect(page.html).toContain(
+      `<a class="govuk-link" href="/payments/${PENDING_ID}" data-testid="stop-checking">Stop checking automatically</a>`,
+    );
+    expect(page.html).not.toContain('data-testid="check-automatically"');
+  });
+
+  it('a final payment never reloads, even when checking automatically was on, and links its receipt', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${RECEIPT.paymentId}?auto=1`);
+    expect(page.html).toContain('data-status="completed"');
+    expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).not.toContain('data-testid="stop-checking"');
+    expect(page.html).not.toContain('data-testid="check-again"');
+    expect(page.html).toContain('data-testid="receipt-link"');
+  });
+
+  it('the words for checking again are in Hindi and Bengali too', async () => {
+    const { browser } = await signIn(stack);
+    const english = await browser.go(`${stack.portal}/payments/${PENDING_ID}`);
+    const hindi = await browser.post(english, `${stack.portal}/language`, {
+      lang: 'hi',
+      returnTo: `/payments/${PENDING_ID}`,
+    });
+    expect(hindi.html).toContain('फिर से जाँचें');
+    expect(hindi.html).toContain('हर 5 सेकंड में अपने आप जाँचें');
+    const bengali = await browser.post(hindi, `${stack.portal}/language`, {
+      lang: 'bn',
+      returnTo: `/payments/${PENDING_ID}?auto=1`,
+    });
+    expect(bengali.html).toContain('নিজে থেকে দেখা বন্ধ করুন');
   });
 });

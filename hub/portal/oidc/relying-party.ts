@@ -107,6 +107,10 @@ export class RelyingParty {
           sub: claims.sub,
           ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}),
           ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
+          verified: {
+            email: typeof claims.email === 'string' && claims.email_verified === true,
+            phone: typeof claims.phone_number === 'string' && claims.phone_number_verified === true,
+          },
         },
         tokens: tokensOf(response),
       };

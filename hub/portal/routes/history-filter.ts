@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Context } from 'koa';
+import { normaliseConsumerValue } from '../../../adapters/sdk/index.js';
 import { todayInIndia } from '../../bills/indian-day.js';
 import type { PaymentView } from '../api/types.js';
 import { queryParam } from '../http/forms.js';
@@ -25,8 +26,24 @@ export interface HistoryFilter {
   to: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (value: string) => DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+/** Year, month and day with a separator between each, or as eight digits (20261130). */
+const TYPED_DAY = [/^(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})$/, /^(\d{4})(\d{2})(\d{2})$/];
+
+/**
+ * A typed day as YYYY-MM-DD, or undefined when it is not a real calendar day. Lenient on what a
+ * phone's keyboard makes easy (GOV.UK: accept what people type): spaces around it, Devanagari or
+ * Bengali digits, `/`, `.` or a space for `-`, no separator at all (20261130), one-digit months
+ * and days.
+ */
+export function parseDay(typed: string): string | undefined {
+  const ascii = normaliseConsumerValue(typed);
+  const parts = TYPED_DAY.map((pattern) => pattern.exec(ascii)).find(Boolean);
+  if (!parts) return undefined;
+  const [year, month, day] = parts.slice(1).map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}
 
 /** The filter from the query string (the history form and the CSV link share it), with errors. */
 export function readHistoryFilter(ctx: Context, t: TFunction): { filter: HistoryFilter; errors: FieldError[] } {
@@ -39,8 +56,12 @@ export function readHistoryFilter(ctx: Context, t: TFunction): { filter: History
   const errors: FieldError[] = [];
   if (filter.status && !(filter.status in STATUS_GROUPS))
     errors.push({ field: 'status', text: t('history.errors.status') });
-  if (filter.from && !isDay(filter.from)) errors.push({ field: 'from', text: t('history.errors.date') });
-  if (filter.to && !isDay(filter.to)) errors.push({ field: 'to', text: t('history.errors.date') });
+  for (const end of ['from', 'to'] as const) {
+    if (!filter[end]) continue;
+    const day = parseDay(filter[end]);
+    if (day) filter[end] = day;
+    else errors.push({ field: end, text: t(`history.errors.${end}`) });
+  }
   if (!errors.length && filter.from && filter.to && filter.from > filter.to) {
     errors.push({ field: 'to', text: t('history.errors.order') });
   }

@@ -23,6 +23,9 @@ export const CSV_COLUMNS = [
   'biller_reference',
 ] as const;
 
+/** What the date fields' `pattern` allows, as loosely as the server (parseDay): any script's digits. */
+const DAY_PATTERN = String.raw`\s*\p{Nd}{4}(?:[\-\/. ]\p{Nd}{1,2}[\-\/. ]\p{Nd}{1,2}|\p{Nd}{4})\s*`;
+
 /** The citizen's payment history with filters, and the same list as CSV. */
 export function historyRoutes(router: Router, deps: PortalDeps): void {
   const { api, billers, pages } = deps;
@@ -45,6 +48,7 @@ export function historyRoutes(router: Router, deps: PortalDeps): void {
         filter,
         errors,
         billers: list,
+        dayPattern: DAY_PATTERN,
         statusGroups: Object.keys(STATUS_GROUPS),
         csvHref: `/history.csv${filterQuery(errors.length ? { biller: '', status: '', from: '', to: '' } : filter)}`,
         rows: shown.map((payment) => ({

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
 import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
-import type { Locale } from '../../../infra/web/locale.js';
+import { intlLocale, type Locale } from '../../../infra/web/locale.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { queryParam } from '../http/forms.js';
@@ -14,7 +14,9 @@ const PAYMENT_ID = /^[\w-]{1,64}$/;
 const SETTLED = new Set(['completed', 'partially_refunded', 'refunded']);
 const STOPPED = new Set(['failed', 'expired', 'cancelled', 'held', 'under_review']);
 const UNPAID = new Set(['created', 'awaiting_payment']);
-/** Seconds between refreshes of the status page. */
+/** Payment methods with their own words (receipt.methods.<method>); any other is "another method". */
+const KNOWN_METHODS = new Set(['upi', 'card', 'netbanking', 'wallet']);
+/** Seconds between refreshes of the status page, when the citizen asks for them (`?auto=1`). */
 export const STATUS_REFRESH_SECONDS = 5;
 
 /** The gateway's return, a payment's live status, its receipt as a page and as a PDF. */
@@ -54,6 +56,9 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
         )
       : false;
     const done = receiptReady || STOPPED.has(payment.status) || STOPPED.has(payment.displayStatus);
+    // WCAG 2.2.1 (Timing Adjustable): the page never reloads itself unless the citizen turned
+    // that on (`?auto=1`), and then it says so and offers to turn it off.
+    const auto = !done && queryParam(ctx, 'auto') === '1';
     const locale = localeOf(ctx);
     const names = await billers.names();
     await pages.render(ctx, 'payment-status', {
@@ -67,7 +72,10 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
         amount: formatMoney(line.amountMinor, payment.currency, locale),
         statusKey: `lineStatus.${line.displayStatus}`,
       })),
-      refresh: done ? undefined : STATUS_REFRESH_SECONDS,
+      refresh: auto ? STATUS_REFRESH_SECONDS : undefined,
+      pending: !done,
+      // In the page's own digits (Bengali digits in Bengali), as amounts and dates are.
+      autoSeconds: new Intl.NumberFormat(intlLocale(locale)).format(STATUS_REFRESH_SECONDS),
       settled,
       receiptReady,
     });
@@ -101,6 +109,11 @@ async function receiptPage(receipt: ReceiptJson, locale: Locale) {
   const money = (minor: number) => formatMoney(minor, receipt.currency, locale);
   return {
     receipt,
+    method: receipt.method
+      ? KNOWN_METHODS.has(receipt.method)
+        ? { key: `receipt.methods.${receipt.method}`, values: {} }
+        : { key: 'receipt.methods.unknown', values: { method: receipt.method } }
+      : undefined,
     paidAt: formatDateTimeIST(receipt.paidAt, locale),
     issuedAt: formatDateTimeIST(receipt.issuedAt, locale),
     total: money(receipt.totalMinor),

@@ -4,11 +4,20 @@ import type { PortalDeps } from '../deps.js';
 import { field, localPath, queryParam } from '../http/forms.js';
 import { chooseLanguage, translatorOf } from '../http/locale.js';
 import type { FieldError } from '../http/render.js';
+import type { SessionUser } from '../session/session-store.js';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from '../settings/settings-store.js';
 import { citizenSub, signedIn } from './signed-in.js';
 
 const isChannel = (value: string): value is NotificationChannel =>
   (NOTIFICATION_CHANNELS as readonly string[]).includes(value);
+
+/**
+ * The channel the settings page offers first when the citizen has chosen none: the contact the
+ * idp verified (a phone: SMS; only an email: email), email when the session does not say.
+ */
+export function defaultChannel(verified: SessionUser['verified']): NotificationChannel {
+  return verified?.phone ? 'sms' : 'email';
+}
 
 /** The citizen's settings (language, notification channel) and the language switch on every page. */
 export function settingsRoutes(router: Router, deps: PortalDeps): void {
@@ -19,7 +28,7 @@ export function settingsRoutes(router: Router, deps: PortalDeps): void {
     await pages.render(ctx, 'settings', {
       titleKey: 'settings.title',
       language: saved?.language ?? ctx.state.locale,
-      channel: saved?.channel ?? 'email',
+      channel: saved?.channel ?? defaultChannel(ctx.state.session?.current?.user?.verified),
       locales: SUPPORTED_LOCALES,
       channels: NOTIFICATION_CHANNELS,
       saved: queryParam(ctx, 'saved') !== '',

@@ -7,6 +7,11 @@ export interface SessionUser {
   /** The idp's session id (`sid`), which back-channel logout names. */
   sid?: string;
   name?: string;
+  /**
+   * Which contacts the idp vouched for in the ID token (`email_verified`, `phone_number_verified`):
+   * where receipts can go. Absent in sessions signed in before it was recorded.
+   */
+  verified?: { email: boolean; phone: boolean };
 }
 
 /** Tokens live only here, server-side; the browser never sees them. */

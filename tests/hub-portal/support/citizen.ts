@@ -70,16 +70,21 @@ export const heading = (page: Page) =>
     ?.replace(/<[^>]+>/g, '')
     .trim() ?? '';
 
-/** A new citizen signed in through the real idp (registering on the way); the dashboard page. */
+/**
+ * A new citizen signed in through the real idp (registering on the way); the dashboard page.
+ * `to` is where the idp sends the code when it is not the identifier as typed (a phone number's
+ * E.164 form).
+ */
 export async function signIn(
   stack: PortalStack,
   browser = new CitizenBrowser(),
   identifier = `citizen-${randomBytes(6).toString('hex')}@example.in`,
+  to?: string,
 ): Promise<{ browser: CitizenBrowser; page: Page; identifier: string }> {
   const callback = `${stack.portal}/auth/callback`;
   browser.stopAtPrefixes = [callback];
   const start = await browser.go(`${stack.portal}/auth/login`);
-  const stopped = await completeInteraction(stack.idp, browser, start, { identifier, name: 'Asha Devi' });
+  const stopped = await completeInteraction(stack.idp, browser, start, { identifier, to, name: 'Asha Devi' });
   browser.stopAtPrefixes = [];
   const page = await browser.go(stopped.url);
   return { browser, page, identifier };
