@@ -29,35 +29,47 @@ export interface AxeRecord {
 export const axeLog: AxeRecord[] = [];
 
 /**
- * Runs axe-core in the page with the WCAG A+AA tags. axe is evaluated through the DevTools
+ * Runs axe-core in the page with the given tags (WCAG A+AA by default): how many rules passed
+ * (proof that axe looked at something) and the violations. axe is evaluated through the DevTools
  * protocol rather than added as a script tag, so the page's own Content-Security-Policy (which
  * rightly refuses inline scripts) stays in force for everything else.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeResults(
+  page: Page,
+  tags: readonly string[] = WCAG_TAGS,
+): Promise<{ passes: number; violations: AxeViolation[] }> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
+  return page.evaluate(async (runTags) => {
     // biome-ignore lint/suspicious/noExplicitAny: axe and the DOM live in the page, untyped here
     const inPage = globalThis as any;
     const result = await inPage.axe.run(inPage.document, {
-      runOnly: { type: 'tag', values: tags },
+      runOnly: { type: 'tag', values: runTags },
       resultTypes: ['violations'],
     });
-    return result.violations.map(
-      (v: {
-        id: string;
-        impact: string | null;
-        help: string;
-        helpUrl: string;
-        nodes: { target: unknown[]; failureSummary?: string }[];
-      }) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        helpUrl: v.helpUrl,
-        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary ?? '' })),
-      }),
-    );
-  }, WCAG_TAGS);
+    return {
+      passes: result.passes.length as number,
+      violations: result.violations.map(
+        (v: {
+          id: string;
+          impact: string | null;
+          help: string;
+          helpUrl: string;
+          nodes: { target: unknown[]; failureSummary?: string }[];
+        }) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          helpUrl: v.helpUrl,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary ?? '' })),
+        }),
+      ),
+    };
+  }, tags);
+}
+
+/** The WCAG A+AA violations on the page as it is (see axeResults). */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  return (await axeResults(page)).violations;
 }
 
 /** The violations as readable lines: rule, impact, help, then each element. */
