@@ -200,6 +200,7 @@ export async function runChaos(
       violationsByKind: violationsByKind(violations),
       violations,
       driverSamples: driven.samples,
+      repeatDetails: driven.repeats,
     };
   } finally {
     if (conn) {

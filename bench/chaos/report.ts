@@ -48,6 +48,8 @@ export interface ChaosReport {
   violations: Violation[];
   /** Samples of why payments failed or were refused on the citizen's side. */
   driverSamples: string[];
+  /** Each repeat_bill's answer (see summariseDriven). */
+  repeatDetails: string[];
 }
 
 /** One process fault as it fired. */
@@ -76,6 +78,10 @@ export function summariseDriven(payments: DrivenPayment[]) {
     repeatsAccepted: payments.filter((p) => p.outcome === 'repeat_accepted').length,
     repeatsSkipped: payments.filter((p) => p.outcome === 'skipped').length,
     samples: [...samples].slice(0, 10).map(([text, n]) => `${n} × ${text}`),
+    /** Each repeat_bill's answer, with what the hub knew of the earlier payment when it was asked. */
+    repeats: payments
+      .filter((p) => p.fault === 'repeat_bill' && p.detail)
+      .map((p) => `${p.index} ${p.outcome}: ${p.detail?.slice(0, 160)}`),
   };
 }
 
@@ -106,6 +112,7 @@ export function formatReport(report: ChaosReport): string {
     `partial captures: ${report.cases.partialCaptures} paid, ${report.cases.heldAsPlanned.length} held as planned (their held_payment cases make recon exit 1 on purpose)${report.cases.notHeld.length ? `; NOT held: ${report.cases.notHeld.join(', ')}` : ''}; open cases no planned fault explains: ${report.cases.unexplainedCases.join(', ') || 'none'}`,
     `ledger:check: ${report.ledgerCheck.ok ? 'OK' : 'NOT OK'}${report.ledgerCheck.ok ? '' : `\n  ${report.ledgerCheck.output.split('\n').slice(-6).join('\n  ')}`}`,
   ];
+  if (report.repeatDetails.length) lines.push(`repeat_bill answers: ${report.repeatDetails.join('; ')}`);
   if (report.driverSamples.length) lines.push(`citizen-side outcomes: ${report.driverSamples.join('; ')}`);
   const total = report.violations.length;
   lines.push(`violations: ${total === 0 ? 'none' : `${total} (${table(report.violationsByKind)})`}`);
