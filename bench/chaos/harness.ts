@@ -171,7 +171,11 @@ export async function runChaos(
     const repeatsAccepted: Violation[] = drive.payments
       .filter((p) => p.outcome === 'repeat_accepted')
       .map((p) => ({ kind: 'repeat_bill_not_refused', paymentId: p.paymentId, detail: p.detail ?? '' }));
-    const violations = [...check.violations, ...repeatsAccepted];
+    const caseViolations: Violation[] = [
+      ...cases.notHeld.map((detail) => ({ kind: 'partial_capture_not_held' as const, detail })),
+      ...cases.unexplainedCases.map((detail) => ({ kind: 'recon_case_unexplained' as const, detail })),
+    ];
+    const violations = [...check.violations, ...repeatsAccepted, ...caseViolations];
     return {
       startedAt: startedAt.toISOString(),
       seed: settings.seed,
