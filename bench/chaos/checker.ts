@@ -37,7 +37,10 @@ export const VIOLATIONS = {
   hub_settled_not_at_biller: 'the hub says settled but the biller has no accepted posting',
   hub_refunded_not_at_gateway: 'the hub says refunded but the gateway made no refund for the line',
   ledger_check_failed: '`npm run ledger:check` did not say the ledger is OK',
-  repeat_bill_not_refused: 'a checkout for a bill an earlier payment holds as paid was accepted, not refused with 409',
+  partial_capture_not_held: 'a capture of part of the total did not leave its payment held for an operator',
+  recon_case_unexplained: 'reconciliation left a case open that no planned fault explains',
+  repeat_bill_not_refused:
+    'a checkout for a bill whose earlier payment the gateway captured was accepted, not refused with 409',
 } as const;
 export type ViolationKind = keyof typeof VIOLATIONS;
 

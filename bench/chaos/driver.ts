@@ -9,14 +9,14 @@ import {
   replayWebhooks,
   type SandboxUrls,
 } from './faults.js';
-import type { ChaosPlan, PlannedLine, PlannedPayment } from './plan.js';
+import type { ChaosPlan, PlannedPayment } from './plan.js';
 
 /**
  * What became of one planned payment on the citizen's side. paid: the gateway took the citizen's
  * choice; refused: the hub said no (e.g. 409 bill already paid); failed: no answer or an error;
  * repeat_refused: a repeat_bill payment got its expected 409; repeat_accepted: the hub took a
- * checkout for a bill an earlier payment holds as paid (not paid here, reported as a violation);
- * skipped: a repeat_bill whose earlier payment never came to hold the bill, so nothing was asked.
+ * checkout for a bill an earlier payment paid (not paid here, reported as a violation); skipped: a
+ * repeat_bill whose earlier payment was not paid (its citizen got no capture), so nothing was asked.
  */
 export interface DrivenPayment {
   index: number;
@@ -34,11 +34,8 @@ export interface DriveTarget {
   sandboxes: SandboxUrls;
   /** One access token per citizen. */
   tokens: string[];
-  /**
-   * Waits until the hub's payment `paymentId` holds `line`'s bill as paid (captured or beyond,
-   * line not refunded): true; false when it ends without holding it or the wait runs out.
-   */
-  holdsBill: (paymentId: string, line: PlannedLine) => Promise<boolean>;
+  /** The hub's stored status of a payment (for the report: what the hub knew when a repeat was asked). */
+  hubStatus: (paymentId: string) => Promise<string | undefined>;
 }
 
 export interface DriveResult {
@@ -52,6 +49,13 @@ const CALL_TIMEOUT_MS = 15_000;
 const RETRY_FOR_MS = 90_000;
 /** How long a webhook replay waits for the capture to have been delivered first. */
 const REPLAY_WAIT_MS = 20_000;
+/**
+ * A backstop only: a repeat_bill waits for the earlier order's capture, which the simulate call
+ * makes at once; this bounds the wait should the gateway never capture it.
+ */
+const CAPTURE_WAIT_MS = 120_000;
+/** Gateway order statuses that can never turn into a capture. */
+const NEVER_CAPTURED = new Set(['failed', 'cancelled', 'expired']);
 
 class HttpAnswer extends Error {
   constructor(
@@ -108,19 +112,46 @@ export async function drivePayments(
 
   const driven = new Map<number, Promise<DrivenPayment>>();
 
-  /** A repeat_bill: once the earlier payment holds the bill, a checkout for it must be refused (409). */
+  /**
+   * Waits for the gateway to report `orderId` captured: true; false when the order can no longer
+   * be captured or CAPTURE_WAIT_MS passes. The gateway is the truth about the money: the hub may
+   * not have heard of the capture yet (a webhook lost while the hub was down), and need not have.
+   */
+  const captured = async (orderId: string): Promise<boolean> => {
+    const deadline = Date.now() + CAPTURE_WAIT_MS;
+    while (Date.now() < deadline) {
+      const body = await call(`${target.gatewayUrl}/v1/orders/${encodeURIComponent(orderId)}`, {
+        headers: { authorization: `Bearer ${target.gatewayApiKey}` },
+      });
+      const { status } = JSON.parse(body) as { status: string };
+      if (status === 'captured') return true;
+      if (NEVER_CAPTURED.has(status)) return false;
+      await sleep(500);
+    }
+    return false;
+  };
+
+  /**
+   * A repeat_bill: once the earlier payment's order is captured at the gateway, a checkout for its
+   * bill must be refused (409 bill_already_paid), whether the hub applied that capture already
+   * (it holds the bill) or not yet (its checkout is still awaiting payment: superseding it finds
+   * the captured order, applies it and refuses the repeat; README "No bill paid twice").
+   */
   const repeat = async (planned: PlannedPayment, token: string, repeatOf: number): Promise<DrivenPayment> => {
     const base = { index: planned.index, fault: 'repeat_bill' };
     const earlier = await driven.get(repeatOf);
     const line = planned.lines[0];
-    if (
-      !earlier?.paymentId ||
-      earlier.outcome !== 'paid' ||
-      !line ||
-      !(await target.holdsBill(earlier.paymentId, line))
-    ) {
-      return { ...base, outcome: 'skipped', detail: `payment ${repeatOf} does not hold the bill` };
+    if (!earlier?.paymentId || !earlier.orderId || earlier.outcome !== 'paid' || !line) {
+      return { ...base, outcome: 'skipped', detail: `payment ${repeatOf} was not paid (${earlier?.outcome})` };
     }
+    if (!(await captured(earlier.orderId))) {
+      return {
+        ...base,
+        outcome: 'skipped',
+        detail: `payment ${repeatOf}: its order ${earlier.orderId} was never captured`,
+      };
+    }
+    const hubHad = `the hub had payment ${repeatOf} ${(await target.hubStatus(earlier.paymentId)) ?? 'missing'} when asked`;
     const authorization = `Bearer ${token}`;
     const body = await call(hub(`/billers/${line.billerId}/bill?${new URLSearchParams(line.consumer)}`), {
       headers: { authorization },
@@ -135,12 +166,21 @@ export async function drivePayments(
         body: JSON.stringify({ lines }),
       });
       const { payment } = JSON.parse(created) as { payment: { id: string } };
-      return { ...base, outcome: 'repeat_accepted', paymentId: payment.id, detail: `repeats payment ${repeatOf}` };
+      return {
+        ...base,
+        outcome: 'repeat_accepted',
+        paymentId: payment.id,
+        detail: `repeats payment ${repeatOf}; ${hubHad}`,
+      };
     } catch (error) {
       // Only the refusal that names the paid bill is the expected answer; any other 409 is reported.
       if (error instanceof HttpAnswer && error.status === 409) {
         const expected = error.body.includes('bill_already_paid');
-        return { ...base, outcome: expected ? 'repeat_refused' : 'refused', detail: error.body.slice(0, 200) };
+        return {
+          ...base,
+          outcome: expected ? 'repeat_refused' : 'refused',
+          detail: `${hubHad}: ${error.body.slice(0, 200)}`,
+        };
       }
       throw error;
     }

@@ -11,7 +11,8 @@ export const PAYMENT_FAULTS = [
   'webhook_out_of_order',
   'partial_capture',
   // Not a fault of the system: a citizen asks to pay a bill an earlier payment of the run paid
-  // (and the hub holds as paid); the expected answer is 409 bill_already_paid.
+  // (its order captured at the gateway, whether or not the hub has heard yet); the expected answer
+  // is 409 bill_already_paid.
   'repeat_bill',
 ] as const;
 export type PaymentFault = (typeof PAYMENT_FAULTS)[number];

@@ -5,15 +5,15 @@ import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { sandboxBillerEnv, sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
-import { paysBill } from '../../hub/bill-claims/bill-status.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
 import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
 import { type Stack, startStack } from '../hub/stack.js';
 import { startTokenIssuer, type TokenIssuer } from '../hub/tokens.js';
-import { checkMoney, readPayment, type Violation } from './checker.js';
+import { checkMoney, readPayment, readPayments, type Violation } from './checker.js';
 import { drivePayments } from './driver.js';
-import { consumerKeyOf, countFault, type FaultCounts, type ProcessFault } from './faults.js';
-import { makePlan, type PlannedLine } from './plan.js';
+import { accountForCases } from './expected-cases.js';
+import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
+import { makePlan } from './plan.js';
 import { type Quiescence, waitForQuiescence } from './quiesce.js';
 import { formatReconciliation, reconcileDays } from './reconciliation.js';
 import { type RestartableRedis, startRestartableRedis } from './redis.js';
@@ -26,29 +26,6 @@ const BILLER_IDS = { electricity: 'state-electricity', water: 'city-water', gas:
 
 /** The day reconciliation runs for: the hub's business day is India's. */
 const indianDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(at);
-
-/** How long a repeat_bill waits for the payment it repeats to hold its bill. */
-const HOLD_WAIT_MS = 120_000;
-/** Payments that may still come to hold their bills (see paysBill). */
-const UNPAID_YET = new Set(['created', 'awaiting_payment']);
-
-/**
- * Waits until the stored payment holds the line's bill as paid (paysBill, as the hub's checkout
- * decides): true; false once it is past paying without holding it, or after HOLD_WAIT_MS.
- */
-async function waitUntilHolds(conn: mongoose.Connection, paymentId: string, line: PlannedLine): Promise<boolean> {
-  const deadline = Date.now() + HOLD_WAIT_MS;
-  while (Date.now() < deadline) {
-    const payment = await readPayment(conn, paymentId);
-    const stored = payment?.lines.find(
-      (l) => l.billerId === line.billerId && consumerKeyOf(l.consumer) === consumerKeyOf(line.consumer),
-    );
-    if (payment && stored?.billKey && paysBill(payment as never, stored.billKey)) return true;
-    if (payment && !UNPAID_YET.has(payment.status)) return false;
-    await new Promise((done) => setTimeout(done, 500));
-  }
-  return false;
-}
 
 /**
  * One chaos run, start to finish: private MongoDB (unless MONGODB_URI) and Redis, the sandboxes,
@@ -146,7 +123,7 @@ export async function runChaos(
         gatewayApiKey: running.gatewayApiKey,
         sandboxes,
         tokens,
-        holdsBill: (paymentId, line) => waitUntilHolds(liveConn, paymentId, line),
+        hubStatus: async (paymentId) => (await readPayment(liveConn, paymentId))?.status,
       },
       plan,
       (index, inFlight) => {
@@ -189,10 +166,16 @@ export async function runChaos(
       drive.payments.flatMap((p) => p.orderId ?? []),
       ledger.ok,
     );
+    const statuses = new Map((await readPayments(conn)).map((p) => [p._id, p.status]));
+    const cases = accountForCases(drive.payments, (id) => statuses.get(id), reconciliation);
     const repeatsAccepted: Violation[] = drive.payments
       .filter((p) => p.outcome === 'repeat_accepted')
       .map((p) => ({ kind: 'repeat_bill_not_refused', paymentId: p.paymentId, detail: p.detail ?? '' }));
-    const violations = [...check.violations, ...repeatsAccepted];
+    const caseViolations: Violation[] = [
+      ...cases.notHeld.map((detail) => ({ kind: 'partial_capture_not_held' as const, detail })),
+      ...cases.unexplainedCases.map((detail) => ({ kind: 'recon_case_unexplained' as const, detail })),
+    ];
+    const violations = [...check.violations, ...repeatsAccepted, ...caseViolations];
     return {
       startedAt: startedAt.toISOString(),
       seed: settings.seed,
@@ -215,11 +198,13 @@ export async function runChaos(
       processFaults: fired,
       quiescence,
       reconciliation,
+      cases,
       ledgerCheck: { ok: ledger.ok, output: ledger.output.split('\n').slice(-20).join('\n') },
       counts: check.counts,
       violationsByKind: violationsByKind(violations),
       violations,
       driverSamples: driven.samples,
+      repeatDetails: driven.repeats,
     };
   } finally {
     if (conn) {

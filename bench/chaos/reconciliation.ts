@@ -28,6 +28,8 @@ export interface ReconciliationSummary {
   days: ReconDay[];
   /** Open cases in recon_cases after every day ran, by class. */
   openCasesByClass: Record<string, number>;
+  /** The same open cases one by one: `<class>:<subject>` (the case key) and the payment named. */
+  openCases: { key: string; class: string; paymentId?: string }[];
 }
 
 /**
@@ -41,7 +43,7 @@ export async function reconcileDays(
   env: Record<string, string>,
   log: (line: string) => void,
 ): Promise<ReconciliationSummary> {
-  const summary: ReconciliationSummary = { ran: false, note: '', days: [], openCasesByClass: {} };
+  const summary: ReconciliationSummary = { ran: false, note: '', days: [], openCasesByClass: {}, openCases: [] };
   const db = conn.getClient().db(conn.name);
   for (const date of days) {
     const run = await runScript('recon', ['--date', date], env);
@@ -67,7 +69,10 @@ export async function reconcileDays(
     summary.days.push(day);
   }
   const open = await db.collection<ReconCase>('recon_cases').find({ status: 'open' }).toArray();
-  for (const c of open) summary.openCasesByClass[c.class] = (summary.openCasesByClass[c.class] ?? 0) + 1;
+  for (const c of open) {
+    summary.openCasesByClass[c.class] = (summary.openCasesByClass[c.class] ?? 0) + 1;
+    summary.openCases.push({ key: c._id, class: c.class, ...(c.paymentId ? { paymentId: c.paymentId } : {}) });
+  }
   return summary;
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { CheckResult, Violation, ViolationKind } from './checker.js';
 import { VIOLATIONS } from './checker.js';
 import type { DrivenPayment } from './driver.js';
+import type { CaseAccount } from './expected-cases.js';
 import type { FaultCounts, ProcessFault } from './faults.js';
 import type { Quiescence } from './quiesce.js';
 import type { ReconciliationSummary } from './reconciliation.js';
@@ -39,12 +40,16 @@ export interface ChaosReport {
   processFaults: ProcessFaultFired[];
   quiescence: Quiescence[];
   reconciliation: ReconciliationSummary;
+  /** The partial captures held as planned, and the open cases no planned fault explains. */
+  cases: CaseAccount;
   ledgerCheck: { ok: boolean; output: string };
   counts: CheckResult['counts'];
   violationsByKind: Partial<Record<ViolationKind, number>>;
   violations: Violation[];
   /** Samples of why payments failed or were refused on the citizen's side. */
   driverSamples: string[];
+  /** Each repeat_bill's answer (see summariseDriven). */
+  repeatDetails: string[];
 }
 
 /** One process fault as it fired. */
@@ -73,6 +78,10 @@ export function summariseDriven(payments: DrivenPayment[]) {
     repeatsAccepted: payments.filter((p) => p.outcome === 'repeat_accepted').length,
     repeatsSkipped: payments.filter((p) => p.outcome === 'skipped').length,
     samples: [...samples].slice(0, 10).map(([text, n]) => `${n} × ${text}`),
+    /** Each repeat_bill's answer, with what the hub knew of the earlier payment when it was asked. */
+    repeats: payments
+      .filter((p) => p.fault === 'repeat_bill' && p.detail)
+      .map((p) => `${p.index} ${p.outcome}: ${p.detail?.slice(0, 160)}`),
   };
 }
 
@@ -93,15 +102,17 @@ export function formatReport(report: ChaosReport): string {
   const lines = [
     `chaos run, seed ${report.seed} (repeat with --seed=${report.seed}), ${Math.round(report.durationMs / 1000)} s in all, ${Math.round(report.driveMs / 1000)} s driving`,
     `payments: ${report.payments.planned} planned, ${report.payments.paid} paid, ${report.payments.refused} refused by the hub, ${report.payments.failed} failed on the citizen's side; ${report.payments.distinctBills} distinct bills from books of ${report.payments.consumersPerBiller} consumers per biller`,
-    `repeat_bill: ${report.payments.repeatingABill} planned, ${report.payments.repeatsRefused} refused with 409 as expected, ${report.payments.repeatsAccepted} accepted, ${report.payments.repeatsSkipped} skipped (the earlier payment never held the bill)`,
+    `repeat_bill: ${report.payments.repeatingABill} planned, ${report.payments.repeatsRefused} refused with 409 as expected, ${report.payments.repeatsAccepted} accepted, ${report.payments.repeatsSkipped} skipped (the earlier payment was not paid)`,
     `hub: ${counts.payments} payments (${table(counts.paymentsByStatus)}), ${counts.lines} lines (${table(counts.linesByStatus)})`,
     `faults injected: ${table(report.faults)}`,
     `process faults: ${report.processFaults.map((f) => `${f.kind} at payment ${f.atPayment} (${Math.round(f.atDriveSeconds)} s, ${f.inFlight} in flight${f.backAfterSeconds === undefined ? ', restart FAILED' : `, back in ${f.backAfterSeconds.toFixed(1)} s`})`).join('; ') || 'none'}`,
     `gateway: ${counts.ordersCaptured} orders captured; lines settled at billers ${counts.linesSettledAtBiller} (still pending there ${counts.postingsStillPending}), refunded at the gateway ${counts.linesRefundedAtGateway}; hub lines unknown ${counts.linesUnknown}, held ${counts.linesHeld}; unknown outcomes resolved ${counts.unknownResolved}`,
     `quiescence: ${report.quiescence.map((q) => `${q.reason} after ${Math.round(q.waitedMs / 1000)} s`).join(', then ')}`,
     `reconciliation: ${formatReconciliation(report.reconciliation)}`,
+    `partial captures: ${report.cases.partialCaptures} paid, ${report.cases.heldAsPlanned.length} held as planned (their held_payment cases make recon exit 1 on purpose)${report.cases.notHeld.length ? `; NOT held: ${report.cases.notHeld.join(', ')}` : ''}; open cases no planned fault explains: ${report.cases.unexplainedCases.join(', ') || 'none'}`,
     `ledger:check: ${report.ledgerCheck.ok ? 'OK' : 'NOT OK'}${report.ledgerCheck.ok ? '' : `\n  ${report.ledgerCheck.output.split('\n').slice(-6).join('\n  ')}`}`,
   ];
+  if (report.repeatDetails.length) lines.push(`repeat_bill answers: ${report.repeatDetails.join('; ')}`);
   if (report.driverSamples.length) lines.push(`citizen-side outcomes: ${report.driverSamples.join('; ')}`);
   const total = report.violations.length;
   lines.push(`violations: ${total === 0 ? 'none' : `${total} (${table(report.violationsByKind)})`}`);

@@ -11,8 +11,10 @@
  *
  * The sandboxes are started with books large enough (SANDBOX_CONSUMERS, about 1.15 × payments
  * per biller) that every payment pays bills no other payment asks for. Paying a bill again is its
- * own fault kind, repeat_bill: once an earlier payment holds the bill, a checkout for it must be
- * refused with 409 (an accepted one is a violation). Process faults are spread over the run, each
+ * own fault kind, repeat_bill: once the gateway captured an earlier payment's order, a checkout for
+ * its bill must be refused with 409, even while that capture's webhook is lost and the hub has yet to
+ * hear of it (an accepted one is a violation). Partial captures hold their payments on purpose: their
+ * held_payment cases make `npm run recon` exit 1, and any other open case is a violation. Process faults are spread over the run, each
  * fired as a payment starts while others are in flight.
  *
  * Settings (argv --name=value, or env BENCH_NAME): payments (1000), citizens (8), seed (random,
