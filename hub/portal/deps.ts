@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Logger } from '../../infra/logger.js';
 import type { Locale } from '../../infra/web/locale.js';
+import type { SettingsStore } from '../citizen-settings/settings-store.js';
 import type { BillerDirectory } from './api/biller-directory.js';
 import type { HubApi } from './api/hub-api.js';
 import type { PageRenderer } from './http/render.js';
@@ -8,7 +9,6 @@ import type { LogoutTokenVerifier } from './oidc/logout-token.js';
 import type { RelyingParty } from './oidc/relying-party.js';
 import type { PortalOptions } from './options.js';
 import type { SessionStore } from './session/session-store.js';
-import type { SettingsStore } from './settings/settings-store.js';
 
 /** What the portal's route groups share. */
 export interface PortalDeps {

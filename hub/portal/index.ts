@@ -7,6 +7,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { Redis } from '../../infra/redis.js';
 import { createTranslator } from '../../infra/web/i18n.js';
+import { SettingsStore } from '../citizen-settings/settings-store.js';
 import { BillerDirectory } from './api/biller-directory.js';
 import { HubApi } from './api/hub-api.js';
 import type { PortalDeps } from './deps.js';
@@ -28,7 +29,6 @@ import { csrfProtection } from './session/csrf.js';
 import { sessions } from './session/session-cookie.js';
 import { SessionStore } from './session/session-store.js';
 import { TokenKeeper } from './session/token-keeper.js';
-import { SettingsStore } from './settings/settings-store.js';
 
 export { type PortalOptions, portalOptionsOf } from './options.js';
 

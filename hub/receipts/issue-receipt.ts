@@ -1,5 +1,6 @@
-import type { Notifier } from '../../infra/notifier/index.js';
-import type { ContactStore } from '../contacts/contact-store.js';
+import type { Notifier, OutgoingMessage } from '../../infra/notifier/index.js';
+import type { NotificationChannel, SettingsStore } from '../citizen-settings/settings-store.js';
+import type { Contact, ContactStore } from '../contacts/contact-store.js';
 import type { Payment } from '../payments/index.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
@@ -18,8 +19,10 @@ const FINAL = ['completed', 'partially_refunded', 'refunded'];
 
 export interface IssueReceiptDeps {
   payments: PaymentStore;
-  receipts: Pick<ReceiptService, 'issue'>;
+  receipts: Pick<ReceiptService, 'issue'> & Partial<Pick<ReceiptService, 'verifyUrlOf'>>;
   contacts: Pick<ContactStore, 'find'>;
+  /** The citizen's chosen channel (portal settings); without it, email else SMS. */
+  settings?: Pick<SettingsStore, 'find'>;
   notifier: Pick<Notifier, 'send'>;
   log: SettlementLog;
 }
@@ -36,9 +39,22 @@ export function receiptText(payment: Payment, receipt: Receipt): string {
 }
 
 /**
+ * Where a receipt's message goes: the channel the citizen chose in the portal's settings, among
+ * the contacts the idp vouched for (`sms` falls back to email when no phone is known, and the
+ * other way round; `both` sends to each known one); without a choice, email, else SMS.
+ */
+export function receiptChannels(contact: Contact, chosen?: NotificationChannel): ('email' | 'sms')[] {
+  const known = (['email', 'sms'] as const).filter((channel) => (channel === 'email' ? contact.email : contact.phone));
+  if (chosen === 'both') return known;
+  const first = chosen === 'sms' ? known.find((c) => c === 'sms') : known.find((c) => c === 'email');
+  const fallback = first ?? known[0];
+  return fallback ? [fallback] : [];
+}
+
+/**
  * The issue-receipt job: issues the receipt of a final payment (idempotent: one receipt per
  * payment), records `receipt.{receiptId, issuedAt}` on the payment, then tells the citizen by email
- * (or SMS when only a phone is known) and records `receipt.notifiedAt`. Each record is a
+ * or SMS (see receiptChannels) and records `receipt.notifiedAt`. Each record is a
  * conditional update that happens once, and the message is sent only while `notifiedAt` is
  * missing, so a retried or repeated job sends it once; only a crash between the send and its
  * record can send it twice. A citizen with no contact is recorded as notified (nobody to tell):
@@ -59,11 +75,20 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
     return 'no_contact';
   }
   const text = receiptText(payment, receipt);
-  await deps.notifier.send(
-    contact.email
-      ? { channel: 'email', to: contact.email, subject: `Receipt ${receipt._id}`, text }
-      : { channel: 'sms', to: contact.phone as string, text },
+  const chosen = (await deps.settings?.find(payment.citizenSub))?.channel;
+  // The email also carries the receipt's verification link (too long for an SMS).
+  const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
+  const messages: OutgoingMessage[] = receiptChannels(contact, chosen).map((channel) =>
+    channel === 'email'
+      ? {
+          channel,
+          to: contact.email as string,
+          subject: `Receipt ${receipt._id}`,
+          text: verifyUrl ? `${text}\nAnyone can check this receipt at ${verifyUrl}` : text,
+        }
+      : { channel, to: contact.phone as string, text },
   );
+  for (const message of messages) await deps.notifier.send(message);
   await deps.payments.recordReceiptNotified(paymentId, new Date());
   return 'notified';
 }

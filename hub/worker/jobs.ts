@@ -9,6 +9,7 @@ import { loadBillers } from '../billers.js';
 import { expireUnpaid } from '../checkout/expire-unpaid.js';
 import { PaymentCapture } from '../checkout/payment-capture.js';
 import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
+import { SettingsStore } from '../citizen-settings/settings-store.js';
 import { type HubConfig, settlementOptionsOf } from '../config.js';
 import { ContactStore } from '../contacts/contact-store.js';
 import type { PaymentGateway } from '../gateway/port.js';
@@ -17,7 +18,7 @@ import { Ledger } from '../ledger/ledger.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
-import { ReceiptService } from '../receipts/receipt-service.js';
+import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import type { LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
@@ -140,8 +141,16 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const notifier = deps.notifier ?? createNotifier(config, { redis: deps.redis as Redis, log });
   const payments = new PaymentStore(deps.mongo);
   const ledger = new Ledger(deps.mongo);
-  const receipts = new ReceiptService(deps.mongo, billers);
+  const receipts = new ReceiptService(
+    deps.mongo,
+    billers,
+    receiptOptionsOf(config, `http://localhost:${config.HUB_PORT}`),
+  );
   const contacts = new ContactStore(deps.mongo);
+  const settings = new SettingsStore(deps.mongo);
+  // A verification link in the receipt's email only when the hub checks tokens with the same keys:
+  // without RECEIPT_SIGNING_KEYS each process signs with a random key of its own.
+  const receiptLinks = config.RECEIPT_SIGNING_KEYS.length > 0 ? receipts : { issue: (p: Payment) => receipts.issue(p) };
   await Promise.all([payments.init(), ledger.init(), receipts.init()]);
 
   const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
@@ -178,7 +187,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) => issueReceipt({ payments, receipts, contacts, notifier, log }, paymentIdOf(job)),
+    'issue-receipt': (job) =>
+      issueReceipt({ payments, receipts: receiptLinks, contacts, settings, notifier, log }, paymentIdOf(job)),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;
       const swept = await sweepStuckWork(

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { type Payment, PaymentStore } from '../../hub/payments/index.js';
-import { catchUpReceipts, type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
+import {
+  catchUpReceipts,
+  type IssueReceiptDeps,
+  issueReceipt,
+  receiptChannels,
+} from '../../hub/receipts/issue-receipt.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueReceipt, ISSUE_RECEIPT, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
@@ -144,5 +149,45 @@ describe('receipts are their own idempotent, retried job', () => {
     const deps = { payments, receipts, contacts: { find: async () => null }, notifier: { send: async () => {} }, log };
     expect(await issueReceipt(deps, payment._id)).toBe('not_final');
     expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
+  });
+
+  it("sends the receipt on the citizen's chosen channels, the email with its verification link", async () => {
+    const payment = await completedPayment();
+    const out: OutgoingMessage[] = [];
+    const outcome = await issueReceipt(
+      {
+        payments,
+        receipts: {
+          issue: (p) => receipts.issue(p),
+          verifyUrlOf: async () => 'https://billpay.example.in/verify?t=abc',
+        },
+        contacts: {
+          find: async (sub) => ({ _id: sub, email: 'asha@example.in', phone: '+919845012345', updatedAt: new Date() }),
+        },
+        settings: { find: async (sub) => ({ _id: sub, channel: 'both', updatedAt: new Date() }) },
+        notifier: { send: async (message) => void out.push(message) },
+        log,
+      },
+      payment._id,
+    );
+    expect(outcome).toBe('notified');
+    expect(out.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
+    expect(out.find((m) => m.channel === 'email')?.text).toContain('https://billpay.example.in/verify?t=abc');
+    expect(out.find((m) => m.channel === 'sms')?.text).not.toContain('verify?t=');
+  });
+});
+
+describe('where a receipt goes', () => {
+  const both = { _id: 's', email: 'asha@example.in', phone: '+919845012345', updatedAt: new Date() };
+  it('follows the chosen channel among the contacts the idp vouched for', () => {
+    expect(receiptChannels(both, 'sms')).toEqual(['sms']);
+    expect(receiptChannels(both, 'email')).toEqual(['email']);
+    expect(receiptChannels(both, 'both')).toEqual(['email', 'sms']);
+  });
+  it('uses email, else SMS, without a choice, and the known contact when the chosen one is missing', () => {
+    expect(receiptChannels(both)).toEqual(['email']);
+    expect(receiptChannels({ ...both, email: undefined })).toEqual(['sms']);
+    expect(receiptChannels({ ...both, phone: undefined }, 'sms')).toEqual(['email']);
+    expect(receiptChannels({ ...both, email: undefined, phone: undefined }, 'both')).toEqual([]);
   });
 });

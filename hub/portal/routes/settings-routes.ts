@@ -1,11 +1,11 @@
 import type Router from '@koa/router';
 import { isLocale, SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
+import { NOTIFICATION_CHANNELS, type NotificationChannel } from '../../citizen-settings/settings-store.js';
 import type { PortalDeps } from '../deps.js';
 import { field, localPath, queryParam } from '../http/forms.js';
 import { chooseLanguage, translatorOf } from '../http/locale.js';
 import type { FieldError } from '../http/render.js';
 import type { SessionUser } from '../session/session-store.js';
-import { NOTIFICATION_CHANNELS, type NotificationChannel } from '../settings/settings-store.js';
 import { citizenSub, signedIn } from './signed-in.js';
 
 const isChannel = (value: string): value is NotificationChannel =>

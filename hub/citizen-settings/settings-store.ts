@@ -1,6 +1,6 @@
 import { type Model, Schema } from 'mongoose';
-import type { Connection } from '../../../infra/mongo.js';
-import { type Locale, SUPPORTED_LOCALES } from '../../../infra/web/locale.js';
+import type { Connection } from '../../infra/mongo.js';
+import { type Locale, SUPPORTED_LOCALES } from '../../infra/web/locale.js';
 
 /** How a citizen wants receipts and reminders sent. */
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'both'] as const;
