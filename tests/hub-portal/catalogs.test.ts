@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
 import { VIEWS_DIR } from '../../hub/portal/http/render.js';
 import { LOCALES_DIR } from '../../hub/portal/index.js';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
@@ -73,21 +74,8 @@ describe('message catalogs', () => {
   });
 
   it('every status the hub can show a citizen has words in each language', () => {
-    const statuses = [
-      'created',
-      'awaiting_payment',
-      'captured',
-      'settling',
-      'completed',
-      'partially_refunded',
-      'refunded',
-      'failed',
-      'expired',
-      'cancelled',
-      'held',
-      'being_confirmed',
-      'under_review',
-    ];
+    // Every payment status, and the two the citizen sees instead while a line is unresolved.
+    const statuses = [...PAYMENT_STATUSES, 'being_confirmed', 'under_review'];
     const lineStatuses = [
       'pending',
       'posting',
