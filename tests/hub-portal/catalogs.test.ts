@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
+import { LINE_STATUSES, PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
 import { VIEWS_DIR } from '../../hub/portal/http/render.js';
 import { LOCALES_DIR } from '../../hub/portal/index.js';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
@@ -76,18 +76,7 @@ describe('message catalogs', () => {
   it('every status the hub can show a citizen has words in each language', () => {
     // Every payment status, and the two the citizen sees instead while a line is unresolved.
     const statuses = [...PAYMENT_STATUSES, 'being_confirmed', 'under_review'];
-    const lineStatuses = [
-      'pending',
-      'posting',
-      'unknown',
-      'settled',
-      'failed',
-      'refunding',
-      'refunded',
-      'held',
-      'being_confirmed',
-      'under_review',
-    ];
+    const lineStatuses = [...LINE_STATUSES, 'being_confirmed', 'under_review'];
     for (const locale of SUPPORTED_LOCALES) {
       const catalog = flat[locale] as Record<string, string>;
       for (const status of statuses) expect(catalog[`status.${status}`], `${locale} ${status}`).toBeTruthy();
