@@ -94,6 +94,8 @@ function paymentView(id: string, status: 'settling' | 'completed'): PaymentView 
   };
 }
 const PENDING_ID = 'pay_stub_pending';
+/** A completed payment whose receipt the worker has not issued yet (the API answers 404 receipt_not_found). */
+const RECEIPT_LATER_ID = 'pay_stub_receipt_later';
 /** Receipts of payments made by other methods: /payments/pay_stub_by_<method>/receipt. */
 const BY_METHOD = /^\/payments\/pay_stub_by_(\w+)\/receipt$/;
 
@@ -172,6 +174,8 @@ beforeAll(async () => {
     if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
     const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
     if (path === `/payments/${PENDING_ID}`) return json(paymentView(PENDING_ID, 'settling'));
+    if (path === `/payments/${RECEIPT_LATER_ID}`) return json(paymentView(RECEIPT_LATER_ID, 'completed'));
+    if (path === `/payments/${RECEIPT_LATER_ID}/receipt`) return problem(404, 'receipt_not_found');
     if (path === `/payments/${RECEIPT.paymentId}`) return json(paymentView(RECEIPT.paymentId, 'completed'));
     const method = BY_METHOD.exec(path)?.[1];
     if (method) return json({ ...RECEIPT, paymentId: `pay_stub_by_${method}`, method });
@@ -393,6 +397,16 @@ describe('the payment status page (WCAG 2.2.1: reloading is the citizen’s choi
     expect(page.html).not.toContain('data-testid="stop-checking"');
     expect(page.html).not.toContain('data-testid="check-again"');
     expect(page.html).toContain('data-testid="receipt-link"');
+  });
+
+  it('a payment final a moment before its receipt is issued says the receipt is being prepared, and offers to check again', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${RECEIPT_LATER_ID}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-status="completed"');
+    expect(page.html).toContain('data-testid="receipt-preparing"');
+    expect(page.html).toContain('data-testid="check-again"');
+    expect(page.html).not.toContain('data-testid="receipt-link"');
   });
 
   it('the words for checking again are in Hindi and Bengali too', async () => {

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import QRCode from 'qrcode';
 import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
 import { intlLocale, type Locale } from '../../../infra/web/locale.js';
+import { ApiProblem } from '../api/hub-api.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { queryParam } from '../http/forms.js';
@@ -50,7 +51,8 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
       ? await api.citizen(session, `/payments/${id}/receipt`).then(
           () => true,
           (error: unknown) => {
-            if (error instanceof PortalError && error.status === 404) return false;
+            // Final a moment before the worker issues its receipt: 404 receipt_not_found, not ready yet.
+            if ((error instanceof PortalError || error instanceof ApiProblem) && error.status === 404) return false;
             throw error;
           },
         )
