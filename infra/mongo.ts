@@ -8,8 +8,18 @@ interface MongoServerError {
   keyPattern?: Record<string, unknown>;
 }
 
+/**
+ * The local MongoDB-compatible server's words for a lost race to insert one `_id`: its storage
+ * refuses the second insert after the duplicate check passed, and the error comes back as an
+ * "Unknown error" instead of E11000 (seen when two settlement jobs booked one ledger movement).
+ */
+const LOCAL_SERVER_DUPLICATE_ID = /Document with key '.*' already existed in /;
+
+/** E11000, or the local server's lost `_id` race (LOCAL_SERVER_DUPLICATE_ID): the key is taken. */
 export function isDuplicateKeyError(error: unknown): error is MongoServerError {
-  return typeof error === 'object' && error !== null && (error as MongoServerError).code === 11000;
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as MongoServerError).code === 11000) return true;
+  return LOCAL_SERVER_DUPLICATE_ID.test(String((error as Error).message ?? ''));
 }
 
 /** The fields of each index by the name MongoDB gives it (explicit, or field_direction pairs). */
@@ -30,10 +40,13 @@ function indexFieldsByName(schema: Schema): Map<string, string[]> {
 function conflictOnDuplicateKey(schema: Schema): void {
   const translate = (error: unknown, _res: unknown, next: (err?: Error) => void) => {
     if (!isDuplicateKeyError(error)) return next(error as Error);
-    const index = /index: (\S+)/.exec((error as Error).message ?? '')?.[1];
+    const message = (error as Error).message ?? '';
+    const index = /index: (\S+)/.exec(message)?.[1];
     const fields = error.keyPattern
       ? Object.keys(error.keyPattern)
-      : ((index ? indexFieldsByName(schema).get(index) : undefined) ?? []);
+      : LOCAL_SERVER_DUPLICATE_ID.test(message)
+        ? ['_id']
+        : ((index ? indexFieldsByName(schema).get(index) : undefined) ?? []);
     next(new ConflictError(`duplicate value for ${fields.join(', ') || 'a unique key'}`, { fields }));
   };
   schema.post('save', translate as never);

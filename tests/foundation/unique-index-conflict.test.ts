@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../infra/errors.js';
-import type { Connection } from '../../infra/mongo.js';
+import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
 
 const citizenSchema = new Schema({
@@ -40,9 +40,35 @@ describe('a unique index on the local MongoDB server', () => {
     expect((await Citizen.findById(other._id))?.phone).toBe('+919800000003');
   });
 
+  it('raises a ConflictError for every loser of a race to create one _id, however the server words it', async () => {
+    const Receipt = conn.model('RaceReceipt', new Schema({ _id: String, n: Number }));
+    await Receipt.init();
+    for (let round = 0; round < 5; round++) {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, n) => Receipt.create({ _id: `race-${round}`, n })),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const lost of outcomes.filter((o) => o.status === 'rejected')) {
+        expect((lost as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      }
+    }
+  });
+
   it('lets documents without the sparse field coexist', async () => {
     const Citizen = conn.model('Citizen');
     await Citizen.create([{ name: 'No phone 1' }, { name: 'No phone 2' }]);
     expect(await Citizen.countDocuments({ phone: { $exists: false } })).toBe(2);
+  });
+
+  it("counts the local server's lost _id race (an 'Unknown error' naming the existing key) as a duplicate key", () => {
+    const lostRace = Object.assign(
+      new Error(
+        "Unknown error: Document with key 'settle:LIN1' already existed in H2Collection(hub.ledger_transactions): {}",
+      ),
+      { code: 8 },
+    );
+    expect(isDuplicateKeyError(lostRace)).toBe(true);
+    expect(isDuplicateKeyError(Object.assign(new Error('E11000 duplicate key error'), { code: 11000 }))).toBe(true);
+    expect(isDuplicateKeyError(Object.assign(new Error('Unknown error: disk full'), { code: 8 }))).toBe(false);
   });
 });
