@@ -1,3 +1,4 @@
+import { metricsTokenOf } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { createRedis } from '../infra/redis.js';
 import { runService, startService } from '../infra/service-runtime.js';
@@ -17,6 +18,8 @@ await runService('hub', async () => {
   const hub = await startService({
     name: 'hub',
     port: config.HUB_PORT,
+    host: config.BIND_HOST,
+    metricsToken: metricsTokenOf(config),
     mongoUri: config.MONGODB_URI,
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,

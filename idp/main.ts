@@ -1,3 +1,4 @@
+import { metricsTokenOf } from '../infra/config.js';
 import { runService, startService } from '../infra/service-runtime.js';
 import { buildIdp } from './app.js';
 import { loadIdpConfig } from './config.js';
@@ -7,6 +8,8 @@ await runService('idp', async () => {
   return startService({
     name: 'idp',
     port: config.IDP_PORT,
+    host: config.BIND_HOST,
+    metricsToken: metricsTokenOf(config),
     mongoUri: config.MONGODB_URI,
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,

@@ -52,5 +52,20 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: env.logLevel(),
   MONGODB_URI: env.mongoUri(),
   REDIS_URL: env.redisUrl(),
+  /**
+   * The address a service listens on: loopback by default, so a development machine does not
+   * show its one-time code sink or metrics to its network; containers set 0.0.0.0 (compose).
+   */
+  BIND_HOST: z.string().min(1).default('127.0.0.1'),
+  /** A bearer token that /metrics asks for; unset: open in development, closed in production. */
+  METRICS_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
 });
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
+
+/**
+ * Who may read /metrics (see operationalRoutes): a token when METRICS_TOKEN is set; otherwise
+ * anyone in development and test (on loopback, BIND_HOST), nobody in production (`null`).
+ */
+export function metricsTokenOf(config: Pick<BaseConfig, 'METRICS_TOKEN' | 'NODE_ENV'>): string | null | undefined {
+  return config.METRICS_TOKEN ?? (config.NODE_ENV === 'production' ? null : undefined);
+}

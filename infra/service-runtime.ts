@@ -15,7 +15,10 @@ export interface ServiceDeps {
 export interface ServiceOptions {
   name: string;
   port: number;
+  /** The address to listen on (BIND_HOST); every interface when unset. */
   host?: string;
+  /** Who may read /metrics (metricsTokenOf); anyone when unset. */
+  metricsToken?: string | null;
   mongoUri: string;
   mongoDb: string;
   redisUrl: string;
@@ -52,6 +55,7 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
     logger: log,
     proxy: options.proxy ?? false,
     app: parts.app,
+    metricsToken: options.metricsToken,
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
       { name: 'redis', check: () => pingRedis(redis) },

@@ -12,7 +12,8 @@ import { createPipedGasSandbox, PIPED_GAS_SANDBOX_PORT } from './piped-gas/app.j
 import { sandboxConsumersFromEnv } from './shared/population.js';
 import { createWaterBoardSandbox, WATER_BOARD_SANDBOX_PORT } from './water-board/app.js';
 
-const host = process.env.SANDBOX_HOST ?? '0.0.0.0';
+// Loopback unless told otherwise (compose sets 0.0.0.0 inside its containers).
+const host = process.env.SANDBOX_HOST || '127.0.0.1';
 const consumers = sandboxConsumersFromEnv();
 const sandboxes: [string, Koa, number][] = [
   [

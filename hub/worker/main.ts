@@ -1,3 +1,4 @@
+import { metricsTokenOf } from '../../infra/config.js';
 import { createLogger } from '../../infra/logger.js';
 import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
@@ -14,6 +15,8 @@ await runService('worker', async () => {
   return startService({
     name: 'worker',
     port: config.WORKER_PORT,
+    host: config.BIND_HOST,
+    metricsToken: metricsTokenOf(config),
     mongoUri: config.MONGODB_URI,
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { Registry } from 'prom-client';
 
@@ -24,8 +25,18 @@ async function runCheck({ name, check }: ReadinessCheck): Promise<[string, strin
   }
 }
 
-/** /healthz: the process answers. /readyz: every dependency answers. /metrics: Prometheus text. */
-export function operationalRoutes(checks: ReadinessCheck[], registry: Registry): Router {
+/** Compares a presented bearer token with the expected one in constant time (by their hashes). */
+function sameToken(presented: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/**
+ * /healthz: the process answers. /readyz: every dependency answers. /metrics: Prometheus text,
+ * for whom `metricsToken` allows: a string asks for `Authorization: Bearer <it>` (401 otherwise),
+ * `null` closes it (404), undefined leaves it open (development, tests).
+ */
+export function operationalRoutes(checks: ReadinessCheck[], registry: Registry, metricsToken?: string | null): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -37,6 +48,15 @@ export function operationalRoutes(checks: ReadinessCheck[], registry: Registry):
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: results };
   });
   router.get('/metrics', async (ctx) => {
+    const expected = metricsToken;
+    if (expected === null) return ctx.throw(404);
+    if (expected !== undefined) {
+      const presented = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1];
+      if (!presented || !sameToken(presented, expected)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        ctx.throw(401, 'metrics need the METRICS_TOKEN bearer token');
+      }
+    }
     ctx.type = registry.contentType;
     ctx.body = await registry.metrics();
   });

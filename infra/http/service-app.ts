@@ -13,6 +13,8 @@ export interface ServiceAppOptions {
   proxy?: boolean;
   /** A Koa app to build on instead of a new one, e.g. oidc-provider's Provider (a Koa subclass). */
   app?: Koa;
+  /** Who may read /metrics: see operationalRoutes (undefined: anyone). */
+  metricsToken?: string | null;
 }
 
 /**
@@ -26,7 +28,7 @@ export function createServiceApp(options: ServiceAppOptions) {
   app.use(requestContext(options.logger));
   app.use(metrics.observe);
   app.use(problemResponses());
-  const ops = operationalRoutes(options.readiness, metrics.registry);
+  const ops = operationalRoutes(options.readiness, metrics.registry, options.metricsToken);
   app.use(ops.routes());
   app.use(ops.allowedMethods());
   // Errors are rendered by problemResponses; Koa's default handler would log them twice.

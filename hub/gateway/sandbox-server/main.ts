@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { createSandboxGateway, defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT } from './app.js';
 
 const port = Number(process.env.GATEWAY_SANDBOX_PORT ?? SANDBOX_GATEWAY_PORT);
-const host = process.env.SANDBOX_HOST ?? '0.0.0.0';
+// Loopback unless told otherwise (compose sets 0.0.0.0 inside its containers).
+const host = process.env.SANDBOX_HOST || '127.0.0.1';
 const app = createSandboxGateway({
   apiKey: process.env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey,
   webhookSecret: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
