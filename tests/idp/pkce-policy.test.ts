@@ -139,6 +139,22 @@ describe('PKCE policy by default (IDP_REQUIRE_PKCE unset: public clients)', () =
     }
   });
 
+  it('a code_verifier sent for a code issued without code_challenge is refused with invalid_grant (PKCE downgrade, RFC 9700 §4.8)', async () => {
+    const browser = new Browser([idp.partner.redirectUri]);
+    const request = requestWithoutS256(partnerRp, idp.partner);
+    const callback = await completeInteraction(idp, browser, await browser.go(request.url.href), {
+      identifier: 'late.verifier@example.org',
+    });
+    expect(callback.url.startsWith(idp.partner.redirectUri)).toBe(true);
+    await expect(
+      oidc.authorizationCodeGrant(partnerRp, new URL(callback.url), {
+        pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+        expectedState: request.state,
+        expectedNonce: request.nonce,
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('a confidential client with require_pkce true in the clients file is refused without PKCE, and signs in with S256', async () => {
     const request = requestWithoutS256(strictRp, strict);
     await expectPkceRefusal(request.url, strict, request.state);
