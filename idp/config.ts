@@ -31,6 +31,11 @@ export const idpEnvSchema = baseEnvSchema
       .default('IN'),
     HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
     /**
+     * Who must send PKCE: `public` clients only (and confidential ones with require_pkce: true,
+     * so the plain code flow of certification works), or `all` clients. See pkce-policy.ts.
+     */
+    IDP_REQUIRE_PKCE: z.enum(['public', 'all']).default('public'),
+    /**
      * oidc-provider refuses outgoing calls (back-channel logout) to loopback and private
      * addresses against SSRF; relying parties on a private network (compose, localhost) need this.
      */

@@ -23,6 +23,8 @@ const clientSchema = z
       .default(['authorization_code', 'refresh_token']),
     /** First-party clients (the hub portal) skip the consent page. */
     first_party: z.boolean().default(false),
+    /** Refuses this confidential client's code requests without PKCE (public clients always need it). */
+    require_pkce: z.boolean().optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
 import { loadExistingGrant } from './first-party-grant.js';
+import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
 import { resourceIndicators } from './resource-server.js';
 
@@ -68,8 +69,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
         ...(account.name ? { name: account.name } : {}),
       };
     },
-    // PKCE (S256, the only method oidc-provider offers) for every client, confidential ones too.
-    pkce: { required: () => true },
+    // PKCE (S256 only) from public clients, and from confidential ones that opt in or by setting.
+    pkce: { required: pkceRequired(config.IDP_REQUIRE_PKCE) },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // The languages of our pages, for clients choosing a ui_locales value.
     discovery: { ui_locales_supported: [...SUPPORTED_LOCALES] },
@@ -79,8 +80,9 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
     rotateRefreshToken: true,
     loadExistingGrant,
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', REQUIRE_PKCE],
       validator(ctx, key, value) {
+        validateRequirePkce(key, value);
         // Only the clients file may mark a client first party; dynamic registration may not.
         if (key === 'first_party' && value !== undefined && (ctx !== undefined || typeof value !== 'boolean')) {
           throw new errors.InvalidClientMetadata('first_party cannot be set here');

@@ -90,7 +90,7 @@ describe('protocol refusals of the idp', () => {
     expect(answer.body).not.toContain(evil);
   });
 
-  it('refuses an authorization request without PKCE, or with the plain method, with invalid_request', async () => {
+  it('refuses an authorization request of the portal (require_pkce) without PKCE, or with the plain method, with invalid_request', async () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const variants: Record<string, Record<string, string>> = {
       'no code_challenge': {},

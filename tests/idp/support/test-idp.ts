@@ -37,6 +37,8 @@ export interface TestIdp {
 export interface TestIdpOptions {
   /** Reuse another test idp's Redis key space (a restart of the same idp). */
   redisKeyPrefix?: string;
+  /** More entries for the clients file (their secrets' variables go in `env`). */
+  extraClients?: Record<string, unknown>[];
 }
 
 function client(id: string, secret = randomBytes(32).toString('base64url')): TestClient {
@@ -83,6 +85,8 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
           redirect_uris: [hub.redirectUri],
           post_logout_redirect_uris: [hub.postLogoutRedirectUri],
           first_party: true,
+          // As in idp/clients.example.json: our own portal always sends PKCE.
+          require_pkce: true,
         },
         {
           client_id: partner.id,
@@ -92,6 +96,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
           post_logout_redirect_uris: [partner.postLogoutRedirectUri],
           backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/backchannel`,
         },
+        ...(options.extraClients ?? []),
       ],
     }),
   );
