@@ -10,6 +10,7 @@ import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
 import { loadExistingGrant } from './first-party-grant.js';
 import { redisAdapterFactory } from './redis-adapter.js';
+import { enableAtomicRefreshRotation } from './refresh-rotation.js';
 import { resourceIndicators } from './resource-server.js';
 
 export interface ProviderDeps {
@@ -129,5 +130,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       html(ctx, errorPage(lang, lang.t('errors.providerTitle'), lang.t('errors.provider'), detail));
     },
   };
-  return new Provider(config.IDP_ISSUER, configuration);
+  const provider = new Provider(config.IDP_ISSUER, configuration);
+  // One rotation per refresh token, duplicates within the grace window get its answer (refresh-rotation.ts).
+  enableAtomicRefreshRotation(provider, redis, config.IDP_REFRESH_REUSE_GRACE_SECONDS);
+  return provider;
 }
