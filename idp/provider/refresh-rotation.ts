@@ -19,7 +19,14 @@ type RefreshTokenModel = InstanceType<Provider['RefreshToken']>;
 /** What the winner leaves for its duplicates, sealed under a key only the old token's holder can derive. */
 interface CachedAnswer {
   clientId: string;
+  /** The request it answered (scope and resource as sent): only the same request gets it again. */
+  request: string;
   body: unknown;
+}
+
+/** The parameters that shape a refresh answer, as one comparable string. */
+function requestShape(ctx: KoaContextWithOIDC): string {
+  return JSON.stringify([ctx.oidc.params?.scope ?? null, ctx.oidc.params?.resource ?? null]);
 }
 
 /** Cache key and sealing key, both derived from the old token (never stored or logged as such). */
@@ -37,10 +44,11 @@ function answerKeys(oldToken: string) {
  *   request leaves the token usable. Scope is already checked before that by the provider.
  * - **Exactly one rotation.** The adapter's consume() is an atomic check-and-set
  *   (redis-adapter.ts); a request that loses it, or presents a token consumed less than
- *   `graceSeconds` ago, gets the same answer the winner got (same new refresh token, access
+ *   `graceSeconds` ago, with the same scope and resource, gets the same answer the winner got (same new refresh token, access
  *   token and ID token), read from a short-lived cache keyed and sealed (AES-256-GCM) by keys
  *   derived from the old token. If no answer appears within the window (the winner failed), it
- *   gets `temporarily_unavailable`, and the grant stays alive.
+ *   gets `temporarily_unavailable`; a different request with that token gets
+ *   `invalid_grant`. Either way the grant stays alive until the window ends.
  * - **Reuse detection as before.** A consumed token presented after the window reaches the
  *   provider's own check, which revokes the whole grant (RFC 9700 §4.14.2).
  *
@@ -88,6 +96,8 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
       if (sealed) {
         const answer = JSON.parse(openSecret(sealed, key)) as CachedAnswer;
         if (answer.clientId !== ctx.oidc.client?.clientId) throw new errors.InvalidGrant('client mismatch');
+        // Another request with a just-rotated token is refused, but the grant lives until the window ends.
+        if (answer.request !== requestShape(ctx)) throw new errors.InvalidGrant('refresh token already used');
         ctx.body = answer.body;
         return;
       }
@@ -103,12 +113,14 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
       typeof oldToken === 'string' ? await provider.RefreshToken.find(oldToken, { ignoreExpiration: true }) : undefined;
     // Anything else (missing, foreign, expired token) is the provider's to refuse, as before.
     if (typeof oldToken === 'string' && token && token.clientId === ctx.oidc.client?.clientId && !token.isExpired) {
-      await checkResource(ctx, token);
       const consumedAt = Number(token.consumed ?? 0);
-      if (consumedAt && Date.now() / 1000 - consumedAt <= graceSeconds) {
-        // A grant revoked since (sign-out) must not be revived from the cache.
-        if (await provider.Grant.find(token.grantId as string)) return answerDuplicate(ctx, oldToken);
+      // Unused: refuse a bad resource now, before the provider consumes the token.
+      if (!consumedAt) await checkResource(ctx, token);
+      // Used within the window, and the grant not revoked since (sign-out): a duplicate.
+      else if (Date.now() / 1000 - consumedAt <= graceSeconds && (await provider.Grant.find(token.grantId as string))) {
+        return answerDuplicate(ctx, oldToken);
       }
+      // Used before the window: the provider's reuse detection revokes the grant.
     }
 
     try {
@@ -120,7 +132,11 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
 
     if (graceSeconds > 0 && typeof oldToken === 'string' && ctx.oidc.entities.RotatedRefreshToken) {
       const { id, key } = answerKeys(oldToken);
-      const answer: CachedAnswer = { clientId: ctx.oidc.client?.clientId as string, body: ctx.body };
+      const answer: CachedAnswer = {
+        clientId: ctx.oidc.client?.clientId as string,
+        request: requestShape(ctx),
+        body: ctx.body,
+      };
       // One second more than the window: `consumed` is stored in whole seconds.
       await redis.set(id, sealSecret(JSON.stringify(answer), key), 'EX', graceSeconds + 1);
     }
