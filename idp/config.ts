@@ -42,6 +42,8 @@ export const idpEnvSchema = baseEnvSchema
     IDP_OUTBOUND_ALLOW_PRIVATE: z.stringbool().default(false),
     IDP_ACCESS_TOKEN_TTL_SECONDS: seconds(900),
     IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600),
+    /** After a refresh token rotates, duplicates of that request get the same answer this long; 0 turns it off. */
+    IDP_REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
     /** How long a process may reuse an account it read for a token grant; 0 reads every time. */
     IDP_ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     OTP_CODE_TTL_SECONDS: seconds(300),

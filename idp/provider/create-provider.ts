@@ -11,6 +11,7 @@ import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js
 import { loadExistingGrant } from './first-party-grant.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
+import { enableAtomicRefreshRotation } from './refresh-rotation.js';
 import { resourceIndicators } from './resource-server.js';
 
 export interface ProviderDeps {
@@ -131,5 +132,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       html(ctx, errorPage(lang, lang.t('errors.providerTitle'), lang.t('errors.provider'), detail));
     },
   };
-  return new Provider(config.IDP_ISSUER, configuration);
+  const provider = new Provider(config.IDP_ISSUER, configuration);
+  // One rotation per refresh token, duplicates within the grace window get its answer (refresh-rotation.ts).
+  enableAtomicRefreshRotation(provider, redis, config.IDP_REFRESH_REUSE_GRACE_SECONDS);
+  return provider;
 }

@@ -1,5 +1,26 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { Redis } from '../../infra/redis.js';
+
+/**
+ * Thrown by consume() when another request marked the record used first (or it is gone). The
+ * provider checks `consumed` when it reads the record and marks it later, so two simultaneous
+ * requests can both read it unused: only the one whose mark lands first may go on. An
+ * `invalid_grant` if nothing catches it; the refresh grant (refresh-rotation.ts) turns it into
+ * the winner's answer.
+ */
+export class ConsumedConcurrently extends errors.InvalidGrant {
+  constructor(model: string) {
+    super(`${model} was used by a simultaneous request`);
+  }
+}
+
+/**
+ * Marks a stored record used only if it exists and is not marked yet: 1 when this call marked
+ * it, 0 when it already was, -1 when it is gone (HSETNX alone would recreate a deleted key).
+ */
+const CONSUME_ONCE = `
+if redis.call('HEXISTS', KEYS[1], 'payload') == 0 then return -1 end
+return redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1])`;
 
 /** Models whose records belong to a grant, so revoking the grant can find and delete them. */
 const GRANTABLE = new Set([
@@ -70,8 +91,10 @@ export function redisAdapterFactory(redis: Redis, prefix = 'oidc:') {
       return id ? this.find(id) : undefined;
     }
 
+    /** Atomic check-and-set of the `consumed` mark (epoch seconds); throws ConsumedConcurrently if it lost. */
     async consume(id: string): Promise<void> {
-      await redis.hset(this.key(id), 'consumed', Math.floor(Date.now() / 1000));
+      const marked = await redis.eval(CONSUME_ONCE, 1, this.key(id), Math.floor(Date.now() / 1000));
+      if (marked !== 1) throw new ConsumedConcurrently(this.name);
     }
 
     async destroy(id: string): Promise<void> {
