@@ -103,6 +103,12 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
         enabled: Boolean(config.IDP_REGISTRATION_TOKEN),
         initialAccessToken: config.IDP_REGISTRATION_TOKEN ?? false,
       },
+      // RFC 7592: a registered client reads, updates and deletes itself at its registration_client_uri
+      // with its registration access token, which a successful update replaces.
+      registrationManagement: {
+        enabled: Boolean(config.IDP_REGISTRATION_TOKEN),
+        rotateRegistrationAccessToken: true,
+      },
       resourceIndicators: resourceIndicators(config.HUB_API_RESOURCE, config.IDP_ACCESS_TOKEN_TTL_SECONDS),
       rpInitiatedLogout: {
         enabled: true,
