@@ -2,26 +2,14 @@
  * How a receipt writes numbers, money and times: masked bill numbers, rupees with ₹ and Indian
  * digit grouping, instants in IST. English (en-IN); the portal's own formatters do hi-IN and bn-IN.
  */
-
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+import { formatMoney as formatWebMoney } from '../../infra/web/format.js';
 
 /**
- * Integer minor units as money, exactly: `182607_00` INR -> "₹1,82,607.00". The amount is handed
- * to Intl as a decimal string (never a float), so no paisa is ever rounded away.
+ * Integer minor units as money, exactly, in English: `182607_00` INR -> "₹1,82,607.00" (the
+ * portal's formatter, infra/web/format.ts, in en-IN). RangeError for a fractional amount.
  */
 export function formatMoney(minor: number, currency = 'INR'): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`not a whole number of minor units: ${minor}`);
-  let format = moneyFormats.get(currency);
-  if (!format) {
-    format = new Intl.NumberFormat('en-IN', { style: 'currency', currency });
-    moneyFormats.set(currency, format);
-  }
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  const sign = minor < 0 ? '-' : '';
-  const whole = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const decimal = digits === 0 ? whole : `${whole.slice(0, -digits)}.${whole.slice(-digits)}`;
-  // Intl.NumberFormat reads a string as an exact decimal (ECMA-402 NumberFormat v3).
-  return format.format(`${sign}${decimal}` as unknown as number);
+  return formatWebMoney(minor, currency, 'en');
 }
 
 const IST_DATE_TIME = new Intl.DateTimeFormat('en-IN', {
@@ -84,7 +72,6 @@ export const METHOD_TEXT: Readonly<Record<string, string>> = {
  * force an SMS out of the GSM alphabet into UCS-2 and halve its length.
  */
 export function formatRupees(minor: number): string {
-  const rupees = Math.trunc(minor / 100);
-  const paise = String(Math.abs(minor % 100)).padStart(2, '0');
-  return `Rs ${new Intl.NumberFormat('en-IN').format(rupees)}.${paise}`;
+  // The same exact digits as formatMoney, with "Rs " for the ₹ that the SMS alphabet lacks.
+  return formatMoney(minor).replace('₹', 'Rs ');
 }
