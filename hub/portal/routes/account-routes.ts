@@ -13,7 +13,6 @@ import { sessionOf, signedIn } from './signed-in.js';
 
 /** Bill kinds offered in the first step of adding an account, in this order (BillerCategory). */
 export const CATEGORIES = ['electricity', 'water', 'gas', 'other'] as const;
-const BILLER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** Adding a saved account (category, then biller, then its consumer fields) and removing one. */
 export function accountRoutes(router: Router, deps: PortalDeps): void {
@@ -57,10 +56,11 @@ export function accountRoutes(router: Router, deps: PortalDeps): void {
     );
   });
 
+  // From the biller directory the pages already keep (biller-directory.ts), as the lookup does.
   const descriptor = async (ctx: Context): Promise<BillerDescriptor> => {
-    const id = String(ctx.params.billerId);
-    if (!BILLER_ID.test(id)) throw new PortalError(404, 'not_found', `no biller ${id}`);
-    return (await api.public<BillerDescriptor>(`/billers/${id}`)).body;
+    const found = await billers.get(String(ctx.params.billerId));
+    if (!found) throw new PortalError(404, 'not_found', `no biller ${ctx.params.billerId}`);
+    return found;
   };
 
   const showFields = (
