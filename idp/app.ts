@@ -6,6 +6,7 @@ import { designAssets } from '../infra/web/design-assets.js';
 import { accountRouter } from './account/router.js';
 import { AccountStore } from './accounts/account-store.js';
 import type { IdpConfig } from './config.js';
+import { ConsentStore } from './consents/consent-store.js';
 import { parseSecretKey } from './crypto/secret-box.js';
 import { devMessagesRouter } from './dev/messages-router.js';
 import { CsrfTokens } from './interactions/csrf.js';
@@ -28,8 +29,10 @@ export async function buildIdp(
   const clients = [...loadClients(config.IDP_CLIENTS_FILE, env), consoleClient];
   const accounts = new AccountStore(mongo);
   await accounts.init();
+  const consents = new ConsentStore(mongo, config.IDP_CONSENT_TTL_DAYS);
+  await consents.init();
   const signingKeys = await loadSigningKeys(mongo, dataKey);
-  const provider = createProvider({ config, accounts, redis, signingKeys, clients });
+  const provider = createProvider({ config, accounts, redis, signingKeys, clients, consents });
   const audit = log.child({ audit: true });
   provider.on('server_error', (_ctx, error) => log.error({ err: error }, 'oidc server error'));
   provider.on('backchannel.error', (_ctx, error, client) =>
@@ -64,6 +67,7 @@ export async function buildIdp(
       const interactions = interactionRouter({
         provider,
         accounts,
+        consents,
         otp,
         notifier,
         states: new LoginStates(redis),
@@ -77,6 +81,7 @@ export async function buildIdp(
       const account = accountRouter({
         provider,
         accounts,
+        consents,
         redis,
         csrf,
         audit,

@@ -44,6 +44,8 @@ export const idpEnvSchema = baseEnvSchema
     IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600),
     /** After a refresh token rotates, duplicates of that request get the same answer this long; 0 turns it off. */
     IDP_REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+    /** How long a third-party client's remembered consent lasts after the citizen last gave it. */
+    IDP_CONSENT_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** How long a process may reuse an account it read for a token grant; 0 reads every time. */
     IDP_ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     OTP_CODE_TTL_SECONDS: seconds(300),

@@ -6,19 +6,30 @@ import QRCode from 'qrcode';
 import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { Account, AccountStore } from '../accounts/account-store.js';
+import type { ConsentStore } from '../consents/consent-store.js';
+import { revokeConsent } from '../consents/revoke-consent.js';
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
 import { asciiCode } from '../interactions/code-digits.js';
 import { renderPage } from '../interactions/context.js';
 import type { CsrfTokens } from '../interactions/csrf.js';
 import { rememberLocale, requestLocale, switchedTo } from '../interactions/locale.js';
+import { isFirstParty } from '../provider/first-party-grant.js';
 import { generateTotpSecret, totpUri, verifyTotp } from '../totp/totp.js';
-import { type AccountForm, accountPage, enrolPage } from '../views/account-pages.js';
+import {
+  type AccountForm,
+  accountPage,
+  type ConnectedService,
+  connectedPage,
+  enrolPage,
+} from '../views/account-pages.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 
 export interface AccountPageDeps {
   provider: Provider;
   accounts: AccountStore;
+  /** Remembered consents of third-party clients, listed and revoked at /account/connected. */
+  consents: ConsentStore;
   redis: Redis;
   csrf: CsrfTokens;
   audit: Logger;
@@ -32,19 +43,26 @@ export interface AccountPageDeps {
 const PENDING_TTL_SECONDS = 600;
 const pendingKey = (sub: string) => `idp:totp-pending:${sub}`;
 
+/** The connected services page, where third-party clients the citizen allowed are listed and revoked. */
+const CONNECTED = '/account/connected';
+
+type Session = Awaited<ReturnType<Provider['Session']['get']>>;
+
 interface Signed {
   account: Account;
+  session: Session;
   form: AccountForm;
   /** What this browser's CSRF tokens are bound to: its idp session. */
   csrfBinding: string;
 }
 
-/** The citizen's own page at the idp: who they are, and their authenticator app. */
+/** The citizen's own pages at the idp: who they are, their authenticator app, their connected services. */
 export function accountRouter(deps: AccountPageDeps): Router {
   const router = new Router({ prefix: '/account' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: '4kb' });
 
-  async function signedIn(ctx: Context): Promise<Signed | undefined> {
+  /** The signed-in citizen, or a redirect to sign in; `page` is where the language switch returns. */
+  async function signedIn(ctx: Context, page = '/account'): Promise<Signed | undefined> {
     const session = await deps.provider.Session.get(ctx as never);
     const account = session.accountId ? await deps.accounts.findById(session.accountId) : null;
     // No interaction here: the language cookie shared with the portal (set by either switch), then Accept-Language.
@@ -62,13 +80,13 @@ export function accountRouter(deps: AccountPageDeps): Router {
       return undefined;
     }
     const csrfBinding = `account:${session.jti}`;
-    const lang = pageLanguage(locale, (other) => `/account?lang=${other}`);
-    return { account, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding), lang } };
+    const lang = pageLanguage(locale, (other) => `${page}?lang=${other}`);
+    return { account, session, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding), lang } };
   }
 
   /** Every form post must carry the token bound to this browser's session. */
-  async function signedForm(ctx: Context): Promise<(Signed & { code: string }) | undefined> {
-    const signed = await signedIn(ctx);
+  async function signedForm(ctx: Context, page?: string): Promise<(Signed & { code: string }) | undefined> {
+    const signed = await signedIn(ctx, page);
     if (!signed) return undefined;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!deps.csrf.verify(signed.csrfBinding, body.csrf)) {
@@ -146,6 +164,73 @@ export function accountRouter(deps: AccountPageDeps): Router {
       ctx,
       accountPage({ ...account, totp: null }, { ...signed.form, notice: signed.form.lang.t('account.disabled') }),
     );
+  });
+
+  /** The citizen's remembered consents, each with the client's name and what it may do. */
+  async function connectedServices(accountId: string): Promise<ConnectedService[]> {
+    const services: ConnectedService[] = [];
+    for (const consent of await deps.consents.list(accountId)) {
+      const client = await deps.provider.Client.find(consent.clientId);
+      // First-party clients never ask for consent, so they have none to revoke.
+      if (isFirstParty(client as unknown as Record<string, unknown> | undefined)) continue;
+      services.push({
+        clientId: consent.clientId,
+        clientName: client?.clientName ?? consent.clientId,
+        scopes: [...consent.scopes, ...consent.resourceScopes.map(({ scope }) => scope)],
+        claims: consent.claims,
+        since: consent.grantedAt,
+      });
+    }
+    return services;
+  }
+
+  router.get('/connected', async (ctx) => {
+    const switched = switchedTo(ctx);
+    if (switched) {
+      rememberLocale(ctx, switched);
+      ctx.status = 303;
+      return ctx.redirect(CONNECTED);
+    }
+    const signed = await signedIn(ctx, CONNECTED);
+    if (!signed) return;
+    const services = await connectedServices(signed.account._id);
+    // After a revoke (post/redirect/get): say which service lost access, if it really did.
+    const revokedId = typeof ctx.query.revoked === 'string' ? ctx.query.revoked : undefined;
+    const revoked =
+      revokedId && !services.some((service) => service.clientId === revokedId)
+        ? await deps.provider.Client.find(revokedId)
+        : undefined;
+    const notice = revoked
+      ? signed.form.lang.t('connected.revoked', { client: revoked.clientName ?? revoked.clientId })
+      : undefined;
+    renderPage(ctx, connectedPage(services, { ...signed.form, notice }));
+  });
+
+  /**
+   * Revokes a connected service: its remembered consent, every Grant made under it (this
+   * session's included) and every token under those (revoke-consent.ts).
+   */
+  router.post('/connected/revoke', forms, async (ctx) => {
+    const signed = await signedForm(ctx, CONNECTED);
+    if (!signed) return;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const clientId = typeof body.client === 'string' ? body.client : '';
+    const client = clientId ? await deps.provider.Client.find(clientId) : undefined;
+    ctx.status = 303;
+    if (!clientId || isFirstParty(client as unknown as Record<string, unknown> | undefined)) {
+      return ctx.redirect(CONNECTED);
+    }
+    const accountId = signed.account._id;
+    const sessionGrant = signed.session.grantIdFor(clientId);
+    const result = await revokeConsent(
+      deps.provider,
+      deps.consents,
+      accountId,
+      clientId,
+      sessionGrant ? [sessionGrant] : [],
+    );
+    deps.audit.info({ event: 'consent_revoked', accountId, client: clientId, ...result });
+    ctx.redirect(`${CONNECTED}?${new URLSearchParams({ revoked: clientId })}`);
   });
 
   return router;

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { grantedAccess, grantRef, remembersConsent } from '../consents/granted-access.js';
 import type { Interaction, InteractionDeps } from './context.js';
 import { finishInteraction } from './finish.js';
 
@@ -8,7 +9,10 @@ interface ConsentDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-/** POST consent: grants a third-party client what it asked for, on top of any earlier grant. */
+/**
+ * POST consent: grants a third-party client what it asked for, on top of any earlier grant, and
+ * remembers the consent (consent-store.ts) when the client is one whose consent is kept.
+ */
 export async function grantConsent(ctx: Context, deps: InteractionDeps, it: Interaction): Promise<void> {
   const { details } = it;
   if (details.prompt.name !== 'consent' || !details.session) return finishInteraction(ctx, deps, it, {});
@@ -23,7 +27,13 @@ export async function grantConsent(ctx: Context, deps: InteractionDeps, it: Inte
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
-  deps.audit.info({ event: 'consent_granted', accountId: details.session.accountId, client: details.params.client_id });
+  const { accountId } = details.session;
+  const clientId = String(details.params.client_id);
+  // Remembered for later sessions until the citizen revokes it on the account page.
+  const client = await deps.provider.Client.find(clientId);
+  const remembered = remembersConsent(client as unknown as Record<string, unknown> | undefined);
+  if (remembered) await deps.consents.remember(accountId, clientId, grantedAccess(grant), grantRef(grant));
+  deps.audit.info({ event: 'consent_granted', accountId, client: clientId, remembered });
   await finishInteraction(ctx, deps, it, { consent: { grantId } });
 }
 

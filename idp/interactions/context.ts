@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Logger } from '../../infra/logger.js';
 import type { Notifier } from '../../infra/notifier/index.js';
 import type { AccountStore } from '../accounts/account-store.js';
+import type { ConsentStore } from '../consents/consent-store.js';
 import type { OtpService } from '../otp/index.js';
 import { PAGE_CSP } from '../views/layout.js';
 import type { FormContext } from '../views/login-pages.js';
@@ -13,6 +14,8 @@ import type { LoginState, LoginStates } from './login-state.js';
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
+  /** Remembered consents of third-party clients. */
+  consents: ConsentStore;
   otp: OtpService;
   notifier: Notifier;
   states: LoginStates;

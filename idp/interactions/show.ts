@@ -13,7 +13,11 @@ function currentPage({ details, form, state }: Interaction): string {
   if (details.prompt.name === 'consent') {
     const missing = details.prompt.details as ConsentDetails;
     const scopes = [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()];
-    return consentPage(form, scopes);
+    // prompt=consent with everything already allowed: ask again for all the request names.
+    const requested = String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
+    return consentPage(form, scopes.length ? scopes : requested);
   }
   switch (state.stage) {
     case 'identify':

@@ -4,11 +4,12 @@ import type { Redis } from '../../infra/redis.js';
 import { cachedAccountLookup } from '../accounts/account-cache.js';
 import { type AccountStore, accountClaims } from '../accounts/account-store.js';
 import type { IdpConfig } from '../config.js';
+import type { ConsentStore } from '../consents/consent-store.js';
 import { providerPageLanguage } from '../interactions/locale.js';
 import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
-import { loadExistingGrant } from './first-party-grant.js';
+import { existingGrantLoader } from './first-party-grant.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
 import { enableAtomicRefreshRotation } from './refresh-rotation.js';
@@ -20,6 +21,8 @@ export interface ProviderDeps {
   redis: Redis;
   signingKeys: JWK[];
   clients: ClientMetadata[];
+  /** Remembered third-party consents, read when a session has no Grant yet. */
+  consents: ConsentStore;
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
@@ -32,7 +35,7 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
  * The OpenID Connect provider. Defaults are oidc-provider's certified ones unless a line
  * here says otherwise, and why.
  */
-export function createProvider({ config, accounts, redis, signingKeys, clients }: ProviderDeps): Provider {
+export function createProvider({ config, accounts, redis, signingKeys, clients, consents }: ProviderDeps): Provider {
   const lookupAccount = cachedAccountLookup(accounts, config.IDP_ACCOUNT_CACHE_SECONDS);
   const configuration: Configuration = {
     adapter: redisAdapterFactory(redis),
@@ -79,7 +82,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
     // offline_access they end with the citizen's session, so signing out ends them too.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
-    loadExistingGrant,
+    loadExistingGrant: existingGrantLoader(consents),
     extraClientMetadata: {
       properties: ['first_party', REQUIRE_PKCE],
       validator(ctx, key, value) {

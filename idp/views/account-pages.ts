@@ -1,6 +1,8 @@
+import { formatDateIST } from '../../infra/web/format.js';
 import type { Account } from '../accounts/account-store.js';
 import type { PageLanguage } from './i18n.js';
 import { renderView } from './layout.js';
+import { scopeSentences } from './login-pages.js';
 
 /** What the account pages need: the session-bound CSRF token, the language, a message to show. */
 export interface AccountForm {
@@ -48,5 +50,38 @@ export function enrolPage(qrDataUrl: string, secret: string, form: AccountForm):
     notice: form.notice,
     qrDataUrl,
     secret,
+  });
+}
+
+/** A third-party client the citizen allowed to use the account, as the connected services page shows it. */
+export interface ConnectedService {
+  clientId: string;
+  /** The client's registered name, or its id when it has none (or no longer exists). */
+  clientName: string;
+  /** OpenID and resource scopes allowed, each shown as the consent page's sentence. */
+  scopes: string[];
+  /** Claims allowed by name (the `claims` parameter), shown as they are named. */
+  claims: string[];
+  /** When the citizen first allowed it. */
+  since: Date;
+}
+
+/** The connected services page: each service, what it may do and since when, and its Revoke button. */
+export function connectedPage(services: ConnectedService[], form: AccountForm): string {
+  const { lang } = form;
+  return renderView('connected.njk', lang, {
+    title: lang.t('connected.title'),
+    csrf: form.csrf,
+    error: form.error,
+    notice: form.notice,
+    services: services.map((service) => ({
+      clientId: service.clientId,
+      name: service.clientName,
+      sentences: [
+        ...scopeSentences(lang, service.scopes),
+        ...(service.claims.length ? [lang.t('connected.claims', { claims: service.claims.join(', ') })] : []),
+      ],
+      since: formatDateIST(service.since, lang.locale),
+    })),
   });
 }

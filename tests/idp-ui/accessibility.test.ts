@@ -175,6 +175,46 @@ describe('the idp pages in headless Chromium', () => {
     await expectAccessible('account, authenticator on');
   });
 
+  it('connected services page passes axe in English and Hindi, before and after revoking the partner', {
+    timeout: SLOW,
+  }, async () => {
+    // Allow the partner this time (its callback answered here), then the account page links to the list.
+    const back = `${idp.partner.redirectUri}**`;
+    await page.route(back, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner' }));
+    const request = await authorizationRequest(partnerRp, idp.partner, {
+      scope: 'openid profile email bills:read payments:read payments:write',
+      resource: HUB_API,
+    });
+    await page.goto(request.url.href);
+    await page.locator('h1', { hasText: 'Allow access' }).waitFor();
+    await page.getByRole('button', { name: 'Allow', exact: true }).click();
+    await page.waitForURL(back);
+    await page.unroute(back);
+    await page.goto(`${idp.issuer}/account`);
+    await page
+      .getByRole('link', { name: 'See which other services can use your account, and revoke their access' })
+      .click();
+    await page.locator('h1', { hasText: 'Connected services' }).waitFor();
+    expect(await page.locator('main h2').allTextContents()).toEqual(['Partner Portal']);
+    expect(await page.locator('main ul.govuk-list--bullet li').allTextContents()).toContain(
+      'start payments for your bills',
+    );
+    await expectAccessible('connected services');
+    await page.screenshot({ path: join(SHOTS, 'idp-connected-390.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'हिन्दी' }).click();
+    await page.locator('h1', { hasText: 'जुड़ी हुई सेवाएँ' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('hi');
+    await expectAccessible('connected services (hi)');
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.locator('h1', { hasText: 'Connected services' }).waitFor();
+
+    await submitAndWait('Revoke access for Partner Portal', 'Connected services');
+    expect(await page.getByRole('status').textContent()).toContain('Partner Portal can no longer use your account.');
+    expect(await page.locator('main h2').count()).toBe(0);
+    await expectAccessible('connected services, after revoking');
+  });
+
   it('sign-out confirmation, signed-out and error pages pass axe', { timeout: SLOW }, async () => {
     // Still signed in from the account pages: the confirmation, then the page after it.
     await page.goto(`${idp.issuer}/session/end`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../idp/accounts/account-store.js';
 import { HUB_API_SCOPES } from '../../idp/provider/resource-server.js';
-import { accountPage, enrolPage } from '../../idp/views/account-pages.js';
+import { accountPage, type ConnectedService, connectedPage, enrolPage } from '../../idp/views/account-pages.js';
 import { type Locale, pageLanguage, SUPPORTED_LOCALES } from '../../idp/views/i18n.js';
 import {
   codePage,
@@ -39,6 +39,14 @@ function form(locale: Locale, extra: Partial<FormContext> = {}): FormContext {
   };
 }
 
+const partner: ConnectedService = {
+  clientId: 'partner-portal',
+  clientName: 'Partner <Portal> & Co',
+  scopes: ['openid', 'profile', 'bills:read'],
+  claims: ['email'],
+  since: new Date('2026-11-05T08:00:00Z'),
+};
+
 /** Every page the idp shows, with a field error where the page has a form. */
 function everyPage(locale: Locale): Record<string, string> {
   const lang = pageLanguage(locale);
@@ -60,6 +68,8 @@ function everyPage(locale: Locale): Record<string, string> {
       ...accountForm,
       error: t('account.wrongCode'),
     }),
+    connected: connectedPage([partner], { ...accountForm, notice: t('connected.revoked', { client: 'Other' }) }),
+    connectedNone: connectedPage([], accountForm),
     enrol: enrolPage('data:image/png;base64,AAAA', 'JBSWY3DPEHPK3PXP', { ...accountForm, error: t('enrol.wrongCode') }),
     logout: logoutPage(lang, '<form id="op.logoutForm" method="post" action="/session/end/confirm"></form>', 'Hub'),
     signedOut: signedOutPage(lang, 'Hub'),
@@ -150,5 +160,60 @@ describe('the consent page', () => {
     expect(html).toMatch(
       /action="\/interaction\/UID\/abort" novalidate>\s*<input type="hidden" name="csrf" value="CSRF">/,
     );
+  });
+});
+
+describe('the connected services page', () => {
+  const lang = (locale: Locale) => ({
+    csrf: 'CSRF',
+    lang: pageLanguage(locale, (other) => `/account/connected?lang=${other}`),
+  });
+
+  it('names each service, says what it may do with the consent page’s sentences and since when', () => {
+    const html = connectedPage([partner], lang('en'));
+    expect(html).toContain('<h2 class="govuk-heading-m">Partner &lt;Portal&gt; &amp; Co</h2>');
+    expect(html).toContain('Partner &lt;Portal&gt; &amp; Co can:');
+    for (const sentence of [
+      ...scopeSentences(pageLanguage('en'), partner.scopes),
+      'see these details about you: email',
+    ]) {
+      expect(html).toContain(`<li>${sentence}</li>`);
+    }
+    expect(html).toContain('Allowed since 5 November 2026');
+    expect(html).not.toContain('<Portal>');
+  });
+
+  it('speaks Hindi and Bengali, the date included', () => {
+    const hi = connectedPage([partner], lang('hi'));
+    expect(hi).toContain(`<li>${scopeSentences(pageLanguage('hi'), ['bills:read'])[0]}</li>`);
+    expect(hi).toContain('5 नवंबर 2026 से अनुमति दी गई है');
+    const bn = connectedPage([partner], lang('bn'));
+    expect(bn).toContain('Partner &lt;Portal&gt; &amp; Co-এর অ্যাক্সেস প্রত্যাহার করুন');
+    expect(bn).toContain('৫ নভেম্বর, ২০২৬ থেকে অনুমতি দেওয়া আছে');
+    expect(bn).toContain('href="/account/connected?lang=en"');
+  });
+
+  it('posts each Revoke with the session’s CSRF token and the client it names', () => {
+    const html = connectedPage([partner, { ...partner, clientId: 'second', clientName: 'Second' }], lang('en'));
+    const forms = [
+      ...html.matchAll(/<form method="post" action="\/account\/connected\/revoke"[^>]*>([\s\S]*?)<\/form>/g),
+    ];
+    expect(forms.map(([, body]) => body?.match(/name="client" value="([^"]+)"/)?.[1])).toEqual([
+      'partner-portal',
+      'second',
+    ]);
+    for (const [, body] of forms) expect(body).toContain('<input type="hidden" name="csrf" value="CSRF">');
+    expect(html).toContain('Revoke access for Second');
+  });
+
+  it('says when no other service can use the account, and that the service’s own pages are not listed', () => {
+    const html = connectedPage([], lang('en'));
+    expect(html).toContain('No other service can use your account.');
+    expect(html).toContain('Citizen BillPay’s own pages are part of your account and are not listed here.');
+    expect(html).not.toContain('<form');
+  });
+
+  it('is linked from the account page', () => {
+    expect(accountPage(account, lang('en'))).toContain('<a class="govuk-link" href="/account/connected">');
   });
 });

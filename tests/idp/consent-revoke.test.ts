@@ -1,0 +1,152 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDateIST } from '../../infra/web/format.js';
+import { Browser, type Page } from './support/browser.js';
+import { signInNoting } from './support/consent-walk.js';
+import { authorizationRequest, relyingParty, title } from './support/relying-party.js';
+import { startTestIdp, type TestIdp } from './support/test-idp.js';
+
+describe('connected services at the idp', () => {
+  let idp: TestIdp;
+  let partnerRp: oidc.Configuration;
+  let hubRp: oidc.Configuration;
+  // The account page's own sign-in comes back to /account?iss=...; the walk stops there.
+  const newBrowser = () => new Browser([idp.hub.redirectUri, idp.partner.redirectUri, `${idp.issuer}/account?iss=`]);
+
+  beforeAll(async () => {
+    idp = await startTestIdp({
+      OTP_SENDS_PER_IP_PER_HOUR: '1000',
+      OTP_SENDS_PER_IDENTIFIER_PER_HOUR: '100',
+      IDP_REFRESH_REUSE_GRACE_SECONDS: '0',
+    });
+    partnerRp = await relyingParty(idp, idp.partner);
+    hubRp = await relyingParty(idp, idp.hub);
+  });
+  afterAll(() => idp?.close());
+
+  /** The connected services page in a browser that is signed in at the idp already. */
+  async function connectedPage(browser: Browser): Promise<Page> {
+    const account = await browser.go(`${idp.issuer}/account`);
+    // The account page signs in through the provider (silently, with this session) and returns.
+    const page = account.status === 0 ? await browser.go(account.url) : account;
+    expect(title(page)).toBe('Your account');
+    expect(page.html).toContain('href="/account/connected"');
+    const connected = await browser.go(`${idp.issuer}/account/connected`);
+    expect(title(connected)).toBe('Connected services');
+    return connected;
+  }
+
+  it('lists a consented third-party client with what it may do and since when, but not the first-party hub', async () => {
+    const browser = newBrowser();
+    const identifier = 'lists@example.org';
+    await signInNoting(idp, browser, hubRp, idp.hub, { identifier });
+    await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid profile email' });
+    const page = await connectedPage(browser);
+
+    expect(page.html).toContain('<h2 class="govuk-heading-m">Partner Portal</h2>');
+    expect(page.html).toContain('Partner Portal can:');
+    for (const sentence of [
+      'know who you are each time you sign in',
+      'see your name',
+      'see your email address and whether it is verified',
+    ]) {
+      expect(page.html).toContain(`<li>${sentence}</li>`);
+    }
+    expect(page.html).toContain(`Allowed since ${formatDateIST(new Date(), 'en')}`);
+    expect(page.html).toContain('Revoke access for Partner Portal');
+    expect(page.html).not.toContain(idp.hub.id);
+  });
+
+  it('says so when no other service can use the account', async () => {
+    const browser = newBrowser();
+    await signInNoting(idp, browser, hubRp, idp.hub, { identifier: 'nobody.connected@example.org' });
+    const page = await connectedPage(browser);
+    expect(page.html).toContain('No other service can use your account.');
+    expect(page.html).not.toContain('/account/connected/revoke');
+  });
+
+  it('revoking a connected service ends its refresh tokens in every session and asks for consent at the next sign-in', async () => {
+    const identifier = 'revokes@example.org';
+    const scope = 'openid profile';
+    const here = newBrowser();
+    const first = await signInNoting(idp, here, partnerRp, idp.partner, { identifier, scope });
+    expect(first.consents).toHaveLength(1);
+    // A second session elsewhere, remembered without asking: its own grant and tokens.
+    const elsewhere = await signInNoting(idp, newBrowser(), partnerRp, idp.partner, { identifier, scope });
+    expect(elsewhere.consents).toEqual([]);
+    for (const tokens of [first.tokens, elsewhere.tokens]) {
+      expect((await oidc.tokenIntrospection(partnerRp, tokens.refresh_token as string)).active).toBe(true);
+    }
+
+    const page = await connectedPage(here);
+    const after = await here.submit(page, '/account/connected/revoke', { client: idp.partner.id });
+    expect(title(after)).toBe('Connected services');
+    expect(after.html).toContain(
+      'Partner Portal can no longer use your account. It will ask for your permission the next time you sign in there.',
+    );
+    expect(after.html).toContain('No other service can use your account.');
+
+    for (const tokens of [first.tokens, elsewhere.tokens]) {
+      await expect(oidc.refreshTokenGrant(partnerRp, tokens.refresh_token as string)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      expect((await oidc.tokenIntrospection(partnerRp, tokens.access_token)).active).toBe(false);
+    }
+    const accountId = first.tokens.claims()?.sub;
+    expect(await idp.service.mongo.collection('consents').countDocuments({ accountId })).toBe(0);
+
+    // This very session may not sign the partner in silently any more, and a new one is asked again.
+    const silent = await authorizationRequest(partnerRp, idp.partner, { scope, extra: { prompt: 'none' } });
+    const landed = await here.go(silent.url.href);
+    expect(new URL(landed.url).searchParams.get('error')).toBe('consent_required');
+    const next = await signInNoting(idp, newBrowser(), partnerRp, idp.partner, { identifier, scope });
+    expect(next.consents).toEqual([['know who you are each time you sign in', 'see your name']]);
+  });
+
+  it('refuses a revoke without the page’s CSRF token and keeps the service connected', async () => {
+    const identifier = 'csrf.refused@example.org';
+    const browser = newBrowser();
+    const walk = await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid' });
+    const page = await connectedPage(browser);
+
+    for (const csrf of ['', 'forged-token']) {
+      const refused = await browser.go(`${idp.issuer}/account/connected/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client: idp.partner.id, ...(csrf ? { csrf } : {}) }),
+      });
+      expect(refused.status).toBe(403);
+      expect(title(refused)).toBe('Please try again');
+    }
+    // Another session's token is no good here either: tokens are bound to the session.
+    const other = newBrowser();
+    await signInNoting(idp, other, partnerRp, idp.partner, { identifier, scope: 'openid' });
+    const othersPage = await connectedPage(other);
+    const othersToken = othersPage.html.match(/name="csrf" value="([^"]+)"/)?.[1] as string;
+    const crossed = await browser.submit(page, '/account/connected/revoke', { csrf: othersToken });
+    expect(crossed.status).toBe(403);
+
+    expect((await connectedPage(browser)).html).toContain('Revoke access for Partner Portal');
+    const next = await oidc.refreshTokenGrant(partnerRp, walk.tokens.refresh_token as string);
+    expect(next.access_token).toBeTruthy();
+  });
+
+  it('will not revoke the first-party hub, whose sign-in never asks', async () => {
+    const identifier = 'hub.stays@example.org';
+    const browser = newBrowser();
+    const hub = await signInNoting(idp, browser, hubRp, idp.hub, { identifier });
+    await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid' });
+    const page = await connectedPage(browser);
+    const after = await browser.submit(page, '/account/connected/revoke', { client: idp.hub.id });
+    expect(title(after)).toBe('Connected services');
+    expect(after.html).toContain('Revoke access for Partner Portal');
+    const next = await oidc.refreshTokenGrant(hubRp, hub.tokens.refresh_token as string);
+    expect(next.access_token).toBeTruthy();
+  });
+
+  it('sends a visitor who is not signed in to sign in instead of showing or revoking anything', async () => {
+    const page = await new Browser([`${idp.issuer}/auth`]).go(`${idp.issuer}/account/connected`);
+    expect(page.status).toBe(0);
+    expect(new URL(page.url).searchParams.get('client_id')).toBe('idp-account-console');
+  });
+});
