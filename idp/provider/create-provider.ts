@@ -134,6 +134,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients }
       : (url, options) => globalThis.fetch(url, options),
     ttl: {
       AccessToken: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
+      ClientCredentials: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 3600,

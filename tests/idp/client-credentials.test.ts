@@ -32,13 +32,21 @@ describe('client credentials for machine clients', () => {
     expect(tokens.refresh_token).toBeUndefined();
     expect(tokens.id_token).toBeUndefined();
     expect(tokens.scope).toBe('billers:read');
+    // The hub's access token lifetime (IDP_ACCESS_TOKEN_TTL_SECONDS, 15 minutes by default).
+    expect(tokens.expires_in).toBeGreaterThan(0);
+    expect(tokens.expires_in).toBeLessThanOrEqual(900);
     const { payload, protectedHeader } = await jwtVerify(
       tokens.access_token,
       createRemoteJWKSet(new URL(`${idp.issuer}/jwks`)),
       { issuer: idp.issuer, audience: HUB_API },
     );
     expect(protectedHeader.typ).toBe('at+jwt');
-    expect(payload).toMatchObject({ sub: bulk.id, client_id: bulk.id, scope: 'billers:read', gty: 'client_credentials' });
+    expect(payload).toMatchObject({
+      sub: bulk.id,
+      client_id: bulk.id,
+      scope: 'billers:read',
+      gty: 'client_credentials',
+    });
     // No account is behind it: none of a citizen's claims.
     for (const claim of ['email', 'phone_number', 'name', 'amr']) expect(payload).not.toHaveProperty(claim);
   });
