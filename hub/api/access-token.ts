@@ -154,10 +154,7 @@ export function accessTokens(options: AccessTokenOptions) {
         await next();
       });
 
-  /** A citizen's route: requireAccess for citizens' tokens only. */
-  const requireScopes = (...scopes: string[]): Middleware => requireAccess(['citizen'], scopes);
-
-  return { authenticate, requireAccess, requireScopes, issuer: options.issuer, audience: options.audience };
+  return { authenticate, requireAccess, issuer: options.issuer, audience: options.audience };
 }
 
 /** The citizen a citizen's route runs for; requireAccess(['citizen'], …) guarantees it is set. */
