@@ -2,6 +2,23 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Middleware } from 'koa';
 import { AppError } from '../../infra/errors.js';
 
+/**
+ * Who an access token speaks for: a `citizen` signed in at the idp (authorization code flow), or
+ * a `client` calling for itself (client credentials: a service provider's bulk API, operator
+ * tooling). Each route names the kinds it accepts (RouteSpec.callers).
+ */
+export type TokenKind = 'citizen' | 'client';
+
+/** The caller of a route with a token, of either kind. */
+export interface Caller {
+  kind: TokenKind;
+  /** The citizen's subject, or for a client its client id. */
+  sub: string;
+  scopes: Set<string>;
+  clientId?: string;
+}
+
+/** The citizen behind a citizen's token (absent for a client's token). */
 export interface Citizen {
   sub: string;
   scopes: Set<string>;
@@ -16,6 +33,7 @@ export interface Citizen {
 declare module 'koa' {
   interface DefaultState {
     citizen?: Citizen;
+    caller?: Caller;
   }
 }
 
@@ -37,6 +55,34 @@ class InsufficientScopeError extends AppError {
   constructor(readonly scope: string) {
     super(403, 'insufficient_scope', `this needs the ${scope} scope`);
   }
+}
+
+/** 403: a valid token of a kind the route does not accept (a client's on a citizen's route, or the reverse). */
+class WrongTokenKindError extends AppError {
+  constructor(accepted: readonly TokenKind[]) {
+    super(
+      403,
+      'wrong_token_kind',
+      accepted.includes('citizen')
+        ? "this route acts for a signed-in citizen: a client's own token (client credentials) cannot call it"
+        : "this route is for a client's own token (client credentials), not a citizen's",
+    );
+  }
+}
+
+/**
+ * The idp marks a client credentials token with `gty: client_credentials` and makes the client
+ * its subject (idp/provider/client-credentials.ts); a citizen's token has neither. Both must
+ * agree, so a token that says one and looks like the other is refused rather than guessed.
+ */
+function tokenKindOf(payload: { sub?: string; client_id?: unknown; gty?: unknown }): TokenKind {
+  if (payload.gty === 'client_credentials') {
+    if (payload.sub !== payload.client_id) throw new InvalidTokenError("the client's token names another subject");
+    return 'client';
+  }
+  if (payload.gty !== undefined) throw new InvalidTokenError('the access token comes from an unknown grant');
+  if (payload.sub === payload.client_id) throw new InvalidTokenError('the access token names its client as a citizen');
+  return 'citizen';
 }
 
 /**
@@ -65,14 +111,23 @@ export function accessTokens(options: AccessTokenOptions) {
         throw error;
       });
       if (typeof payload.sub !== 'string') throw new InvalidTokenError('the access token names no subject');
-      ctx.state.citizen = {
+      const caller: Caller = {
+        kind: tokenKindOf(payload),
         sub: payload.sub,
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
         clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
-        email: typeof payload.email === 'string' ? payload.email : undefined,
-        phone: typeof payload.phone_number === 'string' ? payload.phone_number : undefined,
-        name: typeof payload.name === 'string' ? payload.name : undefined,
       };
+      ctx.state.caller = caller;
+      if (caller.kind === 'citizen') {
+        ctx.state.citizen = {
+          sub: caller.sub,
+          scopes: caller.scopes,
+          clientId: caller.clientId,
+          email: typeof payload.email === 'string' ? payload.email : undefined,
+          phone: typeof payload.phone_number === 'string' ? payload.phone_number : undefined,
+          name: typeof payload.name === 'string' ? payload.name : undefined,
+        };
+      }
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         ctx.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.message}"`);
@@ -82,12 +137,16 @@ export function accessTokens(options: AccessTokenOptions) {
     await next();
   };
 
-  /** Authenticates, then requires every listed scope. */
-  const requireScopes =
-    (...scopes: string[]): Middleware =>
+  /**
+   * Authenticates, then requires a token of an accepted kind (else 403 wrong_token_kind) and every
+   * listed scope (else 403 insufficient_scope).
+   */
+  const requireAccess =
+    (callers: readonly TokenKind[], scopes: readonly string[]): Middleware =>
     async (ctx, next) =>
       authenticate(ctx, async () => {
-        const missing = scopes.find((scope) => !ctx.state.citizen?.scopes.has(scope));
+        if (!callers.includes(ctx.state.caller?.kind as TokenKind)) throw new WrongTokenKindError(callers);
+        const missing = scopes.find((scope) => !ctx.state.caller?.scopes.has(scope));
         if (missing) {
           ctx.set('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`);
           throw new InsufficientScopeError(missing);
@@ -95,10 +154,10 @@ export function accessTokens(options: AccessTokenOptions) {
         await next();
       });
 
-  return { authenticate, requireScopes, issuer: options.issuer, audience: options.audience };
+  return { authenticate, requireAccess, issuer: options.issuer, audience: options.audience };
 }
 
-/** The citizen a scoped route runs for; requireScopes guarantees it is set. */
+/** The citizen a citizen's route runs for; requireAccess(['citizen'], …) guarantees it is set. */
 export function citizenOf(state: { citizen?: Citizen }): Citizen {
   if (!state.citizen) throw new InvalidTokenError('a Bearer access token is required');
   return state.citizen;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { TokenKind } from './access-token.js';
 import { problemSchema } from './response-schemas.js';
 import type { RouteSpec } from './route-spec.js';
-import { API_SCOPES } from './scopes.js';
+import { API_SCOPES, CLIENT_SCOPES } from './scopes.js';
 
 /** Where the document's token comes from: the idp (issuer) and this API's resource indicator. */
 export interface OpenApiAuth {
@@ -21,7 +22,7 @@ const problem = (description: string) => ({
 const COMMON = {
   400: 'invalid_request (fields: [{field, problem}]): the input breaks the rules named; nothing changed',
   401: 'invalid_token: no valid access token for this API (WWW-Authenticate: Bearer error="invalid_token")',
-  403: 'insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it)',
+  403: "insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it); wrong_token_kind: a client's own token on a citizen's route, or a citizen's on a client's route",
   413: 'the JSON body is over 32 KiB',
   415: 'the body is not application/json',
 } as const;
@@ -35,11 +36,20 @@ function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
   return [
     'Every route with a security requirement needs `Authorization: Bearer <access token>`: an RFC 9068 JWT',
     `issued by the idp (${issuer}) for this API's resource indicator \`${resource}\` (RFC 8707).`,
-    `Get one with the authorization code flow and PKCE (S256): send the citizen to ${issuer}/auth with`,
-    '`response_type=code`, your `client_id` and `redirect_uri`, `code_challenge`, `scope` (openid and the',
-    `scopes below) and \`resource=${resource}\`; then exchange the code at ${issuer}/token with the`,
-    '`code_verifier` (and `resource` again). The idp publishes its metadata at',
-    `${issuer}/.well-known/openid-configuration. A token for another resource, or an ID token, is a 401.`,
+    'There are two kinds, and each operation says which it accepts (`x-token-kinds`, and its description):',
+    '',
+    `- A **citizen's token**: the authorization code flow with PKCE (S256). Send the citizen to ${issuer}/auth`,
+    '  with `response_type=code`, your `client_id` and `redirect_uri`, `code_challenge`, `scope` (openid and',
+    `  the citizen scopes) and \`resource=${resource}\`; then exchange the code at ${issuer}/token with the`,
+    '  `code_verifier` (and `resource` again). It speaks for that citizen.',
+    "- A **client's own token** (machine clients: a service provider's systems, operator tooling): the client",
+    `  credentials grant. POST \`grant_type=client_credentials&scope=<client scopes>&resource=${resource}\` to`,
+    `  ${issuer}/token, authenticated with the client's secret (HTTP Basic). Its subject is the client, never a`,
+    '  citizen; it carries only client scopes, and no refresh token comes with it. Clients are registered with',
+    '  the idp by its operator.',
+    '',
+    `The idp publishes its metadata at ${issuer}/.well-known/openid-configuration. A token for another`,
+    'resource, or an ID token, is a 401; a token of a kind the route does not accept is a 403 `wrong_token_kind`.',
     '',
     'Errors are application/problem+json (RFC 9457) with a machine-readable `code`; an unknown method on a',
     'known path is a 405 problem with `Allow`. Amounts are integer minor units (paise). Answers for a token',
@@ -47,10 +57,20 @@ function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
   ].join('\n');
 }
 
+/** Who may call, in words, for an operation's description. */
+function whoMayCall(route: RouteSpec): string {
+  if (!route.scopes) return 'Public: no access token needed (a token sent is not read).';
+  const kinds: Record<TokenKind, string> = {
+    citizen: "a citizen's token (authorization code flow)",
+    client: "a client's own token (client credentials)",
+  };
+  return `Accepts ${route.callers.map((kind) => kinds[kind]).join(' or ')}.`;
+}
+
 /**
  * The OpenAPI 3.1 document of the citizen API, generated from the same specs as the router:
  * each route's success body (RouteSpec.response), every problem status it can answer, the headers
- * it reads and sends, its scopes, and how to get a token from the idp.
+ * it reads and sends, its scopes and the token kinds it accepts, and how to get either kind of token.
  */
 export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: OpenApiAuth) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -98,6 +118,9 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
     (paths[path] as Record<string, unknown>)[route.method] = {
       ...(route.operationId ? { operationId: route.operationId } : {}),
       summary: route.summary,
+      description: whoMayCall(route),
+      // The token kinds the operation reads: none for a public one.
+      'x-token-kinds': route.callers ?? [],
       security: route.scopes ? [{ bearer: route.scopes }, { idp: route.scopes }] : [],
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(route.body
@@ -144,13 +167,22 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
         },
         idp: {
           type: 'oauth2',
-          description: 'The idp: authorization code flow with PKCE (S256) and resource indicators (RFC 8707)',
+          description: [
+            "The idp, with resource indicators (RFC 8707: send `resource` to /auth and /token). A citizen's token",
+            'comes from the authorization code flow with PKCE (S256) and carries the citizen scopes; a machine',
+            "client's own token comes from the client credentials flow (client_secret_basic) and carries only the",
+            'client scopes its registration allows. Each operation says which kinds it accepts (`x-token-kinds`).',
+          ].join(' '),
           flows: {
             authorizationCode: {
               authorizationUrl: `${auth.issuer}/auth?resource=${encodeURIComponent(auth.resource)}`,
               tokenUrl: `${auth.issuer}/token`,
               refreshUrl: `${auth.issuer}/token`,
               scopes: API_SCOPES,
+            },
+            clientCredentials: {
+              tokenUrl: `${auth.issuer}/token`,
+              scopes: CLIENT_SCOPES,
             },
           },
         },

@@ -1,11 +1,21 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
+import type { TokenKind } from './access-token.js';
+
+/**
+ * Who may call a route. A public route (`scopes: null`) needs no token and reads none. Any other
+ * names the token kinds it accepts (`callers`: citizens' tokens, clients' own client credentials
+ * tokens, or both; another kind is a 403 wrong_token_kind) and the scopes the token needs.
+ */
+export type RouteAccess =
+  | { scopes: null; callers?: undefined }
+  | { scopes: string[]; callers: readonly [TokenKind, ...TokenKind[]] };
 
 /**
  * One API route as data: the router is built from it and so is the OpenAPI document, so the
  * two cannot drift apart.
  */
-export interface RouteSpec {
+export type RouteSpec = RouteAccess & {
   method: 'get' | 'post' | 'delete';
   /** Koa style, relative to /api/v1: `/billers/:billerId`. */
   path: string;
@@ -16,8 +26,6 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** A success answer that is not JSON (a PDF, a CSV): its media type, documented as binary. */
   responseMediaType?: string;
-  /** Scopes the access token needs; null for a public route. */
-  scopes: string[] | null;
   /** An object of fields, or a record for free-form fields (a biller's consumer params). */
   query?: z.ZodType;
   body?: z.ZodType;
@@ -39,4 +47,4 @@ export interface RouteSpec {
    */
   problems?: Readonly<Record<number, string>>;
   handler: (ctx: Context, input: { query: unknown; body: unknown }) => Promise<unknown> | unknown;
-}
+};

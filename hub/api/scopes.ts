@@ -1,7 +1,8 @@
 /**
- * The scopes of the hub's API and what each allows, in one English sentence: the OpenAPI
- * document shows them, and the idp's consent texts say the same (idp/provider/resource-server.ts
- * lists the same names; the two services share no code).
+ * The scopes of the hub's API that a citizen grants, and what each allows, in one English
+ * sentence: the OpenAPI document shows them, and the idp's consent texts say the same
+ * (idp/provider/resource-server.ts lists the same names; the two services share no code). Only
+ * citizens' tokens (the authorization code flow) carry them.
  */
 export const API_SCOPES = {
   'bills:read':
@@ -11,4 +12,13 @@ export const API_SCOPES = {
   'payments:write': "Pay bills for you (start a checkout) and ask the gateway for a payment's status.",
 } as const satisfies Record<string, string>;
 
+/**
+ * The scopes a machine client gets for itself (client credentials), never a citizen: the idp
+ * allows each client some of them (idp/provider/client-credentials.ts lists the same names).
+ */
+export const CLIENT_SCOPES = {
+  'billers:read': 'See the biller directory: the billers on offer and the consumer fields each needs.',
+} as const satisfies Record<string, string>;
+
 export type ApiScope = keyof typeof API_SCOPES;
+export type ClientScope = keyof typeof CLIENT_SCOPES;

@@ -48,7 +48,7 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
   });
   for (const route of routes) {
     const guard = route.scopes
-      ? tokens.requireScopes(...route.scopes)
+      ? tokens.requireAccess(route.callers, route.scopes)
       : async (_ctx: unknown, next: () => Promise<void>) => next();
     const cacheable = route.scopes === null && route.method === 'get';
     router[route.method](route.path, noStoreByDefault, guard, jsonOnly(route), json, async (ctx) => {

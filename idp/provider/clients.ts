@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
 import { z } from 'zod';
 import { ConfigError } from '../../infra/config.js';
+import { CLIENT_CREDENTIALS_SCOPES, HUB_CLIENT_SCOPES } from './client-credentials.js';
 
 const clientSchema = z
   .object({
@@ -15,22 +16,46 @@ const clientSchema = z
     token_endpoint_auth_method: z
       .enum(['client_secret_basic', 'client_secret_post', 'none'])
       .default('client_secret_basic'),
-    redirect_uris: z.array(z.url()).min(1),
+    /** Required with the authorization_code grant; a machine client (client_credentials only) has none. */
+    redirect_uris: z.array(z.url()).default([]),
     post_logout_redirect_uris: z.array(z.url()).default([]),
     backchannel_logout_uri: z.url().optional(),
     grant_types: z
-      .array(z.enum(['authorization_code', 'refresh_token']))
+      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
+      .min(1)
       .default(['authorization_code', 'refresh_token']),
+    /** With the client_credentials grant: the hub scopes this client may get for itself (client-credentials.ts). */
+    [CLIENT_CREDENTIALS_SCOPES]: z.array(z.enum(HUB_CLIENT_SCOPES)).min(1).optional(),
     /** First-party clients (the hub portal) skip the consent page. */
     first_party: z.boolean().default(false),
     /** Refuses this confidential client's code requests without PKCE (public clients always need it). */
     require_pkce: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((client, ctx) => {
+    const grants = new Set(client.grant_types);
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (grants.has('authorization_code') && !client.redirect_uris.length) {
+      problem('redirect_uris', 'the authorization_code grant needs at least one redirect URI');
+    }
+    if (!grants.has('authorization_code') && client.redirect_uris.length) {
+      problem('redirect_uris', 'only the authorization_code grant uses redirect URIs');
+    }
+    if (grants.has('client_credentials') !== Boolean(client[CLIENT_CREDENTIALS_SCOPES])) {
+      problem(CLIENT_CREDENTIALS_SCOPES, 'goes with the client_credentials grant, and that grant needs it');
+    }
+    if (grants.has('client_credentials') && client.token_endpoint_auth_method === 'none') {
+      problem('token_endpoint_auth_method', 'the client_credentials grant needs a confidential client (a secret)');
+    }
+  });
 
 const clientsFileSchema = z.object({ clients: z.array(clientSchema) }).strict();
 
-/** Reads the static clients, taking each confidential client's secret from the environment. */
+/**
+ * Reads the static clients, taking each confidential client's secret from the environment. Throws
+ * ConfigError naming every problem: an unreadable file, a client breaking the schema (above), or a
+ * confidential client whose variable holds no secret of at least 32 characters.
+ */
 export function loadClients(file: string, env: Record<string, string | undefined> = process.env): ClientMetadata[] {
   let parsed: unknown;
   try {
@@ -44,14 +69,16 @@ export function loadClients(file: string, env: Record<string, string | undefined
   }
   const problems: string[] = [];
   const clients = result.data.clients.map(({ client_secret_env, ...client }) => {
-    if (client.token_endpoint_auth_method === 'none') return { ...client, response_types: ['code'] };
+    // A machine client (client credentials only) never comes through /auth.
+    const responseTypes = client.grant_types.includes('authorization_code') ? ['code'] : [];
+    if (client.token_endpoint_auth_method === 'none') return { ...client, response_types: responseTypes };
     const secret = client_secret_env ? env[client_secret_env] : undefined;
     if (!client_secret_env || !secret || secret.length < 32) {
       problems.push(
         `${client_secret_env ?? 'client_secret_env'}: client ${client.client_id} needs a secret of at least 32 characters in this variable`,
       );
     }
-    return { ...client, client_secret: secret, response_types: ['code'] };
+    return { ...client, client_secret: secret, response_types: responseTypes };
   });
   if (problems.length) throw new ConfigError(problems);
   return clients as ClientMetadata[];

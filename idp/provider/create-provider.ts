@@ -9,6 +9,11 @@ import { providerPageLanguage } from '../interactions/locale.js';
 import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
+import {
+  CLIENT_CREDENTIALS_SCOPES,
+  clientCredentialsClaims,
+  validateClientCredentialsMetadata,
+} from './client-credentials.js';
 import { existingGrantLoader } from './first-party-grant.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
@@ -63,6 +68,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
     // The hub (a first-party resource) receives the citizen's verified contact in its access
     // token (RFC 9068 allows identity claims), so it can send receipts without asking again.
     async extraTokenClaims(_ctx, token) {
+      // A client's token for itself speaks for no account: only its kind is added (client-credentials.ts).
+      if (token.kind === 'ClientCredentials') return clientCredentialsClaims(token, config.HUB_API_RESOURCE);
       if (token.kind !== 'AccessToken' || token.resourceServer?.audience !== config.HUB_API_RESOURCE) return undefined;
       const account = token.accountId ? await lookupAccount(token.accountId) : null;
       if (!account) return undefined;
@@ -84,9 +91,10 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
     rotateRefreshToken: true,
     loadExistingGrant: existingGrantLoader(consents),
     extraClientMetadata: {
-      properties: ['first_party', REQUIRE_PKCE],
-      validator(ctx, key, value) {
+      properties: ['first_party', REQUIRE_PKCE, CLIENT_CREDENTIALS_SCOPES],
+      validator(ctx, key, value, metadata) {
         validateRequirePkce(key, value);
+        validateClientCredentialsMetadata(ctx, key, value, metadata);
         // Only the clients file may mark a client first party; dynamic registration may not.
         if (key === 'first_party' && value !== undefined && (ctx !== undefined || typeof value !== 'boolean')) {
           throw new errors.InvalidClientMetadata('first_party cannot be set here');
@@ -95,6 +103,8 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
     },
     features: {
       devInteractions: { enabled: false },
+      // Machine clients get tokens for themselves (client-credentials.ts, resource-server.ts).
+      clientCredentials: { enabled: true },
       // A client may revoke or introspect only the tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: {
@@ -127,6 +137,7 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
       : (url, options) => globalThis.fetch(url, options),
     ttl: {
       AccessToken: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
+      ClientCredentials: config.IDP_ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 3600,

@@ -26,6 +26,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       operationId: 'listMyAccounts',
       summary: 'My saved consumer accounts',
       scopes: ['bills:read'],
+      callers: ['citizen'],
       response: accountListSchema,
       handler: async (ctx) => ({ accounts: await accounts.listViews(citizenOf(ctx.state).sub) }),
     },
@@ -35,6 +36,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       operationId: 'linkAccount',
       summary: "Link a consumer account, checked by the biller's rules and one bill fetch",
       scopes: ['accounts:write'],
+      callers: ['citizen'],
       body: linkBody,
       status: 201,
       response: linkedAccountSchema,
@@ -56,6 +58,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       operationId: 'unlinkAccount',
       summary: 'Unlink a saved account',
       scopes: ['accounts:write'],
+      callers: ['citizen'],
       problems: { 404: 'not_found: no such saved account of mine' },
       status: 204,
       handler: (ctx) => accounts.unlink(citizenOf(ctx.state).sub, String(ctx.params.accountId)),
@@ -67,6 +70,7 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
         "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account and the bill (by an opaque billRef: bill numbers are shown masked); a failing biller gives that account an error",
       operationId: 'listMyDues',
       scopes: ['bills:read'],
+      callers: ['citizen'],
       response: duesSchema,
       handler: async (ctx) => {
         const saved = await accounts.list(citizenOf(ctx.state).sub);

@@ -7,7 +7,10 @@ import type { RouteSpec } from '../route-spec.js';
 
 const category = z.enum(['electricity', 'water', 'gas', 'other']);
 
-/** The biller directory (public) and a bill by consumer number. */
+/**
+ * The biller directory (public: anyone, with a citizen's token, a client's own token or none) and
+ * a consumer's bill by consumer number (citizens' tokens only: it shows the consumer's name).
+ */
 export function billerRoutes(billers: BillerRegistry, bills: BillService): RouteSpec[] {
   return [
     {
@@ -43,6 +46,7 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
       summary: "A consumer's current bill, the consumer given by the biller's params as query fields",
       operationId: 'fetchBill',
       scopes: ['bills:read'],
+      callers: ['citizen'],
       response: fetchedBillSchema,
       problems: {
         404: 'not_found: no such biller',

@@ -38,6 +38,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       summary:
         'Pay one or more bills in one payment (Idempotency-Key header required); returns the gateway checkout URL',
       scopes: ['payments:write'],
+      callers: ['citizen'],
       body: checkoutBody,
       bodyDocument: checkoutBodyDocument,
       status: 201,
@@ -78,6 +79,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       operationId: 'listMyPayments',
       summary: 'My payments, newest first',
       scopes: ['payments:read'],
+      callers: ['citizen'],
       response: paymentListSchema,
       handler: async (ctx) => ({
         payments: (await payments.listForCitizen(citizenOf(ctx.state).sub)).map(paymentView),
@@ -89,6 +91,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       operationId: 'getMyPayment',
       summary: 'One of my payments with its lines and timeline',
       scopes: ['payments:read'],
+      callers: ['citizen'],
       response: paymentSchema,
       problems: { 404: 'not_found: no such payment of mine' },
       handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
@@ -99,6 +102,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       operationId: 'syncMyPayment',
       summary: 'Ask the gateway for the payment now, instead of waiting for its webhook',
       scopes: ['payments:write'],
+      callers: ['citizen'],
       response: paymentSchema,
       problems: {
         404: 'not_found: no such payment of mine',
