@@ -22,6 +22,11 @@ async function sendCode(deps: InteractionDeps, it: Interaction, identifier: Iden
   );
 }
 
+/** A 429's wait (RFC 9110 §10.2.3), the same number the page puts in words. */
+function setRetryAfter(ctx: Context, error: OtpError): void {
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
+}
+
 /** Why parseIdentifier refused what was typed, by the same tests it applies, in the page's language. */
 function identifierError(typed: string, t: Translate): string {
   const trimmed = typed.trim();
@@ -52,6 +57,7 @@ export async function identify(ctx: Context, deps: InteractionDeps, it: Interact
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_refused', reason: error.reason, to: maskIdentifier(identifier), ip: ctx.ip });
+    setRetryAfter(ctx, error);
     renderPage(ctx, identifyPage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, typed), 429);
   }
 }
@@ -61,15 +67,18 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
   const { state } = it;
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
-    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')));
+    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')), ctx.ip);
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_failed', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });
-    if (error.reason === 'locked') deps.audit.warn({ event: 'lockout', to: maskIdentifier(state.identifier) });
+    if (error.reason === 'locked') {
+      deps.audit.warn({ event: 'lockout', to: maskIdentifier(state.identifier), ip: ctx.ip });
+      setRetryAfter(ctx, error);
+    }
     const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     return renderPage(ctx, page, error.reason === 'locked' ? 429 : 400);
   }
-  await deps.otp.clearFailures(state.identifier.value);
+  await deps.otp.clearFailures(state.identifier.value, ctx.ip);
   const account = await deps.accounts.findByIdentifier(state.identifier);
   if (!account) {
     await deps.states.set(it.uid, { stage: 'register', identifier: state.identifier });
@@ -104,6 +113,8 @@ export async function resendCode(ctx: Context, deps: InteractionDeps, it: Intera
     backToInteraction(ctx, it.uid);
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
+    deps.audit.warn({ event: 'otp_refused', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });
+    setRetryAfter(ctx, error);
     const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     renderPage(ctx, page, 429);
   }
