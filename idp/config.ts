@@ -61,7 +61,10 @@ export const idpEnvSchema = baseEnvSchema
     /** Wrong codes for one identifier from one address before that pair is locked for OTP_LOCK_SECONDS. */
     OTP_FAILURES_BEFORE_LOCK: count(10),
     OTP_LOCK_SECONDS: seconds(900),
+    /** Wrong codes for one identifier from every address in a day before each code to it waits the longest wait. */
     OTP_FAILURES_PER_IDENTIFIER_BEFORE_SLOWDOWN: count(20),
+    /** How long a browser that signed in with a code is counted as itself rather than as its address. */
+    OTP_DEVICE_TRUST_DAYS: count(30),
   })
   .extend(notifierEnvSchema.shape)
   .superRefine(refineNotifierConfig);

@@ -15,5 +15,6 @@ export function otpPolicyFromConfig(config: IdpConfig): Partial<OtpPolicy> {
     failuresBeforeLock: config.OTP_FAILURES_BEFORE_LOCK,
     lockSeconds: config.OTP_LOCK_SECONDS,
     failuresPerIdentifierBeforeSlowdown: config.OTP_FAILURES_PER_IDENTIFIER_BEFORE_SLOWDOWN,
+    deviceTrustDays: config.OTP_DEVICE_TRUST_DAYS,
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Limits of the one-time-code login; every duration is in seconds, every count per rolling hour
- * window of its own counter. The layers and their numbers are tabled in the README ("One-time-code
+ * Limits of the one-time-code login; every duration is in seconds, every count per hour (per
+ * day for wrong codes across addresses), each in a fixed window of its own counter. The layers and their numbers are tabled in the README ("One-time-code
  * limits"); the rule behind them is that nothing an attacker can do from their own addresses may
- * lock the owner out for longer than `sendSlowdownMaxSeconds`.
+ * lock the owner out for longer than `sendSlowdownMaxSeconds`, and nothing at all on a browser
+ * that signed in with a code before (a trusted device).
  */
 export interface OtpPolicy {
   codeTtlSeconds: number;
@@ -24,8 +25,13 @@ export interface OtpPolicy {
   failuresBeforeLock: number;
   /** How long a locked identifier+address pair is refused. */
   lockSeconds: number;
-  /** Wrong codes for one identifier from every address before each code to it waits `sendSlowdownMaxSeconds`. */
+  /** Wrong codes for one identifier from every address in a day before each code to it waits `sendSlowdownMaxSeconds`. */
   failuresPerIdentifierBeforeSlowdown: number;
+  /**
+   * How long a browser that proved a code for an identifier is trusted for it: its own limits and
+   * lock replace those of its address, and it skips the identifier's slowing.
+   */
+  deviceTrustDays: number;
 }
 
 export const defaultOtpPolicy: Readonly<OtpPolicy> = Object.freeze({
@@ -40,6 +46,7 @@ export const defaultOtpPolicy: Readonly<OtpPolicy> = Object.freeze({
   failuresBeforeLock: 10,
   lockSeconds: 900,
   failuresPerIdentifierBeforeSlowdown: 20,
+  deviceTrustDays: 30,
 });
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from '../../infra/redis.js';
+import { deviceToken, trustedDeviceId } from './device-trust.js';
 import { ipKey } from './ip-key.js';
 import { generateOtpCode, hashOtpCode, otpCodeMatches } from './otp-code.js';
 import { OtpError } from './otp-error.js';
@@ -18,6 +19,21 @@ export interface OtpServiceOptions {
    * identifier (tests move it); the hourly counters and the locks use Redis TTLs.
    */
   now?: () => number;
+}
+
+/**
+ * Where a request comes from: the client's address and, if the browser has one, the device token
+ * (see OtpService.trustDevice) from its cookie.
+ */
+export interface OtpOrigin {
+  ip: string;
+  device?: string | undefined;
+}
+
+/** The key the per-origin layers count under, and whether it is a trusted device. */
+interface CountedOrigin {
+  key: string;
+  trusted: boolean;
 }
 
 export interface IssuedOtp {
@@ -81,8 +97,9 @@ return 1
 
 const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** Every counter's window. */
+/** The window of every counter but the identifier's wrong codes. */
 const HOUR_SECONDS = 3600;
+const DAY_SECONDS = 24 * HOUR_SECONDS;
 /** Points of a counter that only counts (its number feeds the slowing) and never refuses. */
 const COUNT_ONLY = 1_000_000_000;
 
@@ -93,7 +110,10 @@ const COUNT_ONLY = 1_000_000_000;
  * - codes to one identifier from one address, and codes from one address, are blocked past a ceiling;
  * - wrong codes lock the identifier for the address they came from only, so an attacker hammering
  *   a citizen's number locks themselves out, not the citizen; wrong codes from everywhere only slow
- *   the codes sent to it.
+ *   the codes sent to it;
+ * - a browser that proved a code for the identifier before (trustDevice) is counted as itself, not
+ *   as its address, and skips the slowing: an attacker behind the owner's own carrier NAT cannot
+ *   lock or slow the owner's phone.
  * Every refusal is an OtpError whose reason and retryAfterSeconds say nothing about which layer
  * refused beyond "try again in N seconds", nor whether the identifier has an account.
  */
@@ -116,29 +136,31 @@ export class OtpService {
     this.policy = resolveOtpPolicy(options.policy);
     this.prefix = options.keyPrefix ?? 'otp:';
     this.now = options.now ?? Date.now;
-    const limiter = (name: string, points: number, blockDuration?: number) =>
+    const limiter = (name: string, points: number, blockDuration?: number, duration = HOUR_SECONDS) =>
       new RateLimiterRedis({
         storeClient: this.redis,
         keyPrefix: `${this.prefix}${name}`,
         points,
-        duration: HOUR_SECONDS,
+        duration,
         ...(blockDuration ? { blockDuration } : {}),
       });
     this.sendsByIdentifier = limiter('sends-id', COUNT_ONLY);
     this.sendsByPair = limiter('sends-id-ip', this.policy.sendsPerIdentifierAndIpPerHour);
     this.sendsByIp = limiter('sends-ip', this.policy.sendsPerIpPerHour);
-    this.failuresByIdentifier = limiter('failures-id', COUNT_ONLY);
+    this.failuresByIdentifier = limiter('failures-id', COUNT_ONLY, undefined, DAY_SECONDS);
     this.failuresByPair = limiter('failures-id-ip', this.policy.failuresBeforeLock, this.policy.lockSeconds);
   }
 
   /**
-   * Starts a challenge for `identifier` asked for from `ip` and returns its code (to send) and id
-   * (for the page). Throws OtpError `locked` (this identifier from this address) or `rate_limited`.
+   * Starts a challenge for `identifier` asked for from `ip` (and `device`) and returns its code (to
+   * send) and id (for the page). Throws OtpError `locked` (this identifier from this origin) or
+   * `rate_limited`.
    */
-  async issue({ identifier, ip }: { identifier: string; ip: string }): Promise<IssuedOtp> {
+  async issue({ identifier, ip, device }: { identifier: string } & OtpOrigin): Promise<IssuedOtp> {
     if (!identifier || !ip) throw new TypeError('identifier and ip are required');
-    await this.refuseIfLocked(identifier, ip);
-    await this.countSend(identifier, ip);
+    const origin = this.origin(identifier, { ip, device });
+    await this.refuseIfLocked(origin);
+    await this.countSend(identifier, ip, origin);
     const challengeId = randomBytes(16).toString('base64url');
     const code = generateOtpCode();
     const sentAt = this.now();
@@ -164,16 +186,17 @@ export class OtpService {
    * A new code for the challenge, asked for from `ip`; the old code stops working. Throws OtpError
    * `expired`, `cooldown` (within resendCooldownSeconds of the last code), `locked` or `rate_limited`.
    */
-  async resend(challengeId: string, ip: string): Promise<ResentOtp> {
+  async resend(challengeId: string, ip: string, device?: string): Promise<ResentOtp> {
     if (!CHALLENGE_ID.test(challengeId)) throw new OtpError('expired');
     const key = this.challengeKey(challengeId);
     const [identifier, sentAtText] = await this.redis.hmget(key, 'identifier', 'sentAt');
     if (!identifier || !sentAtText) throw new OtpError('expired');
-    await this.refuseIfLocked(identifier, ip);
+    const origin = this.origin(identifier, { ip, device });
+    await this.refuseIfLocked(origin);
     const cooldownMs = this.policy.resendCooldownSeconds * 1000;
     const waitMs = Number(sentAtText) + cooldownMs - this.now();
     if (waitMs > 0) throw new OtpError('cooldown', { retryAfterSeconds: retryAfter(waitMs) });
-    await this.countSend(identifier, ip);
+    await this.countSend(identifier, ip, origin);
     const code = generateOtpCode();
     const sentAt = this.now();
     const expiresAt = sentAt + this.policy.codeTtlSeconds * 1000;
@@ -194,11 +217,11 @@ export class OtpService {
   }
 
   /**
-   * Proves `code` for the challenge, typed at `ip`, and consumes it. Throws OtpError `expired`,
-   * `too_many_attempts`, `invalid_code`, or `locked` when this identifier is locked for this address
-   * (a lock elsewhere does not stop it).
+   * Proves `code` for the challenge, typed at `ip` (by `device`), and consumes it. Throws OtpError
+   * `expired`, `too_many_attempts`, `invalid_code`, or `locked` when this identifier is locked for
+   * this origin (a lock elsewhere does not stop it).
    */
-  async verify(challengeId: string, code: string, ip: string): Promise<{ identifier: string }> {
+  async verify(challengeId: string, code: string, ip: string, device?: string): Promise<{ identifier: string }> {
     if (!ip) throw new TypeError('ip is required');
     if (!CHALLENGE_ID.test(challengeId)) throw new OtpError('expired');
     const key = this.challengeKey(challengeId);
@@ -206,11 +229,12 @@ export class OtpService {
     const row = (await this.redis.eval(attemptScript, 1, key)) as [number, string, string, string] | null;
     if (!row) throw new OtpError('expired');
     const [attempts, identifier, codeHash, expiresAt] = row;
-    await this.refuseIfLocked(identifier, ip);
+    const origin = this.origin(identifier, { ip, device });
+    await this.refuseIfLocked(origin);
     if (attempts > this.policy.maxAttemptsPerChallenge) throw new OtpError('too_many_attempts');
     if (this.now() >= Number(expiresAt)) throw new OtpError('expired');
     if (!otpCodeMatches(this.secret, challengeId, code, codeHash)) {
-      await this.countFailure(identifier, ip);
+      await this.countFailure(identifier, origin);
       throw new OtpError('invalid_code', { attemptsLeft: Math.max(0, this.policy.maxAttemptsPerChallenge - attempts) });
     }
     const consumed = await this.redis.eval(consumeScript, 1, key, codeHash);
@@ -218,17 +242,26 @@ export class OtpService {
     return { identifier };
   }
 
-  /** Whether wrong codes locked `identifier` for the address `ip` (other addresses are not locked). */
-  async isLocked(identifier: string, ip: string): Promise<boolean> {
-    return (await this.lockRemainingMs(identifier, ip)) > 0;
+  /** Whether wrong codes locked `identifier` for this origin (other origins are not locked). */
+  async isLocked(identifier: string, from: OtpOrigin): Promise<boolean> {
+    return (await this.lockRemainingMs(this.origin(identifier, from))) > 0;
   }
 
   /**
-   * Forgets the wrong codes of an identifier from this address, after it signed in from there. Wrong
+   * Forgets the wrong codes of an identifier from this origin, after it signed in from there. Wrong
    * codes from elsewhere still count: they are somebody else's.
    */
-  async clearFailures(identifier: string, ip: string): Promise<void> {
-    await this.failuresByPair.delete(this.pairKey(identifier, ip));
+  async clearFailures(identifier: string, from: OtpOrigin): Promise<void> {
+    await this.failuresByPair.delete(this.origin(identifier, from).key);
+  }
+
+  /**
+   * A new device token for a browser that has just proved a code for `identifier`, good for
+   * `deviceTrustDays`; the caller keeps it in an HttpOnly cookie and hands it back as `device`.
+   */
+  trustDevice(identifier: string): { token: string; maxAgeSeconds: number } {
+    const maxAgeSeconds = this.policy.deviceTrustDays * DAY_SECONDS;
+    return { token: deviceToken(this.secret, identifier, this.now() + maxAgeSeconds * 1000), maxAgeSeconds };
   }
 
   private challengeKey(challengeId: string): string {
@@ -239,37 +272,43 @@ export class OtpService {
     return `${this.prefix}last-send:${identifier}`;
   }
 
-  private pairKey(identifier: string, ip: string): string {
-    return `${identifier}|${ipKey(ip)}`;
+  /** A trusted device is counted as itself; anyone else as their address (IPv6: its /64). */
+  private origin(identifier: string, { ip, device }: OtpOrigin): CountedOrigin {
+    const deviceId = trustedDeviceId(this.secret, identifier, device, this.now());
+    return deviceId
+      ? { key: `${identifier}|device:${deviceId}`, trusted: true }
+      : { key: `${identifier}|${ipKey(ip)}`, trusted: false };
   }
 
   private keyTtlMs(): number {
     return (this.policy.codeTtlSeconds + KEY_GRACE_SECONDS) * 1000;
   }
 
-  private async lockRemainingMs(identifier: string, ip: string): Promise<number> {
-    const state = await this.failuresByPair.get(this.pairKey(identifier, ip));
+  private async lockRemainingMs(origin: CountedOrigin): Promise<number> {
+    const state = await this.failuresByPair.get(origin.key);
     // A lock is the failure counter pushed past its points with the lock's TTL.
     return state && state.consumedPoints > this.policy.failuresBeforeLock ? Math.max(state.msBeforeNext, 1) : 0;
   }
 
-  private async refuseIfLocked(identifier: string, ip: string): Promise<void> {
-    const ms = await this.lockRemainingMs(identifier, ip);
+  private async refuseIfLocked(origin: CountedOrigin): Promise<void> {
+    const ms = await this.lockRemainingMs(origin);
     if (ms > 0) throw new OtpError('locked', { retryAfterSeconds: retryAfter(ms) });
   }
 
   /**
    * Lets one code go to `identifier` for `ip`, or throws OtpError `rate_limited`: first the wait
-   * since the identifier's last code (slowing), then the address's and the pair's ceilings
-   * (blocking). Only a code that passes every layer counts towards the identifier's slowing, so a
-   * refused attacker does not lengthen the owner's wait.
+   * since the identifier's last code (slowing; a trusted device does not wait), then the address's
+   * and the origin's ceilings (blocking). Only a code that passes every layer counts towards the
+   * identifier's slowing, so a refused attacker does not lengthen the owner's wait.
    */
-  private async countSend(identifier: string, ip: string): Promise<void> {
+  private async countSend(identifier: string, ip: string, origin: CountedOrigin): Promise<void> {
     const [sent, failures] = await Promise.all([
       this.sendsByIdentifier.get(identifier),
       this.failuresByIdentifier.get(identifier),
     ]);
-    const gapMs = sendGapSeconds(this.policy, sent?.consumedPoints ?? 0, failures?.consumedPoints ?? 0) * 1000;
+    const gapMs = origin.trusted
+      ? 0
+      : sendGapSeconds(this.policy, sent?.consumedPoints ?? 0, failures?.consumedPoints ?? 0) * 1000;
     const stamp = String(this.now());
     const windowMs = HOUR_SECONDS * 1000;
     const lastSend = this.lastSendKey(identifier);
@@ -279,10 +318,7 @@ export class OtpService {
     ];
     if (outcome === 'wait') throw new OtpError('rate_limited', { retryAfterSeconds: retryAfter(Number(value)) });
 
-    const results = await Promise.allSettled([
-      this.sendsByPair.consume(this.pairKey(identifier, ip)),
-      this.sendsByIp.consume(ipKey(ip)),
-    ]);
+    const results = await Promise.allSettled([this.sendsByPair.consume(origin.key), this.sendsByIp.consume(ipKey(ip))]);
     let waitMs: number | undefined;
     for (const result of results) {
       if (result.status === 'fulfilled') continue;
@@ -296,14 +332,14 @@ export class OtpService {
     await this.sendsByIdentifier.consume(identifier);
   }
 
-  /** Counts a wrong code; throws OtpError `locked` when it locks the pair. */
-  private async countFailure(identifier: string, ip: string): Promise<void> {
+  /** Counts a wrong code; throws OtpError `locked` when it locks the identifier for this origin. */
+  private async countFailure(identifier: string, origin: CountedOrigin): Promise<void> {
     await this.failuresByIdentifier.consume(identifier);
     try {
-      const state = await this.failuresByPair.consume(this.pairKey(identifier, ip));
+      const state = await this.failuresByPair.consume(origin.key);
       if (state.remainingPoints > 0) return;
       // The failure that reaches the limit locks at once rather than on the next one.
-      await this.failuresByPair.block(this.pairKey(identifier, ip), this.policy.lockSeconds);
+      await this.failuresByPair.block(origin.key, this.policy.lockSeconds);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
     }

@@ -131,8 +131,8 @@ describe('OTP wrong-code locks', () => {
     const ownersChallenge = await otp.issue({ identifier, ip: owner });
 
     expect(await tenWrongCodes(otp, identifier, attacker)).toMatchObject({ reason: 'locked', retryAfterSeconds: 900 });
-    expect(await otp.isLocked(identifier, attacker)).toBe(true);
-    expect(await otp.isLocked(identifier, owner)).toBe(false);
+    expect(await otp.isLocked(identifier, { ip: attacker })).toBe(true);
+    expect(await otp.isLocked(identifier, { ip: owner })).toBe(false);
     // The attacker is refused a new code and any code, the right one included...
     expect((await refusal(otp.issue({ identifier, ip: attacker }))).reason).toBe('locked');
     expect((await refusal(otp.verify(ownersChallenge.challengeId, ownersChallenge.code, attacker))).reason).toBe(
@@ -150,7 +150,7 @@ describe('OTP wrong-code locks', () => {
       const { ip } = h.fresh();
       const { challengeId, code } = await otp.issue({ identifier, ip });
       for (let n = 0; n < 5; n++) await refusal(otp.verify(challengeId, wrongCode(code), ip));
-      expect(await otp.isLocked(identifier, ip)).toBe(false);
+      expect(await otp.isLocked(identifier, { ip })).toBe(false);
     }
     // Only four codes went out, yet the next one waits the longest wait...
     const owner = h.fresh().ip;
@@ -175,14 +175,67 @@ describe('OTP wrong-code locks', () => {
     expect((await refusal(otp.verify(untouched.challengeId, untouched.code, ip))).reason).toBe('locked');
     h.clock.now += 30_000;
     expect((await refusal(otp.resend(untouched.challengeId, ip))).reason).toBe('locked');
-    expect(await otp.isLocked(h.fresh().identifier, ip)).toBe(false);
+    expect(await otp.isLocked(h.fresh().identifier, { ip })).toBe(false);
+  });
+
+  it('lets a browser that signed in before past a lock and the slowing an attacker behind its own address caused', async () => {
+    const { identifier, ip: nat } = h.fresh();
+    const first = await otp.issue({ identifier, ip: nat });
+    await otp.verify(first.challengeId, first.code, nat);
+    const { token } = otp.trustDevice(identifier);
+
+    // Behind the same carrier NAT an attacker locks the identifier for the address, and from
+    // elsewhere asks for codes until the next one must wait.
+    await tenWrongCodes(otp, identifier, nat);
+    for (let i = 0; i < 2; i++) await otp.issue({ identifier, ip: h.fresh().ip });
+    expect((await refusal(otp.issue({ identifier, ip: nat }))).reason).toBe('locked');
+    expect((await refusal(otp.issue({ identifier, ip: h.fresh().ip }))).reason).toBe('rate_limited');
+
+    // The owner's browser is counted as itself: a code at once, and it signs in.
+    const { challengeId, code } = await otp.issue({ identifier, ip: nat, device: token });
+    await expect(otp.verify(challengeId, code, nat, token)).resolves.toEqual({ identifier });
+  });
+
+  it('trusts a device token only for its identifier, unaltered and unexpired', async () => {
+    const { identifier, ip } = h.fresh();
+    await tenWrongCodes(otp, identifier, ip);
+    const { token } = otp.trustDevice(identifier);
+    const other = otp.trustDevice(h.fresh().identifier).token;
+    const [id, expiry, mac] = token.split('.') as [string, string, string];
+    const altered = `${id}.${expiry}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
+    const extended = `${id}.${Number(expiry) + 1000}.${mac}`;
+    expect(await otp.isLocked(identifier, { ip, device: token })).toBe(false);
+    for (const device of [other, altered, extended, 'garbage']) {
+      expect(await otp.isLocked(identifier, { ip, device })).toBe(true);
+    }
+    const issuedAt = h.clock.now;
+    h.clock.now = issuedAt + 30 * 24 * 3600 * 1000;
+    try {
+      expect(await otp.isLocked(identifier, { ip, device: token })).toBe(true);
+    } finally {
+      h.clock.now = issuedAt;
+    }
+  });
+
+  it('locks a trusted device by its own wrong codes, not its address', async () => {
+    const { identifier, ip } = h.fresh();
+    const { token } = otp.trustDevice(identifier);
+    const [a, b] = [
+      await otp.issue({ identifier, ip, device: token }),
+      await otp.issue({ identifier, ip, device: token }),
+    ];
+    for (let i = 0; i < 5; i++) await refusal(otp.verify(a.challengeId, wrongCode(a.code), ip, token));
+    for (let i = 0; i < 4; i++) await refusal(otp.verify(b.challengeId, wrongCode(b.code), ip, token));
+    expect((await refusal(otp.verify(b.challengeId, wrongCode(b.code), ip, token))).reason).toBe('locked');
+    expect(await otp.isLocked(identifier, { ip, device: token })).toBe(true);
+    expect(await otp.isLocked(identifier, { ip })).toBe(false);
   });
 
   it('counts the addresses of one IPv6 /64 as one address', async () => {
     const { identifier } = h.fresh();
     await tenWrongCodes(otp, identifier, '2001:db8:7:1::1');
-    expect(await otp.isLocked(identifier, '2001:db8:7:1:ffff:ffff:ffff:fffe')).toBe(true);
-    expect(await otp.isLocked(identifier, '2001:db8:7:2::1')).toBe(false);
+    expect(await otp.isLocked(identifier, { ip: '2001:db8:7:1:ffff:ffff:ffff:fffe' })).toBe(true);
+    expect(await otp.isLocked(identifier, { ip: '2001:db8:7:2::1' })).toBe(false);
   });
 
   it('unlocks the identifier for the address after lockSeconds', async () => {
@@ -191,10 +244,10 @@ describe('OTP wrong-code locks', () => {
     const { challengeId, code } = await quick.issue({ identifier, ip });
     expect((await refusal(quick.verify(challengeId, wrongCode(code), ip))).reason).toBe('invalid_code');
     expect((await refusal(quick.verify(challengeId, wrongCode(code), ip))).reason).toBe('locked');
-    expect(await quick.isLocked(identifier, ip)).toBe(true);
+    expect(await quick.isLocked(identifier, { ip })).toBe(true);
     // The lock is a Redis TTL; wait it out well past.
     await sleep(2_000);
-    expect(await quick.isLocked(identifier, ip)).toBe(false);
+    expect(await quick.isLocked(identifier, { ip })).toBe(false);
     await expect(quick.verify(challengeId, code, ip)).resolves.toEqual({ identifier });
   });
 
@@ -203,7 +256,7 @@ describe('OTP wrong-code locks', () => {
     const { identifier, ip } = h.fresh();
     const first = await strict.issue({ identifier, ip });
     for (let i = 0; i < 2; i++) await refusal(strict.verify(first.challengeId, wrongCode(first.code), ip));
-    await strict.clearFailures(identifier, ip);
+    await strict.clearFailures(identifier, { ip });
     const second = await strict.issue({ identifier, ip });
     for (let i = 0; i < 2; i++) {
       expect((await refusal(strict.verify(second.challengeId, wrongCode(second.code), ip))).reason).toBe(

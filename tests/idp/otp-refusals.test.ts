@@ -364,4 +364,27 @@ describe('wrong codes from one address', () => {
     expect(new URL(done.url).searchParams.get('code')).toBeTruthy();
     expect(logLines.some((line) => line.includes('"event":"lockout"') && line.includes('198.51.100.66'))).toBe(true);
   });
+
+  it('a browser that signed in before gets past a lock an attacker behind the same address set', async () => {
+    const identifier = 'nat.owner@example.org';
+    const nat = { 'x-forwarded-for': '100.64.0.9' };
+    const ownersBrowser = new Browser([idp.hub.redirectUri], nat);
+    await login(idp, ownersBrowser, rp, idp.hub, { identifier, name: 'Nat Owner' });
+
+    const [a, b] = [await codeSentTo(idp, rp, identifier, nat), await codeSentTo(idp, rp, identifier, nat)];
+    let page = a.page;
+    for (let i = 0; i < 5; i++) page = await a.browser.submit(page, '/verify', { code: wrongCode(a.code) });
+    page = b.page;
+    for (let i = 0; i < 5; i++) page = await b.browser.submit(page, '/verify', { code: wrongCode(b.code) });
+    expect([page.status, errorText(page)]).toEqual([429, LOCK_MESSAGE]);
+
+    // The owner signs in again (prompt=login) in the browser that signed in before.
+    const request = await authorizationRequest(rp, idp.hub, { extra: { prompt: 'login' } });
+    const signIn = await ownersBrowser.go(request.url.href);
+    expect(title(signIn)).toBe('Sign in');
+    const codePage = await ownersBrowser.submit(signIn, '/identify', { identifier });
+    expect(title(codePage)).toBe('Enter your code');
+    const done = await ownersBrowser.submit(codePage, '/verify', { code: await idp.latestCode(identifier) });
+    expect(done.url.startsWith(idp.hub.redirectUri)).toBe(true);
+  });
 });
