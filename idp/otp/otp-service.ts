@@ -112,8 +112,8 @@ const COUNT_ONLY = 1_000_000_000;
  *   a citizen's number locks themselves out, not the citizen; wrong codes from everywhere only slow
  *   the codes sent to it;
  * - a browser that proved a code for the identifier before (trustDevice) is counted as itself, not
- *   as its address, and skips the slowing: an attacker behind the owner's own carrier NAT cannot
- *   lock or slow the owner's phone.
+ *   as its address, and skips the slowing and the address's ceiling: an attacker behind the
+ *   owner's own carrier NAT cannot lock, slow or block the owner's phone.
  * Every refusal is an OtpError whose reason and retryAfterSeconds say nothing about which layer
  * refused beyond "try again in N seconds", nor whether the identifier has an account.
  */
@@ -297,8 +297,8 @@ export class OtpService {
 
   /**
    * Lets one code go to `identifier` for `ip`, or throws OtpError `rate_limited`: first the wait
-   * since the identifier's last code (slowing; a trusted device does not wait), then the address's
-   * and the origin's ceilings (blocking). Only a code that passes every layer counts towards the
+   * since the identifier's last code (slowing), then the origin's and the address's ceilings
+   * (blocking); a trusted device neither waits nor meets the address's ceiling. Only a code that passes every layer counts towards the
    * identifier's slowing, so a refused attacker does not lengthen the owner's wait.
    */
   private async countSend(identifier: string, ip: string, origin: CountedOrigin): Promise<void> {
@@ -318,7 +318,11 @@ export class OtpService {
     ];
     if (outcome === 'wait') throw new OtpError('rate_limited', { retryAfterSeconds: retryAfter(Number(value)) });
 
-    const results = await Promise.allSettled([this.sendsByPair.consume(origin.key), this.sendsByIp.consume(ipKey(ip))]);
+    // A trusted device is not one machine spraying codes at many numbers: the address's ceiling,
+    // which everyone behind a NAT shares, neither counts nor stops it.
+    const ceilings = [this.sendsByPair.consume(origin.key)];
+    if (!origin.trusted) ceilings.push(this.sendsByIp.consume(ipKey(ip)));
+    const results = await Promise.allSettled(ceilings);
     let waitMs: number | undefined;
     for (const result of results) {
       if (result.status === 'fulfilled') continue;

@@ -196,6 +196,16 @@ describe('OTP wrong-code locks', () => {
     await expect(otp.verify(challengeId, code, nat, token)).resolves.toEqual({ identifier });
   });
 
+  it("lets a trusted browser past its address's ceiling, which everyone behind the NAT shares", async () => {
+    const strict = h.service({ sendsPerIpPerHour: 2 });
+    const { identifier, ip: nat } = h.fresh();
+    const { token } = strict.trustDevice(identifier);
+    for (let i = 0; i < 2; i++) await strict.issue({ identifier: h.fresh().identifier, ip: nat });
+    expect((await refusal(strict.issue({ identifier, ip: nat }))).reason).toBe('rate_limited');
+    const { challengeId, code } = await strict.issue({ identifier, ip: nat, device: token });
+    await expect(strict.verify(challengeId, code, nat, token)).resolves.toEqual({ identifier });
+  });
+
   it('trusts a device token only for its identifier, unaltered and unexpired', async () => {
     const { identifier, ip } = h.fresh();
     await tenWrongCodes(otp, identifier, ip);
