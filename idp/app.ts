@@ -12,7 +12,7 @@ import { devMessagesRouter } from './dev/messages-router.js';
 import { CsrfTokens } from './interactions/csrf.js';
 import { LoginStates } from './interactions/login-state.js';
 import { interactionRouter } from './interactions/router.js';
-import { OtpService } from './otp/index.js';
+import { OtpService, otpPolicyFromConfig } from './otp/index.js';
 import { accountConsoleClient, loadClients } from './provider/clients.js';
 import { createProvider } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
@@ -45,15 +45,7 @@ export async function buildIdp(
   const otp = new OtpService({
     redis,
     secret: config.IDP_OTP_SECRET,
-    policy: {
-      codeTtlSeconds: config.OTP_CODE_TTL_SECONDS,
-      maxAttemptsPerChallenge: config.OTP_MAX_ATTEMPTS,
-      resendCooldownSeconds: config.OTP_RESEND_COOLDOWN_SECONDS,
-      sendsPerIdentifierPerHour: config.OTP_SENDS_PER_IDENTIFIER_PER_HOUR,
-      sendsPerIpPerHour: config.OTP_SENDS_PER_IP_PER_HOUR,
-      failuresBeforeLock: config.OTP_FAILURES_BEFORE_LOCK,
-      lockSeconds: config.OTP_LOCK_SECONDS,
-    },
+    policy: otpPolicyFromConfig(config),
   });
   const notifier = createNotifier(config, { redis, log });
 

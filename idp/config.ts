@@ -48,13 +48,25 @@ export const idpEnvSchema = baseEnvSchema
     IDP_CONSENT_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** How long a process may reuse an account it read for a token grant; 0 reads every time. */
     IDP_ACCOUNT_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    /** One-time-code limits: see OtpPolicy (idp/otp/otp-policy.ts) and the README's "One-time-code limits". */
     OTP_CODE_TTL_SECONDS: seconds(300),
     OTP_MAX_ATTEMPTS: count(5),
     OTP_RESEND_COOLDOWN_SECONDS: seconds(30),
+    /** Codes to one identifier (all addresses) per hour before each further one waits. */
     OTP_SENDS_PER_IDENTIFIER_PER_HOUR: count(5),
-    OTP_SENDS_PER_IP_PER_HOUR: count(30),
+    OTP_SEND_SLOWDOWN_SECONDS: seconds(60),
+    OTP_SEND_SLOWDOWN_MAX_SECONDS: seconds(900),
+    /** Unset: twice OTP_SENDS_PER_IDENTIFIER_PER_HOUR. */
+    OTP_SENDS_PER_IDENTIFIER_AND_IP_PER_HOUR: z.coerce.number().int().positive().optional(),
+    /** High enough for a mobile carrier's NAT or an office behind one address. */
+    OTP_SENDS_PER_IP_PER_HOUR: count(600),
+    /** Wrong codes for one identifier from one address before that pair is locked for OTP_LOCK_SECONDS. */
     OTP_FAILURES_BEFORE_LOCK: count(10),
     OTP_LOCK_SECONDS: seconds(900),
+    /** Wrong codes for one identifier from every address in a day before each code to it waits the longest wait. */
+    OTP_FAILURES_PER_IDENTIFIER_BEFORE_SLOWDOWN: count(20),
+    /** How long a browser that signed in with a code is counted as itself rather than as its address. */
+    OTP_DEVICE_TRUST_DAYS: count(30),
   })
   .extend(notifierEnvSchema.shape)
   .superRefine(refineNotifierConfig);

@@ -22,6 +22,33 @@ async function sendCode(deps: InteractionDeps, it: Interaction, identifier: Iden
   );
 }
 
+/**
+ * The browser's device token (OtpService.trustDevice): HttpOnly, only sent to the sign-in pages,
+ * and worth nothing without a code; it lets a browser that signed in before be counted as itself
+ * rather than as its address, so nobody sharing that address can lock or slow it.
+ */
+const DEVICE_COOKIE = 'otp_device';
+
+const device = (ctx: Context) => ctx.cookies.get(DEVICE_COOKIE, { signed: false });
+
+function trustThisDevice(ctx: Context, deps: InteractionDeps, identifier: Identifier): void {
+  const { token, maxAgeSeconds } = deps.otp.trustDevice(identifier.value);
+  ctx.cookies.set(DEVICE_COOKIE, token, {
+    signed: false,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/interaction',
+    maxAge: maxAgeSeconds * 1000,
+    secure: ctx.secure,
+    overwrite: true,
+  });
+}
+
+/** A 429's wait (RFC 9110 §10.2.3), the same number the page puts in words. */
+function setRetryAfter(ctx: Context, error: OtpError): void {
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
+}
+
 /** Why parseIdentifier refused what was typed, by the same tests it applies, in the page's language. */
 function identifierError(typed: string, t: Translate): string {
   const trimmed = typed.trim();
@@ -44,7 +71,11 @@ export async function identify(ctx: Context, deps: InteractionDeps, it: Interact
     return renderPage(ctx, identifyPage({ ...it.form, error: message }, typed.slice(0, 254)), 400);
   }
   try {
-    const { challengeId, code } = await deps.otp.issue({ identifier: identifier.value, ip: ctx.ip });
+    const { challengeId, code } = await deps.otp.issue({
+      identifier: identifier.value,
+      ip: ctx.ip,
+      device: device(ctx),
+    });
     await sendCode(deps, it, identifier, code);
     deps.audit.info({ event: 'otp_sent', to: maskIdentifier(identifier), ip: ctx.ip });
     await deps.states.set(it.uid, { stage: 'code', identifier, challengeId });
@@ -52,6 +83,7 @@ export async function identify(ctx: Context, deps: InteractionDeps, it: Interact
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_refused', reason: error.reason, to: maskIdentifier(identifier), ip: ctx.ip });
+    setRetryAfter(ctx, error);
     renderPage(ctx, identifyPage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, typed), 429);
   }
 }
@@ -61,15 +93,19 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
   const { state } = it;
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
-    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')));
+    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')), ctx.ip, device(ctx));
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_failed', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });
-    if (error.reason === 'locked') deps.audit.warn({ event: 'lockout', to: maskIdentifier(state.identifier) });
+    if (error.reason === 'locked') {
+      deps.audit.warn({ event: 'lockout', to: maskIdentifier(state.identifier), ip: ctx.ip });
+      setRetryAfter(ctx, error);
+    }
     const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     return renderPage(ctx, page, error.reason === 'locked' ? 429 : 400);
   }
-  await deps.otp.clearFailures(state.identifier.value);
+  await deps.otp.clearFailures(state.identifier.value, { ip: ctx.ip, device: device(ctx) });
+  trustThisDevice(ctx, deps, state.identifier);
   const account = await deps.accounts.findByIdentifier(state.identifier);
   if (!account) {
     await deps.states.set(it.uid, { stage: 'register', identifier: state.identifier });
@@ -97,13 +133,15 @@ export async function resendCode(ctx: Context, deps: InteractionDeps, it: Intera
   const { state } = it;
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
-    const { code } = await deps.otp.resend(state.challengeId, ctx.ip);
+    const { code } = await deps.otp.resend(state.challengeId, ctx.ip, device(ctx));
     await sendCode(deps, it, state.identifier, code);
     deps.audit.info({ event: 'otp_resent', to: maskIdentifier(state.identifier), ip: ctx.ip });
     await deps.states.set(it.uid, { ...state, notice: 'code.resent' });
     backToInteraction(ctx, it.uid);
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
+    deps.audit.warn({ event: 'otp_refused', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });
+    setRetryAfter(ctx, error);
     const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     renderPage(ctx, page, 429);
   }

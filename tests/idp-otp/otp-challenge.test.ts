@@ -29,8 +29,8 @@ describe('an OTP challenge', () => {
   it('verifies the right code once and refuses a second verification', async () => {
     const { identifier, ip } = h.fresh();
     const { challengeId, code } = await otp.issue({ identifier, ip });
-    await expect(otp.verify(challengeId, code)).resolves.toEqual({ identifier });
-    expect((await refusal(otp.verify(challengeId, code))).reason).toBe('expired');
+    await expect(otp.verify(challengeId, code, ip)).resolves.toEqual({ identifier });
+    expect((await refusal(otp.verify(challengeId, code, ip))).reason).toBe('expired');
   });
 
   it('lets exactly one of 20 concurrent verifications with the right code succeed', async () => {
@@ -41,7 +41,9 @@ describe('an OTP challenge', () => {
     const services: OtpService[] = clients.map((client) => h.service(undefined, client));
     try {
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => (services[i % services.length] as OtpService).verify(challengeId, code)),
+        Array.from({ length: 20 }, (_, i) =>
+          (services[i % services.length] as OtpService).verify(challengeId, code, ip),
+        ),
       );
       const successes = outcomes.filter((o) => o.status === 'fulfilled');
       expect(successes).toEqual([{ status: 'fulfilled', value: { identifier } }]);
@@ -60,10 +62,10 @@ describe('an OTP challenge', () => {
     const { identifier, ip } = h.fresh();
     const { challengeId, code } = await otp.issue({ identifier, ip });
     for (const attemptsLeft of [4, 3, 2, 1, 0]) {
-      const error = await refusal(otp.verify(challengeId, wrongCode(code)));
+      const error = await refusal(otp.verify(challengeId, wrongCode(code), ip));
       expect(error).toMatchObject({ reason: 'invalid_code', attemptsLeft });
     }
-    expect((await refusal(otp.verify(challengeId, code))).reason).toBe('too_many_attempts');
+    expect((await refusal(otp.verify(challengeId, code, ip))).reason).toBe('too_many_attempts');
     expect(await h.redis.hget(`${h.keyPrefix}ch:${challengeId}`, 'attempts')).toBe('6');
   });
 
@@ -71,11 +73,11 @@ describe('an OTP challenge', () => {
     const { identifier, ip } = h.fresh();
     const { challengeId, code } = await otp.issue({ identifier, ip });
     const errors = await Promise.all(
-      Array.from({ length: 10 }, () => refusal(otp.verify(challengeId, wrongCode(code)))),
+      Array.from({ length: 10 }, () => refusal(otp.verify(challengeId, wrongCode(code), ip))),
     );
     const reasons = errors.map((e) => e.reason).sort();
     expect(reasons).toEqual([...Array(5).fill('invalid_code'), ...Array(5).fill('too_many_attempts')]);
-    expect((await refusal(otp.verify(challengeId, code))).reason).toBe('too_many_attempts');
+    expect((await refusal(otp.verify(challengeId, code, ip))).reason).toBe('too_many_attempts');
   });
 
   it('refuses an expired code although its Redis key still exists', async () => {
@@ -85,7 +87,7 @@ describe('an OTP challenge', () => {
     h.clock.now = issuedAt + 300_000;
     try {
       expect(await h.redis.exists(`${h.keyPrefix}ch:${challengeId}`)).toBe(1);
-      expect((await refusal(otp.verify(challengeId, code))).reason).toBe('expired');
+      expect((await refusal(otp.verify(challengeId, code, ip))).reason).toBe('expired');
     } finally {
       h.clock.now = issuedAt;
     }
@@ -109,10 +111,10 @@ describe('an OTP challenge', () => {
       expect(stored).toEqual([hashOtpCode(OTP_SECRET, first.challengeId, second.code), '0']);
       // The old code is now just a wrong code; the fresh one verifies past the first code's lifetime.
       if (first.code !== second.code) {
-        expect((await refusal(otp.verify(first.challengeId, first.code))).reason).toBe('invalid_code');
+        expect((await refusal(otp.verify(first.challengeId, first.code, ip))).reason).toBe('invalid_code');
       }
       h.clock.now = issuedAt + 300_000 + 10_000;
-      await expect(otp.verify(first.challengeId, second.code)).resolves.toEqual({ identifier });
+      await expect(otp.verify(first.challengeId, second.code, ip)).resolves.toEqual({ identifier });
     } finally {
       h.clock.now = issuedAt;
     }
@@ -124,7 +126,7 @@ describe('an OTP challenge', () => {
     expect((await refusal(otp.resend('not a challenge', ip))).reason).toBe('expired');
     const issuedAt = h.clock.now;
     const { challengeId, code } = await otp.issue({ identifier, ip });
-    await otp.verify(challengeId, code);
+    await otp.verify(challengeId, code, ip);
     h.clock.now = issuedAt + 60_000;
     try {
       expect((await refusal(otp.resend(challengeId, ip))).reason).toBe('expired');

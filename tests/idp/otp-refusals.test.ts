@@ -30,9 +30,9 @@ const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
 const errorText = (page: Page) =>
   page.html.match(/<ul class="govuk-list govuk-error-summary__list">\s*<li>\s*<a href="#[^"]*">([^<]*)<\/a>/)?.[1];
 
-/** A fresh browser on the idp's first login page for the hub. */
-async function openSignIn(idp: TestIdp, rp: oidc.Configuration) {
-  const browser = new Browser([idp.hub.redirectUri, idp.partner.redirectUri]);
+/** A fresh browser on the idp's first login page for the hub; `headers` go with its every request. */
+async function openSignIn(idp: TestIdp, rp: oidc.Configuration, headers: Record<string, string> = {}) {
+  const browser = new Browser([idp.hub.redirectUri, idp.partner.redirectUri], headers);
   const request = await authorizationRequest(rp, idp.hub);
   const page = await browser.go(request.url.href);
   expect(title(page)).toBe('Sign in');
@@ -40,8 +40,13 @@ async function openSignIn(idp: TestIdp, rp: oidc.Configuration) {
 }
 
 /** Opens a login and asks for a code; returns the code page and the code that was sent. */
-async function codeSentTo(idp: TestIdp, rp: oidc.Configuration, identifier: string) {
-  const { browser, page } = await openSignIn(idp, rp);
+async function codeSentTo(
+  idp: TestIdp,
+  rp: oidc.Configuration,
+  identifier: string,
+  headers: Record<string, string> = {},
+) {
+  const { browser, page } = await openSignIn(idp, rp, headers);
   const codePage = await browser.submit(page, '/identify', { identifier });
   expect(codePage.status).toBe(200);
   expect(title(codePage)).toBe('Enter your code');
@@ -137,14 +142,18 @@ describe('one-time code refusals at the login pages', () => {
     expect(title(done)).toBe('Create your account');
   });
 
-  it('refuses the 6th code for one identifier within the hour with 429, across separate sign-ins', async () => {
+  it('slows the 6th code for one identifier within the hour with 429 and a one-minute Retry-After, across separate sign-ins', async () => {
     const identifier = 'six.codes@example.org';
     for (let send = 1; send <= 5; send++) await codeSentTo(idp, rp, identifier);
     const { browser, page } = await openSignIn(idp, rp);
-    const refused = await browser.submit(page, '/identify', { identifier });
-    expect(refused.status).toBe(429);
+    const raw = await submitRaw(browser, page, '/identify', { identifier });
+    expect(raw.status).toBe(429);
+    // Slowing, not the hour-long block of old: the wait is the first slowing step.
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(Number(raw.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    const refused = { status: raw.status, url: page.url, html: await raw.text() };
     expect(title(refused)).toBe('Sign in');
-    expect(errorText(refused)).toBe('Too many codes requested. Try again in 60 minutes.');
+    expect(errorText(refused)).toBe('Too many codes requested. Try again in 1 minute.');
     expect(await idp.messages(identifier)).toHaveLength(5);
     // The limit is the identifier's: another one from the same address still gets a code.
     await codeSentTo(idp, rp, 'six.codes.other@example.org');
@@ -317,5 +326,65 @@ describe('the per-ip limit on codes sent', () => {
     expect(title(refused)).toBe('Sign in');
     expect(errorText(refused)).toBe('Too many codes requested. Try again in 60 minutes.');
     expect(await idp.messages('ip.limit.4@example.org')).toHaveLength(0);
+  });
+});
+
+describe('wrong codes from one address', () => {
+  let idp: TestIdp;
+  let rp: oidc.Configuration;
+  // Behind a TLS terminator the address is the X-Forwarded-For one.
+  const attacker = { 'x-forwarded-for': '198.51.100.66' };
+  const owner = { 'x-forwarded-for': '203.0.113.7' };
+
+  beforeAll(async () => {
+    idp = await startTestIdp({ TRUST_PROXY: 'true' });
+    rp = await relyingParty(idp, idp.hub);
+  });
+  afterAll(() => idp.close());
+
+  it("an attacker's wrong codes from one IP do not stop the owner signing in from another", async () => {
+    const identifier = 'victim@example.org';
+    await login(idp, new Browser([idp.hub.redirectUri], owner), rp, idp.hub, { identifier, name: 'Victim' });
+
+    const [a, b] = [await codeSentTo(idp, rp, identifier, attacker), await codeSentTo(idp, rp, identifier, attacker)];
+    let page = a.page;
+    for (let i = 0; i < 5; i++) page = await a.browser.submit(page, '/verify', { code: wrongCode(a.code) });
+    page = b.page;
+    for (let i = 0; i < 4; i++) page = await b.browser.submit(page, '/verify', { code: wrongCode(b.code) });
+    const tenth = await b.browser.submit(page, '/verify', { code: wrongCode(b.code) });
+    expect([tenth.status, errorText(tenth)]).toEqual([429, LOCK_MESSAGE]);
+    const again = await openSignIn(idp, rp, attacker);
+    const refused = await again.browser.submit(again.page, '/identify', { identifier });
+    expect([refused.status, errorText(refused)]).toEqual([429, LOCK_MESSAGE]);
+
+    // The owner, from their own address, gets a fresh code and is signed in with it.
+    const mine = await codeSentTo(idp, rp, identifier, owner);
+    const done = await mine.browser.submit(mine.page, '/verify', { code: mine.code });
+    expect(done.url.startsWith(idp.hub.redirectUri)).toBe(true);
+    expect(new URL(done.url).searchParams.get('code')).toBeTruthy();
+    expect(logLines.some((line) => line.includes('"event":"lockout"') && line.includes('198.51.100.66'))).toBe(true);
+  });
+
+  it('a browser that signed in before gets past a lock an attacker behind the same address set', async () => {
+    const identifier = 'nat.owner@example.org';
+    const nat = { 'x-forwarded-for': '100.64.0.9' };
+    const ownersBrowser = new Browser([idp.hub.redirectUri], nat);
+    await login(idp, ownersBrowser, rp, idp.hub, { identifier, name: 'Nat Owner' });
+
+    const [a, b] = [await codeSentTo(idp, rp, identifier, nat), await codeSentTo(idp, rp, identifier, nat)];
+    let page = a.page;
+    for (let i = 0; i < 5; i++) page = await a.browser.submit(page, '/verify', { code: wrongCode(a.code) });
+    page = b.page;
+    for (let i = 0; i < 5; i++) page = await b.browser.submit(page, '/verify', { code: wrongCode(b.code) });
+    expect([page.status, errorText(page)]).toEqual([429, LOCK_MESSAGE]);
+
+    // The owner signs in again (prompt=login) in the browser that signed in before.
+    const request = await authorizationRequest(rp, idp.hub, { extra: { prompt: 'login' } });
+    const signIn = await ownersBrowser.go(request.url.href);
+    expect(title(signIn)).toBe('Sign in');
+    const codePage = await ownersBrowser.submit(signIn, '/identify', { identifier });
+    expect(title(codePage)).toBe('Enter your code');
+    const done = await ownersBrowser.submit(codePage, '/verify', { code: await idp.latestCode(identifier) });
+    expect(done.url.startsWith(idp.hub.redirectUri)).toBe(true);
   });
 });

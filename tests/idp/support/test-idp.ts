@@ -126,6 +126,8 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
     name: 'idp',
     port,
     host: '127.0.0.1',
+    // As idp/main.ts does: with TRUST_PROXY a test can stand for citizens at different addresses.
+    proxy: config.TRUST_PROXY,
     mongoUri: config.MONGODB_URI,
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
