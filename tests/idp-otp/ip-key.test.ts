@@ -7,10 +7,10 @@ describe('the address key of the OTP limits', () => {
     expect(ipKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
   });
 
-  it('counts an IPv6 address by its /64, however it is written', () => {
+  it('counts an IPv6 address by its /64 in RFC 5952 form, however it is written', () => {
     const keys = ['2001:db8:a:b::1', '2001:0DB8:000a:000b:ffff:0:0:1', '2001:db8:a:b:1:2:3:4', 'fe80::1%eth0'];
-    expect(keys.map(ipKey)).toEqual(['2001:db8:a:b::/64', '2001:db8:a:b::/64', '2001:db8:a:b::/64', 'fe80:0:0:0::/64']);
-    expect(ipKey('::1')).toBe('0:0:0:0::/64');
+    expect(keys.map(ipKey)).toEqual(['2001:db8:a:b::/64', '2001:db8:a:b::/64', '2001:db8:a:b::/64', 'fe80::/64']);
+    expect(ipKey('::1')).toBe('::/64');
     expect(ipKey('2001:db8:a:c::1')).not.toBe(ipKey('2001:db8:a:b::1'));
   });
 
