@@ -17,8 +17,8 @@ export type Acr = (typeof ACR_VALUES)[number];
 
 /**
  * amr of the one-time code: RFC 8176 `sms` for a code texted to the phone. An emailed code has
- * no registered value (`otp` is for RFC 4226/6238 generators), so it is `email`, a value RFC 8176
- * §1 lets parties agree on.
+ * no registered value (`otp` is for RFC 4226/6238 generators), so it is `email`: OpenID Connect
+ * Core §2 leaves further amr values to the parties to agree on.
  */
 export function codeAmr(kind: Identifier['kind']): string {
   return kind === 'phone' ? 'sms' : 'email';
