@@ -5,7 +5,26 @@ import type { Identifier } from './identifier.js';
 
 export type Account = AccountDoc;
 
-/** The standard claims an account releases; the provider filters them by granted scope. */
+/**
+ * The standard claims (OpenID Connect Core §5.1) the idp holds, by the scope that releases them
+ * (§5.4). Nothing else is held: no address, birthdate or locale (the language choice is a cookie,
+ * not part of the account), so none is claimed.
+ */
+export const CLAIMS_BY_SCOPE = {
+  profile: ['name'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The scope that releases a standard claim; undefined for a claim the idp does not hold. */
+export function scopeOfClaim(claim: string): string | undefined {
+  return Object.entries(CLAIMS_BY_SCOPE).find(([, claims]) => (claims as readonly string[]).includes(claim))?.[0];
+}
+
+/**
+ * The standard claims an account releases (CLAIMS_BY_SCOPE, only those it has a value for);
+ * the provider filters them by granted scope and requested claims.
+ */
 export function accountClaims(account: Account) {
   return {
     sub: account._id,

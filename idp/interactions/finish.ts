@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
+import { APP_AMR, acrOf, acrToRecord, codeAmr } from '../provider/acr.js';
 import type { Interaction, InteractionDeps } from './context.js';
+import type { LoginState } from './login-state.js';
 
 /** Hands the result back to the provider and follows it to the next step (consent or the client). */
 export async function finishInteraction(
@@ -17,13 +19,43 @@ export async function finishInteraction(
   ctx.redirect(returnTo);
 }
 
+/**
+ * The methods this login proved (RFC 8176 amr, see provider/acr.ts): the one-time code's
+ * channel from the identifier proven in this interaction, or the session's methods when a
+ * signed-in citizen only stepped up, then the authenticator app when `withApp`.
+ */
+export function loginAmr(state: LoginState, withApp: boolean): string[] {
+  const first =
+    'identifier' in state && state.identifier
+      ? [codeAmr(state.identifier.kind)]
+      : state.stage === 'totp'
+        ? (state.priorAmr ?? [])
+        : [];
+  return [...new Set([...first, ...(withApp ? [APP_AMR] : [])])];
+}
+
+/**
+ * Signs the account in with the amr and acr this login reached (`withApp`: the authenticator
+ * code was checked). When the client made an acr essential and this login satisfies none of its
+ * values, the client gets `unmet_authentication_requirements` instead (provider/acr.ts).
+ */
 export async function finishLogin(
   ctx: Context,
   deps: InteractionDeps,
   it: Interaction,
   accountId: string,
-  amr: string[],
+  withApp = false,
 ): Promise<void> {
-  deps.audit.info({ event: 'login_succeeded', accountId, amr, client: it.details.params.client_id, ip: ctx.ip });
-  await finishInteraction(ctx, deps, it, { login: { accountId, amr } });
+  const amr = loginAmr(it.state, withApp);
+  const acr = acrToRecord(acrOf(amr), it.details.params.claims);
+  const client = it.details.params.client_id;
+  if (!acr) {
+    deps.audit.warn({ event: 'login_refused', reason: 'acr_unmet', accountId, amr, client, ip: ctx.ip });
+    return finishInteraction(ctx, deps, it, {
+      error: 'unmet_authentication_requirements',
+      error_description: 'The requested authentication level could not be reached.',
+    });
+  }
+  deps.audit.info({ event: 'login_succeeded', accountId, amr, acr, client, ip: ctx.ip });
+  await finishInteraction(ctx, deps, it, { login: { accountId, amr, acr } });
 }

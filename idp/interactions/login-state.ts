@@ -9,7 +9,15 @@ export type NoticeKey = 'code.resent' | 'totp.tooMany';
 export type LoginState =
   | { stage: 'identify'; notice?: NoticeKey }
   | { stage: 'code'; identifier: Identifier; challengeId: string; notice?: NoticeKey }
-  | { stage: 'totp'; identifier: Identifier; accountId: string; totpFailures: number }
+  | {
+      stage: 'totp';
+      /** The identifier just proven with a code; absent when a signed-in session steps up (priorAmr). */
+      identifier?: Identifier;
+      accountId: string;
+      totpFailures: number;
+      /** The session's amr when a client asked for a higher level than the session reached (step-up). */
+      priorAmr?: string[];
+    }
   | { stage: 'register'; identifier: Identifier };
 
 const TTL_SECONDS = 3600;
@@ -21,8 +29,13 @@ export class LoginStates {
   ) {}
 
   async get(uid: string): Promise<LoginState> {
+    return (await this.find(uid)) ?? { stage: 'identify' };
+  }
+
+  /** The stored state; undefined before the interaction's first step. */
+  async find(uid: string): Promise<LoginState | undefined> {
     const stored = await this.redis.get(this.prefix + uid);
-    return stored ? (JSON.parse(stored) as LoginState) : { stage: 'identify' };
+    return stored ? (JSON.parse(stored) as LoginState) : undefined;
   }
 
   async set(uid: string, state: LoginState): Promise<void> {

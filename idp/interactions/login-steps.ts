@@ -125,7 +125,7 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
     });
     return backToInteraction(ctx, it.uid);
   }
-  await finishLogin(ctx, deps, it, account._id, ['otp']);
+  await finishLogin(ctx, deps, it, account._id);
 }
 
 /** POST resend: a new code after the cooldown; the old one stops working. */

@@ -20,5 +20,5 @@ export async function register(
   }
   const account = await deps.accounts.register(state.identifier, name);
   deps.audit.info({ event: 'account_registered', accountId: account._id, kind: state.identifier.kind });
-  await finishLogin(ctx, deps, it, account._id, ['otp']);
+  await finishLogin(ctx, deps, it, account._id);
 }

@@ -1,11 +1,13 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { STEP_UP_REASONS } from '../provider/acr.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 import { abort, grantConsent } from './consent-step.js';
 import { type Interaction, type InteractionDeps, renderPage } from './context.js';
 import { rememberLocale, requestLocale, switchedTo } from './locale.js';
+import type { LoginState } from './login-state.js';
 import { changeIdentifier, identify, resendCode, verifyCode } from './login-steps.js';
 import { register } from './register-step.js';
 import { verifyTotpStep } from './second-factor-step.js';
@@ -28,6 +30,20 @@ const STEPS: Record<string, Step> = {
 function explain(ctx: Context, status: number, titleKey: string, descriptionKey: string): void {
   const lang = pageLanguage(requestLocale(ctx));
   renderPage(ctx, errorPage(lang, lang.t(titleKey), lang.t(descriptionKey)), status);
+}
+
+/**
+ * Where a new interaction starts. A signed-in citizen asked for a higher authentication level
+ * (acr) and nothing else goes straight to the authenticator app (step-up). Every other login
+ * prompt, `prompt=login` and `max_age` among them, starts from the phone or email and a fresh code.
+ */
+async function startingState(deps: InteractionDeps, details: Interaction['details']): Promise<LoginState> {
+  const { prompt, session } = details;
+  const stepUp = prompt.name === 'login' && prompt.reasons.every((reason) => STEP_UP_REASONS.has(reason));
+  if (!stepUp || !session?.accountId) return { stage: 'identify' };
+  const account = await deps.accounts.findById(session.accountId);
+  if (!account?.totp) return { stage: 'identify' };
+  return { stage: 'totp', accountId: account._id, totpFailures: 0, priorAmr: session.amr ?? [] };
 }
 
 /** Loads the provider's interaction (bound to this browser's cookie) and our state for it. */
@@ -54,7 +70,7 @@ async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Int
     uid,
     details,
     clientName,
-    state: await deps.states.get(uid),
+    state: (await deps.states.find(uid)) ?? (await startingState(deps, details)),
     form: {
       action: (step) => `/interaction/${uid}/${step}`,
       csrf: deps.csrf.issue(`interaction:${uid}`),

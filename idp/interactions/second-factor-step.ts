@@ -22,7 +22,7 @@ export async function verifyTotpStep(
   const code = asciiCode(body.code);
   const step = account?.totp ? verifyTotp(openSecret(account.totp.sealedSecret, deps.dataKey), code) : null;
   if (account && step !== null && (await deps.accounts.acceptTotpStep(account._id, step))) {
-    return finishLogin(ctx, deps, it, account._id, ['otp', 'totp']);
+    return finishLogin(ctx, deps, it, account._id, true);
   }
   const totpFailures = state.totpFailures + 1;
   deps.audit.warn({ event: 'totp_failed', accountId: state.accountId, failures: totpFailures, ip: ctx.ip });

@@ -2,13 +2,14 @@ import type { JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Redis } from '../../infra/redis.js';
 import { cachedAccountLookup } from '../accounts/account-cache.js';
-import { type AccountStore, accountClaims } from '../accounts/account-store.js';
+import { type AccountStore, accountClaims, CLAIMS_BY_SCOPE } from '../accounts/account-store.js';
 import type { IdpConfig } from '../config.js';
 import type { ConsentStore } from '../consents/consent-store.js';
 import { providerPageLanguage } from '../interactions/locale.js';
 import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
+import { ACR_VALUES, loginPolicy } from './acr.js';
 import {
   CLIENT_CREDENTIALS_SCOPES,
   clientCredentialsClaims,
@@ -51,12 +52,15 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
+    // The standard claims an account holds, by scope; `claims_supported` lists exactly these plus
+    // the protocol's (sub, acr, amr, auth_time, sid, iss). acr and amr come with openid, so
+    // every ID token says how the citizen signed in.
     claims: {
-      openid: ['sub', 'amr'],
-      profile: ['name'],
-      email: ['email', 'email_verified'],
-      phone: ['phone_number', 'phone_number_verified'],
+      openid: ['sub', 'acr', 'amr'],
+      ...Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([scope, claims]) => [scope, [...claims]])),
     },
+    // Authentication levels, weakest first (acr.ts); published as acr_values_supported.
+    acrValues: [...ACR_VALUES],
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
     // Code flow only (no implicit or hybrid tokens in the front channel); `none` serves the account page.
     responseTypes: ['code', 'none'],
@@ -82,7 +86,12 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
     },
     // PKCE (S256 only) from public clients, and from confidential ones that opt in or by setting.
     pkce: { required: pkceRequired(config.IDP_REQUIRE_PKCE) },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      // The default policy (prompt=login, max_age and essential acr already prompt a login), plus
+      // the acr_values step-up to the authenticator app (acr.ts).
+      policy: loginPolicy(async (accountId) => Boolean((await accounts.findById(accountId))?.totp)),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
     // The languages of our pages, for clients choosing a ui_locales value.
     discovery: { ui_locales_supported: [...SUPPORTED_LOCALES] },
     // Refresh tokens for every client allowed the grant, not only with offline_access: without
@@ -105,6 +114,9 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
       devInteractions: { enabled: false },
       // Machine clients get tokens for themselves (client-credentials.ts, resource-server.ts).
       clientCredentials: { enabled: true },
+      // The `claims` request parameter (OpenID Connect Core §5.5): single claims without their
+      // scope, for the ID token or userinfo, and essential acr values.
+      claimsParameter: { enabled: true },
       // A client may revoke or introspect only the tokens issued to it.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: {

@@ -58,7 +58,7 @@ describe('an authenticator app as a second step', () => {
       identifier: email,
       totp: () => codeAt(secret, 1),
     });
-    expect(tokens.claims()?.amr).toEqual(['otp', 'totp']);
+    expect(tokens.claims()?.amr).toEqual(['email', 'otp']);
   });
 
   it('refuses an authenticator code that was already used', async () => {
