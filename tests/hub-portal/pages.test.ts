@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
 import type { Page } from '../idp/support/browser.js';
+import { forgedJws } from '../support/forged-jws.js';
 import { CitizenBrowser, csrfOf, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
 
@@ -247,7 +248,9 @@ describe('the portal signed in', () => {
     const check = await new CitizenBrowser().go(verifyHref);
     expect(check.status).toBe(200);
     expect(check.html).toContain('data-genuine="true"');
-    const forged = await new CitizenBrowser().go(`${verifyHref.slice(0, -4)}AAAA`);
+    const forgedHref = new URL(verifyHref);
+    forgedHref.searchParams.set('t', forgedJws(forgedHref.searchParams.get('t') ?? ''));
+    const forged = await new CitizenBrowser().go(forgedHref.toString());
     expect(forged.html).toContain('data-genuine="false"');
 
     const pdf = await browser.raw(url(`/payments/${paymentId}/receipt.pdf`));
