@@ -1,9 +1,16 @@
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { generateSync } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACR_CODE, ACR_CODE_AND_APP } from '../../idp/provider/acr.js';
 import { Browser } from './support/browser.js';
-import { authorizationRequest, completeInteraction, login, relyingParty, title } from './support/relying-party.js';
+import {
+  authorizationRequest,
+  completeInteraction,
+  exchangeCode,
+  login,
+  relyingParty,
+  title,
+} from './support/relying-party.js';
 import { startTestIdp, type TestIdp } from './support/test-idp.js';
 
 /** The authenticator's code `offsetSteps` 30 s steps from now (enrolment uses step 0). */
@@ -82,11 +89,7 @@ describe('authentication levels (acr) and methods (amr)', () => {
     const first = await browser.go(request.url.href);
     expect(title(first)).toBe('Enter your authenticator code');
     const callback = await browser.submit(first, '/totp', { code: codeAt(secret, 1) });
-    const tokens = await oidc.authorizationCodeGrant(hubRp, new URL(callback.url), {
-      pkceCodeVerifier: request.verifier,
-      expectedState: request.state,
-      expectedNonce: request.nonce,
-    });
+    const tokens = await exchangeCode(hubRp, request, callback.url);
     expect(tokens.claims()).toMatchObject({ acr: ACR_CODE_AND_APP, amr: ['email', 'otp'] });
     expect(tokens.claims()?.sub).toBe(plain.tokens.claims()?.sub);
     expect(await idp.messages(email)).toHaveLength(sent);
@@ -99,11 +102,7 @@ describe('authentication levels (acr) and methods (amr)', () => {
     });
     const callback = await browser.go(request.url.href);
     expect(new URL(callback.url).searchParams.get('error')).toBeNull();
-    const tokens = await oidc.authorizationCodeGrant(hubRp, new URL(callback.url), {
-      pkceCodeVerifier: request.verifier,
-      expectedState: request.state,
-      expectedNonce: request.nonce,
-    });
+    const tokens = await exchangeCode(hubRp, request, callback.url);
     expect(tokens.claims()?.acr).toBe(ACR_CODE);
   });
 
@@ -126,11 +125,7 @@ describe('authentication levels (acr) and methods (amr)', () => {
     const first = await browser.go(request.url.href);
     expect(title(first)).toBe('Enter your authenticator code');
     const callback = await browser.submit(first, '/totp', { code: codeAt(secret, 1) });
-    const tokens = await oidc.authorizationCodeGrant(hubRp, new URL(callback.url), {
-      pkceCodeVerifier: request.verifier,
-      expectedState: request.state,
-      expectedNonce: request.nonce,
-    });
+    const tokens = await exchangeCode(hubRp, request, callback.url);
     expect(tokens.claims()?.acr).toBe(ACR_CODE_AND_APP);
   });
 

@@ -1,7 +1,14 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from './support/browser.js';
-import { authorizationRequest, completeInteraction, login, relyingParty, title } from './support/relying-party.js';
+import {
+  authorizationRequest,
+  completeInteraction,
+  exchangeCode,
+  login,
+  relyingParty,
+  title,
+} from './support/relying-party.js';
 import { startTestIdp, type TestIdp } from './support/test-idp.js';
 
 describe('standard claims: by scope, and by the claims parameter', () => {
@@ -104,11 +111,7 @@ describe('standard claims: by scope, and by the claims parameter', () => {
     expect(title(page)).toBe('Allow access');
     expect(page.html).toContain('see your mobile number and whether it is verified');
     const callback = await completeInteraction(idp, browser, page, { identifier: 'unused' });
-    const tokens = await oidc.authorizationCodeGrant(partnerRp, new URL(callback.url), {
-      pkceCodeVerifier: request.verifier,
-      expectedState: request.state,
-      expectedNonce: request.nonce,
-    });
+    const tokens = await exchangeCode(partnerRp, request, callback.url);
     const sub = tokens.claims()?.sub as string;
     expect(await oidc.fetchUserInfo(partnerRp, tokens.access_token, sub)).toEqual({
       sub,

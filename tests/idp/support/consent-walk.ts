@@ -1,7 +1,7 @@
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { expect } from 'vitest';
 import type { Browser, Page } from './browser.js';
-import { authorizationRequest, title } from './relying-party.js';
+import { authorizationRequest, completeInteraction, exchangeCode } from './relying-party.js';
 import type { TestClient, TestIdp } from './test-idp.js';
 
 /** The bullet list of a consent page: one sentence per scope asked for. */
@@ -28,31 +28,12 @@ export async function signInNoting(
 ): Promise<Walk> {
   const request = await authorizationRequest(rp, client, { scope: options.scope, extra: options.extra });
   const consents: string[][] = [];
-  let page = await browser.go(request.url.href);
-  for (let step = 0; step < 8 && page.status !== 0; step++) {
-    switch (title(page)) {
-      case 'Sign in':
-        page = await browser.submit(page, '/identify', { identifier: options.identifier });
-        break;
-      case 'Enter your code':
-        page = await browser.submit(page, '/verify', { code: await idp.latestCode(options.identifier) });
-        break;
-      case 'Create your account':
-        page = await browser.submit(page, '/register', { name: 'Consenting Citizen' });
-        break;
-      case 'Allow access':
-        consents.push(consentSentences(page));
-        page = await browser.submit(page, '/consent');
-        break;
-      default:
-        throw new Error(`unexpected page "${title(page)}" (${page.status}) at ${page.url}`);
-    }
-  }
-  expect(page.url.startsWith(client.redirectUri), page.url).toBe(true);
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(page.url), {
-    pkceCodeVerifier: request.verifier,
-    expectedState: request.state,
-    expectedNonce: request.nonce,
+  const page = await completeInteraction(idp, browser, await browser.go(request.url.href), {
+    identifier: options.identifier,
+    name: 'Consenting Citizen',
+    onConsent: (consent) => consents.push(consentSentences(consent)),
   });
+  expect(page.url.startsWith(client.redirectUri), page.url).toBe(true);
+  const tokens = await exchangeCode(rp, request, page.url);
   return { consents, tokens };
 }

@@ -18,6 +18,8 @@ export interface LoginOptions {
   scope?: string;
   resource?: string;
   extra?: Record<string, string>;
+  /** Sees each consent page before the walk allows it. */
+  onConsent?: (page: Page) => void;
 }
 
 export interface Authorization {
@@ -70,6 +72,7 @@ export async function completeInteraction(idp: TestIdp, browser: Browser, start:
         page = await browser.submit(page, '/register', { name: options.name ?? 'Test Citizen' });
         break;
       case 'Allow access':
+        options.onConsent?.(page);
         page = await browser.submit(page, '/consent');
         break;
       default:
@@ -91,10 +94,15 @@ export async function login(
 ) {
   const request = await authorizationRequest(rp, client, options);
   const callback = await completeInteraction(idp, browser, await browser.go(request.url.href), options);
-  const tokens = await oidc.authorizationCodeGrant(rp, new URL(callback.url), {
+  const tokens = await exchangeCode(rp, request, callback.url);
+  return { tokens, callbackUrl: callback.url };
+}
+
+/** The token request for the code in `callbackUrl`, checking the request's PKCE verifier, state and nonce. */
+export function exchangeCode(rp: oidc.Configuration, request: Authorization, callbackUrl: string) {
+  return oidc.authorizationCodeGrant(rp, new URL(callbackUrl), {
     pkceCodeVerifier: request.verifier,
     expectedState: request.state,
     expectedNonce: request.nonce,
   });
-  return { tokens, callbackUrl: callback.url };
 }
