@@ -39,6 +39,16 @@ export async function buildIdp(
     log.warn({ err: error, client: client.clientId }, 'back-channel logout delivery failed'),
   );
   provider.on('end_session.success', (ctx) => audit.info({ event: 'logout', client: ctx.oidc.client?.clientId }));
+  // At the token endpoint a grant is revoked only for a reused refresh token or code: a likely theft.
+  provider.on('grant.revoked', (ctx, grantId) => {
+    if (ctx?.oidc?.route !== 'token') return;
+    audit.warn({
+      event: 'grant_revoked_on_reuse',
+      client: ctx.oidc.client?.clientId,
+      grantId,
+      grant: ctx.oidc.params?.grant_type,
+    });
+  });
 
   const region = config.IDP_DEFAULT_REGION as CountryCode;
   const csrf = new CsrfTokens(config.IDP_COOKIE_KEYS[0] as string);

@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 // oidc-provider's own refresh grant and the helpers it is registered with (9.x has no public way
@@ -13,6 +13,14 @@ import { ConsumedConcurrently } from './redis-adapter.js';
 
 /** How often a duplicate request looks for the winner's answer while the winner is still working. */
 const POLL_MS = 50;
+/** Longest a rotation may hold its token's lock (ms): far above a rotation's work, short enough to self-heal. */
+const LOCK_MS = 10_000;
+
+// Releases the lock only if it is still this request's (it may have expired and been taken since).
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
 
 type RefreshTokenModel = InstanceType<Provider['RefreshToken']>;
 
@@ -32,7 +40,8 @@ function requestShape(ctx: KoaContextWithOIDC): string {
 /** Cache key and sealing key, both derived from the old token (never stored or logged as such). */
 function answerKeys(oldToken: string) {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', oldToken, 'refresh-answer', info, 32));
-  return { id: `oidc:RefreshAnswer:${derive('id').toString('base64url')}`, key: derive('key') };
+  const tokenId = derive('id').toString('base64url');
+  return { id: `oidc:RefreshAnswer:${tokenId}`, lock: `oidc:RefreshLock:${tokenId}`, key: derive('key') };
 }
 
 /**
@@ -42,8 +51,12 @@ function answerKeys(oldToken: string) {
  * - **Validate before consuming.** The requested `resource` is resolved and checked (unknown or
  *   not granted: `invalid_target`) before the provider marks the old token used, so a refused
  *   request leaves the token usable. Scope is already checked before that by the provider.
- * - **Exactly one rotation.** The adapter's consume() is an atomic check-and-set
- *   (redis-adapter.ts); a request that loses it, or presents a token consumed less than
+ * - **Exactly one rotation.** One request at a time works on a given refresh token: it takes a
+ *   Redis lock keyed by the token (SET NX, released by compare-and-delete) before it reads the
+ *   token, so the provider never sees a token that a concurrent request consumed between our
+ *   read and its own (that would look like reuse and revoke the grant). Requests that find the
+ *   lock taken are duplicates. Behind the lock the adapter's consume() is still an atomic
+ *   check-and-set (redis-adapter.ts). A duplicate, or a request that presents a token consumed less than
  *   `graceSeconds` ago, with the same scope and resource, gets the same answer the winner got (same new refresh token, access
  *   token and ID token), read from a short-lived cache keyed and sealed (AES-256-GCM) by keys
  *   derived from the old token. If no answer appears within the window (the winner failed), it
@@ -109,10 +122,26 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
 
   async function refreshGrant(ctx: KoaContextWithOIDC): Promise<void> {
     const oldToken = ctx.oidc.params?.refresh_token;
-    const token =
-      typeof oldToken === 'string' ? await provider.RefreshToken.find(oldToken, { ignoreExpiration: true }) : undefined;
-    // Anything else (missing, foreign, expired token) is the provider's to refuse, as before.
-    if (typeof oldToken === 'string' && token && token.clientId === ctx.oidc.client?.clientId && !token.isExpired) {
+    if (typeof oldToken !== 'string') return providerRefreshGrant(provider, helpers, ctx);
+    const { lock } = answerKeys(oldToken);
+    const owner = randomBytes(16).toString('base64url');
+    if ((await redis.set(lock, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+      // Another request is rotating this very token now: wait for its answer (or a retryable error).
+      if (graceSeconds > 0) return answerDuplicate(ctx, oldToken);
+      throw new errors.TemporarilyUnavailable('the refresh token is being rotated by another request; retry shortly');
+    }
+    try {
+      await rotateOnce(ctx, oldToken);
+    } finally {
+      await redis.eval(releaseScript, 1, lock, owner);
+    }
+  }
+
+  /** The refresh grant for one token, run by one request at a time (the caller holds the token's lock). */
+  async function rotateOnce(ctx: KoaContextWithOIDC, oldToken: string): Promise<void> {
+    const token = await provider.RefreshToken.find(oldToken, { ignoreExpiration: true });
+    // Anything else (unknown, foreign, expired token) is the provider's to refuse, as before.
+    if (token && token.clientId === ctx.oidc.client?.clientId && !token.isExpired) {
       const consumedAt = Number(token.consumed ?? 0);
       // Unused: refuse a bad resource now, before the provider consumes the token.
       if (!consumedAt) await checkResource(ctx, token);
@@ -126,11 +155,11 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
     try {
       await providerRefreshGrant(provider, helpers, ctx);
     } catch (error) {
-      if (error instanceof ConsumedConcurrently && typeof oldToken === 'string') return answerDuplicate(ctx, oldToken);
+      if (error instanceof ConsumedConcurrently) return answerDuplicate(ctx, oldToken);
       throw error;
     }
 
-    if (graceSeconds > 0 && typeof oldToken === 'string' && ctx.oidc.entities.RotatedRefreshToken) {
+    if (graceSeconds > 0 && ctx.oidc.entities.RotatedRefreshToken) {
       const { id, key } = answerKeys(oldToken);
       const answer: CachedAnswer = {
         clientId: ctx.oidc.client?.clientId as string,
