@@ -1,11 +1,12 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { STEP_UP_REASONS } from '../provider/acr.js';
+import { ACR_CODE, acrToRecord, STEP_UP_REASONS } from '../provider/acr.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 import { abort, grantConsent } from './consent-step.js';
 import { type Interaction, type InteractionDeps, renderPage } from './context.js';
+import { finishInteraction } from './finish.js';
 import { rememberLocale, requestLocale, switchedTo } from './locale.js';
 import type { LoginState } from './login-state.js';
 import { changeIdentifier, identify, resendCode, verifyCode } from './login-steps.js';
@@ -44,6 +45,23 @@ async function startingState(deps: InteractionDeps, details: Interaction['detail
   const account = await deps.accounts.findById(session.accountId);
   if (!account?.totp) return { stage: 'identify' };
   return { stage: 'totp', accountId: account._id, totpFailures: 0, priorAmr: session.amr ?? [] };
+}
+
+/**
+ * True when a signed-in citizen without an authenticator app is asked, for nothing but an
+ * essential acr, to reach a level only the app gives: no sign-in can meet it, so the client
+ * gets `unmet_authentication_requirements` at once (OpenID Connect Core §5.5.1.1) instead of
+ * the citizen entering a number and a fresh code first.
+ */
+async function essentialAcrUnreachable(deps: InteractionDeps, details: Interaction['details']): Promise<boolean> {
+  const { prompt, session } = details;
+  const essential = prompt.reasons.some((reason) => reason.startsWith('essential_acr'));
+  const onlyAcr = prompt.name === 'login' && prompt.reasons.every((reason) => STEP_UP_REASONS.has(reason));
+  if (!essential || !onlyAcr || !session?.accountId) return false;
+  // A code-only sign-in would satisfy none of the essential values.
+  if (acrToRecord(ACR_CODE, details.params.claims) !== undefined) return false;
+  const account = await deps.accounts.findById(session.accountId);
+  return account !== null && !account.totp;
 }
 
 /** Loads the provider's interaction (bound to this browser's cookie) and our state for it. */
@@ -97,6 +115,13 @@ export function interactionRouter(deps: InteractionDeps): Router {
       rememberLocale(ctx, switched);
       ctx.status = 303;
       return ctx.redirect(`/interaction/${it.uid}`);
+    }
+    if (!(await deps.states.find(it.uid)) && (await essentialAcrUnreachable(deps, it.details))) {
+      deps.audit.warn({ event: 'login_refused', reason: 'acr_unmet', client: it.details.params.client_id });
+      return finishInteraction(ctx, deps, it, {
+        error: 'unmet_authentication_requirements',
+        error_description: 'The requested authentication level could not be reached.',
+      });
     }
     showInteraction(ctx, it);
   });

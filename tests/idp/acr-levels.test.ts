@@ -141,6 +141,18 @@ describe('authentication levels (acr) and methods (amr)', () => {
     expect(answer.searchParams.get('code')).toBeNull();
   });
 
+  it('an essential code-and-app acr for a signed-in citizen without an app fails at once, with no new code sent', async () => {
+    const browser = browserFor();
+    const email = 'signed.in.no.app@example.org';
+    await login(idp, browser, hubRp, idp.hub, { identifier: email });
+    const sent = (await idp.messages(email)).length;
+    const request = await authorizationRequest(hubRp, idp.hub, { extra: { claims: essentialAcr(ACR_CODE_AND_APP) } });
+    const answer = new URL((await browser.go(request.url.href)).url);
+    expect(answer.href.startsWith(idp.hub.redirectUri)).toBe(true);
+    expect(answer.searchParams.get('error')).toBe('unmet_authentication_requirements');
+    expect(await idp.messages(email)).toHaveLength(sent);
+  });
+
   it('an essential code-only acr is answered with code-only after the app, without asking again and again', async () => {
     const email = 'strong.session@example.org';
     const { secret } = await enrolledAfterSignIn(email);
