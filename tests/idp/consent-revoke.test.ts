@@ -1,10 +1,27 @@
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { returnPageOf } from '../../idp/account/router.js';
 import { formatDateIST } from '../../infra/web/format.js';
 import { Browser, type Page } from './support/browser.js';
 import { signInNoting } from './support/consent-walk.js';
-import { authorizationRequest, relyingParty, title } from './support/relying-party.js';
+import { authorizationRequest, completeInteraction, relyingParty, title } from './support/relying-party.js';
 import { startTestIdp, type TestIdp } from './support/test-idp.js';
+
+/** Every line the test idp logs (the harness asks for a silent logger; here it logs at info). */
+const logLines = vi.hoisted(() => [] as string[]);
+
+vi.mock('../../infra/logger.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../infra/logger.js')>();
+  const { pino } = await import('pino');
+  return {
+    ...original,
+    createLogger: (service: string) =>
+      pino({ name: service, level: 'info', base: { service } }, { write: (line: string) => logLines.push(line) }),
+  };
+});
+
+/** The consent page's (and the connected page's) sentence for `offline_access`. */
+const OFFLINE = 'keep the access you allow here even when you are not signed in';
 
 describe('connected services at the idp', () => {
   let idp: TestIdp;
@@ -55,6 +72,48 @@ describe('connected services at the idp', () => {
     expect(page.html).toContain(`Allowed since ${formatDateIST(new Date(), 'en')}`);
     expect(page.html).toContain('Revoke access for Partner Portal');
     expect(page.html).not.toContain(idp.hub.id);
+    expect(page.html).not.toContain(OFFLINE);
+  });
+
+  it('lists offline access the partner keeps after the citizen signed out, until it is revoked', async () => {
+    const identifier = 'offline.kept@example.org';
+    const browser = new Browser([
+      idp.hub.redirectUri,
+      idp.partner.redirectUri,
+      idp.hub.postLogoutRedirectUri,
+      `${idp.issuer}/account?iss=`,
+    ]);
+    const hub = await signInNoting(idp, browser, hubRp, idp.hub, { identifier });
+    const scope = 'openid profile offline_access';
+    const partner = await signInNoting(idp, browser, partnerRp, idp.partner, {
+      identifier,
+      scope,
+      extra: { prompt: 'consent' },
+    });
+    expect(partner.consents.flat()).toContain(OFFLINE);
+
+    const endSession = oidc.buildEndSessionUrl(hubRp, {
+      id_token_hint: hub.tokens.id_token as string,
+      post_logout_redirect_uri: idp.hub.postLogoutRedirectUri,
+    });
+    const signedOut = await browser.submit(await browser.go(endSession.href), '/session/end/confirm', {
+      logout: 'yes',
+    });
+    expect(signedOut.url.startsWith(idp.hub.postLogoutRedirectUri)).toBe(true);
+    // The partner still refreshes while nobody is signed in: that is what the citizen allowed.
+    const kept = await oidc.refreshTokenGrant(partnerRp, partner.tokens.refresh_token as string);
+    expect(kept.refresh_token).toBeTruthy();
+
+    await completeInteraction(idp, browser, await browser.go(`${idp.issuer}/account`), { identifier });
+    const page = await connectedPage(browser);
+    expect(page.html).toContain('<h2 class="govuk-heading-m">Partner Portal</h2>');
+    expect(page.html).toContain(`<li>${OFFLINE}</li>`);
+
+    const after = await browser.submit(page, '/account/connected/revoke', { client: idp.partner.id });
+    expect(after.html).toContain('Partner Portal can no longer use your account.');
+    await expect(oidc.refreshTokenGrant(partnerRp, kept.refresh_token as string)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('says so when no other service can use the account', async () => {
@@ -148,5 +207,72 @@ describe('connected services at the idp', () => {
     const page = await new Browser([`${idp.issuer}/auth`]).go(`${idp.issuer}/account/connected`);
     expect(page.status).toBe(0);
     expect(new URL(page.url).searchParams.get('client_id')).toBe('idp-account-console');
+  });
+
+  it('answers that nothing was connected when asked to revoke an unknown client, and records no revoke', async () => {
+    const identifier = 'revokes.nothing@example.org';
+    const browser = newBrowser();
+    await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid' });
+    const page = await connectedPage(browser);
+    const logged = logLines.length;
+    for (const client of ['nope', idp.partner.id]) {
+      if (client === idp.partner.id) await browser.submit(page, '/account/connected/revoke', { client });
+      const before = logLines.length;
+      // The partner a second time: revoked already, so nothing is left to revoke either.
+      const answer = await browser.submit(page, '/account/connected/revoke', { client });
+      expect([client, answer.status, title(answer)]).toEqual([client, 404, 'Connected services']);
+      expect(answer.html).toContain('That service was not connected to your account, so there was nothing to revoke.');
+      expect(answer.html).not.toContain('can no longer use your account');
+      expect(logLines.slice(before).filter((line) => line.includes('"event":"consent_revoked"'))).toEqual([]);
+    }
+    // The one real revoke in between was recorded.
+    const revokes = logLines.slice(logged).filter((line) => line.includes('"event":"consent_revoked"'));
+    expect(revokes).toHaveLength(1);
+    expect(revokes[0]).toContain(`"client":"${idp.partner.id}"`);
+  });
+
+  it('returns to the connected services page after the sign-in that a link to it started', async () => {
+    const identifier = 'deep.link@example.org';
+    const browser = new Browser([idp.partner.redirectUri, `${idp.issuer}/account?`]);
+    await signInNoting(idp, newBrowser(), partnerRp, idp.partner, { identifier, scope: 'openid profile' });
+    const start = await browser.go(`${idp.issuer}/account/connected`);
+    const back = await completeInteraction(idp, browser, start, { identifier });
+    expect(new URL(back.url).searchParams.get('state')).toBe('/account/connected');
+    const page = await browser.go(back.url);
+    expect(title(page)).toBe('Connected services');
+    expect(page.url).toBe(`${idp.issuer}/account/connected`);
+    expect(page.html).toContain('Revoke access for Partner Portal');
+  });
+
+  it('never returns anywhere but an account page, whatever the state in the link', async () => {
+    const browser = newBrowser();
+    await signInNoting(idp, browser, hubRp, idp.hub, { identifier: 'no.open.redirect@example.org' });
+    await connectedPage(browser);
+    for (const state of [
+      'https://evil.example/account',
+      '//evil.example/account',
+      '/account/../auth',
+      '/accountx',
+      '/\\evil.example',
+    ]) {
+      const page = await browser.go(`${idp.issuer}/account?${new URLSearchParams({ state })}`);
+      expect([state, page.url, title(page)]).toEqual([
+        state,
+        expect.stringContaining(`${idp.issuer}/account?`),
+        'Your account',
+      ]);
+    }
+    expect(['/account/connected', '/account/totp', '/account/a-b'].map(returnPageOf)).toEqual([
+      '/account/connected',
+      '/account/totp',
+      '/account/a-b',
+    ]);
+    expect(['/account', '/account/', '/account/Connected', '/account/connected?x=1', 42].map(returnPageOf)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
