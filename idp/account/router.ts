@@ -22,6 +22,7 @@ import {
   type ConnectedService,
   connectedPage,
   enrolPage,
+  revokePage,
 } from '../views/account-pages.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
@@ -97,7 +98,7 @@ export function accountRouter(deps: AccountPageDeps): Router {
       return undefined;
     }
     const csrfBinding = `account:${session.jti}`;
-    const lang = pageLanguage(locale, (other) => `${page}?lang=${other}`);
+    const lang = pageLanguage(locale, (other) => `${page}${page.includes('?') ? '&' : '?'}lang=${other}`);
     return { account, session, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding), lang } };
   }
 
@@ -228,6 +229,30 @@ export function accountRouter(deps: AccountPageDeps): Router {
     renderPage(ctx, connectedPage(services, { ...signed.form, notice }));
   });
 
+  /** The connected page when nothing of `clientId` is connected: 404, saying so. */
+  async function notConnected(ctx: Context, signed: Signed): Promise<void> {
+    const error = signed.form.lang.t('connected.notConnected');
+    const services = await connectedServices(signed.account._id);
+    renderPage(ctx, connectedPage(services, { ...signed.form, error }), 404);
+  }
+
+  /** The question before a revoke (its form posts to /connected/revoke); 404 for a service not listed. */
+  router.get('/connected/revoke', async (ctx) => {
+    const clientId = typeof ctx.query.client === 'string' ? ctx.query.client : '';
+    const here = `${CONNECTED}/revoke?${new URLSearchParams({ client: clientId })}`;
+    const switched = switchedTo(ctx);
+    if (switched) {
+      rememberLocale(ctx, switched);
+      ctx.status = 303;
+      return ctx.redirect(here);
+    }
+    const signed = await signedIn(ctx, here);
+    if (!signed) return;
+    const service = (await connectedServices(signed.account._id)).find((one) => one.clientId === clientId);
+    if (!service) return notConnected(ctx, signed);
+    renderPage(ctx, revokePage(service, signed.form));
+  });
+
   /**
    * Revokes a connected service: its remembered consent, every Grant made under it (this
    * session's included) and every token under those (revoke-consent.ts).
@@ -251,12 +276,8 @@ export function accountRouter(deps: AccountPageDeps): Router {
       clientId,
       sessionGrant ? [sessionGrant] : [],
     );
-    if (!result.forgotten && result.grants === 0) {
-      // Nothing of that client's was here (an unknown id, or revoked already): nothing to record.
-      const error = signed.form.lang.t('connected.notConnected');
-      const services = await connectedServices(accountId);
-      return renderPage(ctx, connectedPage(services, { ...signed.form, error }), 404);
-    }
+    // Nothing of that client's was here (an unknown id, or revoked already): nothing to record.
+    if (!result.forgotten && result.grants === 0) return notConnected(ctx, signed);
     deps.audit.info({ event: 'consent_revoked', accountId, client: clientId, ...result });
     ctx.redirect(`${CONNECTED}?${new URLSearchParams({ revoked: clientId })}`);
   });

@@ -53,6 +53,15 @@ describe('connected services at the idp', () => {
     return connected;
   }
 
+  /** The question page before revoking `clientId`, reached by the connected page's Revoke button. */
+  async function revokeQuestion(browser: Browser, connected: Page, clientId: string): Promise<Page> {
+    const href = `/account/connected/revoke?${new URLSearchParams({ client: clientId })}`;
+    expect(connected.html).toContain(`href="${href}"`);
+    const page = await browser.go(new URL(href, idp.issuer).href);
+    expect(title(page)).toMatch(/^Revoke access for .*\?$/);
+    return page;
+  }
+
   it('lists a consented third-party client with what it may do and since when, but not the first-party hub', async () => {
     const browser = newBrowser();
     const identifier = 'lists@example.org';
@@ -109,7 +118,8 @@ describe('connected services at the idp', () => {
     expect(page.html).toContain('<h2 class="govuk-heading-m">Partner Portal</h2>');
     expect(page.html).toContain(`<li>${OFFLINE}</li>`);
 
-    const after = await browser.submit(page, '/account/connected/revoke', { client: idp.partner.id });
+    const question = await revokeQuestion(browser, page, idp.partner.id);
+    const after = await browser.submit(question, '/account/connected/revoke');
     expect(after.html).toContain('Partner Portal can no longer use your account.');
     await expect(oidc.refreshTokenGrant(partnerRp, kept.refresh_token as string)).rejects.toMatchObject({
       error: 'invalid_grant',
@@ -138,7 +148,7 @@ describe('connected services at the idp', () => {
     }
 
     const page = await connectedPage(here);
-    const after = await here.submit(page, '/account/connected/revoke', { client: idp.partner.id });
+    const after = await here.submit(await revokeQuestion(here, page, idp.partner.id), '/account/connected/revoke');
     expect(title(after)).toBe('Connected services');
     expect(after.html).toContain(
       'Partner Portal can no longer use your account. It will ask for your permission the next time you sign in there.',
@@ -182,7 +192,8 @@ describe('connected services at the idp', () => {
     await signInNoting(idp, other, partnerRp, idp.partner, { identifier, scope: 'openid' });
     const othersPage = await connectedPage(other);
     const othersToken = othersPage.html.match(/name="csrf" value="([^"]+)"/)?.[1] as string;
-    const crossed = await browser.submit(page, '/account/connected/revoke', { csrf: othersToken });
+    const question = await revokeQuestion(browser, page, idp.partner.id);
+    const crossed = await browser.submit(question, '/account/connected/revoke', { csrf: othersToken });
     expect(crossed.status).toBe(403);
 
     expect((await connectedPage(browser)).html).toContain('Revoke access for Partner Portal');
@@ -196,7 +207,9 @@ describe('connected services at the idp', () => {
     const hub = await signInNoting(idp, browser, hubRp, idp.hub, { identifier });
     await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid' });
     const page = await connectedPage(browser);
-    const after = await browser.submit(page, '/account/connected/revoke', { client: idp.hub.id });
+    expect(page.html).not.toContain(`client=${idp.hub.id}`);
+    const question = await revokeQuestion(browser, page, idp.partner.id);
+    const after = await browser.submit(question, '/account/connected/revoke', { client: idp.hub.id });
     expect(title(after)).toBe('Connected services');
     expect(after.html).toContain('Revoke access for Partner Portal');
     const next = await oidc.refreshTokenGrant(hubRp, hub.tokens.refresh_token as string);
@@ -209,17 +222,42 @@ describe('connected services at the idp', () => {
     expect(new URL(page.url).searchParams.get('client_id')).toBe('idp-account-console');
   });
 
+  it('asks before revoking: the Revoke button leads to a question with what the service may do, and Cancel keeps it', async () => {
+    const identifier = 'asked.first@example.org';
+    const browser = newBrowser();
+    const walk = await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid profile' });
+    const page = await connectedPage(browser);
+    expect(page.html).not.toContain('<form method="post" action="/account/connected/revoke"');
+    const question = await revokeQuestion(browser, page, idp.partner.id);
+    expect(question.status).toBe(200);
+    expect(title(question)).toBe('Revoke access for Partner Portal?');
+    expect(question.html).toContain('<li>see your name</li>');
+    expect(question.html).toContain('Partner Portal will no longer be able to use your account');
+    expect(question.html).toContain('<a class="govuk-link" href="/account/connected">Cancel</a>');
+    expect(question.html).toMatch(/<button[^>]*govuk-button--warning[^>]*>\s*Revoke access\s*<\/button>/);
+    // Seeing the question revoked nothing.
+    expect((await oidc.refreshTokenGrant(partnerRp, walk.tokens.refresh_token as string)).access_token).toBeTruthy();
+    const hindi = await browser.go(`${idp.issuer}/account/connected/revoke?client=${idp.partner.id}&lang=hi`);
+    expect(title(hindi)).toBe('Partner Portal की पहुँच हटाएँ?');
+    expect(hindi.url).toBe(`${idp.issuer}/account/connected/revoke?client=${idp.partner.id}`);
+    await browser.go(`${idp.issuer}/account/connected?lang=en`);
+  });
+
   it('answers that nothing was connected when asked to revoke an unknown client, and records no revoke', async () => {
     const identifier = 'revokes.nothing@example.org';
     const browser = newBrowser();
     await signInNoting(idp, browser, partnerRp, idp.partner, { identifier, scope: 'openid' });
     const page = await connectedPage(browser);
+    const asked = await browser.go(`${idp.issuer}/account/connected/revoke?client=nope`);
+    expect([asked.status, title(asked)]).toEqual([404, 'Connected services']);
+    expect(asked.html).toContain('That service was not connected to your account, so there was nothing to revoke.');
+    const question = await revokeQuestion(browser, page, idp.partner.id);
     const logged = logLines.length;
     for (const client of ['nope', idp.partner.id]) {
-      if (client === idp.partner.id) await browser.submit(page, '/account/connected/revoke', { client });
+      if (client === idp.partner.id) await browser.submit(question, '/account/connected/revoke', { client });
       const before = logLines.length;
       // The partner a second time: revoked already, so nothing is left to revoke either.
-      const answer = await browser.submit(page, '/account/connected/revoke', { client });
+      const answer = await browser.submit(question, '/account/connected/revoke', { client });
       expect([client, answer.status, title(answer)]).toEqual([client, 404, 'Connected services']);
       expect(answer.html).toContain('That service was not connected to your account, so there was nothing to revoke.');
       expect(answer.html).not.toContain('can no longer use your account');
