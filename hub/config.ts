@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
+import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
@@ -93,7 +93,7 @@ export const hubEnvSchema = baseEnvSchema
     HUB_PORT: env.port(3000),
     HUB_MONGODB_DB: z.string().min(1).default('hub'),
     WORKER_PORT: env.port(3001),
-    TRUST_PROXY: z.stringbool().default(false),
+    ...proxyEnvSchema.shape,
     /** The idp whose access tokens the API accepts (their `iss`). */
     IDP_ISSUER: env.url().default('http://localhost:4000'),
     /** Where the idp publishes its signing keys; the idp's /jwks by default. */

@@ -1,4 +1,4 @@
-import { metricsTokenOf } from '../infra/config.js';
+import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { createRedis } from '../infra/redis.js';
 import { runService, startService } from '../infra/service-runtime.js';
@@ -23,7 +23,7 @@ await runService('hub', async () => {
     mongoUri: config.MONGODB_URI,
     mongoDb: config.HUB_MONGODB_DB,
     redisUrl: config.REDIS_URL,
-    proxy: config.TRUST_PROXY,
+    proxy: proxyTrustOf(config),
     logger: log,
     build: (deps) =>
       buildHub(config, billers, deps, {

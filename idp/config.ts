@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
+import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/config.js';
 
 const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
@@ -11,7 +11,7 @@ export const idpEnvSchema = baseEnvSchema
     IDP_PORT: env.port(4000),
     IDP_ISSUER: env.url().default('http://localhost:4000'),
     IDP_MONGODB_DB: z.string().min(1).default('idp'),
-    TRUST_PROXY: z.stringbool().default(false),
+    ...proxyEnvSchema.shape,
     /** Comma-separated; the first signs cookies, the rest still verify (rotation). */
     IDP_COOKIE_KEYS: z
       .string()

@@ -1,4 +1,4 @@
-import { metricsTokenOf } from '../infra/config.js';
+import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
 import { runService, startService } from '../infra/service-runtime.js';
 import { buildIdp } from './app.js';
 import { loadIdpConfig } from './config.js';
@@ -13,7 +13,7 @@ await runService('idp', async () => {
     mongoUri: config.MONGODB_URI,
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
-    proxy: config.TRUST_PROXY,
+    proxy: proxyTrustOf(config),
     build: (deps) => buildIdp(config, deps),
   });
 });

@@ -63,6 +63,30 @@ export const baseEnvSchema = z.object({
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
 
 /**
+ * Variables of a service that may sit behind a TLS terminator. With TRUST_PROXY the client address
+ * is read from X-Forwarded-For, but only the last TRUST_PROXY_HOPS entries, the ones your own
+ * proxies appended: anything to their left was sent by the client and can be forged (Koa's
+ * `maxIpsCount`). One terminator in front: 1; a CDN then a load balancer: 2.
+ */
+export const proxyEnvSchema = z.object({
+  TRUST_PROXY: z.stringbool().default(false),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+});
+export type ProxyConfig = z.infer<typeof proxyEnvSchema>;
+
+/** How a Koa app trusts X-Forwarded-*: off, or on with the number of trusted proxy hops. */
+export interface ProxyTrust {
+  proxy: boolean;
+  /** X-Forwarded-For entries, counted from the right, that trusted proxies wrote (>= 1). */
+  hops: number;
+}
+
+/** The proxy trust of a service's configuration (see proxyEnvSchema). */
+export function proxyTrustOf(config: ProxyConfig): ProxyTrust {
+  return { proxy: config.TRUST_PROXY, hops: config.TRUST_PROXY_HOPS };
+}
+
+/**
  * Who may read /metrics (see operationalRoutes): a token when METRICS_TOKEN is set; otherwise
  * anyone in development and test (on loopback, BIND_HOST), nobody in production (`null`).
  */

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { ConfigError } from './config.js';
+import { ConfigError, type ProxyTrust } from './config.js';
 import { listen } from './http/listen.js';
 import { createServiceApp } from './http/service-app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -24,7 +24,8 @@ export interface ServiceOptions {
   redisUrl: string;
   /** Prefixes every Redis key of the service (tests run several services on one Redis). */
   redisKeyPrefix?: string;
-  proxy?: boolean;
+  /** Trust X-Forwarded-* from this many proxy hops (proxyTrustOf); off when unset. */
+  proxy?: ProxyTrust;
   logger?: Logger;
   /** Builds the service's own parts once MongoDB and Redis are connected. */
   build?: (deps: ServiceDeps) => Promise<ServiceParts>;
@@ -53,7 +54,7 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
   const { app } = createServiceApp({
     name: options.name,
     logger: log,
-    proxy: options.proxy ?? false,
+    proxy: options.proxy,
     app: parts.app,
     metricsToken: options.metricsToken,
     readiness: [

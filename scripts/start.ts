@@ -9,6 +9,7 @@ import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/
 import { startLocalServices } from '../infra/local-services/index.js';
 import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
 import { devSecrets } from './dev-secrets.js';
+import { bannerRows } from './start-banner.js';
 
 interface ServiceEntry {
   name: string;
@@ -114,9 +115,12 @@ try {
 console.log(`\nOpen the citizen portal: http://localhost:${port('HUB_PORT', 3000)}/`);
 console.log('\nAll services are up:');
 const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;
-console.log(`  MongoDB  ${local.mongoUri}${local.started.mongo ? dataNote : ''}`);
-console.log(`  Redis    ${local.redisUrl}${local.started.redis ? dataNote : ''}`);
-for (const service of SERVICES) console.log(`  ${service.name.padEnd(8)} ${service.url}`);
+const rows = [
+  { name: 'MongoDB', address: `${local.mongoUri}${local.started.mongo ? dataNote : ''}` },
+  { name: 'Redis', address: `${local.redisUrl}${local.started.redis ? dataNote : ''}` },
+  ...SERVICES.map((service) => ({ name: service.name, address: service.url })),
+];
+for (const row of bannerRows(rows)) console.log(row);
 console.log('Press Ctrl-C to stop.');
 
 async function waitUntilReady(service: ServiceEntry): Promise<void> {

@@ -7,6 +7,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { Account, AccountStore } from '../accounts/account-store.js';
 import type { ConsentStore } from '../consents/consent-store.js';
+import { holdsOfflineAccess } from '../consents/offline-access.js';
 import { revokeConsent } from '../consents/revoke-consent.js';
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
 import { asciiCode } from '../interactions/code-digits.js';
@@ -21,6 +22,7 @@ import {
   type ConnectedService,
   connectedPage,
   enrolPage,
+  revokePage,
 } from '../views/account-pages.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
@@ -46,6 +48,17 @@ const pendingKey = (sub: string) => `idp:totp-pending:${sub}`;
 /** The connected services page, where third-party clients the citizen allowed are listed and revoked. */
 const CONNECTED = '/account/connected';
 
+/**
+ * Where the account's sign-in may return to (its `state`): a path of these pages only, so the
+ * value, which anyone can put in a link, never leads off the idp or to another of its routes.
+ */
+const RETURN_PAGE = /^\/account(\/[a-z][a-z0-9-]*)*$/;
+
+/** The account page a sign-in `state` asks to return to, or undefined when it is none. */
+export function returnPageOf(state: unknown): string | undefined {
+  return typeof state === 'string' && RETURN_PAGE.test(state) && state !== '/account' ? state : undefined;
+}
+
 type Session = Awaited<ReturnType<Provider['Session']['get']>>;
 
 interface Signed {
@@ -55,6 +68,9 @@ interface Signed {
   /** What this browser's CSRF tokens are bound to: its idp session. */
   csrfBinding: string;
 }
+
+/** How the authenticator app names the account: its email or phone (what the citizen signs in with), else its name. */
+const totpLabel = (account: Account) => account.email ?? account.phone ?? account.name;
 
 /** The citizen's own pages at the idp: who they are, their authenticator app, their connected services. */
 export function accountRouter(deps: AccountPageDeps): Router {
@@ -75,12 +91,14 @@ export function accountRouter(deps: AccountPageDeps): Router {
         scope: 'openid',
         redirect_uri: `${deps.issuer}/account`,
         ui_locales: locale,
+        // The console's one redirect URI is /account; the page asked for comes back in `state`.
+        ...(returnPageOf(page) ? { state: page } : {}),
       }).toString();
       ctx.redirect(login.toString());
       return undefined;
     }
     const csrfBinding = `account:${session.jti}`;
-    const lang = pageLanguage(locale, (other) => `${page}?lang=${other}`);
+    const lang = pageLanguage(locale, (other) => `${page}${page.includes('?') ? '&' : '?'}lang=${other}`);
     return { account, session, csrfBinding, form: { csrf: deps.csrf.issue(csrfBinding), lang } };
   }
 
@@ -107,6 +125,9 @@ export function accountRouter(deps: AccountPageDeps): Router {
     }
     const signed = await signedIn(ctx);
     if (!signed) return;
+    // Back from the sign-in that a deeper account page started: on to that page.
+    const returnTo = returnPageOf(ctx.query.state);
+    if (returnTo) return ctx.redirect(returnTo);
     const notice = ctx.query.done === 'enabled' ? signed.form.lang.t('account.enabled') : undefined;
     renderPage(ctx, accountPage(signed.account, { ...signed.form, notice }));
   });
@@ -117,8 +138,7 @@ export function accountRouter(deps: AccountPageDeps): Router {
     if (signed.account.totp) return ctx.redirect('/account');
     const secret = generateTotpSecret();
     await deps.redis.set(pendingKey(signed.account._id), sealSecret(secret, deps.dataKey), 'EX', PENDING_TTL_SECONDS);
-    const label = signed.account.email ?? signed.account.phone ?? signed.account.name;
-    const uri = totpUri({ secret, accountName: label, issuer: new URL(deps.issuer).host });
+    const uri = totpUri({ secret, accountName: totpLabel(signed.account), issuer: new URL(deps.issuer).host });
     renderPage(ctx, enrolPage(await QRCode.toDataURL(uri), secret, signed.form));
   });
 
@@ -135,7 +155,8 @@ export function accountRouter(deps: AccountPageDeps): Router {
     const secret = openSecret(sealed, deps.dataKey);
     const step = verifyTotp(secret, signed.code);
     if (step === null) {
-      const uri = totpUri({ secret, accountName: signed.account.name, issuer: new URL(deps.issuer).host });
+      // The same code as the first render: the same label, so a rescan gives the app the same entry.
+      const uri = totpUri({ secret, accountName: totpLabel(signed.account), issuer: new URL(deps.issuer).host });
       const error = signed.form.lang.t('enrol.wrongCode');
       return renderPage(ctx, enrolPage(await QRCode.toDataURL(uri), secret, { ...signed.form, error }), 400);
     }
@@ -173,10 +194,12 @@ export function accountRouter(deps: AccountPageDeps): Router {
       const client = await deps.provider.Client.find(consent.clientId);
       // First-party clients never ask for consent, so they have none to revoke.
       if (isFirstParty(client as unknown as Record<string, unknown> | undefined)) continue;
+      // Asked each time, so not in the record, but a live offline Grant keeps it after sign-out.
+      const offline = (await holdsOfflineAccess(deps.provider, consent)) ? ['offline_access'] : [];
       services.push({
         clientId: consent.clientId,
         clientName: client?.clientName ?? consent.clientId,
-        scopes: [...consent.scopes, ...consent.resourceScopes.map(({ scope }) => scope)],
+        scopes: [...consent.scopes, ...offline, ...consent.resourceScopes.map(({ scope }) => scope)],
         claims: consent.claims,
         since: consent.grantedAt,
       });
@@ -206,6 +229,30 @@ export function accountRouter(deps: AccountPageDeps): Router {
     renderPage(ctx, connectedPage(services, { ...signed.form, notice }));
   });
 
+  /** The connected page when nothing of `clientId` is connected: 404, saying so. */
+  async function notConnected(ctx: Context, signed: Signed): Promise<void> {
+    const error = signed.form.lang.t('connected.notConnected');
+    const services = await connectedServices(signed.account._id);
+    renderPage(ctx, connectedPage(services, { ...signed.form, error }), 404);
+  }
+
+  /** The question before a revoke (its form posts to /connected/revoke); 404 for a service not listed. */
+  router.get('/connected/revoke', async (ctx) => {
+    const clientId = typeof ctx.query.client === 'string' ? ctx.query.client : '';
+    const here = `${CONNECTED}/revoke?${new URLSearchParams({ client: clientId })}`;
+    const switched = switchedTo(ctx);
+    if (switched) {
+      rememberLocale(ctx, switched);
+      ctx.status = 303;
+      return ctx.redirect(here);
+    }
+    const signed = await signedIn(ctx, here);
+    if (!signed) return;
+    const service = (await connectedServices(signed.account._id)).find((one) => one.clientId === clientId);
+    if (!service) return notConnected(ctx, signed);
+    renderPage(ctx, revokePage(service, signed.form));
+  });
+
   /**
    * Revokes a connected service: its remembered consent, every Grant made under it (this
    * session's included) and every token under those (revoke-consent.ts).
@@ -229,6 +276,8 @@ export function accountRouter(deps: AccountPageDeps): Router {
       clientId,
       sessionGrant ? [sessionGrant] : [],
     );
+    // Nothing of that client's was here (an unknown id, or revoked already): nothing to record.
+    if (!result.forgotten && result.grants === 0) return notConnected(ctx, signed);
     deps.audit.info({ event: 'consent_revoked', accountId, client: clientId, ...result });
     ctx.redirect(`${CONNECTED}?${new URLSearchParams({ revoked: clientId })}`);
   });

@@ -1,4 +1,4 @@
-export { ipKey } from './ip-key.js';
+export { ipKey, UNPARSED_IP_KEY } from './ip-key.js';
 export { generateOtpCode, hashOtpCode, otpCodeMatches } from './otp-code.js';
 export { otpPolicyFromConfig } from './otp-config.js';
 export { OtpError, type OtpErrorDetails, type OtpErrorReason } from './otp-error.js';

@@ -66,7 +66,7 @@ export interface ConnectedService {
   since: Date;
 }
 
-/** The connected services page: each service, what it may do and since when, and its Revoke button. */
+/** The connected services page: each service, what it may do and since when, and its Revoke button (to revokePage). */
 export function connectedPage(services: ConnectedService[], form: AccountForm): string {
   const { lang } = form;
   return renderView('connected.njk', lang, {
@@ -74,14 +74,30 @@ export function connectedPage(services: ConnectedService[], form: AccountForm): 
     csrf: form.csrf,
     error: form.error,
     notice: form.notice,
-    services: services.map((service) => ({
-      clientId: service.clientId,
-      name: service.clientName,
-      sentences: [
-        ...scopeSentences(lang, service.scopes),
-        ...(service.claims.length ? [lang.t('connected.claims', { claims: service.claims.join(', ') })] : []),
-      ],
-      since: formatDateIST(service.since, lang.locale),
-    })),
+    services: services.map((service) => serviceView(service, lang)),
+  });
+}
+
+/** One service as the templates show it: its name, what it may do in sentences, and since when. */
+function serviceView(service: ConnectedService, lang: PageLanguage) {
+  return {
+    clientId: service.clientId,
+    name: service.clientName,
+    sentences: [
+      ...scopeSentences(lang, service.scopes),
+      ...(service.claims.length ? [lang.t('connected.claims', { claims: service.claims.join(', ') })] : []),
+    ],
+    since: formatDateIST(service.since, lang.locale),
+  };
+}
+
+/** The question before revoking one service: what it may do now, what revoking ends, Revoke or Cancel. */
+export function revokePage(service: ConnectedService, form: AccountForm): string {
+  const { lang } = form;
+  return renderView('revoke.njk', lang, {
+    title: lang.t('connected.revokeTitle', { client: service.clientName }),
+    csrf: form.csrf,
+    error: form.error,
+    service: serviceView(service, lang),
   });
 }

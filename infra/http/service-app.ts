@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import type { ProxyTrust } from '../config.js';
 import type { Logger } from '../logger.js';
 import { operationalRoutes, type ReadinessCheck } from './health.js';
 import { createMetrics } from './metrics.js';
@@ -9,8 +10,11 @@ export interface ServiceAppOptions {
   name: string;
   logger: Logger;
   readiness: ReadinessCheck[];
-  /** Trust X-Forwarded-* from a TLS-terminating proxy in front of the service. */
-  proxy?: boolean;
+  /**
+   * Trust X-Forwarded-* from TLS-terminating proxies in front of the service, and how many of them
+   * (X-Forwarded-For entries from the right); off when unset.
+   */
+  proxy?: ProxyTrust;
   /** A Koa app to build on instead of a new one, e.g. oidc-provider's Provider (a Koa subclass). */
   app?: Koa;
   /** Who may read /metrics: see operationalRoutes (undefined: anyone). */
@@ -23,7 +27,9 @@ export interface ServiceAppOptions {
  */
 export function createServiceApp(options: ServiceAppOptions) {
   const app = options.app ?? new Koa();
-  app.proxy = options.proxy ?? false;
+  app.proxy = options.proxy?.proxy ?? false;
+  // Only the entries our own proxies appended: the client writes whatever it likes to their left.
+  app.maxIpsCount = app.proxy ? Math.max(1, options.proxy?.hops ?? 1) : 0;
   const metrics = createMetrics(options.name);
   app.use(requestContext(options.logger));
   app.use(metrics.observe);

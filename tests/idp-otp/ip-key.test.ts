@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipKey } from '../../idp/otp/index.js';
+import { ipKey, UNPARSED_IP_KEY } from '../../idp/otp/index.js';
 
 describe('the address key of the OTP limits', () => {
   it('keeps an IPv4 address, also when written IPv4-mapped', () => {
@@ -14,7 +14,19 @@ describe('the address key of the OTP limits', () => {
     expect(ipKey('2001:db8:a:c::1')).not.toBe(ipKey('2001:db8:a:b::1'));
   });
 
-  it('leaves anything that is not an address as it is', () => {
-    expect(ipKey('unknown')).toBe('unknown');
+  it('puts everything that is not an address in one shared bucket, so sprayed garbage opens no fresh ones', () => {
+    const garbage = [
+      'unknown',
+      'garbage',
+      'garbage2',
+      '',
+      ' 203.0.113.9',
+      '0x7f.1',
+      '127.1',
+      '203.0.113.9:443',
+      '<script>',
+    ];
+    expect(new Set(garbage.map(ipKey))).toEqual(new Set([UNPARSED_IP_KEY]));
+    expect(UNPARSED_IP_KEY).toBe('unparsed');
   });
 });

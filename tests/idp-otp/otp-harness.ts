@@ -20,7 +20,8 @@ export function otpHarness(label: string) {
     /** An identifier and an ip no other test of the file uses, so limits do not leak between tests. */
     fresh: () => {
       serial += 1;
-      return { identifier: `${uniqueName('citizen')}@example.org`, ip: `10.0.${serial}.1` };
+      // A real address each time: text that is not one (10.0.256.1) shares the one 'unparsed' bucket.
+      return { identifier: `${uniqueName('citizen')}@example.org`, ip: `10.${(serial >> 8) & 255}.${serial & 255}.1` };
     },
     cleanup: async () => {
       const keys = await redis.keys(`${keyPrefix}*`);

@@ -209,7 +209,9 @@ describe('the idp pages in headless Chromium', () => {
     await page.getByRole('link', { name: 'English' }).click();
     await page.locator('h1', { hasText: 'Connected services' }).waitFor();
 
-    await submitAndWait('Revoke access for Partner Portal', 'Connected services');
+    await submitAndWait('Revoke access for Partner Portal', 'Revoke access for Partner Portal?');
+    await expectAccessible('revoke question');
+    await submitAndWait('Revoke access', 'Connected services');
     expect(await page.getByRole('status').textContent()).toContain('Partner Portal can no longer use your account.');
     expect(await page.locator('main h2').count()).toBe(0);
     await expectAccessible('connected services, after revoking');

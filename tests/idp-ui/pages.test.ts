@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../idp/accounts/account-store.js';
 import { HUB_API_SCOPES } from '../../idp/provider/resource-server.js';
-import { accountPage, type ConnectedService, connectedPage, enrolPage } from '../../idp/views/account-pages.js';
+import {
+  accountPage,
+  type ConnectedService,
+  connectedPage,
+  enrolPage,
+  revokePage,
+} from '../../idp/views/account-pages.js';
 import { type Locale, pageLanguage, SUPPORTED_LOCALES } from '../../idp/views/i18n.js';
 import {
   codePage,
@@ -70,6 +76,7 @@ function everyPage(locale: Locale): Record<string, string> {
     }),
     connected: connectedPage([partner], { ...accountForm, notice: t('connected.revoked', { client: 'Other' }) }),
     connectedNone: connectedPage([], accountForm),
+    revoke: revokePage(partner, accountForm),
     enrol: enrolPage('data:image/png;base64,AAAA', 'JBSWY3DPEHPK3PXP', { ...accountForm, error: t('enrol.wrongCode') }),
     logout: logoutPage(lang, '<form id="op.logoutForm" method="post" action="/session/end/confirm"></form>', 'Hub'),
     signedOut: signedOutPage(lang, 'Hub'),
@@ -193,17 +200,29 @@ describe('the connected services page', () => {
     expect(bn).toContain('href="/account/connected?lang=en"');
   });
 
-  it('posts each Revoke with the session’s CSRF token and the client it names', () => {
-    const html = connectedPage([partner, { ...partner, clientId: 'second', clientName: 'Second' }], lang('en'));
-    const forms = [
-      ...html.matchAll(/<form method="post" action="\/account\/connected\/revoke"[^>]*>([\s\S]*?)<\/form>/g),
-    ];
-    expect(forms.map(([, body]) => body?.match(/name="client" value="([^"]+)"/)?.[1])).toEqual([
-      'partner-portal',
-      'second',
+  it('links each Revoke button to the question page of the client it names, revoking nothing itself', () => {
+    const html = connectedPage([partner, { ...partner, clientId: 'second & co', clientName: 'Second' }], lang('en'));
+    const links = [...html.matchAll(/<a href="([^"]+)" role="button"[^>]*govuk-button--warning/g)].map(
+      ([, href]) => href,
+    );
+    expect(links).toEqual([
+      '/account/connected/revoke?client=partner-portal',
+      '/account/connected/revoke?client=second%20%26%20co',
     ]);
-    for (const [, body] of forms) expect(body).toContain('<input type="hidden" name="csrf" value="CSRF">');
     expect(html).toContain('Revoke access for Second');
+    expect(html).not.toContain('<form');
+  });
+
+  it('asks before revoking: what the service may do, what revoking ends, then Revoke (with the CSRF token) or Cancel', () => {
+    const html = revokePage(partner, lang('en'));
+    expect(html).toContain('<h1 class="govuk-heading-l">Revoke access for Partner &lt;Portal&gt; &amp; Co?</h1>');
+    expect(html).toContain(`<li>${scopeSentences(pageLanguage('en'), ['bills:read'])[0]}</li>`);
+    expect(html).toContain('will no longer be able to use your account, also when you are not signed in.');
+    const form = html.match(/<form method="post" action="\/account\/connected\/revoke"[^>]*>([\s\S]*?)<\/form>/)?.[1];
+    expect(form).toContain('<input type="hidden" name="csrf" value="CSRF">');
+    expect(form).toContain('<input type="hidden" name="client" value="partner-portal">');
+    expect(form).toContain('<a class="govuk-link" href="/account/connected">Cancel</a>');
+    expect(revokePage(partner, lang('bn'))).toContain('অ্যাক্সেস প্রত্যাহার করবেন?');
   });
 
   it('says when no other service can use the account, and that the service’s own pages are not listed', () => {

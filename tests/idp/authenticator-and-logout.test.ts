@@ -1,7 +1,9 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { generateSync } from 'otplib';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { totpUri } from '../../idp/totp/totp.js';
 import { Browser, type Page } from './support/browser.js';
 import { authorizationRequest, completeInteraction, login, relyingParty, title } from './support/relying-party.js';
 import { startTestIdp, type TestIdp } from './support/test-idp.js';
@@ -45,6 +47,11 @@ describe('an authenticator app as a second step', () => {
 
     const wrong = await browser.submit(enrol, '/account/totp/confirm', { code: '000000' });
     expect(wrong.status).toBe(400);
+    // The QR code shown again after a wrong code is the first one: labelled with the email, not the name.
+    const qrOf = (page: Page) => page.html.match(/<img class="qr" src="([^"]+)"/)?.[1];
+    const issuer = new URL(idp.issuer).host;
+    expect(qrOf(enrol)).toBe(await QRCode.toDataURL(totpUri({ secret, accountName: email, issuer })));
+    expect(qrOf(wrong)).toBe(qrOf(enrol));
     const confirmed = await browser.submit(enrol, '/account/totp/confirm', { code: codeAt(secret, 0) });
     expect(confirmed.html).toContain('Authenticator app turned on.');
     expect(confirmed.html).toContain('To turn it off');

@@ -21,7 +21,8 @@ vi.mock('../../infra/logger.js', async (importOriginal) => {
   };
 });
 
-const LOCK_MESSAGE = 'Too many attempts. For your security, try again later.';
+// OTP_LOCK_SECONDS is 900 by default: the page says the same 15 minutes as Retry-After.
+const LOCK_MESSAGE = 'Too many attempts. For your security, try again in 15 minutes.';
 const SPENT_MESSAGE = 'That code has expired or was entered wrongly too many times. Ask for a new code.';
 
 const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
@@ -313,7 +314,8 @@ describe('the per-ip limit on codes sent', () => {
   let rp: oidc.Configuration;
 
   beforeAll(async () => {
-    idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '3' });
+    // Behind one trusted proxy: the address is the X-Forwarded-For entry that proxy appended (the last).
+    idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '3', TRUST_PROXY: 'true' });
     rp = await relyingParty(idp, idp.hub);
   });
   afterAll(() => idp.close());
@@ -326,6 +328,26 @@ describe('the per-ip limit on codes sent', () => {
     expect(title(refused)).toBe('Sign in');
     expect(errorText(refused)).toBe('Too many codes requested. Try again in 60 minutes.');
     expect(await idp.messages('ip.limit.4@example.org')).toHaveLength(0);
+  });
+
+  it('forged leftmost X-Forwarded-For entries share the ceiling of the address the proxy saw', async () => {
+    // What a proxy forwards when the client sent its own X-Forwarded-For: the client's text, then the real address.
+    const via = (forged: string) => ({ 'x-forwarded-for': `${forged}, 192.0.2.77` });
+    const forged = ['203.0.113.50', 'garbage', '2001:db8:9::1'];
+    for (const [n, entry] of forged.entries()) await codeSentTo(idp, rp, `ceiling.${n}@example.org`, via(entry));
+    for (const entry of ['203.0.113.51', 'more garbage', '10.0.0.1']) {
+      const { browser, page } = await openSignIn(idp, rp, via(entry));
+      const refused = await browser.submit(page, '/identify', {
+        identifier: `ceiling.${entry.replaceAll(' ', '-')}@example.org`,
+      });
+      expect([entry, refused.status, errorText(refused)]).toEqual([
+        entry,
+        429,
+        'Too many codes requested. Try again in 60 minutes.',
+      ]);
+    }
+    // Another address behind the same proxy still has its own ceiling.
+    await codeSentTo(idp, rp, 'ceiling.other@example.org', { 'x-forwarded-for': '203.0.113.50, 192.0.2.78' });
   });
 });
 
@@ -363,6 +385,28 @@ describe('wrong codes from one address', () => {
     expect(done.url.startsWith(idp.hub.redirectUri)).toBe(true);
     expect(new URL(done.url).searchParams.get('code')).toBeTruthy();
     expect(logLines.some((line) => line.includes('"event":"lockout"') && line.includes('198.51.100.66'))).toBe(true);
+  });
+
+  it('forged leftmost X-Forwarded-For entries do not escape the lock of the address the proxy saw', async () => {
+    const identifier = 'forged.victim@example.org';
+    const via = (forged: string) => ({ 'x-forwarded-for': `${forged}, 10.99.0.1` });
+    const [a, b] = [
+      await codeSentTo(idp, rp, identifier, via('203.0.113.50')),
+      await codeSentTo(idp, rp, identifier, via('203.0.113.50')),
+    ];
+    let page = a.page;
+    for (let i = 0; i < 5; i++) page = await a.browser.submit(page, '/verify', { code: wrongCode(a.code) });
+    page = b.page;
+    for (let i = 0; i < 5; i++) page = await b.browser.submit(page, '/verify', { code: wrongCode(b.code) });
+    expect([page.status, errorText(page)]).toEqual([429, LOCK_MESSAGE]);
+    expect(logLines.some((line) => line.includes('"event":"lockout"') && line.includes('10.99.0.1'))).toBe(true);
+
+    for (const entry of ['203.0.113.51', 'garbage', '2001:db8:7::1']) {
+      const again = await openSignIn(idp, rp, via(entry));
+      const refused = await again.browser.submit(again.page, '/identify', { identifier });
+      expect([entry, refused.status, errorText(refused)]).toEqual([entry, 429, LOCK_MESSAGE]);
+    }
+    expect(await idp.messages(identifier)).toHaveLength(2);
   });
 
   it('a browser that signed in before gets past a lock an attacker behind the same address set', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildIdp } from '../../../idp/app.js';
 import { loadIdpConfig } from '../../../idp/config.js';
+import { proxyTrustOf } from '../../../infra/config.js';
 import { freePort } from '../../../infra/local-services/free-port.js';
 import { createLogger } from '../../../infra/logger.js';
 import { type CapturedMessage, readCaptured } from '../../../infra/notifier/index.js';
@@ -127,7 +128,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
     port,
     host: '127.0.0.1',
     // As idp/main.ts does: with TRUST_PROXY a test can stand for citizens at different addresses.
-    proxy: config.TRUST_PROXY,
+    proxy: proxyTrustOf(config),
     mongoUri: config.MONGODB_URI,
     mongoDb: config.IDP_MONGODB_DB,
     redisUrl: config.REDIS_URL,
