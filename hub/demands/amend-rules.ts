@@ -102,7 +102,9 @@ const fail = (field: string, message: string): AmendPlan => ({ ok: false, errors
 /** The demand as a new one would state it, with the amendment applied. */
 function merged(demand: AmendableDemand, amendment: DemandAmendment): NewDemand {
   const currentPlan =
-    demand.instalments.length > 1 ? demand.instalments.map((i) => ({ dueDate: i.dueDate, amountMinor: i.amountMinor })) : undefined;
+    demand.instalments.length > 1
+      ? demand.instalments.map((i) => ({ dueDate: i.dueDate, amountMinor: i.amountMinor }))
+      : undefined;
   const pick = <T>(changed: T | null | undefined, current: T | undefined): T | undefined =>
     changed === null ? undefined : (changed ?? current);
   const result: NewDemand = {
@@ -111,7 +113,12 @@ function merged(demand: AmendableDemand, amendment: DemandAmendment): NewDemand 
     title: amendment.title ?? demand.title,
     lines:
       amendment.lines ??
-      demand.lines.map((l) => ({ description: l.description, amountMinor: l.amountMinor, taxMinor: l.taxMinor, taxes: l.taxes })),
+      demand.lines.map((l) => ({
+        description: l.description,
+        amountMinor: l.amountMinor,
+        taxMinor: l.taxMinor,
+        taxes: l.taxes,
+      })),
     dueDate: amendment.dueDate ?? demand.dueDate,
   };
   const instalments = pick(amendment.instalments, currentPlan);
@@ -133,12 +140,16 @@ function paidInstalmentErrors(before: readonly Instalment[], next: NewDemand): F
       const now = plan[i.number - 1];
       return !now || now.dueDate !== i.dueDate || now.amountMinor !== i.amountMinor;
     })
-    .map((i) => ({ field: `instalments.${i.number - 1}`, message: `instalment ${i.number} is paid: it cannot change` }));
+    .map((i) => ({
+      field: `instalments.${i.number - 1}`,
+      message: `instalment ${i.number} is paid: it cannot change`,
+    }));
 }
 
 function pastDateErrors(before: AmendableDemand, next: NewDemand, today: string): FieldError[] {
   const errors: FieldError[] = [];
-  if (next.dueDate !== before.dueDate && next.dueDate < today) errors.push({ field: 'dueDate', message: 'is in the past' });
+  if (next.dueDate !== before.dueDate && next.dueDate < today)
+    errors.push({ field: 'dueDate', message: 'is in the past' });
   plannedInstalments(next).forEach((planned, k) => {
     const old = before.instalments.find((i) => i.number === planned.number);
     const changed = !old || old.dueDate !== planned.dueDate || old.amountMinor !== planned.amountMinor;
@@ -154,19 +165,21 @@ function pastDateErrors(before: AmendableDemand, next: NewDemand, today: string)
 }
 
 /** The audit's changes: each amendable field whose value differs, before and after. */
-function diff(
-  before: AmendableDemand,
-  after: Record<string, unknown>,
-  unset: readonly string[],
-): FieldChange[] {
-  const planOf = (list: readonly Instalment[]) => list.map(({ number, dueDate, amountMinor }) => ({ number, dueDate, amountMinor }));
-  const view = (field: string, value: unknown) => (field === 'instalments' && value ? planOf(value as Instalment[]) : value);
+function diff(before: AmendableDemand, after: Record<string, unknown>, unset: readonly string[]): FieldChange[] {
+  const planOf = (list: readonly Instalment[]) =>
+    list.map(({ number, dueDate, amountMinor }) => ({ number, dueDate, amountMinor }));
+  const view = (field: string, value: unknown) =>
+    field === 'instalments' && value ? planOf(value as Instalment[]) : value;
   const changes: FieldChange[] = [];
   for (const field of AMENDABLE) {
     const old = view(field, (before as Record<string, unknown>)[field]);
     const now = unset.includes(field) ? undefined : view(field, after[field]);
     if (same(old, now)) continue;
-    changes.push({ path: field, ...(old !== undefined ? { before: old } : {}), ...(now !== undefined ? { after: now } : {}) });
+    changes.push({
+      path: field,
+      ...(old !== undefined ? { before: old } : {}),
+      ...(now !== undefined ? { after: now } : {}),
+    });
   }
   return changes;
 }

@@ -43,5 +43,7 @@ batchSchema.index({ status: 1, publishedAt: 1 });
 batchSchema.index({ providerId: 1, createdAt: -1 });
 
 export function demandBatchModel(conn: Connection): DemandBatchModel {
-  return (conn.models.DemandBatch as DemandBatchModel | undefined) ?? conn.model<DemandBatch>('DemandBatch', batchSchema);
+  return (
+    (conn.models.DemandBatch as DemandBatchModel | undefined) ?? conn.model<DemandBatch>('DemandBatch', batchSchema)
+  );
 }

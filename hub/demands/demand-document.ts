@@ -16,7 +16,10 @@ export interface DemandOrigin {
 }
 
 /** The document of a validated new demand, without its reference number (the store draws one). */
-export function demandDocument(demand: NewDemand, origin: DemandOrigin): Omit<Demand, 'reference' | 'createdAt' | 'updatedAt'> {
+export function demandDocument(
+  demand: NewDemand,
+  origin: DemandOrigin,
+): Omit<Demand, 'reference' | 'createdAt' | 'updatedAt'> {
   return {
     _id: origin._id,
     providerId: demand.providerId,

@@ -66,7 +66,11 @@ export interface Demand {
 
 export type DemandModel = Model<Demand>;
 
-const day = { type: String, required: true, validate: { validator: isCalendarDay, message: '{PATH} must be YYYY-MM-DD' } };
+const day = {
+  type: String,
+  required: true,
+  validate: { validator: isCalendarDay, message: '{PATH} must be YYYY-MM-DD' },
+};
 const paise = { type: Number, required: true, cast: false, validate: nonNegativeMinor };
 const positivePaise = { type: Number, required: true, cast: false, validate: positiveMinor };
 
@@ -74,7 +78,11 @@ const isCharge = (c: Charge | undefined): boolean =>
   c?.kind === 'flat'
     ? Number.isSafeInteger(c.amountMinor) && c.amountMinor > 0
     : c?.kind === 'percent' && Number.isInteger(c.basisPoints) && c.basisPoints > 0 && c.basisPoints <= 10_000;
-const charge = { type: Schema.Types.Mixed, required: true, validate: { validator: isCharge, message: '{PATH} is not a charge' } };
+const charge = {
+  type: Schema.Types.Mixed,
+  required: true,
+  validate: { validator: isCharge, message: '{PATH} is not a charge' },
+};
 
 const taxSchema = new Schema<TaxComponent>(
   { name: { type: String, enum: TAX_NAMES, required: true }, amountMinor: paise },
@@ -120,7 +128,10 @@ const auditSchema = new Schema<AuditEntry>(
     actor: { type: String, required: true },
     action: { type: String, enum: ['created', 'amended', 'cancelled'], required: true },
     reason: String,
-    changes: { type: [new Schema({ path: String, before: Schema.Types.Mixed, after: Schema.Types.Mixed }, { _id: false })], default: [] },
+    changes: {
+      type: [new Schema({ path: String, before: Schema.Types.Mixed, after: Schema.Types.Mixed }, { _id: false })],
+      default: [],
+    },
   },
   { _id: false },
 );
@@ -133,11 +144,17 @@ const demandSchema = new Schema<Demand>(
     payer: {
       type: new Schema<Payer>({ phone: String, email: String }, { _id: false }),
       required: true,
-      validate: { validator: (p: Payer) => Boolean(p?.phone || p?.email), message: 'a payer needs a phone or an email' },
+      validate: {
+        validator: (p: Payer) => Boolean(p?.phone || p?.email),
+        message: 'a payer needs a phone or an email',
+      },
     },
     title: { type: String, required: true },
     currency: { type: String, enum: CURRENCIES, required: true, default: 'INR' },
-    lines: { type: [lineSchema], validate: { validator: (l: unknown[]) => l.length > 0, message: 'a demand needs a line' } },
+    lines: {
+      type: [lineSchema],
+      validate: { validator: (l: unknown[]) => l.length > 0, message: 'a demand needs a line' },
+    },
     totalMinor: positivePaise,
     dueDate: day,
     instalments: {

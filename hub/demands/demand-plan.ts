@@ -12,5 +12,11 @@ export const storedLines = (demand: NewDemand): DemandLine[] =>
  */
 export function plannedInstalments(demand: NewDemand): Instalment[] {
   const plan = demand.instalments ?? [{ dueDate: demand.dueDate, amountMinor: demandTotal(demand.lines) }];
-  return plan.map((p, i) => ({ number: i + 1, dueDate: p.dueDate, amountMinor: p.amountMinor, status: 'open', paidMinor: 0 }));
+  return plan.map((p, i) => ({
+    number: i + 1,
+    dueDate: p.dueDate,
+    amountMinor: p.amountMinor,
+    status: 'open',
+    paidMinor: 0,
+  }));
 }

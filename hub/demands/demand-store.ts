@@ -9,7 +9,13 @@ import { invalidDemand, PaymentRefusedError } from './demand-errors.js';
 import { demandIdForKey, newDemandId } from './demand-ids.js';
 import { type Demand, type DemandModel, demandModel } from './demand-model.js';
 import { derivedStatus, paidTotal } from './demand-status.js';
-import { type AuditEntry, type DemandPayment, type DemandStatus, OPEN_DEMAND_STATUSES, type Payer } from './demand-types.js';
+import {
+  type AuditEntry,
+  type DemandPayment,
+  type DemandStatus,
+  OPEN_DEMAND_STATUSES,
+  type Payer,
+} from './demand-types.js';
 import { validateNewDemand } from './new-demand-rules.js';
 import { checkPayment } from './payment-rules.js';
 import { newReferenceNumber, parseReferenceNumber } from './reference-number.js';
@@ -88,7 +94,9 @@ export class DemandStore {
    * taken. A document whose `_id` already exists is not inserted again: it is returned with
    * created: false (how idempotent creates and re-run uploads stay single).
    */
-  async insert(doc: Omit<Demand, 'reference' | 'createdAt' | 'updatedAt'>): Promise<{ demand: Demand; created: boolean }> {
+  async insert(
+    doc: Omit<Demand, 'reference' | 'createdAt' | 'updatedAt'>,
+  ): Promise<{ demand: Demand; created: boolean }> {
     await this.init();
     for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
       try {
@@ -192,7 +200,8 @@ export class DemandStore {
       }
       const plan = planAmendment(demand, amendment, by.today ?? todayInIndia());
       if (!plan.ok) {
-        if (plan.errors.some((e) => e.field === 'status')) throw new ConflictError(plan.errors[0]?.message ?? 'not amendable');
+        if (plan.errors.some((e) => e.field === 'status'))
+          throw new ConflictError(plan.errors[0]?.message ?? 'not amendable');
         throw invalidDemand(plan.errors);
       }
       const entry: AuditEntry = { at: new Date(), actor: by.actor, action: 'amended', reason, changes: plan.changes };
@@ -232,7 +241,15 @@ export class DemandStore {
         const quote = check.quotes.find((q) => q.number === i.number);
         if (!quote) return i;
         const { lateFeeMinor, discountMinor, payableMinor } = quote;
-        return { ...i, status: 'paid' as const, paidMinor: payableMinor, lateFeeMinor, discountMinor, paymentId: payment.paymentId, paidOn: day };
+        return {
+          ...i,
+          status: 'paid' as const,
+          paidMinor: payableMinor,
+          lateFeeMinor,
+          discountMinor,
+          paymentId: payment.paymentId,
+          paidOn: day,
+        };
       });
       const record: DemandPayment = {
         paymentId: payment.paymentId,
@@ -266,7 +283,11 @@ export class DemandStore {
     return demand;
   }
 
-  private update(filter: Record<string, unknown>, update: Record<string, unknown>, arrayFilters?: Record<string, unknown>[]) {
+  private update(
+    filter: Record<string, unknown>,
+    update: Record<string, unknown>,
+    arrayFilters?: Record<string, unknown>[],
+  ) {
     return this.model
       .findOneAndUpdate(filter as never, update as never, {
         returnDocument: 'after',
