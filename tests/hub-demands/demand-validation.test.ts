@@ -9,10 +9,9 @@ const errorsOf = (input: unknown) => {
 
 describe('validating a new demand', () => {
   it('accepts a demand with its tax breakup and normalises the payer (E.164 phone, lowercased email)', () => {
-    const check = validateNewDemand(
-      hallRent({ payer: { phone: '98765 43210', email: ' Asha@Example.IN ' } }),
-      { today: TODAY },
-    );
+    const check = validateNewDemand(hallRent({ payer: { phone: '98765 43210', email: ' Asha@Example.IN ' } }), {
+      today: TODAY,
+    });
     expect(check.ok).toBe(true);
     if (check.ok) expect(check.demand.payer).toEqual({ phone: '+919876543210', email: 'asha@example.in' });
   });
@@ -42,11 +41,23 @@ describe('validating a new demand', () => {
   it('refuses a tax breakup that does not add up to the line tax, or mixes IGST with CGST', () => {
     const line = hallRent().lines[0];
     if (!line) throw new Error('fixture has a line');
-    const wrongSum = { ...line, taxes: [{ name: 'CGST', amountMinor: 270_000 }, { name: 'SGST', amountMinor: 269_999 }] };
+    const wrongSum = {
+      ...line,
+      taxes: [
+        { name: 'CGST', amountMinor: 270_000 },
+        { name: 'SGST', amountMinor: 269_999 },
+      ],
+    };
     expect(errorsOf(hallRent({ lines: [wrongSum as never] }))).toEqual([
       { field: 'lines.0.taxes', message: "tax components add up to 539999 paise, not the line's tax of 540000" },
     ]);
-    const mixed = { ...line, taxes: [{ name: 'IGST', amountMinor: 270_000 }, { name: 'CGST', amountMinor: 270_000 }] };
+    const mixed = {
+      ...line,
+      taxes: [
+        { name: 'IGST', amountMinor: 270_000 },
+        { name: 'CGST', amountMinor: 270_000 },
+      ],
+    };
     expect(errorsOf(hallRent({ lines: [mixed as never] })).map((e) => e.message)).toContain(
       'IGST (inter-state) cannot be combined with CGST, SGST or UTGST',
     );

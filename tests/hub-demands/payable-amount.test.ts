@@ -3,7 +3,11 @@ import type { LateFeeRule } from '../../hub/demands/demand-types.js';
 import { lateFeeOn, percentOf, quoteInstalment } from '../../hub/demands/payable-amount.js';
 
 const instalment = { number: 1, dueDate: '2027-01-10', amountMinor: 1_180_000 };
-const twoPercentMonthly: LateFeeRule = { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 };
+const twoPercentMonthly: LateFeeRule = {
+  charge: { kind: 'percent', basisPoints: 200 },
+  periodDays: 30,
+  capMinor: 50_000,
+};
 
 describe('the amount payable for an instalment on a day', () => {
   it('rounds a percentage half up to the paisa', () => {
@@ -15,7 +19,10 @@ describe('the amount payable for an instalment on a day', () => {
   });
 
   it('charges no late fee on the due date, one period the day after, and one per 30 days or part after that', () => {
-    expect(lateFeeOn(twoPercentMonthly, '2027-01-10', 1_180_000, '2027-01-10')).toEqual({ periodsLate: 0, lateFeeMinor: 0 });
+    expect(lateFeeOn(twoPercentMonthly, '2027-01-10', 1_180_000, '2027-01-10')).toEqual({
+      periodsLate: 0,
+      lateFeeMinor: 0,
+    });
     expect(lateFeeOn(twoPercentMonthly, '2027-01-10', 1_180_000, '2027-01-11')).toEqual({
       periodsLate: 1,
       lateFeeMinor: 23_600,
@@ -46,7 +53,10 @@ describe('the amount payable for an instalment on a day', () => {
       discountMinor: 17_700,
       payableMinor: 1_162_300,
     });
-    expect(quoteInstalment(instalment, rules, '2027-01-06')).toMatchObject({ discountMinor: 0, payableMinor: 1_180_000 });
+    expect(quoteInstalment(instalment, rules, '2027-01-06')).toMatchObject({
+      discountMinor: 0,
+      payableMinor: 1_180_000,
+    });
     const flat = { earlyDiscount: { off: { kind: 'flat' as const, amountMinor: 20_000 }, until: '2027-01-05' } };
     expect(quoteInstalment(instalment, flat, '2026-12-20').payableMinor).toBe(1_160_000);
   });
