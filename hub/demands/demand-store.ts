@@ -3,7 +3,7 @@ import type { Connection } from '../../infra/mongo.js';
 import { todayInIndia } from '../bills/indian-day.js';
 import { hashRequest } from '../payments/request-hash.js';
 import { type DemandAmendment, planAmendment } from './amend-rules.js';
-import { indianDayOf } from './calendar-day.js';
+import { indianDayOf, isCalendarDay } from './calendar-day.js';
 import { demandDocument } from './demand-document.js';
 import { invalidDemand, PaymentRefusedError } from './demand-errors.js';
 import { demandIdForKey, newDemandId } from './demand-ids.js';
@@ -51,9 +51,12 @@ const REFERENCE_DRAWS = 5;
  */
 export class DemandStore {
   readonly model: DemandModel;
+  private readonly drawReference: () => string;
 
-  constructor(conn: Connection) {
+  /** `newReference` replaces the random reference numbers (tests force a collision with it). */
+  constructor(conn: Connection, options: { newReference?: () => string } = {}) {
     this.model = demandModel(conn);
+    this.drawReference = options.newReference ?? newReferenceNumber;
   }
 
   /** Builds the indexes; reference numbers rely on the unique one. */
@@ -100,7 +103,7 @@ export class DemandStore {
     await this.init();
     for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
       try {
-        const created = await this.model.create({ ...doc, reference: newReferenceNumber() });
+        const created = await this.model.create({ ...doc, reference: this.drawReference() });
         return { demand: created.toObject(), created: true };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -228,6 +231,7 @@ export class DemandStore {
    */
   async recordPayment(id: string, payment: DemandPaymentInput): Promise<{ demand: Demand; recorded: boolean }> {
     const day = payment.day ?? indianDayOf(payment.paidAt);
+    assertPaymentInput(payment, day);
     for (let attempt = 0; attempt < RACE_RETRIES; attempt++) {
       const demand = await this.liveDemand(id);
       const seen = demand.payments.find((p) => p.paymentId === payment.paymentId);
@@ -304,6 +308,18 @@ function requireReason(by: DemandChangeBy): string {
   if (!reason) throw new ValidationError('a reason is required', { fields: ['reason'] });
   if (!by.actor) throw new ValidationError('an actor is required', { fields: ['actor'] });
   return reason;
+}
+
+/** A malformed call is a caller's bug, answered as a 400 before anything is read. */
+function assertPaymentInput(payment: DemandPaymentInput, day: string): void {
+  const fields = [
+    ...(typeof payment.paymentId === 'string' && payment.paymentId.length > 0 ? [] : ['paymentId']),
+    ...(Array.isArray(payment.instalments) && payment.instalments.every(Number.isSafeInteger) ? [] : ['instalments']),
+    ...(Number.isSafeInteger(payment.amountMinor) && payment.amountMinor > 0 ? [] : ['amountMinor']),
+    ...(payment.paidAt instanceof Date && !Number.isNaN(payment.paidAt.getTime()) ? [] : ['paidAt']),
+    ...(isCalendarDay(day) ? [] : ['day']),
+  ];
+  if (fields.length) throw new ValidationError(`invalid demand payment: ${fields.join(', ')}`, { fields });
 }
 
 /** A repeat of a recorded payment must be the same payment; the same id for other instalments is a conflict. */

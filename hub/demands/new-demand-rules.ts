@@ -1,9 +1,13 @@
+import { formatMoney } from '../../infra/web/format.js';
 import { daysBetween } from './calendar-day.js';
 import type { FieldError, NewDemand, NewDemandLine } from './demand-types.js';
 import { newDemandSchema } from './new-demand-schema.js';
 
 /** The result of checking a new demand: the normalised demand, or every field error found. */
 export type DemandCheck = { ok: true; demand: NewDemand } | { ok: false; errors: FieldError[] };
+
+/** Amounts in messages are rupees (₹1,180.00): read alike by API callers and CSV uploaders. */
+const rupees = (paise: number): string => formatMoney(paise, 'INR', 'en');
 
 /** A line's total, paise: its taxable value plus its tax. */
 export const lineTotal = (line: NewDemandLine): number => line.amountMinor + line.taxMinor;
@@ -52,7 +56,10 @@ function lineErrors(demand: NewDemand): FieldError[] {
     }
     const sum = line.taxes.reduce((s, t) => s + t.amountMinor, 0);
     if (sum !== line.taxMinor) {
-      errors.push({ field, message: `tax components add up to ${sum} paise, not the line's tax of ${line.taxMinor}` });
+      errors.push({
+        field,
+        message: `tax components add up to ${rupees(sum)}, not the line's tax of ${rupees(line.taxMinor)}`,
+      });
     }
   });
   return errors;
@@ -62,7 +69,9 @@ function totalErrors(demand: NewDemand): FieldError[] {
   const total = demandTotal(demand.lines);
   if (!Number.isSafeInteger(total)) return [{ field: 'lines', message: 'the total is too large' }];
   if (demand.totalMinor !== undefined && demand.totalMinor !== total) {
-    return [{ field: 'totalMinor', message: `is ${demand.totalMinor} paise but the lines add up to ${total}` }];
+    return [
+      { field: 'totalMinor', message: `is ${rupees(demand.totalMinor)} but the lines add up to ${rupees(total)}` },
+    ];
   }
   return [];
 }
@@ -75,7 +84,7 @@ function planErrors(demand: NewDemand, today: string | undefined): FieldError[] 
   if (plan) {
     const sum = plan.reduce((s, p) => s + p.amountMinor, 0);
     if (sum !== total) {
-      errors.push({ field: 'instalments', message: `add up to ${sum} paise, not the total of ${total}` });
+      errors.push({ field: 'instalments', message: `add up to ${rupees(sum)}, not the total of ${rupees(total)}` });
     }
     plan.forEach((p, i) => {
       const previous = plan[i - 1];

@@ -65,7 +65,7 @@ export function checkPayment(
     return {
       ok: false,
       reason: 'amount_mismatch',
-      message: `instalments ${wanted.join(', ')} cost ${totalMinor} paise on ${day}, not ${payment.amountMinor}`,
+      message: `instalments ${wanted.join(', ')} cost ${totalMinor} paise on ${day}, not ${payment.amountMinor} paise`,
       expectedMinor: totalMinor,
     };
   }

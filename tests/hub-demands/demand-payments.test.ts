@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentRefusedError } from '../../hub/demands/demand-errors.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { quoteNext } from '../../hub/demands/payment-rules.js';
-import { ConflictError } from '../../infra/errors.js';
+import { ConflictError, ValidationError } from '../../infra/errors.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { BY, hallRent, hallRentInThree, paymentId } from './fixtures.js';
 
@@ -168,5 +168,21 @@ describe('paying a demand', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).not.toBeInstanceOf(PaymentRefusedError);
+  });
+
+  it('answers a malformed payment with a 400 naming the fields, recording nothing', async () => {
+    const { demand } = await store.create(hallRent(), BY);
+    const error = await store
+      .recordPayment(demand._id, {
+        paymentId: '',
+        instalments: [1],
+        amountMinor: 35_400.5,
+        paidAt: new Date(),
+        day: '2027-13-01',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details?.fields).toEqual(['paymentId', 'amountMinor', 'day']);
+    expect((await store.findById(demand._id))?.version).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemandStore } from '../../hub/demands/demand-store.js';
+import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { ConflictError, ValidationError } from '../../infra/errors.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { BY, hallRent, hallRentInThree, paymentId, TODAY } from './fixtures.js';
@@ -159,5 +160,24 @@ describe('creating and amending demands', () => {
       .catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(ConflictError);
     expect((await store.findById(demand._id))?.title).toBe('First edit');
+  });
+});
+
+describe('reference number collisions', () => {
+  it('draws another reference number when the first is already taken', async () => {
+    const { conn, drop } = await isolatedMongo('demand_ref');
+    try {
+      const first = new DemandStore(conn);
+      const { demand: existing } = await first.create(hallRent(), BY);
+      const draws = [existing.reference, newReferenceNumber()];
+      const colliding = new DemandStore(conn, { newReference: () => draws.shift() ?? newReferenceNumber() });
+      const { demand, created } = await colliding.create(hallRent(), BY);
+      expect(created).toBe(true);
+      expect(demand.reference).not.toBe(existing.reference);
+      expect(draws).toEqual([]);
+      expect(await first.model.countDocuments({ reference: existing.reference })).toBe(1);
+    } finally {
+      await drop();
+    }
   });
 });

@@ -97,7 +97,7 @@ describe('uploading demands as CSV', () => {
     const bad = await uploader.upload({ providerId, actor: 'clerk', csv: plan, today: TODAY });
     expect(bad).toEqual({
       ok: false,
-      errors: [{ row: 2, column: 'instalments', message: 'add up to 110000 paise, not the total of 118000' }],
+      errors: [{ row: 2, column: 'instalments', message: 'add up to ₹1,100.00, not the total of ₹1,180.00' }],
     });
     const header = await uploader.upload({
       providerId,
@@ -122,6 +122,19 @@ describe('uploading demands as CSV', () => {
     expect(again.ok && again.created).toBe(false);
     expect(again.ok && again.demands).toEqual(first.ok && first.demands);
     expect(await countOf(providerId)).toBe(2);
+  });
+
+  it('two identical uploads at the same time create each demand once', async () => {
+    const providerId = provider();
+    const csv = [HEADER, row('9876500021', 'Fee A'), row('9876500022', 'Fee B'), row('9876500023', 'Fee C')].join('\n');
+    const results = await Promise.all(
+      [1, 2, 3].map(() => uploader.upload({ providerId, actor: 'clerk', csv, today: TODAY })),
+    );
+    expect(await countOf(providerId)).toBe(3);
+    const answers = results.map((r) => (r.ok ? r.demands.map((d) => d.reference) : []));
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(await store.listForProvider(providerId)).toHaveLength(3);
   });
 
   it('refuses an upload key reused for another file', async () => {

@@ -21,7 +21,7 @@ describe('validating a new demand', () => {
     const plan = demand.instalments?.map((p) => ({ ...p })) ?? [];
     (plan[2] as { amountMinor: number }).amountMinor -= 1;
     expect(errorsOf({ ...demand, instalments: plan })).toEqual([
-      { field: 'instalments', message: 'add up to 3539999 paise, not the total of 3540000' },
+      { field: 'instalments', message: 'add up to ₹35,399.99, not the total of ₹35,400.00' },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('validating a new demand', () => {
       ],
     };
     expect(errorsOf(hallRent({ lines: [wrongSum as never] }))).toEqual([
-      { field: 'lines.0.taxes', message: "tax components add up to 539999 paise, not the line's tax of 540000" },
+      { field: 'lines.0.taxes', message: "tax components add up to ₹5,399.99, not the line's tax of ₹5,400.00" },
     ]);
     const mixed = {
       ...line,
