@@ -56,7 +56,7 @@ export interface RowError {
 /** Every row read and checked, or every error found. */
 export type DemandCsv = { ok: true; rows: { row: number; demand: NewDemand }[] } | { ok: false; errors: RowError[] };
 
-type Record = { [column: string]: string };
+type CsvRecord = { [column: string]: string };
 
 /**
  * Reads and checks a whole upload (pure): the header, then every row as a new demand of
@@ -65,9 +65,10 @@ type Record = { [column: string]: string };
  */
 export function parseDemandCsv(text: string, options: { providerId: string; today: string }): DemandCsv {
   let header: string[] = [];
-  let records: { record: Record; raw: string; info: { lines: number } }[];
+  let records: { record: CsvRecord; raw: string; info: { lines: number } }[];
   try {
-    records = parse(text, {
+    // One kind of line break: csv-parse counts a CRLF inside a quoted cell as two lines.
+    records = parse(text.replace(/\r\n?/g, '\n'), {
       bom: true,
       trim: true,
       skip_empty_lines: true,
@@ -91,7 +92,9 @@ export function parseDemandCsv(text: string, options: { providerId: string; toda
   const rows: { row: number; demand: NewDemand }[] = [];
   const errors: RowError[] = [];
   for (const { record, raw, info } of records) {
-    const row = info.lines - (raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+    // info.lines is the line the row ends on; the raw text, less the skipped empty lines before it
+    // and its own line end, has the line breaks inside its cells.
+    const row = info.lines - (raw.replace(/^\n+|\n+$/g, '').match(/\n/g)?.length ?? 0);
     const read = readRow(record, options.providerId);
     if ('errors' in read) {
       errors.push(...read.errors.map((e) => ({ row, ...e })));
@@ -124,7 +127,7 @@ function checkHeader(header: string[], rowCount: number): RowError[] {
 }
 
 /** The row as a NewDemand-shaped input for validateNewDemand, or the cells that do not read. */
-function readRow(record: Record, providerId: string): { input: unknown } | { errors: Omit<RowError, 'row'>[] } {
+function readRow(record: CsvRecord, providerId: string): { input: unknown } | { errors: Omit<RowError, 'row'>[] } {
   const errors: Omit<RowError, 'row'>[] = [];
   const cell = (column: DemandCsvColumn): string => record[column] ?? '';
   const read = <T>(column: DemandCsvColumn, reader: (c: string) => { value: T } | { error: string }): T | undefined => {
@@ -203,7 +206,7 @@ const FIELD_COLUMNS: [string, DemandCsvColumn][] = [
   ['earlyDiscount', 'discount'],
 ];
 
-function columnOf(error: FieldError, record: Record): string {
+function columnOf(error: FieldError, record: CsvRecord): string {
   const match = FIELD_COLUMNS.find(([prefix]) => error.field === prefix || error.field.startsWith(`${prefix}.`));
   const column = match?.[1] ?? '';
   // A tax error names the first tax column the row fills: the row has no single "tax" column.
