@@ -68,6 +68,31 @@ describe('paying a demand', () => {
     expect(second.demand.payments.map((p) => p.instalments)).toEqual([[1, 2], [3]]);
   });
 
+  it('takes the early discount off a payment made before the discount date, and not after', async () => {
+    const earlyDiscount = { off: { kind: 'percent' as const, basisPoints: 150 }, until: '2027-01-05' };
+    const { demand } = await store.create(hallRentInThree({ earlyDiscount }), BY);
+    const paid = await store.recordPayment(demand._id, {
+      paymentId: paymentId(),
+      instalments: [1, 2],
+      amountMinor: 2 * (1_180_000 - 17_700),
+      paidAt: new Date('2027-01-05T23:30:00+05:30'),
+    });
+    expect(paid.demand.instalments.slice(0, 2).map((i) => [i.discountMinor, i.paidMinor])).toEqual([
+      [17_700, 1_162_300],
+      [17_700, 1_162_300],
+    ]);
+    // 2027-01-06 00:10 IST is after the discount date, whatever the server's time zone says.
+    const afterDate = await store
+      .recordPayment(demand._id, {
+        paymentId: paymentId(),
+        instalments: [3],
+        amountMinor: 1_180_000 - 17_700,
+        paidAt: new Date('2027-01-06T00:10:00+05:30'),
+      })
+      .catch((e: unknown) => e);
+    expect((afterDate as PaymentRefusedError).expectedMinor).toBe(1_180_000);
+  });
+
   it('refuses a later instalment before an earlier one', async () => {
     const { demand } = await store.create(hallRentInThree(), BY);
     const error = await store
