@@ -17,7 +17,7 @@ import {
   type Payer,
 } from './demand-types.js';
 import { validateNewDemand } from './new-demand-rules.js';
-import { checkPayment } from './payment-rules.js';
+import { checkPayment, withPayment } from './payment-rules.js';
 import { newReferenceNumber, parseReferenceNumber } from './reference-number.js';
 
 /** A payment to record against a demand. */
@@ -241,20 +241,7 @@ export class DemandStore {
       }
       const check = checkPayment(demand, payment, day);
       if (!check.ok) throw new PaymentRefusedError(check.reason, check.message, check.expectedMinor);
-      const instalments = demand.instalments.map((i) => {
-        const quote = check.quotes.find((q) => q.number === i.number);
-        if (!quote) return i;
-        const { lateFeeMinor, discountMinor, payableMinor } = quote;
-        return {
-          ...i,
-          status: 'paid' as const,
-          paidMinor: payableMinor,
-          lateFeeMinor,
-          discountMinor,
-          paymentId: payment.paymentId,
-          paidOn: day,
-        };
-      });
+      const instalments = withPayment(demand.instalments, check.quotes, payment.paymentId, day);
       const record: DemandPayment = {
         paymentId: payment.paymentId,
         instalments: check.quotes.map((q) => q.number),

@@ -16,6 +16,7 @@ export {
   type PaymentRefusal,
   payableInstalments,
   quoteNext,
+  withPayment,
 } from './payment-rules.js';
 export {
   checkCharacter,

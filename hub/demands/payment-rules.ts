@@ -71,3 +71,29 @@ export function checkPayment(
   }
   return { ok: true, quotes, totalMinor };
 }
+
+/**
+ * The instalments after a checked payment (checkPayment's quotes): each one it pays becomes paid,
+ * with what was paid for it (its payable amount that day), its late fee and discount, the payment
+ * id and the day; the others are as they were.
+ */
+export function withPayment(
+  instalments: readonly Instalment[],
+  quotes: readonly InstalmentQuote[],
+  paymentId: string,
+  day: string,
+): Instalment[] {
+  return instalments.map((instalment) => {
+    const quote = quotes.find((q) => q.number === instalment.number);
+    if (!quote) return instalment;
+    return {
+      ...instalment,
+      status: 'paid',
+      paidMinor: quote.payableMinor,
+      lateFeeMinor: quote.lateFeeMinor,
+      discountMinor: quote.discountMinor,
+      paymentId,
+      paidOn: day,
+    };
+  });
+}
