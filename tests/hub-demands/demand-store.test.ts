@@ -91,6 +91,22 @@ describe('creating and amending demands', () => {
     expect(entry?.changes[1]).toEqual({ path: 'dueDate', before: '2027-01-10', after: '2027-01-15' });
   });
 
+  it('follows a changed line with the total and the single instalment, and removes a rule given null', async () => {
+    const lateFee = { charge: { kind: 'flat' as const, amountMinor: 5_000 }, periodDays: 7, capMinor: 20_000 };
+    const { demand } = await store.create(hallRent({ lateFee }), BY);
+    const by = { actor: 'clerk', reason: 'rate revised', today: TODAY };
+    const line = { description: 'Hall rent', amountMinor: 2_500_000, taxMinor: 0, taxes: [] };
+    const amended = await store.amend(demand._id, { lines: [line], lateFee: null }, by);
+    expect(amended).toMatchObject({ totalMinor: 2_500_000, instalments: [{ amountMinor: 2_500_000, status: 'open' }] });
+    expect(amended.lateFee).toBeUndefined();
+    expect(amended.audit.at(-1)?.changes.find((c) => c.path === 'lateFee')).toEqual({
+      path: 'lateFee',
+      before: lateFee,
+    });
+    const nothing = await store.amend(demand._id, { title: amended.title }, by).catch((e: unknown) => e);
+    expect((nothing as ValidationError).message).toContain('the amendment changes nothing');
+  });
+
   it('keeps paid instalments and the payer as they were after a part payment, and lets the open ones change', async () => {
     const { demand } = await store.create(hallRentInThree(), BY);
     await store.recordPayment(demand._id, {
