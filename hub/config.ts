@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
+import { notificationEnvSchema } from './notifications/options.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
 const option = settlementOptionsSchema.shape;
@@ -135,6 +136,7 @@ export const hubEnvSchema = baseEnvSchema
   .extend(settlementEnvShape)
   .extend(PORTAL_ENV)
   .extend(notifierEnvSchema.shape)
+  .extend(notificationEnvSchema.shape)
   .extend(receiptEnvSchema.shape)
   .superRefine(refineNotifierConfig)
   .superRefine(refineReceiptConfig);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Model, Schema } from 'mongoose';
-import type { Channel } from '../../infra/notifier/index.js';
 import type { Connection } from '../../infra/mongo.js';
+import type { Channel } from '../../infra/notifier/index.js';
 import { type Locale, SUPPORTED_LOCALES } from '../../infra/web/locale.js';
 import { NOTIFICATION_KINDS, type NotificationKind } from './events.js';
 

@@ -42,6 +42,7 @@ export class DeliveryStore {
    */
   async record(input: NewDelivery): Promise<{ delivery: Delivery; created: boolean }> {
     let created = false;
+    await this.init();
     try {
       const result = await this.model.updateOne(
         { key: input.key },

@@ -1,5 +1,5 @@
-import type { NotificationChannel } from '../citizen-settings/settings-store.js';
 import type { Locale } from '../../infra/web/locale.js';
+import type { NotificationChannel } from '../citizen-settings/settings-store.js';
 
 /** Every kind of message the hub sends a citizen; each has an SMS and an email in every language. */
 export const NOTIFICATION_KINDS = [

@@ -15,12 +15,19 @@ import { ContactStore } from '../contacts/contact-store.js';
 import type { PaymentGateway } from '../gateway/port.js';
 import { createSandboxGatewayClient } from '../gateway/sandbox-gateway-client.js';
 import { Ledger } from '../ledger/ledger.js';
+import {
+  confirmWithinMs,
+  createNotifications,
+  lineEvent,
+  notificationOptionsOf,
+  notificationPublicUrl,
+} from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
-import type { LineDeps } from '../settlement/deps.js';
+import type { LineChangeHook, LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
 import {
@@ -50,7 +57,9 @@ export const JOBS = {
   'status-enquiry': { schedule: (o) => ({ every: o.enquiryEveryMs }) },
   /** Issues a final payment's receipt and sends its message, once; job id = payment id (hub/receipts). */
   'issue-receipt': {},
-  /** Picks up work a crash left behind (settlement, completions, ledger pairs) and catches receipts up. */
+  /** Sends one recorded message to a citizen and records the outcome, retried with backoff; job id = delivery id (hub/notifications). */
+  notify: {},
+  /** Picks up work a crash left behind (settlement, completions, ledger pairs) and catches receipts and messages up. */
   sweep: { schedule: (o) => ({ every: o.sweepEveryMs }) },
   /** Moves unpaid checkouts past their expiry to expired. */
   expire: { schedule: (o) => ({ every: o.expireEveryMs }) },
@@ -159,7 +168,23 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const onPaymentFinal = async (payment: { _id: string }) => {
     await enqueueReceipt(queue, payment._id);
   };
-  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, options };
+  const notifications = createNotifications({
+    conn: deps.mongo,
+    notifier,
+    log,
+    publicUrl: notificationPublicUrl(config),
+    options: notificationOptionsOf(config),
+    queue,
+    contacts,
+    settings,
+  });
+  // A line turning unknown, or its refund starting or completing: the citizen is told.
+  const onLineChange: LineChangeHook = async (payment, lineId, news) => {
+    const billerName = (id: string) => billers.get(id)?.descriptor.name ?? id;
+    const event = lineEvent(payment, lineId, news, { billerName, confirmWithinMs: confirmWithinMs(options) });
+    if (event) await notifications.notify(event);
+  };
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,
@@ -187,8 +212,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) =>
-      issueReceipt({ payments, receipts: receiptLinks, contacts, settings, notifier, log }, paymentIdOf(job)),
+    'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
+    notify: (job) => notifications.runJob(job),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;
       const swept = await sweepStuckWork(
@@ -196,11 +221,13 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
         { olderThanMs },
       );
       const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
+      const messages = await notifications.catchUp(olderThanMs);
       return {
         started: swept.started.length,
         requeued: swept.requeued.length,
         completed: swept.completed.length,
         receipts: receiptsDue.enqueued.length,
+        messages,
         errors: swept.errors,
       };
     },

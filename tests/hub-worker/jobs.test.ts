@@ -24,9 +24,18 @@ describe('the worker is one visible list of jobs and schedules', () => {
     await redis?.quit();
   });
 
-  it('lists settle-line, status-enquiry, issue-receipt, sweep, expire, reconcile-orders and reconcile', () => {
+  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders and reconcile', () => {
     expect(Object.keys(JOBS).sort()).toEqual(
-      ['expire', 'issue-receipt', 'reconcile', 'reconcile-orders', 'settle-line', 'status-enquiry', 'sweep'].sort(),
+      [
+        'expire',
+        'issue-receipt',
+        'notify',
+        'reconcile',
+        'reconcile-orders',
+        'settle-line',
+        'status-enquiry',
+        'sweep',
+      ].sort(),
     );
   });
 
