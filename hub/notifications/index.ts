@@ -4,6 +4,7 @@ export { type DeliverOutcome, DeliveryBusyError } from './deliver.js';
 export { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from './delivery-model.js';
 export { type DeliveryRate, DeliveryStore } from './delivery-store.js';
 export * from './events.js';
+export { notifyFailedPayments } from './failed-payments.js';
 export { type NotificationLinks, portalLinks } from './links.js';
 export { Notifications, type NotificationsDeps, type NotifyResult } from './notifications.js';
 export {

@@ -100,6 +100,11 @@ export class Notifications {
     return this.deliver(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
   }
 
+  /** The delivery records (for queries across them, e.g. notifyFailedPayments). */
+  get deliveries(): DeliveryStore {
+    return this.deps.deliveries;
+  }
+
   /** The share of messages delivered among those finished in a period (see DeliveryStore.successRate). */
   successRate(period: { from: Date; to: Date }): Promise<DeliveryRate> {
     return this.deps.deliveries.successRate(period);

@@ -21,6 +21,7 @@ import {
   lineEvent,
   notificationOptionsOf,
   notificationPublicUrl,
+  notifyFailedPayments,
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
@@ -222,12 +223,14 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       );
       const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
       const messages = await notifications.catchUp(olderThanMs);
+      const failedTold = await notifyFailedPayments({ payments, deliveries: notifications.deliveries, notifications });
       return {
         started: swept.started.length,
         requeued: swept.requeued.length,
         completed: swept.completed.length,
         receipts: receiptsDue.enqueued.length,
         messages,
+        failedPaymentsTold: failedTold.length,
         errors: swept.errors,
       };
     },
