@@ -88,13 +88,13 @@ describe('each notification kind renders in English, Hindi and Bengali', () => {
   it("tells each payment's outcome, and counts the days before a due date in the language's words", () => {
     const confirmed = SAMPLES.payment_confirmed.event;
     expect(render(confirmed, 'en', 'sms').text).toContain('was paid to every biller');
-    expect(render({ ...confirmed, outcome: 'refunded' } as typeof confirmed, 'en', 'sms').text).toContain(
+    expect(render({ ...confirmed, outcome: 'refunded' }, 'en', 'sms').text).toContain(
       'could not be paid and was refunded',
     );
     const reminder = SAMPLES.payment_reminder.event;
     expect(render(reminder, 'en', 'sms').text).toContain('due in 3 days');
-    expect(render({ ...reminder, daysBefore: 1 } as typeof reminder, 'en', 'sms').text).toContain('due in 1 day,');
-    expect(render({ ...reminder, daysBefore: 0 } as typeof reminder, 'en', 'sms').text).toContain('due today');
+    expect(render({ ...reminder, daysBefore: 1 }, 'en', 'sms').text).toContain('due in 1 day,');
+    expect(render({ ...reminder, daysBefore: 0 }, 'en', 'sms').text).toContain('due today');
     expect(render(reminder, 'bn', 'sms').text).toContain('৩ দিনের মধ্যে');
   });
 

@@ -1,4 +1,4 @@
-import type { NotificationEvent, NotificationKind } from '../../hub/notifications/index.js';
+import type { NotificationEvent, NotificationKind, PaymentConfirmed } from '../../hub/notifications/index.js';
 
 /** A realistic, long base URL: SMS bounds are checked against it. */
 export const PUBLIC_URL = 'https://billpay.example.gov.in';
@@ -10,13 +10,13 @@ const DEMAND = 'KMC-2026-00012345';
 const PAY_URL = `${PUBLIC_URL}/demands/${DEMAND}`;
 
 /** One event of every kind, with the reference each message must carry. */
-export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; reference: string }> = {
+export const SAMPLES = {
   payment_confirmed: {
     event: {
-      kind: 'payment_confirmed',
+      kind: 'payment_confirmed' as const,
       paymentId: PAYMENT,
       receiptId: RECEIPT,
-      outcome: 'completed',
+      outcome: 'completed' as PaymentConfirmed['outcome'],
       amountMinor: 18_260_700,
       currency: 'INR',
       verifyUrl: `${PUBLIC_URL}/verify?t=eyJhbGciOiJIUzI1NiJ9.eyJyIjoiUkNUIn0.abc`,
@@ -24,12 +24,12 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
     reference: RECEIPT,
   },
   payment_failed: {
-    event: { kind: 'payment_failed', paymentId: PAYMENT, amountMinor: 123_450, currency: 'INR' },
+    event: { kind: 'payment_failed' as const, paymentId: PAYMENT, amountMinor: 123_450, currency: 'INR' },
     reference: PAYMENT,
   },
   payment_unknown: {
     event: {
-      kind: 'payment_unknown',
+      kind: 'payment_unknown' as const,
       paymentId: PAYMENT,
       lineId: LINE,
       billerName: 'State Electricity Distribution Co.',
@@ -41,7 +41,7 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
   },
   refund_started: {
     event: {
-      kind: 'refund_started',
+      kind: 'refund_started' as const,
       paymentId: PAYMENT,
       lineId: LINE,
       billerName: 'Metro Gas Ltd',
@@ -52,7 +52,7 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
   },
   refund_completed: {
     event: {
-      kind: 'refund_completed',
+      kind: 'refund_completed' as const,
       paymentId: PAYMENT,
       lineId: LINE,
       billerName: 'Metro Gas Ltd',
@@ -63,7 +63,7 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
   },
   demand_received: {
     event: {
-      kind: 'demand_received',
+      kind: 'demand_received' as const,
       reference: DEMAND,
       providerName: 'Kolkata Municipal Corporation',
       amountMinor: 1_250_000,
@@ -75,7 +75,7 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
   },
   payment_reminder: {
     event: {
-      kind: 'payment_reminder',
+      kind: 'payment_reminder' as const,
       reference: DEMAND,
       payeeName: 'Kolkata Municipal Corporation',
       amountMinor: 1_250_000,
@@ -88,7 +88,7 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
   },
   overdue_notice: {
     event: {
-      kind: 'overdue_notice',
+      kind: 'overdue_notice' as const,
       reference: DEMAND,
       payeeName: 'Kolkata Municipal Corporation',
       amountMinor: 1_250_000,
@@ -98,4 +98,4 @@ export const SAMPLES: Record<NotificationKind, { event: NotificationEvent; refer
     },
     reference: DEMAND,
   },
-};
+} satisfies Record<NotificationKind, { event: NotificationEvent; reference: string }>;
