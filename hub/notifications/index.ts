@@ -14,7 +14,13 @@ export {
   notificationOptionsOf,
   notificationPublicUrl,
 } from './options.js';
-export { confirmWithinMs, lineEvent, paymentConfirmedEvent, paymentFailedEvent } from './payment-events.js';
+export {
+  confirmWithinMs,
+  lineEvent,
+  notifyLineChanges,
+  paymentConfirmedEvent,
+  paymentFailedEvent,
+} from './payment-events.js';
 export { enqueueDelivery, NOTIFY } from './queue.js';
 export { createRenderer, NOTIFICATION_LOCALES_DIR, type Render, type RenderedMessage } from './render.js';
 export { type SmsSize, smsSize } from './sms-segments.js';

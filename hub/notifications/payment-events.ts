@@ -1,6 +1,7 @@
 import type { Payment } from '../payments/payment-model.js';
-import type { LineNews } from '../settlement/deps.js';
+import type { LineChangeHook, LineNews } from '../settlement/deps.js';
 import type { PaymentConfirmed, PaymentFailed, PaymentUnknown, RefundCompleted, RefundStarted } from './events.js';
+import type { Notifications } from './notifications.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -63,5 +64,19 @@ export function paymentFailedEvent(payment: Payment): PaymentFailed {
     paymentId: payment._id,
     amountMinor: payment.totalMinor,
     currency: payment.currency,
+  };
+}
+
+/**
+ * Settlement's line hook (SettlementDeps.onLineChange) that tells the citizen: a line turning
+ * unknown, or its refund starting or completing. `billerName` names a line's biller for the message.
+ */
+export function notifyLineChanges(
+  notifications: Pick<Notifications, 'notify'>,
+  context: { billerName: (billerId: string) => string; confirmWithinMs: number },
+): LineChangeHook {
+  return async (payment, lineId, news) => {
+    const event = lineEvent(payment, lineId, news, context);
+    if (event) await notifications.notify(event);
   };
 }

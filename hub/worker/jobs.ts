@@ -18,17 +18,17 @@ import { Ledger } from '../ledger/ledger.js';
 import {
   confirmWithinMs,
   createNotifications,
-  lineEvent,
   notificationOptionsOf,
   notificationPublicUrl,
   notifyFailedPayments,
+  notifyLineChanges,
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
-import type { LineChangeHook, LineDeps } from '../settlement/deps.js';
+import type { LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
 import {
@@ -180,11 +180,10 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     settings,
   });
   // A line turning unknown, or its refund starting or completing: the citizen is told.
-  const onLineChange: LineChangeHook = async (payment, lineId, news) => {
-    const billerName = (id: string) => billers.get(id)?.descriptor.name ?? id;
-    const event = lineEvent(payment, lineId, news, { billerName, confirmWithinMs: confirmWithinMs(options) });
-    if (event) await notifications.notify(event);
-  };
+  const onLineChange = notifyLineChanges(notifications, {
+    billerName: (id) => billers.get(id)?.descriptor.name ?? id,
+    confirmWithinMs: confirmWithinMs(options),
+  });
   const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
