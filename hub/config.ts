@@ -27,6 +27,7 @@ const SETTLEMENT_ENV = {
   EXPIRE_EVERY_MS: ['expireEveryMs', numberFor(option.expireEveryMs.unwrap())],
   RECONCILE_ORDERS_EVERY_MS: ['reconcileOrdersEveryMs', numberFor(option.reconcileOrdersEveryMs.unwrap())],
   RECONCILE_PATTERN: ['reconcilePattern', option.reconcilePattern.unwrap().optional()],
+  REMIND_PATTERN: ['remindPattern', option.remindPattern.unwrap().optional()],
 } as const;
 
 type SettlementEnvName = keyof typeof SETTLEMENT_ENV;

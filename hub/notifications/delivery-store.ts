@@ -73,7 +73,7 @@ export class DeliveryStore {
       .findOneAndUpdate(
         { _id: id, status: 'queued', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] },
         { $set: { leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<Delivery>()
       .exec();

@@ -98,6 +98,11 @@ export interface PaymentReminder extends Recipient, Money {
   dueDate: string;
   daysBefore: number;
   payUrl: string;
+  /**
+   * What makes the bill unique when its reference alone does not (a bill number is unique per
+   * biller only): the saved account and bill number; the dedupe key uses it.
+   */
+  billKey?: string;
 }
 
 /** A bill or demand is past its due date and unpaid. */
@@ -107,6 +112,11 @@ export interface OverdueNotice extends Recipient, Money {
   payeeName: string;
   dueDate: string;
   payUrl: string;
+  /**
+   * What makes the bill unique when its reference alone does not (a bill number is unique per
+   * biller only): the saved account and bill number; the dedupe key uses it.
+   */
+  billKey?: string;
 }
 
 /** Something a citizen is told about; `kind` picks its messages in the catalogs. */
@@ -139,9 +149,9 @@ export function eventKey(event: NotificationEvent): string {
     case 'demand_received':
       return `${event.kind}|${event.reference}`;
     case 'payment_reminder':
-      return `${event.kind}|${event.reference}|${event.dueDate}|${event.daysBefore}`;
+      return `${event.kind}|${event.billKey ?? event.reference}|${event.dueDate}|${event.daysBefore}`;
     case 'overdue_notice':
-      return `${event.kind}|${event.reference}|${event.dueDate}`;
+      return `${event.kind}|${event.billKey ?? event.reference}|${event.dueDate}`;
   }
 }
 

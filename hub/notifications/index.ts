@@ -13,6 +13,7 @@ export {
   notificationEnvSchema,
   notificationOptionsOf,
   notificationPublicUrl,
+  reminderOptionsOf,
 } from './options.js';
 export {
   confirmWithinMs,
@@ -22,5 +23,6 @@ export {
   paymentFailedEvent,
 } from './payment-events.js';
 export { enqueueDelivery, NOTIFY } from './queue.js';
+export { type RemindDeps, type ReminderOptions, type ReminderReport, sendReminders } from './reminders.js';
 export { createRenderer, NOTIFICATION_LOCALES_DIR, type Render, type RenderedMessage } from './render.js';
 export { type SmsSize, smsSize } from './sms-segments.js';

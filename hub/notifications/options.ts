@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReminderOptions } from './reminders.js';
 
 /**
  * The notification variables (hub/config.ts extends the hub's schema with them); every one is
@@ -11,6 +12,21 @@ export const notificationEnvSchema = z.object({
   NOTIFY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** How long one send may take before it counts as failed (the transports have their own, shorter, timeouts). */
   NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** Days before a bill's due date its reminder goes out (the `remind` job, REMIND_PATTERN), comma-separated; `off` sends none. */
+  REMINDER_DAYS_BEFORE: z
+    .string()
+    .default('3,1')
+    .transform((list) =>
+      list.trim() === 'off'
+        ? []
+        : list
+            .split(',')
+            .map((day) => day.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(z.coerce.number<string>().int().min(0).max(60))),
+  /** An unpaid bill overdue by 1 to this many days gets one overdue notice; 0 sends none. */
+  REMINDER_OVERDUE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
 });
 export type NotificationEnv = z.infer<typeof notificationEnvSchema>;
 
@@ -40,4 +56,9 @@ export function notificationPublicUrl(config: {
   HUB_PORT: number;
 }): string {
   return config.PORTAL_PUBLIC_URL ?? config.HUB_PUBLIC_URL ?? `http://localhost:${config.HUB_PORT}`;
+}
+
+/** The reminder days from the hub's config. */
+export function reminderOptionsOf(config: NotificationEnv): ReminderOptions {
+  return { daysBefore: config.REMINDER_DAYS_BEFORE, overdueWithinDays: config.REMINDER_OVERDUE_DAYS };
 }

@@ -6,6 +6,7 @@ import { createNotifier, type Notifier } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
 import { loadBillers } from '../billers.js';
+import { BillService } from '../bills/bill-service.js';
 import { expireUnpaid } from '../checkout/expire-unpaid.js';
 import { PaymentCapture } from '../checkout/payment-capture.js';
 import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
@@ -22,12 +23,16 @@ import {
   notificationPublicUrl,
   notifyFailedPayments,
   notifyLineChanges,
+  portalLinks,
+  reminderOptionsOf,
+  sendReminders,
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
+import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
 import type { LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
@@ -68,6 +73,8 @@ export const JOBS = {
   'reconcile-orders': { schedule: (o) => ({ every: o.reconcileOrdersEveryMs }) },
   /** The daily three-way reconciliation of ledger, gateway report and billers' files (hub/reconciliation). */
   reconcile: { schedule: (o) => ({ pattern: o.reconcilePattern, tz: 'Asia/Kolkata' }) },
+  /** Reminds citizens of unpaid bills due soon, and of overdue ones, once per bill and due date (hub/notifications). */
+  remind: { schedule: (o) => ({ pattern: o.remindPattern, tz: 'Asia/Kolkata' }) },
 } as const satisfies Record<string, { schedule?: Schedule }>;
 
 export type JobName = keyof typeof JOBS;
@@ -235,6 +242,22 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     },
     expire: () => expireUnpaid(upkeep),
     'reconcile-orders': () => reconcileOpenOrders(upkeep),
+    remind: () =>
+      sendReminders(
+        {
+          accounts: savedAccountModel(deps.mongo),
+          bills: new BillService(billers, queueConnection, {
+            cacheSeconds: config.BILL_CACHE_SECONDS,
+            timeoutMs: config.BILLER_TIMEOUT_MS,
+          }),
+          payments: payments.model,
+          notifications,
+          billerName: (id) => billers.get(id)?.descriptor.name ?? id,
+          duesUrl: portalLinks(notificationPublicUrl(config)).dues(),
+          log,
+        },
+        reminderOptionsOf(config),
+      ),
     reconcile: reconcileJob({
       mongo: deps.mongo,
       billers,
