@@ -32,6 +32,7 @@ describe('the worker is one visible list of jobs and schedules', () => {
         'notify',
         'reconcile',
         'reconcile-orders',
+        'remind',
         'settle-line',
         'status-enquiry',
         'sweep',
