@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billClaimModel } from '../../hub/bill-claims/bill-claim-model.js';
 import { SettingsStore } from '../../hub/citizen-settings/settings-store.js';
 import { ContactStore } from '../../hub/contacts/contact-store.js';
 import {
@@ -18,7 +19,7 @@ import { createLogger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
-import { newLine, newPayment } from '../hub-payments/fixtures.js';
+import { capturedPayment, newLine, newPayment } from '../hub-payments/fixtures.js';
 import { waitFor } from '../hub-settlement/harness.js';
 import { isolatedMongo, redisUrl, uniqueName } from '../support/isolation.js';
 import { PUBLIC_URL, SAMPLES } from './events.js';
@@ -270,5 +271,19 @@ describe('every message is recorded, sent once per channel, retried, and counted
     expect(to(who.phone)).toHaveLength(1);
     expect(to(who.phone)[0]?.text).toContain(`payment ${failed._id}`);
     expect(to(who.phone)[0]?.text).toContain('Nothing was charged');
+  });
+
+  it('sends no failure message when the citizen has paid the same bills since', async () => {
+    const payments = new PaymentStore(conn);
+    const who = await citizen({ channel: 'sms' });
+    const bill = newLine({ billNumber: `B-${who.sub}` });
+    const { payment } = await payments.create(newPayment({ citizenSub: who.sub, lines: [bill] }));
+    await payments.transitionPayment(payment._id, 'created', 'failed', 'payment_failed');
+    // Tried again at once, and paid: the new payment holds the bill.
+    const paid = await capturedPayment(payments, { citizenSub: who.sub, lines: [bill] });
+    await billClaimModel(conn).create({ _id: paid.lines[0]?.billKey, paymentId: paid._id, claimedAt: new Date() });
+
+    expect(await notifyFailedPayments({ payments, deliveries, notifications: inline })).not.toContain(payment._id);
+    expect(to(who.phone)).toHaveLength(0);
   });
 });
