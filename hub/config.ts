@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
+import { notificationEnvSchema } from './notifications/options.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
 const option = settlementOptionsSchema.shape;
@@ -26,6 +27,7 @@ const SETTLEMENT_ENV = {
   EXPIRE_EVERY_MS: ['expireEveryMs', numberFor(option.expireEveryMs.unwrap())],
   RECONCILE_ORDERS_EVERY_MS: ['reconcileOrdersEveryMs', numberFor(option.reconcileOrdersEveryMs.unwrap())],
   RECONCILE_PATTERN: ['reconcilePattern', option.reconcilePattern.unwrap().optional()],
+  REMIND_PATTERN: ['remindPattern', option.remindPattern.unwrap().optional()],
 } as const;
 
 type SettlementEnvName = keyof typeof SETTLEMENT_ENV;
@@ -135,6 +137,7 @@ export const hubEnvSchema = baseEnvSchema
   .extend(settlementEnvShape)
   .extend(PORTAL_ENV)
   .extend(notifierEnvSchema.shape)
+  .extend(notificationEnvSchema.shape)
   .extend(receiptEnvSchema.shape)
   .superRefine(refineNotifierConfig)
   .superRefine(refineReceiptConfig);

@@ -1,64 +1,35 @@
-import type { Notifier, OutgoingMessage } from '../../infra/notifier/index.js';
-import type { NotificationChannel, SettingsStore } from '../citizen-settings/settings-store.js';
-import type { Contact, ContactStore } from '../contacts/contact-store.js';
-import type { Payment } from '../payments/index.js';
+import { chooseChannels } from '../notifications/channels.js';
+import type { Notifications } from '../notifications/notifications.js';
+import { paymentConfirmedEvent } from '../notifications/payment-events.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
-import type { Receipt } from './receipt-model.js';
 import type { ReceiptService } from './receipt-service.js';
-import { formatRupees } from './receipt-text.js';
 
-const OUTCOME: Record<string, string> = {
-  completed: 'was paid to every biller',
-  // A receipt is issued once every line is final: the refunds have been made by then.
-  partially_refunded: 'was paid in part; the rest was refunded to you',
-  refunded: 'could not be paid and was refunded to you',
-};
 const FINAL = ['completed', 'partially_refunded', 'refunded'];
 
 export interface IssueReceiptDeps {
   payments: PaymentStore;
   receipts: Pick<ReceiptService, 'issue'> & Partial<Pick<ReceiptService, 'verifyUrlOf'>>;
-  contacts: Pick<ContactStore, 'find'>;
-  /** The citizen's chosen channel (portal settings); without it, email else SMS. */
-  settings?: Pick<SettingsStore, 'find'>;
-  notifier: Pick<Notifier, 'send'>;
+  /** Sends the payment's confirmation (hub/notifications): channels, language and delivery records are its. */
+  notifications: Pick<Notifications, 'notify'>;
   log: SettlementLog;
 }
 
-/** How an issue-receipt run ended; a failure (receipt store, notifier) throws, and BullMQ retries the job. */
+/** How an issue-receipt run ended; a failure (receipt store, notifications) throws, and BullMQ retries the job. */
 export type IssueReceiptOutcome = 'no_payment' | 'not_final' | 'already_notified' | 'no_contact' | 'notified';
 
-/** The citizen's message: what happened to the payment, and the receipt's number and lines. */
-export function receiptText(payment: Payment, receipt: Receipt): string {
-  return (
-    `Your payment ${payment._id} of ${formatRupees(payment.totalMinor)} ${OUTCOME[receipt.status] ?? 'is final'}. ` +
-    `Receipt ${receipt._id}: ${receipt.lines.map((l) => `${l.billerName} ${formatRupees(l.amountMinor)} ${l.status}`).join('; ')}.`
-  );
-}
-
-/**
- * Where a receipt's message goes: the channel the citizen chose in the portal's settings, among
- * the contacts the idp vouched for (`sms` falls back to email when no phone is known, and the
- * other way round; `both` sends to each known one); without a choice, email, else SMS.
- */
-export function receiptChannels(contact: Contact, chosen?: NotificationChannel): ('email' | 'sms')[] {
-  const known = (['email', 'sms'] as const).filter((channel) => (channel === 'email' ? contact.email : contact.phone));
-  if (chosen === 'both') return known;
-  const first = chosen === 'sms' ? known.find((c) => c === 'sms') : known.find((c) => c === 'email');
-  const fallback = first ?? known[0];
-  return fallback ? [fallback] : [];
-}
+/** Where a receipt's message goes: the citizen's chosen channels among their contacts (see chooseChannels). */
+export const receiptChannels = chooseChannels;
 
 /**
  * The issue-receipt job: issues the receipt of a final payment (idempotent: one receipt per
- * payment), records `receipt.{receiptId, issuedAt}` on the payment, then tells the citizen by email
- * or SMS (see receiptChannels) and records `receipt.notifiedAt`. Each record is a
- * conditional update that happens once, and the message is sent only while `notifiedAt` is
- * missing, so a retried or repeated job sends it once; only a crash between the send and its
- * record can send it twice. A citizen with no contact is recorded as notified (nobody to tell):
- * the receipt stays on their payment page.
+ * payment), records `receipt.{receiptId, issuedAt}` on the payment, then tells the citizen (the
+ * `payment_confirmed` notification, in their language, on their chosen channels, its email with the
+ * receipt's verification link) and records `receipt.notifiedAt`. Each record is a conditional
+ * update that happens once, and the notification is keyed on the receipt, so a retried or repeated
+ * job records and sends each message once. A citizen with no contact is recorded as notified
+ * (nobody to tell): the receipt stays on their payment page.
  */
 export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): Promise<IssueReceiptOutcome> {
   const payment = await deps.payments.findById(paymentId);
@@ -68,28 +39,14 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
   const receipt = await deps.receipts.issue(payment);
   if (!receipt) throw new Error(`receipt of ${paymentId} was not issued`);
   if (!payment.receipt?.issuedAt) await deps.payments.recordReceiptIssued(paymentId, receipt._id, receipt.issuedAt);
-  const contact = await deps.contacts.find(payment.citizenSub);
-  if (!contact || (!contact.email && !contact.phone)) {
-    await deps.payments.recordReceiptNotified(paymentId, new Date());
+  // The email carries the receipt's verification link (too long for an SMS).
+  const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
+  const told = await deps.notifications.notify(paymentConfirmedEvent(payment, receipt, verifyUrl));
+  await deps.payments.recordReceiptNotified(paymentId, new Date());
+  if (told.channels.length === 0) {
     deps.log.info({ paymentId }, 'receipt issued; no contact to send it to');
     return 'no_contact';
   }
-  const text = receiptText(payment, receipt);
-  const chosen = (await deps.settings?.find(payment.citizenSub))?.channel;
-  // The email also carries the receipt's verification link (too long for an SMS).
-  const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
-  const messages: OutgoingMessage[] = receiptChannels(contact, chosen).map((channel) =>
-    channel === 'email'
-      ? {
-          channel,
-          to: contact.email as string,
-          subject: `Receipt ${receipt._id}`,
-          text: verifyUrl ? `${text}\nAnyone can check this receipt at ${verifyUrl}` : text,
-        }
-      : { channel, to: contact.phone as string, text },
-  );
-  for (const message of messages) await deps.notifier.send(message);
-  await deps.payments.recordReceiptNotified(paymentId, new Date());
   return 'notified';
 }
 

@@ -14,6 +14,16 @@ import type { SettlementOptions, SettlementOptionsInput } from './options.js';
  */
 export type PaymentFinalHook = (payment: Payment) => void | Promise<void>;
 
+/** A line change the citizen is told of: its outcome became unknown, its refund started, or was made. */
+export type LineNews = 'unknown' | 'refund_started' | 'refunded';
+
+/**
+ * Called once per change, by the run whose conditional transition made it, with the payment as
+ * that transition left it: the worker sends the citizen's message here (hub/notifications). A
+ * failure is logged; it never undoes or repeats the settlement step.
+ */
+export type LineChangeHook = (payment: Payment, lineId: string, news: LineNews) => void | Promise<void>;
+
 export type SettlementLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface SettlementDeps {
@@ -23,6 +33,7 @@ export interface SettlementDeps {
   gateway: Pick<PaymentGateway, 'refund'>;
   log: SettlementLog;
   onPaymentFinal?: PaymentFinalHook;
+  onLineChange?: LineChangeHook;
   /** Made with `createRedis(url, { forBlockingCommands: true })`; BullMQ adds its own blocking connection. */
   connection: Redis;
   options?: SettlementOptionsInput;

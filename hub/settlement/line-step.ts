@@ -1,4 +1,5 @@
 import type { Payment } from '../payments/payment-model.js';
+import type { LineDeps, LineNews } from './deps.js';
 
 /** One run of a line's job. */
 export interface LineRun {
@@ -24,3 +25,22 @@ export type LineOutcome =
 export type StepResult = Payment | null | LineOutcome;
 
 export const isOutcome = (result: StepResult): result is LineOutcome => result !== null && 'kind' in result;
+
+/**
+ * Passes a transition's result on, after telling the hook of the change when this run made it
+ * (`moved` is null when another run did, and that run tells). The hook's failure is only logged.
+ */
+export async function tellLineChange(
+  deps: Pick<LineDeps, 'log' | 'onLineChange'>,
+  moved: Payment | null,
+  lineId: string,
+  news: LineNews,
+): Promise<Payment | null> {
+  if (!moved || !deps.onLineChange) return moved;
+  try {
+    await deps.onLineChange(moved, lineId, news);
+  } catch (error) {
+    deps.log.error({ err: error, paymentId: moved._id, lineId, news }, 'onLineChange failed');
+  }
+  return moved;
+}

@@ -60,6 +60,8 @@ export const settlementOptionsSchema = z.object({
     .default(5 * MINUTE_MS),
   /** The `reconcile` schedule: a cron pattern in India's time zone (default 00:30 IST daily); `off` leaves it off. */
   reconcilePattern: z.string().default('0 30 0 * * *'),
+  /** The `remind` schedule (due-date reminders, hub/notifications): a cron pattern in IST, 09:00 daily; `off` leaves it off. */
+  remindPattern: z.string().default('0 0 9 * * *'),
 });
 
 export type SettlementOptionsInput = z.input<typeof settlementOptionsSchema>;

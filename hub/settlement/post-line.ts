@@ -1,7 +1,7 @@
 import { BillerError, BillerUnavailableError, type PostingResult } from '../../adapters/sdk/index.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineDeps } from './deps.js';
-import type { LineRun, StepResult } from './line-step.js';
+import { type LineRun, type StepResult, tellLineChange } from './line-step.js';
 
 /** When the gateway took the money: what the biller is told the citizen paid at. */
 function paidAt(payment: Payment): string {
@@ -37,9 +37,14 @@ export function failLine(
  * could pay twice. The line leaves the automatic queue as `unknown`, and the status-enquiry job
  * asks the biller from `nextAttemptAt` on (hub/settlement/enquiry.ts).
  */
-export function markUnknown(deps: LineDeps, payment: Payment, line: PaymentLine, why: string): Promise<Payment | null> {
+export async function markUnknown(
+  deps: LineDeps,
+  payment: Payment,
+  line: PaymentLine,
+  why: string,
+): Promise<Payment | null> {
   deps.log.warn({ paymentId: payment._id, lineId: line._id, why }, 'line outcome unknown; asking the biller later');
-  return deps.payments.transitionLine(
+  const moved = await deps.payments.transitionLine(
     payment._id,
     line._id,
     'posting',
@@ -48,6 +53,7 @@ export function markUnknown(deps: LineDeps, payment: Payment, line: PaymentLine,
     { enquiries: 0, nextAttemptAt: new Date(Date.now() + deps.options.enquiryDelayMs) },
     why.slice(0, 300),
   );
+  return tellLineChange(deps, moved, line._id, 'unknown');
 }
 
 /**

@@ -7,7 +7,7 @@ import { type SettlementOptions, type SettlementOptionsInput, settlementOptions 
 /**
  * The data of every job on the hub's work queue. Which fields a job carries depends on its name
  * (see hub/worker/jobs.ts): settle-line has paymentId, lineId and polls; issue-receipt has
- * paymentId; scheduled jobs have none.
+ * paymentId; notify has deliveryId; scheduled jobs have none.
  */
 export interface SettlementJobData {
   paymentId?: string;
@@ -16,6 +16,8 @@ export interface SettlementJobData {
   polls?: number;
   /** A `reconcile` job's IST day (YYYY-MM-DD); the scheduled run leaves it out and takes yesterday. */
   date?: string;
+  /** A `notify` job's message record (hub/notifications). */
+  deliveryId?: string;
 }
 
 export type SettlementQueue = Queue<SettlementJobData>;

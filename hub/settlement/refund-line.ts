@@ -3,13 +3,14 @@ import type { GatewayRefund } from '../gateway/port.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineDeps } from './deps.js';
 import { RefundPendingError } from './errors.js';
-import type { StepResult } from './line-step.js';
+import { type StepResult, tellLineChange } from './line-step.js';
 
 /** The refund key is the line id: one refund per line, however often this runs. */
-export function startRefund(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<Payment | null> {
-  return deps.payments.transitionLine(payment._id, line._id, 'failed', 'refunding', 'refund.requested', {
+export async function startRefund(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<Payment | null> {
+  const moved = await deps.payments.transitionLine(payment._id, line._id, 'failed', 'refunding', 'refund.requested', {
     refundKey: line._id,
   });
+  return tellLineChange(deps, moved, line._id, 'refund_started');
 }
 
 /**
@@ -44,7 +45,14 @@ export async function refundLine(deps: LineDeps, payment: Payment, line: Payment
     throw error;
   }
   if (refund.status === 'succeeded') {
-    return deps.payments.transitionLine(payment._id, line._id, 'refunding', 'refunded', 'refund.succeeded');
+    const refunded = await deps.payments.transitionLine(
+      payment._id,
+      line._id,
+      'refunding',
+      'refunded',
+      'refund.succeeded',
+    );
+    return tellLineChange(deps, refunded, line._id, 'refunded');
   }
   if (refund.status === 'failed') {
     return holdLine(deps, payment, line, 'refund_failed', `the gateway's refund ${refund.refundId} failed`);

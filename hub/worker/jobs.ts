@@ -6,6 +6,7 @@ import { createNotifier, type Notifier } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
 import { loadBillers } from '../billers.js';
+import { BillService } from '../bills/bill-service.js';
 import { expireUnpaid } from '../checkout/expire-unpaid.js';
 import { PaymentCapture } from '../checkout/payment-capture.js';
 import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
@@ -15,11 +16,23 @@ import { ContactStore } from '../contacts/contact-store.js';
 import type { PaymentGateway } from '../gateway/port.js';
 import { createSandboxGatewayClient } from '../gateway/sandbox-gateway-client.js';
 import { Ledger } from '../ledger/ledger.js';
+import {
+  confirmWithinMs,
+  createNotifications,
+  notificationOptionsOf,
+  notificationPublicUrl,
+  notifyFailedPayments,
+  notifyLineChanges,
+  portalLinks,
+  reminderOptionsOf,
+  sendReminders,
+} from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
+import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
 import type { LineDeps } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
@@ -50,7 +63,9 @@ export const JOBS = {
   'status-enquiry': { schedule: (o) => ({ every: o.enquiryEveryMs }) },
   /** Issues a final payment's receipt and sends its message, once; job id = payment id (hub/receipts). */
   'issue-receipt': {},
-  /** Picks up work a crash left behind (settlement, completions, ledger pairs) and catches receipts up. */
+  /** Sends one recorded message to a citizen and records the outcome, retried with backoff; job id = delivery id (hub/notifications). */
+  notify: {},
+  /** Picks up work a crash left behind (settlement, completions, ledger pairs) and catches receipts and messages up. */
   sweep: { schedule: (o) => ({ every: o.sweepEveryMs }) },
   /** Moves unpaid checkouts past their expiry to expired. */
   expire: { schedule: (o) => ({ every: o.expireEveryMs }) },
@@ -58,6 +73,8 @@ export const JOBS = {
   'reconcile-orders': { schedule: (o) => ({ every: o.reconcileOrdersEveryMs }) },
   /** The daily three-way reconciliation of ledger, gateway report and billers' files (hub/reconciliation). */
   reconcile: { schedule: (o) => ({ pattern: o.reconcilePattern, tz: 'Asia/Kolkata' }) },
+  /** Reminds citizens of unpaid bills due soon, and of overdue ones, once per bill and due date (hub/notifications). */
+  remind: { schedule: (o) => ({ pattern: o.remindPattern, tz: 'Asia/Kolkata' }) },
 } as const satisfies Record<string, { schedule?: Schedule }>;
 
 export type JobName = keyof typeof JOBS;
@@ -159,7 +176,22 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const onPaymentFinal = async (payment: { _id: string }) => {
     await enqueueReceipt(queue, payment._id);
   };
-  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, options };
+  const notifications = createNotifications({
+    conn: deps.mongo,
+    notifier,
+    log,
+    publicUrl: notificationPublicUrl(config),
+    options: notificationOptionsOf(config),
+    queue,
+    contacts,
+    settings,
+  });
+  // A line turning unknown, or its refund starting or completing: the citizen is told.
+  const onLineChange = notifyLineChanges(notifications, {
+    billerName: (id) => billers.get(id)?.descriptor.name ?? id,
+    confirmWithinMs: confirmWithinMs(options),
+  });
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,
@@ -187,8 +219,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) =>
-      issueReceipt({ payments, receipts: receiptLinks, contacts, settings, notifier, log }, paymentIdOf(job)),
+    'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
+    notify: (job) => notifications.runJob(job),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;
       const swept = await sweepStuckWork(
@@ -196,16 +228,36 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
         { olderThanMs },
       );
       const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
+      const messages = await notifications.catchUp(olderThanMs);
+      const failedTold = await notifyFailedPayments({ payments, deliveries: notifications.deliveries, notifications });
       return {
         started: swept.started.length,
         requeued: swept.requeued.length,
         completed: swept.completed.length,
         receipts: receiptsDue.enqueued.length,
+        messages,
+        failedPaymentsTold: failedTold.length,
         errors: swept.errors,
       };
     },
     expire: () => expireUnpaid(upkeep),
     'reconcile-orders': () => reconcileOpenOrders(upkeep),
+    remind: () =>
+      sendReminders(
+        {
+          accounts: savedAccountModel(deps.mongo),
+          bills: new BillService(billers, queueConnection, {
+            cacheSeconds: config.BILL_CACHE_SECONDS,
+            timeoutMs: config.BILLER_TIMEOUT_MS,
+          }),
+          payments: payments.model,
+          notifications,
+          billerName: (id) => billers.get(id)?.descriptor.name ?? id,
+          duesUrl: portalLinks(notificationPublicUrl(config)).dues(),
+          log,
+        },
+        reminderOptionsOf(config),
+      ),
     reconcile: reconcileJob({
       mongo: deps.mongo,
       billers,

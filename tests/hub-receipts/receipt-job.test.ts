@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillerRegistry } from '../../adapters/registry/index.js';
+import { createNotifications } from '../../hub/notifications/index.js';
 import { type Payment, PaymentStore } from '../../hub/payments/index.js';
 import {
   catchUpReceipts,
@@ -12,6 +13,7 @@ import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueReceipt, ISSUE_RECEIPT, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
 import { type SettlementWorker, startQueueWorker } from '../../hub/settlement/worker.js';
 import { createLogger } from '../../infra/logger.js';
+import type { Connection } from '../../infra/mongo.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
@@ -25,6 +27,10 @@ describe('receipts are their own idempotent, retried job', () => {
   let drop: () => Promise<void>;
   let payments: PaymentStore;
   let receipts: ReceiptService;
+  let conn: Connection;
+  /** The citizen's messages, sent at once through `notifier` (no queue), to the given contacts and settings. */
+  const notifications = (rest: Omit<Parameters<typeof createNotifications>[0], 'conn' | 'log' | 'publicUrl'>) =>
+    createNotifications({ conn, log, publicUrl: 'https://billpay.example.in', ...rest });
   let connections: Redis[];
   let queue: SettlementQueue;
   let worker: SettlementWorker;
@@ -34,6 +40,7 @@ describe('receipts are their own idempotent, retried job', () => {
   beforeAll(async () => {
     const mongo = await isolatedMongo('receipt_job');
     drop = mongo.drop;
+    conn = mongo.conn;
     payments = new PaymentStore(mongo.conn);
     receipts = new ReceiptService(mongo.conn, billers);
     await Promise.all([payments.init(), receipts.init()]);
@@ -55,8 +62,10 @@ describe('receipts are their own idempotent, retried job', () => {
           return receipts.issue(payment);
         },
       },
-      contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
-      notifier: { send: async (message) => void sent.push(message) },
+      notifications: notifications({
+        contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
+        notifier: { send: async (message) => void sent.push(message) },
+      }),
       log,
     };
     worker = startQueueWorker(
@@ -124,8 +133,7 @@ describe('receipts are their own idempotent, retried job', () => {
         {
           payments,
           receipts,
-          contacts: { find: async () => null },
-          notifier: { send: async () => {} },
+          notifications: notifications({ contacts: { find: async () => null }, notifier: { send: async () => {} } }),
           log,
         },
         done._id,
@@ -146,7 +154,12 @@ describe('receipts are their own idempotent, retried job', () => {
 
   it('issues nothing for a payment that is not final yet', async () => {
     const payment = await settlingPayment(payments, { lines: [newLine()] });
-    const deps = { payments, receipts, contacts: { find: async () => null }, notifier: { send: async () => {} }, log };
+    const deps = {
+      payments,
+      receipts,
+      notifications: notifications({ contacts: { find: async () => null }, notifier: { send: async () => {} } }),
+      log,
+    };
     expect(await issueReceipt(deps, payment._id)).toBe('not_final');
     expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
   });
@@ -161,11 +174,18 @@ describe('receipts are their own idempotent, retried job', () => {
           issue: (p) => receipts.issue(p),
           verifyUrlOf: async () => 'https://billpay.example.in/verify?t=abc',
         },
-        contacts: {
-          find: async (sub) => ({ _id: sub, email: 'asha@example.in', phone: '+919845012345', updatedAt: new Date() }),
-        },
-        settings: { find: async (sub) => ({ _id: sub, channel: 'both', updatedAt: new Date() }) },
-        notifier: { send: async (message) => void out.push(message) },
+        notifications: notifications({
+          contacts: {
+            find: async (sub) => ({
+              _id: sub,
+              email: 'asha@example.in',
+              phone: '+919845012345',
+              updatedAt: new Date(),
+            }),
+          },
+          settings: { find: async (sub) => ({ _id: sub, channel: 'both', updatedAt: new Date() }) },
+          notifier: { send: async (message) => void out.push(message) },
+        }),
         log,
       },
       payment._id,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../hub/ledger/ledger.js';
+import { createNotifications } from '../../hub/notifications/index.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { issueReceipt } from '../../hub/receipts/issue-receipt.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
@@ -86,8 +87,13 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
       {
         payments: h.payments,
         receipts,
-        contacts: { find: async (sub) => ({ _id: sub, email: 'citizen@example.test', updatedAt: new Date() }) },
-        notifier: { send: async (message) => void sent.push(message.text) },
+        notifications: createNotifications({
+          conn: h.payments.model.db,
+          log,
+          publicUrl: 'http://localhost:3000',
+          contacts: { find: async (sub) => ({ _id: sub, email: 'citizen@example.test', updatedAt: new Date() }) },
+          notifier: { send: async (message) => void sent.push(message.text) },
+        }),
         log,
       },
       payment._id,

@@ -112,6 +112,7 @@ describe('the sweeper re-enqueues work a crash left behind', () => {
       EXPIRE_EVERY_MS: '0',
       RECONCILE_ORDERS_EVERY_MS: '0',
       RECONCILE_PATTERN: 'off',
+      REMIND_PATTERN: 'off',
     });
     const running = await startWorkerJobs(config, {
       mongo: h.payments.model.db,

@@ -24,9 +24,19 @@ describe('the worker is one visible list of jobs and schedules', () => {
     await redis?.quit();
   });
 
-  it('lists settle-line, status-enquiry, issue-receipt, sweep, expire, reconcile-orders and reconcile', () => {
+  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile and remind', () => {
     expect(Object.keys(JOBS).sort()).toEqual(
-      ['expire', 'issue-receipt', 'reconcile', 'reconcile-orders', 'settle-line', 'status-enquiry', 'sweep'].sort(),
+      [
+        'expire',
+        'issue-receipt',
+        'notify',
+        'reconcile',
+        'reconcile-orders',
+        'remind',
+        'settle-line',
+        'status-enquiry',
+        'sweep',
+      ].sort(),
     );
   });
 
@@ -34,7 +44,7 @@ describe('the worker is one visible list of jobs and schedules', () => {
     expect(() => checkHandlers(allHandlers())).not.toThrow();
     const { sweep: _sweep, ...missing } = allHandlers();
     expect(() => checkHandlers(missing)).toThrow(/no handler for sweep/);
-    expect(() => checkHandlers({ ...allHandlers(), remind: noop })).toThrow(/remind is not listed/);
+    expect(() => checkHandlers({ ...allHandlers(), autopay: noop })).toThrow(/autopay is not listed/);
   });
 
   it('puts periodic work on one job scheduler each, however many replicas start', async () => {
@@ -42,10 +52,10 @@ describe('the worker is one visible list of jobs and schedules', () => {
     // Two replicas starting: the same scheduler ids, so one schedule each.
     const [first, second] = await Promise.all([upsertSchedules(queue, options), upsertSchedules(queue, options)]);
     expect(second).toEqual(first);
-    expect(first.sort()).toEqual(['expire', 'reconcile', 'status-enquiry', 'sweep']);
+    expect(first.sort()).toEqual(['expire', 'reconcile', 'remind', 'status-enquiry', 'sweep']);
 
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['expire', 'reconcile', 'status-enquiry', 'sweep']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['expire', 'reconcile', 'remind', 'status-enquiry', 'sweep']);
     expect(schedulers.find((s) => s.key === 'sweep')).toMatchObject({ name: 'sweep', every: 60_000 });
     expect(schedulers.find((s) => s.key === 'reconcile')).toMatchObject({
       pattern: '0 30 0 * * *',

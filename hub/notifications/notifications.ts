@@ -1,0 +1,137 @@
+import type { Job } from 'bullmq';
+import type { Logger } from '../../infra/logger.js';
+import type { Channel, Notifier } from '../../infra/notifier/index.js';
+import { DEFAULT_LOCALE } from '../../infra/web/locale.js';
+import type { SettingsStore } from '../citizen-settings/settings-store.js';
+import type { ContactStore } from '../contacts/contact-store.js';
+import type { SettlementJobData, SettlementQueue } from '../settlement/queue.js';
+import { chooseChannels } from './channels.js';
+import { type DeliverOutcome, deliver } from './deliver.js';
+import type { DeliveryStatus } from './delivery-model.js';
+import type { DeliveryRate, DeliveryStore } from './delivery-store.js';
+import { eventKey, type NotificationEvent, referenceOf } from './events.js';
+import type { NotificationOptions } from './options.js';
+import { enqueueDelivery } from './queue.js';
+import type { Render } from './render.js';
+
+export interface NotificationsDeps {
+  deliveries: DeliveryStore;
+  /** The verified email and phone the idp vouched for (hub/contacts). */
+  contacts: Pick<ContactStore, 'find'>;
+  /** The citizen's language and channel (hub/citizen-settings). */
+  settings: Pick<SettingsStore, 'find'>;
+  render: Render;
+  notifier: Pick<Notifier, 'send'>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  options: NotificationOptions;
+  /**
+   * The work queue the `notify` jobs go on. Without it (scripts, tests of other parts) a message is
+   * sent at once in the caller's process, and a failure throws to the caller, whose retry sends it.
+   */
+  queue?: SettlementQueue;
+}
+
+/** What notify did: the channels chosen, and each one's record (created now, or found from an earlier run). */
+export interface NotifyResult {
+  channels: Channel[];
+  deliveries: { id: string; channel: Channel; created: boolean; status: DeliveryStatus }[];
+}
+
+/**
+ * The citizen's messages. `notify(event)` picks the channels (the citizen's choice among their
+ * known contacts), renders the event's SMS or email in the citizen's language, records one
+ * delivery per channel under the event's dedupe key, and hands each queued record to its `notify`
+ * job, which sends it through the notifier and records the outcome (see deliver). The same event
+ * told again finds its records and sends nothing new.
+ */
+export class Notifications {
+  constructor(private readonly deps: NotificationsDeps) {}
+
+  async notify(event: NotificationEvent): Promise<NotifyResult> {
+    const { citizenSub } = event;
+    const [known, settings] = citizenSub
+      ? await Promise.all([this.deps.contacts.find(citizenSub), this.deps.settings.find(citizenSub)])
+      : [null, null];
+    // The contact the idp verified comes first; the one given with the event fills what it lacks.
+    const contact = {
+      email: known?.email ?? event.contact?.email,
+      phone: known?.phone ?? event.contact?.phone,
+    };
+    const channels = chooseChannels(contact, settings?.channel ?? event.channel);
+    const locale = settings?.language ?? event.locale ?? DEFAULT_LOCALE;
+    const key = eventKey(event);
+    const result: NotifyResult = { channels, deliveries: [] };
+    for (const channel of channels) {
+      const message = this.deps.render(event, locale, channel);
+      const { delivery, created } = await this.deps.deliveries.record({
+        key: `${key}|${channel}`,
+        kind: event.kind,
+        channel,
+        to: (channel === 'email' ? contact.email : contact.phone) as string,
+        locale,
+        reference: referenceOf(event),
+        ...(citizenSub ? { citizenSub } : {}),
+        ...message,
+      });
+      result.deliveries.push({ id: delivery._id, channel, created, status: delivery.status });
+      if (delivery.status === 'queued') await this.dispatch(delivery._id);
+    }
+    if (channels.length === 0) this.deps.log.info({ kind: event.kind, key }, 'no contact to notify');
+    return result;
+  }
+
+  /** Sends one recorded message (the `notify` job's work); a failure throws for the job's retry. */
+  deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
+    return deliver(
+      {
+        deliveries: this.deps.deliveries,
+        notifier: this.deps.notifier,
+        log: this.deps.log,
+        sendTimeoutMs: this.deps.options.sendTimeoutMs,
+      },
+      deliveryId,
+      { lastAttempt },
+    );
+  }
+
+  /** The `notify` job's handler: the job's last attempt marks the record failed if it fails too. */
+  runJob(job: Job<SettlementJobData>): Promise<DeliverOutcome> {
+    if (!job.data.deliveryId) throw new Error(`notify job ${job.id} has no deliveryId`);
+    return this.deliver(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+  }
+
+  /** The delivery records (for queries across them, e.g. notifyFailedPayments). */
+  get deliveries(): DeliveryStore {
+    return this.deps.deliveries;
+  }
+
+  /** The share of messages delivered among those finished in a period (see DeliveryStore.successRate). */
+  successRate(period: { from: Date; to: Date }): Promise<DeliveryRate> {
+    return this.deps.deliveries.successRate(period);
+  }
+
+  /**
+   * Gives records still queued and unchanged for `olderThanMs` their job again (a lost enqueue, a
+   * crash between the record and its job); a job still waiting or running is left alone. The sweep
+   * calls it. Returns the number of records handed back.
+   */
+  async catchUp(olderThanMs: number): Promise<number> {
+    const { queue } = this.deps;
+    if (!queue) return 0;
+    const before = new Date(Date.now() - olderThanMs);
+    let count = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.deps.deliveries.findQueued(before, 100, after);
+      for (const delivery of page) await enqueueDelivery(queue, delivery._id, this.deps.options, true);
+      count += page.length;
+      after = page.at(-1)?._id;
+      if (page.length < 100 || !after) return count;
+    }
+  }
+
+  private async dispatch(deliveryId: string): Promise<void> {
+    if (this.deps.queue) await enqueueDelivery(this.deps.queue, deliveryId, this.deps.options);
+    else await this.deliver(deliveryId, false);
+  }
+}

@@ -1,0 +1,101 @@
+import type { NotificationEvent, NotificationKind, PaymentConfirmed } from '../../hub/notifications/index.js';
+
+/** A realistic, long base URL: SMS bounds are checked against it. */
+export const PUBLIC_URL = 'https://billpay.example.gov.in';
+
+const PAYMENT = 'PAY01JDQ7M2ZC4KX9T8W3HVBN';
+const RECEIPT = 'RCT01JDQ7M2ZC4KX9T8W3HVBN';
+const LINE = 'LIN01JDQ7M2ZC4KX9T8W3HVBN';
+const DEMAND = 'KMC-2026-00012345';
+const PAY_URL = `${PUBLIC_URL}/demands/${DEMAND}`;
+
+/** One event of every kind, with the reference each message must carry. */
+export const SAMPLES = {
+  payment_confirmed: {
+    event: {
+      kind: 'payment_confirmed' as const,
+      paymentId: PAYMENT,
+      receiptId: RECEIPT,
+      outcome: 'completed' as PaymentConfirmed['outcome'],
+      amountMinor: 18_260_700,
+      currency: 'INR',
+      verifyUrl: `${PUBLIC_URL}/verify?t=eyJhbGciOiJIUzI1NiJ9.eyJyIjoiUkNUIn0.abc`,
+    },
+    reference: RECEIPT,
+  },
+  payment_failed: {
+    event: { kind: 'payment_failed' as const, paymentId: PAYMENT, amountMinor: 123_450, currency: 'INR' },
+    reference: PAYMENT,
+  },
+  payment_unknown: {
+    event: {
+      kind: 'payment_unknown' as const,
+      paymentId: PAYMENT,
+      lineId: LINE,
+      billerName: 'State Electricity Distribution Co.',
+      amountMinor: 123_450,
+      currency: 'INR',
+      confirmBy: new Date('2026-12-02T06:00:00Z'),
+    },
+    reference: PAYMENT,
+  },
+  refund_started: {
+    event: {
+      kind: 'refund_started' as const,
+      paymentId: PAYMENT,
+      lineId: LINE,
+      billerName: 'Metro Gas Ltd',
+      amountMinor: 99_900,
+      currency: 'INR',
+    },
+    reference: PAYMENT,
+  },
+  refund_completed: {
+    event: {
+      kind: 'refund_completed' as const,
+      paymentId: PAYMENT,
+      lineId: LINE,
+      billerName: 'Metro Gas Ltd',
+      amountMinor: 99_900,
+      currency: 'INR',
+    },
+    reference: PAYMENT,
+  },
+  demand_received: {
+    event: {
+      kind: 'demand_received' as const,
+      reference: DEMAND,
+      providerName: 'Kolkata Municipal Corporation',
+      amountMinor: 1_250_000,
+      currency: 'INR',
+      dueDate: '2026-12-15',
+      payUrl: PAY_URL,
+    },
+    reference: DEMAND,
+  },
+  payment_reminder: {
+    event: {
+      kind: 'payment_reminder' as const,
+      reference: DEMAND,
+      payeeName: 'Kolkata Municipal Corporation',
+      amountMinor: 1_250_000,
+      currency: 'INR',
+      dueDate: '2026-12-15',
+      daysBefore: 3,
+      payUrl: PAY_URL,
+    },
+    reference: DEMAND,
+  },
+  overdue_notice: {
+    event: {
+      kind: 'overdue_notice' as const,
+      reference: DEMAND,
+      payeeName: 'Kolkata Municipal Corporation',
+      amountMinor: 1_250_000,
+      currency: 'INR',
+      dueDate: '2026-12-15',
+      payUrl: PAY_URL,
+    },
+    reference: DEMAND,
+  },
+} satisfies Record<NotificationKind, { event: NotificationEvent; reference: string }>;
