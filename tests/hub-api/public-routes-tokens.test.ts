@@ -122,7 +122,7 @@ describe('public hub routes check a token that is sent', () => {
       expect(operation.responses['401']?.description, path).toMatch(/invalid_token/);
     }
     expect(document.paths['/accounts']?.get?.['x-token-required']).toBe(true);
-    expect(document.info.description).toMatch(/a Bearer token sent to them is checked/);
+    expect(document.info.description).toMatch(/a token sent to them is checked/);
   });
 });
 
