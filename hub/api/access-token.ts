@@ -154,7 +154,16 @@ export function accessTokens(options: AccessTokenOptions) {
         await next();
       });
 
-  return { authenticate, requireAccess, issuer: options.issuer, audience: options.audience };
+  /**
+   * A public route's check: no token is needed, but credentials that are sent must be a valid
+   * token of either kind (RFC 6750 §3.1: an invalid, expired or foreign token is a 401
+   * invalid_token wherever it is presented; RFC 9110 §15.5.2: credentials sent and refused are a
+   * 401), so a caller learns at once that its token does not work instead of by a later refusal.
+   */
+  const checkIfPresented: Middleware = async (ctx, next) =>
+    ctx.get('authorization').trim() ? authenticate(ctx, next) : next();
+
+  return { authenticate, requireAccess, checkIfPresented, issuer: options.issuer, audience: options.audience };
 }
 
 /** The citizen a citizen's route runs for; requireAccess(['citizen'], …) guarantees it is set. */

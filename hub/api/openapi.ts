@@ -22,6 +22,9 @@ const problem = (description: string) => ({
 const COMMON = {
   400: 'invalid_request (fields: [{field, problem}]): the input breaks the rules named; nothing changed',
   401: 'invalid_token: no valid access token for this API (WWW-Authenticate: Bearer error="invalid_token")',
+  /** A public route's 401: it needs no token, but checks one that is sent. */
+  publicInvalid:
+    'invalid_token: an Authorization header was sent without a valid token for this API (expired, forged, an ID token, for another resource, another scheme); send none or a valid one (WWW-Authenticate: Bearer error="invalid_token")',
   403: "insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it); wrong_token_kind: a client's own token on a citizen's route, or a citizen's on a client's route",
   413: 'the JSON body is over 32 KiB',
   415: 'the body is not application/json',
@@ -34,7 +37,7 @@ const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
 
 function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
   return [
-    'Every route with a security requirement needs `Authorization: Bearer <access token>`: an RFC 9068 JWT',
+    'Every route with scopes in its security requirement needs `Authorization: Bearer <access token>`: an RFC 9068 JWT',
     `issued by the idp (${issuer}) for this API's resource indicator \`${resource}\` (RFC 8707).`,
     'There are two kinds, and each operation says which it accepts (`x-token-kinds`, and its description):',
     '',
@@ -50,6 +53,8 @@ function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
     '',
     `The idp publishes its metadata at ${issuer}/.well-known/openid-configuration. A token for another`,
     'resource, or an ID token, is a 401; a token of a kind the route does not accept is a 403 `wrong_token_kind`.',
+    'Public operations (optional security: `{}` among their requirements, `x-token-required: false`) need no',
+    'token, but a token sent to them is checked like anywhere else: an invalid or expired one is a 401.',
     '',
     'Errors are application/problem+json (RFC 9457) with a machine-readable `code`; an unknown method on a',
     'known path is a 405 problem with `Allow`. Amounts are integer minor units (paise). Answers for a token',
@@ -59,12 +64,25 @@ function howToGetAToken({ issuer, resource }: OpenApiAuth): string {
 
 /** Who may call, in words, for an operation's description. */
 function whoMayCall(route: RouteSpec): string {
-  if (!route.scopes) return 'Public: no access token needed (a token sent is not read).';
+  if (!route.scopes) {
+    return "Public: no access token needed. A token, if sent, must be valid (a citizen's or a client's own, any scope), else 401 invalid_token.";
+  }
   const kinds: Record<TokenKind, string> = {
     citizen: "a citizen's token (authorization code flow)",
     client: "a client's own token (client credentials)",
   };
   return `Accepts ${route.callers.map((kind) => kinds[kind]).join(' or ')}.`;
+}
+
+/** Every kind of token: a public route accepts either (if valid), or none. */
+const ALL_TOKEN_KINDS: readonly TokenKind[] = ['citizen', 'client'];
+
+/**
+ * An operation's security requirements (OpenAPI 3.1 §4.8.30): a route with scopes needs a token
+ * with them; a public one is optional security, `{}` (no token) or a token of no particular scope.
+ */
+function securityOf(route: RouteSpec) {
+  return route.scopes ? [{ bearer: route.scopes }, { idp: route.scopes }] : [{}, { bearer: [] }, { idp: [] }];
 }
 
 /**
@@ -107,7 +125,7 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
     const reads = Boolean(route.body || route.query || route.headers);
     const problems: Record<string, string> = {
       ...(reads ? { 400: COMMON[400] } : {}),
-      ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : {}),
+      ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : { 401: COMMON.publicInvalid }),
       ...(route.body ? { 413: COMMON[413], 415: COMMON[415] } : {}),
       // A path names a resource: one that is not there (or not the caller's) is a 404.
       ...(pathParams.length ? { 404: `not_found: no such ${pathParams.map((p) => p.name).join(' / ')}` } : {}),
@@ -119,9 +137,10 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
       ...(route.operationId ? { operationId: route.operationId } : {}),
       summary: route.summary,
       description: whoMayCall(route),
-      // The token kinds the operation reads: none for a public one.
-      'x-token-kinds': route.callers ?? [],
-      security: route.scopes ? [{ bearer: route.scopes }, { idp: route.scopes }] : [],
+      // The token kinds the operation accepts; a public one takes either, or none (`security` says so).
+      'x-token-kinds': route.callers ?? ALL_TOKEN_KINDS,
+      'x-token-required': route.scopes !== null,
+      security: securityOf(route),
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(route.body
         ? {

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { TokenKind } from './access-token.js';
 
 /**
- * Who may call a route. A public route (`scopes: null`) needs no token and reads none. Any other
+ * Who may call a route. A public route (`scopes: null`) needs no token, but an Authorization
+ * header sent to it must hold a valid token (of either kind; else 401 invalid_token, RFC 6750 §3.1). Any other
  * names the token kinds it accepts (`callers`: citizens' tokens, clients' own client credentials
  * tokens, or both; another kind is a 403 wrong_token_kind) and the scopes the token needs.
  */

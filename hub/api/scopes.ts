@@ -5,8 +5,7 @@
  * citizens' tokens (the authorization code flow) carry them.
  */
 export const API_SCOPES = {
-  'bills:read':
-    'See the billers, look up a bill by consumer number, and see your saved accounts and what is due on them.',
+  'bills:read': 'Look up a bill by consumer number, and see your saved accounts and what is due on them.',
   'accounts:write': 'Add consumer accounts to your saved accounts and remove them.',
   'payments:read': 'See your payments, their status and their receipts.',
   'payments:write': "Pay bills for you (start a checkout) and ask the gateway for a payment's status.",

@@ -1,6 +1,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { AppError } from '../../infra/errors.js';
 import type { accessTokens } from './access-token.js';
 import { openApiDocument } from './openapi.js';
@@ -24,6 +24,15 @@ const noStoreByDefault: Middleware = async (ctx, next) => {
   await next();
 };
 
+/**
+ * Marks a public answer cacheable. It varies with `Authorization`: the same request with an
+ * invalid token is a 401, so a cache must not answer it from a copy made for another header.
+ */
+function publicCacheable(ctx: Context): void {
+  ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
+  ctx.vary('Authorization');
+}
+
 /** A body of another type than JSON is a 415 problem (RFC 9110 §15.5.16), not a puzzling 400. */
 const jsonOnly =
   (route: RouteSpec): Middleware =>
@@ -42,14 +51,13 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '32kb', encoding: 'utf-8' });
   const document = openApiDocument(routes, `${publicUrl}/api/v1`, { issuer: tokens.issuer, resource: tokens.audience });
 
-  router.get('/openapi.json', (ctx) => {
-    ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
+  router.get('/openapi.json', noStoreByDefault, tokens.checkIfPresented, (ctx) => {
+    publicCacheable(ctx);
     ctx.body = document;
   });
   for (const route of routes) {
-    const guard = route.scopes
-      ? tokens.requireAccess(route.callers, route.scopes)
-      : async (_ctx: unknown, next: () => Promise<void>) => next();
+    // A public route needs no token, but checks one that is sent (access-token.ts).
+    const guard = route.scopes ? tokens.requireAccess(route.callers, route.scopes) : tokens.checkIfPresented;
     const cacheable = route.scopes === null && route.method === 'get';
     router[route.method](route.path, noStoreByDefault, guard, jsonOnly(route), json, async (ctx) => {
       const query = route.query ? parseInput(route.query, ctx.query) : {};
@@ -57,7 +65,7 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
       const result = await route.handler(ctx, { query, body });
       ctx.status = route.status ?? 200;
       if (ctx.status !== 204) ctx.body = result;
-      if (cacheable) ctx.set('Cache-Control', PUBLIC_CACHE_CONTROL);
+      if (cacheable) publicCacheable(ctx);
     });
   }
   return router;

@@ -16,6 +16,7 @@ import {
   validateClientCredentialsMetadata,
 } from './client-credentials.js';
 import { existingGrantLoader } from './first-party-grant.js';
+import { hubTokenIdentityClaims } from './hub-token-claims.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
 import { enableAtomicRefreshRotation } from './refresh-rotation.js';
@@ -69,20 +70,19 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
       if (!account) return undefined;
       return { accountId: sub, claims: () => accountClaims(account) };
     },
-    // The hub (a first-party resource) receives the citizen's verified contact in its access
-    // token (RFC 9068 allows identity claims), so it can send receipts without asking again.
-    async extraTokenClaims(_ctx, token) {
+    // A citizen's token for the hub carries the identity claims the citizen allowed this client
+    // (RFC 9068 §2.2.1): the hub portal asks for profile, email and phone so receipts reach the
+    // payer; a third party gets only what its consent page listed (hub-token-claims.ts).
+    async extraTokenClaims(ctx, token) {
       // A client's token for itself speaks for no account: only its kind is added (client-credentials.ts).
       if (token.kind === 'ClientCredentials') return clientCredentialsClaims(token, config.HUB_API_RESOURCE);
       if (token.kind !== 'AccessToken' || token.resourceServer?.audience !== config.HUB_API_RESOURCE) return undefined;
       const account = token.accountId ? await lookupAccount(token.accountId) : null;
-      if (!account) return undefined;
-      return {
-        ...(account.email && account.emailVerified ? { email: account.email } : {}),
-        ...(account.phone && account.phoneVerified ? { phone_number: account.phone } : {}),
-        // The payer's name printed on receipts.
-        ...(account.name ? { name: account.name } : {}),
-      };
+      if (!account || !token.grantId) return undefined;
+      // The token endpoint has loaded the Grant already; read it again only when it has not.
+      const loaded = ctx?.oidc?.entities?.Grant;
+      const grant = loaded?.jti === token.grantId ? loaded : await provider.Grant.find(token.grantId);
+      return hubTokenIdentityClaims(account, grant);
     },
     // PKCE (S256 only) from public clients, and from confidential ones that opt in or by setting.
     pkce: { required: pkceRequired(config.IDP_REQUIRE_PKCE) },

@@ -3,9 +3,10 @@ import { clientCredentialsScope, isClientCredentialsRequest } from './client-cre
 
 /**
  * The scopes the hub's API understands for a citizen, each allowing exactly what its consent text
- * says: `bills:read` reads the biller directory's bills, saved accounts and dues; `accounts:write`
- * links and unlinks saved accounts; `payments:read` reads payments and receipts; `payments:write`
- * makes payments (checkouts) and asks the gateway for their state. The hub's routes name them
+ * says: `bills:read` looks up a bill by consumer number and reads saved accounts and dues (the
+ * biller directory is public and needs no scope); `accounts:write` links and unlinks saved
+ * accounts; `payments:read` reads payments and receipts; `payments:write` makes payments
+ * (checkouts) and asks the gateway for their state. The hub's routes name them
  * (hub/api/routes). They are never in a client credentials token.
  */
 export const HUB_API_SCOPES = ['bills:read', 'accounts:write', 'payments:write', 'payments:read'] as const;

@@ -89,8 +89,9 @@ describe("machine clients' own tokens at the hub", () => {
 
   it('documents which token kinds each operation accepts and the client credentials flow', async () => {
     const billers = document.paths['/billers']?.get as Operation;
-    expect(billers['x-token-kinds']).toEqual([]);
-    expect(billers.security).toEqual([]);
+    // Public: either kind of token, or none (the empty requirement).
+    expect(billers['x-token-kinds']).toEqual(['citizen', 'client']);
+    expect(billers.security).toContainEqual({});
     expect(billers.description).toMatch(/^Public/);
     expect(document.paths['/accounts']?.get?.['x-token-kinds']).toEqual(['citizen']);
     const flows = document.components.securitySchemes.idp.flows;

@@ -82,7 +82,8 @@ describe('paying electricity, water and gas in one checkout', () => {
         identifier: '+91 98450 12345',
         to: '+919845012345',
         name: 'Lakshmi Iyer',
-        scope: 'openid profile bills:read accounts:write payments:read payments:write',
+        // As the portal asks (PORTAL_SCOPES): profile and phone put the name and number in the hub's token.
+        scope: 'openid profile phone bills:read accounts:write payments:read payments:write',
         resource: HUB_API,
       })
     ).tokens.access_token;

@@ -34,13 +34,13 @@ describe("the hub tells citizens' tokens from clients' own tokens", () => {
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    sign = (claims) =>
+    sign = ({ aud = AUDIENCE, exp = '10m', ...claims }) =>
       new SignJWT({ ...claims })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'at+jwt' })
         .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
+        .setAudience(aud)
         .setIssuedAt()
-        .setExpirationTime('10m')
+        .setExpirationTime(exp as string | number)
         .sign(privateKey);
     // The API is made once the port (and so the JWKS URL) is known; Koa composes before listening.
     let api: Koa.Middleware = async (_ctx, next) => next();
@@ -58,6 +58,7 @@ describe("the hub tells citizens' tokens from clients' own tokens", () => {
       route('/citizen-only', { scopes: ['bills:read'], callers: ['citizen'] }),
       route('/client-only', { scopes: ['billers:read'], callers: ['client'] }),
       route('/either', { scopes: [], callers: ['citizen', 'client'] }),
+      route('/public', { scopes: null }),
     ];
     api = v1Router(routes, tokens, url).routes() as unknown as Koa.Middleware;
   });
@@ -66,7 +67,8 @@ describe("the hub tells citizens' tokens from clients' own tokens", () => {
     await new Promise((r) => server.close(r));
   });
 
-  const citizen = () => sign({ sub: 'acct-1', client_id: 'hub-portal', scope: 'bills:read' });
+  const citizen = (extra: JWTPayload = {}) =>
+    sign({ sub: 'acct-1', client_id: 'hub-portal', scope: 'bills:read', ...extra });
   const client = (extra: JWTPayload = {}) =>
     sign({
       sub: 'provider-bulk',
@@ -75,8 +77,8 @@ describe("the hub tells citizens' tokens from clients' own tokens", () => {
       gty: 'client_credentials',
       ...extra,
     });
-  const call = async (path: string, token: string) => {
-    const res = await fetch(`${url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const call = async (path: string, token?: string) => {
+    const res = await fetch(`${url}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     return {
       status: res.status,
       type: res.headers.get('content-type'),
@@ -131,5 +133,25 @@ describe("the hub tells citizens' tokens from clients' own tokens", () => {
         expect(answer, path).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
       }
     }
+  });
+
+  it('a public route refuses an expired token, or one for another API, with 401 invalid_token, and needs none', async () => {
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    for (const token of [
+      await citizen({ exp: hourAgo }),
+      await client({ exp: hourAgo }),
+      await citizen({ aud: 'http://127.0.0.1:9/another-api' }),
+    ]) {
+      expect(await call('/public', token)).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
+    }
+    expect(await call('/public')).toMatchObject({ status: 200, body: {} });
+  });
+
+  it('a public route takes a valid token of either kind, whatever its scopes, and knows its caller', async () => {
+    expect(await call('/public', await citizen({ scope: undefined }))).toMatchObject({
+      status: 200,
+      body: { kind: 'citizen', citizen: 'acct-1' },
+    });
+    expect(await call('/public', await client())).toMatchObject({ status: 200, body: { kind: 'client' } });
   });
 });

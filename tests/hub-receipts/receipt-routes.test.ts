@@ -194,7 +194,8 @@ describe('receipt routes', () => {
         '/receipts/verify',
       ]),
     );
-    expect(document.paths['/receipts/verify']?.get?.security).toEqual([]);
+    // Public: no token needed (the empty requirement), but a token sent must be valid.
+    expect(document.paths['/receipts/verify']?.get?.security).toEqual([{}, { bearer: [] }, { idp: [] }]);
     expect(Object.keys(document.paths['/payments/{paymentId}/receipt']?.get?.responses ?? {})).toEqual(
       expect.arrayContaining(['200', '401', '403', '404']),
     );

@@ -133,7 +133,7 @@ describe('the idp pages in headless Chromium', () => {
       'know who you are each time you sign in',
       'see your name',
       'see your email address and whether it is verified',
-      'see your saved accounts, bills and dues',
+      'look up a bill by consumer number, and see your saved accounts and what is due on them',
       'see your payments and receipts',
       'start payments for your bills',
     ]);

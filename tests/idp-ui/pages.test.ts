@@ -145,7 +145,7 @@ describe('the consent page', () => {
   it('says in English what each hub API scope allows, and nothing more', () => {
     const lang = pageLanguage('en');
     expect(scopeSentences(lang, ['bills:read', 'accounts:write', 'payments:read', 'payments:write'])).toEqual([
-      'see your saved accounts, bills and dues',
+      'look up a bill by consumer number, and see your saved accounts and what is due on them',
       'add and remove your saved biller accounts',
       'see your payments and receipts',
       'start payments for your bills',
@@ -162,7 +162,7 @@ describe('the consent page', () => {
   it('lists the sentences under the client name, and posts Allow and Cancel with the CSRF token', () => {
     const html = consentPage(form('bn'), ['openid', 'bills:read']);
     expect(html).toContain('Partner &lt;Portal&gt; &amp; Co এই অনুমতিগুলি চাইছে:');
-    expect(html).toContain('<li>আপনার সংরক্ষিত অ্যাকাউন্ট, বিল এবং বকেয়া দেখা</li>');
+    expect(html).toContain('<li>গ্রাহক নম্বর দিয়ে বিল দেখা, এবং আপনার সংরক্ষিত অ্যাকাউন্ট ও সেগুলির বকেয়া দেখা</li>');
     expect(html).toMatch(/action="\/interaction\/UID\/consent">\s*<input type="hidden" name="csrf" value="CSRF">/);
     expect(html).toMatch(
       /action="\/interaction\/UID\/abort" novalidate>\s*<input type="hidden" name="csrf" value="CSRF">/,

@@ -98,7 +98,9 @@ describe('a third-party consent remembered across sessions', () => {
       scope: 'openid bills:read',
       extra: { resource: HUB_API },
     });
-    expect(walk.consents).toEqual([['see your saved accounts, bills and dues']]);
+    expect(walk.consents).toEqual([
+      ['look up a bill by consumer number, and see your saved accounts and what is due on them'],
+    ]);
     expect(walk.tokens.scope?.split(' ')).toContain('bills:read');
 
     const again = await signInNoting(idp, newBrowser(), partnerRp, idp.partner, {

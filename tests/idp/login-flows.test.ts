@@ -70,7 +70,7 @@ describe('signing in to the idp with a one-time code', () => {
   it('issues the hub a JWT access token for its API that jose verifies against the JWKS', async () => {
     const { tokens } = await login(idp, browserFor(), hubRp, idp.hub, {
       identifier: 'jwt@example.org',
-      scope: 'openid profile bills:read payments:read payments:write',
+      scope: 'openid profile email bills:read payments:read payments:write',
       resource: HUB_API,
     });
     const jwks = createRemoteJWKSet(new URL(`${idp.issuer}/jwks`));
@@ -84,7 +84,7 @@ describe('signing in to the idp with a one-time code', () => {
     expect((payload.scope as string).split(' ').sort()).toEqual(['bills:read', 'payments:read', 'payments:write']);
     expect((payload.exp as number) - (payload.iat as number)).toBe(900);
     expect(payload.client_id).toBe(idp.hub.id);
-    // The hub's tokens carry the verified contact it sends receipts to.
+    // The hub's tokens carry the verified contact it sends receipts to (it asked for the email scope).
     expect(payload.email).toBe('jwt@example.org');
   });
 

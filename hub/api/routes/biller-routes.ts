@@ -8,7 +8,7 @@ import type { RouteSpec } from '../route-spec.js';
 const category = z.enum(['electricity', 'water', 'gas', 'other']);
 
 /**
- * The biller directory (public: anyone, with a citizen's token, a client's own token or none) and
+ * The biller directory (public: anyone, with a valid citizen's token, client's own token, or none) and
  * a consumer's bill by consumer number (citizens' tokens only: it shows the consumer's name).
  */
 export function billerRoutes(billers: BillerRegistry, bills: BillService): RouteSpec[] {
