@@ -159,9 +159,11 @@ export function accessTokens(options: AccessTokenOptions) {
    * token of either kind (RFC 6750 §3.1: an invalid, expired or foreign token is a 401
    * invalid_token wherever it is presented; RFC 9110 §15.5.2: credentials sent and refused are a
    * 401), so a caller learns at once that its token does not work instead of by a later refusal.
+   * Only the Bearer scheme is ours to judge: another scheme (a gateway signing its webhook with
+   * Basic credentials, say) is the route's own business and passes through unread.
    */
   const checkIfPresented: Middleware = async (ctx, next) =>
-    ctx.get('authorization').trim() ? authenticate(ctx, next) : next();
+    /^bearer\b/i.test(ctx.get('authorization').trim()) ? authenticate(ctx, next) : next();
 
   return { authenticate, requireAccess, checkIfPresented, issuer: options.issuer, audience: options.audience };
 }

@@ -24,7 +24,7 @@ const COMMON = {
   401: 'invalid_token: no valid access token for this API (WWW-Authenticate: Bearer error="invalid_token")',
   /** A public route's 401: it needs no token, but checks one that is sent. */
   publicInvalid:
-    'invalid_token: an Authorization header was sent without a valid token for this API (expired, forged, an ID token, for another resource, another scheme); send none or a valid one (WWW-Authenticate: Bearer error="invalid_token")',
+    'invalid_token: a Bearer token was sent that is not valid for this API (expired, forged, an ID token, for another resource); send none or a valid one (WWW-Authenticate: Bearer error="invalid_token")',
   403: "insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it); wrong_token_kind: a client's own token on a citizen's route, or a citizen's on a client's route",
   413: 'the JSON body is over 32 KiB',
   415: 'the body is not application/json',
