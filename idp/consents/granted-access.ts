@@ -9,7 +9,7 @@ const NEVER_REMEMBERED = new Set(['offline_access']);
 
 /**
  * Whether a client's consent is remembered: third-party confidential clients only. First-party
- * clients never ask; a public client (no secret) is not sure to be who it says, so a citizen
+ * clients are not asked; a public client (no secret) is not sure to be who it says, so a citizen
  * is asked each time (as Ory Hydra does).
  */
 export function remembersConsent(client: { [key: string]: unknown } | undefined): boolean {

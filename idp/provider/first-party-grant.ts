@@ -7,7 +7,7 @@ export function isFirstParty(client: { [key: string]: unknown } | undefined): bo
   return client?.first_party === true;
 }
 
-/** Whatever the request asks for, granted on the spot: first-party clients never ask. */
+/** Whatever the request asks for, granted on the spot: first-party clients are not asked (unless they send prompt=consent themselves). */
 async function grantEverything(ctx: KoaContextWithOIDC, existing: Grant | undefined, accountId: string) {
   const { oidc } = ctx;
   const clientId = String(oidc.client?.clientId);
