@@ -10,15 +10,9 @@ import { startTestIdp, type TestIdp } from './support/test-idp.js';
 /** Every line the test idp logs (the harness asks for a silent logger; here it logs at info). */
 const logLines = vi.hoisted(() => [] as string[]);
 
-vi.mock('../../infra/logger.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../infra/logger.js')>();
-  const { pino } = await import('pino');
-  return {
-    ...original,
-    createLogger: (service: string) =>
-      pino({ name: service, level: 'info', base: { service } }, { write: (line: string) => logLines.push(line) }),
-  };
-});
+vi.mock('../../infra/logger.js', async (importOriginal) =>
+  (await import('../support/log-capture.js')).capturingLoggerModule(await importOriginal(), logLines),
+);
 
 /** The consent page's (and the connected page's) sentence for `offline_access`. */
 const OFFLINE = 'keep the access you allow here even when you are not signed in';

@@ -10,16 +10,9 @@ import { startTestIdp, type TestIdp } from './support/test-idp.js';
 /** Every line any test idp of this file logs (the harness asks for a silent logger; here it logs at info). */
 const logLines = vi.hoisted(() => [] as string[]);
 
-vi.mock('../../infra/logger.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../infra/logger.js')>();
-  const { pino } = await import('pino');
-  return {
-    ...original,
-    // No redaction here: a code must not reach the logger at all, redacted or not.
-    createLogger: (service: string) =>
-      pino({ name: service, level: 'info', base: { service } }, { write: (line: string) => logLines.push(line) }),
-  };
-});
+vi.mock('../../infra/logger.js', async (importOriginal) =>
+  (await import('../support/log-capture.js')).capturingLoggerModule(await importOriginal(), logLines),
+);
 
 // OTP_LOCK_SECONDS is 900 by default: the page says the same 15 minutes as Retry-After.
 const LOCK_MESSAGE = 'Too many attempts. For your security, try again in 15 minutes.';
