@@ -1,4 +1,5 @@
 import type { BillerDescriptor } from '../../../adapters/sdk/index.js';
+import { PortalError } from '../http/portal-error.js';
 import type { HubApi } from './hub-api.js';
 import type { BillerList } from './types.js';
 
@@ -23,6 +24,13 @@ export class BillerDirectory {
   /** One biller, or undefined when the hub has none by that id. */
   async get(id: string): Promise<BillerDescriptor | undefined> {
     return (await this.list()).find((biller) => biller.id === id);
+  }
+
+  /** The biller a page's `billerId` names; a PortalError 404 when the hub has none by that id. */
+  async require(id: string): Promise<BillerDescriptor> {
+    const found = await this.get(id);
+    if (!found) throw new PortalError(404, 'not_found', `no biller ${id}`);
+    return found;
   }
 
   /** Biller names by id, for tables. */

@@ -57,11 +57,7 @@ export function accountRoutes(router: Router, deps: PortalDeps): void {
   });
 
   // From the biller directory the pages already keep (biller-directory.ts), as the lookup does.
-  const descriptor = async (ctx: Context): Promise<BillerDescriptor> => {
-    const found = await billers.get(String(ctx.params.billerId));
-    if (!found) throw new PortalError(404, 'not_found', `no biller ${ctx.params.billerId}`);
-    return found;
-  };
+  const descriptor = (ctx: Context): Promise<BillerDescriptor> => billers.require(String(ctx.params.billerId));
 
   const showFields = (
     ctx: Context,

@@ -7,7 +7,6 @@ import { ApiProblem } from '../api/hub-api.js';
 import type { PortalDeps } from '../deps.js';
 import { queryParam } from '../http/forms.js';
 import { localeOf, translatorOf } from '../http/locale.js';
-import { PortalError } from '../http/portal-error.js';
 import type { FieldError } from '../http/render.js';
 import { consumerFields, readConsumer } from './consumer-form.js';
 import { newAttempt } from './idempotency.js';
@@ -35,11 +34,7 @@ export function lookupRoutes(router: Router, deps: PortalDeps): void {
     );
   });
 
-  const biller = async (ctx: Context): Promise<BillerDescriptor> => {
-    const found = await billers.get(String(ctx.params.billerId));
-    if (!found) throw new PortalError(404, 'not_found', `no biller ${ctx.params.billerId}`);
-    return found;
-  };
+  const biller = (ctx: Context): Promise<BillerDescriptor> => billers.require(String(ctx.params.billerId));
 
   const showForm = (
     ctx: Context,
