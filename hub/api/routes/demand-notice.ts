@@ -18,8 +18,8 @@ export function demandPayUrl(portalUrl: string, reference: string): string {
 }
 
 /**
- * The `demand_received` event of a demand: to the contact the provider gave (the payer may never
- * have signed in), for its next open instalment (amount and due date: what is asked first; for a
+ * The `demand_received` event of a demand: to each contact the provider gave (the payer may never
+ * have signed in: the demand names no account), for its next open instalment (amount and due date: what is asked first; for a
  * demand without a plan, the whole total by the due date). Undefined when nothing is payable.
  */
 export function demandReceivedEvent(demand: Demand, portalUrl: string): DemandReceived | undefined {
@@ -28,6 +28,8 @@ export function demandReceivedEvent(demand: Demand, portalUrl: string): DemandRe
   return {
     kind: 'demand_received',
     contact: { ...demand.payer },
+    // Both contacts the provider gave, as a demand is "sent by SMS and email" (issue 11).
+    channel: 'both',
     reference: demand.reference,
     // The hub knows a provider by its client id only; the idp holds its display name.
     providerName: demand.providerId,
