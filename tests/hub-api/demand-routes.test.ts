@@ -187,7 +187,7 @@ describe('the provider API for payment demands', () => {
       `upload.good@example.org,Maintenance,Society maintenance,4500,${inDays(30)}`,
       `upload.bad@example.org,Maintenance,Society maintenance,45x0,${inDays(30)}`,
     ].join('\n');
-    const res = await api('/demands/uploads', { token: asA(), csv, key: randomUUID() });
+    const res = await api('/demand-uploads', { token: asA(), csv, key: randomUUID() });
     expect(res.status).toBe(422);
     const problem = (await res.json()) as { code: string; errors: { row: number; column: string; message: string }[] };
     expect(problem.code).toBe('invalid_upload');
@@ -202,7 +202,7 @@ describe('the provider API for payment demands', () => {
       `9812345678,row.two@example.org,Hall,Hall rent,1000,180,${inDays(60)},590@${inDays(30)};590@${inDays(60)}`,
     ].join('\n');
     const key = randomUUID();
-    const res = await api('/demands/uploads', { token: asA(), csv, key });
+    const res = await api('/demand-uploads', { token: asA(), csv, key });
     expect(res.status, await res.clone().text()).toBe(201);
     const result = (await res.json()) as { created: number; references: string[]; demands: { row: number }[] };
     expect(result.created).toBe(2);
@@ -211,7 +211,7 @@ describe('the provider API for payment demands', () => {
     expect(second.instalments.map((i) => i.amountMinor)).toEqual([59_000, 59_000]);
     const [told] = await readCaptured(hub.service.redis as Redis, 'row.one@example.org');
     expect(told?.text).toContain(`${PORTAL}/demands/${result.references[0]}`);
-    const replay = await api('/demands/uploads', { token: asA(), csv, key });
+    const replay = await api('/demand-uploads', { token: asA(), csv, key });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(((await replay.json()) as { references: string[] }).references).toEqual(result.references);
@@ -285,7 +285,7 @@ describe('the provider API for payment demands', () => {
       expect(await res.json()).toMatchObject({ code: 'not_found' });
     }
     expect((await listOf('?payer=private@example.org', asB())).demands).toEqual([]);
-    const exported = await (await api('/demands/export.csv', { token: asB() })).text();
+    const exported = await (await api('/demands.csv', { token: asB() })).text();
     expect(exported).not.toContain(demand.reference);
     // Untouched by the attempts.
     const read = (await (await api(path, { token: asA() })).json()) as DemandBody;
@@ -297,7 +297,7 @@ describe('the provider API for payment demands', () => {
     for (const [path, method, body] of [
       ['/demands', 'GET', undefined],
       ['/demands', 'POST', hallBooking('x@example.org')],
-      ['/demands/export.csv', 'GET', undefined],
+      ['/demands.csv', 'GET', undefined],
       [`/demands/${demand.reference}`, 'GET', undefined],
       [`/demands/${demand.reference}/cancel`, 'POST', { reason: 'x' }],
     ] as const) {
@@ -309,7 +309,7 @@ describe('the provider API for payment demands', () => {
 
   it('exports one CSV row per instalment with its collection status, and pages the list by limit and offset', async () => {
     const { demand } = await create(hallBooking('export@example.org'));
-    const res = await api('/demands/export.csv?payer=export@example.org', { token: asA() });
+    const res = await api('/demands.csv?payer=export@example.org', { token: asA() });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="demands-\d{4}-\d{2}-\d{2}\.csv"/);
@@ -334,7 +334,7 @@ describe('the provider API for payment demands', () => {
       components: { securitySchemes: { idp: { flows: { clientCredentials: { scopes: object } } } } };
     };
     const operations = Object.entries(document.paths)
-      .filter(([path]) => path.startsWith('/demands'))
+      .filter(([path]) => path.startsWith('/demand'))
       .flatMap(([, ops]) => Object.values(ops));
     expect(operations.map((op) => op.operationId).sort()).toEqual([
       'amendDemand',
@@ -346,7 +346,15 @@ describe('the provider API for payment demands', () => {
       'uploadDemands',
     ]);
     for (const op of operations) expect(op['x-token-kinds']).toEqual(['client']);
-    expect(Object.keys(document.paths['/demands/uploads']?.post?.responses ?? {})).toContain('422');
+    // Each path advertises exactly its own methods (none of /demands/{reference}'s).
+    for (const [path, allow] of [
+      ['/demand-uploads', 'POST'],
+      ['/demands.csv', 'HEAD, GET'],
+    ]) {
+      const res = await fetch(`${hub.url}/api/v1${path}`, { method: 'OPTIONS' });
+      expect(res.headers.get('allow')?.split(', ').sort(), path).toEqual(allow?.split(', ').sort());
+    }
+    expect(Object.keys(document.paths['/demand-uploads']?.post?.responses ?? {})).toContain('422');
     expect(Object.keys(document.components.securitySchemes.idp.flows.clientCredentials.scopes)).toEqual(
       expect.arrayContaining(DEMAND_SCOPES),
     );

@@ -164,7 +164,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
     },
     {
       method: 'post',
-      path: '/demands/uploads',
+      path: '/demand-uploads',
       operationId: 'uploadDemands',
       summary: `Raise many demands from a CSV file (one per row, at most ${MAX_UPLOAD_ROWS}): all or none; each payer is told`,
       scopes: ['demands:write'],
@@ -234,9 +234,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       },
     },
     {
-      // Before /demands/:reference, which would otherwise take `export.csv` for a reference.
+      // Not /demands/export.csv nor /demands/uploads: beside /demands/:reference the router would
+      // match those for a reference too, and answer OPTIONS with that route's methods (a wrong Allow).
       method: 'get',
-      path: '/demands/export.csv',
+      path: '/demands.csv',
       operationId: 'exportDemands',
       summary: `This provider's demands as CSV, one row per instalment with its collection status (same filters as the list; at most ${EXPORT_MAX_DEMANDS} demands)`,
       scopes: ['demands:read'],
