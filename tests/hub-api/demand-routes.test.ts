@@ -67,6 +67,7 @@ function hallBooking(email: string) {
 describe('the provider API for payment demands', () => {
   const providerA = machineClient('municipal-hall', DEMAND_SCOPES);
   const providerB = machineClient('housing-society', DEMAND_SCOPES);
+  const directoryOnly = machineClient('directory-reader', ['billers:read']);
   let idp: TestIdp;
   let hub: TestHub;
   const tokens = new Map<string, string>();
@@ -109,8 +110,8 @@ describe('the provider API for payment demands', () => {
 
   beforeAll(async () => {
     idp = await startTestIdp(
-      { ...providerA.env, ...providerB.env, OTP_SENDS_PER_IP_PER_HOUR: '1000' },
-      { extraClients: [providerA.entry, providerB.entry] },
+      { ...providerA.env, ...providerB.env, ...directoryOnly.env, OTP_SENDS_PER_IP_PER_HOUR: '1000' },
+      { extraClients: [providerA.entry, providerB.entry, directoryOnly.entry] },
     );
     hub = await startTestHub(idp.issuer, HUB_API, { PORTAL_PUBLIC_URL: PORTAL });
     tokens.set(providerA.id, await tokenOf(providerA));
@@ -305,6 +306,21 @@ describe('the provider API for payment demands', () => {
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(await res.json()).toMatchObject({ code: 'wrong_token_kind' });
     }
+  });
+
+  it("refuses a client's own token without the demand scopes with a 403 insufficient_scope problem", async () => {
+    const token = (
+      await oidc.clientCredentialsGrant(await machineParty(idp, directoryOnly), {
+        scope: 'billers:read',
+        resource: HUB_API,
+      })
+    ).access_token;
+    const write = await api('/demands', { token, body: hallBooking('no.scope@example.org'), key: randomUUID() });
+    expect(write.status).toBe(403);
+    expect(await write.json()).toMatchObject({ code: 'insufficient_scope' });
+    const read = await api('/demands', { token });
+    expect(read.status).toBe(403);
+    expect(read.headers.get('www-authenticate')).toContain('demands:read');
   });
 
   it('exports one CSV row per instalment with its collection status, and pages the list by limit and offset', async () => {
