@@ -2,11 +2,14 @@ import type { BillerRegistry } from '../adapters/registry/index.js';
 import { allowedMethodsAsProblems } from '../infra/http/allowed-methods.js';
 import { corsPolicy } from '../infra/http/cors.js';
 import { securityHeaders } from '../infra/http/security-headers.js';
+import { createNotifier } from '../infra/notifier/index.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
+import { demandReceivedNotices } from './api/routes/demand-notice.js';
+import { demandRoutes } from './api/routes/demand-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { v1Router } from './api/v1-router.js';
@@ -16,19 +19,27 @@ import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
 import type { HubConfig } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
+import { DemandStore, DemandUploader } from './demands/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
+import { createNotifications, notificationOptionsOf } from './notifications/index.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
+import type { SettlementQueue } from './settlement/queue.js';
 
 export interface HubOptions {
   publicUrl?: string;
   /** How captured payments reach the settlement jobs. */
   startSettlement: StartSettlement;
   gateway?: PaymentGateway;
+  /**
+   * The work queue the worker's `notify` jobs run from: messages the API raises (a demand's payer
+   * told) are recorded and queued there. Without it they are sent at once, in the request.
+   */
+  notifyQueue?: SettlementQueue;
 }
 
 /** The hub's citizen API on its MongoDB and Redis, with the billers already loaded. */
@@ -39,6 +50,8 @@ export async function buildHub(
   options: HubOptions,
 ): Promise<ServiceParts> {
   const publicUrl = options.publicUrl ?? `http://localhost:${config.HUB_PORT}`;
+  // Where messages' links lead (notificationPublicUrl's order, with this hub's own URL last).
+  const portalUrl = config.PORTAL_PUBLIC_URL ?? config.HUB_PUBLIC_URL ?? publicUrl;
   const bills = new BillService(billers, redis, {
     cacheSeconds: config.BILL_CACHE_SECONDS,
     timeoutMs: config.BILLER_TIMEOUT_MS,
@@ -67,6 +80,17 @@ export async function buildHub(
     { returnUrl: config.CHECKOUT_RETURN_URL, ttlMinutes: config.CHECKOUT_TTL_MINUTES },
     { capture, claims },
   );
+  const demands = new DemandStore(mongo);
+  const uploader = new DemandUploader(mongo, demands);
+  await uploader.init();
+  const notifications = createNotifications({
+    conn: mongo,
+    notifier: createNotifier(config, { redis, log }),
+    log,
+    publicUrl: portalUrl,
+    options: notificationOptionsOf(config),
+    ...(options.notifyQueue ? { queue: options.notifyQueue } : {}),
+  });
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -77,6 +101,11 @@ export async function buildHub(
     ...accountRoutes(accounts, bills, payments),
     ...paymentRoutes({ payments, checkout, capture, gateway, contacts: new ContactStore(mongo) }),
     ...receiptRoutes({ receipts, fonts: receiptFonts(config.RECEIPT_FONT_FILE) }),
+    ...demandRoutes({
+      store: demands,
+      uploader,
+      notifyPayers: demandReceivedNotices({ notifications, portalUrl, log }),
+    }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

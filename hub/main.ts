@@ -27,6 +27,7 @@ await runService('hub', async () => {
     logger: log,
     build: (deps) =>
       buildHub(config, billers, deps, {
+        notifyQueue: queue,
         startSettlement: async (payment) => {
           await enqueueSettlement(queue, payment);
         },

@@ -28,6 +28,9 @@ const COMMON = {
   403: "insufficient_scope: the token lacks a scope this route needs (WWW-Authenticate names it); wrong_token_kind: a client's own token on a citizen's route, or a citizen's on a client's route",
   413: 'the JSON body is over 32 KiB',
   415: 'the body is not application/json',
+  /** A text body's (a CSV upload's) 413 and 415. */
+  text413: 'the body is over the size limit the request body names',
+  text415: 'the body is not of the media type the request body names',
 } as const;
 
 const toJsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
@@ -122,11 +125,12 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
       name,
       { description, schema: { type: 'string' } },
     ]);
-    const reads = Boolean(route.body || route.query || route.headers);
+    const reads = Boolean(route.body || route.textBody || route.query || route.headers);
     const problems: Record<string, string> = {
       ...(reads ? { 400: COMMON[400] } : {}),
       ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : { 401: COMMON.publicInvalid }),
       ...(route.body ? { 413: COMMON[413], 415: COMMON[415] } : {}),
+      ...(route.textBody ? { 413: COMMON.text413, 415: COMMON.text415 } : {}),
       // A path names a resource: one that is not there (or not the caller's) is a 404.
       ...(pathParams.length ? { 404: `not_found: no such ${pathParams.map((p) => p.name).join(' / ')}` } : {}),
       ...route.problems,
@@ -156,7 +160,15 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
               },
             },
           }
-        : {}),
+        : route.textBody
+          ? {
+              requestBody: {
+                required: true,
+                description: `${route.textBody.description} (at most ${route.textBody.limit})`,
+                content: { [route.textBody.mediaType]: { schema: { type: 'string' } } },
+              },
+            }
+          : {}),
       responses: {
         [String(status)]: {
           description: status === 204 ? 'done; no body' : 'success',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMAND_STATUSES, INSTALMENT_STATUSES, TAX_NAMES } from '../demands/demand-types.js';
 import { LINE_STATUSES, PAYMENT_STATUSES } from '../payments/state-machine.js';
 
 /**
@@ -154,4 +155,89 @@ export const problemSchema = z.looseObject({
   status: z.number().int(),
   code: z.string().meta({ description: 'machine-readable: branch on this' }),
   detail: z.string(),
+});
+
+const demandStatus = z.enum(DEMAND_STATUSES);
+const charge = z.union([
+  z.object({ kind: z.literal('flat'), amountMinor: minor }),
+  z.object({ kind: z.literal('percent'), basisPoints: z.number().int().meta({ description: '1 bp = 0.01 %' }) }),
+]);
+
+/** What one instalment costs on one day, paise: payable = base + late fee - discount. */
+const instalmentQuote = z.object({
+  number: z.number().int(),
+  baseMinor: minor,
+  lateFeeMinor: minor,
+  discountMinor: minor,
+  payableMinor: minor,
+});
+
+/** A payment demand as its provider sees it (hub/demands/README.md has the rules). */
+export const demandSchema = z.object({
+  reference: z.string().meta({ description: 'DM-XXXXX-XXXXX-C: the number the payer sees and types' }),
+  status: demandStatus,
+  title: z.string(),
+  payer: z.object({ phone: z.string().optional(), email: z.string().optional() }),
+  currency: z.string(),
+  lines: z.array(
+    z.object({
+      description: z.string(),
+      amountMinor: minor.meta({ description: 'the taxable value' }),
+      taxMinor: minor,
+      taxes: z.array(z.object({ name: z.enum(TAX_NAMES), amountMinor: minor })),
+      totalMinor: minor,
+    }),
+  ),
+  totalMinor: minor,
+  dueDate: day,
+  instalments: z.array(
+    z.object({
+      number: z.number().int(),
+      dueDate: day,
+      amountMinor: minor,
+      status: z.enum(INSTALMENT_STATUSES),
+      paidMinor: minor.meta({ description: 'what the payer paid for it, late fee and discount included' }),
+      lateFeeMinor: minor.optional(),
+      discountMinor: minor.optional(),
+      paidOn: day.optional(),
+    }),
+  ),
+  lateFee: z.object({ charge, periodDays: z.number().int(), capMinor: minor }).optional(),
+  earlyDiscount: z.object({ off: charge, until: day }).optional(),
+  paidMinor: minor,
+  outstandingMinor: minor.meta({ description: 'the open instalments, before any late fee or discount' }),
+  payableToday: z
+    .object({
+      day,
+      nextMinor: minor.meta({ description: 'the next open instalment, as charged today' }),
+      allMinor: minor.meta({ description: 'every open instalment, as charged today' }),
+      instalments: z.array(instalmentQuote),
+    })
+    .meta({ description: 'what the payer would pay today (Indian day); absent when nothing is payable' })
+    .optional(),
+  version: z.number().int().meta({ description: 'bumped by every change: send it as expectedVersion to amend' }),
+  audit: z.array(
+    z.object({
+      at: instant,
+      actor: z.string(),
+      action: z.enum(['created', 'amended', 'cancelled']),
+      reason: z.string().optional(),
+      changes: z.array(z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() })),
+    }),
+  ),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+export const demandPageSchema = z.object({
+  demands: z.array(demandSchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  nextOffset: z.number().int().meta({ description: 'the offset of the next page; absent on the last page' }).optional(),
+});
+
+export const demandUploadResultSchema = z.object({
+  created: z.number().int().meta({ description: 'how many demands the upload holds' }),
+  references: z.array(z.string()).meta({ description: "the demands' reference numbers, in the file's row order" }),
+  demands: z.array(z.object({ row: z.number().int(), reference: z.string() })),
 });

@@ -17,7 +17,7 @@ export type RouteAccess =
  * two cannot drift apart.
  */
 export type RouteSpec = RouteAccess & {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Koa style, relative to /api/v1: `/billers/:billerId`. */
   path: string;
   summary: string;
@@ -30,6 +30,11 @@ export type RouteSpec = RouteAccess & {
   /** An object of fields, or a record for free-form fields (a biller's consumer params). */
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * A body that is text of this media type instead of JSON (a CSV upload): read as a string of at
+   * most `limit` bytes and handed to the handler as `body`; another media type is a 415.
+   */
+  textBody?: { mediaType: 'text/csv'; limit: string; description: string };
   /**
    * The body as the OpenAPI document shows it, when `body` has rules JSON Schema cannot carry
    * (refinements such as "one of these two forms"), or checks only the fields it acts on (a

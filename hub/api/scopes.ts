@@ -17,6 +17,9 @@ export const API_SCOPES = {
  */
 export const CLIENT_SCOPES = {
   'billers:read': 'See the biller directory: the billers on offer and the consumer fields each needs.',
+  'demands:write':
+    "Raise payment demands as this provider (one, or a CSV upload), and amend or cancel the provider's own.",
+  'demands:read': "See and export this provider's own payment demands, with each instalment's collection status.",
 } as const satisfies Record<string, string>;
 
 export type ApiScope = keyof typeof API_SCOPES;

@@ -41,8 +41,22 @@ const jsonOnly =
     if (route.body && ctx.is('json') === false) {
       throw new AppError(415, 'unsupported_media_type', 'send the body as application/json');
     }
+    if (route.textBody && ctx.is(route.textBody.mediaType) !== route.textBody.mediaType) {
+      throw new AppError(415, 'unsupported_media_type', `send the body as ${route.textBody.mediaType}`);
+    }
     await next();
   };
+
+/** The parser of a route's body: JSON, or the text of its textBody's media type (a CSV upload). */
+function bodyParserOf(route: RouteSpec, json: Middleware): Middleware {
+  if (!route.textBody) return json;
+  return bodyParser({
+    enableTypes: ['text'],
+    extendTypes: { text: [route.textBody.mediaType] },
+    textLimit: route.textBody.limit,
+    encoding: 'utf-8',
+  });
+}
 
 /** /api/v1: every route from its spec, plus the OpenAPI document generated from the same specs. */
 export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTokens>, publicUrl: string): Router {
@@ -59,14 +73,27 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
     // A public route needs no token, but checks one that is sent (access-token.ts).
     const guard = route.scopes ? tokens.requireAccess(route.callers, route.scopes) : tokens.checkIfPresented;
     const cacheable = route.scopes === null && route.method === 'get';
-    router[route.method](route.path, noStoreByDefault, guard, jsonOnly(route), json, async (ctx) => {
-      const query = route.query ? parseInput(route.query, ctx.query) : {};
-      const body = route.body ? parseInput(route.body, ctx.request.body) : undefined;
-      const result = await route.handler(ctx, { query, body });
-      ctx.status = route.status ?? 200;
-      if (ctx.status !== 204) ctx.body = result;
-      if (cacheable) publicCacheable(ctx);
-    });
+    router[route.method](
+      route.path,
+      noStoreByDefault,
+      guard,
+      jsonOnly(route),
+      bodyParserOf(route, json),
+      async (ctx) => {
+        const query = route.query ? parseInput(route.query, ctx.query) : {};
+        const body = route.body
+          ? parseInput(route.body, ctx.request.body)
+          : route.textBody
+            ? typeof ctx.request.body === 'string'
+              ? ctx.request.body
+              : ''
+            : undefined;
+        const result = await route.handler(ctx, { query, body });
+        ctx.status = route.status ?? 200;
+        if (ctx.status !== 204) ctx.body = result;
+        if (cacheable) publicCacheable(ctx);
+      },
+    );
   }
   return router;
 }

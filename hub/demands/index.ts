@@ -18,6 +18,7 @@ export {
   quoteNext,
   withPayment,
 } from './payment-rules.js';
+export { type ProviderDemandFilter, pageProviderDemands, providerDemandQuery } from './provider-query.js';
 export {
   checkCharacter,
   newReferenceNumber,

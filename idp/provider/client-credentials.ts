@@ -2,11 +2,12 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 /**
  * The hub scopes a machine client may get for itself (client credentials), never in a citizen's
- * token: `billers:read` reads the biller directory (the billers and the fields each needs).
- * Payment demands (service providers raising them) will add theirs here with their routes.
+ * token: `billers:read` reads the biller directory (the billers and the fields each needs);
+ * `demands:write` raises, uploads, amends and cancels the client's own payment demands, and
+ * `demands:read` lists and exports them (the demand's provider is the client itself).
  * hub/api/scopes.ts lists the same names (the two services share no code).
  */
-export const HUB_CLIENT_SCOPES = ['billers:read'] as const;
+export const HUB_CLIENT_SCOPES = ['billers:read', 'demands:write', 'demands:read'] as const;
 
 /**
  * Client metadata, set only in the clients file: the hub scopes (HUB_CLIENT_SCOPES) this client

@@ -200,6 +200,13 @@ describe('the hub citizen API', () => {
         'get /payments/{paymentId}/receipt.pdf',
         'get /receipts/verify',
         'post /gateway/webhooks',
+        'post /demands',
+        'post /demand-uploads',
+        'get /demands',
+        'get /demands.csv',
+        'get /demands/{reference}',
+        'post /demands/{reference}/cancel',
+        'patch /demands/{reference}',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
@@ -237,7 +244,7 @@ describe('the hub citizen API', () => {
     );
     expect(post.responses['409']?.description).toContain('bill_already_paid');
     expect(post.responses['201']?.headers).toHaveProperty('Idempotent-Replayed');
-    // Every operation has an operationId and documents its success body (the PDF as binary).
+    // Every operation has an operationId and documents its success body (the PDF and the CSV as binary).
     const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops)) as {
       operationId?: string;
       responses: Record<string, { content?: Record<string, unknown> }>;
@@ -246,7 +253,12 @@ describe('the hub citizen API', () => {
     expect(owned.length).toBeGreaterThanOrEqual(12);
     for (const op of owned) {
       const [status, success] = Object.entries(op.responses).find(([code]) => code.startsWith('2')) ?? [];
-      const mediaType = op.operationId === 'getMyReceiptPdf' ? 'application/pdf' : 'application/json';
+      const mediaType =
+        op.operationId === 'getMyReceiptPdf'
+          ? 'application/pdf'
+          : op.operationId === 'exportDemands'
+            ? 'text/csv'
+            : 'application/json';
       if (status !== '204') expect(success?.content, op.operationId).toHaveProperty(mediaType);
       for (const [code, answer] of Object.entries(op.responses).filter(([c]) => !c.startsWith('2'))) {
         expect(answer.content, `${op.operationId} ${code}`).toHaveProperty('application/problem+json');

@@ -97,7 +97,11 @@ describe("machine clients' own tokens at the hub", () => {
     const flows = document.components.securitySchemes.idp.flows;
     expect(flows.clientCredentials).toEqual({
       tokenUrl: `${idp.issuer}/token`,
-      scopes: { 'billers:read': expect.any(String) },
+      scopes: {
+        'billers:read': expect.any(String),
+        'demands:write': expect.any(String),
+        'demands:read': expect.any(String),
+      },
     });
     expect(Object.keys(flows.authorizationCode?.scopes ?? {})).not.toContain('billers:read');
     expect(document.info.description).toContain('grant_type=client_credentials');

@@ -197,7 +197,7 @@ describe('machine clients in the clients file', () => {
     const clients = loadClients('idp/clients.example.json', env);
     expect(clients.find((client) => client.client_id === 'provider-bulk-api')).toMatchObject({
       grant_types: ['client_credentials'],
-      client_credentials_scopes: ['billers:read'],
+      client_credentials_scopes: ['billers:read', 'demands:write', 'demands:read'],
       response_types: [],
       client_secret: env.PROVIDER_API_CLIENT_SECRET,
     });

@@ -13,7 +13,9 @@ const linkBody = z
   .object({
     billerId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
     consumer: z.record(z.string().regex(/^\w{1,32}$/), z.string().min(1).max(64)),
-    nickname: z.string().trim().min(1).max(40).optional(),
+    // Checked as sent, then trimmed: a blank nickname is the biller's name (the store's rule), so
+    // the documented schema (at most 40 characters) is exactly what is accepted.
+    nickname: z.string().max(40).trim().optional(),
   })
   .strict();
 

@@ -1,0 +1,313 @@
+import type { Context } from 'koa';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+import { AppError, ConflictError, NotFoundError } from '../../../infra/errors.js';
+import { idempotencyKey } from '../../checkout/checkout-request.js';
+import {
+  DEMAND_STATUSES,
+  type Demand,
+  type DemandAmendment,
+  type DemandStore,
+  type DemandUploader,
+  isCalendarDay,
+  MAX_UPLOAD_ROWS,
+  type Payer,
+  type ProviderDemandFilter,
+  pageProviderDemands,
+} from '../../demands/index.js';
+import { newDemandSchema } from '../../demands/new-demand-schema.js';
+import { demandPageSchema, demandSchema, demandUploadResultSchema } from '../response-schemas.js';
+import type { RouteSpec } from '../route-spec.js';
+import { parseInput } from '../validate.js';
+import { demandExportCsv, EXPORT_MAX_DEMANDS } from './demand-export.js';
+import { demandView } from './demand-view.js';
+
+export interface DemandRouteDeps {
+  store: DemandStore;
+  uploader: DemandUploader;
+  /** Tells the payers of new demands (demand-notice.ts); never throws. */
+  notifyPayers: (demands: readonly Demand[]) => Promise<void>;
+}
+
+/** The provider behind a client's own token: its client id is the provider id of its demands. */
+function providerOf(ctx: Context): string {
+  const caller = ctx.state.caller;
+  if (caller?.kind !== 'client') throw new AppError(403, 'wrong_token_kind', "this route is for a client's own token");
+  return caller.sub;
+}
+
+const shape = newDemandSchema.shape;
+const reason = z.string().trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' });
+const day = z.string().refine(isCalendarDay, { error: 'must be a date written YYYY-MM-DD' });
+
+/** A new demand as a provider posts it: the domain's schema, less the provider (the token says who). */
+const createBody = newDemandSchema.omit({ providerId: true });
+
+/** An amendment: the fields to change (null removes a rule or the plan), why, and optionally the version it was made from. */
+const amendBody = z.strictObject({
+  reason,
+  expectedVersion: z.int().min(0).optional(),
+  payer: shape.payer.optional(),
+  title: shape.title.optional(),
+  lines: shape.lines.optional(),
+  dueDate: shape.dueDate.optional(),
+  instalments: shape.instalments.unwrap().nullable().optional(),
+  lateFee: shape.lateFee.unwrap().nullable().optional(),
+  earlyDiscount: shape.earlyDiscount.unwrap().nullable().optional(),
+});
+
+/** The payer filter: an email (lowercased) or a mobile number (national Indian or E.164), as demands store them. */
+const payerFilter = z
+  .string()
+  .max(254)
+  .transform((value, ctx): Payer => {
+    if (value.includes('@')) return { email: value.trim().toLowerCase() };
+    const phone = parsePhoneNumberFromString(value.trim(), 'IN');
+    if (phone?.isValid()) return { phone: phone.number as string };
+    ctx.addIssue({ code: 'custom', message: 'must be an email address or a mobile number' });
+    return z.NEVER;
+  });
+
+/** Filters shared by the list and the export; created days are Indian days, both ends included. */
+const filterFields = {
+  status: z
+    .string()
+    .transform((list) => list.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(DEMAND_STATUSES)))
+    .meta({ description: `one or more of ${DEMAND_STATUSES.join(', ')}, comma-separated` })
+    .optional(),
+  dueFrom: day.meta({ description: 'due on or after this day (the last instalment)' }).optional(),
+  dueTo: day.meta({ description: 'due on or before this day' }).optional(),
+  payer: payerFilter.meta({ description: "the payer's email or mobile number" }).optional(),
+  createdFrom: day.meta({ description: 'raised on or after this Indian day' }).optional(),
+  createdTo: day.meta({ description: 'raised on or before this Indian day' }).optional(),
+};
+const filterQuery = z.strictObject(filterFields);
+const listQuery = z.strictObject({
+  ...filterFields,
+  limit: z.coerce.number<string>().int().min(1).max(200).default(50).meta({ description: '1 to 200, default 50' }),
+  offset: z.coerce.number<string>().int().min(0).max(100_000).default(0).meta({ description: 'demands to skip' }),
+});
+
+type FilterQuery = z.infer<typeof filterQuery>;
+
+/** The query as the store's filter: created days become the instants from midnight to midnight IST. */
+function filterOf(query: FilterQuery): ProviderDemandFilter {
+  return {
+    ...(query.status ? { statuses: query.status } : {}),
+    ...(query.dueFrom ? { dueFrom: query.dueFrom } : {}),
+    ...(query.dueTo ? { dueTo: query.dueTo } : {}),
+    ...(query.payer ? { payer: query.payer } : {}),
+    ...(query.createdFrom ? { createdFrom: new Date(`${query.createdFrom}T00:00:00.000+05:30`) } : {}),
+    ...(query.createdTo ? { createdTo: new Date(`${query.createdTo}T23:59:59.999+05:30`) } : {}),
+  };
+}
+
+/** The store says an idempotency or upload key was used for another request: the checkout's code for it. */
+function asKeyReuse(error: unknown): never {
+  const fields = error instanceof ConflictError ? (error.details?.fields as string[] | undefined) : undefined;
+  if (fields?.includes('idempotencyKey') || fields?.includes('uploadKey')) {
+    throw new AppError(409, 'idempotency_key_reused', error instanceof Error ? error.message : 'key reused');
+  }
+  throw error;
+}
+
+const IDEMPOTENCY_HEADER = {
+  required: true,
+  description: '8 to 128 letters, digits or . _ : -; the same key and body answer the same demand',
+  schema: idempotencyKey,
+};
+const REPLAYED = { 'Idempotent-Replayed': '`true` when this is the answer to an earlier request with the key' };
+const DEMAND_404 = "not_found: no demand of this provider has that reference (another provider's too)";
+
+/**
+ * The provider API for payment demands (hub/demands/): machine clients with their own tokens
+ * (client credentials) raise, upload, list, export, amend and cancel their own demands. The
+ * provider is the token's client; another provider's demand is a 404, never a 403, so its
+ * existence does not leak. A new demand's payer is told (demand_received).
+ */
+export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps): RouteSpec[] {
+  const ownDemand = async (ctx: Context): Promise<Demand> => {
+    const demand = await store.findByReference(String(ctx.params.reference));
+    if (!demand || demand.providerId !== providerOf(ctx)) throw new NotFoundError('no such demand');
+    return demand;
+  };
+  return [
+    {
+      method: 'post',
+      path: '/demands',
+      operationId: 'createDemand',
+      summary:
+        'Raise a payment demand for a payer (Idempotency-Key header required); the payer is told by SMS or email',
+      scopes: ['demands:write'],
+      callers: ['client'],
+      body: createBody,
+      status: 201,
+      response: demandSchema,
+      headers: { 'Idempotency-Key': IDEMPOTENCY_HEADER },
+      responseHeaders: REPLAYED,
+      problems: {
+        400: 'invalid_request (fields, errors: [{field, message}]): the demand breaks a rule (instalments not adding up, a past due date, ...); nothing created',
+        409: 'idempotency_key_reused: the key was used for another demand',
+      },
+      handler: async (ctx, { body }) => {
+        const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
+        const provider = providerOf(ctx);
+        const result = await store
+          .create({ ...(body as object), providerId: provider }, { actor: provider, idempotencyKey: key })
+          .catch(asKeyReuse);
+        // Told on a replay too: the notice is deduplicated, and a retry heals one a crash lost.
+        await notifyPayers([result.demand]);
+        if (!result.created) ctx.set('Idempotent-Replayed', 'true');
+        return demandView(result.demand);
+      },
+    },
+    {
+      method: 'post',
+      path: '/demand-uploads',
+      operationId: 'uploadDemands',
+      summary: `Raise many demands from a CSV file (one per row, at most ${MAX_UPLOAD_ROWS}): all or none; each payer is told`,
+      scopes: ['demands:write'],
+      callers: ['client'],
+      textBody: {
+        mediaType: 'text/csv',
+        limit: '4mb',
+        description: 'A header row, then one demand per row; the columns are in hub/demands/README.md (CSV upload)',
+      },
+      status: 201,
+      response: demandUploadResultSchema,
+      headers: {
+        'Idempotency-Key': {
+          required: false,
+          description:
+            "the upload's key (8 to 128 letters, digits or . _ : -): the same key and file finish or replay one upload; default: the file's SHA-256",
+          schema: idempotencyKey,
+        },
+      },
+      responseHeaders: REPLAYED,
+      problems: {
+        409: 'idempotency_key_reused: the key was used for another file',
+        422: 'invalid_upload (errors: [{row, column, message}], row 1 = the header): every bad row and cell; nothing created',
+      },
+      handler: async (ctx, { body }) => {
+        const header = ctx.get('idempotency-key');
+        const key = header ? parseInput(idempotencyKey, header) : undefined;
+        const provider = providerOf(ctx);
+        const result = await uploader
+          .upload({ providerId: provider, actor: provider, csv: String(body), ...(key ? { uploadKey: key } : {}) })
+          .catch(asKeyReuse);
+        if (!result.ok) {
+          const rows = new Set(result.errors.map((e) => e.row)).size;
+          throw new AppError(422, 'invalid_upload', `the upload has errors in ${rows} row(s); nothing was created`, {
+            errors: result.errors,
+          });
+        }
+        const demands = await store.model.find({ batchId: result.batchId, live: true }).lean<Demand[]>().exec();
+        await notifyPayers(demands);
+        if (!result.created) ctx.set('Idempotent-Replayed', 'true');
+        return {
+          created: result.demands.length,
+          references: result.demands.map((d) => d.reference),
+          demands: result.demands.map(({ row, reference }) => ({ row, reference })),
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/demands',
+      operationId: 'listDemands',
+      summary:
+        "This provider's demands, newest first, filtered; paged by limit and offset (nextOffset names the next page)",
+      scopes: ['demands:read'],
+      callers: ['client'],
+      query: listQuery,
+      response: demandPageSchema,
+      handler: async (ctx, { query }) => {
+        const { limit, offset, ...filter } = query as z.infer<typeof listQuery>;
+        const page = await pageProviderDemands(store.model, providerOf(ctx), filterOf(filter), { limit, offset });
+        return {
+          demands: page.demands.map((d) => demandView(d)),
+          limit,
+          offset,
+          ...(page.more ? { nextOffset: offset + limit } : {}),
+        };
+      },
+    },
+    {
+      // Not /demands/export.csv nor /demands/uploads: beside /demands/:reference the router would
+      // match those for a reference too, and answer OPTIONS with that route's methods (a wrong Allow).
+      method: 'get',
+      path: '/demands.csv',
+      operationId: 'exportDemands',
+      summary: `This provider's demands as CSV, one row per instalment with its collection status (same filters as the list; at most ${EXPORT_MAX_DEMANDS} demands)`,
+      scopes: ['demands:read'],
+      callers: ['client'],
+      query: filterQuery,
+      responseMediaType: 'text/csv',
+      responseHeaders: { 'Content-Disposition': 'attachment; filename="demands-<today>.csv"' },
+      problems: { 422: `export_too_large (count): more than ${EXPORT_MAX_DEMANDS} demands match; narrow the filter` },
+      handler: async (ctx, { query }) => {
+        const csv = await demandExportCsv(store.model, providerOf(ctx), filterOf(query as FilterQuery));
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.attachment(csv.filename);
+        return csv.text;
+      },
+    },
+    {
+      method: 'get',
+      path: '/demands/:reference',
+      operationId: 'getDemand',
+      summary: 'One demand of this provider, with its instalments, what is payable today and its audit trail',
+      scopes: ['demands:read'],
+      callers: ['client'],
+      response: demandSchema,
+      problems: { 404: DEMAND_404 },
+      handler: async (ctx) => demandView(await ownDemand(ctx)),
+    },
+    {
+      method: 'post',
+      path: '/demands/:reference/cancel',
+      operationId: 'cancelDemand',
+      summary:
+        'Cancel a demand (with a reason): it can no longer be paid; paid instalments stay paid; cancelling again changes nothing',
+      scopes: ['demands:write'],
+      callers: ['client'],
+      body: z.strictObject({ reason }),
+      response: demandSchema,
+      problems: { 404: DEMAND_404, 409: 'conflict: a paid demand cannot be cancelled' },
+      handler: async (ctx, { body }) => {
+        const demand = await ownDemand(ctx);
+        const provider = providerOf(ctx);
+        const { reason: why } = body as { reason: string };
+        return demandView((await store.cancel(demand._id, { actor: provider, reason: why })).demand);
+      },
+    },
+    {
+      method: 'patch',
+      path: '/demands/:reference',
+      operationId: 'amendDemand',
+      summary:
+        'Amend a demand (with a reason): the fields given change, null removes a rule or the plan; recorded in the audit trail',
+      scopes: ['demands:write'],
+      callers: ['client'],
+      body: amendBody,
+      response: demandSchema,
+      problems: {
+        400: 'invalid_request (fields, errors: [{field, message}]): the amended demand breaks a rule, changes a paid instalment or a date in the past, or changes nothing',
+        404: DEMAND_404,
+        409: 'conflict: the demand is paid or cancelled, or changed since expectedVersion (version)',
+      },
+      handler: async (ctx, { body }) => {
+        const demand = await ownDemand(ctx);
+        const provider = providerOf(ctx);
+        const { reason: why, expectedVersion, ...amendment } = body as z.infer<typeof amendBody>;
+        const amended = await store.amend(demand._id, amendment as DemandAmendment, {
+          actor: provider,
+          reason: why,
+          ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        });
+        return demandView(amended);
+      },
+    },
+  ];
+}
