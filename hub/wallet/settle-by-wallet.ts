@@ -441,7 +441,7 @@ function paymentPlan(
     running += quote.payableMinor;
     costs.push(running);
   }
-  const count = claim.instalmentCount ?? (costs.findIndex((cost) => cost === transfer.amountMinor) + 1 || undefined);
+  const count = claim.instalmentCount ?? (costs.indexOf(transfer.amountMinor) + 1 || undefined);
   if (count !== undefined && costs[count - 1] === transfer.amountMinor) {
     return { ok: true, instalments: open.slice(0, count).map((i) => i.number) };
   }
