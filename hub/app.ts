@@ -9,6 +9,7 @@ import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
+import { walletRoutes } from './api/routes/wallet-routes.js';
 import { v1Router } from './api/v1-router.js';
 import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
@@ -23,6 +24,7 @@ import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
+import { walletSettlementFromConfig } from './wallet/wallet-from-config.js';
 
 export interface HubOptions {
   publicUrl?: string;
@@ -67,6 +69,7 @@ export async function buildHub(
     { returnUrl: config.CHECKOUT_RETURN_URL, ttlMinutes: config.CHECKOUT_TTL_MINUTES },
     { capture, claims },
   );
+  const wallet = await walletSettlementFromConfig(config, mongo, log);
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -77,6 +80,7 @@ export async function buildHub(
     ...accountRoutes(accounts, bills, payments),
     ...paymentRoutes({ payments, checkout, capture, gateway, contacts: new ContactStore(mongo) }),
     ...receiptRoutes({ receipts, fonts: receiptFonts(config.RECEIPT_FONT_FILE) }),
+    ...(wallet ? walletRoutes(wallet.settlement) : []),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
@@ -99,6 +103,7 @@ export async function buildHub(
     },
     close: async () => {
       gateway.close?.();
+      wallet?.close();
       await billers.close();
     },
   };

@@ -17,7 +17,7 @@ export {
   walletTransferClaimModel,
 } from './transfer-claim-model.js';
 export { type WalletRefusal, WalletTransferRefusedError } from './wallet-errors.js';
-export { walletProviderFromConfig } from './wallet-from-config.js';
+export { walletProviderFromConfig, walletSettlementFromConfig } from './wallet-from-config.js';
 export { claimIdOf, walletPaymentIdOf } from './wallet-ids.js';
 export { normaliseTransactionId, normaliseWalletNumber } from './wallet-input.js';
 export { issueWalletReceipt, type WalletReceiptFacts } from './wallet-receipt.js';

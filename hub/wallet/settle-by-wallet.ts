@@ -5,6 +5,7 @@ import {
   type Demand,
   type DemandStore,
   indianDayOf,
+  type Payer,
   PaymentRefusedError,
   payableInstalments,
   quoteNext,
@@ -31,6 +32,11 @@ export interface SettleByWalletInput {
   citizenSub: string;
   /** How many of the next instalments it pays; absent: the number whose cost equals the amount. */
   instalments?: number;
+  /**
+   * When given, the demand must be this payer's (their phone or their email, as the idp verified
+   * them): another payer's demand is not found, as in a citizen's own dues.
+   */
+  payer?: Payer;
 }
 
 /**
@@ -117,7 +123,7 @@ export class WalletSettlement {
       throw new ValidationError(`invalid wallet payment: ${fields.join(', ')}`, { fields });
     }
     const demand = await this.demands.findByReference(input.reference);
-    if (!demand) throw new NotFoundError('demand not found');
+    if (!demand || (input.payer && !isPayerOf(demand, input.payer))) throw new NotFoundError('demand not found');
     const { claim, leaseId } = await this.claim({
       walletNumber,
       transactionId,
@@ -401,6 +407,13 @@ export class WalletSettlement {
   private async bump(claim: WalletTransferClaim, leaseId: string): Promise<void> {
     await this.claims.updateOne({ _id: claim._id, leaseId }, { $inc: { attempts: 1 } }).exec();
   }
+}
+
+/** The demand's payer is this person: the same phone, or the same email (any case). */
+function isPayerOf(demand: Demand, payer: Payer): boolean {
+  const phone = Boolean(payer.phone) && demand.payer.phone === payer.phone;
+  const email = Boolean(payer.email) && demand.payer.email === payer.email?.toLowerCase();
+  return phone || email;
 }
 
 type Plan =
