@@ -212,21 +212,29 @@ export class WalletSettlement {
       }
       if (existing.status === 'refused') {
         // A refusal recorded nothing: the id is free for a corrected attempt.
+        const count = req.instalmentCount;
         const retaken = await this.claims
           .findOneAndUpdate(
             { _id, status: 'refused' },
             {
-              $set: { status: 'verifying', ...attempt, ...lease },
-              $unset: { refusal: '', verified: '', instalments: '', instalmentCount: '', lastUnknown: '' },
+              $set: {
+                status: 'verifying',
+                ...attempt,
+                ...lease,
+                ...(count !== undefined ? { instalmentCount: count } : {}),
+              },
+              $unset: {
+                refusal: '',
+                verified: '',
+                instalments: '',
+                lastUnknown: '',
+                ...(count === undefined ? { instalmentCount: '' } : {}),
+              },
             },
             { returnDocument: 'after' },
           )
           .lean<WalletTransferClaim>()
           .exec();
-        if (retaken && req.instalmentCount !== undefined) {
-          await this.claims.updateOne({ _id, leaseId }, { $set: { instalmentCount: req.instalmentCount } }).exec();
-          retaken.instalmentCount = req.instalmentCount;
-        }
         if (retaken) return { claim: retaken, leaseId };
         continue;
       }

@@ -4,6 +4,7 @@ import type { DemandStore } from '../../hub/demands/demand-store.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import type { WalletSettlement } from '../../hub/wallet/settle-by-wallet.js';
 import { WalletTransferRefusedError } from '../../hub/wallet/wallet-errors.js';
+import { claimIdOf, walletPaymentIdOf } from '../../hub/wallet/wallet-ids.js';
 import { BY, hallRent, hallRentInThree } from '../hub-demands/fixtures.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { SLOW_MS, settlementOver, startWallet, type WalletHarness } from './harness.js';
@@ -115,6 +116,66 @@ describe('settling a demand by a wallet transfer', () => {
     }
     const after = await Promise.all(created.map(({ demand }) => demands.findById(demand._id)));
     expect(after.reduce((n, d) => n + (d?.payments.length ?? 0), 0)).toBe(1);
+  });
+
+  it('the same payment sent three times at once is recorded once and the other two are refused', async () => {
+    const { demand } = await demands.create(hallRentInThree(), BY);
+    const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
+    const input = {
+      reference: demand.reference,
+      walletNumber: WALLET,
+      transactionId: transfer.transactionId,
+      citizenSub: CITIZEN,
+    };
+
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => settlement.settle(input)));
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+      expect(['already_used', 'in_use']).toContain(refusal(outcome.reason));
+    }
+    expect((await demands.findById(demand._id))?.payments).toHaveLength(1);
+  });
+
+  it('a transfer recorded on the demand before its claim was marked settled (a crash) settles once on retry', async () => {
+    const { demand } = await demands.create(hallRent(), BY);
+    const transfer = await wallet.seed({ payerWallet: WALLET, amount: 3_540_000 });
+    const paymentId = walletPaymentIdOf(claimIdOf('sandbox', transfer.transactionId));
+    await demands.recordPayment(demand._id, {
+      paymentId,
+      instalments: [1],
+      amountMinor: 3_540_000,
+      paidAt: new Date(transfer.paidAt),
+    });
+
+    const result = await settlement.settle({
+      reference: demand.reference,
+      walletNumber: WALLET,
+      transactionId: transfer.transactionId,
+      citizenSub: CITIZEN,
+    });
+
+    expect(result).toMatchObject({ status: 'settled', recorded: false });
+    expect((await demands.findById(demand._id))?.payments).toHaveLength(1);
+  });
+
+  it('a refused attempt (wrong instalment count) frees the transaction for the corrected one', async () => {
+    const { demand } = await demands.create(hallRentInThree(), BY);
+    const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
+    const input = {
+      reference: demand.reference,
+      walletNumber: WALLET,
+      transactionId: transfer.transactionId,
+      citizenSub: CITIZEN,
+    };
+    expect(refusal(await settlement.settle({ ...input, instalments: 2 }).catch((e: unknown) => e))).toBe(
+      'amount_mismatch',
+    );
+
+    const corrected = await settlement.settle({ ...input, instalments: 1 });
+
+    expect(corrected.status).toBe('settled');
+    expect(corrected.claim.instalmentCount).toBe(1);
   });
 
   it('a transfer from another wallet number is refused, records nothing, and does not burn the transaction', async () => {
