@@ -20,4 +20,5 @@ export { type WalletRefusal, WalletTransferRefusedError } from './wallet-errors.
 export { walletProviderFromConfig, walletSettlementFromConfig } from './wallet-from-config.js';
 export { claimIdOf, walletPaymentIdOf } from './wallet-ids.js';
 export { normaliseTransactionId, normaliseWalletNumber } from './wallet-input.js';
+export { isPayerOf, type Plan, paymentPlan } from './wallet-payment-plan.js';
 export { issueWalletReceipt, type WalletReceiptFacts } from './wallet-receipt.js';

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
-import {
-  type Demand,
-  type DemandStore,
-  indianDayOf,
-  type Payer,
-  PaymentRefusedError,
-  payableInstalments,
-  quoteNext,
-} from '../demands/index.js';
+import { type Demand, type DemandStore, indianDayOf, type Payer, PaymentRefusedError } from '../demands/index.js';
 import type { TransferVerification, WalletProvider } from './port.js';
 import {
   type WalletTransferClaim,
@@ -19,6 +11,7 @@ import {
 import { type WalletRefusal, WalletTransferRefusedError } from './wallet-errors.js';
 import { claimIdOf, walletPaymentIdOf } from './wallet-ids.js';
 import { normaliseTransactionId, normaliseWalletNumber } from './wallet-input.js';
+import { isPayerOf, paymentPlan } from './wallet-payment-plan.js';
 import { issueWalletReceipt } from './wallet-receipt.js';
 
 /** What a payer enters for a demand they paid by a wallet transfer. */
@@ -415,73 +408,4 @@ export class WalletSettlement {
   private async bump(claim: WalletTransferClaim, leaseId: string): Promise<void> {
     await this.claims.updateOne({ _id: claim._id, leaseId }, { $inc: { attempts: 1 } }).exec();
   }
-}
-
-/** The demand's payer is this person: the same phone, or the same email (any case). */
-function isPayerOf(demand: Demand, payer: Payer): boolean {
-  const phone = Boolean(payer.phone) && demand.payer.phone === payer.phone;
-  const email = Boolean(payer.email) && demand.payer.email === payer.email?.toLowerCase();
-  return phone || email;
-}
-
-type Plan =
-  | { ok: true; instalments: number[] }
-  | { ok: false; reason: WalletRefusal; message: string; details?: Record<string, unknown> };
-
-/**
- * Which instalments a verified transfer pays: those already recorded under this payment id (a
- * retry after a crash), else the next `instalmentCount` ones, else as many of the next ones as
- * cost exactly the amount on the transfer's day. A transfer made before the demand existed pays
- * nothing of it.
- */
-function paymentPlan(
-  demand: Demand,
-  claim: WalletTransferClaim,
-  transfer: Extract<TransferVerification, { status: 'verified' }>,
-  day: string,
-): Plan {
-  const earlier = demand.payments.find((p) => p.paymentId === claim.paymentId);
-  if (earlier) return { ok: true, instalments: [...earlier.instalments] };
-  if (transfer.currency !== demand.currency) {
-    return { ok: false, reason: 'amount_mismatch', message: `the transfer was in ${transfer.currency}` };
-  }
-  if (transfer.paidAt.getTime() < new Date(demand.createdAt).getTime()) {
-    return {
-      ok: false,
-      reason: 'not_found',
-      message: `transaction ${claim.transactionId} was made before demand ${demand.reference} was raised`,
-    };
-  }
-  const open = payableInstalments(demand);
-  if (open.length === 0) {
-    return { ok: false, reason: 'not_payable', message: `a ${demand.status} demand cannot be paid` };
-  }
-  const costs: number[] = [];
-  let running = 0;
-  for (const quote of quoteNext(demand, day)) {
-    running += quote.payableMinor;
-    costs.push(running);
-  }
-  const count = claim.instalmentCount ?? (costs.indexOf(transfer.amountMinor) + 1 || undefined);
-  if (count !== undefined && costs[count - 1] === transfer.amountMinor) {
-    return { ok: true, instalments: open.slice(0, count).map((i) => i.number) };
-  }
-  const asked = claim.instalmentCount;
-  const expected = asked !== undefined ? costs[asked - 1] : costs[0];
-  return {
-    ok: false,
-    reason: 'amount_mismatch',
-    message:
-      asked !== undefined && asked > costs.length
-        ? `only ${costs.length} instalment(s) are open`
-        : `the transfer of ${transfer.amountMinor} paise is not what the next instalment(s) cost on ${day}: ${costs
-            .map((cost, k) => `${k + 1}: ${cost}`)
-            .join(', ')} paise`,
-    details: {
-      amountMinor: transfer.amountMinor,
-      day,
-      payableMinor: costs,
-      ...(expected ? { expectedMinor: expected } : {}),
-    },
-  };
 }
