@@ -12,6 +12,7 @@ import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
+import { walletRoutes } from './api/routes/wallet-routes.js';
 import { v1Router } from './api/v1-router.js';
 import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
@@ -29,6 +30,7 @@ import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 import type { SettlementQueue } from './settlement/queue.js';
+import { walletSettlementFromConfig } from './wallet/wallet-from-config.js';
 
 export interface HubOptions {
   publicUrl?: string;
@@ -91,6 +93,7 @@ export async function buildHub(
     options: notificationOptionsOf(config),
     ...(options.notifyQueue ? { queue: options.notifyQueue } : {}),
   });
+  const wallet = await walletSettlementFromConfig(config, mongo, demands, log);
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -106,6 +109,7 @@ export async function buildHub(
       uploader,
       notifyPayers: demandReceivedNotices({ notifications, portalUrl, log }),
     }),
+    ...(wallet ? walletRoutes(wallet.settlement) : []),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
@@ -128,6 +132,7 @@ export async function buildHub(
     },
     close: async () => {
       gateway.close?.();
+      wallet?.close();
       await billers.close();
     },
   };

@@ -111,6 +111,14 @@ export const hubEnvSchema = baseEnvSchema
     GATEWAY_API_KEY: z.string().min(16),
     /** The secret the gateway signs its webhooks with. */
     GATEWAY_WEBHOOK_SECRET: z.string().min(16),
+    /** The mobile wallet that verifies transfers paid elsewhere (the sandbox wallet locally); see hub/wallet. */
+    WALLET_URL: env.url().default('http://localhost:4120'),
+    /** The wallet API's key; without it, demands cannot be settled by a wallet transfer. */
+    WALLET_API_KEY: z.string().min(1).optional(),
+    /** The hub's merchant wallet: a transfer to any other payee settles nothing. */
+    WALLET_PAYEE: z.string().min(1).default('CITIZENBILLPAY'),
+    /** Milliseconds one verify call to the wallet may take (per attempt); then the outcome is unknown. */
+    WALLET_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5_000),
     /** Where the gateway sends the citizen back after paying. */
     CHECKOUT_RETURN_URL: env.url().default('http://localhost:3000/checkout/return'),
     /** A checkout not paid within this many minutes expires. */

@@ -5,6 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { sandboxBillerEnv } from '../adapters/sandboxes/sandbox-env.js';
+import { defaultSandboxWalletCredentials } from '../adapters/sandboxes/wallet/options.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
 import { startLocalServices } from '../infra/local-services/index.js';
 import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
@@ -43,6 +44,12 @@ const SERVICES: ServiceEntry[] = [
     url: `http://localhost:${port('GATEWAY_SANDBOX_PORT', 4110)}`,
     ready: '/__sandbox/health',
   },
+  {
+    name: 'wallet',
+    entry: 'adapters/sandboxes/wallet/main.ts',
+    url: `http://localhost:${port('WALLET_SANDBOX_PORT', 4120)}`,
+    ready: '/__sandbox/health',
+  },
   { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}`, ready: '/readyz' },
   { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}`, ready: '/readyz' },
   {
@@ -68,6 +75,9 @@ const childEnv = {
   GATEWAY_API_KEY: env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey,
   GATEWAY_WEBHOOK_SECRET: env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
   GATEWAY_WEBHOOK_URL: env.GATEWAY_WEBHOOK_URL ?? `http://localhost:${port('HUB_PORT', 3000)}/api/v1/gateway/webhooks`,
+  // The hub and the sandbox wallet share its API key and merchant wallet.
+  WALLET_API_KEY: env.WALLET_API_KEY ?? defaultSandboxWalletCredentials.apiKey,
+  WALLET_PAYEE: env.WALLET_PAYEE ?? defaultSandboxWalletCredentials.merchant,
   // The portals run on localhost, which the idp's outgoing calls otherwise refuse.
   IDP_OUTBOUND_ALLOW_PRIVATE: env.IDP_OUTBOUND_ALLOW_PRIVATE ?? 'true',
   MONGODB_URI: local.mongoUri,
