@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,47 +8,12 @@ import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { fuzzHubApi, RUN_TIMEOUT_MS } from './schemathesis-run.js';
 
 /** Every scope of the hub's API: the fuzzer reaches every route past its scope check. */
 const SCOPES = 'openid bills:read accounts:write payments:read payments:write';
-/** A fixed seed: a failure found in CI is the same failure on a laptop. */
-const SEED = '20261130';
 /** Test cases per operation and phase: enough to find faults, few enough for about two minutes on 2 busy cores. */
-const MAX_EXAMPLES = '100';
-const RUN_TIMEOUT_MS = 240_000;
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** Runs the Schemathesis CLI; a missing `st` is an error naming scripts/setup.sh, never a skip. */
-function schemathesis(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Run in a scratch directory: Schemathesis keeps a .schemathesis cache where it runs.
-    const child = spawn('st', args, { cwd, env: { ...process.env, NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' } });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('Schemathesis (`st`) is not installed: scripts/setup.sh installs it (pip install schemathesis)')
-          : error,
-      );
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const MAX_EXAMPLES = 100;
 
 /**
  * The run's configuration (schemathesis.toml). A schema-valid request may still meet the
@@ -131,35 +95,7 @@ describe('the hub API against its own OpenAPI document, fuzzed by Schemathesis',
   it(
     'every check passes on every operation: no 500, no undocumented status, every body as documented',
     async () => {
-      const run = await schemathesis(
-        [
-          '--no-color',
-          '--config-file',
-          join(reports, 'schemathesis.toml'),
-          'run',
-          `${hub.url}/api/v1/openapi.json`,
-          '--checks',
-          'all',
-          '--header',
-          `Authorization: Bearer ${token}`,
-          '--seed',
-          SEED,
-          '--max-examples',
-          MAX_EXAMPLES,
-          '--phases',
-          'examples,coverage,fuzzing,stateful',
-          // One worker: CPython 3.11's ast module can fail parsing from several threads at once
-          // (gh-106905), which Hypothesis does when it describes a strategy.
-          '--workers',
-          '1',
-          '--request-timeout',
-          '20',
-          '--no-shrink',
-          '--report-dir',
-          reports,
-        ],
-        reports,
-      );
+      const run = await fuzzHubApi({ hubUrl: hub.url, token, dir: reports, maxExamples: MAX_EXAMPLES });
       // The whole report on failure: each failure with its curl command to reproduce it.
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/No issues found|passed/i);

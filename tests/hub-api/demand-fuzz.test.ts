@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,13 +5,10 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
+import { fuzzHubApi, RUN_TIMEOUT_MS } from '../api-fuzz/schemathesis-run.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { machineClient, machineParty } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
-
-/** A fixed seed: a failure found in CI is the same failure on a laptop. */
-const SEED = '20261130';
-const RUN_TIMEOUT_MS = 240_000;
 
 /**
  * The run's configuration. A schema-valid demand may still break the rules JSON Schema cannot
@@ -29,29 +25,6 @@ expected-statuses = ["2XX", "400", "404", "409", "422"]
 include-path-regex = "reference"
 parameters = { "path.reference" = "${reference}" }
 `;
-}
-
-/** Runs the Schemathesis CLI; a missing `st` is an error naming scripts/setup.sh, never a skip. */
-function schemathesis(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('st', args, { cwd, env: { ...process.env, NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' } });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(error.code === 'ENOENT' ? new Error('Schemathesis (`st`) is not installed: see scripts/setup.sh') : error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 /** The demand routes fuzzed with a provider's own token, so the fuzzer gets past the token check. */
@@ -99,36 +72,13 @@ describe('the demand routes against the OpenAPI document, fuzzed by Schemathesis
   it(
     'every check passes on every demand operation: no 500, no undocumented status, every body as documented',
     async () => {
-      const run = await schemathesis(
-        [
-          '--no-color',
-          '--config-file',
-          join(reports, 'schemathesis.toml'),
-          'run',
-          `${hub.url}/api/v1/openapi.json`,
-          '--include-path-regex',
-          '^/demand',
-          '--checks',
-          'all',
-          '--header',
-          `Authorization: Bearer ${token}`,
-          '--seed',
-          SEED,
-          '--max-examples',
-          '50',
-          '--phases',
-          'examples,coverage,fuzzing,stateful',
-          // One worker: CPython 3.11's ast module can fail parsing from several threads at once (gh-106905).
-          '--workers',
-          '1',
-          '--request-timeout',
-          '20',
-          '--no-shrink',
-          '--report-dir',
-          reports,
-        ],
-        reports,
-      );
+      const run = await fuzzHubApi({
+        hubUrl: hub.url,
+        token,
+        dir: reports,
+        maxExamples: 50,
+        includePathRegex: '^/demand',
+      });
       expect(run.code, run.output).toBe(0);
       expect(run.output).toMatch(/No issues found|passed/i);
       // The seven demand operations, each reached past the token check.
