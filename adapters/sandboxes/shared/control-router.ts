@@ -23,20 +23,27 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ consumer, kind: z.literal('reject'), ...limits }),
 ]);
 
+/** A fault kind a sandbox can play. */
+export type FaultKind = z.infer<typeof faultSchema>['kind'];
+const ALL_KINDS: readonly FaultKind[] = ['error_5xx', 'latency', 'pending_then_accept', 'reject'];
+
 /**
- * The sandbox's test controls, the same on every sandbox:
- * POST /__sandbox/faults {consumer, kind, times|ms, forMs?} (kinds error_5xx, latency,
- * pending_then_accept, reject), DELETE /__sandbox/faults[?consumer=],
- * GET /__sandbox/postings?reference=... -> {count, state?, amountMinor?, billNumber?},
- * GET /__sandbox/health.
+ * The fault controls every sandbox has, for the fault kinds it plays (all by default):
+ * POST /__sandbox/faults {consumer, kind, times|ms, forMs?} (400 for a kind it does not play),
+ * DELETE /__sandbox/faults[?consumer=], GET /__sandbox/health. A sandbox adds its own
+ * controls to the router it returns.
  */
-export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): Router {
+export function sandboxFaultRouter(faults: FaultBook, kinds: readonly FaultKind[] = ALL_KINDS): Router {
   const router = new Router({ prefix: '/__sandbox' });
   router.post('/faults', bodyParser({ enableTypes: ['json'] }), (ctx) => {
     const parsed = faultSchema.safeParse(ctx.request.body);
-    if (!parsed.success) {
+    if (!parsed.success || !kinds.includes(parsed.data.kind)) {
       ctx.status = 400;
-      ctx.body = { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+      ctx.body = {
+        error: parsed.success
+          ? `kind: this sandbox plays only ${kinds.join(', ')} faults`
+          : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      };
       return;
     }
     const { consumer: key, ...fault } = parsed.data;
@@ -50,6 +57,18 @@ export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): 
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
+  return router;
+}
+
+/**
+ * The sandbox's test controls, the same on every sandbox:
+ * POST /__sandbox/faults {consumer, kind, times|ms, forMs?} (kinds error_5xx, latency,
+ * pending_then_accept, reject), DELETE /__sandbox/faults[?consumer=],
+ * GET /__sandbox/postings?reference=... -> {count, state?, amountMinor?, billNumber?},
+ * GET /__sandbox/health.
+ */
+export function sandboxControlRouter(faults: FaultBook, postings: PostingBook): Router {
+  const router = sandboxFaultRouter(faults);
   router.get('/postings', (ctx) => {
     const reference = String(ctx.query.reference ?? '');
     // find() settles a pending posting whose confirmation time has come, as a status call would.

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { sandboxFaultRouter } from '../shared/control-router.js';
 import { FaultBook } from '../shared/faults.js';
 import { type SandboxWalletOptions, sandboxWalletConfig } from './options.js';
 import { type SandboxTransfer, TransferBook, TransferConflictError } from './transfer-book.js';
@@ -40,22 +41,6 @@ const transferBody = (t: SandboxTransfer) => ({
   currency: t.currency,
   paidAt: t.paidAt,
 });
-
-const faultSchema = z.discriminatedUnion('kind', [
-  z.object({
-    consumer: z.string().min(1),
-    kind: z.literal('error_5xx'),
-    times: z.number().int().positive(),
-    forMs: z.number().int().positive().max(3_600_000).optional(),
-  }),
-  z.object({
-    consumer: z.string().min(1),
-    kind: z.literal('latency'),
-    ms: z.number().int().positive().max(120_000),
-    times: z.number().int().positive().optional(),
-    forMs: z.number().int().positive().max(3_600_000).optional(),
-  }),
-]);
 
 /**
  * A mobile wallet for dev and tests, holding transfers in memory.
@@ -97,7 +82,8 @@ export function createWalletSandbox(options: SandboxWalletOptions): Koa & { book
     else ctx.body = { result: 'verified', transfer: transferBody(transfer) };
   });
 
-  const control = new Router({ prefix: '/__sandbox' });
+  // The shared fault controls (5xx and latency are what a wallet plays), then the wallet's own.
+  const control = sandboxFaultRouter(faults, ['error_5xx', 'latency']);
   control.post('/transfers', json, (ctx) => {
     const input = parsed(ctx, seedTransferSchema);
     if (!input) return;
@@ -125,20 +111,6 @@ export function createWalletSandbox(options: SandboxWalletOptions): Koa & { book
         .filter((t) => !id || t.transactionId === id)
         .map((t) => ({ ...transferBody(t), verifications: book.verificationsOf(t.transactionId) })),
     };
-  });
-  control.post('/faults', json, (ctx) => {
-    const input = parsed(ctx, faultSchema);
-    if (!input) return;
-    const { consumer, ...fault } = input;
-    faults.inject(consumer, fault);
-    ctx.status = 204;
-  });
-  control.delete('/faults', (ctx) => {
-    faults.reset(typeof ctx.query.consumer === 'string' ? ctx.query.consumer : undefined);
-    ctx.status = 204;
-  });
-  control.get('/health', (ctx) => {
-    ctx.body = { status: 'ok' };
   });
 
   const app = new Koa();
