@@ -60,8 +60,8 @@ describe('the worker sweep finishes demand work left behind', () => {
     expect((await demands.findById(demand._id))?.status).toBe('paid');
   });
 
-  it('a committed but unpublished upload batch is published by the sweep', async () => {
-    const providerId = `prov-sweep-${Date.now()}`;
+  /** An upload of two rows left as a crash between its commit and its publication leaves it. */
+  async function committedButUnpublished(providerId: string): Promise<string> {
     const csv = [
       'payer_phone,payer_email,title,item,amount,cgst,sgst,due_date',
       '9876500031,,Fee A,Fee,1000.00,90,90,2027-01-31',
@@ -69,17 +69,22 @@ describe('the worker sweep finishes demand work left behind', () => {
     ].join('\n');
     const result = await uploader.upload({ providerId, actor: 'clerk', csv, today: TODAY });
     if (!result.ok) throw new Error('upload failed');
-    // What a crash between the commit and the publication leaves.
     await demands.model.updateMany({ batchId: result.batchId }, { $set: { live: false } });
     await demandBatchModel(conn).updateOne({ _id: result.batchId }, { $unset: { publishedAt: '' } });
     expect(await demands.listForProvider(providerId)).toEqual([]);
+    return result.batchId;
+  }
+
+  it('a committed but unpublished upload batch is published by the sweep', async () => {
+    const providerId = `prov-sweep-${Date.now()}`;
+    const batchId = await committedButUnpublished(providerId);
 
     const report = await sweepDemandWork({ wallet: null, uploader, log });
 
     expect(report.publishedBatches).toBeGreaterThanOrEqual(1);
     expect(report.wallet).toBeNull();
     expect(await demands.listForProvider(providerId)).toHaveLength(2);
-    expect((await demandBatchModel(conn).findById(result.batchId).lean())?.publishedAt).toBeInstanceOf(Date);
+    expect((await demandBatchModel(conn).findById(batchId).lean())?.publishedAt).toBeInstanceOf(Date);
   });
 
   it('one failing step does not stop the other: the error is reported and the batches still publish', async () => {
@@ -89,9 +94,14 @@ describe('the worker sweep finishes demand work left behind', () => {
       },
       notifyReceipts: async () => 0,
     };
+    const providerId = `prov-sweep-broken-${Date.now()}`;
+    await committedButUnpublished(providerId);
+
     const report = await sweepDemandWork({ wallet: broken, uploader, log });
+
     expect(report.errors).toEqual(['wallet: wallet down']);
-    expect(report.publishedBatches).toBeGreaterThanOrEqual(0);
+    expect(report.publishedBatches).toBeGreaterThanOrEqual(1);
+    expect(await demands.listForProvider(providerId)).toHaveLength(2);
   });
 });
 
