@@ -93,7 +93,7 @@ export async function buildHub(
     options: notificationOptionsOf(config),
     ...(options.notifyQueue ? { queue: options.notifyQueue } : {}),
   });
-  const wallet = await walletSettlementFromConfig(config, mongo, demands, log);
+  const wallet = await walletSettlementFromConfig(config, mongo, demands, log, notifications);
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,

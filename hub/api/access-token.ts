@@ -16,6 +16,11 @@ export interface Caller {
   sub: string;
   scopes: Set<string>;
   clientId?: string;
+  /**
+   * A client's display name, from the idp's `client_name` claim (idp/provider/client-credentials.ts):
+   * how a service provider is named to payers. Absent for a citizen's token or a nameless client.
+   */
+  clientName?: string;
 }
 
 /** The citizen behind a citizen's token (absent for a client's token). */
@@ -117,6 +122,9 @@ export function accessTokens(options: AccessTokenOptions) {
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
         clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
       };
+      if (caller.kind === 'client' && typeof payload.client_name === 'string' && payload.client_name.trim()) {
+        caller.clientName = payload.client_name.trim().slice(0, 200);
+      }
       ctx.state.caller = caller;
       if (caller.kind === 'citizen') {
         ctx.state.citizen = {

@@ -13,6 +13,8 @@ export interface DemandOrigin {
   batchId?: string;
   batchRow?: number;
   requestHash?: string;
+  /** The provider's display name (see Demand.providerName). */
+  providerName?: string;
 }
 
 /** The document of a validated new demand, without its reference number (the store draws one). */
@@ -23,6 +25,7 @@ export function demandDocument(
   return {
     _id: origin._id,
     providerId: demand.providerId,
+    ...(origin.providerName ? { providerName: origin.providerName } : {}),
     payer: demand.payer,
     title: demand.title,
     currency: 'INR',

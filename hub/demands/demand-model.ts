@@ -31,6 +31,8 @@ export interface Demand {
   /** DM-XXXXX-XXXXX-C: what the payer sees and types (see reference-number.ts); unique. */
   reference: string;
   providerId: string;
+  /** The provider's display name when raised (the idp's client_name): how payers' messages name it. */
+  providerName?: string;
   payer: Payer;
   title: string;
   currency: Currency;
@@ -141,6 +143,7 @@ const demandSchema = new Schema<Demand>(
     _id: { type: String, required: true, match: DEMAND_ID_PATTERN },
     reference: { type: String, required: true, match: REFERENCE_NUMBER_PATTERN },
     providerId: { type: String, required: true },
+    providerName: String,
     payer: {
       type: new Schema<Payer>({ phone: String, email: String }, { _id: false }),
       required: true,

@@ -71,7 +71,7 @@ export class DemandStore {
    */
   async create(
     input: unknown,
-    options: { actor: string; idempotencyKey?: string; today?: string },
+    options: { actor: string; idempotencyKey?: string; today?: string; providerName?: string },
   ): Promise<{ demand: Demand; created: boolean }> {
     const check = validateNewDemand(input, { today: options.today ?? todayInIndia() });
     if (!check.ok) throw invalidDemand(check.errors);
@@ -83,6 +83,7 @@ export class DemandStore {
         actor: options.actor,
         at: new Date(),
         live: true,
+        ...(options.providerName ? { providerName: options.providerName } : {}),
         ...(requestHash ? { requestHash } : {}),
       }),
     );

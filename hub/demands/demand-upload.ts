@@ -14,6 +14,8 @@ export interface DemandUpload {
   providerId: string;
   /** Who uploads (a provider user's subject or a client id): the demands' creator. */
   actor: string;
+  /** The provider's display name, recorded on each demand (see Demand.providerName). */
+  providerName?: string;
   /** The CSV text (see demand-csv.ts). */
   csv: string;
   /** The provider's idempotency key; default: the file's SHA-256, so the same file twice is one upload. */
@@ -78,6 +80,7 @@ export class DemandUploader {
         live: false,
         batchId: batch._id,
         batchRow: row,
+        ...(upload.providerName ? { providerName: upload.providerName } : {}),
       });
       created = (await this.store.insert(doc)).created || created;
     }

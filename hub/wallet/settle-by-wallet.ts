@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { type Demand, type DemandStore, indianDayOf, type Payer, PaymentRefusedError } from '../demands/index.js';
+import type { PaymentConfirmed } from '../notifications/events.js';
+import { type Receipt, receiptModel } from '../receipts/receipt-model.js';
 import type { TransferVerification, WalletProvider } from './port.js';
 import {
   type WalletTransferClaim,
@@ -48,6 +50,11 @@ export interface WalletSettlementOptions {
   leaseMs?: number;
   /** Issue a receipt when a transfer settles (default true). */
   receipts?: boolean;
+  /**
+   * Tells the payer their payment is confirmed once its receipt is issued (a `payment_confirmed`
+   * event, deduplicated on the receipt number by hub/notifications). Without it nobody is told.
+   */
+  notifications?: { notify(event: PaymentConfirmed): Promise<unknown> };
   now?: () => Date;
 }
 
@@ -76,6 +83,7 @@ export class WalletSettlement {
   private readonly payee: string | undefined;
   private readonly leaseMs: number;
   private readonly receipts: boolean;
+  private readonly notifications: WalletSettlementOptions['notifications'];
   private readonly now: () => Date;
 
   constructor(
@@ -88,6 +96,7 @@ export class WalletSettlement {
     this.payee = options.payee;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.receipts = options.receipts ?? true;
+    this.notifications = options.notifications;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -152,6 +161,27 @@ export class WalletSettlement {
       }
     }
     return tally;
+  }
+
+  /**
+   * Tells payers of settled transfers whose receipt was issued but whose message was not recorded
+   * (a notifier or database error right after the receipt), oldest first; for the sweep. Returns
+   * how many were told. A message already recorded is not sent again (its dedupe key).
+   */
+  async notifyReceipts(limit = 50): Promise<number> {
+    if (!this.notifications) return 0;
+    const due = await this.claims
+      .find({ status: 'settled', 'receipt.receiptId': { $exists: true }, 'receipt.notifiedAt': { $exists: false } })
+      .sort({ settledAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<WalletTransferClaim[]>()
+      .exec();
+    let told = 0;
+    for (const claim of due) {
+      const receipt = await receiptModel(this.conn).findById(claim.receipt?.receiptId).lean<Receipt>().exec();
+      if (receipt && (await this.tellPayer(claim, receipt))) told += 1;
+    }
+    return told;
   }
 
   /** The claim of a transaction id as typed, or null. */
@@ -367,6 +397,8 @@ export class WalletSettlement {
         { $set: { receipt: { receiptId: receipt._id, issuedAt: receipt.issuedAt } } },
       )
       .exec();
+    // The money is recorded: a failure to tell the payer is left to notifyReceipts (the sweep).
+    await this.tellPayer(claim, receipt).catch(() => false);
     return {
       status: 'settled',
       claim: { ...final, receipt: { receiptId: receipt._id, issuedAt: receipt.issuedAt } },
@@ -374,6 +406,30 @@ export class WalletSettlement {
       recorded: recorded.recorded,
       receiptId: receipt._id,
     };
+  }
+
+  /**
+   * Sends the payer the `payment_confirmed` message of the receipt (keyed on the receipt number, so
+   * once per receipt), then marks the claim's receipt notified. True when it was recorded now.
+   */
+  private async tellPayer(claim: WalletTransferClaim, receipt: Receipt): Promise<boolean> {
+    if (!this.notifications) return false;
+    await this.notifications.notify({
+      kind: 'payment_confirmed',
+      citizenSub: receipt.citizenSub,
+      paymentId: receipt.paymentId,
+      receiptId: receipt._id,
+      outcome: 'completed',
+      amountMinor: receipt.totalMinor,
+      currency: receipt.currency,
+    });
+    const marked = await this.claims
+      .updateOne(
+        { _id: claim._id, 'receipt.receiptId': receipt._id, 'receipt.notifiedAt': { $exists: false } },
+        { $set: { 'receipt.notifiedAt': this.now() } },
+      )
+      .exec();
+    return marked.modifiedCount > 0;
   }
 
   /** Ends the claim as refused (nothing recorded, the id free again) and throws the refusal. */

@@ -46,7 +46,8 @@ export interface WalletTransferClaim {
   };
   instalments?: number[];
   refusal?: { reason: string; message: string; at: Date };
-  receipt?: { receiptId: string; issuedAt: Date };
+  /** The receipt issued; `notifiedAt` once the payer's payment_confirmed message was recorded. */
+  receipt?: { receiptId: string; issuedAt: Date; notifiedAt?: Date };
   settledAt?: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -81,7 +82,7 @@ const claimSchema = new Schema<WalletTransferClaim>(
     ),
     instalments: { type: [Number], default: undefined },
     refusal: new Schema({ reason: String, message: String, at: Date }, { _id: false }),
-    receipt: new Schema({ receiptId: String, issuedAt: Date }, { _id: false }),
+    receipt: new Schema({ receiptId: String, issuedAt: Date, notifiedAt: Date }, { _id: false }),
     settledAt: Date,
   },
   { timestamps: true, collection: 'wallet_transfers', versionKey: false },

@@ -4,7 +4,7 @@ import type { HubConfig } from '../config.js';
 import type { DemandStore } from '../demands/demand-store.js';
 import type { WalletProvider } from './port.js';
 import { createSandboxWalletClient } from './sandbox-wallet-client.js';
-import { WalletSettlement } from './settle-by-wallet.js';
+import { WalletSettlement, type WalletSettlementOptions } from './settle-by-wallet.js';
 
 /**
  * The wallet the hub verifies transfers with, from its config: WALLET_URL (the sandbox wallet by
@@ -24,17 +24,22 @@ export function walletProviderFromConfig(
 
 /**
  * The wallet settlement the hub's API offers, on the hub's demand store, with its indexes
- * built, or null without WALLET_API_KEY. `close` releases the wallet client's sockets.
+ * built, or null without WALLET_API_KEY; with `notifications`, a settled transfer's payer is told.
+ *  `close` releases the wallet client's sockets.
  */
 export async function walletSettlementFromConfig(
   config: Pick<HubConfig, 'WALLET_URL' | 'WALLET_API_KEY' | 'WALLET_TIMEOUT_MS' | 'WALLET_PAYEE'>,
   mongo: Connection,
   demands: DemandStore,
   log?: AdapterLogger,
+  notifications?: WalletSettlementOptions['notifications'],
 ): Promise<{ settlement: WalletSettlement; close(): void } | null> {
   const wallet = walletProviderFromConfig(config, log);
   if (!wallet) return null;
-  const settlement = new WalletSettlement(mongo, demands, wallet, { payee: config.WALLET_PAYEE });
+  const settlement = new WalletSettlement(mongo, demands, wallet, {
+    payee: config.WALLET_PAYEE,
+    ...(notifications ? { notifications } : {}),
+  });
   await settlement.init();
   return { settlement, close: () => wallet.close() };
 }

@@ -13,6 +13,8 @@ import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
 import { SettingsStore } from '../citizen-settings/settings-store.js';
 import { type HubConfig, settlementOptionsOf } from '../config.js';
 import { ContactStore } from '../contacts/contact-store.js';
+import { DemandStore } from '../demands/demand-store.js';
+import { DemandUploader } from '../demands/demand-upload.js';
 import type { PaymentGateway } from '../gateway/port.js';
 import { createSandboxGatewayClient } from '../gateway/sandbox-gateway-client.js';
 import { Ledger } from '../ledger/ledger.js';
@@ -45,7 +47,10 @@ import {
 } from '../settlement/queue.js';
 import { sweepStuckWork } from '../settlement/sweeper.js';
 import { type JobHandler, processSettlementJob, startQueueWorker } from '../settlement/worker.js';
+import type { WalletSettlement } from '../wallet/settle-by-wallet.js';
+import { walletSettlementFromConfig } from '../wallet/wallet-from-config.js';
 import { reconcileJob } from './reconcile-job.js';
+import { sweepDemandWork } from './sweep-paid-elsewhere.js';
 
 /** How a periodic job is scheduled: every so many ms, or a cron pattern in India's time zone. */
 type Schedule = (options: SettlementOptions) => { every: number } | { pattern: string; tz: string };
@@ -125,6 +130,11 @@ export interface WorkerJobsDeps {
   /** Made from the GATEWAY_* variables when not given. */
   gateway?: PaymentGateway;
   notifier?: Pick<Notifier, 'send'>;
+  /**
+   * The wallet settlement whose unresolved transfers the sweep retries; made from the WALLET_*
+   * variables when not given (none without WALLET_API_KEY); null: no wallet.
+   */
+  wallet?: Pick<WalletSettlement, 'retryUnresolved' | 'notifyReceipts'> | null;
 }
 
 export interface RunningJobs {
@@ -212,6 +222,16 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     return job.data.paymentId;
   };
 
+  // Demands paid elsewhere (wallet transfers) and CSV uploads: the sweep finishes what was left.
+  const demands = new DemandStore(deps.mongo);
+  const uploader = new DemandUploader(deps.mongo, demands);
+  await uploader.init();
+  const ownWallet =
+    deps.wallet === undefined
+      ? await walletSettlementFromConfig(config, deps.mongo, demands, log, notifications)
+      : null;
+  const wallet = deps.wallet === undefined ? (ownWallet?.settlement ?? null) : deps.wallet;
+
   const reports = createGatewayReportClient({ baseUrl: config.GATEWAY_BASE_URL, apiKey: config.GATEWAY_API_KEY });
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
@@ -230,6 +250,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
       const messages = await notifications.catchUp(olderThanMs);
       const failedTold = await notifyFailedPayments({ payments, deliveries: notifications.deliveries, notifications });
+      const demandWork = await sweepDemandWork({ wallet, uploader, log });
       return {
         started: swept.started.length,
         requeued: swept.requeued.length,
@@ -237,7 +258,10 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
         receipts: receiptsDue.enqueued.length,
         messages,
         failedPaymentsTold: failedTold.length,
-        errors: swept.errors,
+        walletTransfers: demandWork.wallet,
+        walletReceiptsTold: demandWork.receiptsTold,
+        uploadBatchesPublished: demandWork.publishedBatches,
+        errors: swept.errors + demandWork.errors.length,
       };
     },
     expire: () => expireUnpaid(upkeep),
@@ -283,6 +307,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       await queue.close();
       await Promise.all([queueConnection.quit(), workerConnection.quit()]);
       reports.close();
+      ownWallet?.close();
       if (!deps.gateway) (gateway as { close?: () => void }).close?.();
       if (!deps.billers) await billers.close();
     },

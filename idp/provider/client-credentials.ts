@@ -46,13 +46,27 @@ export function clientCredentialsScope(ctx: KoaContextWithOIDC, client?: { [key:
   return allowed.join(' ');
 }
 
-/** The extra claims of a client credentials access token for the hub: its kind, never an account's. */
+/**
+ * The claim carrying the client's display name (its `client_name` metadata) in a client
+ * credentials token for the hub: the hub names a service provider by it in the messages it sends
+ * payers (a demand from "Kolkata Municipal Corporation", not from a client id).
+ */
+export const CLIENT_NAME_CLAIM = 'client_name';
+
+/**
+ * The extra claims of a client credentials access token for the hub: its kind, and the client's
+ * display name when it has one; never an account's.
+ */
 export function clientCredentialsClaims(
-  token: { resourceServer?: { audience?: string } },
+  token: { resourceServer?: { audience?: string }; client?: { clientName?: unknown } },
   hubApiResource: string,
 ): Record<string, string> | undefined {
   if (token.resourceServer?.audience !== hubApiResource) return undefined;
-  return { [TOKEN_GRANT_CLAIM.name]: TOKEN_GRANT_CLAIM.clientCredentials };
+  const name = token.client?.clientName;
+  return {
+    [TOKEN_GRANT_CLAIM.name]: TOKEN_GRANT_CLAIM.clientCredentials,
+    ...(typeof name === 'string' && name.trim() ? { [CLIENT_NAME_CLAIM]: name.trim() } : {}),
+  };
 }
 
 /**

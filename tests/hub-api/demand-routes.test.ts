@@ -230,6 +230,14 @@ describe('the provider API for payment demands', () => {
     expect(sms?.text).toContain(link);
   });
 
+  it("names the provider in the payer's message by its display name from the idp, not its client id", async () => {
+    const { demand } = await create(hallBooking('named@example.org'));
+    const [email] = await readCaptured(hub.service.redis as Redis, 'named@example.org');
+    expect(email?.subject).toContain(`from Machine ${providerA.id}`);
+    expect(email?.text).toContain(`Machine ${providerA.id} has sent you a payment request`);
+    expect(email?.text).toContain(demand.reference);
+  });
+
   it('shows a cancelled demand as cancelled, with the reason in its audit trail, and refuses to amend it', async () => {
     const { demand } = await create(hallBooking('cancelled@example.org'));
     const res = await api(`/demands/${demand.reference}/cancel`, {

@@ -46,6 +46,7 @@ describe('client credentials for machine clients', () => {
       client_id: bulk.id,
       scope: 'billers:read',
       gty: 'client_credentials',
+      client_name: 'Machine provider-bulk',
     });
     // No account is behind it: none of a citizen's claims.
     for (const claim of ['email', 'phone_number', 'name', 'amr']) expect(payload).not.toHaveProperty(claim);

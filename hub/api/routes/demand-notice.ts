@@ -31,8 +31,8 @@ export function demandReceivedEvent(demand: Demand, portalUrl: string): DemandRe
     // Both contacts the provider gave, as a demand is "sent by SMS and email" (issue 11).
     channel: 'both',
     reference: demand.reference,
-    // The hub knows a provider by its client id only; the idp holds its display name.
-    providerName: demand.providerId,
+    // The display name the idp gave when the demand was raised; a nameless client by its id.
+    providerName: demand.providerName ?? demand.providerId,
     amountMinor: next.amountMinor,
     currency: demand.currency,
     dueDate: next.dueDate,

@@ -36,6 +36,12 @@ function providerOf(ctx: Context): string {
   return caller.sub;
 }
 
+/** The provider's display name the idp put in its token, if any: payers' messages name it. */
+function providerNameOf(ctx: Context): { providerName?: string } {
+  const name = ctx.state.caller?.clientName;
+  return name ? { providerName: name } : {};
+}
+
 const shape = newDemandSchema.shape;
 const reason = z.string().trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' });
 const day = z.string().refine(isCalendarDay, { error: 'must be a date written YYYY-MM-DD' });
@@ -154,7 +160,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
         const provider = providerOf(ctx);
         const result = await store
-          .create({ ...(body as object), providerId: provider }, { actor: provider, idempotencyKey: key })
+          .create(
+            { ...(body as object), providerId: provider },
+            { actor: provider, idempotencyKey: key, ...providerNameOf(ctx) },
+          )
           .catch(asKeyReuse);
         // Told on a replay too: the notice is deduplicated, and a retry heals one a crash lost.
         await notifyPayers([result.demand]);
@@ -194,7 +203,13 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const key = header ? parseInput(idempotencyKey, header) : undefined;
         const provider = providerOf(ctx);
         const result = await uploader
-          .upload({ providerId: provider, actor: provider, csv: String(body), ...(key ? { uploadKey: key } : {}) })
+          .upload({
+            providerId: provider,
+            actor: provider,
+            ...providerNameOf(ctx),
+            csv: String(body),
+            ...(key ? { uploadKey: key } : {}),
+          })
           .catch(asKeyReuse);
         if (!result.ok) {
           const rows = new Set(result.errors.map((e) => e.row)).size;
