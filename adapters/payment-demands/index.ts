@@ -30,8 +30,17 @@ export const descriptor: BillerDescriptor = {
   currency: CURRENCY,
 };
 
-/** No options: the demands live in the hub itself. */
-export const paymentDemandsOptions = z.object({}).strict();
+/**
+ * The demands live in the hub itself, so there is no URL or credential: only how long one call to
+ * the demand store may take, and how often a read (bill, status) is tried again after a failure.
+ */
+export const paymentDemandsOptions = z
+  .object({
+    // Coerced: registry values that come from environment variables are strings.
+    timeoutMs: z.coerce.number().int().positive().default(5_000),
+    retries: z.coerce.number().int().min(0).max(5).default(1),
+  })
+  .strict();
 
 /** The Indian calendar day of an instant (IST is UTC+05:30, no daylight saving). */
 export function indianDay(at: Date): string {
@@ -48,7 +57,7 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
   kind: 'payment-demands',
   descriptor,
   options: paymentDemandsOptions,
-  create(_options, context) {
+  create(options, context) {
     const service = context.services?.demands;
     const port = (): DemandBillerPort => {
       if (!isDemandBillerPort(service)) throw new BillerUnavailableError('payment demands are not served here');
@@ -56,13 +65,28 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
     };
     // A failing store (down, not connected yet) says nothing about a posting: unavailable, retryable,
     // so settlement asks paymentStatus later rather than refunding on a guess.
-    const call = async <T>(run: (demands: DemandBillerPort) => Promise<T>): Promise<T> => {
+    // A posting is tried once (the hub's own retries and status enquiries take over); reads again.
+    const call = async <T>(run: (demands: DemandBillerPort) => Promise<T>, retries = 0): Promise<T> => {
       const demands = port();
-      try {
-        return await run(demands);
-      } catch (error) {
-        if (error instanceof BillerError) throw error;
-        throw new BillerUnavailableError(`payment demands: ${(error as Error).message}`);
+      for (let attempt = 0; ; attempt++) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new BillerUnavailableError(`payment demands: no answer in ${options.timeoutMs} ms`)),
+            options.timeoutMs,
+          );
+        });
+        try {
+          return await Promise.race([run(demands), timeout]);
+        } catch (error) {
+          if (error instanceof BillerError && !(error instanceof BillerUnavailableError)) throw error;
+          if (attempt >= retries) {
+            if (error instanceof BillerUnavailableError) throw error;
+            throw new BillerUnavailableError(`payment demands: ${(error as Error).message}`);
+          }
+        } finally {
+          clearTimeout(timer);
+        }
       }
     };
     const referenceOf = (consumer: ConsumerRef) => validateConsumer(descriptor, consumer).demandReference as string;
@@ -71,7 +95,7 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
       async fetchBill(consumer) {
         const reference = referenceOf(consumer);
         const now = new Date();
-        const quote = await call((d) => d.nextInstalment(reference, indianDay(now)));
+        const quote = await call((d) => d.nextInstalment(reference, indianDay(now)), options.retries);
         if ('none' in quote) {
           const message = quote.none === 'not_found' ? 'no such demand' : 'nothing is due on this demand';
           throw new ConsumerNotFoundError(message, quote.none === 'not_found' ? 'DEMAND_NOT_FOUND' : 'NO_BILL_DUE');
@@ -101,7 +125,7 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
 
       async paymentStatus(reference) {
         if (reference.trim() === '') return { reference, status: 'not_found' };
-        const record = await call((d) => d.paymentOf(reference));
+        const record = await call((d) => d.paymentOf(reference), options.retries);
         return record ? postingFromRecord(record) : { reference, status: 'not_found' };
       },
     };

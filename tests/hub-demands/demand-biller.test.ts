@@ -45,7 +45,9 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
     drop = mongo.drop;
     store = new DemandStore(mongo.conn);
     await store.init();
-    adapter = paymentDemands.create({}, { services: { demands: demandBillerPort(store) } });
+    adapter = paymentDemands.create(paymentDemands.options.parse({}), {
+      services: { demands: demandBillerPort(store) },
+    });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -181,17 +183,27 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
 
   it('is unavailable (retryable, never a refusal) without a demand store, and until a late port is bound', async () => {
     const { demand } = await store.create(monthly(), BY);
-    const unserved = paymentDemands.create({}, {});
+    const unserved = paymentDemands.create(paymentDemands.options.parse({}), {});
     const bill = await adapter.fetchBill(consumerOf(demand.reference));
     const p = posting(demand.reference, bill.billNumber, bill.amountDueMinor);
     await expect(unserved.postPayment(p)).rejects.toBeInstanceOf(BillerUnavailableError);
 
     const late = lateDemandBillerPort();
-    const bound = paymentDemands.create({}, { services: { demands: late } });
+    const bound = paymentDemands.create(paymentDemands.options.parse({}), { services: { demands: late } });
     const error = await bound.postPayment(p).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BillerUnavailableError);
     expect((error as BillerUnavailableError).retryable).toBe(true);
     late.bind(store);
     expect((await bound.postPayment(p)).status).toBe('accepted');
+  });
+
+  it('gives up on a demand store that does not answer within the timeout, as unavailable', async () => {
+    const silent = new Promise<never>(() => {});
+    const hanging = paymentDemands.create(paymentDemands.options.parse({ timeoutMs: 50, retries: 1 }), {
+      services: { demands: { nextInstalment: () => silent, pay: () => silent, paymentOf: () => silent } },
+    });
+    const error = await hanging.fetchBill(consumerOf('DM-7K2QX-9ZT4M-R')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BillerUnavailableError);
+    expect((error as BillerUnavailableError).retryable).toBe(true);
   });
 });
