@@ -9,7 +9,7 @@ import {
   defineAdapter,
   validateConsumer,
 } from '../sdk/index.js';
-import { BILLER_ID, billFromQuote, CURRENCY, instalmentOf, postingFromRecord } from './mapping.js';
+import { BILLER_ID, billFromQuote, CURRENCY, collectionEntryOf, instalmentOf, postingFromRecord } from './mapping.js';
 import { type DemandBillerPort, isDemandBillerPort } from './port.js';
 
 export { type DemandBillerPort, isDemandBillerPort } from './port.js';
@@ -127,6 +127,11 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
         if (reference.trim() === '') return { reference, status: 'not_found' };
         const record = await call((d) => d.paymentOf(reference), options.retries);
         return record ? postingFromRecord(record) : { reference, status: 'not_found' };
+      },
+
+      async collectionReport(date) {
+        const records = await call((d) => d.recordedOn(date), options.retries);
+        return records.map(collectionEntryOf);
       },
     };
   },

@@ -1,4 +1,4 @@
-import type { Bill, PostingResult } from '../sdk/contract.js';
+import type { Bill, CollectionEntry, PostingResult } from '../sdk/contract.js';
 import { maskName } from '../sdk/mask.js';
 import type { DemandPortRecord, DemandQuote } from './port.js';
 
@@ -53,5 +53,18 @@ export function postingFromRecord(record: DemandPortRecord): PostingResult {
     status: 'accepted',
     billerReference: `${record.reference}/${record.instalments.join('+')}`,
     billerStatus: 'recorded',
+  };
+}
+
+/** A recorded payment as the collection (MIS) file lists it, for the daily reconciliation. */
+export function collectionEntryOf(record: DemandPortRecord): CollectionEntry {
+  const posted = postingFromRecord(record);
+  return {
+    reference: record.paymentId,
+    billerReference: posted.billerReference ?? record.reference,
+    consumer: { demandReference: record.reference },
+    billNumber: billNumberOf(record.reference, record.instalments[0] ?? 0),
+    amountMinor: record.amountMinor,
+    acceptedAt: record.at,
   };
 }

@@ -14,6 +14,8 @@ export interface DemandBillerPort {
   pay(reference: string, payment: DemandPortPayment): Promise<DemandPortPaid>;
   /** The payment recorded under `paymentId`, if any demand has it. */
   paymentOf(paymentId: string): Promise<DemandPortRecord | undefined>;
+  /** Every payment recorded on one Indian day (by when it was recorded), for reconciliation. */
+  recordedOn(day: string): Promise<DemandPortRecord[]>;
 }
 
 /** One instalment's bill: its base amount, late fee, discount and what is payable (base + fee - discount). */
@@ -57,6 +59,9 @@ export interface DemandPortRecord {
 export function isDemandBillerPort(value: unknown): value is DemandBillerPort {
   const port = value as Partial<DemandBillerPort> | undefined;
   return (
-    typeof port?.nextInstalment === 'function' && typeof port.pay === 'function' && typeof port.paymentOf === 'function'
+    typeof port?.nextInstalment === 'function' &&
+    typeof port.pay === 'function' &&
+    typeof port.paymentOf === 'function' &&
+    typeof port.recordedOn === 'function'
   );
 }

@@ -78,6 +78,22 @@ export function demandBillerPort(store: DemandStore): DemandBillerPort {
       const demand = await store.model.findOne({ 'payments.paymentId': paymentId, live: true }).lean<Demand>().exec();
       return demand ? recordOf(demand, paymentId) : undefined;
     },
+
+    async recordedOn(day) {
+      // The Indian day [00:00, 24:00) IST as instants.
+      const from = new Date(`${day}T00:00:00+05:30`);
+      const to = new Date(from.getTime() + 24 * 3_600_000);
+      const demands = await store.model
+        .find({ live: true, payments: { $elemMatch: { at: { $gte: from, $lt: to } } } })
+        .lean<Demand[]>()
+        .exec();
+      return demands.flatMap((demand) =>
+        demand.payments
+          .filter((p) => new Date(p.at) >= from && new Date(p.at) < to)
+          .map((p) => recordOf(demand, p.paymentId))
+          .filter((record): record is DemandPortRecord => record !== undefined),
+      );
+    },
   };
 }
 
@@ -98,5 +114,6 @@ export function lateDemandBillerPort(): DemandBillerPort & { bind(store: DemandS
     nextInstalment: (reference, day) => port().nextInstalment(reference, day),
     pay: (reference, payment) => port().pay(reference, payment),
     paymentOf: (paymentId) => port().paymentOf(paymentId),
+    recordedOn: (day) => port().recordedOn(day),
   };
 }

@@ -200,10 +200,32 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
   it('gives up on a demand store that does not answer within the timeout, as unavailable', async () => {
     const silent = new Promise<never>(() => {});
     const hanging = paymentDemands.create(paymentDemands.options.parse({ timeoutMs: 50, retries: 1 }), {
-      services: { demands: { nextInstalment: () => silent, pay: () => silent, paymentOf: () => silent } },
+      services: {
+        demands: {
+          nextInstalment: () => silent,
+          pay: () => silent,
+          paymentOf: () => silent,
+          recordedOn: () => silent,
+        },
+      },
     });
     const error = await hanging.fetchBill(consumerOf('DM-7K2QX-9ZT4M-R')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BillerUnavailableError);
     expect((error as BillerUnavailableError).retryable).toBe(true);
+  });
+
+  it("lists the day's recorded instalment payments as its collection file, for reconciliation", async () => {
+    const { demand } = await store.create(monthly(), BY);
+    const bill = await adapter.fetchBill(consumerOf(demand.reference));
+    const p = posting(demand.reference, bill.billNumber, bill.amountDueMinor);
+    const posted = await adapter.postPayment(p);
+    const entries = (await adapter.collectionReport?.(indianDay(new Date()))) ?? [];
+    expect(entries.find((e) => e.reference === p.reference)).toMatchObject({
+      billerReference: posted.billerReference,
+      consumer: { demandReference: demand.reference },
+      billNumber: bill.billNumber,
+      amountMinor: bill.amountDueMinor,
+    });
+    expect(await adapter.collectionReport?.('2020-01-01')).toEqual([]);
   });
 });
