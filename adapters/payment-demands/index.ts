@@ -129,10 +129,16 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
         return record ? postingFromRecord(record) : { reference, status: 'not_found' };
       },
 
-      async collectionReport(date) {
-        const records = await call((d) => d.recordedOn(date), options.retries);
-        return records.map(collectionEntryOf);
-      },
+      // Only where demands are served: elsewhere there is no file to read, and reconciliation
+      // skips a biller without one rather than reporting it unreadable.
+      ...(isDemandBillerPort(service)
+        ? {
+            async collectionReport(date: string) {
+              const records = await call((d) => d.recordedOn(date), options.retries);
+              return records.map(collectionEntryOf);
+            },
+          }
+        : {}),
     };
   },
 });

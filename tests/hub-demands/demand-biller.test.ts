@@ -187,6 +187,8 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
     const bill = await adapter.fetchBill(consumerOf(demand.reference));
     const p = posting(demand.reference, bill.billNumber, bill.amountDueMinor);
     await expect(unserved.postPayment(p)).rejects.toBeInstanceOf(BillerUnavailableError);
+    // No collection file to offer where demands are not served: reconciliation skips it.
+    expect(unserved.collectionReport).toBeUndefined();
 
     const late = lateDemandBillerPort();
     const bound = paymentDemands.create(paymentDemands.options.parse({}), { services: { demands: late } });
