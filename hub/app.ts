@@ -101,7 +101,7 @@ export async function buildHub(
   });
   const routes = [
     ...billerRoutes(billers, bills),
-    ...accountRoutes(accounts, bills, payments),
+    ...accountRoutes(accounts, bills, payments, demands),
     ...paymentRoutes({ payments, checkout, capture, gateway, contacts: new ContactStore(mongo) }),
     ...receiptRoutes({ receipts, fonts: receiptFonts(config.RECEIPT_FONT_FILE) }),
     ...demandRoutes({

@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { loadBillers } from '../hub/billers.js';
 import { loadHubConfig, settlementOptionsOf } from '../hub/config.js';
+import { lateDemandBillerPort } from '../hub/demands/demand-biller-port.js';
+import { DemandStore } from '../hub/demands/demand-store.js';
 import { createSandboxGatewayClient } from '../hub/gateway/index.js';
 import {
   createGatewayReportClient,
@@ -30,8 +32,11 @@ if (!isReportDate(date)) {
 
 const config = loadHubConfig();
 const log = createLogger('recon', config.LOG_LEVEL);
-const billers = await loadBillers(config.BILLERS_FILE, log);
+const demandPort = lateDemandBillerPort();
+const billers = await loadBillers(config.BILLERS_FILE, log, process.env, { demands: demandPort });
 const mongo = await connectMongo(config.MONGODB_URI, { dbName: config.HUB_MONGODB_DB });
+// The payment-demands biller's collection file is the hub's own demand store.
+demandPort.bind(new DemandStore(mongo));
 const redis = createRedis(config.REDIS_URL, { forBlockingCommands: true });
 const queue = settlementQueue(redis, settlementOptionsOf(config));
 const gatewayOptions = { baseUrl: config.GATEWAY_BASE_URL, apiKey: config.GATEWAY_API_KEY };

@@ -32,6 +32,8 @@ export interface BillerRegistry {
 export interface RegistryOptions {
   env?: Record<string, string | undefined>;
   log?: AdapterLogger;
+  /** Handed to every adapter's create as context.services (first-party billers' in-process ports). */
+  services?: Readonly<Record<string, unknown>>;
 }
 
 /** Replaces every {"$env": NAME} with the variable's value, collecting the unset ones. */
@@ -114,7 +116,10 @@ export async function loadBillerRegistry(file: string, options: RegistryOptions 
       problems.push(`${label}: biller id ${descriptor.id} is registered twice`);
       continue;
     }
-    billers.set(descriptor.id, { descriptor, operations: definition.create(checked.data, { log: options.log }) });
+    billers.set(descriptor.id, {
+      descriptor,
+      operations: definition.create(checked.data, { log: options.log, services: options.services }),
+    });
   }
   if (problems.length) {
     await Promise.all([...billers.values()].map((biller) => biller.operations.close?.()));

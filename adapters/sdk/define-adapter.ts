@@ -9,6 +9,12 @@ export interface AdapterLogger {
 
 export interface AdapterContext {
   log?: AdapterLogger;
+  /**
+   * In-process services the host hands to first-party adapters by name (e.g. `demands`, see
+   * adapters/payment-demands/port.ts). Each adapter checks the shape of what it reads; utility
+   * adapters use none.
+   */
+  services?: Readonly<Record<string, unknown>>;
 }
 
 export interface AdapterDefinition<Options> {

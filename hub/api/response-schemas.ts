@@ -99,7 +99,37 @@ export const dueSchema = z.object({
   error: z.object({ code: z.string(), detail: z.string(), retryable: z.boolean() }).optional(),
 });
 
-export const duesSchema = z.object({ dues: z.array(dueSchema) });
+/** A payment demand raised for the citizen (matched on their verified phone or email), as a due. */
+export const demandDueSchema = z.object({
+  demand: z.object({
+    reference: z.string(),
+    title: z.string(),
+    status: z.string(),
+    instalmentCount: z.number().int(),
+  }),
+  bill: billSchema.optional(),
+  payable: dueSchema.shape.payable,
+  checkoutLine: z
+    .object({
+      billerId: z.string(),
+      consumer: z.object({ demandReference: z.string() }),
+      billNumber: z.string(),
+      amountMinor: minor,
+    })
+    .meta({ description: "POST it in a checkout's lines to pay today's amount of the next instalment" })
+    .optional(),
+  paid: dueSchema.shape.paid,
+  checkout: dueSchema.shape.checkout,
+  error: dueSchema.shape.error,
+});
+
+export const duesSchema = z.object({
+  dues: z.array(dueSchema),
+  demands: z
+    .array(demandDueSchema)
+    .meta({ description: 'payment demands raised for me, each with its next instalment as a bill' })
+    .optional(),
+});
 
 export const paymentSchema = z.object({
   id: z.string(),

@@ -12,6 +12,8 @@ import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/ap
 import { buildHub } from '../../hub/app.js';
 import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
+import { lateDemandBillerPort } from '../../hub/demands/demand-biller-port.js';
+import { DemandStore } from '../../hub/demands/demand-store.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../hub/settlement/index.js';
 import { type RunningJobs, startWorkerJobs } from '../../hub/worker/jobs.js';
@@ -79,7 +81,10 @@ export async function startTestHub(
     listen(createWaterBoardSandbox()),
     listen(createPipedGasSandbox()),
   ]);
+  // As hub/main.ts: the payment-demands biller reads the hub's demand store once Mongo is up.
+  const demandPort = lateDemandBillerPort();
   const registry = await loadBillerRegistry(resolve(import.meta.dirname, '../../adapters/billers.json'), {
+    services: { demands: demandPort },
     env: {
       ...sandboxBillerEnv(),
       ELECTRICITY_BASE_URL: electricity.url,
@@ -120,14 +125,16 @@ export async function startTestHub(
     redisUrl: config.REDIS_URL,
     redisKeyPrefix: `${uniqueName('hub')}:`,
     logger: createLogger('hub', process.env.TEST_HUB_LOG ?? 'silent'),
-    build: (deps) =>
-      buildHub(config, registry, deps, {
+    build: (deps) => {
+      demandPort.bind(new DemandStore(deps.mongo));
+      return buildHub(config, registry, deps, {
         publicUrl: `http://127.0.0.1:${hubPort}`,
         startSettlement: async (payment) => {
           settlementStarts.push(payment._id);
           await startSettlement?.(payment);
         },
-      }),
+      });
+    },
   });
   const log = createLogger('worker', process.env.TEST_HUB_LOG ?? 'silent');
   const worker = settle

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BillService } from '../../bills/bill-service.js';
+import { collectDemandDues, type PayerDemands } from '../../bills/demand-dues.js';
 import { collectDues } from '../../bills/dues.js';
 import type { PaymentStore } from '../../payments/index.js';
 import type { SavedAccountStore } from '../../saved-accounts/saved-account-store.js';
@@ -19,8 +20,16 @@ const linkBody = z
   })
   .strict();
 
-/** A citizen's saved consumer accounts and what is due on them; always only their own. */
-export function accountRoutes(accounts: SavedAccountStore, bills: BillService, payments?: PaymentStore): RouteSpec[] {
+/**
+ * A citizen's saved consumer accounts and what is due on them; always only their own. With
+ * `demands`, /dues also lists the payment demands raised for the token's phone or email.
+ */
+export function accountRoutes(
+  accounts: SavedAccountStore,
+  bills: BillService,
+  payments?: PaymentStore,
+  demands?: PayerDemands,
+): RouteSpec[] {
   return [
     {
       method: 'get',
@@ -69,15 +78,20 @@ export function accountRoutes(accounts: SavedAccountStore, bills: BillService, p
       method: 'get',
       path: '/dues',
       summary:
-        "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account and the bill (by an opaque billRef: bill numbers are shown masked); a failing biller gives that account an error",
+        "Current bills of all my saved accounts, fetched concurrently, each with today's payable amount (rebate or late fee applied) and a checkout line naming the saved account and the bill (by an opaque billRef: bill numbers are shown masked); a failing biller gives that account an error. `demands`: the payment demands raised for my verified phone or email, each with its next instalment's bill and a checkout line",
       operationId: 'listMyDues',
       scopes: ['bills:read'],
       callers: ['citizen'],
       response: duesSchema,
       handler: async (ctx) => {
-        const saved = await accounts.list(citizenOf(ctx.state).sub);
-        const dues = await collectDues(saved, bills, payments?.model);
-        return { dues: dues.map((due) => dueView(due, saved)) };
+        const citizen = citizenOf(ctx.state);
+        const saved = await accounts.list(citizen.sub);
+        const payer = { phone: citizen.phone, email: citizen.email };
+        const [dues, demandDues] = await Promise.all([
+          collectDues(saved, bills, payments?.model),
+          demands ? collectDemandDues(demands, payer, bills, payments?.model) : undefined,
+        ]);
+        return { dues: dues.map((due) => dueView(due, saved)), ...(demandDues ? { demands: demandDues } : {}) };
       },
     },
   ];
