@@ -13,6 +13,8 @@ import { sandboxBillerEnv } from '../../../adapters/sandboxes/sandbox-env.js';
 import { createWaterBoardSandbox } from '../../../adapters/sandboxes/water-board/app.js';
 import { buildHub } from '../../../hub/app.js';
 import { loadHubConfig, settlementOptionsOf } from '../../../hub/config.js';
+import { lateDemandBillerPort } from '../../../hub/demands/demand-biller-port.js';
+import { DemandStore } from '../../../hub/demands/demand-store.js';
 import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../../hub/settlement/index.js';
 import { type RunningJobs, startWorkerJobs } from '../../../hub/worker/jobs.js';
@@ -179,7 +181,10 @@ export async function startStack(
       await idp.close();
     });
 
+    // As hub/main.ts: the payment-demands biller reads the hub's demand store once Mongo is up.
+    const demandPort = lateDemandBillerPort();
     const registry = await loadBillerRegistry(resolve(import.meta.dirname, '../../../adapters/billers.json'), {
+      services: { demands: demandPort },
       env: { ...sandboxBillerEnv(), ELECTRICITY_BASE_URL: electricity, WATER_BASE_URL: water, GAS_BASE_URL: gas },
     });
     const hubConfig = loadHubConfig({
@@ -220,13 +225,15 @@ export async function startStack(
       redisUrl: hubConfig.REDIS_URL,
       redisKeyPrefix: `${unique('hub')}:`,
       logger: createLogger('hub', logLevel),
-      build: (deps) =>
-        buildHub(hubConfig, registry, deps, {
+      build: (deps) => {
+        demandPort.bind(new DemandStore(deps.mongo));
+        return buildHub(hubConfig, registry, deps, {
           publicUrl: portalUrl,
           startSettlement: async (payment) => {
             await enqueueSettlement(queue, payment);
           },
-        }),
+        });
+      },
     });
     cleanups.push(async () => {
       await hub.mongo.dropDatabase();
