@@ -34,6 +34,11 @@ describe('settling a demand by a wallet transfer', () => {
     expect(error).toBeInstanceOf(WalletTransferRefusedError);
     return (error as WalletTransferRefusedError).reason;
   };
+  /** Settles `reference` by a transfer from the test wallet as the test citizen; a refusal is returned, not thrown. */
+  const attempt = (reference: string, transactionId: string, extra: { instalments?: number } = {}) =>
+    settlement
+      .settle({ reference, walletNumber: WALLET, transactionId, citizenSub: CITIZEN, ...extra })
+      .catch((e: unknown) => e);
 
   it('the demand shows the instalment paid after a successful verification, with a receipt', async () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
@@ -199,14 +204,7 @@ describe('settling a demand by a wallet transfer', () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_000_000 });
 
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: transfer.transactionId,
-        citizenSub: CITIZEN,
-      })
-      .catch((e: unknown) => e);
+    const error = await attempt(demand.reference, transfer.transactionId);
 
     expect(refusal(error)).toBe('amount_mismatch');
     expect((error as WalletTransferRefusedError).details).toMatchObject({
@@ -223,15 +221,7 @@ describe('settling a demand by a wallet transfer', () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
 
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: transfer.transactionId,
-        citizenSub: CITIZEN,
-        instalments: 2,
-      })
-      .catch((e: unknown) => e);
+    const error = await attempt(demand.reference, transfer.transactionId, { instalments: 2 });
 
     expect(refusal(error)).toBe('amount_mismatch');
     expect((error as WalletTransferRefusedError).details).toMatchObject({ expectedMinor: 2_360_000 });
@@ -343,14 +333,7 @@ describe('settling a demand by a wallet transfer', () => {
   it('a transfer to another merchant settles nothing', async () => {
     const { demand } = await demands.create(hallRent(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, payee: 'SOMESHOP', amount: 3_540_000 });
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: transfer.transactionId,
-        citizenSub: CITIZEN,
-      })
-      .catch((e: unknown) => e);
+    const error = await attempt(demand.reference, transfer.transactionId);
     expect(refusal(error)).toBe('payee_mismatch');
     expect((await demands.findById(demand._id))?.payments).toEqual([]);
   });
@@ -359,28 +342,14 @@ describe('settling a demand by a wallet transfer', () => {
     const { demand } = await demands.create(hallRent(), BY);
     await demands.cancel(demand._id, { actor: BY.actor, reason: 'booking withdrawn' });
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 3_540_000 });
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: transfer.transactionId,
-        citizenSub: CITIZEN,
-      })
-      .catch((e: unknown) => e);
+    const error = await attempt(demand.reference, transfer.transactionId);
     expect(refusal(error)).toBe('not_payable');
   });
 
   it('a transfer made before the demand was raised cannot pay it', async () => {
     const { demand } = await demands.create(hallRent(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 3_540_000, paidAt: '2026-01-01T10:00:00+05:30' });
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: transfer.transactionId,
-        citizenSub: CITIZEN,
-      })
-      .catch((e: unknown) => e);
+    const error = await attempt(demand.reference, transfer.transactionId);
     expect(refusal(error)).toBe('not_found');
     expect((error as WalletTransferRefusedError).message).toMatch(/before demand/);
   });
