@@ -1,9 +1,8 @@
-import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
-import { machineClient, machineParty } from './machine-client.js';
+import { machineClient, machineToken } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 interface Operation {
@@ -36,9 +35,7 @@ describe("machine clients' own tokens at the hub", () => {
   beforeAll(async () => {
     idp = await startTestIdp({ ...bulk.env, OTP_SENDS_PER_IP_PER_HOUR: '1000' }, { extraClients: [bulk.entry] });
     hub = await startTestHub(idp.issuer, HUB_API);
-    clientToken = (
-      await oidc.clientCredentialsGrant(await machineParty(idp, bulk), { scope: 'billers:read', resource: HUB_API })
-    ).access_token;
+    clientToken = await machineToken(idp, bulk, 'billers:read');
     const hubRp = await relyingParty(idp, idp.hub);
     citizenToken = (
       await login(idp, new Browser([idp.hub.redirectUri]), hubRp, idp.hub, {

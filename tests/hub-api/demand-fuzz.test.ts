@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { fuzzHubApi, RUN_TIMEOUT_MS } from '../api-fuzz/schemathesis-run.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
-import { machineClient, machineParty } from './machine-client.js';
+import { machineClient, machineToken } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 /**
@@ -38,12 +37,7 @@ describe('the demand routes against the OpenAPI document, fuzzed by Schemathesis
   beforeAll(async () => {
     idp = await startTestIdp(provider.env, { extraClients: [provider.entry] });
     hub = await startTestHub(idp.issuer, HUB_API);
-    token = (
-      await oidc.clientCredentialsGrant(await machineParty(idp, provider), {
-        scope: 'demands:write demands:read',
-        resource: HUB_API,
-      })
-    ).access_token;
+    token = await machineToken(idp, provider, 'demands:write demands:read');
     const created = await fetch(`${hub.url}/api/v1/demands`, {
       method: 'POST',
       headers: {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { readCaptured } from '../../infra/notifier/index.js';
@@ -8,7 +7,7 @@ import type { Redis } from '../../infra/redis.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
-import { type MachineClient, machineClient, machineParty } from './machine-client.js';
+import { type MachineClient, machineClient, machineToken } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 const DEMAND_SCOPES = ['demands:write', 'demands:read'];
@@ -73,13 +72,7 @@ describe('the provider API for payment demands', () => {
   const tokens = new Map<string, string>();
   let citizenToken: string;
 
-  const tokenOf = async (client: MachineClient) =>
-    (
-      await oidc.clientCredentialsGrant(await machineParty(idp, client), {
-        scope: DEMAND_SCOPES.join(' '),
-        resource: HUB_API,
-      })
-    ).access_token;
+  const tokenOf = async (client: MachineClient) => await machineToken(idp, client, DEMAND_SCOPES.join(' '));
 
   const api = (
     path: string,
@@ -317,12 +310,7 @@ describe('the provider API for payment demands', () => {
   });
 
   it("refuses a client's own token without the demand scopes with a 403 insufficient_scope problem", async () => {
-    const token = (
-      await oidc.clientCredentialsGrant(await machineParty(idp, directoryOnly), {
-        scope: 'billers:read',
-        resource: HUB_API,
-      })
-    ).access_token;
+    const token = await machineToken(idp, directoryOnly, 'billers:read');
     const write = await api('/demands', { token, body: hallBooking('no.scope@example.org'), key: randomUUID() });
     expect(write.status).toBe(403);
     expect(await write.json()).toMatchObject({ code: 'insufficient_scope' });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { TestIdp } from '../idp/support/test-idp.js';
+import { HUB_API, type TestIdp } from '../idp/support/test-idp.js';
 
 /** A machine client of the clients file: client credentials only, like provider-bulk-api in idp/clients.example.json. */
 export interface MachineClient {
@@ -36,6 +36,12 @@ export function machineParty(idp: TestIdp, client: MachineClient): Promise<oidc.
   return oidc.discovery(new URL(idp.issuer), client.id, client.secret, oidc.ClientSecretBasic(client.secret), {
     execute: [oidc.allowInsecureRequests],
   });
+}
+
+/** A client's own access token for the hub API (HUB_API) with `scope`, by the client credentials grant. */
+export async function machineToken(idp: TestIdp, client: MachineClient, scope: string): Promise<string> {
+  const tokens = await oidc.clientCredentialsGrant(await machineParty(idp, client), { scope, resource: HUB_API });
+  return tokens.access_token;
 }
 
 /** The raw answer of the idp's token endpoint to a client credentials request with these parameters. */

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES } from '../../hub/api/scopes.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { forgedJws } from '../support/forged-jws.js';
-import { machineClient, machineParty } from './machine-client.js';
+import { machineClient, machineToken } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
 
 interface Operation {
@@ -51,9 +50,7 @@ describe('public hub routes check a token that is sent', () => {
   beforeAll(async () => {
     idp = await startTestIdp({ ...bulk.env, OTP_SENDS_PER_IP_PER_HOUR: '1000' }, { extraClients: [bulk.entry] });
     hub = await startTestHub(idp.issuer, HUB_API);
-    clientToken = (
-      await oidc.clientCredentialsGrant(await machineParty(idp, bulk), { scope: 'billers:read', resource: HUB_API })
-    ).access_token;
+    clientToken = await machineToken(idp, bulk, 'billers:read');
     const { tokens } = await login(idp, new Browser([idp.hub.redirectUri]), await relyingParty(idp, idp.hub), idp.hub, {
       identifier: 'public.routes@example.org',
       scope: 'openid bills:read',
