@@ -5,7 +5,7 @@ import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { freshConsumers, payableToday } from './fresh-consumers.js';
-import { startTestHub, type TestHub } from './test-hub.js';
+import { type ApiInit, callHubApi, startTestHub, type TestHub } from './test-hub.js';
 
 interface Bill {
   billNumber: string;
@@ -31,15 +31,7 @@ describe('checkout and capture', () => {
   const nextConsumers = freshConsumers();
   let lines: { billerId: string; consumer: Record<string, string>; billNumber: string; amountMinor: number }[];
 
-  const call = (path: string, token: string | undefined, init: RequestInit & { key?: string } = {}) =>
-    fetch(`${hub.url}/api/v1${path}`, {
-      ...init,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-    });
+  const call = (path: string, token: string | undefined, init: ApiInit = {}) => callHubApi(hub, path, token, init);
   const checkout = (body: unknown, key: string, token = asha) =>
     call('/checkouts', token, { method: 'POST', body: JSON.stringify(body), key });
   const payment = async (id: string, token = asha) =>

@@ -7,7 +7,7 @@ import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { freshConsumers, payableToday } from './fresh-consumers.js';
-import { startTestHub, type TestHub } from './test-hub.js';
+import { type ApiInit, callHubApi, startTestHub, type TestHub } from './test-hub.js';
 
 interface Line {
   billerId: string;
@@ -28,15 +28,7 @@ describe('paying electricity, water and gas in one checkout', () => {
   let token: string;
   const paymentIds: string[] = [];
 
-  const api = (path: string, init: RequestInit & { key?: string } = {}) =>
-    fetch(`${hub.url}/api/v1${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-    });
+  const api = (path: string, init: ApiInit = {}) => callHubApi(hub, path, token, init);
   const lineFor = async (billerId: string, consumer: Record<string, string>): Promise<Line> => {
     const query = new URLSearchParams(consumer).toString();
     const res = await api(`/billers/${billerId}/bill?${query}`);

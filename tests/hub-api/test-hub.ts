@@ -32,6 +32,24 @@ async function listen(app: Koa): Promise<{ server: Server; url: string }> {
 const GATEWAY_API_KEY = 'test-hub-gateway-key-0001';
 const GATEWAY_WEBHOOK_SECRET = 'test-hub-webhook-secret-0001';
 
+/** A request to the hub's API: fetch's init plus an Idempotency-Key. */
+export type ApiInit = RequestInit & { key?: string };
+
+/**
+ * Calls `/api/v1{path}` on a test hub as a client would: the Bearer `token` (none when
+ * undefined), a JSON content type when there is a body, and `init.key` as the Idempotency-Key.
+ */
+export function callHubApi(hub: { url: string }, path: string, token: string | undefined, init: ApiInit = {}) {
+  return fetch(`${hub.url}/api/v1${path}`, {
+    ...init,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.key ? { 'idempotency-key': init.key } : {}),
+    },
+  });
+}
+
 export interface TestHub {
   url: string;
   service: StartedService;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { payableToday } from '../hub-api/fresh-consumers.js';
-import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
+import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -29,15 +29,7 @@ describe("a citizen's demands among their dues, paid in the same checkout", () =
   let token: string;
   let store: DemandStore;
 
-  const api = (path: string, init: RequestInit & { key?: string } = {}) =>
-    fetch(`${hub.url}/api/v1${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-    });
+  const api = (path: string, init: ApiInit = {}) => callHubApi(hub, path, token, init);
   const demandDues = async () => ((await (await api('/dues')).json()) as { demands?: DemandDueView[] }).demands ?? [];
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
-import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
+import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -23,15 +23,7 @@ describe('the API the portal needs: saved accounts, dues and checkout lines', ()
   let ravi: string;
   const nextConsumers = freshConsumers();
 
-  const call = (path: string, token: string, init: RequestInit & { key?: string } = {}) =>
-    fetch(`${hub.url}/api/v1${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-    });
+  const call = (path: string, token: string, init: ApiInit = {}) => callHubApi(hub, path, token, init);
   const link = (token: string, consumerNumber: string) =>
     call('/accounts', token, {
       method: 'POST',

@@ -15,7 +15,7 @@ import {
 } from '../../hub/api/response-schemas.js';
 import { receiptViewSchema } from '../../hub/receipts/receipt-schemas.js';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
-import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
+import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -80,15 +80,8 @@ describe('what the hub API answers show: scopes, internals and masked numbers', 
   const nextConsumers = freshConsumers();
 
   /** Calls the API and keeps every JSON answer for the walk. */
-  const call = async (step: string, path: string, token: string, init: RequestInit & { key?: string } = {}) => {
-    const res = await fetch(`${hub.url}/api/v1${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.key ? { 'idempotency-key': init.key } : {}),
-      },
-    });
+  const call = async (step: string, path: string, token: string, init: ApiInit = {}) => {
+    const res = await callHubApi(hub, path, token, init);
     const body = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
     answers.push({ step, status: res.status, body });
     return { status: res.status, headers: res.headers, body: body as never };
