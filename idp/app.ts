@@ -16,6 +16,7 @@ import { OtpService, otpPolicyFromConfig } from './otp/index.js';
 import { accountConsoleClient, loadClients } from './provider/clients.js';
 import { createProvider } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
+import { loadRoles } from './roles/index.js';
 
 /** Builds the identity provider on its MongoDB and Redis: the provider app plus our pages. */
 export async function buildIdp(
@@ -27,12 +28,13 @@ export async function buildIdp(
   const dataKey = parseSecretKey(config.IDP_DATA_KEY);
   const consoleClient = accountConsoleClient(config.IDP_ISSUER);
   const clients = [...loadClients(config.IDP_CLIENTS_FILE, env), consoleClient];
+  const organisations = loadRoles(config.IDP_ROLES_FILE, clients);
   const accounts = new AccountStore(mongo);
   await accounts.init();
   const consents = new ConsentStore(mongo, config.IDP_CONSENT_TTL_DAYS);
   await consents.init();
   const signingKeys = await loadSigningKeys(mongo, dataKey);
-  const provider = createProvider({ config, accounts, redis, signingKeys, clients, consents });
+  const provider = createProvider({ config, accounts, redis, signingKeys, clients, consents, organisations });
   const audit = log.child({ audit: true });
   provider.on('server_error', (_ctx, error) => log.error({ err: error }, 'oidc server error'));
   provider.on('backchannel.error', (_ctx, error, client) =>

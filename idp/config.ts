@@ -22,6 +22,11 @@ export const idpEnvSchema = baseEnvSchema
     /** 32 bytes, base64 or hex: seals authenticator secrets and signing keys at rest. */
     IDP_DATA_KEY: z.string().regex(/^([A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 or hex'),
     IDP_CLIENTS_FILE: z.string().min(1).default('idp/clients.example.json'),
+    /**
+     * The roles file (idp/roles/roles-file.ts): provider organisations, their members and clients.
+     * Unset: nobody holds a role. `npm start` and compose use idp/roles.example.json.
+     */
+    IDP_ROLES_FILE: z.string().min(1).optional(),
     /** Initial access token for RFC 7591 dynamic registration; registration is off without it. */
     IDP_REGISTRATION_TOKEN: secret(32).optional(),
     /** Region for phone numbers typed without a country code (ISO 3166 alpha-2). */

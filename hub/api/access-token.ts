@@ -3,11 +3,13 @@ import type { Middleware } from 'koa';
 import { AppError } from '../../infra/errors.js';
 
 /**
- * Who an access token speaks for: a `citizen` signed in at the idp (authorization code flow), or
- * a `client` calling for itself (client credentials: a service provider's bulk API, operator
- * tooling). Each route names the kinds it accepts (RouteSpec.callers).
+ * Who an access token speaks for: a `citizen` signed in at the idp (authorization code flow);
+ * a `member`, a person signed in at the idp acting for the provider organisation the token names
+ * (`provider_id`, issued only to a provider portal: idp/roles/provider-claims.ts); or a `client`
+ * calling for itself (client credentials: a service provider's bulk API, operator tooling). Each
+ * route names the kinds it accepts (RouteSpec.callers).
  */
-export type TokenKind = 'citizen' | 'client';
+export type TokenKind = 'citizen' | 'member' | 'client';
 
 /** The caller of a route with a token, of either kind. */
 export interface Caller {
@@ -21,6 +23,12 @@ export interface Caller {
    * how a service provider is named to payers. Absent for a citizen's token or a nameless client.
    */
   clientName?: string;
+  /**
+   * The provider organisation the token acts for (`provider_id`/`provider_name` claims): always
+   * for a member, for a client only when the idp's roles file ties it to one.
+   */
+  providerId?: string;
+  providerName?: string;
 }
 
 /** The citizen behind a citizen's token (absent for a client's token). */
@@ -69,8 +77,10 @@ class WrongTokenKindError extends AppError {
       403,
       'wrong_token_kind',
       accepted.includes('citizen')
-        ? "this route acts for a signed-in citizen: a client's own token (client credentials) cannot call it"
-        : "this route is for a client's own token (client credentials), not a citizen's",
+        ? "this route acts for a signed-in citizen: a client's own token (client credentials) or a provider member's cannot call it"
+        : accepted.includes('member')
+          ? "this route acts for a service provider: a provider member's token or a client's own token, not a citizen's"
+          : "this route is for a client's own token (client credentials), not a citizen's",
     );
   }
 }
@@ -80,14 +90,24 @@ class WrongTokenKindError extends AppError {
  * its subject (idp/provider/client-credentials.ts); a citizen's token has neither. Both must
  * agree, so a token that says one and looks like the other is refused rather than guessed.
  */
-function tokenKindOf(payload: { sub?: string; client_id?: unknown; gty?: unknown }): TokenKind {
+function tokenKindOf(payload: { sub?: string; client_id?: unknown; gty?: unknown; provider_id?: unknown }): TokenKind {
   if (payload.gty === 'client_credentials') {
     if (payload.sub !== payload.client_id) throw new InvalidTokenError("the client's token names another subject");
     return 'client';
   }
   if (payload.gty !== undefined) throw new InvalidTokenError('the access token comes from an unknown grant');
   if (payload.sub === payload.client_id) throw new InvalidTokenError('the access token names its client as a citizen');
-  return 'citizen';
+  // A person's token naming a provider acts for it; the idp puts the claim in no citizen's token.
+  return payload.provider_id !== undefined ? 'member' : 'citizen';
+}
+
+/** The provider claims of a token, trimmed; a malformed pair is refused rather than half-used. */
+function providerOfPayload(payload: { provider_id?: unknown; provider_name?: unknown }) {
+  if (payload.provider_id === undefined) return {};
+  const id = typeof payload.provider_id === 'string' ? payload.provider_id.trim() : '';
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(id)) throw new InvalidTokenError('the access token names a malformed provider');
+  const name = typeof payload.provider_name === 'string' ? payload.provider_name.trim().slice(0, 200) : '';
+  return { providerId: id, ...(name ? { providerName: name } : {}) };
 }
 
 /**
@@ -121,6 +141,7 @@ export function accessTokens(options: AccessTokenOptions) {
         sub: payload.sub,
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
         clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+        ...providerOfPayload(payload as { provider_id?: unknown; provider_name?: unknown }),
       };
       if (caller.kind === 'client' && typeof payload.client_name === 'string' && payload.client_name.trim()) {
         caller.clientName = payload.client_name.trim().slice(0, 200);

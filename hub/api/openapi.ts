@@ -72,6 +72,7 @@ function whoMayCall(route: RouteSpec): string {
   }
   const kinds: Record<TokenKind, string> = {
     citizen: "a citizen's token (authorization code flow)",
+    member: "a provider member's token (authorization code flow at a provider portal, naming provider_id)",
     client: "a client's own token (client credentials)",
   };
   return `Accepts ${route.callers.map((kind) => kinds[kind]).join(' or ')}.`;

@@ -6,6 +6,15 @@ import { type AccountStore, accountClaims, CLAIMS_BY_SCOPE } from '../accounts/a
 import type { IdpConfig } from '../config.js';
 import type { ConsentStore } from '../consents/consent-store.js';
 import { providerPageLanguage } from '../interactions/locale.js';
+import {
+  carriesDemandScope,
+  MEMBER_HUB_SCOPES,
+  memberProvider,
+  type Organisations,
+  PROVIDER_CLAIMS,
+  PROVIDER_SCOPE,
+  providerClaims,
+} from '../roles/index.js';
 import { SUPPORTED_LOCALES } from '../views/i18n.js';
 import { PAGE_CSP } from '../views/layout.js';
 import { errorPage, logoutPage, signedOutPage } from '../views/provider-pages.js';
@@ -20,7 +29,7 @@ import { hubTokenIdentityClaims } from './hub-token-claims.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
 import { enableAtomicRefreshRotation } from './refresh-rotation.js';
-import { resourceIndicators } from './resource-server.js';
+import { accountIdOf, resourceIndicators } from './resource-server.js';
 
 export interface ProviderDeps {
   config: IdpConfig;
@@ -30,6 +39,8 @@ export interface ProviderDeps {
   clients: ClientMetadata[];
   /** Remembered third-party consents, read when a session has no Grant yet. */
   consents: ConsentStore;
+  /** Provider organisations, their members, portals and clients (the roles file). */
+  organisations: Organisations;
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
@@ -42,8 +53,21 @@ function html(ctx: KoaContextWithOIDC, body: string): void {
  * The OpenID Connect provider. Defaults are oidc-provider's certified ones unless a line
  * here says otherwise, and why.
  */
-export function createProvider({ config, accounts, redis, signingKeys, clients, consents }: ProviderDeps): Provider {
+export function createProvider({
+  config,
+  accounts,
+  redis,
+  signingKeys,
+  clients,
+  consents,
+  organisations,
+}: ProviderDeps): Provider {
   const lookupAccount = cachedAccountLookup(accounts, config.IDP_ACCOUNT_CACHE_SECONDS);
+  // The provider a person acts for in a client's tokens (roles/provider-claims.ts).
+  const providerOf = async (clientId: string | undefined, accountId: string | undefined) =>
+    organisations.isProviderPortal(clientId) && accountId
+      ? memberProvider(organisations, clientId, await lookupAccount(accountId))
+      : undefined;
   const configuration: Configuration = {
     adapter: redisAdapterFactory(redis),
     clients,
@@ -59,30 +83,42 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
     claims: {
       openid: ['sub', 'acr', 'amr'],
       ...Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([scope, claims]) => [scope, [...claims]])),
+      // A provider member's organisation, released only to a provider portal (roles/provider-claims.ts).
+      [PROVIDER_SCOPE]: [...PROVIDER_CLAIMS],
     },
     // Authentication levels, weakest first (acr.ts); published as acr_values_supported.
     acrValues: [...ACR_VALUES],
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', PROVIDER_SCOPE],
     // Code flow only (no implicit or hybrid tokens in the front channel); `none` serves the account page.
     responseTypes: ['code', 'none'],
-    async findAccount(_ctx, sub) {
+    async findAccount(ctx, sub) {
       const account = await lookupAccount(sub);
       if (!account) return undefined;
-      return { accountId: sub, claims: () => accountClaims(account) };
+      // provider_id/provider_name only for a member, and only to a provider portal.
+      const actingFor = memberProvider(organisations, ctx?.oidc?.client?.clientId, account);
+      return { accountId: sub, claims: () => ({ ...accountClaims(account), ...providerClaims(actingFor) }) };
     },
     // A citizen's token for the hub carries the identity claims the citizen allowed this client
     // (RFC 9068 §2.2.1): the hub portal asks for profile, email and phone so receipts reach the
     // payer; a third party gets only what its consent page listed (hub-token-claims.ts).
     async extraTokenClaims(ctx, token) {
       // A client's token for itself speaks for no account: only its kind is added (client-credentials.ts).
-      if (token.kind === 'ClientCredentials') return clientCredentialsClaims(token, config.HUB_API_RESOURCE);
+      if (token.kind === 'ClientCredentials') {
+        const claims = clientCredentialsClaims(token, config.HUB_API_RESOURCE);
+        // A client acting for a provider organisation names it, as a member's token does.
+        return claims && { ...claims, ...providerClaims(organisations.providerOfClient(token.clientId)) };
+      }
       if (token.kind !== 'AccessToken' || token.resourceServer?.audience !== config.HUB_API_RESOURCE) return undefined;
       const account = token.accountId ? await lookupAccount(token.accountId) : null;
       if (!account || !token.grantId) return undefined;
       // The token endpoint has loaded the Grant already; read it again only when it has not.
       const loaded = ctx?.oidc?.entities?.Grant;
       const grant = loaded?.jti === token.grantId ? loaded : await provider.Grant.find(token.grantId);
-      return hubTokenIdentityClaims(account, grant);
+      // A member's token that may act on demands names the provider it acts for.
+      const actingFor = carriesDemandScope(token.scope)
+        ? memberProvider(organisations, token.clientId, account)
+        : undefined;
+      return { ...hubTokenIdentityClaims(account, grant), ...providerClaims(actingFor) };
     },
     // PKCE (S256 only) from public clients, and from confidential ones that opt in or by setting.
     pkce: { required: pkceRequired(config.IDP_REQUIRE_PKCE) },
@@ -134,7 +170,12 @@ export function createProvider({ config, accounts, redis, signingKeys, clients, 
         enabled: Boolean(config.IDP_REGISTRATION_TOKEN),
         rotateRegistrationAccessToken: true,
       },
-      resourceIndicators: resourceIndicators(config.HUB_API_RESOURCE, config.IDP_ACCESS_TOKEN_TTL_SECONDS),
+      resourceIndicators: resourceIndicators(
+        config.HUB_API_RESOURCE,
+        config.IDP_ACCESS_TOKEN_TTL_SECONDS,
+        // Demand scopes for a person: a provider member signing in to a provider portal, no one else.
+        async (ctx, clientId) => ((await providerOf(clientId, accountIdOf(ctx))) ? [...MEMBER_HUB_SCOPES] : []),
+      ),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) =>

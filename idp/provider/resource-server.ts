@@ -17,7 +17,12 @@ export const HUB_API_SCOPES = ['bills:read', 'accounts:write', 'payments:write',
  * token may carry the citizen scopes, a client credentials token only the scopes its client is
  * allowed (client-credentials.ts), and it must name the resource.
  */
-export function resourceIndicators(hubApiResource: string, accessTokenTtlSeconds: number) {
+export function resourceIndicators(
+  hubApiResource: string,
+  accessTokenTtlSeconds: number,
+  /** Hub scopes a person's token may carry beyond HUB_API_SCOPES (a provider member's demand scopes). */
+  extraPersonScopes: (ctx: KoaContextWithOIDC, clientId: string | undefined) => Promise<string[]> = async () => [],
+) {
   return {
     enabled: true,
     // A client that asked for one resource at /auth need not repeat it at /token. A client asking
@@ -35,8 +40,11 @@ export function resourceIndicators(hubApiResource: string, accessTokenTtlSeconds
       client?: { [key: string]: unknown },
     ): Promise<ResourceServer> => {
       if (indicator !== hubApiResource) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+      const scope = isClientCredentialsRequest(ctx)
+        ? clientCredentialsScope(ctx, client)
+        : [...HUB_API_SCOPES, ...(await extraPersonScopes(ctx, client?.clientId as string | undefined))].join(' ');
       return {
-        scope: isClientCredentialsRequest(ctx) ? clientCredentialsScope(ctx, client) : HUB_API_SCOPES.join(' '),
+        scope,
         audience: hubApiResource,
         accessTokenTTL: accessTokenTtlSeconds,
         accessTokenFormat: 'jwt',
@@ -44,4 +52,18 @@ export function resourceIndicators(hubApiResource: string, accessTokenTtlSeconds
       };
     },
   };
+}
+
+/**
+ * The person a request is for, where the provider knows it: the Grant's account at the token
+ * endpoint (code and refresh grants load the Grant first), else the session's at /auth and its
+ * resume. Undefined before anyone signed in: the request then offers only HUB_API_SCOPES, and the
+ * resume after sign-in asks again.
+ */
+export function accountIdOf(ctx: KoaContextWithOIDC): string | undefined {
+  const oidc = ctx.oidc as unknown as {
+    entities?: { Grant?: { accountId?: string } };
+    session?: { accountId?: string };
+  };
+  return oidc.entities?.Grant?.accountId ?? oidc.session?.accountId;
 }

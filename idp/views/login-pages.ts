@@ -78,6 +78,9 @@ const SCOPE_KEYS: Record<string, string> = {
   'accounts:write': 'consent.scope.accountsWrite',
   'payments:read': 'consent.scope.paymentsRead',
   'payments:write': 'consent.scope.paymentsWrite',
+  provider: 'consent.scope.provider',
+  'demands:read': 'consent.scope.demandsRead',
+  'demands:write': 'consent.scope.demandsWrite',
 };
 
 /** The consent sentences for `scopes`, in order, without repeats; a scope we do not know is named as it is. */

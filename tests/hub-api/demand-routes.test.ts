@@ -357,7 +357,7 @@ describe('the provider API for payment demands', () => {
       'listDemands',
       'uploadDemands',
     ]);
-    for (const op of operations) expect(op['x-token-kinds']).toEqual(['client']);
+    for (const op of operations) expect(op['x-token-kinds']).toEqual(['member', 'client']);
     // Each path advertises exactly its own methods (none of /demands/{reference}'s).
     for (const [path, allow] of [
       ['/demand-uploads', 'POST'],

@@ -16,10 +16,11 @@ import {
   pageProviderDemands,
 } from '../../demands/index.js';
 import { newDemandSchema } from '../../demands/new-demand-schema.js';
-import { demandPageSchema, demandSchema, demandUploadResultSchema } from '../response-schemas.js';
+import { demandSchema, demandUploadResultSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { demandExportCsv, EXPORT_MAX_DEMANDS } from './demand-export.js';
+import { demandListSchema, demandTotals } from './demand-totals.js';
 import { demandView } from './demand-view.js';
 
 export interface DemandRouteDeps {
@@ -29,18 +30,36 @@ export interface DemandRouteDeps {
   notifyPayers: (demands: readonly Demand[]) => Promise<void>;
 }
 
-/** The provider behind a client's own token: its client id is the provider id of its demands. */
-function providerOf(ctx: Context): string {
-  const caller = ctx.state.caller;
-  if (caller?.kind !== 'client') throw new AppError(403, 'wrong_token_kind', "this route is for a client's own token");
-  return caller.sub;
+/** Who acts on a provider's demands: the provider, its display name, and the actor the audit trail names. */
+interface ActingProvider {
+  /** The provider id of its demands. */
+  id: string;
+  /** Payers' messages name it (absent: the hub's wording without a name). */
+  name?: string;
+  /** The person's subject (a member) or the client id (a client's own token). */
+  actor: string;
 }
 
-/** The provider's display name the idp put in its token, if any: payers' messages name it. */
-function providerNameOf(ctx: Context): { providerName?: string } {
-  const name = ctx.state.caller?.clientName;
-  return name ? { providerName: name } : {};
+/**
+ * The provider a token acts for (contract: idp/roles/provider-claims.ts). A member (a person
+ * signed in at a provider portal) acts for the `provider_id` of the token and is the actor; a
+ * client's own token acts for the provider the idp ties it to, else for its client id as its own
+ * provider, named by `provider_name` or else its `client_name`.
+ */
+function providerOf(ctx: Context): ActingProvider {
+  const caller = ctx.state.caller;
+  if (caller?.kind === 'member' && caller.providerId) {
+    return { id: caller.providerId, actor: caller.sub, ...(caller.providerName ? { name: caller.providerName } : {}) };
+  }
+  if (caller?.kind === 'client') {
+    const name = caller.providerName ?? caller.clientName;
+    return { id: caller.providerId ?? caller.sub, actor: caller.sub, ...(name ? { name } : {}) };
+  }
+  throw new AppError(403, 'wrong_token_kind', "this route is for a provider member's token or a client's own token");
 }
+
+/** The provider's display name, if any, as the store takes it. */
+const nameOf = (provider: ActingProvider) => (provider.name ? { providerName: provider.name } : {});
 
 const shape = newDemandSchema.shape;
 const reason = z.string().trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' });
@@ -127,15 +146,16 @@ const REPLAYED = { 'Idempotent-Replayed': '`true` when this is the answer to an 
 const DEMAND_404 = "not_found: no demand of this provider has that reference (another provider's too)";
 
 /**
- * The provider API for payment demands (hub/demands/): machine clients with their own tokens
- * (client credentials) raise, upload, list, export, amend and cancel their own demands. The
- * provider is the token's client; another provider's demand is a 404, never a 403, so its
- * existence does not leak. A new demand's payer is told (demand_received).
+ * The provider API for payment demands (hub/demands/): a provider's members signed in at a
+ * provider portal, and machine clients with their own tokens (client credentials), raise, upload,
+ * list, export, amend and cancel their provider's demands (providerOf says which provider and who
+ * the audit trail names). Another provider's demand is a 404, never a 403, so its existence does
+ * not leak. A new demand's payer is told (demand_received).
  */
 export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps): RouteSpec[] {
   const ownDemand = async (ctx: Context): Promise<Demand> => {
     const demand = await store.findByReference(String(ctx.params.reference));
-    if (!demand || demand.providerId !== providerOf(ctx)) throw new NotFoundError('no such demand');
+    if (!demand || demand.providerId !== providerOf(ctx).id) throw new NotFoundError('no such demand');
     return demand;
   };
   return [
@@ -146,7 +166,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       summary:
         'Raise a payment demand for a payer (Idempotency-Key header required); the payer is told by SMS or email',
       scopes: ['demands:write'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       body: createBody,
       status: 201,
       response: demandSchema,
@@ -161,8 +181,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx);
         const result = await store
           .create(
-            { ...(body as object), providerId: provider },
-            { actor: provider, idempotencyKey: key, ...providerNameOf(ctx) },
+            { ...(body as object), providerId: provider.id },
+            { actor: provider.actor, idempotencyKey: key, ...nameOf(provider) },
           )
           .catch(asKeyReuse);
         // Told on a replay too: the notice is deduplicated, and a retry heals one a crash lost.
@@ -177,7 +197,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       operationId: 'uploadDemands',
       summary: `Raise many demands from a CSV file (one per row, at most ${MAX_UPLOAD_ROWS}): all or none; each payer is told`,
       scopes: ['demands:write'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       textBody: {
         mediaType: 'text/csv',
         limit: '4mb',
@@ -204,9 +224,9 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx);
         const result = await uploader
           .upload({
-            providerId: provider,
-            actor: provider,
-            ...providerNameOf(ctx),
+            providerId: provider.id,
+            actor: provider.actor,
+            ...nameOf(provider),
             csv: String(body),
             ...(key ? { uploadKey: key } : {}),
           })
@@ -232,15 +252,18 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       path: '/demands',
       operationId: 'listDemands',
       summary:
-        "This provider's demands, newest first, filtered; paged by limit and offset (nextOffset names the next page)",
+        "This provider's demands, newest first, filtered; paged by limit and offset (nextOffset names the next page), with the totals collected and outstanding of everything the filter matches",
       scopes: ['demands:read'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       query: listQuery,
-      response: demandPageSchema,
+      response: demandListSchema,
       handler: async (ctx, { query }) => {
         const { limit, offset, ...filter } = query as z.infer<typeof listQuery>;
-        const page = await pageProviderDemands(store.model, providerOf(ctx), filterOf(filter), { limit, offset });
+        const provider = providerOf(ctx).id;
+        const page = await pageProviderDemands(store.model, provider, filterOf(filter), { limit, offset });
+        const totals = await demandTotals(store.model, provider, filterOf(filter));
         return {
+          totals,
           demands: page.demands.map((d) => demandView(d)),
           limit,
           offset,
@@ -256,13 +279,13 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       operationId: 'exportDemands',
       summary: `This provider's demands as CSV, one row per instalment with its collection status (same filters as the list; at most ${EXPORT_MAX_DEMANDS} demands)`,
       scopes: ['demands:read'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       query: filterQuery,
       responseMediaType: 'text/csv',
       responseHeaders: { 'Content-Disposition': 'attachment; filename="demands-<today>.csv"' },
       problems: { 422: `export_too_large (count): more than ${EXPORT_MAX_DEMANDS} demands match; narrow the filter` },
       handler: async (ctx, { query }) => {
-        const csv = await demandExportCsv(store.model, providerOf(ctx), filterOf(query as FilterQuery));
+        const csv = await demandExportCsv(store.model, providerOf(ctx).id, filterOf(query as FilterQuery));
         ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(csv.filename);
         return csv.text;
@@ -274,7 +297,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       operationId: 'getDemand',
       summary: 'One demand of this provider, with its instalments, what is payable today and its audit trail',
       scopes: ['demands:read'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       response: demandSchema,
       problems: { 404: DEMAND_404 },
       handler: async (ctx) => demandView(await ownDemand(ctx)),
@@ -286,7 +309,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       summary:
         'Cancel a demand (with a reason): it can no longer be paid; paid instalments stay paid; cancelling again changes nothing',
       scopes: ['demands:write'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       body: z.strictObject({ reason }),
       response: demandSchema,
       problems: { 404: DEMAND_404, 409: 'conflict: a paid demand cannot be cancelled' },
@@ -294,7 +317,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const demand = await ownDemand(ctx);
         const provider = providerOf(ctx);
         const { reason: why } = body as { reason: string };
-        return demandView((await store.cancel(demand._id, { actor: provider, reason: why })).demand);
+        return demandView((await store.cancel(demand._id, { actor: provider.actor, reason: why })).demand);
       },
     },
     {
@@ -304,7 +327,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       summary:
         'Amend a demand (with a reason): the fields given change, null removes a rule or the plan; recorded in the audit trail',
       scopes: ['demands:write'],
-      callers: ['client'],
+      callers: ['member', 'client'],
       body: amendBody,
       response: demandSchema,
       problems: {
@@ -317,7 +340,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx);
         const { reason: why, expectedVersion, ...amendment } = body as z.infer<typeof amendBody>;
         const amended = await store.amend(demand._id, amendment as DemandAmendment, {
-          actor: provider,
+          actor: provider.actor,
           reason: why,
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });
