@@ -53,6 +53,12 @@ const SERVICES: ServiceEntry[] = [
   { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}`, ready: '/readyz' },
   { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}`, ready: '/readyz' },
   {
+    name: 'provider-portal',
+    entry: 'provider-portal/main.ts',
+    url: `http://localhost:${port('PROVIDER_PORTAL_PORT', 5000)}`,
+    ready: '/readyz',
+  },
+  {
     name: 'worker',
     entry: 'hub/worker/main.ts',
     url: `http://localhost:${port('WORKER_PORT', 3001)}`,
@@ -80,6 +86,8 @@ const childEnv = {
   WALLET_PAYEE: env.WALLET_PAYEE ?? defaultSandboxWalletCredentials.merchant,
   // The portals run on localhost, which the idp's outgoing calls otherwise refuse.
   IDP_OUTBOUND_ALLOW_PRIVATE: env.IDP_OUTBOUND_ALLOW_PRIVATE ?? 'true',
+  // The example provider organisation, with a known member for local use (provider-portal/README.md).
+  IDP_ROLES_FILE: env.IDP_ROLES_FILE ?? 'idp/roles.example.json',
   MONGODB_URI: local.mongoUri,
   REDIS_URL: local.redisUrl,
 };
@@ -123,6 +131,9 @@ try {
 
 // The citizen portal is what a person opens first: sign in, see dues, pay, get receipts.
 console.log(`\nOpen the citizen portal: http://localhost:${port('HUB_PORT', 3000)}/`);
+console.log(
+  `Providers raise demands at http://localhost:${port('PROVIDER_PORTAL_PORT', 5000)}/ (member +919800000001, codes at http://localhost:${port('IDP_PORT', 4000)}/__dev/messages?to=%2B919800000001)`,
+);
 console.log('\nAll services are up:');
 const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;
 const rows = [

@@ -1,0 +1,130 @@
+import { ApiProblem } from '../../hub/portal/api/hub-api.js';
+import { PortalError } from '../../hub/portal/http/portal-error.js';
+import type { SessionHandle } from '../../hub/portal/session/session-cookie.js';
+import type { TokenKeeper } from '../../hub/portal/session/token-keeper.js';
+import type { DemandJson, DemandListJson } from './types.js';
+
+export { ApiProblem };
+
+/** One call: method, a JSON or CSV body, extra headers, and whether the answer is text (CSV). */
+interface Call {
+  method?: 'GET' | 'POST' | 'PATCH';
+  json?: unknown;
+  csv?: string;
+  headers?: Record<string, string>;
+  text?: boolean;
+}
+
+/**
+ * The hub's provider API for demands (hub/api/routes/demand-routes.ts) as the signed-in member:
+ * every call carries the session's access token (refreshed near expiry by the hub portal's
+ * TokenKeeper; one 401 refreshes and retries once) and has a timeout. Errors: ApiProblem for a
+ * 4xx answer with its problem details, PortalError(404) for an unknown demand, PortalError(503)
+ * for a 5xx, a timeout or an unreachable hub.
+ */
+export class DemandsApi {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly timeoutMs: number,
+    private readonly tokens: TokenKeeper,
+  ) {}
+
+  /** GET /demands with the filter's query string (already validated by the page). */
+  list(session: SessionHandle, query: URLSearchParams): Promise<DemandListJson> {
+    return this.call<DemandListJson>(session, `/demands?${query}`);
+  }
+
+  /** GET /demands.csv: the export file's text and name. */
+  async exportCsv(session: SessionHandle, query: URLSearchParams): Promise<{ text: string; filename: string }> {
+    const answer = await this.raw(session, `/demands.csv?${query}`, { text: true });
+    const disposition = answer.headers.get('content-disposition') ?? '';
+    const filename = /filename="?([\w.-]+)"?/.exec(disposition)?.[1] ?? 'demands.csv';
+    return { text: answer.body as string, filename };
+  }
+
+  get(session: SessionHandle, reference: string): Promise<DemandJson> {
+    return this.call<DemandJson>(session, `/demands/${encodeURIComponent(reference)}`);
+  }
+
+  /** POST /demands; `key` (the form's idempotency key) makes a resubmitted form answer the same demand. */
+  create(session: SessionHandle, body: unknown, key: string): Promise<DemandJson> {
+    return this.call<DemandJson>(session, '/demands', {
+      method: 'POST',
+      json: body,
+      headers: { 'idempotency-key': key },
+    });
+  }
+
+  /** POST /demand-uploads with the CSV file's text; `key` makes a resubmitted upload answer the same demands. */
+  upload(session: SessionHandle, csv: string, key: string): Promise<{ created: number; references: string[] }> {
+    return this.call(session, '/demand-uploads', { method: 'POST', csv, headers: { 'idempotency-key': key } });
+  }
+
+  cancel(session: SessionHandle, reference: string, reason: string): Promise<DemandJson> {
+    return this.call<DemandJson>(session, `/demands/${encodeURIComponent(reference)}/cancel`, {
+      method: 'POST',
+      json: { reason },
+    });
+  }
+
+  amend(session: SessionHandle, reference: string, body: unknown): Promise<DemandJson> {
+    return this.call<DemandJson>(session, `/demands/${encodeURIComponent(reference)}`, { method: 'PATCH', json: body });
+  }
+
+  private async call<T>(session: SessionHandle, path: string, call: Call = {}): Promise<T> {
+    return (await this.raw(session, path, call)).body as T;
+  }
+
+  private async raw(session: SessionHandle, path: string, call: Call): Promise<{ body: unknown; headers: Headers }> {
+    const token = await this.tokens.accessToken(session);
+    try {
+      return await this.send(path, call, token);
+    } catch (error) {
+      if (!(error instanceof ApiProblem) || error.status !== 401) throw error;
+      return this.send(path, call, await this.tokens.accessToken(session, token));
+    }
+  }
+
+  private async send(path: string, call: Call, token: string): Promise<{ body: unknown; headers: Headers }> {
+    const headers: Record<string, string> = {
+      accept: call.text ? 'text/csv, application/problem+json' : 'application/json',
+      authorization: `Bearer ${token}`,
+      ...call.headers,
+    };
+    if (call.json !== undefined) headers['content-type'] = 'application/json';
+    if (call.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8';
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.apiUrl}${path}`, {
+        method: call.method ?? 'GET',
+        headers,
+        body: call.json !== undefined ? JSON.stringify(call.json) : call.csv,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new PortalError(503, 'unavailable', `hub API ${path}: ${(error as Error).message}`);
+    }
+    if (response.ok) return { body: call.text ? text : text ? JSON.parse(text) : undefined, headers: response.headers };
+    if (response.status >= 500)
+      throw new PortalError(503, 'unavailable', `hub API ${path} answered ${response.status}`);
+    const problem = parseProblem(text);
+    if (response.status === 404) throw new PortalError(404, 'not_found', `hub API ${path}: ${problem.detail ?? ''}`);
+    throw new ApiProblem(response.status, problem.code ?? 'error', problem.detail ?? '', problem);
+  }
+}
+
+function parseProblem(text: string): Record<string, unknown> & { code?: string; detail?: string } {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    return {
+      ...body,
+      code: typeof body.code === 'string' ? body.code : undefined,
+      detail: typeof body.detail === 'string' ? body.detail : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,77 @@
+import type { ApiProblem } from '../../hub/portal/api/hub-api.js';
+import type { FieldError } from '../http/pages.js';
+
+/**
+ * The field errors of a hub problem: a demand's rule errors (`errors: [{field, message}]`, field a
+ * dotted path into the demand) or the request validation's (`fields: [{field, problem}]`).
+ */
+export function problemFields(problem: ApiProblem): { field: string; message: string }[] {
+  const body = problem.body as { errors?: unknown; fields?: unknown };
+  const list = Array.isArray(body.errors) ? body.errors : Array.isArray(body.fields) ? body.fields : [];
+  const found = list
+    .map((entry) => entry as { field?: unknown; message?: unknown; problem?: unknown })
+    .filter((entry) => typeof entry.field === 'string')
+    .map((entry) => ({
+      field: String(entry.field),
+      message: String(entry.message ?? entry.problem ?? 'is not valid'),
+    }));
+  return found.length ? found : [{ field: '', message: problem.detail || 'the hub refused this' }];
+}
+
+/** Which form field (its id) shows an error on a hub field path; unknown paths go to `fallback`. */
+export function formFieldOf(path: string, fallback: string): string {
+  const parts = path.split('.');
+  const n = Number(parts[1]) + 1;
+  switch (parts[0]) {
+    case 'payer':
+      return parts[1] === 'email' ? 'payerEmail' : 'payerPhone';
+    case 'title':
+    case 'dueDate':
+    case 'reason':
+      return parts[0];
+    case 'totalMinor':
+      return 'line1Amount';
+    case 'lines':
+      if (!Number.isInteger(n)) return 'line1Description';
+      if (parts[2] === 'amountMinor') return `line${n}Amount`;
+      if (parts[2] === 'taxes' || parts[2] === 'taxMinor') return `line${n}Cgst`;
+      return `line${n}Description`;
+    case 'instalments':
+      if (!Number.isInteger(n)) return 'instalment1Amount';
+      return parts[2] === 'dueDate' ? `instalment${n}Due` : `instalment${n}Amount`;
+    case 'lateFee':
+      if (parts[1] === 'periodDays') return 'lateFeePeriodDays';
+      if (parts[1] === 'capMinor') return 'lateFeeCap';
+      return 'lateFee';
+    case 'earlyDiscount':
+      return parts[1] === 'until' ? 'discountUntil' : 'discount';
+    case 'status':
+    case 'dueFrom':
+    case 'dueTo':
+    case 'payer_filter':
+    case 'createdFrom':
+    case 'createdTo':
+      return parts[0];
+    default:
+      return fallback;
+  }
+}
+
+/** A hub problem's field errors as form errors, each on its form field, with the hub's sentence. */
+export function formErrorsOf(problem: ApiProblem, fallback: string): FieldError[] {
+  return problemFields(problem).map(({ field, message }) => ({
+    field: formFieldOf(field, fallback),
+    text: field ? `${readable(field)}: ${message}` : message,
+  }));
+}
+
+/** A hub field path in words a provider reads ("lines.0.taxes" → "Line 1 taxes"). */
+function readable(path: string): string {
+  return path
+    .split('.')
+    .map((part, index) => (/^\d+$/.test(part) ? String(Number(part) + 1) : index === 0 ? capitalise(part) : part))
+    .join(' ')
+    .replace(/Minor\b/g, '');
+}
+
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

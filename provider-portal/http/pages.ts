@@ -1,0 +1,80 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context } from 'koa';
+import type nunjucks from 'nunjucks';
+import { createViewEnvironment } from '../../infra/web/views.js';
+import type { MemberUser } from '../oidc/member-relying-party.js';
+
+/** The portal's templates. */
+export const VIEWS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'views');
+
+/**
+ * The words the shared layout (infra/web/views/web-layout.njk) asks its translator for. The
+ * provider portal is in English only (README.md): providers' staff work in English here, while
+ * payers get their messages in their own language from the hub.
+ */
+const LAYOUT_TEXT: Record<string, string> = {
+  'layout.serviceName': 'Citizen BillPay for providers',
+  'layout.skipLink': 'Skip to main content',
+  'layout.footer': 'Payment demands of your organisation, collected through Citizen BillPay.',
+  'layout.errorPrefix': 'Error',
+};
+
+/** One form error: the field's id (the summary links to it) and the sentence shown. */
+export interface FieldError {
+  field: string;
+  text: string;
+}
+
+/**
+ * Server-rendered pages (nunjucks, auto-escaping, govuk-frontend macros) on the shared layout.
+ * Every page gets a strict Content-Security-Policy (no script; styles and images from this origin;
+ * forms only to this origin and the idp) and `Cache-Control: no-store`, since pages carry a CSRF
+ * token and the organisation's demands.
+ */
+export class Pages {
+  private readonly views: nunjucks.Environment;
+  private readonly csp: string;
+
+  constructor(idpOrigin: string) {
+    this.views = createViewEnvironment([VIEWS_DIR]);
+    this.csp = [
+      "default-src 'none'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `form-action 'self' ${idpOrigin}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; ');
+  }
+
+  /** Renders `view` with the page `title`, form `errors` (with the summary) and `status`. */
+  async render(
+    ctx: Context,
+    view: string,
+    data: Record<string, unknown> & { title: string; errors?: FieldError[] },
+    status = 200,
+  ): Promise<void> {
+    const session = await ctx.state.session?.ensure();
+    const errors = data.errors ?? [];
+    const user = session?.user as MemberUser | undefined;
+    ctx.status = status;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set('Content-Security-Policy', this.csp);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = this.views.render(`${view}.njk`, {
+      ...data,
+      lang: 'en',
+      t: (key: string) => LAYOUT_TEXT[key] ?? key,
+      pageTitle: data.title,
+      errors,
+      errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })),
+      errorByField: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
+      hasErrors: errors.length > 0,
+      csrf: session?.csrf ?? '',
+      user,
+      provider: user?.provider,
+      signedIn: Boolean(user),
+    });
+  }
+}
