@@ -123,7 +123,9 @@ describe("a provider member's token at the hub's demand routes", () => {
   });
 
   it("amends and cancels with the member named as the actor of each, and the provider's bulk client sees the same demands", async () => {
-    const created = (await (await as(memberToken, '/demands', { body: feeDemand('payer.two@example.org') })).json()) as DemandJson;
+    const created = (await (
+      await as(memberToken, '/demands', { body: feeDemand('payer.two@example.org') })
+    ).json()) as DemandJson;
     const amend = await as(memberToken, `/demands/${created.reference}`, {
       method: 'PATCH',
       body: { reason: 'payer asked for a clearer title', title: 'Hall cleaning fee (March)' },
@@ -131,9 +133,15 @@ describe("a provider member's token at the hub's demand routes", () => {
     expect(amend.status, await amend.clone().text()).toBe(200);
     const bulkToken = await machineToken(idp, bulk, 'demands:write demands:read');
     // The bulk client acts for the same organisation: it finds the member's demand and cancels it.
-    const cancel = await as(bulkToken, `/demands/${created.reference}/cancel`, { body: { reason: 'booking withdrawn' } });
+    const cancel = await as(bulkToken, `/demands/${created.reference}/cancel`, {
+      body: { reason: 'booking withdrawn' },
+    });
     expect(cancel.status, await cancel.clone().text()).toBe(200);
-    const audit = ((await cancel.json()) as DemandJson).audit.map(({ action, actor, reason }) => ({ action, actor, reason }));
+    const audit = ((await cancel.json()) as DemandJson).audit.map(({ action, actor, reason }) => ({
+      action,
+      actor,
+      reason,
+    }));
     expect(audit).toEqual([
       { action: 'created', actor: memberSub, reason: undefined },
       { action: 'amended', actor: memberSub, reason: 'payer asked for a clearer title' },
@@ -166,7 +174,9 @@ describe("a provider member's token at the hub's demand routes", () => {
     expect(page.demands).toHaveLength(1);
     expect(page.nextOffset).toBe(1);
     expect(page.totals).toEqual({ demands: 3, collectedMinor: 59_000, outstandingMinor: 59_000 + 118_000 });
-    const open = (await (await as(memberToken, `/demands?payer=${encodeURIComponent(payer)}&status=partly_paid`)).json()) as {
+    const open = (await (
+      await as(memberToken, `/demands?payer=${encodeURIComponent(payer)}&status=partly_paid`)
+    ).json()) as {
       demands: DemandJson[];
       totals: Record<string, number>;
     };

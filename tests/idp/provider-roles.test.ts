@@ -74,7 +74,13 @@ describe('the roles file is checked at start with a clear message per problem', 
       roles: { provider: { portals: ['partner-portal', 'no-such-portal', 'bulk-api'] } },
       organisations: [
         { role: 'provider', id: 'halls', name: 'Halls', members: [MEMBER], clients: ['bulk-api'] },
-        { role: 'provider', id: 'society', name: 'Society', members: [MEMBER], clients: ['ghost', 'hub-portal', 'bulk-api'] },
+        {
+          role: 'provider',
+          id: 'society',
+          name: 'Society',
+          members: [MEMBER],
+          clients: ['ghost', 'hub-portal', 'bulk-api'],
+        },
       ],
     });
     expect(crossed).toEqual(
@@ -140,7 +146,7 @@ describe('provider claims and demand scopes from the idp', () => {
     expect(metadata.claims_supported).toEqual(expect.arrayContaining(['provider_id', 'provider_name']));
   });
 
-  it("a member signing in at the provider portal gets provider_id and provider_name in the ID token and a hub token with the demand scopes naming the provider", async () => {
+  it('a member signing in at the provider portal gets provider_id and provider_name in the ID token and a hub token with the demand scopes naming the provider', async () => {
     const { tokens } = await login(idp, browserFor(), partnerRp, idp.partner, {
       identifier: '98000 00011',
       to: MEMBER,
@@ -153,7 +159,11 @@ describe('provider claims and demand scopes from the idp', () => {
     expect(idToken).toMatchObject({ provider_id: 'city-halls', provider_name: 'City Community Halls' });
     const access = await verifyHubToken(tokens.access_token);
     expect(String(access.scope).split(' ').sort()).toEqual(['demands:read', 'demands:write']);
-    expect(access).toMatchObject({ provider_id: 'city-halls', provider_name: 'City Community Halls', sub: idToken.sub });
+    expect(access).toMatchObject({
+      provider_id: 'city-halls',
+      provider_name: 'City Community Halls',
+      sub: idToken.sub,
+    });
     expect(access.gty).toBeUndefined();
   });
 

@@ -1,0 +1,113 @@
+import type { BrowserContext, Browser as Chromium, Page as ChromiumPage } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser } from '../idp/support/browser.js';
+import { completeInteraction } from '../idp/support/relying-party.js';
+import { type AxeResult, launchChromium, runAxe, WIDTHS } from '../idp-ui/support/chromium.js';
+import { demandJson, type StubAnswer, type StubCall } from './support/hub-stub.js';
+import { MEMBER, type PortalStack, startPortalStack } from './support/portal-stack.js';
+
+const REFERENCE = 'DM-7K2QH-9X4TB-M';
+
+function answer(call: StubCall): StubAnswer {
+  if (call.path.startsWith('/demands?')) {
+    return {
+      status: 200,
+      json: {
+        demands: [demandJson(REFERENCE), demandJson('DM-22222-33333-4', { status: 'open' })],
+        limit: 25,
+        offset: 0,
+        nextOffset: 25,
+        totals: { demands: 30, collectedMinor: 1_203_600, outstandingMinor: 9_440_000 },
+      },
+    };
+  }
+  if (call.path.startsWith('/demands/')) return { status: 200, json: demandJson(REFERENCE) };
+  if (call.path === '/demand-uploads') {
+    return {
+      status: 422,
+      json: { code: 'invalid_upload', detail: 'errors', errors: [{ row: 2, column: 'amount', message: 'not rupees' }] },
+    };
+  }
+  return { status: 404, json: { code: 'not_found', detail: 'stub' } };
+}
+
+/** Every provider portal page passes axe-core (WCAG 2.2 A and AA plus best practices) at phone and desktop widths. */
+describe('the provider portal pages in headless Chromium', () => {
+  let stack: PortalStack;
+  let chromium: Chromium;
+  const results: AxeResult[] = [];
+
+  /** A Chromium tab signed in as `identifier` (signed in with the fetch browser, its cookie handed over). */
+  async function tabFor(identifier: string): Promise<{ context: BrowserContext; page: ChromiumPage }> {
+    const who = new Browser([`${stack.portalUrl}/auth/callback`]);
+    const start = await who.go(`${stack.portalUrl}/auth/login`);
+    await who.go((await completeInteraction(stack.idp, who, start, { identifier, name: 'Axe Checker' })).url);
+    const context = await chromium.newContext({ viewport: WIDTHS[0], locale: 'en-IN' });
+    const cookies = await who.jar.getCookies(stack.portalUrl);
+    await context.addCookies(cookies.map((c) => ({ name: c.key, value: c.value, url: stack.portalUrl })));
+    return { context, page: await context.newPage() };
+  }
+
+  async function expectAccessible(page: ChromiumPage, name: string) {
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      const result = await runAxe(page, name);
+      results.push(result);
+      expect(result.passes, name).toBeGreaterThan(10);
+      expect(result.violations, `${name} at ${size.width} px`).toEqual([]);
+      // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways.
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(size.width);
+    }
+  }
+
+  beforeAll(async () => {
+    stack = await startPortalStack(answer);
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    console.info(
+      `axe-core on the provider portal:\n${results.map((r) => `${r.page} @ ${r.width}px: ${r.violations.length} violations, ${r.passes} rules passed`).join('\n')}`,
+    );
+    await chromium?.close();
+    await stack?.close();
+  });
+
+  it('the start page, the dashboard, a demand, the amend, raise and upload forms, and their error states have no violations', async () => {
+    const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
+    const landing = await anonymous.newPage();
+    await landing.goto(`${stack.portalUrl}/`);
+    await expectAccessible(landing, 'start page');
+    await anonymous.close();
+
+    const { context, page } = await tabFor(MEMBER);
+    for (const [path, name] of [
+      ['/demands', 'dashboard'],
+      ['/demands?dueFrom=2027-01-01&status=open', 'dashboard filtered'],
+      [`/demands/${REFERENCE}`, 'demand'],
+      [`/demands/${REFERENCE}/amend`, 'amend form'],
+      ['/demands/new', 'raise form'],
+      ['/demands/upload', 'upload form'],
+    ] as const) {
+      await page.goto(`${stack.portalUrl}${path}`);
+      await expectAccessible(page, name);
+    }
+    await page.goto(`${stack.portalUrl}/demands/new`);
+    await page.getByRole('button', { name: 'Raise the demand' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(page, 'raise form with errors');
+    await page.goto(`${stack.portalUrl}/demands/upload`);
+    await page.setInputFiles('#file', { name: 'demands.csv', mimeType: 'text/csv', buffer: Buffer.from('title\nx\n') });
+    await page.getByRole('button', { name: 'Upload and raise the demands' }).click();
+    await page.locator('[data-testid="row-errors"]').waitFor();
+    await expectAccessible(page, 'upload with row errors');
+    await context.close();
+  });
+
+  it('the page for a person who is not a member has no violations', async () => {
+    const { context, page } = await tabFor('+919800000041');
+    await page.goto(`${stack.portalUrl}/demands`);
+    expect(await page.locator('h1').textContent()).toContain('not a member of a provider organisation');
+    await expectAccessible(page, 'not a member');
+    await context.close();
+  });
+});

@@ -1,0 +1,360 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, type Page } from '../idp/support/browser.js';
+import { completeInteraction, login, relyingParty } from '../idp/support/relying-party.js';
+import { HUB_API } from '../idp/support/test-idp.js';
+import { demandJson, type StubAnswer, type StubCall } from './support/hub-stub.js';
+import { MEMBER, type PortalStack, PROVIDER, startPortalStack } from './support/portal-stack.js';
+
+const REFERENCE = 'DM-7K2QH-9X4TB-M';
+const NEW_REFERENCE = 'DM-AAAAA-BBBBB-C';
+
+/** The stub hub's answers: one demand, its list with totals, the export, and the refusals the pages must show. */
+function answer(call: StubCall): StubAnswer {
+  const { method, path } = call;
+  if (method === 'GET' && path.startsWith('/demands.csv')) {
+    return {
+      status: 200,
+      text: 'reference,instalment,instalment_status\nDM-7K2QH-9X4TB-M,1,paid\n',
+      headers: { 'content-disposition': 'attachment; filename="demands-2027-01-20.csv"' },
+    };
+  }
+  if (method === 'GET' && path.startsWith('/demands?')) {
+    if (path.includes('dueFrom=not-a-date')) {
+      return {
+        status: 400,
+        json: {
+          code: 'invalid_request',
+          detail: 'dueFrom: must be a date written YYYY-MM-DD',
+          fields: [{ field: 'dueFrom', problem: 'must be a date written YYYY-MM-DD' }],
+        },
+      };
+    }
+    return {
+      status: 200,
+      json: {
+        demands: [demandJson(REFERENCE)],
+        limit: 25,
+        offset: 0,
+        totals: { demands: 1, collectedMinor: 1_203_600, outstandingMinor: 2_360_000 },
+      },
+    };
+  }
+  if (method === 'GET' && path.startsWith('/demands/'))
+    return { status: 200, json: demandJson(decodeURIComponent(path.slice(9))) };
+  if (method === 'POST' && path === '/demands') {
+    const body = JSON.parse(call.body) as { title: string };
+    if (body.title === 'Instalments that do not add up') {
+      return {
+        status: 400,
+        json: {
+          code: 'invalid_request',
+          detail: 'the demand breaks 2 rules',
+          errors: [
+            { field: 'instalments', message: 'the instalments add up to ₹1,000.00, not the total ₹1,180.00' },
+            { field: 'payer.email', message: 'is not an email address' },
+          ],
+        },
+      };
+    }
+    return { status: 201, json: demandJson(NEW_REFERENCE, { status: 'open', title: body.title }) };
+  }
+  if (method === 'POST' && path === '/demand-uploads') {
+    if (call.body.includes('12,00')) {
+      return {
+        status: 422,
+        json: {
+          code: 'invalid_upload',
+          detail: 'the upload has errors in 1 row(s); nothing was created',
+          errors: [
+            { row: 3, column: 'amount', message: '"12,00" is not rupees like 1500 or 1500.50 (no commas or ₹)' },
+          ],
+        },
+      };
+    }
+    return {
+      status: 201,
+      json: { created: 1, references: [NEW_REFERENCE], demands: [{ row: 2, reference: NEW_REFERENCE }] },
+    };
+  }
+  if (method === 'POST' && path.endsWith('/cancel'))
+    return { status: 200, json: demandJson(REFERENCE, { status: 'cancelled' }) };
+  if (method === 'PATCH') return { status: 200, json: demandJson(REFERENCE, { version: 2 }) };
+  return { status: 404, json: { code: 'not_found', detail: 'no such route in the stub' } };
+}
+
+/** Undoes the HTML escaping nunjucks applies to attribute values. */
+const unescape = (value: string) =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** Every input of the form posting to `action` with its value, as a browser sends them (text inputs and hidden ones). */
+function formValues(page: Page, action: string): Record<string, string> {
+  const form = [...page.html.matchAll(/<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)].find(
+    ([, a]) => a === action,
+  );
+  const values: Record<string, string> = {};
+  for (const [input] of (form?.[2] ?? '').matchAll(/<input[^>]*>/g)) {
+    const name = /name="([^"]*)"/.exec(input)?.[1];
+    if (name) values[name] = unescape(/value="([^"]*)"/.exec(input)?.[1] ?? '');
+  }
+  return values;
+}
+
+const csrfOf = (page: Page) => page.html.match(/name="csrf" value="([^"]+)"/)?.[1] ?? '';
+const h1 = (page: Page) => page.html.match(/<h1[^>]*>(?:<span[^>]*>[^<]*<\/span>)?([^<]*)<\/h1>/)?.[1]?.trim() ?? '';
+
+describe('the provider portal with a real idp and a stubbed hub API', () => {
+  let stack: PortalStack;
+  let member: Browser;
+  let dashboard: Page;
+  const callsTo = (method: string, prefix: string) =>
+    stack.hub.calls.filter((c) => c.method === method && c.path.startsWith(prefix));
+
+  /** A browser that stops at the portal's callback (so the idp's pages can be walked), then finishes there. */
+  const browser = () => new Browser([`${stack.portalUrl}/auth/callback`, `${stack.idp.issuer}/session/end`]);
+  async function signIn(who: Browser, identifier: string, name = 'Hall Clerk'): Promise<Page> {
+    const start = await who.go(`${stack.portalUrl}/auth/login`);
+    const callback = await completeInteraction(stack.idp, who, start, { identifier, name });
+    return who.go(callback.url);
+  }
+
+  beforeAll(async () => {
+    stack = await startPortalStack(answer);
+    member = browser();
+    dashboard = await signIn(member, MEMBER);
+  });
+  afterAll(() => stack?.close());
+
+  it("signs a member in and shows the organisation's demands with totals and each instalment's status, called with the member's token", async () => {
+    expect(dashboard.status).toBe(200);
+    expect(h1(dashboard)).toBe(`Demands of ${PROVIDER.name}`);
+    expect(dashboard.html).toMatch(/data-testid="total-collected">₹12,036.00</);
+    expect(dashboard.html).toMatch(/data-testid="total-outstanding">₹23,600.00</);
+    expect(dashboard.html).toContain('1: due 2027-01-10, ₹11,800.00, paid on 2027-01-12');
+    expect(dashboard.html).toContain('2: due 2027-02-10, ₹11,800.00, open');
+    const list = callsTo('GET', '/demands?').at(-1);
+    expect(list?.providerId).toBe(PROVIDER.id);
+  });
+
+  it('passes the filter (statuses, due and created ranges, payer) to the hub and keeps it in the form', async () => {
+    const page = await member.go(
+      `${stack.portalUrl}/demands?status=open&status=paid&dueFrom=2027-01-01&dueTo=2027-03-31&payer=asha%40example.org&createdFrom=2026-12-01&createdTo=2026-12-31`,
+    );
+    expect(page.status).toBe(200);
+    const query = new URLSearchParams(callsTo('GET', '/demands?').at(-1)?.path.split('?')[1]);
+    expect(Object.fromEntries(query)).toMatchObject({
+      status: 'open,paid',
+      dueFrom: '2027-01-01',
+      dueTo: '2027-03-31',
+      payer: 'asha@example.org',
+      createdFrom: '2026-12-01',
+      createdTo: '2026-12-31',
+    });
+    expect(page.html).toContain('value="asha@example.org"');
+    expect(page.html).toContain('href="/demands/export?status=open%2Cpaid&amp;dueFrom=2027-01-01');
+  });
+
+  it("shows the hub's refusal of a filter on the field it names", async () => {
+    const page = await member.go(`${stack.portalUrl}/demands?dueFrom=not-a-date`);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('href="#dueFrom"');
+    expect(page.html).toContain('must be a date written YYYY-MM-DD');
+  });
+
+  it("exports the hub's CSV as a download", async () => {
+    const res = await fetch(`${stack.portalUrl}/demands/export?status=paid`, {
+      headers: { cookie: await member.jar.getCookieString(stack.portalUrl) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('demands-2027-01-20.csv');
+    expect(await res.text()).toContain('DM-7K2QH-9X4TB-M,1,paid');
+    expect(callsTo('GET', '/demands.csv?').at(-1)?.path).toBe('/demands.csv?status=paid');
+  });
+
+  it('raises a demand from the form: rupees become paise, taxes, instalments, late fee and discount as the hub reads them', async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/new`);
+    const page = await member.submit(form, '/demands/new', {
+      payerPhone: '98765 43210',
+      payerEmail: 'asha@example.org',
+      title: 'Community hall booking',
+      line1Description: 'Hall rent',
+      line1Amount: '30000',
+      line1Cgst: '2700',
+      line1Sgst: '2700',
+      dueDate: '2027-03-10',
+      instalment1Due: '2027-01-10',
+      instalment1Amount: '11800',
+      instalment2Due: '2027-02-10',
+      instalment2Amount: '11800',
+      instalment3Due: '2027-03-10',
+      instalment3Amount: '11800.00',
+      lateFee: '2%',
+      lateFeePeriodDays: '30',
+      lateFeeCap: '500',
+      discount: '50',
+      discountUntil: '2027-01-05',
+    });
+    expect(page.status).toBe(200);
+    expect(page.url).toBe(`${stack.portalUrl}/demands/${NEW_REFERENCE}?raised=1`);
+    expect(page.html).toContain(`Demand ${NEW_REFERENCE} raised`);
+    const sent = callsTo('POST', '/demands').at(-1);
+    expect(sent?.providerId).toBe(PROVIDER.id);
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual({
+      payer: { phone: '98765 43210', email: 'asha@example.org' },
+      title: 'Community hall booking',
+      lines: [
+        {
+          description: 'Hall rent',
+          amountMinor: 3_000_000,
+          taxMinor: 540_000,
+          taxes: [
+            { name: 'CGST', amountMinor: 270_000 },
+            { name: 'SGST', amountMinor: 270_000 },
+          ],
+        },
+      ],
+      dueDate: '2027-03-10',
+      instalments: [
+        { dueDate: '2027-01-10', amountMinor: 1_180_000 },
+        { dueDate: '2027-02-10', amountMinor: 1_180_000 },
+        { dueDate: '2027-03-10', amountMinor: 1_180_000 },
+      ],
+      lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+      earlyDiscount: { off: { kind: 'flat', amountMinor: 5_000 }, until: '2027-01-05' },
+    });
+  });
+
+  it("shows each of the hub's rule errors on its own field, and the form's own errors without calling the hub", async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/new`);
+    const refused = await member.submit(form, '/demands/new', {
+      payerEmail: 'not-an-email',
+      title: 'Instalments that do not add up',
+      line1Description: 'Cleaning',
+      line1Amount: '1000',
+      line1Igst: '180',
+      dueDate: '2027-03-10',
+      instalment1Due: '2027-02-10',
+      instalment1Amount: '500',
+      instalment2Due: '2027-03-10',
+      instalment2Amount: '500',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('href="#instalment1Amount"');
+    expect(refused.html).toContain('the instalments add up to ₹1,000.00, not the total ₹1,180.00');
+    expect(refused.html).toContain('href="#payerEmail"');
+    // What was typed stays in the form.
+    expect(refused.html).toContain('value="Instalments that do not add up"');
+    const before = callsTo('POST', '/demands').length;
+    const own = await member.submit(refused, '/demands/new', { line1Amount: '1,000' });
+    expect(own.status).toBe(400);
+    expect(own.html).toContain('href="#line1Amount"');
+    expect(own.html).toContain('is not rupees like 1500 or 1500.50');
+    expect(callsTo('POST', '/demands')).toHaveLength(before);
+  });
+
+  it('uploads a CSV: a bad row is listed with its row, column and error, and a good file lists the demands raised', async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/upload`);
+    const upload = (csv: string, csrf = csrfOf(form)) => {
+      const body = new FormData();
+      body.set('csrf', csrf);
+      body.set('file', new Blob([csv], { type: 'text/csv' }), 'demands.csv');
+      return member.go(`${stack.portalUrl}/demands/upload`, { method: 'POST', body });
+    };
+    const header = 'payer_phone,title,item,amount,due_date\n';
+    const bad = await upload(
+      `${header}9876543210,Fee,Cleaning,1000,2027-03-10\n9876543211,Fee,Cleaning,12,00,2027-03-10\n`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.html).toMatch(/data-testid="row-error">\s*<td[^>]*>3<\/td>\s*<td[^>]*>amount<\/td>/);
+    expect(bad.html).toContain('is not rupees like 1500 or 1500.50');
+    const sent = callsTo('POST', '/demand-uploads').at(-1);
+    expect(sent?.contentType).toContain('text/csv');
+    expect(sent?.body.startsWith(header)).toBe(true);
+    const good = await upload(`${header}9876543210,Fee,Cleaning,1000,2027-03-10\n`);
+    expect(good.status).toBe(200);
+    expect(good.html).toContain(`href="/demands/${NEW_REFERENCE}"`);
+    const forged = await upload(`${header}9876543210,Fee,Cleaning,1000,2027-03-10\n`, 'not-the-token');
+    expect(forged.status).toBe(403);
+  });
+
+  it('shows a demand with its instalments and audit trail, and cancels it only with a reason', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands/${REFERENCE}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-testid="audit-actor">member-sub-1<');
+    const noReason = await member.submit(page, `/demands/${REFERENCE}/cancel`, { reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('Enter the reason');
+    expect(callsTo('POST', `/demands/${REFERENCE}/cancel`)).toHaveLength(0);
+    await member.submit(page, `/demands/${REFERENCE}/cancel`, { reason: 'booking withdrawn' });
+    expect(JSON.parse(callsTo('POST', `/demands/${REFERENCE}/cancel`).at(-1)?.body ?? '{}')).toEqual({
+      reason: 'booking withdrawn',
+    });
+  });
+
+  it('amends a demand with only the fields that changed, the reason and the version it was made from', async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/${REFERENCE}/amend`);
+    expect(form.html).toContain('value="Hall rent"');
+    const noReason = await member.submit(form, `/demands/${REFERENCE}/amend`, { title: 'Hall booking (March)' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('href="#reason"');
+    await member.submit(form, `/demands/${REFERENCE}/amend`, {
+      ...formValues(form, `/demands/${REFERENCE}/amend`),
+      title: 'Hall booking (March)',
+      lateFee: '',
+      lateFeePeriodDays: '',
+      lateFeeCap: '',
+      reason: 'no late fee for this booking',
+    });
+    expect(JSON.parse(callsTo('PATCH', `/demands/${REFERENCE}`).at(-1)?.body ?? '{}')).toEqual({
+      title: 'Hall booking (March)',
+      lateFee: null,
+      reason: 'no late fee for this booking',
+      expectedVersion: 1,
+    });
+  });
+
+  it('shows a person who is not a member of a provider organisation a clear page, and never calls the hub for them', async () => {
+    const calls = stack.hub.calls.length;
+    const page = await signIn(browser(), '+919800000032', 'Just A Citizen');
+    expect(page.status).toBe(403);
+    expect(h1(page)).toBe('Your account is not a member of a provider organisation');
+    expect(stack.hub.calls).toHaveLength(calls);
+  });
+
+  it('signs a member already signed in at the idp for the citizen portal in without asking for a code again', async () => {
+    const hubRp = await relyingParty(stack.idp, stack.idp.hub);
+    const ssoBrowser = new Browser([stack.idp.hub.redirectUri, `${stack.portalUrl}/auth/callback`]);
+    await login(stack.idp, ssoBrowser, hubRp, stack.idp.hub, {
+      identifier: MEMBER,
+      scope: 'openid',
+      resource: HUB_API,
+    });
+    const codes = (await stack.idp.messages(MEMBER)).length;
+    const callback = await ssoBrowser.go(`${stack.portalUrl}/auth/login`);
+    // Straight back from the idp to the portal's callback: no sign-in page, no code sent.
+    expect(callback.status).toBe(0);
+    expect(callback.url.startsWith(`${stack.portalUrl}/auth/callback?code=`)).toBe(true);
+    expect(await stack.idp.messages(MEMBER)).toHaveLength(codes);
+    const page = await ssoBrowser.go(callback.url);
+    expect(h1(page)).toBe(`Demands of ${PROVIDER.name}`);
+  });
+
+  it('signs out at the idp too (RP-initiated logout), after which the demand pages ask to sign in', async () => {
+    const who = browser();
+    const page = await signIn(who, MEMBER);
+    const out = await who.submit(page, '/auth/logout');
+    expect(out.status).toBe(0);
+    expect(out.url.startsWith(`${stack.idp.issuer}/session/end?`)).toBe(true);
+    expect(new URL(out.url).searchParams.get('post_logout_redirect_uri')).toBe(`${stack.portalUrl}/`);
+    const res = await fetch(`${stack.portalUrl}/demands`, {
+      headers: { cookie: await who.jar.getCookieString(stack.portalUrl) },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/auth/login?returnTo=%2Fdemands');
+  });
+});
