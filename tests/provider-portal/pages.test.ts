@@ -83,7 +83,7 @@ function answer(call: StubCall): StubAnswer {
 }
 
 /** Undoes the HTML escaping nunjucks applies to attribute values. */
-const unescape = (value: string) =>
+const unescapeHtml = (value: string) =>
   value
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -99,7 +99,7 @@ function formValues(page: Page, action: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [input] of (form?.[2] ?? '').matchAll(/<input[^>]*>/g)) {
     const name = /name="([^"]*)"/.exec(input)?.[1];
-    if (name) values[name] = unescape(/value="([^"]*)"/.exec(input)?.[1] ?? '');
+    if (name) values[name] = unescapeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? '');
   }
   return values;
 }
