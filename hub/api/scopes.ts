@@ -13,7 +13,9 @@ export const API_SCOPES = {
 
 /**
  * The scopes a machine client gets for itself (client credentials), never a citizen: the idp
- * allows each client some of them (idp/provider/client-credentials.ts lists the same names).
+ * allows each client some of them (idp/provider/client-credentials.ts lists the same names). The
+ * demand scopes also go to a provider's member signing in at a provider portal, whose token names
+ * the provider (`provider_id`, a `member` token: access-token.ts, idp/roles/provider-claims.ts).
  */
 export const CLIENT_SCOPES = {
   'billers:read': 'See the biller directory: the billers on offer and the consumer fields each needs.',

@@ -3,9 +3,11 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 /**
  * The hub scopes a machine client may get for itself (client credentials), never in a citizen's
  * token: `billers:read` reads the biller directory (the billers and the fields each needs);
- * `demands:write` raises, uploads, amends and cancels the client's own payment demands, and
- * `demands:read` lists and exports them (the demand's provider is the client itself).
- * hub/api/scopes.ts lists the same names (the two services share no code).
+ * `demands:write` raises, uploads, amends and cancels its provider's payment demands, and
+ * `demands:read` lists and exports them (the provider is the organisation the roles file ties the
+ * client to, else the client itself). The demand scopes also go to a provider's members at a
+ * provider portal (idp/roles/provider-claims.ts). hub/api/scopes.ts lists the same names (the two
+ * services share no code).
  */
 export const HUB_CLIENT_SCOPES = ['billers:read', 'demands:write', 'demands:read'] as const;
 

@@ -39,6 +39,9 @@ describe('standard claims: by scope, and by the claims parameter', () => {
         'auth_time',
         'sid',
         'iss',
+        // A provider member's organisation (idp/roles/provider-claims.ts), released only to provider portals.
+        'provider_id',
+        'provider_name',
       ].sort(),
     );
     expect(meta.claims_parameter_supported).toBe(true);
