@@ -25,7 +25,8 @@ export const descriptor: BillerDescriptor = {
     { name: 'demandReference', label: 'Demand reference', pattern: REFERENCE_PATTERN, example: 'DM-7K2QX-9ZT4M-R' },
   ],
   fetchRequirement: 'MANDATORY',
-  // An instalment costs exactly its payable amount that day (base + late fee - discount).
+  // A bill is paid with exactly one of its amount options: the next 1..k instalments, each at
+  // its payable amount that day (base + late fee - discount); the first option is the amount due.
   exactness: 'EXACT',
   currency: CURRENCY,
 };
