@@ -26,6 +26,47 @@ function recordOf(demand: Demand, paymentId: string): DemandPortRecord | undefin
 }
 
 /**
+ * A demand's bill on `day` as the port hands it to the biller: its open instalments in order,
+ * each with what it costs that day (base, late fee, discount, payable; payable-amount.ts), the
+ * first one's cost at the top level. Undefined when none is open (cancelled or paid).
+ */
+export function demandQuoteOf(
+  demand: Pick<
+    Demand,
+    'reference' | 'title' | 'payer' | 'status' | 'instalments' | 'lateFee' | 'earlyDiscount' | 'createdAt'
+  >,
+  day: string,
+): DemandQuote | undefined {
+  const costs: InstalmentCost[] = payableInstalments(demand).map((instalment) => {
+    const quote = quoteInstalment(instalment, demand, day);
+    return {
+      instalment: quote.number,
+      dueDate: instalment.dueDate,
+      baseMinor: quote.baseMinor,
+      lateFeeMinor: quote.lateFeeMinor,
+      discountMinor: quote.discountMinor,
+      payableMinor: quote.payableMinor,
+    };
+  });
+  const [first] = costs;
+  if (!first) return undefined;
+  return {
+    reference: demand.reference,
+    title: demand.title,
+    payerLabel: demand.payer.phone ?? demand.payer.email ?? '',
+    instalment: first.instalment,
+    instalmentCount: demand.instalments.length,
+    dueDate: first.dueDate,
+    baseMinor: first.baseMinor,
+    lateFeeMinor: first.lateFeeMinor,
+    discountMinor: first.discountMinor,
+    payableMinor: first.payableMinor,
+    open: costs,
+    createdAt: new Date(demand.createdAt ?? Date.now()).toISOString(),
+  };
+}
+
+/**
  * The demand store as the payment-demands biller sees it (adapters/payment-demands/port.ts): a bill
  * is the open instalments' quotes on the day (the biller offers paying the next 1..k); a posting is
  * one recordPayment of the instalments its amount pays on the day of paidAt, from the one its bill
@@ -38,34 +79,7 @@ export function demandBillerPort(store: DemandStore): DemandBillerPort {
     async nextInstalment(reference, day) {
       const demand = await store.findByReference(reference);
       if (!demand) return { none: 'not_found' };
-      const costs: InstalmentCost[] = payableInstalments(demand).map((instalment) => {
-        const quote = quoteInstalment(instalment, demand, day);
-        return {
-          instalment: quote.number,
-          dueDate: instalment.dueDate,
-          baseMinor: quote.baseMinor,
-          lateFeeMinor: quote.lateFeeMinor,
-          discountMinor: quote.discountMinor,
-          payableMinor: quote.payableMinor,
-        };
-      });
-      const [first] = costs;
-      if (!first) return { none: 'not_payable' };
-      const found: DemandQuote = {
-        reference: demand.reference,
-        title: demand.title,
-        payerLabel: demand.payer.phone ?? demand.payer.email ?? '',
-        instalment: first.instalment,
-        instalmentCount: demand.instalments.length,
-        dueDate: first.dueDate,
-        baseMinor: first.baseMinor,
-        lateFeeMinor: first.lateFeeMinor,
-        discountMinor: first.discountMinor,
-        payableMinor: first.payableMinor,
-        open: costs,
-        createdAt: new Date(demand.createdAt ?? Date.now()).toISOString(),
-      };
-      return found;
+      return demandQuoteOf(demand, day) ?? { none: 'not_payable' };
     },
 
     async pay(reference, payment): Promise<DemandPortPaid> {
