@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { duesSchema } from '../../hub/api/response-schemas.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { Ledger } from '../../hub/ledger/index.js';
 import { BY, hallRentInThree } from '../hub-demands/fixtures.js';
@@ -117,6 +118,12 @@ describe('paying instalments of a demand through its amount options', () => {
     await signIn(ON_TIME);
     const { demand } = await store.create(hallRentInThree({ payer: { phone: PHONE } }), BY);
     const ref = demand.reference;
+
+    // /dues with amount options is exactly its documented shape (parsing drops no key, changes no value).
+    const body: unknown = await (await api('/dues')).json();
+    const parsed = duesSchema.safeParse(body);
+    expect(parsed.error).toBeUndefined();
+    expect(parsed.data).toStrictEqual(body);
 
     // Checkout 1, on time: the bill offers 1, 1-2 or 1-3 instalments; the citizen pays two.
     const first = await dueOf(ref);
