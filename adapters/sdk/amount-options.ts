@@ -1,4 +1,4 @@
-import type { AmountOption, Bill } from './contract.js';
+import type { Bill } from './contract.js';
 
 /**
  * What breaks the documented invariants of a bill's amount options (Bill.amountOptions), one
@@ -32,9 +32,4 @@ export function amountOptionProblems(bill: Bill): string[] {
   }
   if (bill.earlyPayment || bill.latePayment) problems.push('a bill with amountOptions has earlyPayment or latePayment');
   return problems;
-}
-
-/** The option whose amount is `amountMinor`, if the bill has options and one costs that. */
-export function amountOptionOf(bill: Bill, amountMinor: number): AmountOption | undefined {
-  return bill.amountOptions?.find((option) => option.amountMinor === amountMinor);
 }

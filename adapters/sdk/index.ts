@@ -1,4 +1,4 @@
-export { amountOptionOf, amountOptionProblems } from './amount-options.js';
+export { amountOptionProblems } from './amount-options.js';
 export { type AmountCheck, checkAmount, payableOn } from './amount-rules.js';
 export { parseCollectionCsv } from './collection-csv.js';
 export { normaliseConsumerValue, validateConsumer } from './consumer.js';

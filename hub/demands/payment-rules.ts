@@ -98,6 +98,7 @@ export function withPayment(
   });
 }
 
+/** The instalments an amount pays (their numbers, in order), or why it pays none; see instalmentsForAmount. */
 export type InstalmentsForAmount =
   | { ok: true; instalments: number[] }
   | { ok: false; reason: PaymentRefusal; message: string };
