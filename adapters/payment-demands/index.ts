@@ -116,6 +116,7 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
             instalment,
             amountMinor: posting.amountMinor,
             paidAt: new Date(posting.paidAt),
+            ...(posting.billedOn ? { day: posting.billedOn } : {}),
           }),
         );
         if (paid.outcome === 'not_found') throw new BillerRejectedError('no such demand', 'DEMAND_NOT_FOUND');

@@ -12,7 +12,7 @@ export interface DemandBillerPort {
   nextInstalment(reference: string, day: string): Promise<DemandQuote | { none: 'not_found' | 'not_payable' }>;
   /**
    * Records `amountMinor` paid under `paymentId` for the next instalments starting at
-   * `payment.instalment`: as many as that amount pays on the day of `paidAt` (one, or several
+   * `payment.instalment`: as many as that amount pays on `payment.day` (one, or several
    * when the payer chose a larger amount option). Once per paymentId (a repeat answers
    * `duplicate` with the first record), or answers why the demand refuses it, for good.
    */
@@ -59,9 +59,11 @@ export interface DemandPortPayment {
   paymentId: string;
   /** The first instalment paid: the one the bill (its number) named. */
   instalment: number;
-  /** Paise: what the next instalments from `instalment` cost on the day of paidAt, one or several. */
+  /** Paise: what the next instalments from `instalment` cost on `day`, one or several. */
   amountMinor: number;
   paidAt: Date;
+  /** The Indian day whose amounts were charged (the checkout's); absent: the day of paidAt. */
+  day?: string;
 }
 
 export type DemandPortPaid =

@@ -87,6 +87,12 @@ export interface PaymentPosting {
   billNumber: string;
   amountMinor: number;
   paidAt: string;
+  /**
+   * The day (YYYY-MM-DD, IST) whose amounts the payer was charged: the checkout's, where the bill
+   * was fetched and its amount checked. A biller whose amounts change with the day (a late fee,
+   * amount options) checks the amount against this day; absent, against the day of `paidAt`.
+   */
+  billedOn?: string;
 }
 
 /**

@@ -69,7 +69,7 @@ export function demandQuoteOf(
 /**
  * The demand store as the payment-demands biller sees it (adapters/payment-demands/port.ts): a bill
  * is the open instalments' quotes on the day (the biller offers paying the next 1..k); a posting is
- * one recordPayment of the instalments its amount pays on the day of paidAt, from the one its bill
+ * one recordPayment of the instalments its amount pays on the checkout's day, from the one its bill
  * named (payment id = the hub's posting reference, so a repeat records nothing); a status is the
  * demand's recorded payment. A refusal (PaymentRefusedError or instalmentsForAmount's) becomes one
  * the adapter reports as final.
@@ -88,7 +88,7 @@ export function demandBillerPort(store: DemandStore): DemandBillerPort {
       // A repeat answers the first record as it was: the instalments it paid are not open any more.
       const seen = recordOf(demand, payment.paymentId);
       if (seen) return { outcome: 'duplicate', record: seen };
-      const day = indianDayOf(payment.paidAt);
+      const day = payment.day ?? indianDayOf(payment.paidAt);
       const paid = instalmentsForAmount(demand, { first: payment.instalment, amountMinor: payment.amountMinor }, day);
       if (!paid.ok) return { outcome: 'refused', reason: paid.reason, message: paid.message };
       try {

@@ -78,6 +78,10 @@ describe('paying instalments of a demand through its amount options', () => {
     const res = await checkout(lines);
     expect(res.status).toBe(201);
     const { payment, checkoutUrl } = (await res.json()) as { payment: PaymentView; checkoutUrl: string };
+    return payAt(payment.id, checkoutUrl);
+  };
+  /** Pays a checkout at the sandbox gateway and waits for settlement to finish it. */
+  const payAt = async (paymentId: string, checkoutUrl: string) => {
     await fetch(checkoutUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -85,11 +89,11 @@ describe('paying instalments of a demand through its amount options', () => {
       redirect: 'manual',
     });
     for (let i = 0; i < 200; i++) {
-      const current = (await (await api(`/payments/${payment.id}`)).json()) as PaymentView;
+      const current = (await (await api(`/payments/${paymentId}`)).json()) as PaymentView;
       if (['completed', 'partially_refunded', 'refunded'].includes(current.status)) return current;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`payment ${payment.id} did not finish`);
+    throw new Error(`payment ${paymentId} did not finish`);
   };
   const receiptOf = async (paymentId: string) => {
     for (let i = 0; i < 100; i++) {
@@ -101,7 +105,8 @@ describe('paying instalments of a demand through its amount options', () => {
   };
 
   beforeAll(async () => {
-    idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '1000' });
+    // One sign-in per test and per day on the fake clock: more than the default 5 codes an hour to one phone.
+    idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '1000', OTP_SENDS_PER_IDENTIFIER_PER_HOUR: '1000' });
     hub = await startTestHub(idp.issuer, HUB_API, {}, true);
     store = new DemandStore(hub.service.mongo);
   });
@@ -211,6 +216,28 @@ describe('paying instalments of a demand through its amount options', () => {
     ]);
     // Paid: no longer among the dues.
     expect(await dueOf(ref)).toBeUndefined();
+  });
+
+  it('a checkout made on the due date and paid just after midnight settles at the amount agreed, not refunded for a late fee', async () => {
+    // 23:55 IST on 10 January, the first instalment's due date.
+    await signIn(new Date('2027-01-10T18:25:00Z'));
+    const { demand } = await store.create(hallRentInThree({ payer: { phone: PHONE } }), BY);
+    const line = (await dueOf(demand.reference))?.checkoutLine as CheckoutLine;
+    expect(line.amountMinor).toBe(1_180_000);
+    const res = await checkout([line]);
+    expect(res.status).toBe(201);
+    const { payment, checkoutUrl } = (await res.json()) as { payment: PaymentView; checkoutUrl: string };
+    // Paid at 00:05 IST on the 11th, when the instalment would cost ₹236 more.
+    vi.setSystemTime(new Date('2027-01-10T18:35:00Z'));
+    const done = await payAt(payment.id, checkoutUrl);
+    expect(done.status).toBe('completed');
+    expect(done.lines[0]?.status).toBe('settled');
+    expect((await store.findById(demand._id))?.instalments[0]).toMatchObject({
+      status: 'paid',
+      paidMinor: 1_180_000,
+      lateFeeMinor: 0,
+      paidOn: '2027-01-10',
+    });
   });
 
   it('an amount between two options is refused at checkout with the options named, and nothing is paid', async () => {

@@ -220,6 +220,27 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
     expect((again as BillerRejectedError).billerCode).toBe('OUT_OF_ORDER');
   });
 
+  it("a posting paid just after midnight is checked against its checkout day's amounts (billedOn), not the next day's late fee", async () => {
+    const { demand } = await store.create(hallRentInThree(), BY);
+    const bill = { billNumber: `${demand.reference}/1`, amountDueMinor: 1_180_000 };
+    // Checked out on the due date (10 January); captured at 00:10 IST on the 11th, when a late fee applies.
+    const captured = new Date('2027-01-10T18:40:00Z');
+    const late = await adapter
+      .postPayment(posting(demand.reference, bill.billNumber, bill.amountDueMinor, captured))
+      .catch((e: unknown) => e);
+    expect((late as BillerRejectedError).billerCode).toBe('AMOUNT_MISMATCH');
+    const p = { ...posting(demand.reference, bill.billNumber, bill.amountDueMinor, captured), billedOn: '2027-01-10' };
+    expect((await adapter.postPayment(p)).status).toBe('accepted');
+    const after = await store.findById(demand._id);
+    expect(after?.instalments[0]).toMatchObject({
+      status: 'paid',
+      paidMinor: 1_180_000,
+      lateFeeMinor: 0,
+      paidOn: '2027-01-10',
+    });
+    expect(after?.payments).toMatchObject([{ paymentId: p.reference, day: '2027-01-10' }]);
+  });
+
   it('refuses for good an amount between two options, recording nothing', async () => {
     const { demand } = await store.create(monthly(), BY);
     const bill = await adapter.fetchBill(consumerOf(demand.reference));
