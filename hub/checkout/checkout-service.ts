@@ -48,7 +48,8 @@ export interface CheckoutParts {
 
 /**
  * One checkout = one payment with one line per bill, each bill fetched fresh and its amount
- * checked against the biller's exactness, then one gateway order for the total.
+ * checked against the biller's exactness (or, for a bill with amount options, against those: one
+ * of them exactly), then one gateway order for the total.
  *
  * Idempotency keys (issue 8, hole 11): the first successful answer (payment id and checkout URL)
  * is stored on the payment and replayed as it was, without calling the gateway, for as long as the
