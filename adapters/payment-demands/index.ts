@@ -25,7 +25,8 @@ export const descriptor: BillerDescriptor = {
     { name: 'demandReference', label: 'Demand reference', pattern: REFERENCE_PATTERN, example: 'DM-7K2QX-9ZT4M-R' },
   ],
   fetchRequirement: 'MANDATORY',
-  // An instalment costs exactly its payable amount that day (base + late fee - discount).
+  // A bill is paid with exactly one of its amount options: the next 1..k instalments, each at
+  // its payable amount that day (base + late fee - discount); the first option is the amount due.
   exactness: 'EXACT',
   currency: CURRENCY,
 };
@@ -115,6 +116,7 @@ export const paymentDemandsAdapter = defineAdapter<z.infer<typeof paymentDemands
             instalment,
             amountMinor: posting.amountMinor,
             paidAt: new Date(posting.paidAt),
+            ...(posting.billedOn ? { day: posting.billedOn } : {}),
           }),
         );
         if (paid.outcome === 'not_found') throw new BillerRejectedError('no such demand', 'DEMAND_NOT_FOUND');

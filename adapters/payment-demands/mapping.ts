@@ -1,6 +1,6 @@
-import type { Bill, CollectionEntry, PostingResult } from '../sdk/contract.js';
+import type { AmountOption, Bill, BillLine, CollectionEntry, PostingResult } from '../sdk/contract.js';
 import { maskName } from '../sdk/mask.js';
-import type { DemandPortRecord, DemandQuote } from './port.js';
+import type { DemandPortRecord, DemandQuote, InstalmentCost } from './port.js';
 
 export const BILLER_ID = 'payment-demands';
 export const CURRENCY = 'INR';
@@ -24,23 +24,75 @@ export function maskPayer(label: string): string {
   return label.length > 4 ? `${'*'.repeat(label.length - 4)}${label.slice(-4)}` : maskName(label || 'payer');
 }
 
+/** "Instalment 2 of 3", or "Instalments 2-3 of 3" for a run of them. */
+export function instalmentsLabel(numbers: readonly number[], count: number): string {
+  const first = numbers[0];
+  const last = numbers[numbers.length - 1];
+  return numbers.length === 1 ? `Instalment ${first} of ${count}` : `Instalments ${first}-${last} of ${count}`;
+}
+
 /**
- * The bill of a demand's next open instalment on a day: amount due = its payable amount, with a
- * breakup of base, late fee and discount (negative) that adds up to it exactly.
+ * The lines of a payment of `paid` (a run of open instalments): each one's base amount, its late
+ * fee and its discount (negative), adding up to exactly what they cost. The fee and discount
+ * lines name their instalment when there are several.
+ */
+function breakupOf(paid: readonly InstalmentCost[], count: number): BillLine[] {
+  const several = paid.length > 1;
+  return paid.flatMap((cost) => {
+    const of = several ? ` (instalment ${cost.instalment})` : '';
+    return [
+      { label: instalmentsLabel([cost.instalment], count), amountMinor: cost.baseMinor },
+      ...(cost.lateFeeMinor > 0 ? [{ label: `Late fee${of}`, amountMinor: cost.lateFeeMinor }] : []),
+      ...(cost.discountMinor > 0 ? [{ label: `Early-payment discount${of}`, amountMinor: -cost.discountMinor }] : []),
+    ];
+  });
+}
+
+/**
+ * The amount options of a demand's bill (BBPS "amount options"): pay the next 1, 2, .. k open
+ * instalments, codes `instalments-1` .. `instalments-k`, each with what that run costs on the
+ * quote's day (every instalment with its own late fee or discount) and its breakup.
+ */
+export function amountOptionsOf(quote: DemandQuote): AmountOption[] {
+  const open = quote.open.length > 0 ? quote.open : [costOfFirst(quote)];
+  return open.map((_, k) => {
+    const paid = open.slice(0, k + 1);
+    return {
+      code: `instalments-${k + 1}`,
+      label: instalmentsLabel(
+        paid.map((c) => c.instalment),
+        quote.instalmentCount,
+      ),
+      amountMinor: paid.reduce((sum, cost) => sum + cost.payableMinor, 0),
+      breakup: breakupOf(paid, quote.instalmentCount),
+    };
+  });
+}
+
+const costOfFirst = (quote: DemandQuote): InstalmentCost => ({
+  instalment: quote.instalment,
+  dueDate: quote.dueDate,
+  baseMinor: quote.baseMinor,
+  lateFeeMinor: quote.lateFeeMinor,
+  discountMinor: quote.discountMinor,
+  payableMinor: quote.payableMinor,
+});
+
+/**
+ * The bill of a demand on a day: its number and amount due are the next open instalment's (its
+ * payable amount, with a breakup of base, late fee and discount (negative) that adds up to it
+ * exactly); its amount options offer that instalment alone or with the open ones after it.
  */
 export function billFromQuote(quote: DemandQuote, fetchedAt: Date): Bill {
-  const breakup = [
-    { label: `Instalment ${quote.instalment} of ${quote.instalmentCount}`, amountMinor: quote.baseMinor },
-    ...(quote.lateFeeMinor > 0 ? [{ label: 'Late fee', amountMinor: quote.lateFeeMinor }] : []),
-    ...(quote.discountMinor > 0 ? [{ label: 'Early-payment discount', amountMinor: -quote.discountMinor }] : []),
-  ];
+  const amountOptions = amountOptionsOf(quote);
   return {
     billNumber: billNumberOf(quote.reference, quote.instalment),
     customerName: maskPayer(quote.payerLabel),
     billDate: quote.createdAt.slice(0, 10),
     dueDate: quote.dueDate,
     amountDueMinor: quote.payableMinor,
-    breakup,
+    breakup: breakupOf([costOfFirst(quote)], quote.instalmentCount),
+    amountOptions,
     currency: CURRENCY,
     fetchedAt: fetchedAt.toISOString(),
   };

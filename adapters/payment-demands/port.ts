@@ -5,11 +5,16 @@
  * `demands` service. Money in paise; days are Indian calendar days 'YYYY-MM-DD'.
  */
 export interface DemandBillerPort {
-  /** The next open instalment of a demand and what it costs on `day`; why not, when none. */
+  /**
+   * The open instalments of a demand, in order, and what each costs on `day` (the first one's
+   * quote at the top level); why not, when none is open.
+   */
   nextInstalment(reference: string, day: string): Promise<DemandQuote | { none: 'not_found' | 'not_payable' }>;
   /**
-   * Records `amountMinor` paid for instalment `instalment` under `paymentId`, once per paymentId
-   * (a repeat answers `recorded: false`), or answers why the demand refuses it, for good.
+   * Records `amountMinor` paid under `paymentId` for the next instalments starting at
+   * `payment.instalment`: as many as that amount pays on `payment.day` (one, or several
+   * when the payer chose a larger amount option). Once per paymentId (a repeat answers
+   * `duplicate` with the first record), or answers why the demand refuses it, for good.
    */
   pay(reference: string, payment: DemandPortPayment): Promise<DemandPortPaid>;
   /** The payment recorded under `paymentId`, if any demand has it. */
@@ -18,7 +23,21 @@ export interface DemandBillerPort {
   recordedOn(day: string): Promise<DemandPortRecord[]>;
 }
 
-/** One instalment's bill: its base amount, late fee, discount and what is payable (base + fee - discount). */
+/** What one open instalment costs on a day, paise: payable = base + late fee - discount. */
+export interface InstalmentCost {
+  instalment: number;
+  dueDate: string;
+  baseMinor: number;
+  lateFeeMinor: number;
+  discountMinor: number;
+  payableMinor: number;
+}
+
+/**
+ * A demand's bill on a day: its next open instalment (the top-level cost fields, base + fee -
+ * discount = payable) and every open instalment in order (`open`, the first being that one), from
+ * which the biller offers "pay the next 1..k" as amount options.
+ */
 export interface DemandQuote {
   reference: string;
   title: string;
@@ -31,14 +50,20 @@ export interface DemandQuote {
   lateFeeMinor: number;
   discountMinor: number;
   payableMinor: number;
+  /** The open instalments in order, the first being the one above; at least that one. */
+  open: InstalmentCost[];
   createdAt: string;
 }
 
 export interface DemandPortPayment {
   paymentId: string;
+  /** The first instalment paid: the one the bill (its number) named. */
   instalment: number;
+  /** Paise: what the next instalments from `instalment` cost on `day`, one or several. */
   amountMinor: number;
   paidAt: Date;
+  /** The Indian day whose amounts were charged (the checkout's); absent: the day of paidAt. */
+  day?: string;
 }
 
 export type DemandPortPaid =

@@ -39,6 +39,20 @@ export interface BillLine {
   amountMinor: number;
 }
 
+/**
+ * One amount a bill may be paid with, as a BBPS bill fetch lists "amount options" (e.g. the next
+ * instalment, or the next two): `code` is stable and machine-readable (`instalments-2`), `label` is
+ * English text to show, `amountMinor` what that choice costs on the day the bill was fetched
+ * (integer minor units, > 0). `breakup` (optional) itemises that amount, its lines adding up to
+ * exactly `amountMinor`: what a receipt shows for a payment of this option.
+ */
+export interface AmountOption {
+  code: string;
+  label: string;
+  amountMinor: number;
+  breakup?: BillLine[];
+}
+
 export interface Bill {
   billNumber: string;
   /** Masked by the adapter: the hub never stores a citizen's full name from a biller. */
@@ -53,6 +67,15 @@ export interface Bill {
   earlyPayment?: { until: string; amountMinor: number };
   /** Payable instead of the amount due when paid on or after `from`. */
   latePayment?: { from: string; amountMinor: number };
+  /**
+   * The only amounts this bill may be paid with, instead of the exactness rule (BBPS "amount
+   * options"), each as it costs on the day of `fetchedAt`. When present: at least one; the first
+   * is `amountDueMinor`; amounts are distinct positive integers (a posting carries only its
+   * amount, so the amount names the option); codes are distinct; and the bill has no
+   * `earlyPayment` or `latePayment` (the options already are that day's amounts). See
+   * amountOptionProblems (amount-options.ts), which the adapter contract test kit applies.
+   */
+  amountOptions?: AmountOption[];
   currency: string;
   fetchedAt: string;
 }
@@ -64,6 +87,12 @@ export interface PaymentPosting {
   billNumber: string;
   amountMinor: number;
   paidAt: string;
+  /**
+   * The day (YYYY-MM-DD, IST) whose amounts the payer was charged: the checkout's, where the bill
+   * was fetched and its amount checked. A biller whose amounts change with the day (a late fee,
+   * amount options) checks the amount against this day; absent, against the day of `paidAt`.
+   */
+  billedOn?: string;
 }
 
 /**

@@ -1,7 +1,9 @@
+export { amountOptionProblems } from './amount-options.js';
 export { type AmountCheck, checkAmount, payableOn } from './amount-rules.js';
 export { parseCollectionCsv } from './collection-csv.js';
 export { normaliseConsumerValue, validateConsumer } from './consumer.js';
 export type {
+  AmountOption,
   Bill,
   BillerCategory,
   BillerDescriptor,

@@ -45,6 +45,23 @@ const billFields = {
   breakup: z.array(z.object({ label: z.string(), amountMinor: minor })),
   earlyPayment: z.object({ until: day, amountMinor: minor }).optional(),
   latePayment: z.object({ from: day, amountMinor: minor }).optional(),
+  amountOptions: z
+    .array(
+      z.object({
+        code: z.string().meta({ description: 'machine-readable, e.g. instalments-2' }),
+        label: z.string().meta({ description: 'English, e.g. "Instalments 1-2 of 3"' }),
+        amountMinor: minor,
+        breakup: z
+          .array(z.object({ label: z.string(), amountMinor: minor }))
+          .meta({ description: 'what the amount is made of; adds up to it exactly' })
+          .optional(),
+      }),
+    )
+    .meta({
+      description:
+        "the only amounts this bill takes (BBPS amount options), each as it costs today; the first is amountDueMinor. A checkout line pays one by putting its amountMinor in the line's amountMinor",
+    })
+    .optional(),
   currency: z.string(),
   fetchedAt: instant,
 };
@@ -116,7 +133,10 @@ export const demandDueSchema = z.object({
       billNumber: z.string(),
       amountMinor: minor,
     })
-    .meta({ description: "POST it in a checkout's lines to pay today's amount of the next instalment" })
+    .meta({
+      description:
+        "POST it in a checkout's lines to pay today's amount of the next instalment; to pay more instalments, put another of bill.amountOptions' amountMinor in it",
+    })
     .optional(),
   paid: dueSchema.shape.paid,
   checkout: dueSchema.shape.checkout,

@@ -1,4 +1,10 @@
-import { type ConsumerRef, checkAmount } from '../../adapters/sdk/index.js';
+import {
+  type AmountCheck,
+  type Bill,
+  type ConsumerRef,
+  checkAmount,
+  type Exactness,
+} from '../../adapters/sdk/index.js';
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
 import { BillClaimContendedError, BillClaims, type ClaimResult, findBillPayers } from '../bill-claims/index.js';
 import type { BillService } from '../bills/bill-service.js';
@@ -14,6 +20,7 @@ import {
   type SavedAccountModel,
   savedAccountModel,
 } from '../saved-accounts/saved-account-model.js';
+import { billOfOption } from './amount-option-bill.js';
 import { type CheckoutBody, type CheckoutLine, duplicateLine } from './checkout-request.js';
 import type { PaymentCapture } from './payment-capture.js';
 
@@ -41,7 +48,8 @@ export interface CheckoutParts {
 
 /**
  * One checkout = one payment with one line per bill, each bill fetched fresh and its amount
- * checked against the biller's exactness, then one gateway order for the total.
+ * checked against the biller's exactness (or, for a bill with amount options, against those: one
+ * of them exactly), then one gateway order for the total.
  *
  * Idempotency keys (issue 8, hole 11): the first successful answer (payment id and checkout URL)
  * is stored on the payment and replayed as it was, without calling the gateway, for as long as the
@@ -115,20 +123,15 @@ export class CheckoutService {
           });
         }
         const check = checkAmount(bill, descriptor.exactness, line.amountMinor, day);
-        if (!check.ok) {
-          throw new AppError(422, 'amount_not_allowed', `lines.${index}: ${check.reason} (${descriptor.exactness})`, {
-            line: index,
-            payableMinor: check.payableMinor,
-            exactness: descriptor.exactness,
-          });
-        }
+        if (!check.ok) throw amountNotAllowed(index, check, descriptor.exactness, bill);
         return {
           billerId: named.billerId,
           consumer,
           consumerMasked: maskConsumer(descriptor, consumer),
           billNumber: bill.billNumber,
           amountMinor: line.amountMinor,
-          bill: lineBillFacts(bill, day),
+          // What the receipt shows: the bill, or the amount option paid when it is not the first.
+          bill: lineBillFacts(check.option ? billOfOption(bill, check.option) : bill, day),
         };
       }),
     );
@@ -335,4 +338,25 @@ function duplicateBill(index: number): AppError {
 function sameBill(account: SavedAccountDoc | undefined, line: CheckoutLine, billNumber: string): boolean {
   if (line.billRef !== undefined) return account !== undefined && billRefMatches(account, billNumber, line.billRef);
   return line.billNumber === billNumber;
+}
+
+/**
+ * 422 `amount_not_allowed`: line `index` offers an amount the bill does not take today. Details:
+ * `line`, `payableMinor` (the amount due today), `exactness`, and for a bill with amount options
+ * `amountOptions` (each `code`, `label`, `amountMinor`): the only amounts it takes.
+ */
+function amountNotAllowed(
+  index: number,
+  check: Extract<AmountCheck, { ok: false }>,
+  exactness: Exactness,
+  bill: Bill,
+): AppError {
+  const options = bill.amountOptions?.map(({ code, label, amountMinor }) => ({ code, label, amountMinor }));
+  const allowed = options ? `: one of ${options.map((o) => o.amountMinor).join(', ')} paise` : ` (${exactness})`;
+  return new AppError(422, 'amount_not_allowed', `lines.${index}: ${check.reason}${allowed}`, {
+    line: index,
+    payableMinor: check.payableMinor,
+    exactness,
+    ...(options ? { amountOptions: options } : {}),
+  });
 }

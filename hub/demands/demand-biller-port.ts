@@ -3,12 +3,15 @@ import type {
   DemandPortPaid,
   DemandPortRecord,
   DemandQuote,
+  InstalmentCost,
 } from '../../adapters/payment-demands/port.js';
 import { NotFoundError } from '../../infra/errors.js';
+import { indianDayOf } from './calendar-day.js';
 import { PaymentRefusedError } from './demand-errors.js';
 import type { Demand } from './demand-model.js';
 import type { DemandStore } from './demand-store.js';
-import { payableInstalments, quoteNext } from './payment-rules.js';
+import { quoteInstalment } from './payable-amount.js';
+import { instalmentsForAmount, payableInstalments } from './payment-rules.js';
 
 function recordOf(demand: Demand, paymentId: string): DemandPortRecord | undefined {
   const payment = demand.payments.find((p) => p.paymentId === paymentId);
@@ -23,44 +26,78 @@ function recordOf(demand: Demand, paymentId: string): DemandPortRecord | undefin
 }
 
 /**
+ * A demand's bill on `day` as the port hands it to the biller: its open instalments in order,
+ * each with what it costs that day (base, late fee, discount, payable; payable-amount.ts), the
+ * first one's cost at the top level. Undefined when none is open (cancelled or paid).
+ */
+export function demandQuoteOf(
+  demand: Pick<
+    Demand,
+    'reference' | 'title' | 'payer' | 'status' | 'instalments' | 'lateFee' | 'earlyDiscount' | 'createdAt'
+  >,
+  day: string,
+): DemandQuote | undefined {
+  const costs: InstalmentCost[] = payableInstalments(demand).map((instalment) => {
+    const quote = quoteInstalment(instalment, demand, day);
+    return {
+      instalment: quote.number,
+      dueDate: instalment.dueDate,
+      baseMinor: quote.baseMinor,
+      lateFeeMinor: quote.lateFeeMinor,
+      discountMinor: quote.discountMinor,
+      payableMinor: quote.payableMinor,
+    };
+  });
+  const [first] = costs;
+  if (!first) return undefined;
+  return {
+    reference: demand.reference,
+    title: demand.title,
+    payerLabel: demand.payer.phone ?? demand.payer.email ?? '',
+    instalment: first.instalment,
+    instalmentCount: demand.instalments.length,
+    dueDate: first.dueDate,
+    baseMinor: first.baseMinor,
+    lateFeeMinor: first.lateFeeMinor,
+    discountMinor: first.discountMinor,
+    payableMinor: first.payableMinor,
+    open: costs,
+    createdAt: new Date(demand.createdAt ?? Date.now()).toISOString(),
+  };
+}
+
+/**
  * The demand store as the payment-demands biller sees it (adapters/payment-demands/port.ts): a bill
- * is the next open instalment's quote on the day; a posting is recordPayment of that one instalment
- * (payment id = the hub's posting reference, so a repeat records nothing); a status is the
- * demand's recorded payment. A PaymentRefusedError becomes a refusal the adapter reports as final.
+ * is the open instalments' quotes on the day (the biller offers paying the next 1..k); a posting is
+ * one recordPayment of the instalments its amount pays on the checkout's day, from the one its bill
+ * named (payment id = the hub's posting reference, so a repeat records nothing); a status is the
+ * demand's recorded payment. A refusal (PaymentRefusedError or instalmentsForAmount's) becomes one
+ * the adapter reports as final.
  */
 export function demandBillerPort(store: DemandStore): DemandBillerPort {
   return {
     async nextInstalment(reference, day) {
       const demand = await store.findByReference(reference);
       if (!demand) return { none: 'not_found' };
-      const [quote] = quoteNext(demand, day, 1);
-      const instalment = quote && payableInstalments(demand)[0];
-      if (!quote || !instalment) return { none: 'not_payable' };
-      const found: DemandQuote = {
-        reference: demand.reference,
-        title: demand.title,
-        payerLabel: demand.payer.phone ?? demand.payer.email ?? '',
-        instalment: quote.number,
-        instalmentCount: demand.instalments.length,
-        dueDate: instalment.dueDate,
-        baseMinor: quote.baseMinor,
-        lateFeeMinor: quote.lateFeeMinor,
-        discountMinor: quote.discountMinor,
-        payableMinor: quote.payableMinor,
-        createdAt: new Date(demand.createdAt ?? Date.now()).toISOString(),
-      };
-      return found;
+      return demandQuoteOf(demand, day) ?? { none: 'not_payable' };
     },
 
     async pay(reference, payment): Promise<DemandPortPaid> {
       const demand = await store.findByReference(reference);
       if (!demand) return { outcome: 'not_found' };
+      // A repeat answers the first record as it was: the instalments it paid are not open any more.
+      const seen = recordOf(demand, payment.paymentId);
+      if (seen) return { outcome: 'duplicate', record: seen };
+      const day = payment.day ?? indianDayOf(payment.paidAt);
+      const paid = instalmentsForAmount(demand, { first: payment.instalment, amountMinor: payment.amountMinor }, day);
+      if (!paid.ok) return { outcome: 'refused', reason: paid.reason, message: paid.message };
       try {
         const { demand: after, recorded } = await store.recordPayment(demand._id, {
           paymentId: payment.paymentId,
-          instalments: [payment.instalment],
+          instalments: paid.instalments,
           amountMinor: payment.amountMinor,
           paidAt: payment.paidAt,
+          day,
         });
         const record = recordOf(after, payment.paymentId);
         if (!record) throw new Error(`demand ${reference} lost payment ${payment.paymentId}`);

@@ -97,3 +97,48 @@ export function withPayment(
     };
   });
 }
+
+/** The instalments an amount pays (their numbers, in order), or why it pays none; see instalmentsForAmount. */
+export type InstalmentsForAmount =
+  | { ok: true; instalments: number[] }
+  | { ok: false; reason: PaymentRefusal; message: string };
+
+/**
+ * Which instalments an amount pays when a payer chose "how many" by amount (a bill's amount
+ * options): the `n` next open instalments, starting at `first` (the instalment the bill named),
+ * whose payable amounts on `day` add up to exactly `amountMinor`. The sums grow strictly with n
+ * (every instalment costs at least 1 paisa), so at most one n fits. Refusals, each final:
+ * `not_payable` (nothing open), `out_of_order` (`first` is not the next open instalment: paid
+ * meanwhile, or a later one), `amount_mismatch` (no n fits; the message lists what 1..k cost).
+ */
+export function instalmentsForAmount(
+  demand: PayableDemand,
+  payment: { first: number; amountMinor: number },
+  day: string,
+): InstalmentsForAmount {
+  const open = payableInstalments(demand);
+  if (open.length === 0) {
+    return { ok: false, reason: 'not_payable', message: `a ${demand.status} demand cannot be paid` };
+  }
+  if (open[0]?.number !== payment.first) {
+    return {
+      ok: false,
+      reason: 'out_of_order',
+      message: `instalments are paid in order: the next is ${open[0]?.number}, not ${payment.first}`,
+    };
+  }
+  let sum = 0;
+  const sums: number[] = [];
+  for (const quote of quoteNext(demand, day)) {
+    sum += quote.payableMinor;
+    sums.push(sum);
+    if (sum === payment.amountMinor) return { ok: true, instalments: open.slice(0, sums.length).map((i) => i.number) };
+  }
+  return {
+    ok: false,
+    reason: 'amount_mismatch',
+    message: `${payment.amountMinor} paise pays no number of instalments on ${day}: ${sums
+      .map((total, k) => `${k + 1} cost ${total}`)
+      .join(', ')} paise`,
+  };
+}

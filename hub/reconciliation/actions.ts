@@ -1,4 +1,5 @@
 import type { PaymentPosting, PostingResult } from '../../adapters/sdk/contract.js';
+import { todayInIndia } from '../bills/indian-day.js';
 import type { GatewayOrder } from '../gateway/port.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineChanges, PaymentStore } from '../payments/payment-store.js';
@@ -76,6 +77,7 @@ export function hubReconActions(deps: HubActionDeps): ReconActions {
         billNumber: line.billNumber,
         amountMinor: line.amountMinor,
         paidAt: capturedAt(payment).toISOString(),
+        billedOn: todayInIndia(payment.createdAt),
       });
     },
 

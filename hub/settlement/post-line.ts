@@ -1,4 +1,5 @@
 import { BillerError, BillerUnavailableError, type PostingResult } from '../../adapters/sdk/index.js';
+import { todayInIndia } from '../bills/indian-day.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineDeps } from './deps.js';
 import { type LineRun, type StepResult, tellLineChange } from './line-step.js';
@@ -76,6 +77,8 @@ async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, po
     billNumber: line.billNumber,
     amountMinor: line.amountMinor,
     paidAt: paidAt(payment),
+    // The checkout's day: what the bill cost when the citizen agreed to pay it.
+    billedOn: todayInIndia(payment.createdAt),
   });
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import paymentDemands, { descriptor, indianDay } from '../../adapters/payment-demands/index.js';
+import { amountOptionProblems } from '../../adapters/sdk/amount-options.js';
 import { checkAmount, payableOn } from '../../adapters/sdk/amount-rules.js';
 import type { BillerOperations, ConsumerRef, PaymentPosting } from '../../adapters/sdk/contract.js';
 import {
@@ -65,6 +66,11 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
     });
     expect(bill.customerName).toBe('*********3210');
     expect(bill.breakup.reduce((sum, line) => sum + line.amountMinor, 0)).toBe(bill.amountDueMinor);
+    // One amount option per open instalment: the next 1..12.
+    expect(bill.amountOptions?.map((o) => o.amountMinor)).toEqual(
+      Array.from({ length: 12 }, (_, k) => (k + 1) * 100_000),
+    );
+    expect(amountOptionProblems(bill)).toEqual([]);
   });
 
   it('says an unknown reference is not found, and refuses a malformed one before reading anything', async () => {
@@ -179,6 +185,71 @@ describe('the payment-demands biller (in-process, over the demand store)', () =>
       .catch((e: unknown) => e);
     expect(otherDemand).toBeInstanceOf(BillerRejectedError);
     expect((await store.findById(demand._id))?.payments).toHaveLength(0);
+  });
+
+  it('posts the amount of an option as that many instalments in one payment, and reports it so to status and reconciliation', async () => {
+    const { demand } = await store.create(monthly(), BY);
+    const bill = await adapter.fetchBill(consumerOf(demand.reference));
+    const three = bill.amountOptions?.find((o) => o.code === 'instalments-3');
+    expect(three).toMatchObject({ label: 'Instalments 1-3 of 12', amountMinor: 300_000 });
+    const p = posting(demand.reference, bill.billNumber, 300_000);
+    const posted = await adapter.postPayment(p);
+    expect(posted).toMatchObject({ status: 'accepted', billerReference: `${demand.reference}/1+2+3` });
+    // A repeat of the posting answers the same, though those instalments are not open any more.
+    expect(await adapter.postPayment(p)).toEqual(posted);
+    const after = await store.findById(demand._id);
+    expect(after?.instalments.map((i) => i.status).slice(0, 4)).toEqual(['paid', 'paid', 'paid', 'open']);
+    expect(after?.payments).toMatchObject([{ paymentId: p.reference, instalments: [1, 2, 3], amountMinor: 300_000 }]);
+    expect(await adapter.paymentStatus(p.reference)).toMatchObject({
+      status: 'accepted',
+      billerReference: posted.billerReference,
+    });
+    const entries = (await adapter.collectionReport?.(indianDay(new Date()))) ?? [];
+    expect(entries.filter((e) => e.reference === p.reference)).toEqual([
+      expect.objectContaining({
+        billNumber: bill.billNumber,
+        amountMinor: 300_000,
+        billerReference: posted.billerReference,
+      }),
+    ]);
+    // The next bill starts at the fourth, and its first bill number's posting is now out of order.
+    expect((await adapter.fetchBill(consumerOf(demand.reference))).billNumber).toBe(`${demand.reference}/4`);
+    const again = await adapter
+      .postPayment(posting(demand.reference, bill.billNumber, 100_000))
+      .catch((e: unknown) => e);
+    expect((again as BillerRejectedError).billerCode).toBe('OUT_OF_ORDER');
+  });
+
+  it("a posting paid just after midnight is checked against its checkout day's amounts (billedOn), not the next day's late fee", async () => {
+    const { demand } = await store.create(hallRentInThree(), BY);
+    const bill = { billNumber: `${demand.reference}/1`, amountDueMinor: 1_180_000 };
+    // Checked out on the due date (10 January); captured at 00:10 IST on the 11th, when a late fee applies.
+    const captured = new Date('2027-01-10T18:40:00Z');
+    const late = await adapter
+      .postPayment(posting(demand.reference, bill.billNumber, bill.amountDueMinor, captured))
+      .catch((e: unknown) => e);
+    expect((late as BillerRejectedError).billerCode).toBe('AMOUNT_MISMATCH');
+    const p = { ...posting(demand.reference, bill.billNumber, bill.amountDueMinor, captured), billedOn: '2027-01-10' };
+    expect((await adapter.postPayment(p)).status).toBe('accepted');
+    const after = await store.findById(demand._id);
+    expect(after?.instalments[0]).toMatchObject({
+      status: 'paid',
+      paidMinor: 1_180_000,
+      lateFeeMinor: 0,
+      paidOn: '2027-01-10',
+    });
+    expect(after?.payments).toMatchObject([{ paymentId: p.reference, day: '2027-01-10' }]);
+  });
+
+  it('refuses for good an amount between two options, recording nothing', async () => {
+    const { demand } = await store.create(monthly(), BY);
+    const bill = await adapter.fetchBill(consumerOf(demand.reference));
+    const error = await adapter
+      .postPayment(posting(demand.reference, bill.billNumber, 150_000))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BillerRejectedError);
+    expect((error as BillerRejectedError).billerCode).toBe('AMOUNT_MISMATCH');
+    expect((await store.findById(demand._id))?.payments).toEqual([]);
   });
 
   it('is unavailable (retryable, never a refusal) without a demand store, and until a late port is bound', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { amountOptionProblems } from '../amount-options.js';
 import { checkAmount, payableOn } from '../amount-rules.js';
 import type { BillerDescriptor, BillerOperations, ConsumerRef, PaymentPosting } from '../contract.js';
 import {
@@ -77,6 +78,8 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractSe
       expect(bill.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(bill.customerName).toContain('*');
       expect(Number.isNaN(Date.parse(bill.fetchedAt))).toBe(false);
+      // Amount options, where the biller gives them, keep their documented invariants.
+      expect(amountOptionProblems(bill)).toEqual([]);
     });
 
     it('says a well-formed but unknown consumer is not found', async () => {
@@ -96,6 +99,15 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractSe
       expect(checkAmount(bill, s.descriptor.exactness, due, day).ok).toBe(true);
       expect(checkAmount(bill, s.descriptor.exactness, 0, day).ok).toBe(false);
       expect(checkAmount(bill, s.descriptor.exactness, due + 0.5, day).ok).toBe(false);
+      if (bill.amountOptions) {
+        // Options replace the exactness rule: each option's amount, and nothing in between.
+        for (const option of bill.amountOptions) {
+          expect(checkAmount(bill, s.descriptor.exactness, option.amountMinor, day).ok).toBe(true);
+        }
+        const between = bill.amountOptions.some((o) => o.amountMinor === due + 1);
+        expect(checkAmount(bill, s.descriptor.exactness, due + 1, day).ok).toBe(between);
+        return;
+      }
       const above = checkAmount(bill, s.descriptor.exactness, due + 1, day).ok;
       const below = due > 1 && checkAmount(bill, s.descriptor.exactness, due - 1, day).ok;
       expect({ above, below }).toEqual({

@@ -57,7 +57,8 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
           'idempotency_key_reused, bill_changed (currentBillNumber; for a saved account currentBillNumberMasked and currentBillRef)',
         410: 'checkout_closed: a replay for a payment that failed, expired or was cancelled; start a new checkout',
         422:
-          "amount_not_allowed (payableMinor, exactness): the biller's exactness rule; duplicate_bill (line): two " +
+          "amount_not_allowed (line, payableMinor, exactness; amountOptions for a bill that has them): the biller's " +
+          'exactness rule, or for a bill with amount options an amount that is none of them; duplicate_bill (line): two ' +
           "lines for one bill; consumer_not_found, invalid_consumer_number, biller_rejected: the biller's rules",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
       },
