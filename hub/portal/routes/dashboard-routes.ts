@@ -43,6 +43,7 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
         errors,
         notice,
         anySelectable: rows.some((r) => r.selectable),
+        anyDemand: rows.some((r) => r.kind === 'demand'),
       },
       status,
     );

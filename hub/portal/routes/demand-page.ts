@@ -26,8 +26,8 @@ export interface DemandPage {
   lines: { description: string; amount: string; taxes: { name: string; amount: string }[]; total: string }[];
   instalments: {
     number: number;
-    /** The number in the page's digits. */
-    numberText: string;
+    /** "Instalment 2 of 3", in the page's digits. */
+    label: string;
     dueDate: string;
     amount: string;
     status: string;
@@ -85,7 +85,7 @@ export function demandPage({ demand, due }: CitizenDemand, t: TFunction, locale:
     })),
     instalments: demand.instalments.map((i) => ({
       number: i.number,
-      numberText: count(i.number),
+      label: t('demand.instalmentOf', { number: count(i.number), total: count(demand.instalments.length) }),
       dueDate: day(i.dueDate),
       amount: money(i.amountMinor),
       status: i.status,
