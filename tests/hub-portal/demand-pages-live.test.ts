@@ -73,6 +73,12 @@ describe('demand pages on the hub API', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('data-status="cancelled"');
     expect(page.html).not.toContain('data-testid="demand-pay"');
+  });
+
+  it('without a wallet on the hub (no WALLET_API_KEY) an open demand offers no wallet form', async () => {
+    const { browser } = await signIn(stack, undefined, payer);
+    const page = await browser.go(`${stack.portal}/demands/${mine}`);
+    expect(page.html).toContain('data-testid="demand-pay-form"');
     expect(page.html).not.toContain('data-testid="wallet-form"');
   });
 

@@ -233,7 +233,8 @@ beforeAll(async () => {
     }
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
+  // A wallet key: the hub has its wallet route, so the pages offer the wallet form (the stub answers it).
+  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url, WALLET_API_KEY: 'stub-wallet-key' } });
   stub.target(stack.hub.url);
 });
 afterAll(async () => {

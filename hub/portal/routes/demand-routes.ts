@@ -68,6 +68,8 @@ export function demandRoutes(router: Router, deps: PortalDeps): void {
     if (!data) return notFound(ctx);
     const t = translatorOf(ctx);
     const page = demandPage(data, t, localeOf(ctx));
+    // Without a wallet the hub has no route to record a transfer: no form to offer.
+    if (!deps.options.walletPayments) page.walletOpen = false;
     const settledPayment = queryParam(ctx, 'payment');
     const walletSettled =
       queryParam(ctx, 'wallet') === 'settled' && PAYMENT_ID.test(settledPayment) ? settledPayment : undefined;
@@ -137,6 +139,7 @@ export function demandRoutes(router: Router, deps: PortalDeps): void {
 
   router.post('/demands/:reference/wallet-payments', signedIn, async (ctx) => {
     const typed = String(ctx.params.reference);
+    if (!deps.options.walletPayments) throw new PortalError(404, 'not_found', 'the hub records no wallet transfers');
     const t = translatorOf(ctx);
     const typedIn = {
       walletNumber: field(ctx, 'walletNumber').trim(),
@@ -173,7 +176,13 @@ export function demandRoutes(router: Router, deps: PortalDeps): void {
         { method: 'POST', body: typedIn },
       ));
     } catch (error) {
-      if (error instanceof PortalError && error.status === 404) return notFound(ctx);
+      if (error instanceof PortalError && error.status === 404) {
+        // No such demand of mine, or (the demand reads fine) no wallet route on the hub: not a missing page.
+        const data = await load(ctx, typed);
+        if (!data) return notFound(ctx);
+        const text = t('demand.wallet.errors.unavailable');
+        return show(ctx, typed, { errors: [{ field: 'transactionId', text }], status: 503, wallet: typedIn }, data);
+      }
       const refusal = walletRefusal(error, t, localeOf(ctx));
       if (!refusal) throw error;
       return show(ctx, typed, { errors: [refusal.error], status: refusal.status, wallet: typedIn });
