@@ -213,6 +213,9 @@ beforeAll(async () => {
       const found = DEMANDS[reference];
       return found ? json(found) : problem(404, 'not_found');
     }
+    if (path === '/payments/pay_wallet_1/receipt')
+      return json({ receiptNumber: 'RCTWALLET1', paymentId: 'pay_wallet_1' });
+    if (/^\/payments\/[^/]+\/receipt$/.test(path)) return problem(404, 'receipt_not_found');
     if (path === '/checkouts' && req.method === 'POST') {
       checkouts.push(JSON.parse(body.toString()));
       return json({ payment: { id: 'pay_new' }, checkoutUrl: GATEWAY }, 201);
@@ -563,6 +566,14 @@ describe('paid elsewhere by a wallet transfer', () => {
     expect(done.html).toMatch(/data-testid="wallet-settled"[\s\S]*Your wallet payment is recorded\./);
     expect(done.html).toContain('href="/payments/pay_wallet_1/receipt" data-testid="wallet-receipt-link"');
     expect(walletCalls).toEqual([{ walletNumber: '9876543210', transactionId: 'TXN20261130A' }]);
+  });
+
+  it('a crafted "recorded" link for a payment that is not the citizen’s shows no banner', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/demands/${OPEN}?wallet=settled&payment=pay_someone_else`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('data-testid="wallet-settled"');
+    expect(page.html).not.toContain('Your wallet payment is recorded.');
   });
 
   it('a wallet that has not answered clearly says nothing was recorded and keeps the details to send again', async () => {

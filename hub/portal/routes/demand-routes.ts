@@ -70,9 +70,7 @@ export function demandRoutes(router: Router, deps: PortalDeps): void {
     const page = demandPage(data, t, localeOf(ctx));
     // Without a wallet the hub has no route to record a transfer: no form to offer.
     if (!deps.options.walletPayments) page.walletOpen = false;
-    const settledPayment = queryParam(ctx, 'payment');
-    const walletSettled =
-      queryParam(ctx, 'wallet') === 'settled' && PAYMENT_ID.test(settledPayment) ? settledPayment : undefined;
+    const walletSettled = await settledByWallet(ctx);
     await pages.render(
       ctx,
       'demand',
@@ -95,6 +93,22 @@ export function demandRoutes(router: Router, deps: PortalDeps): void {
         walletSettled,
       },
       shown.status ?? 200,
+    );
+  };
+
+  /**
+   * The wallet payment named by the return link (`?wallet=settled&payment=`), only when it is the
+   * citizen's own with a receipt: a crafted link cannot make the page claim a payment was recorded.
+   */
+  const settledByWallet = async (ctx: Context): Promise<string | undefined> => {
+    const id = queryParam(ctx, 'payment');
+    if (queryParam(ctx, 'wallet') !== 'settled' || !PAYMENT_ID.test(id)) return undefined;
+    return api.citizen(sessionOf(ctx), `/payments/${encodeURIComponent(id)}/receipt`).then(
+      () => id,
+      (error: unknown) => {
+        if ((error instanceof PortalError || error instanceof ApiProblem) && error.status === 404) return undefined;
+        throw error;
+      },
     );
   };
 
