@@ -8,6 +8,7 @@ import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
+import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
@@ -110,6 +111,7 @@ export async function buildHub(
       notifyPayers: demandReceivedNotices({ notifications, portalUrl, log }),
     }),
     ...(wallet ? walletRoutes(wallet.settlement) : []),
+    ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

@@ -9,8 +9,9 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { DemandStore } from '../hub/demands/demand-store.js';
 import { startLocalServices } from '../infra/local-services/index.js';
-import { launchChromium, PHONE } from '../tests/browser/support/chromium.js';
+import { DESKTOP, launchChromium, PHONE } from '../tests/browser/support/chromium.js';
 import { type Identity, signInAtIdp } from '../tests/browser/support/idp-pages.js';
 import { THREE_BILLS, testId } from '../tests/browser/support/portal-pages.js';
 import { type Stack, startStack } from '../tests/browser/support/stack.js';
@@ -110,6 +111,8 @@ async function walk(stack: Stack, browser: Browser): Promise<void> {
   await page.goto(`${stack.portalUrl}/history`);
   await testId(page, 'history-row').first().waitFor();
   await shoot(page, 'history');
+
+  await demandPages(stack, page);
   await page.goto(`${stack.portalUrl}/settings`);
   await shoot(page, 'settings');
 
@@ -128,6 +131,70 @@ async function walk(stack: Stack, browser: Browser): Promise<void> {
   await page.locator('html[lang=hi]').waitFor({ state: 'attached' });
   await shoot(page, 'dashboard in Hindi');
   await context.close();
+}
+
+/**
+ * A payment demand raised for the citizen's phone (three instalments, GST, a late fee and an early
+ * discount): the dashboard row, its page at phone and desktop widths, the wallet form's errors, the
+ * not-found page, and the page once paid in full.
+ */
+async function demandPages(stack: Stack, page: Page): Promise<void> {
+  const store = new DemandStore(stack.hub.mongo);
+  const { demand } = await store.create(
+    {
+      providerId: 'city-halls',
+      payer: { phone: CITIZEN.to },
+      title: 'Community hall booking, 14 January',
+      lines: [
+        {
+          description: 'Hall rent',
+          amountMinor: 3_000_000,
+          taxMinor: 540_000,
+          taxes: [
+            { name: 'CGST', amountMinor: 270_000 },
+            { name: 'SGST', amountMinor: 270_000 },
+          ],
+        },
+      ],
+      dueDate: '2027-03-10',
+      instalments: [
+        { dueDate: '2027-01-10', amountMinor: 1_180_000 },
+        { dueDate: '2027-02-10', amountMinor: 1_180_000 },
+        { dueDate: '2027-03-10', amountMinor: 1_180_000 },
+      ],
+      lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+      earlyDiscount: { off: { kind: 'percent', basisPoints: 150 }, until: '2027-01-05' },
+    },
+    { actor: 'officer@city-halls', providerName: 'City Halls Department' },
+  );
+  const link = `${stack.portalUrl}/demands/${demand.reference}`;
+  await page.goto(`${stack.portalUrl}/dashboard`);
+  await shoot(page, 'dashboard with a demand');
+  await page.goto(link);
+  await shoot(page, 'demand (open)');
+  await page.setViewportSize(DESKTOP);
+  await shoot(page, 'demand (open, 1280 px)');
+  await page.setViewportSize(PHONE);
+  await testId(page, 'wallet-submit').click();
+  await testId(page, 'error-summary').waitFor();
+  await shoot(page, 'demand: wallet form errors');
+  await page.goto(`${stack.portalUrl}/demands/DM-00000-00000-0`);
+  await shoot(page, 'demand not found');
+  // Paid in full: every open instalment in one checkout (the last amount option, when offered).
+  await page.goto(link);
+  const options = page.locator('input[name=option]');
+  if ((await options.count()) > 0) await options.last().check();
+  await testId(page, 'demand-pay').click();
+  await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/\/payments\/[^/]+$/);
+  const deadline = Date.now() + 90_000;
+  while (!(await onSettledPage(page, () => testId(page, 'receipt-link').isVisible()))) {
+    if (Date.now() > deadline) throw new Error('the demand payment was not final after 90 s');
+    await Promise.all([page.waitForEvent('load'), testId(page, 'check-again').click()]);
+  }
+  await page.goto(link);
+  await shoot(page, 'demand (after paying)');
 }
 
 let current: Page | undefined;

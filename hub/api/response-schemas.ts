@@ -123,6 +123,7 @@ export const demandDueSchema = z.object({
     title: z.string(),
     status: z.string(),
     instalmentCount: z.number().int(),
+    providerName: z.string().meta({ description: 'who raised the demand' }).optional(),
   }),
   bill: billSchema.optional(),
   payable: dueSchema.shape.payable,

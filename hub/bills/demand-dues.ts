@@ -17,7 +17,7 @@ export const DEMAND_BILLER_ID = 'payment-demands';
  * a biller" form, so the same checkout pays it together with saved accounts' bills.
  */
 export interface DemandDue {
-  demand: { reference: string; title: string; status: string; instalmentCount: number };
+  demand: { reference: string; title: string; status: string; instalmentCount: number; providerName?: string };
   bill?: Bill;
   payable?: PayableToday;
   /** POST it in a checkout's `lines` to pay today's amount of the next instalment. */
@@ -57,6 +57,8 @@ export async function collectDemandDues(
         title: demand.title,
         status: demand.status,
         instalmentCount: demand.instalments.length,
+        // Who asks: the provider's display name when raised, else its id (as the demand_received message says).
+        providerName: demand.providerName ?? demand.providerId,
       };
       const consumer = { demandReference: demand.reference };
       try {

@@ -20,6 +20,7 @@ import type { PortalOptions } from './options.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { demandRoutes } from './routes/demand-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { lookupRoutes } from './routes/lookup-routes.js';
 import { paymentRoutes } from './routes/payment-routes.js';
@@ -81,6 +82,7 @@ export function createPortal(options: PortalOptions, { redis, mongo, log }: Port
   for (const group of [
     authRoutes,
     dashboardRoutes,
+    demandRoutes,
     accountRoutes,
     lookupRoutes,
     paymentRoutes,

@@ -21,6 +21,11 @@ export interface PortalOptions {
   session: { idleSeconds: number; absoluteSeconds: number };
   /** Origins a form may lead to through redirects (CSP form-action), besides 'self'. */
   formActionOrigins: string[];
+  /**
+   * The hub verifies mobile wallet transfers (WALLET_API_KEY set: its wallet route exists), so a
+   * demand's page offers "paid elsewhere by a wallet transfer".
+   */
+  walletPayments: boolean;
 }
 
 /** The scopes the portal asks for (hub/portal/README.md says what each is for). */
@@ -67,5 +72,6 @@ export function portalOptionsOf(config: HubConfig, publicUrl: string): PortalOpt
       absoluteSeconds: config.PORTAL_SESSION_ABSOLUTE_SECONDS,
     },
     formActionOrigins: [...new Set(formActionOrigins)],
+    walletPayments: Boolean(config.WALLET_API_KEY),
   };
 }

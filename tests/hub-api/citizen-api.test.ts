@@ -192,6 +192,7 @@ describe('the hub citizen API', () => {
         'post /accounts',
         'delete /accounts/{accountId}',
         'get /dues',
+        'get /dues/demands/{reference}',
         'post /checkouts',
         'get /payments',
         'get /payments/{paymentId}',

@@ -62,6 +62,104 @@ export interface PaymentView {
   }[];
 }
 
+/**
+ * One choice of how much to pay a bill (contract "bill amount options", BBPS "amount options"): a
+ * demand with k open instalments offers `instalments-1` .. `instalments-k`, each what paying the
+ * next n instalments costs today. A checkout line must carry one option's amountMinor.
+ */
+export interface AmountOption {
+  code: string;
+  /** English, from the biller ("Instalments 1-2 of 3"); the portal words its own. */
+  label: string;
+  amountMinor: number;
+}
+
+/** A bill that may offer amount options (payment demands do). */
+export type OptionBill = Bill & { amountOptions?: AmountOption[] };
+
+/** A checkout line naming a biller's consumer and bill (a demand's: its reference). */
+export interface DemandCheckoutLine {
+  billerId: string;
+  consumer: { demandReference: string };
+  billNumber: string;
+  amountMinor: number;
+}
+
+/** One payment demand raised for the citizen, as GET /dues `demands[]` and GET /dues/demands/{reference} `due` give it. */
+export interface DemandDue {
+  demand: { reference: string; title: string; status: string; instalmentCount: number; providerName?: string };
+  bill?: OptionBill;
+  payable?: Due['payable'];
+  checkoutLine?: DemandCheckoutLine;
+  paid?: { paymentId: string; status: string };
+  checkout?: { paymentId: string; status: string };
+  error?: { code: string; detail: string; retryable: boolean };
+}
+
+/** GET /dues */
+export interface Dues {
+  dues: Due[];
+  demands?: DemandDue[];
+}
+
+/** A flat amount (paise) or a percentage in basis points (hub/demands). */
+export type Charge = { kind: 'flat'; amountMinor: number } | { kind: 'percent'; basisPoints: number };
+
+/** GET /dues/demands/{reference}: the citizen's own demand (hub/api/routes/citizen-demand-routes.ts). */
+export interface CitizenDemand {
+  demand: {
+    reference: string;
+    status: 'open' | 'partly_paid' | 'paid' | 'cancelled';
+    title: string;
+    providerName: string;
+    currency: string;
+    lines: {
+      description: string;
+      amountMinor: number;
+      taxMinor: number;
+      taxes: { name: string; amountMinor: number }[];
+      totalMinor: number;
+    }[];
+    totalMinor: number;
+    dueDate: string;
+    instalments: {
+      number: number;
+      dueDate: string;
+      amountMinor: number;
+      status: 'open' | 'paid' | 'cancelled';
+      paidMinor: number;
+      lateFeeMinor?: number;
+      discountMinor?: number;
+      paidOn?: string;
+    }[];
+    lateFee?: { charge: Charge; periodDays: number; capMinor: number };
+    earlyDiscount?: { off: Charge; until: string };
+    paidMinor: number;
+    outstandingMinor: number;
+    payableToday?: {
+      day: string;
+      nextMinor: number;
+      allMinor: number;
+      instalments: {
+        number: number;
+        baseMinor: number;
+        lateFeeMinor: number;
+        discountMinor: number;
+        payableMinor: number;
+      }[];
+    };
+  };
+  due?: DemandDue;
+}
+
+/** POST /demands/{reference}/wallet-payments (200) */
+export interface WalletPaymentAnswer {
+  status: 'settled' | 'verifying';
+  transactionId: string;
+  paymentId?: string;
+  receiptNumber?: string;
+}
+
 /** POST /checkouts (201) */
 export interface CheckoutAnswer {
   payment: PaymentView;

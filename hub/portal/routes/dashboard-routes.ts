@@ -1,29 +1,16 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { normaliseConsumerValue } from '../../../adapters/sdk/index.js';
-import { ApiProblem } from '../api/hub-api.js';
-import type { CheckoutAnswer, Due } from '../api/types.js';
+import type { Dues } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { field, fieldValues, queryParam } from '../http/forms.js';
 import { localeOf, translatorOf } from '../http/locale.js';
 import { PortalError } from '../http/portal-error.js';
 import type { FieldError } from '../http/render.js';
-import { dueRows } from './dues-view.js';
-import { checkoutKey, newAttempt } from './idempotency.js';
-import { sessionIdOf, sessionOf, signedIn } from './signed-in.js';
-
-/** Checkout problems with their own message (pay.errors.<code>); others get the generic one. */
-const CHECKOUT_PROBLEMS = new Set([
-  'bill_already_paid',
-  'bill_payment_pending',
-  'checkout_superseded',
-  'bill_changed',
-  'checkout_closed',
-  'amount_not_allowed',
-  'consumer_not_found',
-  'account_not_found',
-  'idempotency_key_reused',
-]);
+import { startCheckout } from './checkout-start.js';
+import { checkboxIdOf, demandRows, demandSelectValue, dueRows } from './dues-view.js';
+import { newAttempt } from './idempotency.js';
+import { sessionOf, signedIn } from './signed-in.js';
 
 /** The landing page, the dashboard of dues, and paying the selected bills in one checkout. */
 export function dashboardRoutes(router: Router, deps: PortalDeps): void {
@@ -40,8 +27,11 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
 
   const showDashboard = async (ctx: Context, errors: FieldError[] = [], status = 200) => {
     const session = sessionOf(ctx);
-    const [{ body }, names] = await Promise.all([api.citizen<{ dues: Due[] }>(session, '/dues'), billers.names()]);
-    const rows = dueRows(body.dues, names, translatorOf(ctx), localeOf(ctx));
+    const [{ body }, names] = await Promise.all([api.citizen<Dues>(session, '/dues'), billers.names()]);
+    const rows = [
+      ...dueRows(body.dues, names, translatorOf(ctx), localeOf(ctx)),
+      ...demandRows(body.demands ?? [], translatorOf(ctx), localeOf(ctx)),
+    ];
     const notice = ['added', 'removed'].find((name) => queryParam(ctx, name) !== '');
     await pages.render(
       ctx,
@@ -53,6 +43,7 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
         errors,
         notice,
         anySelectable: rows.some((r) => r.selectable),
+        anyDemand: rows.some((r) => r.kind === 'demand'),
       },
       status,
     );
@@ -69,50 +60,34 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
       lines = [await lookedUpLine(ctx, deps)];
     } else {
       const selected = new Set(fieldValues(ctx, 'line'));
-      const { body } = await api.citizen<{ dues: Due[] }>(session, '/dues');
-      const chosen = body.dues.filter((due) => due.checkoutLine && !due.paid && selected.has(due.account.id));
+      const { body } = await api.citizen<Dues>(session, '/dues');
+      // Saved accounts' bills and demands' instalments, each by the value of its checkbox.
+      const payable = [
+        ...body.dues.map((due) => ({ value: due.account.id, line: due.paid ? undefined : due.checkoutLine })),
+        ...(body.demands ?? []).map((due) => ({
+          value: demandSelectValue(due.demand.reference),
+          line: due.paid ? undefined : due.checkoutLine,
+        })),
+      ].filter((entry) => entry.line !== undefined);
+      const chosen = payable.filter((entry) => selected.has(entry.value));
       if (chosen.length === 0) {
-        const first = body.dues.find((due) => due.checkoutLine && !due.paid);
+        const first = payable[0];
         return showDashboard(
           ctx,
-          [{ field: first ? `pay-${first.account.id}` : 'dues', text: t('pay.errors.noneSelected') }],
+          [{ field: first ? `pay-${checkboxIdOf(first.value)}` : 'dues', text: t('pay.errors.noneSelected') }],
           400,
         );
       }
-      lines = chosen.map((due) => due.checkoutLine);
+      lines = chosen.map((entry) => entry.line);
     }
-    const key = checkoutKey(sessionIdOf(ctx), field(ctx, 'attempt'), lines);
-    try {
-      const { body } = await api.citizen<CheckoutAnswer>(session, '/checkouts', {
-        method: 'POST',
-        body: { lines },
-        headers: { 'Idempotency-Key': key },
-      });
-      const target = new URL(body.checkoutUrl);
-      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error('checkout URL is not http(s)');
-      ctx.status = 303;
-      ctx.redirect(target.href);
-    } catch (error) {
-      const unavailable = error instanceof PortalError && error.status === 503;
-      if (!(error instanceof ApiProblem) && !unavailable) throw error;
-      const code =
-        error instanceof ApiProblem && CHECKOUT_PROBLEMS.has(error.code)
-          ? error.code
-          : unavailable
-            ? 'unavailable'
-            : 'generic';
-      const text = t(`pay.errors.${code}`);
-      if (direct) {
-        await pages.render(
-          ctx,
-          'pay-problem',
-          { titleKey: 'pay.problemTitle', message: text },
-          error instanceof ApiProblem ? error.status : 503,
-        );
-        return;
-      }
-      await showDashboard(ctx, [{ field: 'dues', text }], error instanceof ApiProblem ? error.status : 503);
+    const refused = await startCheckout(ctx, deps, lines);
+    if (!refused) return;
+    const text = t(`pay.errors.${refused.code}`);
+    if (direct) {
+      await pages.render(ctx, 'pay-problem', { titleKey: 'pay.problemTitle', message: text }, refused.status);
+      return;
     }
+    await showDashboard(ctx, [{ field: 'dues', text }], refused.status);
   });
 }
 

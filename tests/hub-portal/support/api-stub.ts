@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export type StubRoute = (
   path: string,
   req: IncomingMessage,
+  /** The request's body as sent (empty for a GET). */
+  body: Buffer,
 ) => { status: number; type: string; body: string | Buffer } | undefined;
 
 /**
@@ -19,13 +21,13 @@ export async function startApiStub(
   let upstream = '';
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').replace(/^\/api\/v1/, '');
-    const stubbed = route(path, req);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const stubbed = route(path, req, Buffer.concat(chunks));
     if (stubbed) {
       res.writeHead(stubbed.status, { 'content-type': stubbed.type }).end(stubbed.body);
       return;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
     ) as Record<string, string>;

@@ -1,0 +1,156 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demandPayUrl } from '../../hub/api/routes/demand-notice.js';
+import { DemandStore } from '../../hub/demands/demand-store.js';
+import { newReferenceNumber } from '../../hub/demands/reference-number.js';
+import { hallRent } from '../hub-demands/fixtures.js';
+import { rupeeAmounts } from './support/checks.js';
+import { launchChromium, PHONE } from './support/chromium.js';
+import { withFailureShot } from './support/failure-shots.js';
+import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { testId } from './support/portal-pages.js';
+import { type Stack, startStack } from './support/stack.js';
+import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
+
+/** A payer who has never signed in: the demand names their mobile number. */
+const PAYER: Identity = { identifier: '98450 67890', to: '+919845067890', name: 'Ravi Kumar' };
+const STEP_TIMEOUT_MS = 90_000;
+/** Hall rent ₹30,000 + CGST ₹2,700 + SGST ₹2,700, in one instalment. */
+const TOTAL_MINOR = 3_540_000;
+
+/**
+ * The pay link of a demand in headless Chromium against the whole stack: a payer opens the link of
+ * the demand_received message signed out, signs in with a one-time code (registering on the way),
+ * lands back on the demand, pays it on the sandbox gateway's hosted page, and sees it paid. axe-core
+ * checks each page at 390 px and 1280 px.
+ */
+describe('a payer opens a demand’s pay link signed out, signs in with a code and pays it', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const axe = new AxeJourneyLog();
+  let failed: string | undefined;
+  let reference = '';
+  let payLink = '';
+
+  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
+    it(
+      name,
+      { timeout: STEP_TIMEOUT_MS },
+      withFailureShot(
+        () => page,
+        async () => {
+          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
+          try {
+            await body();
+          } catch (error) {
+            if (!options.standalone) failed = name;
+            throw error;
+          }
+        },
+      ),
+    );
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
+      launchChromium(),
+    ]);
+    const store = new DemandStore(stack.hub.mongo);
+    const { demand } = await store.create(hallRent({ payer: { phone: PAYER.to } }), {
+      actor: 'officer@city-halls',
+      providerName: 'City Halls Department',
+    });
+    reference = demand.reference;
+    // The link the demand_received SMS and email carry (hub/api/routes/demand-notice.ts).
+    payLink = demandPayUrl(stack.portalUrl, reference);
+    context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
+    context.setDefaultTimeout(30_000);
+    page = await context.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close();
+    await stack?.close();
+  });
+
+  step('the pay link, opened signed out, goes to the idp’s sign-in', async () => {
+    expect(payLink).toBe(`${stack.portalUrl}/demands/${reference}`);
+    await page.goto(payLink);
+    await page.waitForURL((url) => url.href.startsWith(stack.idpUrl));
+  });
+
+  step('a new payer signs in with the code and lands back on the demand, in one step', async () => {
+    const { registered } = await signInAtIdp(stack, page, PAYER, (label) => axe.check(page, label), {
+      keyboard: false,
+      landsOn: new RegExp(`/demands/${reference}$`),
+    });
+    expect(registered).toBe(true);
+    expect(new URL(page.url()).pathname).toBe(`/demands/${reference}`);
+    expect(await testId(page, 'demand-title').textContent()).toBe('Community hall booking, 14 January');
+    expect(await testId(page, 'demand-provider').textContent()).toBe('From City Halls Department');
+    expect(await testId(page, 'demand-status').getAttribute('data-status')).toBe('open');
+    expect(await testId(page, 'demand-tax').allTextContents()).toEqual(['CGST ₹2,700.00', 'SGST ₹2,700.00']);
+    expect(rupeeAmounts((await testId(page, 'demand-total').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
+    await axe.check(page, 'demand: open', true);
+  });
+
+  step('the demand is among the payer’s dues on the dashboard', async () => {
+    await testId(page, 'nav-dashboard').click();
+    await page.waitForURL(/\/dashboard$/);
+    const row = page.locator(`[data-testid=due-row][data-demand-reference="${reference}"]`);
+    expect(await row.getAttribute('data-state')).toBe('due');
+    expect(rupeeAmounts((await row.locator('[data-testid=due-payable]').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
+    await axe.check(page, 'dashboard with a demand', true);
+    await row.locator('[data-testid=due-demand-link]').click();
+    await page.waitForURL(new RegExp(`/demands/${reference}$`));
+  });
+
+  step('pays it on the sandbox gateway’s hosted page for exactly the amount due', async () => {
+    await testId(page, 'demand-pay').click();
+    await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
+    await page.locator('h1').waitFor();
+    expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
+    await page.locator('input[name=method][value=upi]').check();
+    await page.locator('input[name=outcome][value=success]').check();
+    await page.locator('form button[type=submit]').click();
+    await page.waitForURL(/\/payments\/[^/]+$/);
+    // Settlement posts it to the payment-demands biller; the payment is final once its receipt shows.
+    const deadline = Date.now() + 75_000;
+    while (!(await onSettledPage(page, () => testId(page, 'receipt-link').isVisible()))) {
+      if (Date.now() > deadline) throw new Error('the payment was not final with a receipt after 75 s');
+      await Promise.all([page.waitForEvent('load'), testId(page, 'check-again').click()]);
+    }
+    expect(await testId(page, 'payment-status').getAttribute('data-status')).toBe('completed');
+  });
+
+  step('the demand page now says it is paid in full, with no way to pay it again', async () => {
+    await page.goto(payLink);
+    expect(await testId(page, 'demand-status').getAttribute('data-status')).toBe('paid');
+    await testId(page, 'demand-paid').waitFor();
+    expect(await testId(page, 'demand-pay').count()).toBe(0);
+    expect(await testId(page, 'wallet-form').count()).toBe(0);
+    expect(await page.locator('[data-testid=demand-instalment][data-status=paid]').count()).toBe(1);
+    await axe.check(page, 'demand: paid', true);
+  });
+
+  step('a reference that is not the payer’s answers the not-found page', async () => {
+    const response = await page.goto(`${stack.portalUrl}/demands/${newReferenceNumber()}`);
+    expect(response?.status()).toBe(404);
+    await testId(page, 'demand-not-found').waitFor();
+    await axe.check(page, 'demand: not found', true);
+  });
+
+  step(
+    'every demand page passes axe-core (WCAG 2.2 A and AA) at 390 px and 1280 px',
+    async () => {
+      expect(axe.records.length).toBeGreaterThan(0);
+      const problems = axe.problems();
+      if (problems.length > 0) {
+        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
+      }
+    },
+    { standalone: true },
+  );
+});
