@@ -11,7 +11,7 @@ export { type AutopayView, autopayView, type ChargeView, chargeView } from './au
 export { type AutopayCharge, CHARGE_STATUSES, type ChargeStatus, checkoutKeyOf } from './charge-model.js';
 export { chargeTimeFor, endOfDueDate } from './charge-schedule.js';
 export type { AutopayDeps } from './deps.js';
-export { type AutopayGateway, mandateCheckoutGateway } from './mandate-checkout-gateway.js';
+export { type AutopayGateway, holdsMandates, mandateCheckoutGateway } from './mandate-checkout-gateway.js';
 export {
   type AutopayEnv,
   type AutopayOptions,

@@ -29,3 +29,9 @@ export function mandateCheckoutGateway(gateway: AutopayGateway, mandateId: strin
     verifyWebhook: (rawBody, headers, now) => gateway.verifyWebhook(rawBody, headers, now),
   };
 }
+
+/** Whether a gateway holds mandates (a test's or a real gateway's adapter may not). */
+export function holdsMandates(gateway: PaymentGateway): gateway is AutopayGateway {
+  const candidate = gateway as Partial<AutopayGateway>;
+  return typeof candidate.chargeMandate === 'function' && typeof candidate.createMandate === 'function';
+}
