@@ -7,6 +7,7 @@ import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
+import { autopayRoutesFor } from './api/routes/autopay-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
@@ -110,6 +111,7 @@ export async function buildHub(
       notifyPayers: demandReceivedNotices({ notifications, portalUrl, log }),
     }),
     ...(wallet ? walletRoutes(wallet.settlement) : []),
+    ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
