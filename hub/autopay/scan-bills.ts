@@ -52,7 +52,7 @@ export async function scanAutopayBills(
   for await (const autopay of pages(deps, 'active')) {
     const current = await service.refresh(autopay);
     if (current.status !== 'active' || !current.mandate) continue;
-    await scanOne(deps, current, report, now);
+    await scanOne(deps, service, current, report, now);
   }
   // Debits whose notice was recorded but never went out (a crash in between) are told now.
   const untold = await deps.store.charges
@@ -80,10 +80,21 @@ async function* pages(deps: AutopayDeps, status: Autopay['status']): AsyncGenera
   }
 }
 
-async function scanOne(deps: AutopayDeps, autopay: Autopay, report: ScanReport, now: Date): Promise<void> {
+async function scanOne(
+  deps: AutopayDeps,
+  service: AutopayService,
+  autopay: Autopay,
+  report: ScanReport,
+  now: Date,
+): Promise<void> {
   const mandateId = autopay.mandate?.mandateId as string;
   const account = await deps.accounts.findById(autopay.accountId).lean<SavedAccountDoc>().exec();
-  if (!account) return;
+  if (!account) {
+    // The citizen removed the saved account: its autopay ends and the mandate is revoked.
+    const ended = await deps.store.moveAutopay(autopay._id, 'active', 'cancelled', { reason: 'account_removed' });
+    if (ended) await service.revoke(ended);
+    return;
+  }
   let fetched: Awaited<ReturnType<AutopayDeps['bills']['fetch']>>;
   try {
     fetched = await deps.bills.fetch(account.billerId, account.consumer);

@@ -107,6 +107,15 @@ describe('turning autopay on, pausing, resuming and cancelling it', () => {
     expect((await h.client.getMandate(autopay.mandate?.mandateId ?? '')).status).toBe('revoked');
   });
 
+  it('removing the saved account cancels its autopay and revokes the mandate at the next scan', async () => {
+    const who = await h.citizen();
+    const autopay = await h.turnOn(who, 40_000);
+    await h.deps.accounts.deleteOne({ _id: who.accountId });
+    await h.scan(new Date());
+    expect(await h.store.findAutopay(autopay._id)).toMatchObject({ status: 'cancelled', reason: 'account_removed' });
+    expect((await h.client.getMandate(autopay.mandate?.mandateId ?? '')).status).toBe('revoked');
+  });
+
   it('a mandate the bank revoked turns autopay off at the next debit, and the citizen is told', async () => {
     const who = await h.citizen(10_900, 10);
     const autopay = await h.turnOn(who, 40_000);
