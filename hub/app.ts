@@ -7,6 +7,7 @@ import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { designAssets } from '../infra/web/design-assets.js';
 import { accessTokens } from './api/access-token.js';
 import { accountRoutes } from './api/routes/account-routes.js';
+import { autopayRoutesFor } from './api/routes/autopay-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
@@ -112,6 +113,7 @@ export async function buildHub(
     }),
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
+    ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

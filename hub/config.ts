@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
+import { autopayEnvSchema } from './autopay/options.js';
 import { notificationEnvSchema } from './notifications/options.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
@@ -147,6 +148,7 @@ export const hubEnvSchema = baseEnvSchema
   .extend(notifierEnvSchema.shape)
   .extend(notificationEnvSchema.shape)
   .extend(receiptEnvSchema.shape)
+  .extend(autopayEnvSchema.shape)
   .superRefine(refineNotifierConfig)
   .superRefine(refineReceiptConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;

@@ -1,3 +1,12 @@
+export type {
+  CreatedMandate,
+  CreateMandateInput,
+  GatewayMandate,
+  MandateCharge,
+  MandateChargeInput,
+  MandateGateway,
+  MandateStatus,
+} from './mandate-port.js';
 export * from './port.js';
 export {
   createSandboxGatewayClient,

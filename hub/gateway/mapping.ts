@@ -1,3 +1,4 @@
+import type { GatewayMandate, MandateStatus } from './mandate-port.js';
 import type {
   GatewayEvent,
   GatewayEventType,
@@ -7,7 +8,7 @@ import type {
   PaymentMethod,
   RefundStatus,
 } from './port.js';
-import type { WireEvent, WireOrder, WireRefund } from './wire.js';
+import type { WireEvent, WireMandate, WireOrder, WireRefund } from './wire.js';
 
 /** Pure mappings from the sandbox's wire to the port: no I/O, tested on their own. */
 
@@ -81,3 +82,24 @@ export function toGatewayEvent(wire: WireEvent): GatewayEvent | undefined {
     ...(refund ? { refundId: refund.id } : {}),
   };
 }
+
+const MANDATE_STATUSES: Record<string, MandateStatus> = {
+  pending_approval: 'pending_approval',
+  active: 'active',
+  declined: 'declined',
+  revoked: 'revoked',
+  expired: 'expired',
+};
+
+/** A mandate word we do not know is not final: it reads as still waiting, and the hub asks again. */
+export const mandateStatusFrom = (raw: unknown): MandateStatus => lookup(MANDATE_STATUSES, raw) ?? 'pending_approval';
+
+export const toGatewayMandate = (wire: WireMandate): GatewayMandate => ({
+  mandateId: wire.id,
+  mandateRef: wire.merchantRef,
+  status: mandateStatusFrom(wire.status),
+  maxAmountMinor: wire.maxAmount,
+  currency: wire.currency,
+  validUntil: wire.validUntil,
+  approvalUrl: wire.approvalUrl,
+});

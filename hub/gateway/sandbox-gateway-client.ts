@@ -13,10 +13,18 @@ import {
   RefundExceedsCapturedError,
   WebhookRejectedError,
 } from './errors.js';
-import { toGatewayEvent, toGatewayOrder, toGatewayRefund } from './mapping.js';
+import type { MandateGateway } from './mandate-port.js';
+import { toGatewayEvent, toGatewayMandate, toGatewayOrder, toGatewayRefund } from './mapping.js';
 import type { PaymentGateway } from './port.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './webhook-signature.js';
-import { wireErrorSchema, wireEventSchema, wireOrderSchema, wireRefundListSchema, wireRefundSchema } from './wire.js';
+import {
+  wireErrorSchema,
+  wireEventSchema,
+  wireMandateSchema,
+  wireOrderSchema,
+  wireRefundListSchema,
+  wireRefundSchema,
+} from './wire.js';
 
 const httpUrl = () => z.url({ protocol: /^https?$/ });
 
@@ -44,6 +52,21 @@ const createOrderInput = z.object({
   returnUrl: httpUrl(),
   description: z.string().max(255),
   expiresAt: z.date().optional(),
+});
+const createMandateInput = z.object({
+  mandateRef: z.string().min(1).max(64),
+  maxAmountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  validUntil: z.date(),
+  returnUrl: httpUrl(),
+  description: z.string().max(255),
+});
+const chargeInput = z.object({
+  mandateId: z.string().min(1),
+  paymentId: z.string().min(1).max(64),
+  amountMinor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  description: z.string().max(255),
 });
 const refundInput = z.object({
   orderId: z.string().min(1),
@@ -90,7 +113,7 @@ function failureFrom(what: string, status: number, data: unknown, context: CallC
 export function createSandboxGatewayClient(
   options: SandboxGatewayClientOptions,
   context: SandboxGatewayClientContext = {},
-): PaymentGateway & { close(): void } {
+): PaymentGateway & MandateGateway & { close(): void } {
   const parsed = sandboxGatewayClientOptionsSchema.safeParse(options);
   if (!parsed.success) throw new Error(`sandbox gateway options: ${issues(parsed.error)}`);
   const config = parsed.data;
@@ -131,8 +154,78 @@ export function createSandboxGatewayClient(
     return wire.refunds.map(toGatewayRefund);
   };
 
+  const mandatePath = (mandateId: string) => {
+    if (typeof mandateId !== 'string' || !mandateId) {
+      throw new GatewayRejectedError(`no mandate ${String(mandateId)}`, 'mandate_not_found', 404);
+    }
+    return `/v1/mandates/${encodeURIComponent(mandateId)}`;
+  };
+
   return {
     identifier: 'sandbox',
+
+    async createMandate(input) {
+      const mandate = checked(createMandateInput, input, 'createMandate');
+      const wire = await call(
+        {
+          method: 'POST',
+          url: '/v1/mandates',
+          data: {
+            merchantRef: mandate.mandateRef,
+            maxAmount: mandate.maxAmountMinor,
+            currency: mandate.currency,
+            validUntil: mandate.validUntil.toISOString(),
+            returnUrl: mandate.returnUrl,
+            description: mandate.description,
+          },
+          // The gateway answers a repeated merchantRef with the first mandate.
+          idempotent: true,
+        },
+        wireMandateSchema,
+      );
+      return { mandateId: wire.id, approvalUrl: wire.approvalUrl };
+    },
+
+    async getMandate(mandateId) {
+      return toGatewayMandate(await call({ method: 'GET', url: mandatePath(mandateId) }, wireMandateSchema));
+    },
+
+    async revokeMandate(mandateId) {
+      const url = `${mandatePath(mandateId)}/revoke`;
+      return toGatewayMandate(await call({ method: 'POST', url, idempotent: true }, wireMandateSchema));
+    },
+
+    async chargeMandate(input) {
+      const charge = checked(chargeInput, input, 'chargeMandate');
+      const wire = await call(
+        {
+          method: 'POST',
+          url: `${mandatePath(charge.mandateId)}/charges`,
+          data: {
+            merchantRef: charge.paymentId,
+            amount: charge.amountMinor,
+            currency: charge.currency,
+            description: charge.description,
+          },
+          // The gateway answers a repeated merchantRef with the first charge: a retry debits once.
+          idempotent: true,
+        },
+        wireOrderSchema,
+      );
+      const order = toGatewayOrder(wire);
+      return { orderId: order.orderId, checkoutUrl: wire.checkoutUrl, status: order.status };
+    },
+
+    async findMandateCharge(mandateId, paymentId) {
+      const url = `${mandatePath(mandateId)}/charges/${encodeURIComponent(paymentId)}`;
+      try {
+        return toGatewayOrder(await call({ method: 'GET', url }, wireOrderSchema));
+      } catch (error) {
+        // Only the gateway's explicit "no such charge" is an answer; anything else stays unknown.
+        if (error instanceof GatewayRejectedError && error.gatewayCode === 'charge_not_found') return undefined;
+        throw error;
+      }
+    },
 
     async createOrder(input) {
       const order = checked(createOrderInput, input, 'createOrder');

@@ -49,3 +49,15 @@ export const wireErrorSchema = z.object({
   }),
 });
 export type WireError = z.infer<typeof wireErrorSchema>;
+
+export const wireMandateSchema = z.object({
+  id: z.string().min(1),
+  merchantRef: z.string().min(1),
+  /** A plain string: a word we do not know must reach the mapping, not fail parsing. */
+  status: z.string(),
+  maxAmount: z.number().int().positive(),
+  currency: z.string().min(1),
+  validUntil: z.string().min(1),
+  approvalUrl: z.string().min(1),
+});
+export type WireMandate = z.infer<typeof wireMandateSchema>;

@@ -11,6 +11,9 @@ export const NOTIFICATION_KINDS = [
   'demand_received',
   'payment_reminder',
   'overdue_notice',
+  'autopay_pre_debit',
+  'autopay_over_limit',
+  'autopay_charge_failed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -119,6 +122,51 @@ export interface OverdueNotice extends Recipient, Money {
   billKey?: string;
 }
 
+/**
+ * Autopay will debit a bill from the citizen's mandate on `chargeOn` (hub/autopay): sent at least
+ * 24 hours before the debit, as RBI's e-mandate rules require of a pre-debit notification.
+ */
+export interface AutopayPreDebit extends Recipient, Money {
+  kind: 'autopay_pre_debit';
+  /** The autopay charge's id: one notice per bill and mandate. */
+  chargeId: string;
+  /** The bill number the citizen recognises. */
+  reference: string;
+  payeeName: string;
+  /** When the debit will be made, at the earliest. */
+  chargeOn: Date;
+  /** Where the citizen pauses or cancels autopay. */
+  manageUrl: string;
+}
+
+/** A bill above the citizen's autopay limit: it is not paid automatically. */
+export interface AutopayOverLimit extends Recipient, Money {
+  kind: 'autopay_over_limit';
+  chargeId: string;
+  reference: string;
+  payeeName: string;
+  /** The citizen's limit, in the same currency's minor units. */
+  limitMinor: number;
+  /** Where the citizen pays the bill themselves. */
+  payUrl: string;
+}
+
+/**
+ * Why an autopay debit was not made or did not go through: the bank declined it, the bill
+ * changed after the notice, the mandate is no longer active, or the gateway never made it.
+ */
+export type AutopayFailureReason = 'declined' | 'bill_changed' | 'mandate_inactive' | 'not_charged';
+
+/** An autopay debit did not pay the bill: the citizen pays it themselves. */
+export interface AutopayChargeFailed extends Recipient, Money {
+  kind: 'autopay_charge_failed';
+  chargeId: string;
+  reference: string;
+  payeeName: string;
+  reason: AutopayFailureReason;
+  payUrl: string;
+}
+
 /** Something a citizen is told about; `kind` picks its messages in the catalogs. */
 export type NotificationEvent =
   | PaymentConfirmed
@@ -128,13 +176,16 @@ export type NotificationEvent =
   | RefundCompleted
   | DemandReceived
   | PaymentReminder
-  | OverdueNotice;
+  | OverdueNotice
+  | AutopayPreDebit
+  | AutopayOverLimit
+  | AutopayChargeFailed;
 
 /**
  * The event's identity: the same event told twice (a job re-run, a sweep, two workers) has the same
  * key, so it produces one message per channel (see DeliveryStore). A payment's confirmation is
  * keyed on its receipt; a line's news on the line; a reminder on the bill, its due date and how
- * many days before it is sent.
+ * many days before it is sent; autopay's news on its charge (one per bill and mandate).
  */
 export function eventKey(event: NotificationEvent): string {
   switch (event.kind) {
@@ -152,6 +203,10 @@ export function eventKey(event: NotificationEvent): string {
       return `${event.kind}|${event.billKey ?? event.reference}|${event.dueDate}|${event.daysBefore}`;
     case 'overdue_notice':
       return `${event.kind}|${event.billKey ?? event.reference}|${event.dueDate}`;
+    case 'autopay_pre_debit':
+    case 'autopay_over_limit':
+    case 'autopay_charge_failed':
+      return `${event.kind}|${event.chargeId}`;
   }
 }
 

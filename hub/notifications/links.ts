@@ -6,6 +6,8 @@ export interface NotificationLinks {
   receipt(paymentId: string): string;
   /** The citizen's dues, where a bill is paid (again). */
   dues(): string;
+  /** The citizen's autopay settings, where it is paused, resumed or cancelled. */
+  autopay(): string;
 }
 
 /** The portal's links under `publicUrl` (PORTAL_PUBLIC_URL, else HUB_PUBLIC_URL, else the hub's own URL). */
@@ -15,5 +17,6 @@ export function portalLinks(publicUrl: string): NotificationLinks {
     payment: (id) => `${base}/payments/${encodeURIComponent(id)}`,
     receipt: (id) => `${base}/payments/${encodeURIComponent(id)}/receipt`,
     dues: () => `${base}/dashboard`,
+    autopay: () => `${base}/autopay`,
   };
 }

@@ -93,6 +93,32 @@ function valuesOf(event: NotificationEvent, locale: Locale, channel: Channel, li
         dueDate: formatDateIST(event.dueDate, locale),
         payUrl: event.payUrl,
       };
+    case 'autopay_pre_debit':
+      return {
+        amount,
+        reference: event.reference,
+        payee: event.payeeName,
+        chargeOn: formatDateIST(event.chargeOn, locale),
+        manageUrl: event.manageUrl,
+      };
+    case 'autopay_over_limit': {
+      const limit = formatMoney(event.limitMinor, event.currency, locale);
+      return {
+        amount,
+        reference: event.reference,
+        payee: event.payeeName,
+        limit: channel === 'sms' ? smsMoney(limit, locale) : limit,
+        payUrl: event.payUrl,
+      };
+    }
+    case 'autopay_charge_failed':
+      return {
+        amount,
+        reference: event.reference,
+        payee: event.payeeName,
+        reason: t(`autopay_charge_failed.reason.${event.reason}`),
+        payUrl: event.payUrl,
+      };
   }
 }
 

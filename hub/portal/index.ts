@@ -19,6 +19,7 @@ import { BACKCHANNEL_LOGOUT_PATH, RelyingParty } from './oidc/relying-party.js';
 import type { PortalOptions } from './options.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { autopayRoutes } from './routes/autopay-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { demandRoutes } from './routes/demand-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
@@ -89,6 +90,7 @@ export function createPortal(options: PortalOptions, { redis, mongo, log }: Port
     historyRoutes,
     settingsRoutes,
     verifyRoutes,
+    autopayRoutes,
   ]) {
     group(router, deps);
   }

@@ -4,6 +4,17 @@ import type { Logger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import { createNotifier, type Notifier } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
+import {
+  type AutopayDeps,
+  type AutopayOptions,
+  AutopayService,
+  AutopayStore,
+  autopayOptionsOf,
+  DEFAULT_AUTOPAY_OPTIONS,
+  holdsMandates,
+  runAutopayCharges,
+  scanAutopayBills,
+} from '../autopay/index.js';
 import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
 import { loadBillers } from '../billers.js';
 import { BillService } from '../bills/bill-service.js';
@@ -53,7 +64,10 @@ import { reconcileJob } from './reconcile-job.js';
 import { sweepDemandWork } from './sweep-paid-elsewhere.js';
 
 /** How a periodic job is scheduled: every so many ms, or a cron pattern in India's time zone. */
-type Schedule = (options: SettlementOptions) => { every: number } | { pattern: string; tz: string };
+type Schedule = (
+  options: SettlementOptions,
+  autopay: AutopayOptions,
+) => { every: number } | { pattern: string; tz: string };
 
 /**
  * Everything the worker process does, in one list. Jobs without a schedule are added by the hub
@@ -80,6 +94,10 @@ export const JOBS = {
   reconcile: { schedule: (o) => ({ pattern: o.reconcilePattern, tz: 'Asia/Kolkata' }) },
   /** Reminds citizens of unpaid bills due soon, and of overdue ones, once per bill and due date (hub/notifications). */
   remind: { schedule: (o) => ({ pattern: o.remindPattern, tz: 'Asia/Kolkata' }) },
+  /** Looks for new bills of accounts with autopay on: schedules each debit with its pre-debit notice, or tells of a bill over the limit (hub/autopay). */
+  'autopay-scan': { schedule: (_o, a) => ({ every: a.scanEveryMs }) },
+  /** Makes the autopay debits that are due (24 h or more after their notice) and resolves unknown ones (hub/autopay). */
+  'autopay-charge': { schedule: (_o, a) => ({ every: a.chargeEveryMs }) },
 } as const satisfies Record<string, { schedule?: Schedule }>;
 
 export type JobName = keyof typeof JOBS;
@@ -99,11 +117,15 @@ export function checkHandlers(handlers: Readonly<Record<string, JobHandler | und
  * Puts every scheduled job of JOBS on its BullMQ job scheduler (upsert: the same id from every
  * replica is one scheduler); a schedule switched off (0 ms, a pattern `off`) is removed.
  */
-export async function upsertSchedules(queue: SettlementQueue, options: SettlementOptions): Promise<string[]> {
+export async function upsertSchedules(
+  queue: SettlementQueue,
+  options: SettlementOptions,
+  autopay: AutopayOptions = DEFAULT_AUTOPAY_OPTIONS,
+): Promise<string[]> {
   const scheduled: string[] = [];
   for (const [name, job] of Object.entries(JOBS) as [JobName, { schedule?: Schedule }][]) {
     if (!job.schedule) continue;
-    const repeat = job.schedule(options);
+    const repeat = job.schedule(options, autopay);
     const off = 'every' in repeat ? repeat.every <= 0 : ['', 'off'].includes(repeat.pattern.trim());
     if (off) {
       await queue.removeJobScheduler(name);
@@ -233,6 +255,20 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const wallet = deps.wallet === undefined ? (ownWallet?.settlement ?? null) : deps.wallet;
 
   const reports = createGatewayReportClient({ baseUrl: config.GATEWAY_BASE_URL, apiKey: config.GATEWAY_API_KEY });
+  const bills = new BillService(billers, queueConnection, {
+    cacheSeconds: config.BILL_CACHE_SECONDS,
+    timeoutMs: config.BILLER_TIMEOUT_MS,
+  });
+  const autopay = await autopayParts(config, {
+    mongo: deps.mongo,
+    gateway,
+    bills,
+    payments,
+    capture,
+    notifications,
+    billers,
+    log,
+  });
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
@@ -270,10 +306,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       sendReminders(
         {
           accounts: savedAccountModel(deps.mongo),
-          bills: new BillService(billers, queueConnection, {
-            cacheSeconds: config.BILL_CACHE_SECONDS,
-            timeoutMs: config.BILLER_TIMEOUT_MS,
-          }),
+          bills,
           payments: payments.model,
           notifications,
           billerName: (id) => billers.get(id)?.descriptor.name ?? id,
@@ -282,6 +315,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
         },
         reminderOptionsOf(config),
       ),
+    'autopay-scan': async () => (autopay ? scanAutopayBills(autopay.deps, autopay.service) : { off: true }),
+    'autopay-charge': async () => (autopay ? runAutopayCharges(autopay.deps) : { off: true }),
     reconcile: reconcileJob({
       mongo: deps.mongo,
       billers,
@@ -295,7 +330,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   };
   checkHandlers(handlers);
   const worker = startQueueWorker(workerConnection, options, handlers, log);
-  const scheduled = await upsertSchedules(queue, options);
+  const scheduled = await upsertSchedules(queue, options, autopayOptionsOf(config));
   log.info({ queue: options.queueName, concurrency: options.concurrency, scheduled }, 'worker jobs started');
 
   return {
@@ -312,4 +347,51 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       if (!deps.billers) await billers.close();
     },
   };
+}
+
+/**
+ * Autopay's store, service and job deps in the worker; null (its jobs do nothing) when the
+ * gateway holds no mandates.
+ */
+async function autopayParts(
+  config: HubConfig,
+  parts: Omit<AutopayDeps, 'store' | 'accounts' | 'billerName' | 'links' | 'checkout' | 'options' | 'gateway'> & {
+    mongo: Connection;
+    gateway: PaymentGateway;
+    billers: BillerRegistry;
+  },
+): Promise<{ deps: AutopayDeps; service: AutopayService } | null> {
+  const { gateway, log } = parts;
+  if (!holdsMandates(gateway)) {
+    log.warn({ gateway: gateway.identifier }, 'the gateway holds no mandates: autopay is off');
+    return null;
+  }
+  const store = new AutopayStore(parts.mongo);
+  await store.init();
+  const options = autopayOptionsOf(config);
+  const links = portalLinks(notificationPublicUrl(config));
+  const accounts = savedAccountModel(parts.mongo);
+  const service = new AutopayService({
+    store,
+    gateway,
+    accounts,
+    options,
+    returnUrl: options.returnUrl ?? `${notificationPublicUrl(config).replace(/\/+$/, '')}/autopay/return`,
+    log,
+  });
+  const deps: AutopayDeps = {
+    store,
+    gateway,
+    accounts,
+    bills: parts.bills,
+    payments: parts.payments,
+    capture: parts.capture,
+    notifications: parts.notifications,
+    billerName: (id) => parts.billers.get(id)?.descriptor.name ?? id,
+    links,
+    checkout: { returnUrl: config.CHECKOUT_RETURN_URL, ttlMinutes: config.CHECKOUT_TTL_MINUTES },
+    options,
+    log,
+  };
+  return { deps, service };
 }

@@ -208,6 +208,13 @@ describe('the hub citizen API', () => {
         'get /demands/{reference}',
         'post /demands/{reference}/cancel',
         'patch /demands/{reference}',
+        'get /autopay',
+        'post /autopay',
+        'get /autopay/{autopayId}',
+        'post /autopay/{autopayId}/confirm',
+        'post /autopay/{autopayId}/pause',
+        'post /autopay/{autopayId}/resume',
+        'post /autopay/{autopayId}/cancel',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.

@@ -8,6 +8,8 @@ const RECEIPT = 'RCT01JDQ7M2ZC4KX9T8W3HVBN';
 const LINE = 'LIN01JDQ7M2ZC4KX9T8W3HVBN';
 const DEMAND = 'KMC-2026-00012345';
 const PAY_URL = `${PUBLIC_URL}/demands/${DEMAND}`;
+/** An electricity bill number, as autopay's messages name the bill. */
+const BILL = 'ELB2026110045678';
 
 /** One event of every kind, with the reference each message must carry. */
 export const SAMPLES = {
@@ -97,5 +99,44 @@ export const SAMPLES = {
       payUrl: PAY_URL,
     },
     reference: DEMAND,
+  },
+  autopay_pre_debit: {
+    event: {
+      kind: 'autopay_pre_debit' as const,
+      chargeId: 'APC0123456789ABCDEF0123',
+      reference: BILL,
+      payeeName: 'State Electricity Distribution Co.',
+      amountMinor: 123_450,
+      currency: 'INR',
+      chargeOn: new Date('2026-12-02T06:00:00Z'),
+      manageUrl: `${PUBLIC_URL}/autopay`,
+    },
+    reference: BILL,
+  },
+  autopay_over_limit: {
+    event: {
+      kind: 'autopay_over_limit' as const,
+      chargeId: 'APC0123456789ABCDEF0124',
+      reference: BILL,
+      payeeName: 'State Electricity Distribution Co.',
+      amountMinor: 1_823_450,
+      currency: 'INR',
+      limitMinor: 500_000,
+      payUrl: `${PUBLIC_URL}/dashboard`,
+    },
+    reference: BILL,
+  },
+  autopay_charge_failed: {
+    event: {
+      kind: 'autopay_charge_failed' as const,
+      chargeId: 'APC0123456789ABCDEF0125',
+      reference: BILL,
+      payeeName: 'State Electricity Distribution Co.',
+      amountMinor: 123_450,
+      currency: 'INR',
+      reason: 'declined' as const,
+      payUrl: `${PUBLIC_URL}/dashboard`,
+    },
+    reference: BILL,
   },
 } satisfies Record<NotificationKind, { event: NotificationEvent; reference: string }>;

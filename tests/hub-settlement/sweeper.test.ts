@@ -113,6 +113,8 @@ describe('the sweeper re-enqueues work a crash left behind', () => {
       RECONCILE_ORDERS_EVERY_MS: '0',
       RECONCILE_PATTERN: 'off',
       REMIND_PATTERN: 'off',
+      AUTOPAY_SCAN_EVERY_MS: '0',
+      AUTOPAY_CHARGE_EVERY_MS: '0',
     });
     const running = await startWorkerJobs(config, {
       mongo: h.payments.model.db,

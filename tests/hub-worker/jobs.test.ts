@@ -24,9 +24,11 @@ describe('the worker is one visible list of jobs and schedules', () => {
     await redis?.quit();
   });
 
-  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile and remind', () => {
+  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile, remind and the autopay jobs', () => {
     expect(Object.keys(JOBS).sort()).toEqual(
       [
+        'autopay-charge',
+        'autopay-scan',
         'expire',
         'issue-receipt',
         'notify',
@@ -52,10 +54,12 @@ describe('the worker is one visible list of jobs and schedules', () => {
     // Two replicas starting: the same scheduler ids, so one schedule each.
     const [first, second] = await Promise.all([upsertSchedules(queue, options), upsertSchedules(queue, options)]);
     expect(second).toEqual(first);
-    expect(first.sort()).toEqual(['expire', 'reconcile', 'remind', 'status-enquiry', 'sweep']);
+    const periodic = ['autopay-charge', 'autopay-scan', 'expire', 'reconcile', 'remind', 'status-enquiry', 'sweep'];
+    expect(first.sort()).toEqual(periodic);
 
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['expire', 'reconcile', 'remind', 'status-enquiry', 'sweep']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(periodic);
+    expect(schedulers.find((s) => s.key === 'autopay-scan')).toMatchObject({ every: 3_600_000 });
     expect(schedulers.find((s) => s.key === 'sweep')).toMatchObject({ name: 'sweep', every: 60_000 });
     expect(schedulers.find((s) => s.key === 'reconcile')).toMatchObject({
       pattern: '0 30 0 * * *',

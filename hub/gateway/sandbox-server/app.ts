@@ -4,6 +4,10 @@ import { apiRouter } from './api-router.js';
 import { checkoutRouter } from './checkout-router.js';
 import { controlRouter } from './control-router.js';
 import { JournaledWebhookSender } from './journaled-sender.js';
+import { MandateBook } from './mandate-book.js';
+import { MandateFlow } from './mandate-flow.js';
+import { mandatePageRouter } from './mandate-page-router.js';
+import { mandateRouter } from './mandate-router.js';
 import { type SandboxGatewayOptions, sandboxGatewayConfig } from './options.js';
 import { OrderBook } from './order-book.js';
 import { PaymentFlow } from './payment-flow.js';
@@ -18,7 +22,8 @@ export type SandboxGateway = Koa & { stop(): void };
 
 /**
  * A payment gateway for dev and tests: a merchant API, a hosted checkout where the tester picks
- * the outcome, and signed webhooks to `webhookUrl`. State lives in memory.
+ * the outcome, mandates approved on a hosted page and charged without one, and signed webhooks to
+ * `webhookUrl`. State lives in memory.
  */
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   const config = sandboxGatewayConfig(options);
@@ -34,16 +39,23 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
     faults,
   });
   const flow = new PaymentFlow(book, sender, config.publicUrl, config.pendingDelayMs, faults);
+  // Mandates: approved on a hosted page, charged as orders of the same book (same webhooks, refunds).
+  const mandates = new MandateBook(config.now);
+  const mandateFlow = new MandateFlow(mandates, book, flow);
 
   const api = apiRouter({ apiKey: config.apiKey, publicUrl: config.publicUrl, book, flow });
   const checkout = checkoutRouter(book, flow);
-  const control = controlRouter(sender, faults);
+  const control = controlRouter(sender, faults, mandates);
+  const mandateApi = mandateRouter({ apiKey: config.apiKey, publicUrl: config.publicUrl, mandates, flow: mandateFlow });
+  const mandatePages = mandatePageRouter(mandates);
 
   const app = new Koa();
   app.use(sandboxErrors);
   app.use(control.routes()).use(control.allowedMethods());
   app.use(reportRouter(config.apiKey, journal).routes());
+  app.use(mandateApi.routes()).use(mandateApi.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
+  app.use(mandatePages.routes()).use(mandatePages.allowedMethods());
   app.use(checkout.routes()).use(checkout.allowedMethods());
   app.use((ctx) => {
     throw new SandboxApiError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);

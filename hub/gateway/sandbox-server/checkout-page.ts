@@ -30,7 +30,8 @@ export function returnLocation(order: SandboxOrder): string {
   return url.toString();
 }
 
-function page(title: string, body: string): string {
+/** A sandbox page: the banner, a title and a body of HTML already escaped. */
+export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

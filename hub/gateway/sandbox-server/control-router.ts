@@ -2,6 +2,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { notFound, SandboxApiError } from './api-error.js';
+import type { MandateBook } from './mandate-book.js';
+import { OUTCOMES } from './order-book.js';
 import type { GatewayTestFaults } from './test-faults.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -10,16 +12,18 @@ const order = z.string().min(1);
 const faultSchema = z.discriminatedUnion('kind', [
   z.object({ order, kind: z.literal('drop_webhooks') }),
   z.object({ order, kind: z.literal('partial_capture'), amount: z.number().int().positive() }),
+  z.object({ mandate: z.string().min(1), kind: z.literal('mandate_charge'), outcome: z.enum(OUTCOMES) }),
 ]);
 
 /**
  * Test controls: POST /__sandbox/webhooks/replay {eventId} re-sends a past event as it was
  * (same id, fresh signature), GET /__sandbox/webhooks[?order=] shows deliveries,
- * POST /__sandbox/faults {order, kind: drop_webhooks | partial_capture, amount?},
+ * POST /__sandbox/faults {order, kind: drop_webhooks | partial_capture, amount?} or
+ * {mandate, kind: mandate_charge, outcome: success | failure | pending} (how its next charges end),
  * DELETE /__sandbox/faults, GET /__sandbox/refunds[?order=] lists refunds with their keys,
  * GET /__sandbox/health.
  */
-export function controlRouter(sender: WebhookSender, faults?: GatewayTestFaults): Router {
+export function controlRouter(sender: WebhookSender, faults?: GatewayTestFaults, mandates?: MandateBook): Router {
   const router = new Router({ prefix: '/__sandbox' });
   const json = bodyParser({ enableTypes: ['json'] });
 
@@ -43,8 +47,10 @@ export function controlRouter(sender: WebhookSender, faults?: GatewayTestFaults)
         const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
         throw new SandboxApiError(422, 'invalid_request', why);
       }
-      if (parsed.data.kind === 'drop_webhooks') faults.dropWebhooks(parsed.data.order);
-      else faults.capturePartially(parsed.data.order, parsed.data.amount);
+      const fault = parsed.data;
+      if (fault.kind === 'drop_webhooks') faults.dropWebhooks(fault.order);
+      else if (fault.kind === 'partial_capture') faults.capturePartially(fault.order, fault.amount);
+      else if (mandates) mandates.get(fault.mandate).chargeOutcome = fault.outcome;
       ctx.status = 204;
     });
     router.delete('/faults', (ctx) => {
