@@ -47,7 +47,9 @@ export function startManaged(
 ): ManagedProcess {
   const [cmd, argv] = withParentDeathSignal(command, args);
   // stdin stays an open pipe: children that watch it (the Mongo launcher) exit when it closes.
-  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env });
+  // Detached: each child leads its own process group, so a terminal's Ctrl-C (SIGINT to the
+  // foreground group) reaches only the parent, which stops services before Redis and MongoDB.
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => running.delete(child));
