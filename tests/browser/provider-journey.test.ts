@@ -251,11 +251,28 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
     async () => {
       current = citizen;
       const codes = await stack.messageCount(PAYER.to);
+      const visited: string[] = [];
+      // Every document request, redirects included (a redirect commits no page of its own).
+      citizen.on('request', (request) => {
+        if (request.isNavigationRequest()) visited.push(request.url());
+      });
       await citizen.goto(`${stack.providerPortalUrl}/`);
       await testId(citizen, 'sign-in').click();
-      // No identifier and no code typed: only the idp's session can bring the browser back signed in.
-      await testId(citizen, 'not-member').waitFor();
+      // Nothing is typed: only the idp's session can bring the browser back signed in.
+      const landed = await Promise.race([
+        testId(citizen, 'not-member')
+          .waitFor()
+          .then(() => 'signed in' as const),
+        citizen
+          .locator('#identifier, #code')
+          .first()
+          .waitFor()
+          .then(() => 'asked to sign in again' as const),
+      ]);
+      expect(landed).toBe('signed in');
       expect(new URL(citizen.url()).origin).toBe(stack.providerPortalUrl);
+      // By way of the idp (single sign-on, not a session of the provider portal's own), and no code sent.
+      expect(visited.filter((url) => url.startsWith(`${stack.idpUrl}/auth?`))).toHaveLength(1);
       expect(await stack.messageCount(PAYER.to)).toBe(codes);
       expect(await testId(citizen, 'not-member').textContent()).toBe(
         'Your account is not a member of a provider organisation',
