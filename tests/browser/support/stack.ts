@@ -22,8 +22,13 @@ import { buildIdp } from '../../../idp/app.js';
 import { loadIdpConfig } from '../../../idp/config.js';
 import { freePort } from '../../../infra/local-services/free-port.js';
 import { createLogger } from '../../../infra/logger.js';
+import { type CapturedMessage, readCaptured } from '../../../infra/notifier/index.js';
 import { createRedis } from '../../../infra/redis.js';
 import { type StartedService, startService } from '../../../infra/service-runtime.js';
+import { loadProviderPortalConfig } from '../../../provider-portal/config.js';
+import { providerPortalOptionsOf } from '../../../provider-portal/options.js';
+import { startProviderPortal } from '../../../provider-portal/server.js';
+import { PROVIDER_PORTAL_CLIENT_ID, providerRolesFile } from './provider.js';
 
 /** Where the stack keeps its data: one MongoDB and one Redis, shared with other suites by name and prefix. */
 export interface StackStores {
@@ -43,6 +48,11 @@ export interface Stack {
   portalUrl: string;
   /** The idp's issuer (its sign-in pages and /__dev/messages). */
   idpUrl: string;
+  /**
+   * The provider portal (provider-portal/), signing in at the same idp as `partner-portal`; its
+   * one member is PROVIDER_MEMBER of PROVIDER (support/provider.ts), by the idp's roles file.
+   */
+  providerPortalUrl: string;
   gatewayUrl: string;
   sandboxes: { electricity: string; water: string; gas: string };
   /** The portal's client at the idp, as registered there. */
@@ -57,6 +67,12 @@ export interface Stack {
    * of the newest one. Throws after `timeoutMs` (default 30 s) without one.
    */
   nextCode(to: string, after: number, timeoutMs?: number): Promise<CapturedCode>;
+  /**
+   * Waits until the hub's notifier (capture transport: the worker's `notify` jobs store each SMS
+   * and email in Redis instead of sending it) holds a message to `to` that `matches`, and returns
+   * the newest such one. Throws after `timeoutMs` (default 30 s) without one.
+   */
+  hubMessage(to: string, matches: (message: CapturedMessage) => boolean, timeoutMs?: number): Promise<CapturedMessage>;
   close(): Promise<void>;
 }
 
@@ -72,21 +88,36 @@ async function listen(app: Koa): Promise<{ server: Server; url: string }> {
 
 const unique = (label: string) => `${label}_${randomUUID().slice(0, 8)}`;
 
+/** Polls `read` until it gives a value; polling is the only way to see a captured message arrive. */
+async function pollFor<T>(read: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * Starts the sandboxes, the sandbox gateway, the idp (with the portal registered at the hub's
- * own callback, post-logout and back-channel URLs), the hub (API + portal) and the settlement
- * worker, all on free loopback ports. `logLevel` applies to every service (silent by default;
+ * own callback, post-logout and back-channel URLs, the provider portal likewise at its own, and
+ * a roles file naming one provider member), the hub (API + portal, its messages handed to the
+ * worker's `notify` jobs as in hub/main.ts), the worker and the provider portal, all on free
+ * loopback ports. `logLevel` applies to every service (silent by default;
  * BROWSER_STACK_LOG overrides).
  */
 export async function startStack(
   stores: StackStores,
   logLevel = process.env.BROWSER_STACK_LOG ?? 'silent',
 ): Promise<Stack> {
-  const [hubPort, idpPort] = await Promise.all([freePort(), freePort()]);
+  const [hubPort, idpPort, providerPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const portalUrl = `http://127.0.0.1:${hubPort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
+  const providerPortalUrl = `http://127.0.0.1:${providerPort}`;
   const resource = `${portalUrl}/api`;
   const portalSecret = randomBytes(32).toString('base64url');
+  const providerPortalSecret = randomBytes(32).toString('base64url');
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -143,9 +174,21 @@ export async function startStack(
             backchannel_logout_uri: `${portalUrl}/auth/backchannel-logout`,
             first_party: true,
           },
+          {
+            client_id: PROVIDER_PORTAL_CLIENT_ID,
+            client_name: 'Provider Portal',
+            client_secret_env: 'PARTNER_OIDC_CLIENT_SECRET',
+            redirect_uris: [`${providerPortalUrl}/auth/callback`],
+            post_logout_redirect_uris: [`${providerPortalUrl}/`],
+            backchannel_logout_uri: `${providerPortalUrl}/auth/backchannel-logout`,
+            first_party: true,
+            require_pkce: true,
+          },
         ],
       }),
     );
+    const rolesFile = join(dir, 'roles.json');
+    writeFileSync(rolesFile, JSON.stringify(providerRolesFile()));
     const idpEnv = {
       NODE_ENV: 'test',
       MONGODB_URI: stores.mongoUri,
@@ -156,6 +199,7 @@ export async function startStack(
       IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
       IDP_DATA_KEY: randomBytes(32).toString('base64'),
       IDP_CLIENTS_FILE: clientsFile,
+      IDP_ROLES_FILE: rolesFile,
       HUB_API_RESOURCE: resource,
       // The portal's back-channel endpoint is on loopback, which the idp otherwise refuses to call.
       IDP_OUTBOUND_ALLOW_PRIVATE: 'true',
@@ -163,6 +207,7 @@ export async function startStack(
       OTP_SENDS_PER_IP_PER_HOUR: '1000',
       OTP_RESEND_COOLDOWN_SECONDS: '1',
       HUB_OIDC_CLIENT_SECRET: portalSecret,
+      PARTNER_OIDC_CLIENT_SECRET: providerPortalSecret,
     };
     const idpConfig = loadIdpConfig(idpEnv);
     const idp = await startService({
@@ -229,6 +274,8 @@ export async function startStack(
         demandPort.bind(new DemandStore(deps.mongo));
         return buildHub(hubConfig, registry, deps, {
           publicUrl: portalUrl,
+          // As hub/main.ts: the API records a message and the worker's notify job sends it.
+          notifyQueue: queue,
           startSettlement: async (payment) => {
             await enqueueSettlement(queue, payment);
           },
@@ -246,6 +293,27 @@ export async function startStack(
       billers: registry,
     });
     cleanups.push(() => worker.close());
+
+    // The provider portal, configured through its own environment schema, calling this hub's API.
+    const providerConfig = loadProviderPortalConfig({
+      NODE_ENV: 'test',
+      REDIS_URL: stores.redisUrl,
+      PROVIDER_PORTAL_PORT: String(providerPort),
+      PROVIDER_PORTAL_PUBLIC_URL: providerPortalUrl,
+      IDP_ISSUER: idpUrl,
+      PARTNER_OIDC_CLIENT_ID: PROVIDER_PORTAL_CLIENT_ID,
+      PARTNER_OIDC_CLIENT_SECRET: providerPortalSecret,
+      HUB_API_RESOURCE: resource,
+      PROVIDER_PORTAL_HUB_API_URL: `${portalUrl}/api/v1`,
+    });
+    const providerPortal = await startProviderPortal(providerPortalOptionsOf(providerConfig), {
+      port: providerPort,
+      host: '127.0.0.1',
+      redisUrl: providerConfig.REDIS_URL,
+      redisKeyPrefix: `${unique('provider-portal')}:`,
+      log: createLogger('provider-portal', logLevel),
+    });
+    cleanups.push(() => providerPortal.close());
 
     const messages = async (to: string): Promise<{ text: string }[]> => {
       const res = await fetch(`${idpUrl}/__dev/messages?to=${encodeURIComponent(to)}`, {
@@ -266,10 +334,17 @@ export async function startStack(
         await new Promise((r) => setTimeout(r, 100));
       }
     };
+    const hubMessage = (to: string, matches: (message: CapturedMessage) => boolean, timeoutMs = 30_000) =>
+      pollFor(
+        async () => (await readCaptured(hub.redis, to)).find(matches),
+        timeoutMs,
+        `no matching message from the hub reached ${to}`,
+      );
 
     return {
       portalUrl,
       idpUrl,
+      providerPortalUrl,
       gatewayUrl,
       sandboxes: { electricity, water, gas },
       portalClient: { id: PORTAL_CLIENT_ID, secret: portalSecret },
@@ -278,6 +353,7 @@ export async function startStack(
       worker,
       messageCount,
       nextCode,
+      hubMessage,
       close,
     };
   } catch (error) {
