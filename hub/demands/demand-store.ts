@@ -42,6 +42,8 @@ export interface DemandChangeBy {
 /** A lost race re-reads and tries again; a demand changing this often is a conflict to report. */
 const RACE_RETRIES = 5;
 /** Reference numbers are 50 random bits: a second collision in a row means something else is wrong. */
+/** Rows per insertMany of an upload: bounded so one round trip stays small. */
+const UPLOAD_CHUNK = 500;
 const REFERENCE_DRAWS = 5;
 
 /**
@@ -114,6 +116,39 @@ export class DemandStore {
       }
     }
     throw new Error(`no unused reference number after ${REFERENCE_DRAWS} draws`);
+  }
+
+  /**
+   * Inserts many new demands (an upload's rows), each once: ids already there (a re-run of the
+   * same upload) are skipped, the rest go in chunks of UPLOAD_CHUNK with one insertMany each, a
+   * fresh reference number per row. A chunk that meets any conflict (a reference drawn twice, a
+   * row a concurrent re-run inserted) is redone row by row through insert(), which draws again or
+   * finds the row. Returns how many this call created.
+   */
+  async insertRows(docs: Omit<Demand, 'reference' | 'createdAt' | 'updatedAt'>[]): Promise<number> {
+    await this.init();
+    let created = 0;
+    for (let from = 0; from < docs.length; from += UPLOAD_CHUNK) {
+      const chunk = docs.slice(from, from + UPLOAD_CHUNK);
+      const existing = await this.model
+        .find({ _id: { $in: chunk.map((doc) => doc._id) } }, { _id: 1 })
+        .lean<Pick<Demand, '_id'>[]>()
+        .exec();
+      const there = new Set(existing.map((doc) => doc._id));
+      const fresh = chunk.filter((doc) => !there.has(doc._id));
+      if (fresh.length === 0) continue;
+      try {
+        await this.model.insertMany(
+          fresh.map((doc) => ({ ...doc, reference: this.drawReference() })),
+          { ordered: true },
+        );
+        created += fresh.length;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        for (const doc of fresh) created += (await this.insert(doc)).created ? 1 : 0;
+      }
+    }
+    return created;
   }
 
   /** Any demand by id, live or not: for workers and the upload. */

@@ -71,18 +71,19 @@ export class DemandUploader {
     const batch = await this.openBatch(upload, fileHash, parsed.rows.length);
     const at = new Date();
     let created = false;
-    for (const { row, demand } of parsed.rows) {
-      if (batch.status === 'live') break;
-      const doc = demandDocument(demand, {
-        _id: demandIdForRow(batch._id, row),
-        actor: upload.actor,
-        at,
-        live: false,
-        batchId: batch._id,
-        batchRow: row,
-        ...(upload.providerName ? { providerName: upload.providerName } : {}),
-      });
-      created = (await this.store.insert(doc)).created || created;
+    if (batch.status !== 'live') {
+      const docs = parsed.rows.map(({ row, demand }) =>
+        demandDocument(demand, {
+          _id: demandIdForRow(batch._id, row),
+          actor: upload.actor,
+          at,
+          live: false,
+          batchId: batch._id,
+          batchRow: row,
+          ...(upload.providerName ? { providerName: upload.providerName } : {}),
+        }),
+      );
+      created = (await this.store.insertRows(docs)) > 0;
     }
     await this.commit(batch._id);
     await this.publish(batch._id);

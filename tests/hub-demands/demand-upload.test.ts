@@ -5,6 +5,7 @@ import { demandBatchModel } from '../../hub/demands/batch-model.js';
 import type { Demand } from '../../hub/demands/demand-model.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { DemandUploader } from '../../hub/demands/demand-upload.js';
+import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
@@ -16,17 +17,16 @@ const row = (phone: string, title: string, amount = '1000.00') => `${phone},,${t
 
 /** A store that crashes (throws) after inserting `after` rows: a process dying midway. */
 class CrashingStore extends DemandStore {
-  inserted = 0;
   constructor(
     conn: Connection,
     private readonly after: number,
   ) {
     super(conn);
   }
-  override async insert(doc: Parameters<DemandStore['insert']>[0]) {
-    if (this.inserted >= this.after) throw new Error('process killed');
-    this.inserted++;
-    return super.insert(doc);
+  /** Writes the first `after` rows, then dies as a killed process would, mid-upload. */
+  override async insertRows(docs: Parameters<DemandStore['insertRows']>[0]): Promise<number> {
+    await super.insertRows(docs.slice(0, this.after));
+    throw new Error('process killed');
   }
 }
 
@@ -178,6 +178,28 @@ describe('uploading demands as CSV', () => {
     ).toEqual(halfway.map((d) => d.reference).sort());
     expect(await countOf(providerId)).toBe(3);
     expect(await store.listForProvider(providerId)).toHaveLength(3);
+  });
+
+  it('an upload whose drawn reference number is already taken still creates every row, each with its own number', async () => {
+    const providerId = provider();
+    const taken = await uploader.upload({
+      providerId,
+      actor: 'clerk',
+      csv: [HEADER, row('9876500051', 'Fee A')].join('\n'),
+      today: TODAY,
+    });
+    if (!taken.ok) throw new Error('first upload failed');
+    const takenReference = taken.demands[0]?.reference ?? '';
+    // The first draw repeats a number in use: the bulk insert meets the conflict, the rows are redone one by one.
+    const draws = [takenReference];
+    const colliding = new DemandStore(conn, { newReference: () => draws.shift() ?? newReferenceNumber() });
+    const csv = [HEADER, row('9876500052', 'Fee B'), row('9876500053', 'Fee C'), row('9876500054', 'Fee D')].join('\n');
+    const result = await new DemandUploader(conn, colliding).upload({ providerId, actor: 'clerk', csv, today: TODAY });
+    if (!result.ok) throw new Error('the upload should succeed');
+    const references = result.demands.map((d) => d.reference);
+    expect(references).toHaveLength(3);
+    expect(new Set([...references, takenReference]).size).toBe(4);
+    expect(await countOf(providerId)).toBe(4);
   });
 
   it('a crash after the commit is finished by the sweep: every row of the batch becomes live', async () => {
