@@ -103,13 +103,14 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     await page.waitForURL(/\/autopay$/);
     expect((await page.locator('h1').textContent())?.trim()).toBe('Autopay');
     await testId(page, 'no-autopay').waitFor();
-    expect(await page.locator('#accountId option').count()).toBe(2);
+    // The one saved account is offered, and chosen already.
+    expect(await page.locator('input[name=accountId]').count()).toBe(1);
+    expect(await page.locator('input[name=accountId]').isChecked()).toBe(true);
     await axe.check(page, 'autopay: none yet', true);
     await phoneShot(page, '02-autopay-empty');
   });
 
   step('a limit that is not rupees, and one above the highest allowed, are refused with clear errors', async () => {
-    await page.locator('#accountId').selectOption({ index: 1 });
     await page.locator('#limit').fill('lots');
     await testId(page, 'autopay-submit').click();
     await testId(page, 'error-summary').waitFor();
@@ -129,7 +130,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     expect(await page.locator('#limit-error').textContent()).toContain('The limit must be ₹15,000.00 or less');
     // What was typed and chosen is kept.
     expect(await page.locator('#limit').inputValue()).toBe('20,000');
-    expect(await page.locator('#accountId').inputValue()).toMatch(/^ACC/);
+    expect(await page.locator('input[name=accountId]:checked').inputValue()).toMatch(/^ACC/);
     await axe.check(page, 'autopay: limit too high');
   });
 

@@ -95,10 +95,11 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
         titleKey: 'autopay.title',
         // Live ones first (what the citizen manages), then ended ones (history).
         rows: [...rows.filter((row) => row.live), ...rows.filter((row) => !row.live)],
+        // Radios rather than a select: a long biller name wraps instead of hiding the consumer number.
         accounts: free.map((account) => ({
-          ...account,
-          billerName: names[account.billerId] ?? account.billerId,
-          selected: account.id === chosen,
+          id: account.id,
+          ...accountWords(account, names),
+          selected: account.id === chosen || free.length === 1,
         })),
         anyAccounts: accounts.body.accounts.length > 0,
         maxLimit,
@@ -165,6 +166,7 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
       return;
     }
     const account = accounts.body.accounts.find((candidate) => candidate.id === autopay.accountId);
+    const words = account ? accountWords(account, names) : { label: t('autopay.removedAccount'), detail: '' };
     const waiting = chargeRows(
       autopay.charges.filter((charge) => charge.status === 'scheduled'),
       autopay.limitMinor,
@@ -180,9 +182,7 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
         status: autopay.status,
         limit: formatMoney(autopay.limitMinor, autopay.currency, locale),
       },
-      name: account?.nickname ?? t('autopay.removedAccount'),
-      billerName: account ? (names[account.billerId] ?? account.billerId) : '',
-      consumerMasked: account?.consumerMasked ?? '',
+      words,
       waiting,
       inFlight,
     });
@@ -203,6 +203,16 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
     ctx.status = 303;
     ctx.redirect(`/autopay?notice=${action}`);
   });
+}
+
+/**
+ * A saved account in words: its nickname as the label, and the biller (unless the nickname is the
+ * biller's name already, as it is by default) with the masked consumer number as the detail.
+ */
+function accountWords(account: SavedAccount, names: Record<string, string>): { label: string; detail: string } {
+  const biller = names[account.billerId] ?? account.billerId;
+  const label = account.nickname || biller;
+  return { label, detail: label === biller ? account.consumerMasked : `${biller}, ${account.consumerMasked}` };
 }
 
 /**

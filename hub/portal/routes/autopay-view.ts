@@ -67,7 +67,10 @@ const INDIC_DIGITS = /[\u0966-\u096f\u09e6-\u09ef]/g;
  */
 export function readLimit(typed: string): LimitReading {
   const text = typed
-    .replace(INDIC_DIGITS, (d) => String((d.codePointAt(0) as number) & 0xf))
+    .replace(INDIC_DIGITS, (d) => {
+      const code = d.codePointAt(0) as number;
+      return String(code - (code >= 0x09e6 ? 0x09e6 : 0x0966));
+    })
     .replace(/^\s*(₹|rs\.?|inr)\s*/i, '')
     .replace(/[,\s]/g, '');
   if (text === '') return { problem: 'empty' };
