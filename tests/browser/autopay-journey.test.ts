@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type AutopayCharge, newChargeId } from '../../hub/autopay/charge-model.js';
+import { type Autopay, AutopayStore } from '../../hub/autopay/index.js';
 import { rupeeAmounts } from './support/checks.js';
 import { launchChromium, PHONE } from './support/chromium.js';
 import { FAILURE_DIR, withFailureShot } from './support/failure-shots.js';
@@ -15,6 +17,66 @@ const CITIZEN: Identity = { identifier: '98450 24680', to: '+919845024680', name
 const STEP_TIMEOUT_MS = 90_000;
 /** Where this journey leaves a 390 px screenshot of each autopay page, to be looked at. */
 const SHOT_DIR = join(FAILURE_DIR, 'autopay');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Debits as the autopay jobs record them (hub/autopay scan-bills.ts, run-charges.ts), written
+ * straight to the hub's store, since the jobs run hourly: one announced and due tomorrow, one
+ * above the limit, one declined by the bank. Days are IST calendar days.
+ */
+async function recordDebits(store: AutopayStore, autopay: Autopay): Promise<void> {
+  const now = Date.now();
+  const istDay = (ms: number) => new Date(ms + 330 * 60_000).toISOString().slice(0, 10);
+  const base = {
+    autopayId: autopay._id,
+    mandateId: autopay.mandate?.mandateId ?? '',
+    citizenSub: autopay.citizenSub,
+    accountId: autopay.accountId,
+    billerId: autopay.billerId,
+    currency: 'INR',
+    enquiries: 0,
+  };
+  // Oldest first, each recorded a moment after the one before, as the jobs would (the API lists newest first).
+  const debits: Omit<AutopayCharge, 'createdAt' | 'updatedAt'>[] = [
+    {
+      ...base,
+      _id: newChargeId(),
+      billKey: `${autopay.billerId}|journey|EB-JOURNEY-1`,
+      billNumber: 'EB-JOURNEY-1',
+      amountMinor: 150_000,
+      dueDate: istDay(now - 50 * DAY),
+      status: 'failed',
+      reason: 'declined',
+      noticeSentAt: new Date(now - 61 * DAY),
+      chargeAt: new Date(now - 60 * DAY),
+    },
+    {
+      ...base,
+      _id: newChargeId(),
+      billKey: `${autopay.billerId}|journey|EB-JOURNEY-2`,
+      billNumber: 'EB-JOURNEY-2',
+      amountMinor: 612_000,
+      dueDate: istDay(now - 20 * DAY),
+      status: 'over_limit',
+      chargeAt: new Date(now - 30 * DAY),
+    },
+    {
+      ...base,
+      _id: newChargeId(),
+      billKey: `${autopay.billerId}|journey|EB-JOURNEY-3`,
+      billNumber: 'EB-JOURNEY-3',
+      amountMinor: 182_607,
+      dueDate: istDay(now + 10 * DAY),
+      status: 'scheduled',
+      noticeSentAt: new Date(now),
+      chargeAt: new Date(now + DAY),
+    },
+  ];
+  for (const [i, debit] of debits.entries()) {
+    await store.charges.create({ ...debit, createdAt: new Date(now - (debits.length - i) * 60_000) });
+  }
+}
 
 /** A full-page screenshot at phone width (the harness saves them only on failure). */
 async function phoneShot(page: Page, name: string): Promise<void> {
@@ -162,6 +224,26 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     await phoneShot(page, '05-autopay-on');
   });
 
+  step('recent debits show their state in words, with dates and amounts', async () => {
+    const store = new AutopayStore(stack.hub.mongo);
+    const stored = await store.autopays.findById(autopayId).lean<Autopay>().exec();
+    if (!stored) throw new Error(`autopay ${autopayId} is not in the hub's store`);
+    await recordDebits(store, stored);
+    await page.reload();
+    const rows = card().locator('[data-testid=autopay-charge]');
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status')))).toEqual([
+      'scheduled',
+      'over_limit',
+      'failed',
+    ]);
+    const states = await card().locator('[data-testid=autopay-charge-state]').allTextContents();
+    expect(states[0]).toMatch(/^You were told about this payment\. It will be paid automatically from .+ IST\.$/);
+    expect(states[1]).toContain('Not paid: ₹6,120.00 is above your limit of ₹5,000.00. Pay this bill yourself');
+    expect(states[2]).toContain('Your bank declined the payment.');
+    await axe.check(page, 'autopay: on, with debits', true);
+    await phoneShot(page, '05b-autopay-debits');
+  });
+
   step('the dashboard shows autopay on with its limit and a link to manage it', async () => {
     await testId(page, 'nav-dashboard').click();
     await page.waitForURL(/\/dashboard/);
@@ -195,6 +277,8 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     expect(effects).toContain('no bill of this account is paid automatically any more');
     expect(effects).toContain('we ask your bank to end the mandate');
     expect(rupeeAmounts((await testId(page, 'autopay-cancel-account').textContent()) ?? '')).toEqual([500_000]);
+    // The debit already announced is named as one that will not be made.
+    expect(rupeeAmounts((await testId(page, 'autopay-cancel-waiting').textContent()) ?? '')).toEqual([182_607]);
     await axe.check(page, 'autopay: cancel?', true);
     await phoneShot(page, '08-autopay-cancel-confirm');
     // "No, keep autopay" changes nothing.

@@ -87,7 +87,7 @@ export interface ChargeRow {
   bill: string;
   due: string;
   amount: string;
-  /** The debit's date in IST (made, or to be made at the earliest). */
+  /** The debit's date in IST (made, or to be made at the earliest); '–' for a bill above the limit. */
   on: string;
   /** The state in one short word or two (a tag). */
   tag: string;
@@ -161,7 +161,8 @@ export function chargeRows(
       bill: charge.billNumberMasked,
       due,
       amount: values.amount,
-      on: values.date,
+      // A bill above the limit has no payment date: it is never debited.
+      on: charge.status === 'over_limit' ? '–' : values.date,
       tag: t(`autopay.chargeStatuses.${charge.status}`),
       tagColour: TAG_COLOURS[charge.status] ?? 'grey',
       sentence,
