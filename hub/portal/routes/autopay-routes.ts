@@ -65,13 +65,13 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
     const maxLimit = money(autopay.body.maxLimitMinor);
     const rows = autopay.body.autopays.map((item) => {
       const account = byId.get(item.accountId);
+      const words = account ? accountWords(account, names) : { label: t('autopay.removedAccount'), detail: '' };
       return {
         id: item.id,
         status: item.status,
         approvalUrl: item.approvalUrl,
-        name: account?.nickname ?? t('autopay.removedAccount'),
-        billerName: account ? (names[account.billerId] ?? account.billerId) : '',
-        consumerMasked: account?.consumerMasked ?? '',
+        name: words.label,
+        detail: words.detail,
         limit: money(item.limitMinor, item.currency),
         validUntil: item.validUntil && item.status !== 'failed' ? formatDateIST(item.validUntil, locale) : '',
         endReason:
