@@ -52,7 +52,10 @@ const autopay = (id: string, accountId: string, status: string, extra: Partial<A
 });
 const AUTOPAYS: AutopayAnswer[] = [
   autopay(ON, 'acc_home', 'active', { charges: CHARGES }),
-  autopay(PAUSED, 'acc_water', 'paused', { limitMinor: 100_000 }),
+  autopay(PAUSED, 'acc_water', 'paused', {
+    limitMinor: 100_000,
+    charges: [charge('chg_paused', 'scheduled', { billNumberMasked: 'WB-****4512', amountMinor: 61_700 })],
+  }),
   autopay(ENDED, 'acc_gas', 'cancelled', { reason: 'cancelled_by_citizen' }),
 ];
 
@@ -217,8 +220,8 @@ describe('the autopay page', () => {
     const page = await browser.go(url('/autopay'));
     expect(page.status).toBe(200);
     const rows = chargeTexts(page);
-    // The five most recent.
-    expect(rows).toHaveLength(5);
+    // The five most recent of the active autopay, then the paused one's.
+    expect(rows).toHaveLength(6);
     const [scheduled, unknown, charged, over, declined] = rows as [string, string, string, string, string];
     expect(scheduled).toContain('₹1,826.07');
     expect(scheduled).toContain('It will be paid automatically from 2 December 2026 at 1:30 am IST.');
@@ -232,6 +235,11 @@ describe('the autopay page', () => {
       'Not paid: ₹6,120.00 is above your limit of ₹5,000.00. Pay this bill yourself (due 10 December 2026).',
     );
     expect(declined).toContain('Your bank declined the payment. Pay this bill yourself (due 10 December 2026).');
+    // A debit announced before a pause is not made while paused: the page does not promise it.
+    expect(rows[5]).toContain(
+      'Announced, but not paid while autopay is paused, if the payment date (2 December 2026 at 1:30 am IST) comes first.',
+    );
+    expect(rows[5]).not.toContain('It will be paid automatically');
     // A paused autopay says what pausing means; the ended one is listed after the live ones.
     expect(page.html).toContain('data-testid="autopay-paused-note"');
     const order = [...page.html.matchAll(/data-testid="autopay" data-autopay-id="(AUT\w+)"/g)].map((m) => m[1]);

@@ -79,7 +79,7 @@ export function autopayRoutes(router: Router, deps: PortalDeps): void {
             ? t(`autopay.endReasons.${item.reason}`)
             : '',
         live: LIVE_STATUSES.includes(item.status),
-        charges: chargeRows(item.charges, item.limitMinor, t, locale),
+        charges: chargeRows(item.charges, item.limitMinor, t, locale, 5, item.status),
       };
     });
     const taken = new Set(

@@ -125,7 +125,8 @@ const istDay = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: IST
 /**
  * Recent debits as rows in the citizen's language: amounts in rupees, dates in IST, and each
  * state (with its reason, from hub/autopay/run-charges.ts and resolve-unknown.ts) as a sentence that
- * says what the citizen should do, if anything. `limitMinor` is the autopay's limit (for over-limit bills).
+ * says what the citizen should do, if anything. `limitMinor` is the autopay's limit (for over-limit
+ * bills); `autopayStatus` its status (a paused one will not make its announced debits).
  */
 export function chargeRows(
   charges: ChargeAnswer[],
@@ -133,6 +134,7 @@ export function chargeRows(
   t: TFunction,
   locale: Locale,
   count = 5,
+  autopayStatus = 'active',
 ): ChargeRow[] {
   return charges.slice(0, count).map((charge) => {
     const money = (minor: number) => formatMoney(minor, charge.currency, locale);
@@ -145,14 +147,17 @@ export function chargeRows(
       when: formatDateTimeIST(charge.chargeAt, locale),
     };
     let key = `autopay.chargeSentence.${charge.status}`;
-    if (charge.status === 'skipped' && charge.reason && SKIP_REASONS.includes(charge.reason)) {
+    // A paused autopay skips a debit that falls due meanwhile (hub/autopay README "Pause, resume, cancel").
+    if (charge.status === 'scheduled' && autopayStatus === 'paused') {
+      key = 'autopay.chargeSentence.scheduled_paused';
+    } else if (charge.status === 'skipped' && charge.reason && SKIP_REASONS.includes(charge.reason)) {
       key = `autopay.chargeSentence.skipped_${charge.reason}`;
     } else if (charge.status === 'failed' && charge.reason && FAIL_REASONS.includes(charge.reason)) {
       key = `autopay.chargeSentence.failed_${charge.reason}`;
     }
     let sentence = t(key, values);
     // The notice period ended after the due date (hub/autopay README "Near the due date"): say so.
-    if (charge.status === 'scheduled' && istDay(charge.chargeAt) > charge.dueDate) {
+    if (charge.status === 'scheduled' && autopayStatus !== 'paused' && istDay(charge.chargeAt) > charge.dueDate) {
       sentence = `${sentence} ${t('autopay.chargeSentence.afterDueDate', values)}`;
     }
     return {
