@@ -25,7 +25,7 @@ describe('the autopay pages', () => {
     expect(empty.status).toBe(200);
     expect(heading(empty)).toBe('Autopay');
     expect(empty.html).toContain('data-testid="no-autopay"');
-    const accountId = empty.html.match(/<option value="(ACC[0-9A-F]+)"/)?.[1] ?? '';
+    const accountId = empty.html.match(/name="accountId" type="radio" value="(ACC[0-9A-F]+)"/)?.[1] ?? '';
     expect(accountId).not.toBe('');
 
     const refused = await browser.post(empty, url('/autopay'), { accountId, limit: 'lots' });
@@ -54,12 +54,12 @@ describe('the autopay pages', () => {
     expect(cancelled.html).toContain('Autopay is cancelled.');
     expect(statusOf(cancelled)).toBe('Cancelled');
     // The account is offered again for a new autopay.
-    expect(cancelled.html).toContain(`<option value="${accountId}"`);
+    expect(cancelled.html).toContain(`type="radio" value="${accountId}"`);
   });
 
   it('a declined approval comes back with autopay off', async () => {
     const page = await browser.go(url('/autopay'));
-    const accountId = page.html.match(/<option value="(ACC[0-9A-F]+)"/)?.[1] ?? '';
+    const accountId = page.html.match(/name="accountId" type="radio" value="(ACC[0-9A-F]+)"/)?.[1] ?? '';
     const approval = await browser.post(page, url('/autopay'), { accountId, limit: '1000' });
     const back = await browser.go(approval.url, {
       method: 'POST',

@@ -10,7 +10,19 @@ export function mandateReturnLocation(mandate: SandboxMandate): string {
   return url.toString();
 }
 
-const day = (iso: string) => iso.slice(0, 10);
+/** A day as people read it, in Indian time: "30 November 2027". */
+const day = (iso: string) =>
+  new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    new Date(iso),
+  );
+
+// The shared sandbox style (checkout-page.ts) leaves a list of terms unstyled and has one kind of
+// button; the approval page's own touches are inline (its CSP allows inline styles, no script).
+const TERMS = 'display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:1rem 0';
+const TERM = 'font-weight:600';
+const VALUE = 'margin:0;overflow-wrap:anywhere';
+const BUTTONS = 'display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem';
+const DECLINE = 'background:#fff;color:#0b5cad;box-shadow:inset 0 0 0 2px #0b5cad';
 
 /** The hosted approval page: the mandate's terms and two buttons; a plain form, no script. */
 export function mandatePage(mandate: SandboxMandate): string {
@@ -19,15 +31,15 @@ export function mandatePage(mandate: SandboxMandate): string {
     'Approve autopay mandate',
     `<h1>Approve an autopay mandate</h1>
 <p>${escapeHtml(mandate.description)}</p>
-<dl>
-<dt>Most per debit</dt><dd>${escapeHtml(max)}</dd>
-<dt>Valid until</dt><dd>${escapeHtml(day(mandate.validUntil))}</dd>
-<dt>Mandate</dt><dd>${escapeHtml(mandate.id)}</dd>
+<dl style="${TERMS}">
+<dt style="${TERM}">Most per debit</dt><dd style="${VALUE}">${escapeHtml(max)}</dd>
+<dt style="${TERM}">Valid until</dt><dd style="${VALUE}">${escapeHtml(day(mandate.validUntil))}</dd>
+<dt style="${TERM}">Mandate</dt><dd style="${VALUE}">${escapeHtml(mandate.id)}</dd>
 </dl>
 <p>You will be told at least 24 hours before each debit, and can cancel at any time.</p>
-<form method="post" action="/mandates/${escapeHtml(encodeURIComponent(mandate.id))}">
+<form method="post" action="/mandates/${escapeHtml(encodeURIComponent(mandate.id))}" style="${BUTTONS}">
 <button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="decline">Decline</button>
+<button type="submit" name="decision" value="decline" style="${DECLINE}">Decline</button>
 </form>`,
   );
 }

@@ -1,12 +1,15 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { normaliseConsumerValue } from '../../../adapters/sdk/index.js';
+import { formatMoney } from '../../../infra/web/format.js';
+import { ApiProblem } from '../api/hub-api.js';
 import type { Dues } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { field, fieldValues, queryParam } from '../http/forms.js';
 import { localeOf, translatorOf } from '../http/locale.js';
 import { PortalError } from '../http/portal-error.js';
 import type { FieldError } from '../http/render.js';
+import { type AutopayList, liveAutopayByAccount } from './autopay-view.js';
 import { startCheckout } from './checkout-start.js';
 import { checkboxIdOf, demandRows, demandSelectValue, dueRows } from './dues-view.js';
 import { newAttempt } from './idempotency.js';
@@ -27,11 +30,27 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
 
   const showDashboard = async (ctx: Context, errors: FieldError[] = [], status = 200) => {
     const session = sessionOf(ctx);
-    const [{ body }, names] = await Promise.all([api.citizen<Dues>(session, '/dues'), billers.names()]);
-    const rows = [
-      ...dueRows(body.dues, names, translatorOf(ctx), localeOf(ctx)),
-      ...demandRows(body.demands ?? [], translatorOf(ctx), localeOf(ctx)),
-    ];
+    // One call for every account's autopay, alongside the dues (never one per account).
+    const [{ body }, names, autopay] = await Promise.all([
+      api.citizen<Dues>(session, '/dues'),
+      billers.names(),
+      autopayList(ctx, deps),
+    ]);
+    const accountRows = dueRows(body.dues, names, translatorOf(ctx), localeOf(ctx));
+    if (autopay) {
+      const live = liveAutopayByAccount(autopay.autopays);
+      for (const row of accountRows) {
+        const found = live.get(row.accountId);
+        if (found) {
+          row.autopay = {
+            id: found.id,
+            status: found.status,
+            limit: formatMoney(found.limitMinor, found.currency, localeOf(ctx)),
+          };
+        }
+      }
+    }
+    const rows = [...accountRows, ...demandRows(body.demands ?? [], translatorOf(ctx), localeOf(ctx))];
     const notice = ['added', 'removed'].find((name) => queryParam(ctx, name) !== '');
     await pages.render(
       ctx,
@@ -44,6 +63,8 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
         notice,
         anySelectable: rows.some((r) => r.selectable),
         anyDemand: rows.some((r) => r.kind === 'demand'),
+        // Without an answer about autopay (the hub has none, or it did not answer) the column is left out.
+        autopayKnown: autopay !== undefined,
       },
       status,
     );
@@ -89,6 +110,22 @@ export function dashboardRoutes(router: Router, deps: PortalDeps): void {
     }
     await showDashboard(ctx, [{ field: 'dues', text }], refused.status);
   });
+}
+
+/**
+ * The citizen's autopays for the dashboard's autopay column, or undefined when the hub has no
+ * autopay (its gateway holds no mandates: 404) or does not answer: the dues still show.
+ */
+async function autopayList(ctx: Context, deps: PortalDeps): Promise<AutopayList | undefined> {
+  try {
+    return (await deps.api.citizen<AutopayList>(sessionOf(ctx), '/autopay')).body;
+  } catch (error) {
+    if (error instanceof ApiProblem || error instanceof PortalError) {
+      deps.log.warn({ err: error }, 'the dashboard shows no autopay: GET /autopay failed');
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** The one line of a "Pay this bill" form on the bill lookup page. */

@@ -45,6 +45,8 @@ export interface DueRow {
   selectable: boolean;
   /** A demand's: its title, who raised it, its reference and "Instalment n of k". */
   demand?: { title: string; providerName?: string; reference: string; instalmentText?: string };
+  /** A saved account's live autopay (absent: none, and the row offers to set one up). */
+  autopay?: { id: string; status: string; limit: string };
 }
 
 /** The dues from GET /dues as table rows, in the citizen's language. */
