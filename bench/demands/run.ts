@@ -2,8 +2,9 @@
  * npm run bench:demands — what a provider's bulk work costs, against the database's own rate in
  * the same run:
  *   1. upload: a CSV of `rows` demands (5,000, the most one upload takes) through DemandUploader
- *      (parse, check every row, batch, insert each row invisible, commit, publish), against
- *      inserting the same documents with one insertMany (the raw ceiling for that many documents);
+ *      (parse, check every row, batch, insert the rows invisible, commit, publish), against
+ *      inserting the same documents into the same collection (same indexes) with one bare-driver
+ *      insertMany: the raw ceiling for that many documents;
  *   2. totals: the dashboard's totals (collected, outstanding) over all of them (demandTotals), against
  *      reading the same fields with a bare find().
  * Each is measured `rounds` times on a fresh provider and the median reported. The upload's CSV
@@ -52,7 +53,8 @@ const conn = await connectMongo(services.mongoUri, { dbName: `bench_demands_${Da
 const store = new DemandStore(conn);
 const uploader = new DemandUploader(conn, store);
 await uploader.init();
-const raw = conn.collection<{ _id: string }>('raw_demands');
+// The baseline writes the same collection, with the same indexes, through the bare driver.
+const raw = store.model.collection as unknown as import('mongodb').Collection<{ _id: string }>;
 
 const today = todayInIndia();
 const csv = uploadCsv(settings.rows, today);

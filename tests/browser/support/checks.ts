@@ -4,7 +4,8 @@ const INDIC_DIGITS = /[\u0966-\u096f\u09e6-\u09ef]/g;
 
 /** Devanagari and Bengali digits as ASCII, so amounts read the same in every language. */
 export function asciiDigits(text: string): string {
-  return text.replace(INDIC_DIGITS, (d) => String((d.codePointAt(0) as number) & 0xf));
+  // Both scripts' zero sits at a code point ending in 6 (U+0966, U+09E6): the digit is the low nibble less 6.
+  return text.replace(INDIC_DIGITS, (d) => String(((d.codePointAt(0) as number) & 0xf) - 6));
 }
 
 /**
