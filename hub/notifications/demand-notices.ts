@@ -47,7 +47,8 @@ export function demandReceivedEvent(
   const next = firstOpen(demand);
   if (!next || !OPEN_DEMAND_STATUSES.includes(demand.status)) return undefined;
   const rule = demand.earlyDiscount;
-  const payBy = rule && (rule.until < next.dueDate ? rule.until : next.dueDate);
+  // The earlier of the discount's last day and the instalment's due date (ISO days sort as text).
+  const payBy = rule && [rule.until, next.dueDate].sort()[0];
   const off = rule && payBy && payBy >= today ? discountOn(rule, next.dueDate, next.amountMinor, payBy) : 0;
   const count = demand.instalments.length;
   return {

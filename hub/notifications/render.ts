@@ -58,6 +58,7 @@ function demandsPaidText(
     return t('payment_confirmed.demand.left', {
       ...common,
       count: remaining.count,
+      instalments: formatCount(remaining.count, locale),
       left: money(remaining.amountMinor),
       dueDate: formatDateIST(remaining.nextDueDate, locale),
     });
