@@ -257,7 +257,7 @@ describe('the refund of a cancelled demand (F14)', () => {
   const context = { billerName: () => 'Payment demands', confirmWithinMs: 0, demand };
 
   it('names the provider and the cancelled request, and never invites paying again, in every language', () => {
-    for (const news of ['refunding', 'refunded'] as const) {
+    for (const news of ['refund_started', 'refunded'] as const) {
       const event = lineEvent(payment, 'LIN1', news, context);
       if (!event) throw new Error('no event');
       for (const locale of SUPPORTED_LOCALES) {
@@ -276,7 +276,7 @@ describe('the refund of a cancelled demand (F14)', () => {
   });
 
   it('a refund of a demand still open names the provider, not the generic biller', () => {
-    const event = lineEvent(payment, 'LIN1', 'refunding', { ...context, demand: { ...demand, cancelled: false } });
+    const event = lineEvent(payment, 'LIN1', 'refund_started', { ...context, demand: { ...demand, cancelled: false } });
     if (!event) throw new Error('no event');
     expect(render(event, 'en', 'sms').text).toContain('BillPay: City Community Halls did not accept Rs 500.00');
   });
