@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
-import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
+import { formatDateIST, formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
 import { intlLocale, type Locale } from '../../../infra/web/locale.js';
 import { ApiProblem } from '../api/hub-api.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
@@ -102,6 +102,39 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
   });
 }
 
+type ReceiptDemandJson = NonNullable<ReceiptJson['lines'][number]['demand']>;
+
+/**
+ * A payment demand's facts on the receipt page: the title, the instalments paid (numbers, of how
+ * many, due dates), the request's items with their taxes, and what was left to pay after it.
+ */
+function demandFacts(demand: ReceiptDemandJson, money: (minor: number) => string, locale: Locale) {
+  const count = (n: number) => new Intl.NumberFormat(intlLocale(locale)).format(n);
+  return {
+    title: demand.title,
+    reference: demand.reference,
+    instalments: {
+      numbers: demand.instalments.map((i) => count(i.number)).join(', '),
+      count: count(demand.instalmentCount),
+      dueDates: demand.instalments.map((i) => formatDateIST(i.dueDate, locale)).join(', '),
+    },
+    total: money(demand.totalMinor),
+    items: demand.items.flatMap((item) => [
+      { label: item.description, amount: money(item.amountMinor), tax: false },
+      ...item.taxes.map((tax) => ({ label: tax.name, amount: money(tax.amountMinor), tax: true })),
+    ]),
+    remaining:
+      demand.remaining.count > 0 && demand.remaining.nextDueDate
+        ? {
+            amount: money(demand.remaining.amountMinor),
+            count: demand.remaining.count,
+            countText: count(demand.remaining.count),
+            date: formatDateIST(demand.remaining.nextDueDate, locale),
+          }
+        : undefined,
+  };
+}
+
 /**
  * What the receipt page prints, from the API's ReceiptView (hub/receipts/receipt-view.ts):
  * amounts in rupees, times in IST, the verification link as an inline SVG QR code. Parts an
@@ -129,6 +162,7 @@ async function receiptPage(receipt: ReceiptJson, locale: Locale) {
         ? { kind: line.adjustment.kind, amount: money(Math.abs(line.adjustment.amountMinor)) }
         : undefined,
       statusKey: `lineStatus.${line.status}`,
+      demand: line.demand ? demandFacts(line.demand, money, locale) : undefined,
     })),
     refunds: (receipt.refunds ?? []).map((refund) => ({
       ...refund,
