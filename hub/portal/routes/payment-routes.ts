@@ -15,6 +15,27 @@ const PAYMENT_ID = /^[\w-]{1,64}$/;
 const SETTLED = new Set(['completed', 'partially_refunded', 'refunded']);
 const STOPPED = new Set(['failed', 'expired', 'cancelled', 'held', 'under_review']);
 const UNPAID = new Set(['created', 'awaiting_payment']);
+/** Payments that took no money: their lines were never sent to a biller. */
+const NOT_TAKEN = new Set(['failed', 'expired']);
+/** Line states before a biller was asked: on a payment that took no money, they are simply "not paid". */
+const NOT_STARTED = new Set(['pending', 'posting']);
+/** The payment-demands biller (adapters/payment-demands): its bill number is `<demand reference>/<instalment>`. */
+const DEMAND_BILLER = 'payment-demands';
+const demandReferenceOf = (billNumber: string) => billNumber.replace(/\/\d+$/, '');
+
+/**
+ * Where a citizen whose payment took no money pays again: the demand's own page when every line
+ * paid one payment demand, else their bills.
+ */
+function tryAgainHref(lines: readonly { billerId: string; billNumber: string }[]): string {
+  const demands = new Set(
+    lines.filter((l) => l.billerId === DEMAND_BILLER).map((l) => demandReferenceOf(l.billNumber)),
+  );
+  const [only] = demands;
+  return demands.size === 1 && only && lines.every((l) => l.billerId === DEMAND_BILLER)
+    ? `/demands/${encodeURIComponent(only)}`
+    : '/dashboard';
+}
 /** Payment methods with their own words (receipt.methods.<method>); any other is "another method". */
 const KNOWN_METHODS = new Set(['upi', 'card', 'netbanking', 'wallet']);
 /** Seconds between refreshes of the status page, when the citizen asks for them (`?auto=1`). */
@@ -63,6 +84,7 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     const auto = !done && queryParam(ctx, 'auto') === '1';
     const locale = localeOf(ctx);
     const names = await billers.names();
+    const notTaken = NOT_TAKEN.has(payment.status) || NOT_TAKEN.has(payment.displayStatus);
     await pages.render(ctx, 'payment-status', {
       titleKey: 'payment.title',
       payment,
@@ -71,9 +93,14 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
       lines: payment.lines.map((line) => ({
         ...line,
         billerName: names[line.billerId] ?? line.billerId,
+        // A demand's reference is printed on its own SMS: not a secret consumer number.
+        consumerMasked: line.billerId === DEMAND_BILLER ? demandReferenceOf(line.billNumber) : line.consumerMasked,
         amount: formatMoney(line.amountMinor, payment.currency, locale),
-        statusKey: `lineStatus.${line.displayStatus}`,
+        // A payment that took no money never reached a biller: its lines are not paid, not "waiting".
+        statusKey:
+          notTaken && NOT_STARTED.has(line.displayStatus) ? 'lineStatus.notPaid' : `lineStatus.${line.displayStatus}`,
       })),
+      notTaken: notTaken ? { tryAgain: tryAgainHref(payment.lines) } : undefined,
       refresh: auto ? STATUS_REFRESH_SECONDS : undefined,
       pending: !done,
       // In the page's own digits (Bengali digits in Bengali), as amounts and dates are.
