@@ -15,7 +15,10 @@ export function demandLookup(conn: Connection): DemandLookup {
   return async (line) => {
     if (line.billerId !== DEMAND_BILLER_ID) return undefined;
     const reference = line.billNumber.replace(/\/\d+$/, '');
-    const demand = await demandModel(conn)
+    const model = demandModel(conn);
+    // The first use on a connection builds the model's indexes: a find racing that build fails.
+    await model.init();
+    const demand = await model
       .findOne({ reference, live: true }, { reference: 1, providerId: 1, providerName: 1, status: 1 })
       .lean<Pick<Demand, 'reference' | 'providerId' | 'providerName' | 'status'>>()
       .exec();

@@ -92,7 +92,10 @@ export async function checkoutLineDemand(
   line: { billerId: string; billNumber: string; reference: string },
 ): Promise<ReceiptDemand | undefined> {
   if (line.billerId !== DEMAND_BILLER_ID) return undefined;
-  const demand = await demandModel(conn)
+  const model = demandModel(conn);
+  // The first use on a connection builds the model's indexes: a find racing that build fails.
+  await model.init();
+  const demand = await model
     .findOne({ reference: demandReferenceOf(line.billNumber), live: true })
     .lean<Demand>()
     .exec();

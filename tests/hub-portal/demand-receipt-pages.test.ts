@@ -79,6 +79,7 @@ const demandLine = {
   billerId: 'payment-demands',
   consumerMasked: '************HJ-5',
   billNumber: 'DM-FPFWM-0X8HJ-5/1',
+  demandReference: 'DM-FPFWM-0X8HJ-5',
   amountMinor: 35_000,
   status: 'pending',
   displayStatus: 'pending',

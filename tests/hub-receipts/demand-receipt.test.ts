@@ -197,7 +197,7 @@ describe('issuing the receipt of a demand payment', () => {
 
   it('records the demand the line paid: provider, title, the instalments its posting recorded, taxes, what remained', async () => {
     const demand = hallDemand();
-    await demandModel(conn).init();
+    // No init first: the service's own first lookup must wait for the model's index build.
     await demandModel(conn).create(demand);
     const billers = { get: () => ({ descriptor: { name: 'Payment demands' } }) };
     const service = new ReceiptService(conn, billers as never);

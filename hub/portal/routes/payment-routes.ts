@@ -19,23 +19,18 @@ const UNPAID = new Set(['created', 'awaiting_payment']);
 const NOT_TAKEN = new Set(['failed', 'expired']);
 /** Line states before a biller was asked: on a payment that took no money, they are simply "not paid". */
 const NOT_STARTED = new Set(['pending', 'posting']);
-/** The payment-demands biller (adapters/payment-demands): its bill number is `<demand reference>/<instalment>`. */
-const DEMAND_BILLER = 'payment-demands';
-const demandReferenceOf = (billNumber: string) => billNumber.replace(/\/\d+$/, '');
 
 /**
  * Where a citizen whose payment took no money pays again: the demand's own page when every line
  * paid one payment demand, else their bills.
  */
-function tryAgainHref(lines: readonly { billerId: string; billNumber: string }[]): string {
-  const demands = new Set(
-    lines.filter((l) => l.billerId === DEMAND_BILLER).map((l) => demandReferenceOf(l.billNumber)),
-  );
+function tryAgainHref(lines: readonly { demandReference?: string }[]): string {
+  // Every line's demand (undefined for a utility bill's line): one demand and nothing else.
+  const demands = new Set(lines.map((l) => l.demandReference));
   const [only] = demands;
-  return demands.size === 1 && only && lines.every((l) => l.billerId === DEMAND_BILLER)
-    ? `/demands/${encodeURIComponent(only)}`
-    : '/dashboard';
+  return demands.size === 1 && only ? `/demands/${encodeURIComponent(only)}` : '/dashboard';
 }
+
 /** Payment methods with their own words (receipt.methods.<method>); any other is "another method". */
 const KNOWN_METHODS = new Set(['upi', 'card', 'netbanking', 'wallet']);
 /** Seconds between refreshes of the status page, when the citizen asks for them (`?auto=1`). */
@@ -94,7 +89,7 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
         ...line,
         billerName: names[line.billerId] ?? line.billerId,
         // A demand's reference is printed on its own SMS: not a secret consumer number.
-        consumerMasked: line.billerId === DEMAND_BILLER ? demandReferenceOf(line.billNumber) : line.consumerMasked,
+        consumerMasked: line.demandReference ?? line.consumerMasked,
         amount: formatMoney(line.amountMinor, payment.currency, locale),
         // A payment that took no money never reached a biller: its lines are not paid, not "waiting".
         statusKey:
