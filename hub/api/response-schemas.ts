@@ -180,6 +180,10 @@ export const paymentSchema = z.object({
       ]),
       billerReference: z.string().optional(),
       failureCode: z.string().optional(),
+      demandReference: z
+        .string()
+        .optional()
+        .meta({ description: "a payment demand's reference (not secret: it is on the demand's SMS), for its lines" }),
     }),
   ),
   timeline: z.array(

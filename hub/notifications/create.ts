@@ -5,6 +5,7 @@ import { SettingsStore } from '../citizen-settings/settings-store.js';
 import { ContactStore } from '../contacts/contact-store.js';
 import type { SettlementQueue } from '../settlement/queue.js';
 import { DeliveryStore } from './delivery-store.js';
+import { demandLookup } from './demand-lookup.js';
 import { portalLinks } from './links.js';
 import { Notifications } from './notifications.js';
 import { DEFAULT_NOTIFICATION_OPTIONS, type NotificationOptions } from './options.js';
@@ -18,6 +19,8 @@ export interface CreateNotificationsInput {
   publicUrl: string;
   /** Defaults: DEFAULT_NOTIFICATION_OPTIONS. */
   options?: Partial<NotificationOptions>;
+  /** How long a message a later one may supersede waits (NotificationsDeps.coalesceMs); default 60 s. */
+  coalesceMs?: number;
   /** The work queue for `notify` jobs; without it, messages are sent in the caller's process. */
   queue?: SettlementQueue;
   /** The stores on `conn` when not given. */
@@ -32,9 +35,11 @@ export function createNotifications(input: CreateNotificationsInput): Notificati
     contacts: input.contacts ?? new ContactStore(input.conn),
     settings: input.settings ?? new SettingsStore(input.conn),
     render: createRenderer(portalLinks(input.publicUrl)),
+    demands: demandLookup(input.conn),
     notifier: input.notifier,
     log: input.log,
     options: { ...DEFAULT_NOTIFICATION_OPTIONS, ...input.options },
     ...(input.queue ? { queue: input.queue } : {}),
+    ...(input.coalesceMs !== undefined ? { coalesceMs: input.coalesceMs } : {}),
   });
 }

@@ -19,7 +19,7 @@ export interface DeliverDeps {
 }
 
 /** How a delivery run ended; a failed send throws (after recording it), so the job is retried. */
-export type DeliverOutcome = 'sent' | 'already_sent' | 'already_failed' | 'no_delivery';
+export type DeliverOutcome = 'sent' | 'already_sent' | 'already_failed' | 'superseded' | 'no_delivery';
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -44,6 +44,7 @@ export async function deliver(deps: DeliverDeps, id: string, run: { lastAttempt:
     if (!current) return 'no_delivery';
     if (current.status === 'sent') return 'already_sent';
     if (current.status === 'failed') return 'already_failed';
+    if (current.status === 'superseded') return 'superseded';
     throw new DeliveryBusyError(id);
   }
   const ids = { deliveryId: id, kind: delivery.kind, channel: delivery.channel, to: maskRecipient(delivery.to) };

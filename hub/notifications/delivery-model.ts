@@ -7,9 +7,12 @@ import { NOTIFICATION_KINDS, type NotificationKind } from './events.js';
 
 /**
  * queued: recorded, not yet delivered (retries happen in this state); sent: the transport took it;
- * failed: every attempt failed. sent and failed are final.
+ * failed: every attempt failed; superseded: not sent, because a later message about the same
+ * thing, recorded while it waited, says it all (a refund started, then completed in the same
+ * moment: see Notifications). sent, failed and superseded are final; the success rate counts
+ * sent and failed only.
  */
-export const DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const;
+export const DELIVERY_STATUSES = ['queued', 'sent', 'failed', 'superseded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One message to one recipient on one channel, and what became of it. */

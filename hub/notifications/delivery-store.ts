@@ -88,6 +88,21 @@ export class DeliveryStore {
     return result.modifiedCount > 0;
   }
 
+  /** queued → superseded (never sent: a later message says it all); false when it was not queued or is being sent. */
+  async markSuperseded(id: string): Promise<boolean> {
+    const now = new Date();
+    const result = await this.model.updateOne(
+      { _id: id, status: 'queued', $or: [{ leaseUntil: null }, { leaseUntil: { $lte: now } }] },
+      { $set: { status: 'superseded', finishedAt: now }, $unset: { leaseUntil: 1 } },
+    );
+    return result.modifiedCount > 0;
+  }
+
+  /** Whether a message was recorded under `key` (`<event key>|<channel>`), whatever its status. */
+  async exists(key: string): Promise<boolean> {
+    return (await this.model.exists({ key }).exec()) !== null;
+  }
+
   /**
    * A failed send: the error is kept and the lease released; `final` (the last attempt) moves the
    * record queued → failed, otherwise it stays queued for the next attempt.

@@ -9,6 +9,8 @@ export const NOTIFICATION_KINDS = [
   'refund_started',
   'refund_completed',
   'demand_received',
+  'demand_amended',
+  'demand_cancelled',
   'payment_reminder',
   'overdue_notice',
   'autopay_pre_debit',
@@ -36,11 +38,39 @@ export interface Money {
   currency: string;
 }
 
+/**
+ * What is left of a payment demand after a payment: nothing (paid in full), or the open
+ * instalments' count and amount (paise, before any late fee or discount) and the next one's due date.
+ */
+export interface DemandRemaining {
+  count: number;
+  amountMinor: number;
+  /** The next open instalment's due date (YYYY-MM-DD); absent when nothing is left. */
+  nextDueDate?: string;
+}
+
+/** A payment demand a payment paid (part of): who asked, its reference, and what remains. */
+export interface DemandPaid {
+  reference: string;
+  providerName: string;
+  /** The instalment numbers this payment paid, and how many the demand has. */
+  instalments: number[];
+  instalmentCount: number;
+  remaining: DemandRemaining;
+}
+
 /** A final payment's receipt was issued (hub/receipts): the payment confirmation. */
 export interface PaymentConfirmed extends Recipient, Money {
   kind: 'payment_confirmed';
   paymentId: string;
   receiptId: string;
+  /**
+   * Who was paid: the billers' and providers' names, as the receipt names them (absent on events
+   * made before they were carried: the message then says "your bills").
+   */
+  payees?: string[];
+  /** The payment demands the payment paid, each with what remains to pay (absent: none). */
+  demands?: DemandPaid[];
   /** The payment's final status: paid in full, paid in part (the rest refunded), or all refunded. */
   outcome: 'completed' | 'partially_refunded' | 'refunded';
   /** The receipt's public verification link (email only: too long for an SMS). */
@@ -63,12 +93,23 @@ export interface PaymentUnknown extends Recipient, Money {
   confirmBy: Date;
 }
 
+/**
+ * A refunded line that paid a payment demand: the provider (named instead of the generic biller)
+ * and whether the demand was cancelled (then the message says so and does not invite paying again).
+ */
+export interface RefundedDemand {
+  reference: string;
+  providerName: string;
+  cancelled: boolean;
+}
+
 /** A line the biller refused is being refunded through the gateway. */
 export interface RefundStarted extends Recipient, Money {
   kind: 'refund_started';
   paymentId: string;
   lineId: string;
   billerName: string;
+  demand?: RefundedDemand;
 }
 
 /** The gateway confirmed a line's refund. */
@@ -77,6 +118,7 @@ export interface RefundCompleted extends Recipient, Money {
   paymentId: string;
   lineId: string;
   billerName: string;
+  demand?: RefundedDemand;
 }
 
 /** A service provider raised a payment demand for this payer (hub/demands). */
@@ -89,6 +131,46 @@ export interface DemandReceived extends Recipient, Money {
   dueDate: string;
   /** The link that opens the demand for payment. */
   payUrl: string;
+  /**
+   * An instalment plan: `amountMinor` is instalment `number` of `count`, and the demand's total is
+   * `totalMinor` (paise). Absent for a demand paid in one go.
+   */
+  plan?: { number: number; count: number; totalMinor: number };
+  /** An early-payment discount: `amountMinor` off (this instalment) when paid by `until` (YYYY-MM-DD). */
+  discount?: { amountMinor: number; until: string };
+}
+
+/**
+ * A provider amended a demand (hub/demands): what it asks now. One message per demand version.
+ * `amountMinor` is the demand's new total; `previousMinor` the total before, when it changed.
+ */
+export interface DemandAmended extends Recipient, Money {
+  kind: 'demand_amended';
+  reference: string;
+  providerName: string;
+  /** The demand's version after the amendment: the dedupe key, so each amendment is told once. */
+  version: number;
+  previousMinor?: number;
+  /** What is asked next: the next open instalment, its number of `count`, amount (paise) and due date. */
+  next: { number: number; count: number; amountMinor: number; dueDate: string };
+  /** The due dates changed (the final one or an instalment's). */
+  datesChanged: boolean;
+  payUrl: string;
+}
+
+/**
+ * A provider cancelled a demand: nothing more is to be paid, and a payment still going through
+ * for it is refunded in full. `amountMinor` is what was still to pay; `paidMinor` what the payer
+ * had paid before (instalments paid stay paid: the provider is the one to ask about them).
+ */
+export interface DemandCancelled extends Recipient, Money {
+  kind: 'demand_cancelled';
+  reference: string;
+  providerName: string;
+  version: number;
+  paidMinor: number;
+  /** The demand's page: it shows the cancellation and any refund. */
+  pageUrl: string;
 }
 
 /** A bill or demand falls due in `daysBefore` days. */
@@ -175,6 +257,8 @@ export type NotificationEvent =
   | RefundStarted
   | RefundCompleted
   | DemandReceived
+  | DemandAmended
+  | DemandCancelled
   | PaymentReminder
   | OverdueNotice
   | AutopayPreDebit
@@ -185,7 +269,8 @@ export type NotificationEvent =
  * The event's identity: the same event told twice (a job re-run, a sweep, two workers) has the same
  * key, so it produces one message per channel (see DeliveryStore). A payment's confirmation is
  * keyed on its receipt; a line's news on the line; a reminder on the bill, its due date and how
- * many days before it is sent; autopay's news on its charge (one per bill and mandate).
+ * many days before it is sent; autopay's news on its charge (one per bill and mandate); a demand's
+ * amendment or cancellation on the demand's version (each change told once).
  */
 export function eventKey(event: NotificationEvent): string {
   switch (event.kind) {
@@ -199,6 +284,9 @@ export function eventKey(event: NotificationEvent): string {
       return `${event.kind}|${event.lineId}`;
     case 'demand_received':
       return `${event.kind}|${event.reference}`;
+    case 'demand_amended':
+    case 'demand_cancelled':
+      return `${event.kind}|${event.reference}|v${event.version}`;
     case 'payment_reminder':
       return `${event.kind}|${event.billKey ?? event.reference}|${event.dueDate}|${event.daysBefore}`;
     case 'overdue_notice':

@@ -9,7 +9,8 @@ import { chooseChannels } from './channels.js';
 import { type DeliverOutcome, deliver } from './deliver.js';
 import type { DeliveryStatus } from './delivery-model.js';
 import type { DeliveryRate, DeliveryStore } from './delivery-store.js';
-import { eventKey, type NotificationEvent, referenceOf } from './events.js';
+import type { DemandLookup } from './demand-lookup.js';
+import { eventKey, type NotificationEvent, type NotificationKind, type RefundedDemand, referenceOf } from './events.js';
 import type { NotificationOptions } from './options.js';
 import { enqueueDelivery } from './queue.js';
 import type { Render } from './render.js';
@@ -24,12 +25,28 @@ export interface NotificationsDeps {
   notifier: Pick<Notifier, 'send'>;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   options: NotificationOptions;
+  /** Finds the payment demand a payment line paid (demand-lookup.ts); without it, lines are named by biller. */
+  demands?: DemandLookup;
+  /**
+   * How long a message that a later one may supersede waits before it is sent (default 60 s):
+   * a refund started and completed within it is told once, by the completion.
+   */
+  coalesceMs?: number;
   /**
    * The work queue the `notify` jobs go on. Without it (scripts, tests of other parts) a message is
    * sent at once in the caller's process, and a failure throws to the caller, whose retry sends it.
    */
   queue?: SettlementQueue;
 }
+
+/**
+ * Messages that wait before they are sent, and the later kind (about the same line, on the same
+ * channel) that makes them unneeded: "refund started" is not sent once "refund completed" is
+ * recorded, so a refund done at once gives the citizen one message, not two in the same second.
+ */
+const SUPERSEDED_BY: Partial<Record<NotificationKind, NotificationKind>> = { refund_started: 'refund_completed' };
+
+const DEFAULT_COALESCE_MS = 60_000;
 
 /** What notify did: the channels chosen, and each one's record (created now, or found from an earlier run). */
 export interface NotifyResult {
@@ -46,6 +63,10 @@ export interface NotifyResult {
  */
 export class Notifications {
   constructor(private readonly deps: NotificationsDeps) {}
+
+  private get coalesceMs(): number {
+    return this.deps.coalesceMs ?? DEFAULT_COALESCE_MS;
+  }
 
   async notify(event: NotificationEvent): Promise<NotifyResult> {
     const { citizenSub } = event;
@@ -74,14 +95,18 @@ export class Notifications {
         ...message,
       });
       result.deliveries.push({ id: delivery._id, channel, created, status: delivery.status });
-      if (delivery.status === 'queued') await this.dispatch(delivery._id);
+      if (delivery.status === 'queued') await this.dispatch(delivery._id, event.kind);
     }
     if (channels.length === 0) this.deps.log.info({ kind: event.kind, key }, 'no contact to notify');
     return result;
   }
 
-  /** Sends one recorded message (the `notify` job's work); a failure throws for the job's retry. */
-  deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
+  /**
+   * Sends one recorded message (the `notify` job's work); a failure throws for the job's retry.
+   * A message whose superseding one (SUPERSEDED_BY) was recorded meanwhile is not sent.
+   */
+  async deliver(deliveryId: string, lastAttempt: boolean): Promise<DeliverOutcome> {
+    if (await this.superseded(deliveryId)) return 'superseded';
     return deliver(
       {
         deliveries: this.deps.deliveries,
@@ -130,8 +155,42 @@ export class Notifications {
     }
   }
 
-  private async dispatch(deliveryId: string): Promise<void> {
-    if (this.deps.queue) await enqueueDelivery(this.deps.queue, deliveryId, this.deps.options);
+  /**
+   * Whether the line or demand a message is about has told the citizen more since (the line's
+   * or demand's paying link is in the key): marks the record superseded and says so.
+   */
+  private async superseded(deliveryId: string): Promise<boolean> {
+    const delivery = await this.deps.deliveries.findById(deliveryId);
+    const later = delivery && SUPERSEDED_BY[delivery.kind];
+    // Without a wait (coalesceMs 0) nothing is held back, so nothing is superseded either.
+    if (!delivery || !later || delivery.status !== 'queued' || this.coalesceMs === 0) return false;
+    const laterKey = `${later}${delivery.key.slice(delivery.kind.length)}`;
+    if (!(await this.deps.deliveries.exists(laterKey))) return false;
+    const marked = await this.deps.deliveries.markSuperseded(deliveryId);
+    if (marked) this.deps.log.info({ deliveryId, kind: delivery.kind, by: later }, 'notification superseded');
+    return marked;
+  }
+
+  /**
+   * The payment demand a payment line paid, for its messages (the provider's name, and whether the
+   * demand was cancelled); undefined for another biller's line or without a lookup.
+   */
+  async demandOf(line: { billerId: string; billNumber: string }): Promise<RefundedDemand | undefined> {
+    return this.deps.demands?.(line);
+  }
+
+  /** Whether any message of `event` was recorded (on any channel), whatever became of it. */
+  async recorded(event: NotificationEvent): Promise<boolean> {
+    const key = eventKey(event);
+    const found = await Promise.all(
+      ['sms', 'email'].map((channel) => this.deps.deliveries.exists(`${key}|${channel}`)),
+    );
+    return found.some(Boolean);
+  }
+
+  private async dispatch(deliveryId: string, kind: NotificationKind): Promise<void> {
+    const delayMs = SUPERSEDED_BY[kind] ? this.coalesceMs : 0;
+    if (this.deps.queue) await enqueueDelivery(this.deps.queue, deliveryId, this.deps.options, false, delayMs);
     else await this.deliver(deliveryId, false);
   }
 }

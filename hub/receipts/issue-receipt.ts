@@ -1,6 +1,7 @@
 import { chooseChannels } from '../notifications/channels.js';
 import type { Notifications } from '../notifications/notifications.js';
-import { paymentConfirmedEvent } from '../notifications/payment-events.js';
+import { lineEvent, paymentConfirmedEvent } from '../notifications/payment-events.js';
+import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
@@ -11,13 +12,42 @@ const FINAL = ['completed', 'partially_refunded', 'refunded'];
 export interface IssueReceiptDeps {
   payments: PaymentStore;
   receipts: Pick<ReceiptService, 'issue'> & Partial<Pick<ReceiptService, 'verifyUrlOf'>>;
-  /** Sends the payment's confirmation (hub/notifications): channels, language and delivery records are its. */
-  notifications: Pick<Notifications, 'notify'>;
+  /**
+   * Sends the payment's confirmation (hub/notifications): channels, language and delivery records
+   * are its. With `recorded`, a payment refunded in full whose every line's refund was already told
+   * gets no third message about the same refund (see toldByRefunds).
+   */
+  notifications: Pick<Notifications, 'notify'> & Partial<Pick<Notifications, 'recorded'>>;
   log: SettlementLog;
 }
 
 /** How an issue-receipt run ended; a failure (receipt store, notifications) throws, and BullMQ retries the job. */
-export type IssueReceiptOutcome = 'no_payment' | 'not_final' | 'already_notified' | 'no_contact' | 'notified';
+export type IssueReceiptOutcome =
+  | 'no_payment'
+  | 'not_final'
+  | 'already_notified'
+  | 'no_contact'
+  | 'notified'
+  | 'told_by_refunds';
+
+/**
+ * A payment refunded in full (nothing reached a biller) whose every line's `refund_completed` was
+ * already recorded: the citizen has been told, with a link to the payment and its receipt, so the
+ * confirmation would be a third message about the same refund (a demand cancelled during checkout
+ * sent "refund started", "refunded" and "could not be paid" in the same second).
+ */
+async function toldByRefunds(
+  notifications: IssueReceiptDeps['notifications'],
+  payment: Payment,
+  status: string,
+): Promise<boolean> {
+  if (status !== 'refunded' || !notifications.recorded || payment.lines.length === 0) return false;
+  for (const line of payment.lines) {
+    const event = lineEvent(payment, line._id, 'refunded', { billerName: (id) => id, confirmWithinMs: 0 });
+    if (!event || !(await notifications.recorded(event))) return false;
+  }
+  return true;
+}
 
 /** Where a receipt's message goes: the citizen's chosen channels among their contacts (see chooseChannels). */
 export const receiptChannels = chooseChannels;
@@ -28,7 +58,8 @@ export const receiptChannels = chooseChannels;
  * `payment_confirmed` notification, in their language, on their chosen channels, its email with the
  * receipt's verification link) and records `receipt.notifiedAt`. Each record is a conditional
  * update that happens once, and the notification is keyed on the receipt, so a retried or repeated
- * job records and sends each message once. A citizen with no contact is recorded as notified
+ * job records and sends each message once. A payment refunded in full whose refunds were each
+ * told already gets no confirmation on top (toldByRefunds). A citizen with no contact is recorded as notified
  * (nobody to tell): the receipt stays on their payment page.
  */
 export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): Promise<IssueReceiptOutcome> {
@@ -41,6 +72,10 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
   if (!payment.receipt?.issuedAt) await deps.payments.recordReceiptIssued(paymentId, receipt._id, receipt.issuedAt);
   // The email carries the receipt's verification link (too long for an SMS).
   const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
+  if (await toldByRefunds(deps.notifications, payment, receipt.status)) {
+    await deps.payments.recordReceiptNotified(paymentId, new Date());
+    return 'told_by_refunds';
+  }
   const told = await deps.notifications.notify(paymentConfirmedEvent(payment, receipt, verifyUrl));
   await deps.payments.recordReceiptNotified(paymentId, new Date());
   if (told.channels.length === 0) {

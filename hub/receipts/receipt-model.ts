@@ -1,6 +1,7 @@
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
 import type { LineBill } from '../payments/index.js';
+import type { ReceiptDemand } from './receipt-demand.js';
 
 /**
  * One bill on a stored receipt. `billNumber` is kept as the biller gave it (it is what the biller
@@ -19,6 +20,8 @@ export interface ReceiptLine {
   status: string;
   /** Issue 9: the bill's period, breakup and rebate or late fee, as recorded at checkout. */
   bill?: LineBill;
+  /** Issue 11: the payment demand the line paid (provider, title, instalments, taxes, what remained). */
+  demand?: ReceiptDemand;
 }
 
 /** Issue 9: a refund of one line, as the payment recorded it. Paise. */
@@ -95,6 +98,7 @@ const receiptSchema = new Schema<Receipt>(
         billerReference: String,
         status: String,
         bill: lineBillSchema,
+        demand: Schema.Types.Mixed,
       },
     ],
     refunds: {

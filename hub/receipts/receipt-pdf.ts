@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { type ReceiptFonts, receiptFonts } from './receipt-font.js';
 import {
   formatDateTimeIST,
+  formatDay,
   formatMoney,
   formatPeriod,
   formatRupees,
@@ -82,7 +83,8 @@ function header({ doc }: Layout, view: ReceiptView): number {
     ['Payment number', view.paymentId],
     ['Paid on', formatDateTimeIST(view.paidAt)],
     ['Method', view.method ? (METHOD_TEXT[view.method] ?? view.method) : '—'],
-    ['Gateway reference', view.gatewayReference ?? '—'],
+    // A wallet transfer had no gateway: its reference is the wallet's transaction id.
+    [view.method === 'wallet' ? 'Wallet transaction id' : 'Gateway reference', view.gatewayReference ?? '—'],
     ['Status', STATUS_TEXT[view.status] ?? view.status],
   ];
   let y = top + 46;
@@ -143,11 +145,82 @@ function labelHeight(doc: Doc, label: string): number {
   return Math.max(ROW, doc.heightOfString(label, { width: LABEL_WIDTH }) + 2);
 }
 
+/**
+ * The facts beside a bill's table. A payment demand's line names the request, its reference in
+ * full, the instalments paid and what was left to pay; it has no billing period.
+ */
+function detailsOf(line: ReceiptLineView, money: Layout['money']): [string, string][] {
+  const demand = line.demand;
+  const tail: [string, string][] = [
+    ['Payment reference', line.reference],
+    ['Biller reference', line.billerReference ?? '—'],
+    ['Status', STATUS_TEXT[line.status] ?? line.status],
+  ];
+  if (!demand) {
+    return [
+      ['Consumer', line.consumerMasked],
+      ['Bill number', line.billNumberMasked],
+      ['Period', formatPeriod(line.period) ?? '—'],
+      ...tail,
+    ];
+  }
+  const numbers = demand.instalments.map((i) => i.number).join(', ');
+  const dueDates = demand.instalments.map((i) => formatDay(i.dueDate)).join(', ');
+  const left = demand.remaining;
+  return [
+    ['Request', demand.title],
+    ['Demand reference', demand.reference],
+    ['Instalments paid', `${numbers} of ${demand.instalmentCount} (due ${dueDates})`],
+    ...tail,
+    [
+      'Still to pay',
+      left.count > 0 && left.nextDueDate
+        ? `${money(left.amountMinor)}: ${left.count} instalment${left.count === 1 ? '' : 's'}, next due ${formatDay(left.nextDueDate)}`
+        : 'Nothing: paid in full',
+    ],
+  ];
+}
+
+/** A demand's items and their taxes, for the whole request (instalments split its total, not its taxes). */
+function taxRows(line: ReceiptLineView, money: Layout['money']): [string, string][] {
+  const demand = line.demand;
+  if (!demand) return [];
+  return demand.items.flatMap((item): [string, string][] => [
+    [`${item.description}: taxable value`, money(item.amountMinor)],
+    ...item.taxes.map((tax): [string, string] => [tax.name, money(tax.amountMinor)]),
+  ]);
+}
+
+/** The width of a bill's detail values, beside their labels. */
+const DETAIL_LABEL = 92;
+const DETAIL_VALUE = TABLE_X - PAGE.margin - 12 - DETAIL_LABEL;
+
+/** How tall one detail is once its value wraps (a request's title, its instalments and what is left). */
+function detailHeight(doc: Doc, value: string): number {
+  doc.font('regular').fontSize(9.5);
+  return Math.max(ROW, doc.heightOfString(value, { width: DETAIL_VALUE }) + 1);
+}
+
+const detailsHeight = (doc: Doc, details: [string, string][]) =>
+  details.reduce((sum, [, value]) => sum + detailHeight(doc, value), 0);
+
+/** A bill's detail: its label, and its value wrapped within its column. Returns the next y. */
+function detail(doc: Doc, label: string, value: string, y: number): number {
+  const height = detailHeight(doc, value);
+  doc.font('regular').fontSize(8.5).fillColor(MUTED);
+  cell(doc, label, PAGE.margin, y + 0.5, DETAIL_LABEL);
+  doc.font('regular').fontSize(9.5).fillColor(INK);
+  doc.text(value, PAGE.margin + DETAIL_LABEL, y, { width: DETAIL_VALUE });
+  return y + height;
+}
+
 /** How tall a bill's block is, so a page break never splits one. */
 function billHeight(doc: Doc, line: ReceiptLineView): number {
-  const details = 6 * ROW;
+  const details = detailsHeight(doc, detailsOf(line, String));
   const rows = breakupRows(line, String).reduce((sum, [label]) => sum + labelHeight(doc, label), 0);
-  const table = Math.max(rows, ROW) + 4 + ROW + (line.adjustment ? 4 : 0);
+  const taxes = taxRows(line, String);
+  const taxTable = taxes.length ? 6 + ROW + taxes.reduce((sum, [label]) => sum + labelHeight(doc, label), 0) : 0;
+  const table = Math.max(rows, ROW) + 4 + ROW + (line.adjustment ? 4 : 0) + taxTable;
   return 20 + Math.max(details, table) + 16;
 }
 
@@ -157,18 +230,7 @@ function bill({ doc, money }: Layout, line: ReceiptLineView, index: number, top:
   cell(doc, `${index + 1}. ${line.billerName}`, PAGE.margin, top, 340);
   cell(doc, money(line.amountMinor), RIGHT - 150, top, 150, 'right');
   let y = top + 20;
-  const details: [string, string][] = [
-    ['Consumer', line.consumerMasked],
-    ['Bill number', line.billNumberMasked],
-    ['Period', formatPeriod(line.period) ?? '—'],
-    ['Payment reference', line.reference],
-    ['Biller reference', line.billerReference ?? '—'],
-    ['Status', STATUS_TEXT[line.status] ?? line.status],
-  ];
-  for (const [label, value] of details) {
-    field(doc, label, value, PAGE.margin, y, 92, TABLE_X - PAGE.margin - 12);
-    y += ROW;
-  }
+  for (const [label, value] of detailsOf(line, money)) y = detail(doc, label, value, y);
 
   let t = top + 20;
   const rows = breakupRows(line, money);
@@ -195,6 +257,21 @@ function bill({ doc, money }: Layout, line: ReceiptLineView, index: number, top:
   cell(doc, 'Amount paid', TABLE_X, t, LABEL_WIDTH);
   cell(doc, money(line.amountMinor), RIGHT - AMOUNT_WIDTH, t, AMOUNT_WIDTH, 'right');
   t += ROW;
+
+  const taxes = taxRows(line, money);
+  if (line.demand && taxes.length > 0) {
+    t += 6;
+    doc.font('regular').fontSize(8.5).fillColor(MUTED);
+    cell(doc, `Tax breakup of the whole request (${money(line.demand.totalMinor)})`, TABLE_X, t, RIGHT - TABLE_X);
+    t += ROW;
+    for (const [label, amount] of taxes) {
+      const height = labelHeight(doc, label);
+      doc.font('regular').fontSize(9).fillColor(INK);
+      doc.text(label, TABLE_X, t, { width: LABEL_WIDTH });
+      cell(doc, amount, RIGHT - AMOUNT_WIDTH, t, AMOUNT_WIDTH, 'right');
+      t += height;
+    }
+  }
 
   const bottom = Math.max(y, t) + 6;
   rule(doc, bottom);

@@ -21,6 +21,34 @@ const lineSchema = z.object({
   reference: z.string(),
   billerReference: z.string().optional(),
   status: z.string(),
+  demand: z
+    .object({
+      reference: z.string(),
+      providerName: z.string(),
+      title: z.string(),
+      instalments: z.array(
+        z.object({
+          number: z.number().int(),
+          dueDate: z.string(),
+          amountMinor: minor,
+          lateFeeMinor: minor,
+          discountMinor: minor,
+        }),
+      ),
+      instalmentCount: z.number().int(),
+      totalMinor: minor,
+      items: z.array(
+        z.object({
+          description: z.string(),
+          amountMinor: minor,
+          taxes: z.array(z.object({ name: z.string(), amountMinor: minor })),
+          totalMinor: minor,
+        }),
+      ),
+      remaining: z.object({ count: z.number().int(), amountMinor: minor, nextDueDate: z.string().optional() }),
+    })
+    .optional()
+    .describe('the payment demand the line paid: provider, title, reference in full, instalments, tax breakup'),
 });
 
 /** GET /payments/{paymentId}/receipt. */

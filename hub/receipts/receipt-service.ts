@@ -3,6 +3,7 @@ import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { HubConfig } from '../config.js';
 import type { Payment, PaymentLine } from '../payments/index.js';
+import { checkoutLineDemand } from './receipt-demand.js';
 import { type Receipt, type ReceiptModel, type ReceiptRefund, receiptModel } from './receipt-model.js';
 import { bindingOf, type ReceiptBinding, ReceiptTokens } from './receipt-tokens.js';
 import type { ReceiptView, VerifiedReceipt } from './receipt-view.js';
@@ -48,7 +49,7 @@ export class ReceiptService {
   private readonly publicUrl: string;
 
   constructor(
-    conn: Connection,
+    private readonly conn: Connection,
     private readonly billers: BillerRegistry,
     options: ReceiptServiceOptions = {},
   ) {
@@ -65,10 +66,12 @@ export class ReceiptService {
   /**
    * Issues the payment's receipt; a second call (a retried job) returns the first one. Records
    * what the receipt shows: payer name, gateway reference and method, each line's bill facts (as
-   * kept at checkout) and status, and the refunds. Null while the payment is not final.
+   * kept at checkout) and status, the payment demand a line paid (receipt-demand.ts), and the
+   * refunds. Null while the payment is not final.
    */
   async issue(payment: Payment): Promise<Receipt | null> {
     if (!FINAL.has(payment.status)) return null;
+    const demands = await Promise.all(payment.lines.map((line) => checkoutLineDemand(this.conn, line)));
     const sum = (status: string) =>
       payment.lines.filter((line) => line.status === status).reduce((total, line) => total + line.amountMinor, 0);
     const paidAt = payment.timeline.find((entry) => entry.to === 'captured')?.at ?? payment.updatedAt;
@@ -84,7 +87,7 @@ export class ReceiptService {
       totalMinor: payment.totalMinor,
       settledMinor: sum('settled'),
       refundedMinor: sum('refunded'),
-      lines: payment.lines.map((line) => ({
+      lines: payment.lines.map((line, index) => ({
         lineId: line._id,
         billerId: line.billerId,
         billerName: this.billers.get(line.billerId)?.descriptor.name ?? line.billerId,
@@ -95,6 +98,7 @@ export class ReceiptService {
         billerReference: line.billerReference,
         status: line.status,
         ...(line.bill ? { bill: line.bill } : {}),
+        ...(demands[index] ? { demand: demands[index] } : {}),
       })),
       refunds: payment.lines
         .filter((line) => line.status === 'refunded' || line.status === 'refunding' || line.refundKey)

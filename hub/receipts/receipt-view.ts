@@ -1,3 +1,5 @@
+import type { ReceiptDemand } from './receipt-demand.js';
+
 /**
  * What a receipt shows, in one shape for the API's JSON, the portal's HTML page and the PDF.
  * Amounts are integer minor units (paise for INR); times are UTC instants, shown in IST.
@@ -15,7 +17,7 @@ export interface ReceiptView {
   issuedAt: Date;
   /** How the citizen paid (upi, card, netbanking), as the gateway reported it. */
   method?: string;
-  /** The gateway's reference for the capture (order or payment id). */
+  /** The gateway's reference for the capture (order or payment id); for method `wallet`, the wallet's transaction id. */
   gatewayReference?: string;
   currency: string;
   totalMinor: number;
@@ -47,6 +49,11 @@ export interface ReceiptLineView {
   reference: string;
   billerReference?: string;
   status: string;
+  /**
+   * Issue 11: the payment demand the line paid. Its reference and bill number are shown in full
+   * (printed on the demand's own SMS, not a secret), and it has no billing period.
+   */
+  demand?: ReceiptDemand;
 }
 
 /** A refund of one line, as recorded. */

@@ -1,17 +1,23 @@
 import { maskBillNumber } from '../bills/consumer-key.js';
+import { demandReferenceOf, isDemandLine } from './receipt-demand.js';
 import type { Receipt, ReceiptLine, ReceiptRefund } from './receipt-model.js';
 import type { ReceiptLineView, ReceiptRefundView, ReceiptView, VerifiedReceipt } from './receipt-view.js';
 
-/** A stored line as shown: bill number masked; breakup and adjustment only where they were recorded. */
+/**
+ * A stored line as shown: bill number masked; breakup and adjustment only where they were recorded.
+ * A payment demand's line is named for its provider, shows its reference in full (it is on the
+ * demand's own SMS) and has no billing period (a wallet line kept the due date there).
+ */
 function lineView(line: ReceiptLine): ReceiptLineView {
   const bill = line.bill;
+  const demandLine = isDemandLine(line);
   return {
     lineId: line.lineId,
     billerId: line.billerId,
-    billerName: line.billerName,
-    consumerMasked: line.consumerMasked,
-    billNumberMasked: maskBillNumber(line.billNumber),
-    ...(bill?.periodStart || bill?.periodEnd
+    billerName: line.demand?.providerName ?? line.billerName,
+    consumerMasked: demandLine ? (line.demand?.reference ?? demandReferenceOf(line.billNumber)) : line.consumerMasked,
+    billNumberMasked: demandLine ? line.billNumber : maskBillNumber(line.billNumber),
+    ...(!demandLine && (bill?.periodStart || bill?.periodEnd)
       ? {
           period: {
             ...(bill.periodStart ? { from: bill.periodStart } : {}),
@@ -28,6 +34,7 @@ function lineView(line: ReceiptLine): ReceiptLineView {
     reference: line.reference,
     ...(line.billerReference ? { billerReference: line.billerReference } : {}),
     status: line.status,
+    ...(line.demand ? { demand: line.demand } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../infra/error
 import type { Connection } from '../../infra/mongo.js';
 import { type Demand, type DemandStore, indianDayOf, type Payer, PaymentRefusedError } from '../demands/index.js';
 import type { PaymentConfirmed } from '../notifications/events.js';
+import { receiptConfirmedEvent } from '../notifications/payment-events.js';
 import { type Receipt, receiptModel } from '../receipts/receipt-model.js';
 import type { TransferVerification, WalletProvider } from './port.js';
 import {
@@ -414,15 +415,8 @@ export class WalletSettlement {
    */
   private async tellPayer(claim: WalletTransferClaim, receipt: Receipt): Promise<boolean> {
     if (!this.notifications) return false;
-    await this.notifications.notify({
-      kind: 'payment_confirmed',
-      citizenSub: receipt.citizenSub,
-      paymentId: receipt.paymentId,
-      receiptId: receipt._id,
-      outcome: 'completed',
-      amountMinor: receipt.totalMinor,
-      currency: receipt.currency,
-    });
+    // Names the provider, the demand and what remains, as a checkout's confirmation does.
+    await this.notifications.notify(receiptConfirmedEvent(receipt));
     const marked = await this.claims
       .updateOne(
         { _id: claim._id, 'receipt.receiptId': receipt._id, 'receipt.notifiedAt': { $exists: false } },

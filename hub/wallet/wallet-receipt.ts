@@ -1,6 +1,7 @@
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { Demand } from '../demands/index.js';
+import { receiptDemandOf } from '../receipts/receipt-demand.js';
 import { type Receipt, receiptModel } from '../receipts/receipt-model.js';
 
 /** What a wallet-paid demand's receipt is made of: the settled claim's facts. Paise. */
@@ -59,8 +60,10 @@ export async function issueWalletReceipt(
         billNumber: `${demand.reference}/${i.number}`,
         amountMinor: i.paidMinor,
         reference: facts.paymentId,
-        billerReference: facts.transactionId,
+        // The demand's own reference, as a checkout's line has it; the transaction id is the method's.
+        billerReference: `${demand.reference}/${i.number}`,
         status: 'settled',
+        demand: receiptDemandOf(demand, [i.number]),
         bill: {
           periodEnd: i.dueDate,
           amountDueMinor: i.amountMinor,

@@ -87,9 +87,9 @@ describe('each notification kind renders in English, Hindi and Bengali', () => {
 
   it("tells each payment's outcome, and counts the days before a due date in the language's words", () => {
     const confirmed = SAMPLES.payment_confirmed.event;
-    expect(render(confirmed, 'en', 'sms').text).toContain('was paid to every biller');
+    expect(render(confirmed, 'en', 'sms').text).toContain('was paid to State Electricity Distribution Co.');
     expect(render({ ...confirmed, outcome: 'refunded' }, 'en', 'sms').text).toContain(
-      'could not be paid and was refunded',
+      'could not be paid to State Electricity Distribution Co. and was refunded',
     );
     const reminder = SAMPLES.payment_reminder.event;
     expect(render(reminder, 'en', 'sms').text).toContain('due in 3 days');

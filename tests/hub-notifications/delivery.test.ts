@@ -66,7 +66,15 @@ describe('every message is recorded, sent once per channel, retried, and counted
       createRedis(redisUrl(), { forBlockingCommands: true }),
     ];
     queue = settlementQueue(connections[0] as Redis, options);
-    const common = { conn, notifier, log, publicUrl: PUBLIC_URL, options: { attempts: 3, backoffMs: 20 } };
+    // Each message sent at once: the wait before a refund's start (coalescing) is refund-coalescing.test.ts's.
+    const common = {
+      conn,
+      notifier,
+      log,
+      publicUrl: PUBLIC_URL,
+      options: { attempts: 3, backoffMs: 20 },
+      coalesceMs: 0,
+    };
     queued = createNotifications({ ...common, queue });
     inline = createNotifications(common);
     worker = startQueueWorker(connections[1] as Redis, options, { [NOTIFY]: (job) => queued.runJob(job) }, log);

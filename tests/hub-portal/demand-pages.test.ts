@@ -320,8 +320,9 @@ describe('the demand page (the pay link)', () => {
       'CGST ₹2,700.00',
       'SGST ₹2,700.00',
     ]);
+    // Instalment 1 was due on 10 November: overdue on 30 November.
     expect([...page.html.matchAll(/data-testid="demand-instalment" data-status="(\w+)"/g)].map((m) => m[1])).toEqual([
-      'open',
+      'overdue',
       'open',
       'open',
     ]);
@@ -412,6 +413,36 @@ describe('the demand page (the pay link)', () => {
     expect(page.html).toContain('Instalments 2 to 3 of 3');
   });
 
+  it('an open instalment past its due date is tagged overdue, in every language; one paid or not yet due is not', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/demands/${OPEN}`);
+    const rows = [...page.html.matchAll(/data-testid="demand-instalment" data-status="overdue"[\s\S]*?<\/tr>/g)];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.[0]).toContain('govuk-tag--red">Overdue<');
+    const hindi = await browser.post(page, `${stack.portal}/language`, { lang: 'hi', returnTo: `/demands/${OPEN}` });
+    expect(hindi.html).toContain('बकाया (देय तिथि बीत गई)');
+    const bengali = await browser.post(hindi, `${stack.portal}/language`, { lang: 'bn', returnTo: `/demands/${OPEN}` });
+    expect(bengali.html).toContain('মেয়াদ পেরিয়েছে');
+    await browser.post(bengali, `${stack.portal}/language`, { lang: 'en', returnTo: '/' });
+    const part = await browser.go(`${stack.portal}/demands/${PART}`);
+    expect([...part.html.matchAll(/data-testid="demand-instalment" data-status="(\w+)"/g)].map((m) => m[1])).toEqual([
+      'paid',
+      'open',
+      'open',
+    ]);
+  });
+
+  it('explains why "paid so far" and "still to pay" do not add up to the total: the late fee paid, and fees or discounts to come', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/demands/${PART}`);
+    // ₹35,400 total; ₹12,036 paid (₹236 of it a late fee) + ₹23,600 still to pay = ₹35,636.
+    expect(byTestId(page.html, 'demand-figures-note')).toBe(
+      'Paid so far includes ₹236.00 of late fees. Still to pay is what the open instalments come to before any late fee or discount, which is added or taken off on the day you pay.',
+    );
+    const paid = await browser.go(`${stack.portal}/demands/${PAID}`);
+    expect(byTestId(paid.html, 'demand-figures-note')).toBe('Paid so far includes ₹236.00 of late fees.');
+  });
+
   it('a paid demand says so and offers no pay button and no wallet form', async () => {
     const { browser } = await signIn(stack);
     const page = await browser.go(`${stack.portal}/demands/${PAID}`);
@@ -428,7 +459,7 @@ describe('the demand page (the pay link)', () => {
     const page = await browser.go(`${stack.portal}/demands/${CANCELLED}`);
     expect(page.html).toContain('data-status="cancelled">Cancelled<');
     expect(byTestId(page.html, 'demand-cancelled')).toBe(
-      'City Halls Department cancelled this demand. Nothing more is due, and it cannot be paid.',
+      'City Halls Department cancelled this demand. Nothing more is due, and it cannot be paid. If you paid for it after it was cancelled, that money is refunded to you in full automatically.',
     );
     expect(page.html).not.toContain('data-testid="demand-pay"');
     expect(page.html).not.toContain('data-testid="wallet-form"');

@@ -26,7 +26,7 @@ import { demandView } from './demand-view.js';
 export interface DemandRouteDeps {
   store: DemandStore;
   uploader: DemandUploader;
-  /** Tells the payers of new demands (demand-notice.ts); never throws. */
+  /** Tells the payers of new, amended and cancelled demands (demand-notice.ts); never throws. */
   notifyPayers: (demands: readonly Demand[]) => Promise<void>;
 }
 
@@ -317,7 +317,9 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const demand = await ownDemand(ctx);
         const provider = providerOf(ctx);
         const { reason: why } = body as { reason: string };
-        return demandView((await store.cancel(demand._id, { actor: provider.actor, reason: why })).demand);
+        const cancelled = (await store.cancel(demand._id, { actor: provider.actor, reason: why })).demand;
+        await notifyPayers([cancelled]);
+        return demandView(cancelled);
       },
     },
     {
@@ -344,6 +346,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
           reason: why,
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });
+        await notifyPayers([amended]);
         return demandView(amended);
       },
     },

@@ -34,6 +34,8 @@ export function paymentView(payment: Payment) {
       displayStatus: lineDisplayStatus(line.status),
       billerReference: line.billerReference,
       failureCode: line.failureCode,
+      // A payment demand's line names its demand (a bill number `<reference>/<instalment>`).
+      ...(line.billerId === 'payment-demands' ? { demandReference: line.billNumber.replace(/\/\d+$/, '') } : {}),
     })),
     timeline: payment.timeline.map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
   };

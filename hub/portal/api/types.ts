@@ -59,6 +59,8 @@ export interface PaymentView {
     displayStatus: string;
     billerReference?: string;
     failureCode?: string;
+    /** A payment demand's line: the demand's reference. */
+    demandReference?: string;
   }[];
 }
 

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { formatDateIST, formatMoney } from '../../../infra/web/format.js';
 import { intlLocale, type Locale } from '../../../infra/web/locale.js';
+import { todayInIndia } from '../../bills/indian-day.js';
 import type { Charge, CitizenDemand } from '../api/types.js';
 import { countText, instalmentNumberOf } from './dues-view.js';
 
@@ -33,7 +34,14 @@ export interface DemandPage {
     status: string;
     statusText: string;
     paidText?: string;
+    /** Open and past its due date (an Indian day): shown as overdue. */
+    overdue: boolean;
   }[];
+  /**
+   * Why "paid so far" and "still to pay" do not add up to the total: late fees paid, discounts
+   * taken, and that "still to pay" is before the fee or discount of the day one pays.
+   */
+  figuresNote?: string[];
   lateFeeText?: string;
   discountText?: string;
   /** What can be done now: pay (choices), wait for a payment under way, or nothing (paid, cancelled). */
@@ -57,6 +65,23 @@ function chargeText(charge: Charge, currency: string, locale: Locale): string {
 }
 
 /**
+ * The sentences that explain the summary's figures when they do not simply add up: late fees paid
+ * raise "paid so far", discounts lower it, and "still to pay" is the open instalments before any
+ * late fee or discount (what is charged depends on the day one pays).
+ */
+function figuresNote(demand: CitizenDemand['demand'], t: TFunction, money: (minor: number) => string): string[] {
+  const paid = demand.instalments.filter((i) => i.status === 'paid');
+  const lateFees = paid.reduce((sum, i) => sum + (i.lateFeeMinor ?? 0), 0);
+  const discounts = paid.reduce((sum, i) => sum + (i.discountMinor ?? 0), 0);
+  const open = demand.instalments.some((i) => i.status === 'open');
+  return [
+    ...(lateFees > 0 ? [t('demand.figures.lateFees', { amount: money(lateFees) })] : []),
+    ...(discounts > 0 ? [t('demand.figures.discounts', { amount: money(discounts) })] : []),
+    ...(open && (demand.lateFee || demand.earlyDiscount) ? [t('demand.figures.stillToPay')] : []),
+  ];
+}
+
+/**
  * GET /dues/demands/{reference} as the page shows it, in the citizen's language: the line items with
  * their GST components, the instalments (due, paid, with late fee or discount), the late fee and
  * early-discount rules in words (hub/demands/README.md "Rules"), and the ways to pay today: one radio
@@ -68,6 +93,7 @@ export function demandPage({ demand, due }: CitizenDemand, t: TFunction, locale:
   const day = (value: string) => formatDateIST(value, locale);
   const count = (n: number) => countText(n, locale);
   const open = demand.status === 'open' || demand.status === 'partly_paid';
+  const today = demand.payableToday?.day ?? todayInIndia();
   const page: DemandPage = {
     reference: demand.reference,
     title: demand.title,
@@ -89,7 +115,12 @@ export function demandPage({ demand, due }: CitizenDemand, t: TFunction, locale:
       dueDate: day(i.dueDate),
       amount: money(i.amountMinor),
       status: i.status,
-      statusText: t(`demand.instalmentStatus.${i.status}`),
+      overdue: open && i.status === 'open' && i.dueDate < today,
+      statusText: t(
+        open && i.status === 'open' && i.dueDate < today
+          ? 'demand.instalmentStatus.overdue'
+          : `demand.instalmentStatus.${i.status}`,
+      ),
       ...(i.status === 'paid'
         ? {
             paidText: [
@@ -105,6 +136,8 @@ export function demandPage({ demand, due }: CitizenDemand, t: TFunction, locale:
     unavailable: false,
     walletOpen: open,
   };
+  const note = figuresNote(demand, t, money);
+  if (note.length > 0) page.figuresNote = note;
   if (demand.lateFee) {
     page.lateFeeText = t('demand.lateFeeRule', {
       charge: chargeText(demand.lateFee.charge, demand.currency, locale),

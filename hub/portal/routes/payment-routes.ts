@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import QRCode from 'qrcode';
-import { formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
+import { formatDateIST, formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
 import { intlLocale, type Locale } from '../../../infra/web/locale.js';
 import { ApiProblem } from '../api/hub-api.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
@@ -15,6 +15,22 @@ const PAYMENT_ID = /^[\w-]{1,64}$/;
 const SETTLED = new Set(['completed', 'partially_refunded', 'refunded']);
 const STOPPED = new Set(['failed', 'expired', 'cancelled', 'held', 'under_review']);
 const UNPAID = new Set(['created', 'awaiting_payment']);
+/** Payments that took no money: their lines were never sent to a biller. */
+const NOT_TAKEN = new Set(['failed', 'expired']);
+/** Line states before a biller was asked: on a payment that took no money, they are simply "not paid". */
+const NOT_STARTED = new Set(['pending', 'posting']);
+
+/**
+ * Where a citizen whose payment took no money pays again: the demand's own page when every line
+ * paid one payment demand, else their bills.
+ */
+function tryAgainHref(lines: readonly { demandReference?: string }[]): string {
+  // Every line's demand (undefined for a utility bill's line): one demand and nothing else.
+  const demands = new Set(lines.map((l) => l.demandReference));
+  const [only] = demands;
+  return demands.size === 1 && only ? `/demands/${encodeURIComponent(only)}` : '/dashboard';
+}
+
 /** Payment methods with their own words (receipt.methods.<method>); any other is "another method". */
 const KNOWN_METHODS = new Set(['upi', 'card', 'netbanking', 'wallet']);
 /** Seconds between refreshes of the status page, when the citizen asks for them (`?auto=1`). */
@@ -63,6 +79,7 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     const auto = !done && queryParam(ctx, 'auto') === '1';
     const locale = localeOf(ctx);
     const names = await billers.names();
+    const notTaken = NOT_TAKEN.has(payment.status) || NOT_TAKEN.has(payment.displayStatus);
     await pages.render(ctx, 'payment-status', {
       titleKey: 'payment.title',
       payment,
@@ -71,9 +88,14 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
       lines: payment.lines.map((line) => ({
         ...line,
         billerName: names[line.billerId] ?? line.billerId,
+        // A demand's reference is printed on its own SMS: not a secret consumer number.
+        consumerMasked: line.demandReference ?? line.consumerMasked,
         amount: formatMoney(line.amountMinor, payment.currency, locale),
-        statusKey: `lineStatus.${line.displayStatus}`,
+        // A payment that took no money never reached a biller: its lines are not paid, not "waiting".
+        statusKey:
+          notTaken && NOT_STARTED.has(line.displayStatus) ? 'lineStatus.notPaid' : `lineStatus.${line.displayStatus}`,
       })),
+      notTaken: notTaken ? { tryAgain: tryAgainHref(payment.lines) } : undefined,
       refresh: auto ? STATUS_REFRESH_SECONDS : undefined,
       pending: !done,
       // In the page's own digits (Bengali digits in Bengali), as amounts and dates are.
@@ -100,6 +122,39 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     ctx.type = 'application/pdf';
     ctx.body = body;
   });
+}
+
+type ReceiptDemandJson = NonNullable<ReceiptJson['lines'][number]['demand']>;
+
+/**
+ * A payment demand's facts on the receipt page: the title, the instalments paid (numbers, of how
+ * many, due dates), the request's items with their taxes, and what was left to pay after it.
+ */
+function demandFacts(demand: ReceiptDemandJson, money: (minor: number) => string, locale: Locale) {
+  const count = (n: number) => new Intl.NumberFormat(intlLocale(locale)).format(n);
+  return {
+    title: demand.title,
+    reference: demand.reference,
+    instalments: {
+      numbers: demand.instalments.map((i) => count(i.number)).join(', '),
+      count: count(demand.instalmentCount),
+      dueDates: demand.instalments.map((i) => formatDateIST(i.dueDate, locale)).join(', '),
+    },
+    total: money(demand.totalMinor),
+    items: demand.items.flatMap((item) => [
+      { label: item.description, amount: money(item.amountMinor), tax: false },
+      ...item.taxes.map((tax) => ({ label: tax.name, amount: money(tax.amountMinor), tax: true })),
+    ]),
+    remaining:
+      demand.remaining.count > 0 && demand.remaining.nextDueDate
+        ? {
+            amount: money(demand.remaining.amountMinor),
+            count: demand.remaining.count,
+            countText: count(demand.remaining.count),
+            date: formatDateIST(demand.remaining.nextDueDate, locale),
+          }
+        : undefined,
+  };
 }
 
 /**
@@ -129,6 +184,7 @@ async function receiptPage(receipt: ReceiptJson, locale: Locale) {
         ? { kind: line.adjustment.kind, amount: money(Math.abs(line.adjustment.amountMinor)) }
         : undefined,
       statusKey: `lineStatus.${line.status}`,
+      demand: line.demand ? demandFacts(line.demand, money, locale) : undefined,
     })),
     refunds: (receipt.refunds ?? []).map((refund) => ({
       ...refund,

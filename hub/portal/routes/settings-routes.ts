@@ -19,16 +19,38 @@ export function defaultChannel(verified: SessionUser['verified']): NotificationC
   return verified?.phone ? 'sms' : 'email';
 }
 
+/**
+ * The channels of a choice the citizen has no verified contact for (hub/notifications sends only to
+ * contacts the idp verified: "both" with only a phone sends SMS alone). Nothing when the session
+ * does not say which contacts were verified.
+ */
+export function unreachableChannels(channel: string, verified: SessionUser['verified']): ('email' | 'sms')[] {
+  if (!verified) return [];
+  const wanted: ('email' | 'sms')[] = channel === 'both' ? ['email', 'sms'] : channel === 'email' ? ['email'] : ['sms'];
+  return wanted.filter((c) => (c === 'email' ? !verified.email : !verified.phone));
+}
+
+/** The warning of a choice that cannot reach the citizen as chosen: which channel is missing, and what is used instead. */
+function channelWarning(channel: string, verified: SessionUser['verified']) {
+  const missing = unreachableChannels(channel, verified);
+  if (missing.length === 0) return undefined;
+  const fallback = missing.includes('email') ? (verified?.phone ? 'sms' : 'none') : verified?.email ? 'email' : 'none';
+  return { key: `settings.unreachable.${missing.includes('email') ? 'email' : 'sms'}_${fallback}` };
+}
+
 /** The citizen's settings (language, notification channel) and the language switch on every page. */
 export function settingsRoutes(router: Router, deps: PortalDeps): void {
   const { pages, settings } = deps;
 
   router.get('/settings', signedIn, async (ctx) => {
     const saved = await settings.find(citizenSub(ctx));
+    const verified = ctx.state.session?.current?.user?.verified;
+    const channel = saved?.channel ?? defaultChannel(verified);
     await pages.render(ctx, 'settings', {
       titleKey: 'settings.title',
       language: saved?.language ?? ctx.state.locale,
-      channel: saved?.channel ?? defaultChannel(ctx.state.session?.current?.user?.verified),
+      channel,
+      channelWarning: channelWarning(channel, verified),
       locales: SUPPORTED_LOCALES,
       channels: NOTIFICATION_CHANNELS,
       saved: queryParam(ctx, 'saved') !== '',
