@@ -1,7 +1,7 @@
 import { formatMoney } from '../../infra/web/format.js';
 import { daysBetween } from './calendar-day.js';
 import type { FieldError, NewDemand, NewDemandLine } from './demand-types.js';
-import { newDemandSchema } from './new-demand-schema.js';
+import { DEMAND_LIMITS, newDemandSchema, TOO_LARGE } from './new-demand-schema.js';
 
 /** The result of checking a new demand: the normalised demand, or every field error found. */
 export type DemandCheck = { ok: true; demand: NewDemand } | { ok: false; errors: FieldError[] };
@@ -67,7 +67,9 @@ function lineErrors(demand: NewDemand): FieldError[] {
 
 function totalErrors(demand: NewDemand): FieldError[] {
   const total = demandTotal(demand.lines);
-  if (!Number.isSafeInteger(total)) return [{ field: 'lines', message: 'the total is too large' }];
+  if (!Number.isSafeInteger(total) || total > DEMAND_LIMITS.maxMinor) {
+    return [{ field: 'lines', message: `add up to a total that ${TOO_LARGE}` }];
+  }
   if (demand.totalMinor !== undefined && demand.totalMinor !== total) {
     return [
       { field: 'totalMinor', message: `is ${rupees(demand.totalMinor)} but the lines add up to ${rupees(total)}` },
