@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import { PortalError } from '../../hub/portal/http/portal-error.js';
 import { csrfMatches } from '../../hub/portal/session/csrf.js';
@@ -32,20 +31,17 @@ export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps)
       throw new PortalError(403, 'csrf', 'the upload form did not carry this session’s CSRF token');
     }
     const file = form.get('file');
-    const csv = typeof file === 'object' && file ? await file.text() : '';
+    const chosen = typeof file === 'object' && file && file.name ? file : undefined;
+    const csv = chosen ? await chosen.text() : '';
     if (!csv.trim()) {
-      return pages.render(
-        ctx,
-        'upload',
-        { title, errors: [{ field: 'file', text: 'Choose a CSV file to upload' }] },
-        400,
-      );
+      const text = !chosen ? 'Choose a CSV file to upload' : `The file ${chosen.name} is empty`;
+      return pages.render(ctx, 'upload', { title, errors: [{ field: 'file', text }] }, 400);
     }
-    // The same file uploaded again answers the same demands (the hub's key for it is its hash).
-    const key = `upload-${createHash('sha256').update(csv).digest('base64url').slice(0, 43)}`;
     try {
-      const result = await api.upload(session, csv, key);
-      await pages.render(ctx, 'upload-done', { title: 'Demands raised', result });
+      // The hub makes the same file of this organisation one upload, whoever sends it and however.
+      const result = await api.upload(session, csv);
+      const done = result.replayed ? 'Nothing new: these demands were already raised' : 'Demands raised';
+      await pages.render(ctx, 'upload-done', { title: done, result });
     } catch (error) {
       if (!(error instanceof ApiProblem) || ![400, 422].includes(error.status)) throw error;
       const rows = (Array.isArray(error.body.errors) ? error.body.errors : []) as ProblemError[];

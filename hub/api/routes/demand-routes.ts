@@ -209,7 +209,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         'Idempotency-Key': {
           required: false,
           description:
-            "the upload's key (8 to 128 letters, digits or . _ : -): the same key and file finish or replay one upload; default: the file's SHA-256",
+            "optional (8 to 128 letters, digits or . _ : -): an upload is one per provider organisation and file whatever the key or the member or client sending it (the same file again finishes or replays it); a key sent with one file is refused with another",
           schema: idempotencyKey,
         },
       },
@@ -233,7 +233,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
           .catch(asKeyReuse);
         if (!result.ok) {
           const rows = new Set(result.errors.map((e) => e.row)).size;
-          throw new AppError(422, 'invalid_upload', `the upload has errors in ${rows} row(s); nothing was created`, {
+          const where = rows === 1 ? '1 row' : `${rows} rows`;
+          throw new AppError(422, 'invalid_upload', `The file has errors in ${where}. No demand was raised.`, {
             errors: result.errors,
           });
         }
