@@ -78,7 +78,7 @@ export function parseDemandCsv(text: string, options: { providerId: string; toda
       relax_quotes: true,
       info: true,
       raw: true,
-    });
+    }) as unknown as typeof records;
   } catch (error) {
     return { ok: false, errors: [csvSyntaxError(error as Error & { code?: string; lines?: number })] };
   }

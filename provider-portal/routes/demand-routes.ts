@@ -64,7 +64,7 @@ export function demandRoutes(router: Router, { pages, api }: ProviderPortalDeps)
       return show(
         ctx,
         again,
-        { errors: [{ field: 'reason', text: error.detail }], cancelReason: reason },
+        { errors: formErrorsOf(error, 'reason'), cancelReason: reason },
         error.status,
       );
     }
@@ -75,9 +75,12 @@ export function demandRoutes(router: Router, { pages, api }: ProviderPortalDeps)
   router.get('/demands/:reference/amend', member, async (ctx) => {
     const { session } = memberOf(ctx);
     const demand = await api.get(session, referenceOf(ctx));
+    // A paid or cancelled demand cannot be amended: say so rather than offer a form the hub refuses.
+    const closed = demand.status === 'paid' || demand.status === 'cancelled';
     await pages.render(ctx, 'amend', {
       title: `Amend ${demand.reference}`,
       demand,
+      closed,
       values: formValuesOf(demand),
       ...FORM_SIZES,
     });
