@@ -24,6 +24,8 @@ export interface DemandUpload {
   providerId: string;
   /** Who uploads (a provider user's subject or a client id): the demands' creator. */
   actor: string;
+  /** The actor in human terms, for each demand's audit trail (AuditEntry.actorLabel). */
+  actorLabel?: string;
   /** The provider's display name, recorded on each demand (see Demand.providerName). */
   providerName?: string;
   /** The CSV text (see demand-csv.ts). */
@@ -89,6 +91,7 @@ export class DemandUploader {
       const doc = demandDocument(demand, {
         _id: demandIdForRow(batch._id, row),
         actor: upload.actor,
+        ...(upload.actorLabel ? { actorLabel: upload.actorLabel } : {}),
         at,
         live: false,
         batchId: batch._id,

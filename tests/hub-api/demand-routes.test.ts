@@ -325,7 +325,7 @@ describe('the provider API for payment demands', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="demands-\d{4}-\d{2}-\d{2}\.csv"/);
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const rows = parse(await res.text(), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.reference, r.instalment, r.instalment_amount, r.instalment_status])).toEqual([
       [demand.reference, '1', '11800.00', 'open'],
       [demand.reference, '2', '11800.00', 'open'],

@@ -20,6 +20,7 @@ import { demandSchema, demandUploadResultSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { demandExportCsv, EXPORT_MAX_DEMANDS } from './demand-export.js';
+import { paymentsOf } from './demand-payments.js';
 import { demandListSchema, demandTotals } from './demand-totals.js';
 import { demandView } from './demand-view.js';
 
@@ -38,6 +39,8 @@ interface ActingProvider {
   name?: string;
   /** The person's subject (a member) or the client id (a client's own token). */
   actor: string;
+  /** The actor in human terms for the audit trail: a member's name or masked contact, a client's name. */
+  actorLabel?: string;
 }
 
 /**
@@ -49,17 +52,33 @@ interface ActingProvider {
 function providerOf(ctx: Context): ActingProvider {
   const caller = ctx.state.caller;
   if (caller?.kind === 'member' && caller.providerId) {
-    return { id: caller.providerId, actor: caller.sub, ...(caller.providerName ? { name: caller.providerName } : {}) };
+    return {
+      id: caller.providerId,
+      actor: caller.sub,
+      ...(caller.providerName ? { name: caller.providerName } : {}),
+      ...(caller.label ? { actorLabel: caller.label } : {}),
+    };
   }
   if (caller?.kind === 'client') {
     const name = caller.providerName ?? caller.clientName;
-    return { id: caller.providerId ?? caller.sub, actor: caller.sub, ...(name ? { name } : {}) };
+    return {
+      id: caller.providerId ?? caller.sub,
+      actor: caller.sub,
+      ...(name ? { name } : {}),
+      ...(caller.clientName ? { actorLabel: caller.clientName } : {}),
+    };
   }
   throw new AppError(403, 'wrong_token_kind', "this route is for a provider member's token or a client's own token");
 }
 
 /** The provider's display name, if any, as the store takes it. */
 const nameOf = (provider: ActingProvider) => (provider.name ? { providerName: provider.name } : {});
+
+/** Who acts, as the audit trail records them: the actor and, when known, its label. */
+const whoOf = (provider: ActingProvider) => ({
+  actor: provider.actor,
+  ...(provider.actorLabel ? { actorLabel: provider.actorLabel } : {}),
+});
 
 const shape = newDemandSchema.shape;
 const reason = z.string().trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' });
@@ -182,7 +201,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const result = await store
           .create(
             { ...(body as object), providerId: provider.id },
-            { actor: provider.actor, idempotencyKey: key, ...nameOf(provider) },
+            { ...whoOf(provider), idempotencyKey: key, ...nameOf(provider) },
           )
           .catch(asKeyReuse);
         // Told on a replay too: the notice is deduplicated, and a retry heals one a crash lost.
@@ -225,7 +244,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const result = await uploader
           .upload({
             providerId: provider.id,
-            actor: provider.actor,
+            ...whoOf(provider),
             ...nameOf(provider),
             csv: String(body),
             ...(key ? { uploadKey: key } : {}),
@@ -263,9 +282,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx).id;
         const page = await pageProviderDemands(store.model, provider, filterOf(filter), { limit, offset });
         const totals = await demandTotals(store.model, provider, filterOf(filter));
+        const payments = await paymentsOf(store.model.db, page.demands);
         return {
           totals,
-          demands: page.demands.map((d) => demandView(d)),
+          demands: page.demands.map((d) => demandView(d, undefined, payments)),
           limit,
           offset,
           ...(page.more ? { nextOffset: offset + limit } : {}),
@@ -301,7 +321,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       callers: ['member', 'client'],
       response: demandSchema,
       problems: { 404: DEMAND_404 },
-      handler: async (ctx) => demandView(await ownDemand(ctx)),
+      handler: async (ctx) => {
+        const demand = await ownDemand(ctx);
+        return demandView(demand, undefined, await paymentsOf(store.model.db, [demand]));
+      },
     },
     {
       method: 'post',
@@ -318,7 +341,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const demand = await ownDemand(ctx);
         const provider = providerOf(ctx);
         const { reason: why } = body as { reason: string };
-        return demandView((await store.cancel(demand._id, { actor: provider.actor, reason: why })).demand);
+        return demandView((await store.cancel(demand._id, { ...whoOf(provider), reason: why })).demand);
       },
     },
     {
@@ -341,7 +364,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx);
         const { reason: why, expectedVersion, ...amendment } = body as z.infer<typeof amendBody>;
         const amended = await store.amend(demand._id, amendment as DemandAmendment, {
-          actor: provider.actor,
+          ...whoOf(provider),
           reason: why,
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });
