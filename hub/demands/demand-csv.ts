@@ -120,10 +120,15 @@ const SAVE_AS_CSV = 'save the spreadsheet as “CSV UTF-8 (comma delimited)” a
  * spreadsheet set to a European locale) rather than commas.
  */
 function notCsvText(text: string): string | undefined {
-  if (/[\u0000\uFFFD]/.test(text.slice(0, 64 * 1024))) {
+  const start = text.slice(0, 64 * 1024);
+  if (start.includes('\u0000') || start.includes('\uFFFD')) {
     return `This is not a CSV file (it may be a picture, a PDF or an Excel workbook): ${SAVE_AS_CSV}`;
   }
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((line) => line.trim()) ?? '';
+  const header =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim()) ?? '';
   if (!header.includes(',')) {
     if (header.includes(';')) return `The columns are separated by semicolons (;), not commas: ${SAVE_AS_CSV}`;
     if (header.includes('\t')) return `The columns are separated by tabs, not commas: ${SAVE_AS_CSV}`;
@@ -155,7 +160,11 @@ function checkHeader(header: string[], rowCount: number): RowError[] {
   const known = Object.keys(DEMAND_CSV_COLUMNS);
   const errors: RowError[] = header
     .filter((name) => !known.includes(name))
-    .map((name) => ({ row: 1, column: shortened(name), message: `unknown column (the columns are: ${known.join(', ')})` }));
+    .map((name) => ({
+      row: 1,
+      column: shortened(name),
+      message: `unknown column (the columns are: ${known.join(', ')})`,
+    }));
   for (const name of REQUIRED) {
     if (!header.includes(name)) errors.push({ row: 1, column: name, message: 'this column is required' });
   }

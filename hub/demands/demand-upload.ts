@@ -15,7 +15,10 @@ import type { DemandStore } from './demand-store.js';
  * the portal (which decodes the file) or the API hashes alike.
  */
 export function uploadFileHash(csv: string): string {
-  const text = csv.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  const text = csv
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\s+$/, '');
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -142,7 +145,8 @@ export class DemandUploader {
         .findOne({ providerId: upload.providerId, uploadKeys: upload.uploadKey, _id: { $ne: _id } }, { _id: 1 })
         .lean()
         .exec();
-      if (other) throw new ConflictError('this upload key was already used for another file', { fields: ['uploadKey'] });
+      if (other)
+        throw new ConflictError('this upload key was already used for another file', { fields: ['uploadKey'] });
     }
     const fresh = { providerId: upload.providerId, fileHash, rowCount, status: 'pending', createdBy: upload.actor };
     const keys = upload.uploadKey ? { $addToSet: { uploadKeys: upload.uploadKey } } : {};

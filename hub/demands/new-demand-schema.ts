@@ -86,13 +86,15 @@ const line = z.strictObject({
   amountMinor: positivePaise,
   // An untaxed line may leave its tax out: no tax, no components.
   taxMinor: nonNegativePaise.default(0),
-  taxes: z.array(
-    z.strictObject({
-      name: z.enum(TAX_NAMES, { error: `must be one of ${TAX_NAMES.join(', ')}` }),
-      amountMinor: nonNegativePaise,
-    }),
-    required('a list'),
-  ).default([]),
+  taxes: z
+    .array(
+      z.strictObject({
+        name: z.enum(TAX_NAMES, { error: `must be one of ${TAX_NAMES.join(', ')}` }),
+        amountMinor: nonNegativePaise,
+      }),
+      required('a list'),
+    )
+    .default([]),
 });
 
 /** A new demand's fields, each checked on its own; normalises the payer's phone and email. */

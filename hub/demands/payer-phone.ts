@@ -13,7 +13,7 @@ export const NOT_A_MOBILE = 'must be an Indian mobile number: 10 digits starting
  */
 export function indianMobile(typed: string): string | undefined {
   const parsed = parsePhoneNumberFromString(typed.trim(), 'IN');
-  if (!parsed || parsed.countryCallingCode !== '91') return undefined;
+  if (parsed?.countryCallingCode !== '91') return undefined;
   const tenDigitMobile = /^[6-9]\d{9}$/.test(parsed.nationalNumber);
   return (parsed.isValid() && parsed.getType() === 'MOBILE') || tenDigitMobile ? parsed.number : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { charge, days, rupees } from '../../hub/demands/csv-cells.js';
-import { DEMAND_LIMITS, TOO_LARGE } from '../../hub/demands/new-demand-schema.js';
 import { validateNewDemand } from '../../hub/demands/new-demand-rules.js';
+import { DEMAND_LIMITS, TOO_LARGE } from '../../hub/demands/new-demand-schema.js';
 import { field } from '../../hub/portal/http/forms.js';
 import { minorToDecimal } from '../../infra/web/format.js';
 import type { Charge, DemandJson } from '../api/types.js';
@@ -157,7 +157,10 @@ export function demandBodyOf(
     const amount = values[`instalment${i}Amount`] ?? '';
     if (!due && !amount) continue;
     if (!due) fail(`instalment${i}Due`, 'is required with its amount');
-    instalments.push({ dueDate: due, amountMinor: money(`instalment${i}Amount`, 'is required with its due date') ?? 1 });
+    instalments.push({
+      dueDate: due,
+      amountMinor: money(`instalment${i}Amount`, 'is required with its due date') ?? 1,
+    });
   }
   const dueDate = values.dueDate || instalments.at(-1)?.dueDate || '';
   const body: DemandBody = {

@@ -15,6 +15,11 @@ const FIXED: Record<string, string> = {
   discount: 'Discount per instalment',
   discountUntil: 'Discount: paid on or before',
   reason: 'Reason',
+  status: 'Status',
+  dueFrom: 'Due on or after',
+  dueTo: 'Due on or before',
+  createdFrom: 'Raised on or after',
+  createdTo: 'Raised on or before',
   file: 'CSV file',
 };
 
@@ -24,7 +29,8 @@ export function fieldLabel(field: string): string {
   if (fixed) return fixed;
   const line = /^line(\d+)(Description|Amount|Cgst|Sgst|Utgst|Igst|Cess)$/.exec(field);
   if (line) {
-    const part = line[2] === 'Description' ? 'description' : line[2] === 'Amount' ? 'taxable value' : line[2]?.toUpperCase();
+    const part =
+      line[2] === 'Description' ? 'description' : line[2] === 'Amount' ? 'taxable value' : line[2]?.toUpperCase();
     return `Line item ${line[1]} ${part}`;
   }
   const instalment = /^instalment(\d+)(Due|Amount)$/.exec(field);

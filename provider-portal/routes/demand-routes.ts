@@ -61,12 +61,7 @@ export function demandRoutes(router: Router, { pages, api }: ProviderPortalDeps)
     } catch (error) {
       if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
       const again = await api.get(session, reference);
-      return show(
-        ctx,
-        again,
-        { errors: formErrorsOf(error, 'reason'), cancelReason: reason },
-        error.status,
-      );
+      return show(ctx, again, { errors: formErrorsOf(error, 'reason'), cancelReason: reason }, error.status);
     }
     ctx.status = 303;
     ctx.redirect(`/demands/${encodeURIComponent(reference)}`);

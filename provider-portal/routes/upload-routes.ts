@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { MAX_UPLOAD_ROWS } from '../../hub/demands/demand-csv.js';
 import { PortalError } from '../../hub/portal/http/portal-error.js';
 import { csrfMatches } from '../../hub/portal/session/csrf.js';
 import { ApiProblem } from '../api/demands-api.js';
@@ -19,9 +20,10 @@ const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024 + 64 * 1024;
 export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps): void {
   const member = memberOnly(pages);
   const title = 'Upload demands from a CSV file';
+  const maxRows = MAX_UPLOAD_ROWS.toLocaleString('en-IN');
 
   router.get(UPLOAD_PATH, member, async (ctx) => {
-    await pages.render(ctx, 'upload', { title });
+    await pages.render(ctx, 'upload', { title, maxRows });
   });
 
   router.post(UPLOAD_PATH, member, async (ctx) => {
@@ -35,7 +37,7 @@ export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps)
     const csv = chosen ? await chosen.text() : '';
     if (!csv.trim()) {
       const text = !chosen ? 'Choose a CSV file to upload' : `The file ${chosen.name} is empty`;
-      return pages.render(ctx, 'upload', { title, errors: [{ field: 'file', text }] }, 400);
+      return pages.render(ctx, 'upload', { title, maxRows, errors: [{ field: 'file', text }] }, 400);
     }
     try {
       // The hub makes the same file of this organisation one upload, whoever sends it and however.
@@ -50,6 +52,7 @@ export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps)
         'upload',
         {
           title,
+          maxRows,
           rowErrors: rows,
           errors: [{ field: 'file', text: error.detail || 'The file has errors; no demand was created' }],
         },

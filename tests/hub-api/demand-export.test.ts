@@ -5,8 +5,8 @@ import { DemandStore } from '../../hub/demands/demand-store.js';
 import { paymentModel } from '../../hub/payments/payment-model.js';
 import { walletTransferClaimModel } from '../../hub/wallet/transfer-claim-model.js';
 import type { Connection } from '../../infra/mongo.js';
-import { isolatedMongo } from '../support/isolation.js';
 import { BY, hallRentInThree } from '../hub-demands/fixtures.js';
+import { isolatedMongo } from '../support/isolation.js';
 
 describe('the provider export of demands', () => {
   let conn: Connection;
@@ -26,7 +26,10 @@ describe('the provider export of demands', () => {
     const walletPayment = 'WLT0123456789ABCDEFGHJK';
     // The checkout payment whose line the demand recorded, and the wallet transfer's claim, as
     // settlement and the wallet module leave them (raw: only the fields the export reads).
-    await paymentModel(conn).collection.insertOne({ _id: 'PAYEXPORT0000000000001', lines: [{ reference: lineReference }] } as never);
+    await paymentModel(conn).collection.insertOne({
+      _id: 'PAYEXPORT0000000000001',
+      lines: [{ reference: lineReference }],
+    } as never);
     await walletTransferClaimModel(conn).collection.insertOne({
       _id: 'sandbox:WT225080178685',
       paymentId: walletPayment,

@@ -61,7 +61,7 @@ describe('reading a demand CSV', () => {
     expect(read(HEADER)).toEqual({ ok: false, errors: [{ row: 2, column: '', message: 'the file has no demands' }] });
   });
 
-  it('a picture uploaded as CSV is refused in plain words, without the parser\'s output', () => {
+  it("a picture uploaded as CSV is refused in plain words, without the parser's output", () => {
     const png = new TextDecoder().decode(
       Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x22]),
     );
@@ -87,7 +87,11 @@ describe('reading a demand CSV', () => {
     ].join('\n');
     const result = read(csv);
     expect(result.ok ? [] : result.errors).toEqual([
-      { row: 2, column: '', message: expect.stringMatching(/^this row has 12 values, not 11 .*in quotes \("1,000.00"\)/) },
+      {
+        row: 2,
+        column: '',
+        message: expect.stringMatching(/^this row has 12 values, not 11 .*in quotes \("1,000.00"\)/),
+      },
       { row: 3, column: 'payer_email', message: 'is not an email address' },
     ]);
   });
@@ -107,8 +111,10 @@ describe('reading a demand CSV', () => {
     expect(column.length).toBeLessThanOrEqual(40);
   });
 
-  it('a landline is refused as the payer\'s mobile, with the rule in words', () => {
-    const result = read([HEADER.replace('payer_email', 'payer_phone'), '02228881234,Fee,Item,100,,,,2027-01-31,,,'].join('\n'));
+  it("a landline is refused as the payer's mobile, with the rule in words", () => {
+    const result = read(
+      [HEADER.replace('payer_email', 'payer_phone'), '02228881234,Fee,Item,100,,,,2027-01-31,,,'].join('\n'),
+    );
     expect(result.ok ? [] : result.errors).toEqual([
       { row: 2, column: 'payer_phone', message: expect.stringMatching(/^must be an Indian mobile number/) },
     ]);

@@ -5,10 +5,10 @@ import { demandBatchModel } from '../../hub/demands/batch-model.js';
 import type { Demand } from '../../hub/demands/demand-model.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { DemandUploader } from '../../hub/demands/demand-upload.js';
+import { NOT_A_MOBILE } from '../../hub/demands/payer-phone.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { NOT_A_MOBILE } from '../../hub/demands/payer-phone.js';
 import { TODAY } from './fixtures.js';
 
 const EXAMPLE = readFileSync(new URL('../../docs/demand-upload-example.csv', import.meta.url), 'utf8');
@@ -141,7 +141,13 @@ describe('uploading demands as CSV', () => {
   it('the same file from a member with a key and from the bulk client without one raises its demands once', async () => {
     const providerId = provider();
     const csv = [HEADER, row('9876500031', 'Fee A'), row('9876500032', 'Fee B')].join('\n');
-    const portal = await uploader.upload({ providerId, actor: 'member-sub', csv, uploadKey: 'portal-key-1', today: TODAY });
+    const portal = await uploader.upload({
+      providerId,
+      actor: 'member-sub',
+      csv,
+      uploadKey: 'portal-key-1',
+      today: TODAY,
+    });
     const api = await uploader.upload({
       providerId,
       actor: 'provider-bulk-api',

@@ -126,12 +126,26 @@ const filterFields = {
   createdFrom: day.meta({ description: 'raised on or after this Indian day' }).optional(),
   createdTo: day.meta({ description: 'raised on or before this Indian day' }).optional(),
 };
-const filterQuery = z.strictObject(filterFields);
-const listQuery = z.strictObject({
-  ...filterFields,
-  limit: z.coerce.number<string>().int().min(1).max(200).default(50).meta({ description: '1 to 200, default 50' }),
-  offset: z.coerce.number<string>().int().min(0).max(100_000).default(0).meta({ description: 'demands to skip' }),
-});
+/** A range whose end comes before its start matches nothing: refused rather than answered empty. */
+function rangesInOrder(
+  query: { dueFrom?: string; dueTo?: string; createdFrom?: string; createdTo?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (query.dueFrom && query.dueTo && query.dueTo < query.dueFrom) {
+    ctx.addIssue({ code: 'custom', path: ['dueTo'], message: 'must be on or after the first due date of the range' });
+  }
+  if (query.createdFrom && query.createdTo && query.createdTo < query.createdFrom) {
+    ctx.addIssue({ code: 'custom', path: ['createdTo'], message: 'must be on or after the first day of the range' });
+  }
+}
+const filterQuery = z.strictObject(filterFields).superRefine(rangesInOrder);
+const listQuery = z
+  .strictObject({
+    ...filterFields,
+    limit: z.coerce.number<string>().int().min(1).max(200).default(50).meta({ description: '1 to 200, default 50' }),
+    offset: z.coerce.number<string>().int().min(0).max(100_000).default(0).meta({ description: 'demands to skip' }),
+  })
+  .superRefine(rangesInOrder);
 
 type FilterQuery = z.infer<typeof filterQuery>;
 
@@ -228,7 +242,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         'Idempotency-Key': {
           required: false,
           description:
-            "optional (8 to 128 letters, digits or . _ : -): an upload is one per provider organisation and file whatever the key or the member or client sending it (the same file again finishes or replays it); a key sent with one file is refused with another",
+            'optional (8 to 128 letters, digits or . _ : -): an upload is one per provider organisation and file whatever the key or the member or client sending it (the same file again finishes or replays it); a key sent with one file is refused with another',
           schema: idempotencyKey,
         },
       },
