@@ -163,6 +163,7 @@ export function demandBodyOf(
     });
   }
   const dueDate = values.dueDate || instalments.at(-1)?.dueDate || '';
+  if (!dueDate) fail('dueDate', 'is required');
   const body: DemandBody = {
     payer: {
       ...(values.payerPhone ? { phone: values.payerPhone } : {}),

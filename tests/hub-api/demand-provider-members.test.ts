@@ -52,7 +52,7 @@ interface DemandJson {
   reference: string;
   status: string;
   instalments: { number: number; status: string; paidMinor: number }[];
-  audit: { action: string; actor: string; reason?: string }[];
+  audit: { action: string; actor: string; actorLabel?: string; reason?: string }[];
 }
 
 /** A provider's members act through the hub's demand routes with their own sign-in, as its bulk client does. */
@@ -210,7 +210,7 @@ describe("a provider member's token at the hub's demand routes", () => {
     ]);
   });
 
-  it('the same file uploaded by a member and by the organisation\'s bulk client, with different keys or none, raises its demands once', async () => {
+  it("the same file uploaded by a member and by the organisation's bulk client, with different keys or none, raises its demands once", async () => {
     const csv = `payer_email,title,item,amount,due_date\nupload.once@example.org,Stall licence,Licence,1200,${inDays(30)}\n`;
     const upload = (token: string, key?: string) =>
       fetch(`${hub.url}/api/v1/demand-uploads`, {
@@ -230,9 +230,9 @@ describe("a provider member's token at the hub's demand routes", () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const references = (await first.json()) as { references: string[] };
     expect(((await again.json()) as { references: string[] }).references).toEqual(references.references);
-    const listed = (await (
-      await as(memberToken, '/demands?payer=upload.once%40example.org')
-    ).json()) as { demands: DemandJson[] };
+    const listed = (await (await as(memberToken, '/demands?payer=upload.once%40example.org')).json()) as {
+      demands: DemandJson[];
+    };
     expect(listed.demands).toHaveLength(1);
   });
 

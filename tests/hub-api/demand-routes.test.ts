@@ -356,7 +356,7 @@ describe('the provider API for payment demands', () => {
     });
   });
 
-  it('refuses a huge amount as too large, and a landline as the payer\'s mobile, each in words', async () => {
+  it("refuses a huge amount as too large, and a landline as the payer's mobile, each in words", async () => {
     const res = await api('/demands', {
       token: asA(),
       key: randomUUID(),
@@ -368,7 +368,10 @@ describe('the provider API for payment demands', () => {
       },
     });
     expect(res.status).toBe(400);
-    const problem = (await res.json()) as { errors?: { field: string; message: string }[]; fields?: { field: string; problem: string }[] };
+    const problem = (await res.json()) as {
+      errors?: { field: string; message: string }[];
+      fields?: { field: string; problem: string }[];
+    };
     const messages = Object.fromEntries(
       (problem.errors ?? problem.fields?.map((f) => ({ field: f.field, message: f.problem })) ?? []).map((e) => [
         e.field,
