@@ -47,6 +47,16 @@ describe('the raise form reads and checks every field at once', () => {
     expect(errorsOf(good())).toEqual([]);
   });
 
+  it('a landline as the mobile number is refused in words on the Mobile number field', () => {
+    expect(errorsOf({ ...good(), payerPhone: '022 2888 1234', line1Amount: '1,000' })).toEqual([
+      ['line1Amount', 'Line item 1 taxable value must be rupees like 1500 or 1500.50 (no commas or ₹)'],
+      [
+        'payerPhone',
+        'Mobile number must be an Indian mobile number: 10 digits starting with 6, 7, 8 or 9 (or +91 and them)',
+      ],
+    ]);
+  });
+
   it('a 20-digit amount is too large, not "not rupees"', () => {
     expect(errorsOf({ ...good(), line1Amount: '99999999999999999999' })).toEqual([
       ['line1Amount', 'Line item 1 taxable value is too large: at most ₹10,00,00,000 (10 crore)'],
