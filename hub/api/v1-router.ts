@@ -48,12 +48,13 @@ const jsonOnly =
   };
 
 /**
- * A required header with a form (an Idempotency-Key) is checked before the query and the body: a
- * caller missing it is told that first, by the header's name, not after fixing the body.
+ * A required Idempotency-Key is checked before the query and the body: a caller missing it is told
+ * that first, by the header's name, not after fixing the body. (Other headers stay the route's:
+ * a webhook's signature is judged, and refused in its own words, by its handler.)
  */
 function requiredHeaders(route: RouteSpec, ctx: Context): void {
   for (const [name, header] of Object.entries(route.headers ?? {})) {
-    if (!header.required || !header.schema) continue;
+    if (name.toLowerCase() !== 'idempotency-key' || !header.required || !header.schema) continue;
     const result = header.schema.safeParse(ctx.get(name) || undefined);
     if (result.success) continue;
     const problem = result.error.issues[0]?.message ?? 'is not valid';
