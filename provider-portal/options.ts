@@ -2,11 +2,20 @@ import type { PortalOptions } from '../hub/portal/options.js';
 import type { ProviderPortalConfig } from './config.js';
 
 /**
- * The scopes the portal asks for: who the member is, the organisation they act for (`provider`,
+ * The scopes the portal asks for: who the member is (name, phone, email: the hub's audit trail
+ * names the member by them), the organisation they act for (`provider`,
  * which only a provider portal gets: idp/roles/provider-claims.ts), and the hub's demand scopes,
  * which the idp grants a member only. No citizen scope: the portal never acts as a citizen.
  */
-export const PROVIDER_PORTAL_SCOPES = ['openid', 'profile', 'provider', 'demands:read', 'demands:write'] as const;
+export const PROVIDER_PORTAL_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'phone',
+  'provider',
+  'demands:read',
+  'demands:write',
+] as const;
 
 /** Everything the provider portal needs, resolved once from its config (or given by a test). */
 export interface ProviderPortalOptions {

@@ -29,6 +29,34 @@ export interface Caller {
    */
   providerId?: string;
   providerName?: string;
+  /**
+   * A member in human terms, for audit trails (memberLabel): their name, else their masked
+   * verified phone or email, from the token's identity claims. Absent when the token has none.
+   */
+  label?: string;
+}
+
+/** "+91 ******0001": enough for colleagues to recognise a number, not to harvest it. */
+const maskedPhone = (phone: string) => `${phone.slice(0, 3)} ******${phone.slice(-4)}`;
+/** "ha***@example.org". */
+const maskedEmail = (email: string) => {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 2)}***@${domain}`;
+};
+
+/**
+ * How a member is named in a demand's audit trail: the `name` claim (profile scope), else the
+ * masked `phone_number`, else the masked `email` (the idp adds each to a provider portal's hub
+ * token only when the member has it, verified: idp/provider/hub-token-claims.ts). At most 100
+ * characters; undefined when the token carries none of them.
+ */
+export function memberLabel(payload: { name?: unknown; phone_number?: unknown; email?: unknown }): string | undefined {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const name = text(payload.name);
+  const phone = text(payload.phone_number);
+  const email = text(payload.email);
+  const label = name ?? (phone ? maskedPhone(phone) : email ? maskedEmail(email) : undefined);
+  return label?.slice(0, 100);
 }
 
 /** The citizen behind a citizen's token (absent for a client's token). */
@@ -145,6 +173,10 @@ export function accessTokens(options: AccessTokenOptions) {
       };
       if (caller.kind === 'client' && typeof payload.client_name === 'string' && payload.client_name.trim()) {
         caller.clientName = payload.client_name.trim().slice(0, 200);
+      }
+      if (caller.kind === 'member') {
+        const label = memberLabel(payload as { name?: unknown; phone_number?: unknown; email?: unknown });
+        if (label) caller.label = label;
       }
       ctx.state.caller = caller;
       if (caller.kind === 'citizen') {

@@ -255,6 +255,14 @@ export const demandSchema = z.object({
       lateFeeMinor: minor.optional(),
       discountMinor: minor.optional(),
       paidOn: day.optional(),
+      payment: z
+        .object({
+          number: z.string().meta({ description: "the hub's payment (PAY…) or the wallet settlement (WLT…)" }),
+          method: z.enum(['checkout', 'wallet']),
+          walletTransactionId: z.string().optional(),
+        })
+        .meta({ description: 'how a paid instalment was paid' })
+        .optional(),
     }),
   ),
   lateFee: z.object({ charge, periodDays: z.number().int(), capMinor: minor }).optional(),
@@ -275,6 +283,10 @@ export const demandSchema = z.object({
     z.object({
       at: instant,
       actor: z.string(),
+      actorLabel: z
+        .string()
+        .meta({ description: "the actor in human terms: a member's name or masked contact, a client's name" })
+        .optional(),
       action: z.enum(['created', 'amended', 'cancelled']),
       reason: z.string().optional(),
       changes: z.array(z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() })),

@@ -1,7 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { AppError } from '../../infra/errors.js';
+import { AppError, ValidationError } from '../../infra/errors.js';
 import type { accessTokens } from './access-token.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route-spec.js';
@@ -47,6 +47,21 @@ const jsonOnly =
     await next();
   };
 
+/**
+ * A required Idempotency-Key is checked before the query and the body: a caller missing it is told
+ * that first, by the header's name, not after fixing the body. (Other headers stay the route's:
+ * a webhook's signature is judged, and refused in its own words, by its handler.)
+ */
+function requiredHeaders(route: RouteSpec, ctx: Context): void {
+  for (const [name, header] of Object.entries(route.headers ?? {})) {
+    if (name.toLowerCase() !== 'idempotency-key' || !header.required || !header.schema) continue;
+    const result = header.schema.safeParse(ctx.get(name) || undefined);
+    if (result.success) continue;
+    const problem = result.error.issues[0]?.message ?? 'is not valid';
+    throw new ValidationError(`${name}: ${problem}`, { fields: [{ field: name, problem }] });
+  }
+}
+
 /** The parser of a route's body: JSON, or the text of its textBody's media type (a CSV upload). */
 function bodyParserOf(route: RouteSpec, json: Middleware): Middleware {
   if (!route.textBody) return json;
@@ -80,6 +95,7 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
       jsonOnly(route),
       bodyParserOf(route, json),
       async (ctx) => {
+        requiredHeaders(route, ctx);
         const query = route.query ? parseInput(route.query, ctx.query) : {};
         const body = route.body
           ? parseInput(route.body, ctx.request.body)

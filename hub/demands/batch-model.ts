@@ -3,8 +3,9 @@ import type { Connection } from '../../infra/mongo.js';
 import { BATCH_ID_PATTERN } from './demand-ids.js';
 
 /**
- * One CSV upload of demands (collection `demand_batches`). Its id comes from the provider and the
- * upload key, so uploading the same file again finds the same batch. pending: rows are being
+ * One CSV upload of demands (collection `demand_batches`). Its id comes from the provider
+ * organisation and the file's content, so the same file uploaded again, by any member or client of
+ * the organisation, through the portal or the API, with any key, finds the same batch. pending: rows are being
  * inserted (invisible, live: false); live: committed by one conditional update, the moment the
  * whole upload exists; publishedAt: every row has been flipped to live too (see demand-upload.ts).
  */
@@ -12,8 +13,10 @@ export interface DemandBatch {
   /** DMB + 20 characters. */
   _id: string;
   providerId: string;
-  /** SHA-256 (hex) of the uploaded file: the same key with another file is a conflict. */
+  /** SHA-256 (hex) of the uploaded file's text (BOM and line ends normalised, demand-upload.ts). */
   fileHash: string;
+  /** The idempotency keys callers sent with this file: one key names one file (another is a conflict). */
+  uploadKeys?: string[];
   rowCount: number;
   status: 'pending' | 'live';
   createdBy: string;
@@ -30,6 +33,7 @@ const batchSchema = new Schema<DemandBatch>(
     _id: { type: String, required: true, match: BATCH_ID_PATTERN },
     providerId: { type: String, required: true },
     fileHash: { type: String, required: true },
+    uploadKeys: { type: [String], default: undefined },
     rowCount: { type: Number, required: true, min: 1 },
     status: { type: String, enum: ['pending', 'live'], required: true },
     createdBy: { type: String, required: true },
@@ -41,6 +45,7 @@ const batchSchema = new Schema<DemandBatch>(
 
 batchSchema.index({ status: 1, publishedAt: 1 });
 batchSchema.index({ providerId: 1, createdAt: -1 });
+batchSchema.index({ providerId: 1, uploadKeys: 1 });
 
 export function demandBatchModel(conn: Connection): DemandBatchModel {
   return (

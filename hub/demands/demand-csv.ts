@@ -64,37 +64,40 @@ type CsvRecord = { [column: string]: string };
  * the caller creates nothing unless every row is good.
  */
 export function parseDemandCsv(text: string, options: { providerId: string; today: string }): DemandCsv {
-  let header: string[] = [];
-  let records: { record: CsvRecord; raw: string; info: { lines: number } }[];
+  const notCsv = notCsvText(text);
+  if (notCsv) return { ok: false, errors: [{ row: 1, column: '', message: notCsv }] };
+  let records: { record: string[]; raw: string; info: { lines: number } }[];
   try {
-    // One kind of line break: csv-parse counts a CRLF inside a quoted cell as two lines.
+    // One kind of line break: csv-parse counts a CRLF inside a quoted cell as two lines. A row with
+    // more or fewer values than the header is read (relax_column_count) and reported with the rest.
     records = parse(text.replace(/\r\n?/g, '\n'), {
       bom: true,
       trim: true,
       skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: true,
       info: true,
       raw: true,
-      columns: (names: string[]) => {
-        header = names.map((n) => n.trim().toLowerCase());
-        return header;
-      },
-    });
+    }) as unknown as typeof records;
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return {
-      ok: false,
-      errors: [{ row: line, column: '', message: `the file is not valid CSV: ${(error as Error).message}` }],
-    };
+    return { ok: false, errors: [csvSyntaxError(error as Error & { code?: string; lines?: number })] };
   }
-  const headerErrors = checkHeader(header, records.length);
+  const [first, ...body] = records;
+  const header = (first?.record ?? []).map((n) => n.trim().toLowerCase());
+  const headerErrors = checkHeader(header, body.length);
   if (headerErrors.length) return { ok: false, errors: headerErrors };
 
   const rows: { row: number; demand: NewDemand }[] = [];
   const errors: RowError[] = [];
-  for (const { record, raw, info } of records) {
+  for (const { record: values, raw, info } of body) {
     // info.lines is the line the row ends on; the raw text, less the skipped empty lines before it
     // and its own line end, has the line breaks inside its cells.
     const row = info.lines - (raw.replace(/^\n+|\n+$/g, '').match(/\n/g)?.length ?? 0);
+    if (values.length !== header.length) {
+      errors.push({ row, column: '', message: valueCountMessage(values.length, header.length) });
+      continue;
+    }
+    const record: CsvRecord = Object.fromEntries(header.map((name, i) => [name, values[i] ?? '']));
     const read = readRow(record, options.providerId);
     if ('errors' in read) {
       errors.push(...read.errors.map((e) => ({ row, ...e })));
@@ -107,11 +110,61 @@ export function parseDemandCsv(text: string, options: { providerId: string; toda
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
 
+/** What to do with a file saved as "CSV" the wrong way. */
+const SAVE_AS_CSV = 'save the spreadsheet as “CSV UTF-8 (comma delimited)” and upload that file';
+
+/**
+ * Why the text is not a CSV file of this upload at all, in plain words, or undefined: binary
+ * content (a picture, a PDF, an Excel workbook: NUL bytes or bytes that are not UTF-8, which the
+ * decoder turned into U+FFFD), or a header whose columns are separated by semicolons or tabs (a
+ * spreadsheet set to a European locale) rather than commas.
+ */
+function notCsvText(text: string): string | undefined {
+  const start = text.slice(0, 64 * 1024);
+  if (start.includes('\u0000') || start.includes('\uFFFD')) {
+    return `This is not a CSV file (it may be a picture, a PDF or an Excel workbook): ${SAVE_AS_CSV}`;
+  }
+  const header =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim()) ?? '';
+  if (!header.includes(',')) {
+    if (header.includes(';')) return `The columns are separated by semicolons (;), not commas: ${SAVE_AS_CSV}`;
+    if (header.includes('\t')) return `The columns are separated by tabs, not commas: ${SAVE_AS_CSV}`;
+  }
+  return undefined;
+}
+
+/** A row with another number of values than the header has columns, and the likely cause. */
+function valueCountMessage(found: number, expected: number): string {
+  return found > expected
+    ? `this row has ${found} values, not ${expected} (one per column): put an amount with commas in quotes ("1,000.00") or write it without commas (1000.00), and put quotes around text with a comma`
+    : `this row has ${found} values, not ${expected} (one per column): leave a place, even empty, for every column`;
+}
+
+/** A file csv-parse cannot read, in plain words at the line it stopped (never the parser's own message). */
+function csvSyntaxError(error: Error & { code?: string; lines?: number }): RowError {
+  const row = error.lines ?? 1;
+  const quote = ['CSV_QUOTE_NOT_CLOSED', 'CSV_INVALID_CLOSING_QUOTE', 'CSV_INVALID_OPENING_QUOTE'];
+  const message = quote.includes(error.code ?? '')
+    ? 'a quotation mark (") is not closed or is out of place: a cell in quotes starts and ends with one, and a quotation mark inside it is written twice ("")'
+    : `this line cannot be read as CSV: ${SAVE_AS_CSV}`;
+  return { row, column: '', message };
+}
+
+/** A column name as an error shows it: at most 40 characters, so a mangled header cannot flood the page. */
+const shortened = (name: string) => (name.length > 40 ? `${name.slice(0, 39)}…` : name);
+
 function checkHeader(header: string[], rowCount: number): RowError[] {
   const known = Object.keys(DEMAND_CSV_COLUMNS);
   const errors: RowError[] = header
     .filter((name) => !known.includes(name))
-    .map((name) => ({ row: 1, column: name, message: `unknown column (the columns are: ${known.join(', ')})` }));
+    .map((name) => ({
+      row: 1,
+      column: shortened(name),
+      message: `unknown column (the columns are: ${known.join(', ')})`,
+    }));
   for (const name of REQUIRED) {
     if (!header.includes(name)) errors.push({ row: 1, column: name, message: 'this column is required' });
   }

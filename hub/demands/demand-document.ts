@@ -7,6 +7,8 @@ import { demandTotal } from './new-demand-rules.js';
 export interface DemandOrigin {
   _id: string;
   actor: string;
+  /** The actor in human terms (AuditEntry.actorLabel). */
+  actorLabel?: string;
   at: Date;
   /** false for an upload row until its batch is committed. */
   live: boolean;
@@ -38,7 +40,15 @@ export function demandDocument(
     status: 'open',
     paidMinor: 0,
     payments: [],
-    audit: [{ at: origin.at, actor: origin.actor, action: 'created', changes: [] }],
+    audit: [
+      {
+        at: origin.at,
+        actor: origin.actor,
+        ...(origin.actorLabel ? { actorLabel: origin.actorLabel } : {}),
+        action: 'created',
+        changes: [],
+      },
+    ],
     version: 0,
     live: origin.live,
     ...(origin.batchId ? { batchId: origin.batchId, batchRow: origin.batchRow } : {}),

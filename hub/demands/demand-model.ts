@@ -128,6 +128,7 @@ const auditSchema = new Schema<AuditEntry>(
   {
     at: { type: Date, required: true },
     actor: { type: String, required: true },
+    actorLabel: String,
     action: { type: String, enum: ['created', 'amended', 'cancelled'], required: true },
     reason: String,
     changes: {

@@ -36,8 +36,13 @@ export interface DemandPaymentInput {
 /** Who changes a demand and why; the reason goes into the audit trail. */
 export interface DemandChangeBy {
   actor: string;
+  /** The actor in human terms, for the audit trail (AuditEntry.actorLabel). */
+  actorLabel?: string;
   reason: string;
 }
+
+/** The audit entry's who: the actor, and its label when known. */
+const who = (by: DemandChangeBy) => ({ actor: by.actor, ...(by.actorLabel ? { actorLabel: by.actorLabel } : {}) });
 
 /** A lost race re-reads and tries again; a demand changing this often is a conflict to report. */
 const RACE_RETRIES = 5;
@@ -73,7 +78,7 @@ export class DemandStore {
    */
   async create(
     input: unknown,
-    options: { actor: string; idempotencyKey?: string; today?: string; providerName?: string },
+    options: { actor: string; actorLabel?: string; idempotencyKey?: string; today?: string; providerName?: string },
   ): Promise<{ demand: Demand; created: boolean }> {
     const check = validateNewDemand(input, { today: options.today ?? todayInIndia() });
     if (!check.ok) throw invalidDemand(check.errors);
@@ -83,6 +88,7 @@ export class DemandStore {
       demandDocument(check.demand, {
         _id: key ? demandIdForKey(check.demand.providerId, key) : newDemandId(),
         actor: options.actor,
+        ...(options.actorLabel ? { actorLabel: options.actorLabel } : {}),
         at: new Date(),
         live: true,
         ...(options.providerName ? { providerName: options.providerName } : {}),
@@ -204,7 +210,7 @@ export class DemandStore {
    */
   async cancel(id: string, by: DemandChangeBy): Promise<{ demand: Demand; changed: boolean }> {
     const reason = requireReason(by);
-    const entry: AuditEntry = { at: new Date(), actor: by.actor, action: 'cancelled', reason, changes: [] };
+    const entry: AuditEntry = { at: new Date(), ...who(by), action: 'cancelled', reason, changes: [] };
     const updated = await this.update(
       { _id: id, live: true, status: { $in: OPEN_DEMAND_STATUSES } },
       {
@@ -243,7 +249,7 @@ export class DemandStore {
           throw new ConflictError(plan.errors[0]?.message ?? 'not amendable');
         throw invalidDemand(plan.errors);
       }
-      const entry: AuditEntry = { at: new Date(), actor: by.actor, action: 'amended', reason, changes: plan.changes };
+      const entry: AuditEntry = { at: new Date(), ...who(by), action: 'amended', reason, changes: plan.changes };
       const updated = await this.update(
         { _id: id, live: true, version: demand.version, status: { $in: OPEN_DEMAND_STATUSES } },
         {

@@ -124,6 +124,11 @@ export interface AuditEntry {
   at: Date;
   /** Who: a provider user's subject or a client id. */
   actor: string;
+  /**
+   * Who, in human terms, as the token named them when they acted: a member's name, else their
+   * masked phone or email ("+91 ******0001"); a client's name. Absent on entries made without one.
+   */
+  actorLabel?: string;
   action: 'created' | 'amended' | 'cancelled';
   reason?: string;
   changes: FieldChange[];

@@ -9,16 +9,34 @@ import { batchIdFor, demandIdForRow } from './demand-ids.js';
 import type { Demand } from './demand-model.js';
 import type { DemandStore } from './demand-store.js';
 
+/**
+ * The identity of an upload's file: SHA-256 (hex) of its text without a byte order mark, with LF
+ * line ends and no trailing blank lines, so the same spreadsheet saved on Windows or sent through
+ * the portal (which decodes the file) or the API hashes alike.
+ */
+export function uploadFileHash(csv: string): string {
+  const text = csv
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\s+$/, '');
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** What an upload asks for. */
 export interface DemandUpload {
   providerId: string;
   /** Who uploads (a provider user's subject or a client id): the demands' creator. */
   actor: string;
+  /** The actor in human terms, for each demand's audit trail (AuditEntry.actorLabel). */
+  actorLabel?: string;
   /** The provider's display name, recorded on each demand (see Demand.providerName). */
   providerName?: string;
   /** The CSV text (see demand-csv.ts). */
   csv: string;
-  /** The provider's idempotency key; default: the file's SHA-256, so the same file twice is one upload. */
+  /**
+   * The caller's idempotency key, if any. The upload is one per provider and file whatever the key
+   * (the same file twice is one upload); the key only guards against being reused for another file.
+   */
   uploadKey?: string;
   /** The Indian day due dates are checked against; default today (for tests). */
   today?: string;
@@ -67,7 +85,7 @@ export class DemandUploader {
     const parsed = parseDemandCsv(upload.csv, { providerId: upload.providerId, today: upload.today ?? todayInIndia() });
     if (!parsed.ok) return parsed;
     await this.init();
-    const fileHash = createHash('sha256').update(upload.csv).digest('hex');
+    const fileHash = uploadFileHash(upload.csv);
     const batch = await this.openBatch(upload, fileHash, parsed.rows.length);
     const at = new Date();
     let created = false;
@@ -76,6 +94,7 @@ export class DemandUploader {
         demandDocument(demand, {
           _id: demandIdForRow(batch._id, row),
           actor: upload.actor,
+          ...(upload.actorLabel ? { actorLabel: upload.actorLabel } : {}),
           at,
           live: false,
           batchId: batch._id,
@@ -114,25 +133,38 @@ export class DemandUploader {
     return pending.length;
   }
 
-  /** The batch of this provider and key, created pending once; the same key with another file is a conflict. */
+  /**
+   * The batch of this provider organisation and file, created pending once. Its id is the
+   * provider's and the file's, never the uploader's nor the key's: a member in the portal and the
+   * organisation's bulk client sending the same file meet in one batch. A key already sent with
+   * another file of this provider is a conflict (ConflictError, field uploadKey).
+   */
   private async openBatch(upload: DemandUpload, fileHash: string, rowCount: number): Promise<DemandBatch> {
-    const _id = batchIdFor(upload.providerId, upload.uploadKey ?? fileHash);
+    const _id = batchIdFor(upload.providerId, fileHash);
+    if (upload.uploadKey) {
+      const other = await this.batches
+        .findOne({ providerId: upload.providerId, uploadKeys: upload.uploadKey, _id: { $ne: _id } }, { _id: 1 })
+        .lean()
+        .exec();
+      if (other)
+        throw new ConflictError('this upload key was already used for another file', { fields: ['uploadKey'] });
+    }
     const fresh = { providerId: upload.providerId, fileHash, rowCount, status: 'pending', createdBy: upload.actor };
+    const keys = upload.uploadKey ? { $addToSet: { uploadKeys: upload.uploadKey } } : {};
     let batch: DemandBatch | null;
     try {
       batch = await this.batches
-        .findOneAndUpdate({ _id }, { $setOnInsert: fresh }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate({ _id }, { $setOnInsert: fresh, ...keys }, { upsert: true, returnDocument: 'after' })
         .lean<DemandBatch>()
         .exec();
     } catch (error) {
       // Two identical uploads at once: the loser of the upsert reads the winner's batch.
       if (!(error instanceof ConflictError)) throw error;
+      if (upload.uploadKey) await this.batches.updateOne({ _id }, keys).exec();
       batch = await this.batches.findById(_id).lean<DemandBatch>().exec();
     }
     if (!batch) throw new Error(`batch ${_id} vanished`);
-    if (batch.fileHash !== fileHash) {
-      throw new ConflictError('this upload key was already used for another file', { fields: ['uploadKey'] });
-    }
+    if (batch.fileHash !== fileHash) throw new Error(`batch ${_id} holds another file`);
     return batch;
   }
 

@@ -1,7 +1,7 @@
 import { formatMoney } from '../../infra/web/format.js';
-import { daysBetween } from './calendar-day.js';
+import { daysBetween, isCalendarDay } from './calendar-day.js';
 import type { FieldError, NewDemand, NewDemandLine } from './demand-types.js';
-import { newDemandSchema } from './new-demand-schema.js';
+import { DEMAND_LIMITS, newDemandSchema, TOO_LARGE } from './new-demand-schema.js';
 
 /** The result of checking a new demand: the normalised demand, or every field error found. */
 export type DemandCheck = { ok: true; demand: NewDemand } | { ok: false; errors: FieldError[] };
@@ -33,11 +33,30 @@ export function validateNewDemand(input: unknown, options: { today?: string } = 
   const parsed = newDemandSchema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
-    return { ok: false, errors };
+    // A date in the past is its own field's error: told now, not after the other fields are fixed.
+    const taken = new Set(errors.map((e) => e.field));
+    const past = pastDateErrors(input, options.today).filter((e) => !taken.has(e.field));
+    return { ok: false, errors: [...errors, ...past] };
   }
   const demand = parsed.data as NewDemand;
   const errors = [...lineErrors(demand), ...totalErrors(demand), ...planErrors(demand, options.today)];
   return errors.length ? { ok: false, errors } : { ok: true, demand };
+}
+
+/** The dates of a demand that did not parse as a whole which, read as typed, lie before `today`. */
+function pastDateErrors(input: unknown, today: string | undefined): FieldError[] {
+  if (!today || typeof input !== 'object' || input === null) return [];
+  const raw = input as { dueDate?: unknown; instalments?: unknown; earlyDiscount?: { until?: unknown } };
+  const past = (day: unknown) => typeof day === 'string' && isCalendarDay(day) && day < today;
+  const errors: FieldError[] = [];
+  if (past(raw.dueDate)) errors.push({ field: 'dueDate', message: 'is in the past' });
+  if (Array.isArray(raw.instalments)) {
+    raw.instalments.forEach((p: { dueDate?: unknown } | null, i) => {
+      if (past(p?.dueDate)) errors.push({ field: `instalments.${i}.dueDate`, message: 'is in the past' });
+    });
+  }
+  if (past(raw.earlyDiscount?.until)) errors.push({ field: 'earlyDiscount.until', message: 'is in the past' });
+  return errors;
 }
 
 function lineErrors(demand: NewDemand): FieldError[] {
@@ -67,7 +86,9 @@ function lineErrors(demand: NewDemand): FieldError[] {
 
 function totalErrors(demand: NewDemand): FieldError[] {
   const total = demandTotal(demand.lines);
-  if (!Number.isSafeInteger(total)) return [{ field: 'lines', message: 'the total is too large' }];
+  if (!Number.isSafeInteger(total) || total > DEMAND_LIMITS.maxMinor) {
+    return [{ field: 'lines', message: `add up to a total that ${TOO_LARGE}` }];
+  }
   if (demand.totalMinor !== undefined && demand.totalMinor !== total) {
     return [
       { field: 'totalMinor', message: `is ${rupees(demand.totalMinor)} but the lines add up to ${rupees(total)}` },

@@ -1,13 +1,27 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { isCalendarDay } from './calendar-day.js';
 import { TAX_NAMES } from './demand-types.js';
+import { indianMobile, NOT_A_MOBILE } from './payer-phone.js';
 
 // The shape of a new demand, field by field (the cross-field rules are in new-demand-rules.ts).
 // Unknown fields are refused, so a misspelt optional field is an error rather than quietly absent.
 
-/** Limits that keep one demand a readable document. */
-export const DEMAND_LIMITS = { lines: 50, instalments: 36, title: 200, description: 200, periodDays: 366 } as const;
+/**
+ * Limits that keep one demand a readable document. `maxMinor`: the most any amount (and the
+ * total) may be, ₹10 crore in paise: a ceiling against a slipped key, far above a hall booking or
+ * a year's maintenance, and far inside Number's exact integers.
+ */
+export const DEMAND_LIMITS = {
+  lines: 50,
+  instalments: 36,
+  title: 200,
+  description: 200,
+  periodDays: 366,
+  maxMinor: 10_00_00_000_00,
+} as const;
+
+/** "must be at most ₹10,00,00,000.00": the ceiling in a provider's words. */
+export const TOO_LARGE = 'is too large: at most ₹10,00,00,000 (10 crore)';
 
 const required = (kind: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${kind}`),
@@ -20,20 +34,26 @@ const text = (max: number) =>
     .min(1, { error: 'is required' })
     .max(max, { error: `must be at most ${max} characters` });
 
-const wholePaise = () => z.int(required('a whole number of paise'));
+// A number too large is "too large", not "not a whole number" (z.int refuses unsafe integers with
+// the same message as 1.5): the size is checked first, on any number.
+const wholePaise = () =>
+  z
+    .number(required('a whole number of paise'))
+    .max(DEMAND_LIMITS.maxMinor, { error: TOO_LARGE, abort: true })
+    .int({ error: 'must be a whole number of paise' });
 const positivePaise = wholePaise().positive({ error: 'must be more than zero' });
 const nonNegativePaise = wholePaise().nonnegative({ error: 'must not be negative' });
 
 const day = z.string(required('a date')).refine(isCalendarDay, { error: 'must be a date written YYYY-MM-DD' });
 
-/** Indian numbers may be written nationally (98765 43210); stored in E.164 (+919876543210). */
+/** An Indian mobile number (payer-phone.ts): the pay link goes by SMS. */
 const phone = z.string(required('a phone number')).transform((value, ctx) => {
-  const parsed = parsePhoneNumberFromString(value.trim(), 'IN');
-  if (!parsed?.isValid()) {
-    ctx.addIssue({ code: 'custom', message: 'is not a valid mobile number' });
+  const mobile = indianMobile(value);
+  if (!mobile) {
+    ctx.addIssue({ code: 'custom', message: NOT_A_MOBILE });
     return z.NEVER;
   }
-  return parsed.number as string;
+  return mobile;
 });
 
 const email = z
@@ -64,14 +84,17 @@ const charge = z.discriminatedUnion(
 const line = z.strictObject({
   description: text(DEMAND_LIMITS.description),
   amountMinor: positivePaise,
-  taxMinor: nonNegativePaise,
-  taxes: z.array(
-    z.strictObject({
-      name: z.enum(TAX_NAMES, { error: `must be one of ${TAX_NAMES.join(', ')}` }),
-      amountMinor: nonNegativePaise,
-    }),
-    required('a list'),
-  ),
+  // An untaxed line may leave its tax out: no tax, no components.
+  taxMinor: nonNegativePaise.default(0),
+  taxes: z
+    .array(
+      z.strictObject({
+        name: z.enum(TAX_NAMES, { error: `must be one of ${TAX_NAMES.join(', ')}` }),
+        amountMinor: nonNegativePaise,
+      }),
+      required('a list'),
+    )
+    .default([]),
 });
 
 /** A new demand's fields, each checked on its own; normalises the payer's phone and email. */

@@ -6,6 +6,13 @@ import type { DemandJson, DemandListJson } from './types.js';
 
 export { ApiProblem };
 
+/** An upload's answer: how many demands the file holds, their references, and whether all were there already. */
+export interface UploadAnswer {
+  created: number;
+  references: string[];
+  replayed: boolean;
+}
+
 /** One call: method, a JSON or CSV body, extra headers, and whether the answer is text (CSV). */
 interface Call {
   method?: 'GET' | 'POST' | 'PATCH';
@@ -55,9 +62,15 @@ export class DemandsApi {
     });
   }
 
-  /** POST /demand-uploads with the CSV file's text; `key` makes a resubmitted upload answer the same demands. */
-  upload(session: SessionHandle, csv: string, key: string): Promise<{ created: number; references: string[] }> {
-    return this.call(session, '/demand-uploads', { method: 'POST', csv, headers: { 'idempotency-key': key } });
+  /**
+   * POST /demand-uploads with the CSV file's text. The hub makes an upload one per organisation and
+   * file, so no key is sent: the same file again, from here or the API, answers the same demands,
+   * with `replayed` true (the hub's Idempotent-Replayed header) when it raised nothing new.
+   */
+  async upload(session: SessionHandle, csv: string): Promise<UploadAnswer> {
+    const answer = await this.raw(session, '/demand-uploads', { method: 'POST', csv });
+    const body = answer.body as { created: number; references: string[] };
+    return { ...body, replayed: answer.headers.get('idempotent-replayed') === 'true' };
   }
 
   cancel(session: SessionHandle, reference: string, reason: string): Promise<DemandJson> {

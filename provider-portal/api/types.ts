@@ -9,6 +9,8 @@ export interface InstalmentJson {
   lateFeeMinor?: number;
   discountMinor?: number;
   paidOn?: string;
+  /** How a paid instalment was paid: the payment's number, checkout or wallet, the wallet's transaction id. */
+  payment?: { number: string; method: 'checkout' | 'wallet'; walletTransactionId?: string };
 }
 
 export interface DemandJson {
@@ -33,7 +35,15 @@ export interface DemandJson {
   outstandingMinor: number;
   payableToday?: { day: string; nextMinor: number; allMinor: number };
   version: number;
-  audit: { at: string; actor: string; action: string; reason?: string; changes: { path: string }[] }[];
+  /** actorLabel: the person (name or masked contact) or client name; actor: their subject or client id. */
+  audit: {
+    at: string;
+    actor: string;
+    actorLabel?: string;
+    action: string;
+    reason?: string;
+    changes: { path: string }[];
+  }[];
   createdAt: string;
 }
 

@@ -1,9 +1,13 @@
 import type { Context } from 'koa';
 import { charge, days, rupees } from '../../hub/demands/csv-cells.js';
+import { validateNewDemand } from '../../hub/demands/new-demand-rules.js';
+import { DEMAND_LIMITS, TOO_LARGE } from '../../hub/demands/new-demand-schema.js';
 import { field } from '../../hub/portal/http/forms.js';
 import { minorToDecimal } from '../../infra/web/format.js';
 import type { Charge, DemandJson } from '../api/types.js';
 import type { FieldError } from '../http/pages.js';
+import { errorText, fieldLabel, pathLabel } from './field-labels.js';
+import { formFieldOf } from './problem-errors.js';
 
 /** Line items and instalments the form offers (more go through the CSV upload or the API). */
 export const FORM_LINES = 3;
@@ -96,19 +100,39 @@ export type DemandBody = {
   earlyDiscount?: { off: Charge; until: string };
 };
 
+/** Hub rules that add amounts up: meaningless while an amount did not read, so not shown then. */
+const SUM_RULES = ['lines', 'totalMinor', 'instalments', 'earlyDiscount.off'];
+
 /**
- * Reads the form into the hub's demand body. Only what a form can get wrong on its own is checked
- * here (a number that is not rupees, half a rule); the demand's rules (instalments adding up, dates,
- * taxes) are the hub's, whose problem details the page shows field by field.
+ * Reads the form into the hub's demand body, reporting every field's error at once:
+ * - what the form alone can get wrong (rupees that do not read, a required or partner field left
+ *   empty), each named by the form's label (field-labels.ts);
+ * - and, when there is any such error, the demand's own rules too (validateNewDemand, the hub's,
+ *   with `today` for a new demand), run here on the rest of the form, so a provider fixing "1,500"
+ *   learns in the same answer that the due date is past or the title missing.
+ * An optional group left wholly empty (a second line item, the instalments, the late fee, the
+ * discount) is no error; a group begun needs its other fields. With instalments and no due date,
+ * the due date is the last instalment's (it must be). Money is rupees in, paise out.
  */
-export function demandBodyOf(values: DemandFormValues): { body: DemandBody; errors: FieldError[] } {
+export function demandBodyOf(
+  values: DemandFormValues,
+  options: { today?: string } = {},
+): { body: DemandBody; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const money = (name: string, label: string): number | undefined => {
-    const cell = rupees(values[name] ?? '');
-    if ('error' in cell) {
-      errors.push({ field: name, text: `${label}: ${cell.error}` });
+  const fail = (field: string, message: string) => errors.push({ field, text: errorText(fieldLabel(field), message) });
+  /** Paise of a money field; `required` says what an empty one is (an error, or absent). */
+  const money = (name: string, required: string | false): number | undefined => {
+    const text = values[name] ?? '';
+    if (!text) {
+      if (required) fail(name, required);
       return undefined;
     }
+    const cell = rupees(text);
+    if ('error' in cell) {
+      fail(name, /^\d{13,}(\.\d*)?$/.test(text) ? TOO_LARGE : 'must be rupees like 1500 or 1500.50 (no commas or ₹)');
+      return undefined;
+    }
+    if (cell.value > DEMAND_LIMITS.maxMinor) fail(name, TOO_LARGE);
     return cell.value;
   };
   const lines: DemandBody['lines'] = [];
@@ -117,13 +141,11 @@ export function demandBodyOf(values: DemandFormValues): { body: DemandBody; erro
     const amountText = values[`line${i}Amount`] ?? '';
     const taxNames = TAXES.filter((tax) => values[`line${i}${taxField(tax)}`]);
     if (!description && !amountText && !taxNames.length && i > 1) continue;
-    const amountMinor = money(`line${i}Amount`, `Line ${i} amount`) ?? 0;
-    const taxes = taxNames.map((name) => ({
-      name,
-      amountMinor: money(`line${i}${taxField(name)}`, `Line ${i} ${name}`) ?? 0,
-    }));
+    if (!description) fail(`line${i}Description`, 'is required');
+    const amountMinor = money(`line${i}Amount`, 'is required') ?? 1;
+    const taxes = taxNames.map((name) => ({ name, amountMinor: money(`line${i}${taxField(name)}`, false) ?? 0 }));
     lines.push({
-      description,
+      description: description || 'x',
       amountMinor,
       taxMinor: taxes.reduce((sum, tax) => sum + tax.amountMinor, 0),
       taxes,
@@ -134,8 +156,14 @@ export function demandBodyOf(values: DemandFormValues): { body: DemandBody; erro
     const due = values[`instalment${i}Due`] ?? '';
     const amount = values[`instalment${i}Amount`] ?? '';
     if (!due && !amount) continue;
-    instalments.push({ dueDate: due, amountMinor: money(`instalment${i}Amount`, `Instalment ${i} amount`) ?? 0 });
+    if (!due) fail(`instalment${i}Due`, 'is required with its amount');
+    instalments.push({
+      dueDate: due,
+      amountMinor: money(`instalment${i}Amount`, 'is required with its due date') ?? 1,
+    });
   }
+  const dueDate = values.dueDate || instalments.at(-1)?.dueDate || '';
+  if (!dueDate) fail('dueDate', 'is required');
   const body: DemandBody = {
     payer: {
       ...(values.payerPhone ? { phone: values.payerPhone } : {}),
@@ -143,24 +171,49 @@ export function demandBodyOf(values: DemandFormValues): { body: DemandBody; erro
     },
     title: values.title ?? '',
     lines,
-    dueDate: values.dueDate ?? '',
+    dueDate,
     ...(instalments.length ? { instalments } : {}),
   };
-  const lateFee = [values.lateFee, values.lateFeePeriodDays, values.lateFeeCap];
-  if (lateFee.some(Boolean)) {
-    const fee = charge(values.lateFee ?? '');
-    const period = days(values.lateFeePeriodDays ?? '');
-    if ('error' in fee) errors.push({ field: 'lateFee', text: `Late fee: ${fee.error} (rupees or a percentage)` });
-    if ('error' in period) errors.push({ field: 'lateFeePeriodDays', text: `Late fee period: ${period.error}` });
-    const cap = money('lateFeeCap', 'Late fee cap');
-    if ('value' in fee && 'value' in period && cap !== undefined) {
-      body.lateFee = { charge: fee.value, periodDays: period.value, capMinor: cap };
-    }
+  const lateFeeFields = ['lateFee', 'lateFeePeriodDays', 'lateFeeCap'];
+  if (lateFeeFields.some((name) => values[name])) {
+    const withFee = 'is required with a late fee (fill in all three, or none)';
+    const fee = values.lateFee ? charge(values.lateFee) : undefined;
+    const period = values.lateFeePeriodDays ? days(values.lateFeePeriodDays) : undefined;
+    if (!fee) fail('lateFee', withFee);
+    else if ('error' in fee) fail('lateFee', 'must be rupees (100) or a percentage (2%)');
+    if (!period) fail('lateFeePeriodDays', withFee);
+    else if ('error' in period) fail('lateFeePeriodDays', 'must be a whole number of days');
+    const cap = money('lateFeeCap', withFee);
+    body.lateFee = {
+      charge: fee && 'value' in fee ? fee.value : { kind: 'flat', amountMinor: 1 },
+      periodDays: period && 'value' in period ? period.value : 1,
+      capMinor: cap ?? 1,
+    };
   }
   if (values.discount || values.discountUntil) {
-    const off = charge(values.discount ?? '');
-    if ('error' in off) errors.push({ field: 'discount', text: `Early-payment discount: ${off.error}` });
-    else body.earlyDiscount = { off: off.value, until: values.discountUntil ?? '' };
+    const withDiscount = 'is required with a discount (fill in both, or neither)';
+    const off = values.discount ? charge(values.discount) : undefined;
+    if (!off) fail('discount', withDiscount);
+    else if ('error' in off) fail('discount', 'must be rupees (50) or a percentage (1.5%)');
+    if (!values.discountUntil) fail('discountUntil', withDiscount);
+    body.earlyDiscount = {
+      off: off && 'value' in off ? off.value : { kind: 'flat', amountMinor: 1 },
+      until: values.discountUntil || dueDate,
+    };
   }
+  if (errors.length) errors.push(...ruleErrors(body, errors, options.today));
   return { body, errors };
+}
+
+/** The hub's rules on the form's other fields, each on its form field and in the form's words. */
+function ruleErrors(body: DemandBody, found: FieldError[], today: string | undefined): FieldError[] {
+  const check = validateNewDemand({ ...body, providerId: 'form' }, today ? { today } : {});
+  if (check.ok) return [];
+  const taken = new Set(found.map((e) => e.field));
+  const amountFailed = found.some((e) => /Amount$|Cgst|Sgst|Utgst|Igst|Cess|^lateFee|^discount$/.test(e.field));
+  return check.errors
+    .filter((e) => !(amountFailed && SUM_RULES.some((p) => e.field === p || e.field.startsWith(`${p}.`))))
+    .map((e) => ({ path: e.field, field: formFieldOf(e.field, 'payerPhone'), message: e.message }))
+    .filter((e) => !taken.has(e.field))
+    .map((e) => ({ field: e.field, text: errorText(pathLabel(e.path, e.field), e.message) }));
 }

@@ -1,5 +1,6 @@
 import type { ApiProblem } from '../../hub/portal/api/hub-api.js';
 import type { FieldError } from '../http/pages.js';
+import { errorText, pathLabel, reworded } from './field-labels.js';
 
 /**
  * The field errors of a hub problem: a demand's rule errors (`errors: [{field, message}]`, field a
@@ -57,21 +58,19 @@ export function formFieldOf(path: string, fallback: string): string {
   }
 }
 
-/** A hub problem's field errors as form errors, each on its form field, with the hub's sentence. */
+/**
+ * A hub problem's field errors as form errors, each on its form field, named by the form's own
+ * label and in a provider's words (field-labels.ts): "Due date is in the past", never
+ * "DueDate: is in the past". A problem without fields is its detail, with a capital letter.
+ */
 export function formErrorsOf(problem: ApiProblem, fallback: string): FieldError[] {
-  return problemFields(problem).map(({ field, message }) => ({
-    field: formFieldOf(field, fallback),
-    text: field ? `${readable(field)}: ${message}` : message,
-  }));
+  return problemFields(problem).map(({ field, message }) => {
+    const formField = formFieldOf(field, fallback);
+    return {
+      field: formField,
+      text: field ? errorText(pathLabel(field, formField), message) : capitalised(reworded(message)),
+    };
+  });
 }
 
-/** A hub field path in words a provider reads ("lines.0.taxes" → "Line 1 taxes"). */
-function readable(path: string): string {
-  return path
-    .split('.')
-    .map((part, index) => (/^\d+$/.test(part) ? String(Number(part) + 1) : index === 0 ? capitalise(part) : part))
-    .join(' ')
-    .replace(/Minor\b/g, '');
-}
-
-const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -7,6 +7,15 @@ import type { ProviderPortalDeps } from '../deps.js';
 import type { MemberUser } from '../oidc/member-relying-party.js';
 
 /**
+ * A browser where someone pressed "Sign out": its next sign-in asks the idp to sign the person in
+ * afresh (`prompt=login`, OpenID Connect Core §3.1.2.1) instead of riding the idp's single sign-on
+ * session, which is still alive when the person closed or declined the idp's "sign out
+ * everywhere" page. Not secret; cleared by the next completed sign-in.
+ */
+export const SIGNED_OUT_COOKIE = 'provider-portal-signed-out';
+const SIGNED_OUT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+
+/**
  * The landing page, sign in (code flow with PKCE, state, nonce, at the idp: single sign-on with
  * the citizen portal, so a person signed in there is not asked for a code again), the callback,
  * sign out (RP-initiated logout) and back-channel logout.
@@ -29,6 +38,7 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
       return;
     }
     const { url, login } = await rp.startLogin(returnTo, 'en');
+    if (ctx.cookies.get(SIGNED_OUT_COOKIE)) url.searchParams.set('prompt', 'login');
     await ctx.state.session?.beginLogin(login);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 303;
@@ -42,6 +52,7 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
     const callbackUrl = new URL(`${options.baseUrl}${CALLBACK_PATH}${ctx.search}`);
     const { user, tokens } = await rp.finishLogin(callbackUrl, login);
     await session.signIn(user, tokens);
+    ctx.cookies.set(SIGNED_OUT_COOKIE, null);
     log.info(
       { audit: true, event: 'provider_portal_sign_in', provider: (user as MemberUser).provider?.id ?? null },
       'person signed in to the provider portal',
@@ -51,11 +62,21 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
     ctx.redirect(localPath(login.returnTo, '/demands'));
   });
 
+  // Sign out ends this portal's session here first, whatever the person then does at the idp's
+  // confirmation page (sign out everywhere, stay signed in there, or close the tab), and marks the
+  // browser so the next sign-in asks for the person again rather than slipping through on SSO.
   router.post('/auth/logout', async (ctx) => {
     const session = ctx.state.session;
     const idToken = session?.current?.tokens?.idToken;
     const signedIn = Boolean(session?.current?.user);
     await session?.end();
+    ctx.cookies.set(SIGNED_OUT_COOKIE, '1', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      maxAge: SIGNED_OUT_MAX_AGE_MS,
+      overwrite: true,
+    });
     const endSession = signedIn ? await rp.endSessionUrl(idToken) : undefined;
     ctx.status = 303;
     ctx.redirect(endSession?.href ?? '/');

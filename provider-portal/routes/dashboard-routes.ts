@@ -53,7 +53,8 @@ export function dashboardRoutes(router: Router, { pages, api }: ProviderPortalDe
       list = await api.list(session, query);
     } catch (error) {
       if (!(error instanceof ApiProblem) || error.status !== 400) throw error;
-      errors = formErrorsOf(error, 'dueFrom');
+      // The filter's payer field is `payer`, not the demand form's mobile number.
+      errors = formErrorsOf(error, 'dueFrom').map((e) => (e.field === 'payerPhone' ? { ...e, field: 'payer' } : e));
     }
     const page = (at: number) => {
       const link = new URLSearchParams(filter);

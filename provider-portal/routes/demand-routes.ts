@@ -61,12 +61,7 @@ export function demandRoutes(router: Router, { pages, api }: ProviderPortalDeps)
     } catch (error) {
       if (!(error instanceof ApiProblem) || ![400, 409].includes(error.status)) throw error;
       const again = await api.get(session, reference);
-      return show(
-        ctx,
-        again,
-        { errors: [{ field: 'reason', text: error.detail }], cancelReason: reason },
-        error.status,
-      );
+      return show(ctx, again, { errors: formErrorsOf(error, 'reason'), cancelReason: reason }, error.status);
     }
     ctx.status = 303;
     ctx.redirect(`/demands/${encodeURIComponent(reference)}`);
@@ -75,9 +70,12 @@ export function demandRoutes(router: Router, { pages, api }: ProviderPortalDeps)
   router.get('/demands/:reference/amend', member, async (ctx) => {
     const { session } = memberOf(ctx);
     const demand = await api.get(session, referenceOf(ctx));
+    // A paid or cancelled demand cannot be amended: say so rather than offer a form the hub refuses.
+    const closed = demand.status === 'paid' || demand.status === 'cancelled';
     await pages.render(ctx, 'amend', {
       title: `Amend ${demand.reference}`,
       demand,
+      closed,
       values: formValuesOf(demand),
       ...FORM_SIZES,
     });

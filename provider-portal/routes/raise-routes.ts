@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Router from '@koa/router';
+import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { field } from '../../hub/portal/http/forms.js';
 import { ApiProblem } from '../api/demands-api.js';
 import type { ProviderPortalDeps } from '../deps.js';
@@ -28,7 +29,7 @@ export function raiseRoutes(router: Router, { pages, api }: ProviderPortalDeps):
     const { session } = memberOf(ctx);
     const values = readDemandForm(ctx);
     const key = /^form-[\w-]{16,64}$/.test(field(ctx, 'key')) ? field(ctx, 'key') : formKey();
-    const { body, errors } = demandBodyOf(values);
+    const { body, errors } = demandBodyOf(values, { today: todayInIndia() });
     const again = (list: typeof errors) =>
       pages.render(ctx, 'new-demand', { title: 'Raise a demand', values, key, errors: list, ...FORM_SIZES }, 400);
     if (errors.length) return again(errors);

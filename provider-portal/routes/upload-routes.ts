@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
+import { MAX_UPLOAD_ROWS } from '../../hub/demands/demand-csv.js';
 import { PortalError } from '../../hub/portal/http/portal-error.js';
 import { csrfMatches } from '../../hub/portal/session/csrf.js';
 import { ApiProblem } from '../api/demands-api.js';
@@ -20,9 +20,10 @@ const UPLOAD_LIMIT_BYTES = 4 * 1024 * 1024 + 64 * 1024;
 export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps): void {
   const member = memberOnly(pages);
   const title = 'Upload demands from a CSV file';
+  const maxRows = MAX_UPLOAD_ROWS.toLocaleString('en-IN');
 
   router.get(UPLOAD_PATH, member, async (ctx) => {
-    await pages.render(ctx, 'upload', { title });
+    await pages.render(ctx, 'upload', { title, maxRows });
   });
 
   router.post(UPLOAD_PATH, member, async (ctx) => {
@@ -32,20 +33,17 @@ export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps)
       throw new PortalError(403, 'csrf', 'the upload form did not carry this session’s CSRF token');
     }
     const file = form.get('file');
-    const csv = typeof file === 'object' && file ? await file.text() : '';
+    const chosen = typeof file === 'object' && file && file.name ? file : undefined;
+    const csv = chosen ? await chosen.text() : '';
     if (!csv.trim()) {
-      return pages.render(
-        ctx,
-        'upload',
-        { title, errors: [{ field: 'file', text: 'Choose a CSV file to upload' }] },
-        400,
-      );
+      const text = !chosen ? 'Choose a CSV file to upload' : `The file ${chosen.name} is empty`;
+      return pages.render(ctx, 'upload', { title, maxRows, errors: [{ field: 'file', text }] }, 400);
     }
-    // The same file uploaded again answers the same demands (the hub's key for it is its hash).
-    const key = `upload-${createHash('sha256').update(csv).digest('base64url').slice(0, 43)}`;
     try {
-      const result = await api.upload(session, csv, key);
-      await pages.render(ctx, 'upload-done', { title: 'Demands raised', result });
+      // The hub makes the same file of this organisation one upload, whoever sends it and however.
+      const result = await api.upload(session, csv);
+      const done = result.replayed ? 'Nothing new: these demands were already raised' : 'Demands raised';
+      await pages.render(ctx, 'upload-done', { title: done, result });
     } catch (error) {
       if (!(error instanceof ApiProblem) || ![400, 422].includes(error.status)) throw error;
       const rows = (Array.isArray(error.body.errors) ? error.body.errors : []) as ProblemError[];
@@ -54,6 +52,7 @@ export function uploadRoutes(router: Router, { pages, api }: ProviderPortalDeps)
         'upload',
         {
           title,
+          maxRows,
           rowErrors: rows,
           errors: [{ field: 'file', text: error.detail || 'The file has errors; no demand was created' }],
         },

@@ -52,7 +52,7 @@ interface DemandJson {
   reference: string;
   status: string;
   instalments: { number: number; status: string; paidMinor: number }[];
-  audit: { action: string; actor: string; reason?: string }[];
+  audit: { action: string; actor: string; actorLabel?: string; reason?: string }[];
 }
 
 /** A provider's members act through the hub's demand routes with their own sign-in, as its bulk client does. */
@@ -185,6 +185,55 @@ describe("a provider member's token at the hub's demand routes", () => {
       [1, 'paid', 59_000],
       [2, 'open', 0],
     ]);
+  });
+
+  it('names the member in human terms in the audit trail (their name from the token), beside their subject', async () => {
+    const tokenWith = async (scope: string) =>
+      (
+        await login(idp, new Browser([idp.partner.redirectUri]), await relyingParty(idp, idp.partner), idp.partner, {
+          identifier: MEMBER,
+          name: 'Hall Clerk',
+          scope,
+          resource: HUB_API,
+        })
+      ).tokens.access_token;
+    const named = await tokenWith(`openid profile phone ${SCOPES.replace('openid ', '')}`);
+    const created = (await (
+      await as(named, '/demands', { body: feeDemand('payer.label@example.org') })
+    ).json()) as DemandJson & { audit: { actorLabel?: string }[] };
+    const cancelled = (await (
+      await as(named, `/demands/${created.reference}/cancel`, { body: { reason: 'raised by mistake' } })
+    ).json()) as DemandJson & { audit: { actor: string; actorLabel?: string }[] };
+    expect(cancelled.audit.map(({ action, actor, actorLabel }) => ({ action, actor, actorLabel }))).toEqual([
+      { action: 'created', actor: memberSub, actorLabel: 'Hall Clerk' },
+      { action: 'cancelled', actor: memberSub, actorLabel: 'Hall Clerk' },
+    ]);
+  });
+
+  it("the same file uploaded by a member and by the organisation's bulk client, with different keys or none, raises its demands once", async () => {
+    const csv = `payer_email,title,item,amount,due_date\nupload.once@example.org,Stall licence,Licence,1200,${inDays(30)}\n`;
+    const upload = (token: string, key?: string) =>
+      fetch(`${hub.url}/api/v1/demand-uploads`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'text/csv',
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
+        body: csv,
+      });
+    const first = await upload(memberToken, `upload-${randomUUID()}`);
+    expect(first.status, await first.clone().text()).toBe(201);
+    const bulkToken = await machineToken(idp, bulk, 'demands:write demands:read');
+    const again = await upload(bulkToken);
+    expect(again.status, await again.clone().text()).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const references = (await first.json()) as { references: string[] };
+    expect(((await again.json()) as { references: string[] }).references).toEqual(references.references);
+    const listed = (await (await as(memberToken, '/demands?payer=upload.once%40example.org')).json()) as {
+      demands: DemandJson[];
+    };
+    expect(listed.demands).toHaveLength(1);
   });
 
   it("refuses a citizen's token (no provider) on the demand routes with 403 wrong_token_kind", async () => {

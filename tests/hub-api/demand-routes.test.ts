@@ -325,7 +325,7 @@ describe('the provider API for payment demands', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="demands-\d{4}-\d{2}-\d{2}\.csv"/);
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const rows = parse(await res.text(), { bom: true, columns: true }) as Record<string, string>[];
     expect(rows.map((r) => [r.reference, r.instalment, r.instalment_amount, r.instalment_status])).toEqual([
       [demand.reference, '1', '11800.00', 'open'],
       [demand.reference, '2', '11800.00', 'open'],
@@ -338,6 +338,54 @@ describe('the provider API for payment demands', () => {
     expect(second.demands.map((d) => d.reference)).not.toContain(first.demands[0]?.reference);
     const due = await listOf(`?dueFrom=${inDays(70)}&dueTo=${inDays(70)}&status=open&payer=export@example.org`);
     expect(due.demands.map((d) => d.reference)).toEqual([demand.reference]);
+  });
+
+  it('takes an untaxed line without taxMinor or taxes (0 and none), and reports a missing Idempotency-Key first and by name', async () => {
+    const untaxed = {
+      payer: { email: 'untaxed@example.org' },
+      title: 'Hall deposit',
+      lines: [{ description: 'Refundable deposit', amountMinor: 500_000 }],
+      dueDate: inDays(20),
+    };
+    const { demand } = await create(untaxed);
+    expect(demand.totalMinor).toBe(500_000);
+    const noKey = await api('/demands', { token: asA(), body: { title: '' } });
+    expect(noKey.status).toBe(400);
+    expect(await noKey.json()).toMatchObject({
+      fields: [{ field: 'Idempotency-Key', problem: 'the Idempotency-Key header is required' }],
+    });
+  });
+
+  it("refuses a huge amount as too large, and a landline as the payer's mobile, each in words", async () => {
+    const res = await api('/demands', {
+      token: asA(),
+      key: randomUUID(),
+      body: {
+        payer: { phone: '022 2888 1234' },
+        title: 'Too much',
+        lines: [{ description: 'Slipped key', amountMinor: 1e300 }],
+        dueDate: inDays(20),
+      },
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as {
+      errors?: { field: string; message: string }[];
+      fields?: { field: string; problem: string }[];
+    };
+    const messages = Object.fromEntries(
+      (problem.errors ?? problem.fields?.map((f) => ({ field: f.field, message: f.problem })) ?? []).map((e) => [
+        e.field,
+        e.message,
+      ]),
+    );
+    expect(messages['lines.0.amountMinor']).toMatch(/^is too large/);
+    expect(messages['payer.phone']).toMatch(/^must be an Indian mobile number/);
+  });
+
+  it('refuses a due or raised date range that ends before it starts, naming the end', async () => {
+    const res = await api(`/demands?dueFrom=${inDays(20)}&dueTo=${inDays(10)}`, { token: asA() });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ fields: [{ field: 'dueTo' }] });
   });
 
   it('documents every demand operation with its operationId, client tokens only, and the demand scopes', async () => {

@@ -5,6 +5,7 @@ import { demandBatchModel } from '../../hub/demands/batch-model.js';
 import type { Demand } from '../../hub/demands/demand-model.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { DemandUploader } from '../../hub/demands/demand-upload.js';
+import { NOT_A_MOBILE } from '../../hub/demands/payer-phone.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
@@ -85,7 +86,7 @@ describe('uploading demands as CSV', () => {
     if (result.ok) return;
     expect(result.errors).toEqual([
       { row: 3, column: 'amount', message: '"10,00" is not rupees like 1500 or 1500.50 (no commas or ₹)' },
-      { row: 4, column: 'payer_phone', message: 'is not a valid mobile number' },
+      { row: 4, column: 'payer_phone', message: NOT_A_MOBILE },
     ]);
     expect(await countOf(providerId)).toBe(0);
     expect(await demandBatchModel(conn).countDocuments({ providerId })).toBe(0);
@@ -135,6 +136,28 @@ describe('uploading demands as CSV', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
     expect(await store.listForProvider(providerId)).toHaveLength(3);
+  });
+
+  it('the same file from a member with a key and from the bulk client without one raises its demands once', async () => {
+    const providerId = provider();
+    const csv = [HEADER, row('9876500031', 'Fee A'), row('9876500032', 'Fee B')].join('\n');
+    const portal = await uploader.upload({
+      providerId,
+      actor: 'member-sub',
+      csv,
+      uploadKey: 'portal-key-1',
+      today: TODAY,
+    });
+    const api = await uploader.upload({
+      providerId,
+      actor: 'provider-bulk-api',
+      csv: `\uFEFF${csv.replaceAll('\n', '\r\n')}\r\n`,
+      today: TODAY,
+    });
+    expect(portal.ok && portal.created).toBe(true);
+    expect(api.ok && api.created).toBe(false);
+    expect(api.ok && api.demands).toEqual(portal.ok && portal.demands);
+    expect(await countOf(providerId)).toBe(2);
   });
 
   it('refuses an upload key reused for another file', async () => {

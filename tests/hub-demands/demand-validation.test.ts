@@ -81,4 +81,12 @@ describe('validating a new demand', () => {
     );
     expect(errors.map((e) => e.field).sort()).toEqual(['earlyDiscount.off', 'earlyDiscount.until']);
   });
+
+  it('reports a past due date together with a field that does not parse, not after it is fixed', () => {
+    const errors = errorsOf(hallRent({ dueDate: '2020-01-01', payer: { email: 'not-an-email' } }));
+    expect(errors).toEqual([
+      { field: 'payer.email', message: 'is not an email address' },
+      { field: 'dueDate', message: 'is in the past' },
+    ]);
+  });
 });

@@ -22,6 +22,19 @@ function answer(call: StubCall): StubAnswer {
     };
   }
   if (call.path.startsWith('/demands/')) return { status: 200, json: demandJson(REFERENCE) };
+  if (call.path === '/demand-uploads' && call.body.includes(';')) {
+    // Long unbreakable text in an error (a mangled header, a value pasted whole): it must wrap.
+    const word =
+      'payer_phone;payer_email;title;item;amount;cgst;sgst;igst;due_date;instalments;late_fee;discount_until';
+    return {
+      status: 422,
+      json: {
+        code: 'invalid_upload',
+        detail: `The file has errors in 1 row: ${word}`,
+        errors: [{ row: 1, column: word, message: `unknown column ${word}` }],
+      },
+    };
+  }
   if (call.path === '/demand-uploads') {
     return {
       status: 422,
@@ -100,6 +113,19 @@ describe('the provider portal pages in headless Chromium', () => {
     await page.getByRole('button', { name: 'Upload and raise the demands' }).click();
     await page.locator('[data-testid="row-errors"]').waitFor();
     await expectAccessible(page, 'upload with row errors');
+    await page.setInputFiles('#file', {
+      name: 'semicolon.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('payer_phone;title\n9876543210;x\n'),
+    });
+    await page.getByRole('button', { name: 'Upload and raise the demands' }).click();
+    await page.locator('[data-testid="row-errors"]').waitFor();
+    await expectAccessible(page, 'upload with long unbreakable errors');
+    await page.goto(`${stack.portalUrl}/demands/new`);
+    await page.locator('#payerPhone').fill('+919800000001');
+    await page.getByRole('button', { name: 'Raise the demand' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(page, 'raise form with every error at once');
     await context.close();
   });
 

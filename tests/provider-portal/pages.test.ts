@@ -7,6 +7,10 @@ import { MEMBER, type PortalStack, PROVIDER, startPortalStack } from './support/
 
 const REFERENCE = 'DM-7K2QH-9X4TB-M';
 const NEW_REFERENCE = 'DM-AAAAA-BBBBB-C';
+const WALLET_REFERENCE = 'DM-WWWWW-WWWWW-W';
+const CANCELLED_REFERENCE = 'DM-CCCCC-CCCCC-C';
+/** The upload bodies the stub hub has answered: a file seen before is answered as a replay, as the hub does. */
+const uploadsSeen = new Set<string>();
 
 /** The stub hub's answers: one demand, its list with totals, the export, and the refusals the pages must show. */
 function answer(call: StubCall): StubAnswer {
@@ -39,6 +43,26 @@ function answer(call: StubCall): StubAnswer {
       },
     };
   }
+  if (method === 'GET' && path === `/demands/${WALLET_REFERENCE}`) {
+    const paid = demandJson(WALLET_REFERENCE);
+    return {
+      status: 200,
+      json: {
+        ...paid,
+        instalments: paid.instalments.map((i) =>
+          i.number === 1
+            ? {
+                ...i,
+                payment: { number: 'WLT0123456789ABCDEFGHJK', method: 'wallet', walletTransactionId: 'WT225080178685' },
+              }
+            : i,
+        ),
+        audit: [{ ...paid.audit[0], actorLabel: 'Hall Clerk' }],
+      },
+    };
+  }
+  if (method === 'GET' && path === `/demands/${CANCELLED_REFERENCE}`)
+    return { status: 200, json: demandJson(CANCELLED_REFERENCE, { status: 'cancelled' }) };
   if (method === 'GET' && path.startsWith('/demands/'))
     return { status: 200, json: demandJson(decodeURIComponent(path.slice(9))) };
   if (method === 'POST' && path === '/demands') {
@@ -64,16 +88,19 @@ function answer(call: StubCall): StubAnswer {
         status: 422,
         json: {
           code: 'invalid_upload',
-          detail: 'the upload has errors in 1 row(s); nothing was created',
+          detail: 'The file has errors in 1 row. No demand was raised.',
           errors: [
             { row: 3, column: 'amount', message: '"12,00" is not rupees like 1500 or 1500.50 (no commas or ₹)' },
           ],
         },
       };
     }
+    const seen = uploadsSeen.has(call.body);
+    uploadsSeen.add(call.body);
     return {
       status: 201,
       json: { created: 1, references: [NEW_REFERENCE], demands: [{ row: 2, reference: NEW_REFERENCE }] },
+      ...(seen ? { headers: { 'idempotent-replayed': 'true' } } : {}),
     };
   }
   if (method === 'POST' && path.endsWith('/cancel'))
@@ -162,7 +189,7 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     const page = await member.go(`${stack.portalUrl}/demands?dueFrom=not-a-date`);
     expect(page.status).toBe(400);
     expect(page.html).toContain('href="#dueFrom"');
-    expect(page.html).toContain('must be a date written YYYY-MM-DD');
+    expect(page.html).toContain('Due on or after must be a date');
   });
 
   it("exports the hub's CSV as a download", async () => {
@@ -252,7 +279,7 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     const own = await member.submit(refused, '/demands/new', { line1Amount: '1,000' });
     expect(own.status).toBe(400);
     expect(own.html).toContain('href="#line1Amount"');
-    expect(own.html).toContain('is not rupees like 1500 or 1500.50');
+    expect(own.html).toContain('Line item 1 taxable value must be rupees like 1500 or 1500.50');
     expect(callsTo('POST', '/demands')).toHaveLength(before);
   });
 
@@ -266,7 +293,7 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     };
     const header = 'payer_phone,title,item,amount,due_date\n';
     const bad = await upload(
-      `${header}9876543210,Fee,Cleaning,1000,2027-03-10\n9876543211,Fee,Cleaning,12,00,2027-03-10\n`,
+      `${header}9876543210,Fee,Cleaning,1000,2027-03-10\n9876543211,Fee,Cleaning,"12,00",2027-03-10\n`,
     );
     expect(bad.status).toBe(400);
     expect(bad.html).toMatch(/data-testid="row-error">\s*<td[^>]*>3<\/td>\s*<td[^>]*>amount<\/td>/);
@@ -356,5 +383,79 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/auth/login?returnTo=%2Fdemands');
+  });
+
+  /** Posts a file to the upload form as a browser does. */
+  const uploadFile = async (who: Browser, content: string, name = 'demands.csv') => {
+    const form = await who.go(`${stack.portalUrl}/demands/upload`);
+    const body = new FormData();
+    body.set('csrf', csrfOf(form));
+    body.set('file', new Blob([content], { type: 'text/csv' }), name);
+    return who.go(`${stack.portalUrl}/demands/upload`, { method: 'POST', body });
+  };
+
+  it('an empty file chosen for upload is called empty, not "choose a file", and the hub is not called', async () => {
+    const before = callsTo('POST', '/demand-uploads').length;
+    const page = await uploadFile(member, '', 'empty.csv');
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('The file empty.csv is empty');
+    expect(callsTo('POST', '/demand-uploads')).toHaveLength(before);
+  });
+
+  it('uploading the same file again says nothing new was raised, and sends no key of its own (the hub keys it by organisation and file)', async () => {
+    const csv = 'payer_phone,title,item,amount,due_date\n9876543210,Fee,Once,1000,2027-03-10\n';
+    const first = await uploadFile(member, csv);
+    expect(first.html).toContain('1 demand raised');
+    const again = await uploadFile(member, csv);
+    expect(again.status).toBe(200);
+    expect(again.html).toContain('Nothing new: this demand was already raised');
+    expect(again.html).not.toContain('demand raised;');
+    expect(stack.hub.calls.filter((c) => c.path === '/demand-uploads').every((c) => c.key === undefined)).toBe(true);
+  });
+
+  it("an upload's errors can wrap on a phone: the summary and the error table break long words, and the page states the limits", async () => {
+    const page = await uploadFile(
+      member,
+      'payer_phone,title,item,amount,due_date\n9876543211,Fee,Cleaning,12,00,2027-03-10\n',
+    );
+    expect(page.status).toBe(400);
+    expect(page.html).toMatch(/class="govuk-error-summary app-break-anywhere"/);
+    expect(page.html).toMatch(/data-label="Error" class="govuk-table__cell app-break-anywhere"/);
+    expect(page.html).toContain('The file has errors in 1 row. No demand was raised.');
+    expect(page.html).toContain('At most 5,000 demands (rows) and 4 MB per file');
+  });
+
+  it('shows how each instalment was paid and names the person who acted, not only their subject', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands/${WALLET_REFERENCE}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Wallet transfer, payment WLT0123456789ABCDEFGHJK, wallet transaction WT225080178685');
+    expect(page.html).toContain('data-testid="audit-actor">Hall Clerk<');
+    expect(page.html).toContain('(account member-sub-1)');
+  });
+
+  it('says a cancelled demand can no longer be amended instead of offering the form', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands/${CANCELLED_REFERENCE}/amend`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('This demand is cancelled and can no longer be amended');
+    expect(page.html).not.toContain('data-testid="amend-form"');
+  });
+
+  it('after "Sign out", the next sign-in asks the person again (prompt=login), even though the idp session was never ended', async () => {
+    const who = browser();
+    const page = await signIn(who, MEMBER);
+    const out = await who.submit(page, '/auth/logout');
+    // The person closes the idp's confirmation page: the idp's session lives on.
+    expect(out.url.startsWith(`${stack.idp.issuer}/session/end?`)).toBe(true);
+    const res = await fetch(`${stack.portalUrl}/auth/login`, {
+      headers: { cookie: await who.jar.getCookieString(stack.portalUrl) },
+      redirect: 'manual',
+    });
+    expect(new URL(res.headers.get('location') ?? '').searchParams.get('prompt')).toBe('login');
+    // Following it, the idp asks to sign in: no straight return to the portal with a code.
+    const codes = (await stack.idp.messages(MEMBER)).length;
+    const again = await who.go(`${stack.portalUrl}/auth/login`);
+    expect(again.url.startsWith(`${stack.portalUrl}/auth/callback`)).toBe(false);
+    expect(again.url.startsWith(stack.idp.issuer)).toBe(true);
+    expect(await stack.idp.messages(MEMBER)).toHaveLength(codes);
   });
 });

@@ -20,6 +20,7 @@ import { demandSchema, demandUploadResultSchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { demandExportCsv, EXPORT_MAX_DEMANDS } from './demand-export.js';
+import { paymentsOf } from './demand-payments.js';
 import { demandListSchema, demandTotals } from './demand-totals.js';
 import { demandView } from './demand-view.js';
 
@@ -38,6 +39,8 @@ interface ActingProvider {
   name?: string;
   /** The person's subject (a member) or the client id (a client's own token). */
   actor: string;
+  /** The actor in human terms for the audit trail: a member's name or masked contact, a client's name. */
+  actorLabel?: string;
 }
 
 /**
@@ -49,17 +52,33 @@ interface ActingProvider {
 function providerOf(ctx: Context): ActingProvider {
   const caller = ctx.state.caller;
   if (caller?.kind === 'member' && caller.providerId) {
-    return { id: caller.providerId, actor: caller.sub, ...(caller.providerName ? { name: caller.providerName } : {}) };
+    return {
+      id: caller.providerId,
+      actor: caller.sub,
+      ...(caller.providerName ? { name: caller.providerName } : {}),
+      ...(caller.label ? { actorLabel: caller.label } : {}),
+    };
   }
   if (caller?.kind === 'client') {
     const name = caller.providerName ?? caller.clientName;
-    return { id: caller.providerId ?? caller.sub, actor: caller.sub, ...(name ? { name } : {}) };
+    return {
+      id: caller.providerId ?? caller.sub,
+      actor: caller.sub,
+      ...(name ? { name } : {}),
+      ...(caller.clientName ? { actorLabel: caller.clientName } : {}),
+    };
   }
   throw new AppError(403, 'wrong_token_kind', "this route is for a provider member's token or a client's own token");
 }
 
 /** The provider's display name, if any, as the store takes it. */
 const nameOf = (provider: ActingProvider) => (provider.name ? { providerName: provider.name } : {});
+
+/** Who acts, as the audit trail records them: the actor and, when known, its label. */
+const whoOf = (provider: ActingProvider) => ({
+  actor: provider.actor,
+  ...(provider.actorLabel ? { actorLabel: provider.actorLabel } : {}),
+});
 
 const shape = newDemandSchema.shape;
 const reason = z.string().trim().min(1, { error: 'is required' }).max(500, { error: 'must be at most 500 characters' });
@@ -107,12 +126,26 @@ const filterFields = {
   createdFrom: day.meta({ description: 'raised on or after this Indian day' }).optional(),
   createdTo: day.meta({ description: 'raised on or before this Indian day' }).optional(),
 };
-const filterQuery = z.strictObject(filterFields);
-const listQuery = z.strictObject({
-  ...filterFields,
-  limit: z.coerce.number<string>().int().min(1).max(200).default(50).meta({ description: '1 to 200, default 50' }),
-  offset: z.coerce.number<string>().int().min(0).max(100_000).default(0).meta({ description: 'demands to skip' }),
-});
+/** A range whose end comes before its start matches nothing: refused rather than answered empty. */
+function rangesInOrder(
+  query: { dueFrom?: string; dueTo?: string; createdFrom?: string; createdTo?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (query.dueFrom && query.dueTo && query.dueTo < query.dueFrom) {
+    ctx.addIssue({ code: 'custom', path: ['dueTo'], message: 'must be on or after the first due date of the range' });
+  }
+  if (query.createdFrom && query.createdTo && query.createdTo < query.createdFrom) {
+    ctx.addIssue({ code: 'custom', path: ['createdTo'], message: 'must be on or after the first day of the range' });
+  }
+}
+const filterQuery = z.strictObject(filterFields).superRefine(rangesInOrder);
+const listQuery = z
+  .strictObject({
+    ...filterFields,
+    limit: z.coerce.number<string>().int().min(1).max(200).default(50).meta({ description: '1 to 200, default 50' }),
+    offset: z.coerce.number<string>().int().min(0).max(100_000).default(0).meta({ description: 'demands to skip' }),
+  })
+  .superRefine(rangesInOrder);
 
 type FilterQuery = z.infer<typeof filterQuery>;
 
@@ -182,7 +215,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const result = await store
           .create(
             { ...(body as object), providerId: provider.id },
-            { actor: provider.actor, idempotencyKey: key, ...nameOf(provider) },
+            { ...whoOf(provider), idempotencyKey: key, ...nameOf(provider) },
           )
           .catch(asKeyReuse);
         // Told on a replay too: the notice is deduplicated, and a retry heals one a crash lost.
@@ -209,7 +242,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         'Idempotency-Key': {
           required: false,
           description:
-            "the upload's key (8 to 128 letters, digits or . _ : -): the same key and file finish or replay one upload; default: the file's SHA-256",
+            'optional (8 to 128 letters, digits or . _ : -): an upload is one per provider organisation and file whatever the key or the member or client sending it (the same file again finishes or replays it); a key sent with one file is refused with another',
           schema: idempotencyKey,
         },
       },
@@ -225,7 +258,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const result = await uploader
           .upload({
             providerId: provider.id,
-            actor: provider.actor,
+            ...whoOf(provider),
             ...nameOf(provider),
             csv: String(body),
             ...(key ? { uploadKey: key } : {}),
@@ -233,7 +266,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
           .catch(asKeyReuse);
         if (!result.ok) {
           const rows = new Set(result.errors.map((e) => e.row)).size;
-          throw new AppError(422, 'invalid_upload', `the upload has errors in ${rows} row(s); nothing was created`, {
+          const where = rows === 1 ? '1 row' : `${rows} rows`;
+          throw new AppError(422, 'invalid_upload', `The file has errors in ${where}. No demand was raised.`, {
             errors: result.errors,
           });
         }
@@ -262,9 +296,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx).id;
         const page = await pageProviderDemands(store.model, provider, filterOf(filter), { limit, offset });
         const totals = await demandTotals(store.model, provider, filterOf(filter));
+        const payments = await paymentsOf(store.model.db, page.demands);
         return {
           totals,
-          demands: page.demands.map((d) => demandView(d)),
+          demands: page.demands.map((d) => demandView(d, undefined, payments)),
           limit,
           offset,
           ...(page.more ? { nextOffset: offset + limit } : {}),
@@ -300,7 +335,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       callers: ['member', 'client'],
       response: demandSchema,
       problems: { 404: DEMAND_404 },
-      handler: async (ctx) => demandView(await ownDemand(ctx)),
+      handler: async (ctx) => {
+        const demand = await ownDemand(ctx);
+        return demandView(demand, undefined, await paymentsOf(store.model.db, [demand]));
+      },
     },
     {
       method: 'post',
@@ -317,7 +355,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const demand = await ownDemand(ctx);
         const provider = providerOf(ctx);
         const { reason: why } = body as { reason: string };
-        const cancelled = (await store.cancel(demand._id, { actor: provider.actor, reason: why })).demand;
+        const cancelled = (await store.cancel(demand._id, { ...whoOf(provider), reason: why })).demand;
         await notifyPayers([cancelled]);
         return demandView(cancelled);
       },
@@ -342,7 +380,7 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         const provider = providerOf(ctx);
         const { reason: why, expectedVersion, ...amendment } = body as z.infer<typeof amendBody>;
         const amended = await store.amend(demand._id, amendment as DemandAmendment, {
-          actor: provider.actor,
+          ...whoOf(provider),
           reason: why,
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         });

@@ -2,13 +2,19 @@ import type { z } from 'zod';
 import { todayInIndia } from '../../bills/indian-day.js';
 import { type Demand, outstandingTotal, quoteNext } from '../../demands/index.js';
 import type { demandSchema } from '../response-schemas.js';
+import { type PaymentsById, recordedPayment } from './demand-payments.js';
 
 /**
  * A demand as its provider sees it (demandSchema): no storage fields (`_id`, `live`, batch, request
- * hash), the payment ids of its instalments left out, and what the payer would pay on `day` (an
+ * hash), how each paid instalment was paid (`payments`, from paymentsOf: the payment's number,
+ * method and wallet transaction id), and what the payer would pay on `day` (an
  * Indian calendar day, default today) for the next and for every open instalment.
  */
-export function demandView(demand: Demand, day = todayInIndia()): z.infer<typeof demandSchema> {
+export function demandView(
+  demand: Demand,
+  day = todayInIndia(),
+  payments: PaymentsById = new Map(),
+): z.infer<typeof demandSchema> {
   const quotes = quoteNext(demand, day);
   const sum = (list: { payableMinor: number }[]) => list.reduce((total, q) => total + q.payableMinor, 0);
   return {
@@ -38,6 +44,7 @@ export function demandView(demand: Demand, day = todayInIndia()): z.infer<typeof
       ...(i.lateFeeMinor !== undefined ? { lateFeeMinor: i.lateFeeMinor } : {}),
       ...(i.discountMinor !== undefined ? { discountMinor: i.discountMinor } : {}),
       ...(i.paidOn ? { paidOn: i.paidOn } : {}),
+      ...(i.paymentId ? { payment: payments.get(i.paymentId) ?? recordedPayment(i.paymentId) } : {}),
     })),
     ...(demand.lateFee
       ? {
@@ -73,6 +80,7 @@ export function demandView(demand: Demand, day = todayInIndia()): z.infer<typeof
     audit: demand.audit.map((entry) => ({
       at: new Date(entry.at).toISOString(),
       actor: entry.actor,
+      ...(entry.actorLabel ? { actorLabel: entry.actorLabel } : {}),
       action: entry.action,
       ...(entry.reason ? { reason: entry.reason } : {}),
       changes: entry.changes.map((c) => ({

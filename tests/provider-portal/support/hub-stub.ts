@@ -10,6 +10,8 @@ export interface StubCall {
   providerId?: string;
   sub?: string;
   contentType?: string;
+  /** The Idempotency-Key header, when sent. */
+  key?: string;
   body: string;
 }
 
@@ -38,6 +40,7 @@ export async function startHubStub(answer: (call: StubCall) => StubAnswer) {
       ...(typeof claims.provider_id === 'string' ? { providerId: claims.provider_id } : {}),
       ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}),
       ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+      ...(typeof req.headers['idempotency-key'] === 'string' ? { key: req.headers['idempotency-key'] } : {}),
       body: Buffer.concat(chunks).toString('utf8'),
     };
     calls.push(call);
