@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_SIGNED_OUT_COOKIE } from '../../hub/portal/routes/auth-routes.js';
 import type { Session } from '../../hub/portal/session/session-store.js';
 import { title } from '../idp/support/relying-party.js';
 import { startApiStub } from './support/api-stub.js';
@@ -124,6 +125,30 @@ describe('signing out', () => {
     expect(await stack.hub.service.redis.exists(sessionKey(session?.id ?? ''))).toBe(0);
     const after = await browser.raw(url('/dashboard'));
     expect(after.status).toBe(303);
+  });
+
+  it('after Sign out, declining the idp’s "sign out everywhere" does not let the next sign-in here slip through on single sign-on', async () => {
+    const { browser, identifier } = await signIn(stack);
+    const page = await browser.go(url('/dashboard'));
+    await browser.raw(url('/auth/logout'), form({ csrf: csrfOf(page) }));
+    // The citizen closes the idp's confirmation page: the idp session lives on. The next sign-in asks again.
+    const again = await browser.raw(url('/auth/login'));
+    expect(again.status).toBe(303);
+    const authorization = new URL(again.headers.get('location') ?? '');
+    expect(authorization.origin).toBe(stack.idp.issuer);
+    expect(authorization.searchParams.get('prompt')).toBe('login');
+    // Once the person has signed in afresh, later sign-ins ride single sign-on again.
+    await signIn(stack, browser, identifier);
+    const page2 = await browser.go(url('/dashboard'));
+    expect(page2.status).toBe(200);
+    const cookies = await browser.jar.getCookies(stack.portal);
+    expect(cookies.find((cookie) => cookie.key === PORTAL_SIGNED_OUT_COOKIE)).toBeUndefined();
+    // A browser that never signed out here is not asked again.
+    const { browser: other } = await signIn(stack);
+    await other.raw(url('/auth/logout'), form({ csrf: csrfOf(await other.go(url('/dashboard'))) }));
+    const fresh = new CitizenBrowser();
+    const first = new URL((await fresh.raw(url('/auth/login'))).headers.get('location') ?? '');
+    expect(first.searchParams.get('prompt')).toBeNull();
   });
 
   it('a logout at the idp ends the portal session through the back channel, and only that citizen’s', async () => {

@@ -6,6 +6,11 @@ import { chooseLanguage, localeOf } from '../http/locale.js';
 import { PortalError } from '../http/portal-error.js';
 import { LogoutTokenError } from '../oidc/logout-token.js';
 import { BACKCHANNEL_LOGOUT_PATH, CALLBACK_PATH } from '../oidc/relying-party.js';
+import { signedOutMarker } from '../oidc/signed-out-marker.js';
+
+/** The citizen portal's "signed out here" flag (see signed-out-marker.ts). */
+export const PORTAL_SIGNED_OUT_COOKIE = 'portal-signed-out';
+const signedOut = signedOutMarker(PORTAL_SIGNED_OUT_COOKIE);
 
 /** Sign in (code flow + PKCE), the callback, sign out (RP-initiated) and back-channel logout. */
 export function authRoutes(router: Router, deps: PortalDeps): void {
@@ -19,6 +24,7 @@ export function authRoutes(router: Router, deps: PortalDeps): void {
       return;
     }
     const { url, login } = await rp.startLogin(returnTo, localeOf(ctx));
+    signedOut.applyTo(ctx, url);
     await ctx.state.session?.beginLogin(login);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 303;
@@ -33,6 +39,7 @@ export function authRoutes(router: Router, deps: PortalDeps): void {
     const callbackUrl = new URL(`${options.baseUrl}${CALLBACK_PATH}${ctx.search}`);
     const { user, tokens } = await rp.finishLogin(callbackUrl, login);
     await session.signIn(user, tokens);
+    signedOut.clear(ctx);
     // The saved language wins over the browser's until the citizen switches again.
     const saved = await settings.find(user.sub).catch(() => null);
     if (saved?.language && isLocale(saved.language)) {
@@ -49,6 +56,9 @@ export function authRoutes(router: Router, deps: PortalDeps): void {
     const idToken = session?.current?.tokens?.idToken;
     const signedIn = Boolean(session?.current?.user);
     await session?.end();
+    // Ended here first, whatever the citizen then does at the idp's confirmation page; the next
+    // sign-in here asks for the person again rather than slipping through on single sign-on.
+    signedOut.mark(ctx);
     const endSession = signedIn ? await rp.endSessionUrl(idToken) : undefined;
     ctx.status = 303;
     ctx.redirect(endSession?.href ?? '/');
