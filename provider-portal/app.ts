@@ -15,6 +15,7 @@ import { DemandsApi } from './api/demands-api.js';
 import type { ProviderPortalDeps } from './deps.js';
 import { errorPages } from './http/error-pages.js';
 import { Pages } from './http/pages.js';
+import { portalAssets } from './http/portal-assets.js';
 import { MemberRelyingParty } from './oidc/member-relying-party.js';
 import type { ProviderPortalOptions } from './options.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -37,7 +38,7 @@ export interface ProviderPortalServices {
  */
 export function mountProviderPortal(app: Koa, options: ProviderPortalOptions, { redis, log }: ProviderPortalServices) {
   const secure = options.baseUrl.startsWith('https:');
-  const pages = new Pages(new URL(options.oidc.issuer).origin);
+  const pages = new Pages(new URL(options.oidc.issuer).origin, options.citizenPortalUrl);
   const rp = new MemberRelyingParty(options, log);
   if (!rp.configured) log.warn('PARTNER_OIDC_CLIENT_SECRET is not set: the provider portal cannot sign anyone in');
   const store = new SessionStore(redis, options.session);
@@ -62,6 +63,7 @@ export function mountProviderPortal(app: Koa, options: ProviderPortalOptions, { 
   for (const group of [authRoutes, dashboardRoutes, raiseRoutes, uploadRoutes, demandRoutes]) group(router, deps);
   app.use(securityHeaders());
   app.use(designAssets());
+  app.use(portalAssets());
   app.use(router.routes());
   app.use(router.allowedMethods());
 }

@@ -24,6 +24,8 @@ export const providerPortalEnvSchema = z
     HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
     /** The hub API the portal calls with the member's token. */
     PROVIDER_PORTAL_HUB_API_URL: env.url().default('http://localhost:3000/api/v1'),
+    /** The citizen portal (the hub's), linked for a person who is not a member, to pay their own bills. */
+    PROVIDER_PORTAL_CITIZEN_PORTAL_URL: env.url().default('http://localhost:3000'),
     PROVIDER_PORTAL_HTTP_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
     PROVIDER_PORTAL_SESSION_IDLE_SECONDS: z.coerce
       .number()

@@ -23,6 +23,8 @@ export interface ProviderPortalOptions {
   baseUrl: string;
   /** The hub API, no trailing slash (http://localhost:3000/api/v1). */
   apiUrl: string;
+  /** The citizen portal's address, no trailing slash (http://localhost:3000). */
+  citizenPortalUrl: string;
   /** The relying party's settings, in the hub portal's shape (its RelyingParty is reused). */
   oidc: PortalOptions['oidc'];
   timeoutMs: number;
@@ -36,6 +38,7 @@ export function providerPortalOptionsOf(config: ProviderPortalConfig): ProviderP
   return {
     baseUrl: trimSlash(config.PROVIDER_PORTAL_PUBLIC_URL ?? `http://localhost:${config.PROVIDER_PORTAL_PORT}`),
     apiUrl: trimSlash(config.PROVIDER_PORTAL_HUB_API_URL),
+    citizenPortalUrl: trimSlash(config.PROVIDER_PORTAL_CITIZEN_PORTAL_URL),
     oidc: {
       issuer: config.IDP_ISSUER,
       internalUrl: config.PROVIDER_PORTAL_IDP_INTERNAL_URL,

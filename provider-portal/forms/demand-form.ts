@@ -6,6 +6,7 @@ import { field } from '../../hub/portal/http/forms.js';
 import { minorToDecimal } from '../../infra/web/format.js';
 import type { Charge, DemandJson } from '../api/types.js';
 import type { FieldError } from '../http/pages.js';
+import { BAD_DATE, readDay } from './dates.js';
 import { errorText, fieldLabel, pathLabel } from './field-labels.js';
 import { formFieldOf } from './problem-errors.js';
 
@@ -135,6 +136,14 @@ export function demandBodyOf(
     if (cell.value > DEMAND_LIMITS.maxMinor) fail(name, TOO_LARGE);
     return cell.value;
   };
+  /** A date field as YYYY-MM-DD ('' when empty); one that is not a real date is an error, its text kept. */
+  const day = (name: string): string => {
+    const text = values[name] ?? '';
+    const read = readDay(text);
+    if (read !== undefined) return read;
+    fail(name, BAD_DATE);
+    return text;
+  };
   const lines: DemandBody['lines'] = [];
   for (let i = 1; i <= FORM_LINES; i++) {
     const description = values[`line${i}Description`] ?? '';
@@ -153,7 +162,7 @@ export function demandBodyOf(
   }
   const instalments: { dueDate: string; amountMinor: number }[] = [];
   for (let i = 1; i <= FORM_INSTALMENTS; i++) {
-    const due = values[`instalment${i}Due`] ?? '';
+    const due = day(`instalment${i}Due`);
     const amount = values[`instalment${i}Amount`] ?? '';
     if (!due && !amount) continue;
     if (!due) fail(`instalment${i}Due`, 'is required with its amount');
@@ -162,7 +171,7 @@ export function demandBodyOf(
       amountMinor: money(`instalment${i}Amount`, 'is required with its due date') ?? 1,
     });
   }
-  const dueDate = values.dueDate || instalments.at(-1)?.dueDate || '';
+  const dueDate = day('dueDate') || instalments.at(-1)?.dueDate || '';
   if (!dueDate) fail('dueDate', 'is required');
   const body: DemandBody = {
     payer: {
@@ -198,7 +207,7 @@ export function demandBodyOf(
     if (!values.discountUntil) fail('discountUntil', withDiscount);
     body.earlyDiscount = {
       off: off && 'value' in off ? off.value : { kind: 'flat', amountMinor: 1 },
-      until: values.discountUntil || dueDate,
+      until: day('discountUntil') || dueDate,
     };
   }
   if (errors.length) errors.push(...ruleErrors(body, errors, options.today));

@@ -2,8 +2,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'koa';
 import type nunjucks from 'nunjucks';
+import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { createViewEnvironment } from '../../infra/web/views.js';
 import type { MemberUser } from '../oidc/member-relying-party.js';
+import { PORTAL_STYLESHEET } from './portal-assets.js';
 
 /** The portal's templates. */
 export const VIEWS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'views');
@@ -19,6 +21,9 @@ const LAYOUT_TEXT: Record<string, string> = {
   'layout.footer': 'Payment demands of your organisation, collected through Citizen BillPay.',
   'layout.errorPrefix': 'Error',
 };
+
+/** The hint of every date field (text fields read by forms/dates.ts, never type=date's mm/dd/yyyy). */
+export const DATE_HINT = 'For example, 2027-01-31 (year-month-day)';
 
 /** One form error: the field's id (the summary links to it) and the sentence shown. */
 export interface FieldError {
@@ -36,7 +41,11 @@ export class Pages {
   private readonly views: nunjucks.Environment;
   private readonly csp: string;
 
-  constructor(idpOrigin: string) {
+  /** `citizenPortalUrl`: where a person paying their own bills goes (the "not a member" page links it). */
+  constructor(
+    idpOrigin: string,
+    private readonly citizenPortalUrl: string,
+  ) {
     this.views = createViewEnvironment([VIEWS_DIR]);
     this.csp = [
       "default-src 'none'",
@@ -65,6 +74,11 @@ export class Pages {
     ctx.body = this.views.render(`${view}.njk`, {
       ...data,
       lang: 'en',
+      // Today in India: an open instalment due before it is overdue (_status.njk).
+      today: todayInIndia(),
+      citizenPortalUrl: this.citizenPortalUrl,
+      dateHint: DATE_HINT,
+      portalStylesheet: PORTAL_STYLESHEET,
       t: (key: string) => LAYOUT_TEXT[key] ?? key,
       pageTitle: data.title,
       errors,

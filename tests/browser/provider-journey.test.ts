@@ -135,6 +135,8 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
     await fill('line1Amount', '20000');
     await fill('line1Cgst', '1800');
     await fill('line1Sgst', '1800');
+    // The instalments fold away until used: open them as a person would.
+    await provider.locator('[data-testid=instalments] summary').click();
     await fill('instalment1Due', inDays(20));
     await fill('instalment1Amount', '11800');
     await fill('instalment2Due', inDays(50));

@@ -129,6 +129,53 @@ describe('the provider portal pages in headless Chromium', () => {
     await context.close();
   });
 
+  it('at 1280 px the dashboard table fits its column, references and dates stay on one line, and "Sign out" lines up with the links', async () => {
+    const { context, page } = await tabFor(MEMBER);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.portalUrl}/demands`);
+    const layout = await page.evaluate(`(() => {
+      const box = (el) => el.getBoundingClientRect();
+      const text = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect(); };
+      const main = box(document.querySelector('main'));
+      const region = document.querySelector('[data-testid=demands-scroll]');
+      return {
+        contentRight: main.right,
+        regionRight: box(region).right,
+        tableRight: box(document.querySelector('[data-testid=demands]')).right,
+        regionScrolls: region.scrollWidth > region.clientWidth,
+        linesOfUnbroken: [...document.querySelectorAll('[data-testid=demands] .app-nowrap')].map((el) => el.getClientRects().length),
+        signOutTop: text(document.querySelector('[data-testid=sign-out]')).top,
+        linkTop: text(document.querySelector('[data-testid=nav-demands]')).top,
+      };
+    })()`);
+    const measured = layout as {
+      contentRight: number;
+      regionRight: number;
+      tableRight: number;
+      regionScrolls: boolean;
+      linesOfUnbroken: number[];
+      signOutTop: number;
+      linkTop: number;
+    };
+    expect(measured.regionRight).toBeLessThanOrEqual(measured.contentRight);
+    expect(measured.tableRight).toBeLessThanOrEqual(measured.contentRight);
+    expect(measured.regionScrolls).toBe(false);
+    // References, instalment dates and amounts: each a single line box.
+    expect(measured.linesOfUnbroken.length).toBeGreaterThan(10);
+    expect(new Set(measured.linesOfUnbroken)).toEqual(new Set([1]));
+    expect(Math.abs(measured.signOutTop - measured.linkTop)).toBeLessThanOrEqual(1);
+    await context.close();
+  });
+
+  it("on a phone the demand page's heading keeps the reference on one line", async () => {
+    const { context, page } = await tabFor(MEMBER);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${stack.portalUrl}/demands/${REFERENCE}`);
+    const lines = await page.locator('[data-testid=heading-reference]').evaluate((el) => el.getClientRects().length);
+    expect(lines).toBe(1);
+    await context.close();
+  });
+
   it('the page for a person who is not a member has no violations', async () => {
     const { context, page } = await tabFor('+919800000041');
     await page.goto(`${stack.portalUrl}/demands`);

@@ -9,6 +9,10 @@ const REFERENCE = 'DM-7K2QH-9X4TB-M';
 const NEW_REFERENCE = 'DM-AAAAA-BBBBB-C';
 const WALLET_REFERENCE = 'DM-WWWWW-WWWWW-W';
 const CANCELLED_REFERENCE = 'DM-CCCCC-CCCCC-C';
+/** A demand whose second instalment, still open, was due in January 2026: overdue on any later day in India. */
+const OVERDUE_REFERENCE = 'DM-OOOOO-OOOOO-O';
+/** A demand raised for a payer known by mobile number only. */
+const PHONE_ONLY_REFERENCE = 'DM-PPPPP-PPPPP-P';
 /** The upload bodies the stub hub has answered: a file seen before is answered as a replay, as the hub does. */
 const uploadsSeen = new Set<string>();
 
@@ -23,13 +27,13 @@ function answer(call: StubCall): StubAnswer {
     };
   }
   if (method === 'GET' && path.startsWith('/demands?')) {
-    if (path.includes('dueFrom=not-a-date')) {
+    if (path.includes('payer=not-a-payer')) {
       return {
         status: 400,
         json: {
           code: 'invalid_request',
-          detail: 'dueFrom: must be a date written YYYY-MM-DD',
-          fields: [{ field: 'dueFrom', problem: 'must be a date written YYYY-MM-DD' }],
+          detail: 'payer: must be a mobile number or an email address',
+          fields: [{ field: 'payer', problem: 'must be a mobile number or an email address' }],
         },
       };
     }
@@ -61,6 +65,16 @@ function answer(call: StubCall): StubAnswer {
       },
     };
   }
+  if (method === 'GET' && path === `/demands/${OVERDUE_REFERENCE}`) {
+    const demand = demandJson(OVERDUE_REFERENCE);
+    const dueDates = ['2025-12-10', '2026-01-10', '2099-03-10'];
+    return {
+      status: 200,
+      json: { ...demand, instalments: demand.instalments.map((i, n) => ({ ...i, dueDate: dueDates[n] })) },
+    };
+  }
+  if (method === 'GET' && path === `/demands/${PHONE_ONLY_REFERENCE}`)
+    return { status: 200, json: demandJson(PHONE_ONLY_REFERENCE, { payer: { phone: '+919876543210' } }) };
   if (method === 'GET' && path === `/demands/${CANCELLED_REFERENCE}`)
     return { status: 200, json: demandJson(CANCELLED_REFERENCE, { status: 'cancelled' }) };
   if (method === 'GET' && path.startsWith('/demands/'))
@@ -131,6 +145,9 @@ function formValues(page: Page, action: string): Record<string, string> {
   return values;
 }
 
+/** The page's text without its tags (spans that keep a date on one line do not split the sentence). */
+const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
+
 const csrfOf = (page: Page) => page.html.match(/name="csrf" value="([^"]+)"/)?.[1] ?? '';
 const h1 = (page: Page) => page.html.match(/<h1[^>]*>(?:<span[^>]*>[^<]*<\/span>)?([^<]*)<\/h1>/)?.[1]?.trim() ?? '';
 
@@ -161,8 +178,8 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     expect(h1(dashboard)).toBe(`Demands of ${PROVIDER.name}`);
     expect(dashboard.html).toMatch(/data-testid="total-collected">₹12,036.00</);
     expect(dashboard.html).toMatch(/data-testid="total-outstanding">₹23,600.00</);
-    expect(dashboard.html).toContain('1: due 2027-01-10, ₹11,800.00, paid on 2027-01-12');
-    expect(dashboard.html).toContain('2: due 2027-02-10, ₹11,800.00, open');
+    expect(textOf(dashboard.html)).toContain('1: due 2027-01-10, ₹11,800.00, paid on 2027-01-12');
+    expect(textOf(dashboard.html)).toContain('2: due 2027-02-10, ₹11,800.00, open');
     const list = callsTo('GET', '/demands?').at(-1);
     expect(list?.providerId).toBe(PROVIDER.id);
   });
@@ -186,10 +203,52 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
   });
 
   it("shows the hub's refusal of a filter on the field it names", async () => {
-    const page = await member.go(`${stack.portalUrl}/demands?dueFrom=not-a-date`);
+    const page = await member.go(`${stack.portalUrl}/demands?payer=not-a-payer`);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('href="#payer"');
+    expect(page.html).toContain('must be a mobile number or an email address');
+  });
+
+  it('a filter date that is not year-month-day is an error on its field, and the hub is not asked', async () => {
+    const before = callsTo('GET', '/demands?').length;
+    const page = await member.go(`${stack.portalUrl}/demands?dueFrom=31%2F01%2F2027&createdTo=2027-02-30`);
     expect(page.status).toBe(400);
     expect(page.html).toContain('href="#dueFrom"');
-    expect(page.html).toContain('Due on or after must be a date');
+    expect(page.html).toContain('Due on or after must be a real date written year-month-day, like 2027-01-31');
+    expect(page.html).toContain('href="#createdTo"');
+    expect(page.html).toContain('value="31/01/2027"');
+    expect(callsTo('GET', '/demands?')).toHaveLength(before);
+  });
+
+  it('filter dates are text fields with a year-month-day hint (no date picker in the US order), and a typed 2027/1/5 reads as 2027-01-05', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands?dueFrom=2027%2F1%2F5`);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain('type="date"');
+    expect(page.html).toMatch(/id="dueFrom" name="dueFrom" type="text"/);
+    expect(page.html).toContain('For example, 2027-01-31 (year-month-day)');
+    const query = new URLSearchParams(callsTo('GET', '/demands?').at(-1)?.path.split('?')[1]);
+    expect(query.get('dueFrom')).toBe('2027-01-05');
+  });
+
+  it('the totals say "All demands" with no filter, and "Demands matching the filter" with one', async () => {
+    expect(dashboard.html).toContain('All demands');
+    expect(dashboard.html).not.toContain('Demands matching the filter');
+    const filtered = await member.go(`${stack.portalUrl}/demands?status=open`);
+    expect(filtered.html).toContain('Demands matching the filter');
+    expect(filtered.html).not.toContain('All demands');
+  });
+
+  it('the dashboard table scrolls in its own labelled, focusable region, and references, dates and amounts never break inside', async () => {
+    expect(dashboard.html).toMatch(
+      /<div class="app-table-scroll" role="region" aria-label="Demands, newest first" tabindex="0"[^>]*>\s*<table[^>]*data-testid="demands"/,
+    );
+    expect(dashboard.html).toContain(`class="govuk-link app-nowrap" href="/demands/${REFERENCE}"`);
+    expect(dashboard.html).toContain('due <span class="app-nowrap">2027-02-10</span>');
+    expect(dashboard.html).toMatch(/data-label="Outstanding" class="[^"]*app-nowrap"/);
+    const css = await (await fetch(`${stack.portalUrl}/assets/provider-portal.css`)).text();
+    expect(css).toMatch(/\.app-nowrap \{\s*white-space: nowrap;/);
+    expect(css).toMatch(/\.app-table-scroll \{\s*overflow-x: auto;/);
+    expect(dashboard.html).toContain('<link rel="stylesheet" href="/assets/provider-portal.css">');
   });
 
   it("exports the hub's CSV as a download", async () => {
@@ -227,7 +286,7 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     });
     expect(page.status).toBe(200);
     expect(page.url).toBe(`${stack.portalUrl}/demands/${NEW_REFERENCE}?raised=1`);
-    expect(page.html).toContain(`Demand ${NEW_REFERENCE} raised`);
+    expect(page.html).toContain(`Demand ${NEW_REFERENCE} raised: the payer is told by SMS and email.`);
     const sent = callsTo('POST', '/demands').at(-1);
     expect(sent?.providerId).toBe(PROVIDER.id);
     expect(JSON.parse(sent?.body ?? '{}')).toEqual({
@@ -253,6 +312,70 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
       lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
       earlyDiscount: { off: { kind: 'flat', amountMinor: 5_000 }, until: '2027-01-05' },
     });
+  });
+
+  it('the raise form asks for dates as year-month-day text, and names a malformed one by its label without calling the hub', async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/new`);
+    expect(form.html).not.toContain('type="date"');
+    expect(form.html).toMatch(/id="dueDate" name="dueDate" type="text"/);
+    expect(form.html).toMatch(/id="instalment1Due" name="instalment1Due" type="text"/);
+    expect(form.html).toMatch(/id="discountUntil" name="discountUntil" type="text"/);
+    expect(form.html).toContain('For example, 2027-01-31 (year-month-day)');
+    const before = callsTo('POST', '/demands').length;
+    const page = await member.submit(form, '/demands/new', {
+      payerPhone: '9876543210',
+      title: 'Hall booking',
+      line1Description: 'Hall rent',
+      line1Amount: '1000',
+      dueDate: '10/03/2027',
+      discount: '50',
+      discountUntil: '2027-02-31',
+    });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('href="#dueDate"');
+    expect(page.html).toContain('Due date must be a real date written year-month-day, like 2027-01-31');
+    expect(page.html).toContain('Discount: paid on or before must be a real date written year-month-day');
+    expect(page.html).toContain('value="10/03/2027"');
+    expect(callsTo('POST', '/demands')).toHaveLength(before);
+  });
+
+  it('a due date typed 2027/3/10 is sent to the hub as 2027-03-10', async () => {
+    const form = await member.go(`${stack.portalUrl}/demands/new`);
+    await member.submit(form, '/demands/new', {
+      payerPhone: '9876543210',
+      title: 'Hall booking',
+      line1Description: 'Hall rent',
+      line1Amount: '1000',
+      dueDate: '2027/3/10',
+    });
+    expect(JSON.parse(callsTo('POST', '/demands').at(-1)?.body ?? '{}').dueDate).toBe('2027-03-10');
+  });
+
+  it('the raised banner names what the payer was sent: SMS and email with both contacts, SMS alone with a mobile number only', async () => {
+    const both = await member.go(`${stack.portalUrl}/demands/${REFERENCE}?raised=1`);
+    expect(both.html).toContain('the payer is told by SMS and email.');
+    expect(both.html).not.toContain('SMS or email');
+    const phoneOnly = await member.go(`${stack.portalUrl}/demands/${PHONE_ONLY_REFERENCE}?raised=1`);
+    expect(phoneOnly.html).toContain('the payer is told by SMS.');
+  });
+
+  it('an open instalment due before today in India is tagged "Overdue" on the demand page, a later one stays "Open"', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands/${OVERDUE_REFERENCE}`);
+    const statuses = [
+      ...page.html.matchAll(/data-testid="instalment-status">\s*<strong class="govuk-tag([^"]*)">\s*([^<]*?)\s*</g),
+    ].map((m) => [m[2], m[1]?.trim()]);
+    expect(statuses).toEqual([
+      ['Paid', 'govuk-tag--green'],
+      ['Overdue', 'govuk-tag--red'],
+      ['Open', 'govuk-tag--blue'],
+    ]);
+  });
+
+  it('the demand heading keeps the reference on one line (the title above may wrap)', async () => {
+    const page = await member.go(`${stack.portalUrl}/demands/${REFERENCE}`);
+    expect(page.html).toMatch(
+      new RegExp(`<h1[^>]*>.*Demand <span class="app-nowrap" data-testid="heading-reference">${REFERENCE}</span></h1>`),
+    );
   });
 
   it("shows each of the hub's rule errors on its own field, and the form's own errors without calling the hub", async () => {
@@ -349,6 +472,8 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     const page = await signIn(browser(), '+919800000032', 'Just A Citizen');
     expect(page.status).toBe(403);
     expect(h1(page)).toBe('Your account is not a member of a provider organisation');
+    // It links the citizen portal (the default address: the test sets none).
+    expect(page.html).toContain('href="http://localhost:3000" data-testid="citizen-portal-link">citizen portal</a>');
     expect(stack.hub.calls).toHaveLength(calls);
   });
 
