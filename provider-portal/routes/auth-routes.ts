@@ -3,17 +3,13 @@ import { localPath, queryParam } from '../../hub/portal/http/forms.js';
 import { PortalError } from '../../hub/portal/http/portal-error.js';
 import { LogoutTokenError } from '../../hub/portal/oidc/logout-token.js';
 import { BACKCHANNEL_LOGOUT_PATH, CALLBACK_PATH } from '../../hub/portal/oidc/relying-party.js';
+import { signedOutMarker } from '../../hub/portal/oidc/signed-out-marker.js';
 import type { ProviderPortalDeps } from '../deps.js';
 import type { MemberUser } from '../oidc/member-relying-party.js';
 
-/**
- * A browser where someone pressed "Sign out": its next sign-in asks the idp to sign the person in
- * afresh (`prompt=login`, OpenID Connect Core §3.1.2.1) instead of riding the idp's single sign-on
- * session, which is still alive when the person closed or declined the idp's "sign out
- * everywhere" page. Not secret; cleared by the next completed sign-in.
- */
+/** The provider portal's "signed out here" flag (hub/portal/oidc/signed-out-marker.ts). */
 export const SIGNED_OUT_COOKIE = 'provider-portal-signed-out';
-const SIGNED_OUT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+const signedOut = signedOutMarker(SIGNED_OUT_COOKIE);
 
 /**
  * The landing page, sign in (code flow with PKCE, state, nonce, at the idp: single sign-on with
@@ -38,7 +34,7 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
       return;
     }
     const { url, login } = await rp.startLogin(returnTo, 'en');
-    if (ctx.cookies.get(SIGNED_OUT_COOKIE)) url.searchParams.set('prompt', 'login');
+    signedOut.applyTo(ctx, url);
     await ctx.state.session?.beginLogin(login);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 303;
@@ -52,7 +48,7 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
     const callbackUrl = new URL(`${options.baseUrl}${CALLBACK_PATH}${ctx.search}`);
     const { user, tokens } = await rp.finishLogin(callbackUrl, login);
     await session.signIn(user, tokens);
-    ctx.cookies.set(SIGNED_OUT_COOKIE, null);
+    signedOut.clear(ctx);
     log.info(
       { audit: true, event: 'provider_portal_sign_in', provider: (user as MemberUser).provider?.id ?? null },
       'person signed in to the provider portal',
@@ -70,13 +66,7 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
     const idToken = session?.current?.tokens?.idToken;
     const signedIn = Boolean(session?.current?.user);
     await session?.end();
-    ctx.cookies.set(SIGNED_OUT_COOKIE, '1', {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: ctx.secure,
-      maxAge: SIGNED_OUT_MAX_AGE_MS,
-      overwrite: true,
-    });
+    signedOut.mark(ctx);
     const endSession = signedIn ? await rp.endSessionUrl(idToken) : undefined;
     ctx.status = 303;
     ctx.redirect(endSession?.href ?? '/');

@@ -156,22 +156,27 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
     await visit(provider)('provider portal: the demand, just raised', { key: true });
   });
 
-  step('the payer is told by SMS and email: the reference, the first instalment and the pay link', async () => {
-    const names = (message: CapturedMessage) => message.text.includes(reference);
-    const sms = await stack.hubMessage(PAYER.to, names);
-    const email = await stack.hubMessage(PAYER_EMAIL, names);
-    expect(sms.channel).toBe('sms');
-    expect(sms.text).toContain(PROVIDER.name);
-    // English SMS write rupees "Rs" (GSM-7 has no ₹: hub/notifications/render.ts).
-    expect(rupeeAmounts(sms.text.replace(/\bRs /g, '₹'))).toEqual([INSTALMENT_MINOR]);
-    expect(email.channel).toBe('email');
-    expect(email.subject).toContain(reference);
-    expect(rupeeAmounts(email.subject ?? '')).toEqual([INSTALMENT_MINOR]);
-    // The link the citizen follows is the one in the SMS, as sent; the email carries the same.
-    payLink = sms.text.match(/https?:\/\/\S+/)?.[0] ?? '';
-    expect(payLink).toBe(`${stack.portalUrl}/demands/${reference}`);
-    expect(email.text).toContain(payLink);
-  });
+  step(
+    'the payer is told by SMS and email: the reference, the first instalment, the plan’s total and the pay link',
+    async () => {
+      const names = (message: CapturedMessage) => message.text.includes(reference);
+      const sms = await stack.hubMessage(PAYER.to, names);
+      const email = await stack.hubMessage(PAYER_EMAIL, names);
+      expect(sms.channel).toBe('sms');
+      expect(sms.text).toContain(PROVIDER.name);
+      // English SMS write rupees "Rs" (GSM-7 has no ₹: hub/notifications/render.ts).
+      // The first instalment, then "(instalment 1 of 2, total …)".
+      expect(rupeeAmounts(sms.text.replace(/\bRs /g, '₹'))).toEqual([INSTALMENT_MINOR, TOTAL_MINOR]);
+      expect(sms.text).toContain('1 of 2');
+      expect(email.channel).toBe('email');
+      expect(email.subject).toContain(reference);
+      expect(rupeeAmounts(email.subject ?? '')).toEqual([INSTALMENT_MINOR]);
+      // The link the citizen follows is the one in the SMS, as sent; the email carries the same.
+      payLink = sms.text.match(/https?:\/\/\S+/)?.[0] ?? '';
+      expect(payLink).toBe(`${stack.portalUrl}/demands/${reference}`);
+      expect(email.text).toContain(payLink);
+    },
+  );
 
   step('the payer opens the link in their own browser, signs in with a code, and lands on the demand', async () => {
     current = citizen;
