@@ -1,6 +1,11 @@
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { GatewayUnavailableError, type MandateGateway, type MandateStatus } from '../gateway/index.js';
+import {
+  GatewayRejectedError,
+  GatewayUnavailableError,
+  type MandateGateway,
+  type MandateStatus,
+} from '../gateway/index.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
 import type { SavedAccountModel } from '../saved-accounts/saved-account-model.js';
 import { type Autopay, type AutopayStatus, newAutopayId } from './autopay-model.js';
@@ -34,6 +39,14 @@ function followMandate(
     return { to: 'revoked', reason: `mandate_${mandate}` };
   }
   return undefined;
+}
+
+/**
+ * The gateway answered that it holds no such mandate (it lost it, or it was never made): for the
+ * hub that mandate can neither debit nor be revoked any more, as good as revoked.
+ */
+export function isMandateGone(error: unknown): boolean {
+  return error instanceof GatewayRejectedError && error.gatewayCode === 'mandate_not_found';
 }
 
 /**
@@ -125,7 +138,8 @@ export class AutopayService {
       status = (await this.deps.gateway.getMandate(autopay.mandate.mandateId)).status;
     } catch (error) {
       if (!strict && error instanceof GatewayUnavailableError) return autopay;
-      throw error;
+      if (!isMandateGone(error)) throw error;
+      status = 'revoked';
     }
     const next = followMandate(autopay.status, status);
     if (!next) return autopay;
@@ -178,6 +192,14 @@ export class AutopayService {
     try {
       await this.deps.gateway.revokeMandate(autopay.mandate.mandateId);
     } catch (error) {
+      // A mandate the gateway does not hold is revoked as far as anyone can tell: not retried forever.
+      if (isMandateGone(error)) {
+        this.deps.log.warn({ autopayId: autopay._id }, 'mandate unknown to the gateway: counted as revoked');
+        return (
+          (await this.deps.store.setAutopayFields(autopay._id, 'cancelled', { 'mandate.revokedAt': new Date() })) ??
+          autopay
+        );
+      }
       this.deps.log.warn({ autopayId: autopay._id, err: error }, 'mandate revoke not confirmed: retried later');
       return autopay;
     }

@@ -24,6 +24,8 @@ export interface ScanReport {
   alreadyHandled: number;
   /** Accounts whose bill could not be fetched this time (tried again next run). */
   unreachable: number;
+  /** Autopays skipped this run by an unexpected error (logged; tried again next run). */
+  failed: number;
 }
 
 /**
@@ -45,14 +47,29 @@ export async function scanAutopayBills(
     overLimit: 0,
     alreadyHandled: 0,
     unreachable: 0,
+    failed: 0,
+  };
+  // One autopay's failure (its mandate unreadable, its bill odd) is logged and counted, and never
+  // holds back the others: the next run tries it again.
+  const each = async (autopay: Autopay, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      report.failed += 1;
+      deps.log.warn({ autopayId: autopay._id, err: error }, 'autopay scan: this autopay skipped until the next run');
+    }
   };
   for await (const autopay of pages(deps, 'pending_approval')) {
-    if ((await service.refresh(autopay)).status !== 'pending_approval') report.approvalsFollowed += 1;
+    await each(autopay, async () => {
+      if ((await service.refresh(autopay)).status !== 'pending_approval') report.approvalsFollowed += 1;
+    });
   }
   for await (const autopay of pages(deps, 'active')) {
-    const current = await service.refresh(autopay);
-    if (current.status !== 'active' || !current.mandate) continue;
-    await scanOne(deps, service, current, report, now);
+    await each(autopay, async () => {
+      const current = await service.refresh(autopay);
+      if (current.status !== 'active' || !current.mandate) return;
+      await scanOne(deps, service, current, report, now);
+    });
   }
   // Debits whose notice was recorded but never went out (a crash in between) are told now.
   const untold = await deps.store.charges

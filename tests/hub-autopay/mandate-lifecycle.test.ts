@@ -107,6 +107,28 @@ describe('turning autopay on, pausing, resuming and cancelling it', () => {
     expect((await h.client.getMandate(autopay.mandate?.mandateId ?? '')).status).toBe('revoked');
   });
 
+  it('a mandate the gateway no longer knows ends its own autopay and never stops the scan of the others', async () => {
+    // As after a gateway that lost its mandates: the hub still holds one waiting and one cancelled.
+    const lost = await h.citizen();
+    const waiting = await h.service.turnOn(lost.sub, lost.accountId, 40_000);
+    await h.store.autopays.updateOne({ _id: waiting._id }, { $set: { 'mandate.mandateId': 'mdt_lost_waiting' } });
+    const gone = await h.citizen();
+    const cancelled = await h.turnOn(gone, 40_000);
+    await h.store.autopays.updateOne(
+      { _id: cancelled._id },
+      { $set: { status: 'cancelled', 'mandate.mandateId': 'mdt_lost_cancelled' } },
+    );
+    const fine = await h.citizen(11_100, 10);
+    const active = await h.turnOn(fine, 40_000);
+
+    const report = await h.scan(new Date());
+    expect(report.failed).toBe(0);
+    expect(await h.store.listCharges(active._id)).toMatchObject([{ status: 'scheduled' }]);
+    expect(h.messagesTo(fine)).toHaveLength(1);
+    expect(await h.store.findAutopay(waiting._id)).toMatchObject({ status: 'failed', reason: 'revoked' });
+    expect((await h.store.findAutopay(cancelled._id))?.mandate?.revokedAt).toBeInstanceOf(Date);
+  });
+
   it('removing the saved account cancels its autopay and revokes the mandate at the next scan', async () => {
     const who = await h.citizen();
     const autopay = await h.turnOn(who, 40_000);
