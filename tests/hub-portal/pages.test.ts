@@ -125,7 +125,7 @@ describe('the portal signed in', () => {
       ['metro-gas', consumers.gas],
     ] as const) {
       const added = await addAccount(billerId, consumer);
-      expect(added.url, billerId).toMatch(/\/dashboard\?added=/);
+      expect(added.url, billerId).toMatch(/\/dashboard\?added=ACC/);
     }
   });
 

@@ -90,12 +90,13 @@ export function accountRoutes(router: Router, deps: PortalDeps): void {
     if (nickname.length > 40) errors.push({ field: 'nickname', text: t('accounts.errors.nickname') });
     if (errors.length) return showFields(ctx, biller, typed, errors, 400);
     try {
-      const { body } = await api.citizen<SavedAccount>(sessionOf(ctx), '/accounts', {
+      // The API answers the linked account and its first bill: { account, bill }.
+      const { body } = await api.citizen<{ account: SavedAccount }>(sessionOf(ctx), '/accounts', {
         method: 'POST',
         body: { billerId: biller.id, consumer, ...(nickname ? { nickname } : {}) },
       });
       ctx.status = 303;
-      ctx.redirect(`/dashboard?added=${encodeURIComponent(body.id)}`);
+      ctx.redirect(`/dashboard?added=${encodeURIComponent(body.account.id)}`);
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;
       const firstField = `consumer-${biller.consumerParams[0]?.name ?? ''}`;
