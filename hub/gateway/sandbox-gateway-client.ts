@@ -161,6 +161,13 @@ export function createSandboxGatewayClient(
     return `/v1/mandates/${encodeURIComponent(mandateId)}`;
   };
 
+  /**
+   * POSTs a new order or mandate charge (`data` keyed by its merchantRef) and reads the order the
+   * gateway answers. Idempotent: the gateway answers a repeated merchantRef with the first order.
+   */
+  const postOrder = (url: string, data: Record<string, unknown>) =>
+    call({ method: 'POST', url, data, idempotent: true }, wireOrderSchema);
+
   return {
     identifier: 'sandbox',
 
@@ -197,21 +204,13 @@ export function createSandboxGatewayClient(
 
     async chargeMandate(input) {
       const charge = checked(chargeInput, input, 'chargeMandate');
-      const wire = await call(
-        {
-          method: 'POST',
-          url: `${mandatePath(charge.mandateId)}/charges`,
-          data: {
-            merchantRef: charge.paymentId,
-            amount: charge.amountMinor,
-            currency: charge.currency,
-            description: charge.description,
-          },
-          // The gateway answers a repeated merchantRef with the first charge: a retry debits once.
-          idempotent: true,
-        },
-        wireOrderSchema,
-      );
+      // The gateway answers a repeated merchantRef with the first charge: a retry debits once.
+      const wire = await postOrder(`${mandatePath(charge.mandateId)}/charges`, {
+        merchantRef: charge.paymentId,
+        amount: charge.amountMinor,
+        currency: charge.currency,
+        description: charge.description,
+      });
       const order = toGatewayOrder(wire);
       return { orderId: order.orderId, checkoutUrl: wire.checkoutUrl, status: order.status };
     },
@@ -229,23 +228,15 @@ export function createSandboxGatewayClient(
 
     async createOrder(input) {
       const order = checked(createOrderInput, input, 'createOrder');
-      const wire = await call(
-        {
-          method: 'POST',
-          url: '/v1/orders',
-          data: {
-            merchantRef: order.paymentId,
-            amount: order.amountMinor,
-            currency: order.currency,
-            returnUrl: order.returnUrl,
-            description: order.description,
-            ...(order.expiresAt ? { expiresAt: order.expiresAt.toISOString() } : {}),
-          },
-          // The gateway answers a repeated merchantRef with the first order, so a retry cannot open two.
-          idempotent: true,
-        },
-        wireOrderSchema,
-      );
+      // The gateway answers a repeated merchantRef with the first order, so a retry cannot open two.
+      const wire = await postOrder('/v1/orders', {
+        merchantRef: order.paymentId,
+        amount: order.amountMinor,
+        currency: order.currency,
+        returnUrl: order.returnUrl,
+        description: order.description,
+        ...(order.expiresAt ? { expiresAt: order.expiresAt.toISOString() } : {}),
+      });
       return { orderId: wire.id, checkoutUrl: wire.checkoutUrl };
     },
 

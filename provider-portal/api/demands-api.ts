@@ -1,4 +1,4 @@
-import { ApiProblem } from '../../hub/portal/api/hub-api.js';
+import { ApiProblem, fetchHubApi, parseProblem } from '../../hub/portal/api/hub-api.js';
 import { PortalError } from '../../hub/portal/http/portal-error.js';
 import type { SessionHandle } from '../../hub/portal/session/session-cookie.js';
 import type { TokenKeeper } from '../../hub/portal/session/token-keeper.js';
@@ -106,38 +106,18 @@ export class DemandsApi {
     };
     if (call.json !== undefined) headers['content-type'] = 'application/json';
     if (call.csv !== undefined) headers['content-type'] = 'text/csv; charset=utf-8';
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(`${this.apiUrl}${path}`, {
-        method: call.method ?? 'GET',
-        headers,
-        body: call.json !== undefined ? JSON.stringify(call.json) : call.csv,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
-      });
-      text = await response.text();
-    } catch (error) {
-      throw new PortalError(503, 'unavailable', `hub API ${path}: ${(error as Error).message}`);
-    }
+    const { response, body: text } = await fetchHubApi(
+      `${this.apiUrl}${path}`,
+      path,
+      { method: call.method ?? 'GET', headers, body: call.json !== undefined ? JSON.stringify(call.json) : call.csv },
+      this.timeoutMs,
+      (answer) => answer.text(),
+    );
     if (response.ok) return { body: call.text ? text : text ? JSON.parse(text) : undefined, headers: response.headers };
     if (response.status >= 500)
       throw new PortalError(503, 'unavailable', `hub API ${path} answered ${response.status}`);
     const problem = parseProblem(text);
     if (response.status === 404) throw new PortalError(404, 'not_found', `hub API ${path}: ${problem.detail ?? ''}`);
     throw new ApiProblem(response.status, problem.code ?? 'error', problem.detail ?? '', problem);
-  }
-}
-
-function parseProblem(text: string): Record<string, unknown> & { code?: string; detail?: string } {
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    return {
-      ...body,
-      code: typeof body.code === 'string' ? body.code : undefined,
-      detail: typeof body.detail === 'string' ? body.detail : undefined,
-    };
-  } catch {
-    return {};
   }
 }

@@ -1,14 +1,9 @@
 /** The shapes of the hub's demand answers the pages read (hub/api/response-schemas.ts demandSchema). */
 
-export interface InstalmentJson {
-  number: number;
-  dueDate: string;
-  amountMinor: number;
-  status: 'open' | 'paid' | 'cancelled';
-  paidMinor: number;
-  lateFeeMinor?: number;
-  discountMinor?: number;
-  paidOn?: string;
+import type { DemandInstalment } from '../../hub/portal/api/types.js';
+
+/** An instalment as the hub's provider API shows it: the citizen's view plus how it was paid. */
+export interface InstalmentJson extends DemandInstalment {
   /** How a paid instalment was paid: the payment's number, checkout or wallet, the wallet's transaction id. */
   payment?: { number: string; method: 'checkout' | 'wallet'; walletTransactionId?: string };
 }

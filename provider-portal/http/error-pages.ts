@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiProblem } from '../../hub/portal/api/hub-api.js';
-import { PortalError, SignInRequired } from '../../hub/portal/http/portal-error.js';
+import { portalErrorPages } from '../../hub/portal/http/error-pages.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Pages } from './pages.js';
 
@@ -20,38 +19,22 @@ const MESSAGES: Record<string, { title: string; text: string }> = {
 };
 
 /**
- * Errors become pages, never problem+json: SignInRequired sends the browser to sign in (back to
- * this page afterwards, for a GET); a PortalError or an unhandled API problem shows its kind's
- * message with its status; anything else is logged and shown as a 500 page revealing nothing.
+ * The provider portal's error pages (hub/portal/http/error-pages.ts portalErrorPages, shared with
+ * the citizen portal): any other error carrying an HTTP status shows as a bad request (4xx) or an
+ * internal error (5xx) with that status.
  */
 export function errorPages(pages: Pages, log: Logger): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof SignInRequired) {
-        const returnTo = ctx.method === 'GET' ? ctx.originalUrl : '/demands';
-        ctx.status = 303;
-        ctx.redirect(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
-        return;
-      }
-      let status = 500;
-      let kind = 'internal';
-      if (error instanceof PortalError) {
-        ({ status, kind } = error);
-        if (status >= 500) log.warn({ err: error }, 'provider portal page failed');
-      } else if (error instanceof ApiProblem) {
-        status = error.status === 403 ? 403 : 400;
-        kind = error.status === 403 ? 'forbidden' : 'bad_request';
-        log.warn({ code: error.code, status: error.status }, 'provider portal page got an unhandled API problem');
-      } else if (typeof (error as { status?: unknown })?.status === 'number') {
-        status = (error as { status: number }).status;
-        kind = status < 500 ? 'bad_request' : 'internal';
-      } else {
-        log.error({ err: error }, 'provider portal page failed');
-      }
+  return portalErrorPages(log, {
+    home: '/demands',
+    label: 'provider portal',
+    httpError(error) {
+      const status = (error as { status?: unknown } | null)?.status;
+      if (typeof status !== 'number') return undefined;
+      return { status, kind: status < 500 ? 'bad_request' : 'internal' };
+    },
+    render(ctx, kind, status) {
       const message = MESSAGES[kind] ?? (MESSAGES.internal as { title: string; text: string });
-      await pages.render(ctx, 'error', { title: message.title, text: message.text, kind }, status);
-    }
-  };
+      return pages.render(ctx, 'error', { title: message.title, text: message.text, kind }, status);
+    },
+  });
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'koa';
 import type nunjucks from 'nunjucks';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
+import { type FieldError, formErrorsContext, pagePolicy, sendPage } from '../../hub/portal/http/render.js';
 import { createViewEnvironment } from '../../infra/web/views.js';
 import type { MemberUser } from '../oidc/member-relying-party.js';
 import { PORTAL_STYLESHEET } from './portal-assets.js';
@@ -26,10 +27,7 @@ const LAYOUT_TEXT: Record<string, string> = {
 export const DATE_HINT = 'For example, 2027-01-31 (year-month-day)';
 
 /** One form error: the field's id (the summary links to it) and the sentence shown. */
-export interface FieldError {
-  field: string;
-  text: string;
-}
+export type { FieldError };
 
 /**
  * Server-rendered pages (nunjucks, auto-escaping, govuk-frontend macros) on the shared layout.
@@ -47,14 +45,7 @@ export class Pages {
     private readonly citizenPortalUrl: string,
   ) {
     this.views = createViewEnvironment([VIEWS_DIR]);
-    this.csp = [
-      "default-src 'none'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      `form-action 'self' ${idpOrigin}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    this.csp = pagePolicy([idpOrigin]);
   }
 
   /** Renders `view` with the page `title`, form `errors` (with the summary) and `status`. */
@@ -67,10 +58,7 @@ export class Pages {
     const session = await ctx.state.session?.ensure();
     const errors = data.errors ?? [];
     const user = session?.user as MemberUser | undefined;
-    ctx.status = status;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', this.csp);
-    ctx.set('Cache-Control', 'no-store');
+    sendPage(ctx, status, this.csp);
     ctx.body = this.views.render(`${view}.njk`, {
       ...data,
       lang: 'en',
@@ -81,10 +69,7 @@ export class Pages {
       portalStylesheet: PORTAL_STYLESHEET,
       t: (key: string) => LAYOUT_TEXT[key] ?? key,
       pageTitle: data.title,
-      errors,
-      errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })),
-      errorByField: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
-      hasErrors: errors.length > 0,
+      ...formErrorsContext(errors),
       csrf: session?.csrf ?? '',
       user,
       provider: user?.provider,

@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import { localPath, queryParam } from '../../hub/portal/http/forms.js';
-import { PortalError } from '../../hub/portal/http/portal-error.js';
 import { LogoutTokenError } from '../../hub/portal/oidc/logout-token.js';
-import { BACKCHANNEL_LOGOUT_PATH, CALLBACK_PATH } from '../../hub/portal/oidc/relying-party.js';
+import { BACKCHANNEL_LOGOUT_PATH } from '../../hub/portal/oidc/relying-party.js';
 import { signedOutMarker } from '../../hub/portal/oidc/signed-out-marker.js';
+import { signInRoutes } from '../../hub/portal/routes/sign-in-routes.js';
 import type { ProviderPortalDeps } from '../deps.js';
 import type { MemberUser } from '../oidc/member-relying-party.js';
 
@@ -14,7 +13,8 @@ const signedOut = signedOutMarker(SIGNED_OUT_COOKIE);
 /**
  * The landing page, sign in (code flow with PKCE, state, nonce, at the idp: single sign-on with
  * the citizen portal, so a person signed in there is not asked for a code again), the callback,
- * sign out (RP-initiated logout) and back-channel logout.
+ * sign out (RP-initiated logout; hub/portal/routes/sign-in-routes.ts, shared with the citizen
+ * portal) and back-channel logout.
  */
 export function authRoutes(router: Router, { rp, options, pages, sessions, logoutTokens, log }: ProviderPortalDeps) {
   router.get('/', async (ctx) => {
@@ -26,50 +26,19 @@ export function authRoutes(router: Router, { rp, options, pages, sessions, logou
     await pages.render(ctx, 'landing', { title: 'Raise and track payment demands' });
   });
 
-  router.get('/auth/login', async (ctx) => {
-    const returnTo = localPath(queryParam(ctx, 'returnTo'), '/demands');
-    if (ctx.state.session?.current?.user) {
-      ctx.status = 303;
-      ctx.redirect(returnTo);
-      return;
-    }
-    const { url, login } = await rp.startLogin(returnTo, 'en');
-    signedOut.applyTo(ctx, url);
-    await ctx.state.session?.beginLogin(login);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.status = 303;
-    ctx.redirect(url.href);
-  });
-
-  router.get(CALLBACK_PATH, async (ctx) => {
-    const session = ctx.state.session;
-    const login = session?.current?.login;
-    if (!session || !login) throw new PortalError(400, 'sign_in_failed', 'no sign-in in progress for this browser');
-    const callbackUrl = new URL(`${options.baseUrl}${CALLBACK_PATH}${ctx.search}`);
-    const { user, tokens } = await rp.finishLogin(callbackUrl, login);
-    await session.signIn(user, tokens);
-    signedOut.clear(ctx);
-    log.info(
-      { audit: true, event: 'provider_portal_sign_in', provider: (user as MemberUser).provider?.id ?? null },
-      'person signed in to the provider portal',
-    );
-    ctx.set('Cache-Control', 'no-store');
-    ctx.status = 303;
-    ctx.redirect(localPath(login.returnTo, '/demands'));
-  });
-
-  // Sign out ends this portal's session here first, whatever the person then does at the idp's
-  // confirmation page (sign out everywhere, stay signed in there, or close the tab), and marks the
-  // browser so the next sign-in asks for the person again rather than slipping through on SSO.
-  router.post('/auth/logout', async (ctx) => {
-    const session = ctx.state.session;
-    const idToken = session?.current?.tokens?.idToken;
-    const signedIn = Boolean(session?.current?.user);
-    await session?.end();
-    signedOut.mark(ctx);
-    const endSession = signedIn ? await rp.endSessionUrl(idToken) : undefined;
-    ctx.status = 303;
-    ctx.redirect(endSession?.href ?? '/');
+  signInRoutes(router, {
+    rp,
+    baseUrl: options.baseUrl,
+    signedOut,
+    home: '/demands',
+    // The provider portal is in English only (README.md).
+    uiLocale: () => 'en',
+    async afterSignIn(_ctx, user) {
+      log.info(
+        { audit: true, event: 'provider_portal_sign_in', provider: (user as MemberUser).provider?.id ?? null },
+        'person signed in to the provider portal',
+      );
+    },
   });
 
   // OpenID Connect Back-Channel Logout 1.0: the idp ends this portal's sessions of an idp session.

@@ -4,8 +4,8 @@ import { newId, type SandboxOutcome } from './order-book.js';
 /** pending_approval → active | declined | expired; active → revoked | expired. */
 export type SandboxMandateStatus = 'pending_approval' | 'active' | 'declined' | 'revoked' | 'expired';
 
-export interface SandboxMandate {
-  id: string;
+/** The terms a merchant asks for; a SandboxMandate is these plus its state. */
+export interface NewMandate {
   merchantRef: string;
   maxAmountMinor: number;
   currency: string;
@@ -13,20 +13,15 @@ export interface SandboxMandate {
   returnUrl: string;
   /** ISO 8601: no charge after it. */
   validUntil: string;
+}
+
+export interface SandboxMandate extends NewMandate {
+  id: string;
   status: SandboxMandateStatus;
   /** How this mandate's next charges end (test control); success unless set. */
   chargeOutcome: SandboxOutcome;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface NewMandate {
-  merchantRef: string;
-  maxAmountMinor: number;
-  currency: string;
-  description: string;
-  returnUrl: string;
-  validUntil: string;
 }
 
 /** How long a mandate may wait for its approval before it lapses, as at real gateways (a day). */

@@ -77,20 +77,17 @@ export class HubApi {
     };
     if (token) headers.authorization = `Bearer ${token}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let raw: ArrayBuffer;
-    try {
-      response = await fetch(`${this.apiUrl}${path}`, {
+    const { response, body: raw } = await fetchHubApi(
+      `${this.apiUrl}${path}`,
+      path,
+      {
         method: request.method ?? 'GET',
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
-      });
-      raw = await response.arrayBuffer();
-    } catch (error) {
-      throw new PortalError(503, 'unavailable', `hub API ${path}: ${(error as Error).message}`);
-    }
+      },
+      this.timeoutMs,
+      (answer) => answer.arrayBuffer(),
+    );
     if (response.ok) {
       const body = request.binary
         ? Buffer.from(raw)
@@ -102,7 +99,7 @@ export class HubApi {
     if (response.status >= 500) {
       throw new PortalError(503, 'unavailable', `hub API ${path} answered ${response.status}`);
     }
-    const problem = parseProblem(raw);
+    const problem = parseProblem(Buffer.from(raw).toString('utf8'));
     if (response.status === 404 && !problem.code?.endsWith('_not_found')) {
       throw new PortalError(404, 'not_found', `hub API ${path}: ${problem.detail ?? 'not found'}`);
     }
@@ -110,9 +107,30 @@ export class HubApi {
   }
 }
 
-function parseProblem(raw: ArrayBuffer): Record<string, unknown> & { code?: string; detail?: string } {
+/**
+ * One call to the hub API, shared by the citizen and provider portals: no redirects followed,
+ * `timeoutMs` for the answer and its body (read by `read`). The hub out of reach, too slow or
+ * cut off is PortalError 503 'unavailable'; the caller judges the status.
+ */
+export async function fetchHubApi<B>(
+  url: string,
+  path: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+  read: (response: Response) => Promise<B>,
+): Promise<{ response: Response; body: B }> {
   try {
-    const body = JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>;
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    return { response, body: await read(response) };
+  } catch (error) {
+    throw new PortalError(503, 'unavailable', `hub API ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** A problem+json body's fields, with `code` and `detail` only when they are strings; {} if not JSON. */
+export function parseProblem(text: string): Record<string, unknown> & { code?: string; detail?: string } {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
     return {
       ...body,
       code: typeof body.code === 'string' ? body.code : undefined,

@@ -107,6 +107,21 @@ export interface Dues {
 /** A flat amount (paise) or a percentage in basis points (hub/demands). */
 export type Charge = { kind: 'flat'; amountMinor: number } | { kind: 'percent'; basisPoints: number };
 
+/**
+ * One instalment of a demand as the hub's API shows it (hub/api/response-schemas.ts), in paise;
+ * the citizen portal and the provider portal both read this shape.
+ */
+export interface DemandInstalment {
+  number: number;
+  dueDate: string;
+  amountMinor: number;
+  status: 'open' | 'paid' | 'cancelled';
+  paidMinor: number;
+  lateFeeMinor?: number;
+  discountMinor?: number;
+  paidOn?: string;
+}
+
 /** GET /dues/demands/{reference}: the citizen's own demand (hub/api/routes/citizen-demand-routes.ts). */
 export interface CitizenDemand {
   demand: {
@@ -124,16 +139,7 @@ export interface CitizenDemand {
     }[];
     totalMinor: number;
     dueDate: string;
-    instalments: {
-      number: number;
-      dueDate: string;
-      amountMinor: number;
-      status: 'open' | 'paid' | 'cancelled';
-      paidMinor: number;
-      lateFeeMinor?: number;
-      discountMinor?: number;
-      paidOn?: string;
-    }[];
+    instalments: DemandInstalment[];
     lateFee?: { charge: Charge; periodDays: number; capMinor: number };
     earlyDiscount?: { off: Charge; until: string };
     paidMinor: number;

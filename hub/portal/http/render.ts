@@ -20,6 +20,39 @@ export interface FieldError {
 }
 
 /**
+ * A page's Content-Security-Policy: no script at all, styles and images from this origin only,
+ * forms to this origin and `formActionOrigins`. Shared by the citizen and provider portals.
+ */
+export function pagePolicy(formActionOrigins: string[]): string {
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `form-action 'self' ${formActionOrigins.join(' ')}`.trim(),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** Sets a page answer's status and headers: HTML, the policy `csp`, never cached (pages carry a CSRF token). */
+export function sendPage(ctx: Context, status: number, csp: string): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Content-Security-Policy', csp);
+  ctx.set('Cache-Control', 'no-store');
+}
+
+/** What the shared layout's error summary and fields read from a form's `errors`. */
+export function formErrorsContext(errors: FieldError[]) {
+  return {
+    errors,
+    errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })),
+    errorByField: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
+    hasErrors: errors.length > 0,
+  };
+}
+
+/**
  * The portal's pages: nunjucks (auto-escaping) on the shared layout. Every page gets a strict
  * Content-Security-Policy (no script at all; styles and images from this origin only; forms
  * may lead only to this origin, the idp and the gateway) and `Cache-Control: no-store`, since
@@ -31,14 +64,7 @@ export class PageRenderer {
 
   constructor(formActionOrigins: string[]) {
     this.views = createViewEnvironment([VIEWS_DIR]);
-    this.csp = [
-      "default-src 'none'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      `form-action 'self' ${formActionOrigins.join(' ')}`.trim(),
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    this.csp = pagePolicy(formActionOrigins);
   }
 
   /** Renders `view` as the answer, with the page title `titleKey` (a catalog key) and `errors`. */
@@ -51,19 +77,13 @@ export class PageRenderer {
     const t = ctx.state.t as TFunction;
     const session = await ctx.state.session?.ensure();
     const errors = data.errors ?? [];
-    ctx.status = status;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', this.csp);
-    ctx.set('Cache-Control', 'no-store');
+    sendPage(ctx, status, this.csp);
     ctx.body = this.views.render(`${view}.njk`, {
       ...data,
       lang: ctx.state.locale,
       t,
       pageTitle: t(data.titleKey, data.titleValues ?? {}),
-      errors,
-      errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })),
-      errorByField: Object.fromEntries(errors.map((error) => [error.field, { text: error.text }])),
-      hasErrors: errors.length > 0,
+      ...formErrorsContext(errors),
       csrf: session?.csrf ?? '',
       user: session?.user,
       signedIn: Boolean(session?.user),

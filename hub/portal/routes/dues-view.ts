@@ -91,16 +91,7 @@ export function dueRows(dues: Due[], billerNames: Record<string, string>, t: TFu
         date: formatDateIST(bill.latePayment.from, locale),
       });
     }
-    if (due.paid) {
-      row.state = 'paid';
-      row.paymentId = due.paid.paymentId;
-    } else {
-      if (due.checkout) {
-        row.state = 'in_checkout';
-        row.paymentId = due.checkout.paymentId;
-      }
-      row.selectable = Boolean(due.checkoutLine);
-    }
+    applyPaymentState(row, due);
     return row;
   });
 }
@@ -153,16 +144,27 @@ export function demandRows(dues: DemandDue[], t: TFunction, locale: Locale): Due
     const discount = -extras.filter((l) => l.amountMinor < 0).reduce((sum, l) => sum + l.amountMinor, 0);
     if (lateFee > 0) row.adjustmentText = t('demand.includesLateFee', { amount: money(lateFee) });
     else if (discount > 0) row.adjustmentText = t('demand.includesDiscount', { amount: money(discount) });
-    if (due.paid) {
-      row.state = 'paid';
-      row.paymentId = due.paid.paymentId;
-    } else {
-      if (due.checkout) {
-        row.state = 'in_checkout';
-        row.paymentId = due.checkout.paymentId;
-      }
-      row.selectable = Boolean(due.checkoutLine);
-    }
+    applyPaymentState(row, due);
     return row;
   });
+}
+
+/**
+ * The row's payment state, alike for bills and demands: paid (with its payment), in a checkout
+ * still open (with that payment, still selectable if the hub offers a checkout line), or due.
+ */
+function applyPaymentState(
+  row: DueRow,
+  due: { paid?: { paymentId: string }; checkout?: { paymentId: string }; checkoutLine?: unknown },
+): void {
+  if (due.paid) {
+    row.state = 'paid';
+    row.paymentId = due.paid.paymentId;
+  } else {
+    if (due.checkout) {
+      row.state = 'in_checkout';
+      row.paymentId = due.checkout.paymentId;
+    }
+    row.selectable = Boolean(due.checkoutLine);
+  }
 }
