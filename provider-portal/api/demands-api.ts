@@ -111,7 +111,9 @@ export class DemandsApi {
       path,
       { method: call.method ?? 'GET', headers, body: call.json !== undefined ? JSON.stringify(call.json) : call.csv },
       this.timeoutMs,
-      (answer) => answer.text(),
+      // Decoded keeping a leading byte-order mark (Response.text() drops it): the export's BOM is
+      // what makes spreadsheets read its Hindi and Bengali text as UTF-8, so it must reach the download.
+      async (answer) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(await answer.arrayBuffer()),
     );
     if (response.ok) return { body: call.text ? text : text ? JSON.parse(text) : undefined, headers: response.headers };
     if (response.status >= 500)

@@ -22,7 +22,8 @@ function answer(call: StubCall): StubAnswer {
   if (method === 'GET' && path.startsWith('/demands.csv')) {
     return {
       status: 200,
-      text: 'reference,instalment,instalment_status\nDM-7K2QH-9X4TB-M,1,paid\n',
+      // The hub's export starts with a UTF-8 byte-order mark (hub/api/routes/demand-export.ts).
+      text: '\uFEFFreference,instalment,instalment_status\nDM-7K2QH-9X4TB-M,1,paid\n',
       headers: { 'content-disposition': 'attachment; filename="demands-2027-01-20.csv"' },
     };
   }
@@ -251,13 +252,15 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     expect(dashboard.html).toContain('<link rel="stylesheet" href="/assets/provider-portal.css">');
   });
 
-  it("exports the hub's CSV as a download", async () => {
+  it("exports the hub's CSV as a download, byte-order mark and all, so spreadsheets read it as UTF-8", async () => {
     const res = await fetch(`${stack.portalUrl}/demands/export?status=paid`, {
       headers: { cookie: await member.jar.getCookieString(stack.portalUrl) },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('demands-2027-01-20.csv');
-    expect(await res.text()).toContain('DM-7K2QH-9X4TB-M,1,paid');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain('DM-7K2QH-9X4TB-M,1,paid');
     expect(callsTo('GET', '/demands.csv?').at(-1)?.path).toBe('/demands.csv?status=paid');
   });
 
