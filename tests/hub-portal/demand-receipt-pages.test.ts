@@ -165,6 +165,13 @@ describe('a demand on the receipt page (F3, F4)', () => {
     expect(bengali).toContain('৩টির মধ্যে ১');
     expect(bengali).toContain('পুরো অনুরোধের কর বিবরণ (₹৩,৫৪০.০০)');
   });
+
+  it('a wallet transfer’s receipt leads back to its demand, not to a payment page it never had', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/payments/${WALLET_RECEIPT.paymentId}/receipt`);
+    expect(page.html).toContain(`href="/demands/${REF}" data-testid="receipt-back-to-demand"`);
+    expect(page.html).not.toContain(`href="/payments/${WALLET_RECEIPT.paymentId}">`);
+  });
 });
 
 describe('a failed payment page (F10)', () => {
