@@ -15,6 +15,7 @@ import type { Payment } from '../../hub/payments/payment-model.js';
 import { receiptDemandOf } from '../../hub/receipts/receipt-demand.js';
 import type { Receipt } from '../../hub/receipts/receipt-model.js';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
+import { hallRentLineWithTotal } from '../hub-demands/fixtures.js';
 import { PUBLIC_URL } from './events.js';
 
 const render = createRenderer(portalLinks(PUBLIC_URL));
@@ -31,18 +32,7 @@ function hallDemand(overrides: Partial<Demand> = {}): Demand {
     payer: { phone: '+919812345678', email: 'citizen.a@example.in' },
     title: 'Community hall booking',
     currency: 'INR',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 300_000,
-        taxMinor: 54_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 27_000 },
-          { name: 'SGST', amountMinor: 27_000 },
-        ],
-        totalMinor: 354_000,
-      },
-    ],
+    lines: [hallRentLineWithTotal(300_000)],
     totalMinor: 354_000,
     dueDate: '2027-02-04',
     instalments: [

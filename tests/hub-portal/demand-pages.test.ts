@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import type { CitizenDemand, DemandDue, Dues } from '../../hub/portal/api/types.js';
+import { hallRentLineWithTotal, LATE_FEE_2_PERCENT } from '../hub-demands/fixtures.js';
 import { completeInteraction } from '../idp/support/relying-party.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
@@ -23,18 +24,7 @@ const GATEWAY = `${GATEWAY_ORIGIN}/hosted/checkout_stub`;
 
 type Demand = CitizenDemand['demand'];
 
-const lines: Demand['lines'] = [
-  {
-    description: 'Hall rent',
-    amountMinor: 3_000_000,
-    taxMinor: 540_000,
-    taxes: [
-      { name: 'CGST', amountMinor: 270_000 },
-      { name: 'SGST', amountMinor: 270_000 },
-    ],
-    totalMinor: 3_540_000,
-  },
-];
+const lines: Demand['lines'] = [hallRentLineWithTotal()];
 
 function demandOf(reference: string, status: Demand['status'], paidFirst: boolean): Demand {
   const instalment = (number: number, dueDate: string): Demand['instalments'][number] => ({
@@ -74,7 +64,7 @@ function demandOf(reference: string, status: Demand['status'], paidFirst: boolea
     totalMinor: 3_540_000,
     dueDate: '2027-01-10',
     instalments,
-    lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+    lateFee: LATE_FEE_2_PERCENT(),
     earlyDiscount: { off: { kind: 'percent', basisPoints: 150 }, until: '2026-12-05' },
     paidMinor,
     outstandingMinor: instalments.filter((i) => i.status === 'open').reduce((sum, i) => sum + i.amountMinor, 0),

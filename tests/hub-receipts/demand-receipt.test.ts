@@ -12,6 +12,7 @@ import { renderReceiptPdf } from '../../hub/receipts/receipt-pdf.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { receiptView } from '../../hub/receipts/receipt-views.js';
 import type { Connection } from '../../infra/mongo.js';
+import { hallRentLineWithTotal } from '../hub-demands/fixtures.js';
 import { isolatedMongo } from '../support/isolation.js';
 
 const REF = 'DM-XBEEJ-NADMF-G';
@@ -29,18 +30,7 @@ function hallDemand(): Demand {
     payer: { phone: '+919812345678' },
     title: 'Community hall booking, Ward 12',
     currency: 'INR',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 300_000,
-        taxMinor: 54_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 27_000 },
-          { name: 'SGST', amountMinor: 27_000 },
-        ],
-        totalMinor: 354_000,
-      },
-    ],
+    lines: [hallRentLineWithTotal(300_000)],
     totalMinor: 354_000,
     dueDate: '2027-02-04',
     instalments: [
