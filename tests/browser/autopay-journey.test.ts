@@ -1,20 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { type AutopayCharge, newChargeId } from '../../hub/autopay/charge-model.js';
 import { type Autopay, AutopayStore } from '../../hub/autopay/index.js';
 import { rupeeAmounts } from './support/checks.js';
 import { launchChromium, PHONE } from './support/chromium.js';
-import { FAILURE_DIR, withFailureShot } from './support/failure-shots.js';
+import { FAILURE_DIR } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
 import { type Stack, startStack } from './support/stack.js';
 import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A new citizen, signing in with a mobile number. */
 const CITIZEN: Identity = { identifier: '98450 24680', to: '+919845024680', name: 'Meena Das' };
-const STEP_TIMEOUT_MS = 90_000;
 /** Where this journey leaves a 390 px screenshot of each autopay page, to be looked at. */
 const SHOT_DIR = join(FAILURE_DIR, 'autopay');
 const HOUR = 3_600_000;
@@ -98,26 +98,10 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
   let context: BrowserContext;
   let page: Page;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   let autopayId = '';
 
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => page,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => page);
   const card = () => page.locator(`[data-testid=autopay][data-autopay-id="${autopayId}"]`);
   const statusText = async () => ((await card().locator('[data-testid=autopay-status]').textContent()) ?? '').trim();
 

@@ -1,20 +1,19 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { demandPayUrl } from '../../hub/api/routes/demand-notice.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { hallRent } from '../hub-demands/fixtures.js';
 import { rupeeAmounts } from './support/checks.js';
 import { launchChromium, PHONE } from './support/chromium.js';
-import { withFailureShot } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
 import { type Stack, startStack } from './support/stack.js';
 import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
 
 /** A payer who has never signed in: the demand names their mobile number. */
 const PAYER: Identity = { identifier: '98450 67890', to: '+919845067890', name: 'Ravi Kumar' };
-const STEP_TIMEOUT_MS = 90_000;
 /** Hall rent ₹30,000 + CGST ₹2,700 + SGST ₹2,700, in one instalment. */
 const TOTAL_MINOR = 3_540_000;
 
@@ -30,27 +29,11 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
   let context: BrowserContext;
   let page: Page;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   let reference = '';
   let payLink = '';
 
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => page,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => page);
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([

@@ -1,10 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { CapturedMessage } from '../../infra/notifier/index.js';
 import { rupeeAmounts } from './support/checks.js';
 import { DESKTOP, launchChromium, PHONE } from './support/chromium.js';
-import { saveFailureShot, withFailureShot } from './support/failure-shots.js';
+import { saveFailureShot } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { journeySteps } from './support/journey-steps.js';
 import { istDay, testId } from './support/portal-pages.js';
 import { PROVIDER, PROVIDER_MEMBER } from './support/provider.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -13,7 +14,6 @@ import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
 /** The payer the provider names: a citizen who has never signed in. */
 const PAYER: Identity = { identifier: '98450 23456', to: '+919845023456', name: 'Anjali Das' };
 const PAYER_EMAIL = 'anjali.das@example.org';
-const STEP_TIMEOUT_MS = 90_000;
 /** Hall rent ₹20,000 + CGST ₹1,800 + SGST ₹1,800, in two instalments of ₹11,800. */
 const TOTAL_MINOR = 2_360_000;
 const INSTALMENT_MINOR = 1_180_000;
@@ -43,7 +43,6 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
   let citizen: Page;
   let current: Page | undefined;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   // What the steps learn and later steps check.
   let reference = '';
   let payLink = '';
@@ -61,23 +60,8 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
       await saveFailureShot(on, `${name}-desktop`);
       await on.setViewportSize(PHONE);
     };
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => current,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => current);
   /** A fresh browser profile (its own cookies: its own idp session) and its page. */
   const newPage = async () => {
     const context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
