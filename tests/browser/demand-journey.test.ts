@@ -6,11 +6,12 @@ import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { hallRent } from '../hub-demands/fixtures.js';
 import { rupeeAmounts } from './support/checks.js';
 import { launchChromium, PHONE } from './support/chromium.js';
+import { payDemandAtGateway } from './support/demand-checkout.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
 import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
 import { type Stack, startStack } from './support/stack.js';
-import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
+import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A payer who has never signed in: the demand names their mobile number. */
 const PAYER: Identity = { identifier: '98450 67890', to: '+919845067890', name: 'Ravi Kumar' };
@@ -91,21 +92,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
   });
 
   step('pays it on the sandbox gateway’s hosted page for exactly the amount due', async () => {
-    await testId(page, 'demand-pay').click();
-    await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await page.locator('h1').waitFor();
-    expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
-    await page.locator('input[name=method][value=upi]').check();
-    await page.locator('input[name=outcome][value=success]').check();
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL(/\/payments\/[^/]+$/);
-    // Settlement posts it to the payment-demands biller; the payment is final once its receipt shows.
-    const deadline = Date.now() + 75_000;
-    while (!(await onSettledPage(page, () => testId(page, 'receipt-link').isVisible()))) {
-      if (Date.now() > deadline) throw new Error('the payment was not final with a receipt after 75 s');
-      await Promise.all([page.waitForEvent('load'), testId(page, 'check-again').click()]);
-    }
-    expect(await testId(page, 'payment-status').getAttribute('data-status')).toBe('completed');
+    await payDemandAtGateway(page, stack.gatewayUrl, TOTAL_MINOR);
   });
 
   step('the demand page now says it is paid in full, with no way to pay it again', async () => {

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { CapturedMessage } from '../../infra/notifier/index.js';
 import { rupeeAmounts } from './support/checks.js';
 import { DESKTOP, launchChromium, PHONE } from './support/chromium.js';
+import { payDemandAtGateway } from './support/demand-checkout.js';
 import { saveFailureShot } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
 import { journeySteps } from './support/journey-steps.js';
 import { istDay, testId } from './support/portal-pages.js';
 import { PROVIDER, PROVIDER_MEMBER } from './support/provider.js';
 import { type Stack, startStack } from './support/stack.js';
-import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
+import { AxeJourneyLog } from './support/visit-log.js';
 
 /** The payer the provider names: a citizen who has never signed in. */
 const PAYER: Identity = { identifier: '98450 23456', to: '+919845023456', name: 'Anjali Das' };
@@ -186,21 +187,7 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
 
   step('pays both instalments on the sandbox gateway and sees the payment completed', async () => {
     await citizen.locator('input[name=option][value=instalments-2]').check();
-    await testId(citizen, 'demand-pay').click();
-    await citizen.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await citizen.locator('h1').waitFor();
-    expect(rupeeAmounts((await citizen.locator('h1').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
-    await citizen.locator('input[name=method][value=upi]').check();
-    await citizen.locator('input[name=outcome][value=success]').check();
-    await citizen.locator('form button[type=submit]').click();
-    await citizen.waitForURL(/\/payments\/[^/]+$/);
-    // Settlement posts it to the payment-demands biller; the payment is final once its receipt shows.
-    const deadline = Date.now() + 75_000;
-    while (!(await onSettledPage(citizen, () => testId(citizen, 'receipt-link').isVisible()))) {
-      if (Date.now() > deadline) throw new Error('the payment was not final with a receipt after 75 s');
-      await Promise.all([citizen.waitForEvent('load'), testId(citizen, 'check-again').click()]);
-    }
-    expect(await testId(citizen, 'payment-status').getAttribute('data-status')).toBe('completed');
+    await payDemandAtGateway(citizen, stack.gatewayUrl, TOTAL_MINOR);
     await citizen.goto(payLink);
     expect(await testId(citizen, 'demand-status').getAttribute('data-status')).toBe('paid');
     await testId(citizen, 'demand-paid').waitFor();
