@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Due, SavedAccount } from '../../hub/portal/api/types.js';
+import type { Due, SavedAccount } from '../../hub/portal/api/types.js';
 import type { AutopayAnswer, ChargeAnswer } from '../../hub/portal/routes/autopay-view.js';
 import { readLimit } from '../../hub/portal/routes/autopay-view.js';
 import type { Page } from '../idp/support/browser.js';
 import { startApiStub } from './support/api-stub.js';
 import { type CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import { stubBill } from './support/stub-answers.js';
 
 /** Three saved accounts: one with autopay on, one paused, one whose autopay was cancelled long ago. */
 const ACCOUNTS: SavedAccount[] = [
@@ -59,22 +60,10 @@ const AUTOPAYS: AutopayAnswer[] = [
   autopay(ENDED, 'acc_gas', 'cancelled', { reason: 'cancelled_by_citizen' }),
 ];
 
-function bill(billNumber: string, amountDueMinor: number): Bill {
-  return {
-    billNumber,
-    customerName: 'A*** D***',
-    billDate: '2026-11-01',
-    dueDate: '2026-12-10',
-    amountDueMinor,
-    breakup: [],
-    currency: 'INR',
-    fetchedAt: '2026-11-30T09:00:00.000Z',
-  };
-}
 const DUES: { dues: Due[] } = {
   dues: ACCOUNTS.map((account, i) => ({
     account,
-    bill: bill(`B-${i}`, 10_000 * (i + 1)),
+    bill: stubBill(`B-${i}`, 10_000 * (i + 1)),
     payable: {
       day: '2026-11-30',
       amountMinor: 10_000 * (i + 1),

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
+import type { Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import { stubBill } from './support/stub-answers.js';
 
 const RECEIPT: ReceiptJson = {
   receiptNumber: 'RCT7F3K9Q2M',
@@ -104,7 +105,7 @@ const DUES: { dues: Due[] } = {
   dues: [
     {
       account: { id: 'acc_early', billerId: 'city-water', nickname: 'Home', consumerMasked: '******4512' },
-      bill: bill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
+      bill: stubBill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
       payable: {
         day: '2026-11-30',
         amountMinor: 61700,
@@ -116,7 +117,7 @@ const DUES: { dues: Due[] } = {
     },
     {
       account: { id: 'acc_late', billerId: 'state-electricity', nickname: 'Shop', consumerMasked: '********6571' },
-      bill: bill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
+      bill: stubBill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
       payable: {
         day: '2026-11-30',
         amountMinor: 36018,
@@ -128,7 +129,7 @@ const DUES: { dues: Due[] } = {
     },
     {
       account: { id: 'acc_paid', billerId: 'metro-gas', nickname: 'Gas', consumerMasked: '******4567' },
-      bill: bill('GS-3', 81000),
+      bill: stubBill('GS-3', 81000),
       payable: { day: '2026-11-30', amountMinor: 81000, amountDueMinor: 81000, applied: 'none', adjustmentMinor: 0 },
       checkoutLine: { accountId: 'acc_paid', billNumber: 'GS-3', amountMinor: 81000 },
       paid: { paymentId: 'pay_done', status: 'completed' },
@@ -139,20 +140,6 @@ const DUES: { dues: Due[] } = {
     },
   ],
 };
-
-function bill(billNumber: string, amountDueMinor: number, extra: Partial<Bill> = {}): Bill {
-  return {
-    billNumber,
-    customerName: 'A*** D***',
-    billDate: '2026-11-01',
-    dueDate: '2026-12-10',
-    amountDueMinor,
-    breakup: [],
-    currency: 'INR',
-    fetchedAt: '2026-11-30T09:00:00.000Z',
-    ...extra,
-  };
-}
 
 let stack: PortalStack;
 let stub: Awaited<ReturnType<typeof startApiStub>>;
