@@ -6,7 +6,7 @@ import type { Page } from '../idp/support/browser.js';
 import { startApiStub } from './support/api-stub.js';
 import { type CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
-import { stubBill } from './support/stub-answers.js';
+import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
 
 /** Three saved accounts: one with autopay on, one paused, one whose autopay was cancelled long ago. */
 const ACCOUNTS: SavedAccount[] = [
@@ -83,20 +83,13 @@ let autopayDown = false;
 /** Autopay actions the portal asked the hub for (`<method> <path>`). */
 const actions: string[] = [];
 
-const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code, ...extra }),
-});
-
 beforeAll(async () => {
   stub = await startApiStub((path, req, body) => {
-    if (path === '/dues') return json(200, DUES);
-    if (path === '/accounts' && req.method === 'GET') return json(200, { accounts: ACCOUNTS });
+    if (path === '/dues') return json(DUES);
+    if (path === '/accounts' && req.method === 'GET') return json({ accounts: ACCOUNTS });
     if (path === '/autopay' && req.method === 'GET') {
       autopayListCalls += 1;
-      return autopayDown ? problem(503, 'unavailable') : json(200, { autopays: AUTOPAYS, maxLimitMinor: 1_500_000 });
+      return autopayDown ? problem(503, 'unavailable') : json({ autopays: AUTOPAYS, maxLimitMinor: 1_500_000 });
     }
     if (path === '/autopay' && req.method === 'POST') {
       const { accountId, limitMinor } = JSON.parse(body.toString()) as { accountId: string; limitMinor: number };
@@ -105,10 +98,10 @@ beforeAll(async () => {
       if (accountId === 'acc_home') return problem(409, 'autopay_exists');
       if (limitMinor === 99_900) return problem(503, 'gateway_unavailable');
       return json(
-        201,
         autopay('AUT000000000000000000D4', accountId, 'pending_approval', {
           approvalUrl: 'http://127.0.0.1:9/mandates/mdt_1',
         }),
+        201,
       );
     }
     const one = /^\/autopay\/(AUT[0-9A-F]{20})(?:\/(\w+))?$/.exec(path);
@@ -116,7 +109,7 @@ beforeAll(async () => {
       const found = AUTOPAYS.find((a) => a.id === one[1]);
       if (!found) return problem(404, 'not_found');
       if (one[2]) actions.push(`POST ${path}`);
-      return json(200, one[2] === 'cancel' ? { ...found, status: 'cancelled' } : found);
+      return json(one[2] === 'cancel' ? { ...found, status: 'cancelled' } : found);
     }
     return undefined;
   });

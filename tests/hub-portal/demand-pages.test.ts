@@ -6,6 +6,7 @@ import { completeInteraction } from '../idp/support/relying-party.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json, problemAnswer as problem } from './support/stub-answers.js';
 
 // The demand pages against the API's contract shapes (hub/api/routes/citizen-demand-routes.ts, and
 // contract section 1 "bill amount options"), served by a stub in front of the real hub: sign-in
@@ -185,13 +186,6 @@ let stub: Awaited<ReturnType<typeof startApiStub>>;
 let checkouts: { lines: Record<string, unknown>[] }[] = [];
 let walletCalls: Record<string, unknown>[] = [];
 let demandReads: string[] = [];
-
-const json = (body: unknown, status = 200) => ({ status, type: 'application/json', body: JSON.stringify(body) });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code, ...extra }),
-});
 
 beforeAll(async () => {
   stub = await startApiStub((path, req, body) => {

@@ -3,6 +3,7 @@ import type { PaymentView, ReceiptJson } from '../../hub/portal/api/types.js';
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json } from './support/stub-answers.js';
 
 const REF = 'DM-XBEEJ-NADMF-G';
 
@@ -98,7 +99,6 @@ const FAILED_MIXED = failedPayment('pay_failed_mixed', [demandLine, waterLine] a
 
 let stack: PortalStack;
 let stub: Awaited<ReturnType<typeof startApiStub>>;
-const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
 
 beforeAll(async () => {
   stub = await startApiStub((path) => {

@@ -3,7 +3,7 @@ import type { Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../h
 import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
-import { stubBill } from './support/stub-answers.js';
+import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
 
 const RECEIPT: ReceiptJson = {
   receiptNumber: 'RCT7F3K9Q2M',
@@ -143,11 +143,6 @@ const DUES: { dues: Due[] } = {
 
 let stack: PortalStack;
 let stub: Awaited<ReturnType<typeof startApiStub>>;
-const problem = (status: number, code: string) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code }),
-});
 
 beforeAll(async () => {
   stub = await startApiStub((path) => {
@@ -159,7 +154,6 @@ beforeAll(async () => {
       return { status: 200, type: 'application/json', body: JSON.stringify(VERIFIED) };
     if (path.startsWith('/receipts/verify')) return problem(404, 'not_found');
     if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
-    const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
     if (path === `/payments/${PENDING_ID}`) return json(paymentView(PENDING_ID, 'settling'));
     if (path === `/payments/${RECEIPT_LATER_ID}`) return json(paymentView(RECEIPT_LATER_ID, 'completed'));
     if (path === `/payments/${RECEIPT_LATER_ID}/receipt`) return problem(404, 'receipt_not_found');

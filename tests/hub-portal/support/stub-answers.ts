@@ -17,3 +17,17 @@ export function stubBill(billNumber: string, amountDueMinor: number, extra: Part
     ...extra,
   };
 }
+
+/** A stub route's JSON answer: `body` serialised, with `status` (200 unless told). */
+export const jsonAnswer = (body: unknown, status = 200) => ({
+  status,
+  type: 'application/json',
+  body: JSON.stringify(body),
+});
+
+/** A stub route's problem answer (RFC 9457) as the hub API gives it: `code` as type, title and detail. */
+export const problemAnswer = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
+  status,
+  type: 'application/problem+json',
+  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code, ...extra }),
+});
