@@ -3,10 +3,10 @@ import type { Due, SavedAccount } from '../../hub/portal/api/types.js';
 import type { AutopayAnswer, ChargeAnswer } from '../../hub/portal/routes/autopay-view.js';
 import { readLimit } from '../../hub/portal/routes/autopay-view.js';
 import type { Page } from '../idp/support/browser.js';
-import { startApiStub } from './support/api-stub.js';
 import { type CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
 import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 /** Three saved accounts: one with autopay on, one paused, one whose autopay was cancelled long ago. */
 const ACCOUNTS: SavedAccount[] = [
@@ -76,7 +76,7 @@ const DUES: { dues: Due[] } = {
 };
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
+let portal: StubbedPortal | undefined;
 /** GET /autopay calls the stub answered, and whether it answers them with a 503. */
 let autopayListCalls = 0;
 let autopayDown = false;
@@ -84,7 +84,7 @@ let autopayDown = false;
 const actions: string[] = [];
 
 beforeAll(async () => {
-  stub = await startApiStub((path, req, body) => {
+  portal = await startStubbedPortal((path, req, body) => {
     if (path === '/dues') return json(DUES);
     if (path === '/accounts' && req.method === 'GET') return json({ accounts: ACCOUNTS });
     if (path === '/autopay' && req.method === 'GET') {
@@ -113,13 +113,9 @@ beforeAll(async () => {
     }
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
-  stub.target(stack.hub.url);
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 
 const url = (path: string) => `${stack.portal}${path}`;
 /** The cell of the dashboard's autopay column in the row of `accountId`. */

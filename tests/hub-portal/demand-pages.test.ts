@@ -3,10 +3,10 @@ import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import type { CitizenDemand, DemandDue, Dues } from '../../hub/portal/api/types.js';
 import { hallRentLineWithTotal, LATE_FEE_2_PERCENT } from '../hub-demands/fixtures.js';
 import { completeInteraction } from '../idp/support/relying-party.js';
-import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
 import { jsonAnswer as json, problemAnswer as problem } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 // The demand pages against the API's contract shapes (hub/api/routes/citizen-demand-routes.ts, and
 // contract section 1 "bill amount options"), served by a stub in front of the real hub: sign-in
@@ -181,53 +181,52 @@ const WALLET_PROBLEMS: Record<string, { status: number; code: string; extra?: Re
 };
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
+let portal: StubbedPortal | undefined;
 /** Bodies the portal sent to POST /checkouts and the wallet route, and the demand paths it read. */
 let checkouts: { lines: Record<string, unknown>[] }[] = [];
 let walletCalls: Record<string, unknown>[] = [];
 let demandReads: string[] = [];
 
 beforeAll(async () => {
-  stub = await startApiStub((path, req, body) => {
-    if (path === '/dues') return json(DUES);
-    const read = /^\/dues\/demands\/([^/?]+)$/.exec(path);
-    if (read) {
-      const reference = decodeURIComponent(read[1] as string);
-      demandReads.push(reference);
-      const found = DEMANDS[reference];
-      return found ? json(found) : problem(404, 'not_found');
-    }
-    if (path === '/payments/pay_wallet_1/receipt')
-      return json({ receiptNumber: 'RCTWALLET1', paymentId: 'pay_wallet_1' });
-    if (/^\/payments\/[^/]+\/receipt$/.test(path)) return problem(404, 'receipt_not_found');
-    if (path === '/checkouts' && req.method === 'POST') {
-      checkouts.push(JSON.parse(body.toString()));
-      return json({ payment: { id: 'pay_new' }, checkoutUrl: GATEWAY }, 201);
-    }
-    const wallet = /^\/demands\/([^/]+)\/wallet-payments$/.exec(path);
-    if (wallet && req.method === 'POST') {
-      const sent = JSON.parse(body.toString()) as { transactionId: string };
-      walletCalls.push(sent);
-      const refusal = WALLET_PROBLEMS[sent.transactionId];
-      if (refusal) return problem(refusal.status, refusal.code, { reason: refusal.code.slice(7), ...refusal.extra });
-      if (sent.transactionId === 'SLOWWALLET') return json({ status: 'verifying', transactionId: 'SLOWWALLET' });
-      return json({
-        status: 'settled',
-        transactionId: sent.transactionId,
-        paymentId: 'pay_wallet_1',
-        receiptNumber: 'RCTWALLET1',
-      });
-    }
-    return undefined;
-  });
   // A wallet key: the hub has its wallet route, so the pages offer the wallet form (the stub answers it).
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url, WALLET_API_KEY: 'stub-wallet-key' } });
-  stub.target(stack.hub.url);
+  portal = await startStubbedPortal(
+    (path, req, body) => {
+      if (path === '/dues') return json(DUES);
+      const read = /^\/dues\/demands\/([^/?]+)$/.exec(path);
+      if (read) {
+        const reference = decodeURIComponent(read[1] as string);
+        demandReads.push(reference);
+        const found = DEMANDS[reference];
+        return found ? json(found) : problem(404, 'not_found');
+      }
+      if (path === '/payments/pay_wallet_1/receipt')
+        return json({ receiptNumber: 'RCTWALLET1', paymentId: 'pay_wallet_1' });
+      if (/^\/payments\/[^/]+\/receipt$/.test(path)) return problem(404, 'receipt_not_found');
+      if (path === '/checkouts' && req.method === 'POST') {
+        checkouts.push(JSON.parse(body.toString()));
+        return json({ payment: { id: 'pay_new' }, checkoutUrl: GATEWAY }, 201);
+      }
+      const wallet = /^\/demands\/([^/]+)\/wallet-payments$/.exec(path);
+      if (wallet && req.method === 'POST') {
+        const sent = JSON.parse(body.toString()) as { transactionId: string };
+        walletCalls.push(sent);
+        const refusal = WALLET_PROBLEMS[sent.transactionId];
+        if (refusal) return problem(refusal.status, refusal.code, { reason: refusal.code.slice(7), ...refusal.extra });
+        if (sent.transactionId === 'SLOWWALLET') return json({ status: 'verifying', transactionId: 'SLOWWALLET' });
+        return json({
+          status: 'settled',
+          transactionId: sent.transactionId,
+          paymentId: 'pay_wallet_1',
+          receiptNumber: 'RCTWALLET1',
+        });
+      }
+      return undefined;
+    },
+    { WALLET_API_KEY: 'stub-wallet-key' },
+  );
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 beforeEach(() => {
   checkouts = [];
   walletCalls = [];

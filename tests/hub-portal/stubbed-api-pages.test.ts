@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
-import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
 import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 const RECEIPT: ReceiptJson = {
   receiptNumber: 'RCT7F3K9Q2M',
@@ -142,10 +142,10 @@ const DUES: { dues: Due[] } = {
 };
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
+let portal: StubbedPortal | undefined;
 
 beforeAll(async () => {
-  stub = await startApiStub((path) => {
+  portal = await startStubbedPortal((path) => {
     if (path === `/payments/${RECEIPT.paymentId}/receipt`)
       return { status: 200, type: 'application/json', body: JSON.stringify(RECEIPT) };
     if (path === `/payments/${RECEIPT.paymentId}/receipt.pdf`)
@@ -162,13 +162,9 @@ beforeAll(async () => {
     if (method) return json({ ...RECEIPT, paymentId: `pay_stub_by_${method}`, method });
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
-  stub.target(stack.hub.url);
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 
 describe('receipt pages on the contract’s receipt shape', () => {
   it('the receipt page shows every part of the receipt in rupees and IST, with the QR code and PDF link', async () => {
