@@ -285,10 +285,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     'every autopay page and the gateway’s approval page pass axe-core (WCAG 2.2 A and AA) at 390 px',
     async () => {
       expect(axe.records.filter((r) => r.width === PHONE.width).length).toBeGreaterThanOrEqual(9);
-      const problems = axe.problems();
-      if (problems.length > 0) {
-        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
-      }
+      axe.assertNoViolations();
     },
     { standalone: true },
   );
