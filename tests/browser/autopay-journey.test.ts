@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { type AutopayCharge, newChargeId } from '../../hub/autopay/charge-model.js';
 import { type Autopay, AutopayStore } from '../../hub/autopay/index.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, PHONE } from './support/chromium.js';
+import { launchChromium, newPhonePage, PHONE } from './support/chromium.js';
 import { FAILURE_DIR } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
 import { journeySteps } from './support/journey-steps.js';
@@ -110,9 +110,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
       startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
       launchChromium(),
     ]);
-    context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
+    ({ context, page } = await newPhonePage(browser));
   }, 120_000);
   afterAll(async () => {
     await context?.close().catch(() => {});

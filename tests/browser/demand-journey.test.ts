@@ -5,7 +5,7 @@ import { DemandStore } from '../../hub/demands/demand-store.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { hallRent } from '../hub-demands/fixtures.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, PHONE } from './support/chromium.js';
+import { launchChromium, newPhonePage } from './support/chromium.js';
 import { payDemandAtGateway } from './support/demand-checkout.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
 import { journeySteps } from './support/journey-steps.js';
@@ -49,9 +49,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
     reference = demand.reference;
     // The link the demand_received SMS and email carry (hub/api/routes/demand-notice.ts).
     payLink = demandPayUrl(stack.portalUrl, reference);
-    context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
+    ({ context, page } = await newPhonePage(browser));
   }, 120_000);
   afterAll(async () => {
     await context?.close().catch(() => {});
