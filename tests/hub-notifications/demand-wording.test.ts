@@ -16,10 +16,11 @@ import { receiptDemandOf } from '../../hub/receipts/receipt-demand.js';
 import type { Receipt } from '../../hub/receipts/receipt-model.js';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
 import { hallRentLineWithTotal } from '../hub-demands/fixtures.js';
+import { firstInstalmentLine, HALL_REF } from '../hub-receipts/demand-line.js';
 import { PUBLIC_URL } from './events.js';
 
 const render = createRenderer(portalLinks(PUBLIC_URL));
-const REF = 'DM-XBEEJ-NADMF-G';
+const REF = HALL_REF;
 
 /** DM-XBEEJ-NADMF-G: 3 × ₹1,180 (₹1,000 + 9 % CGST + 9 % SGST each), ₹50 off an instalment paid by 3 December. */
 function hallDemand(overrides: Partial<Demand> = {}): Demand {
@@ -83,14 +84,8 @@ function demandReceipt(demand: Demand, numbers: number[]): Receipt {
     lines: [
       {
         lineId: 'LIN1',
-        billerId: 'payment-demands',
+        ...firstInstalmentLine(),
         billerName: 'Payment demands',
-        consumerMasked: '************MF-G',
-        billNumber: `${REF}/1`,
-        amountMinor: 113_000,
-        reference: 'HUB00000000000000000001',
-        billerReference: `${REF}/1`,
-        status: 'settled',
         demand: receiptDemandOf(demand, numbers),
       },
     ],
