@@ -1,16 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type AutopayCharge, newChargeId } from '../../hub/autopay/charge-model.js';
 import { type Autopay, AutopayStore } from '../../hub/autopay/index.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, newPhonePage, PHONE } from './support/chromium.js';
+import { newPhonePage, PHONE } from './support/chromium.js';
 import { FAILURE_DIR } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { startJourney } from './support/journey-stack.js';
 import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
-import { type Stack, startStack } from './support/stack.js';
+import type { Stack } from './support/stack.js';
 import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A new citizen, signing in with a mobile number. */
@@ -106,10 +107,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
   const statusText = async () => ((await card().locator('[data-testid=autopay-status]').textContent()) ?? '').trim();
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startJourney());
     ({ context, page } = await newPhonePage(browser));
   }, 120_000);
   afterAll(async () => {

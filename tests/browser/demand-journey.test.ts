@@ -1,16 +1,17 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { demandPayUrl } from '../../hub/api/routes/demand-notice.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { hallRent } from '../hub-demands/fixtures.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, newPhonePage } from './support/chromium.js';
+import { newPhonePage } from './support/chromium.js';
 import { payDemandAtGateway } from './support/demand-checkout.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { startJourney } from './support/journey-stack.js';
 import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
-import { type Stack, startStack } from './support/stack.js';
+import type { Stack } from './support/stack.js';
 import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A payer who has never signed in: the demand names their mobile number. */
@@ -37,10 +38,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
   const step = journeySteps(() => page);
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startJourney());
     const store = new DemandStore(stack.hub.mongo);
     const { demand } = await store.create(hallRent({ payer: { phone: PAYER.to } }), {
       actor: 'officer@city-halls',
