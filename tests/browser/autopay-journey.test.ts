@@ -8,7 +8,7 @@ import { rupeeAmounts } from './support/checks.js';
 import { newPhonePage, PHONE } from './support/chromium.js';
 import { FAILURE_DIR } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
-import { startJourney } from './support/journey-stack.js';
+import { closeJourney, startJourney } from './support/journey-stack.js';
 import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
 import type { Stack } from './support/stack.js';
@@ -110,11 +110,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     ({ stack, browser } = await startJourney());
     ({ context, page } = await newPhonePage(browser));
   }, 120_000);
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeJourney(context, browser, stack));
 
   step('signs in with a code and links an electricity account', async () => {
     await page.goto(`${stack.portalUrl}/`);

@@ -8,7 +8,7 @@ import { rupeeAmounts } from './support/checks.js';
 import { newPhonePage } from './support/chromium.js';
 import { payDemandAtGateway } from './support/demand-checkout.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
-import { startJourney } from './support/journey-stack.js';
+import { closeJourney, startJourney } from './support/journey-stack.js';
 import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
 import type { Stack } from './support/stack.js';
@@ -49,11 +49,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
     payLink = demandPayUrl(stack.portalUrl, reference);
     ({ context, page } = await newPhonePage(browser));
   }, 120_000);
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeJourney(context, browser, stack));
 
   step('the pay link, opened signed out, goes to the idp’s sign-in', async () => {
     expect(payLink).toBe(`${stack.portalUrl}/demands/${reference}`);

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { inject } from 'vitest';
 import { launchChromium } from './chromium.js';
 import { type Stack, startStack } from './stack.js';
@@ -13,4 +13,15 @@ export async function startJourney(): Promise<{ stack: Stack; browser: Browser }
     launchChromium(),
   ]);
   return { stack, browser };
+}
+
+/** Ends a journey: its browser profile (ignoring one already gone), Chromium, then the stack; any may be unset. */
+export async function closeJourney(
+  context: BrowserContext | undefined,
+  browser: Browser | undefined,
+  stack: Stack | undefined,
+): Promise<void> {
+  await context?.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
 }
