@@ -16,6 +16,7 @@ import { type Identity, signInAtIdp } from '../tests/browser/support/idp-pages.j
 import { THREE_BILLS, testId } from '../tests/browser/support/portal-pages.js';
 import { type Stack, startStack } from '../tests/browser/support/stack.js';
 import { onSettledPage } from '../tests/browser/support/visit-log.js';
+import { hallRentLine, LATE_FEE_2_PERCENT, THREE_INSTALMENTS } from '../tests/hub-demands/fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const outDir = resolve(process.argv[2] ?? join(ROOT, 'test-results/screenshots'));
@@ -145,24 +146,10 @@ async function demandPages(stack: Stack, page: Page): Promise<void> {
       providerId: 'city-halls',
       payer: { phone: CITIZEN.to },
       title: 'Community hall booking, 14 January',
-      lines: [
-        {
-          description: 'Hall rent',
-          amountMinor: 3_000_000,
-          taxMinor: 540_000,
-          taxes: [
-            { name: 'CGST', amountMinor: 270_000 },
-            { name: 'SGST', amountMinor: 270_000 },
-          ],
-        },
-      ],
+      lines: [hallRentLine()],
       dueDate: '2027-03-10',
-      instalments: [
-        { dueDate: '2027-01-10', amountMinor: 1_180_000 },
-        { dueDate: '2027-02-10', amountMinor: 1_180_000 },
-        { dueDate: '2027-03-10', amountMinor: 1_180_000 },
-      ],
-      lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+      instalments: THREE_INSTALMENTS(),
+      lateFee: LATE_FEE_2_PERCENT(),
       earlyDiscount: { off: { kind: 'percent', basisPoints: 150 }, until: '2027-01-05' },
     },
     { actor: 'officer@city-halls', providerName: 'City Halls Department' },

@@ -1,20 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type AutopayCharge, newChargeId } from '../../hub/autopay/charge-model.js';
 import { type Autopay, AutopayStore } from '../../hub/autopay/index.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, PHONE } from './support/chromium.js';
-import { FAILURE_DIR, withFailureShot } from './support/failure-shots.js';
+import { newPhonePage, PHONE } from './support/chromium.js';
+import { FAILURE_DIR } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { closeJourney, startJourney } from './support/journey-stack.js';
+import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
-import { type Stack, startStack } from './support/stack.js';
+import type { Stack } from './support/stack.js';
 import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A new citizen, signing in with a mobile number. */
 const CITIZEN: Identity = { identifier: '98450 24680', to: '+919845024680', name: 'Meena Das' };
-const STEP_TIMEOUT_MS = 90_000;
 /** Where this journey leaves a 390 px screenshot of each autopay page, to be looked at. */
 const SHOT_DIR = join(FAILURE_DIR, 'autopay');
 const HOUR = 3_600_000;
@@ -98,43 +99,18 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
   let context: BrowserContext;
   let page: Page;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   let autopayId = '';
 
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => page,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => page);
   const card = () => page.locator(`[data-testid=autopay][data-autopay-id="${autopayId}"]`);
   const statusText = async () => ((await card().locator('[data-testid=autopay-status]').textContent()) ?? '').trim();
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
-      launchChromium(),
-    ]);
-    context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
+    ({ stack, browser } = await startJourney());
+    ({ context, page } = await newPhonePage(browser));
   }, 120_000);
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeJourney(context, browser, stack));
 
   step('signs in with a code and links an electricity account', async () => {
     await page.goto(`${stack.portalUrl}/`);
@@ -301,10 +277,7 @@ describe('a citizen sets up autopay, approves the mandate at the gateway, pauses
     'every autopay page and the gateway’s approval page pass axe-core (WCAG 2.2 A and AA) at 390 px',
     async () => {
       expect(axe.records.filter((r) => r.width === PHONE.width).length).toBeGreaterThanOrEqual(9);
-      const problems = axe.problems();
-      if (problems.length > 0) {
-        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
-      }
+      axe.assertNoViolations();
     },
     { standalone: true },
   );

@@ -1,20 +1,21 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { demandPayUrl } from '../../hub/api/routes/demand-notice.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { hallRent } from '../hub-demands/fixtures.js';
 import { rupeeAmounts } from './support/checks.js';
-import { launchChromium, PHONE } from './support/chromium.js';
-import { withFailureShot } from './support/failure-shots.js';
+import { newPhonePage } from './support/chromium.js';
+import { payDemandAtGateway } from './support/demand-checkout.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { closeJourney, startJourney } from './support/journey-stack.js';
+import { journeySteps } from './support/journey-steps.js';
 import { testId } from './support/portal-pages.js';
-import { type Stack, startStack } from './support/stack.js';
-import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
+import type { Stack } from './support/stack.js';
+import { AxeJourneyLog } from './support/visit-log.js';
 
 /** A payer who has never signed in: the demand names their mobile number. */
 const PAYER: Identity = { identifier: '98450 67890', to: '+919845067890', name: 'Ravi Kumar' };
-const STEP_TIMEOUT_MS = 90_000;
 /** Hall rent ₹30,000 + CGST ₹2,700 + SGST ₹2,700, in one instalment. */
 const TOTAL_MINOR = 3_540_000;
 
@@ -30,33 +31,14 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
   let context: BrowserContext;
   let page: Page;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   let reference = '';
   let payLink = '';
 
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => page,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => page);
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      startStack({ mongoUri: inject('mongoUri'), redisUrl: inject('redisUrl') }),
-      launchChromium(),
-    ]);
+    ({ stack, browser } = await startJourney());
     const store = new DemandStore(stack.hub.mongo);
     const { demand } = await store.create(hallRent({ payer: { phone: PAYER.to } }), {
       actor: 'officer@city-halls',
@@ -65,15 +47,9 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
     reference = demand.reference;
     // The link the demand_received SMS and email carry (hub/api/routes/demand-notice.ts).
     payLink = demandPayUrl(stack.portalUrl, reference);
-    context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
+    ({ context, page } = await newPhonePage(browser));
   }, 120_000);
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeJourney(context, browser, stack));
 
   step('the pay link, opened signed out, goes to the idp’s sign-in', async () => {
     expect(payLink).toBe(`${stack.portalUrl}/demands/${reference}`);
@@ -108,21 +84,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
   });
 
   step('pays it on the sandbox gateway’s hosted page for exactly the amount due', async () => {
-    await testId(page, 'demand-pay').click();
-    await page.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await page.locator('h1').waitFor();
-    expect(rupeeAmounts((await page.locator('h1').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
-    await page.locator('input[name=method][value=upi]').check();
-    await page.locator('input[name=outcome][value=success]').check();
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL(/\/payments\/[^/]+$/);
-    // Settlement posts it to the payment-demands biller; the payment is final once its receipt shows.
-    const deadline = Date.now() + 75_000;
-    while (!(await onSettledPage(page, () => testId(page, 'receipt-link').isVisible()))) {
-      if (Date.now() > deadline) throw new Error('the payment was not final with a receipt after 75 s');
-      await Promise.all([page.waitForEvent('load'), testId(page, 'check-again').click()]);
-    }
-    expect(await testId(page, 'payment-status').getAttribute('data-status')).toBe('completed');
+    await payDemandAtGateway(page, stack.gatewayUrl, TOTAL_MINOR);
   });
 
   step('the demand page now says it is paid in full, with no way to pay it again', async () => {
@@ -146,10 +108,7 @@ describe('a payer opens a demand’s pay link signed out, signs in with a code a
     'every demand page passes axe-core (WCAG 2.2 A and AA) at 390 px and 1280 px',
     async () => {
       expect(axe.records.length).toBeGreaterThan(0);
-      const problems = axe.problems();
-      if (problems.length > 0) {
-        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
-      }
+      axe.assertNoViolations();
     },
     { standalone: true },
   );

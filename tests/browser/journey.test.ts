@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { forgedJws } from '../support/forged-jws.js';
 import { checkPdf, csvRows, rupeeAmounts } from './support/checks.js';
 import { launchChromium, PHONE } from './support/chromium.js';
-import { withFailureShot } from './support/failure-shots.js';
 import { type Identity, signInAtIdp, signOutAtIdp } from './support/idp-pages.js';
+import { journeySteps } from './support/journey-steps.js';
 import { pressOn } from './support/keyboard.js';
 import { FINAL_STATUSES, hasDevanagari, istDay, THREE_BILLS, testId } from './support/portal-pages.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -13,7 +13,6 @@ import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
 
 /** A new citizen, signing in with a mobile number. */
 const CITIZEN: Identity = { identifier: '98450 12345', to: '+919845012345', name: 'Lakshmi Iyer' };
-const STEP_TIMEOUT_MS = 90_000;
 
 /**
  * The issue's journey in headless Chromium against the whole stack: sign in with a code from
@@ -30,7 +29,6 @@ describe('a citizen pays electricity, water and gas together in a real browser',
   let current: Page | undefined;
   const contexts: BrowserContext[] = [];
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   // What the steps learn and later steps check.
   let duesTotalMinor = 0;
   let paymentId = '';
@@ -42,23 +40,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
       await axe.check(on, label, options.key);
     };
   /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => current,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  const step = journeySteps(() => current);
   /** A fresh browser profile's page; it stays open (for a failure's screenshot) until the suite ends. */
   const newPage = async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'en-IN', acceptDownloads: true });
@@ -424,10 +406,7 @@ describe('a citizen pays electricity, water and gas together in a real browser',
     'every page visited passes axe-core (WCAG 2.2 A and AA) at 390 px, the key pages at 1280 px too',
     async () => {
       expect(axe.records.length).toBeGreaterThan(0);
-      const problems = axe.problems();
-      if (problems.length > 0) {
-        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
-      }
+      axe.assertNoViolations();
     },
     { standalone: true },
   );

@@ -1,19 +1,20 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { CapturedMessage } from '../../infra/notifier/index.js';
 import { rupeeAmounts } from './support/checks.js';
 import { DESKTOP, launchChromium, PHONE } from './support/chromium.js';
-import { saveFailureShot, withFailureShot } from './support/failure-shots.js';
+import { payDemandAtGateway } from './support/demand-checkout.js';
+import { saveFailureShot } from './support/failure-shots.js';
 import { type Identity, signInAtIdp } from './support/idp-pages.js';
+import { journeySteps } from './support/journey-steps.js';
 import { istDay, testId } from './support/portal-pages.js';
 import { PROVIDER, PROVIDER_MEMBER } from './support/provider.js';
 import { type Stack, startStack } from './support/stack.js';
-import { AxeJourneyLog, onSettledPage } from './support/visit-log.js';
+import { AxeJourneyLog } from './support/visit-log.js';
 
 /** The payer the provider names: a citizen who has never signed in. */
 const PAYER: Identity = { identifier: '98450 23456', to: '+919845023456', name: 'Anjali Das' };
 const PAYER_EMAIL = 'anjali.das@example.org';
-const STEP_TIMEOUT_MS = 90_000;
 /** Hall rent ₹20,000 + CGST ₹1,800 + SGST ₹1,800, in two instalments of ₹11,800. */
 const TOTAL_MINOR = 2_360_000;
 const INSTALMENT_MINOR = 1_180_000;
@@ -43,7 +44,6 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
   let citizen: Page;
   let current: Page | undefined;
   const axe = new AxeJourneyLog();
-  let failed: string | undefined;
   // What the steps learn and later steps check.
   let reference = '';
   let payLink = '';
@@ -61,23 +61,8 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
       await saveFailureShot(on, `${name}-desktop`);
       await on.setViewportSize(PHONE);
     };
-  const step = (name: string, body: () => Promise<void>, options: { standalone?: boolean } = {}) =>
-    it(
-      name,
-      { timeout: STEP_TIMEOUT_MS },
-      withFailureShot(
-        () => current,
-        async () => {
-          if (failed && !options.standalone) throw new Error(`not run: the earlier step "${failed}" failed`);
-          try {
-            await body();
-          } catch (error) {
-            if (!options.standalone) failed = name;
-            throw error;
-          }
-        },
-      ),
-    );
+  /** One step of the journey; once one fails the rest say so instead of failing obscurely. */
+  const step = journeySteps(() => current);
   /** A fresh browser profile (its own cookies: its own idp session) and its page. */
   const newPage = async () => {
     const context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
@@ -202,21 +187,7 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
 
   step('pays both instalments on the sandbox gateway and sees the payment completed', async () => {
     await citizen.locator('input[name=option][value=instalments-2]').check();
-    await testId(citizen, 'demand-pay').click();
-    await citizen.waitForURL((url) => url.href.startsWith(stack.gatewayUrl));
-    await citizen.locator('h1').waitFor();
-    expect(rupeeAmounts((await citizen.locator('h1').textContent()) ?? '')).toEqual([TOTAL_MINOR]);
-    await citizen.locator('input[name=method][value=upi]').check();
-    await citizen.locator('input[name=outcome][value=success]').check();
-    await citizen.locator('form button[type=submit]').click();
-    await citizen.waitForURL(/\/payments\/[^/]+$/);
-    // Settlement posts it to the payment-demands biller; the payment is final once its receipt shows.
-    const deadline = Date.now() + 75_000;
-    while (!(await onSettledPage(citizen, () => testId(citizen, 'receipt-link').isVisible()))) {
-      if (Date.now() > deadline) throw new Error('the payment was not final with a receipt after 75 s');
-      await Promise.all([citizen.waitForEvent('load'), testId(citizen, 'check-again').click()]);
-    }
-    expect(await testId(citizen, 'payment-status').getAttribute('data-status')).toBe('completed');
+    await payDemandAtGateway(citizen, stack.gatewayUrl, TOTAL_MINOR);
     await citizen.goto(payLink);
     expect(await testId(citizen, 'demand-status').getAttribute('data-status')).toBe('paid');
     await testId(citizen, 'demand-paid').waitFor();
@@ -297,10 +268,7 @@ describe('a provider raises a demand, the citizen receives the link and pays it,
     'every provider portal page visited passes axe-core (WCAG 2.2 A and AA) at 390 px and 1280 px',
     async () => {
       expect(axe.records.length).toBeGreaterThan(0);
-      const problems = axe.problems();
-      if (problems.length > 0) {
-        throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
-      }
+      axe.assertNoViolations();
     },
     { standalone: true },
   );

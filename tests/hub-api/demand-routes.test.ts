@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { readCaptured } from '../../infra/notifier/index.js';
 import type { Redis } from '../../infra/redis.js';
+import { hallRentLine, LATE_FEE_2_PERCENT } from '../hub-demands/fixtures.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
@@ -41,24 +42,14 @@ function hallBooking(email: string) {
   return {
     payer: { email, phone: '98765 43210' },
     title: 'Community hall booking',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 3_000_000,
-        taxMinor: 540_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 270_000 },
-          { name: 'SGST', amountMinor: 270_000 },
-        ],
-      },
-    ],
+    lines: [hallRentLine()],
     dueDate: inDays(70),
     instalments: [
       { dueDate: inDays(10), amountMinor: 1_180_000 },
       { dueDate: inDays(40), amountMinor: 1_180_000 },
       { dueDate: inDays(70), amountMinor: 1_180_000 },
     ],
-    lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+    lateFee: LATE_FEE_2_PERCENT(),
   };
 }
 

@@ -15,10 +15,12 @@ import type { Payment } from '../../hub/payments/payment-model.js';
 import { receiptDemandOf } from '../../hub/receipts/receipt-demand.js';
 import type { Receipt } from '../../hub/receipts/receipt-model.js';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
+import { hallRentLineWithTotal } from '../hub-demands/fixtures.js';
+import { firstInstalmentLine, HALL_REF } from '../hub-receipts/demand-line.js';
 import { PUBLIC_URL } from './events.js';
 
 const render = createRenderer(portalLinks(PUBLIC_URL));
-const REF = 'DM-XBEEJ-NADMF-G';
+const REF = HALL_REF;
 
 /** DM-XBEEJ-NADMF-G: 3 × ₹1,180 (₹1,000 + 9 % CGST + 9 % SGST each), ₹50 off an instalment paid by 3 December. */
 function hallDemand(overrides: Partial<Demand> = {}): Demand {
@@ -31,18 +33,7 @@ function hallDemand(overrides: Partial<Demand> = {}): Demand {
     payer: { phone: '+919812345678', email: 'citizen.a@example.in' },
     title: 'Community hall booking',
     currency: 'INR',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 300_000,
-        taxMinor: 54_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 27_000 },
-          { name: 'SGST', amountMinor: 27_000 },
-        ],
-        totalMinor: 354_000,
-      },
-    ],
+    lines: [hallRentLineWithTotal(300_000)],
     totalMinor: 354_000,
     dueDate: '2027-02-04',
     instalments: [
@@ -93,14 +84,8 @@ function demandReceipt(demand: Demand, numbers: number[]): Receipt {
     lines: [
       {
         lineId: 'LIN1',
-        billerId: 'payment-demands',
+        ...firstInstalmentLine(),
         billerName: 'Payment demands',
-        consumerMasked: '************MF-G',
-        billNumber: `${REF}/1`,
-        amountMinor: 113_000,
-        reference: 'HUB00000000000000000001',
-        billerReference: `${REF}/1`,
-        status: 'settled',
         demand: receiptDemandOf(demand, numbers),
       },
     ],

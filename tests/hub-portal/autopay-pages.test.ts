@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Due, SavedAccount } from '../../hub/portal/api/types.js';
+import type { Due, SavedAccount } from '../../hub/portal/api/types.js';
 import type { AutopayAnswer, ChargeAnswer } from '../../hub/portal/routes/autopay-view.js';
 import { readLimit } from '../../hub/portal/routes/autopay-view.js';
 import type { Page } from '../idp/support/browser.js';
-import { startApiStub } from './support/api-stub.js';
 import { type CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 /** Three saved accounts: one with autopay on, one paused, one whose autopay was cancelled long ago. */
 const ACCOUNTS: SavedAccount[] = [
@@ -59,22 +60,10 @@ const AUTOPAYS: AutopayAnswer[] = [
   autopay(ENDED, 'acc_gas', 'cancelled', { reason: 'cancelled_by_citizen' }),
 ];
 
-function bill(billNumber: string, amountDueMinor: number): Bill {
-  return {
-    billNumber,
-    customerName: 'A*** D***',
-    billDate: '2026-11-01',
-    dueDate: '2026-12-10',
-    amountDueMinor,
-    breakup: [],
-    currency: 'INR',
-    fetchedAt: '2026-11-30T09:00:00.000Z',
-  };
-}
 const DUES: { dues: Due[] } = {
   dues: ACCOUNTS.map((account, i) => ({
     account,
-    bill: bill(`B-${i}`, 10_000 * (i + 1)),
+    bill: stubBill(`B-${i}`, 10_000 * (i + 1)),
     payable: {
       day: '2026-11-30',
       amountMinor: 10_000 * (i + 1),
@@ -87,27 +76,20 @@ const DUES: { dues: Due[] } = {
 };
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
+let portal: StubbedPortal | undefined;
 /** GET /autopay calls the stub answered, and whether it answers them with a 503. */
 let autopayListCalls = 0;
 let autopayDown = false;
 /** Autopay actions the portal asked the hub for (`<method> <path>`). */
 const actions: string[] = [];
 
-const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code, ...extra }),
-});
-
 beforeAll(async () => {
-  stub = await startApiStub((path, req, body) => {
-    if (path === '/dues') return json(200, DUES);
-    if (path === '/accounts' && req.method === 'GET') return json(200, { accounts: ACCOUNTS });
+  portal = await startStubbedPortal((path, req, body) => {
+    if (path === '/dues') return json(DUES);
+    if (path === '/accounts' && req.method === 'GET') return json({ accounts: ACCOUNTS });
     if (path === '/autopay' && req.method === 'GET') {
       autopayListCalls += 1;
-      return autopayDown ? problem(503, 'unavailable') : json(200, { autopays: AUTOPAYS, maxLimitMinor: 1_500_000 });
+      return autopayDown ? problem(503, 'unavailable') : json({ autopays: AUTOPAYS, maxLimitMinor: 1_500_000 });
     }
     if (path === '/autopay' && req.method === 'POST') {
       const { accountId, limitMinor } = JSON.parse(body.toString()) as { accountId: string; limitMinor: number };
@@ -116,10 +98,10 @@ beforeAll(async () => {
       if (accountId === 'acc_home') return problem(409, 'autopay_exists');
       if (limitMinor === 99_900) return problem(503, 'gateway_unavailable');
       return json(
-        201,
         autopay('AUT000000000000000000D4', accountId, 'pending_approval', {
           approvalUrl: 'http://127.0.0.1:9/mandates/mdt_1',
         }),
+        201,
       );
     }
     const one = /^\/autopay\/(AUT[0-9A-F]{20})(?:\/(\w+))?$/.exec(path);
@@ -127,17 +109,13 @@ beforeAll(async () => {
       const found = AUTOPAYS.find((a) => a.id === one[1]);
       if (!found) return problem(404, 'not_found');
       if (one[2]) actions.push(`POST ${path}`);
-      return json(200, one[2] === 'cancel' ? { ...found, status: 'cancelled' } : found);
+      return json(one[2] === 'cancel' ? { ...found, status: 'cancelled' } : found);
     }
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
-  stub.target(stack.hub.url);
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 
 const url = (path: string) => `${stack.portal}${path}`;
 /** The cell of the dashboard's autopay column in the row of `accountId`. */

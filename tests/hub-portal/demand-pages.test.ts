@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import type { CitizenDemand, DemandDue, Dues } from '../../hub/portal/api/types.js';
+import { hallRentLineWithTotal, LATE_FEE_2_PERCENT } from '../hub-demands/fixtures.js';
 import { completeInteraction } from '../idp/support/relying-party.js';
-import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json, problemAnswer as problem } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 // The demand pages against the API's contract shapes (hub/api/routes/citizen-demand-routes.ts, and
 // contract section 1 "bill amount options"), served by a stub in front of the real hub: sign-in
@@ -23,18 +25,7 @@ const GATEWAY = `${GATEWAY_ORIGIN}/hosted/checkout_stub`;
 
 type Demand = CitizenDemand['demand'];
 
-const lines: Demand['lines'] = [
-  {
-    description: 'Hall rent',
-    amountMinor: 3_000_000,
-    taxMinor: 540_000,
-    taxes: [
-      { name: 'CGST', amountMinor: 270_000 },
-      { name: 'SGST', amountMinor: 270_000 },
-    ],
-    totalMinor: 3_540_000,
-  },
-];
+const lines: Demand['lines'] = [hallRentLineWithTotal()];
 
 function demandOf(reference: string, status: Demand['status'], paidFirst: boolean): Demand {
   const instalment = (number: number, dueDate: string): Demand['instalments'][number] => ({
@@ -74,7 +65,7 @@ function demandOf(reference: string, status: Demand['status'], paidFirst: boolea
     totalMinor: 3_540_000,
     dueDate: '2027-01-10',
     instalments,
-    lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+    lateFee: LATE_FEE_2_PERCENT(),
     earlyDiscount: { off: { kind: 'percent', basisPoints: 150 }, until: '2026-12-05' },
     paidMinor,
     outstandingMinor: instalments.filter((i) => i.status === 'open').reduce((sum, i) => sum + i.amountMinor, 0),
@@ -190,60 +181,52 @@ const WALLET_PROBLEMS: Record<string, { status: number; code: string; extra?: Re
 };
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
+let portal: StubbedPortal | undefined;
 /** Bodies the portal sent to POST /checkouts and the wallet route, and the demand paths it read. */
 let checkouts: { lines: Record<string, unknown>[] }[] = [];
 let walletCalls: Record<string, unknown>[] = [];
 let demandReads: string[] = [];
 
-const json = (body: unknown, status = 200) => ({ status, type: 'application/json', body: JSON.stringify(body) });
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code, ...extra }),
-});
-
 beforeAll(async () => {
-  stub = await startApiStub((path, req, body) => {
-    if (path === '/dues') return json(DUES);
-    const read = /^\/dues\/demands\/([^/?]+)$/.exec(path);
-    if (read) {
-      const reference = decodeURIComponent(read[1] as string);
-      demandReads.push(reference);
-      const found = DEMANDS[reference];
-      return found ? json(found) : problem(404, 'not_found');
-    }
-    if (path === '/payments/pay_wallet_1/receipt')
-      return json({ receiptNumber: 'RCTWALLET1', paymentId: 'pay_wallet_1' });
-    if (/^\/payments\/[^/]+\/receipt$/.test(path)) return problem(404, 'receipt_not_found');
-    if (path === '/checkouts' && req.method === 'POST') {
-      checkouts.push(JSON.parse(body.toString()));
-      return json({ payment: { id: 'pay_new' }, checkoutUrl: GATEWAY }, 201);
-    }
-    const wallet = /^\/demands\/([^/]+)\/wallet-payments$/.exec(path);
-    if (wallet && req.method === 'POST') {
-      const sent = JSON.parse(body.toString()) as { transactionId: string };
-      walletCalls.push(sent);
-      const refusal = WALLET_PROBLEMS[sent.transactionId];
-      if (refusal) return problem(refusal.status, refusal.code, { reason: refusal.code.slice(7), ...refusal.extra });
-      if (sent.transactionId === 'SLOWWALLET') return json({ status: 'verifying', transactionId: 'SLOWWALLET' });
-      return json({
-        status: 'settled',
-        transactionId: sent.transactionId,
-        paymentId: 'pay_wallet_1',
-        receiptNumber: 'RCTWALLET1',
-      });
-    }
-    return undefined;
-  });
   // A wallet key: the hub has its wallet route, so the pages offer the wallet form (the stub answers it).
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url, WALLET_API_KEY: 'stub-wallet-key' } });
-  stub.target(stack.hub.url);
+  portal = await startStubbedPortal(
+    (path, req, body) => {
+      if (path === '/dues') return json(DUES);
+      const read = /^\/dues\/demands\/([^/?]+)$/.exec(path);
+      if (read) {
+        const reference = decodeURIComponent(read[1] as string);
+        demandReads.push(reference);
+        const found = DEMANDS[reference];
+        return found ? json(found) : problem(404, 'not_found');
+      }
+      if (path === '/payments/pay_wallet_1/receipt')
+        return json({ receiptNumber: 'RCTWALLET1', paymentId: 'pay_wallet_1' });
+      if (/^\/payments\/[^/]+\/receipt$/.test(path)) return problem(404, 'receipt_not_found');
+      if (path === '/checkouts' && req.method === 'POST') {
+        checkouts.push(JSON.parse(body.toString()));
+        return json({ payment: { id: 'pay_new' }, checkoutUrl: GATEWAY }, 201);
+      }
+      const wallet = /^\/demands\/([^/]+)\/wallet-payments$/.exec(path);
+      if (wallet && req.method === 'POST') {
+        const sent = JSON.parse(body.toString()) as { transactionId: string };
+        walletCalls.push(sent);
+        const refusal = WALLET_PROBLEMS[sent.transactionId];
+        if (refusal) return problem(refusal.status, refusal.code, { reason: refusal.code.slice(7), ...refusal.extra });
+        if (sent.transactionId === 'SLOWWALLET') return json({ status: 'verifying', transactionId: 'SLOWWALLET' });
+        return json({
+          status: 'settled',
+          transactionId: sent.transactionId,
+          paymentId: 'pay_wallet_1',
+          receiptNumber: 'RCTWALLET1',
+        });
+      }
+      return undefined;
+    },
+    { WALLET_API_KEY: 'stub-wallet-key' },
+  );
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 beforeEach(() => {
   checkouts = [];
   walletCalls = [];

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentView, ReceiptJson } from '../../hub/portal/api/types.js';
-import { startApiStub } from './support/api-stub.js';
 import { CitizenBrowser, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 const REF = 'DM-XBEEJ-NADMF-G';
 
@@ -97,23 +98,18 @@ const FAILED_DEMAND = failedPayment('pay_failed_demand', [demandLine] as Payment
 const FAILED_MIXED = failedPayment('pay_failed_mixed', [demandLine, waterLine] as PaymentView['lines']);
 
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
-const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
+let portal: StubbedPortal | undefined;
 
 beforeAll(async () => {
-  stub = await startApiStub((path) => {
+  portal = await startStubbedPortal((path) => {
     if (path === `/payments/${WALLET_RECEIPT.paymentId}/receipt`) return json(WALLET_RECEIPT);
     if (path === `/payments/${FAILED_DEMAND.id}`) return json(FAILED_DEMAND);
     if (path === `/payments/${FAILED_MIXED.id}`) return json(FAILED_MIXED);
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
-  stub.target(stack.hub.url);
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 
 /** The page's text, tags stripped and spaces squeezed. */
 const textOf = (html: string) =>

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
-import { startApiStub } from './support/api-stub.js';
+import type { Due, PaymentView, ReceiptJson, VerifiedReceiptJson } from '../../hub/portal/api/types.js';
 import { CitizenBrowser, heading, signIn } from './support/citizen.js';
-import { type PortalStack, startPortalStack } from './support/portal-stack.js';
+import type { PortalStack } from './support/portal-stack.js';
+import { jsonAnswer as json, problemAnswer as problem, stubBill } from './support/stub-answers.js';
+import { type StubbedPortal, startStubbedPortal } from './support/stubbed-portal.js';
 
 const RECEIPT: ReceiptJson = {
   receiptNumber: 'RCT7F3K9Q2M',
@@ -104,7 +105,7 @@ const DUES: { dues: Due[] } = {
   dues: [
     {
       account: { id: 'acc_early', billerId: 'city-water', nickname: 'Home', consumerMasked: '******4512' },
-      bill: bill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
+      bill: stubBill('WB-1', 62900, { earlyPayment: { until: '2026-12-05', amountMinor: 61700 } }),
       payable: {
         day: '2026-11-30',
         amountMinor: 61700,
@@ -116,7 +117,7 @@ const DUES: { dues: Due[] } = {
     },
     {
       account: { id: 'acc_late', billerId: 'state-electricity', nickname: 'Shop', consumerMasked: '********6571' },
-      bill: bill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
+      bill: stubBill('EB-2', 33518, { latePayment: { from: '2026-11-19', amountMinor: 36018 } }),
       payable: {
         day: '2026-11-30',
         amountMinor: 36018,
@@ -128,7 +129,7 @@ const DUES: { dues: Due[] } = {
     },
     {
       account: { id: 'acc_paid', billerId: 'metro-gas', nickname: 'Gas', consumerMasked: '******4567' },
-      bill: bill('GS-3', 81000),
+      bill: stubBill('GS-3', 81000),
       payable: { day: '2026-11-30', amountMinor: 81000, amountDueMinor: 81000, applied: 'none', adjustmentMinor: 0 },
       checkoutLine: { accountId: 'acc_paid', billNumber: 'GS-3', amountMinor: 81000 },
       paid: { paymentId: 'pay_done', status: 'completed' },
@@ -140,30 +141,11 @@ const DUES: { dues: Due[] } = {
   ],
 };
 
-function bill(billNumber: string, amountDueMinor: number, extra: Partial<Bill> = {}): Bill {
-  return {
-    billNumber,
-    customerName: 'A*** D***',
-    billDate: '2026-11-01',
-    dueDate: '2026-12-10',
-    amountDueMinor,
-    breakup: [],
-    currency: 'INR',
-    fetchedAt: '2026-11-30T09:00:00.000Z',
-    ...extra,
-  };
-}
-
 let stack: PortalStack;
-let stub: Awaited<ReturnType<typeof startApiStub>>;
-const problem = (status: number, code: string) => ({
-  status,
-  type: 'application/problem+json',
-  body: JSON.stringify({ type: `urn:problem:${code}`, title: code, status, code, detail: code }),
-});
+let portal: StubbedPortal | undefined;
 
 beforeAll(async () => {
-  stub = await startApiStub((path) => {
+  portal = await startStubbedPortal((path) => {
     if (path === `/payments/${RECEIPT.paymentId}/receipt`)
       return { status: 200, type: 'application/json', body: JSON.stringify(RECEIPT) };
     if (path === `/payments/${RECEIPT.paymentId}/receipt.pdf`)
@@ -172,7 +154,6 @@ beforeAll(async () => {
       return { status: 200, type: 'application/json', body: JSON.stringify(VERIFIED) };
     if (path.startsWith('/receipts/verify')) return problem(404, 'not_found');
     if (path === '/dues') return { status: 200, type: 'application/json', body: JSON.stringify(DUES) };
-    const json = (body: unknown) => ({ status: 200, type: 'application/json', body: JSON.stringify(body) });
     if (path === `/payments/${PENDING_ID}`) return json(paymentView(PENDING_ID, 'settling'));
     if (path === `/payments/${RECEIPT_LATER_ID}`) return json(paymentView(RECEIPT_LATER_ID, 'completed'));
     if (path === `/payments/${RECEIPT_LATER_ID}/receipt`) return problem(404, 'receipt_not_found');
@@ -181,13 +162,9 @@ beforeAll(async () => {
     if (method) return json({ ...RECEIPT, paymentId: `pay_stub_by_${method}`, method });
     return undefined;
   });
-  stack = await startPortalStack({ env: { PORTAL_API_URL: stub.url } });
-  stub.target(stack.hub.url);
+  stack = portal.stack;
 });
-afterAll(async () => {
-  await stack?.close();
-  stub?.close();
-});
+afterAll(() => portal?.close());
 
 describe('receipt pages on the contract’s receipt shape', () => {
   it('the receipt page shows every part of the receipt in rupees and IST, with the QR code and PDF link', async () => {

@@ -12,9 +12,11 @@ import { renderReceiptPdf } from '../../hub/receipts/receipt-pdf.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { receiptView } from '../../hub/receipts/receipt-views.js';
 import type { Connection } from '../../infra/mongo.js';
+import { hallRentLineWithTotal } from '../hub-demands/fixtures.js';
 import { isolatedMongo } from '../support/isolation.js';
+import { firstInstalmentLine, HALL_REF } from './demand-line.js';
 
-const REF = 'DM-XBEEJ-NADMF-G';
+const REF = HALL_REF;
 const dir = process.env.RECEIPT_PNG_DIR ?? mkdtempSync(join(tmpdir(), 'demand-receipt-'));
 
 /** DM-XBEEJ-NADMF-G of City Community Halls: 3 × ₹1,180 (₹1,000 + CGST ₹90 + SGST ₹90), instalment 1 paid. */
@@ -29,18 +31,7 @@ function hallDemand(): Demand {
     payer: { phone: '+919812345678' },
     title: 'Community hall booking, Ward 12',
     currency: 'INR',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 300_000,
-        taxMinor: 54_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 27_000 },
-          { name: 'SGST', amountMinor: 27_000 },
-        ],
-        totalMinor: 354_000,
-      },
-    ],
+    lines: [hallRentLineWithTotal(300_000)],
     totalMinor: 354_000,
     dueDate: '2027-02-04',
     instalments: [
@@ -71,14 +62,8 @@ function hallDemand(): Demand {
 /** The card line as checkout stores it: the generic biller, the consumer (the reference) masked. */
 const cardLine = (demand?: Demand): ReceiptLine => ({
   lineId: 'LIN1',
-  billerId: 'payment-demands',
+  ...firstInstalmentLine(),
   billerName: 'Payment demands',
-  consumerMasked: '************MF-G',
-  billNumber: `${REF}/1`,
-  amountMinor: 113_000,
-  reference: 'HUB00000000000000000001',
-  billerReference: `${REF}/1`,
-  status: 'settled',
   bill: {
     amountDueMinor: 118_000,
     breakup: [
@@ -213,13 +198,7 @@ describe('issuing the receipt of a demand payment', () => {
       lines: [
         {
           _id: 'LIN1',
-          billerId: 'payment-demands',
-          consumerMasked: '************MF-G',
-          billNumber: `${REF}/1`,
-          amountMinor: 113_000,
-          reference: 'HUB00000000000000000001',
-          billerReference: `${REF}/1`,
-          status: 'settled',
+          ...firstInstalmentLine(),
         },
       ],
     } as unknown as Payment;

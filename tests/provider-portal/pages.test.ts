@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hallRentLine, LATE_FEE_2_PERCENT, THREE_INSTALMENTS } from '../hub-demands/fixtures.js';
 import { Browser, type Page } from '../idp/support/browser.js';
 import { completeInteraction, login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API } from '../idp/support/test-idp.js';
@@ -295,24 +296,10 @@ describe('the provider portal with a real idp and a stubbed hub API', () => {
     expect(JSON.parse(sent?.body ?? '{}')).toEqual({
       payer: { phone: '98765 43210', email: 'asha@example.org' },
       title: 'Community hall booking',
-      lines: [
-        {
-          description: 'Hall rent',
-          amountMinor: 3_000_000,
-          taxMinor: 540_000,
-          taxes: [
-            { name: 'CGST', amountMinor: 270_000 },
-            { name: 'SGST', amountMinor: 270_000 },
-          ],
-        },
-      ],
+      lines: [hallRentLine()],
       dueDate: '2027-03-10',
-      instalments: [
-        { dueDate: '2027-01-10', amountMinor: 1_180_000 },
-        { dueDate: '2027-02-10', amountMinor: 1_180_000 },
-        { dueDate: '2027-03-10', amountMinor: 1_180_000 },
-      ],
-      lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+      instalments: THREE_INSTALMENTS(),
+      lateFee: LATE_FEE_2_PERCENT(),
       earlyDiscount: { off: { kind: 'flat', amountMinor: 5_000 }, until: '2027-01-05' },
     });
   });

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (scripts/setup.sh installs it); no browser is ever downloaded. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,4 +26,11 @@ export const DESKTOP = { width: 1280, height: 900 } as const;
 /** Launches headless Chromium; close it with `browser.close()`. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/** A fresh browser profile at phone width (PHONE) in en-IN, whose actions wait up to 30 s, and its page. */
+export async function newPhonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-IN' });
+  context.setDefaultTimeout(30_000);
+  return { context, page: await context.newPage() };
 }

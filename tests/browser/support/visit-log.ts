@@ -52,6 +52,14 @@ export class AxeJourneyLog {
       .map((r) => `"${r.label}" at ${r.width} px (${r.url}):\n${describeViolations(r.violations)}`);
   }
 
+  /** Throws one error naming every page and width with violations; returns when every page passed. */
+  assertNoViolations(): void {
+    const problems = this.problems();
+    if (problems.length > 0) {
+      throw new Error(`axe found violations on ${problems.length} page(s):\n${problems.join('\n')}`);
+    }
+  }
+
   /** One line per check ("landing @390: 0 violations"), for the suite's report. */
   summary(): string {
     return this.records

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
+import { hallRentLineWithTotal, LATE_FEE_2_PERCENT } from '../../hub-demands/fixtures.js';
 
 /** A request the stub received: method, path with query, the token's provider and sub, the body. */
 export interface StubCall {
@@ -68,18 +69,7 @@ export function demandJson(reference: string, overrides: Record<string, unknown>
     title: 'Community hall booking',
     payer: { phone: '+919876543210', email: 'asha@example.org' },
     currency: 'INR',
-    lines: [
-      {
-        description: 'Hall rent',
-        amountMinor: 3_000_000,
-        taxMinor: 540_000,
-        taxes: [
-          { name: 'CGST', amountMinor: 270_000 },
-          { name: 'SGST', amountMinor: 270_000 },
-        ],
-        totalMinor: 3_540_000,
-      },
-    ],
+    lines: [hallRentLineWithTotal()],
     totalMinor: 3_540_000,
     dueDate: '2027-03-10',
     instalments: [
@@ -95,7 +85,7 @@ export function demandJson(reference: string, overrides: Record<string, unknown>
       { number: 2, dueDate: '2027-02-10', amountMinor: 1_180_000, status: 'open', paidMinor: 0 },
       { number: 3, dueDate: '2027-03-10', amountMinor: 1_180_000, status: 'open', paidMinor: 0 },
     ],
-    lateFee: { charge: { kind: 'percent', basisPoints: 200 }, periodDays: 30, capMinor: 50_000 },
+    lateFee: LATE_FEE_2_PERCENT(),
     paidMinor: 1_203_600,
     outstandingMinor: 2_360_000,
     payableToday: { day: '2027-01-20', nextMinor: 1_180_000, allMinor: 2_360_000 },
