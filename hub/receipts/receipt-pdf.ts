@@ -167,6 +167,15 @@ function detailsOf(line: ReceiptLineView, money: Layout['money']): [string, stri
   const numbers = demand.instalments.map((i) => i.number).join(', ');
   const dueDates = demand.instalments.map((i) => formatDay(i.dueDate)).join(', ');
   const left = demand.remaining;
+  // A line refunded (or not final) paid no instalment: it names them, and says nothing of what is left.
+  if (line.status !== 'settled') {
+    return [
+      ['Request', demand.title],
+      ['Demand reference', demand.reference],
+      ['Instalments', `${numbers} of ${demand.instalmentCount} (due ${dueDates})`],
+      ...tail,
+    ];
+  }
   return [
     ['Request', demand.title],
     ['Demand reference', demand.reference],

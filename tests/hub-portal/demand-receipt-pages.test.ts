@@ -94,6 +94,12 @@ const waterLine = {
   status: 'pending',
   displayStatus: 'pending',
 };
+/** The same demand line refunded (the demand was cancelled while it was being paid). */
+const REFUNDED_RECEIPT: ReceiptJson = {
+  ...WALLET_RECEIPT,
+  paymentId: 'pay_stub_refunded',
+  lines: WALLET_RECEIPT.lines.map((line) => ({ ...line, status: 'refunded' })),
+};
 const FAILED_DEMAND = failedPayment('pay_failed_demand', [demandLine] as PaymentView['lines']);
 const FAILED_MIXED = failedPayment('pay_failed_mixed', [demandLine, waterLine] as PaymentView['lines']);
 
@@ -103,6 +109,7 @@ let portal: StubbedPortal | undefined;
 beforeAll(async () => {
   portal = await startStubbedPortal((path) => {
     if (path === `/payments/${WALLET_RECEIPT.paymentId}/receipt`) return json(WALLET_RECEIPT);
+    if (path === `/payments/${REFUNDED_RECEIPT.paymentId}/receipt`) return json(REFUNDED_RECEIPT);
     if (path === `/payments/${FAILED_DEMAND.id}`) return json(FAILED_DEMAND);
     if (path === `/payments/${FAILED_MIXED.id}`) return json(FAILED_MIXED);
     return undefined;
@@ -160,6 +167,15 @@ describe('a demand on the receipt page (F3, F4)', () => {
     expect(bengali).toContain('ওয়ালেট লেনদেন আইডি WT225080178685');
     expect(bengali).toContain('৩টির মধ্যে ১');
     expect(bengali).toContain('পুরো অনুরোধের কর বিবরণ (₹৩,৫৪০.০০)');
+  });
+
+  it('a refunded demand line names its instalments without calling them paid, and says nothing of what is left', async () => {
+    const { browser } = await signIn(stack);
+    const text = textOf((await browser.go(`${stack.portal}/payments/${REFUNDED_RECEIPT.paymentId}/receipt`)).html);
+    expect(text).toContain('Instalments 1 of 3');
+    expect(text).not.toContain('Instalments paid');
+    expect(text).not.toContain('Still to pay after this payment');
+    expect(text).not.toContain('paid in full');
   });
 
   it('a wallet transfer’s receipt leads back to its demand, not to a payment page it never had', async () => {

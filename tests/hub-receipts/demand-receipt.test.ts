@@ -168,6 +168,15 @@ describe('a payment demand on a receipt (F3, F4)', () => {
     expect(text).toContain(`${REF}/1`);
     expect(text).not.toMatch(/– to|… –/);
   });
+
+  it('a refunded demand line names its instalments but claims neither that they were paid nor that nothing is left', async () => {
+    const refunded: ReceiptLine = { ...cardLine(hallDemand()), status: 'refunded' };
+    const text = await pdfText('demand-refunded', receiptOf([refunded], { settledMinor: 0, refundedMinor: 113_000 }));
+    expect(text).toContain('Instalments');
+    expect(text).not.toContain('Instalments paid');
+    expect(text).not.toContain('paid in full');
+    expect(text).not.toContain('Still to pay');
+  });
 });
 
 describe('issuing the receipt of a demand payment', () => {

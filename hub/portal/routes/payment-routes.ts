@@ -184,6 +184,8 @@ async function receiptPage(receipt: ReceiptJson, locale: Locale) {
         ? { kind: line.adjustment.kind, amount: money(Math.abs(line.adjustment.amountMinor)) }
         : undefined,
       statusKey: `lineStatus.${line.status}`,
+      // Only a settled line paid its instalments; a refunded one leaves "what is left" unsaid.
+      settled: line.status === 'settled',
       demand: line.demand ? demandFacts(line.demand, money, locale) : undefined,
     })),
     refunds: (receipt.refunds ?? []).map((refund) => ({
