@@ -34,11 +34,16 @@ describe('settling a demand by a wallet transfer', () => {
     expect(error).toBeInstanceOf(WalletTransferRefusedError);
     return (error as WalletTransferRefusedError).reason;
   };
+  /** What the test citizen enters for `reference`: the test wallet's number and a transaction id. */
+  const inputOf = (reference: string, transactionId: string) => ({
+    reference,
+    walletNumber: WALLET,
+    transactionId,
+    citizenSub: CITIZEN,
+  });
   /** Settles `reference` by a transfer from the test wallet as the test citizen; a refusal is returned, not thrown. */
   const attempt = (reference: string, transactionId: string, extra: { instalments?: number } = {}) =>
-    settlement
-      .settle({ reference, walletNumber: WALLET, transactionId, citizenSub: CITIZEN, ...extra })
-      .catch((e: unknown) => e);
+    settlement.settle({ ...inputOf(reference, transactionId), ...extra }).catch((e: unknown) => e);
 
   it('the demand shows the instalment paid after a successful verification, with a receipt', async () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
@@ -104,14 +109,7 @@ describe('settling a demand by a wallet transfer', () => {
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
 
     const outcomes = await Promise.allSettled(
-      created.map(({ demand }) =>
-        settlement.settle({
-          reference: demand.reference,
-          walletNumber: WALLET,
-          transactionId: transfer.transactionId,
-          citizenSub: CITIZEN,
-        }),
-      ),
+      created.map(({ demand }) => settlement.settle(inputOf(demand.reference, transfer.transactionId))),
     );
 
     const settled = outcomes.filter((o) => o.status === 'fulfilled');
@@ -126,12 +124,7 @@ describe('settling a demand by a wallet transfer', () => {
   it('the same payment sent three times at once is recorded once and the other two are refused', async () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
-    const input = {
-      reference: demand.reference,
-      walletNumber: WALLET,
-      transactionId: transfer.transactionId,
-      citizenSub: CITIZEN,
-    };
+    const input = inputOf(demand.reference, transfer.transactionId);
 
     const outcomes = await Promise.allSettled([1, 2, 3].map(() => settlement.settle(input)));
 
@@ -153,12 +146,7 @@ describe('settling a demand by a wallet transfer', () => {
       paidAt: new Date(transfer.paidAt),
     });
 
-    const result = await settlement.settle({
-      reference: demand.reference,
-      walletNumber: WALLET,
-      transactionId: transfer.transactionId,
-      citizenSub: CITIZEN,
-    });
+    const result = await settlement.settle(inputOf(demand.reference, transfer.transactionId));
 
     expect(result).toMatchObject({ status: 'settled', recorded: false });
     expect((await demands.findById(demand._id))?.payments).toHaveLength(1);
@@ -167,12 +155,7 @@ describe('settling a demand by a wallet transfer', () => {
   it('a refused attempt (wrong instalment count) frees the transaction for the corrected one', async () => {
     const { demand } = await demands.create(hallRentInThree(), BY);
     const transfer = await wallet.seed({ payerWallet: WALLET, amount: 1_180_000 });
-    const input = {
-      reference: demand.reference,
-      walletNumber: WALLET,
-      transactionId: transfer.transactionId,
-      citizenSub: CITIZEN,
-    };
+    const input = inputOf(demand.reference, transfer.transactionId);
     expect(refusal(await settlement.settle({ ...input, instalments: 2 }).catch((e: unknown) => e))).toBe(
       'amount_mismatch',
     );
@@ -236,12 +219,7 @@ describe('settling a demand by a wallet transfer', () => {
       paidAt: '2027-02-20T11:00:00+05:30',
     });
 
-    const result = await settlement.settle({
-      reference: demand.reference,
-      walletNumber: WALLET,
-      transactionId: transfer.transactionId,
-      citizenSub: CITIZEN,
-    });
+    const result = await settlement.settle(inputOf(demand.reference, transfer.transactionId));
 
     expect(result.status).toBe('settled');
     if (result.status !== 'settled') return;
@@ -319,14 +297,7 @@ describe('settling a demand by a wallet transfer', () => {
 
   it('an unknown transaction id is refused as not found', async () => {
     const { demand } = await demands.create(hallRent(), BY);
-    const error = await settlement
-      .settle({
-        reference: demand.reference,
-        walletNumber: WALLET,
-        transactionId: 'WT999999999999',
-        citizenSub: CITIZEN,
-      })
-      .catch((e: unknown) => e);
+    const error = await settlement.settle(inputOf(demand.reference, 'WT999999999999')).catch((e: unknown) => e);
     expect(refusal(error)).toBe('not_found');
   });
 
