@@ -6,10 +6,12 @@ import { AppError } from '../../infra/errors.js';
  * Who an access token speaks for: a `citizen` signed in at the idp (authorization code flow);
  * a `member`, a person signed in at the idp acting for the provider organisation the token names
  * (`provider_id`, issued only to a provider portal: idp/roles/provider-claims.ts); or a `client`
- * calling for itself (client credentials: a service provider's bulk API, operator tooling). Each
- * route names the kinds it accepts (RouteSpec.callers).
+ * calling for itself (client credentials: a service provider's bulk API); or an `operator`, a
+ * person the idp's roles file makes an operator, signed in at the operator console with the
+ * authenticator app (`roles` claim holding "operator", acr code-and-app). Each route names the
+ * kinds it accepts (RouteSpec.callers).
  */
-export type TokenKind = 'citizen' | 'member' | 'client';
+export type TokenKind = 'citizen' | 'member' | 'client' | 'operator';
 
 /** The caller of a route with a token, of either kind. */
 export interface Caller {
@@ -104,11 +106,13 @@ class WrongTokenKindError extends AppError {
     super(
       403,
       'wrong_token_kind',
-      accepted.includes('citizen')
-        ? "this route acts for a signed-in citizen: a client's own token (client credentials) or a provider member's cannot call it"
-        : accepted.includes('member')
-          ? "this route acts for a service provider: a provider member's token or a client's own token, not a citizen's"
-          : "this route is for a client's own token (client credentials), not a citizen's",
+      accepted.includes('operator') && accepted.length === 1
+        ? 'this route is for an operator signed in at the operator console with the authenticator app'
+        : accepted.includes('citizen')
+          ? "this route acts for a signed-in citizen: a client's own token (client credentials) or a provider member's cannot call it"
+          : accepted.includes('member')
+            ? "this route acts for a service provider: a provider member's token or a client's own token, not a citizen's"
+            : "this route is for a client's own token (client credentials), not a citizen's",
     );
   }
 }

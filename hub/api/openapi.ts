@@ -74,6 +74,8 @@ function whoMayCall(route: RouteSpec): string {
     citizen: "a citizen's token (authorization code flow)",
     member: "a provider member's token (authorization code flow at a provider portal, naming provider_id)",
     client: "a client's own token (client credentials)",
+    operator:
+      "an operator's token (authorization code flow at the operator console, with the authenticator app; roles claim holding operator)",
   };
   return `Accepts ${route.callers.map((kind) => kinds[kind]).join(' or ')}.`;
 }

@@ -26,3 +26,17 @@ export const CLIENT_SCOPES = {
 
 export type ApiScope = keyof typeof API_SCOPES;
 export type ClientScope = keyof typeof CLIENT_SCOPES;
+
+/**
+ * The scopes of an operator's token (kind `operator`): issued by the idp only to the operator
+ * console, and only for a member of an operator organisation of its roles file who signed in with
+ * the authenticator app (idp/roles). Reading covers payments, timelines, ledger entries, queues,
+ * complaints, risk flags and metrics; acting covers every audited action (hub/operator/audit-log.ts).
+ */
+export const OPERATOR_SCOPES = {
+  'ops:read': 'See payments, their timelines and ledger entries, the work queues, complaints and metrics.',
+  'ops:write':
+    'Act on payments, complaints, reconciliation cases and risk rules, each action audited with who and why.',
+} as const satisfies Record<string, string>;
+
+export type OperatorScope = keyof typeof OPERATOR_SCOPES;
