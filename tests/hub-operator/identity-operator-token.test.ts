@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
+import { refreshTokenGrant } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_CLAIMS_REQUEST } from '../../operator-console/oidc/operator-relying-party.js';
 import { callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
-import { HUB_API, startTestIdp, type TestClient, type TestIdp } from '../idp/support/test-idp.js';
-import { appCode, enrolApp } from '../operator-console/support/console-stack.js';
+import { HUB_API } from '../idp/support/test-idp.js';
+import { type OperatorIdp, operatorLogin, startOperatorIdp } from '../operator-console/support/operator-idp.js';
 
 const OPERATOR = 'ops.hub@example.org';
 const MEMBER = '+919800000041';
@@ -17,64 +14,17 @@ const CODE_AND_APP = 'urn:citizen-billpay:acr:code-and-app';
 
 /** Operators' tokens from a real idp sign-in at an operator console, at the hub's operator routes. */
 describe("an operator's hub token from a real idp sign-in", () => {
-  let idp: TestIdp;
+  let roles: OperatorIdp;
   let hub: TestHub;
-  let dir: string;
-  const consoleClient: TestClient = {
-    id: 'operator-console',
-    secret: randomBytes(32).toString('base64url'),
-    redirectUri: 'http://127.0.0.1:9/operator-console/callback',
-    postLogoutRedirectUri: 'http://127.0.0.1:9/operator-console/',
-  };
-  let operatorTokens: Awaited<ReturnType<typeof login>>['tokens'];
+  let operatorTokens: Awaited<ReturnType<typeof operatorLogin>>;
   let citizenToken: string;
   let memberToken: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'roles-'));
-    const rolesFile = join(dir, 'roles.json');
-    writeFileSync(
-      rolesFile,
-      JSON.stringify({
-        roles: { provider: { portals: ['partner-portal'] }, operator: { consoles: [consoleClient.id] } },
-        organisations: [
-          { role: 'provider', id: 'city-halls', name: 'City Community Halls', members: [MEMBER] },
-          { role: 'operator', id: 'billpay-ops', name: 'BillPay Operations', members: [OPERATOR] },
-        ],
-      }),
-    );
-    idp = await startTestIdp(
-      {
-        OTP_SENDS_PER_IP_PER_HOUR: '1000',
-        OTP_SENDS_PER_IDENTIFIER_PER_HOUR: '100',
-        IDP_ROLES_FILE: rolesFile,
-        TEST_CONSOLE_SECRET: consoleClient.secret,
-      },
-      {
-        extraClients: [
-          {
-            client_id: consoleClient.id,
-            client_secret_env: 'TEST_CONSOLE_SECRET',
-            redirect_uris: [consoleClient.redirectUri],
-            post_logout_redirect_uris: [consoleClient.postLogoutRedirectUri],
-            first_party: true,
-            require_pkce: true,
-          },
-        ],
-      },
-    );
+    roles = await startOperatorIdp([OPERATOR], [MEMBER]);
+    const { idp } = roles;
     hub = await startTestHub(idp.issuer, HUB_API);
-    const browser = new Browser([consoleClient.redirectUri, `${idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(idp, browser, OPERATOR, 'Asha Operator');
-    operatorTokens = (
-      await login(idp, browser, await relyingParty(idp, consoleClient), consoleClient, {
-        identifier: OPERATOR,
-        totp: () => appCode(secret, 1),
-        scope: 'openid profile email operator ops:read ops:write',
-        resource: HUB_API,
-        extra: { claims: OPERATOR_CLAIMS_REQUEST },
-      })
-    ).tokens;
+    operatorTokens = await operatorLogin(roles, OPERATOR, 'Asha Operator');
     citizenToken = (
       await login(idp, new Browser([idp.hub.redirectUri]), await relyingParty(idp, idp.hub), idp.hub, {
         identifier: 'citizen.ops@example.org',
@@ -93,8 +43,7 @@ describe("an operator's hub token from a real idp sign-in", () => {
   });
   afterAll(async () => {
     await hub?.close();
-    await idp?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await roles?.close();
   });
 
   it('names the operator role, the team and the app level, carries ops:read and ops:write, and is accepted at an operator route', async () => {
@@ -106,6 +55,16 @@ describe("an operator's hub token from a real idp sign-in", () => {
     const res = await callHubApi(hub, '/operator/payments', operatorTokens.access_token);
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toEqual({ payments: [] });
+  });
+
+  it('keeps the role, team and app level in the hub token the refresh token gives', async () => {
+    const { idp, console: client } = roles;
+    const rp = await relyingParty(idp, client);
+    expect(operatorTokens.refresh_token).toBeDefined();
+    const refreshed = await refreshTokenGrant(rp, operatorTokens.refresh_token as string, { resource: HUB_API });
+    expect(decodeJwt(refreshed.access_token)).toMatchObject({ roles: ['operator'], acr: CODE_AND_APP });
+    const res = await callHubApi(hub, '/operator/payments', refreshed.access_token);
+    expect(res.status).toBe(200);
   });
 
   it("an operator without the role is refused: a citizen's token and a provider member's on an operator route are 403 wrong_token_kind", async () => {
@@ -121,6 +80,7 @@ describe("an operator's hub token from a real idp sign-in", () => {
   });
 
   it('a person who is not an operator gets no operator claims or ops scopes even at the operator console', async () => {
+    const { idp, console: consoleClient } = roles;
     const { tokens } = await login(
       idp,
       new Browser([consoleClient.redirectUri]),

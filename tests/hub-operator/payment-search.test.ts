@@ -193,7 +193,11 @@ describe('the operator payment detail', () => {
       attempts: 0,
     });
     expect(JSON.stringify(detail)).not.toContain('100200300');
-    expect(detail?.timeline.map((entry) => entry.event)).toEqual(['payment.created', 'checkout.started', 'gateway.captured']);
+    expect(detail?.timeline.map((entry) => entry.event)).toEqual([
+      'payment.created',
+      'checkout.started',
+      'gateway.captured',
+    ]);
     expect(detail?.ledger).toEqual([
       expect.objectContaining({ txnId: `capture:${payment._id}`, kind: 'capture', entries: expect.any(Array) }),
     ]);

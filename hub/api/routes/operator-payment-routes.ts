@@ -12,7 +12,11 @@ import { parseInput } from '../validate.js';
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'is not a real date');
+  .refine((value) => {
+    // Zod runs this after a failed regex too: an unparseable value is simply not a real date.
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'is not a real date');
 
 /** The search's query string, checked at the edge (every field optional; unknown fields refused). */
 export const operatorPaymentQuery = z
