@@ -215,6 +215,8 @@ describe('the hub citizen API', () => {
         'post /autopay/{autopayId}/pause',
         'post /autopay/{autopayId}/resume',
         'post /autopay/{autopayId}/cancel',
+        'get /operator/payments',
+        'get /operator/payments/{paymentId}',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
