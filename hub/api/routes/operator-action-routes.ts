@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { annotatePayment } from '../../operator/actions/annotate-payment.js';
 import { CASE_DISPOSITIONS, closeReconCase } from '../../operator/actions/close-recon-case.js';
 import { enquireNow } from '../../operator/actions/enquire-line.js';
+import { refundHeldPayment } from '../../operator/actions/refund-held-payment.js';
 import { refundHeldLine } from '../../operator/actions/refund-line.js';
 import { repostLine } from '../../operator/actions/repost-line.js';
 import type { ActionRequest } from '../../operator/operator-action.js';
@@ -67,6 +68,19 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
           (body as z.infer<typeof noteBody>).note,
           requestOf(ctx, body),
         ),
+    },
+    {
+      method: 'post',
+      path: '/operator/payments/:paymentId/refund',
+      operationId: 'operatorRefundHeldPayment',
+      summary: "Refunds a held payment's whole capture at the gateway (held → refunded once it succeeds)",
+      ...write,
+      body: reasonBody,
+      problems: {
+        404: 'not_found: no such payment',
+        409: `${MOVED}; refund_refused: the gateway refused the refund for good`,
+      },
+      handler: (ctx, { body }) => refundHeldPayment(deps, String(ctx.params.paymentId), requestOf(ctx, body)),
     },
     {
       method: 'post',
