@@ -8,6 +8,14 @@ import { refundHeldLine } from '../../operator/actions/refund-line.js';
 import { repostLine } from '../../operator/actions/repost-line.js';
 import type { ActionRequest } from '../../operator/operator-action.js';
 import type { OperatorDeps } from '../../operator/operator-deps.js';
+import {
+  enquiryAnswerSchema,
+  heldRefundSchema,
+  lineHandedBackSchema,
+  paymentNoteSchema,
+  reconCaseJson,
+  reconCaseSchema,
+} from '../../operator/operator-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 
 /** Every action's reason: the operator's own words, kept in the audit log. */
@@ -37,6 +45,7 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
   const lineAction = (
     verb: 'enquire' | 'repost' | 'refund',
     summary: string,
+    response: z.ZodType,
     act: (deps: OperatorDeps, lineId: string, request: ActionRequest) => Promise<unknown>,
   ): RouteSpec => ({
     method: 'post',
@@ -45,13 +54,29 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
     summary,
     ...write,
     body: reasonBody,
+    response,
     problems: { 404: 'not_found: no such line', 409: MOVED },
     handler: (ctx, { body }) => act(deps, String(ctx.params.lineId), requestOf(ctx, body)),
   });
   return [
-    lineAction('enquire', 'Asks the biller about an unknown line now (a status enquiry)', enquireNow),
-    lineAction('repost', 'Re-posts an unknown line under the same reference (unknown → posting)', repostLine),
-    lineAction('refund', 'Sends a held line back to its refund (held → refunding)', refundHeldLine),
+    lineAction(
+      'enquire',
+      'Asks the biller about an unknown line now (a status enquiry)',
+      enquiryAnswerSchema,
+      enquireNow,
+    ),
+    lineAction(
+      'repost',
+      'Re-posts an unknown line under the same reference (unknown → posting)',
+      lineHandedBackSchema,
+      repostLine,
+    ),
+    lineAction(
+      'refund',
+      'Sends a held line back to its refund (held → refunding)',
+      lineHandedBackSchema,
+      refundHeldLine,
+    ),
     {
       method: 'post',
       path: '/operator/payments/:paymentId/notes',
@@ -59,6 +84,7 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       summary: 'Leaves a note on a payment (kept in the audit log)',
       ...write,
       body: noteBody,
+      response: paymentNoteSchema,
       status: 201,
       problems: { 404: 'not_found: no such payment' },
       handler: (ctx, { body }) =>
@@ -76,6 +102,7 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       summary: "Refunds a held payment's whole capture at the gateway (held → refunded once it succeeds)",
       ...write,
       body: reasonBody,
+      response: heldRefundSchema,
       problems: {
         404: 'not_found: no such payment',
         409: `${MOVED}; refund_refused: the gateway refused the refund for good`,
@@ -89,13 +116,16 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       summary: 'Closes an open reconciliation case with a disposition (moves no money)',
       ...write,
       body: closeBody,
+      response: reconCaseSchema,
       problems: { 404: 'not_found: no such case', 409: MOVED },
-      handler: (ctx, { body }) =>
-        closeReconCase(
-          deps,
-          String(ctx.params.caseId),
-          (body as z.infer<typeof closeBody>).disposition,
-          requestOf(ctx, body),
+      handler: async (ctx, { body }) =>
+        reconCaseJson(
+          await closeReconCase(
+            deps,
+            String(ctx.params.caseId),
+            (body as z.infer<typeof closeBody>).disposition,
+            requestOf(ctx, body),
+          ),
         ),
     },
   ];

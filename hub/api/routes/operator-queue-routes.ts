@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import type { OperatorAudit } from '../../operator/audit-log.js';
+import {
+  auditEntryJson,
+  auditListSchema,
+  heldQueueSchema,
+  reconQueueSchema,
+  unknownQueueSchema,
+} from '../../operator/operator-schemas.js';
 import type { OperatorQueues } from '../../operator/queues.js';
 import type { RouteSpec } from '../route-spec.js';
 
@@ -35,6 +42,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       summary: 'Lines whose outcome is unknown, oldest first: age, enquiries made, next enquiry',
       ...read,
       query: limitQuery,
+      response: unknownQueueSchema,
       handler: (_ctx, { query }) => queues.unknown(limitOf(query)),
     },
     {
@@ -44,6 +52,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       summary: 'Refunds needing a person, oldest first: held lines and held payments with the hold reason',
       ...read,
       query: limitQuery,
+      response: heldQueueSchema,
       handler: (_ctx, { query }) => queues.held(limitOf(query)),
     },
     {
@@ -53,6 +62,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       summary: 'Open reconciliation cases, oldest first, with class and subject',
       ...read,
       query: limitQuery,
+      response: reconQueueSchema,
       handler: (_ctx, { query }) => queues.recon(limitOf(query)),
     },
     {
@@ -62,6 +72,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       summary: 'Operator actions, done or refused, with who and why; newest first',
       ...read,
       query: auditQuery,
+      response: auditListSchema,
       handler: async (_ctx, { query }) => {
         const q = query as z.infer<typeof auditQuery>;
         const entries = await audit.list({
@@ -70,7 +81,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
           ...(q.actor ? { actorSub: q.actor } : {}),
           ...(q.limit ? { limit: q.limit } : {}),
         });
-        return { entries: entries.map((e) => ({ ...e, id: e._id, _id: undefined, at: e.at.toISOString() })) };
+        return { entries: entries.map(auditEntryJson) };
       },
     },
   ];
