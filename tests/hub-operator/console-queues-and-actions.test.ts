@@ -161,8 +161,8 @@ describe("the console's queues, action forms and audit page", () => {
 
   it("offers the unknown line's enquiry and re-post on its payment's page, and a re-post goes to the hub with the reason and comes back with a notice", async () => {
     const page = await operator.go(`${stack.consoleUrl}/payments/${PAYMENT_ID}`);
-    expect(page.html).toContain('data-testid="action-' + LINE_ID + '-enquire"');
-    expect(page.html).toContain('data-testid="action-' + LINE_ID + '-repost"');
+    expect(page.html).toContain(`data-testid="action-${LINE_ID}-enquire"`);
+    expect(page.html).toContain(`data-testid="action-${LINE_ID}-repost"`);
     expect(page.html).not.toContain('data-testid="action-payment-refund"');
 
     const done = await operator.submit(page, `/actions/lines/${LINE_ID}/repost`, { reason: 'biller never answered' });
