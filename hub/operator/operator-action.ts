@@ -42,7 +42,8 @@ export interface AuditedAction {
 
 /**
  * Runs one operator action and records it in the audit log either way: `done` with what changed,
- * or `refused` with why (the error's message) when it throws, after which the error is thrown on
+ * or `refused` with why (the error's message) when it throws (a step it had taken before, such as a
+ * line moved before its job could be queued, is left for settlement's sweep), after which the error is thrown on
  * for the HTTP layer to render (a 409 with the state found, a 404). The entry is written after the
  * outcome is known, so what the operator is told and the log always agree.
  */
@@ -57,7 +58,9 @@ export async function audited<T>(
   try {
     done = await act();
   } catch (error) {
-    const detail = error instanceof AppError && error.expose ? error.message : 'the action failed; nothing was changed';
+    // A client error says why in words; anything else (the queue or the gateway down) says what broke.
+    const detail =
+      error instanceof AppError && error.expose ? error.message : `the action failed: ${(error as Error).message}`;
     await audit.record({
       ...base,
       outcome: 'refused',
