@@ -21,12 +21,13 @@ import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
-import type { HubConfig } from './config.js';
+import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
+import { operatorRoutes } from './operator/operator-routes.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
@@ -45,6 +46,8 @@ export interface HubOptions {
    * told) are recorded and queued there. Without it they are sent at once, in the request.
    */
   notifyQueue?: SettlementQueue;
+  /** The work queue operator actions hand lines back to settlement on (re-post, refund a held line). */
+  workQueue?: SettlementQueue;
 }
 
 /** The hub's citizen API on its MongoDB and Redis, with the billers already loaded. */
@@ -115,6 +118,16 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
+    ...operatorRoutes({
+      mongo,
+      payments,
+      ledger,
+      gateway,
+      billers,
+      queue: options.workQueue,
+      options: settlementOptionsOf(config),
+      log,
+    }),
     ...operatorPaymentRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);

@@ -217,6 +217,16 @@ describe('the hub citizen API', () => {
         'post /autopay/{autopayId}/cancel',
         'get /operator/payments',
         'get /operator/payments/{paymentId}',
+        'get /operator/queues/unknown',
+        'get /operator/queues/held',
+        'get /operator/queues/recon',
+        'get /operator/audit',
+        'post /operator/lines/{lineId}/enquire',
+        'post /operator/lines/{lineId}/repost',
+        'post /operator/lines/{lineId}/refund',
+        'post /operator/payments/{paymentId}/notes',
+        'post /operator/payments/{paymentId}/refund',
+        'post /operator/recon-cases/{caseId}/close',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
