@@ -70,7 +70,10 @@ export interface Complaint {
 
 export type ComplaintModel = Model<Complaint>;
 
-const actorSchema = new Schema<ComplaintActor>({ sub: { type: String, required: true }, label: String }, { _id: false });
+const actorSchema = new Schema<ComplaintActor>(
+  { sub: { type: String, required: true }, label: String },
+  { _id: false },
+);
 
 const complaintSchema = new Schema<Complaint>(
   {
@@ -88,10 +91,7 @@ const complaintSchema = new Schema<Complaint>(
       {
         code: { type: String, enum: DISPOSITION_CODES, required: true },
         reason: { type: String, required: true, maxlength: 1000 },
-        evidence: new Schema(
-          { billerReference: String, refundReference: String, reconCaseId: String },
-          { _id: false },
-        ),
+        evidence: new Schema({ billerReference: String, refundReference: String, reconCaseId: String }, { _id: false }),
       },
       { _id: false },
     ),

@@ -116,6 +116,43 @@ export class ComplaintStore {
     }
   }
 
+  /**
+   * The complaint a raise would repeat: the one the same Idempotency-Key raised, else the one still
+   * open for the same subject and type; null when there is none.
+   */
+  async findRaised(input: Pick<NewComplaint, 'citizenSub' | 'paymentId' | 'lineId' | 'type' | 'idempotencyKey'>) {
+    if (input.idempotencyKey) {
+      const same = await this.model
+        .findOne({ requestKey: `${input.citizenSub}|${input.idempotencyKey}` })
+        .lean<Complaint>()
+        .exec();
+      if (same) return same;
+    }
+    const open = await this.model
+      .findOne({ openKey: openKeyOf(input) })
+      .lean<Complaint>()
+      .exec();
+    return open && !CLOSED_COMPLAINT_STATUSES.includes(open.status) ? open : null;
+  }
+
+  /** Gives a complaint still in `status` a new owner without moving it (a reassignment). */
+  setOwner(
+    id: string,
+    status: ComplaintStatus,
+    owner: ComplaintActor,
+    entry: ComplaintChange['entry'],
+    now = new Date(),
+  ) {
+    return this.model
+      .findOneAndUpdate(
+        { _id: id, status },
+        { $set: { owner }, $push: { timeline: { ...entry, at: now, status } } },
+        { new: true, runValidators: true },
+      )
+      .lean<Complaint>()
+      .exec();
+  }
+
   findById(id: string): Promise<Complaint | null> {
     return this.model.findById(id).lean<Complaint>().exec();
   }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { ComplaintType } from './complaint-types.js';
 
 const HOUR = 3_600_000;
-const hours = (fallback: number) => z.coerce.number().int().min(1).max(24 * 90).default(fallback);
+const hours = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(fallback);
 
 /**
  * Complaints' variables (hub/config.ts extends the hub's schema with them); all optional.
@@ -26,9 +32,17 @@ export const complaintEnvSchema = z.object({
   COMPLAINT_TAT_OTHER_HOURS: hours(7 * 24),
   COMPLAINT_ESCALATED_TAT_HOURS: hours(3 * 24),
   /** How often `complaint-follow-up` re-checks complaints waiting for a biller; 0 switches it off. */
-  COMPLAINT_FOLLOW_UP_EVERY_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  COMPLAINT_FOLLOW_UP_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
   /** How often `complaint-escalate` looks for complaints past their due time; 0 switches it off. */
-  COMPLAINT_ESCALATE_EVERY_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  COMPLAINT_ESCALATE_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
   /** How long a raise waits for the status enquiry of an unknown line before answering "waiting". */
   COMPLAINT_ENQUIRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
 });

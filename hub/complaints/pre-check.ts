@@ -77,7 +77,11 @@ function lineFinding(line: PaymentLine, type: ComplaintType): Finding {
       if ((line.enquiries ?? 0) > 0 && !line.nextAttemptAt) {
         return { outcome: 'open', detail: `${about}: the biller's answer is unknown and status enquiries gave up` };
       }
-      return { outcome: 'waiting', enquire: true, detail: `${about}: the biller's answer is unknown; asking the biller` };
+      return {
+        outcome: 'waiting',
+        enquire: true,
+        detail: `${about}: the biller's answer is unknown; asking the biller`,
+      };
     case 'held':
       return {
         outcome: 'open',
@@ -221,7 +225,9 @@ export async function preCheck(
   if (finding.outcome === 'waiting' && finding.enquire && line && deps.enquire) {
     try {
       const answer = await withTimeout(deps.enquire(payment, line), deps.enquiryTimeoutMs);
-      steps.push(answer === 'timeout' ? 'the status enquiry is taking longer; it goes on' : `status enquiry: ${answer}`);
+      steps.push(
+        answer === 'timeout' ? 'the status enquiry is taking longer; it goes on' : `status enquiry: ${answer}`,
+      );
     } catch (error) {
       deps.log.warn({ err: error, paymentId: payment._id, lineId: line._id }, 'status enquiry at a complaint failed');
       steps.push('the status enquiry could not be made now; it is retried');
