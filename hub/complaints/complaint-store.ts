@@ -1,4 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
+import { ConflictError } from '../../infra/errors.js';
 import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import {
   type Complaint,
@@ -109,7 +110,8 @@ export class ComplaintStore {
       });
       return { complaint: doc.toObject(), created: true };
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+      // The connection turns E11000 into a ConflictError (infra/mongo.ts); either means a racing raise won.
+      if (!isDuplicateKeyError(error) && !(error instanceof ConflictError)) throw error;
       const winner = await replay();
       if (!winner) throw error;
       return { complaint: winner, created: false };

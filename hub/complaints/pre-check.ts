@@ -166,11 +166,7 @@ export interface PreCheckDeps {
 }
 
 /** Other captured lines (in other payments or this one) paying the same bill as `line`. */
-export async function sameBillLines(
-  payments: PreCheckDeps['payments'],
-  payment: Payment,
-  line: PaymentLine,
-): Promise<SameBillLine[]> {
+export async function sameBillLines(payments: PreCheckDeps['payments'], line: PaymentLine): Promise<SameBillLine[]> {
   const found = await payments.model
     .find({ 'lines.billKey': line.billKey, status: { $in: CAPTURED_STATUSES } })
     .limit(20)
@@ -204,7 +200,7 @@ export async function readFacts(
     line,
     type,
     openCases: cases.filter((c) => !line || !c.lineId || c.lineId === line._id),
-    sameBill: type === 'paid_twice' && line ? await sameBillLines(deps.payments, payment, line) : [],
+    sameBill: type === 'paid_twice' && line ? await sameBillLines(deps.payments, line) : [],
   };
 }
 
