@@ -10,5 +10,6 @@ export { escalateOverdue } from './escalate.js';
 export { type FollowUpReport, followUpComplaints } from './follow-up.js';
 export { ComplaintActions, OPERATOR_SETTABLE_STATUSES } from './operator-actions.js';
 export * from './options.js';
+export { complaintCounts, type PaymentComplaint, paymentComplaints } from './payment-enricher.js';
 export { type Finding, judge, preCheck, refundReferenceOf } from './pre-check.js';
 export { type ComplaintParts, complaintParts } from './wiring.js';

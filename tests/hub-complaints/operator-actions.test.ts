@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complaintCounts, paymentComplaints } from '../../hub/complaints/index.js';
 import { OperatorAudit } from '../../hub/operator/audit-log.js';
 import { type ComplaintHarness, startComplaintHarness } from './harness.js';
 
@@ -109,5 +110,33 @@ describe('operators assign, move, resolve and reject complaints, every action au
       status: 409,
       code: 'complaint_already_rated',
     });
+  });
+});
+
+describe("the operator's payment page and search learn of a payment's complaints", () => {
+  let h: ComplaintHarness;
+
+  beforeAll(async () => {
+    h = await startComplaintHarness('complaints_enrich');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('lists the complaints of a payment and counts them per payment', async () => {
+    const payment = await h.onePayment('farah');
+    const other = await h.onePayment('farah', 'B-2');
+    const { complaint } = await h.complaints.service.raise('farah', {
+      paymentId: payment._id,
+      type: 'receipt_not_received',
+      description: 'No SMS came',
+    });
+    await h.complaints.service.raise('farah', { paymentId: payment._id, type: 'other', description: 'Also this' });
+    const detail = await paymentComplaints(h.complaints.store, payment._id);
+    expect(detail.complaints).toHaveLength(2);
+    expect(detail.complaints.map((c) => c.id)).toContain(complaint._id);
+    const counts = await complaintCounts(h.complaints.store, [payment._id, other._id]);
+    expect(counts.get(payment._id)).toBe(2);
+    expect(counts.get(other._id)).toBeUndefined();
   });
 });
