@@ -225,6 +225,8 @@ describe('the hub citizen API', () => {
         'post /operator/complaints/{complaintId}/status',
         'post /operator/complaints/{complaintId}/resolve',
         'post /operator/complaints/{complaintId}/reject',
+        'get /operator/payments',
+        'get /operator/payments/{paymentId}',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
