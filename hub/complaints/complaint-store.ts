@@ -149,7 +149,7 @@ export class ComplaintStore {
       .findOneAndUpdate(
         { _id: id, status },
         { $set: { owner }, $push: { timeline: { ...entry, at: now, status } } },
-        { new: true, runValidators: true },
+        { returnDocument: 'after', runValidators: true },
       )
       .lean<Complaint>()
       .exec();
@@ -211,7 +211,7 @@ export class ComplaintStore {
       ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
     };
     const moved = await this.model
-      .findOneAndUpdate({ _id: id, status: { $in: allowed } }, update, { new: true, runValidators: true })
+      .findOneAndUpdate({ _id: id, status: { $in: allowed } }, update, { returnDocument: 'after', runValidators: true })
       .lean<Complaint>()
       .exec();
     if (moved && CLOSED_COMPLAINT_STATUSES.includes(to)) {
@@ -236,7 +236,7 @@ export class ComplaintStore {
   /** Appends a timeline entry without a change of status (a note of what a re-check found). */
   note(id: string, entry: Omit<ComplaintTimelineEntry, 'at'>, now = new Date()): Promise<Complaint | null> {
     return this.model
-      .findOneAndUpdate({ _id: id }, { $push: { timeline: { ...entry, at: now } } }, { new: true })
+      .findOneAndUpdate({ _id: id }, { $push: { timeline: { ...entry, at: now } } }, { returnDocument: 'after' })
       .lean<Complaint>()
       .exec();
   }
@@ -272,7 +272,7 @@ export class ComplaintStore {
             },
           },
         },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<Complaint>()
       .exec();
@@ -297,7 +297,7 @@ export class ComplaintStore {
           $set: { rating: { ...rating, at: now } },
           $push: { timeline: { at: now, event: 'rated', detail: `${rating.score} of 5` } },
         },
-        { new: true, runValidators: true },
+        { returnDocument: 'after', runValidators: true },
       )
       .lean<Complaint>()
       .exec();

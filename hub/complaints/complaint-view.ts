@@ -78,6 +78,13 @@ export const operatorComplaintListSchema = z.object({
   next: z.string().optional().meta({ description: 'the cursor of the next page' }),
 });
 
+/**
+ * The timeline entries whose detail the citizen reads. The pre-check's and follow-up's findings
+ * (internal ids, reconciliation notes) and operators' reasons stay in the console; the citizen's
+ * answer is the disposition.
+ */
+const CITIZEN_DETAIL_EVENTS = new Set(['raised', 'escalated', 'rated']);
+
 const iso = (date: Date) => new Date(date).toISOString();
 const actorOf = (a: { sub: string; label?: string }) => ({ sub: a.sub, ...(a.label ? { label: a.label } : {}) });
 
@@ -118,7 +125,7 @@ export function complaintView(complaint: Complaint, payment?: Payment | null, ty
       at: iso(e.at),
       event: e.event,
       ...(e.status ? { status: e.status } : {}),
-      ...(e.detail ? { detail: e.detail } : {}),
+      ...(e.detail && CITIZEN_DETAIL_EVENTS.has(e.event) ? { detail: e.detail } : {}),
     })),
     ...(rating
       ? { rating: { score: rating.score, ...(rating.comment ? { comment: rating.comment } : {}), at: iso(rating.at) } }

@@ -101,6 +101,9 @@ describe('the complaints API: a citizen sees only their own, operators act with 
       line: { billerId: 'electricity-discom', consumerMasked: '*****0300', amountMinor: 125_000, status: 'pending' },
     });
     expect(Object.keys(raised.body)).not.toContain('citizenSub');
+    // The pre-check's findings (internal ids) are for operators; the citizen sees the steps.
+    expect(view.timeline.map((e) => e.event)).toEqual(['raised', 'pre_check.open']);
+    expect(view.timeline[1]?.detail).toBeUndefined();
 
     const again = await call(
       '/complaints',
@@ -175,6 +178,8 @@ describe('the complaints API: a citizen sees only their own, operators act with 
     expect(refused).toMatchObject({ status: 409, body: { code: 'complaint_state_conflict' } });
 
     const detail = await call(`/operator/complaints/${id}`, operator());
+    const timeline = detail.body.timeline as { event: string; detail?: string }[];
+    expect(timeline.find((e) => e.event === 'pre_check.open')?.detail).toContain('still pending at the biller');
     const audit = detail.body.audit as { action: string; outcome: string; reason: string }[];
     expect(audit.map((e) => [e.action, e.outcome]).reverse()).toEqual([
       ['complaint.assign', 'done'],
