@@ -10,8 +10,10 @@ import { accountRoutes } from './api/routes/account-routes.js';
 import { autopayRoutesFor } from './api/routes/autopay-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
+import { complaintRoutes } from './api/routes/complaint-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
+import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.js';
 import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
@@ -21,6 +23,7 @@ import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
+import { complaintOptionsOf, complaintParts } from './complaints/index.js';
 import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
@@ -100,6 +103,17 @@ export async function buildHub(
     ...(options.notifyQueue ? { queue: options.notifyQueue } : {}),
   });
   const wallet = await walletSettlementFromConfig(config, mongo, demands, log, notifications);
+  // Complaints (hub/complaints): a raise about an unknown line asks its biller at once, on the work queue.
+  const complaints = await complaintParts({
+    mongo,
+    payments,
+    notifications,
+    billers,
+    log,
+    queue: options.notifyQueue,
+    settlement: settlementOptionsOf(config),
+    options: complaintOptionsOf(config),
+  });
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -128,6 +142,8 @@ export async function buildHub(
       options: settlementOptionsOf(config),
       log,
     }),
+    ...complaintRoutes(complaints),
+    ...operatorComplaintRoutes(complaints),
     ...operatorPaymentRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);

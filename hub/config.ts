@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
 import { autopayEnvSchema } from './autopay/options.js';
+import { complaintEnvSchema } from './complaints/options.js';
 import { notificationEnvSchema } from './notifications/options.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
@@ -149,6 +150,7 @@ export const hubEnvSchema = baseEnvSchema
   .extend(notificationEnvSchema.shape)
   .extend(receiptEnvSchema.shape)
   .extend(autopayEnvSchema.shape)
+  .extend(complaintEnvSchema.shape)
   .superRefine(refineNotifierConfig)
   .superRefine(refineReceiptConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;

@@ -1,5 +1,6 @@
 import type { RouteGroup } from '../deps.js';
 import { authRoutes } from './auth-routes.js';
+import { complaintRoutes } from './complaint-routes.js';
 import { paymentRoutes } from './payment-routes.js';
 import { queueRoutes } from './queue-routes.js';
 
@@ -8,4 +9,4 @@ import { queueRoutes } from './queue-routes.js';
  * Each area adds one import and one entry: payments, queues and actions, complaints, risk,
  * metrics, audit.
  */
-export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, queueRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, queueRoutes, complaintRoutes];

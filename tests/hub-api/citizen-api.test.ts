@@ -227,6 +227,16 @@ describe('the hub citizen API', () => {
         'post /operator/payments/{paymentId}/notes',
         'post /operator/payments/{paymentId}/refund',
         'post /operator/recon-cases/{caseId}/close',
+        'post /complaints',
+        'get /complaints',
+        'get /complaints/{complaintId}',
+        'post /complaints/{complaintId}/rating',
+        'get /operator/complaints',
+        'get /operator/complaints/{complaintId}',
+        'post /operator/complaints/{complaintId}/assign',
+        'post /operator/complaints/{complaintId}/status',
+        'post /operator/complaints/{complaintId}/resolve',
+        'post /operator/complaints/{complaintId}/reject',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
