@@ -12,6 +12,8 @@ import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
+import { feedbackRoutes } from './api/routes/feedback-routes.js';
+import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -23,8 +25,10 @@ import { PaymentCapture, type StartSettlement } from './checkout/payment-capture
 import type { HubConfig } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
+import { FeedbackStore } from './feedback/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
+import { registerHubMetrics } from './metrics/prometheus.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
@@ -64,7 +68,8 @@ export async function buildHub(
   const payments = new PaymentStore(mongo);
   const ledger = new Ledger(mongo);
   const receipts = new ReceiptService(mongo, billers, receiptOptionsOf(config, publicUrl));
-  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init()]);
+  const feedback = new FeedbackStore(mongo, payments);
+  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init(), feedback.init()]);
   const gateway =
     options.gateway ??
     createSandboxGatewayClient(
@@ -114,11 +119,15 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
+    ...feedbackRoutes(feedback),
+    ...operatorMetricsRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
   const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
+    // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between scrapes.
+    registerMetrics: (registry) => registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
     routes: (app) => {
       app.use(securityHeaders());
       // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).

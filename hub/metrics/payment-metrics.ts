@@ -221,8 +221,8 @@ class PaymentWindows {
       for (const line of payment.lines) {
         const billerId = this.billers.of(line.billerId);
         const key = `${billerId}\u0000${method}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = new GroupAccumulator(billerId, method)));
+        const group = groups.get(key) ?? new GroupAccumulator(billerId, method);
+        groups.set(key, group);
         group.add(payment, line);
         this.totals.get(w.window)?.add(payment, line);
       }

@@ -46,7 +46,7 @@ import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
-import type { LineDeps } from '../settlement/deps.js';
+import type { LineDeps, LineSettledHook } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
 import {
@@ -157,6 +157,8 @@ export interface WorkerJobsDeps {
    * variables when not given (none without WALLET_API_KEY); null: no wallet.
    */
   wallet?: Pick<WalletSettlement, 'retryUnresolved' | 'notifyReceipts'> | null;
+  /** Told of each line settled by posting or enquiry: the capture→settled histogram (hub/metrics). */
+  onLineSettled?: LineSettledHook;
 }
 
 export interface RunningJobs {
@@ -223,7 +225,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     billerName: (id) => billers.get(id)?.descriptor.name ?? id,
     confirmWithinMs: confirmWithinMs(options),
   });
-  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
+  const { onLineSettled } = deps;
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, onLineSettled, options };
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,
@@ -272,7 +275,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
-      const report = await enquireUnknownLines({ payments, billers, queue, log, options });
+      const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
     'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
