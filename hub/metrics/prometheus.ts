@@ -250,6 +250,8 @@ export interface HubMetricsOptions {
   cacheMs?: number;
   /** The computation (tests count its calls); computeMetrics on `conn` for every window by default. */
   compute?: () => Promise<Reports>;
+  /** The cache's clock (ms); Date.now by default. */
+  clock?: () => number;
 }
 
 /**
@@ -268,6 +270,7 @@ export function registerHubMetrics(registry: Registry, conn: Connection, options
   const cache = new SnapshotCache<Reports>(
     options.compute ?? (() => computeMetrics(conn)),
     options.cacheMs ?? DEFAULT_METRICS_CACHE_MS,
+    options.clock,
   );
   const reports = async (): Promise<Reports | undefined> => {
     const pending = cache.get();
