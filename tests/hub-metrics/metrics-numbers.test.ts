@@ -256,13 +256,17 @@ describe('payment metrics from seeded records', () => {
 
   it('labels the numbers by biller and method, with none for a payment the gateway never named a method for', () => {
     const labels = report('24h').payments.byBillerAndMethod.map((g) => `${g.billerId}/${g.method}`);
-    expect(labels).toEqual(
-      [`${W}/card`, `${W}/none`, `${W}/upi`, `${G}/card`, `${G}/upi`, `${E}/card`, `${E}/none`, `${E}/upi`].sort(
-        (a, b) =>
-          a.split('/')[0]?.localeCompare(b.split('/')[0] ?? '') ||
-          (a.split('/')[1] ?? '').localeCompare(b.split('/')[1] ?? ''),
-      ),
-    );
+    // Sorted by biller id (city-water, metro-gas, state-electricity), then method.
+    expect(labels).toEqual([
+      `${W}/card`,
+      `${W}/none`,
+      `${W}/upi`,
+      `${G}/card`,
+      `${G}/upi`,
+      `${E}/card`,
+      `${E}/none`,
+      `${E}/upi`,
+    ]);
     expect(group('24h', E, 'upi')).toMatchObject({
       lines: 2,
       captured: 2,
