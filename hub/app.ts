@@ -127,7 +127,8 @@ export async function buildHub(
   const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
     // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between scrapes.
-    registerMetrics: (registry) => registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
+    registerMetrics: (registry) =>
+      registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
     routes: (app) => {
       app.use(securityHeaders());
       // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).

@@ -59,7 +59,8 @@ export const HUB_GAUGES: readonly GaugeSpec[] = [
     labelNames: ['window', 'biller', 'method'],
     fill: (reports, set) =>
       eachWindow(reports, (window, r) => {
-        for (const g of r.payments.byBillerAndMethod) set({ window, biller: g.billerId, method: g.method }, g.successRate);
+        for (const g of r.payments.byBillerAndMethod)
+          set({ window, biller: g.billerId, method: g.method }, g.successRate);
       }),
   },
   {
@@ -68,7 +69,8 @@ export const HUB_GAUGES: readonly GaugeSpec[] = [
     labelNames: ['window', 'biller', 'method'],
     fill: (reports, set) =>
       eachWindow(reports, (window, r) => {
-        for (const g of r.payments.byBillerAndMethod) set({ window, biller: g.billerId, method: g.method }, g.refundRate);
+        for (const g of r.payments.byBillerAndMethod)
+          set({ window, biller: g.billerId, method: g.method }, g.refundRate);
       }),
   },
   {
@@ -77,7 +79,8 @@ export const HUB_GAUGES: readonly GaugeSpec[] = [
     labelNames: ['window', 'biller', 'method'],
     fill: (reports, set) =>
       eachWindow(reports, (window, r) => {
-        for (const g of r.payments.byBillerAndMethod) set({ window, biller: g.billerId, method: g.method }, g.unknownRate);
+        for (const g of r.payments.byBillerAndMethod)
+          set({ window, biller: g.billerId, method: g.method }, g.unknownRate);
       }),
   },
   {
@@ -155,15 +158,13 @@ export const HUB_GAUGES: readonly GaugeSpec[] = [
     name: 'billpay_complaint_resolve_average_seconds',
     help: 'Average time to resolve a complaint (seconds), over the closed complaints raised in the window',
     labelNames: ['window'],
-    fill: (reports, set) =>
-      eachWindow(reports, (window, r) => set({ window }, r.complaints.timeToResolve.meanSeconds)),
+    fill: (reports, set) => eachWindow(reports, (window, r) => set({ window }, r.complaints.timeToResolve.meanSeconds)),
   },
   {
     name: 'billpay_complaints_within_turnaround_ratio',
     help: 'Share of complaints resolved within their turnaround time (ratio 0..1): closed by the due time / (closed + open past the due time), of complaints raised in the window',
     labelNames: ['window'],
-    fill: (reports, set) =>
-      eachWindow(reports, (window, r) => set({ window }, r.complaints.withinTurnaroundRate)),
+    fill: (reports, set) => eachWindow(reports, (window, r) => set({ window }, r.complaints.withinTurnaroundRate)),
   },
   {
     name: 'billpay_notification_deliveries',
@@ -261,11 +262,6 @@ export interface HubMetricsOptions {
  * leaves the gauges empty for that scrape and counts billpay_metrics_compute_errors_total.
  */
 export function registerHubMetrics(registry: Registry, conn: Connection, options: HubMetricsOptions = {}) {
-  const errors = new Counter({
-    name: 'billpay_metrics_compute_errors_total',
-    help: 'Failed computations of the database-derived billpay_ gauges (count)',
-    registers: [registry],
-  });
   let failedAt: Promise<Reports> | undefined;
   const cache = new SnapshotCache<Reports>(
     options.compute ?? (() => computeMetrics(conn)),
@@ -283,6 +279,15 @@ export function registerHubMetrics(registry: Registry, conn: Connection, options
       return undefined;
     }
   };
+  const errors = new Counter({
+    name: 'billpay_metrics_compute_errors_total',
+    help: 'Failed computations of the database-derived billpay_ gauges (count)',
+    registers: [registry],
+    // Read at scrape too, so a failure of this very scrape's computation is already counted.
+    async collect() {
+      await reports();
+    },
+  });
   for (const spec of HUB_GAUGES) {
     new Gauge({
       name: spec.name,

@@ -79,7 +79,12 @@ export const metricsReportSchema = z.object({
   openUnknowns: z.object({ totals: unknowns, byBiller: z.array(unknowns) }),
   complaints: z.object({
     raised: count,
-    byType: z.object(Object.fromEntries(COMPLAINT_TYPES.map((t) => [t, count])) as Record<(typeof COMPLAINT_TYPES)[number], typeof count>),
+    byType: z.object(
+      Object.fromEntries(COMPLAINT_TYPES.map((t) => [t, count])) as Record<
+        (typeof COMPLAINT_TYPES)[number],
+        typeof count
+      >,
+    ),
     closed: count,
     resolved: count,
     rejected: count,

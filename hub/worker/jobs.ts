@@ -226,7 +226,17 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     confirmWithinMs: confirmWithinMs(options),
   });
   const { onLineSettled } = deps;
-  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, onLineSettled, options };
+  const lineDeps: LineDeps = {
+    payments,
+    ledger,
+    billers,
+    gateway,
+    log,
+    onPaymentFinal,
+    onLineChange,
+    onLineSettled,
+    options,
+  };
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,

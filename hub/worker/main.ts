@@ -4,8 +4,8 @@ import { runService, startService } from '../../infra/service-runtime.js';
 import { loadBillers } from '../billers.js';
 import { loadHubConfig } from '../config.js';
 import { lateDemandBillerPort } from '../demands/demand-biller-port.js';
-import { captureToSettledHistogram } from '../metrics/settlement-histogram.js';
 import { DemandStore } from '../demands/demand-store.js';
+import { captureToSettledHistogram } from '../metrics/settlement-histogram.js';
 import { startWorkerJobs } from './jobs.js';
 
 // The worker process: every job and schedule of jobs.ts (settlement, status enquiries, receipts,

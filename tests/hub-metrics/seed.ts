@@ -1,4 +1,5 @@
 import { newLineId, newPaymentId, newReference } from '../../hub/payments/ids.js';
+import { paymentModel } from '../../hub/payments/payment-model.js';
 import type { LineStatus, PaymentStatus } from '../../hub/payments/state-machine.js';
 import type { Connection } from '../../infra/mongo.js';
 
@@ -75,6 +76,8 @@ export async function insertPayment(conn: Connection, seed: SeedPayment): Promis
       });
     }
   });
+  // The model makes the collection and its indexes first (the local server dislikes a race between the two).
+  await paymentModel(conn).init();
   await conn.collection('payments').insertOne({
     _id: id as never,
     citizenSub: seed.citizenSub ?? 'citizen-seed',

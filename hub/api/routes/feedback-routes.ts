@@ -6,7 +6,12 @@ import type { RouteSpec } from '../route-spec.js';
 
 const feedbackBody = z.strictObject({
   score: z.number().int().min(1).max(5).describe('1 (very poor) to 5 (very good)'),
-  comment: z.string().trim().max(FEEDBACK_COMMENT_MAX).optional().describe(`at most ${FEEDBACK_COMMENT_MAX} characters`),
+  comment: z
+    .string()
+    .trim()
+    .max(FEEDBACK_COMMENT_MAX)
+    .optional()
+    .describe(`at most ${FEEDBACK_COMMENT_MAX} characters`),
 });
 
 const feedbackSchema = z.strictObject({
