@@ -1,5 +1,5 @@
-import { AppError, NotFoundError } from '../../infra/errors.js';
-import type { Connection } from '../../infra/mongo.js';
+import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
+import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { FinalPaymentStatus } from '../payments/state-machine.js';
@@ -27,8 +27,6 @@ export const feedbackView = (feedback: PaymentFeedback): FeedbackView => ({
   ...(feedback.comment ? { comment: feedback.comment } : {}),
   at: new Date(feedback.at).toISOString(),
 });
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** Post-payment satisfaction (collection payment_feedback): given once per final payment by its own citizen. */
 export class FeedbackStore {
@@ -78,7 +76,8 @@ export class FeedbackStore {
     try {
       await this.model.create(doc);
     } catch (error) {
-      if (isDuplicateKey(error)) {
+      // The connection turns E11000 into a ConflictError (infra/mongo.ts); the raw error is caught too.
+      if (error instanceof ConflictError || isDuplicateKeyError(error)) {
         throw new AppError(409, 'feedback_already_given', 'feedback for this payment was already given');
       }
       throw error;
