@@ -80,7 +80,10 @@ export async function runChaos(
     const liveConn = conn;
     const tokens = await Promise.all(
       Array.from({ length: settings.citizens }, (_, i) =>
-        (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience),
+        // A verified email, as the idp gives one: checkout remembers it, so receipts are sent (and counted).
+        (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience, {
+          email: `chaos-citizen-${i}@example.org`,
+        }),
       ),
     );
     const s = running.settings;
