@@ -14,6 +14,7 @@ import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
 import { feedbackRoutes } from './api/routes/feedback-routes.js';
 import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
+import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -121,6 +122,7 @@ export async function buildHub(
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
     ...feedbackRoutes(feedback),
     ...operatorMetricsRoutes({ mongo }),
+    ...operatorPaymentRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

@@ -74,10 +74,10 @@ describe('the Grafana dashboard', () => {
     expect(dashboard.templating.list.find((v) => v.name === 'window')?.query).toBe('24h,7d,30d');
   });
 
-  it('is what Prometheus scrapes: the hub, the worker, the idp and the provider portal', () => {
+  it('is what Prometheus scrapes: the hub, the worker, the idp, the provider portal and the operator console', () => {
     const config = readFileSync(resolve(OBSERVABILITY, 'prometheus.yml'), 'utf8');
     const jobs = [...config.matchAll(/job_name: (\S+)/g)].map((m) => m[1]);
-    expect(jobs).toEqual(['hub', 'worker', 'idp', 'provider-portal']);
+    expect(jobs).toEqual(['hub', 'worker', 'idp', 'provider-portal', 'operator-console']);
     const compose = readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8');
     expect(compose).toMatch(/prometheus:\n\s+image: prom\/prometheus:v\d+\.\d+\.\d+\n\s+profiles: \["observability"\]/);
     expect(compose).toMatch(/grafana:\n\s+image: grafana\/grafana:\d+\.\d+\.\d+\n\s+profiles: \["observability"\]/);
