@@ -1,5 +1,6 @@
 import type { RouteGroup } from '../deps.js';
 import { authRoutes } from './auth-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
 import { paymentRoutes } from './payment-routes.js';
 
 /**
@@ -7,4 +8,4 @@ import { paymentRoutes } from './payment-routes.js';
  * Each area adds one import and one entry: payments, queues and actions, complaints, risk,
  * metrics, audit.
  */
-export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, metricsRoutes];
