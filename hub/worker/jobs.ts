@@ -225,18 +225,10 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     billerName: (id) => billers.get(id)?.descriptor.name ?? id,
     confirmWithinMs: confirmWithinMs(options),
   });
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
+  // Lines settled by posting or enquiry feed the capture→settled histogram (hub/metrics).
   const { onLineSettled } = deps;
-  const lineDeps: LineDeps = {
-    payments,
-    ledger,
-    billers,
-    gateway,
-    log,
-    onPaymentFinal,
-    onLineChange,
-    onLineSettled,
-    options,
-  };
+  lineDeps.onLineSettled = onLineSettled;
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,

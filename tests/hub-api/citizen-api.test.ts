@@ -215,6 +215,11 @@ describe('the hub citizen API', () => {
         'post /autopay/{autopayId}/pause',
         'post /autopay/{autopayId}/resume',
         'post /autopay/{autopayId}/cancel',
+        'post /payments/{paymentId}/feedback',
+        'get /payments/{paymentId}/feedback',
+        'get /operator/metrics',
+        'get /operator/payments',
+        'get /operator/payments/{paymentId}',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
