@@ -14,6 +14,8 @@ import { complaintRoutes } from './api/routes/complaint-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
 import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.js';
+import { feedbackRoutes } from './api/routes/feedback-routes.js';
+import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
 import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
@@ -27,8 +29,10 @@ import { complaintOptionsOf, complaintParts } from './complaints/index.js';
 import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
+import { FeedbackStore } from './feedback/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
+import { registerHubMetrics } from './metrics/prometheus.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
 import { operatorRoutes } from './operator/operator-routes.js';
 import { PaymentStore } from './payments/index.js';
@@ -71,7 +75,8 @@ export async function buildHub(
   const payments = new PaymentStore(mongo);
   const ledger = new Ledger(mongo);
   const receipts = new ReceiptService(mongo, billers, receiptOptionsOf(config, publicUrl));
-  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init()]);
+  const feedback = new FeedbackStore(mongo, payments);
+  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init(), feedback.init()]);
   const gateway =
     options.gateway ??
     createSandboxGatewayClient(
@@ -144,12 +149,17 @@ export async function buildHub(
     }),
     ...complaintRoutes(complaints),
     ...operatorComplaintRoutes(complaints),
+    ...feedbackRoutes(feedback),
+    ...operatorMetricsRoutes({ mongo }),
     ...operatorPaymentRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
   const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
+    // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between scrapes.
+    registerMetrics: (registry) =>
+      registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
     routes: (app) => {
       app.use(securityHeaders());
       // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).

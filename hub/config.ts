@@ -106,6 +106,8 @@ export const hubEnvSchema = baseEnvSchema
     HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
     /** How long a fetched bill is reused before asking the biller again. */
     BILL_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** How long one computation of the DB-derived billpay_ gauges serves /metrics scrapes (hub/metrics). */
+    METRICS_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
     /** How long the dues view waits for any one biller. */
     BILLER_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
     /** The payment gateway (the sandbox gateway's API locally). */

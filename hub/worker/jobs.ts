@@ -52,7 +52,7 @@ import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
-import type { LineDeps } from '../settlement/deps.js';
+import type { LineDeps, LineSettledHook } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
 import {
@@ -169,6 +169,8 @@ export interface WorkerJobsDeps {
    * variables when not given (none without WALLET_API_KEY); null: no wallet.
    */
   wallet?: Pick<WalletSettlement, 'retryUnresolved' | 'notifyReceipts'> | null;
+  /** Told of each line settled by posting or enquiry: the capture→settled histogram (hub/metrics). */
+  onLineSettled?: LineSettledHook;
 }
 
 export interface RunningJobs {
@@ -236,6 +238,9 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     confirmWithinMs: confirmWithinMs(options),
   });
   const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
+  // Lines settled by posting or enquiry feed the capture→settled histogram (hub/metrics).
+  const { onLineSettled } = deps;
+  lineDeps.onLineSettled = onLineSettled;
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,
@@ -294,7 +299,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
-      const report = await enquireUnknownLines({ payments, billers, queue, log, options });
+      const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
     'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),

@@ -1,6 +1,7 @@
 import type { RouteGroup } from '../deps.js';
 import { authRoutes } from './auth-routes.js';
 import { complaintRoutes } from './complaint-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
 import { paymentRoutes } from './payment-routes.js';
 import { queueRoutes } from './queue-routes.js';
 
@@ -9,4 +10,4 @@ import { queueRoutes } from './queue-routes.js';
  * Each area adds one import and one entry: payments, queues and actions, complaints, risk,
  * metrics, audit.
  */
-export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, queueRoutes, complaintRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, queueRoutes, complaintRoutes, metricsRoutes];

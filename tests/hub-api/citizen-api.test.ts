@@ -237,6 +237,9 @@ describe('the hub citizen API', () => {
         'post /operator/complaints/{complaintId}/status',
         'post /operator/complaints/{complaintId}/resolve',
         'post /operator/complaints/{complaintId}/reject',
+        'post /payments/{paymentId}/feedback',
+        'get /payments/{paymentId}/feedback',
+        'get /operator/metrics',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
