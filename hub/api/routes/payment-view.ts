@@ -21,6 +21,8 @@ export function paymentView(payment: Payment) {
     supersededBy: payment.supersededBy,
     /** Why a held payment waits for an operator (e.g. capture_mismatch), and what the gateway took. */
     hold: payment.hold ? { reason: payment.hold.reason, detail: payment.hold.detail } : undefined,
+    /** `pending` while an operator checks the payment after a risk rule fired (hub/risk); never the rule or its reason. */
+    riskReview: payment.risk?.review?.status === 'pending' ? ('pending' as const) : undefined,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     lines: payment.lines.map((line) => ({
