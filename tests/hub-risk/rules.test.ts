@@ -71,14 +71,17 @@ describe('risk rules fire above their limits and not at them', () => {
     const outside = await paymentOf(payments, sub, [lineFor('200000001')]);
     await failed(outside);
     await ageBy(payments, outside._id, 31);
-    for (const consumer of ['200000002', '200000003']) await failed(await paymentOf(payments, sub, [lineFor(consumer)]));
+    for (const consumer of ['200000002', '200000003'])
+      await failed(await paymentOf(payments, sub, [lineFor(consumer)]));
     const atLimit = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('200000004')]));
     expect(atLimit.risk).toBeUndefined();
 
     await failed(await paymentOf(payments, sub, [lineFor('200000005')]));
     const above = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('200000006')]));
     expect(above.risk?.flags.map((f) => f.rule)).toEqual(['citizen_failures']);
-    expect(above.risk?.flags[0]?.reason).toBe('3 failed payments by this citizen in the last 30 minutes (the limit is 2).');
+    expect(above.risk?.flags[0]?.reason).toBe(
+      '3 failed payments by this citizen in the last 30 minutes (the limit is 2).',
+    );
   });
 
   it('new account paying many consumers: the limit of distinct consumers passes, one more is flagged', async () => {
@@ -108,7 +111,8 @@ describe('risk rules fire above their limits and not at them', () => {
     await onlyRule(rules, 'amount_above_history', { multiplier: 2, minHistory: 3 }, 'review');
     const consumer = '400000001';
     // History from any citizen: the consumer's own settled payments, 90, 100 and 150 rupees (median 100).
-    for (const amount of [9_000, 10_000, 15_000]) await settledPayment(payments, citizen(), [lineFor(consumer, amount)]);
+    for (const amount of [9_000, 10_000, 15_000])
+      await settledPayment(payments, citizen(), [lineFor(consumer, amount)]);
     // Another consumer's history and a payment that never settled count for nothing.
     await settledPayment(payments, citizen(), [lineFor('400000002', 100)]);
     await paymentOf(payments, citizen(), [lineFor(consumer, 10)]);
@@ -164,7 +168,9 @@ describe('risk rules fire above their limits and not at them', () => {
     const again = await risk.atCapture(above, { instrument: card });
     expect(again.risk?.flags).toHaveLength(1);
     // Without a fingerprint from the gateway the rule has nothing to count.
-    expect((await risk.atCapture(await paymentOf(payments, citizen(), [lineFor('500000008')]), {})).risk).toBeUndefined();
+    expect(
+      (await risk.atCapture(await paymentOf(payments, citizen(), [lineFor('500000008')]), {})).risk,
+    ).toBeUndefined();
   });
 
   it('a disabled rule never fires', async () => {
