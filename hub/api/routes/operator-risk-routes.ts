@@ -65,7 +65,7 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       callers: ['operator'],
       body: rulesChangeBody,
       response: riskRulesViewSchema,
-      problems: { 400: 'validation_failed: a parameter out of its limits or unknown to the rule; nothing is changed' },
+      problems: { 400: 'invalid_request: a parameter out of its limits or unknown to the rule; nothing is changed' },
       handler: async (ctx, { body }) => {
         const input = body as z.infer<typeof rulesChangeBody>;
         const actor = actorOf(ctx.state.caller as Caller);
