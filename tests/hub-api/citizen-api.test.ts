@@ -215,6 +215,10 @@ describe('the hub citizen API', () => {
         'post /autopay/{autopayId}/pause',
         'post /autopay/{autopayId}/resume',
         'post /autopay/{autopayId}/cancel',
+        'get /operator/risk-rules',
+        'put /operator/risk-rules',
+        'get /operator/queues/flagged',
+        'post /operator/payments/{id}/review',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
