@@ -50,7 +50,8 @@ export class RiskReviews {
    * payment, settlement starts as it would have at capture. `refund` (captured payments only):
    * every pending line fails with `refused_after_review` and goes through the normal refund path
    * (failed → refunding → refunded by the settlement jobs, with their ledger movements), so the
-   * payment ends refunded. Throws NotFoundError, or AppError 409 `review_not_pending` when the
+   * payment ends refunded (a refund cut short by a crash may be decided again, and finishes the
+   * lines left). Throws NotFoundError, or AppError 409 `review_not_pending` when the
    * payment is not (or no longer) waiting for this decision.
    */
   async decide(paymentId: string, decision: ReviewDecision, reason: string, actor: AuditActor): Promise<Payment> {
@@ -60,11 +61,17 @@ export class RiskReviews {
     const by = actor.label ? { sub: actor.sub, label: actor.label } : { sub: actor.sub };
     const decided = await this.payments.model
       .findOneAndUpdate(
-        {
-          _id: paymentId,
-          'risk.review.status': 'pending',
-          status: decision === 'release' ? { $in: RELEASABLE } : 'captured',
-        } as never,
+        (decision === 'release'
+          ? { _id: paymentId, 'risk.review.status': 'pending', status: { $in: RELEASABLE } }
+          : {
+              _id: paymentId,
+              status: 'captured',
+              // A refund cut short (a crash between lines) may be asked for again: it finishes the lines left.
+              $or: [
+                { 'risk.review.status': 'pending' },
+                { 'risk.review.status': 'refunded', 'lines.status': 'pending' },
+              ],
+            }) as never,
         {
           $set: { 'risk.review': { status: decision === 'release' ? 'released' : 'refunded', by, at: now } },
           $push: {

@@ -63,7 +63,9 @@ describe('operators tune risk rules and decide the payments they hold', () => {
     return json<{ payment: { id: string }; checkoutUrl: string }>(res);
   };
   const paymentOf = async (id: string) =>
-    json<{ status: string; displayStatus: string; riskReview?: string }>(await call(`/payments/${id}`, citizen));
+    json<{ status: string; displayStatus: string; riskReview?: string; timeline: { event: string }[] }>(
+      await call(`/payments/${id}`, citizen),
+    );
 
   beforeAll(async () => {
     tokens = await startTokenIssuer();
@@ -141,6 +143,8 @@ describe('operators tune risk rules and decide the payments they hold', () => {
     // Not blocked silently: the citizen's payment says it is being checked.
     expect(view).toMatchObject({ status: 'captured', displayStatus: 'under_review', riskReview: 'pending' });
     expect(hub.settlementStarts).not.toContain(payment.id);
+    // The rule and its reason are for operators only.
+    expect(view.timeline.map((e) => e.event)).not.toContain('risk.flagged');
 
     const queue = await json<{ payments: Flagged[] }>(await call('/operator/queues/flagged', operator));
     expect(queue.payments[0]).toMatchObject({ id: payment.id, risk: { review: { status: 'pending' } } });

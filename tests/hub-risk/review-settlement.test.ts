@@ -163,6 +163,18 @@ describe('a payment under risk review waits for an operator before settlement', 
     );
   });
 
+  it('a refund cut short before its lines failed is finished when the operator decides it again', async () => {
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'review');
+    const held = await capturedUnderReview();
+    // The crash came right after the decision was recorded: no line has failed yet.
+    await h.payments.model.updateOne({ _id: held._id }, { $set: { 'risk.review.status': 'refunded' } }).exec();
+    await noJobs(held);
+    await reviews.decide(held._id, 'refund', 'finishing the refund', operator);
+    const done = await h.finished(held._id);
+    expect(done.status).toBe('refunded');
+    expect((await h.ledger.checkLedger(held._id)).problems).toEqual([]);
+  });
+
   it('a decision on a payment whose review was already decided is refused in words, and audited as refused', async () => {
     await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'review');
     const held = await capturedUnderReview();

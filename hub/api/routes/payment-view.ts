@@ -39,6 +39,10 @@ export function paymentView(payment: Payment) {
       // A payment demand's line names its demand (a bill number `<reference>/<instalment>`).
       ...(line.billerId === 'payment-demands' ? { demandReference: line.billNumber.replace(/\/\d+$/, '') } : {}),
     })),
-    timeline: payment.timeline.map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
+    // Risk entries are the operators' (their reasons are no business of a possible fraudster): the
+    // citizen sees `riskReview` and displayStatus instead.
+    timeline: payment.timeline
+      .filter(({ event }) => !event.startsWith('risk.'))
+      .map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
   };
 }
