@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OperatorAudit } from '../../hub/operator/audit-log.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
 import { RiskCheck } from '../../hub/risk/risk-check.js';
+import { RiskReviews } from '../../hub/risk/risk-review.js';
 import { RiskRuleStore } from '../../hub/risk/risk-rule-store.js';
 import { DEFAULT_RULES } from '../../hub/risk/risk-rules.js';
 import { isolatedMongo } from '../support/isolation.js';
@@ -180,6 +182,25 @@ describe('risk rules fire above their limits and not at them', () => {
     await paymentOf(payments, sub, [lineFor('600000001')]);
     const second = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('600000002')]));
     expect(second.risk).toBeUndefined();
+  });
+
+  it('the flagged queue lists payments waiting for a review first, oldest first, then the other flags newest first', async () => {
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'review');
+    const sub = citizen();
+    await paymentOf(payments, sub, [lineFor('700000001')]);
+    const waiting = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('700000002')]));
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'flag');
+    const flaggedOnly = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('700000003')]));
+    const queue = await new RiskReviews(payments, async () => {}, new OperatorAudit(db.conn)).flagged();
+    const pending = queue.map((p) => p.risk?.review?.status === 'pending');
+    // Every pending review comes before every other flagged payment.
+    expect(pending.indexOf(false)).toBeGreaterThan(pending.lastIndexOf(true));
+    const ids = queue.map((p) => p._id);
+    expect(ids).toContain(waiting._id);
+    expect(ids.indexOf(flaggedOnly._id)).toBe(pending.indexOf(false));
+    const pendingTimes = queue.filter((p) => p.risk?.review?.status === 'pending').map((p) => +p.createdAt);
+    expect(pendingTimes).toEqual([...pendingTimes].sort((a, b) => a - b));
+    for (const payment of queue) expect(payment.risk?.flags.every((f) => f.reason.length > 0)).toBe(true);
   });
 
   it('the defaults apply to rules an operator never changed, each within its own limits', async () => {
