@@ -12,6 +12,7 @@ import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
+import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { operatorRiskRoutes } from './api/routes/operator-risk-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
@@ -115,6 +116,7 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
+    ...operatorPaymentRoutes({ mongo }),
     ...operatorRiskRoutes({ mongo, payments, startSettlement: options.startSettlement }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
