@@ -32,6 +32,7 @@ import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
+import { riskDetail } from './risk/index.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 import type { SettlementQueue } from './settlement/queue.js';
 import { walletSettlementFromConfig } from './wallet/wallet-from-config.js';
@@ -116,7 +117,7 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
-    ...operatorPaymentRoutes({ mongo }),
+    ...operatorPaymentRoutes({ mongo, enrichers: [riskDetail] }),
     ...operatorRiskRoutes({ mongo, payments, startSettlement: options.startSettlement }),
   ];
   const api = v1Router(routes, tokens, publicUrl);

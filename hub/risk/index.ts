@@ -21,4 +21,4 @@ export {
   type RiskReview,
   settlementWaitsForReview,
 } from './risk-state.js';
-export { flaggedView, riskView, rulesView } from './risk-views.js';
+export { flaggedView, riskDetail, riskView, rulesView } from './risk-views.js';

@@ -121,3 +121,11 @@ export function flaggedView(payment: Payment): z.infer<typeof flaggedPaymentSche
     })),
   };
 }
+
+/**
+ * The operator's payment detail enricher (hub/operator/payment-detail.ts): adds `risk` (flags with
+ * their reasons, and the review) to a payment any rule flagged; nothing otherwise.
+ */
+export async function riskDetail(payment: Payment): Promise<{ risk?: z.infer<typeof paymentRiskViewSchema> }> {
+  return payment.risk ? { risk: riskView(payment.risk) } : {};
+}

@@ -154,6 +154,10 @@ describe('operators tune risk rules and decide the payments they hold', () => {
       reason: '2 checkouts by this citizen in the last 60 minutes (the limit is 1).',
     });
 
+    // The payment's detail carries its flags and review for the operator's page.
+    const detail = await json<{ risk?: Flagged['risk'] }>(await call(`/operator/payments/${payment.id}`, operator));
+    expect(detail.risk).toMatchObject({ review: { status: 'pending' }, flags: [{ rule: 'checkout_velocity' }] });
+
     const decided = await call(`/operator/payments/${payment.id}/review`, operator, {
       method: 'POST',
       body: JSON.stringify({ decision: 'release', reason: 'the citizen confirmed by phone' }),
