@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
+import { PAYMENT_ID_PATTERN as PAYMENT_ID } from '../../hub/payments/ids.js';
 import { field } from '../../hub/portal/http/forms.js';
 import type { flaggedQueueSchema, riskRulesViewSchema } from '../../hub/risk/risk-views.js';
 import { ApiProblem } from '../api/operator-api.js';
@@ -12,8 +13,6 @@ type RulesJson = z.infer<typeof riskRulesViewSchema>;
 type RuleJson = RulesJson['rules'][number];
 type QueueJson = z.infer<typeof flaggedQueueSchema>;
 
-/** A payment id as the hub makes them (hub/payments/ids.ts). */
-const PAYMENT_ID = /^PAY[0-9A-HJKMNP-TV-Z]{20}$/;
 const RULE_ID = /^[a-z_]{1,40}$/;
 /** What `?done=` may name after an action (an audit action name, never free text). */
 const DONE = new Set(['risk_rule.update', 'risk_review.release', 'risk_review.refund']);

@@ -3,6 +3,7 @@ import { ValidationError } from '../../../infra/errors.js';
 import type { Connection } from '../../../infra/mongo.js';
 import type { StartSettlement } from '../../checkout/payment-capture.js';
 import { OperatorAudit } from '../../operator/audit-log.js';
+import { PAYMENT_ID_PATTERN } from '../../payments/ids.js';
 import type { PaymentStore } from '../../payments/index.js';
 import {
   applyChange,
@@ -33,7 +34,7 @@ const rulesChangeBody = z.strictObject({
   reason,
 });
 const reviewBody = z.strictObject({ decision: z.enum(['release', 'refund']), reason });
-const paymentParams = z.object({ id: z.string().regex(/^PAY[0-9A-Za-z]{20}$/) });
+const paymentParams = z.object({ id: z.string().regex(PAYMENT_ID_PATTERN, 'must be a payment id') });
 
 const actorOf = (caller: Caller) => ({ sub: caller.sub, ...(caller.label ? { label: caller.label } : {}) });
 const describe = (rule: RiskRule) =>
