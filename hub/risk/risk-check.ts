@@ -1,5 +1,6 @@
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
 import { RiskRuleStore } from './risk-rule-store.js';
+import type { RiskRules } from './risk-rules.js';
 import type { RiskFlag, RiskStage } from './risk-state.js';
 import { type CheckoutFacts, captureHits, checkoutHits, consumerKeyOf, type RuleHit } from './rule-checks.js';
 
@@ -58,11 +59,7 @@ export class RiskCheck {
     return this.record(payment, captureHits(rules, declines), 'capture', now);
   }
 
-  private async checkoutFacts(
-    payment: Payment,
-    rules: Awaited<ReturnType<RiskRuleStore['all']>>,
-    now: Date,
-  ): Promise<CheckoutFacts> {
+  private async checkoutFacts(payment: Payment, rules: RiskRules, now: Date): Promise<CheckoutFacts> {
     const windows = [
       rules.checkout_velocity.params.windowMinutes,
       rules.citizen_failures.params.windowMinutes,

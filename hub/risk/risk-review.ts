@@ -1,7 +1,7 @@
 import { AppError, NotFoundError } from '../../infra/errors.js';
 import type { StartSettlement } from '../checkout/payment-capture.js';
 import type { AuditActor, OperatorAudit } from '../operator/audit-log.js';
-import type { Payment, PaymentStore } from '../payments/index.js';
+import type { Payment, PaymentStatus, PaymentStore } from '../payments/index.js';
 
 /** What an operator decides about a payment under review. */
 export type ReviewDecision = 'release' | 'refund';
@@ -10,7 +10,7 @@ export type ReviewDecision = 'release' | 'refund';
 export const REFUSED_AFTER_REVIEW = 'refused_after_review';
 
 /** Statuses in which a pending review may be released: before the capture (nothing then waits) or after it. */
-const RELEASABLE = ['created', 'awaiting_payment', 'captured'];
+export const RELEASABLE: PaymentStatus[] = ['created', 'awaiting_payment', 'captured'];
 
 /**
  * The operator's side of risk reviews: the flagged queue, and the decision on a payment under
@@ -26,18 +26,24 @@ export class RiskReviews {
   ) {}
 
   /**
-   * Flagged payments: those whose review is pending first (oldest first: they have waited
-   * longest), then the other flagged ones, most recently flagged first. At most `limit` of each.
+   * Flagged payments: those waiting for a review decision first (review pending, not yet paid or
+   * captured; oldest first: they have waited longest), then the other flagged ones, most recently
+   * flagged first. At most `limit` of each.
    */
   async flagged(limit = 50): Promise<Payment[]> {
     const [pending, others] = await Promise.all([
       this.payments.model
-        .find({ 'risk.review.status': 'pending' })
+        .find({ 'risk.review.status': 'pending', status: { $in: RELEASABLE } })
         .sort({ createdAt: 1 })
         .limit(limit)
         .lean<Payment[]>(),
+      // A checkout refused or lapsed with its review open is not waiting for anyone (a late
+      // capture would bring it back to captured, and to the first list).
       this.payments.model
-        .find({ 'risk.flaggedAt': { $exists: true }, 'risk.review.status': { $ne: 'pending' } })
+        .find({
+          'risk.flaggedAt': { $exists: true },
+          $or: [{ 'risk.review.status': { $ne: 'pending' } }, { status: { $nin: RELEASABLE } }],
+        })
         .sort({ 'risk.flaggedAt': -1 })
         .limit(limit)
         .lean<Payment[]>(),

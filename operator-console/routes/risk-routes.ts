@@ -17,6 +17,9 @@ const RULE_ID = /^[a-z_]{1,40}$/;
 /** What `?done=` may name after an action (an audit action name, never free text). */
 const DONE = new Set(['risk_rule.update', 'risk_review.release', 'risk_review.refund']);
 const MAX_REASON = 1000;
+/** A payment whose review an operator can still decide (the hub's RiskReviews: before or after its capture). */
+const waiting = (payment: QueueJson['payments'][number]) =>
+  payment.risk.review?.status === 'pending' && ['created', 'awaiting_payment', 'captured'].includes(payment.status);
 
 /** Each parameter in words, with whether it takes a decimal (the multiplier) or a whole number. */
 export const PARAM_LABELS: Record<string, { label: string; hint: string; decimal?: boolean }> = {
@@ -94,7 +97,8 @@ export function riskRoutes(router: Router, { pages, api }: OperatorConsoleDeps):
         title: 'Risk',
         rules: rules.rules,
         queue: queue.payments,
-        pending: queue.payments.filter((p) => p.risk.review?.status === 'pending').length,
+        pending: queue.payments.filter((p) => waiting(p)).length,
+        waiting: Object.fromEntries(queue.payments.map((p) => [p.id, waiting(p)])),
         params: PARAM_LABELS,
         done,
         forms: {},

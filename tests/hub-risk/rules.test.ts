@@ -191,13 +191,19 @@ describe('risk rules fire above their limits and not at them', () => {
     const waiting = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('700000002')]));
     await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'flag');
     const flaggedOnly = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('700000003')]));
+    // A checkout refused with its review open waits for nobody: it is listed with the other flags.
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 1, windowMinutes: 60 }, 'review');
+    const refused = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('700000004')]));
+    await payments.transitionPayment(refused._id, 'created', 'failed', 'checkout_refused');
     const queue = await new RiskReviews(payments, async () => {}, new OperatorAudit(db.conn)).flagged();
-    const pending = queue.map((p) => p.risk?.review?.status === 'pending');
+    const pending = queue.map((p) => p.risk?.review?.status === 'pending' && p.status !== 'failed');
     // Every pending review comes before every other flagged payment.
     expect(pending.indexOf(false)).toBeGreaterThan(pending.lastIndexOf(true));
     const ids = queue.map((p) => p._id);
     expect(ids).toContain(waiting._id);
-    expect(ids.indexOf(flaggedOnly._id)).toBe(pending.indexOf(false));
+    // The other flags, most recently flagged first.
+    expect(ids.indexOf(refused._id)).toBe(pending.indexOf(false));
+    expect(ids.indexOf(flaggedOnly._id)).toBe(pending.indexOf(false) + 1);
     const pendingTimes = queue.filter((p) => p.risk?.review?.status === 'pending').map((p) => +p.createdAt);
     expect(pendingTimes).toEqual([...pendingTimes].sort((a, b) => a - b));
     for (const payment of queue) expect(payment.risk?.flags.every((f) => f.reason.length > 0)).toBe(true);
