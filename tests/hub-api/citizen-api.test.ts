@@ -215,6 +215,8 @@ describe('the hub citizen API', () => {
         'post /autopay/{autopayId}/pause',
         'post /autopay/{autopayId}/resume',
         'post /autopay/{autopayId}/cancel',
+        'get /operator/payments',
+        'get /operator/payments/{paymentId}',
         'get /operator/risk-rules',
         'put /operator/risk-rules',
         'get /operator/queues/flagged',
