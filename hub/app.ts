@@ -13,10 +13,11 @@ import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { complaintRoutes } from './api/routes/complaint-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
-import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.js';
 import { feedbackRoutes } from './api/routes/feedback-routes.js';
+import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.js';
 import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
 import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
+import { operatorRiskRoutes } from './api/routes/operator-risk-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -25,7 +26,7 @@ import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
-import { complaintOptionsOf, complaintParts } from './complaints/index.js';
+import { complaintOptionsOf, complaintParts, paymentComplaints } from './complaints/index.js';
 import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
@@ -39,6 +40,7 @@ import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
+import { riskDetail } from './risk/index.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 import type { SettlementQueue } from './settlement/queue.js';
 import { walletSettlementFromConfig } from './wallet/wallet-from-config.js';
@@ -151,7 +153,11 @@ export async function buildHub(
     ...operatorComplaintRoutes(complaints),
     ...feedbackRoutes(feedback),
     ...operatorMetricsRoutes({ mongo }),
-    ...operatorPaymentRoutes({ mongo }),
+    ...operatorPaymentRoutes({
+      mongo,
+      enrichers: [riskDetail, (payment) => paymentComplaints(complaints.store, payment._id)],
+    }),
+    ...operatorRiskRoutes({ mongo, payments, startSettlement: options.startSettlement }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

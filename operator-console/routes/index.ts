@@ -4,10 +4,18 @@ import { complaintRoutes } from './complaint-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { paymentRoutes } from './payment-routes.js';
 import { queueRoutes } from './queue-routes.js';
+import { riskRoutes } from './risk-routes.js';
 
 /**
  * Every area's pages, mounted in this order (fixed paths before parameters within an area).
  * Each area adds one import and one entry: payments, queues and actions, complaints, risk,
  * metrics, audit.
  */
-export const ROUTE_GROUPS: RouteGroup[] = [authRoutes, paymentRoutes, queueRoutes, complaintRoutes, metricsRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [
+  authRoutes,
+  paymentRoutes,
+  queueRoutes,
+  complaintRoutes,
+  riskRoutes,
+  metricsRoutes,
+];

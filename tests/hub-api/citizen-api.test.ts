@@ -240,6 +240,10 @@ describe('the hub citizen API', () => {
         'post /payments/{paymentId}/feedback',
         'get /payments/{paymentId}/feedback',
         'get /operator/metrics',
+        'get /operator/risk-rules',
+        'put /operator/risk-rules',
+        'get /operator/queues/flagged',
+        'post /operator/payments/{id}/review',
       ].sort(),
     );
     // A checkout documents its header, its replay marker and every problem a client may branch on.
