@@ -221,6 +221,16 @@ describe('every complaint page state passes axe at 390 px and 1280 px (stubbed c
     await visit('/complaints/CMP000000000000', 'complaint not found');
   });
 
+  step('in Bengali, the complaint form and the list', async () => {
+    await page.goto(`${base}/complaints`);
+    await testId(page, 'language-bn').click();
+    await page.waitForURL(/\/complaints$/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('bn');
+    await axe.check(page, 'complaints list in Bengali', true);
+    await page.screenshot({ path: join(SHOTS_DIR, 'stub-complaints-list-bn.png'), fullPage: true });
+    await visit(`/payments/${PAID_ID}/complaint?line=${REFUNDED_LINE}`, 'complaint form in Bengali');
+  });
+
   step(
     'no page has an axe violation',
     async () => {

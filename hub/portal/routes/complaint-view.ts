@@ -94,6 +94,7 @@ export function complaintRow(
   return {
     id: complaint.id,
     paymentId: complaint.paymentId,
+    lineId: complaint.lineId,
     line: lineWords(complaint, names, locale),
     typeText: t(`complaint.types.${type}`),
     status: complaint.status,
