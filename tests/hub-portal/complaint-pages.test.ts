@@ -176,9 +176,9 @@ describe('reporting a problem from a payment', () => {
     expect(heading(raised)).toBe('Complaint raised');
     expect(raised.html).toContain(`data-testid="complaint-id">${id}<`);
     expect(raised.html).toContain('We have already checked');
-    expect(raised.html).toContain('data-disposition="already_refunded"');
-    expect(raised.html).toContain('Your money was already refunded.');
-    expect(raised.html).toContain('City Water Board refused the payment; the amount went back to your account.');
+    expect(raised.html).toContain('data-disposition="refunded"');
+    expect(raised.html).toContain('Your money has been refunded.');
+    expect(raised.html).toContain('The biller did not accept this payment, and the money was refunded to you.');
     expect(raised.html).toContain(`data-testid="complaint-evidence-refundReference">${REFUND_REFERENCE}<`);
     expect(raised.html).toContain('Refund reference');
   });
@@ -335,7 +335,7 @@ describe('the complaints list and a complaint’s page', () => {
       returnTo: `/complaints/${id}`,
     });
     expect(hindi.html).toContain('<html lang="hi"');
-    expect(hindi.html).toContain('आपके पैसे पहले ही वापस कर दिए गए थे।');
+    expect(hindi.html).toContain('आपके पैसे वापस कर दिए गए हैं।');
     expect(hindi.html).toContain('रिफ़ंड संदर्भ');
     expect(hindi.html).toContain('हमारे उत्तर को रेटिंग दें');
     const bengali = await browser.post(hindi, `${stack.portal}/language`, {

@@ -57,15 +57,47 @@ describe('a complaint in words', () => {
     expect(detail.timeline.map((entry) => entry.text).join(' ')).not.toMatch(/sla_timer_reset|internal_note/);
   });
 
+  it('the hub’s events are in words, its pre-check steps once, and no entry’s detail is shown', () => {
+    const at = (minute: number) => `2026-11-30T09:0${minute}:00.000Z`;
+    const detail = complaintDetail(
+      complaint({
+        timeline: [
+          { at: at(0), event: 'raised', status: 'open', detail: 'The wrong amount was taken' },
+          { at: at(0), event: 'pre_check', detail: 'line LIN1 is settled' },
+          { at: at(0), event: 'pre_check', detail: 'biller reference SEDC-1' },
+          { at: at(0), event: 'pre_check.open', status: 'open', detail: 'nothing found' },
+          { at: at(5), event: 'assigned', detail: 'assigned to Priya Raman: checking' },
+          { at: at(6), event: 'status_changed', status: 'waiting_for_biller', detail: 'asked SEDC' },
+        ],
+      }),
+      t,
+      'en',
+      names,
+      0,
+    );
+    expect(detail.timeline.map((entry) => entry.text)).toEqual([
+      'You raised the complaint',
+      'We checked our records of the payment',
+      'Our records did not answer it, so our team will look into it',
+      'Our team picked it up',
+      'Status: Waiting for the biller',
+    ]);
+    expect(JSON.stringify(detail.timeline)).not.toMatch(/Priya|SEDC|LIN1/);
+  });
+
   it('the evidence is named in words, only the parts the hub gave', () => {
     const answer = answerWords(
       complaint({
         status: 'resolved',
-        disposition: { code: 'already_settled', reason: '', evidence: { billerReference: 'SEDC-1', reconCaseId: '' } },
+        disposition: {
+          code: 'credited_to_biller',
+          reason: '',
+          evidence: { billerReference: 'SEDC-1', reconCaseId: '' },
+        },
       }),
       t,
     );
-    expect(answer?.headline).toBe('The biller already has your payment.');
+    expect(answer?.headline).toBe('The biller has received your payment.');
     expect(answer?.evidence).toEqual([{ name: 'billerReference', label: 'Biller’s reference', value: 'SEDC-1' }]);
   });
 

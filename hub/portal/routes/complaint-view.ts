@@ -24,25 +24,26 @@ const TAG_COLOURS: Record<string, string> = {
  * the complaint's status ("resolved" or "not upheld") with the hub's reason beside it.
  */
 const KNOWN_DISPOSITIONS = new Set([
-  'already_refunded',
+  'credited_to_biller',
   'refunded',
-  'refund_initiated',
-  'already_settled',
-  'settled',
-  'credited',
+  'duplicate_refunded',
+  'amount_corrected',
   'receipt_sent',
-  'duplicate',
-  'no_fault_found',
+  'rejected_no_fault',
+  'rejected_duplicate_complaint',
+  'rejected_outside_scope',
 ]);
 
 /** Timeline events with words of their own (complaint.event.<event>); others are said by their status. */
 const KNOWN_EVENTS = new Set([
   'raised',
-  'created',
+  'pre_check',
+  'pre_check.resolved',
+  'pre_check.waiting',
+  'pre_check.open',
+  'follow_up.resolved',
+  'follow_up.needs_person',
   'assigned',
-  'status_enquiry',
-  'enquiry_sent',
-  'waiting_for_biller',
   'resolved',
   'rejected',
   'escalated',
@@ -136,6 +137,26 @@ export function answerWords(complaint: ComplaintView, t: TFunction) {
 }
 
 /**
+ * The timeline oldest first, each entry's time in IST and its event in words (an event without words
+ * of its own is said by the status it led to). Entries' `detail` is for operators and never shown
+ * (it can name who handles the complaint). Repeats in a row (the pre-check's several steps) show once.
+ */
+function timelineWords(complaint: ComplaintView, t: TFunction, locale: Locale) {
+  const entries = [...complaint.timeline]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .map((entry) => ({
+      at: formatDateTimeIST(entry.at, locale),
+      iso: entry.at,
+      text: KNOWN_EVENTS.has(entry.event)
+        ? t(`complaint.event.${entry.event.replace('.', '_')}`)
+        : entry.status
+          ? t('complaint.event.statusChanged', { status: statusWords(entry.status, t).text })
+          : t('complaint.event.updated'),
+    }));
+  return entries.filter((entry, i) => i === 0 || entry.text !== entries[i - 1]?.text);
+}
+
+/**
  * The complaint page's facts: the row's, plus the description, who handles it (never a name:
  * "our team"), the answer, the timeline oldest first with IST times, the rating given (in words),
  * and whether the citizen may rate it now (answered, not rated yet).
@@ -155,17 +176,7 @@ export function complaintDetail(
     closedAt: complaint.closedAt ? formatDateTimeIST(complaint.closedAt, locale) : undefined,
     handledByTeam: Boolean(complaint.owner) && !row.closed,
     answer: answerWords(complaint, t),
-    timeline: [...complaint.timeline]
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-      .map((entry) => ({
-        at: formatDateTimeIST(entry.at, locale),
-        iso: entry.at,
-        text: KNOWN_EVENTS.has(entry.event)
-          ? t(`complaint.event.${entry.event}`)
-          : entry.status
-            ? t('complaint.event.statusChanged', { status: statusWords(entry.status, t).text })
-            : t('complaint.event.updated'),
-      })),
+    timeline: timelineWords(complaint, t, locale),
     rating: complaint.rating
       ? { words: scoreWords(t, locale, complaint.rating.score), comment: complaint.rating.comment }
       : undefined,

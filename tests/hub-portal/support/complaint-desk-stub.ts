@@ -119,15 +119,18 @@ export function complaintDesk() {
         ? {
             closedAt: RAISED_AT,
             disposition: {
-              code: 'already_refunded',
-              reason: 'City Water Board refused the payment; the amount went back to your account.',
+              code: 'refunded',
+              reason: 'The biller did not accept this payment, and the money was refunded to you.',
               evidence: { refundReference: REFUND_REFERENCE },
             },
           }
         : {}),
       timeline: [
-        { at: RAISED_AT, event: 'raised', status: 'open' },
-        ...(refunded ? [{ at: RAISED_AT, event: 'resolved', status: 'resolved' }] : []),
+        { at: RAISED_AT, event: 'raised', status: 'open', detail: 'I have not received my refund' },
+        { at: RAISED_AT, event: 'pre_check', detail: 'line_refunded of payment: refunded' },
+        refunded
+          ? { at: RAISED_AT, event: 'pre_check.resolved', status: 'resolved', detail: 'refund rfnd' }
+          : { at: RAISED_AT, event: 'pre_check.open', status: 'open', detail: 'still posting' },
       ],
       ...(line
         ? {
