@@ -201,6 +201,24 @@ describe('reporting a problem from a payment', () => {
     expect(raised.html).not.toContain('data-testid="complaint-answer"');
   });
 
+  it('a complaint the hub is asking the biller about says so, with the date the answer is due', async () => {
+    const { browser } = await signIn(stack);
+    const { page, attempt } = await complaintForm(browser, SETTLED_LINE);
+    const raised = await sendComplaint(browser, page, {
+      attempt,
+      lineId: SETTLED_LINE,
+      type: 'paid_twice',
+      description: 'Two debits of the same amount.',
+    });
+    expect(raised.html).toContain('We have asked the biller about this payment. We will tell you their answer.');
+    expect(raised.html).toContain('We will answer by 7 December 2026.');
+    const id = raised.url.match(/\/complaints\/(CMP\w+)\/raised$/)?.[1] ?? '';
+    const detail = await browser.go(`${stack.portal}/complaints/${id}`);
+    expect(detail.html).toContain('data-status="waiting_for_biller">Waiting for the biller<');
+    expect(detail.html).toContain('We asked the biller about the payment');
+    expect(detail.html).toContain('data-testid="complaint-handler">Waiting for our team to pick it up<');
+  });
+
   it('the hub not answering keeps what was typed and says to try again', async () => {
     const { browser } = await signIn(stack);
     const { page, attempt } = await complaintForm(browser);

@@ -88,7 +88,7 @@ const seeded = (id: string, status: 'open' | 'escalated'): ComplaintView => ({
  * A stand-in for the complaint API (issue 12 contract, built by the hub in parallel) and the
  * feedback API, with the payments they are about: complaints are kept per citizen (the token's
  * `sub`), one per Idempotency-Key; a complaint about a refunded line is answered at once with the
- * refund reference (the hub's pre-check), any other stays open with its answer due in 7 days; a
+ * refund reference (the hub's pre-check), "paid twice" waits for the biller, any other stays open with its answer due in 7 days; a
  * rating and a payment's feedback are taken once (409 after).
  */
 export function complaintDesk() {
@@ -106,13 +106,15 @@ export function complaintDesk() {
     const line = payment.lines.find((l) => l.id === input.lineId);
     serial += 1;
     const refunded = line?.status === 'refunded';
+    // "Paid twice" is the one the stub's pre-check cannot answer from records: it asks the biller.
+    const asking = input.type === 'paid_twice';
     const complaint: ComplaintView = {
       id: `CMP${String(serial).padStart(12, '1')}`,
       paymentId: input.paymentId,
       lineId: input.lineId,
       type: input.type,
       description: input.description,
-      status: refunded ? 'resolved' : 'open',
+      status: refunded ? 'resolved' : asking ? 'waiting_for_biller' : 'open',
       createdAt: RAISED_AT,
       dueAt: DUE_AT,
       ...(refunded
@@ -130,7 +132,9 @@ export function complaintDesk() {
         { at: RAISED_AT, event: 'pre_check', detail: 'line_refunded of payment: refunded' },
         refunded
           ? { at: RAISED_AT, event: 'pre_check.resolved', status: 'resolved', detail: 'refund rfnd' }
-          : { at: RAISED_AT, event: 'pre_check.open', status: 'open', detail: 'still posting' },
+          : asking
+            ? { at: RAISED_AT, event: 'pre_check.waiting', status: 'waiting_for_biller', detail: 'enquiry sent' }
+            : { at: RAISED_AT, event: 'pre_check.open', status: 'open', detail: 'still posting' },
       ],
       ...(line
         ? {
