@@ -88,8 +88,8 @@ const seeded = (id: string, status: 'open' | 'escalated'): ComplaintView => ({
  * A stand-in for the complaint API (issue 12 contract, built by the hub in parallel) and the
  * feedback API, with the payments they are about: complaints are kept per citizen (the token's
  * `sub`), one per Idempotency-Key; a complaint about a refunded line is answered at once with the
- * refund reference (the hub's pre-check), "paid twice" waits for the biller, any other stays open with its answer due in 7 days; a
- * rating and a payment's feedback are taken once (409 after).
+ * refund reference (the hub's pre-check), "paid twice" waits for the biller, any other stays open
+ * with its answer due in 7 days; a rating and a payment's feedback are taken once (409 after).
  */
 export function complaintDesk() {
   const bySub = new Map<string, ComplaintView[]>();
