@@ -335,6 +335,16 @@ describe('the complaints list and a complaint’s page', () => {
     expect(again.html).not.toContain('Thank you. Your rating has been saved.');
   });
 
+  it('a rating sent for a complaint not answered yet changes nothing and thanks nobody', async () => {
+    const { browser } = await signIn(stack);
+    const page = await browser.go(`${stack.portal}/complaints/${OVERDUE_ID}`);
+    expect(page.html).not.toContain('data-testid="rating-form"');
+    const sent = await browser.post(page, `${stack.portal}/complaints/${OVERDUE_ID}/rating`, { score: '5' });
+    expect(sent.url).toBe(`${stack.portal}/complaints/${OVERDUE_ID}#rating`);
+    expect(sent.html).not.toContain('Your rating has been saved');
+    expect(sent.html).not.toContain('data-testid="complaint-rating"');
+  });
+
   it('a rating without a score is refused at the field, with the comment kept', async () => {
     const { browser, id } = await refundedLineComplaint();
     const page = await browser.go(`${stack.portal}/complaints/${id}`);

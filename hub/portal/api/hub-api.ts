@@ -85,10 +85,10 @@ export class HubApi {
     return body;
   }
 
-  /** The citizen's complaints, newest first as the hub gives them (GET /complaints). */
+  /** The citizen's complaints, newest first as the hub gives them (GET /complaints → `{complaints}`). */
   async complaints(session: SessionHandle): Promise<ComplaintView[]> {
-    const { body } = await this.citizen<{ complaints: ComplaintView[] } | ComplaintView[]>(session, '/complaints');
-    return Array.isArray(body) ? body : (body?.complaints ?? []);
+    const { body } = await this.citizen<{ complaints: ComplaintView[] }>(session, '/complaints');
+    return body.complaints;
   }
 
   /**
@@ -107,15 +107,20 @@ export class HubApi {
 
   /**
    * Rates a resolved or rejected complaint (POST /complaints/{id}/rating, score 1..5), once:
-   * 'rated', or 'already_rated' when the hub answers 409 (rated before, e.g. in another tab).
-   * Other refusals are thrown (ApiProblem, PortalError).
+   * 'rated'; 'already_rated' or 'not_closed' for the hub's 409 (`complaint_already_rated`, e.g. in
+   * another tab; `complaint_not_closed`, not answered yet). Other refusals are thrown (ApiProblem,
+   * PortalError 404 for a complaint that is not the citizen's).
    */
-  async rateComplaint(session: SessionHandle, id: string, rating: ScoreInput): Promise<'rated' | 'already_rated'> {
+  async rateComplaint(
+    session: SessionHandle,
+    id: string,
+    rating: ScoreInput,
+  ): Promise<'rated' | 'already_rated' | 'not_closed'> {
     return this.citizen(session, `/complaints/${encodeURIComponent(id)}/rating`, { method: 'POST', body: rating }).then(
       () => 'rated' as const,
       (error: unknown) => {
-        if (error instanceof ApiProblem && error.status === 409) return 'already_rated' as const;
-        throw error;
+        if (!(error instanceof ApiProblem) || error.status !== 409) throw error;
+        return error.code === 'complaint_not_closed' ? ('not_closed' as const) : ('already_rated' as const);
       },
     );
   }
@@ -133,21 +138,22 @@ export class HubApi {
 
   /**
    * Gives feedback on paying (POST /payments/{id}/feedback, score 1..5), once per final payment:
-   * 'saved', or 'already_given' on the hub's 409. Other refusals are thrown.
+   * 'saved'; 'already_given' or 'not_final' for the hub's 409 (`feedback_already_given`,
+   * `payment_not_final`). Other refusals are thrown.
    */
   async giveFeedback(
     session: SessionHandle,
     paymentId: string,
     feedback: ScoreInput,
-  ): Promise<'saved' | 'already_given'> {
+  ): Promise<'saved' | 'already_given' | 'not_final'> {
     return this.citizen(session, `/payments/${encodeURIComponent(paymentId)}/feedback`, {
       method: 'POST',
       body: feedback,
     }).then(
       () => 'saved' as const,
       (error: unknown) => {
-        if (error instanceof ApiProblem && error.status === 409) return 'already_given' as const;
-        throw error;
+        if (!(error instanceof ApiProblem) || error.status !== 409) throw error;
+        return error.code === 'payment_not_final' ? ('not_final' as const) : ('already_given' as const);
       },
     );
   }

@@ -210,7 +210,7 @@ export function complaintRoutes(router: Router, deps: PortalDeps): void {
       await pages.render(ctx, 'complaint-not-found', { titleKey: 'complaint.notFound.title' }, 404);
       return;
     }
-    // Rated before (another tab): the page shows the rating that stands, without a thank-you.
+    // Rated before (another tab) or not answered yet: the page shows how it stands, without a thank-you.
     ctx.status = 303;
     ctx.redirect(`/complaints/${id}${outcome === 'rated' ? '?notice=rated' : ''}#rating`);
   });

@@ -127,7 +127,8 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
 
   router.get('/payments/:paymentId', signedIn, (ctx) => showPayment(ctx, paymentId(ctx.params.paymentId)));
 
-  // Feedback on paying, once the payment is final: given once; a second time (another tab) changes nothing.
+  // Feedback on paying, once the payment is final: given once; a second time (another tab), or on a
+  // payment not final after all, changes nothing and the page shows how it stands.
   router.post('/payments/:paymentId/feedback', signedIn, async (ctx) => {
     const id = paymentId(ctx.params.paymentId);
     const { form, input, errors } = readScoreForm(ctx, translatorOf(ctx));

@@ -164,7 +164,7 @@ export function complaintDesk() {
     if (path === `/payments/${PAID_ID}/feedback`) {
       const given = feedback.get(sub);
       if (!post) return given ? json(given) : problem(404, 'feedback_not_found');
-      if (given) return problem(409, 'feedback_exists');
+      if (given) return problem(409, 'feedback_already_given');
       feedback.set(sub, { score: Number(input.score), comment: input.comment as string | undefined, at: RAISED_AT });
       return json(feedback.get(sub), 201);
     }
@@ -181,7 +181,8 @@ export function complaintDesk() {
     if (rating && post) {
       const complaint = find(sub, rating[1] as string);
       if (!complaint) return problem(404, 'complaint_not_found');
-      if (complaint.rating) return problem(409, 'already_rated');
+      if (complaint.rating) return problem(409, 'complaint_already_rated');
+      if (!['resolved', 'rejected'].includes(complaint.status)) return problem(409, 'complaint_not_closed');
       complaint.rating = { score: Number(input.score), comment: input.comment as string | undefined, at: RAISED_AT };
       return json(complaint);
     }
