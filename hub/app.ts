@@ -12,6 +12,7 @@ import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
+import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -114,6 +115,7 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
+    ...operatorPaymentRoutes({ mongo }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.

@@ -14,7 +14,7 @@ import { LoginStates } from './interactions/login-state.js';
 import { interactionRouter } from './interactions/router.js';
 import { OtpService, otpPolicyFromConfig } from './otp/index.js';
 import { accountConsoleClient, loadClients } from './provider/clients.js';
-import { createProvider } from './provider/create-provider.js';
+import { createProvider, operatorAppRequirement } from './provider/create-provider.js';
 import { loadSigningKeys } from './provider/signing-keys.js';
 import { loadRoles } from './roles/index.js';
 
@@ -80,6 +80,7 @@ export async function buildIdp(
         dataKey,
         defaultRegion: region,
         codeTtlSeconds: config.OTP_CODE_TTL_SECONDS,
+        operatorAppRequired: operatorAppRequirement(organisations, (sub) => accounts.findById(sub)),
       });
       app.use(interactions.routes());
       const account = accountRouter({

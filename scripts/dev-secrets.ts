@@ -10,6 +10,7 @@ const GENERATED: Record<string, () => string> = {
   HUB_OIDC_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
   PARTNER_OIDC_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
   PROVIDER_API_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
+  OPERATOR_OIDC_CLIENT_SECRET: () => randomBytes(32).toString('base64url'),
   // Signs the verification tokens in receipts' QR codes (hub/receipts/receipt-tokens.ts).
   RECEIPT_SIGNING_KEYS: () => randomBytes(32).toString('base64url'),
 };

@@ -59,6 +59,12 @@ const SERVICES: ServiceEntry[] = [
     ready: '/readyz',
   },
   {
+    name: 'operator-console',
+    entry: 'operator-console/main.ts',
+    url: `http://localhost:${port('OPERATOR_CONSOLE_PORT', 5100)}`,
+    ready: '/readyz',
+  },
+  {
     name: 'worker',
     entry: 'hub/worker/main.ts',
     url: `http://localhost:${port('WORKER_PORT', 3001)}`,
@@ -133,6 +139,9 @@ try {
 console.log(`\nOpen the citizen portal: http://localhost:${port('HUB_PORT', 3000)}/`);
 console.log(
   `Providers raise demands at http://localhost:${port('PROVIDER_PORTAL_PORT', 5000)}/ (member +919800000001, codes at http://localhost:${port('IDP_PORT', 4000)}/__dev/messages?to=%2B919800000001)`,
+);
+console.log(
+  `Operators work at http://localhost:${port('OPERATOR_CONSOLE_PORT', 5100)}/ (operator +919800000009, with an authenticator app: operator-console/README.md)`,
 );
 console.log('\nAll services are up:');
 const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;

@@ -32,11 +32,18 @@ export interface Caller {
   providerId?: string;
   providerName?: string;
   /**
-   * A member in human terms, for audit trails (memberLabel): their name, else their masked
+   * A member or operator in human terms, for audit trails (memberLabel): their name, else their masked
    * verified phone or email, from the token's identity claims. Absent when the token has none.
    */
   label?: string;
 }
+
+/**
+ * The authentication level an operator's token must carry: a one-time code and then the
+ * authenticator app (the idp's `urn:citizen-billpay:acr:code-and-app`, idp/provider/acr.ts),
+ * which the idp requires of operators at the operator console (idp/provider/operator-app.ts).
+ */
+export const OPERATOR_ACR = 'urn:citizen-billpay:acr:code-and-app';
 
 /** "+91 ******0001": enough for colleagues to recognise a number, not to harvest it. */
 const maskedPhone = (phone: string) => `${phone.slice(0, 3)} ******${phone.slice(-4)}`;
@@ -93,6 +100,21 @@ class InvalidTokenError extends AppError {
   }
 }
 
+/**
+ * 401 insufficient_user_authentication (RFC 9470 §3): an operator's token from a sign-in without
+ * the authenticator app. The challenge names the level needed (`acr_values`), so the console can
+ * send the operator to sign in again with the app.
+ */
+class InsufficientUserAuthenticationError extends AppError {
+  constructor() {
+    super(
+      401,
+      'insufficient_user_authentication',
+      'an operator must sign in with the authenticator app: this token comes from a sign-in without it',
+    );
+  }
+}
+
 /** 403: a valid token that lacks the scope the route needs. */
 class InsufficientScopeError extends AppError {
   constructor(readonly scope: string) {
@@ -122,13 +144,25 @@ class WrongTokenKindError extends AppError {
  * its subject (idp/provider/client-credentials.ts); a citizen's token has neither. Both must
  * agree, so a token that says one and looks like the other is refused rather than guessed.
  */
-function tokenKindOf(payload: { sub?: string; client_id?: unknown; gty?: unknown; provider_id?: unknown }): TokenKind {
+function tokenKindOf(payload: {
+  sub?: string;
+  client_id?: unknown;
+  gty?: unknown;
+  provider_id?: unknown;
+  roles?: unknown;
+}): TokenKind {
   if (payload.gty === 'client_credentials') {
     if (payload.sub !== payload.client_id) throw new InvalidTokenError("the client's token names another subject");
     return 'client';
   }
   if (payload.gty !== undefined) throw new InvalidTokenError('the access token comes from an unknown grant');
   if (payload.sub === payload.client_id) throw new InvalidTokenError('the access token names its client as a citizen');
+  // The idp names the operator role only in an operator console's token (idp/roles/operator-claims.ts).
+  if (Array.isArray(payload.roles) && payload.roles.includes('operator')) {
+    if (payload.provider_id !== undefined)
+      throw new InvalidTokenError('the access token names an operator and a provider');
+    return 'operator';
+  }
   // A person's token naming a provider acts for it; the idp puts the claim in no citizen's token.
   return payload.provider_id !== undefined ? 'member' : 'citizen';
 }
@@ -178,7 +212,11 @@ export function accessTokens(options: AccessTokenOptions) {
       if (caller.kind === 'client' && typeof payload.client_name === 'string' && payload.client_name.trim()) {
         caller.clientName = payload.client_name.trim().slice(0, 200);
       }
-      if (caller.kind === 'member') {
+      // An operator is accepted only from a sign-in with the authenticator app, wherever the token is shown.
+      if (caller.kind === 'operator' && payload.acr !== OPERATOR_ACR) {
+        throw new InsufficientUserAuthenticationError();
+      }
+      if (caller.kind === 'member' || caller.kind === 'operator') {
         const label = memberLabel(payload as { name?: unknown; phone_number?: unknown; email?: unknown });
         if (label) caller.label = label;
       }
@@ -196,6 +234,12 @@ export function accessTokens(options: AccessTokenOptions) {
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         ctx.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.message}"`);
+      }
+      if (error instanceof InsufficientUserAuthenticationError) {
+        ctx.set(
+          'WWW-Authenticate',
+          `Bearer error="insufficient_user_authentication", error_description="${error.message}", acr_values="${OPERATOR_ACR}"`,
+        );
       }
       throw error;
     }

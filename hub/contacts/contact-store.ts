@@ -13,6 +13,8 @@ const contactSchema = new Schema<Contact>(
   { _id: String, email: String, phone: String, updatedAt: { type: Date, required: true } },
   { versionKey: false },
 );
+// Operators search payments by a citizen's phone (hub/operator/payment-search.ts).
+contactSchema.index({ phone: 1 });
 
 /**
  * Where to send a citizen's receipts: the verified email or phone from their latest access
@@ -32,6 +34,17 @@ export class ContactStore {
       { $set: { email: contact.email, phone: contact.phone, updatedAt: new Date() } },
       { upsert: true },
     );
+  }
+
+  /** The citizens whose remembered phone is `phone` (E.164), most recently seen first, at most `limit`. */
+  async citizensWithPhone(phone: string, limit: number): Promise<string[]> {
+    const found = await this.model
+      .find({ phone }, { _id: 1 })
+      .sort({ updatedAt: -1 })
+      .limit(limit)
+      .lean<Contact[]>()
+      .exec();
+    return found.map((contact) => contact._id);
   }
 
   find(sub: string): Promise<Contact | null> {

@@ -6,6 +6,7 @@ import type { Notifier } from '../../infra/notifier/index.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { ConsentStore } from '../consents/consent-store.js';
 import type { OtpService } from '../otp/index.js';
+import type { OperatorAppRequired } from '../provider/operator-app.js';
 import { PAGE_CSP } from '../views/layout.js';
 import type { FormContext } from '../views/login-pages.js';
 import type { CsrfTokens } from './csrf.js';
@@ -25,6 +26,8 @@ export interface InteractionDeps {
   defaultRegion: CountryCode;
   /** How long a one-time code works, in seconds. */
   codeTtlSeconds: number;
+  /** Whether this person at this client must sign in with the authenticator app (an operator at an operator console). */
+  operatorAppRequired: OperatorAppRequired;
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import { APP_AMR, acrOf, acrToRecord, codeAmr } from '../provider/acr.js';
-import type { Interaction, InteractionDeps } from './context.js';
+import { operatorAppPage } from '../views/login-pages.js';
+import { type Interaction, type InteractionDeps, renderPage } from './context.js';
 import type { LoginState } from './login-state.js';
 
 /** Hands the result back to the provider and follows it to the next step (consent or the client). */
@@ -35,9 +36,25 @@ export function loginAmr(state: LoginState, withApp: boolean): string[] {
 }
 
 /**
+ * Tells an operator at an operator console who has no authenticator app how to turn it on
+ * (403); the interaction stays where it is, so a code alone never signs an operator in there.
+ */
+export function refuseOperatorWithoutApp(ctx: Context, deps: InteractionDeps, it: Interaction, accountId: string) {
+  deps.audit.warn({
+    event: 'login_refused',
+    reason: 'operator_without_app',
+    accountId,
+    client: it.details.params.client_id,
+  });
+  renderPage(ctx, operatorAppPage(it.form), 403);
+}
+
+/**
  * Signs the account in with the amr and acr this login reached (`withApp`: the authenticator
  * code was checked). When the client made an acr essential and this login satisfies none of its
- * values, the client gets `unmet_authentication_requirements` instead (provider/acr.ts).
+ * values, the client gets `unmet_authentication_requirements` instead (provider/acr.ts). An
+ * operator at an operator console without the app is not signed in: they are told how to enrol
+ * (provider/operator-app.ts).
  */
 export async function finishLogin(
   ctx: Context,
@@ -46,6 +63,9 @@ export async function finishLogin(
   accountId: string,
   withApp = false,
 ): Promise<void> {
+  if (!withApp && (await deps.operatorAppRequired(String(it.details.params.client_id), accountId))) {
+    return refuseOperatorWithoutApp(ctx, deps, it, accountId);
+  }
   const amr = loginAmr(it.state, withApp);
   const acr = acrToRecord(acrOf(amr), it.details.params.claims);
   const client = it.details.params.client_id;

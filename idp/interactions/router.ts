@@ -6,7 +6,7 @@ import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 import { abort, grantConsent } from './consent-step.js';
 import { type Interaction, type InteractionDeps, renderPage } from './context.js';
-import { finishInteraction } from './finish.js';
+import { finishInteraction, refuseOperatorWithoutApp } from './finish.js';
 import { rememberLocale, requestLocale, switchedTo } from './locale.js';
 import type { LoginState } from './login-state.js';
 import { changeIdentifier, identify, resendCode, verifyCode } from './login-steps.js';
@@ -122,6 +122,13 @@ export function interactionRouter(deps: InteractionDeps): Router {
         error: 'unmet_authentication_requirements',
         error_description: 'The requested authentication level could not be reached.',
       });
+    }
+    // A signed-in operator without the app, sent back to sign in at an operator console: no code
+    // would let them in, so they are told how to enrol at once rather than after one.
+    const accountId = it.details.session?.accountId;
+    if (it.details.prompt.reasons.includes('operator_app') && it.state.stage === 'identify' && accountId) {
+      const account = await deps.accounts.findById(accountId);
+      if (account && !account.totp) return refuseOperatorWithoutApp(ctx, deps, it, accountId);
     }
     showInteraction(ctx, it);
   });

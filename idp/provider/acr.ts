@@ -101,18 +101,29 @@ export function acrValuesCheck(hasApp: (accountId: string) => Promise<boolean>):
 }
 
 /** Login prompt reasons a second factor alone answers, for a session that already exists. */
-export const STEP_UP_REASONS: ReadonlySet<string> = new Set(['acr_values', 'essential_acr', 'essential_acrs']);
+export const STEP_UP_REASONS: ReadonlySet<string> = new Set([
+  'acr_values',
+  'essential_acr',
+  'essential_acrs',
+  // An operator at an operator console without the app in this session (operator-app.ts).
+  'operator_app',
+]);
 
 /**
  * oidc-provider's default interaction policy with the acr_values step-up added to its login
  * prompt. The defaults already prompt a login for no session, `prompt=login`, an elapsed
  * `max_age` (and `max_age=0`, which the provider turns into `prompt=login`), an id_token_hint for
- * someone else and an essential acr not reached. `hasApp` says whether an account enrolled an app.
+ * someone else and an essential acr not reached. `hasApp` says whether an account enrolled an app;
+ * `more` are further login checks (the operator's app at an operator console: operator-app.ts).
  */
-export function loginPolicy(hasApp: (accountId: string) => Promise<boolean>): interactionPolicy.Prompt[] {
+export function loginPolicy(
+  hasApp: (accountId: string) => Promise<boolean>,
+  ...more: interactionPolicy.Check[]
+): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
   const login = policy.get('login');
   if (!login) throw new Error('oidc-provider default policy has no login prompt');
   login.checks.add(acrValuesCheck(hasApp));
+  for (const check of more) login.checks.add(check);
   return policy;
 }

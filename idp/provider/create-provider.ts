@@ -8,9 +8,15 @@ import type { ConsentStore } from '../consents/consent-store.js';
 import { providerPageLanguage } from '../interactions/locale.js';
 import {
   carriesDemandScope,
+  carriesOpsScope,
+  consoleOperator,
   MEMBER_HUB_SCOPES,
   memberProvider,
+  OPERATOR_CLAIMS,
+  OPERATOR_HUB_SCOPES,
+  OPERATOR_SCOPE,
   type Organisations,
+  operatorClaims,
   PROVIDER_CLAIMS,
   PROVIDER_SCOPE,
   providerClaims,
@@ -26,6 +32,7 @@ import {
 } from './client-credentials.js';
 import { existingGrantLoader } from './first-party-grant.js';
 import { hubTokenIdentityClaims } from './hub-token-claims.js';
+import { type OperatorAppRequired, operatorAppCheck } from './operator-app.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
 import { redisAdapterFactory } from './redis-adapter.js';
 import { enableAtomicRefreshRotation } from './refresh-rotation.js';
@@ -39,8 +46,27 @@ export interface ProviderDeps {
   clients: ClientMetadata[];
   /** Remembered third-party consents, read when a session has no Grant yet. */
   consents: ConsentStore;
-  /** Provider organisations, their members, portals and clients (the roles file). */
+  /** Provider organisations, their members, portals and clients; operator teams and consoles (the roles file). */
   organisations: Organisations;
+}
+
+/** The acr of the sign-in behind a token being issued: the code's at the code grant, the refresh token's at a refresh. */
+function acrOfIssue(ctx: KoaContextWithOIDC | undefined): string | undefined {
+  const entities = ctx?.oidc?.entities as { AuthorizationCode?: { acr?: string }; RefreshToken?: { acr?: string } };
+  return entities?.AuthorizationCode?.acr ?? entities?.RefreshToken?.acr;
+}
+
+/**
+ * Whether an operator must use the authenticator app here (operator-app.ts): an operator of the
+ * roles file signing in at an operator console.
+ */
+export function operatorAppRequirement(
+  organisations: Organisations,
+  lookupAccount: (sub: string) => Promise<Parameters<Organisations['operatorTeamOfAccount']>[0]>,
+): OperatorAppRequired {
+  return async (clientId, accountId) =>
+    organisations.isOperatorConsole(clientId) &&
+    organisations.operatorTeamOfAccount(await lookupAccount(accountId)) !== undefined;
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
@@ -68,6 +94,11 @@ export function createProvider({
     organisations.isProviderPortal(clientId) && accountId
       ? memberProvider(organisations, clientId, await lookupAccount(accountId))
       : undefined;
+  // The operator team a person acts in at an operator console (roles/operator-claims.ts).
+  const operatorOf = async (clientId: string | undefined, accountId: string | undefined) =>
+    organisations.isOperatorConsole(clientId) && accountId
+      ? consoleOperator(organisations, clientId, await lookupAccount(accountId))
+      : undefined;
   const configuration: Configuration = {
     adapter: redisAdapterFactory(redis),
     clients,
@@ -85,10 +116,12 @@ export function createProvider({
       ...Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([scope, claims]) => [scope, [...claims]])),
       // A provider member's organisation, released only to a provider portal (roles/provider-claims.ts).
       [PROVIDER_SCOPE]: [...PROVIDER_CLAIMS],
+      // An operator's role and team, released only to an operator console (roles/operator-claims.ts).
+      [OPERATOR_SCOPE]: [...OPERATOR_CLAIMS],
     },
     // Authentication levels, weakest first (acr.ts); published as acr_values_supported.
     acrValues: [...ACR_VALUES],
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', PROVIDER_SCOPE],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', PROVIDER_SCOPE, OPERATOR_SCOPE],
     // Code flow only (no implicit or hybrid tokens in the front channel); `none` serves the account page.
     responseTypes: ['code', 'none'],
     async findAccount(ctx, sub) {
@@ -96,7 +129,12 @@ export function createProvider({
       if (!account) return undefined;
       // provider_id/provider_name only for a member, and only to a provider portal.
       const actingFor = memberProvider(organisations, ctx?.oidc?.client?.clientId, account);
-      return { accountId: sub, claims: () => ({ ...accountClaims(account), ...providerClaims(actingFor) }) };
+      // roles/operator_team only for an operator, and only to an operator console.
+      const team = consoleOperator(organisations, ctx?.oidc?.client?.clientId, account);
+      return {
+        accountId: sub,
+        claims: () => ({ ...accountClaims(account), ...providerClaims(actingFor), ...operatorClaims(team) }),
+      };
     },
     // A citizen's token for the hub carries the identity claims the citizen allowed this client
     // (RFC 9068 §2.2.1): the hub portal asks for profile, email and phone so receipts reach the
@@ -118,14 +156,27 @@ export function createProvider({
       const actingFor = carriesDemandScope(token.scope)
         ? memberProvider(organisations, token.clientId, account)
         : undefined;
-      return { ...hubTokenIdentityClaims(account, grant), ...providerClaims(actingFor) };
+      // An operator's token names the role and team, and the level the sign-in reached: the hub
+      // accepts an operator only with the authenticator app (hub/api/access-token.ts).
+      const team = carriesOpsScope(token.scope) ? consoleOperator(organisations, token.clientId, account) : undefined;
+      const acr = team ? acrOfIssue(ctx) : undefined;
+      return {
+        ...hubTokenIdentityClaims(account, grant),
+        ...providerClaims(actingFor),
+        ...operatorClaims(team),
+        ...(acr ? { acr } : {}),
+      };
     },
     // PKCE (S256 only) from public clients, and from confidential ones that opt in or by setting.
     pkce: { required: pkceRequired(config.IDP_REQUIRE_PKCE) },
     interactions: {
       // The default policy (prompt=login, max_age and essential acr already prompt a login), plus
       // the acr_values step-up to the authenticator app (acr.ts).
-      policy: loginPolicy(async (accountId) => Boolean((await accounts.findById(accountId))?.totp)),
+      // An operator at an operator console signs in with the app whatever the client asks (operator-app.ts).
+      policy: loginPolicy(
+        async (accountId) => Boolean((await accounts.findById(accountId))?.totp),
+        operatorAppCheck(operatorAppRequirement(organisations, lookupAccount)),
+      ),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     // The languages of our pages, for clients choosing a ui_locales value.
@@ -173,8 +224,12 @@ export function createProvider({
       resourceIndicators: resourceIndicators(
         config.HUB_API_RESOURCE,
         config.IDP_ACCESS_TOKEN_TTL_SECONDS,
-        // Demand scopes for a person: a provider member signing in to a provider portal, no one else.
-        async (ctx, clientId) => ((await providerOf(clientId, accountIdOf(ctx))) ? [...MEMBER_HUB_SCOPES] : []),
+        // Demand scopes for a person: a provider member signing in to a provider portal, no one else;
+        // ops scopes: an operator signing in to an operator console.
+        async (ctx, clientId) => [
+          ...((await providerOf(clientId, accountIdOf(ctx))) ? MEMBER_HUB_SCOPES : []),
+          ...((await operatorOf(clientId, accountIdOf(ctx))) ? OPERATOR_HUB_SCOPES : []),
+        ],
       ),
       rpInitiatedLogout: {
         enabled: true,

@@ -1,4 +1,13 @@
-export { Organisations, type ProviderIdentity } from './organisations.js';
+export {
+  carriesOpsScope,
+  consoleOperator,
+  OPERATOR_CLAIMS,
+  OPERATOR_HUB_SCOPES,
+  OPERATOR_ROLE,
+  OPERATOR_SCOPE,
+  operatorClaims,
+} from './operator-claims.js';
+export { type OperatorTeam, Organisations, type ProviderIdentity } from './organisations.js';
 export {
   carriesDemandScope,
   MEMBER_HUB_SCOPES,

@@ -7,10 +7,9 @@ import { Organisations } from './organisations.js';
 
 /**
  * The roles file (IDP_ROLES_FILE, e.g. idp/roles.example.json): the kinds of role a person or a
- * client can hold besides being a citizen, and the organisations that hold them. Today the only
- * kind is `provider` (a service provider raising payment demands); an operator role (needing the
- * authenticator app) is meant to be another entry of `roles` and `organisations` with
- * `"role": "operator"`, so each role is a union member here.
+ * client can hold besides being a citizen, and the organisations that hold them: `provider` (a
+ * service provider raising payment demands) and `operator` (the hub's operations team, signing in
+ * at an operator console with the authenticator app). Each role is a union member here.
  */
 const member = z.string().transform((value, ctx) => {
   const trimmed = value.trim();
@@ -40,6 +39,18 @@ const providerOrganisation = z
   })
   .strict();
 
+const operatorOrganisation = z
+  .object({
+    role: z.literal('operator'),
+    /** Stable id of the team. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2 to 63 lowercase letters, digits or -'),
+    /** Display name, the `operator_team` claim. */
+    name: z.string().trim().min(1).max(100),
+    /** The operators: a verified phone (E.164) or email of their account. */
+    members: z.array(member).default([]),
+  })
+  .strict();
+
 const rolesFileSchema = z
   .object({
     roles: z
@@ -51,15 +62,25 @@ const rolesFileSchema = z
           })
           .strict()
           .optional(),
+        operator: z
+          .object({
+            /**
+             * Clients that may ask, for a signed-in operator, for the `operator` scope and the ops
+             * scopes; the idp requires the authenticator app there (idp/roles/operator-claims.ts).
+             */
+            consoles: z.array(z.string()).default([]),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({}),
-    organisations: z.array(z.discriminatedUnion('role', [providerOrganisation])).default([]),
+    organisations: z.array(z.discriminatedUnion('role', [providerOrganisation, operatorOrganisation])).default([]),
   })
   .strict();
 
 /** One organisation of the roles file, members normalised (phones E.164, emails lowercased). */
-export type OrganisationEntry = z.infer<typeof providerOrganisation>;
+export type OrganisationEntry = z.infer<typeof providerOrganisation> | z.infer<typeof operatorOrganisation>;
 export type RolesFile = z.infer<typeof rolesFileSchema>;
 
 /** Problems the schema cannot see: references to clients and clashes between organisations. */
@@ -67,22 +88,29 @@ function crossCheck(file: RolesFile, clients: readonly ClientMetadata[]): string
   const problems: string[] = [];
   const byId = new Map(clients.map((client) => [client.client_id, client]));
   const seen = { ids: new Set<string>(), members: new Map<string, string>(), clients: new Map<string, string>() };
-  for (const portal of file.roles.provider?.portals ?? []) {
+  const signInClients = [
+    ...(file.roles.provider?.portals ?? []).map((id) => ['roles.provider.portals', id] as const),
+    ...(file.roles.operator?.consoles ?? []).map((id) => ['roles.operator.consoles', id] as const),
+  ];
+  for (const [at, portal] of signInClients) {
     const client = byId.get(portal);
-    if (!client) problems.push(`roles.provider.portals: ${portal} is not a client of the clients file`);
+    if (!client) problems.push(`${at}: ${portal} is not a client of the clients file`);
     else if (!client.grant_types?.includes('authorization_code')) {
-      problems.push(`roles.provider.portals: ${portal} does not sign people in (no authorization_code grant)`);
+      problems.push(`${at}: ${portal} does not sign people in (no authorization_code grant)`);
     }
   }
   for (const [index, organisation] of file.organisations.entries()) {
     const at = `organisations.${index} (${organisation.id})`;
     if (seen.ids.has(organisation.id)) problems.push(`${at}: the id ${organisation.id} is used twice`);
     seen.ids.add(organisation.id);
+    // One organisation per person and role: a person may be a provider's member and an operator.
     for (const { value } of organisation.members) {
-      const other = seen.members.get(value);
-      if (other) problems.push(`${at}: ${value} is already a member of ${other} (one provider per person)`);
-      seen.members.set(value, organisation.id);
+      const key = `${organisation.role}:${value}`;
+      const other = seen.members.get(key);
+      if (other) problems.push(`${at}: ${value} is already a member of ${other} (one ${organisation.role} per person)`);
+      seen.members.set(key, organisation.id);
     }
+    if (organisation.role !== 'provider') continue;
     for (const clientId of organisation.clients) {
       const client = byId.get(clientId);
       if (!client) problems.push(`${at}: client ${clientId} is not in the clients file`);

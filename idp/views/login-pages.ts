@@ -54,6 +54,14 @@ export function totpPage(form: FormContext): string {
   return renderView('totp.njk', form.lang, { ...formData(form), title: form.lang.t('totp.title'), errorField: 'totp' });
 }
 
+/**
+ * An operator at an operator console without an authenticator app: how to turn it on at the
+ * account page, then sign in again. Nothing on it continues the sign-in (provider/operator-app.ts).
+ */
+export function operatorAppPage(form: FormContext): string {
+  return renderView('operator-app.njk', form.lang, { ...formData(form), title: form.lang.t('operatorApp.title') });
+}
+
 /** A first sign-in: the name for the new account. `verified` is the masked phone or email just proven. */
 export function registerPage(form: FormContext, verified: string): string {
   return renderView('register.njk', form.lang, {

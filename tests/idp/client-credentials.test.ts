@@ -190,10 +190,12 @@ describe('machine clients in the clients file', () => {
 
   it('loads idp/clients.example.json, with its machine client, from the secrets npm start generates', () => {
     const env = Object.fromEntries(
-      ['HUB_OIDC_CLIENT_SECRET', 'PARTNER_OIDC_CLIENT_SECRET', 'PROVIDER_API_CLIENT_SECRET'].map((name) => [
-        name,
-        randomBytes(32).toString('base64url'),
-      ]),
+      [
+        'HUB_OIDC_CLIENT_SECRET',
+        'PARTNER_OIDC_CLIENT_SECRET',
+        'PROVIDER_API_CLIENT_SECRET',
+        'OPERATOR_OIDC_CLIENT_SECRET',
+      ].map((name) => [name, randomBytes(32).toString('base64url')]),
     );
     const clients = loadClients('idp/clients.example.json', env);
     expect(clients.find((client) => client.client_id === 'provider-bulk-api')).toMatchObject({

@@ -50,6 +50,7 @@ describe('the roles file is checked at start with a clear message per problem', 
       HUB_OIDC_CLIENT_SECRET: secret,
       PARTNER_OIDC_CLIENT_SECRET: secret,
       PROVIDER_API_CLIENT_SECRET: secret,
+      OPERATOR_OIDC_CLIENT_SECRET: secret,
     });
     const organisations = loadRoles('idp/roles.example.json', clients);
     expect(
