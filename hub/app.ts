@@ -10,9 +10,14 @@ import { accountRoutes } from './api/routes/account-routes.js';
 import { autopayRoutesFor } from './api/routes/autopay-routes.js';
 import { billerRoutes } from './api/routes/biller-routes.js';
 import { citizenDemandRoutes } from './api/routes/citizen-demand-routes.js';
+import { complaintRoutes } from './api/routes/complaint-routes.js';
 import { demandReceivedNotices } from './api/routes/demand-notice.js';
 import { demandRoutes } from './api/routes/demand-routes.js';
+import { feedbackRoutes } from './api/routes/feedback-routes.js';
+import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.js';
+import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
 import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
+import { operatorRiskRoutes } from './api/routes/operator-risk-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -21,16 +26,21 @@ import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
-import type { HubConfig } from './config.js';
+import { complaintOptionsOf, complaintParts, paymentComplaints } from './complaints/index.js';
+import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
+import { FeedbackStore } from './feedback/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
+import { registerHubMetrics } from './metrics/prometheus.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
+import { operatorRoutes } from './operator/operator-routes.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';
 import { ReceiptService, receiptOptionsOf } from './receipts/receipt-service.js';
+import { riskDetail } from './risk/index.js';
 import { SavedAccountStore } from './saved-accounts/saved-account-store.js';
 import type { SettlementQueue } from './settlement/queue.js';
 import { walletSettlementFromConfig } from './wallet/wallet-from-config.js';
@@ -45,6 +55,8 @@ export interface HubOptions {
    * told) are recorded and queued there. Without it they are sent at once, in the request.
    */
   notifyQueue?: SettlementQueue;
+  /** The work queue operator actions hand lines back to settlement on (re-post, refund a held line). */
+  workQueue?: SettlementQueue;
 }
 
 /** The hub's citizen API on its MongoDB and Redis, with the billers already loaded. */
@@ -65,7 +77,8 @@ export async function buildHub(
   const payments = new PaymentStore(mongo);
   const ledger = new Ledger(mongo);
   const receipts = new ReceiptService(mongo, billers, receiptOptionsOf(config, publicUrl));
-  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init()]);
+  const feedback = new FeedbackStore(mongo, payments);
+  await Promise.all([accounts.init(), payments.init(), ledger.init(), receipts.init(), feedback.init()]);
   const gateway =
     options.gateway ??
     createSandboxGatewayClient(
@@ -97,6 +110,17 @@ export async function buildHub(
     ...(options.notifyQueue ? { queue: options.notifyQueue } : {}),
   });
   const wallet = await walletSettlementFromConfig(config, mongo, demands, log, notifications);
+  // Complaints (hub/complaints): a raise about an unknown line asks its biller at once, on the work queue.
+  const complaints = await complaintParts({
+    mongo,
+    payments,
+    notifications,
+    billers,
+    log,
+    queue: options.notifyQueue,
+    settlement: settlementOptionsOf(config),
+    options: complaintOptionsOf(config),
+  });
   const tokens = accessTokens({
     issuer: config.IDP_ISSUER,
     audience: config.HUB_API_RESOURCE,
@@ -115,12 +139,33 @@ export async function buildHub(
     ...(wallet ? walletRoutes(wallet.settlement) : []),
     ...citizenDemandRoutes({ demands, bills, payments: payments.model }),
     ...(await autopayRoutesFor(config, { mongo, gateway, log, portalUrl })),
-    ...operatorPaymentRoutes({ mongo }),
+    ...operatorRoutes({
+      mongo,
+      payments,
+      ledger,
+      gateway,
+      billers,
+      queue: options.workQueue,
+      options: settlementOptionsOf(config),
+      log,
+    }),
+    ...complaintRoutes(complaints),
+    ...operatorComplaintRoutes(complaints),
+    ...feedbackRoutes(feedback),
+    ...operatorMetricsRoutes({ mongo }),
+    ...operatorPaymentRoutes({
+      mongo,
+      enrichers: [riskDetail, (payment) => paymentComplaints(complaints.store, payment._id)],
+    }),
+    ...operatorRiskRoutes({ mongo, payments, startSettlement: options.startSettlement }),
   ];
   const api = v1Router(routes, tokens, publicUrl);
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
   const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
+    // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between scrapes.
+    registerMetrics: (registry) =>
+      registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
     routes: (app) => {
       app.use(securityHeaders());
       // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).

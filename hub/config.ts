@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
 import { autopayEnvSchema } from './autopay/options.js';
+import { complaintEnvSchema } from './complaints/options.js';
 import { notificationEnvSchema } from './notifications/options.js';
 import { type SettlementOptions, settlementOptions, settlementOptionsSchema } from './settlement/options.js';
 
@@ -105,6 +106,8 @@ export const hubEnvSchema = baseEnvSchema
     HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
     /** How long a fetched bill is reused before asking the biller again. */
     BILL_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** How long one computation of the DB-derived billpay_ gauges serves /metrics scrapes (hub/metrics). */
+    METRICS_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
     /** How long the dues view waits for any one biller. */
     BILLER_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
     /** The payment gateway (the sandbox gateway's API locally). */
@@ -149,6 +152,7 @@ export const hubEnvSchema = baseEnvSchema
   .extend(notificationEnvSchema.shape)
   .extend(receiptEnvSchema.shape)
   .extend(autopayEnvSchema.shape)
+  .extend(complaintEnvSchema.shape)
   .superRefine(refineNotifierConfig)
   .superRefine(refineReceiptConfig);
 export type HubConfig = z.infer<typeof hubEnvSchema>;

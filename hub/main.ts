@@ -33,6 +33,7 @@ await runService('hub', async () => {
       demandPort.bind(new DemandStore(deps.mongo));
       return buildHub(config, billers, deps, {
         notifyQueue: queue,
+        workQueue: queue,
         startSettlement: async (payment) => {
           await enqueueSettlement(queue, payment);
         },

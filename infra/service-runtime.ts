@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import type { Registry } from 'prom-client';
 import { ConfigError, type ProxyTrust } from './config.js';
 import { listen } from './http/listen.js';
 import { createServiceApp } from './http/service-app.js';
@@ -38,6 +39,8 @@ export interface ServiceParts {
   routes?: (app: Koa) => void;
   /** Stops background work before the connections close. */
   close?: () => Promise<void>;
+  /** Adds the service's own metrics to its /metrics registry (the hub's payment gauges, the worker's histogram). */
+  registerMetrics?: (registry: Registry) => void;
 }
 
 export interface StartedService extends ServiceDeps {
@@ -51,7 +54,7 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
   const mongo = await connectMongo(options.mongoUri, { dbName: options.mongoDb });
   const redis = createRedis(options.redisUrl, { keyPrefix: options.redisKeyPrefix });
   const parts = (await options.build?.({ log, mongo, redis })) ?? {};
-  const { app } = createServiceApp({
+  const { app, metrics } = createServiceApp({
     name: options.name,
     logger: log,
     proxy: options.proxy,
@@ -62,6 +65,7 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
       { name: 'redis', check: () => pingRedis(redis) },
     ],
   });
+  parts.registerMetrics?.(metrics);
   parts.routes?.(app);
   const server = await listen(app, options.port, options.host);
   log.info({ url: server.url }, `${options.name} listening`);

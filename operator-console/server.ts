@@ -5,6 +5,9 @@ import { createRedis, pingRedis } from '../infra/redis.js';
 import { mountOperatorConsole } from './app.js';
 import type { OperatorConsoleOptions } from './options.js';
 
+/** Prometheus reads the console's metrics here: /metrics is the console's Metrics page (routes/metrics-routes.ts). */
+export const OPERATOR_CONSOLE_METRICS_PATH = '/prometheus';
+
 /** Redis keys of the console's sessions start with this, apart from the portals'. */
 export const OPERATOR_CONSOLE_KEY_PREFIX = 'operator-console:';
 
@@ -25,6 +28,7 @@ export async function startOperatorConsole(options: OperatorConsoleOptions, star
     name: 'operator-console',
     logger: start.log,
     metricsToken: start.metricsToken,
+    metricsPath: OPERATOR_CONSOLE_METRICS_PATH,
     readiness: [{ name: 'redis', check: () => pingRedis(redis) }],
   });
   mountOperatorConsole(app, options, { redis, log: start.log });

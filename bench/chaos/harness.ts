@@ -6,6 +6,7 @@ import mongoose from 'mongoose';
 import { sandboxBillerEnv, sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
+import { metricsFor } from '../../hub/metrics/index.js';
 import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
 import { type Stack, startStack } from '../hub/stack.js';
 import { startTokenIssuer, type TokenIssuer } from '../hub/tokens.js';
@@ -13,6 +14,7 @@ import { checkMoney, readPayment, readPayments, type Violation } from './checker
 import { drivePayments } from './driver.js';
 import { accountForCases } from './expected-cases.js';
 import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
+import { giveFeedback } from './metrics.js';
 import { makePlan } from './plan.js';
 import { type Quiescence, waitForQuiescence } from './quiesce.js';
 import { formatReconciliation, reconcileDays } from './reconciliation.js';
@@ -78,7 +80,10 @@ export async function runChaos(
     const liveConn = conn;
     const tokens = await Promise.all(
       Array.from({ length: settings.citizens }, (_, i) =>
-        (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience),
+        // A verified email, as the idp gives one: checkout remembers it, so receipts are sent (and counted).
+        (issuer as TokenIssuer).mint(`chaos-citizen-${runId}-${i}`, running.audience, {
+          email: `chaos-citizen-${i}@example.org`,
+        }),
       ),
     );
     const s = running.settings;
@@ -166,6 +171,16 @@ export async function runChaos(
       drive.payments.flatMap((p) => p.orderId ?? []),
       ledger.ok,
     );
+    // Post-payment feedback on some final payments, then the metrics an operator would see of the run.
+    const tokenBySub = new Map(tokens.map((token, i) => [`chaos-citizen-${runId}-${i}`, token]));
+    const feedback = await giveFeedback(
+      conn,
+      running.hubUrl,
+      (sub) => tokenBySub.get(sub),
+      seededRandom(settings.seed + 1),
+    );
+    log(`feedback: ${feedback.given} given${feedback.refused.length ? `, ${feedback.refused.length} refused` : ''}`);
+    const metrics = await metricsFor(conn, '24h');
     const statuses = new Map((await readPayments(conn)).map((p) => [p._id, p.status]));
     const cases = accountForCases(drive.payments, (id) => statuses.get(id), reconciliation);
     const repeatsAccepted: Violation[] = drive.payments
@@ -205,6 +220,8 @@ export async function runChaos(
       violations,
       driverSamples: driven.samples,
       repeatDetails: driven.repeats,
+      feedback,
+      metrics,
     };
   } finally {
     if (conn) {

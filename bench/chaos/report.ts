@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { MetricsReport } from '../../hub/metrics/index.js';
 import type { CheckResult, Violation, ViolationKind } from './checker.js';
 import { VIOLATIONS } from './checker.js';
 import type { DrivenPayment } from './driver.js';
 import type { CaseAccount } from './expected-cases.js';
 import type { FaultCounts, ProcessFault } from './faults.js';
+import { type FeedbackGiven, formatMetrics } from './metrics.js';
 import type { Quiescence } from './quiesce.js';
 import type { ReconciliationSummary } from './reconciliation.js';
 import { formatReconciliation } from './reconciliation.js';
@@ -50,6 +52,10 @@ export interface ChaosReport {
   driverSamples: string[];
   /** Each repeat_bill's answer (see summariseDriven). */
   repeatDetails: string[];
+  /** Post-payment feedback given through the API after the run (bench/chaos/metrics.ts). */
+  feedback?: FeedbackGiven;
+  /** The payment metrics of the run (hub/metrics, last 24 hours), as the operator console shows them. */
+  metrics?: MetricsReport;
 }
 
 /** One process fault as it fired. */
@@ -114,6 +120,12 @@ export function formatReport(report: ChaosReport): string {
   ];
   if (report.repeatDetails.length) lines.push(`repeat_bill answers: ${report.repeatDetails.join('; ')}`);
   if (report.driverSamples.length) lines.push(`citizen-side outcomes: ${report.driverSamples.join('; ')}`);
+  if (report.feedback) {
+    const refused = report.feedback.refused;
+    lines.push(
+      `feedback: ${report.feedback.given} given${refused.length ? `; REFUSED ${refused.length}: ${refused.slice(0, 3).join('; ')}` : ''}`,
+    );
+  }
   const total = report.violations.length;
   lines.push(`violations: ${total === 0 ? 'none' : `${total} (${table(report.violationsByKind)})`}`);
   for (const [kind, n] of Object.entries(report.violationsByKind)) {
@@ -122,6 +134,8 @@ export function formatReport(report: ChaosReport): string {
       lines.push(`    e.g. ${[v.paymentId, v.lineId].filter(Boolean).join(' ')} ${v.detail}`);
     }
   }
+  // Last: the numbers an operator would see of the run.
+  if (report.metrics) lines.push(formatMetrics(report.metrics));
   return lines.join('\n');
 }
 

@@ -13,8 +13,8 @@ export interface TokenIssuer {
   jwksUrl: string;
   /** How many times the JWKS was fetched (the hub caches it: about once per process). */
   jwksFetches: () => number;
-  /** An RFC 9068 access token, as the idp would issue it for the hub's API. */
-  mint: (sub: string, audience: string) => Promise<string>;
+  /** An RFC 9068 access token, as the idp would issue it for the hub's API (`claims`: more of the idp's, e.g. a verified email). */
+  mint: (sub: string, audience: string, claims?: Record<string, unknown>) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -39,8 +39,8 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const mint = (sub: string, audience: string) =>
-    new SignJWT({ scope: CITIZEN_SCOPE, client_id: 'bench-hub', jti: randomBytes(12).toString('base64url') })
+  const mint = (sub: string, audience: string, claims: Record<string, unknown> = {}) =>
+    new SignJWT({ ...claims, scope: CITIZEN_SCOPE, client_id: 'bench-hub', jti: randomBytes(12).toString('base64url') })
       .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid })
       .setIssuer(issuer)
       .setAudience(audience)

@@ -162,6 +162,10 @@ export const paymentSchema = z.object({
   expiresAt: instant,
   supersededBy: z.string().optional(),
   hold: z.object({ reason: z.string(), detail: z.string() }).optional(),
+  riskReview: z
+    .literal('pending')
+    .optional()
+    .meta({ description: 'pending while the payment is checked by an operator before it is paid to the billers' }),
   createdAt: instant,
   updatedAt: instant,
   lines: z.array(

@@ -17,7 +17,7 @@ export type RouteAccess =
  * two cannot drift apart.
  */
 export type RouteSpec = RouteAccess & {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Koa style, relative to /api/v1: `/billers/:billerId`. */
   path: string;
   summary: string;

@@ -13,6 +13,7 @@ import { todayInIndia } from '../bills/indian-day.js';
 import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
 import { lineBillFacts } from '../receipts/bill-facts.js';
+import { RiskCheck } from '../risk/risk-check.js';
 import { billRefMatches, billRefOf } from '../saved-accounts/bill-ref.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
 import {
@@ -44,6 +45,8 @@ export interface CheckoutParts {
   claims?: BillClaims;
   /** Saved accounts a line may name (`accountId`); the payments' own connection's when not given. */
   accounts?: SavedAccountModel;
+  /** The checkout's fraud checks (hub/risk); the operator's rules on the payments' connection when not given. */
+  risk?: Pick<RiskCheck, 'atCheckout'>;
 }
 
 /**
@@ -65,6 +68,7 @@ export class CheckoutService {
   private readonly claims: BillClaims;
   private readonly capture: Pick<PaymentCapture, 'apply'>;
   private readonly accounts: SavedAccountModel;
+  private readonly risk: Pick<RiskCheck, 'atCheckout'>;
 
   constructor(
     private readonly payments: PaymentStore,
@@ -76,6 +80,7 @@ export class CheckoutService {
     this.capture = parts.capture;
     this.claims = parts.claims ?? new BillClaims(payments, gateway);
     this.accounts = parts.accounts ?? savedAccountModel(payments.model.db);
+    this.risk = parts.risk ?? new RiskCheck(payments.model);
   }
 
   /**
@@ -157,7 +162,9 @@ export class CheckoutService {
       if (error instanceof ConflictError) throw idempotencyConflict();
       throw error;
     }
-    return this.resume(made.payment, made.created);
+    // Risk hook: the checkout rules run once, before the gateway order, so a review is open before any capture.
+    const payment = made.created ? await this.risk.atCheckout(made.payment) : made.payment;
+    return this.resume(payment, made.created);
   }
 
   /**

@@ -3,6 +3,8 @@ import { BillClaims, failLinesPaidElsewhere } from '../bill-claims/index.js';
 import type { GatewayEvent, GatewayOrder, PaymentGateway } from '../gateway/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
+import { RiskCheck } from '../risk/risk-check.js';
+import { settlementWaitsForReview } from '../risk/risk-state.js';
 
 /** Starts settling a payment's lines (enqueues one job per line); must be safe to call twice. */
 export type StartSettlement = (payment: Payment) => Promise<void>;
@@ -33,6 +35,7 @@ function captureMismatch(payment: Payment, order: GatewayOrder): string | undefi
  */
 export class PaymentCapture {
   private readonly claims: BillClaims;
+  private readonly risk: Pick<RiskCheck, 'atCapture'>;
 
   constructor(
     private readonly payments: PaymentStore,
@@ -41,8 +44,11 @@ export class PaymentCapture {
     private readonly startSettlement: StartSettlement,
     private readonly log: Logger,
     claims?: BillClaims,
+    /** The capture's fraud checks (hub/risk); the operator's rules on the payments' connection when not given. */
+    risk?: Pick<RiskCheck, 'atCapture'>,
   ) {
     this.claims = claims ?? new BillClaims(payments, gateway, log);
+    this.risk = risk ?? new RiskCheck(payments.model);
   }
 
   async onWebhook(event: GatewayEvent): Promise<void> {
@@ -70,6 +76,8 @@ export class PaymentCapture {
           ['created', 'awaiting_payment'],
           'failed',
           'payment_failed',
+          // The declined card's fingerprint, for the risk rule on declines by card.
+          order.instrument ? { gateway: { instrument: order.instrument } } : undefined,
         )) ?? payment
       );
     }
@@ -85,6 +93,7 @@ export class PaymentCapture {
       ...(order.method ? { method: order.method } : {}),
       ...(order.capturedMinor > 0 ? { capturedMinor: order.capturedMinor } : {}),
       capturedCurrency: order.capturedCurrency ?? order.currency,
+      ...(order.instrument ? { instrument: order.instrument } : {}),
     };
     const mismatch = captureMismatch(current, order);
     if (mismatch) return this.hold(current, order, gateway, mismatch);
@@ -107,6 +116,9 @@ export class PaymentCapture {
     const withLines = failed.length > 0 ? ((await this.payments.findById(payment._id)) ?? captured) : captured;
     // Recorded by key: a second event for the same capture writes nothing.
     await this.ledger.recordCapture(withLines);
+    // Risk hook: a payment with a review pending (from checkout or from this capture) waits for an operator.
+    const checked = await this.risk.atCapture(withLines, order);
+    if (settlementWaitsForReview(checked)) return checked;
     const settling = await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started');
     if (settling) await this.startSettlement(settling);
     return settling ?? withLines;

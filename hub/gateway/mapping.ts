@@ -54,6 +54,7 @@ export function toGatewayOrder(wire: WireOrder): GatewayOrder {
     capturedCurrency: wire.capturedCurrency ?? wire.currency,
     ...(method ? { method } : {}),
     refundedMinor: wire.amountRefunded,
+    ...(wire.instrument ? { instrument: wire.instrument } : {}),
   };
 }
 

@@ -51,6 +51,11 @@ export interface GatewayOrder {
   capturedCurrency?: string;
   method?: PaymentMethod;
   refundedMinor: number;
+  /**
+   * The gateway's opaque fingerprint of the card paid or declined with (the same card gives the
+   * same token across orders and customers), when it gives one: the risk rules count declines by it.
+   */
+  instrument?: string;
 }
 
 export interface RefundInput {

@@ -16,6 +16,8 @@ export const wireOrderSchema = z.object({
   capturedCurrency: z.string().nullish(),
   amountRefunded: z.number().int().nonnegative(),
   method: z.string().nullish(),
+  /** An opaque fingerprint of the card used, when the order was paid or declined by card. */
+  instrument: z.string().min(1).nullish(),
   checkoutUrl: z.string().min(1),
   expiresAt: z.string().nullish(),
 });

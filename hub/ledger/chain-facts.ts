@@ -34,6 +34,8 @@ export interface PaymentFacts {
   /** Net of captures (what the receivable was debited by them) less their reversals. */
   capturedMinor: number;
   lines: Map<string, LineFacts>;
+  /** The refund of a held payment's whole capture (heldRefundMovement: a refund naming no line). */
+  heldRefundedMinor: number;
   /** Problems of single transactions: not balanced, out of chain, a reversal that does not fit. */
   problems: string[];
 }
@@ -45,6 +47,7 @@ export const emptyFacts = (paymentId: string): PaymentFacts => ({
   accounts: new Map(),
   capturedMinor: 0,
   lines: new Map(),
+  heldRefundedMinor: 0,
   problems: [],
 });
 
@@ -131,6 +134,10 @@ export class ChainFacts {
     if (kind === 'gateway_payout') return; // receivable, fees and bank: in the account balances
     if (!LINE_KINDS.includes(kind)) {
       f.problems.push(`${at} is of no known kind (${String(kind)})`);
+      return;
+    }
+    if (!lineId && kind === 'refund') {
+      f.heldRefundedMinor -= net(entries, (a) => a === REFUNDS_PAYABLE);
       return;
     }
     if (!lineId) {

@@ -29,7 +29,7 @@ export const emptyTotals = (): LedgerTotals => ({
   heldMinor: 0,
 });
 
-const PAYMENT_FIELDS = { status: 1, currency: 1, totalMinor: 1, lines: 1, gateway: 1 };
+const PAYMENT_FIELDS = { status: 1, currency: 1, totalMinor: 1, lines: 1, gateway: 1, hold: 1 };
 const LOOKUP_BATCH = 500;
 
 /** The whole ledger, per currency: the debits of every account equal the credits (a second proof of balance). */

@@ -16,6 +16,7 @@ import {
   captureMovement,
   type GatewayPayout,
   gatewayPayoutMovement,
+  heldRefundMovement,
   type NewLedgerTransaction,
   type PayoutRef,
   refundMovement,
@@ -102,6 +103,11 @@ export class Ledger {
   /** The gateway refunded the line: refundMovement. */
   async recordRefund(payment: Payment, line: Pick<PaymentLine, '_id'>): Promise<RecordedTransaction> {
     return this.record(refundMovement(payment, line));
+  }
+
+  /** The gateway refunded a held payment's whole capture (an operator's decision): heldRefundMovement. */
+  async recordHeldRefund(payment: Payment): Promise<RecordedTransaction> {
+    return this.record(heldRefundMovement(payment));
   }
 
   /** The gateway netted a refunded line against what it owes (its report lists the refund). */

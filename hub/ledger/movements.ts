@@ -127,6 +127,28 @@ export function refundMovement(payment: Payment, line: Pick<PaymentLine, '_id'>)
 }
 
 /**
+ * Dr payments:held / Cr refunds:payable: an operator refunded the whole capture of a payment that
+ * was held for a capture mismatch (status `refunded`, `hold` kept), and the gateway paid it back.
+ * What the gateway took, in the currency it took it; keyed on the payment (`refund:<paymentId>`),
+ * since no line was ever settled or refunded. Throws ConflictError for a payment not refunded from
+ * a hold.
+ */
+export function heldRefundMovement(payment: Payment): NewLedgerTransaction {
+  if (payment.status !== 'refunded' || !payment.hold) {
+    throw new ConflictError(`payment ${payment._id} is ${payment.status}, not refunded from a hold`, {
+      status: payment.status,
+    });
+  }
+  return {
+    _id: `refund:${payment._id}`,
+    paymentId: payment._id,
+    kind: 'refund',
+    entries: move(PAYMENTS_HELD, REFUNDS_PAYABLE, payment.gateway?.capturedMinor ?? payment.totalMinor),
+    currency: capturedCurrency(payment),
+  };
+}
+
+/**
  * Dr refunds:payable / Cr gateway:receivable: the gateway nets a refunded line against what it owes
  * the hub (its settlement report lists the refund). Once per line; the line must be `refunded`.
  */

@@ -5,7 +5,11 @@ import { balanceOf, NON_NEGATIVE_ACCOUNTS, type PaymentFacts } from './chain-fac
 import { capturedCurrency } from './movements.js';
 
 /** The fields of a payment document that checkLedger reads. */
-export type ReconciledPayment = Pick<Payment, '_id' | 'status' | 'currency' | 'totalMinor' | 'lines' | 'gateway'>;
+export type ReconciledPayment = Pick<Payment, '_id' | 'status' | 'currency' | 'totalMinor' | 'lines' | 'gateway'> &
+  Partial<Pick<Payment, 'hold'>>;
+
+/** A held payment whose whole capture an operator refunded: it is `refunded` and keeps its `hold`. */
+const refundedFromHold = (payment: ReconciledPayment) => payment.status === 'refunded' && payment.hold !== undefined;
 
 /** One payment's share of the invariant, in minor units of its ledger currency. */
 export interface PaymentTotals {
@@ -26,7 +30,7 @@ const FINAL: readonly PaymentStatus[] = ['completed', 'partially_refunded', 'ref
 /** The payment's totals; the unknown share comes from the document's lines (the ledger moves money only on outcomes). */
 export function paymentTotals(payment: ReconciledPayment | null, facts: PaymentFacts): PaymentTotals {
   let settled = 0;
-  let refunded = 0;
+  let refunded = facts.heldRefundedMinor;
   for (const line of facts.lines.values()) {
     settled += line.settledMinor;
     refunded += line.refundedMinor;
@@ -69,15 +73,17 @@ function balanceProblems(label: string, t: PaymentTotals, facts: PaymentFacts): 
 /** The capture against the payment: its amount and currency, and where it went (held or in flight). */
 function captureProblems(label: string, payment: ReconciledPayment, t: PaymentTotals): string[] {
   const problems: string[] = [];
-  const held = payment.status === 'held';
+  const held = payment.status === 'held' || refundedFromHold(payment);
   if (t.capturedMinor === 0) return [`${label} is ${payment.status} but the ledger has no capture`];
   if (held) {
     const taken = payment.gateway?.capturedMinor ?? payment.totalMinor;
     if (t.capturedMinor !== taken) {
       problems.push(`${label}: the ledger captured ${t.capturedMinor} but the gateway captured ${taken}`);
     }
-    if (t.heldMinor !== t.capturedMinor)
+    if (payment.status === 'held' && t.heldMinor !== t.capturedMinor)
       problems.push(`${label} is held but only ${t.heldMinor} of its capture is held`);
+    if (payment.status !== 'held' && t.heldMinor !== 0)
+      problems.push(`${label} was refunded from its hold but ${t.heldMinor} is still held`);
   } else {
     if (t.capturedMinor !== payment.totalMinor) {
       problems.push(`${label}: the ledger captured ${t.capturedMinor} but the payment total is ${payment.totalMinor}`);
@@ -147,6 +153,9 @@ export function paymentProblems(payment: ReconciledPayment | null, facts: Paymen
   const captured = CAPTURED_STATUSES.includes(payment.status);
   if (!captured && facts.transactions > 0) problems.push(`${label} is ${payment.status} but the ledger moved money`);
   if (captured) problems.push(...captureProblems(label, payment, t));
+  if (facts.heldRefundedMinor !== 0 && !refundedFromHold(payment)) {
+    problems.push(`${label} is ${payment.status} but the ledger refunded a held capture`);
+  }
   if (payment.status === 'held' && t.inFlightMinor + t.unknownMinor !== 0) {
     problems.push(`${label} is held but ${t.inFlightMinor + t.unknownMinor} of it is in flight`);
   }

@@ -16,6 +16,10 @@ export const NOTIFICATION_KINDS = [
   'autopay_pre_debit',
   'autopay_over_limit',
   'autopay_charge_failed',
+  'complaint_received',
+  'complaint_updated',
+  'complaint_resolved',
+  'complaint_escalated',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -249,6 +253,62 @@ export interface AutopayChargeFailed extends Recipient, Money {
   payUrl: string;
 }
 
+/**
+ * The complaint types, statuses and disposition codes a complaint's messages name (the same lists
+ * as hub/complaints/complaint-types.ts; each has a phrase in every catalog).
+ */
+export type ComplaintTypeCode =
+  | 'amount_deducted_not_credited'
+  | 'paid_twice'
+  | 'wrong_amount'
+  | 'refund_not_received'
+  | 'receipt_not_received'
+  | 'other';
+export type ComplaintStatusCode = 'open' | 'assigned' | 'waiting_for_biller' | 'resolved' | 'rejected' | 'escalated';
+
+/**
+ * A complaint was received (hub/complaints): its id and the promised answer time. `amountMinor`
+ * is the line's (or the payment's) amount the complaint is about.
+ */
+export interface ComplaintReceived extends Recipient, Money {
+  kind: 'complaint_received';
+  complaintId: string;
+  paymentId: string;
+  complaintType: ComplaintTypeCode;
+  dueAt: Date;
+}
+
+/** A complaint changed status without closing (assigned, waiting for the biller, back with the team). */
+export interface ComplaintUpdated extends Recipient, Money {
+  kind: 'complaint_updated';
+  complaintId: string;
+  paymentId: string;
+  status: ComplaintStatusCode;
+  dueAt: Date;
+  /** The complaint's timeline length at the change: each change told once. */
+  change: number;
+}
+
+/** A complaint was closed: resolved (with the evidence) or rejected, with its disposition. */
+export interface ComplaintResolved extends Recipient, Money {
+  kind: 'complaint_resolved';
+  complaintId: string;
+  paymentId: string;
+  outcome: 'resolved' | 'rejected';
+  /** A disposition code of hub/complaints (credited_to_biller, refunded, …). */
+  disposition: string;
+  evidence?: { billerReference?: string; refundReference?: string };
+}
+
+/** A complaint passed its promised time and was escalated, with a new promised time. */
+export interface ComplaintEscalated extends Recipient, Money {
+  kind: 'complaint_escalated';
+  complaintId: string;
+  paymentId: string;
+  level: number;
+  dueAt: Date;
+}
+
 /** Something a citizen is told about; `kind` picks its messages in the catalogs. */
 export type NotificationEvent =
   | PaymentConfirmed
@@ -263,7 +323,11 @@ export type NotificationEvent =
   | OverdueNotice
   | AutopayPreDebit
   | AutopayOverLimit
-  | AutopayChargeFailed;
+  | AutopayChargeFailed
+  | ComplaintReceived
+  | ComplaintUpdated
+  | ComplaintResolved
+  | ComplaintEscalated;
 
 /**
  * The event's identity: the same event told twice (a job re-run, a sweep, two workers) has the same
@@ -295,6 +359,13 @@ export function eventKey(event: NotificationEvent): string {
     case 'autopay_over_limit':
     case 'autopay_charge_failed':
       return `${event.kind}|${event.chargeId}`;
+    case 'complaint_received':
+    case 'complaint_resolved':
+      return `${event.kind}|${event.complaintId}`;
+    case 'complaint_updated':
+      return `${event.kind}|${event.complaintId}|${event.change}`;
+    case 'complaint_escalated':
+      return `${event.kind}|${event.complaintId}|${event.level}`;
   }
 }
 
@@ -308,6 +379,11 @@ export function referenceOf(event: NotificationEvent): string {
     case 'refund_started':
     case 'refund_completed':
       return event.paymentId;
+    case 'complaint_received':
+    case 'complaint_updated':
+    case 'complaint_resolved':
+    case 'complaint_escalated':
+      return event.complaintId;
     default:
       return event.reference;
   }

@@ -8,6 +8,8 @@ export interface NotificationLinks {
   dues(): string;
   /** The citizen's autopay settings, where it is paused, resumed or cancelled. */
   autopay(): string;
+  /** A complaint's page: its status, timeline and answer. */
+  complaint(complaintId: string): string;
 }
 
 /** The portal's links under `publicUrl` (PORTAL_PUBLIC_URL, else HUB_PUBLIC_URL, else the hub's own URL). */
@@ -18,5 +20,6 @@ export function portalLinks(publicUrl: string): NotificationLinks {
     receipt: (id) => `${base}/payments/${encodeURIComponent(id)}/receipt`,
     dues: () => `${base}/dashboard`,
     autopay: () => `${base}/autopay`,
+    complaint: (id) => `${base}/complaints/${encodeURIComponent(id)}`,
   };
 }

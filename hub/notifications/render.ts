@@ -215,6 +215,49 @@ function valuesOf(event: NotificationEvent, locale: Locale, channel: Channel, li
         reason: t(`autopay_charge_failed.reason.${event.reason}`),
         payUrl: event.payUrl,
       };
+    case 'complaint_received':
+      return {
+        amount,
+        complaintId: event.complaintId,
+        paymentId: event.paymentId,
+        type: t(`complaint_received.type.${event.complaintType}`),
+        dueDate: formatDateIST(event.dueAt, locale),
+        complaintUrl: links.complaint(event.complaintId),
+      };
+    case 'complaint_updated':
+      return {
+        amount,
+        complaintId: event.complaintId,
+        paymentId: event.paymentId,
+        status: t(`complaint_updated.status.${event.status}`),
+        dueDate: formatDateIST(event.dueAt, locale),
+        complaintUrl: links.complaint(event.complaintId),
+      };
+    case 'complaint_resolved': {
+      const { billerReference, refundReference } = event.evidence ?? {};
+      const evidence = [
+        billerReference ? t('complaint_resolved.evidence.biller', { reference: billerReference }) : '',
+        refundReference ? t('complaint_resolved.evidence.refund', { reference: refundReference }) : '',
+      ].join('');
+      return {
+        amount,
+        complaintId: event.complaintId,
+        paymentId: event.paymentId,
+        outcome: t(`complaint_resolved.outcome.${event.outcome}`),
+        disposition: t(`complaint_resolved.disposition.${event.disposition}`),
+        evidence,
+        complaintUrl: links.complaint(event.complaintId),
+      };
+    }
+    case 'complaint_escalated':
+      return {
+        amount,
+        complaintId: event.complaintId,
+        paymentId: event.paymentId,
+        level: formatCount(event.level, locale),
+        dueDate: formatDateIST(event.dueAt, locale),
+        complaintUrl: links.complaint(event.complaintId),
+      };
   }
 }
 

@@ -115,6 +115,8 @@ export function paymentSummaryOf(payment: Payment): OperatorPaymentSummary {
       status: line.status,
       reference: line.reference,
     })),
+    // How many risk flags the payment carries (hub/risk), when any.
+    flags: payment.risk?.flags.length || undefined,
   });
 }
 

@@ -5,7 +5,7 @@ import type { LineStatus, PaymentStatus } from './state-machine.js';
  * What the citizen is shown for a payment: its status, except that a settling payment with a line
  * whose biller outcome is unknown is `being_confirmed` (the hub is confirming with the biller; no
  * refund is made on a guess), and a held payment, or one with a held line, `under_review` (an
- * operator looks at it).
+ * operator looks at it), as is a captured payment waiting for a risk review.
  */
 export type DisplayStatus = PaymentStatus | 'being_confirmed' | 'under_review';
 
@@ -19,8 +19,10 @@ export function lineDisplayStatus(status: LineStatus): LineDisplayStatus {
 }
 
 /** The payment's status as the citizen's view should render it (see DisplayStatus). */
-export function displayStatus(payment: Pick<Payment, 'status' | 'lines'>): DisplayStatus {
+export function displayStatus(payment: Pick<Payment, 'status' | 'lines' | 'risk'>): DisplayStatus {
   if (payment.status === 'held') return 'under_review';
+  // Captured, and held back from settlement by a risk review (hub/risk): being checked.
+  if (payment.status === 'captured' && payment.risk?.review?.status === 'pending') return 'under_review';
   if (payment.status !== 'settling') return payment.status;
   if (payment.lines.some((line) => line.status === 'unknown')) return 'being_confirmed';
   if (payment.lines.some((line) => line.status === 'held')) return 'under_review';

@@ -1,6 +1,7 @@
 import { type Model, Schema } from 'mongoose';
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import type { Connection } from '../../infra/mongo.js';
+import { type PaymentRisk, paymentRiskSchema } from '../risk/risk-state.js';
 import { LINE_ID_PATTERN, newPaymentId, PAYMENT_ID_PATTERN, REFERENCE_PATTERN } from './ids.js';
 import { CURRENCIES, type Currency, isPositiveMinor, positiveMinor } from './money.js';
 import { LINE_STATUSES, type LineStatus, PAYMENT_STATUSES, type PaymentStatus } from './state-machine.js';
@@ -73,6 +74,8 @@ export interface PaymentGateway {
   /** What the gateway reports it captured, in its minor units and currency (ISO 4217). */
   capturedMinor?: number;
   capturedCurrency?: string;
+  /** The gateway's fingerprint of the card paid or declined with, when it gives one (risk rules). */
+  instrument?: string;
 }
 
 /** Why a payment waits for an operator (status held) instead of settling. */
@@ -109,6 +112,8 @@ export interface Payment {
   receipt?: PaymentReceiptState;
   /** The payer's name from the access token used at checkout, for the receipt (when the idp gave one). */
   payerName?: string;
+  /** Fraud and abuse flags and their review (hub/risk), when a rule fired. */
+  risk?: PaymentRisk;
   /** A created or awaiting_payment payment lapses at this time; checked in queries, not by a TTL index. */
   expiresAt: Date;
   createdAt: Date;
@@ -191,6 +196,7 @@ const gatewaySchema = new Schema<PaymentGateway>(
     method: String,
     capturedMinor: { type: Number, cast: false, validate: positiveMinor },
     capturedCurrency: String,
+    instrument: String,
   },
   { _id: false },
 );
@@ -228,6 +234,7 @@ const paymentSchema = new Schema<Payment>(
     supersededBy: String,
     receipt: receiptStateSchema,
     payerName: String,
+    risk: paymentRiskSchema,
     expiresAt: { type: Date, required: true },
   },
   { timestamps: true, collection: 'payments' },
@@ -250,6 +257,10 @@ paymentSchema.index({ 'lines.billKey': 1 });
 paymentSchema.index({ citizenSub: 1, createdAt: -1 });
 paymentSchema.index({ status: 1, updatedAt: 1 });
 paymentSchema.index({ status: 1, expiresAt: 1 });
+// Risk rules: declines by card fingerprint, and the flagged queue (pending reviews, then recent flags).
+paymentSchema.index({ 'gateway.instrument': 1, updatedAt: -1 }, { sparse: true });
+paymentSchema.index({ 'risk.review.status': 1, createdAt: 1 }, { sparse: true });
+paymentSchema.index({ 'risk.flaggedAt': -1 }, { sparse: true });
 
 /**
  * The key of the bill a line pays: `billerId|<consumer values in sorted param-name order>|billNumber`.

@@ -1,6 +1,7 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
+import { HOLDING_REVIEW_STATUSES } from '../risk/risk-state.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
 import {
@@ -266,7 +267,8 @@ export class PaymentStore {
       .find({
         ...(options.after ? { _id: { $gt: options.after } } : {}),
         $or: [
-          { status: 'captured', updatedAt: { $lt: cutoff } },
+          // Not one under risk review: an operator starts it (hub/risk).
+          { status: 'captured', updatedAt: { $lt: cutoff }, 'risk.review.status': { $nin: HOLDING_REVIEW_STATUSES } },
           {
             status: { $in: ['captured', 'settling'] },
             lines: { $elemMatch: { status: { $in: SWEPT_LINE_STATUSES }, changedAt: { $lt: cutoff } } },

@@ -20,7 +20,7 @@ export type LineChanges = Partial<
   >
 >;
 
-const GATEWAY_FIELDS = ['orderId', 'checkoutUrl', 'method', 'capturedMinor', 'capturedCurrency'] as const;
+const GATEWAY_FIELDS = ['orderId', 'checkoutUrl', 'method', 'capturedMinor', 'capturedCurrency', 'instrument'] as const;
 const PAYMENT_FIELDS = ['hold', 'supersededBy'] as const;
 const LINE_FIELDS = [
   'billerReference',

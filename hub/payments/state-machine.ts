@@ -13,6 +13,8 @@ import { AppError } from '../../infra/errors.js';
  *   awaiting_payment | failed | expired | cancelled ──► held
  *                                    the capture does not match the payment (amount or currency): nothing
  *                                    is settled, an operator decides
+ *   held ──► refunded                an operator refunded the whole capture at the gateway (the lines were
+ *                                    never posted; the hold stays on the payment as the record why)
  *   completed, partially_refunded and refunded are final; held waits for an operator.
  *
  * Line
@@ -70,7 +72,7 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   failed: ['captured', 'held'],
   expired: ['captured', 'held'],
   cancelled: ['captured', 'held'],
-  held: [],
+  held: ['refunded'],
 };
 
 export const LINE_TRANSITIONS: Readonly<Record<LineStatus, readonly LineStatus[]>> = {

@@ -1,3 +1,4 @@
+import { settlementWaitsForReview } from '../risk/risk-state.js';
 import type { Payment } from './payment-model.js';
 import { finalPaymentStatus, type LineStatus, type PaymentStatus } from './state-machine.js';
 
@@ -41,7 +42,11 @@ export const SWEPT_LINE_STATUSES: readonly LineStatus[] = [...new Set(Object.val
 export function classifyStuck(candidates: readonly Payment[], cutoff: Date): StuckWork {
   const work: StuckWork = { payments: [], lines: [], completable: [] };
   for (const payment of candidates) {
-    const neverStarted = payment.status === 'captured' && payment.lines.some((line) => line.status === 'pending');
+    // A payment under risk review is the operator's to start (hub/risk), never the sweep's.
+    const neverStarted =
+      payment.status === 'captured' &&
+      !settlementWaitsForReview(payment) &&
+      payment.lines.some((line) => line.status === 'pending');
     if (neverStarted && payment.updatedAt < cutoff) work.payments.push(payment);
     if (payment.status === 'settling' && payment.updatedAt < cutoff && finalPaymentStatus(payment.lines)) {
       work.completable.push(payment);

@@ -133,7 +133,9 @@ function comparePaymentAmounts(payment: Payment, gw: GatewayTotals, windowEnd: D
   // Refunds the gateway made that the hub does not know of are always a difference; a hub refund
   // only once it is old enough to be in the reports read.
   const known = payment.lines.filter((l) => ['refunding', 'refunded'].includes(l.status));
-  const knownMinor = known.reduce((sum, l) => sum + l.amountMinor, 0);
+  // A held payment an operator refunded whole: its capture was refunded, not any line.
+  const heldRefund = payment.status === 'refunded' && payment.hold ? hubCaptured : 0;
+  const knownMinor = known.reduce((sum, l) => sum + l.amountMinor, heldRefund);
   const dueMinor = known
     .filter((l) => l.status === 'refunded' && (reachedAt(payment, l._id, 'refunded') ?? windowEnd) < windowEnd)
     .reduce((sum, l) => sum + l.amountMinor, 0);

@@ -18,6 +18,8 @@ export interface ReconCase {
   /** Set when an automatic resolution was tried and failed: why it became a case. */
   resolutionError?: string;
   openedAt: Date;
+  /** Set when an operator closes the case (hub/operator/actions/close-recon-case.ts). */
+  closed?: { at: Date; by: { sub: string; label?: string }; disposition: string; reason: string };
 }
 
 /** Per class: how many were found, resolved automatically, and left with an open case. */
@@ -54,6 +56,15 @@ const caseSchema = new Schema<ReconCase>(
     detail: { type: String, required: true },
     resolutionError: String,
     openedAt: { type: Date, required: true },
+    closed: new Schema(
+      {
+        at: { type: Date, required: true },
+        by: new Schema({ sub: { type: String, required: true }, label: String }, { _id: false }),
+        disposition: { type: String, required: true },
+        reason: { type: String, required: true },
+      },
+      { _id: false },
+    ),
   },
   { collection: 'recon_cases', versionKey: false },
 );

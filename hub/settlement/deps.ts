@@ -24,6 +24,13 @@ export type LineNews = 'unknown' | 'refund_started' | 'refunded';
  */
 export type LineChangeHook = (payment: Payment, lineId: string, news: LineNews) => void | Promise<void>;
 
+/**
+ * Called once per line settled at its biller, by the run whose transition settled it (posting or a
+ * status enquiry), with the payment as that transition left it: the worker observes the
+ * capture→settled histogram here (hub/metrics/settlement-histogram.ts). It must not throw.
+ */
+export type LineSettledHook = (payment: Payment, lineId: string) => void;
+
 export type SettlementLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface SettlementDeps {
@@ -34,6 +41,7 @@ export interface SettlementDeps {
   log: SettlementLog;
   onPaymentFinal?: PaymentFinalHook;
   onLineChange?: LineChangeHook;
+  onLineSettled?: LineSettledHook;
   /** Made with `createRedis(url, { forBlockingCommands: true })`; BullMQ adds its own blocking connection. */
   connection: Redis;
   options?: SettlementOptionsInput;

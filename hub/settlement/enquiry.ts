@@ -2,7 +2,7 @@ import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { BillerError, type PostingResult } from '../../adapters/sdk/index.js';
 import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
-import type { SettlementLog } from './deps.js';
+import type { LineSettledHook, SettlementLog } from './deps.js';
 import type { SettlementOptions } from './options.js';
 import { requeueLine, type SettlementQueue } from './queue.js';
 
@@ -12,6 +12,8 @@ export interface EnquiryDeps {
   /** Resolved lines get a settle-line job here: it books the ledger, completes, or refunds. */
   queue: SettlementQueue;
   log: SettlementLog;
+  /** Told of each line an enquiry settles (the capture→settled histogram). */
+  onLineSettled?: LineSettledHook;
   options: Pick<SettlementOptions, 'enquiryDelayMs' | 'enquiryMaxDelayMs' | 'enquiryGiveUpMs'>;
 }
 
@@ -69,6 +71,7 @@ export async function enquireLine(
       ...(answer.billerStatus ? { billerStatus: answer.billerStatus } : {}),
     });
     if (!moved) return 'moved_on';
+    deps.onLineSettled?.(moved, line._id);
     await requeueLine(deps.queue, payment._id, line._id);
     deps.log.info(ids, 'unknown line confirmed by the biller');
     return 'settled';

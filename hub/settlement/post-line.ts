@@ -96,10 +96,19 @@ export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLi
     throw error;
   }
   if (result.status === 'accepted') {
-    return deps.payments.transitionLine(payment._id, line._id, 'posting', 'settled', 'settlement.settled', {
-      ...(result.billerReference ? { billerReference: result.billerReference } : {}),
-      ...(result.billerStatus ? { billerStatus: result.billerStatus } : {}),
-    });
+    const settled = await deps.payments.transitionLine(
+      payment._id,
+      line._id,
+      'posting',
+      'settled',
+      'settlement.settled',
+      {
+        ...(result.billerReference ? { billerReference: result.billerReference } : {}),
+        ...(result.billerStatus ? { billerStatus: result.billerStatus } : {}),
+      },
+    );
+    if (settled) deps.onLineSettled?.(settled, line._id);
+    return settled;
   }
   if (result.status === 'rejected') {
     return failLine(deps, payment, line, result.billerStatus ?? 'rejected', result.message);

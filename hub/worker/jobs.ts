@@ -22,6 +22,12 @@ import { expireUnpaid } from '../checkout/expire-unpaid.js';
 import { PaymentCapture } from '../checkout/payment-capture.js';
 import { reconcileOpenOrders } from '../checkout/reconcile-open-orders.js';
 import { SettingsStore } from '../citizen-settings/settings-store.js';
+import {
+  type ComplaintOptions,
+  complaintOptionsOf,
+  complaintParts,
+  DEFAULT_COMPLAINT_OPTIONS,
+} from '../complaints/index.js';
 import { type HubConfig, settlementOptionsOf } from '../config.js';
 import { ContactStore } from '../contacts/contact-store.js';
 import { DemandStore } from '../demands/demand-store.js';
@@ -46,7 +52,7 @@ import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
-import type { LineDeps } from '../settlement/deps.js';
+import type { LineDeps, LineSettledHook } from '../settlement/deps.js';
 import { enquireUnknownLines } from '../settlement/enquiry.js';
 import type { SettlementOptions } from '../settlement/options.js';
 import {
@@ -67,6 +73,7 @@ import { sweepDemandWork } from './sweep-paid-elsewhere.js';
 type Schedule = (
   options: SettlementOptions,
   autopay: AutopayOptions,
+  complaints: ComplaintOptions,
 ) => { every: number } | { pattern: string; tz: string };
 
 /**
@@ -98,6 +105,10 @@ export const JOBS = {
   'autopay-scan': { schedule: (_o, a) => ({ every: a.scanEveryMs }) },
   /** Makes the autopay debits that are due (24 h or more after their notice) and resolves unknown ones (hub/autopay). */
   'autopay-charge': { schedule: (_o, a) => ({ every: a.chargeEveryMs }) },
+  /** Re-checks complaints waiting for a biller against their line: settled or refunded resolves them (hub/complaints). */
+  'complaint-follow-up': { schedule: (_o, _a, c) => ({ every: c.followUpEveryMs }) },
+  /** Escalates complaints past their promised time, with a new one, and tells the citizen (hub/complaints). */
+  'complaint-escalate': { schedule: (_o, _a, c) => ({ every: c.escalateEveryMs }) },
 } as const satisfies Record<string, { schedule?: Schedule }>;
 
 export type JobName = keyof typeof JOBS;
@@ -121,11 +132,12 @@ export async function upsertSchedules(
   queue: SettlementQueue,
   options: SettlementOptions,
   autopay: AutopayOptions = DEFAULT_AUTOPAY_OPTIONS,
+  complaints: ComplaintOptions = DEFAULT_COMPLAINT_OPTIONS,
 ): Promise<string[]> {
   const scheduled: string[] = [];
   for (const [name, job] of Object.entries(JOBS) as [JobName, { schedule?: Schedule }][]) {
     if (!job.schedule) continue;
-    const repeat = job.schedule(options, autopay);
+    const repeat = job.schedule(options, autopay, complaints);
     const off = 'every' in repeat ? repeat.every <= 0 : ['', 'off'].includes(repeat.pattern.trim());
     if (off) {
       await queue.removeJobScheduler(name);
@@ -157,6 +169,8 @@ export interface WorkerJobsDeps {
    * variables when not given (none without WALLET_API_KEY); null: no wallet.
    */
   wallet?: Pick<WalletSettlement, 'retryUnresolved' | 'notifyReceipts'> | null;
+  /** Told of each line settled by posting or enquiry: the capture→settled histogram (hub/metrics). */
+  onLineSettled?: LineSettledHook;
 }
 
 export interface RunningJobs {
@@ -224,6 +238,9 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     confirmWithinMs: confirmWithinMs(options),
   });
   const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
+  // Lines settled by posting or enquiry feed the capture→settled histogram (hub/metrics).
+  const { onLineSettled } = deps;
+  lineDeps.onLineSettled = onLineSettled;
   // Expiry and order reconciliation apply captures they find, exactly as a webhook would.
   const capture = new PaymentCapture(
     payments,
@@ -269,10 +286,20 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     billers,
     log,
   });
+  const complaints = await complaintParts({
+    mongo: deps.mongo,
+    payments,
+    notifications,
+    billers,
+    queue,
+    settlement: options,
+    options: complaintOptionsOf(config),
+    log,
+  });
   const handlers: Record<JobName, JobHandler> = {
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
-      const report = await enquireUnknownLines({ payments, billers, queue, log, options });
+      const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
     'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
@@ -317,6 +344,19 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       ),
     'autopay-scan': async () => (autopay ? scanAutopayBills(autopay.deps, autopay.service) : { off: true }),
     'autopay-charge': async () => (autopay ? runAutopayCharges(autopay.deps) : { off: true }),
+    'complaint-follow-up': async () => {
+      const report = await complaints.followUp();
+      return {
+        checked: report.checked,
+        resolved: report.resolved.length,
+        reopened: report.reopened.length,
+        errors: report.errors,
+      };
+    },
+    'complaint-escalate': async () => {
+      const report = await complaints.escalate();
+      return { escalated: report.escalated.length, errors: report.errors };
+    },
     reconcile: reconcileJob({
       mongo: deps.mongo,
       billers,
@@ -330,7 +370,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   };
   checkHandlers(handlers);
   const worker = startQueueWorker(workerConnection, options, handlers, log);
-  const scheduled = await upsertSchedules(queue, options, autopayOptionsOf(config));
+  const scheduled = await upsertSchedules(queue, options, autopayOptionsOf(config), complaintOptionsOf(config));
   log.info({ queue: options.queueName, concurrency: options.concurrency, scheduled }, 'worker jobs started');
 
   return {

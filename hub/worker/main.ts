@@ -5,6 +5,7 @@ import { loadBillers } from '../billers.js';
 import { loadHubConfig } from '../config.js';
 import { lateDemandBillerPort } from '../demands/demand-biller-port.js';
 import { DemandStore } from '../demands/demand-store.js';
+import { captureToSettledHistogram } from '../metrics/settlement-histogram.js';
 import { startWorkerJobs } from './jobs.js';
 
 // The worker process: every job and schedule of jobs.ts (settlement, status enquiries, receipts,
@@ -27,8 +28,11 @@ await runService('worker', async () => {
     logger: log,
     build: async ({ mongo, redis }) => {
       demandPort.bind(new DemandStore(mongo));
-      const jobs = await startWorkerJobs(config, { mongo, redis, log, billers });
+      // billpay_capture_to_settled_seconds on WORKER_PORT's /metrics, observed as lines settle.
+      const settled = captureToSettledHistogram();
+      const jobs = await startWorkerJobs(config, { mongo, redis, log, billers, onLineSettled: settled.observe });
       return {
+        registerMetrics: (registry) => registry.registerMetric(settled.histogram),
         close: async () => {
           await jobs.close();
           await billers.close();

@@ -37,9 +37,17 @@ export function loginAmr(state: LoginState, withApp: boolean): string[] {
 
 /**
  * Tells an operator at an operator console who has no authenticator app how to turn it on
- * (403); the interaction stays where it is, so a code alone never signs an operator in there.
+ * (403). The interaction is not finished, so a code alone never signs an operator in there; it
+ * goes back to its first step, so reloading or going back starts a new sign-in rather than
+ * replaying a used code or a registration.
  */
-export function refuseOperatorWithoutApp(ctx: Context, deps: InteractionDeps, it: Interaction, accountId: string) {
+export async function refuseOperatorWithoutApp(
+  ctx: Context,
+  deps: InteractionDeps,
+  it: Interaction,
+  accountId: string,
+): Promise<void> {
+  await deps.states.set(it.uid, { stage: 'identify' });
   deps.audit.warn({
     event: 'login_refused',
     reason: 'operator_without_app',

@@ -34,9 +34,15 @@ function sameToken(presented: string, expected: string): boolean {
 /**
  * /healthz: the process answers. /readyz: every dependency answers. /metrics: Prometheus text,
  * for whom `metricsToken` allows: a string asks for `Authorization: Bearer <it>` (401 otherwise),
- * `null` closes it (404), undefined leaves it open (development, tests).
+ * `null` closes it (404), undefined leaves it open (development, tests). `metricsPath` moves it
+ * (default /metrics) for an app whose own page has that path (the operator console's Metrics page).
  */
-export function operationalRoutes(checks: ReadinessCheck[], registry: Registry, metricsToken?: string | null): Router {
+export function operationalRoutes(
+  checks: ReadinessCheck[],
+  registry: Registry,
+  metricsToken?: string | null,
+  metricsPath = '/metrics',
+): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -47,7 +53,7 @@ export function operationalRoutes(checks: ReadinessCheck[], registry: Registry, 
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: results };
   });
-  router.get('/metrics', async (ctx) => {
+  router.get(metricsPath, async (ctx) => {
     const expected = metricsToken;
     if (expected === null) return ctx.throw(404);
     if (expected !== undefined) {

@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 
 /** Probes hit these every few seconds; their lines would drown the rest at info level. */
-const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/prometheus']);
 
 /** Accepts a caller's request id only when it is short and plain, so it is safe to log. */
 const ACCEPTABLE_ID = /^[\w.-]{1,64}$/;

@@ -19,6 +19,8 @@ export interface ServiceAppOptions {
   app?: Koa;
   /** Who may read /metrics: see operationalRoutes (undefined: anyone). */
   metricsToken?: string | null;
+  /** Where Prometheus reads the metrics: /metrics unless the app has a page of that path. */
+  metricsPath?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function createServiceApp(options: ServiceAppOptions) {
   app.use(requestContext(options.logger));
   app.use(metrics.observe);
   app.use(problemResponses());
-  const ops = operationalRoutes(options.readiness, metrics.registry, options.metricsToken);
+  const ops = operationalRoutes(options.readiness, metrics.registry, options.metricsToken, options.metricsPath);
   app.use(ops.routes());
   app.use(ops.allowedMethods());
   // Errors are rendered by problemResponses; Koa's default handler would log them twice.

@@ -45,5 +45,10 @@ describe('chaos, small run', () => {
     expect(report.cases.unexplainedCases, summary).toEqual([]);
     expect(report.ledgerCheck.ok, summary).toBe(true);
     expect(report.violations, summary).toEqual([]);
+    // The run leaves data the payment metrics read sensibly: every line of the run is counted, and
+    // the feedback given after it is the satisfaction reported.
+    expect(report.metrics?.payments.totals.lines, summary).toBe(report.counts.lines);
+    expect(report.feedback?.refused, summary).toEqual([]);
+    expect(report.metrics?.satisfaction.payments.count, summary).toBe(report.feedback?.given);
   }, 300_000);
 });

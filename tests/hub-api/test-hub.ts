@@ -147,6 +147,7 @@ export async function startTestHub(
       demandPort.bind(new DemandStore(deps.mongo));
       return buildHub(config, registry, deps, {
         publicUrl: `http://127.0.0.1:${hubPort}`,
+        ...(queue ? { workQueue: queue } : {}),
         startSettlement: async (payment) => {
           settlementStarts.push(payment._id);
           await startSettlement?.(payment);

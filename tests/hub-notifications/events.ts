@@ -10,6 +10,8 @@ const DEMAND = 'KMC-2026-00012345';
 const PAY_URL = `${PUBLIC_URL}/demands/${DEMAND}`;
 /** An electricity bill number, as autopay's messages name the bill. */
 const BILL = 'ELB2026110045678';
+/** A complaint's id (hub/complaints). */
+const COMPLAINT = 'CMP7Q2M9ZC4KX9T';
 
 /** One event of every kind, with the reference each message must carry. */
 export const SAMPLES = {
@@ -167,5 +169,55 @@ export const SAMPLES = {
       payUrl: `${PUBLIC_URL}/dashboard`,
     },
     reference: BILL,
+  },
+  complaint_received: {
+    event: {
+      kind: 'complaint_received' as const,
+      complaintId: COMPLAINT,
+      paymentId: PAYMENT,
+      complaintType: 'amount_deducted_not_credited' as const,
+      amountMinor: 123_450,
+      currency: 'INR',
+      dueAt: new Date('2026-12-02T06:00:00Z'),
+    },
+    reference: COMPLAINT,
+  },
+  complaint_updated: {
+    event: {
+      kind: 'complaint_updated' as const,
+      complaintId: COMPLAINT,
+      paymentId: PAYMENT,
+      status: 'waiting_for_biller' as const,
+      amountMinor: 123_450,
+      currency: 'INR',
+      dueAt: new Date('2026-12-02T06:00:00Z'),
+      change: 3,
+    },
+    reference: COMPLAINT,
+  },
+  complaint_resolved: {
+    event: {
+      kind: 'complaint_resolved' as const,
+      complaintId: COMPLAINT,
+      paymentId: PAYMENT,
+      outcome: 'resolved' as const,
+      disposition: 'duplicate_refunded',
+      evidence: { refundReference: LINE },
+      amountMinor: 123_450,
+      currency: 'INR',
+    },
+    reference: COMPLAINT,
+  },
+  complaint_escalated: {
+    event: {
+      kind: 'complaint_escalated' as const,
+      complaintId: COMPLAINT,
+      paymentId: PAYMENT,
+      level: 1,
+      amountMinor: 123_450,
+      currency: 'INR',
+      dueAt: new Date('2026-12-05T06:00:00Z'),
+    },
+    reference: COMPLAINT,
   },
 } satisfies Record<NotificationKind, { event: NotificationEvent; reference: string }>;

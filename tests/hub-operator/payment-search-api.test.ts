@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  operatorPaymentDetailSchema,
+  operatorPaymentListSchema,
+} from '../../hub/api/routes/operator-payment-routes.js';
 import { ContactStore } from '../../hub/contacts/contact-store.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
 import { callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
@@ -40,6 +44,7 @@ describe("the hub's operator payment routes", () => {
     const res = await get('/operator/payments?phone=98765%2000001');
     expect(res.status, await res.clone().text()).toBe(200);
     const body = (await res.json()) as { payments: Record<string, unknown>[]; next?: string };
+    expect(operatorPaymentListSchema.safeParse(body).error).toBeUndefined();
     expect(body.next).toBeUndefined();
     expect(body.payments).toHaveLength(1);
     expect(body.payments[0]).toMatchObject({
@@ -85,6 +90,7 @@ describe("the hub's operator payment routes", () => {
       ledger: unknown[];
       audit: unknown[];
     };
+    expect(operatorPaymentDetailSchema.safeParse(detail).error).toBeUndefined();
     expect(detail.payment.id).toBe(paymentId);
     expect(detail.timeline.length).toBeGreaterThan(0);
     expect(detail.ledger).toEqual([]);

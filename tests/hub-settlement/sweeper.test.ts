@@ -115,6 +115,8 @@ describe('the sweeper re-enqueues work a crash left behind', () => {
       REMIND_PATTERN: 'off',
       AUTOPAY_SCAN_EVERY_MS: '0',
       AUTOPAY_CHARGE_EVERY_MS: '0',
+      COMPLAINT_FOLLOW_UP_EVERY_MS: '0',
+      COMPLAINT_ESCALATE_EVERY_MS: '0',
     });
     const running = await startWorkerJobs(config, {
       mongo: h.payments.model.db,

@@ -24,11 +24,13 @@ describe('the worker is one visible list of jobs and schedules', () => {
     await redis?.quit();
   });
 
-  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile, remind and the autopay jobs', () => {
+  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile, remind, the autopay and the complaint jobs', () => {
     expect(Object.keys(JOBS).sort()).toEqual(
       [
         'autopay-charge',
         'autopay-scan',
+        'complaint-escalate',
+        'complaint-follow-up',
         'expire',
         'issue-receipt',
         'notify',
@@ -54,7 +56,17 @@ describe('the worker is one visible list of jobs and schedules', () => {
     // Two replicas starting: the same scheduler ids, so one schedule each.
     const [first, second] = await Promise.all([upsertSchedules(queue, options), upsertSchedules(queue, options)]);
     expect(second).toEqual(first);
-    const periodic = ['autopay-charge', 'autopay-scan', 'expire', 'reconcile', 'remind', 'status-enquiry', 'sweep'];
+    const periodic = [
+      'autopay-charge',
+      'autopay-scan',
+      'complaint-escalate',
+      'complaint-follow-up',
+      'expire',
+      'reconcile',
+      'remind',
+      'status-enquiry',
+      'sweep',
+    ];
     expect(first.sort()).toEqual(periodic);
 
     const schedulers = await queue.getJobSchedulers();

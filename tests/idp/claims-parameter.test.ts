@@ -42,6 +42,9 @@ describe('standard claims: by scope, and by the claims parameter', () => {
         // A provider member's organisation (idp/roles/provider-claims.ts), released only to provider portals.
         'provider_id',
         'provider_name',
+        // An operator's role and team (idp/roles/operator-claims.ts), released only to operator consoles.
+        'roles',
+        'operator_team',
       ].sort(),
     );
     expect(meta.claims_parameter_supported).toBe(true);

@@ -69,7 +69,7 @@ describe('the roles file is checked at start with a clear message per problem', 
       ],
     });
     expect(problems.join('\n')).toContain('98000 00011 is not a phone number in E.164');
-    expect(problemsOf({ organisations: [{ role: 'operator', id: 'ops', name: 'Ops' }] }).join()).toMatch(/role/);
+    expect(problemsOf({ organisations: [{ role: 'auditor', id: 'ops', name: 'Ops' }] }).join()).toMatch(/role/);
     // The schema's problems come first; the cross-checks need a file that reads.
     const crossed = problemsOf({
       roles: { provider: { portals: ['partner-portal', 'no-such-portal', 'bulk-api'] } },

@@ -1,8 +1,8 @@
 /** Hub answers the stubbed operator API gives the console (shapes of hub/api/routes/operator-payment-routes.ts). */
 
-export const PAYMENT_ID = 'PAY7K2QH9X4TBM7K2QH9X4TB';
-export const LINE_ID = 'LIN7K2QH9X4TBM7K2QH9X4TB';
-export const HUB_REFERENCE = 'HUB7K2QH9X4TBM7K2QH9X4TB';
+export const PAYMENT_ID = 'PAY7K2QH9X4TB7K2QH9X4TB';
+export const LINE_ID = 'LIN7K2QH9X4TB7K2QH9X4TB';
+export const HUB_REFERENCE = 'HUB7K2QH9X4TB7K2QH9X4TB';
 
 export function paymentSummaryJson(id = PAYMENT_ID) {
   return {

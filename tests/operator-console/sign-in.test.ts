@@ -87,6 +87,9 @@ describe('signing in to the operator console at a real idp', () => {
     expect(title(page)).toBe('Turn on your authenticator app first');
     expect(page.html).toContain('data-testid="operator-app-required"');
     expect(page.html).toContain('href="/account"');
+    // Reloading the sign-in starts it again: no registration or used code is replayed.
+    const reload = await operator.go(page.url.replace(/\/register$/, ''));
+    expect(title(reload)).toBe('Sign in');
     // Nothing on the page continues the sign-in: the console sends the browser to sign in again.
     const payments = await operator.go(`${stack.consoleUrl}/payments`);
     expect(payments.url.startsWith(stack.idp.issuer)).toBe(true);

@@ -4,7 +4,7 @@ import type { Connection } from '../../../infra/mongo.js';
 import { type PaymentDetailEnricher, PaymentDetails, paymentSummaryOf } from '../../operator/payment-detail.js';
 import { MAX_PAGE, PaymentSearch, type PaymentSearchQuery, SearchInputError } from '../../operator/payment-search.js';
 import { PAYMENT_ID_PATTERN } from '../../payments/ids.js';
-import { PAYMENT_STATUSES } from '../../payments/state-machine.js';
+import { LINE_STATUSES, PAYMENT_STATUSES } from '../../payments/state-machine.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 
@@ -47,6 +47,100 @@ export const operatorPaymentQuery = z
     }
   });
 
+const minor = z.number().int().meta({ description: 'integer minor units (paise for INR)' });
+const instant = z.iso.datetime({ offset: true }).meta({ description: 'an instant, ISO 8601' });
+const lineSummary = z.object({
+  id: z.string(),
+  billerId: z.string(),
+  consumerMasked: z.string(),
+  amountMinor: minor,
+  status: z.enum(LINE_STATUSES),
+  reference: z.string().meta({ description: 'the HUB posting reference' }),
+});
+const paymentSummary = {
+  id: z.string(),
+  createdAt: instant,
+  status: z.enum(PAYMENT_STATUSES),
+  totalMinor: minor,
+  method: z.string().optional(),
+  citizenSub: z.string().meta({ description: "the citizen's subject at the idp" }),
+  flags: z.number().int().optional().meta({ description: 'open risk flags (risk area)' }),
+  complaints: z.number().int().optional().meta({ description: 'complaints about it (complaints area)' }),
+};
+
+/** GET /operator/payments: one page, newest first. */
+export const operatorPaymentListSchema = z.object({
+  payments: z.array(z.object({ ...paymentSummary, lines: z.array(lineSummary) })),
+  next: z.string().optional().meta({ description: 'the cursor of the next page; absent on the last' }),
+});
+
+/** GET /operator/payments/{id}; other areas may add optional fields at the top level (notes, flags). */
+export const operatorPaymentDetailSchema = z.looseObject({
+  payment: z.object({
+    ...paymentSummary,
+    currency: z.string(),
+    updatedAt: instant,
+    expiresAt: instant,
+    gateway: z.object({
+      orderId: z.string().optional(),
+      method: z.string().optional(),
+      capturedMinor: minor.optional(),
+      capturedCurrency: z.string().optional(),
+    }),
+    hold: z.object({ reason: z.string(), detail: z.string(), at: instant }).optional(),
+    supersededBy: z.string().optional(),
+    receipt: z
+      .object({ receiptId: z.string().optional(), issuedAt: instant.optional(), notifiedAt: instant.optional() })
+      .optional(),
+    lines: z.array(
+      lineSummary.extend({
+        billNumber: z.string(),
+        attempts: z.number().int(),
+        billerReference: z.string().optional(),
+        billerStatus: z.string().optional(),
+        refundKey: z.string().optional(),
+        enquiries: z.number().int().optional(),
+        nextAttemptAt: instant.optional(),
+        changedAt: instant,
+        failure: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
+      }),
+    ),
+  }),
+  timeline: z.array(
+    z.object({
+      at: instant,
+      event: z.string(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      lineId: z.string().optional(),
+      detail: z.string().optional(),
+    }),
+  ),
+  ledger: z.array(
+    z.object({
+      txnId: z.string(),
+      kind: z.string(),
+      at: instant,
+      lineId: z.string().optional(),
+      reverses: z.string().optional(),
+      reason: z.string().optional(),
+      entries: z.array(z.object({ account: z.string(), debitMinor: minor, creditMinor: minor })),
+    }),
+  ),
+  audit: z.array(
+    z.object({
+      id: z.string(),
+      at: instant,
+      actor: z.object({ sub: z.string(), label: z.string().optional() }),
+      action: z.string(),
+      subject: z.object({ kind: z.string(), id: z.string() }),
+      reason: z.string(),
+      outcome: z.enum(['done', 'refused']),
+      detail: z.string().optional(),
+    }),
+  ),
+});
+
 export interface OperatorPaymentRouteDeps {
   mongo: Connection;
   /** Other areas' additions to a payment's detail (optional fields only). */
@@ -71,6 +165,7 @@ export function operatorPaymentRoutes({ mongo, enrichers = [] }: OperatorPayment
       scopes: ['ops:read'],
       callers: ['operator'],
       query: operatorPaymentQuery,
+      response: operatorPaymentListSchema,
       handler: async (_ctx, { query }) => {
         try {
           const page = await search.search(query as PaymentSearchQuery);
@@ -89,6 +184,7 @@ export function operatorPaymentRoutes({ mongo, enrichers = [] }: OperatorPayment
       summary: 'Operators: one payment in full with its timeline, ledger entries and the operators’ actions on it',
       scopes: ['ops:read'],
       callers: ['operator'],
+      response: operatorPaymentDetailSchema,
       problems: { 404: 'not_found: no such payment' },
       handler: async (ctx) => {
         const id = parseInput(z.string().regex(PAYMENT_ID_PATTERN, 'must be a payment id'), ctx.params.paymentId);

@@ -21,6 +21,8 @@ export function paymentView(payment: Payment) {
     supersededBy: payment.supersededBy,
     /** Why a held payment waits for an operator (e.g. capture_mismatch), and what the gateway took. */
     hold: payment.hold ? { reason: payment.hold.reason, detail: payment.hold.detail } : undefined,
+    /** `pending` while an operator checks the payment after a risk rule fired (hub/risk); never the rule or its reason. */
+    riskReview: payment.risk?.review?.status === 'pending' ? ('pending' as const) : undefined,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     lines: payment.lines.map((line) => ({
@@ -37,6 +39,10 @@ export function paymentView(payment: Payment) {
       // A payment demand's line names its demand (a bill number `<reference>/<instalment>`).
       ...(line.billerId === 'payment-demands' ? { demandReference: line.billNumber.replace(/\/\d+$/, '') } : {}),
     })),
-    timeline: payment.timeline.map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
+    // Risk entries are the operators' (their reasons are no business of a possible fraudster): the
+    // citizen sees `riskReview` and displayStatus instead.
+    timeline: payment.timeline
+      .filter(({ event }) => !event.startsWith('risk.'))
+      .map(({ at, event, from, to, lineId }) => ({ at, event, from, to, lineId })),
   };
 }

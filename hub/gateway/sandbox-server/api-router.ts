@@ -22,7 +22,15 @@ const refundSchema = z.object({
   /** The merchant's reference, listed with the refund forever (GET /v1/orders/:id/refunds). */
   reference: z.string().min(1).max(255).optional(),
 });
-const simulateSchema = z.object({ outcome: z.enum(OUTCOMES), method: z.enum(METHODS) });
+// `card`: a test card number (method card), which the order then carries as a fingerprint.
+const simulateSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+  method: z.enum(METHODS),
+  card: z
+    .string()
+    .regex(/^\d{12,19}$/)
+    .optional(),
+});
 const idempotencyKey = z.string().min(1).max(255);
 
 function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -88,8 +96,8 @@ export function apiRouter({ apiKey, publicUrl, book, flow }: ApiDeps): Router {
 
   // Test control: what the hosted form does, without a browser.
   router.post('/orders/:id/simulate', json, (ctx) => {
-    const { outcome, method } = parsed(simulateSchema, ctx.request.body);
-    ctx.body = orderBody(flow.settle(ctx.params.id ?? '', outcome, method), publicUrl);
+    const { outcome, method, card } = parsed(simulateSchema, ctx.request.body);
+    ctx.body = orderBody(flow.settle(ctx.params.id ?? '', outcome, method, card), publicUrl);
   });
 
   return router;

@@ -17,6 +17,7 @@ export function orderBody(order: SandboxOrder, publicUrl: string) {
     capturedCurrency: order.capturedMinor > 0 ? order.currency : null,
     amountRefunded: order.refundedMinor,
     method: order.method ?? null,
+    instrument: order.instrument ?? null,
     description: order.description,
     returnUrl: order.returnUrl,
     checkoutUrl: checkoutUrl(publicUrl, order.id),

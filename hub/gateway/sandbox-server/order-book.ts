@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { notFound, SandboxApiError } from './api-error.js';
 
 export const METHODS = ['card', 'upi', 'netbanking', 'wallet'] as const;
@@ -16,6 +16,8 @@ export interface SandboxOrder {
   /** cancelled: by the merchant (POST /cancel); expired: still unpaid at expiresAt. Neither can be paid. */
   status: 'created' | 'pending' | 'captured' | 'failed' | 'cancelled' | 'expired';
   method?: SandboxMethod;
+  /** The card's fingerprint (as real gateways give one), when a test card number was paid with. */
+  instrument?: string;
   /** Like a real gateway's expire_by: the hosted page refuses to take money after it (ISO 8601). */
   expiresAt?: string;
   capturedMinor: number;
@@ -53,6 +55,10 @@ export interface OrderBookOptions {
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/** The same test card number always gives the same opaque token, and the number cannot be read back from it. */
+export const cardFingerprint = (card: string) =>
+  `fp_${createHash('sha256').update(`sandbox-card:${card}`).digest('hex').slice(0, 24)}`;
 
 const OUTCOME_STATUS: Record<SandboxOutcome, SandboxOrder['status']> = {
   success: 'captured',
@@ -150,7 +156,7 @@ export class OrderBook {
   }
 
   /** Records the citizen's (or a test's) choice; only a fresh order takes one. */
-  settle(id: string, outcome: SandboxOutcome, method: SandboxMethod): SandboxOrder {
+  settle(id: string, outcome: SandboxOutcome, method: SandboxMethod, card?: string): SandboxOrder {
     const order = this.get(id);
     // this.get has already lapsed an order past its expiresAt: it is no longer created.
     if (order.status !== 'created') {
@@ -158,6 +164,7 @@ export class OrderBook {
     }
     order.status = OUTCOME_STATUS[outcome];
     order.method = method;
+    if (method === 'card' && card) order.instrument = cardFingerprint(card);
     if (order.status === 'captured') order.capturedMinor = order.amountMinor;
     order.updatedAt = this.nowIso();
     return order;

@@ -32,8 +32,8 @@ export class PaymentFlow {
     private readonly faults?: GatewayTestFaults,
   ) {}
 
-  settle(orderId: string, outcome: SandboxOutcome, method: SandboxMethod): SandboxOrder {
-    const order = this.book.settle(orderId, outcome, method);
+  settle(orderId: string, outcome: SandboxOutcome, method: SandboxMethod, card?: string): SandboxOrder {
+    const order = this.book.settle(orderId, outcome, method, card);
     this.applyPartialCapture(order);
     this.emit(EVENT_FOR[order.status as keyof typeof EVENT_FOR], order);
     if (order.status === 'pending') {

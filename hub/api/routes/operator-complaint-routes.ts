@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import {
+  COMPLAINT_STATUSES,
+  COMPLAINT_TYPE_LABELS,
+  COMPLAINT_TYPES,
+  type ComplaintActor,
+  ComplaintNotFoundError,
+  type ComplaintParts,
+  OPERATOR_SETTABLE_STATUSES,
+  operatorComplaintListSchema,
+  operatorComplaintSchema,
+  operatorComplaintView,
+  REJECTION_CODES,
+  RESOLUTION_CODES,
+} from '../../complaints/index.js';
+import { OperatorAudit } from '../../operator/audit-log.js';
+import type { Caller } from '../access-token.js';
+import type { RouteSpec } from '../route-spec.js';
+
+/** The operator's own words for an action, kept in the audit log (1..1000 characters, trimmed). */
+const reason = z.string().trim().min(1).max(1000);
+const actorBody = z.object({
+  sub: z.string().trim().min(1).max(200),
+  label: z.string().trim().min(1).max(200).optional(),
+});
+
+const queueQuery = z.object({
+  status: z.enum(COMPLAINT_STATUSES).optional(),
+  type: z.enum(COMPLAINT_TYPES).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'true: only complaints past their promised time, not closed' }),
+  cursor: z.string().max(64).optional().meta({ description: 'the `next` of the previous page' }),
+});
+const assignBody = z.object({ owner: actorBody.optional(), reason });
+const statusBody = z.object({ status: z.enum(OPERATOR_SETTABLE_STATUSES), reason });
+const resolveBody = z.object({
+  disposition: z.object({
+    code: z.enum(RESOLUTION_CODES as [string, ...string[]]),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'the answer the citizen reads; the action reason when absent' }),
+    evidence: z
+      .object({
+        billerReference: z.string().trim().min(1).max(100).optional(),
+        refundReference: z.string().trim().min(1).max(100).optional(),
+        reconCaseId: z.string().trim().min(1).max(200).optional(),
+      })
+      .optional(),
+  }),
+  reason,
+});
+const rejectBody = z.object({ code: z.enum(REJECTION_CODES as [string, ...string[]]).optional(), reason });
+
+const auditEntrySchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  actor: z.object({ sub: z.string(), label: z.string().optional() }),
+  action: z.string(),
+  reason: z.string(),
+  outcome: z.enum(['done', 'refused']),
+  detail: z.string().optional(),
+});
+const detailSchema = operatorComplaintSchema.extend({ audit: z.array(auditEntrySchema) });
+
+const PAGE = 50;
+const ACTION_PROBLEMS = {
+  404: 'complaint_not_found: no such complaint (the refusal is audited)',
+  409: 'complaint_state_conflict: the complaint is closed, or changed meanwhile (audited as refused)',
+};
+
+const actorOf = (state: { caller?: Caller }): ComplaintActor => ({
+  sub: state.caller?.sub ?? 'unknown',
+  ...(state.caller?.label ? { label: state.caller.label } : {}),
+});
+
+/**
+ * The operators' complaint queue and actions (console: /complaints). Reads need ops:read; every
+ * action needs ops:write and a reason, and is written to the operator audit log, done or refused.
+ */
+export function operatorComplaintRoutes(
+  parts: Pick<ComplaintParts, 'store' | 'actions' | 'payments'>,
+  audit?: OperatorAudit,
+): RouteSpec[] {
+  const { store, actions, payments } = parts;
+  const log = audit ?? new OperatorAudit(store.model.db);
+  const viewOf = async (id: string) => {
+    const complaint = await store.findById(id);
+    if (!complaint) return null;
+    return operatorComplaintView(
+      complaint,
+      await payments.findById(complaint.paymentId),
+      COMPLAINT_TYPE_LABELS[complaint.type],
+    );
+  };
+  const action = (
+    path: string,
+    operationId: string,
+    summary: string,
+    body: z.ZodType,
+    run: (id: string, actor: ComplaintActor, body: never) => Promise<{ _id: string }>,
+  ): RouteSpec => ({
+    method: 'post',
+    path: `/operator/complaints/:complaintId/${path}`,
+    operationId,
+    summary,
+    scopes: ['ops:write'],
+    callers: ['operator'],
+    body,
+    response: operatorComplaintSchema,
+    problems: ACTION_PROBLEMS,
+    handler: async (ctx, input) => {
+      const done = await run(String(ctx.params.complaintId), actorOf(ctx.state), input.body as never);
+      return viewOf(done._id);
+    },
+  });
+  return [
+    {
+      method: 'get',
+      path: '/operator/complaints',
+      operationId: 'listComplaints',
+      summary: 'The complaints queue, by status, type and overdue, oldest first, 50 a page',
+      scopes: ['ops:read'],
+      callers: ['operator'],
+      query: queueQuery,
+      response: operatorComplaintListSchema,
+      handler: async (_ctx, { query }) => {
+        const q = query as z.infer<typeof queueQuery>;
+        const now = new Date();
+        const page = await store.list({
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.type ? { type: q.type } : {}),
+          overdue: q.overdue === 'true',
+          now,
+          ...(q.cursor ? { after: q.cursor } : {}),
+          limit: PAGE,
+        });
+        const ids = [...new Set(page.map((c) => c.paymentId))];
+        const found = await payments.model
+          .find({ _id: { $in: ids } })
+          .lean()
+          .exec();
+        const byId = new Map(found.map((p) => [p._id, p]));
+        const last = page.at(-1);
+        return {
+          complaints: page.map((c) =>
+            operatorComplaintView(c, byId.get(c.paymentId), COMPLAINT_TYPE_LABELS[c.type], now),
+          ),
+          ...(page.length === PAGE && last ? { next: last._id } : {}),
+        };
+      },
+    },
+    {
+      method: 'get',
+      path: '/operator/complaints/:complaintId',
+      operationId: 'getComplaint',
+      summary: 'One complaint with its timeline, line and the audit log of actions on it',
+      scopes: ['ops:read'],
+      callers: ['operator'],
+      response: detailSchema,
+      problems: { 404: 'complaint_not_found: no such complaint' },
+      handler: async (ctx) => {
+        const id = String(ctx.params.complaintId);
+        const view = await viewOf(id);
+        if (!view) throw new ComplaintNotFoundError();
+        const entries = await log.list({ subjectId: id, limit: 200 });
+        return {
+          ...view,
+          audit: entries.map((e) => ({
+            at: new Date(e.at).toISOString(),
+            actor: { sub: e.actor.sub, ...(e.actor.label ? { label: e.actor.label } : {}) },
+            action: e.action,
+            reason: e.reason,
+            outcome: e.outcome,
+            ...(e.detail ? { detail: e.detail } : {}),
+          })),
+        };
+      },
+    },
+    action(
+      'assign',
+      'assignComplaint',
+      'Give the complaint an owner (me unless another is named); it becomes assigned',
+      assignBody,
+      (id, actor, body: z.infer<typeof assignBody>) => actions.assign(id, actor, body),
+    ),
+    action(
+      'status',
+      'setComplaintStatus',
+      'Move the complaint to open, assigned or waiting_for_biller',
+      statusBody,
+      (id, actor, body: z.infer<typeof statusBody>) => actions.setStatus(id, actor, body),
+    ),
+    action(
+      'resolve',
+      'resolveComplaint',
+      'Resolve the complaint with a disposition; its reason is the answer the citizen reads',
+      resolveBody,
+      (id, actor, body: z.infer<typeof resolveBody>) =>
+        actions.resolve(id, actor, body as Parameters<typeof actions.resolve>[2]),
+    ),
+    action(
+      'reject',
+      'rejectComplaint',
+      'Reject the complaint; the reason is the answer the citizen reads',
+      rejectBody,
+      (id, actor, body: z.infer<typeof rejectBody>) =>
+        actions.reject(id, actor, body as Parameters<typeof actions.reject>[2]),
+    ),
+  ];
+}

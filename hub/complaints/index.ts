@@ -1,0 +1,15 @@
+export { ComplaintNotFoundError, ComplaintStateError } from './complaint-errors.js';
+export type { Complaint, ComplaintActor, ComplaintTimelineEntry, Disposition } from './complaint-model.js';
+export { complaintModel } from './complaint-model.js';
+export { type ComplaintNews, type ComplaintNotifier, complaintNotifier } from './complaint-notices.js';
+export { ComplaintService, type RaiseComplaint } from './complaint-service.js';
+export { type ComplaintQuery, ComplaintStore, type NewComplaint } from './complaint-store.js';
+export * from './complaint-types.js';
+export * from './complaint-view.js';
+export { escalateOverdue } from './escalate.js';
+export { type FollowUpReport, followUpComplaints } from './follow-up.js';
+export { ComplaintActions, OPERATOR_SETTABLE_STATUSES } from './operator-actions.js';
+export * from './options.js';
+export { complaintCounts, type PaymentComplaint, paymentComplaints } from './payment-enricher.js';
+export { type Finding, judge, preCheck, refundReferenceOf } from './pre-check.js';
+export { type ComplaintParts, complaintParts } from './wiring.js';

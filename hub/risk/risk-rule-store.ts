@@ -1,0 +1,91 @@
+import { type Model, Schema } from 'mongoose';
+import type { Connection } from '../../infra/mongo.js';
+import {
+  DEFAULT_RULES,
+  RISK_RULE_IDS,
+  type RiskRule,
+  type RiskRuleId,
+  type RiskRules,
+  RULE_PARAMS,
+} from './risk-rules.js';
+
+/** One tuned rule as stored (collection `risk_rules`, one document per rule id); untouched rules have none. */
+interface StoredRule {
+  _id: RiskRuleId;
+  enabled: boolean;
+  action: 'flag' | 'review';
+  params: Record<string, number>;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+const storedRuleSchema = new Schema<StoredRule>(
+  {
+    _id: { type: String, required: true, enum: RISK_RULE_IDS },
+    enabled: { type: Boolean, required: true },
+    action: { type: String, required: true, enum: ['flag', 'review'] },
+    params: { type: Schema.Types.Mixed, required: true },
+    updatedAt: { type: Date, required: true },
+    updatedBy: { type: String, required: true },
+  },
+  { collection: 'risk_rules', versionKey: false },
+);
+
+type StoredRuleModel = Model<StoredRule>;
+
+function storedRuleModel(conn: Connection): StoredRuleModel {
+  return (conn.models.RiskRule as StoredRuleModel | undefined) ?? conn.model<StoredRule>('RiskRule', storedRuleSchema);
+}
+
+/** A stored rule over its default; stored parameters that no longer pass the rule's limits fall back to the default's. */
+function merge<K extends RiskRuleId>(fallback: RiskRule<K>, stored: StoredRule | undefined): RiskRule<K> {
+  if (!stored) return fallback;
+  const params = RULE_PARAMS[fallback.id].safeParse({ ...fallback.params, ...stored.params });
+  return {
+    id: fallback.id,
+    enabled: stored.enabled,
+    action: stored.action,
+    params: params.success ? (params.data as RiskRule<K>['params']) : fallback.params,
+  };
+}
+
+/**
+ * The rules as they apply now: the defaults in code (risk-rules.ts) with an operator's changes
+ * over them. Read on every evaluation (five small documents by id: cheap), so a change applies to
+ * the next checkout without a restart.
+ */
+export class RiskRuleStore {
+  private readonly model: StoredRuleModel;
+
+  constructor(conn: Connection) {
+    this.model = storedRuleModel(conn);
+  }
+
+  /** Every rule, defaults filled in. */
+  async all(): Promise<RiskRules> {
+    const stored = await this.model.find({}).lean<StoredRule[]>().exec();
+    const byId = new Map(stored.map((rule) => [rule._id, rule]));
+    const rules = {} as Record<RiskRuleId, RiskRule>;
+    for (const id of RISK_RULE_IDS) rules[id] = merge(DEFAULT_RULES[id] as RiskRule, byId.get(id));
+    return rules as RiskRules;
+  }
+
+  /** Stores a rule as it now applies (already validated by applyChange), with who changed it. */
+  async save(rule: RiskRule, by: string): Promise<void> {
+    await this.model
+      .updateOne(
+        { _id: rule.id },
+        {
+          $set: {
+            enabled: rule.enabled,
+            action: rule.action,
+            params: rule.params,
+            updatedAt: new Date(),
+            updatedBy: by,
+          },
+        },
+        { upsert: true },
+      )
+      .exec();
+  }
+}

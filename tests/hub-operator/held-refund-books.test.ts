@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refundHeldPayment } from '../../hub/operator/actions/refund-held-payment.js';
+import { OperatorAudit } from '../../hub/operator/audit-log.js';
+import type { OperatorDeps } from '../../hub/operator/operator-deps.js';
+import type { Payment } from '../../hub/payments/payment-model.js';
+import { settlementOptions } from '../../hub/settlement/options.js';
+import { createLogger } from '../../infra/logger.js';
+import { newLine, newPayment } from '../hub-payments/fixtures.js';
+import { type ReconHarness, startReconHarness } from '../hub-reconciliation/recon-harness.js';
+
+/**
+ * A held payment refunded whole by an operator, seen by the two proofs of the books: the ledger
+ * check (captured = … + refunded + held) and reconciliation against the gateway's report.
+ */
+describe("a held payment's whole refund keeps the ledger check and reconciliation in agreement", () => {
+  let r: ReconHarness;
+  let deps: OperatorDeps;
+
+  beforeAll(async () => {
+    r = await startReconHarness('operator_held_books');
+    deps = {
+      payments: r.payments,
+      ledger: r.ledger,
+      recon: r.store,
+      audit: new OperatorAudit(r.payments.model.db),
+      billers: r.billers.registry,
+      gateway: r.gateway.client,
+      queue: r.queue,
+      options: settlementOptions(r.options),
+      log: createLogger('operator_held_books', 'silent'),
+    };
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  async function heldPayment(): Promise<Payment> {
+    const { payment } = await r.payments.create(newPayment({ lines: [newLine()] }));
+    const half = Math.floor(payment.totalMinor / 2);
+    const orderId = await r.gateway.capturedOrder(payment._id, half);
+    await r.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'checkout.started', {
+      gateway: { orderId },
+    });
+    const held = await r.payments.transitionPayment(payment._id, 'awaiting_payment', 'held', 'capture_mismatch', {
+      gateway: { capturedMinor: half, capturedCurrency: 'INR', method: 'upi' },
+      hold: { reason: 'capture_mismatch', detail: 'half captured', at: new Date() },
+    });
+    if (!held) throw new Error('not held');
+    await r.ledger.recordCapture(held);
+    return held;
+  }
+
+  const request = { actor: { sub: 'operator-1' }, reason: 'capture mismatch: refund it all' };
+
+  it('reconciliation finds no refund difference once the held capture is refunded, and the held case is gone', async () => {
+    const held = await heldPayment();
+    const before = await r.reconcile();
+    expect(before.differences.map((d) => d.class)).toContain('held_payment');
+
+    for (let i = 0; i < 100; i++) {
+      if ((await refundHeldPayment(deps, held._id, request)).status === 'refunded') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const after = await r.reconcile();
+    const mine = after.differences.filter((d) => d.paymentId === held._id);
+    expect(mine).toEqual([]);
+    expect((await r.ledger.checkLedger(held._id)).problems).toEqual([]);
+  });
+
+  it('the ledger check reports a payment refunded from its hold whose refund movement is missing', async () => {
+    const held = await heldPayment();
+    const moved = await r.payments.transitionPayment(held._id, 'held', 'refunded', 'test.refunded');
+    expect(moved?.status).toBe('refunded');
+
+    const { problems } = await r.ledger.checkLedger(held._id);
+
+    expect(problems).toContain(
+      `payment ${held._id} was refunded from its hold but ${held.gateway.capturedMinor} is still held`,
+    );
+  });
+});
