@@ -13,3 +13,10 @@ export class ComplaintStateError extends AppError {
     super(409, code, message);
   }
 }
+
+/** 422: an assignment to an operator the hub has never seen act (hub/complaints/operator-actions.ts). */
+export class UnknownOwnerError extends AppError {
+  constructor(message: string) {
+    super(422, 'unknown_operator', message);
+  }
+}

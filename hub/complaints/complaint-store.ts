@@ -52,8 +52,14 @@ export interface ComplaintQuery {
   now?: Date;
   /** At most 200; default 50. */
   limit?: number;
-  /** The last id of the previous page. */
+  /** The last id of the previous page (id order: the jobs' paging). */
   after?: string;
+  /**
+   * The operators' order: nearest promised time first (then by id), so the complaint closest to
+   * breaching its turnaround is at the top; `afterDue` is the last row of the previous page.
+   */
+  byDue?: boolean;
+  afterDue?: { dueAt: Date; id: string };
   paymentId?: string;
 }
 
@@ -169,7 +175,7 @@ export class ComplaintStore {
     return this.model.find({ citizenSub }).sort({ createdAt: -1 }).limit(limit).lean<Complaint[]>().exec();
   }
 
-  /** The operators' queue: by the filters, oldest due first, a page at a time (by id after `after`). */
+  /** The complaints matching the filters, a page at a time: by id after `after`, or with `byDue` by promised time after `afterDue`. */
   list(query: ComplaintQuery = {}): Promise<Complaint[]> {
     const filter: Record<string, unknown> = {};
     if (query.status) filter.status = query.status;
@@ -180,8 +186,13 @@ export class ComplaintStore {
       if (!query.status) filter.status = { $in: OPEN_COMPLAINT_STATUSES };
     }
     if (query.after) filter._id = { $gt: query.after };
+    if (query.afterDue) {
+      const { dueAt, id } = query.afterDue;
+      filter.$or = [{ dueAt: { $gt: dueAt } }, { dueAt, _id: { $gt: id } }];
+    }
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-    return this.model.find(filter).sort({ _id: 1 }).limit(limit).lean<Complaint[]>().exec();
+    const order: Record<string, 1> = query.byDue ? { dueAt: 1, _id: 1 } : { _id: 1 };
+    return this.model.find(filter).sort(order).limit(limit).lean<Complaint[]>().exec();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { OperatorAudit } from '../operator/audit-log.js';
-import { ComplaintNotFoundError, ComplaintStateError } from './complaint-errors.js';
+import { ComplaintNotFoundError, ComplaintStateError, UnknownOwnerError } from './complaint-errors.js';
 import type { Complaint, ComplaintActor, Disposition } from './complaint-model.js';
 import type { ComplaintNotifier } from './complaint-notices.js';
 import type { ComplaintStore } from './complaint-store.js';
@@ -16,11 +16,12 @@ export type OperatorSettableStatus = (typeof OPERATOR_SETTABLE_STATUSES)[number]
 
 export interface ComplaintActionDeps {
   store: ComplaintStore;
-  audit: Pick<OperatorAudit, 'record'>;
+  audit: Pick<OperatorAudit, 'record' | 'list'>;
   notify: ComplaintNotifier;
 }
 
-type Outcome = { complaint: Complaint } | { refused: string };
+/** A refusal is a 409 (the state moved) unless it says otherwise (an owner nobody knows: 422). */
+type Outcome = { complaint: Complaint } | { refused: string; unknownOwner?: true };
 
 /**
  * What operators do to complaints: assign, set a status, resolve, reject. Every action, done or
@@ -54,19 +55,39 @@ export class ComplaintActions {
       ...(complaint ? { paymentId: complaint.paymentId } : {}),
     });
     if (!complaint) throw new ComplaintNotFoundError();
+    if ('refused' in outcome && outcome.unknownOwner) throw new UnknownOwnerError(outcome.refused);
     if ('refused' in outcome) throw new ComplaintStateError('complaint_state_conflict', outcome.refused);
     return outcome.complaint;
+  }
+
+  /** The owner as the audit log knows them (the actor always counts); undefined for an operator never seen. */
+  private async knownOwner(owner: ComplaintActor, actor: ComplaintActor): Promise<ComplaintActor | undefined> {
+    if (owner.sub === actor.sub) return actor;
+    const [seen] = await this.deps.audit.list({ actorSub: owner.sub, limit: 1 });
+    if (!seen) return undefined;
+    return { sub: seen.actor.sub, ...(seen.actor.label ? { label: seen.actor.label } : {}) };
   }
 
   private refusedFor(complaint: Complaint, what: string): { refused: string } {
     return { refused: `a complaint that is ${complaint.status} cannot be ${what}` };
   }
 
-  /** Gives the complaint an owner (the acting operator unless another is named); it becomes assigned. */
+  /**
+   * Gives the complaint an owner (the acting operator unless another is named); it becomes assigned.
+   * Another owner must be an operator the hub knows, one who has acted in the console before (the
+   * audit log names them; their label comes from there, not from the request), so a complaint
+   * never sits with a made-up owner until it escalates. Throws UnknownOwnerError (422) otherwise.
+   */
   assign(id: string, actor: ComplaintActor, input: { owner?: ComplaintActor; reason: string }): Promise<Complaint> {
-    const owner = input.owner ?? actor;
     return this.act(id, actor, 'assign', input.reason, async (complaint) => {
       if (CLOSED_COMPLAINT_STATUSES.includes(complaint.status)) return this.refusedFor(complaint, 'assigned');
+      const owner = await this.knownOwner(input.owner ?? actor, actor);
+      if (!owner) {
+        return {
+          refused: `no operator with the id ${input.owner?.sub} has acted in the console yet: they can take the complaint themselves`,
+          unknownOwner: true,
+        };
+      }
       const entry = { event: 'assigned', detail: `assigned to ${owner.label ?? owner.sub}: ${input.reason}`, actor };
       const moved =
         complaint.status === 'assigned'

@@ -43,7 +43,10 @@ function readFilters(ctx: Context) {
     status: pick(ctx.query.status, COMPLAINT_STATUSES),
     type: pick(ctx.query.type, COMPLAINT_TYPES),
     overdue: ctx.query.overdue === 'true',
-    cursor: typeof ctx.query.cursor === 'string' && /^CMP[0-9A-Z]{12}$/.test(ctx.query.cursor) ? ctx.query.cursor : '',
+    cursor:
+      typeof ctx.query.cursor === 'string' && /^\d{1,15}\.CMP[0-9A-Z]{12}$/.test(ctx.query.cursor)
+        ? ctx.query.cursor
+        : '',
   };
 }
 
@@ -68,9 +71,8 @@ function actionBody(
     errors.push({ field: `${action}-reason`, text: 'The reason must be 1000 characters or fewer' });
   if (action === 'assign') {
     const sub = text(form.ownerSub);
-    const label = text(form.ownerLabel);
     if (errors.length) return { errors };
-    return { body: { reason, ...(sub ? { owner: { sub, ...(label ? { label } : {}) } } : {}) } };
+    return { body: { reason, ...(sub ? { owner: { sub } } : {}) } };
   }
   if (action === 'status') {
     const status = pick(form.status, ['open', 'waiting_for_biller'] as const);

@@ -19,10 +19,10 @@ import type { RouteSpec } from '../route-spec.js';
 
 /** The operator's own words for an action, kept in the audit log (1..1000 characters, trimmed). */
 const reason = z.string().trim().min(1).max(1000);
-const actorBody = z.object({
-  sub: z.string().trim().min(1).max(200),
-  label: z.string().trim().min(1).max(200).optional(),
-});
+const ownerSub = z.string().trim().min(1).max(200);
+
+/** A queue page's cursor: the last row's promised time (ms since the epoch) and id. */
+const QUEUE_CURSOR = /^(\d{1,15})\.(CMP[0-9A-HJKMNP-TV-Z]{12})$/;
 
 const queueQuery = z.object({
   status: z.enum(COMPLAINT_STATUSES).optional(),
@@ -31,9 +31,20 @@ const queueQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .meta({ description: 'true: only complaints past their promised time, not closed' }),
-  cursor: z.string().max(64).optional().meta({ description: 'the `next` of the previous page' }),
+  cursor: z
+    .string()
+    .regex(QUEUE_CURSOR, 'must be the `next` of the previous page')
+    .optional()
+    .meta({ description: 'the `next` of the previous page' }),
 });
-const assignBody = z.object({ owner: actorBody.optional(), reason });
+/** Another owner is named by id only: the hub takes their name from the audit log (operator-actions.ts). */
+const assignBody = z.object({
+  owner: z
+    .object({ sub: ownerSub })
+    .optional()
+    .meta({ description: 'an operator who has acted in the console before; absent: the caller takes it' }),
+  reason,
+});
 const statusBody = z.object({ status: z.enum(OPERATOR_SETTABLE_STATUSES), reason });
 const resolveBody = z.object({
   disposition: z.object({
@@ -71,6 +82,7 @@ const PAGE = 50;
 const ACTION_PROBLEMS = {
   404: 'complaint_not_found: no such complaint (the refusal is audited)',
   409: 'complaint_state_conflict: the complaint is closed, or changed meanwhile (audited as refused)',
+  422: 'unknown_operator: an assignment to an operator who has never acted in the console (audited as refused)',
 };
 
 const actorOf = (state: { caller?: Caller }): ComplaintActor => ({
@@ -123,20 +135,23 @@ export function operatorComplaintRoutes(
       method: 'get',
       path: '/operator/complaints',
       operationId: 'listComplaints',
-      summary: 'The complaints queue, by status, type and overdue, oldest first, 50 a page',
+      summary:
+        'The complaints queue, by status, type and overdue, nearest promised time first (the next to breach its turnaround on top), 50 a page',
       scopes: ['ops:read'],
       callers: ['operator'],
       query: queueQuery,
       response: operatorComplaintListSchema,
       handler: async (_ctx, { query }) => {
         const q = query as z.infer<typeof queueQuery>;
+        const cursor = q.cursor ? QUEUE_CURSOR.exec(q.cursor) : null;
         const now = new Date();
         const page = await store.list({
           ...(q.status ? { status: q.status } : {}),
           ...(q.type ? { type: q.type } : {}),
           overdue: q.overdue === 'true',
           now,
-          ...(q.cursor ? { after: q.cursor } : {}),
+          byDue: true,
+          ...(cursor ? { afterDue: { dueAt: new Date(Number(cursor[1])), id: cursor[2] as string } } : {}),
           limit: PAGE,
         });
         const ids = [...new Set(page.map((c) => c.paymentId))];
@@ -150,7 +165,7 @@ export function operatorComplaintRoutes(
           complaints: page.map((c) =>
             operatorComplaintView(c, byId.get(c.paymentId), COMPLAINT_TYPE_LABELS[c.type], now),
           ),
-          ...(page.length === PAGE && last ? { next: last._id } : {}),
+          ...(page.length === PAGE && last ? { next: `${new Date(last.dueAt).getTime()}.${last._id}` } : {}),
         };
       },
     },
