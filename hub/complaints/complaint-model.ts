@@ -1,6 +1,8 @@
 import { type Model, Schema } from 'mongoose';
 import type { Connection } from '../../infra/mongo.js';
 import {
+  AUTOMATIC_REASON_KEYS,
+  type AutomaticReasonKey,
   COMPLAINT_ID_PATTERN,
   COMPLAINT_STATUSES,
   COMPLAINT_TYPES,
@@ -21,6 +23,12 @@ export interface ComplaintActor {
 export interface Disposition {
   code: DispositionCode;
   reason: string;
+  /**
+   * Set when the hub itself wrote the reason (the pre-check or a follow-up): which of its stock
+   * sentences it is, so the citizen's pages can say it in the citizen's language (the English
+   * `reason` stays for operators and the API).
+   */
+  reasonKey?: AutomaticReasonKey;
   evidence?: { billerReference?: string; refundReference?: string; reconCaseId?: string };
 }
 
@@ -91,6 +99,7 @@ const complaintSchema = new Schema<Complaint>(
       {
         code: { type: String, enum: DISPOSITION_CODES, required: true },
         reason: { type: String, required: true, maxlength: 1000 },
+        reasonKey: { type: String, enum: AUTOMATIC_REASON_KEYS },
         evidence: new Schema({ billerReference: String, refundReference: String, reconCaseId: String }, { _id: false }),
       },
       { _id: false },

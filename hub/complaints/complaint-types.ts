@@ -71,6 +71,18 @@ export const DISPOSITION_LABELS = {
   rejected_outside_scope: 'This is a matter for the biller, not for BillPay',
 } as const;
 export type DispositionCode = keyof typeof DISPOSITION_LABELS;
+
+/**
+ * The reasons the hub writes itself when its records answer a complaint (pre-check.ts): each is
+ * a stock sentence the citizen's pages word in the citizen's language (Disposition.reasonKey).
+ */
+export const AUTOMATIC_REASON_KEYS = [
+  'paid_to_biller_no_refund_due',
+  'received_by_biller',
+  'refused_and_refunded',
+  'paid_twice_refunded',
+] as const;
+export type AutomaticReasonKey = (typeof AUTOMATIC_REASON_KEYS)[number];
 export const DISPOSITION_CODES = Object.keys(DISPOSITION_LABELS) as [DispositionCode, ...DispositionCode[]];
 export const REJECTION_CODES = DISPOSITION_CODES.filter((code) => code.startsWith('rejected_'));
 export const RESOLUTION_CODES = DISPOSITION_CODES.filter((code) => !code.startsWith('rejected_'));

@@ -2,13 +2,20 @@ import { z } from 'zod';
 import type { Payment } from '../payments/payment-model.js';
 import { LINE_STATUSES } from '../payments/state-machine.js';
 import type { Complaint } from './complaint-model.js';
-import { COMPLAINT_STATUSES, COMPLAINT_TYPES, DISPOSITION_CODES } from './complaint-types.js';
+import { AUTOMATIC_REASON_KEYS, COMPLAINT_STATUSES, COMPLAINT_TYPES, DISPOSITION_CODES } from './complaint-types.js';
 
 const instant = z.iso.datetime({ offset: true }).meta({ description: 'an instant, ISO 8601' });
 const actor = z.object({ sub: z.string(), label: z.string().optional() });
 const disposition = z.object({
   code: z.enum(DISPOSITION_CODES),
   reason: z.string(),
+  reasonKey: z
+    .enum(AUTOMATIC_REASON_KEYS)
+    .optional()
+    .meta({
+      description:
+        "set when the hub wrote the reason from its records: a stock sentence's key, for wording it in the citizen's language",
+    }),
   evidence: z
     .object({
       billerReference: z.string().optional(),
@@ -109,6 +116,7 @@ export function complaintView(complaint: Complaint, payment?: Payment | null, ty
           disposition: {
             code: d.code,
             reason: d.reason,
+            ...(d.reasonKey ? { reasonKey: d.reasonKey } : {}),
             ...(d.evidence && Object.values(d.evidence).some(Boolean)
               ? {
                   evidence: {

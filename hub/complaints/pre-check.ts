@@ -49,10 +49,15 @@ function lineFinding(line: PaymentLine, type: ComplaintType): Finding {
         detail: `${about} is settled: the biller confirmed it with reference ${line.billerReference}`,
         disposition: {
           code: 'credited_to_biller',
-          reason:
-            type === 'refund_not_received'
-              ? 'The bill was paid to the biller, so no refund is due.'
-              : 'The biller has received this payment and marked the bill paid.',
+          ...(type === 'refund_not_received'
+            ? {
+                reason: 'The bill was paid to the biller, so no refund is due.',
+                reasonKey: 'paid_to_biller_no_refund_due' as const,
+              }
+            : {
+                reason: 'The biller has received this payment and marked the bill paid.',
+                reasonKey: 'received_by_biller' as const,
+              }),
           evidence: { billerReference: line.billerReference },
         },
       };
@@ -63,6 +68,7 @@ function lineFinding(line: PaymentLine, type: ComplaintType): Finding {
         disposition: {
           code: 'refunded',
           reason: 'The biller did not accept this payment, and the money was refunded to you.',
+          reasonKey: 'refused_and_refunded',
           evidence: { refundReference: refundReferenceOf(line) },
         },
       };
@@ -106,6 +112,7 @@ function paidTwiceFinding(facts: PreCheckFacts, line: PaymentLine): Finding {
       disposition: {
         code: 'duplicate_refunded',
         reason: 'The bill was paid twice; the second payment was refunded to you.',
+        reasonKey: 'paid_twice_refunded',
         evidence: { refundReference: refundReferenceOf(refunded.line) },
       },
     };

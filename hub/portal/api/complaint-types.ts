@@ -53,7 +53,8 @@ export interface ComplaintView {
   closedAt?: string;
   /** Who handles it; the portal never shows who, only that someone does. */
   owner?: { sub: string; label?: string };
-  disposition?: { code: string; reason: string; evidence?: ComplaintEvidence };
+  /** reasonKey: the hub wrote the reason itself (a stock sentence the portal words in the citizen's language). */
+  disposition?: { code: string; reason: string; reasonKey?: string; evidence?: ComplaintEvidence };
   timeline: { at: string; event: string; status?: string; detail?: string }[];
   rating?: { score: number; comment?: string; at: string };
   line?: { billerId: string; consumerMasked: string; amountMinor: number; status: string };

@@ -125,7 +125,11 @@ export function answerWords(complaint: ComplaintView, t: TFunction) {
   return {
     code: disposition.code,
     headline,
-    reason: disposition.reason,
+    // The hub's own stock sentences are said in the citizen's language; an operator's words as written.
+    reason:
+      disposition.reasonKey && t(`complaint.autoReason.${disposition.reasonKey}`, { defaultValue: '' })
+        ? t(`complaint.autoReason.${disposition.reasonKey}`)
+        : disposition.reason,
     evidence: [
       ['refundReference', evidence.refundReference],
       ['billerReference', evidence.billerReference],
