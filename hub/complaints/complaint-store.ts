@@ -47,8 +47,13 @@ export interface ComplaintChange {
 export interface ComplaintQuery {
   status?: ComplaintStatus;
   type?: ComplaintType;
-  /** Only complaints not closed whose due time has passed (at `now`). */
+  /** Only complaints not closed whose due time has passed (at `now`): the escalation job's query. */
   overdue?: boolean;
+  /**
+   * Only complaints not closed that missed their first promised time: past their due time, or
+   * escalated (escalation renews the due time). The operators' "overdue" filter.
+   */
+  breached?: boolean;
   now?: Date;
   /** At most 200; default 50. */
   limit?: number;
@@ -185,11 +190,17 @@ export class ComplaintStore {
       filter.dueAt = { $lte: query.now ?? new Date() };
       if (!query.status) filter.status = { $in: OPEN_COMPLAINT_STATUSES };
     }
+    const and: Record<string, unknown>[] = [];
+    if (query.breached) {
+      if (!query.status) filter.status = { $in: OPEN_COMPLAINT_STATUSES };
+      and.push({ $or: [{ dueAt: { $lte: query.now ?? new Date() } }, { 'escalation.level': { $gte: 1 } }] });
+    }
     if (query.after) filter._id = { $gt: query.after };
     if (query.afterDue) {
       const { dueAt, id } = query.afterDue;
-      filter.$or = [{ dueAt: { $gt: dueAt } }, { dueAt, _id: { $gt: id } }];
+      and.push({ $or: [{ dueAt: { $gt: dueAt } }, { dueAt, _id: { $gt: id } }] });
     }
+    if (and.length) filter.$and = and;
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
     const order: Record<string, 1> = query.byDue ? { dueAt: 1, _id: 1 } : { _id: 1 };
     return this.model.find(filter).sort(order).limit(limit).lean<Complaint[]>().exec();

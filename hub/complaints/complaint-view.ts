@@ -9,13 +9,10 @@ const actor = z.object({ sub: z.string(), label: z.string().optional() });
 const disposition = z.object({
   code: z.enum(DISPOSITION_CODES),
   reason: z.string(),
-  reasonKey: z
-    .enum(AUTOMATIC_REASON_KEYS)
-    .optional()
-    .meta({
-      description:
-        "set when the hub wrote the reason from its records: a stock sentence's key, for wording it in the citizen's language",
-    }),
+  reasonKey: z.enum(AUTOMATIC_REASON_KEYS).optional().meta({
+    description:
+      "set when the hub wrote the reason from its records: a stock sentence's key, for wording it in the citizen's language",
+  }),
   evidence: z
     .object({
       billerReference: z.string().optional(),

@@ -35,7 +35,7 @@ export interface ComplaintMetrics {
   rejected: number;
   /** Still open now (open, assigned, waiting for biller, escalated). */
   open: number;
-  /** Open now and past their due time. */
+  /** Open now and past their first promised time: past the due time, or escalated (its due time renewed). */
   overdueOpen: number;
   /** Seconds from raising to closing, over the closed ones. */
   timeToResolve: Distribution;
@@ -44,7 +44,7 @@ export interface ComplaintMetrics {
    * due are not counted either way.
    */
   turnaroundDecided: number;
-  /** Closed at or before their due time. */
+  /** Closed at or before their due time and never escalated (an escalation is a missed promise). */
   withinTurnaround: number;
   /** withinTurnaround / turnaroundDecided; null when none is decided. */
   withinTurnaroundRate: number | null;
@@ -57,6 +57,11 @@ interface ComplaintFacts {
   createdAt?: Date;
   closedAt?: Date;
   dueAt?: Date;
+  /**
+   * Escalated at least once: the first promised time passed unanswered. Escalation renews dueAt
+   * (hub/complaints/escalate.ts), so without this a breach would be counted nowhere.
+   */
+  escalated: boolean;
   rating?: { score: number; at?: Date };
 }
 
@@ -82,6 +87,10 @@ export function complaintFacts(doc: Record<string, unknown>): ComplaintFacts {
     createdAt: dateOf(doc.createdAt),
     closedAt: dateOf(doc.closedAt),
     dueAt: dateOf(doc.dueAt),
+    escalated:
+      typeof (doc.escalation as { level?: unknown } | undefined)?.level === 'number'
+        ? (doc.escalation as { level: number }).level > 0
+        : doc.status === 'escalated',
     ...(score !== undefined ? { rating: { score, at: dateOf(rating?.at) } } : {}),
   };
 }
@@ -107,12 +116,12 @@ export function complaintMetrics(complaints: readonly ComplaintFacts[], bounds: 
       resolveSeconds.push(Math.max(0, (c.closedAt.getTime() - c.createdAt.getTime()) / 1000));
       if (c.dueAt) {
         decided += 1;
-        if (c.closedAt.getTime() <= c.dueAt.getTime()) within += 1;
+        if (!c.escalated && c.closedAt.getTime() <= c.dueAt.getTime()) within += 1;
       }
       continue;
     }
     open += 1;
-    if (c.dueAt && c.dueAt.getTime() < now) {
+    if (c.escalated || (c.dueAt && c.dueAt.getTime() < now)) {
       overdueOpen += 1;
       decided += 1;
     }

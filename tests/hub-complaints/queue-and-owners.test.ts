@@ -83,3 +83,35 @@ describe("the operators' complaint queue and complaint owners", () => {
     expect(assigned).toMatchObject({ status: 'assigned', owner: ravi });
   });
 });
+
+describe("the operators' overdue filter", () => {
+  let h: ComplaintHarness;
+
+  beforeAll(async () => {
+    h = await startComplaintHarness('complaints_breached');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('keeps an escalated complaint among the overdue ones after escalation renewed its due time', async () => {
+    const sub = `citizen-${randomUUID()}`;
+    const payment = await h.onePayment(sub);
+    const { complaint } = await h.complaints.service.raise(sub, {
+      paymentId: payment._id,
+      type: 'wrong_amount',
+      description: 'Charged more than the bill',
+    });
+    const late = new Date(new Date(complaint.dueAt).getTime() + 1_000);
+    await h.complaints.escalate(late);
+    const escalated = await h.complaints.store.findById(complaint._id);
+    expect(escalated?.status).toBe('escalated');
+    expect(new Date(escalated?.dueAt ?? 0).getTime()).toBeGreaterThan(late.getTime());
+
+    const overdue = await h.complaints.store.list({ breached: true, now: late, limit: 200 });
+    expect(overdue.map((c) => c._id)).toContain(complaint._id);
+    // The escalation job's own query still waits for the renewed due time.
+    const toEscalate = await h.complaints.store.list({ overdue: true, now: late, limit: 200 });
+    expect(toEscalate.map((c) => c._id)).not.toContain(complaint._id);
+  });
+});

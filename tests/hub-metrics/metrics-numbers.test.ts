@@ -346,19 +346,20 @@ describe('payment metrics from seeded records', () => {
       receipt_not_received: 0,
       other: 1,
     });
-    expect(c).toMatchObject({ closed: 2, resolved: 1, rejected: 1, open: 3, overdueOpen: 1 });
+    // Overdue: the open one past its due time, and the escalated one (escalation means its first promise passed).
+    expect(c).toMatchObject({ closed: 2, resolved: 1, rejected: 1, open: 3, overdueOpen: 2 });
     // Closed after 2 h and 4 h.
     expect(c.timeToResolve).toMatchObject({ count: 2, meanSeconds: 10_800, p50Seconds: 7_200, maxSeconds: 14_400 });
-    // Decided: one closed in time, one closed late, one open past its due time; the one not yet due is not counted.
-    expect(c).toMatchObject({ turnaroundDecided: 3, withinTurnaround: 1 });
-    expect(c.withinTurnaroundRate).toBeCloseTo(1 / 3, 12);
+    // Decided: one closed in time, one closed late, one open past its due time, one escalated; the one not yet due is not counted.
+    expect(c).toMatchObject({ turnaroundDecided: 4, withinTurnaround: 1 });
+    expect(c.withinTurnaroundRate).toBeCloseTo(1 / 4, 12);
     const week = report('7d').complaints;
     expect(week).toMatchObject({
       raised: 6,
       closed: 3,
-      turnaroundDecided: 4,
+      turnaroundDecided: 5,
       withinTurnaround: 2,
-      withinTurnaroundRate: 0.5,
+      withinTurnaroundRate: 0.4,
     });
   });
 

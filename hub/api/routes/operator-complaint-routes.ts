@@ -27,10 +27,9 @@ const QUEUE_CURSOR = /^(\d{1,15})\.(CMP[0-9A-HJKMNP-TV-Z]{12})$/;
 const queueQuery = z.object({
   status: z.enum(COMPLAINT_STATUSES).optional(),
   type: z.enum(COMPLAINT_TYPES).optional(),
-  overdue: z
-    .enum(['true', 'false'])
-    .optional()
-    .meta({ description: 'true: only complaints past their promised time, not closed' }),
+  overdue: z.enum(['true', 'false']).optional().meta({
+    description: 'true: only complaints not closed that missed their first promised time (past due, or escalated)',
+  }),
   cursor: z
     .string()
     .regex(QUEUE_CURSOR, 'must be the `next` of the previous page')
@@ -148,7 +147,7 @@ export function operatorComplaintRoutes(
         const page = await store.list({
           ...(q.status ? { status: q.status } : {}),
           ...(q.type ? { type: q.type } : {}),
-          overdue: q.overdue === 'true',
+          breached: q.overdue === 'true',
           now,
           byDue: true,
           ...(cursor ? { afterDue: { dueAt: new Date(Number(cursor[1])), id: cursor[2] as string } } : {}),
