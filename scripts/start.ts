@@ -99,6 +99,8 @@ const childEnv = {
 };
 const children = new Map<string, ManagedProcess>();
 let stopping = false;
+/** Why the start failed, said again once everything has stopped, so it is the last thing on screen. */
+let failure: string | undefined;
 
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
@@ -106,6 +108,7 @@ async function stopAll(code: number): Promise<never> {
     console.log('\nstopping services...');
     await Promise.all([...children.values()].map((child) => child.stop()));
     await local.stop();
+    if (failure) console.error(`\nnpm start failed: ${failure}`);
   }
   process.exit(code);
 }
@@ -123,6 +126,7 @@ for (const service of SERVICES) {
   child.child.once('exit', (code) => {
     if (stopping) return;
     console.error(`${service.name} exited (code ${code}); stopping everything`);
+    failure ??= `${service.name} exited (code ${code}); its lines above say why`;
     void stopAll(1);
   });
   children.set(service.name, child);
@@ -132,8 +136,11 @@ try {
   await Promise.all(SERVICES.map((service) => waitUntilReady(service)));
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
+  failure ??= (error as Error).message.split('\n')[0];
   await stopAll(1);
 }
+// A service that exited while the others were starting is stopping everything: no "all up" banner.
+if (stopping) await new Promise<never>(() => {});
 
 // The citizen portal is what a person opens first: sign in, see dues, pay, get receipts.
 console.log(`\nOpen the citizen portal: http://localhost:${port('HUB_PORT', 3000)}/`);
