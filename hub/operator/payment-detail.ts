@@ -3,15 +3,20 @@ import { type LedgerModel, type LedgerTransaction, ledgerModel } from '../ledger
 import { type Payment, type PaymentLine, type PaymentModel, paymentModel } from '../payments/payment-model.js';
 import { type AuditEntry, OperatorAudit } from './audit-log.js';
 
-/** A payment line as operators see it (all of it but the raw consumer values; failure as one object). */
-export interface OperatorLineView {
+/** A payment line as the search lists it. */
+export interface OperatorLineSummary {
   id: string;
   billerId: string;
   consumerMasked: string;
-  billNumber: string;
   amountMinor: number;
   status: string;
+  /** The HUB posting reference. */
   reference: string;
+}
+
+/** A payment line as operators see it (all of it but the raw consumer values; failure as one object). */
+export interface OperatorLineView extends OperatorLineSummary {
+  billNumber: string;
   billerReference?: string;
   billerStatus?: string;
   attempts: number;
@@ -30,14 +35,7 @@ export interface OperatorPaymentSummary {
   totalMinor: number;
   method?: string;
   citizenSub: string;
-  lines: {
-    id: string;
-    billerId: string;
-    consumerMasked: string;
-    amountMinor: number;
-    status: string;
-    reference: string;
-  }[];
+  lines: OperatorLineSummary[];
   flags?: number;
   complaints?: number;
 }
