@@ -96,6 +96,20 @@ const iso = (date: Date | undefined) => date?.toISOString();
 const defined = <T extends Record<string, unknown>>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+/**
+ * What tells one line from another at a glance, for operators' lists (the payment search here,
+ * hub/risk's flagged queue): the consumer number masked, the amount in paise, the status.
+ */
+export function lineAtAGlance(line: PaymentLine): Omit<OperatorLineSummary, 'reference'> {
+  return {
+    id: line._id,
+    billerId: line.billerId,
+    consumerMasked: line.consumerMasked,
+    amountMinor: line.amountMinor,
+    status: line.status,
+  };
+}
+
 /** The search's view of a payment. */
 export function paymentSummaryOf(payment: Payment): OperatorPaymentSummary {
   return defined({
@@ -105,14 +119,7 @@ export function paymentSummaryOf(payment: Payment): OperatorPaymentSummary {
     totalMinor: payment.totalMinor,
     method: payment.gateway?.method,
     citizenSub: payment.citizenSub,
-    lines: payment.lines.map((line) => ({
-      id: line._id,
-      billerId: line.billerId,
-      consumerMasked: line.consumerMasked,
-      amountMinor: line.amountMinor,
-      status: line.status,
-      reference: line.reference,
-    })),
+    lines: payment.lines.map((line) => ({ ...lineAtAGlance(line), reference: line.reference })),
     // How many risk flags the payment carries (hub/risk), when any.
     flags: payment.risk?.flags.length || undefined,
   });
