@@ -1,4 +1,4 @@
-import type { PortalOptions } from '../hub/portal/options.js';
+import { type StaffPortalOptions, staffPortalOptionsOf, trimSlash } from '../hub/portal/staff/options.js';
 import type { OperatorConsoleConfig } from './config.js';
 
 /**
@@ -17,40 +17,16 @@ export const OPERATOR_CONSOLE_SCOPES = [
   'ops:write',
 ] as const;
 
-/** Everything the console needs, resolved once from its config (or given by a test). */
-export interface OperatorConsoleOptions {
-  /** Public base URL, no trailing slash (http://localhost:5100). */
-  baseUrl: string;
-  /** The hub API, no trailing slash (http://localhost:3000/api/v1). */
-  apiUrl: string;
+/** Everything the console needs, resolved once from its config (or given by a test); base URL e.g. http://localhost:5100. */
+export interface OperatorConsoleOptions extends StaffPortalOptions {
   /** The idp's account page, where an operator turns on the authenticator app. */
   accountUrl: string;
-  /** The relying party's settings, in the hub portal's shape (its RelyingParty is reused). */
-  oidc: PortalOptions['oidc'];
-  timeoutMs: number;
-  session: { idleSeconds: number; absoluteSeconds: number };
 }
-
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** The options from the config; the base URL defaults to http://localhost:<port>. */
 export function operatorConsoleOptionsOf(config: OperatorConsoleConfig): OperatorConsoleOptions {
   return {
-    baseUrl: trimSlash(config.OPERATOR_CONSOLE_PUBLIC_URL ?? `http://localhost:${config.OPERATOR_CONSOLE_PORT}`),
-    apiUrl: trimSlash(config.OPERATOR_CONSOLE_HUB_API_URL),
+    ...staffPortalOptionsOf(config, 'OPERATOR_CONSOLE', 'OPERATOR', OPERATOR_CONSOLE_SCOPES),
     accountUrl: `${trimSlash(config.IDP_ISSUER)}/account`,
-    oidc: {
-      issuer: config.IDP_ISSUER,
-      internalUrl: config.OPERATOR_CONSOLE_IDP_INTERNAL_URL,
-      clientId: config.OPERATOR_OIDC_CLIENT_ID,
-      clientSecret: config.OPERATOR_OIDC_CLIENT_SECRET,
-      resource: config.HUB_API_RESOURCE,
-      scope: OPERATOR_CONSOLE_SCOPES.join(' '),
-    },
-    timeoutMs: config.OPERATOR_CONSOLE_HTTP_TIMEOUT_MS,
-    session: {
-      idleSeconds: config.OPERATOR_CONSOLE_SESSION_IDLE_SECONDS,
-      absoluteSeconds: config.OPERATOR_CONSOLE_SESSION_ABSOLUTE_SECONDS,
-    },
   };
 }

@@ -1,5 +1,4 @@
-import { metricsTokenOf } from '../infra/config.js';
-import { createLogger } from '../infra/logger.js';
+import { startOptionsOf } from '../hub/portal/staff/server.js';
 import { runService } from '../infra/service-runtime.js';
 import { loadProviderPortalConfig } from './config.js';
 import { providerPortalOptionsOf } from './options.js';
@@ -7,11 +6,8 @@ import { startProviderPortal } from './server.js';
 
 await runService('provider-portal', async () => {
   const config = loadProviderPortalConfig();
-  return startProviderPortal(providerPortalOptionsOf(config), {
-    port: config.PROVIDER_PORTAL_PORT,
-    host: config.BIND_HOST,
-    redisUrl: config.REDIS_URL,
-    log: createLogger('provider-portal', config.LOG_LEVEL),
-    metricsToken: metricsTokenOf(config),
-  });
+  return startProviderPortal(
+    providerPortalOptionsOf(config),
+    startOptionsOf('provider-portal', config.PROVIDER_PORTAL_PORT, config),
+  );
 });

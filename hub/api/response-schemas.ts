@@ -152,6 +152,15 @@ export const duesSchema = z.object({
     .optional(),
 });
 
+/** One event of a payment's timeline, oldest first: a status change of the payment or of one of its lines. */
+export const paymentTimelineEntrySchema = z.object({
+  at: instant,
+  event: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  lineId: z.string().optional(),
+});
+
 export const paymentSchema = z.object({
   id: z.string(),
   status: paymentStatus,
@@ -190,15 +199,7 @@ export const paymentSchema = z.object({
         .meta({ description: "a payment demand's reference (not secret: it is on the demand's SMS), for its lines" }),
     }),
   ),
-  timeline: z.array(
-    z.object({
-      at: instant,
-      event: z.string(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-      lineId: z.string().optional(),
-    }),
-  ),
+  timeline: z.array(paymentTimelineEntrySchema),
 });
 
 export const paymentListSchema = z.object({ payments: z.array(paymentSchema) });

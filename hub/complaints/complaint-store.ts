@@ -18,20 +18,23 @@ import {
   OPEN_COMPLAINT_STATUSES,
 } from './complaint-types.js';
 
-/** A complaint as raised, before the store gives it an id and its keys. */
-export interface NewComplaint {
-  citizenSub: string;
-  paymentId: string;
-  lineId?: string;
-  type: ComplaintType;
-  description: string;
-  status: ComplaintStatus;
-  dueAt: Date;
+/** A complaint as raised, before the store gives it an id and its keys (openKey, requestKey). */
+export interface NewComplaint
+  extends Pick<
+    Complaint,
+    | 'citizenSub'
+    | 'paymentId'
+    | 'lineId'
+    | 'type'
+    | 'description'
+    | 'status'
+    | 'dueAt'
+    | 'disposition'
+    | 'reconCaseIds'
+    | 'timeline'
+  > {
   /** The raise's Idempotency-Key, when the client sent one. */
   idempotencyKey?: string;
-  disposition?: Disposition;
-  reconCaseIds?: string[];
-  timeline: ComplaintTimelineEntry[];
 }
 
 /** What a move sets besides the status: owner, disposition, and the timeline entry it appends. */

@@ -21,6 +21,13 @@ const disposition = z.object({
     })
     .optional(),
 });
+/** One entry of a complaint's timeline, oldest first (the operators' view adds who acted). */
+const timelineEntry = z.object({
+  at: instant,
+  event: z.string(),
+  status: z.enum(COMPLAINT_STATUSES).optional(),
+  detail: z.string().optional(),
+});
 
 /**
  * A complaint as its citizen sees it (the contract the portal's pages are built on): times are ISO
@@ -39,14 +46,7 @@ export const complaintViewSchema = z.object({
   closedAt: instant.optional(),
   owner: actor.optional(),
   disposition: disposition.optional(),
-  timeline: z.array(
-    z.object({
-      at: instant,
-      event: z.string(),
-      status: z.enum(COMPLAINT_STATUSES).optional(),
-      detail: z.string().optional(),
-    }),
-  ),
+  timeline: z.array(timelineEntry),
   rating: z.object({ score: z.number().int(), comment: z.string().optional(), at: instant }).optional(),
   line: z
     .object({
@@ -67,15 +67,7 @@ export const operatorComplaintSchema = complaintViewSchema.extend({
   escalation: z.object({ level: z.number().int(), at: instant }).optional(),
   reconCaseIds: z.array(z.string()).optional(),
   overdue: z.boolean(),
-  timeline: z.array(
-    z.object({
-      at: instant,
-      event: z.string(),
-      status: z.enum(COMPLAINT_STATUSES).optional(),
-      detail: z.string().optional(),
-      actor: actor.optional(),
-    }),
-  ),
+  timeline: z.array(timelineEntry.extend({ actor: actor.optional() })),
 });
 export const operatorComplaintListSchema = z.object({
   complaints: z.array(operatorComplaintSchema),

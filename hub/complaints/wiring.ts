@@ -5,8 +5,7 @@ import type { Notifications } from '../notifications/notifications.js';
 import { OperatorAudit } from '../operator/audit-log.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import { type ReconCase, ReconStore } from '../reconciliation/recon-store.js';
-import { enquireLine } from '../settlement/enquiry.js';
-import type { SettlementOptions } from '../settlement/options.js';
+import { type EnquiryDeps, enquireLine } from '../settlement/enquiry.js';
 import type { SettlementQueue } from '../settlement/queue.js';
 import { complaintNotifier } from './complaint-notices.js';
 import { ComplaintService } from './complaint-service.js';
@@ -26,7 +25,8 @@ export interface ComplaintPartsInput {
    * ledger booking, or the refund). Without it, the raise leaves the enquiry to the status-enquiry job.
    */
   queue?: SettlementQueue;
-  settlement: Pick<SettlementOptions, 'enquiryDelayMs' | 'enquiryMaxDelayMs' | 'enquiryGiveUpMs'>;
+  /** The status enquiry's timing (hub/settlement/enquiry.ts). */
+  settlement: EnquiryDeps['options'];
   options: ComplaintOptions;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 }

@@ -1,23 +1,17 @@
 import type { Connection } from '../../infra/mongo.js';
+import { CLOSED_COMPLAINT_STATUSES, COMPLAINT_TYPES, type ComplaintType } from '../complaints/complaint-types.js';
 import { type Distribution, distributionOf, ratio } from './distribution.js';
 import { inWindow, type WindowBounds } from './windows.js';
 
 /**
- * Complaint types (BBPS-style, issue 12's complaints in hub/complaints); any other stored value is
+ * Complaint types (hub/complaints/complaint-types.ts, the one source); any other stored value is
  * counted as `other`, so the label set stays bounded.
  */
-export const COMPLAINT_TYPES = [
-  'amount_deducted_not_credited',
-  'paid_twice',
-  'wrong_amount',
-  'refund_not_received',
-  'receipt_not_received',
-  'other',
-] as const;
-export type ComplaintTypeLabel = (typeof COMPLAINT_TYPES)[number];
+export { COMPLAINT_TYPES };
+export type ComplaintTypeLabel = ComplaintType;
 
 /** Closed statuses: a complaint answered, either way. Every other status is open (escalated included). */
-const CLOSED = ['resolved', 'rejected'];
+const CLOSED: readonly string[] = CLOSED_COMPLAINT_STATUSES;
 
 /** Bounds of the complaint resolution times (seconds): an hour to the 30-day worst case. */
 export const RESOLVE_BUCKETS_SECONDS = [

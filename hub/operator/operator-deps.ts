@@ -7,7 +7,6 @@ import type { PaymentStore } from '../payments/payment-store.js';
 import type { ReconStore } from '../reconciliation/recon-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import type { EnquiryDeps } from '../settlement/enquiry.js';
-import type { SettlementOptions } from '../settlement/options.js';
 import type { SettlementQueue } from '../settlement/queue.js';
 import type { OperatorAudit } from './audit-log.js';
 import { SubjectNotFoundError } from './operator-action.js';
@@ -26,7 +25,8 @@ export interface OperatorDeps {
   gateway: Pick<PaymentGateway, 'refund'>;
   /** The hub's work queue (settle-line jobs). Without it, actions that hand a line to settlement are refused (503). */
   queue?: SettlementQueue;
-  options: Pick<SettlementOptions, 'enquiryDelayMs' | 'enquiryMaxDelayMs' | 'enquiryGiveUpMs'>;
+  /** The status enquiry's timing (hub/settlement/enquiry.ts). */
+  options: EnquiryDeps['options'];
   log: SettlementLog;
 }
 

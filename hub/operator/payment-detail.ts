@@ -3,15 +3,20 @@ import { type LedgerModel, type LedgerTransaction, ledgerModel } from '../ledger
 import { type Payment, type PaymentLine, type PaymentModel, paymentModel } from '../payments/payment-model.js';
 import { type AuditEntry, OperatorAudit } from './audit-log.js';
 
-/** A payment line as operators see it (all of it but the raw consumer values; failure as one object). */
-export interface OperatorLineView {
+/** A payment line as the search lists it. */
+export interface OperatorLineSummary {
   id: string;
   billerId: string;
   consumerMasked: string;
-  billNumber: string;
   amountMinor: number;
   status: string;
+  /** The HUB posting reference. */
   reference: string;
+}
+
+/** A payment line as operators see it (all of it but the raw consumer values; failure as one object). */
+export interface OperatorLineView extends OperatorLineSummary {
+  billNumber: string;
   billerReference?: string;
   billerStatus?: string;
   attempts: number;
@@ -30,14 +35,7 @@ export interface OperatorPaymentSummary {
   totalMinor: number;
   method?: string;
   citizenSub: string;
-  lines: {
-    id: string;
-    billerId: string;
-    consumerMasked: string;
-    amountMinor: number;
-    status: string;
-    reference: string;
-  }[];
+  lines: OperatorLineSummary[];
   flags?: number;
   complaints?: number;
 }
@@ -98,6 +96,20 @@ const iso = (date: Date | undefined) => date?.toISOString();
 const defined = <T extends Record<string, unknown>>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+/**
+ * What tells one line from another at a glance, for operators' lists (the payment search here,
+ * hub/risk's flagged queue): the consumer number masked, the amount in paise, the status.
+ */
+export function lineAtAGlance(line: PaymentLine): Omit<OperatorLineSummary, 'reference'> {
+  return {
+    id: line._id,
+    billerId: line.billerId,
+    consumerMasked: line.consumerMasked,
+    amountMinor: line.amountMinor,
+    status: line.status,
+  };
+}
+
 /** The search's view of a payment. */
 export function paymentSummaryOf(payment: Payment): OperatorPaymentSummary {
   return defined({
@@ -107,14 +119,7 @@ export function paymentSummaryOf(payment: Payment): OperatorPaymentSummary {
     totalMinor: payment.totalMinor,
     method: payment.gateway?.method,
     citizenSub: payment.citizenSub,
-    lines: payment.lines.map((line) => ({
-      id: line._id,
-      billerId: line.billerId,
-      consumerMasked: line.consumerMasked,
-      amountMinor: line.amountMinor,
-      status: line.status,
-      reference: line.reference,
-    })),
+    lines: payment.lines.map((line) => ({ ...lineAtAGlance(line), reference: line.reference })),
     // How many risk flags the payment carries (hub/risk), when any.
     flags: payment.risk?.flags.length || undefined,
   });

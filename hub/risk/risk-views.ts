@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineAtAGlance } from '../operator/payment-detail.js';
 import { displayStatus } from '../payments/display-status.js';
 import type { Payment } from '../payments/index.js';
 import { DEFAULT_RULES, RISK_ACTIONS, RISK_RULE_IDS, type RiskRules, RULE_DESCRIPTIONS } from './risk-rules.js';
@@ -112,13 +113,7 @@ export function flaggedView(payment: Payment): z.infer<typeof flaggedPaymentSche
     ...(payment.gateway?.method ? { method: payment.gateway.method } : {}),
     citizenSub: payment.citizenSub,
     risk: riskView(payment.risk),
-    lines: payment.lines.map((line) => ({
-      id: line._id,
-      billerId: line.billerId,
-      consumerMasked: line.consumerMasked,
-      amountMinor: line.amountMinor,
-      status: line.status,
-    })),
+    lines: payment.lines.map((line) => lineAtAGlance(line)),
   };
 }
 

@@ -1,31 +1,22 @@
 /**
  * The hub's operator payment answers (hub/api/routes/operator-payment-routes.ts) as the console
- * reads them. Amounts are paise; times are ISO strings (UTC).
+ * reads them: the hub's own shapes (hub/operator/payment-detail.ts), under the console's names.
+ * Amounts are paise; times are ISO strings (UTC).
  */
+import type {
+  OperatorAuditView,
+  OperatorLedgerView,
+  OperatorLineSummary,
+  OperatorLineView,
+  OperatorPaymentDetail,
+  OperatorPaymentSummary,
+} from '../../hub/operator/payment-detail.js';
 
 /** One line of a payment in the search results. */
-export interface OperatorLineJson {
-  id: string;
-  billerId: string;
-  consumerMasked: string;
-  amountMinor: number;
-  status: string;
-  /** The HUB posting reference. */
-  reference: string;
-}
+export type OperatorLineJson = OperatorLineSummary;
 
 /** One payment of the search results. */
-export interface OperatorPaymentSummaryJson {
-  id: string;
-  createdAt: string;
-  status: string;
-  totalMinor: number;
-  method?: string;
-  citizenSub: string;
-  lines: OperatorLineJson[];
-  flags?: number;
-  complaints?: number;
-}
+export type OperatorPaymentSummaryJson = OperatorPaymentSummary;
 
 /** GET /operator/payments: newest first; `next` is the cursor of the next page. */
 export interface OperatorPaymentListJson {
@@ -34,65 +25,19 @@ export interface OperatorPaymentListJson {
 }
 
 /** A line in full, as the payment detail shows it. */
-export interface OperatorLineDetailJson extends OperatorLineJson {
-  billNumber: string;
-  attempts: number;
-  billerReference?: string;
-  billerStatus?: string;
-  refundKey?: string;
-  enquiries?: number;
-  nextAttemptAt?: string;
-  changedAt: string;
-  failure?: { code?: string; message?: string };
-}
+export type OperatorLineDetailJson = OperatorLineView;
 
 /** The payment in full. */
-export interface OperatorPaymentJson extends Omit<OperatorPaymentSummaryJson, 'lines'> {
-  currency: string;
-  updatedAt: string;
-  expiresAt: string;
-  gateway: { orderId?: string; method?: string; capturedMinor?: number; capturedCurrency?: string };
-  hold?: { reason: string; detail: string; at: string };
-  supersededBy?: string;
-  receipt?: { receiptId?: string; issuedAt?: string; notifiedAt?: string };
-  lines: OperatorLineDetailJson[];
-}
+export type OperatorPaymentJson = OperatorPaymentDetail['payment'];
 
-export interface TimelineEntryJson {
-  at: string;
-  event: string;
-  from?: string;
-  to?: string;
-  lineId?: string;
-  detail?: string;
-}
+/** One event of the payment's timeline, oldest first. */
+export type TimelineEntryJson = OperatorPaymentDetail['timeline'][number];
 
-export interface LedgerTransactionJson {
-  txnId: string;
-  kind: string;
-  at: string;
-  lineId?: string;
-  reverses?: string;
-  reason?: string;
-  entries: { account: string; debitMinor: number; creditMinor: number }[];
-}
+/** One ledger transaction of the payment. */
+export type LedgerTransactionJson = OperatorLedgerView;
 
-export interface AuditEntryJson {
-  id: string;
-  at: string;
-  actor: { sub: string; label?: string };
-  action: string;
-  subject: { kind: string; id: string };
-  reason: string;
-  outcome: 'done' | 'refused';
-  detail?: string;
-}
+/** One operator action on the payment or its lines. */
+export type AuditEntryJson = OperatorAuditView;
 
 /** GET /operator/payments/{id}. Other areas may add optional fields (notes, flags, complaints). */
-export interface OperatorPaymentDetailJson {
-  payment: OperatorPaymentJson;
-  timeline: TimelineEntryJson[];
-  ledger: LedgerTransactionJson[];
-  audit: AuditEntryJson[];
-  [more: string]: unknown;
-}
+export type OperatorPaymentDetailJson = OperatorPaymentDetail;

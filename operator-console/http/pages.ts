@@ -1,9 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Context } from 'koa';
-import type nunjucks from 'nunjucks';
-import { type FieldError, formErrorsContext, pagePolicy, sendPage } from '../../hub/portal/http/render.js';
-import { createViewEnvironment } from '../../infra/web/views.js';
+import type { FieldError } from '../../hub/portal/http/render.js';
+import { StaffPages } from '../../hub/portal/staff/pages.js';
 import type { OperatorUser } from '../oidc/operator-relying-party.js';
 import { CONSOLE_STYLESHEET } from './console-assets.js';
 
@@ -37,54 +35,26 @@ export const DATE_HINT = 'For example, 2027-01-31 (year-month-day, India time)';
 export type { FieldError };
 
 /**
- * Server-rendered pages (nunjucks, auto-escaping, govuk-frontend macros) on the shared layout.
- * Every page gets a strict Content-Security-Policy (no script; styles and images from this origin;
- * forms only to this origin and the idp) and `Cache-Control: no-store`, since pages carry a CSRF
- * token and citizens' payments.
+ * The console's pages (hub/portal/staff/pages.ts: strict Content-Security-Policy, `no-store`,
+ * since pages carry a CSRF token and citizens' payments), with the operator's team, the idp's
+ * account page and the sections' navigation: the header marks the section the path is in
+ * (aria-current).
  */
-export class Pages {
-  private readonly views: nunjucks.Environment;
-  private readonly csp: string;
-
+export class Pages extends StaffPages {
   /** `accountUrl`: the idp's account page, where an operator turns on the authenticator app. */
-  constructor(
-    idpOrigin: string,
-    private readonly accountUrl: string,
-  ) {
-    this.views = createViewEnvironment([VIEWS_DIR]);
-    this.csp = pagePolicy([idpOrigin]);
-  }
-
-  /**
-   * Renders `view` with the page `title`, form `errors` (with the summary) and `status`. The
-   * header marks the section the path is in (aria-current).
-   */
-  async render(
-    ctx: Context,
-    view: string,
-    data: Record<string, unknown> & { title: string; errors?: FieldError[] },
-    status = 200,
-  ): Promise<void> {
-    const session = await ctx.state.session?.ensure();
-    const errors = data.errors ?? [];
-    const user = session?.user as OperatorUser | undefined;
-    const section = SECTIONS.find((s) => ctx.path === s.path || ctx.path.startsWith(`${s.path}/`))?.id;
-    sendPage(ctx, status, this.csp);
-    ctx.body = this.views.render(`${view}.njk`, {
-      ...data,
-      lang: 'en',
-      accountUrl: this.accountUrl,
+  constructor(idpOrigin: string, accountUrl: string) {
+    super({
+      viewsDir: VIEWS_DIR,
+      idpOrigin,
+      layoutText: LAYOUT_TEXT,
       dateHint: DATE_HINT,
-      consoleStylesheet: CONSOLE_STYLESHEET,
-      sections: SECTIONS,
-      currentSection: section,
-      t: (key: string) => LAYOUT_TEXT[key] ?? key,
-      pageTitle: data.title,
-      ...formErrorsContext(errors),
-      csrf: session?.csrf ?? '',
-      user,
-      team: user?.team,
-      signedIn: Boolean(user),
+      pageContext: (ctx, user) => ({
+        accountUrl,
+        consoleStylesheet: CONSOLE_STYLESHEET,
+        sections: SECTIONS,
+        currentSection: SECTIONS.find((s) => ctx.path === s.path || ctx.path.startsWith(`${s.path}/`))?.id,
+        team: (user as OperatorUser | undefined)?.team,
+      }),
     });
   }
 }

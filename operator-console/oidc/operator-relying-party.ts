@@ -1,6 +1,5 @@
-import { decodeJwt } from 'jose';
-import { RelyingParty } from '../../hub/portal/oidc/relying-party.js';
-import type { PendingLogin, SessionTokens, SessionUser } from '../../hub/portal/session/session-store.js';
+import type { SessionUser } from '../../hub/portal/session/session-store.js';
+import { StaffRelyingParty } from '../../hub/portal/staff/relying-party.js';
 import type { Logger } from '../../infra/logger.js';
 import type { OperatorConsoleOptions } from '../options.js';
 
@@ -21,32 +20,18 @@ export interface OperatorUser extends SessionUser {
 export const OPERATOR_CLAIMS_REQUEST = JSON.stringify({ id_token: { roles: null, operator_team: null } });
 
 /**
- * The hub portal's relying party (code flow with PKCE, state and nonce; refresh; RP-initiated
- * logout), asking also for the operator claims in the ID token and the authenticator app's level
- * (`acr_values`, voluntary: a session with the app is not asked again; the idp itself requires the
- * app of an operator here). After sign-in a person is an operator only when the validated ID token
- * says the role and the level reached is code-and-app.
+ * The staff portals' relying party (hub/portal/staff/relying-party.ts), asking also for the
+ * operator claims in the ID token and the authenticator app's level (`acr_values`, voluntary: a
+ * session with the app is not asked again; the idp itself requires the app of an operator here).
+ * After sign-in a person is an operator only when the validated ID token says the role and the
+ * level reached is code-and-app.
  */
-export class OperatorRelyingParty extends RelyingParty {
+export class OperatorRelyingParty extends StaffRelyingParty<OperatorUser> {
   constructor(options: OperatorConsoleOptions, log: Logger) {
-    super({ ...options.oidc, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }, log);
-  }
-
-  override async startLogin(returnTo: string, uiLocale: string): Promise<{ url: URL; login: PendingLogin }> {
-    const started = await super.startLogin(returnTo, uiLocale);
-    started.url.searchParams.set('claims', OPERATOR_CLAIMS_REQUEST);
-    started.url.searchParams.set('acr_values', OPERATOR_ACR);
-    return started;
-  }
-
-  override async finishLogin(
-    callbackUrl: URL,
-    login: PendingLogin,
-  ): Promise<{ user: OperatorUser; tokens: SessionTokens }> {
-    const { user, tokens } = await super.finishLogin(callbackUrl, login);
-    const claims = tokens.idToken ? decodeJwt(tokens.idToken) : {};
-    const operator = Array.isArray(claims.roles) && claims.roles.includes('operator') && claims.acr === OPERATOR_ACR;
-    const team = typeof claims.operator_team === 'string' ? claims.operator_team : 'Operators';
-    return { user: { ...user, ...(operator ? { team } : {}) }, tokens };
+    super(options, log, { claims: OPERATOR_CLAIMS_REQUEST, acr_values: OPERATOR_ACR }, (claims) => {
+      const operator = Array.isArray(claims.roles) && claims.roles.includes('operator') && claims.acr === OPERATOR_ACR;
+      const team = typeof claims.operator_team === 'string' ? claims.operator_team : 'Operators';
+      return operator ? { team } : {};
+    });
   }
 }

@@ -1,51 +1,21 @@
 /**
- * The hub's queue and audit answers (hub/operator/operator-schemas.ts) as the console reads them.
- * Amounts are paise; times are ISO strings (UTC).
+ * The hub's queue and audit answers (hub/operator/operator-schemas.ts) as the console reads them:
+ * the hub's own shapes (hub/operator/queues.ts), under the console's names. Amounts are paise;
+ * times are ISO strings (UTC).
  */
-export interface QueueJson<T> {
-  count: number;
-  items: T[];
-}
+import type { HeldItem, Queue, ReconItem, UnknownItem } from '../../hub/operator/queues.js';
 
-export interface UnknownItemJson {
-  paymentId: string;
-  lineId: string;
-  billerId: string;
-  consumerMasked: string;
-  amountMinor: number;
-  reference: string;
-  since: string;
-  ageSeconds: number;
-  enquiries: number;
-  nextAttemptAt?: string;
-}
+/** One queue: its items, oldest first, and how many there are in all. */
+export type QueueJson<T> = Queue<T>;
 
-export interface HeldItemJson {
-  kind: 'line' | 'payment';
-  paymentId: string;
-  lineId?: string;
-  billerId?: string;
-  consumerMasked?: string;
-  amountMinor: number;
-  currency: string;
-  since: string;
-  ageSeconds: number;
-  reason: string;
-  detail?: string;
-}
+/** An `unknown` line of the queue. */
+export type UnknownItemJson = UnknownItem;
 
-export interface ReconItemJson {
-  id: string;
-  class: string;
-  date: string;
-  subject: string;
-  paymentId?: string;
-  lineId?: string;
-  detail: string;
-  resolutionError?: string;
-  since: string;
-  ageSeconds: number;
-}
+/** A refund that needs a person: a `held` line or a `held` payment. */
+export type HeldItemJson = HeldItem;
+
+/** An open reconciliation case. */
+export type ReconItemJson = ReconItem;
 
 /** How a reconciliation case is closed (hub/operator/actions/close-recon-case.ts CASE_DISPOSITIONS). */
 export const DISPOSITIONS = [

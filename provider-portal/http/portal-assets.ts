@@ -1,36 +1,18 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+import { staffStylesheet } from '../../hub/portal/staff/assets.js';
 
 /** Where every portal page links its own styles, after the shared design's (infra/web/design-assets.ts). */
 export const PORTAL_STYLESHEET = '/assets/provider-portal.css';
 
 const CSS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'provider-portal.css');
 
-let css: { body: Buffer; etag: string } | undefined;
-
 /**
- * Serves GET/HEAD PORTAL_STYLESHEET: the provider portal's few styles of its own (its wide
- * dashboard table, references and dates kept on one line, the header's sign-out button).
- * Cached for a day and revalidated with an ETag, as the shared design's assets are.
+ * Serves GET/HEAD PORTAL_STYLESHEET: the staff portals' shared styles (hub/portal/staff/assets.ts:
+ * wide tables in scrolling regions, references and dates kept on one line, the header's sign-out
+ * button) and the provider portal's own, if any.
  */
 export function portalAssets(): Middleware {
-  return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path !== PORTAL_STYLESHEET) return next();
-    if (!css) {
-      const body = readFileSync(CSS_PATH);
-      css = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }
-    ctx.set('Cache-Control', 'public, max-age=86400');
-    ctx.set('ETag', css.etag);
-    ctx.type = 'text/css; charset=utf-8';
-    ctx.status = 200;
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.body = css.body;
-  };
+  return staffStylesheet(PORTAL_STYLESHEET, CSS_PATH);
 }

@@ -1,6 +1,5 @@
-import { decodeJwt } from 'jose';
-import { RelyingParty } from '../../hub/portal/oidc/relying-party.js';
-import type { PendingLogin, SessionTokens, SessionUser } from '../../hub/portal/session/session-store.js';
+import type { SessionUser } from '../../hub/portal/session/session-store.js';
+import { StaffRelyingParty } from '../../hub/portal/staff/relying-party.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ProviderPortalOptions } from '../options.js';
 
@@ -24,29 +23,15 @@ export interface MemberUser extends SessionUser {
 export const PROVIDER_CLAIMS_REQUEST = JSON.stringify({ id_token: { provider_id: null, provider_name: null } });
 
 /**
- * The hub portal's relying party (code flow with PKCE, state and nonce; refresh; RP-initiated
- * logout), asking also for the member's provider claims in the ID token and reading them after
- * sign-in. The ID token has been validated by then (openid-client: signature, iss, aud, nonce).
+ * The staff portals' relying party (hub/portal/staff/relying-party.ts), asking also for the
+ * member's provider claims in the ID token and reading them after sign-in.
  */
-export class MemberRelyingParty extends RelyingParty {
+export class MemberRelyingParty extends StaffRelyingParty<MemberUser> {
   constructor(options: ProviderPortalOptions, log: Logger) {
-    super({ ...options.oidc, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }, log);
-  }
-
-  override async startLogin(returnTo: string, uiLocale: string): Promise<{ url: URL; login: PendingLogin }> {
-    const started = await super.startLogin(returnTo, uiLocale);
-    started.url.searchParams.set('claims', PROVIDER_CLAIMS_REQUEST);
-    return started;
-  }
-
-  override async finishLogin(
-    callbackUrl: URL,
-    login: PendingLogin,
-  ): Promise<{ user: MemberUser; tokens: SessionTokens }> {
-    const { user, tokens } = await super.finishLogin(callbackUrl, login);
-    const claims = tokens.idToken ? decodeJwt(tokens.idToken) : {};
-    const id = typeof claims.provider_id === 'string' ? claims.provider_id : undefined;
-    const name = typeof claims.provider_name === 'string' ? claims.provider_name : id;
-    return { user: { ...user, ...(id && name ? { provider: { id, name } } : {}) }, tokens };
+    super(options, log, { claims: PROVIDER_CLAIMS_REQUEST }, (claims) => {
+      const id = typeof claims.provider_id === 'string' ? claims.provider_id : undefined;
+      const name = typeof claims.provider_name === 'string' ? claims.provider_name : id;
+      return id && name ? { provider: { id, name } } : {};
+    });
   }
 }

@@ -5,6 +5,7 @@ import { type PaymentDetailEnricher, PaymentDetails, paymentSummaryOf } from '..
 import { MAX_PAGE, PaymentSearch, type PaymentSearchQuery, SearchInputError } from '../../operator/payment-search.js';
 import { PAYMENT_ID_PATTERN } from '../../payments/ids.js';
 import { LINE_STATUSES, PAYMENT_STATUSES } from '../../payments/state-machine.js';
+import { paymentTimelineEntrySchema } from '../response-schemas.js';
 import type { RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 
@@ -106,16 +107,8 @@ export const operatorPaymentDetailSchema = z.looseObject({
       }),
     ),
   }),
-  timeline: z.array(
-    z.object({
-      at: instant,
-      event: z.string(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-      lineId: z.string().optional(),
-      detail: z.string().optional(),
-    }),
-  ),
+  // The citizen's timeline entry plus the event's detail, which only operators see.
+  timeline: z.array(paymentTimelineEntrySchema.extend({ detail: z.string().optional() })),
   ledger: z.array(
     z.object({
       txnId: z.string(),

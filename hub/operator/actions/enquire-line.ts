@@ -1,6 +1,7 @@
 import { type EnquiryOutcome, enquireLine } from '../../settlement/enquiry.js';
-import { type ActionRequest, audited, StateMovedError } from '../operator-action.js';
-import { enquiryDepsOf, foundLine, type OperatorDeps, paymentOfLine } from '../operator-deps.js';
+import { type ActionRequest, StateMovedError } from '../operator-action.js';
+import { enquiryDepsOf, type OperatorDeps } from '../operator-deps.js';
+import { auditedLineAction, lineStatusNow } from './line-action.js';
 
 /** What an operator's status enquiry found. */
 export interface EnquiryAnswer {
@@ -24,26 +25,19 @@ const SAID: Record<EnquiryAnswer['outcome'], string> = {
  * 409 `state_moved` when the line is not unknown, or moved while the biller was asked.
  */
 export async function enquireNow(deps: OperatorDeps, lineId: string, request: ActionRequest): Promise<EnquiryAnswer> {
-  const found = await paymentOfLine(deps.payments, lineId);
-  return audited(
-    deps.audit,
-    request,
-    { action: 'line.enquire', subject: { kind: 'line', id: lineId }, paymentId: found?.payment._id },
-    async () => {
-      const { payment, line } = foundLine(found, lineId);
-      if (line.status !== 'unknown') {
-        throw new StateMovedError(
-          `line ${lineId} is ${line.status}, not unknown: there is nothing to enquire`,
-          line.status,
-        );
-      }
-      const outcome = await enquireLine(enquiryDepsOf(deps), payment, line);
-      if (outcome === 'moved_on') {
-        const now = (await paymentOfLine(deps.payments, lineId))?.line.status ?? 'gone';
-        throw new StateMovedError(`line ${lineId} moved on while the biller was asked: it is ${now}`, now);
-      }
-      const after = (await paymentOfLine(deps.payments, lineId))?.line.status ?? 'unknown';
-      return { detail: SAID[outcome], result: { lineId, outcome, status: after } };
-    },
-  );
+  return auditedLineAction(deps, lineId, request, 'line.enquire', async ({ payment, line }) => {
+    if (line.status !== 'unknown') {
+      throw new StateMovedError(
+        `line ${lineId} is ${line.status}, not unknown: there is nothing to enquire`,
+        line.status,
+      );
+    }
+    const outcome = await enquireLine(enquiryDepsOf(deps), payment, line);
+    if (outcome === 'moved_on') {
+      const now = await lineStatusNow(deps, lineId, 'gone');
+      throw new StateMovedError(`line ${lineId} moved on while the biller was asked: it is ${now}`, now);
+    }
+    const after = await lineStatusNow(deps, lineId, 'unknown');
+    return { detail: SAID[outcome], result: { lineId, outcome, status: after } };
+  });
 }

@@ -1,6 +1,6 @@
-import { requeueLine } from '../../settlement/queue.js';
-import { type ActionRequest, audited, StateMovedError } from '../operator-action.js';
-import { foundLine, type OperatorDeps, paymentOfLine, queueOf } from '../operator-deps.js';
+import type { ActionRequest } from '../operator-action.js';
+import type { OperatorDeps } from '../operator-deps.js';
+import { auditedLineAction, moveLineToSettlement } from './line-action.js';
 import type { LineHandedBack } from './repost-line.js';
 
 /**
@@ -15,26 +15,21 @@ export async function refundHeldLine(
   lineId: string,
   request: ActionRequest,
 ): Promise<LineHandedBack> {
-  const found = await paymentOfLine(deps.payments, lineId);
-  return audited(
-    deps.audit,
-    request,
-    { action: 'line.refund', subject: { kind: 'line', id: lineId }, paymentId: found?.payment._id },
-    async () => {
-      const { payment, line } = foundLine(found, lineId);
-      const queue = queueOf(deps);
-      const moved = await deps.payments.transitionLine(payment._id, lineId, 'held', 'refunding', 'operator.refund', {
-        refundKey: line.refundKey ?? line._id,
-      });
-      if (!moved) {
-        const now = (await paymentOfLine(deps.payments, lineId))?.line.status ?? line.status;
-        throw new StateMovedError(`line ${lineId} is ${now}, not held: it cannot be sent back to refund`, now);
-      }
-      await requeueLine(queue, payment._id, lineId);
-      return {
-        detail: `sent back to refund under its refund key: held → refunding`,
-        result: { lineId, status: 'refunding', reference: line.reference },
-      };
-    },
-  );
+  return auditedLineAction(deps, lineId, request, 'line.refund', async (found) => {
+    await moveLineToSettlement(
+      deps,
+      found,
+      {
+        from: 'held',
+        to: 'refunding',
+        event: 'operator.refund',
+        set: { refundKey: found.line.refundKey ?? found.line._id },
+      },
+      (now) => `line ${lineId} is ${now}, not held: it cannot be sent back to refund`,
+    );
+    return {
+      detail: `sent back to refund under its refund key: held → refunding`,
+      result: { lineId, status: 'refunding', reference: found.line.reference },
+    };
+  });
 }

@@ -1,6 +1,6 @@
-import { requeueLine } from '../../settlement/queue.js';
-import { type ActionRequest, audited, StateMovedError } from '../operator-action.js';
-import { foundLine, type OperatorDeps, paymentOfLine, queueOf } from '../operator-deps.js';
+import type { ActionRequest } from '../operator-action.js';
+import type { OperatorDeps } from '../operator-deps.js';
+import { auditedLineAction, moveLineToSettlement } from './line-action.js';
 
 /** A line handed back to settlement. */
 export interface LineHandedBack {
@@ -18,24 +18,16 @@ export interface LineHandedBack {
  * Refused with 409 `state_moved` when the line is not unknown (the state found is named).
  */
 export async function repostLine(deps: OperatorDeps, lineId: string, request: ActionRequest): Promise<LineHandedBack> {
-  const found = await paymentOfLine(deps.payments, lineId);
-  return audited(
-    deps.audit,
-    request,
-    { action: 'line.repost', subject: { kind: 'line', id: lineId }, paymentId: found?.payment._id },
-    async () => {
-      const { payment, line } = foundLine(found, lineId);
-      const queue = queueOf(deps);
-      const moved = await deps.payments.transitionLine(payment._id, lineId, 'unknown', 'posting', 'operator.repost');
-      if (!moved) {
-        const now = (await paymentOfLine(deps.payments, lineId))?.line.status ?? line.status;
-        throw new StateMovedError(`line ${lineId} is ${now}, not unknown: it cannot be re-posted`, now);
-      }
-      await requeueLine(queue, payment._id, lineId);
-      return {
-        detail: `re-posted under its reference ${line.reference}: unknown → posting`,
-        result: { lineId, status: 'posting', reference: line.reference },
-      };
-    },
-  );
+  return auditedLineAction(deps, lineId, request, 'line.repost', async (found) => {
+    await moveLineToSettlement(
+      deps,
+      found,
+      { from: 'unknown', to: 'posting', event: 'operator.repost' },
+      (now) => `line ${lineId} is ${now}, not unknown: it cannot be re-posted`,
+    );
+    return {
+      detail: `re-posted under its reference ${found.line.reference}: unknown → posting`,
+      result: { lineId, status: 'posting', reference: found.line.reference },
+    };
+  });
 }

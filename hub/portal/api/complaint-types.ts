@@ -4,33 +4,26 @@
  * `POST/GET /payments/{id}/feedback`). Amounts are integer paise, times ISO strings (UTC).
  */
 
+import {
+  CLOSED_COMPLAINT_STATUSES as CLOSED_STATUSES,
+  COMPLAINT_ID_PATTERN,
+  type ComplaintStatus,
+  type ComplaintType,
+} from '../../complaints/complaint-types.js';
+
+// The complaint types and statuses are the hub's own (hub/complaints/complaint-types.ts, the one source).
+export {
+  COMPLAINT_STATUSES,
+  COMPLAINT_TYPES,
+  type ComplaintStatus,
+  type ComplaintType,
+} from '../../complaints/complaint-types.js';
+
 /** A complaint id: `CMP` and 12 Crockford base32 characters (no I, L, O, U). */
-export const COMPLAINT_ID = /^CMP[0-9A-HJKMNP-TV-Z]{12}$/;
-
-/** The fixed list of complaint types (BBPS complaint types), in the order the form offers them. */
-export const COMPLAINT_TYPES = [
-  'amount_deducted_not_credited',
-  'paid_twice',
-  'wrong_amount',
-  'refund_not_received',
-  'receipt_not_received',
-  'other',
-] as const;
-export type ComplaintType = (typeof COMPLAINT_TYPES)[number];
-
-/** Where a complaint stands. */
-export const COMPLAINT_STATUSES = [
-  'open',
-  'assigned',
-  'waiting_for_biller',
-  'resolved',
-  'rejected',
-  'escalated',
-] as const;
-export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+export const COMPLAINT_ID = COMPLAINT_ID_PATTERN;
 
 /** Statuses after which the complaint is answered: its clock has stopped and it can be rated. */
-export const CLOSED_COMPLAINT_STATUSES: readonly string[] = ['resolved', 'rejected'];
+export const CLOSED_COMPLAINT_STATUSES: readonly string[] = CLOSED_STATUSES;
 
 /** What the hub found, by reference: a biller's receipt of the bill, a refund, a reconciliation case. */
 export interface ComplaintEvidence {
