@@ -5,13 +5,11 @@ import { completeInteraction } from '../idp/support/relying-party.js';
 import { type AxeResult, launchChromium, runAxe, WIDTHS } from '../idp-ui/support/chromium.js';
 import { PAYMENT_ID, paymentDetailJson, paymentSummaryJson } from './fixtures.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   OPERATOR_WITHOUT_APP,
   type StubAnswer,
   type StubCall,
+  signInOperator,
   startConsoleStack,
 } from './support/console-stack.js';
 
@@ -71,12 +69,7 @@ describe('the operator console pages in headless Chromium', () => {
     await expectAccessible(landing, 'start page');
     await anonymous.close();
 
-    const who = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, who, OPERATOR, 'Axe Operator');
-    const start = await who.go(`${stack.consoleUrl}/auth/login`);
-    await who.go(
-      (await completeInteraction(stack.idp, who, start, { identifier: OPERATOR, totp: () => appCode(secret, 1) })).url,
-    );
+    const { operator: who } = await signInOperator(stack, 'Axe Operator');
     const { context, page } = await tabOf(who, stack.consoleUrl);
     for (const [path, name] of [
       ['/payments', 'payments'],
