@@ -6,9 +6,9 @@ import {
   type AxeResult,
   axeSummary,
   expectAccessible as expectAccessibleAt,
+  expectAccessibleSignedOut,
   launchChromium,
   tabWithCookiesOf,
-  WIDTHS,
 } from '../idp-ui/support/chromium.js';
 import { PAYMENT_ID, paymentDetailJson, paymentSummaryJson } from './fixtures.js';
 import {
@@ -53,11 +53,7 @@ describe('the operator console pages in headless Chromium', () => {
   });
 
   it('the start page, the payments search (with results and with errors) and a payment have no violations', async () => {
-    const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
-    const landing = await anonymous.newPage();
-    await landing.goto(`${stack.consoleUrl}/`);
-    await expectAccessible(landing, 'start page');
-    await anonymous.close();
+    await expectAccessibleSignedOut(chromium, `${stack.consoleUrl}/`, 'start page', results);
 
     const { operator: who } = await signInOperator(stack, 'Axe Operator');
     const { context, page } = await tabOf(who, stack.consoleUrl);

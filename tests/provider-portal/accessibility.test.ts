@@ -6,9 +6,9 @@ import {
   type AxeResult,
   axeSummary,
   expectAccessible as expectAccessibleAt,
+  expectAccessibleSignedOut,
   launchChromium,
   tabWithCookiesOf,
-  WIDTHS,
 } from '../idp-ui/support/chromium.js';
 import { demandJson, type StubAnswer, type StubCall } from './support/hub-stub.js';
 import { MEMBER, type PortalStack, startPortalStack } from './support/portal-stack.js';
@@ -78,11 +78,7 @@ describe('the provider portal pages in headless Chromium', () => {
   });
 
   it('the start page, the dashboard, a demand, the amend, raise and upload forms, and their error states have no violations', async () => {
-    const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
-    const landing = await anonymous.newPage();
-    await landing.goto(`${stack.portalUrl}/`);
-    await expectAccessible(landing, 'start page');
-    await anonymous.close();
+    await expectAccessibleSignedOut(chromium, `${stack.portalUrl}/`, 'start page', results);
 
     const { context, page } = await tabFor(MEMBER);
     for (const [path, name] of [

@@ -66,3 +66,20 @@ export async function tabWithCookiesOf(
   await context.addCookies(cookies.map((c) => ({ name: c.key, value: c.value, url })));
   return { context, page: await context.newPage() };
 }
+
+/** Opens `url` in a phone-width tab with no cookies (a visitor not signed in) and checks it as expectAccessible does. */
+export async function expectAccessibleSignedOut(
+  chromium: Chromium,
+  url: string,
+  name: string,
+  results: AxeResult[],
+): Promise<void> {
+  const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
+  try {
+    const page = await anonymous.newPage();
+    await page.goto(url);
+    await expectAccessible(page, name, results);
+  } finally {
+    await anonymous.close();
+  }
+}
