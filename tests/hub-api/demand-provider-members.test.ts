@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { Browser } from '../idp/support/browser.js';
-import { login, relyingParty } from '../idp/support/relying-party.js';
+import { accessTokenAt, login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { machineClient, machineToken } from './machine-client.js';
 import { callHubApi, startTestHub, type TestHub } from './test-hub.js';
@@ -99,13 +99,11 @@ describe("a provider member's token at the hub's demand routes", () => {
     );
     memberToken = member.tokens.access_token;
     memberSub = String(decodeJwt(member.tokens.id_token as string).sub);
-    citizenToken = (
-      await login(idp, new Browser([idp.hub.redirectUri]), await relyingParty(idp, idp.hub), idp.hub, {
-        identifier: 'someone.else@example.org',
-        scope: 'openid bills:read payments:write',
-        resource: HUB_API,
-      })
-    ).tokens.access_token;
+    citizenToken = await accessTokenAt(idp, idp.hub, {
+      identifier: 'someone.else@example.org',
+      scope: 'openid bills:read payments:write',
+      resource: HUB_API,
+    });
   });
   afterAll(async () => {
     await hub?.close();
@@ -189,14 +187,12 @@ describe("a provider member's token at the hub's demand routes", () => {
 
   it('names the member in human terms in the audit trail (their name from the token), beside their subject', async () => {
     const tokenWith = async (scope: string) =>
-      (
-        await login(idp, new Browser([idp.partner.redirectUri]), await relyingParty(idp, idp.partner), idp.partner, {
-          identifier: MEMBER,
-          name: 'Hall Clerk',
-          scope,
-          resource: HUB_API,
-        })
-      ).tokens.access_token;
+      await accessTokenAt(idp, idp.partner, {
+        identifier: MEMBER,
+        name: 'Hall Clerk',
+        scope,
+        resource: HUB_API,
+      });
     const named = await tokenWith(`openid profile phone ${SCOPES.replace('openid ', '')}`);
     const created = (await (
       await as(named, '/demands', { body: feeDemand('payer.label@example.org') })

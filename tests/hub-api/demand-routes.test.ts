@@ -5,8 +5,7 @@ import { todayInIndia } from '../../hub/bills/indian-day.js';
 import { readCaptured } from '../../infra/notifier/index.js';
 import type { Redis } from '../../infra/redis.js';
 import { hallRentLine, LATE_FEE_2_PERCENT } from '../hub-demands/fixtures.js';
-import { Browser } from '../idp/support/browser.js';
-import { login, relyingParty } from '../idp/support/relying-party.js';
+import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { type MachineClient, machineClient, machineToken } from './machine-client.js';
 import { startTestHub, type TestHub } from './test-hub.js';
@@ -100,14 +99,11 @@ describe('the provider API for payment demands', () => {
     hub = await startTestHub(idp.issuer, HUB_API, { PORTAL_PUBLIC_URL: PORTAL });
     tokens.set(providerA.id, await tokenOf(providerA));
     tokens.set(providerB.id, await tokenOf(providerB));
-    const hubRp = await relyingParty(idp, idp.hub);
-    citizenToken = (
-      await login(idp, new Browser([idp.hub.redirectUri]), hubRp, idp.hub, {
-        identifier: 'demand.payer@example.org',
-        scope: 'openid bills:read accounts:write payments:read payments:write',
-        resource: HUB_API,
-      })
-    ).tokens.access_token;
+    citizenToken = await accessTokenAt(idp, idp.hub, {
+      identifier: 'demand.payer@example.org',
+      scope: 'openid bills:read accounts:write payments:read payments:write',
+      resource: HUB_API,
+    });
   });
   afterAll(async () => {
     await hub?.close();

@@ -82,6 +82,9 @@ describe('the complaints API: a citizen sees only their own, operators act with 
     });
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
   };
+  /** A citizen's complaint of type other on `paymentId`, through the API. */
+  const raiseOther = (sub: string, paymentId: string) =>
+    call('/complaints', citizen(sub), { paymentId, type: 'other', description: 'x' });
 
   it('raises a complaint (201, the ComplaintView shape), lists it and shows it to its citizen only', async () => {
     const payment = await h.onePayment('asha');
@@ -123,11 +126,7 @@ describe('the complaints API: a citizen sees only their own, operators act with 
     expect(other).toMatchObject({ status: 404, body: { code: 'complaint_not_found' } });
     expect((await call('/complaints', citizen('bilal'))).body.complaints).toEqual([]);
     expect((await call(`/complaints/${view.id}/rating`, citizen('bilal'), { score: 1 })).status).toBe(404);
-    const theirs = await call('/complaints', citizen('bilal'), {
-      paymentId: payment._id,
-      type: 'other',
-      description: 'x',
-    });
+    const theirs = await raiseOther('bilal', payment._id);
     expect(theirs.status).toBe(404);
   });
 
@@ -137,21 +136,13 @@ describe('the complaints API: a citizen sees only their own, operators act with 
     expect(await bad({ paymentId: payment._id, type: 'bad_service', description: 'x' })).toBe(400);
     expect(await bad({ paymentId: payment._id, type: 'other', description: '   ' })).toBe(400);
     expect(await bad({ paymentId: payment._id, type: 'other', description: 'x'.repeat(1001) })).toBe(400);
-    const raised = await call('/complaints', citizen('chitra'), {
-      paymentId: payment._id,
-      type: 'other',
-      description: 'x',
-    });
+    const raised = await raiseOther('chitra', payment._id);
     expect((await call(`/complaints/${raised.body.id}/rating`, citizen('chitra'), { score: 6 })).status).toBe(400);
   });
 
   it('operator routes refuse a citizen token; an operator lists, assigns, resolves with a reason, each audited', async () => {
     const payment = await h.onePayment('dev');
-    const raised = await call('/complaints', citizen('dev'), {
-      paymentId: payment._id,
-      type: 'other',
-      description: 'x',
-    });
+    const raised = await raiseOther('dev', payment._id);
     const id = String(raised.body.id);
     expect((await call('/operator/complaints', citizen('dev'))).status).toBe(403);
     expect(

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Page } from '../idp/support/browser.js';
-import { completeInteraction } from '../idp/support/relying-party.js';
+import type { Browser, Page } from '../idp/support/browser.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   type StubAnswer,
   type StubCall,
-  startConsoleStack,
+  startSignedInConsole,
 } from '../operator-console/support/console-stack.js';
 
 const ID = 'CMP7Q2M9ZC4KX9T';
@@ -67,15 +63,7 @@ describe('the operator console shows complaints and acts on them with a reason',
   }
 
   beforeAll(async () => {
-    stack = await startConsoleStack(answer);
-    operator = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, operator, OPERATOR, 'Asha Operator');
-    const start = await operator.go(`${stack.consoleUrl}/auth/login`);
-    const callback = await completeInteraction(stack.idp, operator, start, {
-      identifier: OPERATOR,
-      totp: () => appCode(secret, 1),
-    });
-    await operator.go(callback.url);
+    ({ stack, operator } = await startSignedInConsole(answer));
   });
   afterAll(() => stack?.close());
 

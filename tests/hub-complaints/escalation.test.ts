@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMPLAINT_OPTIONS } from '../../hub/complaints/index.js';
 import { type ComplaintHarness, startComplaintHarness } from './harness.js';
@@ -15,16 +14,7 @@ describe('the turnaround clock: complaints past their promised time escalate', (
     await h.close();
   });
 
-  const raiseOpen = async () => {
-    const sub = `citizen-${randomUUID()}`;
-    const payment = await h.onePayment(sub);
-    const { complaint } = await h.complaints.service.raise(sub, {
-      paymentId: payment._id,
-      type: 'wrong_amount',
-      description: 'I was charged more than the bill',
-    });
-    return complaint;
-  };
+  const raiseOpen = () => h.raiseOpen();
 
   it('a complaint past its turnaround escalates', async () => {
     const complaint = await raiseOpen();

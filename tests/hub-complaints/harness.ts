@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import type { PostingResult } from '../../adapters/sdk/contract.js';
-import { type ComplaintParts, complaintParts, DEFAULT_COMPLAINT_OPTIONS } from '../../hub/complaints/index.js';
+import {
+  type Complaint,
+  type ComplaintParts,
+  complaintParts,
+  DEFAULT_COMPLAINT_OPTIONS,
+} from '../../hub/complaints/index.js';
 import type { NotificationEvent } from '../../hub/notifications/index.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
@@ -36,6 +42,8 @@ export interface ComplaintHarness {
   queue: SettlementQueue;
   /** A settling payment of one electricity line (₹1,250.00) for `citizenSub`. */
   onePayment(citizenSub: string, billNumber?: string): Promise<Payment>;
+  /** An open 'wrong amount' complaint on a new payment of `citizenSub` (a new citizen when absent). */
+  raiseOpen(citizenSub?: string): Promise<Complaint>;
   /** Moves the payment's only line along the given statuses (from its current one), as settlement would. */
   moveLine(payment: Payment, path: string[], set?: Record<string, unknown>): Promise<Payment>;
   close(): Promise<void>;
@@ -89,6 +97,8 @@ export async function startComplaintHarness(label: string): Promise<ComplaintHar
     options: DEFAULT_COMPLAINT_OPTIONS,
     log: createLogger('complaints', 'silent'),
   });
+  const onePayment = (citizenSub: string, billNumber = 'B-1') =>
+    settlingPayment(payments, { citizenSub, lines: [newLine({ billNumber })] });
   return {
     conn,
     payments,
@@ -100,8 +110,16 @@ export async function startComplaintHarness(label: string): Promise<ComplaintHar
     requeued,
     billers,
     queue,
-    onePayment: (citizenSub, billNumber = 'B-1') =>
-      settlingPayment(payments, { citizenSub, lines: [newLine({ billNumber })] }),
+    onePayment,
+    raiseOpen: async (citizenSub = `citizen-${randomUUID()}`) => {
+      const payment = await onePayment(citizenSub);
+      const { complaint } = await complaints.service.raise(citizenSub, {
+        paymentId: payment._id,
+        type: 'wrong_amount',
+        description: 'I was charged more than the bill',
+      });
+      return complaint;
+    },
     moveLine: async (payment, path, set) => {
       let current = payment;
       const line = lineOf(payment, 0);

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemandStore } from '../../hub/demands/demand-store.js';
 import { payableToday } from '../hub-api/fresh-consumers.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
-import { Browser } from '../idp/support/browser.js';
-import { login, relyingParty } from '../idp/support/relying-party.js';
+import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { BY, hallRentInThree } from './fixtures.js';
 
@@ -36,16 +35,13 @@ describe("a citizen's demands among their dues, paid in the same checkout", () =
     idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '1000' });
     hub = await startTestHub(idp.issuer, HUB_API, {}, true);
     store = new DemandStore(hub.service.mongo);
-    const rp = await relyingParty(idp, idp.hub);
-    token = (
-      await login(idp, new Browser([idp.hub.redirectUri]), rp, idp.hub, {
-        identifier: '+91 98450 12346',
-        to: PHONE,
-        name: 'Asha Rao',
-        scope: 'openid profile phone bills:read accounts:write payments:read payments:write',
-        resource: HUB_API,
-      })
-    ).tokens.access_token;
+    token = await accessTokenAt(idp, idp.hub, {
+      identifier: '+91 98450 12346',
+      to: PHONE,
+      name: 'Asha Rao',
+      scope: 'openid profile phone bills:read accounts:write payments:read payments:write',
+      resource: HUB_API,
+    });
   });
   afterAll(async () => {
     await hub?.close();

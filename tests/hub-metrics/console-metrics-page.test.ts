@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsReport, metricsFor } from '../../hub/metrics/index.js';
-import { Browser } from '../idp/support/browser.js';
-import { completeInteraction } from '../idp/support/relying-party.js';
+import type { Browser } from '../idp/support/browser.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   type StubAnswer,
   type StubCall,
-  startConsoleStack,
+  startSignedInConsole,
 } from '../operator-console/support/console-stack.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { ago, HOUR, insertPayment } from './seed.js';
@@ -45,15 +41,7 @@ describe("the operator console's metrics page", () => {
     });
     report = await metricsFor(conn, '7d', now);
     await drop();
-    stack = await startConsoleStack(answer);
-    browser = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, browser, OPERATOR, 'Asha Operator');
-    const start = await browser.go(`${stack.consoleUrl}/auth/login`);
-    const callback = await completeInteraction(stack.idp, browser, start, {
-      identifier: OPERATOR,
-      totp: () => appCode(secret, 1),
-    });
-    await browser.go(callback.url);
+    ({ stack, operator: browser } = await startSignedInConsole(answer));
   });
   afterAll(() => stack?.close());
 

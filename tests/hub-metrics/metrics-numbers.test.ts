@@ -5,7 +5,7 @@ import { computeMetrics } from '../../hub/metrics/index.js';
 import { PaymentStore } from '../../hub/payments/index.js';
 import type { Connection } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { ago, DAY, HOUR, insertComplaint, insertDelivery, insertPayment, MINUTE } from './seed.js';
+import { ago, DAY, HOUR, insertComplaint, insertDeliveries, insertPayment, MINUTE } from './seed.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const E = 'state-electricity';
@@ -176,43 +176,15 @@ describe('payment metrics from seeded records', () => {
     });
 
     // Messages (collection notification_deliveries).
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'email',
-      status: 'sent',
-      finishedAt: ago(NOW, HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'sms',
-      status: 'sent',
-      finishedAt: ago(NOW, 2 * HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'sms',
-      status: 'failed',
-      finishedAt: ago(NOW, 3 * HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'email',
-      status: 'superseded',
-      finishedAt: ago(NOW, HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'refund_started',
-      channel: 'sms',
-      status: 'sent',
-      finishedAt: ago(NOW, 4 * HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'refund_started',
-      channel: 'sms',
-      status: 'failed',
-      finishedAt: ago(NOW, 2 * DAY),
-    });
-    await insertDelivery(conn, { kind: 'payment_unknown', channel: 'email', status: 'queued' });
+    await insertDeliveries(conn, [
+      { kind: 'payment_confirmed', channel: 'email', status: 'sent', finishedAt: ago(NOW, HOUR) },
+      { kind: 'payment_confirmed', channel: 'sms', status: 'sent', finishedAt: ago(NOW, 2 * HOUR) },
+      { kind: 'payment_confirmed', channel: 'sms', status: 'failed', finishedAt: ago(NOW, 3 * HOUR) },
+      { kind: 'payment_confirmed', channel: 'email', status: 'superseded', finishedAt: ago(NOW, HOUR) },
+      { kind: 'refund_started', channel: 'sms', status: 'sent', finishedAt: ago(NOW, 4 * HOUR) },
+      { kind: 'refund_started', channel: 'sms', status: 'failed', finishedAt: ago(NOW, 2 * DAY) },
+      { kind: 'payment_unknown', channel: 'email', status: 'queued' },
+    ]);
 
     // Post-payment feedback, given through the store at known times.
     const at = (when: Date) => new FeedbackStore(conn, payments, () => when);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, HUB_GAUGES, registerHubMetrics } from '../../hub/metrics/index.js';
 import type { Connection } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { ago, HOUR, insertComplaint, insertDelivery, insertPayment } from './seed.js';
+import { ago, HOUR, insertComplaint, insertDeliveries, insertPayment } from './seed.js';
 
 /** The value of one series in Prometheus text, by its exact label set; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -46,18 +46,10 @@ describe('the hub payment gauges on /metrics', () => {
       ],
     });
     await insertComplaint(conn, { type: 'paid_twice', status: 'open', createdAt: ago(now, HOUR), dueAt: ago(now, 1) });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'email',
-      status: 'sent',
-      finishedAt: ago(now, HOUR),
-    });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'email',
-      status: 'superseded',
-      finishedAt: ago(now, HOUR),
-    });
+    await insertDeliveries(conn, [
+      { kind: 'payment_confirmed', channel: 'email', status: 'sent', finishedAt: ago(now, HOUR) },
+      { kind: 'payment_confirmed', channel: 'email', status: 'superseded', finishedAt: ago(now, HOUR) },
+    ]);
   });
   afterAll(() => drop());
 

@@ -101,10 +101,16 @@ export function insertComplaint(conn: Connection, complaint: Record<string, unkn
   return conn.collection('complaints').insertOne({ ...complaint });
 }
 
-/** A notification delivery record (only the fields the metrics read). */
-export function insertDelivery(
-  conn: Connection,
-  delivery: { kind: string; channel: 'email' | 'sms'; status: string; finishedAt?: Date },
-) {
-  return conn.collection('notification_deliveries').insertOne({ ...delivery });
+/** A notification delivery record as hub/notifications stores one (only the fields the metrics read). */
+export interface SeedDelivery {
+  kind: string;
+  channel: 'email' | 'sms';
+  status: string;
+  /** When it was sent, failed or superseded; absent while queued. */
+  finishedAt?: Date;
+}
+
+/** Inserts the delivery records in the order given. */
+export async function insertDeliveries(conn: Connection, deliveries: SeedDelivery[]): Promise<void> {
+  for (const delivery of deliveries) await conn.collection('notification_deliveries').insertOne({ ...delivery });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillerLabels, computeMetrics, methodLabel, metricsFor } from '../../hub/metrics/index.js';
 import type { Connection } from '../../infra/mongo.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { ago, DAY, HOUR, insertComplaint, insertDelivery, insertPayment } from './seed.js';
+import { ago, DAY, HOUR, insertComplaint, insertDeliveries, insertPayment } from './seed.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 
@@ -50,18 +50,10 @@ describe('metric windows', () => {
     });
     await insertComplaint(conn, { type: 'paid_twice', status: 'open', createdAt: ago(NOW, DAY) });
     await insertComplaint(conn, { type: 'wrong_amount', status: 'open', createdAt: ago(NOW, DAY + 1) });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'sms',
-      status: 'sent',
-      finishedAt: ago(NOW, DAY),
-    });
-    await insertDelivery(conn, {
-      kind: 'payment_confirmed',
-      channel: 'sms',
-      status: 'failed',
-      finishedAt: ago(NOW, DAY + 1),
-    });
+    await insertDeliveries(conn, [
+      { kind: 'payment_confirmed', channel: 'sms', status: 'sent', finishedAt: ago(NOW, DAY) },
+      { kind: 'payment_confirmed', channel: 'sms', status: 'failed', finishedAt: ago(NOW, DAY + 1) },
+    ]);
 
     const reports = await computeMetrics(conn, { now: NOW });
     const day = reports.get('24h');

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Page } from '../idp/support/browser.js';
-import { completeInteraction } from '../idp/support/relying-party.js';
+import type { Browser, Page } from '../idp/support/browser.js';
 import { paymentDetailJson } from '../operator-console/fixtures.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   type StubAnswer,
   type StubCall,
-  startConsoleStack,
+  startSignedInConsole,
 } from '../operator-console/support/console-stack.js';
 
 /** Ids as the hub makes them: a prefix and 20 Crockford base32 characters. */
@@ -134,15 +130,7 @@ describe("the console's queues, action forms and audit page", () => {
   const posts = () => stack.hub.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/operator/'));
 
   beforeAll(async () => {
-    stack = await startConsoleStack(answer);
-    operator = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, operator, OPERATOR, 'Asha Operator');
-    const start = await operator.go(`${stack.consoleUrl}/auth/login`);
-    const callback = await completeInteraction(stack.idp, operator, start, {
-      identifier: OPERATOR,
-      totp: () => appCode(secret, 1),
-    });
-    await operator.go(callback.url);
+    ({ stack, operator } = await startSignedInConsole(answer));
   });
   afterAll(() => stack?.close());
 

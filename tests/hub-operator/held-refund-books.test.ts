@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundHeldPayment } from '../../hub/operator/actions/refund-held-payment.js';
 import { OperatorAudit } from '../../hub/operator/audit-log.js';
 import type { OperatorDeps } from '../../hub/operator/operator-deps.js';
-import type { Payment } from '../../hub/payments/payment-model.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { createLogger } from '../../infra/logger.js';
-import { newLine, newPayment } from '../hub-payments/fixtures.js';
 import { type ReconHarness, startReconHarness } from '../hub-reconciliation/recon-harness.js';
+import { heldPaymentIn } from './operator-harness.js';
 
 /**
  * A held payment refunded whole by an operator, seen by the two proofs of the books: the ledger
@@ -34,21 +33,7 @@ describe("a held payment's whole refund keeps the ledger check and reconciliatio
     await r?.close();
   });
 
-  async function heldPayment(): Promise<Payment> {
-    const { payment } = await r.payments.create(newPayment({ lines: [newLine()] }));
-    const half = Math.floor(payment.totalMinor / 2);
-    const orderId = await r.gateway.capturedOrder(payment._id, half);
-    await r.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'checkout.started', {
-      gateway: { orderId },
-    });
-    const held = await r.payments.transitionPayment(payment._id, 'awaiting_payment', 'held', 'capture_mismatch', {
-      gateway: { capturedMinor: half, capturedCurrency: 'INR', method: 'upi' },
-      hold: { reason: 'capture_mismatch', detail: 'half captured', at: new Date() },
-    });
-    if (!held) throw new Error('not held');
-    await r.ledger.recordCapture(held);
-    return held;
-  }
+  const heldPayment = () => heldPaymentIn(r);
 
   const request = { actor: { sub: 'operator-1' }, reason: 'capture mismatch: refund it all' };
 

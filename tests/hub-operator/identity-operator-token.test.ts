@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_CLAIMS_REQUEST } from '../../operator-console/oidc/operator-relying-party.js';
 import { callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
-import { login, relyingParty } from '../idp/support/relying-party.js';
+import { accessTokenAt, login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API } from '../idp/support/test-idp.js';
 import { type OperatorIdp, operatorLogin, startOperatorIdp } from '../operator-console/support/operator-idp.js';
 
@@ -25,21 +25,17 @@ describe("an operator's hub token from a real idp sign-in", () => {
     const { idp } = roles;
     hub = await startTestHub(idp.issuer, HUB_API);
     operatorTokens = await operatorLogin(roles, OPERATOR, 'Asha Operator');
-    citizenToken = (
-      await login(idp, new Browser([idp.hub.redirectUri]), await relyingParty(idp, idp.hub), idp.hub, {
-        identifier: 'citizen.ops@example.org',
-        scope: 'openid payments:read',
-        resource: HUB_API,
-      })
-    ).tokens.access_token;
-    memberToken = (
-      await login(idp, new Browser([idp.partner.redirectUri]), await relyingParty(idp, idp.partner), idp.partner, {
-        identifier: MEMBER,
-        name: 'Hall Clerk',
-        scope: 'openid provider demands:read',
-        resource: HUB_API,
-      })
-    ).tokens.access_token;
+    citizenToken = await accessTokenAt(idp, idp.hub, {
+      identifier: 'citizen.ops@example.org',
+      scope: 'openid payments:read',
+      resource: HUB_API,
+    });
+    memberToken = await accessTokenAt(idp, idp.partner, {
+      identifier: MEMBER,
+      name: 'Hall Clerk',
+      scope: 'openid provider demands:read',
+      resource: HUB_API,
+    });
   });
   afterAll(async () => {
     await hub?.close();

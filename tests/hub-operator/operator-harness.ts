@@ -37,6 +37,30 @@ const only = (payment: Payment | null): PaymentLine => {
   return line;
 };
 
+/**
+ * A payment whose capture at the gateway was half its total, made with these stores and this
+ * gateway: `held` (capture_mismatch), its capture recorded in the ledger (into payments:held).
+ */
+export async function heldPaymentIn(h: Pick<Harness, 'payments' | 'gateway' | 'ledger'>): Promise<Payment> {
+  const { payment } = await h.payments.create(newPayment({ lines: [newLine()] }));
+  const half = Math.floor(payment.totalMinor / 2);
+  const orderId = await h.gateway.capturedOrder(payment._id, half);
+  await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'checkout.started', {
+    gateway: { orderId },
+  });
+  const held = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'held', 'capture_mismatch', {
+    gateway: { method: 'upi', capturedMinor: half, capturedCurrency: 'INR' },
+    hold: {
+      reason: 'capture_mismatch',
+      detail: `captured ${half} INR, expected ${payment.totalMinor} INR`,
+      at: new Date(),
+    },
+  });
+  if (!held) throw new Error('not held');
+  await h.ledger.recordCapture(held);
+  return held;
+}
+
 export async function startOperatorHarness(label: string): Promise<OperatorHarness> {
   const h = await startHarness(label);
   const conn = h.payments.model.db as unknown as Connection;
@@ -104,25 +128,7 @@ export async function startOperatorHarness(label: string): Promise<OperatorHarne
       const held = await move(payment, line, 'refunding', 'held');
       return { payment: held, line: only(held) };
     },
-    heldPayment: async () => {
-      const { payment } = await h.payments.create(newPayment({ lines: [newLine()] }));
-      const half = Math.floor(payment.totalMinor / 2);
-      const orderId = await h.gateway.capturedOrder(payment._id, half);
-      await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'checkout.started', {
-        gateway: { orderId },
-      });
-      const held = await h.payments.transitionPayment(payment._id, 'awaiting_payment', 'held', 'capture_mismatch', {
-        gateway: { method: 'upi', capturedMinor: half, capturedCurrency: 'INR' },
-        hold: {
-          reason: 'capture_mismatch',
-          detail: `captured ${half} INR, expected ${payment.totalMinor} INR`,
-          at: new Date(),
-        },
-      });
-      if (!held) throw new Error('not held');
-      await h.ledger.recordCapture(held);
-      return held;
-    },
+    heldPayment: () => heldPaymentIn(h),
     lineReaches: (paymentId, lineId, status) =>
       waitFor(`line ${lineId} to be ${status}`, async () => {
         const p = await h.payments.findById(paymentId);

@@ -42,17 +42,24 @@ function sendComplaint(browser: CitizenBrowser, page: Page, fields: Record<strin
   return browser.post(page, `${stack.portal}/payments/${PAID_ID}/complaint`, fields);
 }
 
+/**
+ * Opens the complaint form about `lineId` (the whole payment when absent) and sends it with
+ * `type` and `description`; answers the page after raising and the complaint's id in its address.
+ */
+async function raiseComplaint(browser: CitizenBrowser, fields: { lineId?: string; type: string; description: string }) {
+  const { page, attempt } = await complaintForm(browser, fields.lineId);
+  const raised = await sendComplaint(browser, page, { attempt, ...fields });
+  return { raised, id: raised.url.match(/\/complaints\/(CMP\w+)\/raised$/)?.[1] ?? '' };
+}
+
 /** A fresh citizen's complaint about the refunded water bill, answered at once; its page after raising. */
 async function refundedLineComplaint() {
   const { browser } = await signIn(stack);
-  const { page, attempt } = await complaintForm(browser, REFUNDED_LINE);
-  const raised = await sendComplaint(browser, page, {
-    attempt,
+  const { raised, id } = await raiseComplaint(browser, {
     lineId: REFUNDED_LINE,
     type: 'refund_not_received',
     description: 'The water bill payment failed but my bank shows the money taken.',
   });
-  const id = raised.url.match(/\/complaints\/(CMP\w+)\/raised$/)?.[1] ?? '';
   return { browser, raised, id };
 }
 
@@ -185,9 +192,7 @@ describe('reporting a problem from a payment', () => {
 
   it('a complaint the pre-check cannot answer shows its number, the promised date in IST words and what happens next', async () => {
     const { browser } = await signIn(stack);
-    const { page, attempt } = await complaintForm(browser);
-    const raised = await sendComplaint(browser, page, {
-      attempt,
+    const { raised } = await raiseComplaint(browser, {
       type: 'receipt_not_received',
       description: 'No receipt came by SMS.',
     });
@@ -203,16 +208,13 @@ describe('reporting a problem from a payment', () => {
 
   it('a complaint the hub is asking the biller about says so, with the date the answer is due', async () => {
     const { browser } = await signIn(stack);
-    const { page, attempt } = await complaintForm(browser, SETTLED_LINE);
-    const raised = await sendComplaint(browser, page, {
-      attempt,
+    const { raised, id } = await raiseComplaint(browser, {
       lineId: SETTLED_LINE,
       type: 'paid_twice',
       description: 'Two debits of the same amount.',
     });
     expect(raised.html).toContain('We have asked the biller about this payment. We will tell you their answer.');
     expect(raised.html).toContain('We will answer by 7 December 2026.');
-    const id = raised.url.match(/\/complaints\/(CMP\w+)\/raised$/)?.[1] ?? '';
     const detail = await browser.go(`${stack.portal}/complaints/${id}`);
     expect(detail.html).toContain('data-status="waiting_for_biller">Waiting for the biller<');
     expect(detail.html).toContain('We asked the biller about the payment');

@@ -111,13 +111,7 @@ describe('three-way reconciliation', () => {
       amountMinor: 5_000,
     });
     // An order that was never paid, and a hub that believes it was.
-    const { orderId } = await h.gateway.client.createOrder({
-      paymentId: payment._id,
-      amountMinor: payment.totalMinor,
-      currency: 'INR',
-      returnUrl: 'http://hub.test/return',
-      description: 'bills',
-    });
+    const orderId = await h.gateway.openOrder(payment._id, payment.totalMinor);
     await capturedAtHub(payment, orderId);
 
     const result = await h.reconcile();

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../hub/risk/risk-rules.js';
 import { rulesView } from '../../hub/risk/risk-views.js';
-import { Browser, type Page } from '../idp/support/browser.js';
-import { completeInteraction } from '../idp/support/relying-party.js';
+import type { Browser, Page } from '../idp/support/browser.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   type StubAnswer,
   type StubCall,
-  startConsoleStack,
+  startSignedInConsole,
 } from '../operator-console/support/console-stack.js';
 
 const HELD = 'PAY7K2QH9X4TBM7K2QH9X4C';
@@ -90,17 +86,18 @@ describe('the operator console risk page', () => {
   let browser: Browser;
   let page: Page;
   const calls = (method: string, path: string) => stack.hub.calls.filter((c) => c.method === method && c.path === path);
+  /** Posts the checkout velocity rule's form from `from`: review over 3 checkouts in `windowMinutes`. */
+  const submitVelocityRule = (from: Page, windowMinutes: string, reason: string) =>
+    browser.submit(from, '/risk/rules/checkout_velocity', {
+      enabled: 'yes',
+      action: 'review',
+      maxCheckouts: '3',
+      windowMinutes,
+      reason,
+    });
 
   beforeAll(async () => {
-    stack = await startConsoleStack(answer);
-    browser = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, browser, OPERATOR, 'Asha Operator');
-    const start = await browser.go(`${stack.consoleUrl}/auth/login`);
-    const callback = await completeInteraction(stack.idp, browser, start, {
-      identifier: OPERATOR,
-      totp: () => appCode(secret, 1),
-    });
-    await browser.go(callback.url);
+    ({ stack, operator: browser } = await startSignedInConsole(answer));
   });
   afterAll(() => stack?.close());
 
@@ -119,13 +116,7 @@ describe('the operator console risk page', () => {
   it('a rule change without a reason is refused on the page and never reaches the hub', async () => {
     page = await browser.go(`${stack.consoleUrl}/risk`);
     const before = calls('PUT', '/operator/risk-rules').length;
-    const refused = await browser.submit(page, '/risk/rules/checkout_velocity', {
-      enabled: 'yes',
-      action: 'review',
-      maxCheckouts: '3',
-      windowMinutes: '60',
-      reason: ' ',
-    });
+    const refused = await submitVelocityRule(page, '60', ' ');
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('data-testid="error-summary"');
     expect(refused.html).toContain('href="#checkout_velocity-reason"');
@@ -134,13 +125,7 @@ describe('the operator console risk page', () => {
 
   it('a rule change is sent with its reason; the hub refusing a value is shown in its words', async () => {
     page = await browser.go(`${stack.consoleUrl}/risk`);
-    const saved = await browser.submit(page, '/risk/rules/checkout_velocity', {
-      enabled: 'yes',
-      action: 'review',
-      maxCheckouts: '3',
-      windowMinutes: '30',
-      reason: 'card testing wave',
-    });
+    const saved = await submitVelocityRule(page, '30', 'card testing wave');
     expect(saved.status).toBe(200);
     expect(saved.url).toContain('/risk?done=risk_rule.update');
     expect(saved.html).toContain('data-testid="done"');
@@ -149,13 +134,7 @@ describe('the operator console risk page', () => {
       reason: 'card testing wave',
     });
 
-    const tooBig = await browser.submit(saved, '/risk/rules/checkout_velocity', {
-      enabled: 'yes',
-      action: 'review',
-      maxCheckouts: '3',
-      windowMinutes: '99999',
-      reason: 'a month and more',
-    });
+    const tooBig = await submitVelocityRule(saved, '99999', 'a month and more');
     expect(tooBig.status).toBe(400);
     expect(tooBig.html).toContain('rules.checkout_velocity: windowMinutes: Too big');
     // What the operator typed is kept.

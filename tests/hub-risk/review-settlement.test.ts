@@ -15,7 +15,6 @@ import type { SettlementWorker } from '../../hub/settlement/worker.js';
 import { createLogger } from '../../infra/logger.js';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
 import { BILLERS, type Kind } from '../hub-settlement/billers.js';
-import { GATEWAY_API_KEY } from '../hub-settlement/gateway.js';
 import { type Harness, startHarness } from '../hub-settlement/harness.js';
 import { onlyRule, paymentOf } from './fixtures.js';
 
@@ -58,22 +57,11 @@ describe('a payment under risk review waits for an operator before settlement', 
 
   /** Pays an order at the sandbox as its hosted page would (by card when a card number is given). */
   const pay = async (payment: Payment, outcome: 'success' | 'failure', card?: string) => {
-    const { orderId } = await h.gateway.client.createOrder({
-      paymentId: payment._id,
-      amountMinor: payment.totalMinor,
-      currency: 'INR',
-      returnUrl: 'http://hub.test/return',
-      description: 'bills',
-    });
+    const orderId = await h.gateway.openOrder(payment._id, payment.totalMinor);
     await h.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
       gateway: { orderId },
     });
-    const res = await fetch(`${h.gateway.url}/v1/orders/${orderId}/simulate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${GATEWAY_API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ outcome, method: card ? 'card' : 'upi', ...(card ? { card } : {}) }),
-    });
-    if (!res.ok) throw new Error(`simulate answered ${res.status}`);
+    await h.gateway.simulate(orderId, outcome, card);
     const current = (await h.payments.findById(payment._id)) ?? payment;
     return capture.apply(current, await h.gateway.client.getOrder(orderId));
   };

@@ -11,6 +11,13 @@ export const GATEWAY_WEBHOOK_SECRET = 'settlement-test-webhook-secret';
 export interface Gateway {
   url: string;
   client: PaymentGateway & { close(): void };
+  /** An order for a payment (INR, `amountMinor` paise) that no one has paid yet; answers its id. */
+  openOrder(paymentId: string, amountMinor: number): Promise<string>;
+  /**
+   * Pays (or fails) an order at the sandbox as its hosted page would: by card when a card number
+   * is given, else by UPI. Throws when the sandbox refuses.
+   */
+  simulate(orderId: string, outcome: 'success' | 'failure', card?: string): Promise<void>;
   /** A captured order for a payment, as a citizen paying at the hosted checkout leaves it. */
   capturedOrder(paymentId: string, amountMinor: number): Promise<string>;
   close(): Promise<void>;
@@ -34,23 +41,33 @@ export async function startGateway(): Promise<Gateway> {
     webhookSecret: GATEWAY_WEBHOOK_SECRET,
   });
 
+  const openOrder = async (paymentId: string, amountMinor: number) => {
+    const { orderId } = await client.createOrder({
+      paymentId,
+      amountMinor,
+      currency: 'INR',
+      returnUrl: 'http://hub.test/checkout/return',
+      description: 'utility bills',
+    });
+    return orderId;
+  };
+  const simulate = async (orderId: string, outcome: 'success' | 'failure', card?: string) => {
+    const res = await fetch(`${url}/v1/orders/${orderId}/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome, method: card ? 'card' : 'upi', ...(card ? { card } : {}) }),
+    });
+    if (!res.ok) throw new Error(`simulate answered ${res.status}`);
+  };
+
   return {
     url,
     client,
+    openOrder,
+    simulate,
     capturedOrder: async (paymentId, amountMinor) => {
-      const { orderId } = await client.createOrder({
-        paymentId,
-        amountMinor,
-        currency: 'INR',
-        returnUrl: 'http://hub.test/checkout/return',
-        description: 'utility bills',
-      });
-      const res = await fetch(`${url}/v1/orders/${orderId}/simulate`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${GATEWAY_API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ outcome: 'success', method: 'upi' }),
-      });
-      if (!res.ok) throw new Error(`simulate answered ${res.status}`);
+      const orderId = await openOrder(paymentId, amountMinor);
+      await simulate(orderId, 'success');
       return orderId;
     },
     close: async () => {

@@ -7,7 +7,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationRequest, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
-import { type AxeResult, launchChromium, runAxe, WIDTHS } from './support/chromium.js';
+import {
+  type AxeResult,
+  axeSummary,
+  expectAccessible as expectAccessibleAt,
+  launchChromium,
+  WIDTHS,
+} from './support/chromium.js';
 
 /** Where the 390 px screenshots go; CI prints this folder. */
 const SHOTS = process.env.IDP_UI_SHOTS_DIR ?? join(tmpdir(), 'idp-ui-shots');
@@ -48,25 +54,14 @@ describe('the idp pages in headless Chromium', () => {
   });
 
   afterAll(async () => {
-    const lines = results.map(
-      (r) => `${r.page} @ ${r.width}px: ${r.violations.length} violations, ${r.passes} rules passed`,
-    );
-    console.info(`axe-core on the idp pages:\n${lines.join('\n')}`);
+    console.info(axeSummary('axe-core on the idp pages', results));
     await chromium?.close();
     await idp?.close();
   });
 
   /** axe at 390 px and 1280 px; the page stays at 390 px afterwards. */
   async function expectAccessible(name: string) {
-    for (const size of WIDTHS) {
-      await page.setViewportSize(size);
-      const result = await runAxe(page, name);
-      results.push(result);
-      expect(result.passes, name).toBeGreaterThan(10);
-      expect(result.violations, `${name} at ${size.width} px`).toEqual([]);
-      // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways.
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(size.width);
-    }
+    await expectAccessibleAt(page, name, results);
     await page.setViewportSize(WIDTHS[0]);
   }
 

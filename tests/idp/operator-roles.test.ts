@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadClients } from '../../idp/provider/clients.js';
 import { loadRoles } from '../../idp/roles/index.js';
 import { consoleOperator, operatorClaims } from '../../idp/roles/operator-claims.js';
-import { ConfigError } from '../../infra/config.js';
+import { exampleClients, roleProblemsOf, rolesFile } from './support/roles-file.js';
 
 const CLIENTS = [
   { client_id: 'partner-portal', grant_types: ['authorization_code', 'refresh_token'] },
@@ -13,32 +9,13 @@ const CLIENTS = [
   { client_id: 'bulk-api', grant_types: ['client_credentials'] },
 ];
 
-function problemsOf(content: unknown): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'roles-'));
-  const file = join(dir, 'roles.json');
-  writeFileSync(file, JSON.stringify(content));
-  try {
-    loadRoles(file, CLIENTS);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const problemsOf = (content: unknown) => roleProblemsOf(content, CLIENTS);
 
 const verifiedPhone = (phone: string) => ({ phone, phoneVerified: true, emailVerified: false });
 
 describe('the operator role in the roles file', () => {
   it('the example files make +919800000009 and ops@example.org operators of BillPay Operations at the operator-console client', () => {
-    const secret = 'x'.repeat(32);
-    const clients = loadClients('idp/clients.example.json', {
-      HUB_OIDC_CLIENT_SECRET: secret,
-      PARTNER_OIDC_CLIENT_SECRET: secret,
-      PROVIDER_API_CLIENT_SECRET: secret,
-      OPERATOR_OIDC_CLIENT_SECRET: secret,
-    });
+    const clients = exampleClients();
     expect(clients.find((c) => c.client_id === 'operator-console')).toMatchObject({
       require_pkce: true,
       first_party: true,
@@ -58,17 +35,12 @@ describe('the operator role in the roles file', () => {
   });
 
   it('an unverified phone or email never makes anyone an operator, and no other client learns the role', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roles-'));
-    const file = join(dir, 'roles.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        roles: { operator: { consoles: ['operator-console'] } },
-        organisations: [{ role: 'operator', id: 'ops', name: 'Ops', members: ['+919800000009'] }],
-      }),
-    );
+    const { file, remove } = rolesFile({
+      roles: { operator: { consoles: ['operator-console'] } },
+      organisations: [{ role: 'operator', id: 'ops', name: 'Ops', members: ['+919800000009'] }],
+    });
     const organisations = loadRoles(file, CLIENTS);
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     expect(
       organisations.operatorTeamOfAccount({ phone: '+919800000009', phoneVerified: false, emailVerified: false }),
     ).toBeUndefined();

@@ -1,27 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose';
 import type * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRoles } from '../../idp/roles/index.js';
-import { ConfigError } from '../../infra/config.js';
 import { machineClient, machineToken } from '../hub-api/machine-client.js';
 import { Browser } from './support/browser.js';
 import { login, relyingParty } from './support/relying-party.js';
+import { exampleClients, roleProblemsOf, rolesFile } from './support/roles-file.js';
 import { HUB_API, startTestIdp, type TestIdp } from './support/test-idp.js';
 
 const MEMBER = '+919800000011';
 const PROVIDER_SCOPES = 'openid provider demands:read demands:write';
 const CLAIMS_IN_ID_TOKEN = JSON.stringify({ id_token: { provider_id: null, provider_name: null } });
-
-/** A roles file in a fresh folder; returns its path and a cleanup. */
-function rolesFile(content: unknown): { file: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'roles-'));
-  const file = join(dir, 'roles.json');
-  writeFileSync(file, JSON.stringify(content));
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 const CLIENTS = [
   { client_id: 'partner-portal', grant_types: ['authorization_code', 'refresh_token'] },
@@ -29,29 +18,11 @@ const CLIENTS = [
   { client_id: 'hub-portal', grant_types: ['authorization_code', 'refresh_token'] },
 ];
 
-function problemsOf(content: unknown): string[] {
-  const { file, remove } = rolesFile(content);
-  try {
-    loadRoles(file, CLIENTS);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  } finally {
-    remove();
-  }
-}
+const problemsOf = (content: unknown) => roleProblemsOf(content, CLIENTS);
 
 describe('the roles file is checked at start with a clear message per problem', () => {
   it('accepts the example file against the example clients', async () => {
-    const { loadClients } = await import('../../idp/provider/clients.js');
-    const secret = 'x'.repeat(32);
-    const clients = loadClients('idp/clients.example.json', {
-      HUB_OIDC_CLIENT_SECRET: secret,
-      PARTNER_OIDC_CLIENT_SECRET: secret,
-      PROVIDER_API_CLIENT_SECRET: secret,
-      OPERATOR_OIDC_CLIENT_SECRET: secret,
-    });
+    const clients = exampleClients();
     const organisations = loadRoles('idp/roles.example.json', clients);
     expect(
       organisations.providerOfAccount({ phone: '+919800000001', phoneVerified: true, emailVerified: false }),

@@ -1,17 +1,22 @@
-import type { BrowserContext, Browser as Chromium, Page as ChromiumPage } from 'playwright-core';
+import type { Browser as Chromium, Page as ChromiumPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../idp/support/browser.js';
 import { completeInteraction } from '../idp/support/relying-party.js';
-import { type AxeResult, launchChromium, runAxe, WIDTHS } from '../idp-ui/support/chromium.js';
+import {
+  type AxeResult,
+  axeSummary,
+  expectAccessible as expectAccessibleAt,
+  expectAccessibleSignedOut,
+  launchChromium,
+  tabWithCookiesOf,
+} from '../idp-ui/support/chromium.js';
 import { PAYMENT_ID, paymentDetailJson, paymentSummaryJson } from './fixtures.js';
 import {
-  appCode,
   type ConsoleStack,
-  enrolApp,
-  OPERATOR,
   OPERATOR_WITHOUT_APP,
   type StubAnswer,
   type StubCall,
+  signInOperator,
   startConsoleStack,
 } from './support/console-stack.js';
 
@@ -33,50 +38,24 @@ describe('the operator console pages in headless Chromium', () => {
   const results: AxeResult[] = [];
 
   /** A Chromium tab with the cookies of a fetch browser that signed in (or tried to). */
-  async function tabOf(who: Browser, url: string): Promise<{ context: BrowserContext; page: ChromiumPage }> {
-    const context = await chromium.newContext({ viewport: WIDTHS[0], locale: 'en-IN' });
-    const cookies = await who.jar.getCookies(url);
-    await context.addCookies(cookies.map((c) => ({ name: c.key, value: c.value, url })));
-    return { context, page: await context.newPage() };
-  }
+  const tabOf = (who: Browser, url: string) => tabWithCookiesOf(chromium, who, url);
 
-  async function expectAccessible(page: ChromiumPage, name: string) {
-    for (const size of WIDTHS) {
-      await page.setViewportSize(size);
-      const result = await runAxe(page, name);
-      results.push(result);
-      expect(result.passes, name).toBeGreaterThan(10);
-      expect(result.violations, `${name} at ${size.width} px`).toEqual([]);
-      // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways.
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(size.width);
-    }
-  }
+  const expectAccessible = (page: ChromiumPage, name: string) => expectAccessibleAt(page, name, results);
 
   beforeAll(async () => {
     stack = await startConsoleStack(answer);
     chromium = await launchChromium();
   });
   afterAll(async () => {
-    console.info(
-      `axe-core on the operator console:\n${results.map((r) => `${r.page} @ ${r.width}px: ${r.violations.length} violations, ${r.passes} rules passed`).join('\n')}`,
-    );
+    console.info(axeSummary('axe-core on the operator console', results));
     await chromium?.close();
     await stack?.close();
   });
 
   it('the start page, the payments search (with results and with errors) and a payment have no violations', async () => {
-    const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
-    const landing = await anonymous.newPage();
-    await landing.goto(`${stack.consoleUrl}/`);
-    await expectAccessible(landing, 'start page');
-    await anonymous.close();
+    await expectAccessibleSignedOut(chromium, `${stack.consoleUrl}/`, 'start page', results);
 
-    const who = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, who, OPERATOR, 'Axe Operator');
-    const start = await who.go(`${stack.consoleUrl}/auth/login`);
-    await who.go(
-      (await completeInteraction(stack.idp, who, start, { identifier: OPERATOR, totp: () => appCode(secret, 1) })).url,
-    );
+    const { operator: who } = await signInOperator(stack, 'Axe Operator');
     const { context, page } = await tabOf(who, stack.consoleUrl);
     for (const [path, name] of [
       ['/payments', 'payments'],

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Page } from '../idp/support/browser.js';
-import { completeInteraction } from '../idp/support/relying-party.js';
+import type { Browser, Page } from '../idp/support/browser.js';
 import { HUB_REFERENCE, LINE_ID, PAYMENT_ID, paymentDetailJson, paymentSummaryJson } from './fixtures.js';
-import {
-  appCode,
-  type ConsoleStack,
-  enrolApp,
-  OPERATOR,
-  type StubAnswer,
-  type StubCall,
-  startConsoleStack,
-} from './support/console-stack.js';
+import { type ConsoleStack, type StubAnswer, type StubCall, startSignedInConsole } from './support/console-stack.js';
 
 const NEXT_CURSOR = 'Y3Vyc29yLW9uZQ';
 const GONE_ID = 'PAY00000000000000000000';
@@ -62,15 +53,7 @@ describe('the operator console payments pages with a real idp and a stubbed hub 
   const searches = () => stack.hub.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/operator/payments'));
 
   beforeAll(async () => {
-    stack = await startConsoleStack(answer);
-    operator = new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
-    const secret = await enrolApp(stack.idp, operator, OPERATOR, 'Asha Operator');
-    const start = await operator.go(`${stack.consoleUrl}/auth/login`);
-    const callback = await completeInteraction(stack.idp, operator, start, {
-      identifier: OPERATOR,
-      totp: () => appCode(secret, 1),
-    });
-    first = await operator.go(callback.url);
+    ({ stack, operator, landing: first } = await startSignedInConsole(answer));
   });
   afterAll(() => stack?.close());
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Page } from '../idp/support/browser.js';
+import type { Page } from '../idp/support/browser.js';
 import { completeInteraction, title } from '../idp/support/relying-party.js';
 import { paymentSummaryJson } from './fixtures.js';
 import {
   appCode,
   type ConsoleStack,
+  consoleBrowser,
   enrolApp,
   OPERATOR,
   OPERATOR_WITHOUT_APP,
@@ -26,7 +27,7 @@ const h1 = (page: Page) => page.html.match(/<h1[^>]*>([^<]*)<\/h1>/)?.[1]?.trim(
 
 describe('signing in to the operator console at a real idp', () => {
   let stack: ConsoleStack;
-  const browser = () => new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
+  const browser = () => consoleBrowser(stack);
 
   beforeAll(async () => {
     stack = await startConsoleStack(answer);

@@ -2,7 +2,14 @@ import type { BrowserContext, Browser as Chromium, Page as ChromiumPage } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../idp/support/browser.js';
 import { completeInteraction } from '../idp/support/relying-party.js';
-import { type AxeResult, launchChromium, runAxe, WIDTHS } from '../idp-ui/support/chromium.js';
+import {
+  type AxeResult,
+  axeSummary,
+  expectAccessible as expectAccessibleAt,
+  expectAccessibleSignedOut,
+  launchChromium,
+  tabWithCookiesOf,
+} from '../idp-ui/support/chromium.js';
 import { demandJson, type StubAnswer, type StubCall } from './support/hub-stub.js';
 import { MEMBER, type PortalStack, startPortalStack } from './support/portal-stack.js';
 
@@ -55,42 +62,23 @@ describe('the provider portal pages in headless Chromium', () => {
     const who = new Browser([`${stack.portalUrl}/auth/callback`]);
     const start = await who.go(`${stack.portalUrl}/auth/login`);
     await who.go((await completeInteraction(stack.idp, who, start, { identifier, name: 'Axe Checker' })).url);
-    const context = await chromium.newContext({ viewport: WIDTHS[0], locale: 'en-IN' });
-    const cookies = await who.jar.getCookies(stack.portalUrl);
-    await context.addCookies(cookies.map((c) => ({ name: c.key, value: c.value, url: stack.portalUrl })));
-    return { context, page: await context.newPage() };
+    return tabWithCookiesOf(chromium, who, stack.portalUrl);
   }
 
-  async function expectAccessible(page: ChromiumPage, name: string) {
-    for (const size of WIDTHS) {
-      await page.setViewportSize(size);
-      const result = await runAxe(page, name);
-      results.push(result);
-      expect(result.passes, name).toBeGreaterThan(10);
-      expect(result.violations, `${name} at ${size.width} px`).toEqual([]);
-      // Reflow (WCAG 1.4.10): nothing makes the page scroll sideways.
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(size.width);
-    }
-  }
+  const expectAccessible = (page: ChromiumPage, name: string) => expectAccessibleAt(page, name, results);
 
   beforeAll(async () => {
     stack = await startPortalStack(answer);
     chromium = await launchChromium();
   });
   afterAll(async () => {
-    console.info(
-      `axe-core on the provider portal:\n${results.map((r) => `${r.page} @ ${r.width}px: ${r.violations.length} violations, ${r.passes} rules passed`).join('\n')}`,
-    );
+    console.info(axeSummary('axe-core on the provider portal', results));
     await chromium?.close();
     await stack?.close();
   });
 
   it('the start page, the dashboard, a demand, the amend, raise and upload forms, and their error states have no violations', async () => {
-    const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
-    const landing = await anonymous.newPage();
-    await landing.goto(`${stack.portalUrl}/`);
-    await expectAccessible(landing, 'start page');
-    await anonymous.close();
+    await expectAccessibleSignedOut(chromium, `${stack.portalUrl}/`, 'start page', results);
 
     const { context, page } = await tabFor(MEMBER);
     for (const [path, name] of [

@@ -56,6 +56,14 @@ function paymentView(id: string, status: 'settling' | 'partially_refunded'): Pay
   };
 }
 
+/** A bill of a payment as a complaint shows it. */
+const lineSummary = ({ billerId, consumerMasked, amountMinor, status }: PaymentView['lines'][number]) => ({
+  billerId,
+  consumerMasked,
+  amountMinor,
+  status,
+});
+
 /** The `sub` of the bearer token a request carries (the stub keeps each citizen's complaints apart). */
 function subOf(req: IncomingMessage): string {
   const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -136,16 +144,7 @@ export function complaintDesk() {
             ? { at: RAISED_AT, event: 'pre_check.waiting', status: 'waiting_for_biller', detail: 'enquiry sent' }
             : { at: RAISED_AT, event: 'pre_check.open', status: 'open', detail: 'still posting' },
       ],
-      ...(line
-        ? {
-            line: {
-              billerId: line.billerId,
-              consumerMasked: line.consumerMasked,
-              amountMinor: line.amountMinor,
-              status: line.status,
-            },
-          }
-        : {}),
+      ...(line ? { line: lineSummary(line) } : {}),
     };
     mine(sub).unshift(complaint);
     byKey.set(`${sub}:${key}`, complaint);

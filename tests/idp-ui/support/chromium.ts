@@ -1,6 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Browser as Chromium, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { axeResults, WCAG_TAGS } from '../../browser/support/axe.js';
 import { DESKTOP, PHONE } from '../../browser/support/chromium.js';
+import type { Browser as FetchBrowser } from '../../idp/support/browser.js';
 
 export { launchChromium } from '../../browser/support/chromium.js';
 
@@ -31,4 +33,53 @@ export async function runAxe(page: Page, name: string): Promise<AxeResult> {
     passes,
     violations: violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target} (${n.summary})`)),
   };
+}
+
+/**
+ * Checks the page with axe at each of WIDTHS: no violations, more than ten rules passed (so axe
+ * really looked), and nothing scrolls sideways (reflow, WCAG 1.4.10). Each result is added to
+ * `results` for the summary; the page is left at the last width.
+ */
+export async function expectAccessible(page: Page, name: string, results: AxeResult[]): Promise<void> {
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    const result = await runAxe(page, name);
+    results.push(result);
+    expect(result.passes, name).toBeGreaterThan(10);
+    expect(result.violations, `${name} at ${size.width} px`).toEqual([]);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(size.width);
+  }
+}
+
+/** The results as lines, "page @ width px: n violations, m rules passed", under `heading`. */
+export const axeSummary = (heading: string, results: AxeResult[]) =>
+  `${heading}:\n${results.map((r) => `${r.page} @ ${r.width}px: ${r.violations.length} violations, ${r.passes} rules passed`).join('\n')}`;
+
+/** A phone-width Chromium tab holding the cookies a fetch browser (tests/idp/support/browser.ts) has for `url`. */
+export async function tabWithCookiesOf(
+  chromium: Chromium,
+  who: FetchBrowser,
+  url: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.newContext({ viewport: WIDTHS[0], locale: 'en-IN' });
+  const cookies = await who.jar.getCookies(url);
+  await context.addCookies(cookies.map((c) => ({ name: c.key, value: c.value, url })));
+  return { context, page: await context.newPage() };
+}
+
+/** Opens `url` in a phone-width tab with no cookies (a visitor not signed in) and checks it as expectAccessible does. */
+export async function expectAccessibleSignedOut(
+  chromium: Chromium,
+  url: string,
+  name: string,
+  results: AxeResult[],
+): Promise<void> {
+  const anonymous = await chromium.newContext({ viewport: WIDTHS[0] });
+  try {
+    const page = await anonymous.newPage();
+    await page.goto(url);
+    await expectAccessible(page, name, results);
+  } finally {
+    await anonymous.close();
+  }
 }

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import type { Browser, Page } from './browser.js';
+import { Browser, type Page } from './browser.js';
 import type { TestClient, TestIdp } from './test-idp.js';
 
 /** openid-client, an independent certified relying party, configured for one test client. */
@@ -96,6 +96,12 @@ export async function login(
   const callback = await completeInteraction(idp, browser, await browser.go(request.url.href), options);
   const tokens = await exchangeCode(rp, request, callback.url);
   return { tokens, callbackUrl: callback.url };
+}
+
+/** The access token a person signing in at `client` in a fresh browser gets (see login for `options`). */
+export async function accessTokenAt(idp: TestIdp, client: TestClient, options: LoginOptions): Promise<string> {
+  const browser = new Browser([client.redirectUri]);
+  return (await login(idp, browser, await relyingParty(idp, client), client, options)).tokens.access_token;
 }
 
 /** The token request for the code in `callbackUrl`, checking the request's PKCE verifier, state and nonce. */

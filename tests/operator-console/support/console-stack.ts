@@ -9,7 +9,7 @@ import { createLogger } from '../../../infra/logger.js';
 import { loadOperatorConsoleConfig } from '../../../operator-console/config.js';
 import { operatorConsoleOptionsOf } from '../../../operator-console/options.js';
 import { startOperatorConsole } from '../../../operator-console/server.js';
-import type { Browser, Page } from '../../idp/support/browser.js';
+import { Browser, type Page } from '../../idp/support/browser.js';
 import { completeInteraction, title } from '../../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../../idp/support/test-idp.js';
 import { type StubAnswer, type StubCall, startHubStub } from '../../provider-portal/support/hub-stub.js';
@@ -124,6 +124,43 @@ export async function enrolApp(idp: TestIdp, browser: Browser, identifier: strin
   const confirmed = await browser.submit(enrol, '/account/totp/confirm', { code: appCode(secret, 0) });
   if (!confirmed.html.includes('Authenticator app turned on.')) throw new Error('the app was not turned on');
   return secret;
+}
+
+/** A fetch browser that follows the console's callback and the idp's account page back to itself. */
+export const consoleBrowser = (stack: ConsoleStack) =>
+  new Browser([`${stack.consoleUrl}/auth/callback`, `${stack.idp.issuer}/account?iss=`]);
+
+/**
+ * Signs an operator in to the console as a person does: turns the authenticator app on at the
+ * idp's account page (creating the account as `name`), then signs in at the console with the
+ * one-time code and the app's code. Answers the signed-in browser and the page the console lands on.
+ */
+export async function signInOperator(
+  stack: ConsoleStack,
+  name = 'Asha Operator',
+  identifier = OPERATOR,
+): Promise<{ operator: Browser; landing: Page }> {
+  const operator = consoleBrowser(stack);
+  const secret = await enrolApp(stack.idp, operator, identifier, name);
+  const start = await operator.go(`${stack.consoleUrl}/auth/login`);
+  const callback = await completeInteraction(stack.idp, operator, start, {
+    identifier,
+    totp: () => appCode(secret, 1),
+  });
+  return { operator, landing: await operator.go(callback.url) };
+}
+
+/** Starts the console stack over a hub stub answering `answer` and signs the operator in there. */
+export async function startSignedInConsole(
+  answer: (call: StubCall) => StubAnswer,
+): Promise<{ stack: ConsoleStack; operator: Browser; landing: Page }> {
+  const stack = await startConsoleStack(answer);
+  try {
+    return { stack, ...(await signInOperator(stack)) };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
 }
 
 export type { Page, StubAnswer, StubCall };
