@@ -18,7 +18,8 @@ export function errorPages(pages: Pages, log: Logger): Middleware {
       not_found: { title: 'Page not found', text: 'No such page, payment or case.' },
       unavailable: {
         title: 'Sorry, there is a problem with the service',
-        text: 'The hub could not be reached. Try again in a few minutes.',
+        // An action sent to a hub that broke or answered too late (a slow biller) may have been done.
+        text: 'The hub did not answer, or not in time. If you sent an action, it may still have been done: look at the payment’s audit entries or the Audit page before trying it again.',
       },
       not_configured: {
         title: 'Signing in is not set up',

@@ -120,6 +120,8 @@ function answer(call: StubCall): StubAnswer {
       },
     };
   }
+  // A hub that breaks (or does not answer in time) while acting: the action may still have been done.
+  if (call.method === 'POST' && call.body.includes('the hub breaks')) return { status: 502, text: 'Bad Gateway' };
   if (call.method === 'POST' && call.path.startsWith('/operator/')) return { status: 200, json: {} };
   return { status: 404, json: { code: 'not_found', detail: 'no such route in the stub' } };
 }
@@ -169,6 +171,16 @@ describe("the console's queues, action forms and audit page", () => {
 
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('is settled, not unknown: there is nothing to enquire');
+  });
+
+  it('says an action the hub did not answer may still have been done, and where to look, rather than only "could not be reached"', async () => {
+    const page = await operator.go(`${stack.consoleUrl}/payments/${PAYMENT_ID}`);
+
+    const broken = await operator.submit(page, `/actions/lines/${LINE_ID}/repost`, { reason: 'the hub breaks' });
+
+    expect(broken.status).toBe(503);
+    expect(broken.html).toContain('may still have been done');
+    expect(broken.html).toContain('audit');
   });
 
   it('refuses an action without a reason and does not call the hub', async () => {
