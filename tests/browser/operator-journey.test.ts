@@ -32,12 +32,34 @@ async function phoneShot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Whether the page is wider than its window (a horizontal scroll bar) at the width it has now. */
-const scrollsSideways = (page: Page) =>
+/**
+ * When the page is wider than its window (a horizontal scroll bar) at the width it has now: the
+ * innermost elements reaching past its right edge, outside any region that scrolls on its own
+ * (tag, class, start of their text); else none.
+ */
+const sidewaysCulprits = (page: Page) =>
   page.evaluate(() => {
     // biome-ignore lint/suspicious/noExplicitAny: the DOM is the page's, untyped here
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth > root.clientWidth;
+    const win = globalThis as any;
+    const doc = win.document;
+    const edge = doc.documentElement.clientWidth;
+    if (doc.documentElement.scrollWidth <= edge) return [] as string[];
+    // biome-ignore lint/suspicious/noExplicitAny: the DOM is the page's, untyped here
+    const past = (el: any) => el.getBoundingClientRect().right > edge + 1;
+    // biome-ignore lint/suspicious/noExplicitAny: the DOM is the page's, untyped here
+    const all: any[] = [...doc.body.querySelectorAll('*')];
+    // An element inside a region that scrolls (or clips) sideways is that region's business.
+    // biome-ignore lint/suspicious/noExplicitAny: the DOM is the page's, untyped here
+    const scrolled = (el: any) => {
+      for (let up = el.parentElement; up && up !== doc.body; up = up.parentElement) {
+        if (win.getComputedStyle(up).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    return all
+      .filter((el) => past(el) && !scrolled(el) && ![...el.children].some(past))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
   });
 
 /** Makes the electricity sandbox answer every call for CONSUMER with a 5xx (on), or clears its faults (off). */
@@ -95,7 +117,8 @@ describe('an operator with an authenticator app finds a payment whose outcome is
   /** axe at both widths on a console page, and whether it scrolls sideways at 390 px. */
   const visitConsole = async (page: Page, label: string) => {
     await axe.check(page, `operator console: ${label}`, true);
-    if (await scrollsSideways(page)) sideways.push(`${label} (${page.url()})`);
+    const culprits = await sidewaysCulprits(page);
+    if (culprits.length) sideways.push(`${label} (${page.url()}): ${culprits.join('; ')}`);
   };
   const heading = async (page: Page) => words(await page.locator('h1').first().textContent());
   /** The payment's stored line, as the hub keeps it. */
@@ -291,7 +314,7 @@ describe('an operator with an authenticator app finds a payment whose outcome is
       expect(await testId(operator, 'payment-id').textContent()).toBe(paymentId);
       const line = testId(operator, 'line');
       expect(await line.count()).toBe(1);
-      expect(await line.locator('[data-testid=status]').getAttribute('data-status')).toBe('unknown');
+      expect(words(await line.locator('[data-testid=status]').textContent())).toBe('unknown');
       expect(words(await testId(operator, 'line-reference').textContent())).toBe(lineReference);
       // The timeline says what happened: captured, settling, the line gone unknown.
       const timeline = words(await testId(operator, 'timeline').textContent());
@@ -333,14 +356,12 @@ describe('an operator with an authenticator app finds a payment whose outcome is
         .poll(
           async () => {
             await operator.reload();
-            return testId(operator, 'payment-summary').locator('[data-testid=status]').getAttribute('data-status');
+            return words(await testId(operator, 'payment-summary').locator('[data-testid=status]').textContent());
           },
           { timeout: 60_000, interval: 1_000 },
         )
         .toBe('completed');
-      expect(await testId(operator, 'line').locator('[data-testid=status]').getAttribute('data-status')).toBe(
-        'settled',
-      );
+      expect(words(await testId(operator, 'line').locator('[data-testid=status]').textContent())).toBe('settled');
       // The audit log page names the operator and their reason too.
       await testId(operator, 'nav-audit').click();
       await operator.waitForURL(/\/audit$/);
@@ -387,8 +408,8 @@ describe('an operator with an authenticator app finds a payment whose outcome is
     'every console page visited passes axe-core (WCAG 2.2 A and AA) at 390 and 1280 px, and none scrolls sideways at 390 px',
     async () => {
       expect(axe.records.filter((r) => r.label.startsWith('operator console:')).length).toBeGreaterThanOrEqual(20);
-      expect(sideways).toEqual([]);
-      axe.assertNoViolations();
+      const problems = [...axe.problems(), ...sideways.map((page) => `scrolls sideways at 390 px: ${page}`)];
+      expect(problems).toEqual([]);
     },
     { standalone: true },
   );

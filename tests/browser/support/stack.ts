@@ -293,6 +293,8 @@ export async function startStack(
           publicUrl: portalUrl,
           // As hub/main.ts: the API records a message and the worker's notify job sends it.
           notifyQueue: queue,
+          // As hub/main.ts: operators' actions hand lines back to settlement on the same queue.
+          workQueue: queue,
           startSettlement: async (payment) => {
             await enqueueSettlement(queue, payment);
           },
