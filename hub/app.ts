@@ -26,7 +26,7 @@ import { BillClaims } from './bill-claims/index.js';
 import { BillService } from './bills/bill-service.js';
 import { CheckoutService } from './checkout/checkout-service.js';
 import { PaymentCapture, type StartSettlement } from './checkout/payment-capture.js';
-import { complaintOptionsOf, complaintParts, paymentComplaints } from './complaints/index.js';
+import { complaintCounts, complaintOptionsOf, complaintParts, paymentComplaints } from './complaints/index.js';
 import { type HubConfig, settlementOptionsOf } from './config.js';
 import { ContactStore } from './contacts/contact-store.js';
 import { DemandStore, DemandUploader } from './demands/index.js';
@@ -156,6 +156,7 @@ export async function buildHub(
     ...operatorPaymentRoutes({
       mongo,
       enrichers: [riskDetail, (payment) => paymentComplaints(complaints.store, payment._id)],
+      complaintCounts: (ids) => complaintCounts(complaints.store, ids),
     }),
     ...operatorRiskRoutes({ mongo, payments, startSettlement: options.startSettlement }),
   ];

@@ -20,6 +20,7 @@ import type { PortalOptions } from './options.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { autopayRoutes } from './routes/autopay-routes.js';
+import { complaintRoutes } from './routes/complaint-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { demandRoutes } from './routes/demand-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
@@ -91,6 +92,7 @@ export function createPortal(options: PortalOptions, { redis, mongo, log }: Port
     settingsRoutes,
     verifyRoutes,
     autopayRoutes,
+    complaintRoutes,
   ]) {
     group(router, deps);
   }

@@ -145,6 +145,8 @@ export interface OperatorPaymentRouteDeps {
   mongo: Connection;
   /** Other areas' additions to a payment's detail (optional fields only). */
   enrichers?: readonly PaymentDetailEnricher[];
+  /** How many complaints each listed payment has (hub/complaints complaintCounts), for the search's `complaints`. */
+  complaintCounts?: (paymentIds: readonly string[]) => Promise<Map<string, number>>;
 }
 
 /**
@@ -152,7 +154,11 @@ export interface OperatorPaymentRouteDeps {
  * citizen's, a provider member's or a client's token is a 403 wrong_token_kind, and an operator's
  * token from a sign-in without the authenticator app a 401 (hub/api/access-token.ts).
  */
-export function operatorPaymentRoutes({ mongo, enrichers = [] }: OperatorPaymentRouteDeps): RouteSpec[] {
+export function operatorPaymentRoutes({
+  mongo,
+  enrichers = [],
+  complaintCounts,
+}: OperatorPaymentRouteDeps): RouteSpec[] {
   const search = new PaymentSearch(mongo);
   const details = new PaymentDetails(mongo, enrichers);
   return [
@@ -169,7 +175,12 @@ export function operatorPaymentRoutes({ mongo, enrichers = [] }: OperatorPayment
       handler: async (_ctx, { query }) => {
         try {
           const page = await search.search(query as PaymentSearchQuery);
-          return { payments: page.payments.map(paymentSummaryOf), ...(page.next ? { next: page.next } : {}) };
+          const counts = complaintCounts ? await complaintCounts(page.payments.map((p) => p._id)) : new Map();
+          const payments = page.payments.map((payment) => {
+            const complaints = counts.get(payment._id);
+            return { ...paymentSummaryOf(payment), ...(complaints ? { complaints } : {}) };
+          });
+          return { payments, ...(page.next ? { next: page.next } : {}) };
         } catch (error) {
           if (!(error instanceof SearchInputError)) throw error;
           const fields = [{ field: error.field, problem: error.message }];

@@ -1,6 +1,7 @@
 import { PortalError } from '../http/portal-error.js';
 import type { SessionHandle } from '../session/session-cookie.js';
 import type { TokenKeeper } from '../session/token-keeper.js';
+import type { ComplaintView, NewComplaint, PaymentFeedback, ScoreInput } from './complaint-types.js';
 
 /** A problem+json answer of the hub API (RFC 9457), with its machine-readable `code`. */
 export class ApiProblem extends Error {
@@ -70,6 +71,93 @@ export class HubApi {
     }
   }
 
+  /**
+   * Raises a complaint (POST /complaints). The same `idempotencyKey` replays the complaint made
+   * first (a double submit makes one complaint). Errors as `citizen`: ApiProblem for a refusal
+   * (400 invalid_request with `fields`, 404 for a payment or line not the citizen's, 409 …).
+   */
+  async raiseComplaint(session: SessionHandle, input: NewComplaint, idempotencyKey: string): Promise<ComplaintView> {
+    const { body } = await this.citizen<ComplaintView>(session, '/complaints', {
+      method: 'POST',
+      body: input,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    });
+    return body;
+  }
+
+  /** The citizen's complaints, newest first as the hub gives them (GET /complaints → `{complaints}`). */
+  async complaints(session: SessionHandle): Promise<ComplaintView[]> {
+    const { body } = await this.citizen<{ complaints: ComplaintView[] }>(session, '/complaints');
+    return body.complaints;
+  }
+
+  /**
+   * One of the citizen's complaints (GET /complaints/{id}), or undefined when the hub knows none by
+   * that id for this citizen (404: unknown and someone else's alike). `id` must already match COMPLAINT_ID.
+   */
+  async complaint(session: SessionHandle, id: string): Promise<ComplaintView | undefined> {
+    return this.citizen<ComplaintView>(session, `/complaints/${encodeURIComponent(id)}`).then(
+      (answer) => answer.body,
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Rates a resolved or rejected complaint (POST /complaints/{id}/rating, score 1..5), once:
+   * 'rated'; 'already_rated' or 'not_closed' for the hub's 409 (`complaint_already_rated`, e.g. in
+   * another tab; `complaint_not_closed`, not answered yet). Other refusals are thrown (ApiProblem,
+   * PortalError 404 for a complaint that is not the citizen's).
+   */
+  async rateComplaint(
+    session: SessionHandle,
+    id: string,
+    rating: ScoreInput,
+  ): Promise<'rated' | 'already_rated' | 'not_closed'> {
+    return this.citizen(session, `/complaints/${encodeURIComponent(id)}/rating`, { method: 'POST', body: rating }).then(
+      () => 'rated' as const,
+      (error: unknown) => {
+        if (!(error instanceof ApiProblem) || error.status !== 409) throw error;
+        return error.code === 'complaint_not_closed' ? ('not_closed' as const) : ('already_rated' as const);
+      },
+    );
+  }
+
+  /** The citizen's feedback on paying for a payment (GET /payments/{id}/feedback), or undefined when none is given (404). */
+  async paymentFeedback(session: SessionHandle, paymentId: string): Promise<PaymentFeedback | undefined> {
+    return this.citizen<PaymentFeedback>(session, `/payments/${encodeURIComponent(paymentId)}/feedback`).then(
+      (answer) => answer.body,
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Gives feedback on paying (POST /payments/{id}/feedback, score 1..5), once per final payment:
+   * 'saved'; 'already_given' or 'not_final' for the hub's 409 (`feedback_already_given`,
+   * `payment_not_final`). Other refusals are thrown.
+   */
+  async giveFeedback(
+    session: SessionHandle,
+    paymentId: string,
+    feedback: ScoreInput,
+  ): Promise<'saved' | 'already_given' | 'not_final'> {
+    return this.citizen(session, `/payments/${encodeURIComponent(paymentId)}/feedback`, {
+      method: 'POST',
+      body: feedback,
+    }).then(
+      () => 'saved' as const,
+      (error: unknown) => {
+        if (!(error instanceof ApiProblem) || error.status !== 409) throw error;
+        return error.code === 'payment_not_final' ? ('not_final' as const) : ('already_given' as const);
+      },
+    );
+  }
+
   private async send<T>(path: string, request: ApiRequest, token: string | undefined): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = {
       accept: request.binary ? 'application/pdf, application/problem+json' : 'application/json',
@@ -105,6 +193,11 @@ export class HubApi {
     }
     throw new ApiProblem(response.status, problem.code ?? 'error', problem.detail ?? '', problem);
   }
+}
+
+/** A 404 from the hub, whichever way it was told (a `*_not_found` problem or a plain not found). */
+function isNotFound(error: unknown): boolean {
+  return (error instanceof ApiProblem || error instanceof PortalError) && error.status === 404;
 }
 
 /**

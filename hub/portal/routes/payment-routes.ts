@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { formatDateIST, formatDateTimeIST, formatMoney } from '../../../infra/web/format.js';
 import { intlLocale, type Locale } from '../../../infra/web/locale.js';
@@ -6,11 +7,15 @@ import { ApiProblem } from '../api/hub-api.js';
 import type { PaymentView, ReceiptJson } from '../api/types.js';
 import type { PortalDeps } from '../deps.js';
 import { queryParam } from '../http/forms.js';
-import { localeOf } from '../http/locale.js';
+import { localeOf, translatorOf } from '../http/locale.js';
 import { PortalError } from '../http/portal-error.js';
+import type { FieldError } from '../http/render.js';
+import { feedbackOf } from './payment-feedback.js';
+import { readScoreForm } from './score-form.js';
 import { sessionOf, signedIn } from './signed-in.js';
 
-const PAYMENT_ID = /^[\w-]{1,64}$/;
+/** What a payment id may look like before the hub is asked: letters, digits, _ and -, at most 64. */
+export const PAYMENT_ID = /^[\w-]{1,64}$/;
 /** Statuses after which nothing changes by itself (held waits for an operator: no point refreshing). */
 const SETTLED = new Set(['completed', 'partially_refunded', 'refunded']);
 const STOPPED = new Set(['failed', 'expired', 'cancelled', 'held', 'under_review']);
@@ -51,9 +56,17 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     ctx.redirect(`/payments/${encodeURIComponent(paymentId(queryParam(ctx, 'payment')))}`);
   });
 
-  router.get('/payments/:paymentId', signedIn, async (ctx) => {
+  /**
+   * The payment's status page; for a final payment also the feedback form (`feedbackForm` as typed,
+   * with `errors`), or the feedback given.
+   */
+  const showPayment = async (
+    ctx: Context,
+    id: string,
+    feedbackForm: { score: string; comment: string } = { score: '', comment: '' },
+    errors: FieldError[] = [],
+  ) => {
     const session = sessionOf(ctx);
-    const id = paymentId(ctx.params.paymentId);
     let { body: payment } = await api.citizen<PaymentView>(session, `/payments/${id}`);
     if (UNPAID.has(payment.status)) {
       // Back from the gateway before its webhook: ask it now rather than wait.
@@ -80,29 +93,49 @@ export function paymentRoutes(router: Router, deps: PortalDeps): void {
     const locale = localeOf(ctx);
     const names = await billers.names();
     const notTaken = NOT_TAKEN.has(payment.status) || NOT_TAKEN.has(payment.displayStatus);
-    await pages.render(ctx, 'payment-status', {
-      titleKey: 'payment.title',
-      payment,
-      statusKey: `status.${payment.displayStatus}`,
-      total: formatMoney(payment.totalMinor, payment.currency, locale),
-      lines: payment.lines.map((line) => ({
-        ...line,
-        billerName: names[line.billerId] ?? line.billerId,
-        // A demand's reference is printed on its own SMS: not a secret consumer number.
-        consumerMasked: line.demandReference ?? line.consumerMasked,
-        amount: formatMoney(line.amountMinor, payment.currency, locale),
-        // A payment that took no money never reached a biller: its lines are not paid, not "waiting".
-        statusKey:
-          notTaken && NOT_STARTED.has(line.displayStatus) ? 'lineStatus.notPaid' : `lineStatus.${line.displayStatus}`,
-      })),
-      notTaken: notTaken ? { tryAgain: tryAgainHref(payment.lines) } : undefined,
-      refresh: auto ? STATUS_REFRESH_SECONDS : undefined,
-      pending: !done,
-      // In the page's own digits (Bengali digits in Bengali), as amounts and dates are.
-      autoSeconds: new Intl.NumberFormat(intlLocale(locale)).format(STATUS_REFRESH_SECONDS),
-      settled,
-      receiptReady,
-    });
+    await pages.render(
+      ctx,
+      'payment-status',
+      {
+        titleKey: 'payment.title',
+        payment,
+        statusKey: `status.${payment.displayStatus}`,
+        total: formatMoney(payment.totalMinor, payment.currency, locale),
+        lines: payment.lines.map((line) => ({
+          ...line,
+          billerName: names[line.billerId] ?? line.billerId,
+          // A demand's reference is printed on its own SMS: not a secret consumer number.
+          consumerMasked: line.demandReference ?? line.consumerMasked,
+          amount: formatMoney(line.amountMinor, payment.currency, locale),
+          // A payment that took no money never reached a biller: its lines are not paid, not "waiting".
+          statusKey:
+            notTaken && NOT_STARTED.has(line.displayStatus) ? 'lineStatus.notPaid' : `lineStatus.${line.displayStatus}`,
+        })),
+        notTaken: notTaken ? { tryAgain: tryAgainHref(payment.lines) } : undefined,
+        refresh: auto ? STATUS_REFRESH_SECONDS : undefined,
+        pending: !done,
+        // In the page's own digits (Bengali digits in Bengali), as amounts and dates are.
+        autoSeconds: new Intl.NumberFormat(intlLocale(locale)).format(STATUS_REFRESH_SECONDS),
+        settled,
+        receiptReady,
+        feedback: settled ? await feedbackOf(ctx, deps, id, feedbackForm) : undefined,
+        errors,
+      },
+      errors.length ? 400 : 200,
+    );
+  };
+
+  router.get('/payments/:paymentId', signedIn, (ctx) => showPayment(ctx, paymentId(ctx.params.paymentId)));
+
+  // Feedback on paying, once the payment is final: given once; a second time (another tab), or on a
+  // payment not final after all, changes nothing and the page shows how it stands.
+  router.post('/payments/:paymentId/feedback', signedIn, async (ctx) => {
+    const id = paymentId(ctx.params.paymentId);
+    const { form, input, errors } = readScoreForm(ctx, translatorOf(ctx));
+    if (!input) return showPayment(ctx, id, form, errors);
+    await api.giveFeedback(sessionOf(ctx), id, input);
+    ctx.status = 303;
+    ctx.redirect(`/payments/${encodeURIComponent(id)}#feedback`);
   });
 
   router.get('/payments/:paymentId/receipt', signedIn, async (ctx) => {
