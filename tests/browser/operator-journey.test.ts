@@ -79,14 +79,16 @@ async function billerDown(stack: Stack, down: boolean): Promise<void> {
 /**
  * The issue's operator journey in headless Chromium against the whole stack (idp with a roles file
  * naming an operations team, hub and worker, sandboxes and gateway, operator console): a citizen
- * pays an electricity bill while the biller is failing, so the bill's outcome is unknown; the
- * citizen opening the console is told they are not an operator; the operator, without an
+ * pays an electricity bill while the biller is failing, so the bill's outcome is unknown, and
+ * reports it from the payment page (a complaint); the citizen opening the console is told they are
+ * not an operator; the operator, without an
  * authenticator app, is refused on a code alone and told to turn the app on, turns it on at the
  * idp's account page (codes computed from its secret with otplib, as the app would), and signs in
  * with a one-time code and the app's code; finds the payment by the citizen's phone, reads its
  * timeline and ledger entries, sees it in the unknown-outcome queue, re-posts the line with a
  * reason once the biller is back, and sees the notice, the audit entry naming them and their
- * reason, and the line settled; then Queues, Complaints, Risk and Metrics show their counts.
+ * reason, and the line settled; then Queues, Complaints (the citizen's complaint, opened), Risk and
+ * Metrics show their counts.
  * axe-core checks every console page at 390 and 1280 px, none of which scrolls sideways at 390 px.
  */
 describe('an operator with an authenticator app finds a payment whose outcome is unknown and re-posts it, audited', () => {
@@ -101,6 +103,7 @@ describe('an operator with an authenticator app finds a payment whose outcome is
   let paymentId = '';
   let lineId = '';
   let lineReference = '';
+  let complaintId = '';
   let secret = '';
   let payableMinor = 0;
   const sideways: string[] = [];
@@ -169,6 +172,19 @@ describe('an operator with an authenticator app finds a payment whose outcome is
     lineId = line?._id ?? '';
     lineReference = line?.reference ?? '';
     expect(lineId).toMatch(/^LIN/);
+  });
+
+  step('the citizen reports the problem with the bill from their payment page, and gets a complaint id', async () => {
+    await testId(citizen, 'report-line-problem').first().click();
+    await citizen.waitForURL(new RegExp(`/payments/${paymentId}/complaint\\?line=`));
+    await citizen.getByLabel('Money was taken but the bill is not shown as paid').check();
+    await citizen.locator('#description').fill('Money left my account but the electricity bill still shows unpaid.');
+    await testId(citizen, 'complaint-submit').click();
+    await citizen.waitForURL(/\/complaints\/CMP[0-9A-Z]{12}\/raised$/);
+    complaintId = words(await testId(citizen, 'complaint-id').textContent());
+    expect(complaintId).toMatch(/^CMP[0-9A-HJKMNP-TV-Z]{12}$/);
+    // The pre-check asked the biller, which is still failing: the bill's outcome stays unknown.
+    expect((await storedLine())?.status).toBe('unknown');
   });
 
   step('the citizen opening the operator console is signed in by the idp, and is not an operator', async () => {
@@ -299,6 +315,8 @@ describe('an operator with an authenticator app finds a payment whose outcome is
       /^state-electricity, consumer \*+3004: ₹[\d,]+\.\d{2}, unknown$/,
     );
     expect(rupeeAmounts((await rows.locator('td[data-label=Total]').textContent()) ?? '')).toEqual([payableMinor]);
+    // The citizen's complaint is counted on the payment's row.
+    expect(words(await rows.locator('td[data-label=Payment]').textContent())).toContain('Complaints (1)');
     await visitConsole(operator, 'payments, by phone');
     await phoneShot(operator, '02-payments-by-phone');
 
@@ -386,8 +404,20 @@ describe('an operator with an authenticator app finds a payment whose outcome is
     await operator.waitForURL(/\/complaints$/);
     expect(await heading(operator)).toBe('Complaints');
     await testId(operator, 'complaint-filters').waitFor();
-    expect(await testId(operator, 'complaints').or(testId(operator, 'no-complaints')).count()).toBe(1);
+    const complaints = testId(operator, 'complaint-row');
+    expect(await complaints.count()).toBe(1);
+    expect(await complaints.locator('[data-testid=complaint-link]').textContent()).toBe(complaintId);
+    expect(words(await complaints.locator('td[data-label=Type]').textContent())).toBe(
+      'Money was taken but the bill is not marked paid',
+    );
     await visitConsole(operator, 'complaints');
+    await complaints.locator('[data-testid=complaint-link]').click();
+    await operator.waitForURL(new RegExp(`/complaints/${complaintId}$`));
+    expect(await testId(operator, 'complaint-id').textContent()).toContain(complaintId);
+    expect(await testId(operator, 'payment-link').getAttribute('href')).toBe(`/payments/${paymentId}`);
+    expect(await testId(operator, 'timeline').locator('li').count()).toBeGreaterThan(0);
+    await visitConsole(operator, 'a complaint');
+    await phoneShot(operator, '04-complaint');
 
     await testId(operator, 'nav-risk').click();
     await operator.waitForURL(/\/risk$/);
@@ -401,7 +431,7 @@ describe('an operator with an authenticator app finds a payment whose outcome is
     expect(words(await testId(operator, 'unknown-rate').textContent())).toMatch(/\(1 of 1 captured bills\)$/);
     expect(await testId(operator, 'biller-row').count()).toBeGreaterThan(0);
     await visitConsole(operator, 'metrics');
-    await phoneShot(operator, '04-metrics');
+    await phoneShot(operator, '05-metrics');
   });
 
   step(
