@@ -76,7 +76,11 @@ export async function enquireLine(
     deps.log.info(ids, 'unknown line confirmed by the biller');
     return 'settled';
   }
-  if (answer !== 'unavailable' && (answer.status === 'rejected' || answer.status === 'not_found')) {
+  // `not_found` is trusted only once the posting had enquiryDelayMs to arrive since the line became
+  // unknown: an earlier ask (a citizen's complaint, an operator's "Enquire now") could see a posting
+  // still travelling as not found, refund it, and then it lands. Until then it stays unknown.
+  const settledIn = now.getTime() - new Date(line.changedAt).getTime() >= deps.options.enquiryDelayMs;
+  if (answer !== 'unavailable' && (answer.status === 'rejected' || (answer.status === 'not_found' && settledIn))) {
     const failureCode = answer.status === 'not_found' ? 'not_found_after_enquiry' : (answer.billerStatus ?? 'rejected');
     const moved = await deps.payments.transitionLine(payment._id, line._id, 'unknown', 'failed', 'enquiry.failed', {
       failureCode,

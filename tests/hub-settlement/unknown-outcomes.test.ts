@@ -147,6 +147,34 @@ describe('an ambiguous biller answer is an unknown outcome, resolved by status e
     expect((await h.ledger.forPayment(payment._id)).filter((t) => t.kind === 'refund')).toHaveLength(1);
   });
 
+  it('a biller with no record of a posting, asked before the posting had its time to arrive, leaves the line unknown', async () => {
+    const payment = await h.settlingPayment([{ kind: 'gas' }]);
+    const line = lineOf(payment, 'gas');
+    await h.payments.transitionLine(payment._id, line._id, 'pending', 'posting', 'settlement.posting');
+    await h.payments.transitionLine(payment._id, line._id, 'posting', 'unknown', 'settlement.unknown', {
+      enquiries: 0,
+      nextAttemptAt: new Date(Date.now() + 60_000),
+    });
+    scripted.onStatus(line.reference, async (reference) => ({ reference, status: 'not_found' }));
+    const deps = {
+      ...enquiry,
+      options: { enquiryDelayMs: 60_000, enquiryMaxDelayMs: 600_000, enquiryGiveUpMs: 86_400_000 },
+    };
+    const since = lineOf(await h.payments.findById(payment._id), 'gas').changedAt.getTime();
+
+    // A complaint or an operator asks a second after: "not found" may be a posting still in flight.
+    const early = lineOf(await h.payments.findById(payment._id), 'gas');
+    expect(await enquireLine(deps, payment, early, new Date(since + 1_000))).toBe('still_unknown');
+    expect(lineOf(await h.payments.findById(payment._id), 'gas')).toMatchObject({ status: 'unknown', enquiries: 1 });
+
+    // Asked once the posting had its time, "not found" is trusted: the line fails and is refunded.
+    const later = lineOf(await h.payments.findById(payment._id), 'gas');
+    expect(await enquireLine(deps, payment, later, new Date(since + 60_000))).toBe('failed');
+    const done = await h.finished(payment._id);
+    expect(lineOf(done, 'gas')).toMatchObject({ status: 'refunded', failureCode: 'not_found_after_enquiry' });
+    scripted.clear(line.reference);
+  });
+
   it('asks about a line still pending less and less often, and after a day leaves it unknown for reconciliation', async () => {
     const payment = await h.settlingPayment([{ kind: 'gas' }]);
     const line = lineOf(payment, 'gas');

@@ -28,6 +28,7 @@ import { type StartedService, startService } from '../../../infra/service-runtim
 import { loadProviderPortalConfig } from '../../../provider-portal/config.js';
 import { providerPortalOptionsOf } from '../../../provider-portal/options.js';
 import { startProviderPortal } from '../../../provider-portal/server.js';
+import { operatorConsoleClient, operatorIdpEnv, startStackConsole, withOperators } from './operator.js';
 import { PROVIDER_PORTAL_CLIENT_ID, providerRolesFile } from './provider.js';
 
 /** Where the stack keeps its data: one MongoDB and one Redis, shared with other suites by name and prefix. */
@@ -53,6 +54,11 @@ export interface Stack {
    * one member is PROVIDER_MEMBER of PROVIDER (support/provider.ts), by the idp's roles file.
    */
   providerPortalUrl: string;
+  /**
+   * The operator console (operator-console/), signing in at the same idp as `operator-console`; its
+   * one operator is OPERATOR of OPERATOR_TEAM (support/operator.ts), by the idp's roles file.
+   */
+  operatorConsoleUrl: string;
   gatewayUrl: string;
   sandboxes: { electricity: string; water: string; gas: string };
   /** The portal's client at the idp, as registered there. */
@@ -111,13 +117,20 @@ export async function startStack(
   stores: StackStores,
   logLevel = process.env.BROWSER_STACK_LOG ?? 'silent',
 ): Promise<Stack> {
-  const [hubPort, idpPort, providerPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [hubPort, idpPort, providerPort, consolePort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const portalUrl = `http://127.0.0.1:${hubPort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
   const providerPortalUrl = `http://127.0.0.1:${providerPort}`;
   const resource = `${portalUrl}/api`;
   const portalSecret = randomBytes(32).toString('base64url');
   const providerPortalSecret = randomBytes(32).toString('base64url');
+  const consoleSecret = randomBytes(32).toString('base64url');
+  const operatorConsoleUrl = `http://127.0.0.1:${consolePort}`;
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -184,11 +197,12 @@ export async function startStack(
             first_party: true,
             require_pkce: true,
           },
+          operatorConsoleClient(operatorConsoleUrl),
         ],
       }),
     );
     const rolesFile = join(dir, 'roles.json');
-    writeFileSync(rolesFile, JSON.stringify(providerRolesFile()));
+    writeFileSync(rolesFile, JSON.stringify(withOperators(providerRolesFile())));
     const idpEnv = {
       NODE_ENV: 'test',
       MONGODB_URI: stores.mongoUri,
@@ -208,6 +222,7 @@ export async function startStack(
       OTP_RESEND_COOLDOWN_SECONDS: '1',
       HUB_OIDC_CLIENT_SECRET: portalSecret,
       PARTNER_OIDC_CLIENT_SECRET: providerPortalSecret,
+      ...operatorIdpEnv(consoleSecret),
     };
     const idpConfig = loadIdpConfig(idpEnv);
     const idp = await startService({
@@ -253,6 +268,8 @@ export async function startStack(
       SETTLEMENT_BACKOFF_MS: '50',
       SETTLEMENT_POLL_DELAY_MS: '100',
       SETTLEMENT_SWEEP_EVERY_MS: '0',
+      // A line whose outcome is unknown waits for an operator's action (the operator journey), not for the scheduler.
+      SETTLEMENT_ENQUIRY_DELAY_MS: '3600000',
     });
     const queueConnection = createRedis(hubConfig.REDIS_URL, { forBlockingCommands: true });
     const queue = settlementQueue(queueConnection, settlementOptionsOf(hubConfig));
@@ -276,6 +293,8 @@ export async function startStack(
           publicUrl: portalUrl,
           // As hub/main.ts: the API records a message and the worker's notify job sends it.
           notifyQueue: queue,
+          // As hub/main.ts: operators' actions hand lines back to settlement on the same queue.
+          workQueue: queue,
           startSettlement: async (payment) => {
             await enqueueSettlement(queue, payment);
           },
@@ -315,6 +334,18 @@ export async function startStack(
     });
     cleanups.push(() => providerPortal.close());
 
+    const operatorConsole = await startStackConsole({
+      port: consolePort,
+      idpUrl,
+      resource,
+      apiUrl: `${portalUrl}/api/v1`,
+      secret: consoleSecret,
+      redisUrl: stores.redisUrl,
+      redisKeyPrefix: `${unique('operator-console')}:`,
+      logLevel,
+    });
+    cleanups.push(() => operatorConsole.close());
+
     const messages = async (to: string): Promise<{ text: string }[]> => {
       const res = await fetch(`${idpUrl}/__dev/messages?to=${encodeURIComponent(to)}`, {
         signal: AbortSignal.timeout(5_000),
@@ -345,6 +376,7 @@ export async function startStack(
       portalUrl,
       idpUrl,
       providerPortalUrl,
+      operatorConsoleUrl,
       gatewayUrl,
       sandboxes: { electricity, water, gas },
       portalClient: { id: PORTAL_CLIENT_ID, secret: portalSecret },
