@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Context } from 'koa';
 import type { FieldError } from '../../hub/portal/http/render.js';
 import { StaffPages } from '../../hub/portal/staff/pages.js';
 import type { OperatorUser } from '../oidc/operator-relying-party.js';
@@ -57,4 +58,14 @@ export class Pages extends StaffPages {
       }),
     });
   }
+}
+
+/** The one not-found page for a payment id that is not one (the hub's own 404 shows the same page through the error pages). */
+export function paymentNotFound(ctx: Context, pages: Pages): Promise<void> {
+  return pages.render(
+    ctx,
+    'error',
+    { title: 'Page not found', text: 'No payment has this id.', kind: 'not_found' },
+    404,
+  );
 }

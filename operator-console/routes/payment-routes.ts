@@ -4,6 +4,7 @@ import { ApiProblem } from '../api/operator-api.js';
 import type { OperatorPaymentDetailJson, OperatorPaymentListJson } from '../api/types.js';
 import type { OperatorConsoleDeps } from '../deps.js';
 import { operatorOf, operatorOnly } from '../http/operator.js';
+import { paymentNotFound } from '../http/pages.js';
 import { fieldErrorOf, isFiltered, readSearchForm, searchQuery } from './payment-search-form.js';
 
 /** A payment id as the hub makes them (hub/payments/ids.ts): anything else is not asked for. */
@@ -62,12 +63,7 @@ export function paymentRoutes(router: Router, { pages, api }: OperatorConsoleDep
     const { session } = operatorOf(ctx);
     const id = String(ctx.params.paymentId);
     if (!PAYMENT_ID.test(id)) {
-      return pages.render(
-        ctx,
-        'error',
-        { title: 'Page not found', text: 'No payment has this id.', kind: 'not_found' },
-        404,
-      );
+      return paymentNotFound(ctx, pages);
     }
     const detail = await api.get<OperatorPaymentDetailJson>(session, `/operator/payments/${id}`);
     await pages.render(ctx, 'payment', {

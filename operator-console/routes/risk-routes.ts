@@ -8,6 +8,7 @@ import { ApiProblem } from '../api/operator-api.js';
 import type { OperatorConsoleDeps } from '../deps.js';
 import { operatorOf, operatorOnly } from '../http/operator.js';
 import type { FieldError } from '../http/pages.js';
+import { paymentNotFound } from '../http/pages.js';
 
 type RulesJson = z.infer<typeof riskRulesViewSchema>;
 type RuleJson = RulesJson['rules'][number];
@@ -141,12 +142,7 @@ export function riskRoutes(router: Router, { pages, api }: OperatorConsoleDeps):
     const { session } = operatorOf(ctx);
     const id = String(ctx.params.paymentId);
     if (!PAYMENT_ID.test(id)) {
-      return pages.render(
-        ctx,
-        'error',
-        { title: 'Page not found', text: 'No payment has this id.', kind: 'not_found' },
-        404,
-      );
+      return paymentNotFound(ctx, pages);
     }
     const decision = field(ctx, 'decision');
     const reason = field(ctx, 'reason').trim();

@@ -104,6 +104,20 @@ describe('an operator with an authenticator app finds a payment whose outcome is
   let lineId = '';
   let lineReference = '';
   let complaintId = '';
+
+  /** From the console's start page: "Sign in", the operator's identifier, then the one-time code sent to them. */
+  const signInWithCode = async (page: Page) => {
+    await page.goto(`${stack.operatorConsoleUrl}/`);
+    await testId(page, 'sign-in').click();
+    await page.waitForURL((url) => url.href.startsWith(stack.idpUrl));
+    const before = await stack.messageCount(OPERATOR.to);
+    await page.locator('#identifier').fill(OPERATOR.identifier);
+    await page.locator('form:has(#identifier) button[type=submit]').click();
+    await page.locator('#code').waitFor();
+    const { code } = await stack.nextCode(OPERATOR.to, before);
+    await page.locator('#code').fill(code);
+    await page.locator('form:has(#code) button[type=submit]').click();
+  };
   let secret = '';
   let payableMinor = 0;
   const sideways: string[] = [];
@@ -208,16 +222,7 @@ describe('an operator with an authenticator app finds a payment whose outcome is
     'the operator without an authenticator app signs in with a code alone and is told to turn the app on',
     async () => {
       current = operator;
-      await operator.goto(`${stack.operatorConsoleUrl}/`);
-      await testId(operator, 'sign-in').click();
-      await operator.waitForURL((url) => url.href.startsWith(stack.idpUrl));
-      const before = await stack.messageCount(OPERATOR.to);
-      await operator.locator('#identifier').fill(OPERATOR.identifier);
-      await operator.locator('form:has(#identifier) button[type=submit]').click();
-      await operator.locator('#code').waitFor();
-      const { code } = await stack.nextCode(OPERATOR.to, before);
-      await operator.locator('#code').fill(code);
-      await operator.locator('form:has(#code) button[type=submit]').click();
+      await signInWithCode(operator);
       // A new account is asked for a name first.
       await operator.locator('#name').fill(OPERATOR.name);
       await operator.locator('form:has(#name) button[type=submit]').click();
@@ -264,16 +269,7 @@ describe('an operator with an authenticator app finds a payment whose outcome is
   step('signs in to the console in a fresh browser with a one-time code and the app’s code', async () => {
     operator = await newPage();
     current = operator;
-    await operator.goto(`${stack.operatorConsoleUrl}/`);
-    await testId(operator, 'sign-in').click();
-    await operator.waitForURL((url) => url.href.startsWith(stack.idpUrl));
-    const before = await stack.messageCount(OPERATOR.to);
-    await operator.locator('#identifier').fill(OPERATOR.identifier);
-    await operator.locator('form:has(#identifier) button[type=submit]').click();
-    await operator.locator('#code').waitFor();
-    const { code } = await stack.nextCode(OPERATOR.to, before);
-    await operator.locator('#code').fill(code);
-    await operator.locator('form:has(#code) button[type=submit]').click();
+    await signInWithCode(operator);
     // The one-time code is not enough: the app's code is asked for next.
     await operator.locator('#totp').waitFor();
     expect(await heading(operator)).toBe('Enter your authenticator code');
