@@ -84,3 +84,6 @@ export async function pingMongo(connection: Connection): Promise<void> {
   if (!db) throw new Error('mongo connection not open');
   await db.command({ ping: 1 });
 }
+
+/** `text` as a literal inside a MongoDB `$regex` (or any RegExp): every metacharacter escaped. */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

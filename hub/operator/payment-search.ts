@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { QueryFilter } from 'mongoose';
-import type { Connection } from '../../infra/mongo.js';
+import { type Connection, escapeRegExp } from '../../infra/mongo.js';
 import { ContactStore } from '../contacts/contact-store.js';
 import { LINE_ID_PATTERN, PAYMENT_ID_PATTERN, REFERENCE_PATTERN } from '../payments/ids.js';
 import { type Payment, type PaymentModel, paymentModel } from '../payments/payment-model.js';
@@ -60,8 +60,6 @@ const nextDay = (day: string) => {
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
 };
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The cursor of the page after `payment`: its creation time and id, opaque to callers. */
 export function cursorOf(payment: Pick<Payment, '_id' | 'createdAt'>): string {

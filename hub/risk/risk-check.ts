@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
 import { RiskRuleStore } from './risk-rule-store.js';
 import type { RiskRules } from './risk-rules.js';
@@ -8,8 +9,6 @@ import { type CheckoutFacts, captureHits, checkoutHits, consumerKeyOf, type Rule
 const HISTORY_LIMIT = 50;
 /** How many of a citizen's recent payments the checkout rules read: far above any limit worth setting. */
 const RECENT_LIMIT = 2000;
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Checks a payment against the operator's risk rules and records what fired on the payment
@@ -107,7 +106,7 @@ export class RiskCheck {
 
   /** The amounts of a consumer's settled lines in other payments, newest payments first. */
   private async settledAmounts(consumerKey: string, exceptPaymentId: string): Promise<number[]> {
-    const prefix = new RegExp(`^${escapeRegex(consumerKey)}`);
+    const prefix = new RegExp(`^${escapeRegExp(consumerKey)}`);
     const found = await this.payments
       .find({ _id: { $ne: exceptPaymentId }, lines: { $elemMatch: { billKey: prefix, status: 'settled' } } })
       .select({ 'lines.billKey': 1, 'lines.billNumber': 1, 'lines.status': 1, 'lines.amountMinor': 1 })
