@@ -61,6 +61,14 @@ describe("the operator's API: queues, audited actions and the audit log", () => 
         returnUrl: 'http://hub.test/return',
         description: 'bills',
       });
+      // The test moves the payment by hand: the hub must not capture it from the gateway's webhook
+      // as well (which raced the test's own awaiting_payment → captured on a loaded machine).
+      const dropped = await fetch(`${hub.sandboxes.gateway}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order: orderId, kind: 'drop_webhooks' }),
+      });
+      if (dropped.status !== 204) throw new Error(`drop_webhooks answered ${dropped.status}`);
       const res = await fetch(`${hub.sandboxes.gateway}/v1/orders/${orderId}/simulate`, {
         method: 'POST',
         headers: { authorization: `Bearer ${GATEWAY_API_KEY}`, 'content-type': 'application/json' },
