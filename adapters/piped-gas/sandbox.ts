@@ -1,0 +1,22 @@
+import {
+  createPipedGasSandbox,
+  defaultSandboxCredentials,
+  PIPED_GAS_SANDBOX_PORT,
+} from '../sandboxes/piped-gas/app.js';
+import { FIXTURES } from '../sandboxes/piped-gas/data.js';
+import type { BillerSandbox } from '../sandboxes/shared/biller-sandbox.js';
+import type { ConsumerRef } from '../sdk/contract.js';
+
+/** The gas company's sandbox (OAuth2 client credentials) as the start script and harnesses see it. */
+export const sandbox: BillerSandbox = {
+  name: 'gas',
+  defaultPort: PIPED_GAS_SANDBOX_PORT,
+  portEnv: 'GAS_SANDBOX_PORT',
+  create: (options = {}) => createPipedGasSandbox(options),
+  adapterOptions: {
+    clientId: defaultSandboxCredentials.clientId,
+    clientSecret: defaultSandboxCredentials.clientSecret,
+  },
+  fixtures: FIXTURES,
+  consumerKey: (consumer: ConsumerRef) => consumer.bpNumber ?? '',
+};
