@@ -38,11 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Install only when node_modules is missing or older than the lock file. `npm install` rather
-# than `npm ci`: the lock file lacks the optional per-platform binaries (Biome, msgpackr) that
-# the registry here does not serve for every platform, and `npm ci` refuses such a lock.
+# Install exactly the committed lock file (every platform's optional binaries are in it), so a
+# set-up never rewrites package-lock.json; only when node_modules is missing or older than the lock.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 
 # Schemathesis fuzzes the hub's OpenAPI document in the test suite (PyPI).
