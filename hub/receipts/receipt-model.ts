@@ -24,9 +24,13 @@ export interface ReceiptLine {
   demand?: ReceiptDemand;
 }
 
-/** Issue 9: a refund of one line, as the payment recorded it. Paise. */
+/**
+ * Issue 9: a refund of one line, as the payment recorded it; or, without `lineId`, the refund of a
+ * held payment's whole capture (nothing was posted to any biller). Paise.
+ */
 export interface ReceiptRefund {
-  lineId: string;
+  /** The refunded line; absent for a held payment's whole capture. */
+  lineId?: string;
   amountMinor: number;
   /** The idempotency key the gateway refund was made under. */
   reference?: string;

@@ -304,7 +304,7 @@ function refunds({ doc, money }: Layout, view: ReceiptView, top: number): number
   for (const refund of view.refunds) {
     const line = view.lines.find((l) => l.lineId === refund.lineId);
     const values = [
-      line?.billerName ?? refund.lineId,
+      line?.billerName ?? (refund.lineId === undefined ? 'Whole payment' : refund.lineId),
       money(refund.amountMinor),
       refund.reference ?? '—',
       refund.at ? formatDateTimeIST(refund.at) : (STATUS_TEXT[refund.status] ?? refund.status),

@@ -69,7 +69,7 @@ export const receiptViewSchema = z
     lines: z.array(lineSchema),
     refunds: z.array(
       z.object({
-        lineId: z.string(),
+        lineId: z.string().optional().describe("absent: a held payment's whole capture, refunded by an operator"),
         amountMinor: minor,
         reference: z.string().optional(),
         at: instant.optional(),

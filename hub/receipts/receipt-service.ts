@@ -40,6 +40,22 @@ function refundOf(payment: Payment, line: PaymentLine): ReceiptRefund {
 }
 
 /**
+ * The refund of a held payment's whole capture (state-machine.ts: held → refunded): what the
+ * gateway took, under the payment's id as refund key (hub/operator/actions/refund-held-payment.ts),
+ * at the moment the payment moved to refunded. Undefined for any other payment.
+ */
+function heldCaptureRefund(payment: Payment): ReceiptRefund | undefined {
+  if (payment.status !== 'refunded' || !payment.hold) return undefined;
+  const done = payment.timeline.find((entry) => entry.from === 'held' && entry.to === 'refunded');
+  return {
+    amountMinor: payment.gateway?.capturedMinor ?? payment.totalMinor,
+    reference: payment._id,
+    ...(done ? { at: done.at } : {}),
+    status: 'refunded',
+  };
+}
+
+/**
  * Receipts are issued once per payment, when it reaches a final state, and never change. The
  * citizen's view and the public verification both come from the stored receipt.
  */
@@ -74,6 +90,9 @@ export class ReceiptService {
     const demands = await Promise.all(payment.lines.map((line) => checkoutLineDemand(this.conn, line)));
     const sum = (status: string) =>
       payment.lines.filter((line) => line.status === status).reduce((total, line) => total + line.amountMinor, 0);
+    // A held payment refunded whole: no bill was posted (its lines never left pending) and the money
+    // that went back is the capture, which need not equal the bills' total.
+    const heldRefund = heldCaptureRefund(payment);
     const paidAt = payment.timeline.find((entry) => entry.to === 'captured')?.at ?? payment.updatedAt;
     const receipt: Receipt = {
       _id: `RCT${payment._id.slice(3)}`,
@@ -86,7 +105,7 @@ export class ReceiptService {
       currency: payment.currency,
       totalMinor: payment.totalMinor,
       settledMinor: sum('settled'),
-      refundedMinor: sum('refunded'),
+      refundedMinor: heldRefund ? heldRefund.amountMinor : sum('refunded'),
       lines: payment.lines.map((line, index) => ({
         lineId: line._id,
         billerId: line.billerId,
@@ -96,13 +115,15 @@ export class ReceiptService {
         amountMinor: line.amountMinor,
         reference: line.reference,
         billerReference: line.billerReference,
-        status: line.status,
+        status: heldRefund ? 'refunded' : line.status,
         ...(line.bill ? { bill: line.bill } : {}),
         ...(demands[index] ? { demand: demands[index] } : {}),
       })),
-      refunds: payment.lines
-        .filter((line) => line.status === 'refunded' || line.status === 'refunding' || line.refundKey)
-        .map((line) => refundOf(payment, line)),
+      refunds: heldRefund
+        ? [heldRefund]
+        : payment.lines
+            .filter((line) => line.status === 'refunded' || line.status === 'refunding' || line.refundKey)
+            .map((line) => refundOf(payment, line)),
       paidAt,
       issuedAt: new Date(),
     };

@@ -56,9 +56,9 @@ export interface ReceiptLineView {
   demand?: ReceiptDemand;
 }
 
-/** A refund of one line, as recorded. */
+/** A refund of one line, as recorded; without `lineId`, a held payment's whole capture. */
 export interface ReceiptRefundView {
-  lineId: string;
+  lineId?: string;
   amountMinor: number;
   reference?: string;
   at?: Date;

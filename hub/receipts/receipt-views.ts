@@ -71,7 +71,7 @@ export function receiptView(receipt: Receipt, verifyUrl: string, viewerName?: st
     lines: receipt.lines.map(lineView),
     refunds: refundsOf(receipt).map(
       (refund): ReceiptRefundView => ({
-        lineId: refund.lineId,
+        ...(refund.lineId ? { lineId: refund.lineId } : {}),
         amountMinor: refund.amountMinor,
         ...(refund.reference ? { reference: refund.reference } : {}),
         ...(refund.at ? { at: refund.at } : {}),
