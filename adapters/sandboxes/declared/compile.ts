@@ -79,8 +79,9 @@ export function compileSandbox(raw: unknown): CompiledSandbox | SandboxFileProbl
   // Every expression of the file, found by walking it: all live under `routes` and `errors`.
   const expressionKeys = new Set(['body', 'consumer', 'reference', 'billNumber', 'amountMinor', 'when', 'date']);
   const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) walk(item, `${path}[${i}]`);
+    } else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
         const at = `${path}.${key}`;
         // The post route's `body` declares the request's fields, not a template.
