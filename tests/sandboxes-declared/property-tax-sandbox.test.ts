@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { declaredSandboxBook } from '../../adapters/sandboxes/declared/index.js';
+import { sandboxOfFolder } from '../../adapters/sandboxes/registry-sandboxes.js';
 import { daysFromToday } from '../../adapters/sandboxes/shared/seeded.js';
 import {
   PROPERTY_TAX_SANDBOX_FILE,
@@ -54,6 +55,11 @@ describe('property tax sandbox (declared)', () => {
       },
     });
     expect(propertyTax.consumerKey({ assessmentNo: '012-000042' })).toBe('012-000042');
+  });
+
+  it("is found as the property-tax folder's sandbox, from sandbox.yaml with no code", async () => {
+    const found = await sandboxOfFolder('property-tax');
+    expect(found).toMatchObject({ name: 'property-tax', defaultPort: 4104, fixtures: propertyTax.fixtures });
   });
 
   it('answers 401 UNAUTHORISED without the X-Municipal-Key header, and with a wrong key', async () => {
