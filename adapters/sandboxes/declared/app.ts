@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
-import Router, { type RouterMiddleware } from '@koa/router';
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { SandboxAppOptions } from '../shared/biller-sandbox.js';
 import { acceptedOn, reportDateSchema } from '../shared/collection-file.js';
@@ -8,6 +7,7 @@ import { sandboxControlRouter } from '../shared/control-router.js';
 import { FaultBook } from '../shared/faults.js';
 import { DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
 import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
+import { authMiddleware } from './auth.js';
 import type { BookEntry } from './books.js';
 import type { CompiledErrorAnswer, CompiledSandbox, Template } from './compile.js';
 
@@ -31,8 +31,6 @@ interface RequestView {
 function postingView(posting: SandboxPosting, stateNames: Record<SandboxPosting['state'], string>) {
   return { ...posting, stateName: stateNames[posting.state] };
 }
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 /** Builds the Koa app of a compiled sandbox file. */
 export function createDeclaredApp(sandbox: CompiledSandbox, options: SandboxAppOptions = {}): Koa {
@@ -79,7 +77,8 @@ export function createDeclaredApp(sandbox: CompiledSandbox, options: SandboxAppO
   const unavailable = (ctx: Koa.Context, request: RequestView) => refuse(ctx, sandbox.errors.unavailable, { request });
 
   const api = new Router();
-  if (file.auth.kind === 'apiKeyHeader') api.use(apiKeyAuth(sandbox, file.auth));
+  const auth = authMiddleware(sandbox);
+  if (auth) api.use(auth);
 
   const fetch = routes.fetch;
   api.register(fetch.path, [fetch.method], async (ctx) => {
@@ -224,22 +223,4 @@ export function createDeclaredApp(sandbox: CompiledSandbox, options: SandboxAppO
   app.use(api.routes()).use(api.allowedMethods());
   app.use((ctx) => refuse(ctx, sandbox.errors.noRoute, {}, { message: `no route ${ctx.method} ${ctx.path}` }));
   return app;
-}
-
-/** 401 (or what the file says) without the header or with a wrong key; compared in constant time. */
-function apiKeyAuth(
-  sandbox: CompiledSandbox,
-  auth: Extract<CompiledSandbox['file']['auth'], { kind: 'apiKeyHeader' }>,
-): RouterMiddleware {
-  const expected = sha256(sandbox.file.adapterOptions[auth.option] ?? '');
-  const answer = sandbox.errorAnswer(auth.refused, 'auth.refused');
-  return async (ctx, next) => {
-    const given = ctx.get(auth.header);
-    if (!given || !timingSafeEqual(sha256(given), expected)) {
-      ctx.status = answer.status;
-      ctx.body = await answer.template.evaluate({ code: answer.code, message: answer.message ?? '' });
-      return;
-    }
-    await next();
-  };
 }

@@ -2,7 +2,13 @@ import jsonata from 'jsonata';
 import { z } from 'zod';
 import { type CompiledBooks, compileBooks } from './books.js';
 import { fieldPath, Problems, type SandboxFileProblem } from './problems.js';
-import { type BodyField, type DeclaredSandboxFile, declaredSandboxSchema, type ErrorAnswer } from './schema.js';
+import {
+  type BodyField,
+  type BodyType,
+  type DeclaredSandboxFile,
+  declaredSandboxSchema,
+  type ErrorAnswer,
+} from './schema.js';
 
 /** A JSONata expression of the file, compiled once. */
 export type Template = jsonata.Expression;
@@ -27,7 +33,7 @@ export interface CompiledSandbox {
   postBody: z.ZodType<Record<string, unknown>>;
 }
 
-const BODY_TYPES: Record<BodyField extends infer T ? (T extends string ? T : never) : never, () => z.ZodType> = {
+const BODY_TYPES: Record<BodyType, () => z.ZodType> = {
   string: () => z.string().min(1),
   integer: () => z.number().int(),
   number: () => z.number(),

@@ -177,3 +177,4 @@ export type DeclaredSandboxFile = z.infer<typeof declaredSandboxSchema>;
 export type ErrorAnswer = z.infer<typeof errorAnswer>;
 export type OkAnswer = z.infer<typeof okAnswer>;
 export type BodyField = z.infer<typeof bodyField>;
+export type BodyType = z.infer<typeof bodyType>;
