@@ -1,7 +1,7 @@
 import { checkedConsumerCount } from '../shared/population.js';
 import { seededRandom } from '../shared/seeded.js';
 import type { Problems } from './problems.js';
-import { compileRule, type Rule, type Scope } from './rules.js';
+import { type BookDay, bookDay, compileRule, type Rule, type Scope } from './rules.js';
 import type { DeclaredSandboxFile } from './schema.js';
 
 /** One consumer on a declared sandbox's books: its fields, and its demand (undefined when nothing is due). */
@@ -60,10 +60,16 @@ export function compileBooks(
   }
 
   /** Fields in order, each written-out value taken as it is and the others drawn by their rule. */
-  const fill = (rules: FieldRule[], given: Record<string, unknown>, random: () => number, scope: Scope, now: Date) => {
+  const fill = (
+    rules: FieldRule[],
+    given: Record<string, unknown>,
+    random: () => number,
+    scope: Scope,
+    day: BookDay,
+  ) => {
     const out: Record<string, unknown> = {};
     for (const { name, rule } of rules) {
-      const value = name in given ? given[name] : rule(random, scope, now);
+      const value = name in given ? given[name] : rule(random, scope, day);
       scope[name] = value;
       out[name] = value;
     }
@@ -72,14 +78,14 @@ export function compileBooks(
 
   const entryOf = (
     random: () => number,
-    now: Date,
+    day: BookDay,
     listed?: DeclaredSandboxFile['books']['listed'][number],
   ): BookEntry => {
     const scope: Scope = {};
-    const consumer = fill(consumerFields, listed?.consumer ?? {}, random, scope, now);
+    const consumer = fill(consumerFields, listed?.consumer ?? {}, random, scope, day);
     const due =
-      listed?.demand === false ? false : listed?.demand !== undefined ? true : Boolean(present(random, scope, now));
-    const demand = due ? fill(demandFields, listed?.demand || {}, random, scope, now) : undefined;
+      listed?.demand === false ? false : listed?.demand !== undefined ? true : Boolean(present(random, scope, day));
+    const demand = due ? fill(demandFields, listed?.demand || {}, random, scope, day) : undefined;
     return { key: String(consumer[consumerKey] ?? ''), consumer, ...(demand ? { demand } : {}) };
   };
 
@@ -87,9 +93,10 @@ export function compileBooks(
     build(count, now) {
       checkedConsumerCount(count);
       const random = seededRandom(books.seed);
+      const day = bookDay(now);
       const book = new Map<string, BookEntry>();
       for (const [i, listed] of books.listed.entries()) {
-        const entry = entryOf(random, now, listed);
+        const entry = entryOf(random, day, listed);
         if (book.has(entry.key)) throw new Error(`books.listed[${i}]: ${consumerKey} ${entry.key} is listed twice`);
         book.set(entry.key, entry);
       }
@@ -99,7 +106,7 @@ export function compileBooks(
         if (tries-- <= 0) {
           throw new Error(`books.consumer.${consumerKey}: the rules made only ${book.size} distinct keys of ${count}`);
         }
-        const entry = entryOf(random, now);
+        const entry = entryOf(random, day);
         if (!pattern.test(entry.key)) {
           throw new Error(`books.consumer.${consumerKey}: generated ${entry.key}, which breaks consumerPattern`);
         }

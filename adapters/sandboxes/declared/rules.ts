@@ -22,8 +22,33 @@ import type { Problems } from './problems.js';
 
 /** The fields computed so far for one consumer. */
 export type Scope = Record<string, unknown>;
-/** A compiled rule: draws from `random` (seeded), reads earlier fields, dates from `now`. */
-export type Rule = (random: () => number, scope: Scope, now: Date) => unknown;
+/** The day a book is built on: today's Indian date, and dates relative to it (memoised: a book asks thousands of times). */
+export interface BookDay {
+  /** YYYY-MM-DD in India. */
+  today: string;
+  /** The Indian date `days` from today. */
+  daysFrom(days: number): string;
+}
+
+/** The BookDay of an instant. */
+export function bookDay(now: Date): BookDay {
+  const today = indianDate(now);
+  const dates = new Map<number, string>();
+  return {
+    today,
+    daysFrom(days) {
+      let date = dates.get(days);
+      if (date === undefined) {
+        date = daysFromToday(days, now);
+        dates.set(days, date);
+      }
+      return date;
+    },
+  };
+}
+
+/** A compiled rule: draws from `random` (seeded), reads earlier fields, dates from `day`. */
+export type Rule = (random: () => number, scope: Scope, day: BookDay) => unknown;
 
 const RULE_WORDS: Record<string, readonly string[]> = {
   between: ['pad'],
@@ -130,7 +155,7 @@ export function compileRule(node: unknown, path: string, known: ReadonlySet<stri
       if (typeof value !== 'number' || value < 0 || value > 1) return fail('a probability from 0 to 1');
       const then = sub('then', fields.then ?? true);
       const otherwise = sub('else', fields.else ?? false);
-      return (random, scope, now) => (random() < value ? then(random, scope, now) : otherwise(random, scope, now));
+      return (random, scope, day) => (random() < value ? then(random, scope, day) : otherwise(random, scope, day));
     }
     case 'personName':
       return value === true ? (random) => personName(random) : fail('true');
@@ -148,16 +173,16 @@ export function compileRule(node: unknown, path: string, known: ReadonlySet<stri
     case 'sum': {
       if (!Array.isArray(value) || value.length === 0) return fail('a list of rules');
       const parts = value.map((part, i) => compileRule(part, `${at}[${i}]`, known, problems));
-      return (random, scope, now) =>
-        parts.reduce((total, part, i) => total + numberAt(`${at}[${i}]`, part(random, scope, now)), 0);
+      return (random, scope, day) =>
+        parts.reduce((total, part, i) => total + numberAt(`${at}[${i}]`, part(random, scope, day)), 0);
     }
     case 'percentOf': {
       if (fields.percent === undefined) return fail('percentOf needs percent', `${path}.percent`);
       const base = sub('percentOf', value);
       const percent = sub('percent', fields.percent);
-      return (random, scope, now) => {
-        const amount = numberAt(at, base(random, scope, now));
-        const rate = numberAt(`${path}.percent`, percent(random, scope, now));
+      return (random, scope, day) => {
+        const amount = numberAt(at, base(random, scope, day));
+        const rate = numberAt(`${path}.percent`, percent(random, scope, day));
         // Half up, to whole paise: amounts on the books are always integers.
         return Math.round((amount * rate) / 100);
       };
@@ -170,19 +195,19 @@ export function compileRule(node: unknown, path: string, known: ReadonlySet<stri
         Object.entries(table).map(([k, rule]) => [k, compileRule(rule, `${path}.table.${k}`, known, problems)]),
       );
       const fallback = fields.default === undefined ? undefined : sub('default', fields.default);
-      return (random, scope, now) => {
-        const found = String(key(random, scope, now));
+      return (random, scope, day) => {
+        const found = String(key(random, scope, day));
         const rule = entries.get(found) ?? fallback;
         if (!rule) throw new Error(`${path}.table: no entry for ${found} and no default`);
-        return rule(random, scope, now);
+        return rule(random, scope, day);
       };
     }
     case 'daysFromToday': {
       const days = sub('daysFromToday', value);
-      return (random, scope, now) => {
-        const count = numberAt(at, days(random, scope, now));
+      return (random, scope, day) => {
+        const count = numberAt(at, days(random, scope, day));
         if (!Number.isInteger(count)) throw new Error(`${at}: needs a whole number of days, got ${count}`);
-        return daysFromToday(count, now);
+        return day.daysFrom(count);
       };
     }
     case 'today': {
@@ -193,7 +218,7 @@ export function compileRule(node: unknown, path: string, known: ReadonlySet<stri
       };
       const format = typeof value === 'string' ? formats[value] : undefined;
       if (!format) return fail(`one of ${Object.keys(formats).join(', ')}`);
-      return (_random, _scope, now) => format(indianDate(now));
+      return (_random, _scope, day) => format(day.today);
     }
   }
   return fail('unknown rule');
