@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { z } from 'zod';
+import { MIN_SANDBOX_CONSUMERS } from '../shared/population.js';
 import { type CompiledBooks, compileBooks } from './books.js';
 import { fieldPath, Problems, type SandboxFileProblem } from './problems.js';
 import {
@@ -82,7 +83,8 @@ export function compileSandbox(raw: unknown): CompiledSandbox | SandboxFileProbl
     }
   };
 
-  // Every expression of the file, found by walking it: all live under `routes` and `errors`.
+  // Every expression of the file, found by walking it: all live under `routes`, `errors` and `auth`,
+  // in fields of these names.
   const expressionKeys = new Set(['body', 'consumer', 'reference', 'billNumber', 'amountMinor', 'when', 'date']);
   const walk = (node: unknown, path: string) => {
     if (Array.isArray(node)) {
@@ -128,7 +130,7 @@ export function compileSandbox(raw: unknown): CompiledSandbox | SandboxFileProbl
     // Build the smallest book once: rules that fail at run time, and fixtures the books do not
     // hold as the file says, are found now rather than by the first caller.
     try {
-      const book = books.build(Math.max(10, file.books.listed.length), new Date());
+      const book = books.build(Math.max(MIN_SANDBOX_CONSUMERS, file.books.listed.length), new Date());
       for (const kind of ['known', 'rejecting'] as const) {
         const key = keyOf(kind) ?? '';
         if (!book.get(key)?.demand) {
