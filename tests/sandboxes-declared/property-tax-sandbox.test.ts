@@ -4,6 +4,7 @@ import { declaredSandboxBook } from '../../adapters/sandboxes/declared/index.js'
 import { sandboxOfFolder } from '../../adapters/sandboxes/registry-sandboxes.js';
 import { daysFromToday } from '../../adapters/sandboxes/shared/seeded.js';
 import {
+  API_KEY,
   PROPERTY_TAX_SANDBOX_FILE,
   propertyTax,
   type RunningSandbox,
@@ -166,6 +167,17 @@ describe('property tax sandbox (declared)', () => {
     const unknown = await sandbox.call('POST', '/ptax/v1/collections', { ...collection, assessmentNo: UNKNOWN });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'ASSESSMENT_NOT_FOUND' } } });
     expect((await sandbox.call('GET', `/__sandbox/postings?reference=${collection.collectionRef}`)).body.count).toBe(0);
+  });
+
+  it('answers a body that is not JSON with 400 INVALID_REQUEST in the office’s error shape', async () => {
+    const res = await fetch(`${sandbox.baseUrl}/ptax/v1/collections`, {
+      method: 'POST',
+      headers: { 'x-municipal-key': API_KEY, 'content-type': 'application/json' },
+      body: '{"assessmentNo": ',
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
   });
 
   it('reports a collection POSTED by its collectionRef, and 404 COLLECTION_NOT_FOUND for another', async () => {

@@ -5,7 +5,7 @@ import type { SandboxAppOptions } from '../shared/biller-sandbox.js';
 import { sandboxControlRouter } from '../shared/control-router.js';
 import { authMiddleware } from './auth.js';
 import type { CompiledSandbox } from './compile.js';
-import { createEngine } from './engine.js';
+import { createEngine, type Engine } from './engine.js';
 import { fetchHandler, postHandler, reportHandler, statusHandler } from './routes.js';
 
 /**
@@ -29,21 +29,26 @@ export function createDeclaredApp(sandbox: CompiledSandbox, options: SandboxAppO
   const control = sandboxControlRouter(engine.faults, engine.postings);
   const app = new Koa();
   // Whatever goes wrong (bad JSON, a template that fails) is still answered in the API's own shape.
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (caught) {
-      const status = Number((caught as { status?: number }).status) || 500;
-      const answer = status < 500 ? sandbox.errors.badRequest : sandbox.errors.internal;
-      const message = status < 500 ? (caught as Error).message : undefined;
-      await engine.refuse(ctx, answer, {}, message === undefined ? {} : { message }).catch(() => {
-        ctx.status = answer.status;
-        ctx.body = { error: answer.code };
-      });
-    }
-  });
+  app.use((ctx, next) => next().catch((caught: unknown) => answerThrown(engine, ctx, caught)));
   app.use(control.routes()).use(control.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   app.use((ctx) => engine.refuse(ctx, sandbox.errors.noRoute, {}, { message: `no route ${ctx.method} ${ctx.path}` }));
   return app;
+}
+
+/**
+ * Answers what a handler threw: a client error (the body parser's 400, 413, 415) as the file's
+ * `badRequest` with its message, anything else as `internal`. Falls back to a bare
+ * `{error: code}` when the file's error template itself fails.
+ */
+async function answerThrown(engine: Engine, ctx: Koa.Context, caught: unknown): Promise<void> {
+  const status = Number((caught as { status?: number }).status) || 500;
+  const { badRequest, internal } = engine.sandbox.errors;
+  const answer = status < 500 ? badRequest : internal;
+  try {
+    await engine.refuse(ctx, answer, {}, status < 500 ? { message: (caught as Error).message } : {});
+  } catch {
+    ctx.status = answer.status;
+    ctx.body = { error: answer.code };
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternSchema } from '../../sdk/define-adapter.js';
 
 /**
  * The shape of a declared sandbox file (`adapters/<folder>/sandbox.yaml`), checked with zod.
@@ -11,14 +12,7 @@ const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letter
 /** A JSONata expression (compiled, and its syntax checked, by compile.ts). */
 const expression = z.string().min(1);
 /** A regex source, matched against the whole value. */
-const regex = z.string().refine((source) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+const regex = patternSchema;
 
 /** A successful answer: its HTTP status and a JSONata template of its body. */
 const okAnswer = z.strictObject({ status: z.number().int().min(200).max(299), body: expression });
