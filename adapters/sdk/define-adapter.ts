@@ -26,7 +26,8 @@ export interface AdapterDefinition<Options> {
   create(options: Options, context: AdapterContext): BillerOperations;
 }
 
-const patternSchema = z.string().refine((source) => {
+/** A regular expression's source that compiles (consumer param patterns, declared sandboxes' patterns). */
+export const patternSchema = z.string().refine((source) => {
   try {
     new RegExp(source);
     return true;
