@@ -59,9 +59,9 @@ interface RouteFacts {
 
 /**
  * One API route as data: the router is built from it and so is the OpenAPI document, so the
- * two cannot drift apart. Made by defineRoute, which gives the handler its typed input; the
- * router calls `handler` with the checked query and body, and the handler reads its path
- * parameters and caller from `ctx`.
+ * two cannot drift apart. Written with defineRoute, which gives the route's own handler its typed
+ * input: the router calls `handler` here with the checked query and body, and defineRoute's
+ * wrapper adds the checked path parameters and the caller from `ctx`.
  */
 export type RouteSpec = RouteFacts &
   RouteAccess & {
