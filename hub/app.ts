@@ -18,6 +18,7 @@ import { operatorComplaintRoutes } from './api/routes/operator-complaint-routes.
 import { operatorMetricsRoutes } from './api/routes/operator-metrics-routes.js';
 import { operatorPaymentRoutes } from './api/routes/operator-payment-routes.js';
 import { operatorRiskRoutes } from './api/routes/operator-risk-routes.js';
+import { operatorRoutes } from './api/routes/operator-routes.js';
 import { paymentRoutes } from './api/routes/payment-routes.js';
 import { receiptRoutes } from './api/routes/receipt-routes.js';
 import { walletRoutes } from './api/routes/wallet-routes.js';
@@ -35,7 +36,6 @@ import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index
 import { Ledger } from './ledger/index.js';
 import { registerHubMetrics } from './metrics/prometheus.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
-import { operatorRoutes } from './operator/operator-routes.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
 import { receiptFonts } from './receipts/receipt-font.js';

@@ -282,3 +282,9 @@ export function citizenOf(state: { citizen?: Citizen }): Citizen {
   if (!state.citizen) throw new InvalidTokenError('a Bearer access token is required');
   return state.citizen;
 }
+
+/** The caller a route with a token runs for; requireAccess guarantees it is set. */
+export function callerOf(state: { caller?: Caller }): Caller {
+  if (!state.caller) throw new InvalidTokenError('a Bearer access token is required');
+  return state.caller;
+}

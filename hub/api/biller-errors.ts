@@ -1,3 +1,4 @@
+import type { Middleware } from 'koa';
 import { BillerError } from '../../adapters/sdk/index.js';
 import { AppError } from '../../infra/errors.js';
 
@@ -21,7 +22,16 @@ export function billerProblem(error: BillerError): AppError {
   });
 }
 
-/** Rethrows adapter errors as API errors; anything else passes through unchanged. */
-export function asApiError(error: unknown): unknown {
-  return error instanceof BillerError ? billerProblem(error) : error;
-}
+/**
+ * The one place the API turns an adapter's error into its answer: domain code (BillService,
+ * checkout, saved accounts) lets BillerErrors go up as the adapter threw them, and the hub's
+ * problem+json renderer (infra/http/problem.ts) renders the AppError made here. Hub errors (the
+ * gateway's among them) are AppErrors already and pass through unchanged.
+ */
+export const billerErrorsAsProblems: Middleware = async (_ctx, next) => {
+  try {
+    await next();
+  } catch (error) {
+    throw error instanceof BillerError ? billerProblem(error) : error;
+  }
+};

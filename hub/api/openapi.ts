@@ -100,12 +100,12 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-      name,
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const paramShapes = route.params instanceof z.ZodObject ? (route.params.shape as Record<string, z.ZodType>) : {};
+    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map(([, name = '']) => {
+      // A parameter's schema documents its form (an id's pattern, a length); else it is any string.
+      const shape = paramShapes[name];
+      return { name, in: 'path', required: true, schema: shape ? toJsonSchema(shape, 'input') : { type: 'string' } };
+    });
     const queryParams =
       route.query instanceof z.ZodObject
         ? Object.entries(route.query.shape).map(([name, schema]) => ({
@@ -128,7 +128,8 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, auth: Op
       name,
       { description, schema: { type: 'string' } },
     ]);
-    const reads = Boolean(route.body || route.textBody || route.query || route.headers);
+    // A path parameter its schema refuses is a 400 only where the route says so (else a 404, below).
+    const reads = Boolean(route.body || route.textBody || route.query || route.headers || route.badParams === 400);
     const problems: Record<string, string> = {
       ...(reads ? { 400: COMMON[400] } : {}),
       ...(route.scopes ? { 401: COMMON[401], 403: COMMON[403] } : { 401: COMMON.publicInvalid }),

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { AppError, ValidationError } from '../../infra/errors.js';
 import type { accessTokens } from './access-token.js';
+import { billerErrorsAsProblems } from './biller-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteSpec } from './route-spec.js';
 import { parseInput } from './validate.js';
@@ -79,6 +80,8 @@ export function v1Router(routes: RouteSpec[], tokens: ReturnType<typeof accessTo
   // Bodies are small JSON documents; anything larger is refused with 413 before parsing.
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '32kb', encoding: 'utf-8' });
   const document = openApiDocument(routes, `${publicUrl}/api/v1`, { issuer: tokens.issuer, resource: tokens.audience });
+  // Errors are rendered in one place: adapters' errors become API problems here, the rest as they are.
+  router.use(billerErrorsAsProblems);
 
   router.get('/openapi.json', noStoreByDefault, tokens.checkIfPresented, (ctx) => {
     publicCacheable(ctx);

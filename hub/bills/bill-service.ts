@@ -2,7 +2,6 @@ import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { type Bill, type ConsumerRef, validateConsumer } from '../../adapters/sdk/index.js';
 import { NotFoundError } from '../../infra/errors.js';
 import type { Redis } from '../../infra/redis.js';
-import { asApiError } from '../api/biller-errors.js';
 import { consumerKey } from './consumer-key.js';
 
 export interface FetchedBill {
@@ -38,18 +37,17 @@ export class BillService {
 
   /**
    * The consumer in its one normalised form (the SDK's validateConsumer: trimmed, Unicode digits
-   * made ASCII, then the biller's patterns). Throws the biller's 404 for an unknown biller and a
-   * 422 problem for a consumer its rules refuse.
+   * made ASCII, then the biller's patterns). Throws NotFoundError for an unknown biller and the
+   * SDK's InvalidConsumerNumberError (a BillerError) for a consumer its rules refuse.
    */
   normalise(billerId: string, consumer: ConsumerRef): ConsumerRef {
-    const { descriptor } = this.biller(billerId);
-    try {
-      return validateConsumer(descriptor, consumer);
-    } catch (error) {
-      throw asApiError(error);
-    }
+    return validateConsumer(this.biller(billerId).descriptor, consumer);
   }
 
+  /**
+   * The consumer's current bill, from the cache unless `fresh`. Throws NotFoundError for an unknown
+   * biller and the adapter's BillerError (invalid consumer, not found, rejected, unavailable).
+   */
   async fetch(billerId: string, consumer: ConsumerRef, { fresh = false } = {}): Promise<FetchedBill> {
     const { descriptor, operations } = this.biller(billerId);
     const checked = this.normalise(billerId, consumer);
@@ -58,12 +56,8 @@ export class BillService {
       const hit = await this.redis.get(key);
       if (hit) return { billerId, bill: JSON.parse(hit) as Bill, consumer: checked, cached: true };
     }
-    let bill: Bill;
-    try {
-      bill = await operations.fetchBill(checked, { signal: AbortSignal.timeout(this.options.timeoutMs) });
-    } catch (error) {
-      throw asApiError(error);
-    }
+    // The adapter's BillerError goes up as it is: the HTTP layer says how it answers (hub/api/biller-errors.ts).
+    const bill = await operations.fetchBill(checked, { signal: AbortSignal.timeout(this.options.timeoutMs) });
     if (this.options.cacheSeconds > 0) await this.redis.set(key, JSON.stringify(bill), 'EX', this.options.cacheSeconds);
     return { billerId, bill, consumer: checked, cached: false };
   }

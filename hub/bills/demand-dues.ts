@@ -1,10 +1,10 @@
 import type { Bill } from '../../adapters/sdk/index.js';
-import { AppError } from '../../infra/errors.js';
 import { findBillPayers, findOpenCheckouts } from '../bill-claims/bill-status.js';
 import type { Demand } from '../demands/demand-model.js';
 import type { Payer } from '../demands/demand-types.js';
 import { billKeyOf, type PaymentModel, type PaymentStatus } from '../payments/index.js';
 import type { BillService } from './bill-service.js';
+import { type FetchFailure, fetchFailureOf } from './fetch-failure.js';
 import { todayInIndia } from './indian-day.js';
 import { type PayableToday, payableToday } from './payable-today.js';
 
@@ -26,7 +26,7 @@ export interface DemandDue {
   paid?: { paymentId: string; status: PaymentStatus };
   /** An unpaid checkout holding this instalment. */
   checkout?: { paymentId: string; status: PaymentStatus };
-  error?: { code: string; detail: string; retryable: boolean };
+  error?: FetchFailure;
 }
 
 /** What demand dues read of the demand store. */
@@ -78,15 +78,7 @@ export async function collectDemandDues(
           },
         };
       } catch (error) {
-        const known = error instanceof AppError;
-        return {
-          demand: summary,
-          error: {
-            code: known ? error.code : 'internal_error',
-            detail: known && error.expose ? error.message : 'could not fetch this demand',
-            retryable: known ? Boolean(error.details?.retryable) : true,
-          },
-        };
+        return { demand: summary, error: fetchFailureOf(error, 'could not fetch this demand') };
       }
     }),
   );

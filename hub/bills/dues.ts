@@ -1,10 +1,10 @@
 import type { Bill, ConsumerRef } from '../../adapters/sdk/index.js';
-import { AppError } from '../../infra/errors.js';
 import { findBillPayers, findOpenCheckouts } from '../bill-claims/bill-status.js';
 import { billKeyOf, type PaymentModel, type PaymentStatus } from '../payments/index.js';
 import type { SavedAccountDoc } from '../saved-accounts/saved-account-model.js';
 import { accountView, type SavedAccountView } from '../saved-accounts/saved-account-view.js';
 import type { BillService } from './bill-service.js';
+import { type FetchFailure, fetchFailureOf } from './fetch-failure.js';
 import { todayInIndia } from './indian-day.js';
 import { type PayableToday, payableToday } from './payable-today.js';
 
@@ -21,7 +21,7 @@ export interface Due {
   paid?: { paymentId: string; status: PaymentStatus };
   /** An unpaid checkout (created or awaiting payment) holding this bill: paying again supersedes it. */
   checkout?: { paymentId: string; status: PaymentStatus };
-  error?: { code: string; detail: string; retryable: boolean };
+  error?: FetchFailure;
 }
 
 /** A due with the normalised consumer it was fetched for: the hub's own, never a response. */
@@ -83,17 +83,7 @@ function fetchDues(accounts: SavedAccountDoc[], bills: BillService, day: string)
           },
         };
       } catch (error) {
-        const known = error instanceof AppError;
-        return {
-          due: {
-            account,
-            error: {
-              code: known ? error.code : 'internal_error',
-              detail: known && error.expose ? error.message : 'could not fetch this bill',
-              retryable: known ? Boolean(error.details?.retryable) : true,
-            },
-          },
-        };
+        return { due: { account, error: fetchFailureOf(error, 'could not fetch this bill') } };
       }
     }),
   );

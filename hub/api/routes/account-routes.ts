@@ -4,9 +4,8 @@ import { collectDemandDues, type PayerDemands } from '../../bills/demand-dues.js
 import { collectDues } from '../../bills/dues.js';
 import type { PaymentStore } from '../../payments/index.js';
 import type { SavedAccountStore } from '../../saved-accounts/saved-account-store.js';
-import { citizenOf } from '../access-token.js';
 import { accountListSchema, duesSchema, linkedAccountSchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { dueView } from '../views/due-view.js';
 import { maskedBill } from '../views/masked-bill.js';
 
@@ -31,7 +30,7 @@ export function accountRoutes(
   demands?: PayerDemands,
 ): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/accounts',
       operationId: 'listMyAccounts',
@@ -39,9 +38,9 @@ export function accountRoutes(
       scopes: ['bills:read'],
       callers: ['citizen'],
       response: accountListSchema,
-      handler: async (ctx) => ({ accounts: await accounts.listViews(citizenOf(ctx.state).sub) }),
-    },
-    {
+      handler: async (_ctx, { caller }) => ({ accounts: await accounts.listViews(caller.sub) }),
+    }),
+    defineRoute({
       method: 'post',
       path: '/accounts',
       operationId: 'linkAccount',
@@ -57,13 +56,13 @@ export function accountRoutes(
         422: 'consumer_not_found, biller_rejected: the biller does not know this consumer or refuses it',
         503: 'biller_unavailable: retryable',
       },
-      handler: async (ctx, { body }) => {
-        const { account, bill } = await accounts.link(citizenOf(ctx.state).sub, body as z.infer<typeof linkBody>);
+      handler: async (_ctx, { body, caller }) => {
+        const { account, bill } = await accounts.link(caller.sub, body);
         // The consumer is shown masked, so the bill number (which may embed it) is too.
         return { account, bill: maskedBill(bill) };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'delete',
       path: '/accounts/:accountId',
       operationId: 'unlinkAccount',
@@ -72,9 +71,9 @@ export function accountRoutes(
       callers: ['citizen'],
       problems: { 404: 'not_found: no such saved account of mine' },
       status: 204,
-      handler: (ctx) => accounts.unlink(citizenOf(ctx.state).sub, String(ctx.params.accountId)),
-    },
-    {
+      handler: (_ctx, { params, caller }) => accounts.unlink(caller.sub, params.accountId),
+    }),
+    defineRoute({
       method: 'get',
       path: '/dues',
       summary:
@@ -83,8 +82,7 @@ export function accountRoutes(
       scopes: ['bills:read'],
       callers: ['citizen'],
       response: duesSchema,
-      handler: async (ctx) => {
-        const citizen = citizenOf(ctx.state);
+      handler: async (_ctx, { caller: citizen }) => {
         const saved = await accounts.list(citizen.sub);
         const payer = { phone: citizen.phone, email: citizen.email };
         const [dues, demandDues] = await Promise.all([
@@ -93,6 +91,6 @@ export function accountRoutes(
         ]);
         return { dues: dues.map((due) => dueView(due, saved)), ...(demandDues ? { demands: demandDues } : {}) };
       },
-    },
+    }),
   ];
 }

@@ -16,8 +16,7 @@ import type { HubConfig } from '../../config.js';
 import { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
 import { savedAccountModel } from '../../saved-accounts/saved-account-model.js';
-import { citizenOf } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const turnOnBody = z
   .object({
@@ -77,19 +76,20 @@ export function autopayRoutes({ service, store, contacts, maxLimitMinor }: Autop
     summary: string,
     act: (sub: string, id: string) => Promise<Autopay>,
     problems: Record<number, string> = {},
-  ): RouteSpec => ({
-    method: 'post',
-    path: `/autopay/:autopayId/${path}`,
-    operationId,
-    summary,
-    scopes: ['payments:write'],
-    callers: ['citizen'],
-    response: autopayWithChargesSchema,
-    problems: { 404: 'not_found: no such autopay of mine', ...problems },
-    handler: async (ctx) => withCharges(await act(citizenOf(ctx.state).sub, String(ctx.params.autopayId))),
-  });
+  ): RouteSpec =>
+    defineRoute({
+      method: 'post',
+      path: `/autopay/:autopayId/${path}`,
+      operationId,
+      summary,
+      scopes: ['payments:write'],
+      callers: ['citizen'],
+      response: autopayWithChargesSchema,
+      problems: { 404: 'not_found: no such autopay of mine', ...problems },
+      handler: async (_ctx, { params, caller }) => withCharges(await act(caller.sub, params.autopayId)),
+    });
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/autopay',
       operationId: 'listMyAutopays',
@@ -97,12 +97,12 @@ export function autopayRoutes({ service, store, contacts, maxLimitMinor }: Autop
       scopes: ['payments:read'],
       callers: ['citizen'],
       response: autopayListSchema,
-      handler: async (ctx) => {
-        const autopays = await service.list(citizenOf(ctx.state).sub);
+      handler: async (_ctx, { caller }) => {
+        const autopays = await service.list(caller.sub);
         return { autopays: await Promise.all(autopays.map(withCharges)), maxLimitMinor };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/autopay',
       operationId: 'turnOnAutopay',
@@ -119,16 +119,14 @@ export function autopayRoutes({ service, store, contacts, maxLimitMinor }: Autop
         422: 'limit_not_allowed (maxLimitMinor): the limit is above the highest allowed',
         503: 'gateway_unavailable: retryable',
       },
-      handler: async (ctx, { body }) => {
-        const citizen = citizenOf(ctx.state);
-        const { accountId, limitMinor } = body as z.infer<typeof turnOnBody>;
+      handler: async (_ctx, { body: { accountId, limitMinor }, caller: citizen }) => {
         const autopay = await service.turnOn(citizen.sub, accountId, limitMinor);
         // Where the pre-debit notices go: the contact the idp vouched for in this very token.
         await contacts.remember(citizen.sub, { email: citizen.email, phone: citizen.phone });
         return withCharges(autopay);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/autopay/:autopayId',
       operationId: 'getMyAutopay',
@@ -137,8 +135,8 @@ export function autopayRoutes({ service, store, contacts, maxLimitMinor }: Autop
       callers: ['citizen'],
       response: autopayWithChargesSchema,
       problems: { 404: 'not_found: no such autopay of mine' },
-      handler: async (ctx) => withCharges(await service.get(citizenOf(ctx.state).sub, String(ctx.params.autopayId))),
-    },
+      handler: async (_ctx, { params, caller }) => withCharges(await service.get(caller.sub, params.autopayId)),
+    }),
     change(
       'confirm',
       'confirmAutopay',

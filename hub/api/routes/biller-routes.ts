@@ -3,7 +3,7 @@ import type { BillerRegistry } from '../../../adapters/registry/index.js';
 import { NotFoundError } from '../../../infra/errors.js';
 import type { BillService } from '../../bills/bill-service.js';
 import { billerListSchema, billerSchema, fetchedBillSchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const category = z.enum(['electricity', 'water', 'gas', 'other']);
 
@@ -13,7 +13,7 @@ const category = z.enum(['electricity', 'water', 'gas', 'other']);
  */
 export function billerRoutes(billers: BillerRegistry, bills: BillService): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/billers',
       operationId: 'listBillers',
@@ -21,12 +21,11 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
       summary: 'The billers on offer, optionally of one category, with their consumer-number rules and exactness',
       scopes: null,
       query: z.object({ category: category.optional() }).strict(),
-      handler: (_ctx, { query }) => {
-        const { category: wanted } = query as { category?: string };
-        return { billers: billers.list().filter((biller) => !wanted || biller.category === wanted) };
-      },
-    },
-    {
+      handler: (_ctx, { query: { category: wanted } }) => ({
+        billers: billers.list().filter((biller) => !wanted || biller.category === wanted),
+      }),
+    }),
+    defineRoute({
       method: 'get',
       path: '/billers/:billerId',
       operationId: 'getBiller',
@@ -34,13 +33,13 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
       scopes: null,
       response: billerSchema,
       problems: { 404: 'not_found: no such biller' },
-      handler: (ctx) => {
-        const biller = billers.get(String(ctx.params.billerId));
-        if (!biller) throw new NotFoundError(`no biller ${ctx.params.billerId}`);
+      handler: (_ctx, { params: { billerId } }) => {
+        const biller = billers.get(billerId);
+        if (!biller) throw new NotFoundError(`no biller ${billerId}`);
         return biller.descriptor;
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/billers/:billerId/bill',
       summary: "A consumer's current bill, the consumer given by the biller's params as query fields",
@@ -54,7 +53,7 @@ export function billerRoutes(billers: BillerRegistry, bills: BillService): Route
         503: 'biller_unavailable: retryable',
       },
       query: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(64)),
-      handler: (ctx, { query }) => bills.fetch(String(ctx.params.billerId), query as Record<string, string>),
-    },
+      handler: (_ctx, { params, query }) => bills.fetch(params.billerId, query),
+    }),
   ];
 }

@@ -5,9 +5,8 @@ import { collectDemandDues } from '../../bills/demand-dues.js';
 import { type DemandStore, OPEN_DEMAND_STATUSES, type Payer } from '../../demands/index.js';
 import type { PaymentModel } from '../../payments/index.js';
 import { isPayerOf } from '../../wallet/wallet-payment-plan.js';
-import { citizenOf } from '../access-token.js';
 import { demandDueSchema, demandSchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { demandView } from './demand-view.js';
 
 /** The longest reference read: `DM-XXXXX-XXXXX-C` typed with spaces; anything longer is no demand's. */
@@ -48,7 +47,7 @@ export interface CitizenDemandDeps {
  */
 export function citizenDemandRoutes({ demands, bills, payments }: CitizenDemandDeps): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/dues/demands/:reference',
       operationId: 'getMyDemand',
@@ -60,17 +59,14 @@ export function citizenDemandRoutes({ demands, bills, payments }: CitizenDemandD
       callers: ['citizen'],
       response: citizenDemandSchema,
       problems: { 404: 'not_found: no such demand of mine (unknown, malformed, or raised for someone else)' },
-      handler: async (ctx) => {
-        const citizen = citizenOf(ctx.state);
+      // As typed (with spaces, in lower case): the store reads it; anything longer is no demand's.
+      params: z.object({ reference: z.string().max(MAX_REFERENCE_LENGTH) }),
+      handler: async (_ctx, { params, caller: citizen }) => {
         const payer: Payer = {
           ...(citizen.phone ? { phone: citizen.phone } : {}),
           ...(citizen.email ? { email: citizen.email } : {}),
         };
-        const typed = String(ctx.params.reference ?? '');
-        const demand =
-          typed.length <= MAX_REFERENCE_LENGTH && (payer.phone || payer.email)
-            ? await demands.findByReference(typed)
-            : null;
+        const demand = payer.phone || payer.email ? await demands.findByReference(params.reference) : null;
         if (!demand || !isPayerOf(demand, payer)) throw new NotFoundError('no such demand of mine');
         const {
           payer: _payer,
@@ -90,6 +86,6 @@ export function citizenDemandRoutes({ demands, bills, payments }: CitizenDemandD
           ...(due ? { due } : {}),
         };
       },
-    },
+    }),
   ];
 }

@@ -7,10 +7,8 @@ import {
   complaintListSchema,
   complaintView,
   complaintViewSchema,
-  type RaiseComplaint,
 } from '../../complaints/index.js';
-import { citizenOf } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 
 /** A complaint as raised: a payment of mine, optionally one of its lines, a type, my words. */
@@ -34,7 +32,7 @@ const label = (type: keyof typeof COMPLAINT_TYPE_LABELS) => COMPLAINT_TYPE_LABEL
  */
 export function complaintRoutes({ service }: Pick<ComplaintParts, 'service'>): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/complaints',
       operationId: 'raiseComplaint',
@@ -55,15 +53,14 @@ export function complaintRoutes({ service }: Pick<ComplaintParts, 'service'>): R
       },
       responseHeaders: { 'Idempotent-Replayed': '`true` when an earlier complaint is returned instead of a new one' },
       problems: { 404: 'not_found: no such payment of mine; line_not_found: the payment has no such line' },
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, caller }) => {
         const key = ctx.get('idempotency-key') ? parseInput(idempotencyKey, ctx.get('idempotency-key')) : undefined;
-        const input = body as RaiseComplaint;
-        const { complaint, payment, created } = await service.raise(citizenOf(ctx.state).sub, input, key);
+        const { complaint, payment, created } = await service.raise(caller.sub, body, key);
         if (!created) ctx.set('Idempotent-Replayed', 'true');
         return complaintView(complaint, payment, label(complaint.type));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/complaints',
       operationId: 'listMyComplaints',
@@ -71,13 +68,13 @@ export function complaintRoutes({ service }: Pick<ComplaintParts, 'service'>): R
       scopes: ['payments:read'],
       callers: ['citizen'],
       response: complaintListSchema,
-      handler: async (ctx) => ({
-        complaints: (await service.listForCitizen(citizenOf(ctx.state).sub)).map(({ complaint, payment }) =>
+      handler: async (_ctx, { caller }) => ({
+        complaints: (await service.listForCitizen(caller.sub)).map(({ complaint, payment }) =>
           complaintView(complaint, payment, label(complaint.type)),
         ),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/complaints/:complaintId',
       operationId: 'getMyComplaint',
@@ -86,15 +83,12 @@ export function complaintRoutes({ service }: Pick<ComplaintParts, 'service'>): R
       callers: ['citizen'],
       response: complaintViewSchema,
       problems: { 404: 'complaint_not_found: no such complaint of mine' },
-      handler: async (ctx) => {
-        const { complaint, payment } = await service.getForCitizen(
-          String(ctx.params.complaintId),
-          citizenOf(ctx.state).sub,
-        );
+      handler: async (_ctx, { params, caller }) => {
+        const { complaint, payment } = await service.getForCitizen(params.complaintId, caller.sub);
         return complaintView(complaint, payment, label(complaint.type));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/complaints/:complaintId/rating',
       operationId: 'rateMyComplaint',
@@ -107,12 +101,11 @@ export function complaintRoutes({ service }: Pick<ComplaintParts, 'service'>): R
         404: 'complaint_not_found: no such complaint of mine',
         409: 'complaint_not_closed: not answered yet; complaint_already_rated: rated before',
       },
-      handler: async (ctx, { body }) => {
-        const sub = citizenOf(ctx.state).sub;
-        const rated = await service.rate(String(ctx.params.complaintId), sub, body as z.infer<typeof ratingBody>);
-        const { payment } = await service.getForCitizen(rated._id, sub);
+      handler: async (_ctx, { params, body, caller }) => {
+        const rated = await service.rate(params.complaintId, caller.sub, body);
+        const { payment } = await service.getForCitizen(rated._id, caller.sub);
         return complaintView(rated, payment, label(rated.type));
       },
-    },
+    }),
   ];
 }

@@ -1,4 +1,3 @@
-import type { Context } from 'koa';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError } from '../../../infra/errors.js';
@@ -6,7 +5,6 @@ import { idempotencyKey } from '../../checkout/checkout-request.js';
 import {
   DEMAND_STATUSES,
   type Demand,
-  type DemandAmendment,
   type DemandStore,
   type DemandUploader,
   isCalendarDay,
@@ -16,8 +14,9 @@ import {
   pageProviderDemands,
 } from '../../demands/index.js';
 import { newDemandSchema } from '../../demands/new-demand-schema.js';
+import type { Caller } from '../access-token.js';
 import { demandSchema, demandUploadResultSchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { demandExportCsv, EXPORT_MAX_DEMANDS } from './demand-export.js';
 import { paymentsOf } from './demand-payments.js';
@@ -49,9 +48,8 @@ interface ActingProvider {
  * client's own token acts for the provider the idp ties it to, else for its client id as its own
  * provider, named by `provider_name` or else its `client_name`.
  */
-function providerOf(ctx: Context): ActingProvider {
-  const caller = ctx.state.caller;
-  if (caller?.kind === 'member' && caller.providerId) {
+function providerOf(caller: Caller): ActingProvider {
+  if (caller.kind === 'member' && caller.providerId) {
     return {
       id: caller.providerId,
       actor: caller.sub,
@@ -59,7 +57,7 @@ function providerOf(ctx: Context): ActingProvider {
       ...(caller.label ? { actorLabel: caller.label } : {}),
     };
   }
-  if (caller?.kind === 'client') {
+  if (caller.kind === 'client') {
     const name = caller.providerName ?? caller.clientName;
     return {
       id: caller.providerId ?? caller.sub,
@@ -186,13 +184,13 @@ const DEMAND_404 = "not_found: no demand of this provider has that reference (an
  * not leak. A new demand's payer is told (demand_received).
  */
 export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps): RouteSpec[] {
-  const ownDemand = async (ctx: Context): Promise<Demand> => {
-    const demand = await store.findByReference(String(ctx.params.reference));
-    if (!demand || demand.providerId !== providerOf(ctx).id) throw new NotFoundError('no such demand');
+  const ownDemand = async (reference: string, provider: ActingProvider): Promise<Demand> => {
+    const demand = await store.findByReference(reference);
+    if (!demand || demand.providerId !== provider.id) throw new NotFoundError('no such demand');
     return demand;
   };
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/demands',
       operationId: 'createDemand',
@@ -209,12 +207,12 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         400: 'invalid_request (fields, errors: [{field, message}]): the demand breaks a rule (instalments not adding up, a past due date, ...); nothing created',
         409: 'idempotency_key_reused: the key was used for another demand',
       },
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, caller }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
-        const provider = providerOf(ctx);
+        const provider = providerOf(caller);
         const result = await store
           .create(
-            { ...(body as object), providerId: provider.id },
+            { ...body, providerId: provider.id },
             { ...whoOf(provider), idempotencyKey: key, ...nameOf(provider) },
           )
           .catch(asKeyReuse);
@@ -223,8 +221,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         if (!result.created) ctx.set('Idempotent-Replayed', 'true');
         return demandView(result.demand);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/demand-uploads',
       operationId: 'uploadDemands',
@@ -251,16 +249,16 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         409: 'idempotency_key_reused: the key was used for another file',
         422: 'invalid_upload (errors: [{row, column, message}], row 1 = the header): every bad row and cell; nothing created',
       },
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, caller }) => {
         const header = ctx.get('idempotency-key');
         const key = header ? parseInput(idempotencyKey, header) : undefined;
-        const provider = providerOf(ctx);
+        const provider = providerOf(caller);
         const result = await uploader
           .upload({
             providerId: provider.id,
             ...whoOf(provider),
             ...nameOf(provider),
-            csv: String(body),
+            csv: body,
             ...(key ? { uploadKey: key } : {}),
           })
           .catch(asKeyReuse);
@@ -280,8 +278,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
           demands: result.demands.map(({ row, reference }) => ({ row, reference })),
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/demands',
       operationId: 'listDemands',
@@ -291,9 +289,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       callers: ['member', 'client'],
       query: listQuery,
       response: demandListSchema,
-      handler: async (ctx, { query }) => {
-        const { limit, offset, ...filter } = query as z.infer<typeof listQuery>;
-        const provider = providerOf(ctx).id;
+      handler: async (_ctx, { query: { limit, offset, ...filter }, caller }) => {
+        const provider = providerOf(caller).id;
         const page = await pageProviderDemands(store.model, provider, filterOf(filter), { limit, offset });
         const totals = await demandTotals(store.model, provider, filterOf(filter));
         const payments = await paymentsOf(store.model.db, page.demands);
@@ -305,8 +302,8 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
           ...(page.more ? { nextOffset: offset + limit } : {}),
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       // Not /demands/export.csv nor /demands/uploads: beside /demands/:reference the router would
       // match those for a reference too, and answer OPTIONS with that route's methods (a wrong Allow).
       method: 'get',
@@ -319,14 +316,14 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       responseMediaType: 'text/csv',
       responseHeaders: { 'Content-Disposition': 'attachment; filename="demands-<today>.csv"' },
       problems: { 422: `export_too_large (count): more than ${EXPORT_MAX_DEMANDS} demands match; narrow the filter` },
-      handler: async (ctx, { query }) => {
-        const csv = await demandExportCsv(store.model, providerOf(ctx).id, filterOf(query as FilterQuery));
+      handler: async (ctx, { query, caller }) => {
+        const csv = await demandExportCsv(store.model, providerOf(caller).id, filterOf(query));
         ctx.type = 'text/csv; charset=utf-8';
         ctx.attachment(csv.filename);
         return csv.text;
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/demands/:reference',
       operationId: 'getDemand',
@@ -335,12 +332,12 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       callers: ['member', 'client'],
       response: demandSchema,
       problems: { 404: DEMAND_404 },
-      handler: async (ctx) => {
-        const demand = await ownDemand(ctx);
+      handler: async (_ctx, { params, caller }) => {
+        const demand = await ownDemand(params.reference, providerOf(caller));
         return demandView(demand, undefined, await paymentsOf(store.model.db, [demand]));
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/demands/:reference/cancel',
       operationId: 'cancelDemand',
@@ -351,16 +348,15 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
       body: z.strictObject({ reason }),
       response: demandSchema,
       problems: { 404: DEMAND_404, 409: 'conflict: a paid demand cannot be cancelled' },
-      handler: async (ctx, { body }) => {
-        const demand = await ownDemand(ctx);
-        const provider = providerOf(ctx);
-        const { reason: why } = body as { reason: string };
-        const cancelled = (await store.cancel(demand._id, { ...whoOf(provider), reason: why })).demand;
+      handler: async (_ctx, { params, body, caller }) => {
+        const provider = providerOf(caller);
+        const demand = await ownDemand(params.reference, provider);
+        const cancelled = (await store.cancel(demand._id, { ...whoOf(provider), reason: body.reason })).demand;
         await notifyPayers([cancelled]);
         return demandView(cancelled);
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'patch',
       path: '/demands/:reference',
       operationId: 'amendDemand',
@@ -375,11 +371,10 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         404: DEMAND_404,
         409: 'conflict: the demand is paid or cancelled, or changed since expectedVersion (version)',
       },
-      handler: async (ctx, { body }) => {
-        const demand = await ownDemand(ctx);
-        const provider = providerOf(ctx);
-        const { reason: why, expectedVersion, ...amendment } = body as z.infer<typeof amendBody>;
-        const amended = await store.amend(demand._id, amendment as DemandAmendment, {
+      handler: async (_ctx, { params, body: { reason: why, expectedVersion, ...amendment }, caller }) => {
+        const provider = providerOf(caller);
+        const demand = await ownDemand(params.reference, provider);
+        const amended = await store.amend(demand._id, amendment, {
           ...whoOf(provider),
           reason: why,
           ...(expectedVersion !== undefined ? { expectedVersion } : {}),
@@ -387,6 +382,6 @@ export function demandRoutes({ store, uploader, notifyPayers }: DemandRouteDeps)
         await notifyPayers([amended]);
         return demandView(amended);
       },
-    },
+    }),
   ];
 }

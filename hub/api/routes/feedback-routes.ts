@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { FEEDBACK_COMMENT_MAX } from '../../feedback/feedback-model.js';
 import type { FeedbackStore } from '../../feedback/feedback-store.js';
-import { citizenOf } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const feedbackBody = z.strictObject({
   score: z.number().int().min(1).max(5).describe('1 (very poor) to 5 (very good)'),
@@ -23,7 +22,7 @@ const feedbackSchema = z.strictObject({
 /** A citizen's post-payment satisfaction (hub/feedback): given once on their own final payment, and read back. */
 export function feedbackRoutes(feedback: FeedbackStore): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/payments/:paymentId/feedback',
       operationId: 'giveMyPaymentFeedback',
@@ -37,10 +36,9 @@ export function feedbackRoutes(feedback: FeedbackStore): RouteSpec[] {
         404: 'not_found: no such payment of mine',
         409: 'payment_not_final (paymentStatus): not complete or refunded yet, or never paid; feedback_already_given',
       },
-      handler: (ctx, { body }) =>
-        feedback.give(String(ctx.params.paymentId), citizenOf(ctx.state).sub, body as z.infer<typeof feedbackBody>),
-    },
-    {
+      handler: (_ctx, { params, body, caller }) => feedback.give(params.paymentId, caller.sub, body),
+    }),
+    defineRoute({
       method: 'get',
       path: '/payments/:paymentId/feedback',
       operationId: 'getMyPaymentFeedback',
@@ -49,7 +47,7 @@ export function feedbackRoutes(feedback: FeedbackStore): RouteSpec[] {
       callers: ['citizen'],
       response: feedbackSchema,
       problems: { 404: 'feedback_not_found: no such payment of mine, or no feedback given on it' },
-      handler: (ctx) => feedback.forPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub),
-    },
+      handler: (_ctx, { params, caller }) => feedback.forPayment(params.paymentId, caller.sub),
+    }),
   ];
 }

@@ -1,4 +1,3 @@
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { annotatePayment } from '../../operator/actions/annotate-payment.js';
 import { CASE_DISPOSITIONS, closeReconCase } from '../../operator/actions/close-recon-case.js';
@@ -16,7 +15,8 @@ import {
   reconCaseJson,
   reconCaseSchema,
 } from '../../operator/operator-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import type { Caller } from '../access-token.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 /** Every action's reason: the operator's own words, kept in the audit log. */
 const reason = z.string().trim().min(1).max(1000).describe("why: the operator's own words, kept in the audit log");
@@ -28,12 +28,8 @@ const write = { scopes: ['ops:write'], callers: ['operator'] } as const satisfie
 const MOVED = 'state_moved: the subject is not in the state the action needs (the body names the state found)';
 
 /** The operator and their reason, from the token and the body. */
-function requestOf(ctx: Context, body: unknown): ActionRequest {
-  const caller = ctx.state.caller;
-  return {
-    actor: { sub: caller?.sub ?? 'unknown', ...(caller?.label ? { label: caller.label } : {}) },
-    reason: (body as { reason: string }).reason,
-  };
+function requestOf(caller: Caller, body: { reason: string }): ActionRequest {
+  return { actor: { sub: caller.sub, ...(caller.label ? { label: caller.label } : {}) }, reason: body.reason };
 }
 
 /**
@@ -47,17 +43,18 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
     summary: string,
     response: z.ZodType,
     act: (deps: OperatorDeps, lineId: string, request: ActionRequest) => Promise<unknown>,
-  ): RouteSpec => ({
-    method: 'post',
-    path: `/operator/lines/:lineId/${verb}`,
-    operationId: `operatorLine${verb[0]?.toUpperCase()}${verb.slice(1)}`,
-    summary,
-    ...write,
-    body: reasonBody,
-    response,
-    problems: { 404: 'not_found: no such line', 409: MOVED },
-    handler: (ctx, { body }) => act(deps, String(ctx.params.lineId), requestOf(ctx, body)),
-  });
+  ): RouteSpec =>
+    defineRoute({
+      method: 'post',
+      path: `/operator/lines/:lineId/${verb}`,
+      operationId: `operatorLine${verb[0]?.toUpperCase()}${verb.slice(1)}`,
+      summary,
+      ...write,
+      body: reasonBody,
+      response,
+      problems: { 404: 'not_found: no such line', 409: MOVED },
+      handler: (_ctx, { params, body, caller }) => act(deps, params.lineId, requestOf(caller, body)),
+    });
   return [
     lineAction(
       'enquire',
@@ -77,7 +74,7 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       lineHandedBackSchema,
       refundHeldLine,
     ),
-    {
+    defineRoute({
       method: 'post',
       path: '/operator/payments/:paymentId/notes',
       operationId: 'operatorAnnotatePayment',
@@ -87,15 +84,10 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       response: paymentNoteSchema,
       status: 201,
       problems: { 404: 'not_found: no such payment' },
-      handler: (ctx, { body }) =>
-        annotatePayment(
-          deps,
-          String(ctx.params.paymentId),
-          (body as z.infer<typeof noteBody>).note,
-          requestOf(ctx, body),
-        ),
-    },
-    {
+      handler: (_ctx, { params, body, caller }) =>
+        annotatePayment(deps, params.paymentId, body.note, requestOf(caller, body)),
+    }),
+    defineRoute({
       method: 'post',
       path: '/operator/payments/:paymentId/refund',
       operationId: 'operatorRefundHeldPayment',
@@ -107,9 +99,9 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
         404: 'not_found: no such payment',
         409: `${MOVED}; refund_refused: the gateway refused the refund for good`,
       },
-      handler: (ctx, { body }) => refundHeldPayment(deps, String(ctx.params.paymentId), requestOf(ctx, body)),
-    },
-    {
+      handler: (_ctx, { params, body, caller }) => refundHeldPayment(deps, params.paymentId, requestOf(caller, body)),
+    }),
+    defineRoute({
       method: 'post',
       path: '/operator/recon-cases/:caseId/close',
       operationId: 'operatorCloseReconCase',
@@ -118,15 +110,8 @@ export function operatorActionRoutes(deps: OperatorDeps): RouteSpec[] {
       body: closeBody,
       response: reconCaseSchema,
       problems: { 404: 'not_found: no such case', 409: MOVED },
-      handler: async (ctx, { body }) =>
-        reconCaseJson(
-          await closeReconCase(
-            deps,
-            String(ctx.params.caseId),
-            (body as z.infer<typeof closeBody>).disposition,
-            requestOf(ctx, body),
-          ),
-        ),
-    },
+      handler: async (_ctx, { params, body, caller }) =>
+        reconCaseJson(await closeReconCase(deps, params.caseId, body.disposition, requestOf(caller, body))),
+    }),
   ];
 }

@@ -6,6 +6,7 @@ import {
   type ComplaintActor,
   ComplaintNotFoundError,
   type ComplaintParts,
+  type DispositionCode,
   OPERATOR_SETTABLE_STATUSES,
   operatorComplaintListSchema,
   operatorComplaintSchema,
@@ -15,7 +16,7 @@ import {
 } from '../../complaints/index.js';
 import { OperatorAudit } from '../../operator/audit-log.js';
 import type { Caller } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 /** The operator's own words for an action, kept in the audit log (1..1000 characters, trimmed). */
 const reason = z.string().trim().min(1).max(1000);
@@ -47,7 +48,7 @@ const assignBody = z.object({
 const statusBody = z.object({ status: z.enum(OPERATOR_SETTABLE_STATUSES), reason });
 const resolveBody = z.object({
   disposition: z.object({
-    code: z.enum(RESOLUTION_CODES as [string, ...string[]]),
+    code: z.enum(RESOLUTION_CODES as [DispositionCode, ...DispositionCode[]]),
     reason: z
       .string()
       .trim()
@@ -65,7 +66,10 @@ const resolveBody = z.object({
   }),
   reason,
 });
-const rejectBody = z.object({ code: z.enum(REJECTION_CODES as [string, ...string[]]).optional(), reason });
+const rejectBody = z.object({
+  code: z.enum(REJECTION_CODES as [DispositionCode, ...DispositionCode[]]).optional(),
+  reason,
+});
 
 const auditEntrySchema = z.object({
   at: z.iso.datetime({ offset: true }),
@@ -84,9 +88,9 @@ const ACTION_PROBLEMS = {
   422: 'unknown_operator: an assignment to an operator who has never acted in the console (audited as refused)',
 };
 
-const actorOf = (state: { caller?: Caller }): ComplaintActor => ({
-  sub: state.caller?.sub ?? 'unknown',
-  ...(state.caller?.label ? { label: state.caller.label } : {}),
+const actorOf = (caller: Caller): ComplaintActor => ({
+  sub: caller.sub,
+  ...(caller.label ? { label: caller.label } : {}),
 });
 
 /**
@@ -108,29 +112,22 @@ export function operatorComplaintRoutes(
       COMPLAINT_TYPE_LABELS[complaint.type],
     );
   };
-  const action = (
-    path: string,
-    operationId: string,
-    summary: string,
-    body: z.ZodType,
-    run: (id: string, actor: ComplaintActor, body: never) => Promise<{ _id: string }>,
-  ): RouteSpec => ({
-    method: 'post',
-    path: `/operator/complaints/:complaintId/${path}`,
-    operationId,
-    summary,
-    scopes: ['ops:write'],
-    callers: ['operator'],
-    body,
-    response: operatorComplaintSchema,
-    problems: ACTION_PROBLEMS,
-    handler: async (ctx, input) => {
-      const done = await run(String(ctx.params.complaintId), actorOf(ctx.state), input.body as never);
-      return viewOf(done._id);
-    },
-  });
+  /** What every complaint action shares: its path under the complaint, access, answer and problems. */
+  const action = (path: string, operationId: string, summary: string) =>
+    ({
+      method: 'post',
+      path: `/operator/complaints/:complaintId/${path}`,
+      operationId,
+      summary,
+      scopes: ['ops:write'],
+      callers: ['operator'],
+      response: operatorComplaintSchema,
+      problems: ACTION_PROBLEMS,
+    }) as const;
+  /** The complaint as an action left it. */
+  const viewAfter = async (done: Promise<{ _id: string }>) => viewOf((await done)._id);
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/operator/complaints',
       operationId: 'listComplaints',
@@ -140,8 +137,7 @@ export function operatorComplaintRoutes(
       callers: ['operator'],
       query: queueQuery,
       response: operatorComplaintListSchema,
-      handler: async (_ctx, { query }) => {
-        const q = query as z.infer<typeof queueQuery>;
+      handler: async (_ctx, { query: q }) => {
         const cursor = q.cursor ? QUEUE_CURSOR.exec(q.cursor) : null;
         const now = new Date();
         const page = await store.list({
@@ -167,8 +163,8 @@ export function operatorComplaintRoutes(
           ...(page.length === PAGE && last ? { next: `${new Date(last.dueAt).getTime()}.${last._id}` } : {}),
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/complaints/:complaintId',
       operationId: 'getComplaint',
@@ -177,8 +173,7 @@ export function operatorComplaintRoutes(
       callers: ['operator'],
       response: detailSchema,
       problems: { 404: 'complaint_not_found: no such complaint' },
-      handler: async (ctx) => {
-        const id = String(ctx.params.complaintId);
+      handler: async (_ctx, { params: { complaintId: id } }) => {
         const view = await viewOf(id);
         if (!view) throw new ComplaintNotFoundError();
         const entries = await log.list({ subjectId: id, limit: 200 });
@@ -194,36 +189,36 @@ export function operatorComplaintRoutes(
           })),
         };
       },
-    },
-    action(
-      'assign',
-      'assignComplaint',
-      'Give the complaint an owner (me unless another is named); it becomes assigned',
-      assignBody,
-      (id, actor, body: z.infer<typeof assignBody>) => actions.assign(id, actor, body),
-    ),
-    action(
-      'status',
-      'setComplaintStatus',
-      'Move the complaint to open, assigned or waiting_for_biller',
-      statusBody,
-      (id, actor, body: z.infer<typeof statusBody>) => actions.setStatus(id, actor, body),
-    ),
-    action(
-      'resolve',
-      'resolveComplaint',
-      'Resolve the complaint with a disposition; its reason is the answer the citizen reads',
-      resolveBody,
-      (id, actor, body: z.infer<typeof resolveBody>) =>
-        actions.resolve(id, actor, body as Parameters<typeof actions.resolve>[2]),
-    ),
-    action(
-      'reject',
-      'rejectComplaint',
-      'Reject the complaint; the reason is the answer the citizen reads',
-      rejectBody,
-      (id, actor, body: z.infer<typeof rejectBody>) =>
-        actions.reject(id, actor, body as Parameters<typeof actions.reject>[2]),
-    ),
+    }),
+    defineRoute({
+      ...action(
+        'assign',
+        'assignComplaint',
+        'Give the complaint an owner (me unless another is named); it becomes assigned',
+      ),
+      body: assignBody,
+      handler: (_ctx, { params, body, caller }) => viewAfter(actions.assign(params.complaintId, actorOf(caller), body)),
+    }),
+    defineRoute({
+      ...action('status', 'setComplaintStatus', 'Move the complaint to open, assigned or waiting_for_biller'),
+      body: statusBody,
+      handler: (_ctx, { params, body, caller }) =>
+        viewAfter(actions.setStatus(params.complaintId, actorOf(caller), body)),
+    }),
+    defineRoute({
+      ...action(
+        'resolve',
+        'resolveComplaint',
+        'Resolve the complaint with a disposition; its reason is the answer the citizen reads',
+      ),
+      body: resolveBody,
+      handler: (_ctx, { params, body, caller }) =>
+        viewAfter(actions.resolve(params.complaintId, actorOf(caller), body)),
+    }),
+    defineRoute({
+      ...action('reject', 'rejectComplaint', 'Reject the complaint; the reason is the answer the citizen reads'),
+      body: rejectBody,
+      handler: (_ctx, { params, body, caller }) => viewAfter(actions.reject(params.complaintId, actorOf(caller), body)),
+    }),
   ];
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Connection } from '../../../infra/mongo.js';
 import { metricsFor } from '../../metrics/report.js';
 import { metricsReportSchema } from '../../metrics/report-schema.js';
-import { METRIC_WINDOWS, type MetricWindow } from '../../metrics/windows.js';
-import type { RouteSpec } from '../route-spec.js';
+import { METRIC_WINDOWS } from '../../metrics/windows.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 const metricsQuery = z.object({
   window: z.enum(METRIC_WINDOWS).default('24h').describe('the last 24 hours, 7 days or 30 days (default 24h)'),
@@ -16,7 +16,7 @@ const metricsQuery = z.object({
  */
 export function operatorMetricsRoutes(deps: { mongo: Connection; now?: () => Date }): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/operator/metrics',
       operationId: 'getOperatorMetrics',
@@ -25,8 +25,7 @@ export function operatorMetricsRoutes(deps: { mongo: Connection; now?: () => Dat
       callers: ['operator'],
       query: metricsQuery,
       response: metricsReportSchema,
-      handler: (_ctx, { query }) =>
-        metricsFor(deps.mongo, (query as { window: MetricWindow }).window, deps.now?.() ?? new Date()),
-    },
+      handler: (_ctx, { query }) => metricsFor(deps.mongo, query.window, deps.now?.() ?? new Date()),
+    }),
   ];
 }

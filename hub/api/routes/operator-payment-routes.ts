@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../../infra/errors.js';
 import type { Connection } from '../../../infra/mongo.js';
 import { type PaymentDetailEnricher, PaymentDetails, paymentSummaryOf } from '../../operator/payment-detail.js';
-import { MAX_PAGE, PaymentSearch, type PaymentSearchQuery, SearchInputError } from '../../operator/payment-search.js';
+import { MAX_PAGE, PaymentSearch, SearchInputError } from '../../operator/payment-search.js';
 import { PAYMENT_ID_PATTERN } from '../../payments/ids.js';
 import { LINE_STATUSES, PAYMENT_STATUSES } from '../../payments/state-machine.js';
 import { paymentTimelineEntrySchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
-import { parseInput } from '../validate.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 /** A real calendar day written YYYY-MM-DD. */
 const day = z
@@ -155,7 +154,7 @@ export function operatorPaymentRoutes({
   const search = new PaymentSearch(mongo);
   const details = new PaymentDetails(mongo, enrichers);
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/operator/payments',
       operationId: 'searchPaymentsAsOperator',
@@ -167,7 +166,7 @@ export function operatorPaymentRoutes({
       response: operatorPaymentListSchema,
       handler: async (_ctx, { query }) => {
         try {
-          const page = await search.search(query as PaymentSearchQuery);
+          const page = await search.search(query);
           const counts = complaintCounts ? await complaintCounts(page.payments.map((p) => p._id)) : new Map();
           const payments = page.payments.map((payment) => {
             const complaints = counts.get(payment._id);
@@ -180,8 +179,8 @@ export function operatorPaymentRoutes({
           throw new ValidationError(`${error.field}: ${error.message}`, { fields });
         }
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/payments/:paymentId',
       operationId: 'getPaymentAsOperator',
@@ -190,12 +189,13 @@ export function operatorPaymentRoutes({
       callers: ['operator'],
       response: operatorPaymentDetailSchema,
       problems: { 404: 'not_found: no such payment' },
-      handler: async (ctx) => {
-        const id = parseInput(z.string().regex(PAYMENT_ID_PATTERN, 'must be a payment id'), ctx.params.paymentId);
-        const detail = await details.find(id);
+      params: z.object({ paymentId: z.string().regex(PAYMENT_ID_PATTERN, 'must be a payment id') }),
+      badParams: 400,
+      handler: async (_ctx, { params }) => {
+        const detail = await details.find(params.paymentId);
         if (!detail) throw new NotFoundError('no such payment');
         return detail;
       },
-    },
+    }),
   ];
 }

@@ -8,7 +8,7 @@ import {
   unknownQueueSchema,
 } from '../../operator/operator-schemas.js';
 import type { OperatorQueues } from '../../operator/queues.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 export interface OperatorQueueRouteDeps {
   queues: OperatorQueues;
@@ -33,9 +33,9 @@ const read = { scopes: ['ops:read'], callers: ['operator'] } as const satisfies 
  * differences), each oldest first with its count, and the audit log of operator actions.
  */
 export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): RouteSpec[] {
-  const limitOf = (query: unknown) => (query as z.infer<typeof limitQuery>).limit ?? 100;
+  const limitOf = (query: z.infer<typeof limitQuery>) => query.limit ?? 100;
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/operator/queues/unknown',
       operationId: 'operatorUnknownQueue',
@@ -44,8 +44,8 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       query: limitQuery,
       response: unknownQueueSchema,
       handler: (_ctx, { query }) => queues.unknown(limitOf(query)),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/queues/held',
       operationId: 'operatorHeldQueue',
@@ -54,8 +54,8 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       query: limitQuery,
       response: heldQueueSchema,
       handler: (_ctx, { query }) => queues.held(limitOf(query)),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/queues/recon',
       operationId: 'operatorReconQueue',
@@ -64,8 +64,8 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       query: limitQuery,
       response: reconQueueSchema,
       handler: (_ctx, { query }) => queues.recon(limitOf(query)),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/audit',
       operationId: 'operatorAuditLog',
@@ -73,8 +73,7 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
       ...read,
       query: auditQuery,
       response: auditListSchema,
-      handler: async (_ctx, { query }) => {
-        const q = query as z.infer<typeof auditQuery>;
+      handler: async (_ctx, { query: q }) => {
         const entries = await audit.list({
           ...(q.subject ? { subjectId: q.subject } : {}),
           ...(q.payment ? { paymentId: q.payment } : {}),
@@ -83,6 +82,6 @@ export function operatorQueueRoutes({ queues, audit }: OperatorQueueRouteDeps): 
         });
         return { entries: entries.map(auditEntryJson) };
       },
-    },
+    }),
   ];
 }

@@ -17,8 +17,7 @@ import {
 } from '../../risk/index.js';
 import { flaggedQueueSchema, reviewResultSchema, riskRulesViewSchema } from '../../risk/risk-views.js';
 import type { Caller } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
-import { parseInput } from '../validate.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 export interface OperatorRiskRouteDeps {
   mongo: Connection;
@@ -46,7 +45,7 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
   const audit = new OperatorAudit(mongo);
   const reviews = new RiskReviews(payments, startSettlement, audit);
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/operator/risk-rules',
       operationId: 'listRiskRules',
@@ -55,8 +54,8 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       callers: ['operator'],
       response: riskRulesViewSchema,
       handler: async () => rulesView(await rules.all()),
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/operator/risk-rules',
       operationId: 'updateRiskRules',
@@ -67,9 +66,8 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       body: rulesChangeBody,
       response: riskRulesViewSchema,
       problems: { 400: 'invalid_request: a parameter out of its limits or unknown to the rule; nothing is changed' },
-      handler: async (ctx, { body }) => {
-        const input = body as z.infer<typeof rulesChangeBody>;
-        const actor = actorOf(ctx.state.caller as Caller);
+      handler: async (_ctx, { body: input, caller }) => {
+        const actor = actorOf(caller);
         const current = await rules.all();
         // Every change is checked before any is stored: a bad one changes nothing.
         const changed: { before: RiskRule; after: RiskRule }[] = [];
@@ -103,8 +101,8 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
         }
         return rulesView(await rules.all());
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/operator/queues/flagged',
       operationId: 'listFlaggedPayments',
@@ -113,8 +111,8 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       callers: ['operator'],
       response: flaggedQueueSchema,
       handler: async () => ({ payments: (await reviews.flagged()).map(flaggedView) }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/operator/payments/:id/review',
       operationId: 'decideRiskReview',
@@ -128,12 +126,12 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
         404: 'not_found: no such payment',
         409: 'review_not_pending (paymentStatus, reviewStatus): the payment is not waiting for this decision any more',
       },
-      handler: async (ctx, { body }) => {
-        const { id } = parseInput(paymentParams, ctx.params);
-        const input = body as z.infer<typeof reviewBody>;
-        const payment = await reviews.decide(id, input.decision, input.reason, actorOf(ctx.state.caller as Caller));
+      params: paymentParams,
+      badParams: 400,
+      handler: async (_ctx, { params, body: input, caller }) => {
+        const payment = await reviews.decide(params.id, input.decision, input.reason, actorOf(caller));
         return { payment: flaggedView(payment) };
       },
-    },
+    }),
   ];
 }

@@ -7,10 +7,9 @@ import type { ContactStore } from '../../contacts/contact-store.js';
 import type { PaymentGateway } from '../../gateway/index.js';
 import { wireEventSchema } from '../../gateway/wire.js';
 import type { PaymentStore } from '../../payments/index.js';
-import { citizenOf } from '../access-token.js';
 import { checkoutBodyDocument } from '../request-documents.js';
 import { checkoutResultSchema, paymentListSchema, paymentSchema } from '../response-schemas.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validate.js';
 import { paymentView } from './payment-view.js';
 
@@ -30,7 +29,7 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
     return payment;
   };
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/checkouts',
       operationId: 'createCheckout',
@@ -62,19 +61,16 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
           "lines for one bill; consumer_not_found, invalid_consumer_number, biller_rejected: the biller's rules",
         503: 'gateway_unavailable, biller_unavailable, checkout_contended: retryable, with the same Idempotency-Key',
       },
-      handler: async (ctx, { body }) => {
+      handler: async (ctx, { body, caller: citizen }) => {
         const key = parseInput(idempotencyKey, ctx.get('idempotency-key') || undefined);
-        const citizen = citizenOf(ctx.state);
-        const result = await checkout.checkout(citizen.sub, key, body as z.infer<typeof checkoutBody>, {
-          name: citizen.name,
-        });
+        const result = await checkout.checkout(citizen.sub, key, body, { name: citizen.name });
         // Where the receipt goes: the contact the idp vouched for in this very token.
         await contacts.remember(citizen.sub, { email: citizen.email, phone: citizen.phone });
         if (!result.created) ctx.set('Idempotent-Replayed', 'true');
         return { payment: paymentView(result.payment), checkoutUrl: result.checkoutUrl };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/payments',
       operationId: 'listMyPayments',
@@ -82,11 +78,11 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       scopes: ['payments:read'],
       callers: ['citizen'],
       response: paymentListSchema,
-      handler: async (ctx) => ({
-        payments: (await payments.listForCitizen(citizenOf(ctx.state).sub)).map(paymentView),
+      handler: async (_ctx, { caller }) => ({
+        payments: (await payments.listForCitizen(caller.sub)).map(paymentView),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/payments/:paymentId',
       operationId: 'getMyPayment',
@@ -95,9 +91,9 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       callers: ['citizen'],
       response: paymentSchema,
       problems: { 404: 'not_found: no such payment of mine' },
-      handler: async (ctx) => paymentView(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub)),
-    },
-    {
+      handler: async (_ctx, { params, caller }) => paymentView(await ownPayment(params.paymentId, caller.sub)),
+    }),
+    defineRoute({
       method: 'post',
       path: '/payments/:paymentId/sync',
       operationId: 'syncMyPayment',
@@ -109,10 +105,10 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
         404: 'not_found: no such payment of mine',
         503: 'gateway_unavailable: retryable',
       },
-      handler: async (ctx) =>
-        paymentView(await capture.sync(await ownPayment(String(ctx.params.paymentId), citizenOf(ctx.state).sub))),
-    },
-    {
+      handler: async (_ctx, { params, caller }) =>
+        paymentView(await capture.sync(await ownPayment(params.paymentId, caller.sub))),
+    }),
+    defineRoute({
       method: 'post',
       path: '/gateway/webhooks',
       operationId: 'receiveGatewayWebhook',
@@ -135,9 +131,9 @@ export function paymentRoutes({ payments, checkout, capture, gateway, contacts }
       bodyDocument: wireEventSchema,
       status: 204,
       handler: async (ctx) => {
-        const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
+        const raw = ctx.request.rawBody ?? '';
         await capture.onWebhook(gateway.verifyWebhook(raw, ctx.headers));
       },
-    },
+    }),
   ];
 }

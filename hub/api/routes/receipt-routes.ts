@@ -4,8 +4,8 @@ import type { ReceiptFonts } from '../../receipts/receipt-font.js';
 import { renderReceiptPdf } from '../../receipts/receipt-pdf.js';
 import { receiptViewSchema, verifiedReceiptSchema } from '../../receipts/receipt-schemas.js';
 import type { ReceiptService } from '../../receipts/receipt-service.js';
-import { citizenOf } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import type { Citizen } from '../access-token.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 export interface ReceiptRouteDeps {
   receipts: ReceiptService;
@@ -23,14 +23,13 @@ const verifyQuery = z.object({ t: z.string().min(1).max(512).describe('the token
  * the public check a biller's clerk reaches by scanning a printed receipt's QR code.
  */
 export function receiptRoutes({ receipts, fonts }: ReceiptRouteDeps): RouteSpec[] {
-  const ownView = async (paymentId: string, state: Parameters<typeof citizenOf>[0]) => {
-    const citizen = citizenOf(state);
+  const ownView = async (paymentId: string, citizen: Citizen) => {
     const view = await receipts.viewFor(paymentId, citizen.sub, { name: citizen.name });
     if (!view) throw new AppError(404, 'receipt_not_found', 'no receipt for this payment (yet)');
     return view;
   };
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/payments/:paymentId/receipt',
       operationId: 'getMyReceipt',
@@ -39,9 +38,9 @@ export function receiptRoutes({ receipts, fonts }: ReceiptRouteDeps): RouteSpec[
       callers: ['citizen'],
       response: receiptViewSchema,
       problems: { 404: NO_RECEIPT },
-      handler: (ctx) => ownView(String(ctx.params.paymentId), ctx.state),
-    },
-    {
+      handler: (_ctx, { params, caller }) => ownView(params.paymentId, caller),
+    }),
+    defineRoute({
       method: 'get',
       path: '/payments/:paymentId/receipt.pdf',
       operationId: 'getMyReceiptPdf',
@@ -51,15 +50,15 @@ export function receiptRoutes({ receipts, fonts }: ReceiptRouteDeps): RouteSpec[
       responseMediaType: 'application/pdf',
       responseHeaders: { 'Content-Disposition': 'attachment; filename="receipt-<receiptNumber>.pdf"' },
       problems: { 404: NO_RECEIPT },
-      handler: async (ctx) => {
-        const view = await ownView(String(ctx.params.paymentId), ctx.state);
+      handler: async (ctx, { params, caller }) => {
+        const view = await ownView(params.paymentId, caller);
         const pdf = await renderReceiptPdf(view, fonts);
         ctx.type = 'application/pdf';
         ctx.attachment(`receipt-${view.receiptNumber}.pdf`);
         return pdf;
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/receipts/verify',
       operationId: 'verifyReceipt',
@@ -69,10 +68,10 @@ export function receiptRoutes({ receipts, fonts }: ReceiptRouteDeps): RouteSpec[
       response: verifiedReceiptSchema,
       problems: { 404: 'receipt_not_verified: the token is not genuine, or names no receipt it was made for' },
       handler: async (_ctx, { query }) => {
-        const verified = await receipts.verify((query as z.infer<typeof verifyQuery>).t);
+        const verified = await receipts.verify(query.t);
         if (!verified) throw new AppError(404, 'receipt_not_verified', 'this is not a genuine receipt of ours');
         return verified;
       },
-    },
+    }),
   ];
 }

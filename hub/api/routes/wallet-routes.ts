@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { WalletSettlement } from '../../wallet/settle-by-wallet.js';
-import { citizenOf } from '../access-token.js';
-import type { RouteSpec } from '../route-spec.js';
+import { defineRoute, type RouteSpec } from '../route-spec.js';
 
 /** What the payer types: the wallet they paid from, its transaction id, and optionally how many instalments. */
 const walletPaymentBody = z.object({
@@ -39,7 +38,7 @@ const walletPaymentAnswer = z.object({
  */
 export function walletRoutes(settlement: WalletSettlement): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/demands/:reference/wallet-payments',
       operationId: 'settleMyDemandByWallet',
@@ -55,11 +54,9 @@ export function walletRoutes(settlement: WalletSettlement): RouteSpec[] {
           'wallet_not_found, wallet_wallet_mismatch, wallet_payee_mismatch, wallet_amount_mismatch (payableMinor, ' +
           'expectedMinor), wallet_not_payable, wallet_out_of_order: nothing recorded; correct and send again',
       },
-      handler: async (ctx, { body }) => {
-        const citizen = citizenOf(ctx.state);
-        const input = body as z.infer<typeof walletPaymentBody>;
+      handler: async (_ctx, { params, body: input, caller: citizen }) => {
         const result = await settlement.settle({
-          reference: String(ctx.params.reference),
+          reference: params.reference,
           walletNumber: input.walletNumber,
           transactionId: input.transactionId,
           citizenSub: citizen.sub,
@@ -87,6 +84,6 @@ export function walletRoutes(settlement: WalletSettlement): RouteSpec[] {
           ...(result.receiptId ? { receiptNumber: result.receiptId } : {}),
         };
       },
-    },
+    }),
   ];
 }

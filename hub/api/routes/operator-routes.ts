@@ -1,11 +1,11 @@
-import type { Connection } from '../../infra/mongo.js';
-import type { RouteSpec } from '../api/route-spec.js';
-import { operatorActionRoutes } from '../api/routes/operator-action-routes.js';
-import { operatorQueueRoutes } from '../api/routes/operator-queue-routes.js';
-import { ReconStore } from '../reconciliation/recon-store.js';
-import { OperatorAudit } from './audit-log.js';
-import type { OperatorDeps } from './operator-deps.js';
-import { OperatorQueues } from './queues.js';
+import type { Connection } from '../../../infra/mongo.js';
+import { OperatorAudit } from '../../operator/audit-log.js';
+import type { OperatorDeps } from '../../operator/operator-deps.js';
+import { OperatorQueues } from '../../operator/queues.js';
+import { ReconStore } from '../../reconciliation/recon-store.js';
+import type { RouteSpec } from '../route-spec.js';
+import { operatorActionRoutes } from './operator-action-routes.js';
+import { operatorQueueRoutes } from './operator-queue-routes.js';
 
 /**
  * What the hub hands the operator's queues and actions: the actions' deps (operator-deps.ts) but the
