@@ -12,7 +12,13 @@ export type DisplayStatus = PaymentStatus | 'being_confirmed' | 'under_review';
 /** What the citizen is shown for a line: `being_confirmed` for unknown, `under_review` for held. */
 export type LineDisplayStatus = Exclude<LineStatus, 'unknown' | 'held'> | 'being_confirmed' | 'under_review';
 
-export function lineDisplayStatus(status: LineStatus): LineDisplayStatus {
+/**
+ * The line's status as the citizen's view renders it (see LineDisplayStatus). A line still
+ * `pending` on a payment that is `refunded` is a bill of a held payment an operator refunded
+ * whole (state-machine.ts: held → refunded): never posted, its money back, so `refunded`.
+ */
+export function lineDisplayStatus(status: LineStatus, paymentStatus?: Payment['status']): LineDisplayStatus {
+  if (status === 'pending' && paymentStatus === 'refunded') return 'refunded';
   if (status === 'unknown') return 'being_confirmed';
   if (status === 'held') return 'under_review';
   return status;

@@ -220,5 +220,8 @@ describe("the citizen's view of an unknown outcome", () => {
     expect(displayStatus({ status: 'held', lines: [line('pending')] })).toBe('under_review');
     expect(lineDisplayStatus('unknown')).toBe('being_confirmed');
     expect(lineDisplayStatus('refunded')).toBe('refunded');
+    // A held payment refunded whole never posted its bills: they show as refunded, not pending.
+    expect(lineDisplayStatus('pending', 'refunded')).toBe('refunded');
+    expect(lineDisplayStatus('pending', 'settling')).toBe('pending');
   });
 });

@@ -33,7 +33,7 @@ export function paymentView(payment: Payment) {
       amountMinor: line.amountMinor,
       reference: line.reference,
       status: line.status,
-      displayStatus: lineDisplayStatus(line.status),
+      displayStatus: lineDisplayStatus(line.status, payment.status),
       billerReference: line.billerReference,
       failureCode: line.failureCode,
       // A payment demand's line names its demand (a bill number `<reference>/<instalment>`).
