@@ -1,5 +1,12 @@
-import type { BillerDescriptor, BillerOperations, CallOptions, ConsumerRef, PaymentPosting, PostingResult } from '../sdk/contract.js';
 import { validateConsumer } from '../sdk/consumer.js';
+import type {
+  BillerDescriptor,
+  BillerOperations,
+  CallOptions,
+  ConsumerRef,
+  PaymentPosting,
+  PostingResult,
+} from '../sdk/contract.js';
 import { type AdapterContext, type AdapterDefinition, defineAdapter } from '../sdk/define-adapter.js';
 import { statusIfDuplicate } from '../sdk/duplicate-reference.js';
 import { BillerError, BillerRejectedError, BillerUnavailableError } from '../sdk/errors.js';
@@ -7,7 +14,7 @@ import { type BillerResponse, createBillerHttp } from '../sdk/http-client.js';
 import { type AnswerScope, billOf, errorOf, matchRules, resultOf } from './answers.js';
 import { createAuthenticator } from './auth.js';
 import type { CompiledDeclaration, CompiledRequest } from './compile.js';
-import { evaluate, ExpressionError, moneyFunctions } from './expressions.js';
+import { ExpressionError, evaluate, moneyFunctions } from './expressions.js';
 import { type DeclaredOptions, optionsSchemaOf, secretOptionNames } from './options.js';
 
 /** What a call's templates see (as input and as `$consumer`, `$posting` ...). */
@@ -81,7 +88,10 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
             if (typeof part === 'string') return part;
             const value = await render(part, input);
             if (value === undefined || value === null || value === '') {
-              throw new BillerUnavailableError(`${billerId} declaration ${part.field}: gave no value`, 'DECLARATION_ERROR');
+              throw new BillerUnavailableError(
+                `${billerId} declaration ${part.field}: gave no value`,
+                'DECLARATION_ERROR',
+              );
             }
             return encodeURIComponent(wireText(value));
           }),
@@ -105,12 +115,16 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
           const form = call.body?.encoding === 'form';
           const data = authed.body
             ? form
-              ? new URLSearchParams(Object.entries(authed.body).map(([k, v]): [string, string] => [k, wireText(v)])).toString()
+              ? new URLSearchParams(
+                  Object.entries(authed.body).map(([k, v]): [string, string] => [k, wireText(v)]),
+                ).toString()
               : authed.body
             : undefined;
           const headers = {
             ...authed.headers,
-            ...(data !== undefined ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
+            ...(data !== undefined
+              ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }
+              : {}),
           };
           const response = await http.request<unknown>({
             method: call.method,
@@ -175,7 +189,9 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
         async postPayment(posting, call) {
           const checked = validateConsumer(descriptor, posting.consumer);
           if (!Number.isSafeInteger(posting.amountMinor) || posting.amountMinor <= 0) {
-            throw new BillerRejectedError(`amount must be a positive whole number of minor units, got ${posting.amountMinor}`);
+            throw new BillerRejectedError(
+              `amount must be a positive whole number of minor units, got ${posting.amountMinor}`,
+            );
           }
           const { consumer: _consumer, ...rest } = posting;
           const input = inputOf({ consumer: checked, posting: rest, reference: posting.reference });
@@ -187,7 +203,12 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
               throw new BillerRejectedError(`duplicate reference: ${matched.message}`, matched.code);
             }
             if (matched.outcome === 'pending' || matched.outcome === 'not_found') {
-              return { reference: posting.reference, status: 'pending', billerStatus: matched.code, message: matched.message };
+              return {
+                reference: posting.reference,
+                status: 'pending',
+                billerStatus: matched.code,
+                message: matched.message,
+              };
             }
             if (matched.outcome !== 'success') throw errorOf(matched);
             return await resultOf(scope, compiled.post.result, statuses, posting.reference, 'post');

@@ -1,15 +1,10 @@
 import { amountOptionProblems } from '../sdk/amount-options.js';
 import type { AmountOption, Bill, BillLine, PostingResult } from '../sdk/contract.js';
-import {
-  type BillerError,
-  BillerRejectedError,
-  BillerUnavailableError,
-  ConsumerNotFoundError,
-} from '../sdk/errors.js';
+import { type BillerError, BillerRejectedError, BillerUnavailableError, ConsumerNotFoundError } from '../sdk/errors.js';
 import { decimalToMinor, maskName } from '../sdk/mask.js';
 import { mapBillerStatus, type StatusVocabulary } from '../sdk/status-map.js';
 import type { CompiledAmount, CompiledBill, CompiledResult, CompiledRule } from './compile.js';
-import { type CompiledExpression, evaluate, ExpressionError } from './expressions.js';
+import { type CompiledExpression, ExpressionError, evaluate } from './expressions.js';
 import type { Outcome } from './schema.js';
 
 /**
@@ -37,13 +32,15 @@ async function read(scope: AnswerScope, expression: CompiledExpression, input: u
   try {
     return await evaluate(expression, input, { ...scope.bindings, status: scope.status });
   } catch (error) {
-    if (error instanceof ExpressionError) throw malformed(scope, `something its declaration cannot read (${error.message})`);
+    if (error instanceof ExpressionError)
+      throw malformed(scope, `something its declaration cannot read (${error.message})`);
     throw error;
   }
 }
 
 const present = (value: unknown) => value !== undefined && value !== null && value !== '';
-const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
+const text = (value: unknown) =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 
 /** The outcome of the first error rule that matches an answer, with the biller's code and message. */
 export interface MatchedOutcome {
@@ -83,7 +80,12 @@ export function errorOf(matched: MatchedOutcome): BillerError {
 }
 
 /** One amount in minor units, exactly: decimal text via decimalToMinor (refusing, never rounding), or an integer. */
-export function toMinor(scope: { billerId: string; fractionDigits: number }, value: unknown, unit: 'decimal' | 'minor', field: string): number {
+export function toMinor(
+  scope: { billerId: string; fractionDigits: number },
+  value: unknown,
+  unit: 'decimal' | 'minor',
+  field: string,
+): number {
   const minor =
     unit === 'minor'
       ? typeof value === 'number' && Number.isSafeInteger(value)
@@ -93,7 +95,10 @@ export function toMinor(scope: { billerId: string; fractionDigits: number }, val
         ? decimalToMinor(value, scope.fractionDigits)
         : undefined;
   if (minor === undefined) {
-    const expected = unit === 'minor' ? 'an integer number of minor units' : `a decimal with at most ${scope.fractionDigits} fraction digits`;
+    const expected =
+      unit === 'minor'
+        ? 'an integer number of minor units'
+        : `a decimal with at most ${scope.fractionDigits} fraction digits`;
     throw malformed(scope, `${field} ${JSON.stringify(value) ?? 'undefined'}, not ${expected}`);
   }
   return minor;
@@ -125,7 +130,8 @@ async function requiredDate(scope: AnswerScope, expression: CompiledExpression):
   return date;
 }
 
-const asArray = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const asArray = (value: unknown): unknown[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 /** `[{label, amount}]` as bill lines in minor units. */
 function linesOf(scope: AnswerScope, value: unknown, unit: 'decimal' | 'minor', field: string): BillLine[] {
@@ -149,7 +155,10 @@ async function datedAmount(
   return { date, amountMinor: toMinor(scope, raw, part.amount.unit, part.amount.expr.field) };
 }
 
-async function optionsOf(scope: AnswerScope, declared: CompiledBill['amountOptions']): Promise<AmountOption[] | undefined> {
+async function optionsOf(
+  scope: AnswerScope,
+  declared: CompiledBill['amountOptions'],
+): Promise<AmountOption[] | undefined> {
   if (!declared) return undefined;
   const value = await read(scope, declared.options);
   if (value === undefined) return undefined;
@@ -238,7 +247,9 @@ export async function resultOf(
       : { reference, status: 'pending', message: `${scope.billerId} answered without a record` };
   }
   const word = text(await read(scope, declared.status, record));
-  const billerReference = declared.billerReference ? text(await read(scope, declared.billerReference, record)) : undefined;
+  const billerReference = declared.billerReference
+    ? text(await read(scope, declared.billerReference, record))
+    : undefined;
   const echoed = declared.reference ? text(await read(scope, declared.reference, record)) : undefined;
   if (echoed !== undefined && echoed !== reference) {
     return {

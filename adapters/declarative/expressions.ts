@@ -32,7 +32,9 @@ export class ExpressionCompiler {
       return { field, source, expression: jsonata(source) };
     } catch (caught) {
       const error = caught as { message?: string; position?: number };
-      this.problems.push(`${field}: invalid JSONata (${error.message ?? 'syntax error'} at position ${error.position})`);
+      this.problems.push(
+        `${field}: invalid JSONata (${error.message ?? 'syntax error'} at position ${error.position})`,
+      );
       // A placeholder that is never evaluated: the declaration is refused before any call.
       return { field, source, expression: jsonata('undefined') };
     }
@@ -61,7 +63,8 @@ export class ExpressionCompiler {
 export function moneyFunctions(fractionDigits: number): Record<string, (...args: never[]) => unknown> {
   return {
     minor: (value: unknown) => {
-      const minor = typeof value === 'string' || typeof value === 'number' ? decimalToMinor(value, fractionDigits) : undefined;
+      const minor =
+        typeof value === 'string' || typeof value === 'number' ? decimalToMinor(value, fractionDigits) : undefined;
       if (minor === undefined) throw new Error(`$minor: ${JSON.stringify(value)} is not an exact decimal amount`);
       return minor;
     },
@@ -72,7 +75,14 @@ export function moneyFunctions(fractionDigits: number): Record<string, (...args:
       return scaledText(minor, fractionDigits);
     },
     scaled: (value: unknown, scale: unknown) => {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > 18) {
+      if (
+        typeof value !== 'number' ||
+        !Number.isSafeInteger(value) ||
+        typeof scale !== 'number' ||
+        !Number.isInteger(scale) ||
+        scale < 0 ||
+        scale > 18
+      ) {
         throw new Error(`$scaled: ${JSON.stringify(value)} / 10^${JSON.stringify(scale)} is not a scaled integer`);
       }
       return scaledText(value, scale);

@@ -33,7 +33,9 @@ function readDeclarationFile(file: string): unknown {
   try {
     return extension === '.json' ? JSON.parse(source) : parseYaml(source);
   } catch (error) {
-    throw new DeclarationError(file, [`(file): not valid ${extension === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message})`]);
+    throw new DeclarationError(file, [
+      `(file): not valid ${extension === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message})`,
+    ]);
   }
 }
 

@@ -4,7 +4,14 @@ import type { OptionDeclaration } from './schema.js';
 /** Options every declared biller takes, unless its declaration declares them itself. */
 const BUILT_IN: Record<string, OptionDeclaration> = {
   timeoutMs: { type: 'integer', min: 1, default: 5_000, secret: false, description: 'per attempt, in ms' },
-  retries: { type: 'integer', min: 0, max: 5, default: 2, secret: false, description: 'extra attempts, idempotent calls only' },
+  retries: {
+    type: 'integer',
+    min: 0,
+    max: 5,
+    default: 2,
+    secret: false,
+    description: 'extra attempts, idempotent calls only',
+  },
 };
 
 /** The values a declared biller is created with, by option name (numbers already coerced). */

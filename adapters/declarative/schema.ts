@@ -235,7 +235,8 @@ export const declarationSchema = z
     const declared = (name: string, path: (string | number)[], type?: OptionDeclaration['type']) => {
       const option = declaration.options[name];
       if (!option) ctx.addIssue({ code: 'custom', path, message: `names no declared option "${name}"` });
-      else if (type && option.type !== type) ctx.addIssue({ code: 'custom', path, message: `option "${name}" must have type ${type}` });
+      else if (type && option.type !== type)
+        ctx.addIssue({ code: 'custom', path, message: `option "${name}" must have type ${type}` });
     };
     declared(declaration.http.baseUrlOption, ['http', 'baseUrlOption'], 'url');
     const { auth } = declaration;
@@ -248,13 +249,21 @@ export const declarationSchema = z
     if (auth.kind === 'hmac') {
       for (const call of ['fetch', 'post', 'status'] as const) {
         if (!declaration[call].request.body) {
-          ctx.addIssue({ code: 'custom', path: [call, 'request', 'body'], message: 'hmac auth signs the body: give one' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [call, 'request', 'body'],
+            message: 'hmac auth signs the body: give one',
+          });
         }
       }
     }
     for (const [name, option] of Object.entries(declaration.options)) {
       if (option.required && option.default !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['options', name, 'default'], message: 'a required option has no default' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['options', name, 'default'],
+          message: 'a required option has no default',
+        });
       }
     }
   });

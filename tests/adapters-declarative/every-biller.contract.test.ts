@@ -103,7 +103,9 @@ for (const { index, entry, folder, sandbox } of fromRegistry.found) {
     const registryFile = join(tmp, `entry-${index}.json`);
     writeFileSync(
       registryFile,
-      JSON.stringify({ billers: [{ ...entry, options: { ...entry.options, timeoutMs: TIMEOUT_MS, retries: RETRIES } }] }),
+      JSON.stringify({
+        billers: [{ ...entry, options: { ...entry.options, timeoutMs: TIMEOUT_MS, retries: RETRIES } }],
+      }),
     );
     const registry = await loadBillerRegistry(registryFile, { env: sandboxEnvFor(entry, sandbox, baseUrl) });
     const [descriptor] = registry.list();
