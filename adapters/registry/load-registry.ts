@@ -123,7 +123,7 @@ export async function loadBillerRegistry(file: string, options: RegistryOptions 
     const checked = definition.options.safeParse(resolved);
     if (!checked.success) {
       for (const issue of checked.error.issues)
-        problems.push(`${label}: options.${issue.path.join('.')}: ${issue.message}`);
+        problems.push(`${label}: ${['options', ...issue.path].join('.')}: ${issue.message}`);
       continue;
     }
     const descriptor: BillerDescriptor = {
