@@ -2,7 +2,14 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalText } from '../../adapters/declarative/index.js';
 import { BillerUnavailableError } from '../../adapters/sdk/index.js';
-import { baseDeclaration, billBody, declaredOperations, type StubAnswer, type StubRequest, stubBiller } from './stub-biller.js';
+import {
+  baseDeclaration,
+  billBody,
+  declaredOperations,
+  type StubAnswer,
+  type StubRequest,
+  stubBiller,
+} from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };
 let closers: (() => Promise<void>)[] = [];
@@ -31,7 +38,11 @@ const signedCalls = (encoding: 'json' | 'form') => {
   });
   return {
     fetch: withBody('fetch', { accountNo: 'consumer.accountNo', channel: '"HUB"' }),
-    post: withBody('post', { accountNo: 'consumer.accountNo', amount: 'posting.amountMinor', ref: 'posting.reference' }),
+    post: withBody('post', {
+      accountNo: 'consumer.accountNo',
+      amount: 'posting.amountMinor',
+      ref: 'posting.reference',
+    }),
     status: withBody('status', { ref: 'reference' }),
   };
 };
@@ -40,7 +51,12 @@ describe('declared authentication', () => {
   it('sends the API key in the declared header and keeps a secret option out of error messages', async () => {
     const { adapter, stub } = await biller(
       () => ({ status: 503 }),
-      { fetch: { ...(baseDeclaration().fetch as object), request: { method: 'GET', path: '/k/{options.apiKey}/{consumer.accountNo}' } } },
+      {
+        fetch: {
+          ...(baseDeclaration().fetch as object),
+          request: { method: 'GET', path: '/k/{options.apiKey}/{consumer.accountNo}' },
+        },
+      },
       { apiKey: 'very-secret-key-01', retries: 0 },
     );
     const error = await adapter.fetchBill(consumer).catch((e: unknown) => e);
@@ -121,7 +137,9 @@ describe('declared authentication', () => {
 
   it('writes the canonical string in name or declaration order, leaving the signature field out', () => {
     const fields = { b: '2', a: '1', sig: 'x', n: 3 };
-    expect(canonicalText(fields, { order: 'sorted', pair: '{name}={value}', separator: '&' }, 'sig')).toBe('a=1&b=2&n=3');
+    expect(canonicalText(fields, { order: 'sorted', pair: '{name}={value}', separator: '&' }, 'sig')).toBe(
+      'a=1&b=2&n=3',
+    );
     expect(canonicalText(fields, { order: 'declared', pair: '{value}', separator: '|' }, 'sig')).toBe('2|1|3');
   });
 
@@ -132,7 +150,13 @@ describe('declared authentication', () => {
         clientId: { type: 'string' },
         clientSecret: { type: 'string', secret: true, minLength: 8 },
       },
-      auth: { kind: 'oauth2', tokenUrl: '/token', clientIdOption: 'clientId', clientSecretOption: 'clientSecret', credentials },
+      auth: {
+        kind: 'oauth2',
+        tokenUrl: '/token',
+        clientIdOption: 'clientId',
+        clientSecretOption: 'clientSecret',
+        credentials,
+      },
     });
     const credentials = { clientId: 'hub client', clientSecret: 'client-secret-01' };
 
@@ -153,7 +177,9 @@ describe('declared authentication', () => {
       await adapter.fetchBill(consumer);
       expect(issued).toBe(1);
       const token = stub.requests.find((r) => r.url === '/token');
-      expect(token?.headers.authorization).toBe(`Basic ${Buffer.from('hub+client:client-secret-01').toString('base64')}`);
+      expect(token?.headers.authorization).toBe(
+        `Basic ${Buffer.from('hub+client:client-secret-01').toString('base64')}`,
+      );
       expect(token?.body).toBe('grant_type=client_credentials');
     });
 
@@ -183,9 +209,10 @@ describe('declared authentication', () => {
       expect(issued).toBe(3);
     });
 
-    it('reports refused client credentials as unavailable, with the endpoint\'s error code', async () => {
+    it("reports refused client credentials as unavailable, with the endpoint's error code", async () => {
       const { adapter } = await biller(
-        (request) => (request.url === '/token' ? { status: 401, body: { error: 'invalid_client' } } : { body: billBody() }),
+        (request) =>
+          request.url === '/token' ? { status: 401, body: { error: 'invalid_client' } } : { body: billBody() },
         oauth('form'),
         credentials,
       );

@@ -13,7 +13,10 @@ let files = 0;
 /** Writes a declaration (an object as YAML, or raw text) and returns the problems loading it names. */
 function problemsOf(content: unknown, extension = 'yaml'): { file: string; problems: string[]; message: string } {
   const file = join(dir, `bad-${files++}.biller.${extension}`);
-  writeFileSync(file, typeof content === 'string' ? content : extension === 'json' ? JSON.stringify(content) : stringify(content));
+  writeFileSync(
+    file,
+    typeof content === 'string' ? content : extension === 'json' ? JSON.stringify(content) : stringify(content),
+  );
   try {
     loadDeclaration(file);
   } catch (error) {
@@ -33,7 +36,9 @@ describe('a declaration file with mistakes', () => {
     writeFileSync(yamlFile, stringify(baseDeclaration()));
     writeFileSync(jsonFile, JSON.stringify(baseDeclaration()));
     expect(loadDeclaration(yamlFile).descriptor.id).toBe('test-biller');
-    expect(loadDeclaration(jsonFile).options.safeParse({ baseUrl: 'http://x.test', apiKey: 'k-12345678' }).success).toBe(true);
+    expect(
+      loadDeclaration(jsonFile).options.safeParse({ baseUrl: 'http://x.test', apiKey: 'k-12345678' }).success,
+    ).toBe(true);
   });
 
   it('names the file and a misspelt field', () => {
@@ -43,8 +48,13 @@ describe('a declaration file with mistakes', () => {
   });
 
   it('names a JSONata expression that does not compile, with its field', () => {
-    const { problems } = problemsOf({ ...baseDeclaration(), fetch: { ...fetch, bill: { ...fetch.bill, amountDue: 'total +' } } });
-    expect(problems).toEqual([expect.stringMatching(/^fetch\.bill\.amountDue: invalid JSONata \(.+ at position \d+\)$/)]);
+    const { problems } = problemsOf({
+      ...baseDeclaration(),
+      fetch: { ...fetch, bill: { ...fetch.bill, amountDue: 'total +' } },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^fetch\.bill\.amountDue: invalid JSONata \(.+ at position \d+\)$/),
+    ]);
   });
 
   it('names a path placeholder, a query field and an error rule that do not compile', () => {
@@ -53,7 +63,11 @@ describe('a declaration file with mistakes', () => {
       fetch: { ...fetch, request: { method: 'GET', path: '/a/{consumer.(}', query: { x: '"' } } },
       errors: [{ status: 404, when: 'code = ', outcome: 'consumer_not_found' }],
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['errors[0].when', 'fetch.request.path {consumer.(}', 'fetch.request.query.x']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'errors[0].when',
+      'fetch.request.path {consumer.(}',
+      'fetch.request.query.x',
+    ]);
   });
 
   it('names an auth setting that refers to an option the file does not declare, and a base URL option of the wrong type', () => {
@@ -68,7 +82,10 @@ describe('a declaration file with mistakes', () => {
         'auth.signature: give exactly one of field or header',
       ]),
     );
-    const wrongType = problemsOf({ ...baseDeclaration(), options: { baseUrl: { type: 'string' }, apiKey: { type: 'string' } } });
+    const wrongType = problemsOf({
+      ...baseDeclaration(),
+      options: { baseUrl: { type: 'string' }, apiKey: { type: 'string' } },
+    });
     expect(wrongType.problems).toEqual(['http.baseUrlOption: option "baseUrl" must have type url']);
     const missing = problemsOf({ ...baseDeclaration(), auth: { kind: 'apiKey', header: 'X-Key', option: 'token' } });
     expect(missing.problems).toEqual(['auth.option: names no declared option "token"']);
@@ -88,7 +105,10 @@ describe('a declaration file with mistakes', () => {
   });
 
   it("names a consumer param whose example does not match its pattern (the descriptor's own checks)", () => {
-    const descriptor = { ...base.descriptor, consumerParams: [{ name: 'accountNo', label: 'Account', pattern: '\\d{6}', example: 'ABC' }] };
+    const descriptor = {
+      ...base.descriptor,
+      consumerParams: [{ name: 'accountNo', label: 'Account', pattern: '\\d{6}', example: 'ABC' }],
+    };
     const { problems } = problemsOf({ ...baseDeclaration(), descriptor });
     expect(problems).toEqual(['descriptor.consumerParams.0.example: does not match its pattern']);
   });

@@ -6,7 +6,14 @@ import {
   ConsumerNotFoundError,
   InvalidConsumerNumberError,
 } from '../../adapters/sdk/index.js';
-import { baseDeclaration, billBody, declaredOperations, type StubAnswer, type StubRequest, stubBiller } from './stub-biller.js';
+import {
+  baseDeclaration,
+  billBody,
+  declaredOperations,
+  type StubAnswer,
+  type StubRequest,
+  stubBiller,
+} from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };
 const posting = (reference = 'HUB0001') => ({
@@ -58,7 +65,10 @@ describe('declared amounts', () => {
   it('reads integer minor units where a field declares them, and refuses a fraction there', async () => {
     const minor = (total: unknown) =>
       biller(() => ({ body: billBody({ total, lines: [{ label: 'All', amount: '1.50' }] }) }), {
-        fetch: { ...(baseDeclaration().fetch as object), bill: { ...bill, amountDue: { expr: 'total', unit: 'minor' } } },
+        fetch: {
+          ...(baseDeclaration().fetch as object),
+          bill: { ...bill, amountDue: { expr: 'total', unit: 'minor' } },
+        },
       });
     const bill = (baseDeclaration().fetch as { bill: Record<string, unknown> }).bill;
     expect((await (await minor(150)).adapter.fetchBill(consumer)).amountDueMinor).toBe(150);

@@ -56,9 +56,13 @@ describe('a registry entry naming a declaration', () => {
 
   it('refuses an entry with both or neither of adapter and declaration, and a declaration that is not there', async () => {
     const both = await problemsOf(registryFile([propertyTax({ adapter: 'electricity-discom' })]));
-    expect(both).toEqual(['billers.0: give exactly one of "adapter" (a code adapter folder) or "declaration" (a declaration file)']);
+    expect(both).toEqual([
+      'billers.0: give exactly one of "adapter" (a code adapter folder) or "declaration" (a declaration file)',
+    ]);
     const neither = await problemsOf(registryFile([{ options: {} }]));
-    expect(neither).toEqual(['billers.0: give exactly one of "adapter" (a code adapter folder) or "declaration" (a declaration file)']);
+    expect(neither).toEqual([
+      'billers.0: give exactly one of "adapter" (a code adapter folder) or "declaration" (a declaration file)',
+    ]);
     const outside = await problemsOf(registryFile([propertyTax({ declaration: '../secrets.yaml' })]));
     expect(outside[0]).toMatch(/^billers\.0\.declaration: must name a <folder>\/<name>\.biller\.yaml/);
     const missing = await problemsOf(registryFile([propertyTax({ declaration: 'property-tax/nope.biller.yaml' })]));
@@ -70,7 +74,12 @@ describe('a registry entry naming a declaration', () => {
   it("lists a declared entry's environment variables in the shipped registry", () => {
     const refs = registryEnvRefs(resolve(import.meta.dirname, '../../adapters/billers.json'));
     expect(refs.filter((ref) => ref.biller === 'city-property-tax')).toEqual([
-      { name: 'PROPERTY_TAX_BASE_URL', default: 'http://localhost:4104', biller: 'city-property-tax', option: 'baseUrl' },
+      {
+        name: 'PROPERTY_TAX_BASE_URL',
+        default: 'http://localhost:4104',
+        biller: 'city-property-tax',
+        option: 'baseUrl',
+      },
       { name: 'PROPERTY_TAX_API_KEY', biller: 'city-property-tax', option: 'apiKey' },
     ]);
   });

@@ -22,7 +22,12 @@ export async function stubBiller(answer: (request: StubRequest) => StubAnswer | 
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+    const request = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+    };
     requests.push(request);
     const out = await answer(request);
     res.writeHead(out.status ?? 200, { 'content-type': 'application/json' });
@@ -84,7 +89,11 @@ export function baseDeclaration(overrides: Record<string, unknown> = {}): Record
         idempotent: true,
         body: {
           encoding: 'json',
-          fields: { accountNo: 'consumer.accountNo', amount: '$decimal(posting.amountMinor)', ref: 'posting.reference' },
+          fields: {
+            accountNo: 'consumer.accountNo',
+            amount: '$decimal(posting.amountMinor)',
+            ref: 'posting.reference',
+          },
         },
       },
       result: { status: 'state', billerReference: 'receipt', reference: 'ref' },
