@@ -1,45 +1,25 @@
 import { validateConsumer } from '../sdk/consumer.js';
-import type {
-  BillerDescriptor,
-  BillerOperations,
-  CallOptions,
-  ConsumerRef,
-  PaymentPosting,
-  PostingResult,
-} from '../sdk/contract.js';
+import type { BillerDescriptor, BillerOperations, CallOptions, PostingResult } from '../sdk/contract.js';
 import { type AdapterContext, type AdapterDefinition, defineAdapter } from '../sdk/define-adapter.js';
 import { statusIfDuplicate } from '../sdk/duplicate-reference.js';
 import { BillerError, BillerRejectedError, BillerUnavailableError } from '../sdk/errors.js';
 import { type BillerResponse, createBillerHttp } from '../sdk/http-client.js';
 import { type AnswerScope, billOf, errorOf, matchRules, resultOf } from './answers.js';
 import { createAuthenticator } from './auth.js';
-import type { CompiledDeclaration, CompiledRequest } from './compile.js';
-import { ExpressionError, evaluate, moneyFunctions } from './expressions.js';
+import type { CompiledDeclaration } from './compile.js';
+import { moneyFunctions } from './expressions.js';
 import { type DeclaredOptions, optionsSchemaOf, secretOptionNames } from './options.js';
-
-/** What a call's templates see (as input and as `$consumer`, `$posting` ...). */
-interface RequestInput {
-  consumer?: ConsumerRef;
-  posting?: Omit<PaymentPosting, 'consumer'>;
-  reference?: string;
-  options: DeclaredOptions;
-  /** ISO 8601, when the call is made. */
-  now: string;
-}
+import { collectionEntriesOf } from './report.js';
+import { createRequestSender, type RequestInput } from './request.js';
 
 /** The number of minor digits of an ISO 4217 currency (INR 2, JPY 0), from the platform's CLDR data. */
 export function fractionDigitsOf(currency: string): number {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
-/** A value placed in a URL, a query or a form: text; objects as JSON. */
-function wireText(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
 /**
  * The adapter a compiled declaration describes, as a defineAdapter(...) result the registry
- * treats like any code adapter: kind `declared:<descriptor id>`, options checked by the schema
+ * treats like any code adapter: kind `declared-<descriptor id>`, options checked by the schema
  * built from the declaration's `options`. Every call goes through createBillerHttp (timeouts,
  * retries for idempotent calls only, secrets redacted); the consumer is validated first.
  */
@@ -50,6 +30,7 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
   const functions = moneyFunctions(fractionDigits);
   const statuses = declaration.statuses;
   const secretNames = secretOptionNames(declaration.options);
+  const report = compiled.collectionReport;
 
   return defineAdapter<DeclaredOptions>({
     kind: `declared-${descriptor.id}`,
@@ -70,82 +51,7 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
       });
       const auth = createAuthenticator(declaration.auth, options, http, secrets);
 
-      const render = async (expression: Parameters<typeof evaluate>[0], input: RequestInput) => {
-        try {
-          return await evaluate(expression, input, { ...functions, ...input });
-        } catch (error) {
-          // Our own declaration failed on our own data: an operator's fix, never the citizen's refusal.
-          if (error instanceof ExpressionError) {
-            throw new BillerUnavailableError(`${billerId} declaration ${error.message}`, 'DECLARATION_ERROR');
-          }
-          throw error;
-        }
-      };
-
-      const send = async (call: CompiledRequest, input: RequestInput, signal?: AbortSignal) => {
-        const parts = await Promise.all(
-          call.path.map(async (part) => {
-            if (typeof part === 'string') return part;
-            const value = await render(part, input);
-            if (value === undefined || value === null || value === '') {
-              throw new BillerUnavailableError(
-                `${billerId} declaration ${part.field}: gave no value`,
-                'DECLARATION_ERROR',
-              );
-            }
-            return encodeURIComponent(wireText(value));
-          }),
-        );
-        const params: Record<string, string> = {};
-        for (const [name, expression] of Object.entries(call.query)) {
-          const value = await render(expression, input);
-          if (value !== undefined && value !== null) params[name] = wireText(value);
-        }
-        let fields: Record<string, unknown> | undefined;
-        if (call.body) {
-          fields = {};
-          for (const [name, expression] of Object.entries(call.body.fields)) {
-            const value = await render(expression, input);
-            if (value !== undefined && value !== null) fields[name] = value;
-          }
-        }
-        const attempt = async () => {
-          // Signed once per attempt sequence: createBillerHttp's retries resend the same body.
-          const authed = await auth.prepare(fields, Date.now());
-          const form = call.body?.encoding === 'form';
-          const data = authed.body
-            ? form
-              ? new URLSearchParams(
-                  Object.entries(authed.body).map(([k, v]): [string, string] => [k, wireText(v)]),
-                ).toString()
-              : authed.body
-            : undefined;
-          const headers = {
-            ...authed.headers,
-            ...(data !== undefined
-              ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }
-              : {}),
-          };
-          const response = await http.request<unknown>({
-            method: call.method,
-            url: parts.join(''),
-            ...(Object.keys(params).length ? { params } : {}),
-            ...(data !== undefined ? { data } : {}),
-            headers,
-            idempotent: call.idempotent,
-            ...(signal ? { signal } : {}),
-          });
-          return { response, authed };
-        };
-        const first = await attempt();
-        if (first.response.status !== 401 || !auth.refused(first.authed)) return first.response;
-        // A refused token: one fresh token and one more try, never a loop. A 401 means nothing was done.
-        const second = await attempt();
-        if (second.response.status === 401) {
-          throw new BillerUnavailableError(`${billerId} refused a freshly issued access token`, '401');
-        }
-        return second.response;
-      };
+      const send = createRequestSender({ billerId, http, auth, functions });
 
       const scopeOf = (response: BillerResponse<unknown>, input: RequestInput): AnswerScope => ({
         billerId,
@@ -220,6 +126,19 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
         },
 
         paymentStatus,
+
+        ...(report
+          ? {
+              async collectionReport(date: string, call?: CallOptions) {
+                const input = inputOf({ date });
+                const scope = scopeOf(await send(report.request, input, call?.signal), input);
+                const matched = await matchRules(scope, report.errors);
+                // A file that cannot be had is never a refusal of anything: reconciliation asks again.
+                if (matched.outcome !== 'success') throw new BillerUnavailableError(matched.message, matched.code);
+                return collectionEntriesOf(scope, report);
+              },
+            }
+          : {}),
 
         async close() {
           http.close();

@@ -28,7 +28,12 @@ export function malformed(scope: { billerId: string }, what: string): BillerUnav
   return new BillerUnavailableError(`${scope.billerId} answered ${what}`, 'MALFORMED_RESPONSE');
 }
 
-async function read(scope: AnswerScope, expression: CompiledExpression, input: unknown = scope.body): Promise<unknown> {
+/** One expression of the declaration over the answer (or `input`); a failure is a malformed answer naming the field. */
+export async function read(
+  scope: AnswerScope,
+  expression: CompiledExpression,
+  input: unknown = scope.body,
+): Promise<unknown> {
   try {
     return await evaluate(expression, input, { ...scope.bindings, status: scope.status });
   } catch (error) {
@@ -79,7 +84,10 @@ export function errorOf(matched: MatchedOutcome): BillerError {
   return new BillerUnavailableError(matched.message, matched.code);
 }
 
-/** One amount in minor units, exactly: decimal text via decimalToMinor (refusing, never rounding), or an integer. */
+/**
+ * One amount in minor units, exactly: decimal text via decimalToMinor (refusing, never rounding),
+ * or an integer (a number, or digits as text, as a CSV column has it).
+ */
 export function toMinor(
   scope: { billerId: string; fractionDigits: number },
   value: unknown,
@@ -90,7 +98,9 @@ export function toMinor(
     unit === 'minor'
       ? typeof value === 'number' && Number.isSafeInteger(value)
         ? value
-        : undefined
+        : typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())
+          ? Number(value.trim())
+          : undefined
       : typeof value === 'string' || typeof value === 'number'
         ? decimalToMinor(value, scope.fractionDigits)
         : undefined;

@@ -5,6 +5,7 @@ import type {
   Declaration,
   ErrorRule,
   Outcome,
+  ReportDeclaration,
   RequestDeclaration,
   ResultDeclaration,
 } from './schema.js';
@@ -54,12 +55,28 @@ export interface CompiledResult {
   reference?: CompiledExpression;
 }
 
+export interface CompiledReport {
+  request: CompiledRequest;
+  errors: CompiledRule[];
+  format: 'csv' | 'json';
+  rows?: CompiledExpression;
+  entry: {
+    reference: CompiledExpression;
+    billerReference: CompiledExpression;
+    consumer: CompiledExpression;
+    billNumber: CompiledExpression;
+    amount: CompiledAmount;
+    acceptedAt: CompiledExpression;
+  };
+}
+
 /** A declaration with every expression compiled, ready for the engine (adapter.ts). */
 export interface CompiledDeclaration {
   declaration: Declaration;
   fetch: { request: CompiledRequest; errors: CompiledRule[]; bill: CompiledBill };
   post: { request: CompiledRequest; errors: CompiledRule[]; result: CompiledResult };
   status: { request: CompiledRequest; errors: CompiledRule[]; result: CompiledResult };
+  collectionReport?: CompiledReport;
 }
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
@@ -165,6 +182,30 @@ function result(c: ExpressionCompiler, field: string, declared: ResultDeclaratio
   };
 }
 
+function report(
+  c: ExpressionCompiler,
+  field: string,
+  declared: ReportDeclaration,
+  shared: CompiledRule[],
+): CompiledReport {
+  const { entry } = declared;
+  const rows = c.optional(`${field}.rows`, declared.rows);
+  return {
+    request: request(c, `${field}.request`, declared.request),
+    errors: [...rules(c, `${field}.errors`, declared.errors), ...shared],
+    format: declared.format,
+    ...(rows ? { rows } : {}),
+    entry: {
+      reference: c.compile(`${field}.entry.reference`, entry.reference),
+      billerReference: c.compile(`${field}.entry.billerReference`, entry.billerReference),
+      consumer: c.compile(`${field}.entry.consumer`, entry.consumer),
+      billNumber: c.compile(`${field}.entry.billNumber`, entry.billNumber),
+      amount: amount(c, `${field}.entry.amount`, entry.amount, entry.amountUnit),
+      acceptedAt: c.compile(`${field}.entry.acceptedAt`, entry.acceptedAt),
+    },
+  };
+}
+
 /**
  * Compiles every expression of a (schema-checked) declaration once. Returns the compiled form,
  * or the list of problems, each naming its field, when any expression does not compile.
@@ -189,6 +230,9 @@ export function compileDeclaration(declaration: Declaration): CompiledDeclaratio
       errors: [...rules(c, 'status.errors', declaration.status.errors), ...shared],
       result: result(c, 'status.result', declaration.status.result),
     },
+    ...(declaration.collectionReport
+      ? { collectionReport: report(c, 'collectionReport', declaration.collectionReport, shared) }
+      : {}),
   };
   return c.problems.length ? c.problems : compiled;
 }

@@ -203,6 +203,39 @@ export type ResultDeclaration = z.infer<typeof resultSchema>;
 
 const errorsSchema = z.array(errorRuleSchema).default([]);
 
+/**
+ * The daily collection (MIS) file, optional: the call (its templates also see `date`, the IST
+ * day asked about), the file's format, and how each row reads as a collection entry. Row
+ * expressions see one row: a CSV row's columns by header name (all text), or one JSON item.
+ */
+const reportSchema = z
+  .object({
+    request: requestSchema,
+    errors: errorsSchema,
+    format: z.enum(['csv', 'json']),
+    /** JSON only: the array of rows in the body (default: the body). */
+    rows: expression.optional(),
+    entry: z
+      .object({
+        amountUnit,
+        reference: expression,
+        billerReference: expression,
+        /** An object of the consumer's params, e.g. `{"consumerNumber": consumerNumber}`. */
+        consumer: expression,
+        billNumber: expression,
+        amount: amountSchema,
+        /** ISO 8601 with an offset. */
+        acceptedAt: expression,
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((report) => report.format === 'json' || report.rows === undefined, {
+    message: 'rows is for a JSON file only',
+    path: ['rows'],
+  });
+export type ReportDeclaration = z.infer<typeof reportSchema>;
+
 export const declarationSchema = z
   .object({
     descriptor: descriptorSchema,
@@ -221,6 +254,7 @@ export const declarationSchema = z
     fetch: z.object({ request: requestSchema, errors: errorsSchema, bill: billSchema }).strict(),
     post: z.object({ request: requestSchema, errors: errorsSchema, result: resultSchema }).strict(),
     status: z.object({ request: requestSchema, errors: errorsSchema, result: resultSchema }).strict(),
+    collectionReport: reportSchema.optional(),
     /** Status words, compared case-insensitively; every other word is pending. */
     statuses: z
       .object({

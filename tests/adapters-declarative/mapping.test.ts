@@ -201,3 +201,66 @@ describe('declared statuses and errors', () => {
     expect((error as BillerUnavailableError).retryable).toBe(true);
   });
 });
+
+describe('a declared collection file', () => {
+  const report = (format: 'csv' | 'json', unit: 'decimal' | 'minor') => ({
+    collectionReport: {
+      request: { method: 'GET', path: '/collections', query: { day: 'date' } },
+      format,
+      ...(format === 'json' ? { rows: 'items' } : {}),
+      entry: {
+        amountUnit: unit,
+        reference: 'ref',
+        billerReference: 'receipt',
+        consumer: '{"accountNo": account}',
+        billNumber: 'bill',
+        amount: 'amount',
+        acceptedAt: 'at',
+      },
+    },
+  });
+  const row = { ref: 'HUB1', receipt: 'R1', account: '123456', bill: 'B-1', at: '2026-11-20T10:00:00+05:30' };
+
+  it('reads JSON rows with minor amounts, asking for the day it is given', async () => {
+    const { adapter, stub } = await biller(
+      () => ({ body: { items: [{ ...row, amount: 15_050 }] } }),
+      report('json', 'minor'),
+    );
+    expect(await adapter.collectionReport?.('2026-11-20')).toEqual([
+      {
+        reference: 'HUB1',
+        billerReference: 'R1',
+        consumer: { accountNo: '123456' },
+        billNumber: 'B-1',
+        amountMinor: 15_050,
+        acceptedAt: row.at,
+      },
+    ]);
+    expect(stub.requests[0]?.url).toBe('/collections?day=2026-11-20');
+  });
+
+  it('refuses the whole file for one row whose decimal amount is not exact, or whose time has no offset', async () => {
+    const rows = [
+      { ...row, amount: '150.50' },
+      { ...row, ref: 'HUB2', amount: '1.005' },
+    ];
+    const inexact = await biller(() => ({ body: { items: rows } }), report('json', 'decimal'));
+    await expect(inexact.adapter.collectionReport?.('2026-11-20')).rejects.toThrow(/row 2 has bad amount/);
+    const local = await biller(
+      () => ({ body: { items: [{ ...row, amount: '1.00', at: '2026-11-20 10:00' }] } }),
+      report('json', 'decimal'),
+    );
+    await expect(local.adapter.collectionReport?.('2026-11-20')).rejects.toThrow(/row 1 has bad acceptedAt/);
+  });
+
+  it('is unavailable, never empty, when the biller answers with an error', async () => {
+    const { adapter } = await biller(() => ({ status: 400, body: { code: 'BAD_DATE' } }), report('json', 'minor'));
+    const error = await adapter.collectionReport?.('2026-11-20').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BillerUnavailableError);
+  });
+
+  it('is left out of a declaration without one', async () => {
+    const { adapter } = await biller(() => ({ body: billBody() }));
+    expect(adapter.collectionReport).toBeUndefined();
+  });
+});

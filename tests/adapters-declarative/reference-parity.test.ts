@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -11,10 +12,12 @@ import type { BillerSandbox } from '../../adapters/sandboxes/shared/biller-sandb
 import type { AdapterDefinition, Bill, BillerOperations } from '../../adapters/sdk/index.js';
 import waterAdapter from '../../adapters/water-board/index.js';
 import { sandbox as waterSandbox } from '../../adapters/water-board/sandbox.js';
+import { todayInIndia } from '../../hub/bills/indian-day.js';
 
 /**
  * Each reference biller's declaration reads its sandbox exactly as its code adapter does: the same
- * descriptor, the same bills (amounts, breakup lines and labels, dates, early and late amounts).
+ * descriptor, the same bills (amounts, breakup lines and labels, dates, early and late amounts),
+ * and the same daily collection file.
  */
 
 const ADAPTERS_DIR = resolve(import.meta.dirname, '../../adapters');
@@ -35,7 +38,7 @@ const references: [string, AdapterDefinition<unknown>, BillerSandbox][] = [
 const withoutClock = ({ fetchedAt: _fetchedAt, ...bill }: Bill) => bill;
 
 describe.each(references)('the %s declaration beside its code adapter', (folder, code, sandbox) => {
-  it('has the same descriptor and reads the same bills from the same sandbox', async () => {
+  it('has the same descriptor and reads the same bills and collection file from the same sandbox', async () => {
     const server = sandbox.create().listen(0, '127.0.0.1');
     servers.push(server);
     await new Promise<void>((done) => server.once('listening', done));
@@ -52,5 +55,22 @@ describe.each(references)('the %s declaration beside its code adapter', (folder,
       const [a, b] = await Promise.all([fromCode.fetchBill(consumer), fromDeclaration.fetchBill(consumer)]);
       expect(withoutClock(b)).toEqual(withoutClock(a));
     }
+    const bill = await fromDeclaration.fetchBill(sandbox.fixtures.known);
+    const reference = `HUB${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+    const posted = await fromDeclaration.postPayment({
+      reference,
+      consumer: sandbox.fixtures.known,
+      billNumber: bill.billNumber,
+      amountMinor: bill.earlyPayment?.amountMinor ?? bill.amountDueMinor,
+      paidAt: new Date().toISOString(),
+    });
+    expect(posted.status).toBe('accepted');
+    const day = todayInIndia();
+    const [codeFile, declaredFile] = await Promise.all([
+      fromCode.collectionReport?.(day),
+      fromDeclaration.collectionReport?.(day),
+    ]);
+    expect(declaredFile).toEqual(codeFile);
+    expect(declaredFile?.map((entry) => entry.reference)).toContain(reference);
   });
 });
