@@ -63,18 +63,16 @@ describe('declared amounts', () => {
   });
 
   it('reads integer minor units where a field declares them, and refuses a fraction there', async () => {
+    const fetch = baseDeclaration().fetch as { bill: Record<string, unknown> };
+    // The total in paise beside lines in rupees: units are declared per field.
     const minor = (total: unknown) =>
       biller(() => ({ body: billBody({ total, lines: [{ label: 'All', amount: '1.50' }] }) }), {
-        fetch: {
-          ...(baseDeclaration().fetch as object),
-          bill: { ...bill, amountDue: { expr: 'total', unit: 'minor' } },
-        },
+        fetch: { ...fetch, bill: { ...fetch.bill, amountDue: { expr: 'total', unit: 'minor' } } },
       });
-    const bill = (baseDeclaration().fetch as { bill: Record<string, unknown> }).bill;
     expect((await (await minor(150)).adapter.fetchBill(consumer)).amountDueMinor).toBe(150);
     const error = await (await minor(150.5)).adapter.fetchBill(consumer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BillerUnavailableError);
-    expect((error as Error).message).toContain('not an integer number of minor units');
+    expect((error as Error).message).toContain('fetch.bill.amountDue.expr 150.5, not an integer number of minor units');
   });
 
   it('refuses a breakup that does not add up, unless a remainder line is declared', async () => {
