@@ -1,33 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalText } from '../../adapters/declarative/index.js';
 import { BillerUnavailableError } from '../../adapters/sdk/index.js';
-import {
-  baseDeclaration,
-  billBody,
-  declaredOperations,
-  type StubAnswer,
-  type StubRequest,
-  stubBiller,
-} from './stub-biller.js';
+import { baseDeclaration, billBody, useStubBillers } from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((close) => close()));
-  closers = [];
-});
-
-async function biller(
-  answer: (request: StubRequest) => StubAnswer,
-  overrides: Record<string, unknown>,
-  options: Record<string, unknown>,
-) {
-  const stub = await stubBiller(answer);
-  const adapter = declaredOperations(baseDeclaration(overrides), { baseUrl: stub.baseUrl, ...options });
-  closers.push(stub.close, async () => adapter.close?.());
-  return { stub, adapter };
-}
+const biller = useStubBillers();
 
 /** The base declaration's calls, each sending a body (HMAC signs bodies). */
 const signedCalls = (encoding: 'json' | 'form') => {

@@ -1,16 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDeclaration } from '../../adapters/declarative/index.js';
 import { loadBillerRegistry } from '../../adapters/registry/index.js';
 import { registrySandboxes, sandboxEnvFor, sandboxOfFolder } from '../../adapters/sandboxes/registry-sandboxes.js';
-import type { BillerSandbox } from '../../adapters/sandboxes/shared/biller-sandbox.js';
 import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
-import type { BillerOperations } from '../../adapters/sdk/index.js';
 import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
+import { useSandboxServers } from './sandbox-servers.js';
 
 /**
  * The contract kit for every biller there is, found rather than named: every declaration file
@@ -23,22 +20,8 @@ const ADAPTERS_DIR = resolve(import.meta.dirname, '../../adapters');
 const TIMEOUT_MS = 300;
 const RETRIES = 1;
 const tmp = mkdtempSync(join(tmpdir(), 'declared-contract-'));
-const servers: Server[] = [];
-const opened: BillerOperations[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((adapter) => adapter.close?.()));
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-async function listen(sandbox: BillerSandbox): Promise<string> {
-  const server = sandbox.create().listen(0, '127.0.0.1');
-  await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const { listen, keep } = useSandboxServers();
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const declarations = readdirSync(ADAPTERS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -67,11 +50,12 @@ for (const { folder, name, file } of declarations) {
     if (!sandbox) throw new Error(`adapters/${folder} has a declaration but no sandbox (sandbox.ts or sandbox.yaml)`);
     const baseUrl = await listen(sandbox);
     const definition = loadDeclaration(file);
-    const adapter = definition.create(
-      definition.options.parse({ ...sandbox.adapterOptions, baseUrl, timeoutMs: TIMEOUT_MS, retries: RETRIES }),
-      {},
+    const adapter = keep(
+      definition.create(
+        definition.options.parse({ ...sandbox.adapterOptions, baseUrl, timeoutMs: TIMEOUT_MS, retries: RETRIES }),
+        {},
+      ),
     );
-    opened.push(adapter);
     return {
       descriptor: definition.descriptor,
       adapter,
@@ -111,7 +95,7 @@ for (const { index, entry, folder, sandbox } of fromRegistry.found) {
     const [descriptor] = registry.list();
     const registered = descriptor && registry.get(descriptor.id);
     if (!descriptor || !registered) throw new Error(`registry entry ${index} did not load`);
-    opened.push(registered.operations);
+    keep(registered.operations);
     return {
       descriptor,
       adapter: registered.operations,

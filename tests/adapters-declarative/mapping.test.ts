@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { moneyFunctions } from '../../adapters/declarative/index.js';
 import {
   BillerRejectedError,
@@ -6,14 +6,7 @@ import {
   ConsumerNotFoundError,
   InvalidConsumerNumberError,
 } from '../../adapters/sdk/index.js';
-import {
-  baseDeclaration,
-  billBody,
-  declaredOperations,
-  type StubAnswer,
-  type StubRequest,
-  stubBiller,
-} from './stub-biller.js';
+import { baseDeclaration, billBody, useStubBillers } from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };
 const posting = (reference = 'HUB0001') => ({
@@ -24,19 +17,7 @@ const posting = (reference = 'HUB0001') => ({
   paidAt: '2026-11-20T10:00:00.000Z',
 });
 
-let closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.map((close) => close()));
-  closers = [];
-});
-
-/** A stub biller and the base declaration (with overrides) pointed at it. */
-async function biller(answer: (request: StubRequest) => StubAnswer, overrides: Record<string, unknown> = {}) {
-  const stub = await stubBiller(answer);
-  const adapter = declaredOperations(baseDeclaration(overrides), { baseUrl: stub.baseUrl, apiKey: 'key-0123456789' });
-  closers.push(stub.close, async () => adapter.close?.());
-  return { stub, adapter };
-}
+const biller = useStubBillers();
 
 describe('declared amounts', () => {
   it('reads decimal strings into exact minor units, with the name masked and the breakup adding up', async () => {

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadDeclaration } from '../../adapters/declarative/index.js';
 import electricityAdapter from '../../adapters/electricity-discom/index.js';
 import { sandbox as electricitySandbox } from '../../adapters/electricity-discom/sandbox.js';
 import gasAdapter from '../../adapters/piped-gas/index.js';
 import { sandbox as gasSandbox } from '../../adapters/piped-gas/sandbox.js';
 import type { BillerSandbox } from '../../adapters/sandboxes/shared/biller-sandbox.js';
-import type { AdapterDefinition, Bill, BillerOperations } from '../../adapters/sdk/index.js';
+import type { AdapterDefinition, Bill } from '../../adapters/sdk/index.js';
 import waterAdapter from '../../adapters/water-board/index.js';
 import { sandbox as waterSandbox } from '../../adapters/water-board/sandbox.js';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
+import { useSandboxServers } from './sandbox-servers.js';
 
 /**
  * Each reference biller's declaration reads its sandbox exactly as its code adapter does: the same
@@ -21,13 +20,7 @@ import { todayInIndia } from '../../hub/bills/indian-day.js';
  */
 
 const ADAPTERS_DIR = resolve(import.meta.dirname, '../../adapters');
-const servers: Server[] = [];
-const opened: BillerOperations[] = [];
-afterAll(async () => {
-  await Promise.all(opened.map((adapter) => adapter.close?.()));
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-});
+const { listen, keep } = useSandboxServers();
 
 const references: [string, AdapterDefinition<unknown>, BillerSandbox][] = [
   ['electricity-discom', electricityAdapter as AdapterDefinition<unknown>, electricitySandbox],
@@ -39,18 +32,11 @@ const withoutClock = ({ fetchedAt: _fetchedAt, ...bill }: Bill) => bill;
 
 describe.each(references)('the %s declaration beside its code adapter', (folder, code, sandbox) => {
   it('has the same descriptor and reads the same bills and collection file from the same sandbox', async () => {
-    const server = sandbox.create().listen(0, '127.0.0.1');
-    servers.push(server);
-    await new Promise<void>((done) => server.once('listening', done));
-    const options = {
-      ...sandbox.adapterOptions,
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    };
+    const options = { ...sandbox.adapterOptions, baseUrl: await listen(sandbox) };
     const declared = loadDeclaration(`${ADAPTERS_DIR}/${folder}/${folder}.biller.yaml`);
     expect(declared.descriptor).toEqual(code.descriptor);
-    const fromCode = code.create(code.options.parse(options), {});
-    const fromDeclaration = declared.create(declared.options.parse(options), {});
-    opened.push(fromCode, fromDeclaration);
+    const fromCode = keep(code.create(code.options.parse(options), {}));
+    const fromDeclaration = keep(declared.create(declared.options.parse(options), {}));
     for (const consumer of [sandbox.fixtures.known, sandbox.fixtures.rejecting]) {
       const [a, b] = await Promise.all([fromCode.fetchBill(consumer), fromDeclaration.fetchBill(consumer)]);
       expect(withoutClock(b)).toEqual(withoutClock(a));

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import { declarationAdapter } from '../../adapters/declarative/index.js';
 import type { BillerOperations } from '../../adapters/sdk/index.js';
 
@@ -130,3 +131,25 @@ export const billBody = (overrides: Record<string, unknown> = {}) => ({
   ],
   ...overrides,
 });
+
+/**
+ * For one test file: `biller(answer, overrides?, options?)` starts a stub biller and the base
+ * declaration (with overrides) pointed at it; both are closed after each test.
+ */
+export function useStubBillers() {
+  let closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(closers.map((close) => close()));
+    closers = [];
+  });
+  return async (
+    answer: (request: StubRequest) => StubAnswer,
+    overrides: Record<string, unknown> = {},
+    options: Record<string, unknown> = { apiKey: 'key-0123456789' },
+  ) => {
+    const stub = await stubBiller(answer);
+    const adapter = declaredOperations(baseDeclaration(overrides), { baseUrl: stub.baseUrl, ...options });
+    closers.push(stub.close, async () => adapter.close?.());
+    return { stub, adapter };
+  };
+}
