@@ -28,7 +28,7 @@ async function problemsOf(file: string, env: Record<string, string> = sandboxBil
 describe('the biller registry', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads the shipped billers, one per utility (code or declared) and the payment-demands biller, with their descriptors', async () => {
+  it('loads the shipped billers, one per utility and the payment-demands biller, with their descriptors', async () => {
     const registry = await loadBillerRegistry(BILLERS_FILE, { env: sandboxBillerEnv() });
     expect(registry.list().map((biller) => [biller.id, biller.category, biller.exactness])).toEqual([
       ['state-electricity', 'electricity', 'EXACT_AND_ABOVE'],
