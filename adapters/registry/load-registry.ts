@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DeclarationError, loadDeclaration } from '../declarative/load.js';
 import type { BillerDescriptor, BillerOperations } from '../sdk/contract.js';
 import type { AdapterDefinition, AdapterLogger } from '../sdk/define-adapter.js';
-import { isEnvRef, type RegistryFile, registryFileSchema } from './registry-file.js';
+import { isEnvRef, type RegistryEntry, type RegistryFile, registryFileSchema } from './registry-file.js';
 
 const ADAPTERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,10 +67,28 @@ async function importAdapter(folder: string): Promise<AdapterDefinition<unknown>
 }
 
 /**
- * Loads the billers the hub offers from one file and validates all of it at start-up: the
- * file's shape, each adapter, each entry's options against its adapter's schema, and the
- * environment variables it names. Any problem refuses the whole registry.
+ * A declared biller's adapter (adapters/declarative): the declaration file read, checked and
+ * compiled, its `options` becoming the schema the entry's options are checked against. Returns
+ * the problems, each naming the file's bad field, when it does not load.
  */
+function declaredAdapterOf(path: string): AdapterDefinition<unknown> | string[] {
+  const file = join(ADAPTERS_DIR, path);
+  if (!existsSync(file)) return [`declaration "${path}" not found (expected adapters/${path})`];
+  try {
+    return loadDeclaration(file) as AdapterDefinition<unknown>;
+  } catch (error) {
+    if (error instanceof DeclarationError) return error.problems.map((problem) => `adapters/${path}: ${problem}`);
+    throw error;
+  }
+}
+
+/** The adapter an entry names: a code adapter's folder, or a declaration file. */
+async function adapterOf(entry: RegistryEntry): Promise<AdapterDefinition<unknown> | string[]> {
+  if (entry.declaration !== undefined) return declaredAdapterOf(entry.declaration);
+  const definition = await importAdapter(entry.adapter ?? '');
+  return typeof definition === 'string' ? [definition] : definition;
+}
+
 export async function loadBillerRegistry(file: string, options: RegistryOptions = {}): Promise<BillerRegistry> {
   const env = options.env ?? process.env;
   let parsed: RegistryFile;
@@ -90,11 +109,11 @@ export async function loadBillerRegistry(file: string, options: RegistryOptions 
   const problems: string[] = [];
   const billers = new Map<string, RegisteredBiller>();
   for (const [index, entry] of parsed.billers.entries()) {
-    const label = `billers[${index}] (${entry.id ?? entry.adapter})`;
+    const label = `billers[${index}] (${entry.id ?? entry.adapter ?? entry.declaration})`;
     if (!entry.enabled) continue;
-    const definition = await importAdapter(entry.adapter);
-    if (typeof definition === 'string') {
-      problems.push(`${label}: ${definition}`);
+    const definition = await adapterOf(entry);
+    if (Array.isArray(definition)) {
+      for (const problem of definition) problems.push(`${label}: ${problem}`);
       continue;
     }
     const missing: string[] = [];
@@ -104,7 +123,7 @@ export async function loadBillerRegistry(file: string, options: RegistryOptions 
     const checked = definition.options.safeParse(resolved);
     if (!checked.success) {
       for (const issue of checked.error.issues)
-        problems.push(`${label}: options.${issue.path.join('.')}: ${issue.message}`);
+        problems.push(`${label}: ${['options', ...issue.path].join('.')}: ${issue.message}`);
       continue;
     }
     const descriptor: BillerDescriptor = {

@@ -14,6 +14,8 @@ export function sandboxBillerEnv(): Record<string, string> {
     WATER_HMAC_SECRET: water.hmacSecret,
     GAS_CLIENT_ID: gas.clientId,
     GAS_CLIENT_SECRET: gas.clientSecret,
+    // The property-tax office's declared sandbox key (adapters/property-tax/sandbox.yaml).
+    PROPERTY_TAX_API_KEY: 'sandbox-city-property-tax-0001',
   };
 }
 

@@ -34,6 +34,7 @@ describe('the biller registry', () => {
       ['state-electricity', 'electricity', 'EXACT_AND_ABOVE'],
       ['city-water', 'water', 'EXACT'],
       ['metro-gas', 'gas', 'EXACT_AND_BELOW'],
+      ['city-property-tax', 'other', 'EXACT'],
       ['payment-demands', 'other', 'EXACT'],
     ]);
     expect(registry.get('city-water')?.operations.fetchBill).toBeTypeOf('function');

@@ -60,7 +60,13 @@ describe('the hub citizen API', () => {
 
   it('lists the billers publicly, filtered by category, and refuses an unknown category', async () => {
     const all = (await (await call('/billers')).json()) as { billers: { id: string }[] };
-    expect(all.billers.map((b) => b.id)).toEqual(['state-electricity', 'city-water', 'metro-gas', 'payment-demands']);
+    expect(all.billers.map((b) => b.id)).toEqual([
+      'state-electricity',
+      'city-water',
+      'metro-gas',
+      'city-property-tax',
+      'payment-demands',
+    ]);
     const water = (await (await call('/billers?category=water')).json()) as {
       billers: { id: string; exactness: string }[];
     };
