@@ -48,25 +48,32 @@ const PORTAL_ENV = {
     .url()
     .optional()
     .describe(
-      'The citizen portal\'s public base URL: redirect URIs registered at the idp, and Secure cookies when https (then also TRUST_PROXY=true behind a TLS proxy). Empty: HUB_PUBLIC_URL, else http://localhost:<HUB_PORT>.',
+      "The citizen portal's public base URL: redirect URIs registered at the idp, and Secure cookies when https (then also TRUST_PROXY=true behind a TLS proxy). Empty: HUB_PUBLIC_URL, else http://localhost:<HUB_PORT>.",
     ),
   HUB_OIDC_CLIENT_ID: z
     .string()
     .min(1)
     .default('hub-portal')
-    .describe('The citizen portal\'s client at the idp (idp/clients.example.json); its secret is HUB_OIDC_CLIENT_SECRET.'),
+    .describe(
+      "The citizen portal's client at the idp (idp/clients.example.json); its secret is HUB_OIDC_CLIENT_SECRET.",
+    ),
   HUB_OIDC_CLIENT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')
     .optional()
     .describe(
-      'The citizen portal\'s client secret at the idp (32+ characters; npm start generates it). Without it the pages show but sign-in says it is not set up.',
+      "The citizen portal's client secret at the idp (32+ characters; npm start generates it). Without it the pages show but sign-in says it is not set up.",
     ),
   PORTAL_IDP_INTERNAL_URL: env
     .url()
     .optional()
-    .describe('Where the portal\'s server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). Empty: IDP_ISSUER.'),
-  PORTAL_API_URL: env.url().optional().describe('The hub API the portal calls over HTTP. Empty: <PORTAL_PUBLIC_URL>/api/v1.'),
+    .describe(
+      "Where the portal's server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). Empty: IDP_ISSUER.",
+    ),
+  PORTAL_API_URL: env
+    .url()
+    .optional()
+    .describe('The hub API the portal calls over HTTP. Empty: <PORTAL_PUBLIC_URL>/api/v1.'),
   PORTAL_HTTP_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -101,19 +108,21 @@ export const receiptEnvSchema = z.object({
     .url()
     .optional()
     .describe(
-      'The hub\'s public URL (https://billpay.example.in): a receipt\'s QR code points at <HUB_PUBLIC_URL>/verify?t=...; http://localhost:<HUB_PORT> when unset.',
+      "The hub's public URL (https://billpay.example.in): a receipt's QR code points at <HUB_PUBLIC_URL>/verify?t=...; http://localhost:<HUB_PORT> when unset.",
     ),
   RECEIPT_SIGNING_KEYS: env
     .commaList()
     .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters')))
     .describe(
-      'Comma-separated HMAC keys of at least 32 characters (openssl rand -base64 32): the first signs receipts\' verification tokens (HS256), every one verifies (rotation). Required in production; elsewhere a process without it signs with a random key of its own (its QR codes stop verifying when it restarts). npm start generates a development value into data/dev-secrets.json.',
+      "Comma-separated HMAC keys of at least 32 characters (openssl rand -base64 32): the first signs receipts' verification tokens (HS256), every one verifies (rotation). Required in production; elsewhere a process without it signs with a random key of its own (its QR codes stop verifying when it restarts). npm start generates a development value into data/dev-secrets.json.",
     ),
   RECEIPT_FONT_FILE: z
     .string()
     .min(1)
     .optional()
-    .describe('A TrueType font with the rupee sign for receipt PDFs; DejaVu Sans (Debian fonts-dejavu-core) when unset.'),
+    .describe(
+      'A TrueType font with the rupee sign for receipt PDFs; DejaVu Sans (Debian fonts-dejavu-core) when unset.',
+    ),
 });
 
 /** Production must sign receipts with keys that outlive a process and are shared by every replica. */
@@ -127,18 +136,24 @@ function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: s
 export const hubEnvSchema = baseEnvSchema
   .extend({
     HUB_PORT: env.port(3000).describe('The port the hub (API and citizen portal) listens on.'),
-    HUB_MONGODB_DB: z.string().min(1).default('hub').describe('The hub\'s database on MONGODB_URI (the API and the worker).'),
-    WORKER_PORT: env.port(3001).describe('The worker process\'s health, readiness and metrics port.'),
+    HUB_MONGODB_DB: z
+      .string()
+      .min(1)
+      .default('hub')
+      .describe("The hub's database on MONGODB_URI (the API and the worker)."),
+    WORKER_PORT: env.port(3001).describe("The worker process's health, readiness and metrics port."),
     ...proxyEnvSchema.shape,
     IDP_ISSUER: env
       .url()
       .default('http://localhost:4000')
-      .describe('The idp whose access tokens the API accepts (their `iss`), and where the citizen portal signs citizens in.'),
+      .describe(
+        'The idp whose access tokens the API accepts (their `iss`), and where the citizen portal signs citizens in.',
+      ),
     IDP_JWKS_URL: env.url().optional().describe('Where the idp publishes its signing keys. Empty: <IDP_ISSUER>/jwks.'),
     HUB_API_RESOURCE: env
       .url()
       .default('http://localhost:3000/api')
-      .describe('The API\'s resource indicator: the audience its access tokens must carry.'),
+      .describe("The API's resource indicator: the audience its access tokens must carry."),
     BILL_CACHE_SECONDS: z.coerce
       .number()
       .int()
@@ -151,7 +166,9 @@ export const hubEnvSchema = baseEnvSchema
       .min(1)
       .max(300)
       .default(10)
-      .describe('Seconds one computation of the payment metrics (billpay_ gauges on the hub\'s /metrics) serves scrapes.'),
+      .describe(
+        "Seconds one computation of the payment metrics (billpay_ gauges on the hub's /metrics) serves scrapes.",
+      ),
     BILLER_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -165,11 +182,13 @@ export const hubEnvSchema = baseEnvSchema
     GATEWAY_API_KEY: z
       .string()
       .min(16)
-      .describe('Required by the hub (16+ characters): the gateway API\'s key. npm start uses the sandbox gateway\'s.'),
+      .describe("Required by the hub (16+ characters): the gateway API's key. npm start uses the sandbox gateway's."),
     GATEWAY_WEBHOOK_SECRET: z
       .string()
       .min(16)
-      .describe('Required by the hub (16+ characters): the secret the gateway signs its webhooks with. npm start uses the sandbox gateway\'s.'),
+      .describe(
+        "Required by the hub (16+ characters): the secret the gateway signs its webhooks with. npm start uses the sandbox gateway's.",
+      ),
     WALLET_URL: env
       .url()
       .default('http://localhost:4120')
@@ -180,19 +199,23 @@ export const hubEnvSchema = baseEnvSchema
       .string()
       .min(1)
       .optional()
-      .describe('The wallet API\'s key; without it the hub offers no wallet settlement. npm start uses the sandbox wallet\'s.'),
+      .describe(
+        "The wallet API's key; without it the hub offers no wallet settlement. npm start uses the sandbox wallet's.",
+      ),
     WALLET_PAYEE: z
       .string()
       .min(1)
       .default('CITIZENBILLPAY')
-      .describe('The hub\'s merchant wallet: a transfer to any other payee settles nothing.'),
+      .describe("The hub's merchant wallet: a transfer to any other payee settles nothing."),
     WALLET_TIMEOUT_MS: z.coerce
       .number()
       .int()
       .positive()
       .max(60_000)
       .default(5_000)
-      .describe('Milliseconds one verify call to the wallet may take (per attempt); a slower one is an unknown outcome, asked again later.'),
+      .describe(
+        'Milliseconds one verify call to the wallet may take (per attempt); a slower one is an unknown outcome, asked again later.',
+      ),
     CHECKOUT_RETURN_URL: env
       .url()
       .default('http://localhost:3000/checkout/return')
@@ -222,7 +245,9 @@ export const hubEnvSchema = baseEnvSchema
       .string()
       .min(1)
       .default('adapters/billers.json')
-      .describe('The registry of billers the hub offers, each bound to an adapter or a declaration (see adapters/README.md).'),
+      .describe(
+        'The registry of billers the hub offers, each bound to an adapter or a declaration (see adapters/README.md).',
+      ),
   })
   .extend(settlementEnvShape)
   .extend(PORTAL_ENV)

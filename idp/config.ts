@@ -13,7 +13,7 @@ export const idpEnvSchema = baseEnvSchema
       .url()
       .default('http://localhost:4000')
       .describe('The public URL of the idp: the `iss` of every token. Behind TLS, https://... and TRUST_PROXY=true.'),
-    IDP_MONGODB_DB: z.string().min(1).default('idp').describe('The idp\'s database on MONGODB_URI.'),
+    IDP_MONGODB_DB: z.string().min(1).default('idp').describe("The idp's database on MONGODB_URI."),
     ...proxyEnvSchema.shape,
     IDP_COOKIE_KEYS: z
       .string()
@@ -33,7 +33,9 @@ export const idpEnvSchema = baseEnvSchema
       .string()
       .min(1)
       .default('idp/clients.example.json')
-      .describe('The static clients (JSON); each confidential client names the variable holding its secret (client_secret_env).'),
+      .describe(
+        'The static clients (JSON); each confidential client names the variable holding its secret (client_secret_env).',
+      ),
     IDP_ROLES_FILE: z
       .string()
       .min(1)
@@ -43,7 +45,9 @@ export const idpEnvSchema = baseEnvSchema
       ),
     IDP_REGISTRATION_TOKEN: secret(32)
       .optional()
-      .describe('Initial access token for RFC 7591 dynamic client registration (POST /reg, 32+ characters); registration is off when unset.'),
+      .describe(
+        'Initial access token for RFC 7591 dynamic client registration (POST /reg, 32+ characters); registration is off when unset.',
+      ),
     IDP_DEFAULT_REGION: z
       .string()
       .regex(/^[A-Z]{2}$/)
@@ -52,7 +56,7 @@ export const idpEnvSchema = baseEnvSchema
     HUB_API_RESOURCE: env
       .url()
       .default('http://localhost:3000/api')
-      .describe('The hub\'s API as a resource indicator: tokens for it are JWTs with this audience.'),
+      .describe("The hub's API as a resource indicator: tokens for it are JWTs with this audience."),
     /** See pkce-policy.ts. */
     IDP_REQUIRE_PKCE: z
       .enum(['public', 'all'])
@@ -67,7 +71,9 @@ export const idpEnvSchema = baseEnvSchema
         'Allow back-channel logout calls to loopback and private addresses (oidc-provider refuses them against SSRF) for relying parties on the same private network. npm start sets it; public deployments should leave it false.',
       ),
     IDP_ACCESS_TOKEN_TTL_SECONDS: seconds(900).describe('Lifetime of an access token.'),
-    IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600).describe('Lifetime (14 days) of sessions, grants and refresh tokens.'),
+    IDP_SESSION_TTL_SECONDS: seconds(14 * 24 * 3600).describe(
+      'Lifetime (14 days) of sessions, grants and refresh tokens.',
+    ),
     IDP_REFRESH_REUSE_GRACE_SECONDS: z.coerce
       .number()
       .int()
@@ -84,7 +90,7 @@ export const idpEnvSchema = baseEnvSchema
       .max(3650)
       .default(365)
       .describe(
-        'Days a citizen\'s consent to a third-party client is remembered after it was last given (revocable at /account/connected); then the client asks again.',
+        "Days a citizen's consent to a third-party client is remembered after it was last given (revocable at /account/connected); then the client asks again.",
       ),
     IDP_ACCOUNT_CACHE_SECONDS: z.coerce
       .number()
@@ -95,9 +101,13 @@ export const idpEnvSchema = baseEnvSchema
         'Seconds a process reuses an account it read for a token grant (a disabled account shows within this); 0 reads MongoDB every time.',
       ),
     /** One-time-code limits: see OtpPolicy (idp/otp/otp-policy.ts) and the README's "One-time-code limits". */
-    OTP_CODE_TTL_SECONDS: seconds(300).describe('How long a one-time code is valid (see the README\'s "One-time-code limits").'),
+    OTP_CODE_TTL_SECONDS: seconds(300).describe(
+      'How long a one-time code is valid (see the README\'s "One-time-code limits").',
+    ),
     OTP_MAX_ATTEMPTS: count(5).describe('Tries per code: past it the code is spent, even the right one refused.'),
-    OTP_RESEND_COOLDOWN_SECONDS: seconds(30).describe('The wait between two codes of one sign-in (the "send a new code" link).'),
+    OTP_RESEND_COOLDOWN_SECONDS: seconds(30).describe(
+      'The wait between two codes of one sign-in (the "send a new code" link).',
+    ),
     OTP_SENDS_PER_IDENTIFIER_PER_HOUR: count(5).describe(
       'Codes to one identifier (all addresses) per hour before each further one waits (OTP_SEND_SLOWDOWN_SECONDS).',
     ),
@@ -110,9 +120,11 @@ export const idpEnvSchema = baseEnvSchema
       .int()
       .positive()
       .optional()
-      .describe('Codes to one identifier asked for from one origin per hour; past it that origin is refused for the hour. Unset: twice OTP_SENDS_PER_IDENTIFIER_PER_HOUR.'),
+      .describe(
+        'Codes to one identifier asked for from one origin per hour; past it that origin is refused for the hour. Unset: twice OTP_SENDS_PER_IDENTIFIER_PER_HOUR.',
+      ),
     OTP_SENDS_PER_IP_PER_HOUR: count(600).describe(
-      'Codes from one address to any identifiers per hour: a backstop high enough for a mobile carrier\'s NAT or an office.',
+      "Codes from one address to any identifiers per hour: a backstop high enough for a mobile carrier's NAT or an office.",
     ),
     OTP_FAILURES_BEFORE_LOCK: count(10).describe(
       'Wrong codes for one identifier from one origin before that pair is locked for OTP_LOCK_SECONDS.',

@@ -57,7 +57,11 @@ export const env = {
 
 /** Variables every service reads. */
 export const baseEnvSchema = z.object({
-  NODE_ENV: env.nodeEnv().describe('development | test | production. production removes development-only routes (the idp\'s /__dev/messages).'),
+  NODE_ENV: env
+    .nodeEnv()
+    .describe(
+      "development | test | production. production removes development-only routes (the idp's /__dev/messages).",
+    ),
   LOG_LEVEL: env.logLevel().describe('fatal | error | warn | info | debug | trace | silent.'),
   MONGODB_URI: env
     .mongoUri()
@@ -66,7 +70,9 @@ export const baseEnvSchema = z.object({
     ),
   REDIS_URL: env
     .redisUrl()
-    .describe('Redis URL. Required by the services; npm start and npm test start a private redis-server and fill it in when unset.'),
+    .describe(
+      'Redis URL. Required by the services; npm start and npm test start a private redis-server and fill it in when unset.',
+    ),
   BIND_HOST: z
     .string()
     .min(1)
@@ -78,7 +84,9 @@ export const baseEnvSchema = z.object({
     .string()
     .min(16, 'needs at least 16 characters')
     .optional()
-    .describe('A bearer token /metrics asks for (16+ characters). Unset: open in development, closed (404) in production.'),
+    .describe(
+      'A bearer token /metrics asks for (16+ characters). Unset: open in development, closed (404) in production.',
+    ),
 });
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
 
@@ -100,7 +108,7 @@ export const proxyEnvSchema = z.object({
     .max(10)
     .default(1)
     .describe(
-      'With TRUST_PROXY, how many proxies of your own append to X-Forwarded-For (one terminator: 1; a CDN then a load balancer: 2); the client address is the outermost one\'s entry.',
+      "With TRUST_PROXY, how many proxies of your own append to X-Forwarded-For (one terminator: 1; a CDN then a load balancer: 2); the client address is the outermost one's entry.",
     ),
 });
 export type ProxyConfig = z.infer<typeof proxyEnvSchema>;

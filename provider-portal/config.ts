@@ -16,7 +16,7 @@ export const providerPortalEnvSchema = staffPortalEnvSchema('PROVIDER_PORTAL', '
   PROVIDER_PORTAL_CITIZEN_PORTAL_URL: env
     .url()
     .default('http://localhost:3000')
-    .describe('The citizen portal (the hub\'s), linked for a person who is not a member, to pay their own bills.'),
+    .describe("The citizen portal (the hub's), linked for a person who is not a member, to pay their own bills."),
 });
 export type ProviderPortalConfig = z.infer<typeof providerPortalEnvSchema>;
 

@@ -10,7 +10,7 @@ export const startEnvSchema = z.object({
     .min(1)
     .default('data')
     .describe(
-      'npm start only: where the local MongoDB (H2 file) and Redis keep their data, and the generated development secrets (dev-secrets.json), relative to the checkout.',
+      'Where the local MongoDB (H2 file) and Redis keep their data, and the generated development secrets (dev-secrets.json), relative to the checkout.',
     ),
 });
 export type StartEnv = z.infer<typeof startEnvSchema>;

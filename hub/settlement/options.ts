@@ -10,7 +10,7 @@ const DAY_MS = 24 * HOUR_MS;
  * made. The environment sets them through the hub's one config schema (hub/config.ts).
  */
 export const settlementOptionsSchema = z.object({
-  prefix: z.string().min(1).default('bull').describe('BullMQ\'s key prefix in Redis; tests give each file its own.'),
+  prefix: z.string().min(1).default('bull').describe("BullMQ's key prefix in Redis; tests give each file its own."),
   queueName: z.string().min(1).default('settlement'),
   attempts: z
     .number()
@@ -18,14 +18,16 @@ export const settlementOptionsSchema = z.object({
     .min(1)
     .max(50)
     .default(5)
-    .describe('Tries per settlement job. A biller still unavailable on the last one leaves the line\'s outcome unknown.'),
+    .describe(
+      "Tries per settlement job. A biller still unavailable on the last one leaves the line's outcome unknown.",
+    ),
   backoffMs: z
     .number()
     .int()
     .min(0)
     .max(3_600_000)
     .default(1_000)
-    .describe('Wait before a job\'s first retry (ms), doubled for each next one (BullMQ\'s exponential backoff).'),
+    .describe("Wait before a job's first retry (ms), doubled for each next one (BullMQ's exponential backoff)."),
   pollDelayMs: z
     .number()
     .int()
@@ -46,16 +48,21 @@ export const settlementOptionsSchema = z.object({
     .int()
     .min(200)
     .default(30_000)
-    .describe('A worker\'s hold on a job without renewal (ms): the job of a killed worker is taken back after it.'),
+    .describe("A worker's hold on a job without renewal (ms): the job of a killed worker is taken back after it."),
   stalledIntervalMs: z
     .number()
     .int()
     .min(100)
     .default(30_000)
     .describe(
-      'How often a worker looks for jobs whose worker died (ms). Give every worker the same value: one worker\'s check holds off the others\' for its own interval.',
+      "How often a worker looks for jobs whose worker died (ms). Give every worker the same value: one worker's check holds off the others' for its own interval.",
     ),
-  sweepEveryMs: z.number().int().min(0).default(MINUTE_MS).describe('How often the `sweep` schedule runs (ms); 0 leaves it off.'),
+  sweepEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(MINUTE_MS)
+    .describe('How often the `sweep` schedule runs (ms); 0 leaves it off.'),
   sweepOlderThanMs: z
     .number()
     .int()
@@ -103,15 +110,19 @@ export const settlementOptionsSchema = z.object({
     .int()
     .min(0)
     .default(5 * MINUTE_MS)
-    .describe('How often the `reconcile-orders` schedule asks the gateway about unpaid checkouts (ms); 0 leaves it off.'),
+    .describe(
+      'How often the `reconcile-orders` schedule asks the gateway about unpaid checkouts (ms); 0 leaves it off.',
+    ),
   reconcilePattern: z
     .string()
     .default('0 30 0 * * *')
-    .describe('The `reconcile` schedule: a cron pattern in India\'s time zone (00:30 IST daily); `off` leaves it off.'),
+    .describe("The `reconcile` schedule: a cron pattern in India's time zone (00:30 IST daily); `off` leaves it off."),
   remindPattern: z
     .string()
     .default('0 0 9 * * *')
-    .describe('The `remind` schedule (due-date reminders, hub/notifications): a cron pattern in IST, 09:00 daily; `off` leaves it off.'),
+    .describe(
+      'The `remind` schedule (due-date reminders, hub/notifications): a cron pattern in IST, 09:00 daily; `off` leaves it off.',
+    ),
 });
 
 export type SettlementOptionsInput = z.input<typeof settlementOptionsSchema>;

@@ -9,7 +9,7 @@ export const notifierEnvSchema = z.object({
     .enum(['capture', 'live'])
     .default('capture')
     .describe(
-      'capture: messages are kept in Redis and readable at the idp\'s GET /__dev/messages?to=... (development and test only; that route does not exist when NODE_ENV=production). live: email through SMTP and SMS through an HTTP gateway; then SMTP_URL, SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN are required.',
+      "capture: messages are kept in Redis and readable at the idp's GET /__dev/messages?to=... (development and test only; that route does not exist when NODE_ENV=production). live: email through SMTP and SMS through an HTTP gateway; then SMTP_URL, SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN are required.",
     ),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
@@ -19,8 +19,14 @@ export const notifierEnvSchema = z.object({
   SMS_GATEWAY_URL: env
     .url()
     .optional()
-    .describe('With NOTIFIER_TRANSPORT=live: the SMS gateway; it is POSTed JSON {to, text} with Authorization: Bearer SMS_GATEWAY_TOKEN.'),
-  SMS_GATEWAY_TOKEN: z.string().min(1).optional().describe('With NOTIFIER_TRANSPORT=live: the SMS gateway\'s bearer token.'),
+    .describe(
+      'With NOTIFIER_TRANSPORT=live: the SMS gateway; it is POSTed JSON {to, text} with Authorization: Bearer SMS_GATEWAY_TOKEN.',
+    ),
+  SMS_GATEWAY_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("With NOTIFIER_TRANSPORT=live: the SMS gateway's bearer token."),
 });
 export type NotifierConfig = z.infer<typeof notifierEnvSchema>;
 

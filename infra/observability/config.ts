@@ -6,7 +6,11 @@ import { z } from 'zod';
  * METRICS_TOKEN.
  */
 export const observabilityEnvSchema = z.object({
-  GRAFANA_ADMIN_USER: z.string().min(1).default('admin').describe("Grafana's admin account (compose profile observability)."),
+  GRAFANA_ADMIN_USER: z
+    .string()
+    .min(1)
+    .default('admin')
+    .describe("Grafana's admin account (compose profile observability)."),
   GRAFANA_ADMIN_PASSWORD: z
     .string()
     .min(1)

@@ -47,7 +47,7 @@ export const sandboxWalletEnvSchema = sandboxHostEnvSchema.extend({
     .string()
     .min(1)
     .default(defaultSandboxWalletCredentials.apiKey)
-    .describe('The key callers of the sandbox wallet\'s /v1 send (Authorization: Bearer).'),
+    .describe("The key callers of the sandbox wallet's /v1 send (Authorization: Bearer)."),
   WALLET_PAYEE: z
     .string()
     .min(1)

@@ -64,7 +64,7 @@ export const sandboxGatewayEnvSchema = sandboxHostEnvSchema.extend({
     .string()
     .min(1)
     .default(defaultSandboxGatewayCredentials.apiKey)
-    .describe('The key callers of the sandbox gateway\'s /v1 send (Authorization: Bearer).'),
+    .describe("The key callers of the sandbox gateway's /v1 send (Authorization: Bearer)."),
   GATEWAY_WEBHOOK_SECRET: z
     .string()
     .min(1)
@@ -73,17 +73,17 @@ export const sandboxGatewayEnvSchema = sandboxHostEnvSchema.extend({
   GATEWAY_WEBHOOK_URL: httpUrl()
     .optional()
     .describe(
-      'Where the sandbox gateway delivers signed webhooks (the hub\'s /api/v1/gateway/webhooks; npm start sets it). Unset: events are only recorded.',
+      "Where the sandbox gateway delivers signed webhooks (the hub's /api/v1/gateway/webhooks; npm start sets it). Unset: events are only recorded.",
     ),
   GATEWAY_PUBLIC_URL: httpUrl()
     .optional()
     .describe(
-      'The origin citizens\' browsers reach the sandbox gateway at, for checkout URLs. Empty: http://localhost:<GATEWAY_SANDBOX_PORT>.',
+      "The origin citizens' browsers reach the sandbox gateway at, for checkout URLs. Empty: http://localhost:<GATEWAY_SANDBOX_PORT>.",
     ),
   GATEWAY_REFUND_KEY_TTL_MS: env
     .numberOption(sandboxGatewayOptionsSchema.shape.refundKeyTtlMs)
     .describe(
-      'How long the sandbox gateway remembers a refund\'s Idempotency-Key (ms; 24 h, like real gateways); the hub\'s client also looks refunds up by their reference, so a refund retried later is still made once.',
+      "How long the sandbox gateway remembers a refund's Idempotency-Key (ms; 24 h, like real gateways); the hub's client also looks refunds up by their reference, so a refund retried later is still made once.",
     ),
 });
 export type SandboxGatewayEnv = z.infer<typeof sandboxGatewayEnvSchema>;

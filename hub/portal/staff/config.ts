@@ -29,7 +29,9 @@ const prefixedFields = (prefix: string, clientPrefix: string, defaults: StaffPor
   idpInternalUrl: env
     .url()
     .optional()
-    .describe('Where the portal\'s server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). Empty: IDP_ISSUER.'),
+    .describe(
+      "Where the portal's server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). Empty: IDP_ISSUER.",
+    ),
   clientId: z
     .string()
     .min(1)
@@ -40,12 +42,12 @@ const prefixedFields = (prefix: string, clientPrefix: string, defaults: StaffPor
     .min(32, 'must be at least 32 characters')
     .optional()
     .describe(
-      'The portal\'s client secret at the idp (32+ characters; npm start generates it). Unset: the portal starts, but says that signing in is not set up.',
+      "The portal's client secret at the idp (32+ characters; npm start generates it). Unset: the portal starts, but says that signing in is not set up.",
     ),
   hubApiUrl: env
     .url()
     .default('http://localhost:3000/api/v1')
-    .describe('The hub API the portal calls with the signed-in person\'s token.'),
+    .describe("The hub API the portal calls with the signed-in person's token."),
   httpTimeoutMs: z.coerce
     .number()
     .int()
@@ -53,7 +55,9 @@ const prefixedFields = (prefix: string, clientPrefix: string, defaults: StaffPor
     .max(60_000)
     .default(10_000)
     .describe('Milliseconds the portal waits for one call to the idp or the hub API.'),
-  sessionIdleSeconds: seconds(defaults.idleSeconds).describe('A session ends after this many seconds without a request.'),
+  sessionIdleSeconds: seconds(defaults.idleSeconds).describe(
+    'A session ends after this many seconds without a request.',
+  ),
   sessionAbsoluteSeconds: seconds(defaults.absoluteSeconds).describe(
     'A session ends this many seconds after sign-in, however busy.',
   ),
@@ -87,7 +91,7 @@ const sharedShape = {
   HUB_API_RESOURCE: env
     .url()
     .default('http://localhost:3000/api')
-    .describe('The hub API\'s resource indicator: the audience of the tokens the portal asks for.'),
+    .describe("The hub API's resource indicator: the audience of the tokens the portal asks for."),
 };
 
 /**
