@@ -97,7 +97,9 @@ function registrySection(registryFile: string, sandboxes: RegistrySandbox[]): En
 
 /** The biller sandboxes' variables: the host and book size, and each sandbox's port variable. */
 function billerSandboxesSection(sandboxes: RegistrySandbox[]): EnvSection {
-  const ports = sandboxes.map(
+  // Two entries of one folder (one biller under two ids) share its sandbox and so its port.
+  const firstOfFolder = sandboxes.filter((s, i) => sandboxes.findIndex((other) => other.folder === s.folder) === i);
+  const ports = firstOfFolder.map(
     ({ entry, folder, sandbox }): EnvReading => ({
       name: sandbox.portEnv,
       program: 'biller sandboxes',

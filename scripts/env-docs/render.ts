@@ -106,21 +106,31 @@ function cell(text: string): string {
 
 const code = (text: string) => (text === NO_DEFAULT || text === REQUIRED ? text : `\`${text}\``);
 
+/** A Markdown table with every column padded to its widest cell, as the formatter (biome) writes them. */
+function table(header: string[], rows: string[][]): string[] {
+  const width = (text: string) => [...text].length;
+  const widths = header.map((title, i) => Math.max(width(title), ...rows.map((row) => width(row[i] ?? ''))));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
 /** The README's tables: one per section, a row per variable (variable, default, read by, description). */
 export function renderReadmeTables(docs: EnvDocs): string {
   const out: string[] = [];
   for (const section of docs.sections) {
     out.push(`**${cell(section.title)}**${section.intro ? ` ${cell(section.intro)}` : ''}`, '');
-    out.push('| variable | default | read by | description |', '| --- | --- | --- | --- |');
-    for (const variable of section.variables) {
+    const rows = section.variables.map((variable) => {
       const summary = summarise(variable);
-      const defaults = cell(labelled(summary.defaults, code).join('; '));
-      const descriptions = labelled(summary.descriptions, (t) => t)
-        .map(cell)
-        .join('<br>');
-      out.push(`| \`${summary.name}\` | ${defaults} | ${cell(summary.readBy.join(', '))} | ${descriptions} |`);
-    }
-    out.push('');
+      const descriptions = labelled(summary.descriptions, (t) => t).map(cell);
+      return [
+        `\`${summary.name}\``,
+        cell(labelled(summary.defaults, code).join('; ')),
+        cell(summary.readBy.join(', ')),
+        descriptions.join('<br>'),
+      ];
+    });
+    out.push(...table(['variable', 'default', 'read by', 'description'], rows), '');
   }
   return out.join('\n');
 }
