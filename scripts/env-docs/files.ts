@@ -21,7 +21,7 @@ export function listedNames(file: string, text: string): Set<string> {
   if (file === ENV_EXAMPLE_FILE) return new Set([...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string));
   const start = text.indexOf(README_START);
   const part = start < 0 ? '' : text.slice(start, text.indexOf(README_END, start));
-  return new Set([...part.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1] as string));
+  return new Set([...part.matchAll(/^\| `([A-Z][A-Z0-9_]*)` +\|/gm)].map((m) => m[1] as string));
 }
 
 /** Variables some schema reads without a description. */
