@@ -66,12 +66,12 @@ export const baseEnvSchema = z.object({
   MONGODB_URI: env
     .mongoUri()
     .describe(
-      'MongoDB connection string; each service picks its own database on it. Required by the services; npm start and npm test start a local server and fill it in when unset.',
+      'MongoDB connection string (e.g. mongodb://127.0.0.1:27017/?directConnection=true); each service picks its own database on it. Required by the services; npm start and npm test start a local server and fill it in when unset.',
     ),
   REDIS_URL: env
     .redisUrl()
     .describe(
-      'Redis URL. Required by the services; npm start and npm test start a private redis-server and fill it in when unset.',
+      'Redis URL (e.g. redis://127.0.0.1:6379), Redis 7.0 or newer. Required by the services; npm start and npm test start a private redis-server and fill it in when unset.',
     ),
   BIND_HOST: z
     .string()
@@ -85,7 +85,7 @@ export const baseEnvSchema = z.object({
     .min(16, 'needs at least 16 characters')
     .optional()
     .describe(
-      'A bearer token /metrics asks for (16+ characters). Unset: open in development, closed (404) in production.',
+      'A bearer token /metrics asks for (16+ characters); Prometheus of the compose profile observability sends it. Unset: open in development, closed (404) in production.',
     ),
 });
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
