@@ -103,7 +103,7 @@ function billerSandboxesSection(sandboxes: RegistrySandbox[]): EnvSection {
     ({ entry, folder, sandbox }): EnvReading => ({
       name: sandbox.portEnv,
       program: 'biller sandboxes',
-      description: `The port of the ${sandbox.name} sandbox (adapters/${folder}, for ${billerOf(entry)}).`,
+      description: `The port of the ${sandbox.name} sandbox (adapters/${folder}${billerOf(entry) === folder ? '' : `, for ${billerOf(entry)}`}).`,
       default: String(sandbox.defaultPort),
       required: false,
     }),

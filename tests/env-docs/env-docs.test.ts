@@ -89,7 +89,7 @@ describe('generated environment docs', () => {
     expect(staleEnvDocs(docs, root)).toEqual(['.env.example is stale: descriptions, defaults or order differ']);
   });
 
-  it("a new registry entry's $env options and its sandbox's port are documented with no other edit", async () => {
+  it("new registry entries' $env options, code or declared, are documented with no other edit", async () => {
     const registry = JSON.parse(readFileSync(DEFAULT_REGISTRY_FILE, 'utf8')) as { billers: unknown[] };
     registry.billers.push({
       id: 'second-discom',
@@ -99,12 +99,18 @@ describe('generated environment docs', () => {
         apiKey: { $env: 'SECOND_DISCOM_API_KEY' },
       },
     });
+    registry.billers.push({
+      id: 'declared-example',
+      declaration: 'declared-example/declared-example.biller.yaml',
+      options: { apiKey: { $env: 'DECLARED_EXAMPLE_API_KEY' } },
+    });
     const file = join(scratch, 'billers.json');
     writeFileSync(file, JSON.stringify(registry));
     const text = renderEnvExample(await collectEnvDocs(file));
     expect(text).toContain("\n# second-discom: option apiKey; npm start sets the local electricity sandbox's.\n");
     expect(text).toContain('\nSECOND_DISCOM_API_KEY=\n');
     expect(text).toContain('\nSECOND_DISCOM_BASE_URL=http://localhost:4101\n');
+    expect(text).toContain('\n# declared-example: option apiKey.\nDECLARED_EXAMPLE_API_KEY=\n');
   });
 
   it('`npm run env:docs -- --check` exits 0 on the checked-in files', async () => {
