@@ -212,11 +212,18 @@ export function groupVariables(sections: EnvSection[]): EnvDocs {
       for (const reading of section.readings) if (!home.has(reading.name)) home.set(reading.name, section.title);
     }
   }
+  // A variable's readings in section order, those of the section it is shown in first: its value
+  // in .env.example is the default there.
   const readingsOf = new Map<string, EnvReading[]>();
   for (const section of sections) {
     for (const reading of section.readings)
       readingsOf.set(reading.name, [...(readingsOf.get(reading.name) ?? []), reading]);
   }
+  const homeFirst = (name: string) => {
+    const own = sections.find((section) => section.title === home.get(name))?.readings ?? [];
+    const readings = readingsOf.get(name) ?? [];
+    return [...readings.filter((r) => own.includes(r)), ...readings.filter((r) => !own.includes(r))];
+  };
   return {
     sections: sections
       .map((section) => {
@@ -226,7 +233,7 @@ export function groupVariables(sections: EnvSection[]): EnvDocs {
         return {
           title: section.title,
           ...(section.intro ? { intro: section.intro } : {}),
-          variables: names.map((name) => ({ name, section: section.title, readings: readingsOf.get(name) ?? [] })),
+          variables: names.map((name) => ({ name, section: section.title, readings: homeFirst(name) })),
         };
       })
       .filter((section) => section.variables.length > 0),

@@ -16,11 +16,11 @@ export interface VariableSummary {
   descriptions: { programs: string[]; text: string }[];
   /** One default, or one per group of programs whose defaults differ. */
   defaults: { programs: string[]; text: string }[];
-  /** The value `.env.example` gives it: the default of its own section's schema, else empty. */
+  /** The value `.env.example` gives it: the default in its own section's schema, else empty. */
   exampleValue: string;
 }
 
-/** Groups readings by a text, keeping first-seen order; a reading without a program joins every group's wording. */
+/** Groups readings by a text, in first-seen order; a shared schema's reading (no program) adds its text without a program. */
 function groupBy(readings: EnvReading[], textOf: (reading: EnvReading) => string | undefined) {
   const groups = new Map<string, string[]>();
   for (const reading of readings) {
@@ -36,6 +36,7 @@ function groupBy(readings: EnvReading[], textOf: (reading: EnvReading) => string
 /** Merges a variable's readings into what the docs show. */
 export function summarise(variable: EnvVariable): VariableSummary {
   const programs = variable.readings.filter((r) => r.program);
+  // groupVariables puts the readings of the variable's own section first.
   const home = variable.readings[0];
   return {
     name: variable.name,

@@ -52,6 +52,13 @@ describe('generated environment docs', () => {
     for (const { sandbox } of sandboxes) expect(text).toContain(`\n${sandbox.portEnv}=${sandbox.defaultPort}\n`);
   });
 
+  it("a secret the hub needs stays blank in .env.example though the sandbox gateway's schema has a default for it", () => {
+    const text = renderEnvExample(docs);
+    expect(text).toContain('\n# Defaults: hub: none (required); sandbox gateway: sandbox-gateway-key-0001.\n');
+    expect(text).toContain('\nGATEWAY_API_KEY=\n');
+    expect(text).toContain('\nWALLET_API_KEY=\n');
+  });
+
   it('the check names a stale file and the variable it misses when a schema gains a variable', async () => {
     const added = groupVariables([
       ...(await envSections()),
