@@ -33,6 +33,15 @@ export const env = {
   redisUrl: () => z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * A numeric variable for an option that has a default (`z.number()...default(n)` in an options
+   * schema), read from a string: the option stays the one source of its bounds, default and
+   * description.
+   */
+  numberOption: (option: z.ZodDefault<z.ZodNumber>) => {
+    const variable = z.coerce.number().pipe(option.unwrap()).default(option.def.defaultValue);
+    return option.description ? variable.describe(option.description) : variable;
+  },
   /** A comma-separated list: items trimmed, empty items dropped; unset or empty is `[]`. */
   commaList: () =>
     z
@@ -48,17 +57,36 @@ export const env = {
 
 /** Variables every service reads. */
 export const baseEnvSchema = z.object({
-  NODE_ENV: env.nodeEnv(),
-  LOG_LEVEL: env.logLevel(),
-  MONGODB_URI: env.mongoUri(),
-  REDIS_URL: env.redisUrl(),
-  /**
-   * The address a service listens on: loopback by default, so a development machine does not
-   * show its one-time code sink or metrics to its network; containers set 0.0.0.0 (compose).
-   */
-  BIND_HOST: z.string().min(1).default('127.0.0.1'),
-  /** A bearer token that /metrics asks for; unset: open in development, closed in production. */
-  METRICS_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
+  NODE_ENV: env
+    .nodeEnv()
+    .describe(
+      "development | test | production. production removes development-only routes (the idp's /__dev/messages).",
+    ),
+  LOG_LEVEL: env.logLevel().describe('fatal | error | warn | info | debug | trace | silent.'),
+  MONGODB_URI: env
+    .mongoUri()
+    .describe(
+      'MongoDB connection string (e.g. mongodb://127.0.0.1:27017/?directConnection=true); each service picks its own database on it. Required by the services; npm start and npm test start a local server and fill it in when unset.',
+    ),
+  REDIS_URL: env
+    .redisUrl()
+    .describe(
+      'Redis URL (e.g. redis://127.0.0.1:6379), Redis 7.0 or newer. Required by the services; npm start and npm test start a private redis-server and fill it in when unset.',
+    ),
+  BIND_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'The address the service listens on: loopback by default, so the development message sink (every one-time code) and metrics stay on this machine; compose sets 0.0.0.0 in containers.',
+    ),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'needs at least 16 characters')
+    .optional()
+    .describe(
+      'A bearer token /metrics asks for (16+ characters); Prometheus of the compose profile observability sends it. Unset: open in development, closed (404) in production.',
+    ),
 });
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
 
@@ -69,8 +97,19 @@ export type BaseConfig = z.infer<typeof baseEnvSchema>;
  * `maxIpsCount`). One terminator in front: 1; a CDN then a load balancer: 2.
  */
 export const proxyEnvSchema = z.object({
-  TRUST_PROXY: z.stringbool().default(false),
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  TRUST_PROXY: z
+    .stringbool()
+    .default(false)
+    .describe('true when a TLS-terminating proxy sets X-Forwarded-For / X-Forwarded-Proto in front of the service.'),
+  TRUST_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(1)
+    .describe(
+      "With TRUST_PROXY, how many proxies of your own append to X-Forwarded-For (one terminator: 1; a CDN then a load balancer: 2); the client address is the outermost one's entry.",
+    ),
 });
 export type ProxyConfig = z.infer<typeof proxyEnvSchema>;
 

@@ -13,8 +13,10 @@ export const providerPortalEnvSchema = staffPortalEnvSchema('PROVIDER_PORTAL', '
   idleSeconds: 30 * 60,
   absoluteSeconds: 12 * 3600,
 }).extend({
-  /** The citizen portal (the hub's), linked for a person who is not a member, to pay their own bills. */
-  PROVIDER_PORTAL_CITIZEN_PORTAL_URL: env.url().default('http://localhost:3000'),
+  PROVIDER_PORTAL_CITIZEN_PORTAL_URL: env
+    .url()
+    .default('http://localhost:3000')
+    .describe("The citizen portal (the hub's), linked for a person who is not a member, to pay their own bills."),
 });
 export type ProviderPortalConfig = z.infer<typeof providerPortalEnvSchema>;
 

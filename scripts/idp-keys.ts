@@ -7,16 +7,14 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { idpEnvSchema } from '../idp/config.js';
 import { parseSecretKey } from '../idp/crypto/secret-box.js';
 import { listSigningKeys, rotateSigningKeys } from '../idp/provider/signing-keys.js';
-import { env, loadConfig } from '../infra/config.js';
+import { loadConfig } from '../infra/config.js';
 import { connectMongo } from '../infra/mongo.js';
 
-const schema = z.object({
-  MONGODB_URI: env.mongoUri(),
-  IDP_MONGODB_DB: z.string().min(1).default('idp'),
-  IDP_DATA_KEY: z.string().min(1),
-});
+const { MONGODB_URI, IDP_MONGODB_DB, IDP_DATA_KEY } = idpEnvSchema.shape;
+const schema = z.object({ MONGODB_URI, IDP_MONGODB_DB, IDP_DATA_KEY });
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -10,9 +10,10 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { hubEnvSchema } from '../hub/config.js';
 import { type AccountBalance, chainLegacyTransactions, Ledger, type LedgerTotals } from '../hub/ledger/index.js';
 import { formatRupees } from '../hub/receipts/receipt-pdf.js';
-import { env, loadConfig } from '../infra/config.js';
+import { loadConfig } from '../infra/config.js';
 import { connectMongo } from '../infra/mongo.js';
 
 const money = (minor: number, currency: string) => {
@@ -63,7 +64,8 @@ if (asOf && Number.isNaN(asOf.getTime())) {
 }
 const paymentId = args.positionals[0];
 
-const config = loadConfig(z.object({ MONGODB_URI: env.mongoUri(), HUB_MONGODB_DB: z.string().min(1).default('hub') }));
+const { MONGODB_URI, HUB_MONGODB_DB } = hubEnvSchema.shape;
+const config = loadConfig(z.object({ MONGODB_URI, HUB_MONGODB_DB }));
 const mongo = await connectMongo(config.MONGODB_URI, { dbName: config.HUB_MONGODB_DB });
 try {
   const ledger = new Ledger(mongo);

@@ -24,27 +24,44 @@ const hours = (fallback: number) =>
  * - After an escalation, a fresh turnaround of COMPLAINT_ESCALATED_TAT_HOURS (3 days) for the next level.
  */
 export const complaintEnvSchema = z.object({
-  COMPLAINT_TAT_NOT_CREDITED_HOURS: hours(24),
-  COMPLAINT_TAT_REFUND_HOURS: hours(5 * 24),
-  COMPLAINT_TAT_PAID_TWICE_HOURS: hours(7 * 24),
-  COMPLAINT_TAT_WRONG_AMOUNT_HOURS: hours(7 * 24),
-  COMPLAINT_TAT_RECEIPT_HOURS: hours(7 * 24),
-  COMPLAINT_TAT_OTHER_HOURS: hours(7 * 24),
-  COMPLAINT_ESCALATED_TAT_HOURS: hours(3 * 24),
-  /** How often `complaint-follow-up` re-checks complaints waiting for a biller; 0 switches it off. */
+  COMPLAINT_TAT_NOT_CREDITED_HOURS: hours(24).describe(
+    'Promised answer time (hours, calendar time) for money taken but not credited: T+1 day (RBI TAT circular DPSS.CO.PD No.629/02.01.014/2019-20).',
+  ),
+  COMPLAINT_TAT_REFUND_HOURS: hours(5 * 24).describe(
+    'Promised answer time (hours) for a refund not received: up to T+5 days (the same RBI circular).',
+  ),
+  COMPLAINT_TAT_PAID_TWICE_HOURS: hours(7 * 24).describe(
+    'Promised answer time (hours) for a bill paid twice (BBPS complaint turnaround, 7 days by default).',
+  ),
+  COMPLAINT_TAT_WRONG_AMOUNT_HOURS: hours(7 * 24).describe(
+    'Promised answer time (hours) for a wrong amount (BBPS complaint turnaround).',
+  ),
+  COMPLAINT_TAT_RECEIPT_HOURS: hours(7 * 24).describe(
+    'Promised answer time (hours) for a receipt not received (BBPS complaint turnaround).',
+  ),
+  COMPLAINT_TAT_OTHER_HOURS: hours(7 * 24).describe(
+    'Promised answer time (hours) for any other complaint (BBPS complaint turnaround).',
+  ),
+  COMPLAINT_ESCALATED_TAT_HOURS: hours(3 * 24).describe('The new promised answer time (hours) after each escalation.'),
   COMPLAINT_FOLLOW_UP_EVERY_MS: z.coerce
     .number()
     .int()
     .min(0)
-    .default(5 * 60_000),
-  /** How often `complaint-escalate` looks for complaints past their due time; 0 switches it off. */
+    .default(5 * 60_000)
+    .describe('How often `complaint-follow-up` re-checks complaints waiting for a biller; 0 switches it off.'),
   COMPLAINT_ESCALATE_EVERY_MS: z.coerce
     .number()
     .int()
     .min(0)
-    .default(5 * 60_000),
-  /** How long a raise waits for the status enquiry of an unknown line before answering "waiting". */
-  COMPLAINT_ENQUIRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+    .default(5 * 60_000)
+    .describe('How often `complaint-escalate` looks for complaints past their due time; 0 switches it off.'),
+  COMPLAINT_ENQUIRY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(30_000)
+    .default(5_000)
+    .describe('How long a raise waits for the status enquiry of an unknown line before answering "waiting".'),
 });
 export type ComplaintEnv = z.infer<typeof complaintEnvSchema>;
 

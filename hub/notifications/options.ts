@@ -6,13 +6,29 @@ import type { ReminderOptions } from './reminders.js';
  * optional. Where links lead is the portal's public URL (PORTAL_PUBLIC_URL, else HUB_PUBLIC_URL).
  */
 export const notificationEnvSchema = z.object({
-  /** Tries per message before its record is marked failed; each retry waits twice as long as the last. */
-  NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
-  /** The wait before a message's first retry, in milliseconds (BullMQ exponential backoff). */
-  NOTIFY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  /** How long one send may take before it counts as failed (the transports have their own, shorter, timeouts). */
-  NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
-  /** Days before a bill's due date its reminder goes out (the `remind` job, REMIND_PATTERN), comma-separated; `off` sends none. */
+  NOTIFY_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(6)
+    .describe('Tries per message before its record is marked failed; each retry waits twice as long as the last.'),
+  NOTIFY_BACKOFF_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000)
+    .describe("The wait before a message's first retry, in milliseconds (BullMQ exponential backoff)."),
+  NOTIFY_SEND_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(20_000)
+    .describe(
+      'How long one send may take before it counts as failed (the transports have their own, shorter, timeouts).',
+    ),
   REMINDER_DAYS_BEFORE: z
     .string()
     .default('3,1')
@@ -24,9 +40,17 @@ export const notificationEnvSchema = z.object({
             .map((day) => day.trim())
             .filter(Boolean),
     )
-    .pipe(z.array(z.coerce.number<string>().int().min(0).max(60))),
-  /** An unpaid bill overdue by 1 to this many days gets one overdue notice; 0 sends none. */
-  REMINDER_OVERDUE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+    .pipe(z.array(z.coerce.number<string>().int().min(0).max(60)))
+    .describe(
+      "Days before a bill's due date its reminder goes out (the `remind` job, REMIND_PATTERN), comma-separated; `off` sends none.",
+    ),
+  REMINDER_OVERDUE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(3)
+    .describe('An unpaid bill overdue by 1 to this many days gets one overdue notice; 0 sends none.'),
 });
 export type NotificationEnv = z.infer<typeof notificationEnvSchema>;
 

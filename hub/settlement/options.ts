@@ -10,58 +10,119 @@ const DAY_MS = 24 * HOUR_MS;
  * made. The environment sets them through the hub's one config schema (hub/config.ts).
  */
 export const settlementOptionsSchema = z.object({
-  /** BullMQ's key prefix; tests give each file its own. */
-  prefix: z.string().min(1).default('bull'),
+  prefix: z.string().min(1).default('bull').describe("BullMQ's key prefix in Redis; tests give each file its own."),
   queueName: z.string().min(1).default('settlement'),
-  /** Tries per job. A biller still unavailable on the last one leaves the line's outcome unknown. */
-  attempts: z.number().int().min(1).max(50).default(5),
-  /** Wait before the first retry, doubled for each next one (BullMQ's exponential backoff). */
-  backoffMs: z.number().int().min(0).max(3_600_000).default(1_000),
-  /** Wait between two status checks of a posting the biller left pending. */
-  pollDelayMs: z.number().int().positive().max(3_600_000).default(2_000),
-  /** Status checks before a posting still pending becomes an unknown outcome (resolved by enquiry). */
-  maxPolls: z.number().int().min(0).max(10_000).default(90),
-  /** Jobs one worker runs at once. */
-  concurrency: z.number().int().min(1).max(256).default(8),
-  /** A worker's hold on a job without renewal: the job of a killed worker is taken back after it. */
-  lockDurationMs: z.number().int().min(200).default(30_000),
-  /**
-   * How often a worker looks for jobs whose worker died. Give every worker the same value: one
-   * worker's check holds off the others' for its own interval.
-   */
-  stalledIntervalMs: z.number().int().min(100).default(30_000),
-  /** How often the `sweep` schedule runs; 0 leaves it off. */
-  sweepEveryMs: z.number().int().min(0).default(MINUTE_MS),
-  /** Work unchanged for this long counts as stuck. Longer than a slow biller call, so live work is left alone. */
+  attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe(
+      "Tries per settlement job. A biller still unavailable on the last one leaves the line's outcome unknown.",
+    ),
+  backoffMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(1_000)
+    .describe("Wait before a job's first retry (ms), doubled for each next one (BullMQ's exponential backoff)."),
+  pollDelayMs: z
+    .number()
+    .int()
+    .positive()
+    .max(3_600_000)
+    .default(2_000)
+    .describe('Wait between two status checks of a posting the biller left pending (ms).'),
+  maxPolls: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(90)
+    .describe('Status checks before a posting still pending becomes an unknown outcome (resolved by enquiry).'),
+  concurrency: z.number().int().min(1).max(256).default(8).describe('Jobs one worker runs at once.'),
+  lockDurationMs: z
+    .number()
+    .int()
+    .min(200)
+    .default(30_000)
+    .describe("A worker's hold on a job without renewal (ms): the job of a killed worker is taken back after it."),
+  stalledIntervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe(
+      "How often a worker looks for jobs whose worker died (ms). Give every worker the same value: one worker's check holds off the others' for its own interval.",
+    ),
+  sweepEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(MINUTE_MS)
+    .describe('How often the `sweep` schedule runs (ms); 0 leaves it off.'),
   sweepOlderThanMs: z
     .number()
     .int()
     .min(0)
-    .default(5 * MINUTE_MS),
-  /**
-   * The first status enquiry of an unknown line waits this long. It must be longer than any
-   * biller call can stay in flight: a posting still travelling would otherwise be "not found"
-   * and refunded, then land.
-   */
-  enquiryDelayMs: z.number().int().min(0).default(MINUTE_MS),
-  /** Each next enquiry waits twice as long as the last, up to this. */
-  enquiryMaxDelayMs: z.number().int().min(0).default(HOUR_MS),
-  /** A line unknown for longer stops being asked about automatically: reconciliation and an operator decide. */
-  enquiryGiveUpMs: z.number().int().min(0).default(DAY_MS),
-  /** How often the `status-enquiry` schedule runs; 0 leaves it off. */
-  enquiryEveryMs: z.number().int().min(0).default(30_000),
-  /** How often the `expire` schedule runs (unpaid checkouts past their expiry); 0 leaves it off. */
-  expireEveryMs: z.number().int().min(0).default(MINUTE_MS),
-  /** How often the `reconcile-orders` schedule asks the gateway about unpaid checkouts; 0 leaves it off. */
+    .default(5 * MINUTE_MS)
+    .describe(
+      'Work unchanged for this long (ms) counts as stuck and is swept. Longer than a slow biller call, so live work is left alone.',
+    ),
+  enquiryDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(MINUTE_MS)
+    .describe(
+      'The first status enquiry of an unknown line waits this long (ms). It must be longer than any biller call can stay in flight: a posting still travelling would otherwise be "not found" and refunded, then land.',
+    ),
+  enquiryMaxDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(HOUR_MS)
+    .describe('Each next status enquiry waits twice as long as the last, up to this (ms).'),
+  enquiryGiveUpMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(DAY_MS)
+    .describe(
+      'A line unknown for longer than this (ms) stops being asked about automatically: reconciliation and an operator decide.',
+    ),
+  enquiryEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('How often the `status-enquiry` schedule runs (ms); 0 leaves it off.'),
+  expireEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(MINUTE_MS)
+    .describe('How often the `expire` schedule runs (unpaid checkouts past their expiry, ms); 0 leaves it off.'),
   reconcileOrdersEveryMs: z
     .number()
     .int()
     .min(0)
-    .default(5 * MINUTE_MS),
-  /** The `reconcile` schedule: a cron pattern in India's time zone (default 00:30 IST daily); `off` leaves it off. */
-  reconcilePattern: z.string().default('0 30 0 * * *'),
-  /** The `remind` schedule (due-date reminders, hub/notifications): a cron pattern in IST, 09:00 daily; `off` leaves it off. */
-  remindPattern: z.string().default('0 0 9 * * *'),
+    .default(5 * MINUTE_MS)
+    .describe(
+      'How often the `reconcile-orders` schedule asks the gateway about unpaid checkouts (ms); 0 leaves it off.',
+    ),
+  reconcilePattern: z
+    .string()
+    .default('0 30 0 * * *')
+    .describe("The `reconcile` schedule: a cron pattern in India's time zone (00:30 IST daily); `off` leaves it off."),
+  remindPattern: z
+    .string()
+    .default('0 0 9 * * *')
+    .describe(
+      'The `remind` schedule (due-date reminders, hub/notifications): a cron pattern in IST, 09:00 daily; `off` leaves it off.',
+    ),
 });
 
 export type SettlementOptionsInput = z.input<typeof settlementOptionsSchema>;

@@ -51,12 +51,8 @@ const clientSchema = z
 
 const clientsFileSchema = z.object({ clients: z.array(clientSchema) }).strict();
 
-/**
- * Reads the static clients, taking each confidential client's secret from the environment. Throws
- * ConfigError naming every problem: an unreadable file, a client breaking the schema (above), or a
- * confidential client whose variable holds no secret of at least 32 characters.
- */
-export function loadClients(file: string, env: Record<string, string | undefined> = process.env): ClientMetadata[] {
+/** Reads and checks a clients file; throws ConfigError naming the file and every problem. */
+function readClientsFile(file: string): z.output<typeof clientsFileSchema> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -67,8 +63,39 @@ export function loadClients(file: string, env: Record<string, string | undefined
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `IDP_CLIENTS_FILE ${file} ${i.path.join('.')}: ${i.message}`));
   }
+  return result.data;
+}
+
+/** A variable a clients file names for a confidential client's secret. */
+export interface ClientSecretEnvRef {
+  name: string;
+  clientId: string;
+  clientName?: string;
+}
+
+/** Every secret variable a clients file names, in file order (the env docs list them); throws as loadClients. */
+export function clientSecretEnvRefs(file: string): ClientSecretEnvRef[] {
+  return readClientsFile(file).clients.flatMap((client) =>
+    client.client_secret_env && client.token_endpoint_auth_method !== 'none'
+      ? [
+          {
+            name: client.client_secret_env,
+            clientId: client.client_id,
+            ...(client.client_name ? { clientName: client.client_name } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * Reads the static clients, taking each confidential client's secret from the environment. Throws
+ * ConfigError naming every problem: an unreadable file, a client breaking the schema (above), or a
+ * confidential client whose variable holds no secret of at least 32 characters.
+ */
+export function loadClients(file: string, env: Record<string, string | undefined> = process.env): ClientMetadata[] {
   const problems: string[] = [];
-  const clients = result.data.clients.map(({ client_secret_env, ...client }) => {
+  const clients = readClientsFile(file).clients.map(({ client_secret_env, ...client }) => {
     // A machine client (client credentials only) never comes through /auth.
     const responseTypes = client.grant_types.includes('authorization_code') ? ['code'] : [];
     if (client.token_endpoint_auth_method === 'none') return { ...client, response_types: responseTypes };

@@ -5,11 +5,28 @@ const LIVE_REQUIRES = ['SMTP_URL', 'SMS_GATEWAY_URL', 'SMS_GATEWAY_TOKEN'] as co
 
 /** Variables of the notifier; services add them to their own schema with `.extend(notifierEnvSchema.shape)`. */
 export const notifierEnvSchema = z.object({
-  NOTIFIER_TRANSPORT: z.enum(['capture', 'live']).default('capture'),
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-  SMTP_FROM: z.string().min(1).default('Citizen BillPay <no-reply@localhost>'),
-  SMS_GATEWAY_URL: env.url().optional(),
-  SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
+  NOTIFIER_TRANSPORT: z
+    .enum(['capture', 'live'])
+    .default('capture')
+    .describe(
+      "capture: messages are kept in Redis and readable at the idp's GET /__dev/messages?to=... (development and test only; that route does not exist when NODE_ENV=production). live: email through SMTP and SMS through an HTTP gateway; then SMTP_URL, SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN are required.",
+    ),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .describe('With NOTIFIER_TRANSPORT=live: the SMTP server that sends email (smtp:// or smtps://).'),
+  SMTP_FROM: z.string().min(1).default('Citizen BillPay <no-reply@localhost>').describe('The From of every email.'),
+  SMS_GATEWAY_URL: env
+    .url()
+    .optional()
+    .describe(
+      'With NOTIFIER_TRANSPORT=live: the SMS gateway; it is POSTed JSON {to, text} with Authorization: Bearer SMS_GATEWAY_TOKEN.',
+    ),
+  SMS_GATEWAY_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("With NOTIFIER_TRANSPORT=live: the SMS gateway's bearer token."),
 });
 export type NotifierConfig = z.infer<typeof notifierEnvSchema>;
 

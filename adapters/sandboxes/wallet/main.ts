@@ -4,16 +4,14 @@
  * payee go to WALLET_PAYEE.
  */
 import { once } from 'node:events';
-import { createWalletSandbox, defaultSandboxWalletCredentials, SANDBOX_WALLET_PORT } from './app.js';
+import { loadConfig } from '../../../infra/config.js';
+import { createWalletSandbox } from './app.js';
+import { sandboxWalletEnvSchema } from './options.js';
 
-const port = Number(process.env.WALLET_SANDBOX_PORT ?? SANDBOX_WALLET_PORT);
-// Loopback unless told otherwise (compose sets 0.0.0.0 inside its containers).
-const host = process.env.SANDBOX_HOST || '127.0.0.1';
-const app = createWalletSandbox({
-  apiKey: process.env.WALLET_API_KEY || defaultSandboxWalletCredentials.apiKey,
-  defaultPayee: process.env.WALLET_PAYEE || defaultSandboxWalletCredentials.merchant,
-});
-const server = app.listen(port, host);
+const config = loadConfig(sandboxWalletEnvSchema);
+const port = config.WALLET_SANDBOX_PORT;
+const app = createWalletSandbox({ apiKey: config.WALLET_API_KEY, defaultPayee: config.WALLET_PAYEE });
+const server = app.listen(port, config.SANDBOX_HOST);
 await once(server, 'listening');
 console.log(JSON.stringify({ msg: 'sandbox wallet listening', url: `http://localhost:${port}` }));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sandboxHostEnvSchema } from '../config.js';
 
 export const SANDBOX_WALLET_PORT = 4120;
 
@@ -29,3 +30,28 @@ export function sandboxWalletConfig(options: SandboxWalletOptions): SandboxWalle
   }
   return parsed.data;
 }
+
+/**
+ * The sandbox wallet's variables (main.ts, `npm start`): where it listens, and the key and
+ * merchant wallet it shares with the hub (the hub reads WALLET_API_KEY and WALLET_PAYEE too).
+ */
+export const sandboxWalletEnvSchema = sandboxHostEnvSchema.extend({
+  WALLET_SANDBOX_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(SANDBOX_WALLET_PORT)
+    .describe('The port the sandbox wallet listens on; it holds transfers seeded by POST /__sandbox/transfers.'),
+  WALLET_API_KEY: z
+    .string()
+    .min(1)
+    .default(defaultSandboxWalletCredentials.apiKey)
+    .describe("The key callers of the sandbox wallet's /v1 send (Authorization: Bearer)."),
+  WALLET_PAYEE: z
+    .string()
+    .min(1)
+    .default(defaultSandboxWalletCredentials.merchant)
+    .describe('The payee of transfers seeded without one.'),
+});
+export type SandboxWalletEnv = z.infer<typeof sandboxWalletEnvSchema>;

@@ -4,19 +4,20 @@
  * forgotten after GATEWAY_REFUND_KEY_TTL_MS (24 h).
  */
 import { once } from 'node:events';
-import { createSandboxGateway, defaultSandboxGatewayCredentials, SANDBOX_GATEWAY_PORT } from './app.js';
+import { loadConfig } from '../../../infra/config.js';
+import { createSandboxGateway } from './app.js';
+import { sandboxGatewayEnvSchema } from './options.js';
 
-const port = Number(process.env.GATEWAY_SANDBOX_PORT ?? SANDBOX_GATEWAY_PORT);
-// Loopback unless told otherwise (compose sets 0.0.0.0 inside its containers).
-const host = process.env.SANDBOX_HOST || '127.0.0.1';
+const config = loadConfig(sandboxGatewayEnvSchema);
+const port = config.GATEWAY_SANDBOX_PORT;
 const app = createSandboxGateway({
-  apiKey: process.env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey,
-  webhookSecret: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
-  webhookUrl: process.env.GATEWAY_WEBHOOK_URL || undefined,
-  publicUrl: process.env.GATEWAY_PUBLIC_URL ?? `http://localhost:${port}`,
-  ...(process.env.GATEWAY_REFUND_KEY_TTL_MS ? { refundKeyTtlMs: Number(process.env.GATEWAY_REFUND_KEY_TTL_MS) } : {}),
+  apiKey: config.GATEWAY_API_KEY,
+  webhookSecret: config.GATEWAY_WEBHOOK_SECRET,
+  webhookUrl: config.GATEWAY_WEBHOOK_URL,
+  publicUrl: config.GATEWAY_PUBLIC_URL ?? `http://localhost:${port}`,
+  refundKeyTtlMs: config.GATEWAY_REFUND_KEY_TTL_MS,
 });
-const server = app.listen(port, host);
+const server = app.listen(port, config.SANDBOX_HOST);
 await once(server, 'listening');
 console.log(JSON.stringify({ msg: 'sandbox gateway listening', url: `http://localhost:${port}` }));
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sandboxHostEnvSchema } from '../../../adapters/sandboxes/config.js';
+import { env } from '../../../infra/config.js';
 
 export const SANDBOX_GATEWAY_PORT = 4110;
 
@@ -50,3 +52,38 @@ export function sandboxGatewayConfig(options: SandboxGatewayOptions): SandboxGat
   }
   return { ...parsed.data, publicUrl: parsed.data.publicUrl.replace(/\/+$/, '') };
 }
+
+/**
+ * The sandbox gateway program's variables (main.ts, `npm start`): where it listens and the options
+ * it runs with. The hub reads GATEWAY_API_KEY and GATEWAY_WEBHOOK_SECRET too; `npm start` gives
+ * both the defaults below.
+ */
+export const sandboxGatewayEnvSchema = sandboxHostEnvSchema.extend({
+  GATEWAY_SANDBOX_PORT: env.port(SANDBOX_GATEWAY_PORT).describe('The port the sandbox gateway listens on.'),
+  GATEWAY_API_KEY: z
+    .string()
+    .min(1)
+    .default(defaultSandboxGatewayCredentials.apiKey)
+    .describe("The key callers of the sandbox gateway's /v1 send (Authorization: Bearer)."),
+  GATEWAY_WEBHOOK_SECRET: z
+    .string()
+    .min(1)
+    .default(defaultSandboxGatewayCredentials.webhookSecret)
+    .describe('The secret the sandbox gateway signs its webhooks with.'),
+  GATEWAY_WEBHOOK_URL: httpUrl()
+    .optional()
+    .describe(
+      "Where the sandbox gateway delivers signed webhooks (the hub's /api/v1/gateway/webhooks; npm start sets it). Unset: events are only recorded.",
+    ),
+  GATEWAY_PUBLIC_URL: httpUrl()
+    .optional()
+    .describe(
+      "The origin citizens' browsers reach the sandbox gateway at, for checkout URLs. Empty: http://localhost:<GATEWAY_SANDBOX_PORT>.",
+    ),
+  GATEWAY_REFUND_KEY_TTL_MS: env
+    .numberOption(sandboxGatewayOptionsSchema.shape.refundKeyTtlMs)
+    .describe(
+      "How long the sandbox gateway remembers a refund's Idempotency-Key (ms; 24 h, like real gateways); the hub's client also looks refunds up by their reference, so a refund retried later is still made once.",
+    ),
+});
+export type SandboxGatewayEnv = z.infer<typeof sandboxGatewayEnvSchema>;

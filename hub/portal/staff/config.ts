@@ -14,21 +14,53 @@ export interface StaffPortalEnvDefaults {
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** The prefixed variables of one staff portal, before they get their names. */
-const prefixedFields = (defaults: StaffPortalEnvDefaults) => ({
-  port: env.port(defaults.port),
-  /** The portal's address as browsers see it (its callback is registered at the idp under it). */
-  publicUrl: env.url().optional(),
-  /** Where the server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). */
-  idpInternalUrl: env.url().optional(),
-  clientId: z.string().min(1).default(defaults.clientId),
-  /** Unset: the portal starts, but says that signing in is not set up. */
-  clientSecret: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** The hub API the portal calls with the signed-in person's token. */
-  hubApiUrl: env.url().default('http://localhost:3000/api/v1'),
-  httpTimeoutMs: z.coerce.number().int().min(500).max(60_000).default(10_000),
-  sessionIdleSeconds: seconds(defaults.idleSeconds),
-  sessionAbsoluteSeconds: seconds(defaults.absoluteSeconds),
+/**
+ * The prefixed variables of one staff portal, before they get their names; their descriptions name
+ * the portal's own variables (`P` the portal prefix, `C` the client prefix, as staffPortalEnvSchema).
+ */
+const prefixedFields = (prefix: string, clientPrefix: string, defaults: StaffPortalEnvDefaults) => ({
+  port: env.port(defaults.port).describe('The port the portal listens on.'),
+  publicUrl: env
+    .url()
+    .optional()
+    .describe(
+      `The portal's address as browsers see it; the idp's ${defaults.clientId} client lists <this>/auth/callback. Empty: http://localhost:<${prefix}_PORT>.`,
+    ),
+  idpInternalUrl: env
+    .url()
+    .optional()
+    .describe(
+      "Where the portal's server reaches the idp when not at IDP_ISSUER (compose: http://idp:4000). Empty: IDP_ISSUER.",
+    ),
+  clientId: z
+    .string()
+    .min(1)
+    .default(defaults.clientId)
+    .describe(`The portal's client at the idp; its secret is ${clientPrefix}_OIDC_CLIENT_SECRET.`),
+  clientSecret: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe(
+      "The portal's client secret at the idp (32+ characters; npm start generates it). Unset: the portal starts, but says that signing in is not set up.",
+    ),
+  hubApiUrl: env
+    .url()
+    .default('http://localhost:3000/api/v1')
+    .describe("The hub API the portal calls with the signed-in person's token."),
+  httpTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .max(60_000)
+    .default(10_000)
+    .describe('Milliseconds the portal waits for one call to the idp or the hub API.'),
+  sessionIdleSeconds: seconds(defaults.idleSeconds).describe(
+    'A session ends after this many seconds without a request.',
+  ),
+  sessionAbsoluteSeconds: seconds(defaults.absoluteSeconds).describe(
+    'A session ends this many seconds after sign-in, however busy.',
+  ),
 });
 type Fields = ReturnType<typeof prefixedFields>;
 
@@ -55,8 +87,11 @@ const sharedShape = {
   REDIS_URL: env.redisUrl(),
   BIND_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
-  IDP_ISSUER: env.url().default('http://localhost:4000'),
-  HUB_API_RESOURCE: env.url().default('http://localhost:3000/api'),
+  IDP_ISSUER: env.url().default('http://localhost:4000').describe('The idp that signs staff in.'),
+  HUB_API_RESOURCE: env
+    .url()
+    .default('http://localhost:3000/api')
+    .describe("The hub API's resource indicator: the audience of the tokens the portal asks for."),
 };
 
 /**
@@ -69,7 +104,7 @@ export function staffPortalEnvSchema<P extends string, C extends string>(
   clientPrefix: C,
   defaults: StaffPortalEnvDefaults,
 ) {
-  const fields = prefixedFields(defaults);
+  const fields = prefixedFields(prefix, clientPrefix, defaults);
   const prefixed = {
     [`${prefix}_PORT`]: fields.port,
     [`${prefix}_PUBLIC_URL`]: fields.publicUrl,
