@@ -32,7 +32,7 @@ describe('docker compose and the biller registry', () => {
       services: Record<string, { env_file?: string[]; ports?: string[] }>;
     };
     for (const name of ['hub', 'worker']) {
-      expect(compose.services[name]?.env_file).toEqual(['${BILLERS_ENV_FILE:-adapters/sandboxes/compose.env}']);
+      expect(compose.services[name]?.env_file).toEqual([`$\{BILLERS_ENV_FILE:-adapters/sandboxes/compose.env}`]);
     }
   });
 
