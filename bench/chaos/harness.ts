@@ -89,9 +89,9 @@ export async function runChaos(
     const s = running.settings;
     const sandboxes = {
       billers: {
-        [BILLER_IDS.electricity]: s.ELECTRICITY_BASE_URL ?? '',
-        [BILLER_IDS.water]: s.WATER_BASE_URL ?? '',
-        [BILLER_IDS.gas]: s.GAS_BASE_URL ?? '',
+        [BILLER_IDS.electricity]: running.sandboxUrls.electricity ?? '',
+        [BILLER_IDS.water]: running.sandboxUrls.water ?? '',
+        [BILLER_IDS.gas]: running.sandboxUrls.gas ?? '',
       },
       gateway: running.gatewayUrl,
     };

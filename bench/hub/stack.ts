@@ -52,6 +52,8 @@ export interface Stack {
   /** The API's resource indicator: the audience of the citizens' tokens. */
   audience: string;
   gatewayUrl: string;
+  /** Each registry biller's sandbox URL by its sandbox name (e.g. `sandboxUrls.gas`). */
+  sandboxUrls: Record<string, string>;
   gatewayApiKey: string;
   hubDb: string;
   /** The child environment, for the report (secrets left out). */
@@ -205,7 +207,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { services, hubUrl, audience, gatewayUrl, gatewayApiKey, hubDb, settings, restart, stop };
+  const sandboxUrls = Object.fromEntries(billers.sandboxes.map(({ sandbox, url }) => [sandbox.name, url]));
+  return { services, hubUrl, audience, gatewayUrl, sandboxUrls, gatewayApiKey, hubDb, settings, restart, stop };
 }
 
 async function waitUntilReady(service: Service): Promise<void> {
