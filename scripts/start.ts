@@ -41,12 +41,17 @@ function service(name: string, entry: string, portVar: string, fallback: number,
 }
 
 const SERVICES: ServiceEntry[] = [
-  {
-    name: 'sandboxes',
-    entry: 'adapters/sandboxes/main.ts',
-    url: billerSandboxes.sandboxes.map(({ sandbox, url }) => `${url} (${sandbox.name})`).join(', ') || '(none)',
-    ready: billerSandboxes.sandboxes.map(({ url }) => `${url}/__sandbox/health`),
-  },
+  // A registry without biller sandboxes (only real billers) runs no sandboxes process.
+  ...(billerSandboxes.sandboxes.length
+    ? [
+        {
+          name: 'sandboxes',
+          entry: 'adapters/sandboxes/main.ts',
+          url: billerSandboxes.sandboxes.map(({ sandbox, url }) => `${url} (${sandbox.name})`).join(', '),
+          ready: billerSandboxes.sandboxes.map(({ url }) => `${url}/__sandbox/health`),
+        },
+      ]
+    : []),
   service('gateway', 'hub/gateway/sandbox-server/main.ts', 'GATEWAY_SANDBOX_PORT', 4110, '/__sandbox/health'),
   service('wallet', 'adapters/sandboxes/wallet/main.ts', 'WALLET_SANDBOX_PORT', 4120, '/__sandbox/health'),
   service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'),
