@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on this machine. Uses MONGODB_URI / REDIS_URL when set,
- * otherwise starts a private MongoDB-compatible server and Redis with data under ./data,
- * then runs every service as its own process and stops all of it on Ctrl-C.
+ * otherwise starts a private MongoDB-compatible server and Redis with data under DATA_DIR
+ * (default ./data), then runs every service as its own process (the biller sandboxes: one per
+ * registry biller that has one) and stops all of it on Ctrl-C.
  */
 import { resolve } from 'node:path';
 import { DEFAULT_REGISTRY_FILE } from '../adapters/sandboxes/registry-sandboxes.js';
