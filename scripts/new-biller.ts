@@ -1,5 +1,5 @@
 /**
- * `npm run new:biller -- <kind>`: a new code biller from the template. Copies adapters/_template/
+ * `npm run new:biller -- <kind>`: a new code biller from the template. Copies adapters/template/
  * into adapters/<kind>/ with its names substituted (wire types, pure mapping, client, the
  * defineAdapter index, a sandbox on the first free biller sandbox port, and contract tests that
  * pass as generated), then prints the registry entry to add to adapters/billers.json and the
@@ -13,7 +13,7 @@ import type { BillerSandbox } from '../adapters/sandboxes/shared/biller-sandbox.
 
 const ADAPTERS_DIR = resolve(import.meta.dirname, '../adapters');
 /** The folder copied; it is itself a working biller whose contract tests run in CI. */
-export const TEMPLATE_DIR = join(ADAPTERS_DIR, '_template');
+export const TEMPLATE_DIR = join(ADAPTERS_DIR, 'template');
 /** Biller sandboxes take these ports (docker-compose.yml publishes the range). */
 export const SANDBOX_PORTS = { first: 4101, last: 4109 } as const;
 /** Folders of adapters/ that are not billers. */
@@ -59,7 +59,7 @@ function filesUnder(dir: string, base = dir): string[] {
 export async function takenSandboxPorts(adaptersDir = ADAPTERS_DIR): Promise<Set<number>> {
   const taken = new Set<number>();
   for (const folder of readdirSync(adaptersDir)) {
-    if (folder === '_template') continue;
+    if (folder === 'template') continue;
     const code = join(adaptersDir, folder, 'sandbox.ts');
     const declared = join(adaptersDir, folder, 'sandbox.yaml');
     if (existsSync(code)) {

@@ -68,8 +68,9 @@ export async function startRegistrySandboxes(options: StartSandboxesOptions = {}
   const urlHost = options.urlHost ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
   const found = await registrySandboxes(registryFile);
   const byFolder = new Map<string, RunningSandbox>();
+  const servers: Server[] = [];
   const close = async () => {
-    for (const { server } of byFolder.values()) {
+    for (const server of servers) {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
     }
@@ -78,7 +79,7 @@ export async function startRegistrySandboxes(options: StartSandboxesOptions = {}
     for (const each of found) {
       if (byFolder.has(each.folder)) continue;
       const server = each.sandbox.create(appOptions).listen(port(each.sandbox), host);
-      byFolder.set(each.folder, { ...each, server, url: '' });
+      servers.push(server);
       await once(server, 'listening');
       const url = `http://${urlHost}:${(server.address() as AddressInfo).port}`;
       byFolder.set(each.folder, { ...each, server, url });
