@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { registrySandboxes } from '../adapters/sandboxes/registry-sandboxes.js';
 import type { BillerSandbox } from '../adapters/sandboxes/shared/biller-sandbox.js';
 
 const ADAPTERS_DIR = resolve(import.meta.dirname, '../adapters');
@@ -53,11 +54,17 @@ function filesUnder(dir: string, base = dir): string[] {
 }
 
 /**
- * Default ports the biller sandboxes of `adaptersDir` already take, registered or not: each
- * `sandbox.ts`'s exported sandbox, and each declared `sandbox.yaml`'s `defaultPort`.
+ * Default ports the biller sandboxes of `adaptersDir` already take, registered or not: the
+ * registry's (adapters/billers.json), each `sandbox.ts`'s exported sandbox, and each declared
+ * `sandbox.yaml`'s top-level `defaultPort`. Throws when a registered sandbox is broken.
  */
 export async function takenSandboxPorts(adaptersDir = ADAPTERS_DIR): Promise<Set<number>> {
   const taken = new Set<number>();
+  // The registry's sandboxes, declared ones read by their own loader whatever their file's shape.
+  const registry = join(adaptersDir, 'billers.json');
+  if (existsSync(registry)) {
+    for (const { sandbox } of await registrySandboxes(registry)) taken.add(sandbox.defaultPort);
+  }
   for (const folder of readdirSync(adaptersDir)) {
     if (folder === 'template') continue;
     const code = join(adaptersDir, folder, 'sandbox.ts');
