@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBillerRegistry } from '../../adapters/registry/index.js';
-import { DEFAULT_REGISTRY_FILE } from '../../adapters/sandboxes/registry-sandboxes.js';
+import { DEFAULT_REGISTRY_FILE, registrySandboxes } from '../../adapters/sandboxes/registry-sandboxes.js';
 import { startRegistrySandboxes } from '../../adapters/sandboxes/running-sandboxes.js';
 import { localSandboxes } from '../../adapters/sandboxes/sandbox-env.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
@@ -38,7 +38,8 @@ describe('the sandboxes come from the registry', () => {
     const sandboxes = await startRegistrySandboxes({ registryFile });
     try {
       const names = sandboxes.running.map(({ sandbox }) => sandbox.name);
-      expect(names).toEqual(['template-biller', 'electricity', 'water', 'gas']);
+      const shipped = (await registrySandboxes()).map(({ sandbox }) => sandbox.name);
+      expect(names).toEqual(['template-biller', ...shipped]);
       const added = sandboxes.byName('template-biller');
       expect(sandboxes.env).toMatchObject({
         TEMPLATE_BILLER_BASE_URL: added.url,
@@ -57,9 +58,7 @@ describe('the sandboxes come from the registry', () => {
   it("npm run sandboxes listens on each sandbox's port variable, and npm start points the hub there", async () => {
     const registryFile = registryWithNewBiller();
     const ports: Record<string, string> = {};
-    for (const name of ['TEMPLATE_BILLER', 'ELECTRICITY', 'WATER', 'GAS']) {
-      ports[`${name}_SANDBOX_PORT`] = String(await freePort());
-    }
+    for (const { sandbox } of await registrySandboxes(registryFile)) ports[sandbox.portEnv] = String(await freePort());
     const local = await localSandboxes(registryFile, ports);
     expect(local.env.TEMPLATE_BILLER_BASE_URL).toBe(`http://localhost:${ports.TEMPLATE_BILLER_SANDBOX_PORT}`);
     expect(local.env.ELECTRICITY_BASE_URL).toBe(`http://localhost:${ports.ELECTRICITY_SANDBOX_PORT}`);
@@ -75,7 +74,8 @@ describe('the sandboxes come from the registry', () => {
       },
     );
     try {
-      await child.waitForLine(/gas sandbox listening/, 60_000);
+      // main.ts starts them one after another, in registry order.
+      await child.waitForLine(new RegExp(`${local.sandboxes.at(-1)?.sandbox.name} sandbox listening`), 60_000);
       for (const { url } of local.sandboxes) {
         const res = await fetch(`${url}/__sandbox/health`, { signal: AbortSignal.timeout(5_000) });
         expect(res.status).toBe(200);
