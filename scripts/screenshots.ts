@@ -10,13 +10,13 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DemandStore } from '../hub/demands/demand-store.js';
-import { startLocalServices } from '../infra/local-services/index.js';
 import { DESKTOP, launchChromium, PHONE } from '../tests/browser/support/chromium.js';
 import { type Identity, signInAtIdp } from '../tests/browser/support/idp-pages.js';
 import { THREE_BILLS, testId } from '../tests/browser/support/portal-pages.js';
 import { type Stack, startStack } from '../tests/browser/support/stack.js';
 import { onSettledPage } from '../tests/browser/support/visit-log.js';
 import { hallRentLine, LATE_FEE_2_PERCENT, THREE_INSTALMENTS } from '../tests/hub-demands/fixtures.js';
+import { startLocalServices } from './local-services/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const outDir = resolve(process.argv[2] ?? join(ROOT, 'test-results/screenshots'));

@@ -1,77 +1,66 @@
 /**
  * `npm start`: the whole system on this machine. Uses MONGODB_URI / REDIS_URL when set,
- * otherwise starts a private MongoDB-compatible server and Redis with data under ./data,
- * then runs every service as its own process and stops all of it on Ctrl-C.
+ * otherwise starts a private MongoDB-compatible server and Redis with data under DATA_DIR
+ * (default ./data), then runs every service as its own process (the biller sandboxes: one per
+ * registry biller that has one) and stops all of it on Ctrl-C.
  */
-import { relative, resolve } from 'node:path';
-import { sandboxBillerEnv } from '../adapters/sandboxes/sandbox-env.js';
+import { resolve } from 'node:path';
+import { DEFAULT_REGISTRY_FILE } from '../adapters/sandboxes/registry-sandboxes.js';
+import { localSandboxes } from '../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxWalletCredentials } from '../adapters/sandboxes/wallet/options.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
-import { startLocalServices } from '../infra/local-services/index.js';
-import { type ManagedProcess, startManaged } from '../infra/local-services/managed-process.js';
 import { devSecrets } from './dev-secrets.js';
-import { bannerRows } from './start-banner.js';
+import { startLocalServices } from './local-services/index.js';
+import { type ManagedProcess, startManaged } from './local-services/managed-process.js';
+import { bannerRows, dataDirLabel } from './start-banner.js';
 
 interface ServiceEntry {
   name: string;
   entry: string;
   /** Where a person or a health check reaches it. */
   url: string;
-  /** Answers 200 once the service is ready. */
-  ready: string;
+  /** Full URLs that all answer 200 once the service is ready. */
+  ready: string[];
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
-const SANDBOX_PORTS = [
-  port('ELECTRICITY_SANDBOX_PORT', 4101),
-  port('WATER_SANDBOX_PORT', 4102),
-  port('GAS_SANDBOX_PORT', 4103),
-];
+// Every registry biller with a sandbox, on its port (its port variable moves it), and the
+// variables that point the hub's registry entries at them: no biller is named here.
+const registryFile = env.BILLERS_FILE ? resolve(env.BILLERS_FILE) : DEFAULT_REGISTRY_FILE;
+const billerSandboxes = await localSandboxes(registryFile, env).catch((error: Error) => {
+  console.error(`npm start: the biller sandboxes of ${registryFile}: ${error.message}`);
+  process.exit(1);
+});
+
+/** A service that answers `path` on `port` (from the variable `portVar`, else `fallback`) once ready. */
+function service(name: string, entry: string, portVar: string, fallback: number, path: string): ServiceEntry {
+  const url = `http://localhost:${port(portVar, fallback)}`;
+  return { name, entry, url, ready: [`${url}${path}`] };
+}
 
 const SERVICES: ServiceEntry[] = [
-  {
-    name: 'sandboxes',
-    entry: 'adapters/sandboxes/main.ts',
-    url: `http://localhost:${SANDBOX_PORTS.join(', :')} (electricity, water, gas)`,
-    ready: '',
-  },
-  {
-    name: 'gateway',
-    entry: 'hub/gateway/sandbox-server/main.ts',
-    url: `http://localhost:${port('GATEWAY_SANDBOX_PORT', 4110)}`,
-    ready: '/__sandbox/health',
-  },
-  {
-    name: 'wallet',
-    entry: 'adapters/sandboxes/wallet/main.ts',
-    url: `http://localhost:${port('WALLET_SANDBOX_PORT', 4120)}`,
-    ready: '/__sandbox/health',
-  },
-  { name: 'idp', entry: 'idp/main.ts', url: `http://localhost:${port('IDP_PORT', 4000)}`, ready: '/readyz' },
-  { name: 'hub', entry: 'hub/main.ts', url: `http://localhost:${port('HUB_PORT', 3000)}`, ready: '/readyz' },
-  {
-    name: 'provider-portal',
-    entry: 'provider-portal/main.ts',
-    url: `http://localhost:${port('PROVIDER_PORTAL_PORT', 5000)}`,
-    ready: '/readyz',
-  },
-  {
-    name: 'operator-console',
-    entry: 'operator-console/main.ts',
-    url: `http://localhost:${port('OPERATOR_CONSOLE_PORT', 5100)}`,
-    ready: '/readyz',
-  },
-  {
-    name: 'worker',
-    entry: 'hub/worker/main.ts',
-    url: `http://localhost:${port('WORKER_PORT', 3001)}`,
-    ready: '/readyz',
-  },
+  // A registry without biller sandboxes (only real billers) runs no sandboxes process.
+  ...(billerSandboxes.sandboxes.length
+    ? [
+        {
+          name: 'sandboxes',
+          entry: 'adapters/sandboxes/main.ts',
+          url: billerSandboxes.sandboxes.map(({ sandbox, url }) => `${url} (${sandbox.name})`).join(', '),
+          ready: billerSandboxes.sandboxes.map(({ url }) => `${url}/__sandbox/health`),
+        },
+      ]
+    : []),
+  service('gateway', 'hub/gateway/sandbox-server/main.ts', 'GATEWAY_SANDBOX_PORT', 4110, '/__sandbox/health'),
+  service('wallet', 'adapters/sandboxes/wallet/main.ts', 'WALLET_SANDBOX_PORT', 4120, '/__sandbox/health'),
+  service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'),
+  service('hub', 'hub/main.ts', 'HUB_PORT', 3000, '/readyz'),
+  service('provider-portal', 'provider-portal/main.ts', 'PROVIDER_PORTAL_PORT', 5000, '/readyz'),
+  service('operator-console', 'operator-console/main.ts', 'OPERATOR_CONSOLE_PORT', 5100, '/readyz'),
+  service('worker', 'hub/worker/main.ts', 'WORKER_PORT', 3001, '/readyz'),
 ];
-const SANDBOX_READY = SANDBOX_PORTS.map((p) => `http://localhost:${p}/__sandbox/health`);
 const READY_TIMEOUT_MS = 60_000;
 
 const dataDir = resolve(ROOT, env.DATA_DIR ?? 'data');
@@ -82,7 +71,9 @@ const local = await startLocalServices({ mode: 'dev', dataDir }).catch((error: E
 const childEnv = {
   ...env,
   ...devSecrets(resolve(dataDir, 'dev-secrets.json'), env),
-  ...sandboxBillerEnv(),
+  // The sandboxes' URLs and credentials win over the environment: a moved sandbox port moves the hub too.
+  ...billerSandboxes.env,
+  BILLERS_FILE: registryFile,
   // The hub and the sandbox gateway share its credentials; the gateway calls the hub's webhook.
   GATEWAY_API_KEY: env.GATEWAY_API_KEY ?? defaultSandboxGatewayCredentials.apiKey,
   GATEWAY_WEBHOOK_SECRET: env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
@@ -151,7 +142,7 @@ console.log(
   `Operators work at http://localhost:${port('OPERATOR_CONSOLE_PORT', 5100)}/ (operator +919800000009, with an authenticator app: operator-console/README.md)`,
 );
 console.log('\nAll services are up:');
-const dataNote = ` (local, data in ${relative(process.cwd(), dataDir) || '.'})`;
+const dataNote = ` (local, data in ${dataDirLabel(dataDir, process.cwd())})`;
 const rows = [
   { name: 'MongoDB', address: `${local.mongoUri}${local.started.mongo ? dataNote : ''}` },
   { name: 'Redis', address: `${local.redisUrl}${local.started.redis ? dataNote : ''}` },
@@ -161,7 +152,7 @@ for (const row of bannerRows(rows)) console.log(row);
 console.log('Press Ctrl-C to stop.');
 
 async function waitUntilReady(service: ServiceEntry): Promise<void> {
-  const probes = service.ready ? [`${service.url}${service.ready}`] : SANDBOX_READY;
+  const probes = service.ready;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (stopping) return;

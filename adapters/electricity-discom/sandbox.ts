@@ -1,11 +1,11 @@
+import type { BillerSandbox } from '../sandboxes/shared/biller-sandbox.js';
 import {
   createElectricityDiscomSandbox,
   defaultSandboxCredentials,
   ELECTRICITY_DISCOM_SANDBOX_PORT,
   sandboxConsumerKey,
-} from '../sandboxes/electricity-discom/app.js';
-import { FIXTURES } from '../sandboxes/electricity-discom/data.js';
-import type { BillerSandbox } from '../sandboxes/shared/biller-sandbox.js';
+} from './sandbox/app.js';
+import { FIXTURES } from './sandbox/data.js';
 
 /** The state discom's sandbox (JSON REST with an API key) as the start script and harnesses see it. */
 export const sandbox: BillerSandbox = {

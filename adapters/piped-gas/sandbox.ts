@@ -1,11 +1,7 @@
-import {
-  createPipedGasSandbox,
-  defaultSandboxCredentials,
-  PIPED_GAS_SANDBOX_PORT,
-} from '../sandboxes/piped-gas/app.js';
-import { FIXTURES } from '../sandboxes/piped-gas/data.js';
 import type { BillerSandbox } from '../sandboxes/shared/biller-sandbox.js';
 import type { ConsumerRef } from '../sdk/contract.js';
+import { createPipedGasSandbox, defaultSandboxCredentials, PIPED_GAS_SANDBOX_PORT } from './sandbox/app.js';
+import { FIXTURES } from './sandbox/data.js';
 
 /** The gas company's sandbox (OAuth2 client credentials) as the start script and harnesses see it. */
 export const sandbox: BillerSandbox = {

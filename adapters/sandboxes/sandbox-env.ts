@@ -1,22 +1,30 @@
-import { defaultSandboxCredentials as electricity } from './electricity-discom/app.js';
-import { defaultSandboxCredentials as gas } from './piped-gas/app.js';
+import { DEFAULT_REGISTRY_FILE, type RegistrySandbox, registrySandboxes } from './registry-sandboxes.js';
+import { registrySandboxEnv, sandboxPort } from './running-sandboxes.js';
 import { checkedConsumerCount } from './shared/population.js';
-import { defaultSandboxCredentials as water } from './water-board/app.js';
+
+/** A registry sandbox where `npm run sandboxes` puts it. */
+export interface LocalSandbox extends RegistrySandbox {
+  port: number;
+  /** e.g. "http://localhost:4101". */
+  url: string;
+}
 
 /**
- * The variables adapters/billers.json reads, set to the sandboxes' own credentials: what
- * `npm start` gives the hub so its adapters talk to the local sandboxes.
+ * Where `npm run sandboxes` (adapters/sandboxes/main.ts) puts every registry sandbox given `env`
+ * (each one's port variable, else its default port), and the variables that point the registry's
+ * `{"$env"}` options at them: what `npm start` and the benchmarks hand the hub. Never names a
+ * biller: a new registry entry with a sandbox is picked up as it is. Throws as registrySandboxes.
  */
-export function sandboxBillerEnv(): Record<string, string> {
-  return {
-    ELECTRICITY_API_KEY: electricity.apiKey,
-    WATER_AGENCY_CODE: water.agencyCode,
-    WATER_HMAC_SECRET: water.hmacSecret,
-    GAS_CLIENT_ID: gas.clientId,
-    GAS_CLIENT_SECRET: gas.clientSecret,
-    // The property-tax office's declared sandbox key (adapters/property-tax/sandbox.yaml).
-    PROPERTY_TAX_API_KEY: 'sandbox-city-property-tax-0001',
-  };
+export async function localSandboxes(
+  registryFile = DEFAULT_REGISTRY_FILE,
+  env: NodeJS.ProcessEnv = process.env,
+  host = 'localhost',
+): Promise<{ sandboxes: LocalSandbox[]; env: Record<string, string> }> {
+  const sandboxes = (await registrySandboxes(registryFile)).map((found) => {
+    const port = sandboxPort(found.sandbox, env);
+    return { ...found, port, url: `http://${host}:${port}` };
+  });
+  return { sandboxes, env: registrySandboxEnv(sandboxes, (found) => (found as LocalSandbox).url) };
 }
 
 /**

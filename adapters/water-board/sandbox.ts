@@ -4,8 +4,8 @@ import {
   defaultSandboxCredentials,
   sandboxConsumerKey,
   WATER_BOARD_SANDBOX_PORT,
-} from '../sandboxes/water-board/app.js';
-import { FIXTURES } from '../sandboxes/water-board/data.js';
+} from './sandbox/app.js';
+import { FIXTURES } from './sandbox/data.js';
 
 /** The water board's sandbox (HMAC-signed form posts) as the start script and harnesses see it. */
 export const sandbox: BillerSandbox = {

@@ -12,14 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
+import { buildAccounts } from '../../adapters/piped-gas/sandbox/data.js';
 import { loadBillerRegistry } from '../../adapters/registry/index.js';
-import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
-import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
+import { registrySandboxes } from '../../adapters/sandboxes/registry-sandboxes.js';
+import { localSandboxes } from '../../adapters/sandboxes/sandbox-env.js';
+import { createConnections } from '../../adapters/water-board/sandbox/data.js';
 import { signedForm } from '../../adapters/water-board/signing.js';
-import { freePort } from '../../infra/local-services/free-port.js';
-import { startManaged } from '../../infra/local-services/managed-process.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
+import { startManaged } from '../../scripts/local-services/managed-process.js';
 import { type LoadResult, runLoad } from './load.js';
 import { rawClient } from './raw-http.js';
 
@@ -28,32 +29,29 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 /** A real biller answers over a network; the second scenario gives the sandboxes that delay. */
 const LATENCY_MS = Number(process.env.BENCH_BILLER_LATENCY_MS ?? 20);
-const creds = sandboxBillerEnv();
 
-const [electricityPort, waterPort, gasPort] = [await freePort(), await freePort(), await freePort()];
+// Every registry sandbox on a free port; the raw side of the comparison below is written per biller.
+const portEnv: Record<string, string> = {};
+for (const { sandbox } of await registrySandboxes()) portEnv[sandbox.portEnv] = String(await freePort());
+const local = await localSandboxes(undefined, portEnv, '127.0.0.1');
+const creds = local.env;
+const portOf = (name: string): number => {
+  const found = local.sandboxes.find(({ sandbox }) => sandbox.name === name);
+  if (!found) throw new Error(`no registry sandbox named ${name}`);
+  return found.port;
+};
+const [electricityPort, waterPort, gasPort] = [portOf('electricity'), portOf('water'), portOf('gas')];
 const sandboxes = startManaged(
   'sandboxes',
   process.execPath,
   ['--import', 'tsx', resolve(ROOT, 'adapters/sandboxes/main.ts')],
-  {
-    ...process.env,
-    SANDBOX_HOST: '127.0.0.1',
-    ELECTRICITY_SANDBOX_PORT: String(electricityPort),
-    WATER_SANDBOX_PORT: String(waterPort),
-    GAS_SANDBOX_PORT: String(gasPort),
-  },
+  { ...process.env, SANDBOX_HOST: '127.0.0.1', ...portEnv },
 );
-await sandboxes.waitForLine(/gas sandbox listening/, 30_000);
+const lastSandbox = local.sandboxes.at(-1)?.sandbox.name ?? '';
+await sandboxes.waitForLine(new RegExp(`${lastSandbox} sandbox listening`), 30_000);
 const base = (port: number) => `http://127.0.0.1:${port}`;
 
-const registry = await loadBillerRegistry(resolve(ROOT, 'adapters/billers.json'), {
-  env: {
-    ...creds,
-    ELECTRICITY_BASE_URL: base(electricityPort),
-    WATER_BASE_URL: base(waterPort),
-    GAS_BASE_URL: base(gasPort),
-  },
-});
+const registry = await loadBillerRegistry(resolve(ROOT, 'adapters/billers.json'), { env: creds });
 
 const raw = rawClient(CONCURRENCY);
 const gasToken = (

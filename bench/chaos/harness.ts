@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { sandboxBillerEnv, sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import { seededRandom } from '../../adapters/sandboxes/shared/seeded.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
 import { metricsFor } from '../../hub/metrics/index.js';
-import { type LocalMongo, startMongoServer } from '../../infra/local-services/mongo-server.js';
+import { type LocalMongo, startMongoServer } from '../../scripts/local-services/mongo-server.js';
 import { type Stack, startStack } from '../hub/stack.js';
 import { startTokenIssuer, type TokenIssuer } from '../hub/tokens.js';
 import { checkMoney, readPayment, readPayments, type Violation } from './checker.js';
@@ -89,9 +89,9 @@ export async function runChaos(
     const s = running.settings;
     const sandboxes = {
       billers: {
-        [BILLER_IDS.electricity]: s.ELECTRICITY_BASE_URL ?? '',
-        [BILLER_IDS.water]: s.WATER_BASE_URL ?? '',
-        [BILLER_IDS.gas]: s.GAS_BASE_URL ?? '',
+        [BILLER_IDS.electricity]: running.sandboxUrls.electricity ?? '',
+        [BILLER_IDS.water]: running.sandboxUrls.water ?? '',
+        [BILLER_IDS.gas]: running.sandboxUrls.gas ?? '',
       },
       gateway: running.gatewayUrl,
     };
@@ -150,8 +150,8 @@ export async function runChaos(
     log(`quiescence: ${quiescence[0]?.reason} after ${Math.round((quiescence[0]?.waitedMs ?? 0) / 1000)} s`);
 
     const toolEnv = {
+      // The stack's settings hold every sandbox's URL and credentials (bench/hub/stack.ts).
       ...s,
-      ...sandboxBillerEnv(),
       GATEWAY_API_KEY: running.gatewayApiKey,
       GATEWAY_WEBHOOK_SECRET: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
       LOG_LEVEL: settings.logLevel,

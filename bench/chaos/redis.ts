@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../infra/local-services/free-port.js';
-import { commandExists, type ManagedProcess, startManaged } from '../../infra/local-services/managed-process.js';
-import { waitForPong } from '../../infra/local-services/redis-server.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
+import { commandExists, type ManagedProcess, startManaged } from '../../scripts/local-services/managed-process.js';
+import { waitForPong } from '../../scripts/local-services/redis-server.js';
 
 const READY_TIMEOUT_MS = 20_000;
 
@@ -16,7 +16,7 @@ export interface RestartableRedis {
 }
 
 /**
- * Starts redis-server as infra/local-services does, but with an append-only file (fsync every
+ * Starts redis-server as scripts/local-services does, but with an append-only file (fsync every
  * second, Redis's usual production setting) so a restart keeps what a real Redis would keep.
  * Throws when redis-server is not on PATH.
  */

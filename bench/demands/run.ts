@@ -24,8 +24,8 @@ import { demandDocument } from '../../hub/demands/demand-document.js';
 import { newDemandId } from '../../hub/demands/demand-ids.js';
 import { DemandStore, DemandUploader, parseDemandCsv } from '../../hub/demands/index.js';
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
-import { startLocalServices } from '../../infra/local-services/index.js';
 import { connectMongo } from '../../infra/mongo.js';
+import { startLocalServices } from '../../scripts/local-services/index.js';
 import { numberSetting } from '../shared/settings.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

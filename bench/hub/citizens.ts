@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { DEFAULT_SEED as GAS_SANDBOX_SEED } from '../../adapters/sandboxes/piped-gas/app.js';
-import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
+import { DEFAULT_SEED as GAS_SANDBOX_SEED } from '../../adapters/piped-gas/sandbox/app.js';
+import { buildAccounts } from '../../adapters/piped-gas/sandbox/data.js';
 import { DEFAULT_SANDBOX_CONSUMERS, MAX_SANDBOX_CONSUMERS } from '../../adapters/sandboxes/shared/population.js';
-import { createConnections } from '../../adapters/sandboxes/water-board/data.js';
 import { type Bill, payableOn } from '../../adapters/sdk/index.js';
+import { createConnections } from '../../adapters/water-board/sandbox/data.js';
 import type { HttpClient, HttpResponse } from '../idp/http-client.js';
 
 export interface Consumer {

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { registrySandboxes } from '../../adapters/sandboxes/registry-sandboxes.js';
+import { localSandboxes } from '../../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
-import { freePort } from '../../infra/local-services/free-port.js';
-import { type ManagedProcess, startManaged } from '../../infra/local-services/managed-process.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
+import { type ManagedProcess, startManaged } from '../../scripts/local-services/managed-process.js';
 import type { ProbeSnapshot } from './probe.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -51,6 +52,8 @@ export interface Stack {
   /** The API's resource indicator: the audience of the citizens' tokens. */
   audience: string;
   gatewayUrl: string;
+  /** Each registry biller's sandbox URL by its sandbox name (e.g. `sandboxUrls.gas`). */
+  sandboxUrls: Record<string, string>;
   gatewayApiKey: string;
   hubDb: string;
   /** The child environment, for the report (secrets left out). */
@@ -110,11 +113,17 @@ export async function profileFile(service: Service, timeoutMs = 10_000): Promise
 }
 
 /**
- * The three utility sandboxes, the sandbox gateway, the hub and one worker, each its own child
+ * Every registry biller's sandbox, the sandbox gateway, the hub and one worker, each its own child
  * process on free loopback ports, wired as `npm start` wires them (scripts/start.ts).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const [electricity, water, gas, gateway, hub, worker] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const [gateway, hub, worker] = await Promise.all(Array.from({ length: 3 }, freePort));
+  // Each sandbox on a free port (its port variable), and the registry's {"$env"} options pointed at it.
+  const sandboxPorts: Record<string, string> = {};
+  for (const { sandbox } of await registrySandboxes(options.extraEnv?.BILLERS_FILE)) {
+    sandboxPorts[sandbox.portEnv] = String(await freePort());
+  }
+  const billers = await localSandboxes(options.extraEnv?.BILLERS_FILE, sandboxPorts, '127.0.0.1');
   const local = (port: number | undefined) => `http://127.0.0.1:${port}`;
   const hubUrl = local(hub);
   const gatewayUrl = local(gateway);
@@ -126,12 +135,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     MONGODB_URI: options.mongoUri,
     REDIS_URL: options.redisUrl,
     SANDBOX_HOST: '127.0.0.1',
-    ELECTRICITY_SANDBOX_PORT: String(electricity),
-    WATER_SANDBOX_PORT: String(water),
-    GAS_SANDBOX_PORT: String(gas),
-    ELECTRICITY_BASE_URL: local(electricity),
-    WATER_BASE_URL: local(water),
-    GAS_BASE_URL: local(gas),
+    ...sandboxPorts,
+    ...billers.env,
     GATEWAY_SANDBOX_PORT: String(gateway),
     GATEWAY_BASE_URL: gatewayUrl,
     GATEWAY_PUBLIC_URL: gatewayUrl,
@@ -154,13 +159,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const env = {
     ...process.env,
     ...settings,
-    ...sandboxBillerEnv(),
     GATEWAY_API_KEY: gatewayApiKey,
     GATEWAY_WEBHOOK_SECRET: process.env.GATEWAY_WEBHOOK_SECRET ?? defaultSandboxGatewayCredentials.webhookSecret,
   };
 
   const entries: [ServiceName, string, string, boolean][] = [
-    ['sandboxes', 'adapters/sandboxes/main.ts', `${local(gas)}/__sandbox/health`, false],
+    // main.ts starts them in registry order: the last one answering means all are up.
+    ['sandboxes', 'adapters/sandboxes/main.ts', `${billers.sandboxes.at(-1)?.url}/__sandbox/health`, false],
     ['gateway', 'hub/gateway/sandbox-server/main.ts', `${gatewayUrl}/__sandbox/health`, false],
     ['hub', 'hub/main.ts', `${hubUrl}/readyz`, true],
     ['worker', 'hub/worker/main.ts', `${local(worker)}/readyz`, true],
@@ -202,7 +207,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { services, hubUrl, audience, gatewayUrl, gatewayApiKey, hubDb, settings, restart, stop };
+  const sandboxUrls = Object.fromEntries(billers.sandboxes.map(({ sandbox, url }) => [sandbox.name, url]));
+  return { services, hubUrl, audience, gatewayUrl, sandboxUrls, gatewayApiKey, hubDb, settings, restart, stop };
 }
 
 async function waitUntilReady(service: Service): Promise<void> {

@@ -3,10 +3,9 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'no
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import electricityDiscom from '../../adapters/electricity-discom/index.js';
+import { defaultSandboxCredentials as electricityCredentials } from '../../adapters/electricity-discom/sandbox/app.js';
 import pipedGas from '../../adapters/piped-gas/index.js';
-import { defaultSandboxCredentials as electricityCredentials } from '../../adapters/sandboxes/electricity-discom/app.js';
-import { defaultSandboxCredentials as gasCredentials } from '../../adapters/sandboxes/piped-gas/app.js';
-import { defaultSandboxCredentials as waterCredentials } from '../../adapters/sandboxes/water-board/app.js';
+import { defaultSandboxCredentials as gasCredentials } from '../../adapters/piped-gas/sandbox/app.js';
 import {
   type BillerOperations,
   BillerRejectedError,
@@ -14,6 +13,7 @@ import {
   type PaymentPosting,
 } from '../../adapters/sdk/index.js';
 import waterBoard from '../../adapters/water-board/index.js';
+import { defaultSandboxCredentials as waterCredentials } from '../../adapters/water-board/sandbox/app.js';
 
 type Route = (req: IncomingMessage, url: URL) => { status: number; body: unknown };
 const servers: Server[] = [];

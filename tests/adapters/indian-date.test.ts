@@ -7,16 +7,16 @@ import electricityDiscom from '../../adapters/electricity-discom/index.js';
 import {
   createElectricityDiscomSandbox,
   defaultSandboxCredentials as electricityCredentials,
-} from '../../adapters/sandboxes/electricity-discom/app.js';
-import { FIXTURES as ELECTRICITY } from '../../adapters/sandboxes/electricity-discom/data.js';
+} from '../../adapters/electricity-discom/sandbox/app.js';
+import { FIXTURES as ELECTRICITY } from '../../adapters/electricity-discom/sandbox/data.js';
 import { daysFromToday, indianDate } from '../../adapters/sandboxes/shared/seeded.js';
+import { type BillerOperations, BillerRejectedError, payableOn } from '../../adapters/sdk/index.js';
+import waterBoard from '../../adapters/water-board/index.js';
 import {
   createWaterBoardSandbox,
   defaultSandboxCredentials as waterCredentials,
-} from '../../adapters/sandboxes/water-board/app.js';
-import { FIXTURES as WATER } from '../../adapters/sandboxes/water-board/data.js';
-import { type BillerOperations, BillerRejectedError, payableOn } from '../../adapters/sdk/index.js';
-import waterBoard from '../../adapters/water-board/index.js';
+} from '../../adapters/water-board/sandbox/app.js';
+import { FIXTURES as WATER } from '../../adapters/water-board/sandbox/data.js';
 
 // Generous: these calls are local, and a busy machine must not turn slowness into a failure.
 const timeoutMs = 20_000;

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBillerRegistry, RegistryError } from '../../adapters/registry/index.js';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
+import { localSandboxes } from '../../adapters/sandboxes/sandbox-env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'registry-'));
 const BILLERS_FILE = resolve(import.meta.dirname, '../../adapters/billers.json');
 let files = 0;
+/** What the registry's {"$env"} options read under `npm start`: the local sandboxes' URLs and credentials. */
+const { env: SANDBOX_ENV } = await localSandboxes();
 function registryFile(content: unknown): string {
   const file = join(dir, `billers-${files++}.json`);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
@@ -19,7 +21,7 @@ const electricity = (options: Record<string, unknown> = {}) => ({
   options: { baseUrl: 'http://localhost:4101', apiKey: { $env: 'ELECTRICITY_API_KEY' }, ...options },
 });
 
-async function problemsOf(file: string, env: Record<string, string> = sandboxBillerEnv()): Promise<string[]> {
+async function problemsOf(file: string, env: Record<string, string> = SANDBOX_ENV): Promise<string[]> {
   const error = await loadBillerRegistry(file, { env }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RegistryError);
   return (error as RegistryError).problems;
@@ -29,7 +31,7 @@ describe('the biller registry', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the shipped billers, one per utility and the payment-demands biller, with their descriptors', async () => {
-    const registry = await loadBillerRegistry(BILLERS_FILE, { env: sandboxBillerEnv() });
+    const registry = await loadBillerRegistry(BILLERS_FILE, { env: SANDBOX_ENV });
     expect(registry.list().map((biller) => [biller.id, biller.category, biller.exactness])).toEqual([
       ['state-electricity', 'electricity', 'EXACT_AND_ABOVE'],
       ['city-water', 'water', 'EXACT'],
@@ -49,7 +51,7 @@ describe('the biller registry', () => {
         { ...electricity(), id: 'south-electricity', enabled: false },
       ],
     });
-    const registry = await loadBillerRegistry(file, { env: sandboxBillerEnv() });
+    const registry = await loadBillerRegistry(file, { env: SANDBOX_ENV });
     expect(registry.list().map((b) => [b.id, b.name])).toEqual([['north-electricity', 'North Discom']]);
     await registry.close();
   });

@@ -4,17 +4,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createElectricityDiscomSandbox,
   defaultSandboxCredentials,
-} from '../../adapters/sandboxes/electricity-discom/app.js';
-import { FIXTURES as ELECTRICITY, generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { DEFAULT_SEED as GAS_SEED } from '../../adapters/sandboxes/piped-gas/app.js';
-import { buildAccounts, FIXTURES as GAS } from '../../adapters/sandboxes/piped-gas/data.js';
+} from '../../adapters/electricity-discom/sandbox/app.js';
+import { FIXTURES as ELECTRICITY, generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
+import { DEFAULT_SEED as GAS_SEED } from '../../adapters/piped-gas/sandbox/app.js';
+import { buildAccounts, FIXTURES as GAS } from '../../adapters/piped-gas/sandbox/data.js';
 import { sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
 import {
   DEFAULT_SANDBOX_CONSUMERS,
   MAX_SANDBOX_CONSUMERS,
   sandboxConsumersFromEnv,
 } from '../../adapters/sandboxes/shared/population.js';
-import { createConnections, FIXTURES as WATER } from '../../adapters/sandboxes/water-board/data.js';
+import { createConnections, FIXTURES as WATER } from '../../adapters/water-board/sandbox/data.js';
 
 /** SANDBOX_CONSUMERS: books of any size, the default one unchanged inside a larger one. */
 

@@ -15,7 +15,7 @@ import { AxeJourneyLog } from './support/visit-log.js';
 
 /** The citizen whose payment the operator looks after: a new account, signing in with a mobile number. */
 const CITIZEN: Identity = { identifier: '98450 13579', to: '+919845013579', name: 'Farida Khan' };
-/** The electricity sandbox's fixture consumer (adapters/sandboxes/electricity-discom/data.ts). */
+/** The electricity sandbox's fixture consumer (adapters/electricity-discom/sandbox/data.ts). */
 const CONSUMER = '1002003004';
 const REASON = 'Biller confirmed its posting service is back after the outage; re-posting under the same reference.';
 /** Where this journey leaves a 390 px screenshot of some console pages, to be looked at. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local-services/free-port.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
 
 describe('freePort', () => {
   it("picks a bindable port below the kernel's ephemeral range, where listen(0) and outgoing sockets never land", async () => {

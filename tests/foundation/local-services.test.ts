@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { MissingToolError, startLocalServices } from '../../infra/local-services/index.js';
 import { connectMongo } from '../../infra/mongo.js';
 import { createRedis } from '../../infra/redis.js';
+import { MissingToolError, startLocalServices } from '../../scripts/local-services/index.js';
 
 function portOf(uri: string): number {
   return Number(new URL(uri).port);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startManaged } from '../../infra/local-services/managed-process.js';
+import { startManaged } from '../../scripts/local-services/managed-process.js';
 
 /** The process group a pid belongs to, as `ps` reports it. */
 function groupOf(pid: number): number {

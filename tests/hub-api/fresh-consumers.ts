@@ -1,5 +1,5 @@
-import { generateConsumers } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { buildAccounts } from '../../adapters/sandboxes/piped-gas/data.js';
+import { generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
+import { buildAccounts } from '../../adapters/piped-gas/sandbox/data.js';
 
 /** The piped-gas sandbox's default seed (its app does not export it). */
 const GAS_SEED = 4103;

@@ -1,14 +1,10 @@
 import { once } from 'node:events';
-import http, { type Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import type Koa from 'koa';
 import { inject } from 'vitest';
 import { type BillerRegistry, loadBillerRegistry } from '../../adapters/registry/index.js';
-import { createElectricityDiscomSandbox } from '../../adapters/sandboxes/electricity-discom/app.js';
-import { createPipedGasSandbox } from '../../adapters/sandboxes/piped-gas/app.js';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
-import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/app.js';
+import { DEFAULT_REGISTRY_FILE } from '../../adapters/sandboxes/registry-sandboxes.js';
+import { startRegistrySandboxes } from '../../adapters/sandboxes/running-sandboxes.js';
 import { buildHub } from '../../hub/app.js';
 import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
@@ -17,17 +13,11 @@ import { DemandStore } from '../../hub/demands/demand-store.js';
 import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../hub/settlement/index.js';
 import { type RunningJobs, startWorkerJobs } from '../../hub/worker/jobs.js';
-import { freePort } from '../../infra/local-services/free-port.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRedis } from '../../infra/redis.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
 import { uniqueName } from '../support/isolation.js';
-
-async function listen(app: Koa): Promise<{ server: Server; url: string }> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 const GATEWAY_API_KEY = 'test-hub-gateway-key-0001';
 const GATEWAY_WEBHOOK_SECRET = 'test-hub-webhook-secret-0001';
@@ -53,7 +43,11 @@ export function callHubApi(hub: { url: string }, path: string, token: string | u
 export interface TestHub {
   url: string;
   service: StartedService;
-  sandboxes: { electricity: string; water: string; gas: string; gateway: string };
+  /**
+   * Each registry biller's sandbox URL by its sandbox name (e.g. `sandboxes.electricity`,
+   * adapters/<folder>/sandbox.ts), and the sandbox gateway's.
+   */
+  sandboxes: Readonly<Record<string, string>> & { gateway: string };
   /** The worker's jobs, when started with settlement. */
   worker?: RunningJobs;
   gateway: SandboxGateway;
@@ -65,7 +59,7 @@ export interface TestHub {
   close: () => Promise<void>;
 }
 
-/** The hub API against the three sandboxes, trusting the given idp's tokens. */
+/** The hub API against every registry biller's sandbox, trusting the given idp's tokens. */
 export async function startTestHub(
   issuer: string,
   resource: string,
@@ -94,21 +88,12 @@ export async function startTestHub(
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable"}}');
   });
   const settlementStarts: string[] = [];
-  const [electricity, water, gas] = await Promise.all([
-    listen(createElectricityDiscomSandbox()),
-    listen(createWaterBoardSandbox()),
-    listen(createPipedGasSandbox()),
-  ]);
+  const billers = await startRegistrySandboxes();
   // As hub/main.ts: the payment-demands biller reads the hub's demand store once Mongo is up.
   const demandPort = lateDemandBillerPort();
-  const registry = await loadBillerRegistry(resolve(import.meta.dirname, '../../adapters/billers.json'), {
+  const registry = await loadBillerRegistry(DEFAULT_REGISTRY_FILE, {
     services: { demands: demandPort },
-    env: {
-      ...sandboxBillerEnv(),
-      ELECTRICITY_BASE_URL: electricity.url,
-      WATER_BASE_URL: water.url,
-      GAS_BASE_URL: gas.url,
-    },
+    env: billers.env,
   });
   const config = loadHubConfig({
     NODE_ENV: 'test',
@@ -169,7 +154,10 @@ export async function startTestHub(
     },
     settlementStarts,
     worker,
-    sandboxes: { electricity: electricity.url, water: water.url, gas: gas.url, gateway: gatewayUrl },
+    sandboxes: {
+      ...Object.fromEntries(billers.running.map(({ sandbox, url }) => [sandbox.name, url])),
+      gateway: gatewayUrl,
+    },
     close: async () => {
       await worker?.close();
       await queue?.obliterate({ force: true });
@@ -178,10 +166,9 @@ export async function startTestHub(
       await service.mongo.dropDatabase();
       await service.close();
       gateway.stop();
-      for (const { server } of [electricity, water, gas, { server: gatewayServer }]) {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
+      await billers.close();
+      gatewayServer.closeAllConnections();
+      await new Promise((r) => gatewayServer.close(r));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireUnpaid } from '../../hub/checkout/expire-unpaid.js';
 import { reconcileOpenOrders } from '../../hub/checkout/reconcile-open-orders.js';
-import { freePort } from '../../infra/local-services/free-port.js';
+import { freePort } from '../../scripts/local-services/free-port.js';
 import { type CheckoutHarness, startCheckoutHarness, TTL_MINUTES } from './harness.js';
 
 const PAST_TTL_MS = (TTL_MINUTES + 1) * 60_000;

@@ -1,37 +1,78 @@
-import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type Koa from 'koa';
+import { join } from 'node:path';
 import { type BillerRegistry, loadBillerRegistry } from '../../adapters/registry/index.js';
-import { createElectricityDiscomSandbox } from '../../adapters/sandboxes/electricity-discom/app.js';
-import { FIXTURES as ELECTRICITY } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { createPipedGasSandbox } from '../../adapters/sandboxes/piped-gas/app.js';
-import { FIXTURES as GAS } from '../../adapters/sandboxes/piped-gas/data.js';
-import { sandboxBillerEnv } from '../../adapters/sandboxes/sandbox-env.js';
-import { createWaterBoardSandbox } from '../../adapters/sandboxes/water-board/app.js';
-import { FIXTURES as WATER } from '../../adapters/sandboxes/water-board/data.js';
+import {
+  DEFAULT_REGISTRY_FILE,
+  type RegistrySandbox,
+  readRegistryEntries,
+  registrySandboxes,
+} from '../../adapters/sandboxes/registry-sandboxes.js';
+import { registrySandboxEnv, startRegistrySandboxes } from '../../adapters/sandboxes/running-sandboxes.js';
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import type { Fault } from '../../adapters/sdk/testkit/index.js';
 import { uniqueName } from '../support/isolation.js';
 
+/**
+ * The reference billers' sandbox names, by which tests pick a biller for behaviour (a fault on
+ * gas, a refusal by water). The harness itself starts every registry sandbox, named or not.
+ */
 export type Kind = 'electricity' | 'water' | 'gas';
-export const KINDS: readonly Kind[] = ['electricity', 'water', 'gas'];
 
-/** Each biller's id in adapters/billers.json and the sandbox consumers it knows. */
-export const BILLERS: Record<Kind, { billerId: string; known: ConsumerRef; rejecting: ConsumerRef }> = {
-  electricity: { billerId: 'state-electricity', known: ELECTRICITY.known, rejecting: ELECTRICITY.rejecting },
-  water: { billerId: 'city-water', known: WATER.known, rejecting: WATER.rejecting },
-  gas: { billerId: 'metro-gas', known: GAS.known, rejecting: GAS.rejecting },
-};
+/** A registry biller as the settlement tests use it: its id and the sandbox consumers it knows. */
+export interface BillerFixture {
+  billerId: string;
+  known: ConsumerRef;
+  rejecting: ConsumerRef;
+  /** The consumer's one identifying value, under which its sandbox files faults. */
+  consumerKey(consumer: ConsumerRef): string;
+}
 
-/** The sandboxes file faults under the consumer's one identifying value. */
-const consumerKey = (consumer: ConsumerRef): string => Object.values(consumer)[0] ?? '';
+/**
+ * Each registry biller with a sandbox by its sandbox name, with the registry's biller id (the
+ * entry's id, else its adapter's): found by loading adapters/billers.json once at import.
+ */
+async function registryFixtures(): Promise<Record<string, BillerFixture>> {
+  const found = await registrySandboxes();
+  const registry = await loadBillerRegistry(DEFAULT_REGISTRY_FILE, {
+    env: registrySandboxEnv(found, () => 'http://127.0.0.1:9'),
+  });
+  // The registry lists its enabled entries' billers in file order.
+  const ids = registry.list().map((descriptor) => descriptor.id);
+  await registry.close();
+  const enabled = readRegistryEntries()
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => entry.enabled !== false);
+  const idOf = ({ index }: RegistrySandbox) => ids[enabled.findIndex((each) => each.index === index)] ?? '';
+  return Object.fromEntries(
+    found.map((each) => [
+      each.sandbox.name,
+      {
+        billerId: idOf(each),
+        known: each.sandbox.fixtures.known,
+        rejecting: each.sandbox.fixtures.rejecting,
+        consumerKey: each.sandbox.consumerKey,
+      },
+    ]),
+  );
+}
+
+const FIXTURES = await registryFixtures();
+
+/** Every registry biller with a sandbox, by sandbox name, e.g. `BILLERS.gas.billerId`. */
+export const BILLERS = FIXTURES as Record<Kind, BillerFixture> & Readonly<Record<string, BillerFixture>>;
+
+/** The reference billers the tests pay together ("all three"), in registry order. */
+export const KINDS: readonly Kind[] = (Object.keys(FIXTURES) as Kind[]).filter((kind) =>
+  (['electricity', 'water', 'gas'] satisfies Kind[] as string[]).includes(kind),
+);
+for (const kind of ['electricity', 'water', 'gas'] satisfies Kind[]) {
+  if (!FIXTURES[kind]) throw new Error(`no registry biller has the sandbox ${kind} the settlement tests use`);
+}
 
 export interface Billers {
-  urls: Record<Kind, string>;
+  /** Every registry sandbox's URL by its sandbox name. */
+  urls: Readonly<Record<string, string>>;
   registry: BillerRegistry;
   /** A copy of adapters/billers.json without adapter-level retries, so every retry is the job's. */
   registryFile: string;
@@ -44,12 +85,6 @@ export interface Billers {
   close(): Promise<void>;
 }
 
-async function listen(app: Koa): Promise<{ server: Server; url: string }> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 async function control(url: string, method: string, path: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${url}/__sandbox${path}`, {
     method,
@@ -60,24 +95,16 @@ async function control(url: string, method: string, path: string, body?: unknown
   return res;
 }
 
-/** The three utility sandboxes in this process, and the registry of adapters/billers.json against them. */
+/** Every registry sandbox in this process (free ports), and the registry of adapters/billers.json against them. */
 export async function startBillers(): Promise<Billers> {
-  const [electricity, water, gas] = await Promise.all([
-    listen(createElectricityDiscomSandbox()),
-    listen(createWaterBoardSandbox()),
-    listen(createPipedGasSandbox()),
-  ]);
-  const urls = { electricity: electricity.url, water: water.url, gas: gas.url };
-  const env = {
-    ...sandboxBillerEnv(),
-    ELECTRICITY_BASE_URL: urls.electricity,
-    WATER_BASE_URL: urls.water,
-    GAS_BASE_URL: urls.gas,
+  const sandboxes = await startRegistrySandboxes();
+  const urls = Object.fromEntries(sandboxes.running.map(({ sandbox, url }) => [sandbox.name, url]));
+  const urlOf = (kind: string) => sandboxes.byName(kind).url;
+  const env = sandboxes.env;
+  const file = JSON.parse(readFileSync(DEFAULT_REGISTRY_FILE, 'utf8')) as {
+    billers: { options?: Record<string, unknown> }[];
   };
-  const file = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../adapters/billers.json'), 'utf8')) as {
-    billers: { options: Record<string, unknown> }[];
-  };
-  for (const entry of file.billers) Object.assign(entry.options, { retries: 0, timeoutMs: 3_000 });
+  for (const entry of file.billers) entry.options = { ...entry.options, retries: 0, timeoutMs: 3_000 };
   const registryFile = join(tmpdir(), `${uniqueName('settlement-billers')}.json`);
   writeFileSync(registryFile, JSON.stringify(file));
   const registry = await loadBillerRegistry(registryFile, { env });
@@ -88,22 +115,19 @@ export async function startBillers(): Promise<Billers> {
     registryFile,
     env,
     fault: async (kind, consumer, fault) => {
-      await control(urls[kind], 'POST', '/faults', { consumer: consumerKey(consumer), ...fault });
+      await control(urlOf(kind), 'POST', '/faults', { consumer: BILLERS[kind].consumerKey(consumer), ...fault });
     },
     resetFaults: async () => {
-      await Promise.all(KINDS.map((kind) => control(urls[kind], 'DELETE', '/faults')));
+      await Promise.all(sandboxes.running.map(({ url }) => control(url, 'DELETE', '/faults')));
     },
     postings: async (kind, reference) => {
-      const res = await control(urls[kind], 'GET', `/postings?reference=${encodeURIComponent(reference)}`);
+      const res = await control(urlOf(kind), 'GET', `/postings?reference=${encodeURIComponent(reference)}`);
       return ((await res.json()) as { count: number }).count;
     },
     close: async () => {
       await registry.close();
       rmSync(registryFile, { force: true });
-      for (const { server } of [electricity, water, gas]) {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
+      await sandboxes.close();
     },
   };
 }

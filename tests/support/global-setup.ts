@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalServices } from '../../infra/local-services/index.js';
+import { startLocalServices } from '../../scripts/local-services/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,16 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http, { type Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type Koa from 'koa';
 import { loadBillerRegistry } from '../../../adapters/registry/index.js';
-import { createElectricityDiscomSandbox } from '../../../adapters/sandboxes/electricity-discom/app.js';
-import { createPipedGasSandbox } from '../../../adapters/sandboxes/piped-gas/app.js';
-import { sandboxBillerEnv } from '../../../adapters/sandboxes/sandbox-env.js';
-import { createWaterBoardSandbox } from '../../../adapters/sandboxes/water-board/app.js';
+import { startRegistrySandboxes } from '../../../adapters/sandboxes/running-sandboxes.js';
 import { buildHub } from '../../../hub/app.js';
 import { loadHubConfig, settlementOptionsOf } from '../../../hub/config.js';
 import { lateDemandBillerPort } from '../../../hub/demands/demand-biller-port.js';
@@ -20,7 +16,6 @@ import { enqueueSettlement, settlementQueue } from '../../../hub/settlement/inde
 import { type RunningJobs, startWorkerJobs } from '../../../hub/worker/jobs.js';
 import { buildIdp } from '../../../idp/app.js';
 import { loadIdpConfig } from '../../../idp/config.js';
-import { freePort } from '../../../infra/local-services/free-port.js';
 import { createLogger } from '../../../infra/logger.js';
 import { type CapturedMessage, readCaptured } from '../../../infra/notifier/index.js';
 import { createRedis } from '../../../infra/redis.js';
@@ -28,6 +23,7 @@ import { type StartedService, startService } from '../../../infra/service-runtim
 import { loadProviderPortalConfig } from '../../../provider-portal/config.js';
 import { providerPortalOptionsOf } from '../../../provider-portal/options.js';
 import { startProviderPortal } from '../../../provider-portal/server.js';
+import { freePort } from '../../../scripts/local-services/free-port.js';
 import { operatorConsoleClient, operatorIdpEnv, startStackConsole, withOperators } from './operator.js';
 import { PROVIDER_PORTAL_CLIENT_ID, providerRolesFile } from './provider.js';
 
@@ -60,7 +56,8 @@ export interface Stack {
    */
   operatorConsoleUrl: string;
   gatewayUrl: string;
-  sandboxes: { electricity: string; water: string; gas: string };
+  /** Each registry biller's sandbox URL by its sandbox name (e.g. `sandboxes.electricity`). */
+  sandboxes: Readonly<Record<string, string>>;
   /** The portal's client at the idp, as registered there. */
   portalClient: { id: string; secret: string };
   hub: StartedService;
@@ -85,12 +82,6 @@ export interface Stack {
 const GATEWAY_API_KEY = 'browser-suite-gateway-key-0001';
 const GATEWAY_WEBHOOK_SECRET = 'browser-suite-webhook-secret-0001';
 const PORTAL_CLIENT_ID = 'hub-portal';
-
-async function listen(app: Koa): Promise<{ server: Server; url: string }> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 const unique = (label: string) => `${label}_${randomUUID().slice(0, 8)}`;
 
@@ -138,18 +129,8 @@ export async function startStack(
 
   try {
     // Billers and the gateway first: the hub needs their URLs.
-    const sandboxes = await Promise.all([
-      listen(createElectricityDiscomSandbox()),
-      listen(createWaterBoardSandbox()),
-      listen(createPipedGasSandbox()),
-    ]);
-    cleanups.push(async () => {
-      for (const { server } of sandboxes) {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
-      }
-    });
-    const [electricity, water, gas] = sandboxes.map((s) => s.url) as [string, string, string];
+    const billers = await startRegistrySandboxes();
+    cleanups.push(() => billers.close());
 
     const gatewayServer = http.createServer();
     gatewayServer.listen(0, '127.0.0.1');
@@ -245,7 +226,7 @@ export async function startStack(
     const demandPort = lateDemandBillerPort();
     const registry = await loadBillerRegistry(resolve(import.meta.dirname, '../../../adapters/billers.json'), {
       services: { demands: demandPort },
-      env: { ...sandboxBillerEnv(), ELECTRICITY_BASE_URL: electricity, WATER_BASE_URL: water, GAS_BASE_URL: gas },
+      env: billers.env,
     });
     const hubConfig = loadHubConfig({
       NODE_ENV: 'test',
@@ -378,7 +359,7 @@ export async function startStack(
       providerPortalUrl,
       operatorConsoleUrl,
       gatewayUrl,
-      sandboxes: { electricity, water, gas },
+      sandboxes: Object.fromEntries(billers.running.map(({ sandbox, url }) => [sandbox.name, url])),
       portalClient: { id: PORTAL_CLIENT_ID, secret: portalSecret },
       hub,
       idp,

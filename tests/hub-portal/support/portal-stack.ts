@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../infra/local-services/free-port.js';
+import { freePort } from '../../../scripts/local-services/free-port.js';
 import { startTestHub, type TestHub } from '../../hub-api/test-hub.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../../idp/support/test-idp.js';
 

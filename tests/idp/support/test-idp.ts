@@ -7,10 +7,10 @@ import { inject } from 'vitest';
 import { buildIdp } from '../../../idp/app.js';
 import { loadIdpConfig } from '../../../idp/config.js';
 import { proxyTrustOf } from '../../../infra/config.js';
-import { freePort } from '../../../infra/local-services/free-port.js';
 import { createLogger } from '../../../infra/logger.js';
 import { type CapturedMessage, readCaptured } from '../../../infra/notifier/index.js';
 import { type StartedService, startService } from '../../../infra/service-runtime.js';
+import { freePort } from '../../../scripts/local-services/free-port.js';
 import { uniqueName } from '../../support/isolation.js';
 
 export const HUB_API = 'http://127.0.0.1:3999/api';

@@ -3,8 +3,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPipedGasClient } from '../../adapters/piped-gas/client.js';
-import pipedGas from '../../adapters/piped-gas/index.js';
+import { sandboxProbe } from '../../sandboxes/shared/sandbox-probe.js';
+import type { BillerOperations } from '../../sdk/contract.js';
+import type { AdapterLogger } from '../../sdk/define-adapter.js';
+import { BillerRejectedError, BillerUnavailableError, ConsumerNotFoundError } from '../../sdk/errors.js';
+import { runAdapterContract } from '../../sdk/testkit/index.js';
+import { createPipedGasClient } from '../client.js';
+import pipedGas from '../index.js';
 import {
   amountToMinor,
   collectionError,
@@ -13,19 +18,10 @@ import {
   toCollectionRequest,
   tokenError,
   toPostingResult,
-} from '../../adapters/piped-gas/mapping.js';
-import type { InvoiceResponse } from '../../adapters/piped-gas/wire.js';
-import {
-  createPipedGasSandbox,
-  defaultSandboxCredentials,
-  type PipedGasSandboxOptions,
-} from '../../adapters/sandboxes/piped-gas/app.js';
-import { FIXTURES } from '../../adapters/sandboxes/piped-gas/data.js';
-import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
-import type { BillerOperations } from '../../adapters/sdk/contract.js';
-import type { AdapterLogger } from '../../adapters/sdk/define-adapter.js';
-import { BillerRejectedError, BillerUnavailableError, ConsumerNotFoundError } from '../../adapters/sdk/errors.js';
-import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
+} from '../mapping.js';
+import { createPipedGasSandbox, defaultSandboxCredentials, type PipedGasSandboxOptions } from '../sandbox/app.js';
+import { FIXTURES } from '../sandbox/data.js';
+import type { InvoiceResponse } from '../wire.js';
 
 const timeoutMs = 300;
 const retries = 1;

@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { sandboxControlRouter } from '../../sandboxes/shared/control-router.js';
+import { FaultBook } from '../../sandboxes/shared/faults.js';
+import { PostingBook, type SandboxPosting } from '../../sandboxes/shared/posting-book.js';
+import { daysFromToday } from '../../sandboxes/shared/seeded.js';
 import type { ConsumerRef } from '../../sdk/contract.js';
-import { sandboxControlRouter } from '../shared/control-router.js';
-import { FaultBook } from '../shared/faults.js';
-import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
-import { daysFromToday } from '../shared/seeded.js';
 import { createConnections, DEFAULT_SEED, type SandboxDemand } from './data.js';
 import { misReport } from './mis-report.js';
 

@@ -3,9 +3,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { z } from 'zod';
-import { sandboxControlRouter } from '../shared/control-router.js';
-import { FaultBook } from '../shared/faults.js';
-import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
+import { sandboxControlRouter } from '../../sandboxes/shared/control-router.js';
+import { FaultBook } from '../../sandboxes/shared/faults.js';
+import { PostingBook, type SandboxPosting } from '../../sandboxes/shared/posting-book.js';
 import { collectionReportRoute } from './collection-report.js';
 import { buildAccounts } from './data.js';
 

@@ -1,5 +1,5 @@
-import { acceptedOn, reportDateSchema, toCsv } from '../shared/collection-file.js';
-import type { PostingBook } from '../shared/posting-book.js';
+import { acceptedOn, reportDateSchema, toCsv } from '../../sandboxes/shared/collection-file.js';
+import type { PostingBook } from '../../sandboxes/shared/posting-book.js';
 
 /** The board's MIS file columns, in its own names; amounts in whole paise as in its API. */
 export const BOARD_MIS_COLUMNS = ['agencyTxnId', 'boardTxnId', 'connectionId', 'demandNo', 'amountPaise', 'paidOn'];

@@ -1,6 +1,6 @@
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../../sandboxes/shared/population.js';
+import { daysFromToday, personName, seededRandom } from '../../sandboxes/shared/seeded.js';
 import type { ContractFixtures } from '../../sdk/testkit/index.js';
-import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
-import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
 
 /** One bimonthly demand as the board keeps it; money in integer paise, dates YYYY-MM-DD. */
 export interface SandboxDemand {

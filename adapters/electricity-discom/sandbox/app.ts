@@ -3,11 +3,11 @@ import { bodyParser } from '@koa/bodyparser';
 import Router, { type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
 import { z } from 'zod';
+import { sandboxControlRouter } from '../../sandboxes/shared/control-router.js';
+import { FaultBook } from '../../sandboxes/shared/faults.js';
+import { PostingBook, type SandboxPosting } from '../../sandboxes/shared/posting-book.js';
+import { daysFromToday } from '../../sandboxes/shared/seeded.js';
 import type { ConsumerRef } from '../../sdk/contract.js';
-import { sandboxControlRouter } from '../shared/control-router.js';
-import { FaultBook } from '../shared/faults.js';
-import { PostingBook, type SandboxPosting } from '../shared/posting-book.js';
-import { daysFromToday } from '../shared/seeded.js';
 import { collectionReportRoute } from './collection-report.js';
 import { DEFAULT_SEED, generateConsumers, type SandboxConsumer } from './data.js';
 

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import electricityDiscom, { descriptor } from '../../adapters/electricity-discom/index.js';
+import { sandboxProbe } from '../../sandboxes/shared/sandbox-probe.js';
+import {
+  type BillerOperations,
+  BillerRejectedError,
+  BillerUnavailableError,
+  ConsumerNotFoundError,
+  type PaymentPosting,
+} from '../../sdk/index.js';
+import { runAdapterContract } from '../../sdk/testkit/index.js';
+import electricityDiscom, { descriptor } from '../index.js';
 import {
   billFromResponse,
   dayAfter,
@@ -12,23 +21,10 @@ import {
   statusFromResponse,
   toBill,
   toPaymentRequest,
-} from '../../adapters/electricity-discom/mapping.js';
-import type { WireBillResponse } from '../../adapters/electricity-discom/wire.js';
-import {
-  createElectricityDiscomSandbox,
-  defaultSandboxCredentials,
-  sandboxConsumerKey,
-} from '../../adapters/sandboxes/electricity-discom/app.js';
-import { FIXTURES } from '../../adapters/sandboxes/electricity-discom/data.js';
-import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
-import {
-  type BillerOperations,
-  BillerRejectedError,
-  BillerUnavailableError,
-  ConsumerNotFoundError,
-  type PaymentPosting,
-} from '../../adapters/sdk/index.js';
-import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
+} from '../mapping.js';
+import { createElectricityDiscomSandbox, defaultSandboxCredentials, sandboxConsumerKey } from '../sandbox/app.js';
+import { FIXTURES } from '../sandbox/data.js';
+import type { WireBillResponse } from '../wire.js';
 
 const TIMEOUT_MS = 300;
 const RETRIES = 1;

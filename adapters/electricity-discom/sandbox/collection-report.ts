@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
-import { acceptedOn, reportDateSchema, toCsv } from '../shared/collection-file.js';
-import type { PostingBook } from '../shared/posting-book.js';
+import { acceptedOn, reportDateSchema, toCsv } from '../../sandboxes/shared/collection-file.js';
+import type { PostingBook } from '../../sandboxes/shared/posting-book.js';
 
 /** The discom's daily collection file columns, in its own names; amounts in rupees with two decimals. */
 export const DISCOM_COLLECTION_COLUMNS = ['txnRef', 'receiptNo', 'consumerNumber', 'billNo', 'amount', 'txnDate'];

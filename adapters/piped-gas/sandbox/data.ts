@@ -1,5 +1,5 @@
-import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
-import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../../sandboxes/shared/population.js';
+import { daysFromToday, personName, seededRandom } from '../../sandboxes/shared/seeded.js';
 
 /** Money as the company writes it: value / 10^scale rupees. The sandbox always uses scale 2 (paise). */
 export interface GasAmount {

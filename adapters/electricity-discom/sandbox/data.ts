@@ -1,5 +1,5 @@
-import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../shared/population.js';
-import { daysFromToday, personName, seededRandom } from '../shared/seeded.js';
+import { checkedConsumerCount, DEFAULT_SANDBOX_CONSUMERS } from '../../sandboxes/shared/population.js';
+import { daysFromToday, personName, seededRandom } from '../../sandboxes/shared/seeded.js';
 
 /** The discom's books for the sandbox: consumers and their current bills, amounts in paise. */
 

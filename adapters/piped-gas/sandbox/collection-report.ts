@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
-import { acceptedOn, reportDateSchema, toCsv } from '../shared/collection-file.js';
-import type { PostingBook } from '../shared/posting-book.js';
+import { acceptedOn, reportDateSchema, toCsv } from '../../sandboxes/shared/collection-file.js';
+import type { PostingBook } from '../../sandboxes/shared/posting-book.js';
 
 /** The company's daily collection file columns; the amount as value and scale, like its API. */
 export const GAS_COLLECTION_COLUMNS = [

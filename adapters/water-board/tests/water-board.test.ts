@@ -2,22 +2,16 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
-import {
-  createWaterBoardSandbox,
-  defaultSandboxCredentials,
-  sandboxConsumerKey,
-} from '../../adapters/sandboxes/water-board/app.js';
-import { FIXTURES } from '../../adapters/sandboxes/water-board/data.js';
+import { sandboxProbe } from '../../sandboxes/shared/sandbox-probe.js';
 import {
   type BillerOperations,
   BillerRejectedError,
   BillerUnavailableError,
   ConsumerNotFoundError,
   checkAmount,
-} from '../../adapters/sdk/index.js';
-import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
-import waterBoard from '../../adapters/water-board/index.js';
+} from '../../sdk/index.js';
+import { runAdapterContract } from '../../sdk/testkit/index.js';
+import waterBoard from '../index.js';
 import {
   fetchError,
   paymentResult,
@@ -26,9 +20,11 @@ import {
   readAnswer,
   statusFailure,
   toBill,
-} from '../../adapters/water-board/mapping.js';
-import { canonicalString, signedForm, signFields } from '../../adapters/water-board/signing.js';
-import { type BillFetchAnswer, billFetchSchema, paymentSchema } from '../../adapters/water-board/wire.js';
+} from '../mapping.js';
+import { createWaterBoardSandbox, defaultSandboxCredentials, sandboxConsumerKey } from '../sandbox/app.js';
+import { FIXTURES } from '../sandbox/data.js';
+import { canonicalString, signedForm, signFields } from '../signing.js';
+import { type BillFetchAnswer, billFetchSchema, paymentSchema } from '../wire.js';
 
 const timeoutMs = 300;
 const retries = 1;
