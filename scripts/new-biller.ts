@@ -142,8 +142,7 @@ if (resolve(process.argv[1] ?? '') === import.meta.filename) {
     const steps = [
       [`npx vitest run adapters/${kind}`, 'the generated contract tests pass as they are'],
       ['edit wire.ts, mapping.ts, client.ts', "index.ts (descriptor) and sandbox/ to the biller's real API"],
-      ['npx tsx adapters/sandboxes/compose-env.ts', "docker compose's biller variables"],
-      ['npm run env:docs', ".env.example and the README's variables"],
+      ['npm run env:docs', ".env.example, the README's variables and docker compose's biller variables"],
     ];
     console.log('\nThen:');
     for (const [step, why] of steps) console.log(`  ${step?.padEnd(44)}${why}`);

@@ -9,10 +9,12 @@ import { DEFAULT_REGISTRY_FILE } from '../adapters/sandboxes/registry-sandboxes.
 import { localSandboxes } from '../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxWalletCredentials } from '../adapters/sandboxes/wallet/options.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
+import { loadConfig } from '../infra/config.js';
 import { devSecrets } from './dev-secrets.js';
 import { startLocalServices } from './local-services/index.js';
 import { type ManagedProcess, startManaged } from './local-services/managed-process.js';
 import { bannerRows, dataDirLabel } from './start-banner.js';
+import { startEnvSchema } from './start-config.js';
 
 interface ServiceEntry {
   name: string;
@@ -63,7 +65,7 @@ const SERVICES: ServiceEntry[] = [
 ];
 const READY_TIMEOUT_MS = 60_000;
 
-const dataDir = resolve(ROOT, env.DATA_DIR ?? 'data');
+const dataDir = resolve(ROOT, loadConfig(startEnvSchema, env).DATA_DIR);
 const local = await startLocalServices({ mode: 'dev', dataDir }).catch((error: Error) => {
   console.error(`npm start: ${error.message}`);
   process.exit(1);

@@ -5,15 +5,26 @@
  * file through `env_file` (BILLERS_ENV_FILE picks another, e.g. the real billers' in production),
  * so compose names no biller. tests/adapters/compose-env.test.ts fails when the file is stale.
  *
- * Regenerate after a registry or sandbox change: `npx tsx adapters/sandboxes/compose-env.ts`.
+ * Regenerated with the env docs after a registry or sandbox change: `npm run env:docs`.
  */
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { DEFAULT_REGISTRY_FILE, registrySandboxes } from './registry-sandboxes.js';
 import { registrySandboxEnv } from './running-sandboxes.js';
 
 /** Where docker-compose.yml reads the generated variables from (unless BILLERS_ENV_FILE says otherwise). */
 export const COMPOSE_ENV_FILE = join(import.meta.dirname, 'compose.env');
+/** The variable docker-compose.yml interpolates to pick the hub's and worker's biller variables. */
+export const composeBillersEnvSchema = z.object({
+  BILLERS_ENV_FILE: z
+    .string()
+    .min(1)
+    .default('adapters/sandboxes/compose.env')
+    .describe(
+      "docker compose: the file the hub and worker read their billers' variables from; the default points every biller at its sandbox, production names a file with the real billers' URLs and secrets.",
+    ),
+});
+
 /** The compose service that runs adapters/sandboxes/main.ts. */
 const SANDBOXES_HOST = 'sandboxes';
 
@@ -22,15 +33,10 @@ export async function composeEnvText(registryFile = DEFAULT_REGISTRY_FILE): Prom
   const found = await registrySandboxes(registryFile);
   const env = registrySandboxEnv(found, ({ sandbox }) => `http://${SANDBOXES_HOST}:${sandbox.defaultPort}`);
   return [
-    '# Generated from adapters/billers.json by `npx tsx adapters/sandboxes/compose-env.ts`: do not edit.',
+    '# Generated from adapters/billers.json by `npm run env:docs`: do not edit.',
     "# docker compose's hub and worker read it: each biller's variables pointed at its sandbox in the",
     "# `sandboxes` service. Production: BILLERS_ENV_FILE=<a file with the real billers' URLs and secrets>.",
     ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
     '',
   ].join('\n');
-}
-
-if (resolve(process.argv[1] ?? '') === import.meta.filename) {
-  writeFileSync(COMPOSE_ENV_FILE, await composeEnvText());
-  console.log(`wrote ${COMPOSE_ENV_FILE}`);
 }

@@ -6,13 +6,13 @@
  * shared/population.ts): benchmarks that pay every bill once ask for more.
  */
 import { resolve } from 'node:path';
+import { loadConfig } from '../../infra/config.js';
+import { billerSandboxesEnvSchema } from './config.js';
 import { DEFAULT_REGISTRY_FILE } from './registry-sandboxes.js';
 import { sandboxPort, startRegistrySandboxes } from './running-sandboxes.js';
-import { sandboxConsumersFromEnv } from './shared/population.js';
 
 // Loopback unless told otherwise (compose sets 0.0.0.0 inside its containers).
-const host = process.env.SANDBOX_HOST || '127.0.0.1';
-const consumers = sandboxConsumersFromEnv();
+const { SANDBOX_HOST: host, SANDBOX_CONSUMERS: consumers } = loadConfig(billerSandboxesEnvSchema);
 const registryFile = process.env.BILLERS_FILE ? resolve(process.env.BILLERS_FILE) : DEFAULT_REGISTRY_FILE;
 const sandboxes = await startRegistrySandboxes({
   registryFile,

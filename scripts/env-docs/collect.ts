@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { registryEnvRefs } from '../../adapters/registry/env-refs.js';
+import { composeBillersEnvSchema } from '../../adapters/sandboxes/compose-env.js';
 import { billerSandboxesEnvSchema } from '../../adapters/sandboxes/config.js';
 import {
   DEFAULT_REGISTRY_FILE,
@@ -193,6 +194,7 @@ export async function envSections(registryFile = DEFAULT_REGISTRY_FILE): Promise
       readings: fieldsOf(operatorConsoleEnvSchema, 'operator console'),
     },
     { title: 'npm start only', kind: 'program', readings: fieldsOf(startEnvSchema, 'npm start') },
+    { title: 'docker compose', kind: 'program', readings: fieldsOf(composeBillersEnvSchema, 'compose') },
     {
       title: 'compose profile observability (docker compose --profile observability up)',
       kind: 'program',

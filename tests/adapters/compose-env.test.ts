@@ -19,7 +19,7 @@ function publishedPorts(service: { ports?: string[] }): Set<number> {
 }
 
 describe('docker compose and the biller registry', () => {
-  it('compose.env is what the registry generates now (regenerate: npx tsx adapters/sandboxes/compose-env.ts)', async () => {
+  it('compose.env is what the registry generates now (regenerate: npm run env:docs)', async () => {
     expect(readFileSync(COMPOSE_ENV_FILE, 'utf8')).toBe(await composeEnvText());
   });
 

@@ -8,13 +8,11 @@ import {
 import { FIXTURES as ELECTRICITY, generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
 import { DEFAULT_SEED as GAS_SEED } from '../../adapters/piped-gas/sandbox/app.js';
 import { buildAccounts, FIXTURES as GAS } from '../../adapters/piped-gas/sandbox/data.js';
+import { billerSandboxesEnvSchema } from '../../adapters/sandboxes/config.js';
 import { sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
-import {
-  DEFAULT_SANDBOX_CONSUMERS,
-  MAX_SANDBOX_CONSUMERS,
-  sandboxConsumersFromEnv,
-} from '../../adapters/sandboxes/shared/population.js';
+import { DEFAULT_SANDBOX_CONSUMERS, MAX_SANDBOX_CONSUMERS } from '../../adapters/sandboxes/shared/population.js';
 import { createConnections, FIXTURES as WATER } from '../../adapters/water-board/sandbox/data.js';
+import { ConfigError, loadConfig } from '../../infra/config.js';
 
 /** SANDBOX_CONSUMERS: books of any size, the default one unchanged inside a larger one. */
 
@@ -38,11 +36,12 @@ describe('sandbox population', () => {
   });
 
   it('SANDBOX_CONSUMERS defaults to 200 and refuses what is not a whole number in bounds', () => {
-    expect(sandboxConsumersFromEnv({})).toBe(200);
-    expect(sandboxConsumersFromEnv({ SANDBOX_CONSUMERS: '' })).toBe(200);
-    expect(sandboxConsumersFromEnv({ SANDBOX_CONSUMERS: ' 5000 ' })).toBe(5_000);
-    for (const bad of ['abc', '1e4', '12.5', '-3', '5', String(MAX_SANDBOX_CONSUMERS + 1)]) {
-      expect(() => sandboxConsumersFromEnv({ SANDBOX_CONSUMERS: bad }), bad).toThrow(RangeError);
+    const consumersOf = (env: Record<string, string>) => loadConfig(billerSandboxesEnvSchema, env).SANDBOX_CONSUMERS;
+    expect(consumersOf({})).toBe(200);
+    expect(consumersOf({ SANDBOX_CONSUMERS: '' })).toBe(200);
+    expect(consumersOf({ SANDBOX_CONSUMERS: ' 5000 ' })).toBe(5_000);
+    for (const bad of ['abc', '12.5', '-3', '5', String(MAX_SANDBOX_CONSUMERS + 1)]) {
+      expect(() => consumersOf({ SANDBOX_CONSUMERS: bad }), bad).toThrow(ConfigError);
     }
     expect(sandboxPopulationEnv(1_200)).toEqual({ SANDBOX_CONSUMERS: '1200' });
     expect(() => generateConsumers(undefined, 3)).toThrow(RangeError);

@@ -24,15 +24,3 @@ export function checkedConsumerCount(count: number, source = 'consumers'): numbe
   }
   return count;
 }
-
-/**
- * SANDBOX_CONSUMERS from `env`: consumers per biller for every sandbox `npm run sandboxes` starts
- * (default 200, bounds as checkedConsumerCount). Unset or empty gives the default; anything else
- * that is not a whole number in bounds throws a RangeError, so a typo never starts a smaller book.
- */
-export function sandboxConsumersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SANDBOX_CONSUMERS?.trim();
-  if (!raw) return DEFAULT_SANDBOX_CONSUMERS;
-  if (!/^\d+$/.test(raw)) throw new RangeError(`SANDBOX_CONSUMERS must be a whole number, got "${raw}"`);
-  return checkedConsumerCount(Number(raw), 'SANDBOX_CONSUMERS');
-}
