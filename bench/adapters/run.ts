@@ -1,6 +1,8 @@
 /**
  * `npm run bench:adapters`: fetchBill through each adapter against a raw HTTP call to the same
- * sandbox endpoint, in the same run, 50 callers at a time. The sandboxes run in their own
+ * sandbox endpoint, in the same run, 50 callers at a time; and through the same biller's
+ * declaration (`adapters/<folder>/<folder>.biller.yaml`, run by adapters/declarative/), so the
+ * cost of declaring a biller instead of coding it is a same-run ratio. The sandboxes run in their own
  * process so the load generator and the servers do not share an event loop.
  *
  * Two scenarios: the sandbox answers at once (the client's CPU is the limit, so this shows
@@ -9,9 +11,9 @@
  * BENCH_SECONDS (default 5) is the length of each measured phase.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { generateConsumers } from '../../adapters/electricity-discom/sandbox/data.js';
 import { buildAccounts } from '../../adapters/piped-gas/sandbox/data.js';
 import { loadBillerRegistry } from '../../adapters/registry/index.js';
@@ -52,6 +54,21 @@ await sandboxes.waitForLine(new RegExp(`${lastSandbox} sandbox listening`), 30_0
 const base = (port: number) => `http://127.0.0.1:${port}`;
 
 const registry = await loadBillerRegistry(resolve(ROOT, 'adapters/billers.json'), { env: creds });
+/** The same registry with each code biller that has a declaration bound to it instead. */
+const declaredFile = join(tmpdir(), `bench-declared-billers-${process.pid}.json`);
+const entries = (
+  JSON.parse(readFileSync(resolve(ROOT, 'adapters/billers.json'), 'utf8')) as {
+    billers: { adapter?: string; declaration?: string }[];
+  }
+).billers.map((entry) => {
+  const declaration = entry.adapter && `${entry.adapter}/${entry.adapter}.biller.yaml`;
+  if (!declaration || !existsSync(resolve(ROOT, 'adapters', declaration))) return entry;
+  const { adapter: _code, ...rest } = entry;
+  return { ...rest, declaration };
+});
+writeFileSync(declaredFile, JSON.stringify({ billers: entries }));
+const declared = await loadBillerRegistry(declaredFile, { env: creds });
+rmSync(declaredFile);
 
 const raw = rawClient(CONCURRENCY);
 const gasToken = (
@@ -123,6 +140,8 @@ interface Row {
   biller: string;
   raw: LoadResult;
   adapter: LoadResult;
+  /** The same calls through the biller's declaration. */
+  declared: LoadResult;
   adapterSockets: number;
 }
 
@@ -152,16 +171,23 @@ async function setLatency(c: Case, ms: number): Promise<void> {
   );
 }
 
-/** raw, adapter, raw, adapter: drift on the machine hits both sides alike. */
+/** raw, adapter, declared, then again: drift on the machine hits every side alike. */
 async function compare(c: Case, scenario: string): Promise<Row> {
   const operations = registry.get(c.biller)?.operations;
-  if (!operations) throw new Error(`biller ${c.biller} missing from the registry`);
+  const declaredOperations = declared.get(c.biller)?.operations;
+  if (!operations || !declaredOperations) throw new Error(`biller ${c.biller} missing from a registry`);
   const pick = (i: number) => c.consumers[i % c.consumers.length] as string;
   const viaAdapter = (i: number) => operations.fetchBill({ [c.param]: pick(i) });
+  const viaDeclared = (i: number) => declaredOperations.fetchBill({ [c.param]: pick(i) });
   const viaRaw = (i: number) => c.raw(pick(i));
   await runLoad(viaRaw, CONCURRENCY, 1);
   await runLoad(viaAdapter, CONCURRENCY, 1);
-  const results: { raw: LoadResult[]; adapter: LoadResult[] } = { raw: [], adapter: [] };
+  await runLoad(viaDeclared, CONCURRENCY, 1);
+  const results: { raw: LoadResult[]; adapter: LoadResult[]; declared: LoadResult[] } = {
+    raw: [],
+    adapter: [],
+    declared: [],
+  };
   let sockets = 0;
   for (let round = 0; round < 2; round++) {
     results.raw.push(await runLoad(viaRaw, CONCURRENCY, SECONDS));
@@ -170,12 +196,14 @@ async function compare(c: Case, scenario: string): Promise<Row> {
     await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 2));
     sockets = Math.max(sockets, connectionsTo(c.port));
     results.adapter.push(await during);
+    results.declared.push(await runLoad(viaDeclared, CONCURRENCY, SECONDS));
   }
   return {
     scenario,
     biller: c.biller,
     raw: merge(results.raw),
     adapter: merge(results.adapter),
+    declared: merge(results.declared),
     adapterSockets: sockets,
   };
 }
@@ -193,6 +221,7 @@ for (const [scenario, latency] of [
 }
 
 await registry.close();
+await declared.close();
 raw.close();
 await sandboxes.stop();
 
@@ -203,7 +232,7 @@ console.log(
 for (const scenario of new Set(rows.map((r) => r.scenario))) {
   console.log(`\n${scenario}`);
   console.log(
-    'biller             raw req/s  adapter req/s  throughput cost  raw p50/p99 ms  adapter p50/p99 ms  p50 overhead  errors  adapter sockets',
+    'biller             raw req/s  adapter req/s  throughput cost  raw p50/p99 ms  adapter p50/p99 ms  p50 overhead  declared req/s  declared/adapter  declared p50/p99 ms  errors  adapter sockets',
   );
   for (const r of rows.filter((row) => row.scenario === scenario)) {
     console.log(
@@ -215,7 +244,10 @@ for (const scenario of new Set(rows.map((r) => r.scenario))) {
         `${r.raw.p50Ms}/${r.raw.p99Ms}`.padStart(15),
         `${r.adapter.p50Ms}/${r.adapter.p99Ms}`.padStart(19),
         pct(r.adapter.p50Ms, r.raw.p50Ms).padStart(13),
-        String(r.raw.errors + r.adapter.errors).padStart(7),
+        String(r.declared.perSecond).padStart(15),
+        (r.declared.perSecond / r.adapter.perSecond).toFixed(2).padStart(17),
+        `${r.declared.p50Ms}/${r.declared.p99Ms}`.padStart(20),
+        String(r.raw.errors + r.adapter.errors + r.declared.errors).padStart(7),
         String(r.adapterSockets).padStart(16),
       ].join(' '),
     );
