@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { registryEnvRefs } from '../adapters/registry/env-refs.js';
 import { registrySandboxes } from '../adapters/sandboxes/registry-sandboxes.js';
 import type { BillerSandbox } from '../adapters/sandboxes/shared/biller-sandbox.js';
 
@@ -53,17 +54,30 @@ function filesUnder(dir: string, base = dir): string[] {
   );
 }
 
+/** What the billers of an adapters folder already use: sandbox ports, and names a new biller must not reuse. */
+export interface TakenByBillers {
+  /** Sandbox default ports. */
+  ports: Set<number>;
+  /** Sandbox names, sandbox port variables and every variable the registry reads. */
+  names: Set<string>;
+}
+
 /**
- * Default ports the biller sandboxes of `adaptersDir` already take, registered or not: the
- * registry's (adapters/billers.json), each `sandbox.ts`'s exported sandbox, and each declared
- * `sandbox.yaml`'s top-level `defaultPort`. Throws when a registered sandbox is broken.
+ * What the biller sandboxes of `adaptersDir` already take, registered or not: the registry's
+ * (adapters/billers.json, with every `{"$env"}` it names), each `sandbox.ts`'s exported sandbox,
+ * and each declared `sandbox.yaml`'s top-level fields. Throws when a registered sandbox is broken.
  */
-export async function takenSandboxPorts(adaptersDir = ADAPTERS_DIR): Promise<Set<number>> {
-  const taken = new Set<number>();
+export async function takenByBillers(adaptersDir = ADAPTERS_DIR): Promise<TakenByBillers> {
+  const taken: TakenByBillers = { ports: new Set(), names: new Set() };
+  const add = (sandbox: Partial<Pick<BillerSandbox, 'defaultPort' | 'name' | 'portEnv'>>) => {
+    if (typeof sandbox.defaultPort === 'number') taken.ports.add(sandbox.defaultPort);
+    for (const name of [sandbox.name, sandbox.portEnv]) if (typeof name === 'string') taken.names.add(name);
+  };
   // The registry's sandboxes, declared ones read by their own loader whatever their file's shape.
   const registry = join(adaptersDir, 'billers.json');
   if (existsSync(registry)) {
-    for (const { sandbox } of await registrySandboxes(registry)) taken.add(sandbox.defaultPort);
+    for (const { sandbox } of await registrySandboxes(registry)) add(sandbox);
+    for (const ref of registryEnvRefs(registry)) taken.names.add(ref.name);
   }
   for (const folder of readdirSync(adaptersDir)) {
     if (folder === 'template') continue;
@@ -71,28 +85,46 @@ export async function takenSandboxPorts(adaptersDir = ADAPTERS_DIR): Promise<Set
     const declared = join(adaptersDir, folder, 'sandbox.yaml');
     if (existsSync(code)) {
       const module = (await import(pathToFileURL(code).href)) as { sandbox?: BillerSandbox };
-      if (module.sandbox) taken.add(module.sandbox.defaultPort);
+      if (module.sandbox) add(module.sandbox);
     } else if (existsSync(declared)) {
-      const port = (parse(readFileSync(declared, 'utf8')) as { defaultPort?: unknown } | null)?.defaultPort;
-      if (typeof port === 'number') taken.add(port);
+      add((parse(readFileSync(declared, 'utf8')) as Partial<BillerSandbox> | null) ?? {});
     }
   }
   return taken;
+}
+
+/** The sandbox default ports already taken (takenByBillers). */
+export async function takenSandboxPorts(adaptersDir = ADAPTERS_DIR): Promise<Set<number>> {
+  return (await takenByBillers(adaptersDir)).ports;
 }
 
 /**
  * Writes adapters/<kind>/ from the template. `kind` is the folder, adapter kind, biller id and
  * sandbox name (lower-case words joined by dashes, e.g. "sewerage-board"); the sandbox gets the
  * first biller sandbox port not in `taken` (takenSandboxPorts). Throws when the kind is
- * malformed or reserved, the folder exists, or every biller sandbox port is taken.
+ * malformed or reserved, the folder exists, its sandbox name or variables are among `takenNames`
+ * (takenByBillers: e.g. "water" would reuse water-board's WATER_BASE_URL and WATER_SANDBOX_PORT),
+ * or every biller sandbox port is taken.
  */
-export function generateBiller(kind: string, adaptersDir = ADAPTERS_DIR, taken: ReadonlySet<number>): NewBiller {
+export function generateBiller(
+  kind: string,
+  adaptersDir = ADAPTERS_DIR,
+  taken: ReadonlySet<number>,
+  takenNames: ReadonlySet<string> = new Set(),
+): NewBiller {
   if (!KIND.test(kind) || kind.length < 2 || kind.length > 40) {
     throw new Error(`"${kind}" is not a biller kind: lower-case words joined by dashes, e.g. sewerage-board`);
   }
   if (RESERVED.has(kind) || kind.startsWith('template')) throw new Error(`"${kind}" is reserved`);
   const folder = join(adaptersDir, kind);
   if (existsSync(folder)) throw new Error(`${folder} already exists`);
+  const clashes = [
+    kind,
+    ...['SANDBOX_PORT', 'BASE_URL', 'API_KEY'].map((suffix) => `${constant(kind)}_${suffix}`),
+  ].filter((name) => takenNames.has(name));
+  if (clashes.length) {
+    throw new Error(`"${kind}" would reuse another biller's ${clashes.join(', ')}: pick another kind`);
+  }
   let port: number = SANDBOX_PORTS.first;
   while (taken.has(port)) port++;
   if (port > SANDBOX_PORTS.last) {
@@ -135,13 +167,14 @@ if (resolve(process.argv[1] ?? '') === import.meta.filename) {
     process.exit(2);
   }
   try {
-    const made = generateBiller(kind, ADAPTERS_DIR, await takenSandboxPorts());
+    const taken = await takenByBillers();
+    const made = generateBiller(kind, ADAPTERS_DIR, taken.ports, taken.names);
     console.log(`wrote ${relative(process.cwd(), made.folder)}/: ${made.files.join(', ')}`);
     console.log('\nAdd this entry to adapters/billers.json (before payment-demands):\n');
     console.log(JSON.stringify(made.entry, null, 2));
     const steps = [
       [`npx vitest run adapters/${kind}`, 'the generated contract tests pass as they are'],
-      ['edit wire.ts, mapping.ts, client.ts', "index.ts (descriptor) and sandbox/ to the biller's real API"],
+      ['edit wire.ts, mapping.ts, client.ts,', "index.ts (descriptor) and sandbox/ to match the biller's real API"],
       ['npm run env:docs', ".env.example, the README's variables and docker compose's biller variables"],
     ];
     console.log('\nThen:');

@@ -60,13 +60,11 @@ describe('the hub citizen API', () => {
 
   it('lists the billers publicly, filtered by category, and refuses an unknown category', async () => {
     const all = (await (await call('/billers')).json()) as { billers: { id: string }[] };
-    expect(all.billers.map((b) => b.id)).toEqual([
-      'state-electricity',
-      'city-water',
-      'metro-gas',
-      'city-property-tax',
-      'payment-demands',
-    ]);
+    // The registry's billers in its order (a biller added later keeps this test as it is), the shipped ones among them.
+    expect(all.billers.map((b) => b.id)).toEqual(hub.registry.list().map((biller) => biller.id));
+    expect(all.billers.map((b) => b.id)).toEqual(
+      expect.arrayContaining(['state-electricity', 'city-water', 'metro-gas', 'city-property-tax', 'payment-demands']),
+    );
     const water = (await (await call('/billers?category=water')).json()) as {
       billers: { id: string; exactness: string }[];
     };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateBiller, takenSandboxPorts } from '../../scripts/new-biller.js';
+import { generateBiller, takenByBillers, takenSandboxPorts } from '../../scripts/new-biller.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -70,11 +70,16 @@ describe('npm run new:biller', () => {
     ).toThrow(/every biller sandbox port 4101-4109 is taken/);
   });
 
-  it('refuses a malformed or reserved kind, and a folder that exists, writing nothing', () => {
+  it('refuses a malformed or reserved kind, a folder that exists, and a kind whose names another biller uses, writing nothing', async () => {
     const before = readdirSync(scratch.adapters).sort();
     expect(() => generateBiller('Sewerage Board', scratch.adapters, new Set())).toThrow(/not a biller kind/);
     expect(() => generateBiller('sdk', scratch.adapters, new Set())).toThrow(/reserved/);
     expect(() => generateBiller('drainage', scratch.adapters, new Set())).toThrow(/already exists/);
+    // "water" would take water-board's sandbox name and variables: refused before any file is written.
+    const { ports, names } = await takenByBillers(join(ROOT, 'adapters'));
+    expect(() => generateBiller('water', scratch.adapters, ports, names)).toThrow(
+      /would reuse another biller's water, WATER_SANDBOX_PORT, WATER_BASE_URL/,
+    );
     expect(readdirSync(scratch.adapters).sort()).toEqual(before);
   });
 
