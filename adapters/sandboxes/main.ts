@@ -20,6 +20,10 @@ const sandboxes = await startRegistrySandboxes({
   host,
   urlHost: 'localhost',
   port: (sandbox) => sandboxPort(sandbox),
+}).catch((error: Error) => {
+  // A port taken or given twice is the user's to fix: say which sandbox and variable, no stack.
+  console.error(`sandboxes: ${error.message}`);
+  process.exit(1);
 });
 for (const { sandbox, url } of sandboxes.running) {
   console.log(JSON.stringify({ msg: `${sandbox.name} sandbox listening`, url, consumers }));

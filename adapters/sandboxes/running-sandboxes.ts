@@ -61,12 +61,25 @@ export function registrySandboxEnv(
  * Starts the sandbox of every enabled registry entry that has one (registrySandboxes), each on
  * its own server, and gives their URLs and the env that points the registry at them. The test
  * harnesses (port 0) and `npm run sandboxes` (sandboxPort) use it; none of them names a biller.
- * Rejects, closing what already started, when a sandbox fails to build or listen.
+ * Rejects, closing what already started, when a sandbox fails to build or listen (naming the
+ * sandbox, the address and its port variable), and before starting any when two sandboxes are
+ * given one port (e.g. PROPERTY_TAX_SANDBOX_PORT set to electricity's 4101).
  */
 export async function startRegistrySandboxes(options: StartSandboxesOptions = {}): Promise<RunningSandboxes> {
   const { registryFile = DEFAULT_REGISTRY_FILE, port = () => 0, host = '127.0.0.1', ...appOptions } = options;
   const urlHost = options.urlHost ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
   const found = await registrySandboxes(registryFile);
+  const wanted = new Map<number, BillerSandbox>();
+  for (const { sandbox } of found) {
+    const at = port(sandbox);
+    const other = wanted.get(at);
+    if (at !== 0 && other && other !== sandbox) {
+      throw new Error(
+        `the ${sandbox.name} sandbox (${sandbox.portEnv}) and the ${other.name} sandbox (${other.portEnv}) are both given port ${at}`,
+      );
+    }
+    wanted.set(at, sandbox);
+  }
   const byFolder = new Map<string, RunningSandbox>();
   const servers: Server[] = [];
   const close = async () => {
@@ -78,9 +91,14 @@ export async function startRegistrySandboxes(options: StartSandboxesOptions = {}
   try {
     for (const each of found) {
       if (byFolder.has(each.folder)) continue;
-      const server = each.sandbox.create(appOptions).listen(port(each.sandbox), host);
+      const at = port(each.sandbox);
+      const server = each.sandbox.create(appOptions).listen(at, host);
       servers.push(server);
-      await once(server, 'listening');
+      await once(server, 'listening').catch((error: Error) => {
+        throw new Error(
+          `the ${each.sandbox.name} sandbox cannot listen on ${host}:${at} (${each.sandbox.portEnv}): ${error.message}`,
+        );
+      });
       const url = `http://${urlHost}:${(server.address() as AddressInfo).port}`;
       byFolder.set(each.folder, { ...each, server, url });
     }

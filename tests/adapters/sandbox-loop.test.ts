@@ -84,4 +84,25 @@ describe('the sandboxes come from the registry', () => {
       await child.stop();
     }
   }, 90_000);
+
+  it('names the sandboxes and their variables when two are given one port, or a port is taken, and starts none', async () => {
+    const found = await registrySandboxes();
+    const [first, second] = found.map((each) => each.sandbox);
+    if (!first || !second) throw new Error('the registry has fewer than two sandboxes');
+    const shared = await freePort();
+    await expect(
+      startRegistrySandboxes({ port: (sandbox) => (sandbox === first || sandbox === second ? shared : 0) }),
+    ).rejects.toThrow(
+      `the ${second.name} sandbox (${second.portEnv}) and the ${first.name} sandbox (${first.portEnv}) are both given port ${shared}`,
+    );
+
+    const taken = await startRegistrySandboxes({ port: (sandbox) => (sandbox === first ? shared : 0) });
+    try {
+      await expect(startRegistrySandboxes({ port: (sandbox) => (sandbox === second ? shared : 0) })).rejects.toThrow(
+        `the ${second.name} sandbox cannot listen on 127.0.0.1:${shared} (${second.portEnv})`,
+      );
+    } finally {
+      await taken.close();
+    }
+  });
 });
