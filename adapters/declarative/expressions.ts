@@ -21,6 +21,21 @@ export class ExpressionError extends Error {
 }
 
 /**
+ * Why `source` is no JSONata expression, as "invalid JSONata (<what> at position <n>)"; undefined
+ * when it parses. The schema (schema.ts) checks every expression field with it, so syntax errors
+ * are reported with the file's other shape problems in one report.
+ */
+export function jsonataSyntaxProblem(source: string): string | undefined {
+  try {
+    jsonata(source);
+    return undefined;
+  } catch (caught) {
+    const error = caught as { message?: string; position?: number };
+    return `invalid JSONata (${error.message ?? 'syntax error'} at position ${error.position})`;
+  }
+}
+
+/**
  * Compiles expressions and collects every syntax error (with its field and position) instead of
  * stopping at the first, so a declaration's author sees all of them at once.
  */
@@ -28,16 +43,11 @@ export class ExpressionCompiler {
   readonly problems: string[] = [];
 
   compile(field: string, source: string): CompiledExpression {
-    try {
-      return { field, source, expression: jsonata(source) };
-    } catch (caught) {
-      const error = caught as { message?: string; position?: number };
-      this.problems.push(
-        `${field}: invalid JSONata (${error.message ?? 'syntax error'} at position ${error.position})`,
-      );
-      // A placeholder that is never evaluated: the declaration is refused before any call.
-      return { field, source, expression: jsonata('undefined') };
-    }
+    const problem = jsonataSyntaxProblem(source);
+    if (problem === undefined) return { field, source, expression: jsonata(source) };
+    this.problems.push(`${field}: ${problem}`);
+    // A placeholder that is never evaluated: the declaration is refused before any call.
+    return { field, source, expression: jsonata('undefined') };
   }
 
   optional(field: string, source: string | undefined): CompiledExpression | undefined {

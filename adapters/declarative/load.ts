@@ -39,6 +39,10 @@ function readDeclarationFile(file: string): unknown {
   }
 }
 
+/** A schema issue's path as the compile step writes one: `errors[0].when`, `fetch.bill.amountDue`. */
+const fieldPath = (path: readonly PropertyKey[]): string =>
+  path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('');
+
 /**
  * A declaration (already read from its file) as an adapter: checked against the schema
  * (schema.ts), every JSONata expression compiled, and the descriptor checked by defineAdapter.
@@ -50,7 +54,7 @@ export function declarationAdapter(file: string, content: unknown): AdapterDefin
   if (!parsed.success) {
     throw new DeclarationError(
       file,
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`),
+      parsed.error.issues.map((issue) => `${fieldPath(issue.path) || '(file)'}: ${issue.message}`),
     );
   }
   const compiled = compileDeclaration(parsed.data);

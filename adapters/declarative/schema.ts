@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonataSyntaxProblem } from './expressions.js';
 
 /**
  * The shape of a declaration file (`adapters/<folder>/<name>.biller.yaml`, or .yml/.json): a
@@ -8,8 +9,14 @@ import { z } from 'zod';
  * an error naming its path rather than a setting silently ignored.
  */
 
-/** A JSONata expression, e.g. `bill.billNo` or `consumer.consumerNumber`. */
-const expression = z.string().min(1, 'an expression (JSONata) is required');
+/** A JSONata expression, e.g. `bill.billNo` or `consumer.consumerNumber`; its syntax is checked here, with the shape. */
+const expression = z
+  .string()
+  .min(1, 'an expression (JSONata) is required')
+  .superRefine((source, ctx) => {
+    const problem = jsonataSyntaxProblem(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
 const optionName = z.string().regex(NAME, 'an option name (letters, digits, underscore)');

@@ -57,17 +57,34 @@ describe('a declaration file with mistakes', () => {
     ]);
   });
 
+  it('names a misspelt field, a bad value and a JSONata expression that does not compile in one report', () => {
+    const { problems } = problemsOf({
+      ...baseDeclaration(),
+      descriptor: { ...base.descriptor, exactness: 'EXAKT' },
+      fetch: { ...fetch, bill: { ...fetch.bill, amountDue: 'total +', billNumbr: 'x' } },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^descriptor\.exactness: /),
+        'fetch.bill: Unrecognized key: "billNumbr"',
+        expect.stringMatching(/^fetch\.bill\.amountDue: invalid JSONata \(.+ at position \d+\)$/),
+      ]),
+    );
+  });
+
   it('names a path placeholder, a query field and an error rule that do not compile', () => {
     const { problems } = problemsOf({
       ...baseDeclaration(),
       fetch: { ...fetch, request: { method: 'GET', path: '/a/{consumer.(}', query: { x: '"' } } },
       errors: [{ status: 404, when: 'code = ', outcome: 'consumer_not_found' }],
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual([
-      'errors[0].when',
-      'fetch.request.path {consumer.(}',
-      'fetch.request.query.x',
-    ]);
+    // Expressions are checked with the shape; a path's placeholders once the shape is right.
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['errors[0].when', 'fetch.request.query.x']);
+    const path = problemsOf({
+      ...baseDeclaration(),
+      fetch: { ...fetch, request: { method: 'GET', path: '/a/{consumer.(}' } },
+    });
+    expect(path.problems.map((p) => p.split(':')[0])).toEqual(['fetch.request.path {consumer.(}']);
   });
 
   it('names an auth setting that refers to an option the file does not declare, and a base URL option of the wrong type', () => {
@@ -98,8 +115,8 @@ describe('a declaration file with mistakes', () => {
       statuses: { accepted: [] },
     });
     expect(problems).toEqual([
-      expect.stringMatching(/^errors\.0\.outcome: Invalid option: expected one of "consumer_not_found"/),
-      'errors.1: give status, when, or both',
+      expect.stringMatching(/^errors\[0\]\.outcome: Invalid option: expected one of "consumer_not_found"/),
+      'errors[1]: give status, when, or both',
       'statuses.accepted: Too small: expected array to have >=1 items',
     ]);
   });
