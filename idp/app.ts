@@ -3,7 +3,7 @@ import { securityHeaders } from '../infra/http/security-headers.js';
 import { createNotifier } from '../infra/notifier/index.js';
 import type { ServiceDeps, ServiceParts } from '../infra/service-runtime.js';
 import { designAssets } from '../infra/web/design-assets.js';
-import { accountRouter } from './account/router.js';
+import { accountRouter } from './account-page/router.js';
 import { AccountStore } from './accounts/account-store.js';
 import type { IdpConfig } from './config.js';
 import { ConsentStore } from './consents/consent-store.js';

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { returnPageOf } from '../../idp/account/router.js';
+import { returnPageOf } from '../../idp/account-page/router.js';
 import { formatDateIST } from '../../infra/web/format.js';
 import { Browser, type Page } from './support/browser.js';
 import { signInNoting } from './support/consent-walk.js';
