@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DeclaredSandboxError, loadDeclaredSandbox } from '../../adapters/sandboxes/declared/index.js';
-import { financialYearOf, halfYearOf } from '../../adapters/sandboxes/declared/rules.js';
+import { DeclaredSandboxError, loadDeclaredSandbox } from '../../../../adapters/sandboxes/declared/index.js';
+import { financialYearOf, halfYearOf } from '../../../../adapters/sandboxes/declared/rules.js';
 import { PROPERTY_TAX_SANDBOX_FILE } from './property-tax-harness.js';
 
 /** A declared sandbox file is checked as it loads: every bad field is named, with the file. */

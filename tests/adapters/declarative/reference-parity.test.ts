@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDeclaration } from '../../adapters/declarative/index.js';
-import electricityAdapter from '../../adapters/electricity-discom/index.js';
-import { sandbox as electricitySandbox } from '../../adapters/electricity-discom/sandbox.js';
-import gasAdapter from '../../adapters/piped-gas/index.js';
-import { sandbox as gasSandbox } from '../../adapters/piped-gas/sandbox.js';
-import type { BillerSandbox } from '../../adapters/sandboxes/shared/biller-sandbox.js';
-import type { AdapterDefinition, Bill } from '../../adapters/sdk/index.js';
-import waterAdapter from '../../adapters/water-board/index.js';
-import { sandbox as waterSandbox } from '../../adapters/water-board/sandbox.js';
-import { todayInIndia } from '../../hub/bills/indian-day.js';
+import { loadDeclaration } from '../../../adapters/declarative/index.js';
+import electricityAdapter from '../../../adapters/electricity-discom/index.js';
+import { sandbox as electricitySandbox } from '../../../adapters/electricity-discom/sandbox.js';
+import gasAdapter from '../../../adapters/piped-gas/index.js';
+import { sandbox as gasSandbox } from '../../../adapters/piped-gas/sandbox.js';
+import type { BillerSandbox } from '../../../adapters/sandboxes/shared/biller-sandbox.js';
+import type { AdapterDefinition, Bill } from '../../../adapters/sdk/index.js';
+import waterAdapter from '../../../adapters/water-board/index.js';
+import { sandbox as waterSandbox } from '../../../adapters/water-board/sandbox.js';
+import { todayInIndia } from '../../../hub/bills/indian-day.js';
 import { useSandboxServers } from './sandbox-servers.js';
 
 /**
@@ -19,7 +19,7 @@ import { useSandboxServers } from './sandbox-servers.js';
  * and the same daily collection file.
  */
 
-const ADAPTERS_DIR = resolve(import.meta.dirname, '../../adapters');
+const ADAPTERS_DIR = resolve(import.meta.dirname, '../../../adapters');
 const { listen, keep } = useSandboxServers();
 
 const references: [string, AdapterDefinition<unknown>, BillerSandbox][] = [

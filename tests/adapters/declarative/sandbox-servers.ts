@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
-import type { BillerSandbox } from '../../adapters/sandboxes/shared/biller-sandbox.js';
-import type { BillerOperations } from '../../adapters/sdk/index.js';
+import type { BillerSandbox } from '../../../adapters/sandboxes/shared/biller-sandbox.js';
+import type { BillerOperations } from '../../../adapters/sdk/index.js';
 
 /**
  * For one test file: `listen(sandbox)` starts a biller sandbox on a free port and gives its base

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
-import { declarationAdapter } from '../../adapters/declarative/index.js';
-import type { BillerOperations } from '../../adapters/sdk/index.js';
+import { declarationAdapter } from '../../../adapters/declarative/index.js';
+import type { BillerOperations } from '../../../adapters/sdk/index.js';
 
 /** One request the stub received: method, path with query, headers and raw body. */
 export interface StubRequest {

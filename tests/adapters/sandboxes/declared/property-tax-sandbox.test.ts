@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { declaredSandboxBook } from '../../adapters/sandboxes/declared/index.js';
-import { sandboxOfFolder } from '../../adapters/sandboxes/registry-sandboxes.js';
-import { daysFromToday } from '../../adapters/sandboxes/shared/seeded.js';
+import { declaredSandboxBook } from '../../../../adapters/sandboxes/declared/index.js';
+import { sandboxOfFolder } from '../../../../adapters/sandboxes/registry-sandboxes.js';
+import { daysFromToday } from '../../../../adapters/sandboxes/shared/seeded.js';
 import {
   API_KEY,
   PROPERTY_TAX_SANDBOX_FILE,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalText } from '../../adapters/declarative/index.js';
-import { BillerUnavailableError } from '../../adapters/sdk/index.js';
+import { canonicalText } from '../../../adapters/declarative/index.js';
+import { BillerUnavailableError } from '../../../adapters/sdk/index.js';
 import { baseDeclaration, billBody, useStubBillers } from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registryEnvRefs } from '../../adapters/registry/env-refs.js';
-import { loadBillerRegistry, RegistryError } from '../../adapters/registry/index.js';
+import { registryEnvRefs } from '../../../adapters/registry/env-refs.js';
+import { loadBillerRegistry, RegistryError } from '../../../adapters/registry/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'registry-declared-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +72,7 @@ describe('a registry entry naming a declaration', () => {
   });
 
   it("lists a declared entry's environment variables in the shipped registry", () => {
-    const refs = registryEnvRefs(resolve(import.meta.dirname, '../../adapters/billers.json'));
+    const refs = registryEnvRefs(resolve(import.meta.dirname, '../../../adapters/billers.json'));
     expect(refs.filter((ref) => ref.biller === 'city-property-tax')).toEqual([
       {
         name: 'PROPERTY_TAX_BASE_URL',

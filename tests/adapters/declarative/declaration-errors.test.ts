@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DeclarationError, loadDeclaration } from '../../adapters/declarative/index.js';
+import { DeclarationError, loadDeclaration } from '../../../adapters/declarative/index.js';
 import { baseDeclaration } from './stub-biller.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'declarations-'));

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDeclaration } from '../../adapters/declarative/index.js';
-import { loadBillerRegistry } from '../../adapters/registry/index.js';
-import { registrySandboxes, sandboxEnvFor, sandboxOfFolder } from '../../adapters/sandboxes/registry-sandboxes.js';
-import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
-import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
+import { loadDeclaration } from '../../../adapters/declarative/index.js';
+import { loadBillerRegistry } from '../../../adapters/registry/index.js';
+import { registrySandboxes, sandboxEnvFor, sandboxOfFolder } from '../../../adapters/sandboxes/registry-sandboxes.js';
+import { sandboxProbe } from '../../../adapters/sandboxes/shared/sandbox-probe.js';
+import { runAdapterContract } from '../../../adapters/sdk/testkit/index.js';
 import { useSandboxServers } from './sandbox-servers.js';
 
 /**
@@ -16,7 +16,7 @@ import { useSandboxServers } from './sandbox-servers.js';
  * biller gets its contract run with no new test code.
  */
 
-const ADAPTERS_DIR = resolve(import.meta.dirname, '../../adapters');
+const ADAPTERS_DIR = resolve(import.meta.dirname, '../../../adapters');
 const TIMEOUT_MS = 300;
 const RETRIES = 1;
 const tmp = mkdtempSync(join(tmpdir(), 'declared-contract-'));

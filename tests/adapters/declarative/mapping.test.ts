@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { moneyFunctions } from '../../adapters/declarative/index.js';
+import { moneyFunctions } from '../../../adapters/declarative/index.js';
 import {
   BillerRejectedError,
   BillerUnavailableError,
   ConsumerNotFoundError,
   InvalidConsumerNumberError,
-} from '../../adapters/sdk/index.js';
+} from '../../../adapters/sdk/index.js';
 import { baseDeclaration, billBody, useStubBillers } from './stub-biller.js';
 
 const consumer = { accountNo: '123456' };

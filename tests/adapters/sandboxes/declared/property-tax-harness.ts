@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { loadDeclaredSandbox } from '../../adapters/sandboxes/declared/index.js';
-import type { SandboxAppOptions } from '../../adapters/sandboxes/shared/biller-sandbox.js';
+import { loadDeclaredSandbox } from '../../../../adapters/sandboxes/declared/index.js';
+import type { SandboxAppOptions } from '../../../../adapters/sandboxes/shared/biller-sandbox.js';
 
 /** The property tax office's declared sandbox file. */
 export const PROPERTY_TAX_SANDBOX_FILE = join(
-  resolve(import.meta.dirname, '../..'),
+  resolve(import.meta.dirname, '../../../..'),
   'adapters/property-tax/sandbox.yaml',
 );
 export const propertyTax = loadDeclaredSandbox(PROPERTY_TAX_SANDBOX_FILE);

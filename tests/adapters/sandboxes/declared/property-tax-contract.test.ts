@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { sandboxProbe } from '../../adapters/sandboxes/shared/sandbox-probe.js';
+import { sandboxProbe } from '../../../../adapters/sandboxes/shared/sandbox-probe.js';
 import {
   type BillerDescriptor,
   type BillerOperations,
@@ -11,8 +11,8 @@ import {
   maskName,
   type PostingResult,
   validateConsumer,
-} from '../../adapters/sdk/index.js';
-import { runAdapterContract } from '../../adapters/sdk/testkit/index.js';
+} from '../../../../adapters/sdk/index.js';
+import { runAdapterContract } from '../../../../adapters/sdk/testkit/index.js';
 import { API_KEY, propertyTax, type RunningSandbox, startPropertyTax } from './property-tax-harness.js';
 
 /**
