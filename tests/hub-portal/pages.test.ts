@@ -73,7 +73,7 @@ describe('the portal signed out', () => {
     const headers = { 'accept-language': 'hi-IN,hi;q=0.9,en;q=0.8' };
     const hindi = await browser.go(url('/'), { headers });
     expect(hindi.html).toContain('<html lang="hi"');
-    expect(heading(hindi)).toBe('बिजली, पानी और गैस के बिल एक ही जगह भरें');
+    expect(heading(hindi)).toBe('बिजली, पानी, गैस और संपत्ति कर के बिल एक ही जगह भरें');
     const bengali = await browser.post(hindi, url('/language'), { lang: 'bn', returnTo: '/' });
     expect(bengali.html).toContain('<html lang="bn"');
     expect((await browser.go(url('/'), { headers })).html).toContain('<html lang="bn"');
