@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { TokenCache } from '../piped-gas/token-cache.js';
 import { BillerUnavailableError } from '../sdk/errors.js';
 import type { BillerHttp } from '../sdk/http-client.js';
+import { TokenCache } from '../sdk/token-cache.js';
 import type { DeclaredOptions } from './options.js';
 import type { AuthDeclaration } from './schema.js';
 

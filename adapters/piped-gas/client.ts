@@ -1,8 +1,8 @@
 import type { AdapterLogger } from '../sdk/define-adapter.js';
 import { BillerUnavailableError } from '../sdk/errors.js';
 import { type BillerRequest, type BillerResponse, createBillerHttp } from '../sdk/http-client.js';
+import { TokenCache } from '../sdk/token-cache.js';
 import { collectionError, faultOf, invoiceError, statusQueryError, tokenError, unexpectedAnswer } from './mapping.js';
-import { TokenCache } from './token-cache.js';
 import {
   type Collection,
   type CollectionRequest,

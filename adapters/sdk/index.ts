@@ -43,3 +43,4 @@ export {
 } from './http-client.js';
 export { decimalToMinor, maskName } from './mask.js';
 export { mapBillerStatus, type StatusVocabulary } from './status-map.js';
+export { type AccessToken, TokenCache, type TokenCacheOptions } from './token-cache.js';

@@ -4,7 +4,7 @@ export interface AccessToken {
 }
 
 export interface TokenCacheOptions {
-  /** Asks the company for a new token; has its own timeout, so callers' signals are not passed to it. */
+  /** Asks the biller for a new token; has its own timeout, so callers' signals are not passed to it. */
   fetchToken(): Promise<AccessToken>;
   /** The clock, for tests. */
   now?: () => number;
