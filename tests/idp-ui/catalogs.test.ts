@@ -26,7 +26,7 @@ const flat = Object.fromEntries(SUPPORTED_LOCALES.map((locale) => [locale, flatt
 const SECTIONS = Object.keys(catalogs.en);
 
 /** The idp's page code and templates (and the shared layout they extend): where messages are chosen. */
-const UI_DIRS = ['idp/views', 'idp/interactions', 'idp/account', 'idp/provider', 'infra/web/views'];
+const UI_DIRS = ['idp/views', 'idp/interactions', 'idp/account-page', 'idp/provider', 'infra/web/views'];
 
 /** Every .ts and .njk file under `dir`. */
 function sources(dir: string): string[] {
