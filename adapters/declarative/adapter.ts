@@ -36,6 +36,7 @@ export function declaredAdapter(compiled: CompiledDeclaration): AdapterDefinitio
     kind: `declared-${descriptor.id}`,
     descriptor,
     options: optionsSchemaOf(declaration.options),
+    secretOptions: secretNames,
     create(options: DeclaredOptions, context: AdapterContext): BillerOperations {
       const billerId = descriptor.id;
       // The list createBillerHttp redacts: the secret options, and OAuth2 tokens as they are issued.

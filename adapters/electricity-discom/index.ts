@@ -45,6 +45,7 @@ export const electricityDiscomAdapter = defineAdapter<ElectricityDiscomOptions>(
   kind: 'electricity-discom',
   descriptor,
   options: electricityDiscomOptions,
+  secretOptions: ['apiKey'],
   create(options, context) {
     const client = createDiscomClient({ name: BILLER_ID, ...options, log: context.log });
     // Checked first in every call, so a malformed number never reaches the discom; it is the only param.

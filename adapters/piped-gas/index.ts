@@ -42,6 +42,7 @@ export const pipedGasAdapter = defineAdapter<PipedGasOptions>({
   kind: 'piped-gas',
   descriptor,
   options: optionsSchema,
+  secretOptions: ['clientSecret'],
   create(options, context): BillerOperations {
     const client = createPipedGasClient({ ...options, log: context.log });
     const bpNumberOf = (consumer: ConsumerRef) => validateConsumer(descriptor, consumer).bpNumber as string;

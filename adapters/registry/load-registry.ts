@@ -116,6 +116,13 @@ export async function loadBillerRegistry(file: string, options: RegistryOptions 
       for (const problem of definition) problems.push(`${label}: ${problem}`);
       continue;
     }
+    const written = (definition.secretOptions ?? []).filter(
+      (name) => entry.options[name] !== undefined && !isEnvRef(entry.options[name]),
+    );
+    for (const name of written) {
+      problems.push(`${label}: options.${name} is a secret: give it as {"$env": "NAME"}, never in the file`);
+    }
+    if (written.length) continue;
     const missing: string[] = [];
     const resolved = resolveEnv(entry.options, env, missing);
     for (const name of missing) problems.push(`${label}: environment variable ${name} is not set`);

@@ -23,6 +23,11 @@ export interface AdapterDefinition<Options> {
   descriptor: BillerDescriptor;
   /** Validates and defaults the options a registry entry gives (base URL, credentials ...). */
   options: z.ZodType<Options>;
+  /**
+   * Options that are credentials (an API key, an HMAC secret, a client secret): the registry
+   * refuses an entry that writes one in the file instead of `{"$env": NAME}`.
+   */
+  secretOptions?: readonly string[];
   create(options: Options, context: AdapterContext): BillerOperations;
 }
 

@@ -35,6 +35,7 @@ export const templateBillerAdapter = defineAdapter<TemplateBillerOptions>({
   kind: 'template-biller',
   descriptor,
   options: templateBillerOptions,
+  secretOptions: ['apiKey'],
   create(options, context) {
     const client = createTemplateBillerClient({ name: BILLER_ID, ...options, log: context.log });
     // Checked first in every call, so a malformed number never reaches the biller.

@@ -56,6 +56,7 @@ export const waterBoardAdapter = defineAdapter<WaterBoardOptions>({
   kind: 'water-board',
   descriptor,
   options: optionsSchema,
+  secretOptions: ['hmacSecret'],
   create(options, context) {
     const client = createWaterBoardClient({ ...options, name: descriptor.id, log: context.log });
     return {

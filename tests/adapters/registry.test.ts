@@ -82,6 +82,15 @@ describe('the biller registry', () => {
     expect(problems).toEqual(['billers[0] (electricity-discom): environment variable ELECTRICITY_API_KEY is not set']);
   });
 
+  it('refuses a secret written in the file instead of read from the environment, naming the option', async () => {
+    const problems = await problemsOf(
+      registryFile({ billers: [electricity({ apiKey: 'sandbox-state-electricity-0001' })] }),
+    );
+    expect(problems).toEqual([
+      'billers[0] (electricity-discom): options.apiKey is a secret: give it as {"$env": "NAME"}, never in the file',
+    ]);
+  });
+
   it('refuses the same biller id twice, unknown fields and unreadable files', async () => {
     expect(await problemsOf(registryFile({ billers: [electricity(), electricity()] }))).toEqual([
       'billers[1] (electricity-discom): biller id state-electricity is registered twice',

@@ -46,8 +46,12 @@ describe('a registry entry naming a declaration', () => {
       expect.stringMatching(/^billers\[0\] \(property-tax\/property-tax\.biller\.yaml\): options\.baseUrl: /),
       'billers[0] (property-tax/property-tax.biller.yaml): options: Unrecognized key: "colour"',
     ]);
-    expect(await problemsOf(registryFile([propertyTax({}, { apiKey: 'short' })]))).toEqual([
+    expect(await problemsOf(registryFile([propertyTax()]), { PTAX_KEY: 'short' })).toEqual([
       'billers[0] (property-tax/property-tax.biller.yaml): options.apiKey: Too small: expected string to have >=16 characters',
+    ]);
+    // A secret option (declared `secret: true`) written in the file instead of read from the environment.
+    expect(await problemsOf(registryFile([propertyTax({}, { apiKey: 'sandbox-city-property-tax-0001' })]))).toEqual([
+      'billers[0] (property-tax/property-tax.biller.yaml): options.apiKey is a secret: give it as {"$env": "NAME"}, never in the file',
     ]);
     expect(await problemsOf(registryFile([propertyTax({ id: 'ptax' })]), {})).toEqual([
       'billers[0] (ptax): environment variable PTAX_KEY is not set',
