@@ -266,6 +266,13 @@ paymentSchema.index({ 'risk.flaggedAt': -1 }, { sparse: true });
  * The key of the bill a line pays: `billerId|<consumer values in sorted param-name order>|billNumber`.
  * Sorted so that the same consumer typed in any key order is the same bill.
  */
+/**
+ * The gateway refund key of a held payment's whole capture (state-machine.ts: held → refunded):
+ * the payment id, where a line's refund key is its line id. The operator's refund and the receipt
+ * both name the refund by it.
+ */
+export const heldRefundKey = (payment: Pick<Payment, '_id'>): string => payment._id;
+
 export function billKeyOf(line: { billerId: string; consumer: ConsumerRef; billNumber: string }): string {
   const values = Object.keys(line.consumer)
     .sort()

@@ -2,7 +2,7 @@ import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { HubConfig } from '../config.js';
-import type { Payment, PaymentLine } from '../payments/index.js';
+import { heldRefundKey, type Payment, type PaymentLine } from '../payments/payment-model.js';
 import { checkoutLineDemand } from './receipt-demand.js';
 import { type Receipt, type ReceiptModel, type ReceiptRefund, receiptModel } from './receipt-model.js';
 import { bindingOf, type ReceiptBinding, ReceiptTokens } from './receipt-tokens.js';
@@ -41,7 +41,7 @@ function refundOf(payment: Payment, line: PaymentLine): ReceiptRefund {
 
 /**
  * The refund of a held payment's whole capture (state-machine.ts: held → refunded): what the
- * gateway took, under the payment's id as refund key (hub/operator/actions/refund-held-payment.ts),
+ * gateway took, under its refund key (heldRefundKey: the payment id),
  * at the moment the payment moved to refunded. Undefined for any other payment.
  */
 function heldCaptureRefund(payment: Payment): ReceiptRefund | undefined {
@@ -49,7 +49,7 @@ function heldCaptureRefund(payment: Payment): ReceiptRefund | undefined {
   const done = payment.timeline.find((entry) => entry.from === 'held' && entry.to === 'refunded');
   return {
     amountMinor: payment.gateway?.capturedMinor ?? payment.totalMinor,
-    reference: payment._id,
+    reference: heldRefundKey(payment),
     ...(done ? { at: done.at } : {}),
     status: 'refunded',
   };

@@ -1,6 +1,6 @@
 import { AppError } from '../../../infra/errors.js';
 import { GatewayError } from '../../gateway/errors.js';
-import type { Payment } from '../../payments/payment-model.js';
+import { heldRefundKey } from '../../payments/payment-model.js';
 import { type ActionRequest, audited, StateMovedError, SubjectNotFoundError } from '../operator-action.js';
 import type { OperatorDeps } from '../operator-deps.js';
 
@@ -11,9 +11,6 @@ export interface HeldRefundAnswer {
   status: 'refunded' | 'held';
   refund: { refundId: string; status: 'succeeded' | 'pending'; amountMinor: number; currency: string };
 }
-
-/** The refund key of a held payment's whole capture: the payment id (a line's refund key is its line id). */
-export const heldRefundKey = (payment: Pick<Payment, '_id'>) => payment._id;
 
 /**
  * "Refund a held payment's capture" (audit action `payment.refund`). A payment held for a capture
