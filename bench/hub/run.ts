@@ -36,6 +36,7 @@ import { HttpClient } from '../idp/http-client.js';
 import { summariseProfile } from '../idp/profile.js';
 import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
+import { machineFacts } from '../shared/machine.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { benchPopulation, type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
@@ -292,7 +293,7 @@ async function main(): Promise<number> {
     }
     const report: HubBenchReport = {
       startedAt: startedAt.toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+      machine: machineFacts(),
       services: { mongo: mongoLabel, redis: redisLabel },
       settings: {
         ...settings,

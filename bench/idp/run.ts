@@ -23,6 +23,7 @@ import { readCaptured } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
+import { machineFacts } from '../shared/machine.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { HttpClient } from './http-client.js';
 import { runPhase } from './load.js';
@@ -314,7 +315,7 @@ async function main() {
     };
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+      machine: machineFacts(),
       services: {
         mongo: services.started.mongo ? 'local mongo-java-server 1.47 (memory backend)' : 'MONGODB_URI',
         redis: services.started.redis ? 'local redis-server' : 'REDIS_URL',

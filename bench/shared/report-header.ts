@@ -1,7 +1,10 @@
+import type { MachineFacts } from './machine.js';
+
 /** What every benchmark result file starts with: when, on what, with which settings and targets. */
 export interface ReportHeader<Targets> {
   startedAt: string;
-  machine: { cpu: string; cores: number; node: string };
+  /** The machine and its load when the first measured window opened (bench/shared/machine.ts). */
+  machine: MachineFacts;
   services: { mongo: string; redis: string };
   settings: Record<string, unknown>;
   targets: Targets;
