@@ -36,6 +36,8 @@ export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 export interface Interaction {
   uid: string;
   details: Details;
+  /** Whether our state for it was stored (a step was taken); false on its first page. */
+  started: boolean;
   state: LoginState;
   form: FormContext;
   clientName: string;

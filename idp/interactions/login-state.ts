@@ -1,5 +1,6 @@
 import type { Redis } from '../../infra/redis.js';
 import type { Identifier } from '../accounts/identifier.js';
+import { adapterKey, rememberReads } from '../provider/redis-adapter.js';
 import type { Locale } from '../views/i18n.js';
 
 /** A message shown once on the next page, as a catalog key (so it follows the page's language). */
@@ -22,20 +23,35 @@ export type LoginState =
 
 const TTL_SECONDS = 3600;
 
+/** What a page of an interaction starts from: our state (undefined before the first step) and the chosen language. */
+export interface StoredLogin {
+  state: LoginState | undefined;
+  locale: Locale | undefined;
+}
+
 export class LoginStates {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'idp:login:',
   ) {}
 
-  async get(uid: string): Promise<LoginState> {
-    return (await this.find(uid)) ?? { stage: 'identify' };
-  }
-
-  /** The stored state; undefined before the interaction's first step. */
-  async find(uid: string): Promise<LoginState | undefined> {
-    const stored = await this.redis.get(this.prefix + uid);
-    return stored ? (JSON.parse(stored) as LoginState) : undefined;
+  /**
+   * Our state and chosen language for an interaction, read in one round trip together with the
+   * provider's Interaction record, which is handed to the request's storage scope
+   * (redis-adapter.ts) so that the provider does not read it again.
+   */
+  async load(uid: string): Promise<StoredLogin> {
+    const interactionKey = adapterKey('Interaction', uid);
+    const [interaction, state, locale] = await this.redis.mget(
+      interactionKey,
+      this.prefix + uid,
+      `${this.prefix}${uid}:lang`,
+    );
+    rememberReads([[interactionKey, interaction ?? null]]);
+    return {
+      state: state ? (JSON.parse(state) as LoginState) : undefined,
+      locale: (locale as Locale | null) ?? undefined,
+    };
   }
 
   async set(uid: string, state: LoginState): Promise<void> {
@@ -47,10 +63,6 @@ export class LoginStates {
   }
 
   /** The language chosen with the switch during this interaction; it outranks the client's ui_locales. */
-  async chosenLocale(uid: string): Promise<Locale | undefined> {
-    return ((await this.redis.get(`${this.prefix}${uid}:lang`)) as Locale | null) ?? undefined;
-  }
-
   async chooseLocale(uid: string, locale: Locale): Promise<void> {
     await this.redis.set(`${this.prefix}${uid}:lang`, locale, 'EX', TTL_SECONDS);
   }

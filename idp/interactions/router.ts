@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { ACR_CODE, acrToRecord, STEP_UP_REASONS } from '../provider/acr.js';
+import { inStorageScope, StorageScope } from '../provider/redis-adapter.js';
 import { pageLanguage } from '../views/i18n.js';
 import { errorPage } from '../views/provider-pages.js';
 import { abort, grantConsent } from './consent-step.js';
@@ -66,6 +67,8 @@ async function essentialAcrUnreachable(deps: InteractionDeps, details: Interacti
 
 /** Loads the provider's interaction (bound to this browser's cookie) and our state for it. */
 async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Interaction | undefined> {
+  // One read for the provider's Interaction, our state and the chosen language (login-state.ts).
+  const stored = await deps.states.load(String(ctx.params.uid));
   let details: Interaction['details'];
   try {
     details = await deps.provider.interactionDetails(ctx.req, ctx.res);
@@ -80,15 +83,13 @@ async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Int
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const clientName = client?.clientName ?? String(details.params.client_id);
   const uid = details.uid;
-  const locale = requestLocale(ctx, {
-    chosen: await deps.states.chosenLocale(uid),
-    uiLocales: details.params.ui_locales,
-  });
+  const locale = requestLocale(ctx, { chosen: stored.locale, uiLocales: details.params.ui_locales });
   return {
     uid,
     details,
     clientName,
-    state: (await deps.states.find(uid)) ?? (await startingState(deps, details)),
+    started: stored.state !== undefined,
+    state: stored.state ?? (await startingState(deps, details)),
     form: {
       action: (step) => `/interaction/${uid}/${step}`,
       csrf: deps.csrf.issue(`interaction:${uid}`),
@@ -103,6 +104,9 @@ async function loadInteraction(ctx: Context, deps: InteractionDeps): Promise<Int
 export function interactionRouter(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  // Each page reads a record once: the provider's reads of the Interaction (and its session)
+  // come from the read made with our state (redis-adapter.ts StorageScope).
+  router.use((_ctx, next) => inStorageScope(new StorageScope(false), next));
 
   router.get('/:uid', async (ctx) => {
     const it = await loadInteraction(ctx, deps);
@@ -116,7 +120,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
       ctx.status = 303;
       return ctx.redirect(`/interaction/${it.uid}`);
     }
-    if (!(await deps.states.find(it.uid)) && (await essentialAcrUnreachable(deps, it.details))) {
+    if (!it.started && (await essentialAcrUnreachable(deps, it.details))) {
       deps.audit.warn({ event: 'login_refused', reason: 'acr_unmet', client: it.details.params.client_id });
       return finishInteraction(ctx, deps, it, {
         error: 'unmet_authentication_requirements',

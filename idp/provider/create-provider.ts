@@ -34,7 +34,7 @@ import { existingGrantLoader } from './first-party-grant.js';
 import { hubTokenIdentityClaims } from './hub-token-claims.js';
 import { type OperatorAppRequired, operatorAppCheck } from './operator-app.js';
 import { pkceRequired, REQUIRE_PKCE, validateRequirePkce } from './pkce-policy.js';
-import { redisAdapterFactory } from './redis-adapter.js';
+import { inStorageScope, redisAdapterFactory, StorageScope } from './redis-adapter.js';
 import { enableAtomicRefreshRotation } from './refresh-rotation.js';
 import { accountIdOf, resourceIndicators } from './resource-server.js';
 
@@ -69,6 +69,9 @@ export function operatorAppRequirement(
     organisations.operatorTeamOfAccount(await lookupAccount(accountId)) !== undefined;
 }
 
+/** oidc-provider's token endpoint (its default route; the configuration keeps it). */
+const TOKEN_PATH = '/token';
+
 function html(ctx: KoaContextWithOIDC, body: string): void {
   ctx.type = 'html';
   ctx.set('Content-Security-Policy', PAGE_CSP);
@@ -99,8 +102,12 @@ export function createProvider({
     organisations.isOperatorConsole(clientId) && accountId
       ? consoleOperator(organisations, clientId, await lookupAccount(accountId))
       : undefined;
+  // A grant's token index must outlive its longest-lived token (redis-adapter.ts).
+  const Adapter = redisAdapterFactory(redis, {
+    indexTtlSeconds: Math.max(config.IDP_SESSION_TTL_SECONDS, config.IDP_ACCESS_TOKEN_TTL_SECONDS, 600),
+  });
   const configuration: Configuration = {
-    adapter: redisAdapterFactory(redis),
+    adapter: Adapter,
     clients,
     jwks: { keys: signingKeys as Configuration['jwks'] extends { keys: infer K } ? K : never },
     cookies: {
@@ -261,6 +268,14 @@ export function createProvider({
     },
   };
   const provider = new Provider(config.IDP_ISSUER, configuration);
+  // The token endpoint reads each record once and writes the tokens it issues in one round trip,
+  // once the answer is ready; a refused request writes none of them.
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== TOKEN_PATH) return next();
+    const scope = new StorageScope(true);
+    await inStorageScope(scope, next);
+    if (ctx.status < 300) await Adapter.flush(scope);
+  });
   // One rotation per refresh token, duplicates within the grace window get its answer (refresh-rotation.ts).
   enableAtomicRefreshRotation(provider, redis, config.IDP_REFRESH_REUSE_GRACE_SECONDS);
   return provider;

@@ -9,7 +9,7 @@ import resolveResource from 'oidc-provider/lib/helpers/resolve_resource.js';
 import instance from 'oidc-provider/lib/helpers/weak_cache.js';
 import type { Redis } from '../../infra/redis.js';
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
-import { ConsumedConcurrently } from './redis-adapter.js';
+import { ConsumedConcurrently, currentStorageScope } from './redis-adapter.js';
 
 /** How often a duplicate request looks for the winner's answer while the winner is still working. */
 const POLL_MS = 50;
@@ -51,12 +51,16 @@ function answerKeys(oldToken: string) {
  * - **Validate before consuming.** The requested `resource` is resolved and checked (unknown or
  *   not granted: `invalid_target`) before the provider marks the old token used, so a refused
  *   request leaves the token usable. Scope is already checked before that by the provider.
- * - **Exactly one rotation.** One request at a time works on a given refresh token: it takes a
- *   Redis lock keyed by the token (SET NX, released by compare-and-delete) before it reads the
- *   token, so the provider never sees a token that a concurrent request consumed between our
- *   read and its own (that would look like reuse and revoke the grant). Requests that find the
- *   lock taken are duplicates. Behind the lock the adapter's consume() is still an atomic
- *   check-and-set (redis-adapter.ts). A duplicate, or a request that presents a token consumed less than
+ * - **Exactly one rotation.** The adapter marks the token used with one SET NX
+ *   (redis-adapter.ts consume()), so of simultaneous requests exactly one rotates; the others get
+ *   ConsumedConcurrently. The token endpoint runs in a storage scope that reads each record once
+ *   per request, so our read of the token and the provider's are the same read: the provider never
+ *   sees a token that a concurrent request consumed between the two (that would look like reuse and
+ *   revoke the grant). With the window off, a Redis lock keyed by the token (SET NX, released by
+ *   compare-and-delete) still turns a request that arrives mid-rotation away before it reads the
+ *   token. The new tokens and the winner's answer are written in one round trip when the answer is
+ *   ready (create-provider.ts), so a loser never finds the tokens without the answer.
+ *   A duplicate, or a request that presents a token consumed less than
  *   `graceSeconds` ago, with the same scope and resource, gets the same answer the winner got (same new refresh token, access
  *   token and ID token), read from a short-lived cache keyed and sealed (AES-256-GCM) by keys
  *   derived from the old token. If no answer appears within the window (the winner failed), it
@@ -123,11 +127,14 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
   async function refreshGrant(ctx: KoaContextWithOIDC): Promise<void> {
     const oldToken = ctx.oidc.params?.refresh_token;
     if (typeof oldToken !== 'string') return providerRefreshGrant(provider, helpers, ctx);
+    // With a window, the token's one-time mark decides the winner and the request's single read
+    // of the token (redis-adapter.ts) keeps a loser from seeing the winner's mark as a reuse.
+    if (graceSeconds > 0) return rotateOnce(ctx, oldToken);
+    // Without one, a request arriving while another rotates this token must not reach the
+    // provider's reuse check: the lock turns it away with a retryable error.
     const { lock } = answerKeys(oldToken);
     const owner = randomBytes(16).toString('base64url');
     if ((await redis.set(lock, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
-      // Another request is rotating this very token now: wait for its answer (or a retryable error).
-      if (graceSeconds > 0) return answerDuplicate(ctx, oldToken);
       throw new errors.TemporarilyUnavailable('the refresh token is being rotated by another request; retry shortly');
     }
     try {
@@ -137,7 +144,10 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
     }
   }
 
-  /** The refresh grant for one token, run by one request at a time (the caller holds the token's lock). */
+  /**
+   * The refresh grant for one token. Both reads of the token (ours, then the provider's) are the
+   * request's one read (redis-adapter.ts StorageScope), so the provider decides on what we checked.
+   */
   async function rotateOnce(ctx: KoaContextWithOIDC, oldToken: string): Promise<void> {
     const token = await provider.RefreshToken.find(oldToken, { ignoreExpiration: true });
     // Anything else (unknown, foreign, expired token) is the provider's to refuse, as before.
@@ -166,8 +176,12 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
         request: requestShape(ctx),
         body: ctx.body,
       };
-      // One second more than the window: `consumed` is stored in whole seconds.
-      await redis.set(id, sealSecret(JSON.stringify(answer), key), 'EX', graceSeconds + 1);
+      const sealed = sealSecret(JSON.stringify(answer), key);
+      // One second more than the window: `consumed` is stored in whole seconds. Written in the same
+      // round trip as the new tokens when the token endpoint batches its writes.
+      const scope = currentStorageScope();
+      if (scope?.batchWrites) scope.extra.push((pipeline) => pipeline.set(id, sealed, 'EX', graceSeconds + 1));
+      else await redis.set(id, sealed, 'EX', graceSeconds + 1);
     }
   }
 

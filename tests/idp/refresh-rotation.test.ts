@@ -64,21 +64,21 @@ describe('refresh token rotation at the idp', () => {
     // while the other consumes it, and its next read then finds it consumed: the interleaving
     // that, unguarded, looks like a reuse to the provider and revokes the grant.
     const redis = idp.service.redis;
-    const hgetall = redis.hgetall.bind(redis);
+    const mget = redis.mget.bind(redis) as (...keys: string[]) => Promise<(string | null)[]>;
     let reads = 0;
-    redis.hgetall = (async (key: string) => {
-      const stored = await hgetall(key);
+    redis.mget = (async (...keys: string[]) => {
+      const stored = await mget(...keys);
       // The answer, read now, arrives late: by then the other request may have consumed the token.
-      if (key.includes('RefreshToken') && reads++ % 2 === 1) await sleep(150);
+      if (String(keys[0]).includes('RefreshToken') && reads++ % 2 === 1) await sleep(150);
       return stored;
-    }) as typeof redis.hgetall;
+    }) as typeof redis.mget;
     try {
       const answers = await Promise.all([1, 2].map(() => oidc.refreshTokenGrant(hubRp, old)));
       expect(new Set(answers.map((answer) => answer.refresh_token)).size).toBe(1);
       const after = await oidc.refreshTokenGrant(hubRp, answers[0]?.refresh_token as string);
       expect(after.refresh_token).toBeDefined();
     } finally {
-      redis.hgetall = hgetall;
+      redis.mget = mget as typeof redis.mget;
     }
   });
 
