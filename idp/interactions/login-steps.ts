@@ -104,7 +104,7 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
     const page = codePage({ ...it.form, error: otpMessage(error, it.form.lang.t) }, maskIdentifier(state.identifier));
     return renderPage(ctx, page, error.reason === 'locked' ? 429 : 400);
   }
-  await deps.otp.clearFailures(state.identifier.value, { ip: ctx.ip, device: device(ctx) });
+  // verify() forgot this origin's wrong codes with the challenge.
   trustThisDevice(ctx, deps, state.identifier);
   const account = await deps.accounts.findByIdentifier(state.identifier);
   if (!account) {

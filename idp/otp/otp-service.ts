@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from '../../infra/redis.js';
 import { deviceToken, trustedDeviceId } from './device-trust.js';
 import { ipKey } from './ip-key.js';
@@ -53,45 +52,89 @@ const CHALLENGE_ID = /^[A-Za-z0-9_-]{22}$/;
 
 // Counts one attempt only on an existing challenge (HINCRBY alone would create a key without TTL).
 const attemptScript = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local fields = redis.call('HMGET', KEYS[1], 'identifier', 'codeHash', 'expiresAt')
+if not fields[1] then return false end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 return {attempts, fields[1], fields[2], fields[3]}
 `;
 
-// Deletes the challenge only if it still holds the code that was checked: one winner, and a resend in between loses.
+// Deletes the challenge only if it still holds the code that was checked (one winner, and a resend
+// in between loses), and with it the wrong codes of the identifier from this origin (KEYS[2]).
 const consumeScript = `
-if redis.call('HGET', KEYS[1], 'codeHash') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-// Replaces the code only if nobody resent since we read sentAt, so two concurrent resends cannot both pass the cooldown.
-const replaceScript = `
-local sentAt = redis.call('HGET', KEYS[1], 'sentAt')
-if not sentAt then return -1 end
-if sentAt ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'codeHash', ARGV[2], 'expiresAt', ARGV[3], 'attempts', 0, 'sentAt', ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if redis.call('HGET', KEYS[1], 'codeHash') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
 return 1
 `;
 
-// The wait between codes to one identifier: refuses if the last code was sent less than ARGV[2] ms
-// before ARGV[1], else stamps ARGV[1] as the last send and returns the stamp it replaced, so two
-// concurrent sends cannot both pass one wait.
-const claimSendScript = `
-local last = redis.call('GET', KEYS[1])
-local now = tonumber(ARGV[1])
-local gap = tonumber(ARGV[2])
-if last and gap > 0 and now < tonumber(last) + gap then return {'wait', tostring(tonumber(last) + gap - now)} end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return {'ok', last or ''}
+// The counters are fixed windows: a key holding a count that expires with its window, the layout
+// rate-limiter-flexible used before (same names), counted in the same script as the decision.
+// countFresh is for keys usually new in their window (one command then), countShared for keys
+// usually counting already (one command then).
+const COUNTERS = `
+local function countFresh(key, seconds)
+  if redis.call('SET', key, 1, 'EX', seconds, 'NX') then return 1 end
+  return redis.call('INCR', key)
+end
+local function countShared(key, seconds)
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, seconds) end
+  return n
+end
 `;
 
-// Gives back a claimed send stamp when another layer refused the send, unless a later send replaced it.
-const releaseSendScript = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then return redis.call('DEL', KEYS[1]) end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+/**
+ * One code sent, decided and recorded atomically. KEYS: last send to the identifier, sends for
+ * identifier+origin, sends from the address, sends to the identifier, the challenge. ARGV: now
+ * (ms), the wait since the last send (ms, 0 = none), the window (ms), the window (s), the
+ * origin's ceiling, the address's ceiling (0 = not counted: a trusted device), the challenge's
+ * key TTL (ms), the sentAt the challenge must still hold ('' = a new challenge), then its fields
+ * identifier, codeHash, expiresAt, sentAt.
+ * 1. The wait between codes to the identifier (slowing): {'wait', ms}, nothing counted.
+ * 2. The origin's and the address's ceilings (blocking): both count; {'limited', ms} and the
+ *    last-send stamp is given back, so a refused attacker does not lengthen the owner's wait.
+ * 3. The identifier's count (feeds the slowing), then the challenge is written: {'ok'}, or for a
+ *    resend {'expired'} / {'cooldown'} when the challenge is gone or was resent meanwhile.
+ */
+const sendScript = `${COUNTERS}
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local last = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3], 'GET')
+if last and gap > 0 and now < tonumber(last) + gap then
+  redis.call('SET', KEYS[1], last, 'PX', ARGV[3])
+  return {'wait', tostring(tonumber(last) + gap - now)}
+end
+local waitMs = -1
+if countFresh(KEYS[2], ARGV[4]) > tonumber(ARGV[5]) then waitMs = redis.call('PTTL', KEYS[2]) end
+local ipPoints = tonumber(ARGV[6])
+if ipPoints > 0 and countShared(KEYS[3], ARGV[4]) > ipPoints then
+  waitMs = math.max(waitMs, redis.call('PTTL', KEYS[3]))
+end
+if waitMs >= 0 then
+  if last then redis.call('SET', KEYS[1], last, 'PX', ARGV[3]) else redis.call('DEL', KEYS[1]) end
+  return {'limited', tostring(waitMs)}
+end
+countFresh(KEYS[4], ARGV[4])
+if ARGV[8] ~= '' then
+  local sentAt = redis.call('HGET', KEYS[5], 'sentAt')
+  if not sentAt then return {'expired'} end
+  if sentAt ~= ARGV[8] then return {'cooldown'} end
+end
+redis.call('HSET', KEYS[5], 'identifier', ARGV[9], 'codeHash', ARGV[10], 'expiresAt', ARGV[11], 'attempts', 0, 'sentAt', ARGV[12])
+redis.call('PEXPIRE', KEYS[5], ARGV[7])
+return {'ok'}
+`;
+
+/**
+ * One wrong code: counts it for the identifier (a day's window) and for the identifier+origin
+ * pair (an hour's); the failure that reaches ARGV[3] locks the pair for ARGV[4] seconds (its
+ * count set past the limit with the lock's TTL). Returns 1 when the pair is locked.
+ */
+const failureScript = `${COUNTERS}
+countShared(KEYS[1], ARGV[1])
+local n = countShared(KEYS[2], ARGV[2])
+local limit = tonumber(ARGV[3])
+if n < limit then return 0 end
+if n <= limit + 1 then redis.call('SET', KEYS[2], limit + 1, 'EX', ARGV[4]) end
 return 1
 `;
 
@@ -100,9 +143,6 @@ const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 /** The window of every counter but the identifier's wrong codes. */
 const HOUR_SECONDS = 3600;
 const DAY_SECONDS = 24 * HOUR_SECONDS;
-/** Points of a counter that only counts (its number feeds the slowing) and never refuses. */
-const COUNT_ONLY = 1_000_000_000;
-
 /**
  * One-time codes sent by SMS or e-mail: issue, resend and verify challenges stored in Redis, under
  * layered limits (see OtpPolicy and the README table):
@@ -123,11 +163,6 @@ export class OtpService {
   private readonly policy: OtpPolicy;
   private readonly prefix: string;
   private readonly now: () => number;
-  private readonly sendsByIdentifier: RateLimiterRedis;
-  private readonly sendsByPair: RateLimiterRedis;
-  private readonly sendsByIp: RateLimiterRedis;
-  private readonly failuresByIdentifier: RateLimiterRedis;
-  private readonly failuresByPair: RateLimiterRedis;
 
   constructor(options: OtpServiceOptions) {
     if (!options.secret) throw new Error('OtpService needs a non-empty secret');
@@ -136,19 +171,6 @@ export class OtpService {
     this.policy = resolveOtpPolicy(options.policy);
     this.prefix = options.keyPrefix ?? 'otp:';
     this.now = options.now ?? Date.now;
-    const limiter = (name: string, points: number, blockDuration?: number, duration = HOUR_SECONDS) =>
-      new RateLimiterRedis({
-        storeClient: this.redis,
-        keyPrefix: `${this.prefix}${name}`,
-        points,
-        duration,
-        ...(blockDuration ? { blockDuration } : {}),
-      });
-    this.sendsByIdentifier = limiter('sends-id', COUNT_ONLY);
-    this.sendsByPair = limiter('sends-id-ip', this.policy.sendsPerIdentifierAndIpPerHour);
-    this.sendsByIp = limiter('sends-ip', this.policy.sendsPerIpPerHour);
-    this.failuresByIdentifier = limiter('failures-id', COUNT_ONLY, undefined, DAY_SECONDS);
-    this.failuresByPair = limiter('failures-id-ip', this.policy.failuresBeforeLock, this.policy.lockSeconds);
   }
 
   /**
@@ -158,27 +180,9 @@ export class OtpService {
    */
   async issue({ identifier, ip, device }: { identifier: string } & OtpOrigin): Promise<IssuedOtp> {
     if (!identifier || !ip) throw new TypeError('identifier and ip are required');
-    const origin = this.origin(identifier, { ip, device });
-    await this.refuseIfLocked(origin);
-    await this.countSend(identifier, ip, origin);
     const challengeId = randomBytes(16).toString('base64url');
     const code = generateOtpCode();
-    const sentAt = this.now();
-    const expiresAt = sentAt + this.policy.codeTtlSeconds * 1000;
-    const results = await this.redis
-      .multi()
-      .hset(this.challengeKey(challengeId), {
-        identifier,
-        codeHash: hashOtpCode(this.secret, challengeId, code),
-        expiresAt,
-        attempts: 0,
-        sentAt,
-      })
-      .pexpire(this.challengeKey(challengeId), this.keyTtlMs())
-      .exec();
-    // MULTI reports a failed command in its results instead of rejecting.
-    const failed = results?.find(([error]) => error)?.[0];
-    if (failed) throw failed;
+    const expiresAt = await this.send(identifier, ip, this.origin(identifier, { ip, device }), challengeId, code);
     return { challengeId, code, expiresAt: new Date(expiresAt) };
   }
 
@@ -188,38 +192,25 @@ export class OtpService {
    */
   async resend(challengeId: string, ip: string, device?: string): Promise<ResentOtp> {
     if (!CHALLENGE_ID.test(challengeId)) throw new OtpError('expired');
-    const key = this.challengeKey(challengeId);
-    const [identifier, sentAtText] = await this.redis.hmget(key, 'identifier', 'sentAt');
+    const [identifier, sentAtText] = await this.redis.hmget(this.challengeKey(challengeId), 'identifier', 'sentAt');
     if (!identifier || !sentAtText) throw new OtpError('expired');
     const origin = this.origin(identifier, { ip, device });
-    await this.refuseIfLocked(origin);
     const cooldownMs = this.policy.resendCooldownSeconds * 1000;
-    const waitMs = Number(sentAtText) + cooldownMs - this.now();
-    if (waitMs > 0) throw new OtpError('cooldown', { retryAfterSeconds: retryAfter(waitMs) });
-    await this.countSend(identifier, ip, origin);
     const code = generateOtpCode();
-    const sentAt = this.now();
-    const expiresAt = sentAt + this.policy.codeTtlSeconds * 1000;
-    const codeHash = hashOtpCode(this.secret, challengeId, code);
-    const replaced = await this.redis.eval(
-      replaceScript,
-      1,
-      key,
-      sentAtText,
-      codeHash,
-      expiresAt,
-      sentAt,
-      this.keyTtlMs(),
-    );
-    if (replaced === -1) throw new OtpError('expired');
-    if (replaced !== 1) throw new OtpError('cooldown', { retryAfterSeconds: this.policy.resendCooldownSeconds });
+    const expiresAt = await this.send(identifier, ip, origin, challengeId, code, () => {
+      // Checked after the lock, as a locked origin learns nothing else.
+      const waitMs = Number(sentAtText) + cooldownMs - this.now();
+      if (waitMs > 0) throw new OtpError('cooldown', { retryAfterSeconds: retryAfter(waitMs) });
+      return sentAtText;
+    });
     return { code, expiresAt: new Date(expiresAt) };
   }
 
   /**
-   * Proves `code` for the challenge, typed at `ip` (by `device`), and consumes it. Throws OtpError
-   * `expired`, `too_many_attempts`, `invalid_code`, or `locked` when this identifier is locked for
-   * this origin (a lock elsewhere does not stop it).
+   * Proves `code` for the challenge, typed at `ip` (by `device`), and consumes it; the wrong codes
+   * of the identifier from this origin are forgotten with it (it signed in from there). Throws
+   * OtpError `expired`, `too_many_attempts`, `invalid_code`, or `locked` when this identifier is
+   * locked for this origin (a lock elsewhere does not stop it).
    */
   async verify(challengeId: string, code: string, ip: string, device?: string): Promise<{ identifier: string }> {
     if (!ip) throw new TypeError('ip is required');
@@ -237,22 +228,23 @@ export class OtpService {
       await this.countFailure(identifier, origin);
       throw new OtpError('invalid_code', { attemptsLeft: Math.max(0, this.policy.maxAttemptsPerChallenge - attempts) });
     }
-    const consumed = await this.redis.eval(consumeScript, 1, key, codeHash);
+    const consumed = await this.redis.eval(consumeScript, 2, key, this.failuresKey(origin), codeHash);
     if (consumed !== 1) throw new OtpError('expired');
     return { identifier };
   }
 
   /** Whether wrong codes locked `identifier` for this origin (other origins are not locked). */
   async isLocked(identifier: string, from: OtpOrigin): Promise<boolean> {
-    return (await this.lockRemainingMs(this.origin(identifier, from))) > 0;
+    const origin = this.origin(identifier, from);
+    return this.isLockCount(await this.redis.get(this.failuresKey(origin)));
   }
 
   /**
-   * Forgets the wrong codes of an identifier from this origin, after it signed in from there. Wrong
-   * codes from elsewhere still count: they are somebody else's.
+   * Forgets the wrong codes of an identifier from this origin, after it signed in from there (verify
+   * does it itself). Wrong codes from elsewhere still count: they are somebody else's.
    */
   async clearFailures(identifier: string, from: OtpOrigin): Promise<void> {
-    await this.failuresByPair.delete(this.origin(identifier, from).key);
+    await this.redis.del(this.failuresKey(this.origin(identifier, from)));
   }
 
   /**
@@ -268,8 +260,13 @@ export class OtpService {
     return `${this.prefix}ch:${challengeId}`;
   }
 
-  private lastSendKey(identifier: string): string {
-    return `${this.prefix}last-send:${identifier}`;
+  /** Counter keys, named as rate-limiter-flexible named them before (`<prefix><name>:<key>`). */
+  private counterKey(name: string, key: string): string {
+    return `${this.prefix}${name}:${key}`;
+  }
+
+  private failuresKey(origin: CountedOrigin): string {
+    return this.counterKey('failures-id-ip', origin.key);
   }
 
   /** A trusted device is counted as itself; anyone else as their address (IPv6: its /64). */
@@ -284,69 +281,95 @@ export class OtpService {
     return (this.policy.codeTtlSeconds + KEY_GRACE_SECONDS) * 1000;
   }
 
-  private async lockRemainingMs(origin: CountedOrigin): Promise<number> {
-    const state = await this.failuresByPair.get(origin.key);
-    // A lock is the failure counter pushed past its points with the lock's TTL.
-    return state && state.consumedPoints > this.policy.failuresBeforeLock ? Math.max(state.msBeforeNext, 1) : 0;
+  /** A lock is the failure counter pushed past its limit with the lock's TTL. */
+  private isLockCount(count: string | null): boolean {
+    return Number(count ?? 0) > this.policy.failuresBeforeLock;
+  }
+
+  private async throwLocked(origin: CountedOrigin): Promise<never> {
+    const ms = await this.redis.pttl(this.failuresKey(origin));
+    throw new OtpError('locked', { retryAfterSeconds: retryAfter(Math.max(ms, 1)) });
   }
 
   private async refuseIfLocked(origin: CountedOrigin): Promise<void> {
-    const ms = await this.lockRemainingMs(origin);
-    if (ms > 0) throw new OtpError('locked', { retryAfterSeconds: retryAfter(ms) });
+    if (this.isLockCount(await this.redis.get(this.failuresKey(origin)))) await this.throwLocked(origin);
   }
 
   /**
-   * Lets one code go to `identifier` for `ip`, or throws OtpError `rate_limited`: first the wait
-   * since the identifier's last code (slowing), then the origin's and the address's ceilings
-   * (blocking); a trusted device neither waits nor meets the address's ceiling. Only a code that passes every layer counts towards the
-   * identifier's slowing, so a refused attacker does not lengthen the owner's wait.
+   * Lets one code go to `identifier` for `ip` and stores it in the challenge, or throws OtpError
+   * `locked` or `rate_limited` (see sendScript for the layers and their order); a trusted device
+   * neither waits nor meets the address's ceiling. `resendOf` (after the lock check) throws
+   * `cooldown` or returns the sentAt the challenge must still hold. Returns the code's expiry (ms).
    */
-  private async countSend(identifier: string, ip: string, origin: CountedOrigin): Promise<void> {
-    const [sent, failures] = await Promise.all([
-      this.sendsByIdentifier.get(identifier),
-      this.failuresByIdentifier.get(identifier),
-    ]);
-    const gapMs = origin.trusted
-      ? 0
-      : sendGapSeconds(this.policy, sent?.consumedPoints ?? 0, failures?.consumedPoints ?? 0) * 1000;
-    const stamp = String(this.now());
-    const windowMs = HOUR_SECONDS * 1000;
-    const lastSend = this.lastSendKey(identifier);
-    const [outcome, value] = (await this.redis.eval(claimSendScript, 1, lastSend, stamp, gapMs, windowMs)) as [
-      string,
-      string,
-    ];
-    if (outcome === 'wait') throw new OtpError('rate_limited', { retryAfterSeconds: retryAfter(Number(value)) });
+  private async send(
+    identifier: string,
+    ip: string,
+    origin: CountedOrigin,
+    challengeId: string,
+    code: string,
+    resendOf?: () => string,
+  ): Promise<number> {
+    // The lock and what the slowing is computed from, in one read.
+    const [failuresHere, sent, failures] = await this.redis.mget(
+      this.failuresKey(origin),
+      this.counterKey('sends-id', identifier),
+      this.counterKey('failures-id', identifier),
+    );
+    if (this.isLockCount(failuresHere ?? null)) await this.throwLocked(origin);
+    const previousSentAt = resendOf?.() ?? '';
+    const gapMs = origin.trusted ? 0 : sendGapSeconds(this.policy, Number(sent ?? 0), Number(failures ?? 0)) * 1000;
+    const sentAt = this.now();
+    const expiresAt = sentAt + this.policy.codeTtlSeconds * 1000;
+    const [outcome, value] = (await this.redis.eval(
+      sendScript,
+      5,
+      this.lastSendKey(identifier),
+      this.counterKey('sends-id-ip', origin.key),
+      this.counterKey('sends-ip', ipKey(ip)),
+      this.counterKey('sends-id', identifier),
+      this.challengeKey(challengeId),
+      sentAt,
+      gapMs,
+      HOUR_SECONDS * 1000,
+      HOUR_SECONDS,
+      this.policy.sendsPerIdentifierAndIpPerHour,
+      origin.trusted ? 0 : this.policy.sendsPerIpPerHour,
+      this.keyTtlMs(),
+      previousSentAt,
+      identifier,
+      hashOtpCode(this.secret, challengeId, code),
+      expiresAt,
+      sentAt,
+    )) as [string, string | undefined];
+    switch (outcome) {
+      case 'ok':
+        return expiresAt;
+      case 'wait':
+      case 'limited':
+        throw new OtpError('rate_limited', { retryAfterSeconds: retryAfter(Number(value)) });
+      case 'expired':
+        throw new OtpError('expired');
+      default:
+        throw new OtpError('cooldown', { retryAfterSeconds: this.policy.resendCooldownSeconds });
+    }
+  }
 
-    // A trusted device is not one machine spraying codes at many numbers: the address's ceiling,
-    // which everyone behind a NAT shares, neither counts nor stops it.
-    const ceilings = [this.sendsByPair.consume(origin.key)];
-    if (!origin.trusted) ceilings.push(this.sendsByIp.consume(ipKey(ip)));
-    const results = await Promise.allSettled(ceilings);
-    let waitMs: number | undefined;
-    for (const result of results) {
-      if (result.status === 'fulfilled') continue;
-      if (!(result.reason instanceof RateLimiterRes)) throw result.reason;
-      waitMs = Math.max(waitMs ?? 0, result.reason.msBeforeNext);
-    }
-    if (waitMs !== undefined) {
-      await this.redis.eval(releaseSendScript, 1, lastSend, stamp, value, windowMs);
-      throw new OtpError('rate_limited', { retryAfterSeconds: retryAfter(waitMs) });
-    }
-    await this.sendsByIdentifier.consume(identifier);
+  private lastSendKey(identifier: string): string {
+    return `${this.prefix}last-send:${identifier}`;
   }
 
   /** Counts a wrong code; throws OtpError `locked` when it locks the identifier for this origin. */
   private async countFailure(identifier: string, origin: CountedOrigin): Promise<void> {
-    await this.failuresByIdentifier.consume(identifier);
-    try {
-      const state = await this.failuresByPair.consume(origin.key);
-      if (state.remainingPoints > 0) return;
-      // The failure that reaches the limit locks at once rather than on the next one.
-      await this.failuresByPair.block(origin.key, this.policy.lockSeconds);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-    }
-    throw new OtpError('locked', { retryAfterSeconds: this.policy.lockSeconds });
+    const locked = await this.redis.eval(
+      failureScript,
+      2,
+      this.counterKey('failures-id', identifier),
+      this.failuresKey(origin),
+      DAY_SECONDS,
+      HOUR_SECONDS,
+      this.policy.failuresBeforeLock,
+      this.policy.lockSeconds,
+    );
+    if (locked === 1) throw new OtpError('locked', { retryAfterSeconds: this.policy.lockSeconds });
   }
 }

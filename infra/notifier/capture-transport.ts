@@ -5,6 +5,15 @@ import type { CapturedMessage, OutgoingMessage, Transport } from './message.js';
 const KEEP_PER_RECIPIENT = 50;
 const EXPIRE_SECONDS = 3600;
 
+// Newest first, at most ARGV[2] kept, the list expiring ARGV[3] seconds after its latest message;
+// one script, so a reader never sees it untrimmed or without its expiry (trimmed only when over).
+const captureScript = `
+local length = redis.call('LPUSH', KEYS[1], ARGV[1])
+if length > tonumber(ARGV[2]) then redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return length
+`;
+
 function captureKey(to: string): string {
   return `notifier:capture:${to}`;
 }
@@ -17,16 +26,18 @@ export function createCaptureTransport(redis: Redis): Transport {
   return {
     async send(message: OutgoingMessage): Promise<void> {
       const captured: CapturedMessage = { ...message, sentAt: new Date().toISOString() };
-      const key = captureKey(message.to);
-      // One MULTI so a reader never sees the list untrimmed or without its expiry.
-      const results = await redis
-        .multi()
-        .lpush(key, JSON.stringify(captured))
-        .ltrim(key, 0, KEEP_PER_RECIPIENT - 1)
-        .expire(key, EXPIRE_SECONDS)
-        .exec();
-      const failed = results === null ? new Error('transaction aborted') : results.find(([error]) => error)?.[0];
-      if (failed) throw new Error(`capture transport could not store the message: ${failed.message}`);
+      try {
+        await redis.eval(
+          captureScript,
+          1,
+          captureKey(message.to),
+          JSON.stringify(captured),
+          KEEP_PER_RECIPIENT,
+          EXPIRE_SECONDS,
+        );
+      } catch (error) {
+        throw new Error(`capture transport could not store the message: ${(error as Error).message}`);
+      }
     },
   };
 }
