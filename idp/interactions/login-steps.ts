@@ -93,7 +93,13 @@ export async function verifyCode(ctx: Context, deps: InteractionDeps, it: Intera
   const { state } = it;
   if (state.stage !== 'code') return backToInteraction(ctx, it.uid);
   try {
-    await deps.otp.verify(state.challengeId, asciiCode(text(body, 'code')), ctx.ip, device(ctx));
+    await deps.otp.verify(
+      state.challengeId,
+      asciiCode(text(body, 'code')),
+      ctx.ip,
+      device(ctx),
+      state.identifier.value,
+    );
   } catch (error) {
     if (!(error instanceof OtpError)) throw error;
     deps.audit.warn({ event: 'otp_failed', reason: error.reason, to: maskIdentifier(state.identifier), ip: ctx.ip });

@@ -12,6 +12,15 @@ export function hashOtpCode(secret: string, challengeId: string, code: string): 
   return createHmac('sha256', secret).update(`${challengeId}:${code}`).digest('base64url');
 }
 
+/**
+ * The hash a typed code must match, or undefined for text that is no code (it never matches).
+ * Compared with the stored hash inside Redis (otp-service.ts verifyScript): both are HMACs under
+ * the server secret, so how long the comparison takes says nothing about the stored code.
+ */
+export function typedCodeHash(secret: string, challengeId: string, code: string): string | undefined {
+  return SIX_DIGITS.test(code) ? hashOtpCode(secret, challengeId, code) : undefined;
+}
+
 export function otpCodeMatches(secret: string, challengeId: string, code: string, storedHash: string): boolean {
   if (!SIX_DIGITS.test(code)) return false;
   const actual = Buffer.from(hashOtpCode(secret, challengeId, code));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from '../../infra/redis.js';
 import { deviceToken, trustedDeviceId } from './device-trust.js';
 import { ipKey } from './ip-key.js';
-import { generateOtpCode, hashOtpCode, otpCodeMatches } from './otp-code.js';
+import { generateOtpCode, hashOtpCode, typedCodeHash } from './otp-code.js';
 import { OtpError } from './otp-error.js';
 import { type OtpPolicy, resolveOtpPolicy, sendGapSeconds } from './otp-policy.js';
 
@@ -50,20 +50,29 @@ export interface ResentOtp {
 const KEY_GRACE_SECONDS = 60;
 const CHALLENGE_ID = /^[A-Za-z0-9_-]{22}$/;
 
-// Counts one attempt only on an existing challenge (HINCRBY alone would create a key without TTL).
-const attemptScript = `
+/**
+ * One verification, decided in one script. KEYS: the challenge, the wrong codes of the identifier
+ * from this origin. ARGV: the identifier the origin was computed for, the hash of the typed code
+ * ('' for text that is no code), the lock's limit, the attempts allowed, now (ms).
+ * The attempt is counted first (only on an existing challenge: HINCRBY alone would create a key
+ * without TTL), so parallel guesses cannot exceed the limit; then the lock, the attempts, the
+ * expiry; a matching code deletes the challenge (exactly one winner, and a resend in between
+ * replaced the hash so the old code loses) together with this origin's wrong codes.
+ * Returns {'ok'}, {'expired'}, {'locked', ms}, {'too_many_attempts'} or {'invalid', attempts}.
+ */
+const verifyScript = `
 local fields = redis.call('HMGET', KEYS[1], 'identifier', 'codeHash', 'expiresAt')
-if not fields[1] then return false end
+if not fields[1] or fields[1] ~= ARGV[1] then return {'expired'} end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-return {attempts, fields[1], fields[2], fields[3]}
-`;
-
-// Deletes the challenge only if it still holds the code that was checked (one winner, and a resend
-// in between loses), and with it the wrong codes of the identifier from this origin (KEYS[2]).
-const consumeScript = `
-if redis.call('HGET', KEYS[1], 'codeHash') ~= ARGV[1] then return 0 end
+local failures = redis.call('GET', KEYS[2])
+if failures and tonumber(failures) > tonumber(ARGV[3]) then
+  return {'locked', tostring(redis.call('PTTL', KEYS[2]))}
+end
+if attempts > tonumber(ARGV[4]) then return {'too_many_attempts'} end
+if tonumber(ARGV[5]) >= tonumber(fields[3]) then return {'expired'} end
+if ARGV[2] == '' or fields[2] ~= ARGV[2] then return {'invalid', tostring(attempts)} end
 redis.call('DEL', KEYS[1], KEYS[2])
-return 1
+return {'ok'}
 `;
 
 // The counters are fixed windows: a key holding a count that expires with its window, the layout
@@ -208,29 +217,53 @@ export class OtpService {
 
   /**
    * Proves `code` for the challenge, typed at `ip` (by `device`), and consumes it; the wrong codes
-   * of the identifier from this origin are forgotten with it (it signed in from there). Throws
-   * OtpError `expired`, `too_many_attempts`, `invalid_code`, or `locked` when this identifier is
-   * locked for this origin (a lock elsewhere does not stop it).
+   * of the identifier from this origin are forgotten with it (it signed in from there). A caller
+   * that knows the identifier the challenge was issued for passes it (one round trip instead of
+   * two); a challenge for another identifier is then `expired`. Throws OtpError `expired`,
+   * `too_many_attempts`, `invalid_code`, or `locked` when this identifier is locked for this
+   * origin (a lock elsewhere does not stop it).
    */
-  async verify(challengeId: string, code: string, ip: string, device?: string): Promise<{ identifier: string }> {
+  async verify(
+    challengeId: string,
+    code: string,
+    ip: string,
+    device?: string,
+    issuedFor?: string,
+  ): Promise<{ identifier: string }> {
     if (!ip) throw new TypeError('ip is required');
     if (!CHALLENGE_ID.test(challengeId)) throw new OtpError('expired');
     const key = this.challengeKey(challengeId);
-    // The attempt is counted before the code is looked at, so parallel guesses cannot exceed the limit.
-    const row = (await this.redis.eval(attemptScript, 1, key)) as [number, string, string, string] | null;
-    if (!row) throw new OtpError('expired');
-    const [attempts, identifier, codeHash, expiresAt] = row;
+    const identifier = issuedFor ?? (await this.redis.hget(key, 'identifier'));
+    if (!identifier) throw new OtpError('expired');
     const origin = this.origin(identifier, { ip, device });
-    await this.refuseIfLocked(origin);
-    if (attempts > this.policy.maxAttemptsPerChallenge) throw new OtpError('too_many_attempts');
-    if (this.now() >= Number(expiresAt)) throw new OtpError('expired');
-    if (!otpCodeMatches(this.secret, challengeId, code, codeHash)) {
-      await this.countFailure(identifier, origin);
-      throw new OtpError('invalid_code', { attemptsLeft: Math.max(0, this.policy.maxAttemptsPerChallenge - attempts) });
+    const [outcome, value] = (await this.redis.eval(
+      verifyScript,
+      2,
+      key,
+      this.failuresKey(origin),
+      identifier,
+      typedCodeHash(this.secret, challengeId, code) ?? '',
+      this.policy.failuresBeforeLock,
+      this.policy.maxAttemptsPerChallenge,
+      this.now(),
+    )) as [string, string | undefined];
+    switch (outcome) {
+      case 'ok':
+        return { identifier };
+      case 'locked':
+        throw new OtpError('locked', { retryAfterSeconds: retryAfter(Math.max(Number(value), 1)) });
+      case 'too_many_attempts':
+        throw new OtpError('too_many_attempts');
+      case 'invalid': {
+        await this.countFailure(identifier, origin);
+        const attempts = Number(value);
+        throw new OtpError('invalid_code', {
+          attemptsLeft: Math.max(0, this.policy.maxAttemptsPerChallenge - attempts),
+        });
+      }
+      default:
+        throw new OtpError('expired');
     }
-    const consumed = await this.redis.eval(consumeScript, 2, key, this.failuresKey(origin), codeHash);
-    if (consumed !== 1) throw new OtpError('expired');
-    return { identifier };
   }
 
   /** Whether wrong codes locked `identifier` for this origin (other origins are not locked). */
@@ -289,10 +322,6 @@ export class OtpService {
   private async throwLocked(origin: CountedOrigin): Promise<never> {
     const ms = await this.redis.pttl(this.failuresKey(origin));
     throw new OtpError('locked', { retryAfterSeconds: retryAfter(Math.max(ms, 1)) });
-  }
-
-  private async refuseIfLocked(origin: CountedOrigin): Promise<void> {
-    if (this.isLockCount(await this.redis.get(this.failuresKey(origin)))) await this.throwLocked(origin);
   }
 
   /**
