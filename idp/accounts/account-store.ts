@@ -36,6 +36,8 @@ export function accountClaims(account: Account) {
 
 export class AccountStore {
   readonly model: AccountModel;
+  /** Told of every account this process has just created (account-cache.ts keeps it, sparing a read). */
+  private readonly createdListeners: ((account: Account) => void)[] = [];
 
   constructor(conn: Connection) {
     this.model = accountModel(conn);
@@ -43,6 +45,11 @@ export class AccountStore {
 
   async init(): Promise<void> {
     await this.model.init();
+  }
+
+  /** Calls `listener` with each account register() creates in this process. */
+  onCreated(listener: (account: Account) => void): void {
+    this.createdListeners.push(listener);
   }
 
   findById(sub: string): Promise<Account | null> {
@@ -64,7 +71,9 @@ export class AccountStore {
     const verified = identifier.kind === 'phone' ? 'phoneVerified' : 'emailVerified';
     try {
       const created = await this.model.create({ [identifier.kind]: identifier.value, [verified]: true, name });
-      return created.toObject() as Account;
+      const account = created.toObject() as Account;
+      for (const listener of this.createdListeners) listener(account);
+      return account;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       const existing = await this.findByIdentifier(identifier);

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisAdapterFactory } from '../../idp/provider/redis-adapter.js';
 import { Browser } from './support/browser.js';
 import { login, relyingParty } from './support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from './support/test-idp.js';
@@ -116,22 +115,5 @@ describe('refresh token rotation at the idp', () => {
     const next = await oidc.refreshTokenGrant(hubRp, old, { resource: HUB_API });
     expect(next.refresh_token).toBeDefined();
     expect(next.refresh_token).not.toBe(old);
-  });
-});
-
-describe('the idp storage adapter', () => {
-  let idp: TestIdp;
-  beforeAll(async () => {
-    idp = await startTestIdp();
-  });
-  afterAll(() => idp?.close());
-
-  it('lets exactly one of three simultaneous consume() calls mark a refresh token used', async () => {
-    const RefreshTokens = new (redisAdapterFactory(idp.service.redis, 'consume-test:'))('RefreshToken');
-    await RefreshTokens.upsert('token-1', { jti: 'token-1', kind: 'RefreshToken' }, 60);
-
-    const outcomes = await Promise.allSettled([1, 2, 3].map(() => RefreshTokens.consume('token-1')));
-    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-    expect((await RefreshTokens.find('token-1'))?.consumed).toEqual(expect.any(Number));
   });
 });
