@@ -48,13 +48,16 @@ const GONE_SECONDS = 600;
 const DEFAULT_INDEX_TTL_SECONDS = 14 * 24 * 3600;
 
 // Deletes a session and the copy kept under its uid (see upsert), whose name is in the payload.
+// KEYS[1] is the session's key as sent (with any connection prefix), ARGV[1] the same key without
+// it, ARGV[2] the uid keys' name without it: the prefix is what KEYS[1] has in front of ARGV[1].
 const destroySessionScript = `
 local stored = redis.call('GET', KEYS[1])
 redis.call('DEL', KEYS[1])
 if not stored then return 0 end
 local ok, payload = pcall(cjson.decode, stored)
 if ok and type(payload) == 'table' and type(payload.uid) == 'string' then
-  redis.call('DEL', ARGV[1] .. payload.uid)
+  local connection = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1])
+  redis.call('DEL', connection .. ARGV[2] .. payload.uid)
 end
 return 1`;
 
@@ -300,7 +303,7 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
       const scope = scopes.getStore();
       scope?.reads.set(key, null);
       if (this.name === 'Session') {
-        await redis.eval(destroySessionScript, 1, key, `${prefix}uid:`);
+        await redis.eval(destroySessionScript, 1, key, key, `${prefix}uid:`);
         return;
       }
       if (!CONSUMABLE.has(this.name)) {

@@ -5,7 +5,8 @@ import {
   redisAdapterFactory,
   StorageScope,
 } from '../../idp/provider/redis-adapter.js';
-import { isolatedRedis, uniqueName } from '../support/isolation.js';
+import { createRedis } from '../../infra/redis.js';
+import { isolatedRedis, redisUrl, uniqueName } from '../support/isolation.js';
 
 /**
  * The storage adapter alone, on its own key prefix. Index scores follow the adapter's clock,
@@ -122,13 +123,21 @@ describe('the idp storage adapter', () => {
     });
   });
 
-  it('finds a session by its uid with one read, and not once it is destroyed', async () => {
-    const session = { ...payload('Session', 'session-1'), uid: 'uid-1', accountId: 'citizen' };
-    await tokens.Session.upsert('session-1', session, 60);
-    expect(await tokens.Session.findByUid('uid-1')).toMatchObject({ jti: 'session-1', accountId: 'citizen' });
-    await tokens.Session.destroy('session-1');
-    expect(await tokens.Session.findByUid('uid-1')).toBeUndefined();
-    expect(await tokens.Session.find('session-1')).toBeUndefined();
+  it('finds a session by its uid with one read, and not once it is destroyed (sign-out), on a prefixed connection too', async () => {
+    // The idp's connection prefixes every key (infra/service-runtime.ts); the copy must go as well.
+    const prefixed = createRedis(redisUrl(), { keyPrefix: `${uniqueName('conn')}:` });
+    try {
+      for (const Sessions of [tokens.Session, new (redisAdapterFactory(prefixed, { prefix }))('Session')]) {
+        const session = { ...payload('Session', 'session-1'), uid: 'uid-1', accountId: 'citizen' };
+        await Sessions.upsert('session-1', session, 60);
+        expect(await Sessions.findByUid('uid-1')).toMatchObject({ jti: 'session-1', accountId: 'citizen' });
+        await Sessions.destroy('session-1');
+        expect(await Sessions.findByUid('uid-1')).toBeUndefined();
+        expect(await Sessions.find('session-1')).toBeUndefined();
+      }
+    } finally {
+      await prefixed.quit();
+    }
   });
 
   it('still reads, consumes and revokes records stored in the previous layout', async () => {
