@@ -73,14 +73,14 @@ interface PendingWrite {
  * What one HTTP request has read and (at the token endpoint) not yet written. Reads are
  * remembered so that a record read twice in one request (oidc-provider reads a refresh token
  * twice around our rotation check, and its session twice) is read once and is the same both
- * times; writes of a batching scope go out in one pipeline when the request has its answer.
+ * times; writes of a batching scope go out together (one round trip) when the request has its answer.
  */
 export class StorageScope {
   /** Raw stored values by Redis key; null = known absent. */
   readonly reads = new Map<string, string | null>();
   readonly writes: PendingWrite[] = [];
-  /** More commands for the same round trip (e.g. the refresh answer cache). */
-  readonly extra: ((pipeline: ReturnType<Redis['pipeline']>) => void)[] = [];
+  /** More commands sent with the writes (e.g. the refresh answer cache). */
+  readonly extra: (() => Promise<unknown>)[] = [];
   constructor(readonly batchWrites: boolean) {}
 }
 
@@ -151,12 +151,15 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
   const userCodeKey = (code: string) => `${prefix}userCode:${code}`;
   const modelOfKey = (key: string) => key.slice(prefix.length, key.indexOf(':', prefix.length));
 
-  /** Queues one record's commands; the index entries of a batch are merged per grant. */
-  function addWrites(pipeline: ReturnType<Redis['pipeline']>, writes: PendingWrite[]): void {
+  /**
+   * Sends the commands of some writes; the index entries of a batch are merged per grant. The
+   * commands leave in one write to the socket (auto-pipelining, infra/redis.ts): one round trip.
+   */
+  function sendWrites(writes: PendingWrite[]): Promise<unknown>[] {
+    const sent: Promise<unknown>[] = [];
     const indexes = new Map<string, { members: (string | number)[]; ttl: number }>();
     for (const { key, value, expiresIn, index } of writes) {
-      if (expiresIn) pipeline.set(key, value, 'EX', expiresIn);
-      else pipeline.set(key, value);
+      sent.push(expiresIn ? redis.set(key, value, 'EX', expiresIn) : redis.set(key, value));
       if (!index) continue;
       const entry = indexes.get(index.key) ?? { members: [], ttl: indexTtl };
       entry.members.push(index.exp, index.member);
@@ -164,27 +167,19 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
       indexes.set(index.key, entry);
     }
     for (const [key, { members, ttl }] of indexes) {
-      pipeline.zadd(key, ...members);
+      sent.push(redis.zadd(key, ...members));
       // Expired tokens leave the index on every write, in the same round trip.
-      pipeline.zremrangebyscore(key, '-inf', now());
-      pipeline.expire(key, ttl);
+      sent.push(redis.zremrangebyscore(key, '-inf', now()));
+      sent.push(redis.expire(key, ttl));
     }
+    return sent;
   }
 
-  async function execute(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error)?.[0];
-    if (failed) throw failed;
-    return results.map(([, result]) => result);
-  }
-
-  /** Sends the writes a batching scope held back, and its extra commands, in one round trip. */
+  /** Sends the writes a batching scope held back, and its extra commands, together. */
   async function flush(scope: StorageScope): Promise<void> {
-    if (!scope.writes.length && !scope.extra.length) return;
-    const pipeline = redis.pipeline();
-    addWrites(pipeline, scope.writes.splice(0));
-    for (const add of scope.extra.splice(0)) add(pipeline);
-    await execute(pipeline);
+    const sent = sendWrites(scope.writes.splice(0));
+    for (const send of scope.extra.splice(0)) sent.push(send());
+    await Promise.all(sent);
   }
 
   async function read(key: string): Promise<string | null> {
@@ -224,9 +219,7 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
         scope.writes.push(...writes);
         return;
       }
-      const pipeline = redis.pipeline();
-      addWrites(pipeline, writes);
-      await execute(pipeline);
+      await Promise.all(sendWrites(writes));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -311,29 +304,21 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
         return;
       }
       scope?.reads.set(key + MARK, GONE);
-      await execute(
-        redis
-          .pipeline()
-          .del(key)
-          .set(key + MARK, GONE, 'EX', GONE_SECONDS),
-      );
+      await Promise.all([redis.del(key), redis.set(key + MARK, GONE, 'EX', GONE_SECONDS)]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       const index = indexKey(grantId);
       const legacy = legacyIndexKey(grantId);
-      const [members, legacyMembers] = (await execute(redis.pipeline().zrange(index, 0, -1).lrange(legacy, 0, -1))) as [
-        string[],
-        string[],
-      ];
+      const [members, legacyMembers] = await Promise.all([redis.zrange(index, 0, -1), redis.lrange(legacy, 0, -1)]);
       const keys = [...new Set([...members, ...legacyMembers])];
-      const pipeline = redis.pipeline();
-      if (keys.length) pipeline.del(...keys);
+      const sent: Promise<unknown>[] = [];
+      if (keys.length) sent.push(redis.del(...keys));
       for (const key of keys) {
-        if (CONSUMABLE.has(modelOfKey(key))) pipeline.set(key + MARK, GONE, 'EX', GONE_SECONDS);
+        if (CONSUMABLE.has(modelOfKey(key))) sent.push(redis.set(key + MARK, GONE, 'EX', GONE_SECONDS));
       }
-      pipeline.del(index, legacy);
-      await execute(pipeline);
+      sent.push(redis.del(index, legacy));
+      await Promise.all(sent);
       const scope = scopes.getStore();
       for (const key of keys) scope?.reads.set(key, null);
     }

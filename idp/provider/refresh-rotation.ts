@@ -180,7 +180,7 @@ export function enableAtomicRefreshRotation(provider: Provider, redis: Redis, gr
       // One second more than the window: `consumed` is stored in whole seconds. Written in the same
       // round trip as the new tokens when the token endpoint batches its writes.
       const scope = currentStorageScope();
-      if (scope?.batchWrites) scope.extra.push((pipeline) => pipeline.set(id, sealed, 'EX', graceSeconds + 1));
+      if (scope?.batchWrites) scope.extra.push(() => redis.set(id, sealed, 'EX', graceSeconds + 1));
       else await redis.set(id, sealed, 'EX', graceSeconds + 1);
     }
   }
