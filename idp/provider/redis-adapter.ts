@@ -214,7 +214,8 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
 
       const scope = scopes.getStore();
       for (const write of writes) scope?.reads.set(write.key, write.value);
-      if (CONSUMABLE.has(this.name)) scope?.reads.set(key + MARK, null);
+      // A record saved again keeps the mark this request read; a new one has none.
+      if (CONSUMABLE.has(this.name) && !scope?.reads.has(key + MARK)) scope?.reads.set(key + MARK, null);
       if (scope?.batchWrites) {
         scope.writes.push(...writes);
         return;
