@@ -1,9 +1,11 @@
 import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
-import { runService, startService } from '../infra/service-runtime.js';
+import { runServiceProcesses } from '../infra/run-processes.js';
+import { startService } from '../infra/service-runtime.js';
 import { buildIdp } from './app.js';
-import { loadIdpConfig } from './config.js';
+import { idpProcessCount, loadIdpConfig } from './config.js';
 
-await runService('idp', async () => {
+/** Starts one idp process: the provider and its pages on IDP_PORT (a cluster worker when IDP_PROCESSES > 1). */
+const startIdp = async () => {
   const config = loadIdpConfig();
   return startService({
     name: 'idp',
@@ -16,4 +18,15 @@ await runService('idp', async () => {
     proxy: proxyTrustOf(config),
     build: (deps) => buildIdp(config, deps),
   });
-});
+};
+
+/** IDP_PROCESSES; with a bad configuration one process, whose runService names the bad variable and exits 1. */
+function processCount(): number {
+  try {
+    return idpProcessCount(loadIdpConfig());
+  } catch {
+    return 1;
+  }
+}
+
+await runServiceProcesses('idp', processCount(), startIdp);
