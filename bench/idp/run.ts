@@ -146,7 +146,7 @@ class Logins {
 
   operation(http: HttpClient, target: LoginTarget, label: string) {
     return async () => {
-      const email = `c${this.runId}-${label}-${this.sequence++}@bench.example.org`;
+      const email = `c${this.runId}-${label.replace(/\W+/g, '')}-${this.sequence++}@bench.example.org`;
       const own: StepTimes = {};
       const token = await loginOnce(http, target, email, own);
       for (const [step, ms] of Object.entries(own)) this.steps[step] = (this.steps[step] ?? 0) + ms;
