@@ -1,12 +1,13 @@
 import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
 import { runServiceProcesses } from '../infra/run-processes.js';
 import { startService } from '../infra/service-runtime.js';
-import { buildIdp } from './app.js';
 import { idpProcessCount, loadIdpConfig } from './config.js';
 
 /** Starts one idp process: the provider and its pages on IDP_PORT (a cluster worker when IDP_PROCESSES > 1). */
 const startIdp = async () => {
   const config = loadIdpConfig();
+  // Loaded here, not at the top: a cluster primary only supervises and need not hold the provider's code.
+  const { buildIdp } = await import('./app.js');
   return startService({
     name: 'idp',
     port: config.IDP_PORT,
