@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/config.js';
@@ -9,6 +10,15 @@ const count = (fallback: number) => z.coerce.number().int().positive().default(f
 export const idpEnvSchema = baseEnvSchema
   .extend({
     IDP_PORT: env.port(4000).describe('The port the idp listens on.'),
+    IDP_PROCESSES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe(
+        'idp processes behind IDP_PORT (Node cluster: a primary and this many workers; all provider state is in Redis and MongoDB). Unset: one per CPU Node sees (os.availableParallelism()); 1 = a single process, no cluster.',
+      ),
     IDP_ISSUER: env
       .url()
       .default('http://localhost:4000')
@@ -140,6 +150,10 @@ export const idpEnvSchema = baseEnvSchema
   .extend(notifierEnvSchema.shape)
   .superRefine(refineNotifierConfig);
 export type IdpConfig = z.infer<typeof idpEnvSchema>;
+
+/** How many idp processes to run: IDP_PROCESSES, else one per CPU this process may use. */
+export const idpProcessCount = (config: Pick<IdpConfig, 'IDP_PROCESSES'>): number =>
+  config.IDP_PROCESSES ?? availableParallelism();
 
 export const loadIdpConfig = (environment: Record<string, string | undefined> = process.env) =>
   loadConfig(idpEnvSchema, environment);

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { Registry } from 'prom-client';
+import { clusterMetricsText, workerBindings, workerIdentity } from './cluster.js';
 import { ConfigError, type ProxyTrust } from './config.js';
 import { listen } from './http/listen.js';
 import { createServiceApp } from './http/service-app.js';
@@ -50,7 +51,7 @@ export interface StartedService extends ServiceDeps {
 
 /** Connects a service to MongoDB and Redis, mounts it on the shared Koa base and listens. */
 export async function startService(options: ServiceOptions): Promise<StartedService> {
-  const log = options.logger ?? createLogger(options.name);
+  const log = options.logger ?? createLogger(options.name).child(workerBindings());
   const mongo = await connectMongo(options.mongoUri, { dbName: options.mongoDb });
   const redis = createRedis(options.redisUrl, { keyPrefix: options.redisKeyPrefix });
   const parts = (await options.build?.({ log, mongo, redis })) ?? {};
@@ -60,6 +61,11 @@ export async function startService(options: ServiceOptions): Promise<StartedServ
     proxy: options.proxy,
     app: parts.app,
     metricsToken: options.metricsToken,
+    // In a cluster worker (infra/cluster.ts), /readyz names the worker and /metrics covers them all.
+    processView: (registry) => {
+      const worker = workerIdentity();
+      return worker ? { worker, metricsText: clusterMetricsText(registry) } : {};
+    },
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
       { name: 'redis', check: () => pingRedis(redis) },
@@ -90,7 +96,7 @@ const STOP_GRACE_MS = 10_000;
  * is printed as its plain message (naming the variable) and exits 1.
  */
 export async function runService(name: string, start: () => Promise<{ close: () => Promise<void> }>) {
-  const log = createLogger(name);
+  const log = createLogger(name).child(workerBindings());
   let running: { close: () => Promise<void> };
   try {
     running = await start();

@@ -9,6 +9,7 @@ import { DEFAULT_REGISTRY_FILE } from '../adapters/sandboxes/registry-sandboxes.
 import { localSandboxes } from '../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxWalletCredentials } from '../adapters/sandboxes/wallet/options.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
+import { idpProcessCount } from '../idp/config.js';
 import { loadConfig } from '../infra/config.js';
 import { devSecrets } from './dev-secrets.js';
 import { startLocalServices } from './local-services/index.js';
@@ -23,6 +24,8 @@ interface ServiceEntry {
   url: string;
   /** Full URLs that all answer 200 once the service is ready. */
   ready: string[];
+  /** Said after its address in the banner (e.g. how many processes serve it). */
+  note?: string;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -36,6 +39,13 @@ const billerSandboxes = await localSandboxes(registryFile, env).catch((error: Er
   console.error(`npm start: the biller sandboxes of ${registryFile}: ${error.message}`);
   process.exit(1);
 });
+
+/** How many idp processes idp/main.ts starts with this environment, for the banner. */
+function idpProcessesNote(): string {
+  const set = Number(env.IDP_PROCESSES);
+  const processes = idpProcessCount({ IDP_PROCESSES: Number.isInteger(set) && set > 0 ? set : undefined });
+  return processes === 1 ? '1 process' : `${processes} processes`;
+}
 
 /** A service that answers `path` on `port` (from the variable `portVar`, else `fallback`) once ready. */
 function service(name: string, entry: string, portVar: string, fallback: number, path: string): ServiceEntry {
@@ -57,7 +67,8 @@ const SERVICES: ServiceEntry[] = [
     : []),
   service('gateway', 'hub/gateway/sandbox-server/main.ts', 'GATEWAY_SANDBOX_PORT', 4110, '/__sandbox/health'),
   service('wallet', 'adapters/sandboxes/wallet/main.ts', 'WALLET_SANDBOX_PORT', 4120, '/__sandbox/health'),
-  service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'),
+  // One idp process per core (IDP_PROCESSES; idp/main.ts runs them as a Node cluster).
+  { ...service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'), note: idpProcessesNote() },
   service('hub', 'hub/main.ts', 'HUB_PORT', 3000, '/readyz'),
   service('provider-portal', 'provider-portal/main.ts', 'PROVIDER_PORTAL_PORT', 5000, '/readyz'),
   service('operator-console', 'operator-console/main.ts', 'OPERATOR_CONSOLE_PORT', 5100, '/readyz'),
@@ -148,7 +159,10 @@ const dataNote = ` (local, data in ${dataDirLabel(dataDir, process.cwd())})`;
 const rows = [
   { name: 'MongoDB', address: `${local.mongoUri}${local.started.mongo ? dataNote : ''}` },
   { name: 'Redis', address: `${local.redisUrl}${local.started.redis ? dataNote : ''}` },
-  ...SERVICES.map((service) => ({ name: service.name, address: service.url })),
+  ...SERVICES.map((service) => ({
+    name: service.name,
+    address: service.note ? `${service.url} (${service.note})` : service.url,
+  })),
 ];
 for (const row of bannerRows(rows)) console.log(row);
 console.log('Press Ctrl-C to stop.');

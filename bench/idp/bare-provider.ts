@@ -3,7 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
 import { redisAdapterFactory } from '../../idp/provider/redis-adapter.js';
 import type { Redis } from '../../infra/redis.js';
-import type { BenchClient } from './login-flow.js';
+import type { BenchClient, MachineBenchClient } from './login-flow.js';
 
 const SESSION_TTL = 14 * 24 * 3600;
 
@@ -11,15 +11,28 @@ export interface BareOptions {
   issuer: string;
   redis: Redis;
   client: BenchClient;
+  /** Gets JWT access tokens for `resource` by client credentials, like the idp's machine clients. */
+  machine: MachineBenchClient;
+  /** The hub API's resource indicator (HUB_API_RESOURCE). */
+  resource: string;
   cookieKey: string;
 }
 
 /**
  * oidc-provider with nothing of ours but the Redis adapter: the same client, scopes, claims,
  * TTLs, PKCE and refresh-token rotation as the idp, one RS256 key, a findAccount that touches no
- * database, no Koa middleware of our own. What the token endpoint costs before our code.
+ * database, no Koa middleware of our own; client credentials for one machine client, issuing the
+ * same RS256 JWT access tokens (RFC 9068) for the hub's API as the idp (resource indicators).
+ * What the token endpoint costs before our code.
  */
-export async function createBareProvider({ issuer, redis, client, cookieKey }: BareOptions): Promise<Provider> {
+export async function createBareProvider({
+  issuer,
+  redis,
+  client,
+  machine,
+  resource,
+  cookieKey,
+}: BareOptions): Promise<Provider> {
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const jwk = await exportJWK(privateKey);
   const key = { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' };
@@ -32,6 +45,13 @@ export async function createBareProvider({ issuer, redis, client, cookieKey }: B
         redirect_uris: [client.redirectUri],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
+      },
+      {
+        client_id: machine.id,
+        client_secret: machine.secret,
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        response_types: [],
       },
     ],
     jwks: { keys: [key as never] },
@@ -47,12 +67,28 @@ export async function createBareProvider({ issuer, redis, client, cookieKey }: B
       accountId: sub,
       claims: () => ({ sub, name: 'Bench Citizen', email: `${sub}@example.org`, email_verified: true }),
     }),
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => resource,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async () => ({
+          scope: machine.scope,
+          audience: resource,
+          accessTokenTTL: 900,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
     pkce: { required: () => true },
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, c) => c.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: 900,
+      ClientCredentials: 900,
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 3600,

@@ -7,6 +7,13 @@ export interface BenchClient {
   redirectUri: string;
 }
 
+/** A confidential client allowed only the client_credentials grant, for `scope` at the hub's API. */
+export interface MachineBenchClient {
+  id: string;
+  secret: string;
+  scope: string;
+}
+
 export interface LoginTarget {
   issuer: string;
   rp: oidc.Configuration;

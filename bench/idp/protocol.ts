@@ -19,14 +19,25 @@ export interface Ready {
   url: string;
 }
 
+/** One process of the server under test: the idp's single process, or its cluster primary or a worker. */
+export interface ServerProcessStats {
+  pid: number;
+  role: 'single' | 'primary' | 'worker';
+  /** The cluster worker id (workers only). */
+  worker?: number;
+  rssBytes: number;
+  maxRssBytes: number;
+  /** performance.eventLoopUtilization() totals since the process started. */
+  elu: { idle: number; active: number };
+}
+
 export interface ServerStats {
+  /** Every process serving (one, or a cluster primary and its workers); the figures below are their sums. */
+  processes: ServerProcessStats[];
   rssBytes: number;
   /** Peak RSS so far (getrusage maxRSS). */
   maxRssBytes: number;
-  heapUsedBytes: number;
-  /** process.cpuUsage() of the server process, microseconds. */
-  cpuUs: { user: number; system: number };
-  /** performance.eventLoopUtilization() totals since the server started. */
+  /** performance.eventLoopUtilization() totals since start, summed over the processes that serve (workers). */
   elu: { idle: number; active: number };
   /** Wall clock of the sample, milliseconds. */
   atMs: number;

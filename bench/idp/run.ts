@@ -1,21 +1,26 @@
 /**
- * npm run bench:idp — throughput of the identity provider on this machine, in one run:
- *   1. complete OTP logins per second (authorize → identifier → code → name → code exchange)
- *   2. refresh_token grants per second against the idp (rotation on)
- *   3. the same refresh load against a bare oidc-provider on the same Redis adapter (the baseline)
- * Each server runs in a child process (bench/idp/server.ts), so its CPU, event loop and RSS are
- * its own; this process is the load generator. Results: a table on stdout and
+ * npm run bench:idp — the identity provider on this machine, in one run:
+ *   1. complete OTP logins per second (authorize → identifier → code → name → code exchange),
+ *      with the idp as one process and as a cluster of `processes` (IDP_PROCESSES, as idp/main.ts runs it)
+ *   2. refresh_token grants (rotation on) and 3. client_credentials grants against the idp (one process)
+ *   4. the same refresh and client-credentials load against a bare oidc-provider on the same Redis
+ *      adapter (the baseline)
+ * Each phase warms up until its throughput is stable (bench/shared/stable-warmup.ts), then measures
+ * a window: ops/s, latency, CPU ms per operation of every server process (idp processes, redis-server,
+ * the MongoDB JVM; from /proc) and Redis commands per operation. Each server runs in a child process
+ * (bench/idp/server.ts); this process is the load generator. Results: a table on stdout and
  * bench/results/idp-<date>.json.
  *
- * Settings (argv --name=value, or env BENCH_NAME): duration (s, 20), warmup (s, 4),
- * login-concurrency (16), refresh-concurrency (32), profile (s of CPU profile per phase, 4; 0 = off),
- * scope ('openid profile email'), log-level (the idp's LOG_LEVEL, 'silent'), keep-profiles (0/1: write the
- * .cpuprofile files to bench/results/), quiet-wait (s to wait at the start for other load on the VM, 30).
+ * Settings (argv --name=value, or env BENCH_NAME): duration (s per window, 20), warmup-max (s, 30),
+ * login-concurrency (16), refresh-concurrency (32), client-credentials-concurrency (32), processes
+ * (the clustered idp's IDP_PROCESSES, 2), profile (s of CPU profile per one-process phase, 4; 0 = off),
+ * scope ('openid profile email'), log-level (the idp's LOG_LEVEL, 'silent'), keep-profiles (0/1: write
+ * the .cpuprofile files to bench/results/), quiet-wait (s to wait at the start for other load, 30).
  * MONGODB_URI / REDIS_URL are used when set; otherwise private local servers are started.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
@@ -23,24 +28,35 @@ import { readCaptured } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
-import { machineFacts } from '../shared/machine.js';
+import { type MachineFacts, machineFacts } from '../shared/machine.js';
 import { numberSetting, setting } from '../shared/settings.js';
+import { clientCredentialsOnce } from './client-credentials.js';
 import { HttpClient } from './http-client.js';
 import { runPhase } from './load.js';
-import { type BenchClient, LOGIN_STEPS, type LoginTarget, loginOnce, type StepTimes } from './login-flow.js';
+import {
+  type BenchClient,
+  LOGIN_STEPS,
+  type LoginTarget,
+  loginOnce,
+  type MachineBenchClient,
+  type StepTimes,
+} from './login-flow.js';
 import { summariseProfile } from './profile.js';
 import { type RefreshTarget, refreshOnce, TokenChains } from './refresh.js';
-import { type BenchReport, type Measured, type ProfileResult, printReport, TARGETS } from './report.js';
+import { type BenchReport, type LoginsMeasured, type Measured, printReport, ratio, TARGETS } from './report.js';
 import { ServerProcess } from './server-process.js';
 import { type Snapshot, takeSnapshot, usageBetween, waitForQuiet } from './usage.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HUB_API = 'http://127.0.0.1:3999/api';
 
 const settings = {
   durationSeconds: numberSetting('duration', 20),
-  warmupSeconds: numberSetting('warmup', 4),
+  warmupMaxSeconds: numberSetting('warmup-max', 30),
   loginConcurrency: numberSetting('login-concurrency', 16),
   refreshConcurrency: numberSetting('refresh-concurrency', 32),
+  clientCredentialsConcurrency: numberSetting('client-credentials-concurrency', 32),
+  clusterProcesses: numberSetting('processes', 2),
   profileSeconds: numberSetting('profile', 4),
   scope: setting('scope', 'openid profile email'),
   idpLogLevel: setting('log-level', 'silent'),
@@ -49,9 +65,18 @@ const settings = {
   quietWaitSeconds: numberSetting('quiet-wait', 30),
 };
 
-/** Runs a measured phase with server/client/machine CPU sampled exactly over its window. */
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The machine when the first measured window opened (bench/shared/machine.ts). */
+let machine: MachineFacts | undefined;
+
+/**
+ * Runs a phase: load until throughput is stable, then a window with server, Redis, MongoDB,
+ * load-generator and machine CPU sampled exactly over it.
+ */
 async function measured(
   server: ServerProcess,
+  name: string,
   redis: Redis,
   concurrency: number,
   operation: (user: number) => Promise<void>,
@@ -60,10 +85,11 @@ async function measured(
   let start: Promise<Snapshot> | undefined;
   let end: Promise<Snapshot> | undefined;
   const result = await runPhase(
-    { concurrency, warmupMs: settings.warmupSeconds * 1000, durationMs: settings.durationSeconds * 1000 },
+    { concurrency, warmup: { maxMs: settings.warmupMaxSeconds * 1000 }, durationMs: settings.durationSeconds * 1000 },
     operation,
     {
       onWindowStart: async () => {
+        machine ??= machineFacts();
         onWindowStart?.();
         start = takeSnapshot(server, redis);
         await start;
@@ -75,7 +101,7 @@ async function measured(
     },
   );
   if (!start || !end) throw new Error('the measured window was not sampled');
-  return { ...result, usage: usageBetween(await start, await end, result.count) };
+  return { ...result, usage: usageBetween(await start, await end, result.count, name) };
 }
 
 /** A short extra stretch of the same load with the server's CPU profiler on; not part of the numbers. */
@@ -85,18 +111,14 @@ async function profiled(
   concurrency: number,
   operation: (user: number) => Promise<void>,
   profileDir: string,
-): Promise<ProfileResult | undefined> {
+) {
   if (settings.profileSeconds <= 0) return undefined;
   const file = join(profileDir, `${label}.cpuprofile`);
   await server.send({ cmd: 'profile-start', intervalUs: 500 });
-  await runPhase({ concurrency, warmupMs: 0, durationMs: settings.profileSeconds * 1000 }, operation);
+  await runPhase({ concurrency, warmup: false, durationMs: settings.profileSeconds * 1000 }, operation);
   await server.send({ cmd: 'profile-stop', file });
   return { ...summariseProfile(file), ...(settings.keepProfiles ? { file } : {}) };
 }
-
-// ---------------------------------------------------------------------------------------------
-
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 function refreshOperation(http: HttpClient, target: RefreshTarget, chains: TokenChains) {
   return async (user: number) => {
@@ -110,6 +132,47 @@ function refreshOperation(http: HttpClient, target: RefreshTarget, chains: Token
   };
 }
 
+/** Logins by new citizens (each login registers a name), keeping the latest refresh tokens for the refresh phase. */
+class Logins {
+  readonly refreshTokens: string[] = [];
+  private sequence = 0;
+  private steps: StepTimes = {};
+  private counted = 0;
+
+  constructor(
+    private readonly runId: string,
+    private readonly keep: number,
+  ) {}
+
+  operation(http: HttpClient, target: LoginTarget, label: string) {
+    return async () => {
+      const email = `c${this.runId}-${label.replace(/\W+/g, '')}-${this.sequence++}@bench.example.org`;
+      const own: StepTimes = {};
+      const token = await loginOnce(http, target, email, own);
+      for (const [step, ms] of Object.entries(own)) this.steps[step] = (this.steps[step] ?? 0) + ms;
+      this.counted++;
+      this.refreshTokens.push(token);
+      if (this.refreshTokens.length > this.keep * 2)
+        this.refreshTokens.splice(0, this.refreshTokens.length - this.keep);
+    };
+  }
+
+  /** Starts the per-step means afresh (when the measured window opens). */
+  resetSteps(): void {
+    this.steps = {};
+    this.counted = 0;
+  }
+
+  meanStepMs(): Record<string, number> {
+    return Object.fromEntries(
+      LOGIN_STEPS.filter((step) => this.steps[step] !== undefined).map((step) => [
+        step,
+        Math.round(((this.steps[step] ?? 0) / Math.max(1, this.counted)) * 10) / 10,
+      ]),
+    );
+  }
+}
+
 async function main() {
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
@@ -121,8 +184,9 @@ async function main() {
     console.log(`[bench:idp ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
 
   log(
-    `settings: ${settings.warmupSeconds}s warm-up + ${settings.durationSeconds}s per phase, ` +
-      `${settings.loginConcurrency} login users, ${settings.refreshConcurrency} refresh users, scope "${settings.scope}"`,
+    `settings: warm-up until stable (at most ${settings.warmupMaxSeconds}s) + ${settings.durationSeconds}s per phase, ` +
+      `${settings.loginConcurrency} login users, ${settings.refreshConcurrency} refresh users, ` +
+      `${settings.clientCredentialsConcurrency} client-credentials users, idp at 1 and ${settings.clusterProcesses} processes`,
   );
   const quiet = await waitForQuiet(settings.quietWaitSeconds * 1000);
   const background = quiet.load;
@@ -138,13 +202,17 @@ async function main() {
 
   const cleanups: (() => Promise<void>)[] = [];
   const prefixes: string[] = [];
-  let benchRedis: Redis | undefined;
+  const redisClients: Redis[] = [];
   try {
-    // --- our idp, in a child process --------------------------------------------------------
     const client: BenchClient = {
       id: 'hub-portal',
       secret: randomBytes(32).toString('base64url'),
       redirectUri: 'http://127.0.0.1:9/hub-portal/callback',
+    };
+    const machineClient: MachineBenchClient = {
+      id: 'bench-machine',
+      secret: randomBytes(32).toString('base64url'),
+      scope: 'billers:read',
     };
     const clientsFile = join(work, 'clients.json');
     writeFileSync(
@@ -157,113 +225,162 @@ async function main() {
             redirect_uris: [client.redirectUri],
             first_party: true,
           },
+          {
+            client_id: machineClient.id,
+            client_name: 'Bench machine client',
+            client_secret_env: 'BENCH_MACHINE_SECRET',
+            grant_types: ['client_credentials'],
+            client_credentials_scopes: [machineClient.scope],
+          },
         ],
       }),
     );
-    const oursPort = await freePort();
-    const oursIssuer = `http://127.0.0.1:${oursPort}`;
-    const oursPrefix = `bench-idp-${runId}:`;
-    prefixes.push(oursPrefix);
-    const huge = '1000000000';
-    const ours = await ServerProcess.start(
-      'ours',
-      {
-        NODE_ENV: 'test',
-        LOG_LEVEL: settings.idpLogLevel,
-        MONGODB_URI: services.mongoUri,
-        REDIS_URL: services.redisUrl,
-        IDP_PORT: String(oursPort),
-        IDP_ISSUER: oursIssuer,
-        IDP_MONGODB_DB: `bench_idp_${runId}`,
-        IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
-        IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
-        IDP_DATA_KEY: randomBytes(32).toString('base64'),
-        IDP_CLIENTS_FILE: clientsFile,
-        NOTIFIER_TRANSPORT: 'capture',
-        BENCH_HUB_SECRET: client.secret,
-        BENCH_REDIS_PREFIX: oursPrefix,
-        // Rate limits are not what is measured here.
-        OTP_SENDS_PER_IDENTIFIER_PER_HOUR: huge,
-        OTP_SENDS_PER_IP_PER_HOUR: huge,
-        OTP_FAILURES_BEFORE_LOCK: huge,
-        OTP_MAX_ATTEMPTS: huge,
-      },
-      ROOT,
-    );
-    cleanups.push(() => ours.stop());
-    const oursIdle = await ours.stats();
-    log(`idp up at ${ours.url} (pid ${ours.pid}, RSS ${mb(oursIdle.rssBytes)} MB)`);
+    const statsRedis = createRedis(services.redisUrl);
+    redisClients.push(statsRedis);
 
-    benchRedis = createRedis(services.redisUrl, { keyPrefix: oursPrefix });
-    const codeReader = benchRedis;
-    const statsRedis = benchRedis;
-    const rp = await oidc.discovery(new URL(oursIssuer), client.id, client.secret, undefined, {
-      execute: [oidc.allowInsecureRequests],
-    });
-    const target: LoginTarget = {
-      issuer: oursIssuer,
-      rp,
-      client,
-      scope: settings.scope,
-      readCode: async (to) => {
-        const [latest] = await readCaptured(codeReader, to);
-        const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
-        if (!code) throw new Error(`no code was sent to ${to}`);
-        return code;
-      },
+    /** Our idp as `processes` processes (IDP_PROCESSES) in a child, with the login target for it. */
+    const startIdp = async (processes: number) => {
+      const port = await freePort();
+      const issuer = `http://127.0.0.1:${port}`;
+      const prefix = `bench-idp-${runId}-${processes}:`;
+      prefixes.push(prefix);
+      const huge = '1000000000';
+      const server = await ServerProcess.start(
+        'ours',
+        {
+          NODE_ENV: 'test',
+          LOG_LEVEL: settings.idpLogLevel,
+          MONGODB_URI: services.mongoUri,
+          REDIS_URL: services.redisUrl,
+          IDP_PROCESSES: String(processes),
+          IDP_PORT: String(port),
+          IDP_ISSUER: issuer,
+          IDP_MONGODB_DB: `bench_idp_${runId}_${processes}`,
+          IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
+          IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
+          IDP_DATA_KEY: randomBytes(32).toString('base64'),
+          IDP_CLIENTS_FILE: clientsFile,
+          HUB_API_RESOURCE: HUB_API,
+          NOTIFIER_TRANSPORT: 'capture',
+          BENCH_HUB_SECRET: client.secret,
+          BENCH_MACHINE_SECRET: machineClient.secret,
+          BENCH_REDIS_PREFIX: prefix,
+          // Rate limits are not what is measured here.
+          OTP_SENDS_PER_IDENTIFIER_PER_HOUR: huge,
+          OTP_SENDS_PER_IP_PER_HOUR: huge,
+          OTP_FAILURES_BEFORE_LOCK: huge,
+          OTP_MAX_ATTEMPTS: huge,
+        },
+        ROOT,
+      );
+      cleanups.push(() => server.stop());
+      const codeReader = createRedis(services.redisUrl, { keyPrefix: prefix });
+      redisClients.push(codeReader);
+      const rp = await oidc.discovery(new URL(issuer), client.id, client.secret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const target: LoginTarget = {
+        issuer,
+        rp,
+        client,
+        scope: settings.scope,
+        readCode: async (to) => {
+          const [latest] = await readCaptured(codeReader, to);
+          const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
+          if (!code) throw new Error(`no code was sent to ${to}`);
+          return code;
+        },
+      };
+      const idle = await server.stats();
+      log(`idp up at ${issuer}: ${processes} process(es), pid ${server.pid}, RSS ${mb(idle.rssBytes)} MB`);
+      return { server, target, tokenEndpoint: new URL(String(rp.serverMetadata().token_endpoint)), idle };
     };
 
-    // --- 1. logins ----------------------------------------------------------------------------
-    const refreshTokens: string[] = [];
     const keepTokens = Math.max(256, settings.refreshConcurrency * 8);
-    let sequence = 0;
-    let steps: StepTimes = {};
-    let stepLogins = 0;
-    const loginHttp = new HttpClient(settings.loginConcurrency);
-    const loginOperation = async () => {
-      const email = `c${runId}-${sequence++}@bench.example.org`;
-      const own: StepTimes = {};
-      const token = await loginOnce(loginHttp, target, email, own);
-      for (const [step, ms] of Object.entries(own)) steps[step] = (steps[step] ?? 0) + ms;
-      stepLogins++;
-      refreshTokens.push(token);
-      if (refreshTokens.length > keepTokens * 2) refreshTokens.splice(0, refreshTokens.length - keepTokens);
+    const logins = new Logins(runId, keepTokens);
+    const loginPhase = async (idp: Awaited<ReturnType<typeof startIdp>>, label: string): Promise<LoginsMeasured> => {
+      const http = new HttpClient(settings.loginConcurrency);
+      try {
+        log(`logins (${label}): ${settings.loginConcurrency} users, every login a new email (so it registers a name)`);
+        const result = await measured(
+          idp.server,
+          'idp',
+          statsRedis,
+          settings.loginConcurrency,
+          logins.operation(http, idp.target, label),
+          () => logins.resetSteps(),
+        );
+        log(
+          `logins (${label}): ${result.perSecond}/s, p50 ${result.latencyMs.p50} ms, ` +
+            `${result.usage.cpuMsPerOp.total} CPU ms/login, warm-up ${result.warmup?.ms} ms`,
+        );
+        return { ...result, meanStepMs: logins.meanStepMs() };
+      } finally {
+        http.close();
+      }
     };
-    log(`logins: ${settings.loginConcurrency} users, every login a new email (so every login registers a name)`);
-    const logins = await measured(ours, statsRedis, settings.loginConcurrency, loginOperation, () => {
-      steps = {};
-      stepLogins = 0;
-    });
-    const stepMs = Object.fromEntries(
-      LOGIN_STEPS.filter((step) => steps[step] !== undefined).map((step) => [
-        step,
-        Math.round(((steps[step] ?? 0) / Math.max(1, stepLogins)) * 10) / 10,
-      ]),
-    );
-    const oursAfterLogins = await ours.stats();
-    log(`logins: ${logins.perSecond}/s, p50 ${logins.latencyMs.p50} ms, p99 ${logins.latencyMs.p99} ms`);
-    const loginProfile = await profiled(ours, 'logins', settings.loginConcurrency, loginOperation, profileDir);
-    loginHttp.close();
 
-    // --- 2. refresh grants against the idp ------------------------------------------------------
-    const tokenEndpoint = new URL(String(rp.serverMetadata().token_endpoint));
+    // --- 1-3. the idp as one process: logins, refresh, client credentials ---------------------------
+    const single = await startIdp(1);
+    const loginsOne = await loginPhase(single, '1 process');
+    const afterLogins = await single.server.stats();
+    const profileHttp = new HttpClient(settings.loginConcurrency);
+    const loginProfile = await profiled(
+      single.server,
+      'logins',
+      settings.loginConcurrency,
+      logins.operation(profileHttp, single.target, 'profile'),
+      profileDir,
+    );
+    profileHttp.close();
+
     const refreshHttp = new HttpClient(settings.refreshConcurrency);
-    const oursChains = new TokenChains(refreshTokens.slice(-keepTokens), settings.refreshConcurrency);
-    const oursRefresh = refreshOperation(refreshHttp, { tokenEndpoint, client }, oursChains);
+    const oursChains = new TokenChains(logins.refreshTokens.slice(-keepTokens), settings.refreshConcurrency);
+    const oursRefresh = refreshOperation(refreshHttp, { tokenEndpoint: single.tokenEndpoint, client }, oursChains);
     log(`refresh (idp): ${settings.refreshConcurrency} users, each rotating a refresh token from one of the logins`);
-    const refreshOurs = await measured(ours, statsRedis, settings.refreshConcurrency, oursRefresh);
-    const oursAfterRefresh = await ours.stats();
-    log(`refresh (idp): ${refreshOurs.perSecond}/s, p50 ${refreshOurs.latencyMs.p50} ms`);
-    const oursRefreshProfile = await profiled(
-      ours,
+    const refreshIdp = await measured(single.server, 'idp', statsRedis, settings.refreshConcurrency, oursRefresh);
+    log(`refresh (idp): ${refreshIdp.perSecond}/s, ${refreshIdp.usage.cpuMsPerOp.total} CPU ms/refresh`);
+    const refreshIdpProfile = await profiled(
+      single.server,
       'refresh-idp',
       settings.refreshConcurrency,
       oursRefresh,
       profileDir,
     );
-    await ours.stop();
 
-    // --- 3. refresh grants against a bare oidc-provider ------------------------------------------
+    const grantHttp = new HttpClient(settings.clientCredentialsConcurrency);
+    const oursGrant = () =>
+      clientCredentialsOnce(grantHttp, {
+        tokenEndpoint: single.tokenEndpoint,
+        client: machineClient,
+        resource: HUB_API,
+      });
+    log(`client credentials (idp): ${settings.clientCredentialsConcurrency} users, JWT access tokens for the hub API`);
+    const grantsIdp = await measured(
+      single.server,
+      'idp',
+      statsRedis,
+      settings.clientCredentialsConcurrency,
+      oursGrant,
+    );
+    log(`client credentials (idp): ${grantsIdp.perSecond}/s, ${grantsIdp.usage.cpuMsPerOp.total} CPU ms/grant`);
+    const grantsIdpProfile = await profiled(
+      single.server,
+      'client-credentials-idp',
+      settings.clientCredentialsConcurrency,
+      oursGrant,
+      profileDir,
+    );
+    const afterAll = await single.server.stats();
+    await single.server.stop();
+
+    // --- 4. logins with the idp as a cluster ----------------------------------------------------------
+    const clustered = await startIdp(settings.clusterProcesses);
+    const loginsCluster = await loginPhase(clustered, `${settings.clusterProcesses} processes`);
+    const clusterAfterLogins = await clustered.server.stats();
+    await clustered.server.stop();
+
+    // --- 5-6. the bare oidc-provider: refresh and client credentials ------------------------------
     const barePort = await freePort();
     const bareIssuer = `http://127.0.0.1:${barePort}`;
     const barePrefix = `bench-bare-${runId}:`;
@@ -276,6 +393,8 @@ async function main() {
         BENCH_ISSUER: bareIssuer,
         BENCH_REDIS_PREFIX: barePrefix,
         BENCH_CLIENT: JSON.stringify(client),
+        BENCH_MACHINE_CLIENT: JSON.stringify(machineClient),
+        BENCH_RESOURCE: HUB_API,
         BENCH_COOKIE_KEY: randomBytes(32).toString('base64url'),
         BENCH_SCOPE: settings.scope,
       },
@@ -285,37 +404,37 @@ async function main() {
     const bareIdle = await bare.stats();
     const bareTokens = await bare.send<string[]>({ cmd: 'mint', count: keepTokens });
     log(`bare oidc-provider up at ${bare.url} (pid ${bare.pid}); ${bareTokens.length} refresh tokens minted`);
-    const bareChains = new TokenChains(bareTokens, settings.refreshConcurrency);
     const bareEndpoint = new URL('/token', bareIssuer);
+    const bareChains = new TokenChains(bareTokens, settings.refreshConcurrency);
     const bareRefresh = refreshOperation(refreshHttp, { tokenEndpoint: bareEndpoint, client }, bareChains);
-    const refreshBare = await measured(bare, statsRedis, settings.refreshConcurrency, bareRefresh);
-    const bareAfterRefresh = await bare.stats();
-    log(`refresh (bare): ${refreshBare.perSecond}/s, p50 ${refreshBare.latencyMs.p50} ms`);
-    const bareRefreshProfile = await profiled(
+    const refreshBare = await measured(bare, 'bare provider', statsRedis, settings.refreshConcurrency, bareRefresh);
+    log(`refresh (bare): ${refreshBare.perSecond}/s, ${refreshBare.usage.cpuMsPerOp.total} CPU ms/refresh`);
+    const refreshBareProfile = await profiled(
       bare,
       'refresh-bare',
       settings.refreshConcurrency,
       bareRefresh,
       profileDir,
     );
+    const bareGrant = () =>
+      clientCredentialsOnce(grantHttp, { tokenEndpoint: bareEndpoint, client: machineClient, resource: HUB_API });
+    const grantsBare = await measured(
+      bare,
+      'bare provider',
+      statsRedis,
+      settings.clientCredentialsConcurrency,
+      bareGrant,
+    );
+    log(`client credentials (bare): ${grantsBare.perSecond}/s, ${grantsBare.usage.cpuMsPerOp.total} CPU ms/grant`);
+    const bareAfter = await bare.stats();
     await bare.stop();
     refreshHttp.close();
+    grantHttp.close();
 
     // --- report -------------------------------------------------------------------------------
-    const ratio = refreshBare.perSecond ? Math.round((refreshOurs.perSecond / refreshBare.perSecond) * 100) / 100 : 0;
-    const rss = {
-      where: 'server child process (bench/idp/server.ts), process.memoryUsage().rss; peak = getrusage maxRSS',
-      idpIdleMb: mb(oursIdle.rssBytes),
-      idpAfterLoginsMb: mb(oursAfterLogins.rssBytes),
-      idpAfterRefreshMb: mb(oursAfterRefresh.rssBytes),
-      idpPeakMb: mb(oursAfterRefresh.maxRssBytes),
-      bareIdleMb: mb(bareIdle.rssBytes),
-      bareAfterRefreshMb: mb(bareAfterRefresh.rssBytes),
-      barePeakMb: mb(bareAfterRefresh.maxRssBytes),
-    };
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
-      machine: machineFacts(),
+      machine: machine ?? machineFacts(),
       services: {
         mongo: services.started.mongo ? 'local mongo-java-server 1.47 (memory backend)' : 'MONGODB_URI',
         redis: services.started.redis ? 'local redis-server' : 'REDIS_URL',
@@ -323,10 +442,41 @@ async function main() {
       settings,
       targets: TARGETS,
       backgroundLoadPercent: background,
-      logins: { ...logins, meanStepMs: stepMs },
-      refresh: { idp: refreshOurs, bare: refreshBare, ratioIdpToBare: ratio },
-      rss,
-      profiles: { logins: loginProfile, refreshIdp: oursRefreshProfile, refreshBare: bareRefreshProfile },
+      logins: {
+        oneProcess: loginsOne,
+        clustered: loginsCluster,
+        processes: settings.clusterProcesses,
+        ratioClusteredToOne: ratio(loginsCluster.perSecond, loginsOne.perSecond),
+      },
+      refresh: {
+        idp: refreshIdp,
+        bare: refreshBare,
+        ratioIdpToBare: ratio(refreshIdp.perSecond, refreshBare.perSecond),
+      },
+      clientCredentials: {
+        idp: grantsIdp,
+        bare: grantsBare,
+        ratioIdpToBare: ratio(grantsIdp.perSecond, grantsBare.perSecond),
+      },
+      rss: {
+        where:
+          'server child process(es) (bench/idp/server.ts; a cluster: primary + workers summed), RSS; peak = getrusage maxRSS',
+        idpIdleMb: mb(single.idle.rssBytes),
+        idpAfterLoginsMb: mb(afterLogins.rssBytes),
+        idpAfterAllMb: mb(afterAll.rssBytes),
+        idpPeakMb: mb(afterAll.maxRssBytes),
+        clusterIdleMb: mb(clustered.idle.rssBytes),
+        clusterAfterLoginsMb: mb(clusterAfterLogins.rssBytes),
+        bareIdleMb: mb(bareIdle.rssBytes),
+        bareAfterMb: mb(bareAfter.rssBytes),
+        barePeakMb: mb(bareAfter.maxRssBytes),
+      },
+      profiles: {
+        logins: loginProfile,
+        refreshIdp: refreshIdpProfile,
+        clientCredentialsIdp: grantsIdpProfile,
+        refreshBare: refreshBareProfile,
+      },
     };
     const stamp = startedAt
       .toISOString()
@@ -338,11 +488,12 @@ async function main() {
     console.log(`\nwritten: ${file}`);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (benchRedis && !services.started.redis) {
+    const [statsRedis] = redisClients;
+    if (statsRedis && !services.started.redis) {
       // A shared Redis keeps nothing of this run.
-      for (const prefix of prefixes) await deleteKeys(benchRedis, prefix);
+      for (const prefix of prefixes) await deleteKeys(statsRedis, prefix);
     }
-    await benchRedis?.quit().catch(() => undefined);
+    for (const redis of redisClients) await redis.quit().catch(() => undefined);
     await services.stop();
     rmSync(work, { recursive: true, force: true });
   }

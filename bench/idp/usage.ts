@@ -1,13 +1,41 @@
+import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Redis } from '../../infra/redis.js';
-import { machineTimes } from '../shared/proc-stat.js';
+import { machineTimes, type ProcStat, readStat } from '../shared/proc-stat.js';
 import { foreignProcessShares, type ProcessSample, sampleProcesses } from '../shared/process-cpu.js';
 import type { ServerStats } from './protocol.js';
 import type { ServerProcess } from './server-process.js';
 
+/** CPU ms (user+sys, all threads, from /proc) of the server child and every process below it (cluster workers). */
+export type ServerCpu = Map<number, { comm: string; cpuMs: number }>;
+
+/** The server process and its descendants, by pid (empty off Linux). */
+export function serverProcessCpu(rootPid: number): ServerCpu {
+  const tree: ServerCpu = new Map();
+  let stats: ProcStat[];
+  try {
+    stats = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(readStat)
+      .filter((stat): stat is ProcStat => stat !== undefined);
+  } catch {
+    return tree;
+  }
+  const byParent = new Map<number, ProcStat[]>();
+  for (const stat of stats) byParent.set(stat.ppid, [...(byParent.get(stat.ppid) ?? []), stat]);
+  const root = stats.find((stat) => stat.pid === rootPid);
+  const visit = (stat: ProcStat) => {
+    tree.set(stat.pid, { comm: stat.comm, cpuMs: stat.cpuMs });
+    for (const child of byParent.get(stat.pid) ?? []) visit(child);
+  };
+  if (root) visit(root);
+  return tree;
+}
+
 /** What the machine, the server, this load generator and Redis did up to one instant. */
 export interface Snapshot {
   server: ServerStats;
+  serverCpu: ServerCpu;
   client: NodeJS.CpuUsage;
   machine: { busy: number; total: number };
   processes: ProcessSample;
@@ -17,11 +45,20 @@ export interface Snapshot {
 
 /** Resource use over a measured window, per second of wall time or per completed operation. */
 export interface UsageReport {
-  /** Server process CPU in % of one core (main thread, GC threads and libuv pool, e.g. WebCrypto RSA). */
+  /** Server CPU (every server process: a cluster primary and its workers) in % of one core. */
   serverPercent: number;
-  /** Share of wall time the server's event loop was not idle; ~1 = its one JS thread is the limit. */
+  /** How many processes served (cluster workers, or 1). */
+  serverProcesses: number;
+  /** Mean share of wall time the serving processes' event loops were not idle; ~1 = their JS threads are the limit. */
   serverEventLoopUtilization: number;
   serverCpuMsPerOp: number;
+  /**
+   * CPU ms per completed operation of every server-side process: the idp's (or bare provider's)
+   * processes, redis-server and the MongoDB JVM; `byProcess` names each ("idp worker 2", "redis-server").
+   * The load generator is not in it (loadGeneratorCpuMsPerOp).
+   */
+  cpuMsPerOp: { total: number; byProcess: Record<string, number> };
+  loadGeneratorCpuMsPerOp: number;
   loadGeneratorPercent: number;
   redisPercent: number;
   mongoPercent: number;
@@ -52,6 +89,7 @@ export async function takeSnapshot(server: ServerProcess, redis?: Redis): Promis
   const [stats, redisCalls] = await Promise.all([server.stats(), redisCommandCalls(redis)]);
   return {
     server: stats,
+    serverCpu: serverProcessCpu(server.pid),
     client: process.cpuUsage(),
     machine: machineTimes(),
     processes: sampleProcesses(),
@@ -85,11 +123,24 @@ export async function waitForQuiet(
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function usageBetween(a: Snapshot, b: Snapshot, operations: number): UsageReport {
+/** How a server process is named in the per-process breakdown: by its role in the stats, else its command. */
+function processLabel(server: ServerStats, pid: number, comm: string, name: string): string {
+  const known = server.processes.find((p) => p.pid === pid);
+  if (!known) return `${name} ${comm}`;
+  if (known.role === 'single') return name;
+  return known.role === 'primary' ? `${name} primary` : `${name} worker ${known.worker}`;
+}
+
+/** Resource use between two snapshots; `name` labels the server's processes ("idp", "bare provider"). */
+export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name = 'server'): UsageReport {
   const cores = cpus().length;
-  const serverWallMs = Math.max(1, b.server.atMs - a.server.atMs);
   const wallMs = Math.max(1, b.atMs - a.atMs);
-  const serverMs = (b.server.cpuUs.user + b.server.cpuUs.system - a.server.cpuUs.user - a.server.cpuUs.system) / 1000;
+  const perServerProcess = new Map<string, number>();
+  for (const [pid, { comm, cpuMs }] of b.serverCpu) {
+    const label = processLabel(b.server, pid, comm, name);
+    perServerProcess.set(label, (perServerProcess.get(label) ?? 0) + cpuMs - (a.serverCpu.get(pid)?.cpuMs ?? 0));
+  }
+  const serverMs = [...perServerProcess.values()].reduce((total, ms) => total + ms, 0);
   const clientMs = (b.client.user + b.client.system - a.client.user - a.client.system) / 1000;
   const processMs = (comm: string) => (b.processes.ours.get(comm) ?? 0) - (a.processes.ours.get(comm) ?? 0);
   let descendantsMs = 0;
@@ -99,6 +150,12 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number): Usag
   const idle = b.server.elu.idle - a.server.elu.idle;
   const machinePercent = round1(machineShare * cores * 100);
   const ours = ((clientMs + descendantsMs) / wallMs) * 100;
+  const perOpMs = (ms: number) => (operations ? Math.round((ms / operations) * 100) / 100 : 0);
+  const byProcess: Record<string, number> = {};
+  for (const [label, ms] of perServerProcess) byProcess[label] = perOpMs(ms);
+  byProcess['redis-server'] = perOpMs(processMs('redis-server'));
+  byProcess['mongodb (java)'] = perOpMs(processMs('java'));
+  const totalMs = serverMs + processMs('redis-server') + processMs('java');
 
   const perOp = new Map<string, number>();
   let commands = 0;
@@ -114,9 +171,12 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number): Usag
     .map(([command, n]) => [command, Math.round(n * 10) / 10] as const);
 
   return {
-    serverPercent: round1((serverMs / serverWallMs) * 100),
+    serverPercent: round1((serverMs / wallMs) * 100),
+    serverProcesses: Math.max(1, b.server.processes.filter((p) => p.role !== 'primary').length),
     serverEventLoopUtilization: Math.round((active / Math.max(1, active + idle)) * 100) / 100,
-    serverCpuMsPerOp: operations ? Math.round((serverMs / operations) * 100) / 100 : 0,
+    serverCpuMsPerOp: perOpMs(serverMs),
+    cpuMsPerOp: { total: perOpMs(totalMs), byProcess },
+    loadGeneratorCpuMsPerOp: perOpMs(clientMs),
     loadGeneratorPercent: round1((clientMs / wallMs) * 100),
     redisPercent: round1((processMs('redis-server') / wallMs) * 100),
     mongoPercent: round1((processMs('java') / wallMs) * 100),

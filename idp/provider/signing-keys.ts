@@ -4,7 +4,10 @@ import type { Connection } from '../../infra/mongo.js';
 import { openSecret, sealSecret } from '../crypto/secret-box.js';
 
 interface SigningKeyDoc {
+  /** The key's kid (its JWK thumbprint), or FIRST_KEY_ID for the key made on the first start. */
   _id: string;
+  /** The key's kid, also when _id is FIRST_KEY_ID (absent on keys stored before it was kept). */
+  kid?: string;
   /** The private JWK, sealed with IDP_DATA_KEY. */
   sealedJwk: string;
   createdAt: Date;
@@ -14,6 +17,7 @@ interface SigningKeyDoc {
 
 const signingKeySchema = new Schema<SigningKeyDoc>({
   _id: String,
+  kid: String,
   sealedJwk: { type: String, required: true },
   createdAt: { type: Date, required: true },
   retireAt: { type: Date, default: null },
@@ -31,8 +35,23 @@ async function newSigningKey(dataKey: Buffer): Promise<SigningKeyDoc> {
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   const full: JWK = { ...jwk, kid, alg: 'RS256', use: 'sig' };
-  return { _id: kid, sealedJwk: sealSecret(JSON.stringify(full), dataKey), createdAt: new Date(), retireAt: null };
+  return {
+    _id: kid,
+    kid,
+    sealedJwk: sealSecret(JSON.stringify(full), dataKey),
+    createdAt: new Date(),
+    retireAt: null,
+  };
 }
+
+/**
+ * The fixed id of the key made on the first start. Several idp processes (IDP_PROCESSES, or
+ * several containers) may start together on an empty database: each proposes its own new key
+ * under this id and only the first write stores one, so they all sign with the same key.
+ */
+export const FIRST_KEY_ID = 'first-key';
+
+const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 /**
  * The provider's signing keys, newest first (the newest signs; the others still verify).
@@ -47,16 +66,24 @@ export async function loadSigningKeys(conn: Connection, dataKey: Buffer): Promis
       .exec();
   let keys = await live();
   if (keys.length === 0) {
-    await SigningKey.create(await newSigningKey(dataKey));
+    const { _id, ...proposed } = await newSigningKey(dataKey);
+    // Insert-if-absent: a concurrent upsert of the same id may lose with a duplicate key error.
+    await SigningKey.updateOne({ _id: FIRST_KEY_ID }, { $setOnInsert: proposed }, { upsert: true })
+      .exec()
+      .catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
     keys = await live();
   }
+  // Only when the first key was retired and every later one is gone too (never by idp:keys).
+  if (keys.length === 0) throw new Error('every stored signing key has retired: run `npm run idp:keys -- rotate`');
   return keys.map((key) => JSON.parse(openSecret(key.sealedJwk, dataKey)) as JWK);
 }
 
 /** Every stored key, newest first, without its secret part. */
 export async function listSigningKeys(conn: Connection) {
   const keys = await signingKeyModel(conn).find({}, { sealedJwk: 0 }).sort({ createdAt: -1 }).lean().exec();
-  return keys.map((key) => ({ kid: key._id, createdAt: key.createdAt, retireAt: key.retireAt }));
+  return keys.map((key) => ({ kid: key.kid ?? key._id, createdAt: key.createdAt, retireAt: key.retireAt }));
 }
 
 /**

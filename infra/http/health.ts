@@ -31,6 +31,14 @@ function sameToken(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
+/** What a service in several processes changes on its operational routes (infra/cluster.ts). */
+export interface ProcessView {
+  /** Which process answered (a cluster worker's id and pid): /readyz names it. */
+  worker?: { id: number; pid: number };
+  /** The Prometheus text /metrics serves instead of this process's registry alone (the whole cluster's). */
+  metricsText?: () => Promise<string>;
+}
+
 /**
  * /healthz: the process answers. /readyz: every dependency answers. /metrics: Prometheus text,
  * for whom `metricsToken` allows: a string asks for `Authorization: Bearer <it>` (401 otherwise),
@@ -42,6 +50,7 @@ export function operationalRoutes(
   registry: Registry,
   metricsToken?: string | null,
   metricsPath = '/metrics',
+  view: ProcessView = {},
 ): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
@@ -51,7 +60,11 @@ export function operationalRoutes(
     const results = Object.fromEntries(await Promise.all(checks.map(runCheck)));
     const ready = Object.values(results).every((r) => r === 'ok');
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: results };
+    ctx.body = {
+      status: ready ? 'ready' : 'not_ready',
+      checks: results,
+      ...(view.worker ? { worker: view.worker } : {}),
+    };
   });
   router.get(metricsPath, async (ctx) => {
     const expected = metricsToken;
@@ -64,7 +77,7 @@ export function operationalRoutes(
       }
     }
     ctx.type = registry.contentType;
-    ctx.body = await registry.metrics();
+    ctx.body = await (view.metricsText ? view.metricsText() : registry.metrics());
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import Koa from 'koa';
+import type { Registry } from 'prom-client';
 import type { ProxyTrust } from '../config.js';
 import type { Logger } from '../logger.js';
-import { operationalRoutes, type ReadinessCheck } from './health.js';
+import { operationalRoutes, type ProcessView, type ReadinessCheck } from './health.js';
 import { createMetrics } from './metrics.js';
 import { problemResponses } from './problem.js';
 import { requestContext } from './request-context.js';
@@ -21,6 +22,8 @@ export interface ServiceAppOptions {
   metricsToken?: string | null;
   /** Where Prometheus reads the metrics: /metrics unless the app has a page of that path. */
   metricsPath?: string;
+  /** For a service in several processes: which one answers, and the whole cluster's /metrics. */
+  processView?: (registry: Registry) => ProcessView;
 }
 
 /**
@@ -36,7 +39,13 @@ export function createServiceApp(options: ServiceAppOptions) {
   app.use(requestContext(options.logger));
   app.use(metrics.observe);
   app.use(problemResponses());
-  const ops = operationalRoutes(options.readiness, metrics.registry, options.metricsToken, options.metricsPath);
+  const ops = operationalRoutes(
+    options.readiness,
+    metrics.registry,
+    options.metricsToken,
+    options.metricsPath,
+    options.processView?.(metrics.registry),
+  );
   app.use(ops.routes());
   app.use(ops.allowedMethods());
   // Errors are rendered by problemResponses; Koa's default handler would log them twice.
