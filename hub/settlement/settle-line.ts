@@ -30,7 +30,8 @@ export async function finish(
   payment: Payment,
 ): Promise<Payment | null> {
   await bookMissingMovements(deps.ledger, payment);
-  const final = await deps.payments.settleCompletion(payment._id);
+  // The payment in hand is what the last transition returned: its lines need no second read.
+  const final = await deps.payments.settleCompletion(payment._id, payment);
   if (final) await announce(deps, final);
   return final;
 }
@@ -44,6 +45,9 @@ export async function finish(
  */
 export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutcome> {
   let payment = await deps.payments.findById(run.paymentId);
+  // Whether the next post is counted already: only until this run's first step that is not its own
+  // `pending → posting` (which counts the post it leads to).
+  let counted = run.firstPostCounted === true;
   for (let step = 0; step < MAX_STEPS; step++) {
     const line = payment?.lines.find((l) => l._id === run.lineId);
     if (!payment || !line) return { kind: 'idle', reason: 'no such payment or line' };
@@ -59,9 +63,11 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
         // Posting waits for settling: a captured payment is the sweeper's (or the capture's) to start.
         if (payment.status !== 'settling') return { kind: 'idle', reason: 'payment is not settling yet' };
         result = await startPosting(deps, payment, line);
+        counted = result !== null;
         break;
       case 'posting':
-        result = await postLine(deps, payment, line, run);
+        result = await postLine(deps, payment, line, { ...run, firstPostCounted: counted });
+        counted = false;
         break;
       case 'failed':
         result = await startRefund(deps, payment, line);
@@ -74,6 +80,7 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
         // Out of the automatic queue: status enquiry resolves unknown lines, an operator held ones.
         return { kind: 'waiting', status: line.status };
     }
+    if (line.status !== 'pending' && line.status !== 'posting') counted = false;
     if (isOutcome(result)) return result;
     payment = result ?? (await deps.payments.findById(run.paymentId));
   }

@@ -17,12 +17,12 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 function ledgerThatLosesOneSettlement(ledger: Ledger): Ledger {
   let lost = false;
   const flaky = Object.create(ledger) as Ledger;
-  flaky.recordSettlement = async (payment, line) => {
-    if (!lost) {
+  flaky.recordAll = async (movements, chain) => {
+    if (!lost && movements.some((t) => t.kind === 'settlement')) {
       lost = true;
       throw new Error('connection reset while writing the settlement');
     }
-    return ledger.recordSettlement(payment, line);
+    return ledger.recordAll(movements, chain);
   };
   return flaky;
 }
