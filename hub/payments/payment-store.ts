@@ -423,6 +423,18 @@ export class PaymentStore {
     );
   }
 
+  /**
+   * Records the receipt and that its message went out (or that nobody was there to tell) in one
+   * conditional update, once: null when the message is already recorded, or the payment is not
+   * final. The issue-receipt job's one write after it issued the receipt and sent the message.
+   */
+  recordReceipt(paymentId: string, receiptId: string, issuedAt: Date, notifiedAt: Date): Promise<Payment | null> {
+    return this.update(
+      { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.notifiedAt': { $exists: false } },
+      { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt, 'receipt.notifiedAt': notifiedAt } },
+    );
+  }
+
   /** Records that the receipt's message went out, once: null when it is already recorded. */
   recordReceiptNotified(paymentId: string, notifiedAt: Date): Promise<Payment | null> {
     return this.update(
