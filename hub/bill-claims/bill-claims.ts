@@ -72,6 +72,28 @@ export class BillClaims {
     throw new BillClaimContendedError(`the claim on a bill of ${payment._id} kept moving`);
   }
 
+  /**
+   * The usual checkout, bills nobody has claimed, in one write: inserts a claim for each of
+   * `billKeys` in the order given (callers give key order: two tabs meet on the same first bill)
+   * and stops at the first bill already claimed, as claiming them one by one would. Returns the
+   * keys `payment` holds afterwards; the caller runs `acquire` for the others, one by one.
+   */
+  async claimUnclaimed(payment: Pick<Payment, '_id'>, billKeys: readonly string[]): Promise<Set<string>> {
+    if (billKeys.length === 0) return new Set();
+    const claimedAt = new Date();
+    try {
+      await this.model.insertMany(
+        billKeys.map((key) => ({ _id: key, paymentId: payment._id, claimedAt })),
+        { ordered: true, lean: true },
+      );
+      return new Set(billKeys);
+    } catch (error) {
+      if (!isDuplicateKeyError(error) && !(error instanceof ConflictError)) throw error;
+      // Some were inserted before the clash: the claims say which.
+      return this.heldBy(payment._id, billKeys);
+    }
+  }
+
   /** Which of `billKeys` `paymentId` holds now: one keyed read for all of them. */
   async heldBy(paymentId: string, billKeys: readonly string[]): Promise<Set<string>> {
     const claims = await this.model

@@ -248,7 +248,9 @@ export class CheckoutService {
   /** Claims every bill of a new payment, in key order (two tabs meet on the same first bill). */
   private async claimBills(payment: Payment): Promise<void> {
     const keys = [...new Set(payment.lines.map((line) => line.billKey))].sort();
+    const held = await this.claims.claimUnclaimed(payment, keys);
     for (const key of keys) {
+      if (held.has(key)) continue;
       let claim: ClaimResult;
       try {
         claim = await this.claims.acquire(payment, key);

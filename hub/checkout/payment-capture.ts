@@ -57,18 +57,25 @@ export class PaymentCapture {
       this.log.warn({ event: event.id, type: event.type }, 'gateway event for no payment of ours');
       return;
     }
-    if (event.type.startsWith('order.')) await this.sync(payment);
+    if (event.type.startsWith('order.')) await this.sync(payment, true);
   }
 
-  /** Polls the gateway for the payment's order and applies what it says. */
-  async sync(payment: Payment): Promise<Payment> {
+  /**
+   * Polls the gateway for the payment's order and applies what it says. `fresh`: the payment was
+   * read just now, before the gateway was asked, so apply need not read it again.
+   */
+  async sync(payment: Payment, fresh = false): Promise<Payment> {
     const orderId = payment.gateway?.orderId;
     if (!orderId) return payment;
-    return this.apply(payment, await this.gateway.getOrder(orderId));
+    return this.apply(payment, await this.gateway.getOrder(orderId), fresh);
   }
 
-  /** Applies what the gateway says of the payment's order; returns the payment as it then is. */
-  async apply(payment: Payment, order: GatewayOrder): Promise<Payment> {
+  /**
+   * Applies what the gateway says of the payment's order; returns the payment as it then is.
+   * `fresh`: `payment` was read for this call (a webhook's lookup), so it is not read again; a stale
+   * status costs nothing, since every step below is a conditional update on the status it leaves.
+   */
+  async apply(payment: Payment, order: GatewayOrder, fresh = false): Promise<Payment> {
     if (order.status === 'failed') {
       return (
         (await this.payments.transitionPayment(
@@ -83,7 +90,7 @@ export class PaymentCapture {
     }
     if (order.status !== 'captured') return payment;
 
-    let current = (await this.payments.findById(payment._id)) ?? payment;
+    let current = fresh ? payment : ((await this.payments.findById(payment._id)) ?? payment);
     // An order recorded while the payment was still created (a crash, a race with expiry): move
     // it on first, so the capture has a status to leave from.
     if (current.status === 'created') current = await this.leaveCreated(current);
@@ -119,7 +126,11 @@ export class PaymentCapture {
     // Risk hook: a payment with a review pending (from checkout or from this capture) waits for an operator.
     const checked = await this.risk.atCapture(withLines, order);
     if (settlementWaitsForReview(checked)) return checked;
-    const settling = await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started');
+    // The move to settling takes every pending line to posting in the same update (one write, not
+    // one per line); when a line moved meanwhile, the payment alone moves and the jobs move the lines.
+    const settling =
+      (await this.payments.startSettling(withLines, 'settlement_started')) ??
+      (await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started'));
     if (settling) await this.startSettlement(settling);
     return settling ?? withLines;
   }

@@ -17,7 +17,10 @@ export class LedgerAppendOnlyError extends AppError {
 
 const appended = new WeakSet<object>();
 
-/** Marks a new document as appended by `Ledger.record`: the only documents `save` accepts. */
+/**
+ * Marks new transactions (a document, or the array of one batch) as appended by `Ledger.record`
+ * with their places in the chain: the only ones `save` and `insertMany` accept.
+ */
 export function markAppended<T extends object>(doc: T): T {
   appended.add(doc);
   return doc;
@@ -37,8 +40,8 @@ const QUERY_WRITES = [
 /**
  * Makes every mongoose path that edits or deletes a transaction throw: query updates, replaces and
  * deletes, `doc.updateOne()` / `doc.deleteOne()`, saving a document that already exists, `bulkWrite`,
- * `bulkSave` and `insertMany`; and a new document is saved only when `Ledger.record` appended it
- * (with its place in the hash chain). The raw driver (`model.collection`) is not mongoose and
+ * `bulkSave`; and new documents are saved (or inserted many at once) only when `Ledger.record`
+ * appended them (with their places in the hash chain). The raw driver (`model.collection`) is not mongoose and
  * cannot be refused here: the hash chain makes what it does visible to `checkLedger`.
  */
 export function appendOnly(schema: Schema): void {
@@ -58,8 +61,11 @@ export function appendOnly(schema: Schema): void {
       throw new LedgerAppendOnlyError('saving a transaction that Ledger.record did not append');
     }
   });
-  schema.pre('insertMany', () => {
-    throw new LedgerAppendOnlyError('insertMany');
+  // Ledger.recordAll appends a payment's missing movements in one insert, chained beforehand.
+  schema.pre('insertMany', (docs: unknown) => {
+    if (typeof docs !== 'object' || docs === null || !appended.has(docs)) {
+      throw new LedgerAppendOnlyError('insertMany of transactions that Ledger.record did not append');
+    }
   });
   schema.pre('bulkWrite', () => {
     throw new LedgerAppendOnlyError('bulkWrite');

@@ -46,6 +46,42 @@ const content = (t: NewLedgerTransaction) =>
     t.payoutId ?? null,
   ]);
 
+/** The stored transaction of a movement's key, or undefined; a different movement under the key is a conflict. */
+function recordedAlready(
+  stored: readonly LedgerTransaction[],
+  transaction: NewLedgerTransaction,
+): RecordedTransaction | undefined {
+  const existing = stored.find((t) => t._id === transaction._id);
+  if (!existing) return undefined;
+  if (content(existing) !== content(transaction)) {
+    throw new ConflictError(`ledger transaction ${transaction._id} was already recorded differently`);
+  }
+  return { transaction: existing, created: false };
+}
+
+/** The chain's last transaction (highest seq); unchained legacy transactions are not in the chain. */
+function headOf(stored: readonly LedgerTransaction[]): Pick<LedgerTransaction, 'seq' | 'hash'> | undefined {
+  let head: LedgerTransaction | undefined;
+  for (const t of stored) if (Number.isSafeInteger(t.seq) && t.seq >= 0 && (!head || t.seq > head.seq)) head = t;
+  return head;
+}
+
+/** The movements with their places after `head`, each hash covering the one before it. */
+function chainAfter(
+  head: Pick<LedgerTransaction, 'seq' | 'hash'> | undefined,
+  movements: readonly NewLedgerTransaction[],
+): LedgerTransaction[] {
+  let seq = head ? head.seq + 1 : 0;
+  let prevHash = head ? head.hash : GENESIS_HASH;
+  const createdAt = new Date();
+  return movements.map((transaction) => {
+    const chained = { ...transaction, seq: seq++, prevHash, createdAt };
+    const hash = transactionHash(chained);
+    prevHash = hash;
+    return { ...chained, hash };
+  });
+}
+
 /**
  * The double-entry ledger (README.md in this folder): append-only, one document per movement, keyed
  * so that recording the same movement twice writes it once, each payment's transactions linked in a
@@ -145,49 +181,69 @@ export class Ledger {
   }
 
   /**
-   * Appends a balanced transaction once, at the end of its payment's hash chain. A duplicate key
-   * on its id means it is already recorded: the stored one is returned, unless it differs, which
-   * is a ConflictError (two different movements, one key). A duplicate chain position means
-   * another movement of the payment got there first: read the chain's end again and retry.
-   * ValidationError when the entries are not balanced or the schema refuses the transaction.
+   * Appends a balanced transaction once, at the end of its payment's hash chain: `recordAll` with
+   * one movement. The stored one is returned when the key is already recorded (`created: false`),
+   * a ConflictError when it was recorded differently, a ValidationError when the entries are not
+   * balanced or the schema refuses the transaction.
    */
   async record(transaction: NewLedgerTransaction): Promise<RecordedTransaction> {
-    const problems = entryProblems(transaction.entries);
-    if (problems.length > 0) {
-      throw new ValidationError(`ledger transaction ${transaction._id} refused: ${problems.join('; ')}`, { problems });
-    }
-    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-      const head = await this.model
-        .findOne({ paymentId: transaction.paymentId, seq: { $gte: 0 } }, { seq: 1, hash: 1 })
-        .sort({ seq: -1 })
-        .lean<Pick<LedgerTransaction, 'seq' | 'hash'>>()
-        .exec();
-      const chained = {
-        ...transaction,
-        seq: head ? head.seq + 1 : 0,
-        prevHash: head ? head.hash : GENESIS_HASH,
-        createdAt: new Date(),
-      };
-      try {
-        const created = await markAppended(new this.model({ ...chained, hash: transactionHash(chained) })).save();
-        return { transaction: created.toObject(), created: true };
-      } catch (error) {
-        if (error instanceof mongoose.Error.ValidationError) {
-          throw new ValidationError(`ledger transaction ${transaction._id} refused: ${error.message}`);
-        }
-        if (!(error instanceof ConflictError) && !isDuplicateKeyError(error)) throw error;
-        const existing = await this.model.findById(transaction._id).lean<LedgerTransaction>().exec();
-        if (existing) {
-          if (content(existing) !== content(transaction)) {
-            throw new ConflictError(`ledger transaction ${transaction._id} was already recorded differently`);
-          }
-          return { transaction: existing, created: false };
-        }
-        // Lost the race for this chain position to another movement of the payment: a short, growing pause.
-        await sleep(Math.random() * 2 * attempt);
+    const [recorded] = await this.recordAll([transaction]);
+    return recorded as RecordedTransaction;
+  }
+
+  /**
+   * Appends several movements of ONE payment, each once, in one insert at consecutive places of its
+   * hash chain (in the order given). `chain` is the payment's transactions in chain order when the
+   * caller has just read them (forPayment): the chain is then not read again. A movement whose key is
+   * already recorded is returned as stored (`created: false`), or is a ConflictError when it differs.
+   * A duplicate key on insert (another run took a place, or recorded one of these movements first)
+   * reads the chain again and appends what is still missing; the movements inserted before the
+   * clash are found by their keys then. Results are in the order of `movements`. ValidationError
+   * when a movement is unbalanced, the schema refuses one, or they name different payments.
+   */
+  async recordAll(
+    movements: readonly NewLedgerTransaction[],
+    chain?: readonly LedgerTransaction[],
+  ): Promise<RecordedTransaction[]> {
+    for (const transaction of movements) {
+      const problems = entryProblems(transaction.entries);
+      if (problems.length > 0) {
+        throw new ValidationError(`ledger transaction ${transaction._id} refused: ${problems.join('; ')}`, {
+          problems,
+        });
       }
     }
-    throw new Error(`ledger transaction ${transaction._id}: no free chain position after ${MAX_APPEND_ATTEMPTS} tries`);
+    const paymentId = movements[0]?.paymentId;
+    if (paymentId === undefined) return [];
+    if (movements.some((t) => t.paymentId !== paymentId)) {
+      throw new ValidationError('one ledger append holds the movements of one payment');
+    }
+    let stored = chain;
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      stored ??= await this.forPayment(paymentId);
+      const results = movements.map((t) => recordedAlready(stored as readonly LedgerTransaction[], t));
+      const missing = movements.filter((_, i) => results[i] === undefined);
+      if (missing.length === 0) return results as RecordedTransaction[];
+      const docs = chainAfter(headOf(stored), missing);
+      try {
+        const created = await this.model.insertMany(markAppended(docs), { ordered: true });
+        const byId = new Map(created.map((doc) => [doc._id, doc.toObject() as LedgerTransaction]));
+        return movements.map(
+          (t, i) => results[i] ?? { transaction: byId.get(t._id) as LedgerTransaction, created: true },
+        );
+      } catch (error) {
+        if (error instanceof mongoose.Error.ValidationError) {
+          throw new ValidationError(`ledger transaction refused: ${error.message}`);
+        }
+        if (!(error instanceof ConflictError) && !isDuplicateKeyError(error)) throw error;
+        // Lost a chain position (or a key) to another run: read the chain again after a short, growing pause.
+        stored = undefined;
+        if (attempt > 1) await sleep(Math.random() * 2 * attempt);
+      }
+    }
+    throw new Error(
+      `ledger append for payment ${paymentId}: no free chain position after ${MAX_APPEND_ATTEMPTS} tries`,
+    );
   }
 
   /** A payment's transactions in chain order. */

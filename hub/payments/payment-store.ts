@@ -232,16 +232,79 @@ export class PaymentStore {
   }
 
   /**
+   * `pending → posting` of one line with its posting attempt counted in the same conditional update
+   * (the caller posts right after it). Null as transitionLine's.
+   */
+  startLinePosting(paymentId: string, lineId: string): Promise<Payment | null> {
+    assertLineTransition(['pending'], 'posting');
+    const now = new Date();
+    const entry: TimelineEntry = { at: now, event: 'settlement.posting', from: 'pending', to: 'posting', lineId };
+    return this.update(
+      {
+        _id: paymentId,
+        status: { $in: paymentStatusesForLineMove('posting') },
+        lines: { $elemMatch: { _id: lineId, status: 'pending' } },
+      },
+      {
+        $set: { [`lines.$[${LINE}].status`]: 'posting', [`lines.$[${LINE}].changedAt`]: now },
+        $inc: { [`lines.$[${LINE}].attempts`]: 1 },
+        $push: { timeline: entry },
+      },
+      { arrayFilters: [{ [`${LINE}._id`]: lineId }] },
+    );
+  }
+
+  /**
+   * `captured → settling`, and in the same conditional update every line `payment` shows pending
+   * moves to `posting` with its first posting attempt counted (its settle-line job posts it next;
+   * see LineRun.firstPostCounted in hub/settlement). One timeline entry for the payment and one per
+   * line. The update requires each of those lines to be pending still, so the timeline never claims
+   * a move that did not happen; null when the payment is not captured or a line moved meanwhile
+   * (the caller then starts settlement with transitionPayment, and the jobs move the lines).
+   */
+  async startSettling(payment: Pick<Payment, '_id' | 'lines'>, event: string): Promise<Payment | null> {
+    assertPaymentTransition(['captured'], 'settling');
+    const pending = payment.lines.filter((line) => line.status === 'pending').map((line) => line._id);
+    if (pending.length === 0) return this.transitionPayment(payment._id, 'captured', 'settling', event);
+    assertLineTransition(['pending'], 'posting');
+    const now = new Date();
+    const entries: TimelineEntry[] = [
+      { at: now, event, from: 'captured', to: 'settling' },
+      ...pending.map(
+        (lineId): TimelineEntry => ({ at: now, event: 'settlement.posting', from: 'pending', to: 'posting', lineId }),
+      ),
+    ];
+    return this.update(
+      {
+        _id: payment._id,
+        status: 'captured',
+        $and: pending.map((lineId) => ({ lines: { $elemMatch: { _id: lineId, status: 'pending' } } })),
+      },
+      {
+        $set: { status: 'settling', [`lines.$[${LINE}].status`]: 'posting', [`lines.$[${LINE}].changedAt`]: now },
+        $inc: { [`lines.$[${LINE}].attempts`]: 1 },
+        $push: { timeline: { $each: entries } },
+      },
+      { arrayFilters: [{ [`${LINE}._id`]: { $in: pending }, [`${LINE}.status`]: 'pending' }] },
+    );
+  }
+
+  /**
    * Once every line is final, moves the payment to its final status. Final line statuses have no
    * way out, so the status read here cannot go stale; the update still re-checks both the payment
    * status and that no line is open. Null when not every line is final or someone else finished it.
+   * `known` is the payment as the caller's last transition returned it: its lines are then not read
+   * again (a line it shows final is final for good; when it shows one open, the run whose
+   * transition closed that line saw every line final and completes the payment itself).
    */
-  async settleCompletion(id: string): Promise<Payment | null> {
-    const payment = await this.findById(id);
+  async settleCompletion(id: string, known?: Pick<Payment, 'status' | 'lines'>): Promise<Payment | null> {
+    const payment = known ?? (await this.findById(id));
     const final = payment ? finalPaymentStatus(payment.lines) : null;
-    if (!final) return null;
+    if (!payment || !final) return null;
     // Only a wholly refunded payment can finish straight from captured.
     const from: PaymentStatus[] = final === 'refunded' ? ['captured', 'settling'] : ['settling'];
+    // Already finished (a repeated job): no write to find that out.
+    if (known && !from.includes(payment.status)) return null;
     assertPaymentTransition(from, final);
     const now = new Date();
     return this.update(
@@ -357,6 +420,18 @@ export class PaymentStore {
     return this.update(
       { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.issuedAt': { $exists: false } },
       { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt } },
+    );
+  }
+
+  /**
+   * Records the receipt and that its message went out (or that nobody was there to tell) in one
+   * conditional update, once: null when the message is already recorded, or the payment is not
+   * final. The issue-receipt job's one write after it issued the receipt and sent the message.
+   */
+  recordReceipt(paymentId: string, receiptId: string, issuedAt: Date, notifiedAt: Date): Promise<Payment | null> {
+    return this.update(
+      { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.notifiedAt': { $exists: false } },
+      { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt, 'receipt.notifiedAt': notifiedAt } },
     );
   }
 

@@ -54,11 +54,11 @@ export const receiptChannels = chooseChannels;
 
 /**
  * The issue-receipt job: issues the receipt of a final payment (idempotent: one receipt per
- * payment), records `receipt.{receiptId, issuedAt}` on the payment, then tells the citizen (the
- * `payment_confirmed` notification, in their language, on their chosen channels, its email with the
- * receipt's verification link) and records `receipt.notifiedAt`. Each record is a conditional
- * update that happens once, and the notification is keyed on the receipt, so a retried or repeated
- * job records and sends each message once. A payment refunded in full whose refunds were each
+ * payment), tells the citizen (the `payment_confirmed` notification, in their language, on their
+ * chosen channels, its email with the receipt's verification link), then records
+ * `receipt.{receiptId, issuedAt, notifiedAt}` on the payment in one conditional update that happens
+ * once. The notification is keyed on the receipt, so a retried or repeated job records and sends
+ * each message once. A payment refunded in full whose refunds were each
  * told already gets no confirmation on top (toldByRefunds). A citizen with no contact is recorded as notified
  * (nobody to tell): the receipt stays on their payment page.
  */
@@ -69,15 +69,18 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
   if (payment.receipt?.notifiedAt) return 'already_notified';
   const receipt = await deps.receipts.issue(payment);
   if (!receipt) throw new Error(`receipt of ${paymentId} was not issued`);
-  if (!payment.receipt?.issuedAt) await deps.payments.recordReceiptIssued(paymentId, receipt._id, receipt.issuedAt);
   // The email carries the receipt's verification link (too long for an SMS).
   const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
+  // The receipt and its message are recorded on the payment in one write, after the message: a
+  // crash before it leaves both unrecorded, and the retry (or the catch-up) finds the same receipt
+  // and the same keyed message, so nothing is issued or sent twice.
+  const record = () => deps.payments.recordReceipt(paymentId, receipt._id, receipt.issuedAt, new Date());
   if (await toldByRefunds(deps.notifications, payment, receipt.status)) {
-    await deps.payments.recordReceiptNotified(paymentId, new Date());
+    await record();
     return 'told_by_refunds';
   }
   const told = await deps.notifications.notify(paymentConfirmedEvent(payment, receipt, verifyUrl));
-  await deps.payments.recordReceiptNotified(paymentId, new Date());
+  await record();
   if (told.channels.length === 0) {
     deps.log.info({ paymentId }, 'receipt issued; no contact to send it to');
     return 'no_contact';

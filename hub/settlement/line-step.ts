@@ -9,6 +9,13 @@ export interface LineRun {
   polls: number;
   /** The job's last try: a biller still unavailable now leaves the line's outcome unknown instead of retrying. */
   lastAttempt: boolean;
+  /**
+   * The line's next post is already counted in `attempts`: the transition that moved it to posting
+   * counted it (the payment's move to settling, PaymentStore.startSettling, for the first run of the
+   * job enqueued then; or this run's own `pending → posting`). A retry, a stalled job run again, a
+   * swept job or a poll counts its post with recordLineAttempt, just before the call.
+   */
+  firstPostCounted?: boolean;
 }
 
 /** How a run ends when it does not throw. */

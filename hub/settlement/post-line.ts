@@ -10,8 +10,9 @@ function paidAt(payment: Payment): string {
   return (captured?.at ?? new Date()).toISOString();
 }
 
+/** `pending → posting`, counting the post that follows in the same update (see LineRun.firstPostCounted). */
 export function startPosting(deps: LineDeps, payment: Payment, line: PaymentLine): Promise<Payment | null> {
-  return deps.payments.transitionLine(payment._id, line._id, 'pending', 'posting', 'settlement.posting');
+  return deps.payments.startLinePosting(payment._id, line._id);
 }
 
 /**
@@ -62,7 +63,8 @@ export async function markUnknown(
  * answers with the posting it already has. While polling, the status is read instead, and only a
  * posting the biller never received is sent again.
  */
-async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, polls: number): Promise<PostingResult> {
+async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<PostingResult> {
+  const { polls } = run;
   const biller = deps.billers.get(line.billerId);
   // Treated as an outage: a registry without this biller may be fixed before the attempts run out.
   if (!biller) throw new BillerUnavailableError(`biller ${line.billerId} is not configured`);
@@ -70,7 +72,8 @@ async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, po
     const status = await biller.operations.paymentStatus(line.reference);
     if (status.status !== 'not_found') return status;
   }
-  await deps.payments.recordLineAttempt(payment._id, line._id);
+  // Counted before the call: from then on the posting is in the biller's hands.
+  if (polls > 0 || !run.firstPostCounted) await deps.payments.recordLineAttempt(payment._id, line._id);
   return biller.operations.postPayment({
     reference: line.reference,
     consumer: line.consumer,
@@ -86,7 +89,7 @@ async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, po
 export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<StepResult> {
   let result: PostingResult;
   try {
-    result = await askBiller(deps, payment, line, run.polls);
+    result = await askBiller(deps, payment, line, run);
   } catch (error) {
     if (!(error instanceof BillerError)) throw error;
     if (!error.retryable) return failLine(deps, payment, line, error.billerCode ?? error.code, error.message);

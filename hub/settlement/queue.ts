@@ -18,6 +18,12 @@ export interface SettlementJobData {
   date?: string;
   /** A `notify` job's message record (hub/notifications). */
   deliveryId?: string;
+  /**
+   * settle-line: the line was enqueued posting with one attempt counted (moved to posting with the
+   * payment's move to settling, PaymentStore.startSettling): the job's first run posts without
+   * counting again.
+   */
+  postCounted?: boolean;
 }
 
 export type SettlementQueue = Queue<SettlementJobData>;
@@ -55,7 +61,9 @@ export function settlementQueue(connection: Redis, input: SettlementOptionsInput
 /**
  * One job per open line of a payment already moved to settling, its id the line id: a repeat
  * while the first job is kept adds nothing, and a job that runs twice does no harm anyway.
- * Lines waiting for an enquiry or an operator are left out. Returns the ids of the lines enqueued.
+ * Lines waiting for an enquiry or an operator are left out. A line posting with one attempt counted
+ * was moved there by the settling transition (PaymentStore.startSettling), which counted the post
+ * its job makes first (`postCounted`). Returns the ids of the lines enqueued.
  */
 export async function enqueueSettlement(queue: SettlementQueue, payment: Payment): Promise<string[]> {
   const open = payment.lines.filter(
@@ -64,7 +72,11 @@ export async function enqueueSettlement(queue: SettlementQueue, payment: Payment
   await queue.addBulk(
     open.map((line) => ({
       name: SETTLE_LINE,
-      data: { paymentId: payment._id, lineId: line._id },
+      data: {
+        paymentId: payment._id,
+        lineId: line._id,
+        ...(line.status === 'posting' && line.attempts === 1 ? { postCounted: true } : {}),
+      },
       opts: { jobId: line._id },
     })),
   );

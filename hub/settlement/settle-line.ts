@@ -1,4 +1,5 @@
 import type { Payment } from '../payments/payment-model.js';
+import type { LineStatus } from '../payments/state-machine.js';
 import { bookMissingMovements } from './book-ledger.js';
 import type { LineDeps } from './deps.js';
 import { isOutcome, type LineOutcome, type LineRun, type StepResult } from './line-step.js';
@@ -8,6 +9,18 @@ import { refundLine, startRefund } from './refund-line.js';
 // pending → posting → failed → refunding → refunded, then the ledger: six steps at most; more is a bug.
 const MAX_STEPS = 10;
 const LINES_MOVE_IN = ['captured', 'settling'];
+/** Lines whose own job is still moving them on: each such run ends final, unknown or held. */
+const RUNNING: readonly LineStatus[] = ['pending', 'posting', 'failed', 'refunding'];
+
+/**
+ * Whether another line of the payment (as the last transition returned it) is still running. The
+ * ledger is then left to the last run: it sees every other line at rest (the transitions of one
+ * payment are serialised on its document, so the last one returns them all) and books every
+ * movement missing in one insert. Nothing is lost: a run that dies before booking is retried
+ * (BullMQ) or swept (a settling payment whose lines are all final), and finds the line at rest.
+ */
+const othersRunning = (payment: Payment, lineId: string) =>
+  payment.lines.some((l) => l._id !== lineId && RUNNING.includes(l.status));
 
 /** Runs the hook once per payment (by the run whose completion moved it); its failure does not undo settlement. */
 async function announce(deps: Pick<LineDeps, 'log' | 'onPaymentFinal'>, payment: Payment): Promise<void> {
@@ -30,7 +43,8 @@ export async function finish(
   payment: Payment,
 ): Promise<Payment | null> {
   await bookMissingMovements(deps.ledger, payment);
-  const final = await deps.payments.settleCompletion(payment._id);
+  // The payment in hand is what the last transition returned: its lines need no second read.
+  const final = await deps.payments.settleCompletion(payment._id, payment);
   if (final) await announce(deps, final);
   return final;
 }
@@ -44,11 +58,14 @@ export async function finish(
  */
 export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutcome> {
   let payment = await deps.payments.findById(run.paymentId);
+  // Whether the next post is counted already: only until this run's first step that is not its own
+  // `pending → posting` (which counts the post it leads to).
+  let counted = run.firstPostCounted === true;
   for (let step = 0; step < MAX_STEPS; step++) {
     const line = payment?.lines.find((l) => l._id === run.lineId);
     if (!payment || !line) return { kind: 'idle', reason: 'no such payment or line' };
     if (line.status === 'settled' || line.status === 'refunded') {
-      await finish(deps, payment);
+      if (!othersRunning(payment, line._id)) await finish(deps, payment);
       return { kind: 'final', status: line.status };
     }
     // Open lines move only in these; another status here is a document no transition made.
@@ -59,9 +76,11 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
         // Posting waits for settling: a captured payment is the sweeper's (or the capture's) to start.
         if (payment.status !== 'settling') return { kind: 'idle', reason: 'payment is not settling yet' };
         result = await startPosting(deps, payment, line);
+        counted = result !== null;
         break;
       case 'posting':
-        result = await postLine(deps, payment, line, run);
+        result = await postLine(deps, payment, line, { ...run, firstPostCounted: counted });
+        counted = false;
         break;
       case 'failed':
         result = await startRefund(deps, payment, line);
@@ -72,8 +91,11 @@ export async function settleLine(deps: LineDeps, run: LineRun): Promise<LineOutc
       case 'unknown':
       case 'held':
         // Out of the automatic queue: status enquiry resolves unknown lines, an operator held ones.
+        // The last running line books what its siblings' final states call for before it waits.
+        if (!othersRunning(payment, line._id)) await bookMissingMovements(deps.ledger, payment);
         return { kind: 'waiting', status: line.status };
     }
+    if (line.status !== 'pending' && line.status !== 'posting') counted = false;
     if (isOutcome(result)) return result;
     payment = result ?? (await deps.payments.findById(run.paymentId));
   }

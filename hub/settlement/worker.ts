@@ -24,10 +24,13 @@ export async function processSettlementJob(
   job: Job<SettlementJobData>,
   token?: string,
 ): Promise<string> {
-  const { paymentId, lineId, polls = 0 } = job.data;
+  const { paymentId, lineId, polls = 0, postCounted } = job.data;
   if (!paymentId || !lineId) throw new UnrecoverableError(`${SETTLE_LINE} job ${job.id} has no paymentId or lineId`);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const outcome = await settleLine(deps, { paymentId, lineId, polls, lastAttempt });
+  // Only the job's very first run posts what the settling transition counted (see enqueueSettlement).
+  const firstRun = job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0 && polls === 0;
+  const firstPostCounted = postCounted === true && firstRun;
+  const outcome = await settleLine(deps, { paymentId, lineId, polls, lastAttempt, firstPostCounted });
   if (outcome.kind === 'poll') {
     await job.updateData({ ...job.data, polls: outcome.polls });
     await job.moveToDelayed(Date.now() + deps.options.pollDelayMs, token);

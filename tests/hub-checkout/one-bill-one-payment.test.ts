@@ -32,10 +32,10 @@ describe('one bill, one payment (holes 5 and 6)', () => {
     const refundedBill = h.consumer();
     const first = await paid(settledBill, refundedBill);
     const [settled, refunded] = first.lines;
-    await h.payments.transitionLine(first._id, String(settled?._id), 'pending', 'posting', 'posting');
+    // The capture moved both lines to posting with the payment's move to settling.
     await h.payments.transitionLine(first._id, String(settled?._id), 'posting', 'settled', 'biller_accepted');
     for (const [from, to] of [
-      ['pending', 'failed'],
+      ['posting', 'failed'],
       ['failed', 'refunding'],
       ['refunding', 'refunded'],
     ] as const) {
@@ -139,7 +139,8 @@ describe('one bill, one payment (holes 5 and 6)', () => {
     const [contestedLine, freeLine] = after.lines;
     expect(contestedLine).toMatchObject({ status: 'failed', failureCode: 'bill_already_paid' });
     expect(contestedLine?.failureMessage).toContain(other._id);
-    expect(freeLine?.status).toBe('pending');
+    // Moved to posting with the payment's move to settling: its job posts it next.
+    expect(freeLine?.status).toBe('posting');
     const events = after.timeline.map((t) => [t.event, t.detail ?? '']);
     expect(events).toEqual(
       expect.arrayContaining([

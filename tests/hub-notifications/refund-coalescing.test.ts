@@ -113,8 +113,7 @@ describe('one refund is told once', () => {
         {
           payments: {
             findById: async () => payment,
-            recordReceiptIssued: async () => undefined,
-            recordReceiptNotified: async () => undefined,
+            recordReceipt: async () => undefined,
           } as never,
           receipts: { issue: async () => receiptOf(payment._id.slice(3)) as never },
           notifications,

@@ -8,6 +8,7 @@ import { enqueueReceipt, ISSUE_RECEIPT } from '../../hub/settlement/queue.js';
 import { settleLine } from '../../hub/settlement/settle-line.js';
 import { sweepStuckWork } from '../../hub/settlement/sweeper.js';
 import { createLogger } from '../../infra/logger.js';
+import { BILLERS } from './billers.js';
 import { type Harness, startHarness } from './harness.js';
 
 const log = createLogger('ledger-pairs', 'silent');
@@ -17,12 +18,12 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 function ledgerThatLosesOneSettlement(ledger: Ledger): Ledger {
   let lost = false;
   const flaky = Object.create(ledger) as Ledger;
-  flaky.recordSettlement = async (payment, line) => {
-    if (!lost) {
+  flaky.recordAll = async (movements, chain) => {
+    if (!lost && movements.some((t) => t.kind === 'settlement')) {
       lost = true;
       throw new Error('connection reset while writing the settlement');
     }
-    return ledger.recordSettlement(payment, line);
+    return ledger.recordAll(movements, chain);
   };
   return flaky;
 }
@@ -110,21 +111,45 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
     ).toEqual([]);
   });
 
-  it('books the movement a lost write left out when the run that finishes the last line completes the payment', async () => {
+  it('leaves the ledger to the last running line, whose retry books both movements a lost write left out and completes the payment', async () => {
     const payment = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'gas' }]);
     const [first, second] = payment.lines;
     if (!first || !second) throw new Error('two lines expected');
     const run = (lineId: string) => ({ paymentId: payment._id, lineId, polls: 0, lastAttempt: true });
-    // The first line settles at the biller, but its settlement write is lost and its job never retried.
+    // The first line settles while the second is still running: the second's run books for both.
+    expect(await settleLine(h.lineDeps(), run(first._id))).toEqual({ kind: 'final', status: 'settled' });
+    expect((await h.ledger.forPayment(payment._id)).map((t) => t.kind)).toEqual(['capture']);
+    // The last line settles at the biller, but the ledger write is lost (the process dies).
     await expect(
-      settleLine({ ...h.lineDeps(), ledger: ledgerThatLosesOneSettlement(h.ledger) }, run(first._id)),
+      settleLine({ ...h.lineDeps(), ledger: ledgerThatLosesOneSettlement(h.ledger) }, run(second._id)),
     ).rejects.toThrow(/connection reset/);
+    const stuck = (await h.payments.findById(payment._id)) as Payment;
+    expect(stuck.status).toBe('settling');
+    expect(stuck.lines.map((l) => l.status)).toEqual(['settled', 'settled']);
 
+    // The job's retry finds its line settled: it books both settlements, then completes.
     expect(await settleLine(h.lineDeps(), run(second._id))).toEqual({ kind: 'final', status: 'settled' });
-
     const done = (await h.payments.findById(payment._id)) as Payment;
     expect(done.status).toBe('completed');
     const settlements = (await h.ledger.forPayment(payment._id)).filter((t) => t.kind === 'settlement');
     expect(settlements.map((t) => t.lineId).sort()).toEqual([first._id, second._id].sort());
+  });
+
+  it('a line whose outcome turns unknown books its settled sibling before it waits', async () => {
+    const payment = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'gas' }]);
+    const [first, second] = payment.lines;
+    if (!first || !second) throw new Error('two lines expected');
+    const run = (lineId: string) => ({ paymentId: payment._id, lineId, polls: 0, lastAttempt: true });
+    expect(await settleLine(h.lineDeps(), run(first._id))).toEqual({ kind: 'final', status: 'settled' });
+    // The second line's biller cannot be reached on the job's last attempt: its outcome is unknown.
+    await h.billers.fault('gas', BILLERS.gas.known, { kind: 'error_5xx', times: 1_000 });
+    try {
+      expect(await settleLine(h.lineDeps(), run(second._id))).toEqual({ kind: 'waiting', status: 'unknown' });
+    } finally {
+      await h.billers.resetFaults();
+    }
+    const settlements = (await h.ledger.forPayment(payment._id)).filter((t) => t.kind === 'settlement');
+    expect(settlements.map((t) => t.lineId)).toEqual([first._id]);
+    expect((await h.payments.findById(payment._id))?.status).toBe('settling');
   });
 });

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BillerRegistry } from '../../adapters/registry/index.js';
+import { createNotifications } from '../../hub/notifications/index.js';
+import { type Payment, PaymentStore } from '../../hub/payments/index.js';
+import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
+import { ReceiptService } from '../../hub/receipts/receipt-service.js';
+import { createLogger } from '../../infra/logger.js';
+import type { OutgoingMessage } from '../../infra/notifier/index.js';
+import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
+import { countWrites } from '../hub-settlement/count-writes.js';
+import { isolatedMongo } from '../support/isolation.js';
+
+const log = createLogger('receipt-writes', 'silent');
+const billers = { get: () => undefined } as unknown as BillerRegistry;
+
+describe("a receipt's records on its payment", () => {
+  let drop: () => Promise<void>;
+  let payments: PaymentStore;
+  let deps: IssueReceiptDeps;
+  const sent: OutgoingMessage[] = [];
+  let failNextSend = false;
+
+  beforeAll(async () => {
+    const mongo = await isolatedMongo('receipt_writes');
+    drop = mongo.drop;
+    payments = new PaymentStore(mongo.conn);
+    const receipts = new ReceiptService(mongo.conn, billers);
+    await Promise.all([payments.init(), receipts.init()]);
+    deps = {
+      payments,
+      receipts,
+      notifications: createNotifications({
+        conn: mongo.conn,
+        log,
+        publicUrl: 'https://billpay.example.in',
+        contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
+        notifier: {
+          send: async (message) => {
+            if (failNextSend) {
+              failNextSend = false;
+              throw new Error('SMS gateway down');
+            }
+            sent.push(message);
+          },
+        },
+      }),
+      log,
+    };
+  });
+
+  afterAll(() => drop?.());
+
+  async function completedPayment(): Promise<Payment> {
+    const p = await settlingPayment(payments, { lines: [newLine({ amountMinor: 50_000 })] });
+    const id = lineOf(p, 0)._id;
+    await payments.transitionLine(p._id, id, 'pending', 'posting', 'posting');
+    await payments.transitionLine(p._id, id, 'posting', 'settled', 'settled', { billerReference: 'EB-1' });
+    const final = await payments.settleCompletion(p._id);
+    if (!final) throw new Error('not final');
+    return final;
+  }
+
+  it('records the receipt and its message on the payment in one write, after the message', async () => {
+    const payment = await completedPayment();
+    const { result, writes } = await countWrites(['payments'], () => issueReceipt(deps, payment._id));
+    expect(result).toBe('notified');
+    expect(writes).toEqual(['payments.findOneAndUpdate']);
+    const stored = await payments.findById(payment._id);
+    expect(stored?.receipt).toMatchObject({ receiptId: `RCT${payment._id.slice(3)}` });
+    expect(stored?.receipt?.issuedAt).toBeInstanceOf(Date);
+    expect(stored?.receipt?.notifiedAt).toBeInstanceOf(Date);
+  });
+
+  it('a message that fails records nothing, and the retry issues the same receipt and sends it once', async () => {
+    const payment = await completedPayment();
+    failNextSend = true;
+    const before = sent.length;
+    await issueReceipt(deps, payment._id).catch(() => undefined);
+    const stored = await payments.findById(payment._id);
+    expect(stored?.receipt?.notifiedAt).toBeUndefined();
+
+    expect(await issueReceipt(deps, payment._id)).toBe('notified');
+    expect(await issueReceipt(deps, payment._id)).toBe('already_notified');
+    expect(sent.slice(before).filter((m) => m.text.includes(payment._id))).toHaveLength(1);
+    expect((await payments.findById(payment._id))?.receipt?.receiptId).toBe(`RCT${payment._id.slice(3)}`);
+  });
+});
