@@ -12,6 +12,9 @@ export const LONGEST_WINDOW_MS = 43_200 * 60_000;
 /** Payment statuses from which a payment may still be (or become) `failed`; any other never fails again. */
 const MAY_BE_FAILED = new Set(['created', 'awaiting_payment', 'failed']);
 
+/** Payments known never to fail again are dropped from `open` once this many have gathered. */
+const PULL_BATCH = 8;
+
 /** One checkout of the citizen: the payment, when it was made, and the consumers its lines pay. */
 interface CheckoutEntry {
   p: string;
@@ -152,7 +155,8 @@ export class CitizenActivity {
       .exec();
     const status = new Map(found.map((p) => [p._id, p.status]));
     const done = ids.filter((id) => !MAY_BE_FAILED.has(status.get(id) ?? 'gone'));
-    if (done.length > 0) {
+    // Forgotten a few at a time: one write per PULL_BATCH checkouts instead of one per checkout.
+    if (done.length >= PULL_BATCH) {
       await this.model.updateOne({ _id: doc._id }, { $pull: { open: { p: { $in: done } } } }).exec();
     }
     return new Set(ids.filter((id) => status.get(id) === 'failed'));
