@@ -205,9 +205,13 @@ export class ConsumerHistory {
       this.seeded = true;
       return true;
     }
-    this.seeding ??= this.seed().finally(() => {
-      this.seeding = undefined;
-    });
+    // A copy that fails is taken over once its claim is stale (SEED_STALE_MS); meanwhile the
+    // amount rule keeps searching the payments collection, so nothing is lost by dropping the error.
+    this.seeding ??= this.seed()
+      .catch(() => undefined)
+      .finally(() => {
+        this.seeding = undefined;
+      });
     return false;
   }
 
