@@ -57,16 +57,24 @@ export interface CitizenTarget {
   /** One access token per citizen. */
   tokens: string[];
   consumers: Consumer[][];
+  /** The first consumer of every pool this load may use (an earlier load used those before it). */
+  firstConsumer?: number;
 }
 
 export interface LoadWindow {
-  /** Closed-loop load from now until warm-up + duration + tail; only the window [warm-up, warm-up + duration] counts. */
-  warmupMs: number;
+  /**
+   * Runs while the load warms up and resolves when the window may open (e.g. warmUntilStable over
+   * `completed`, the iterations finished so far); none = the window opens at once. Closed-loop
+   * load runs from now until the window's end + tail; only the window counts.
+   */
+  warmUp?: (completed: () => number, loadOver: () => boolean) => Promise<unknown>;
   durationMs: number;
   /** More load after the window (for the CPU profiles), not counted. */
   tailMs: number;
   onWindowStart: () => Promise<void>;
   onWindowEnd: () => Promise<void>;
+  /** Stop once this many payments have been paid (the settlement capacity phase's backlog). */
+  stopAfterPaid?: number;
 }
 
 export interface CitizenLoadResult {
@@ -97,6 +105,8 @@ export interface CitizenLoadResult {
   simulatedAt: Map<string, number>;
   checkoutsCreated: number;
   simulateFailures: number;
+  /** The next unused consumer of every pool: where a later load starts (firstConsumer). */
+  nextConsumer: number;
 }
 
 type Step = 'bill' | 'checkout' | 'simulate';
@@ -126,14 +136,14 @@ const indianToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kol
  * is counted in `conflicts`, not as an error.
  */
 export async function runCitizens(target: CitizenTarget, window: LoadWindow): Promise<CitizenLoadResult> {
-  const begin = Date.now();
-  const windowStart = begin + window.warmupMs;
-  const windowEnd = windowStart + window.durationMs;
-  const stopAt = windowEnd + window.tailMs;
+  // The window's bounds are known once the warm-up is over; until then nothing is in it.
+  let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
+  let stopAt = Number.POSITIVE_INFINITY;
   const result: CitizenLoadResult = {
     citizens: target.tokens.length,
-    windowStartMs: windowStart,
-    windowEndMs: windowEnd,
+    windowStartMs: 0,
+    windowEndMs: 0,
     checkoutMs: [],
     checkoutEndedAt: [],
     billFetchMs: [],
@@ -146,26 +156,32 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
     simulatedAt: new Map(),
     checkoutsCreated: 0,
     simulateFailures: 0,
+    nextConsumer: target.firstConsumer ?? 0,
   };
   const inWindow = (at: number) => at >= windowStart && at <= windowEnd;
-  const hooks: Promise<void>[] = [];
-  let started = false;
-  let ended = false;
-  const startTimer = setTimeout(() => {
-    started = true;
-    hooks.push(window.onWindowStart());
-  }, window.warmupMs);
-  const endTimer = setTimeout(() => {
-    ended = true;
-    hooks.push(window.onWindowEnd());
-  }, window.warmupMs + window.durationMs);
+  let completed = 0;
+  let loadOver = false;
+  const windowTimers = (async () => {
+    await window.warmUp?.(
+      () => completed,
+      () => loadOver,
+    );
+    if (loadOver) return;
+    windowStart = Date.now();
+    windowEnd = windowStart + window.durationMs;
+    stopAt = windowEnd + window.tailMs;
+    result.windowStartMs = windowStart;
+    result.windowEndMs = windowEnd;
+    await window.onWindowStart();
+    await sleep(Math.max(0, windowEnd - Date.now()));
+    await window.onWindowEnd();
+  })();
   const hub = (path: string) => new URL(`/api/v1${path}`, target.hubUrl);
   const simulateHeaders = {
     authorization: `Bearer ${target.gatewayApiKey}`,
     'content-type': 'application/json',
   };
   const simulateBody = JSON.stringify({ outcome: 'success', method: 'upi' });
-  let next = 0;
 
   /** Times a call; only successful answers that end inside the window are kept. Anything else throws. */
   const timed = async (
@@ -198,7 +214,7 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
 
   const iteration = async (citizen: number) => {
     const authorization = `Bearer ${target.tokens[citizen]}`;
-    const pick = next++;
+    const pick = result.nextConsumer++;
     const day = indianToday();
     const lines = await Promise.all(
       target.consumers.map(async (pool) => {
@@ -241,11 +257,13 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
       throw error;
     }
     result.simulatedAt.set(payment.id, simulatedAt);
+    completed++;
   };
+  const paidEnough = () => window.stopAfterPaid !== undefined && result.simulatedAt.size >= window.stopAfterPaid;
 
   const citizen = async (index: number) => {
-    while (Date.now() < stopAt) {
-      if (next >= available) {
+    while (Date.now() < stopAt && !paidEnough()) {
+      if (result.nextConsumer >= available) {
         result.populationExhausted = true;
         return;
       }
@@ -265,11 +283,18 @@ export async function runCitizens(target: CitizenTarget, window: LoadWindow): Pr
     }
   };
   await Promise.all(target.tokens.map((_, index) => citizen(index)));
-  clearTimeout(startTimer);
-  clearTimeout(endTimer);
-  // Without a tail the last iterations can end before a timer fires: the hooks still run, once.
-  if (!started) hooks.push(window.onWindowStart());
-  if (!ended) hooks.push(window.onWindowEnd());
-  await Promise.all(hooks);
+  // Load that ended before its window did (population used up, a backlog complete): the window
+  // still opens and closes, once, so its hooks run.
+  loadOver = true;
+  if (windowStart === Number.POSITIVE_INFINITY) {
+    windowStart = Date.now();
+    windowEnd = windowStart;
+    result.windowStartMs = windowStart;
+    result.windowEndMs = windowEnd;
+    await window.onWindowStart();
+    await window.onWindowEnd();
+  } else {
+    await windowTimers;
+  }
   return result;
 }

@@ -1,5 +1,8 @@
 import type { ProfileResult } from '../idp/report.js';
+import { describeMachine } from '../shared/machine.js';
 import type { ReportHeader } from '../shared/report-header.js';
+import type { WarmupSummary } from '../shared/stable-warmup.js';
+import type { CapacityPhase } from './capacity.js';
 import type { CitizenLoadResult } from './citizens.js';
 import type { RawBaseline, RawPhase } from './mongo-baseline.js';
 import type { Latency, SettlementStats } from './settlement.js';
@@ -9,6 +12,8 @@ export const TARGETS = {
   /** Lines settled per second as a share of the DB-bound ceiling. */
   ceilingPercent: 70,
   checkoutP99Ms: 150,
+  /** Settlement capacity (backlog drained, best worker count) as a share of the DB-bound ceiling. */
+  capacityCeilingPercent: 50,
 };
 
 const WRITE_METHODS = new Set([
@@ -111,7 +116,11 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
   overTime: OverTime;
   mongo: MongoOpsPerLine;
   ceiling: Ceiling;
-  verdicts: { ceiling: string; checkoutP99: string };
+  verdicts: { ceiling: string; checkoutP99: string; capacity: string };
+  /** The warm-up before the window: until checkouts/s was stable. */
+  warmup: WarmupSummary;
+  cpu: CpuPerOperation;
+  capacity: CapacitySummary;
   usage: WindowUsage;
   redisCommandsPerLine: Record<string, number>;
   rss: Record<string, { idleMb: number; endMb: number; peakMb: number }>;
@@ -122,6 +131,65 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * CPU ms per operation over the measured window (contracts14.md): CPU time of every server-side
+ * process (hub, worker, gateway, sandboxes, MongoDB JVM, redis-server) / lines settled in the
+ * window, and / checkouts answered in it; per process too. The load generator is apart.
+ */
+export interface CpuPerOperation {
+  msPerLine: number;
+  msPerCheckout: number;
+  perLineByProcess: Record<string, number>;
+  perCheckoutByProcess: Record<string, number>;
+  loadgenMsPerCheckout: number;
+}
+
+export function cpuPerOperation(usage: WindowUsage, lines: number, checkouts: number): CpuPerOperation {
+  const per = (ms: number, n: number) => (n ? round2(ms / n) : 0);
+  let serverMs = 0;
+  const perLineByProcess: Record<string, number> = {};
+  const perCheckoutByProcess: Record<string, number> = {};
+  for (const [name, u] of Object.entries(usage.processes).sort((a, b) => b[1].cpuMs - a[1].cpuMs)) {
+    if (name === 'loadgen') continue;
+    serverMs += u.cpuMs;
+    perLineByProcess[name] = per(u.cpuMs, lines);
+    perCheckoutByProcess[name] = per(u.cpuMs, checkouts);
+  }
+  return {
+    msPerLine: per(serverMs, lines),
+    msPerCheckout: per(serverMs, checkouts),
+    perLineByProcess,
+    perCheckoutByProcess,
+    loadgenMsPerCheckout: per(usage.processes.loadgen?.cpuMs ?? 0, checkouts),
+  };
+}
+
+/** The capacity phases against the same run's DB ceiling, and how they scale with workers. */
+export interface CapacitySummary {
+  phases: CapacityPhase[];
+  /** Lines settled/s with the most workers over lines settled/s with one. */
+  scaling?: number;
+  /** The best phase's lines settled/s as % of the DB-bound ceiling (raw update rate / writes per line). */
+  ceilingPercent?: number;
+  verdict: string;
+}
+
+export function capacitySummary(phases: CapacityPhase[], ceilingLinesPerSecond: number): CapacitySummary {
+  const one = phases.find((p) => p.workers === 1)?.linesPerSecond ?? 0;
+  const most = phases.at(-1);
+  const best = Math.max(0, ...phases.map((p) => p.linesPerSecond));
+  const ceilingPercent = ceilingLinesPerSecond ? round1((best / ceilingLinesPerSecond) * 100) : undefined;
+  return {
+    phases,
+    ...(most && one ? { scaling: round2(most.linesPerSecond / one) } : {}),
+    ...(ceilingPercent !== undefined ? { ceilingPercent } : {}),
+    verdict:
+      ceilingPercent === undefined
+        ? 'not measured'
+        : `${ceilingPercent >= TARGETS.capacityCeilingPercent ? 'met' : 'MISSED'} ≥ ${TARGETS.capacityCeilingPercent}% of the DB ceiling`,
+  };
+}
 
 /** Writes, reads and the rest per settled line, from the probes' totals over the whole run. */
 export function opsPerLine(totals: Record<string, number>, linesSettled: number): MongoOpsPerLine {
@@ -286,7 +354,7 @@ const pad = (cells: (string | number)[], widths: number[]) =>
 const lat = (l: Latency) => `p50 ${l.p50} / p99 ${l.p99} ms (max ${l.max}, n=${l.count})`;
 
 export function printReport(r: HubBenchReport): void {
-  console.log(`\n=== hub benchmark — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}`);
+  console.log(`\n=== hub benchmark — ${describeMachine(r.machine)}`);
   console.log(`    MongoDB: ${r.services.mongo}; Redis: ${r.services.redis}`);
   console.log(
     `    ${r.load.citizens} citizens, ${r.load.seconds} s measured; machine load before the run (from outside): ` +
@@ -294,6 +362,10 @@ export function printReport(r: HubBenchReport): void {
   );
 
   const row = (name: string, value: string | number) => console.log(`${name.padEnd(44)}  ${value}`);
+  row(
+    'warm-up',
+    `${r.warmup.stable ? 'stable' : 'NOT stable'} after ${round1(r.warmup.ms / 1000)} s (checkouts/s per window: ${r.warmup.windowRates.join(', ')})`,
+  );
   row('checkouts/s (3 lines each, 201 in window)', r.load.checkoutsPerSecond);
   row('payment lines checked out/s (3 per checkout)', round1(r.load.checkoutsPerSecond * 3));
   row('payment lines settled/s (from the DB)', r.settlement.linesSettledPerSecond);
@@ -376,6 +448,33 @@ export function printReport(r: HubBenchReport): void {
     `  the hub's writes in the window: ${c.hubWritesPerSecond}/s = ${c.dbWriteUtilisationPercent}% of the raw update rate`,
   );
   console.log(`checkout p99 ${r.load.checkoutMs.p99} ms (${r.verdicts.checkoutP99})`);
+
+  const byProcess = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(', ');
+  console.log('\nCPU ms per operation (hub + worker + gateway + sandboxes + mongo + redis, over the window):');
+  console.log(`  per paid line settled  ${r.cpu.msPerLine}  (${byProcess(r.cpu.perLineByProcess)})`);
+  console.log(`  per checkout           ${r.cpu.msPerCheckout}  (${byProcess(r.cpu.perCheckoutByProcess)})`);
+  console.log(`  load generator         ${r.cpu.loadgenMsPerCheckout} per checkout (not in the figures above)`);
+
+  if (r.capacity.phases.length) {
+    console.log('\nsettlement capacity on its own (a backlog paid with no worker running, then drained):');
+    for (const p of r.capacity.phases) {
+      console.log(
+        `  ${p.workers} worker${p.workers === 1 ? ' ' : 's'}  ${String(p.linesPerSecond).padStart(7)} lines/s  ` +
+          `(${p.linesSettled} of ${p.lines} lines of ${p.payments} payments, drain ${round1(p.drainMs / 1000)} s` +
+          `${p.drained ? '' : ', NOT DRAINED'}), CPU ms per line ${p.cpuMsPerLine} (${byProcess(p.cpuMsPerLineByProcess)})`,
+      );
+    }
+    if (r.capacity.scaling !== undefined) {
+      console.log(`  ${r.capacity.phases.at(-1)?.workers} workers / 1 worker: ${r.capacity.scaling}x`);
+    }
+    console.log(
+      `  best as % of the DB-bound ceiling (${r.ceiling.linesPerSecond} lines/s): ${r.capacity.ceilingPercent ?? '-'}% ` +
+        `(${r.verdicts.capacity})`,
+    );
+  }
 
   console.log('\nCPU and memory during the window (100% = one core):');
   const cw = [10, 8, 6, 8];

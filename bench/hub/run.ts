@@ -14,18 +14,31 @@
  * (as `npm start` runs them); tokens come from a local JWKS, not from an idp. Results: a table on
  * stdout and bench/results/hub-<date>.json.
  *
- * Settings (argv --name=value, or env BENCH_NAME): citizens (16), duration (s, 60), warmup (s, 15),
- * profile (s of CPU profile of the hub and worker after the window, 5; 0 = off), drain (s to wait
- * for settlement to finish after the load, 45), baseline-seconds (4 per raw phase), baseline-clients
- * (50), log-level (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other
- * load on the machine, 20), max-rate (checkouts/s the sandboxes' books are sized for, 200: each
- * checkout pays three bills no other checkout asks for, so SANDBOX_CONSUMERS is max-rate × the
- * load's seconds / 0.9; should the citizens use every consumer they stop, and the report says so). MONGODB_URI / REDIS_URL are used when set; otherwise private local
- * servers are started. SETTLEMENT_* variables reach the hub and the worker.
+ *   5. settlement capacity on its own: the worker is stopped, the citizens pay `backlog` checkouts
+ *      (the hub captures them and queues their lines), then 1 worker process drains the queue;
+ *      again with 2 (… up to `workers`) independent worker processes on the same Redis and Mongo,
+ *      as `docker compose up --scale worker=2` runs them; lines settled/s of each, their ratio and
+ *      the best as % of the DB-bound ceiling (raw update rate / writes per line, this run).
+ * The warm-up runs until checkouts/s is stable (bench/shared/stable-warmup.ts) and is recorded;
+ * the machine (bench/shared/machine.ts) is sampled when the window opens; CPU ms per settled line
+ * and per checkout are of every server-side process (hub, worker, gateway, sandboxes, MongoDB,
+ * Redis) over the window, with each process's share.
+ *
+ * Settings (argv --name=value, or env BENCH_NAME): citizens (16), duration (s, 60), warmup-max (s,
+ * 30: the longest the stable warm-up may take), profile (s of CPU profile of the hub and worker
+ * after the window, 5; 0 = off), drain (s to wait for settlement to finish after the load, 45),
+ * backlog (paid checkouts per capacity phase, 300; 0 = no capacity phases), workers (the capacity
+ * phases run 1 … workers worker processes, 2), capacity-drain (s, 90), baseline-seconds (4 per raw
+ * phase), baseline-clients (50), log-level (LOG_LEVEL of the children, 'warn'), quiet-wait (s to
+ * wait at the start for other load on the machine, 20), max-rate (checkouts/s the sandboxes' books
+ * are sized for, 200: each checkout pays three bills no other checkout asks for, so
+ * SANDBOX_CONSUMERS is max-rate × the load's seconds / 0.9; should the citizens use every consumer
+ * they stop, and the report says so). MONGODB_URI / REDIS_URL are used when set; otherwise private
+ * local servers are started. SETTLEMENT_* variables reach the hub and the workers.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
@@ -36,13 +49,17 @@ import { HttpClient } from '../idp/http-client.js';
 import { summariseProfile } from '../idp/profile.js';
 import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
-import { machineFacts } from '../shared/machine.js';
+import { describeMachine, machineFacts } from '../shared/machine.js';
 import { numberSetting, setting } from '../shared/settings.js';
+import { type WarmupSummary, warmUntilStable } from '../shared/stable-warmup.js';
+import { type CapacityPhase, capacityPhase } from './capacity.js';
 import { benchPopulation, type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
 import { childPids, memoryOf } from './proc.js';
 import {
+  capacitySummary,
   ceilingOf,
+  cpuPerOperation,
   type HubBenchReport,
   type OverTime,
   opsPerLine,
@@ -60,7 +77,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const settings = {
   citizens: Math.max(1, numberSetting('citizens', 16)),
   durationSeconds: Math.max(1, numberSetting('duration', 60)),
-  warmupSeconds: numberSetting('warmup', 15),
+  /** The warm-up runs until checkouts/s is stable (bench/shared/stable-warmup.ts), at most this long. */
+  warmupMaxSeconds: Math.max(4, numberSetting('warmup-max', 30)),
   profileSeconds: numberSetting('profile', 5),
   drainSeconds: numberSetting('drain', 45),
   baselineSeconds: Math.max(1, numberSetting('baseline-seconds', 4)),
@@ -68,11 +86,19 @@ const settings = {
   logLevel: setting('log-level', 'warn'),
   quietWaitSeconds: numberSetting('quiet-wait', 20),
   maxRate: Math.max(1, numberSetting('max-rate', 200)),
+  /** Paid checkouts in each settlement capacity phase's backlog (0 = no capacity phases). */
+  backlog: Math.max(0, numberSetting('backlog', 300)),
+  /** Capacity phases drain with 1, then with each count up to this many worker processes. */
+  workers: Math.max(1, numberSetting('workers', 2)),
+  /** Longest wait for one capacity phase's backlog to drain, s. */
+  capacityDrainSeconds: numberSetting('capacity-drain', 90),
 };
+/** The capacity phases' backlogs, as seconds of checkouts at max-rate (for the sandboxes' books). */
+const backlogSeconds = settings.backlog ? (settings.backlog * settings.workers) / settings.maxRate + 5 : 0;
 /** Every checkout pays three fresh bills: the books hold max-rate checkouts/s for the whole load. */
 const consumersPerBiller = benchPopulation(
   settings.maxRate,
-  settings.warmupSeconds + settings.durationSeconds + settings.profileSeconds,
+  settings.warmupMaxSeconds + settings.durationSeconds + settings.profileSeconds + backlogSeconds,
 );
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -107,8 +133,10 @@ async function main(): Promise<number> {
   const log = (line: string) =>
     console.log(`[bench:hub ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
   log(
-    `settings: ${settings.citizens} citizens, ${settings.warmupSeconds}s warm-up + ${settings.durationSeconds}s measured` +
-      `${settings.profileSeconds ? ` + ${settings.profileSeconds}s profiled` : ''}, children LOG_LEVEL=${settings.logLevel}`,
+    `settings: ${settings.citizens} citizens, warm-up until stable (at most ${settings.warmupMaxSeconds}s) + ` +
+      `${settings.durationSeconds}s measured${settings.profileSeconds ? ` + ${settings.profileSeconds}s profiled` : ''}` +
+      `${settings.backlog ? `, settlement capacity: ${settings.backlog} payments drained by 1..${settings.workers} workers` : ''}` +
+      `, children LOG_LEVEL=${settings.logLevel}`,
   );
   const quiet = await waitForQuiet(settings.quietWaitSeconds * 1000);
   log(
@@ -201,6 +229,8 @@ async function main(): Promise<number> {
     let end: Snapshot | undefined;
     const statsRedis = redis;
     const profiling = settings.profileSeconds > 0;
+    let warmup: WarmupSummary = { ms: 0, stable: false, windowRates: [] };
+    let machine = machineFacts();
     const load = await runCitizens(
       {
         http,
@@ -211,11 +241,18 @@ async function main(): Promise<number> {
         consumers,
       },
       {
-        warmupMs: settings.warmupSeconds * 1000,
+        warmUp: async (completed, loadOver) => {
+          warmup = await warmUntilStable(completed, { maxMs: settings.warmupMaxSeconds * 1000 }, loadOver);
+          log(
+            `warm-up ${warmup.stable ? 'stable' : 'NOT stable'} after ${Math.round(warmup.ms / 1000)}s ` +
+              `(paid checkouts/s per 2 s: ${warmup.windowRates.join(', ')})`,
+          );
+        },
         durationMs: settings.durationSeconds * 1000,
         tailMs: settings.profileSeconds * 1000,
         onWindowStart: async () => {
-          log('warm-up over: measuring');
+          machine = machineFacts();
+          log(`measuring on ${describeMachine(machine)}`);
           start = await takeSnapshot(running, watched, statsRedis);
         },
         onWindowEnd: async () => {
@@ -272,9 +309,44 @@ async function main(): Promise<number> {
       warmupSeconds: 1,
     });
     const usage = usageBetween(start, end);
+    const cpu = cpuPerOperation(usage, settlement.linesSettledInWindow, load.checkoutMs.length);
+
+    // --- 6. settlement capacity on its own: a backlog drained by 1, then 2 … worker processes -------
+    const capacity: CapacityPhase[] = [];
+    if (settings.backlog > 0) {
+      await running.services.worker.process.stop(10_000);
+      const others: Watched = Object.fromEntries(Object.entries(watched).filter(([name]) => name !== 'worker'));
+      let firstConsumer = load.nextConsumer;
+      for (let workers = 1; workers <= settings.workers; workers++) {
+        const { phase, nextConsumer } = await capacityPhase(
+          {
+            stack: running,
+            conn: hubConn,
+            redis: statsRedis,
+            target: {
+              http,
+              hubUrl: running.hubUrl,
+              gatewayUrl: running.gatewayUrl,
+              gatewayApiKey: running.gatewayApiKey,
+              tokens,
+              consumers,
+              firstConsumer,
+            },
+            watched: others,
+            log,
+          },
+          workers,
+          settings.backlog,
+          settings.capacityDrainSeconds * 1000,
+        );
+        capacity.push(phase);
+        firstConsumer = nextConsumer;
+      }
+    }
     const mongo = opsPerLine(totals, settlement.linesSettledTotal);
     const ceiling = ceilingOf({ ...baseline, paymentShapedAtHubSize }, mongo, settlement.linesSettledPerSecond, usage);
     const checkoutMs = latency(load.checkoutMs);
+    const capacityReport = capacitySummary(capacity, ceiling.linesPerSecond);
     const redisCommandsPerLine = Object.fromEntries(
       Object.entries(usage.redisCommands)
         .map(([cmd, n]) => [cmd, settlement.linesSettledInWindow ? round1(n / settlement.linesSettledInWindow) : 0])
@@ -293,7 +365,7 @@ async function main(): Promise<number> {
     }
     const report: HubBenchReport = {
       startedAt: startedAt.toISOString(),
-      machine: machineFacts(),
+      machine,
       services: { mongo: mongoLabel, redis: redisLabel },
       settings: {
         ...settings,
@@ -324,7 +396,11 @@ async function main(): Promise<number> {
       verdicts: {
         ceiling: `${ceiling.achievedPercent >= TARGETS.ceilingPercent ? 'met' : 'MISSED'} ≥ ${TARGETS.ceilingPercent}%`,
         checkoutP99: `${checkoutMs.p99 < TARGETS.checkoutP99Ms ? 'met' : 'MISSED'} < ${TARGETS.checkoutP99Ms} ms`,
+        capacity: capacityReport.verdict,
       },
+      warmup,
+      cpu,
+      capacity: capacityReport,
       usage,
       redisCommandsPerLine,
       rss,

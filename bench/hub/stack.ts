@@ -63,6 +63,14 @@ export interface Stack {
    * ports and environment, and waits until it is ready. `services[name]` is the new process after.
    */
   restart: (name: ServiceName) => Promise<void>;
+  /**
+   * Starts `count` more worker processes (`worker-1` …), each as `worker` runs (own WORKER_PORT and
+   * probe file, the same Redis queue and database: what `docker compose up --scale worker=N`
+   * runs), and waits until each is ready.
+   */
+  startWorkers: (count: number) => Promise<Service[]>;
+  /** Stops the given worker processes gracefully (active jobs finish first). */
+  stopWorkers: (workers: Service[]) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -195,7 +203,50 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitUntilReady(services[name]);
   };
 
+  const extra = new Set<Service>();
+  let workersStarted = 0;
+  const startWorkers = async (count: number) => {
+    const started: Service[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = ++workersStarted;
+      const port = await freePort();
+      const probeFile = join(options.work, `worker-${n}.probe.json`);
+      const child = startManaged(
+        `worker-${n}`,
+        process.execPath,
+        ['--import', 'tsx', '--import', PROBE, resolve(ROOT, 'hub/worker/main.ts')],
+        {
+          ...env,
+          WORKER_PORT: String(port),
+          BENCH_PROBE_FILE: probeFile,
+        },
+      );
+      const logs: LogTally = { warnings: 0, errors: 0, samples: new Map() };
+      child.onLine((line) => tally(line, logs));
+      const service: Service = {
+        name: 'worker',
+        pid: child.child.pid ?? 0,
+        readyUrl: `${local(port)}/readyz`,
+        probeFile,
+        process: child,
+        logs,
+      };
+      extra.add(service);
+      started.push(service);
+    }
+    await Promise.all(started.map(waitUntilReady));
+    return started;
+  };
+  const stopWorkers = async (workers: Service[]) => {
+    await Promise.all(workers.map((w) => w.process.stop(10_000)));
+    for (const w of workers) {
+      extra.delete(w);
+      if (w.probeFile) rmSync(w.probeFile, { force: true });
+    }
+  };
+
   const stop = async () => {
+    await stopWorkers([...extra]);
     await Promise.all(Object.values(services).map((service) => service.process.stop(10_000)));
     for (const service of Object.values(services)) {
       if (service.probeFile) rmSync(service.probeFile, { force: true });
@@ -208,7 +259,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   const sandboxUrls = Object.fromEntries(billers.sandboxes.map(({ sandbox, url }) => [sandbox.name, url]));
-  return { services, hubUrl, audience, gatewayUrl, sandboxUrls, gatewayApiKey, hubDb, settings, restart, stop };
+  return {
+    services,
+    hubUrl,
+    audience,
+    gatewayUrl,
+    sandboxUrls,
+    gatewayApiKey,
+    hubDb,
+    settings,
+    restart,
+    startWorkers,
+    stopWorkers,
+    stop,
+  };
 }
 
 async function waitUntilReady(service: Service): Promise<void> {

@@ -21,6 +21,8 @@ export interface Snapshot {
 export interface ProcessUsage {
   /** CPU over the window, % of one core (all threads: JIT, GC, libuv pool). */
   cpuPercent: number;
+  /** CPU time over the window, ms (user + sys, all threads). */
+  cpuMs: number;
   /** Hub and worker: share of the window their event loop was busy (~1 = the JS thread is the limit). */
   eventLoopUtilization?: number;
   rssMb?: number;
@@ -94,7 +96,7 @@ export function usageBetween(a: Snapshot, b: Snapshot): WindowUsage {
   for (const name of Object.keys(b.cpuMs)) {
     const used = (b.cpuMs[name] ?? 0) - (a.cpuMs[name] ?? 0);
     oursMs += used;
-    processes[name] = { cpuPercent: round1((used / wallMs) * 100) };
+    processes[name] = { cpuPercent: round1((used / wallMs) * 100), cpuMs: Math.round(used) };
     const rss = b.rssBytes[name];
     if (rss) (processes[name] as ProcessUsage).rssMb = round1(rss / 1024 / 1024);
   }

@@ -1,26 +1,24 @@
-import { escapeRegExp } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
+import { CitizenActivity } from './citizen-activity.js';
+import { ConsumerHistory } from './consumer-history.js';
 import { RiskRuleStore } from './risk-rule-store.js';
-import type { RiskRules } from './risk-rules.js';
 import type { RiskFlag, RiskStage } from './risk-state.js';
-import { type CheckoutFacts, captureHits, checkoutHits, consumerKeyOf, type RuleHit } from './rule-checks.js';
-
-/** How many of a consumer's earlier settled payments the amount rule reads (the newest). */
-const HISTORY_LIMIT = 50;
-/** How many of a citizen's recent payments the checkout rules read: far above any limit worth setting. */
-const RECENT_LIMIT = 2000;
+import { type CheckoutFacts, captureHits, checkoutHits, type RuleHit } from './rule-checks.js';
 
 /**
  * Checks a payment against the operator's risk rules and records what fired on the payment
  * (`risk.flags`, each with its reason, plus a timeline entry). A `review` hit also sets
  * `risk.review.status = pending`, which keeps the captured payment from starting settlement
- * until an operator decides (see settlementWaitsForReview). Checks are cheap: at checkout one
- * query of the citizen's payments (citizenSub + createdAt index), one for their first payment,
- * and one per consumer for the amount rule (lines.billKey index, prefix match); at capture one
- * query by card fingerprint (gateway.instrument index).
+ * until an operator decides (see settlementWaitsForReview). Checks are cheap and do not grow with
+ * the payments collection: at checkout the citizen's activity document and the consumers' history
+ * documents are recorded and read by their unique keys (citizen-activity.ts, consumer-history.ts),
+ * concurrently with the rules (cached, risk-rule-store.ts); at capture one query by card
+ * fingerprint (gateway.instrument index).
  */
 export class RiskCheck {
   readonly rules: RiskRuleStore;
+  private readonly citizens: CitizenActivity;
+  private readonly consumers: ConsumerHistory;
 
   constructor(
     private readonly payments: PaymentModel,
@@ -28,13 +26,15 @@ export class RiskCheck {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.rules = rules ?? new RiskRuleStore(payments.db);
+    this.citizens = new CitizenActivity(payments);
+    this.consumers = new ConsumerHistory(payments, clock);
   }
 
   /** The checkout rules, once, for a payment just made; returns the payment as it then is. */
   async atCheckout(payment: Payment): Promise<Payment> {
-    const rules = await this.rules.all();
     const now = this.clock();
-    const hits = checkoutHits(rules, await this.checkoutFacts(payment, rules, now));
+    const [rules, facts] = await Promise.all([this.rules.all(), this.checkoutFacts(payment, now)]);
+    const hits = checkoutHits(rules, facts);
     return this.record(payment, hits, 'checkout', now);
   }
 
@@ -58,65 +58,32 @@ export class RiskCheck {
     return this.record(payment, captureHits(rules, declines), 'capture', now);
   }
 
-  private async checkoutFacts(payment: Payment, rules: RiskRules, now: Date): Promise<CheckoutFacts> {
-    const windows = [
-      rules.checkout_velocity.params.windowMinutes,
-      rules.citizen_failures.params.windowMinutes,
-      rules.new_account_consumers.params.windowMinutes,
-    ];
-    const from = new Date(now.getTime() - Math.max(...windows) * 60_000);
-    const [recent, first] = await Promise.all([
-      this.payments
-        .find({ citizenSub: payment.citizenSub, createdAt: { $gte: from } })
-        .select({ status: 1, createdAt: 1, 'lines.billKey': 1, 'lines.billNumber': 1 })
-        .sort({ createdAt: -1 })
-        .limit(RECENT_LIMIT)
-        .lean<Pick<Payment, '_id' | 'status' | 'createdAt' | 'lines'>[]>()
-        .exec(),
-      this.payments
-        .findOne({ citizenSub: payment.citizenSub })
-        .select({ createdAt: 1 })
-        .sort({ createdAt: 1 })
-        .lean<Pick<Payment, 'createdAt'>>()
-        .exec(),
+  /**
+   * The facts of the checkout rules, from the citizen's and the consumers' activity documents (both
+   * recorded by this call, concurrently); nothing here searches the payments collection.
+   */
+  private async checkoutFacts(payment: Payment, now: Date): Promise<CheckoutFacts> {
+    const [citizen, histories] = await Promise.all([
+      this.citizens.recordCheckout(payment, now),
+      this.consumers.recordCheckout(payment),
     ]);
-    const lines = rules.amount_above_history.enabled
-      ? await Promise.all(
-          payment.lines.map(async (line) => ({
-            amountMinor: line.amountMinor,
-            billerId: line.billerId,
-            consumerMasked: line.consumerMasked,
-            history: await this.settledAmounts(consumerKeyOf(line), payment._id),
-          })),
-        )
-      : [];
     return {
       now,
       paymentId: payment._id,
-      recent: recent.map((p) => ({
-        _id: p._id,
-        status: p.status,
-        createdAt: p.createdAt,
-        consumers: p.lines.map(consumerKeyOf),
+      recent: citizen.checkouts.map((c) => ({
+        _id: c._id,
+        status: citizen.failed.has(c._id) ? 'failed' : 'not_failed',
+        createdAt: c.createdAt,
+        consumers: c.consumers,
       })),
-      firstSeenAt: first?.createdAt ?? payment.createdAt,
-      lines,
+      firstSeenAt: citizen.firstSeenAt,
+      lines: payment.lines.map((line, i) => ({
+        amountMinor: line.amountMinor,
+        billerId: line.billerId,
+        consumerMasked: line.consumerMasked,
+        history: histories[i] ?? [],
+      })),
     };
-  }
-
-  /** The amounts of a consumer's settled lines in other payments, newest payments first. */
-  private async settledAmounts(consumerKey: string, exceptPaymentId: string): Promise<number[]> {
-    const prefix = new RegExp(`^${escapeRegExp(consumerKey)}`);
-    const found = await this.payments
-      .find({ _id: { $ne: exceptPaymentId }, lines: { $elemMatch: { billKey: prefix, status: 'settled' } } })
-      .select({ 'lines.billKey': 1, 'lines.billNumber': 1, 'lines.status': 1, 'lines.amountMinor': 1 })
-      .sort({ createdAt: -1 })
-      .limit(HISTORY_LIMIT)
-      .lean<Pick<Payment, 'lines'>[]>()
-      .exec();
-    return found.flatMap((p) =>
-      p.lines.filter((l) => l.status === 'settled' && consumerKeyOf(l) === consumerKey).map((l) => l.amountMinor),
-    );
   }
 
   /**

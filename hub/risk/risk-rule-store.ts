@@ -50,19 +50,45 @@ function merge<K extends RiskRuleId>(fallback: RiskRule<K>, stored: StoredRule |
 }
 
 /**
+ * How long a process keeps the rules it read before reading them again. A change (the operator's
+ * audited PUT, `save`) clears the copy of every store on the same connection at once, so the
+ * process that took the PUT applies it to its next checkout; other hub processes apply it within
+ * this time.
+ */
+export const RULES_CACHE_MS = 5_000;
+
+/** The rules last read on a connection, shared by every store on it (a PUT clears it for all). */
+const cached = new WeakMap<Connection, { rules: Promise<RiskRules>; readAt: number }>();
+
+/**
  * The rules as they apply now: the defaults in code (risk-rules.ts) with an operator's changes
- * over them. Read on every evaluation (five small documents by id: cheap), so a change applies to
- * the next checkout without a restart.
+ * over them. Read at most once per RULES_CACHE_MS per process (not on every checkout); a change
+ * saved here applies to this process's next checkout, and to other processes' within that time.
  */
 export class RiskRuleStore {
   private readonly model: StoredRuleModel;
 
-  constructor(conn: Connection) {
+  constructor(
+    private readonly conn: Connection,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.model = storedRuleModel(conn);
   }
 
-  /** Every rule, defaults filled in. */
+  /** Every rule, defaults filled in (a copy at most RULES_CACHE_MS old). */
   async all(): Promise<RiskRules> {
+    const hit = cached.get(this.conn);
+    if (hit && this.now() - hit.readAt < RULES_CACHE_MS) return hit.rules;
+    const entry = { rules: this.read(), readAt: this.now() };
+    cached.set(this.conn, entry);
+    // A failed read is not kept: the next call asks again.
+    entry.rules.catch(() => {
+      if (cached.get(this.conn) === entry) cached.delete(this.conn);
+    });
+    return entry.rules;
+  }
+
+  private async read(): Promise<RiskRules> {
     const stored = await this.model.find({}).lean<StoredRule[]>().exec();
     const byId = new Map(stored.map((rule) => [rule._id, rule]));
     const rules = {} as Record<RiskRuleId, RiskRule>;
@@ -87,5 +113,6 @@ export class RiskRuleStore {
         { upsert: true },
       )
       .exec();
+    cached.delete(this.conn);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import type { NewPaymentLine, PaymentStore } from '../../hub/payments/payment-store.js';
 import { hashRequest } from '../../hub/payments/request-hash.js';
+import type { RiskCheck } from '../../hub/risk/risk-check.js';
 import type { RiskRuleStore } from '../../hub/risk/risk-rule-store.js';
 import { DEFAULT_RULES, type RiskRule, type RiskRuleId } from '../../hub/risk/risk-rules.js';
 
@@ -27,6 +28,19 @@ export async function paymentOf(store: PaymentStore, citizenSub: string, lines: 
   return payment;
 }
 
+/**
+ * A new payment made as CheckoutService makes one: created, then its checkout rules run (which
+ * records it in the citizen's and its consumers' risk activity). Returns the payment after the rules.
+ */
+export async function checkedOut(
+  risk: Pick<RiskCheck, 'atCheckout'>,
+  store: PaymentStore,
+  citizenSub: string,
+  lines: NewPaymentLine[],
+): Promise<Payment> {
+  return risk.atCheckout(await paymentOf(store, citizenSub, lines));
+}
+
 /** Moves a payment's creation time back by `minutes` (the schema keeps createdAt immutable, so the raw driver does it). */
 export async function ageBy(store: PaymentStore, paymentId: string, minutes: number): Promise<void> {
   const at = new Date(Date.now() - minutes * 60_000);
@@ -49,9 +63,17 @@ export async function onlyRule<K extends RiskRuleId>(
   }
 }
 
-/** A captured payment moved to settling and every line settled (history for the amount rule). */
-export async function settledPayment(store: PaymentStore, citizenSub: string, lines: NewPaymentLine[]) {
-  const payment = await paymentOf(store, citizenSub, lines);
+/**
+ * A captured payment moved to settling and every line settled (history for the amount rule); made
+ * through the checkout rules first when `risk` is given, as every real payment is.
+ */
+export async function settledPayment(
+  store: PaymentStore,
+  citizenSub: string,
+  lines: NewPaymentLine[],
+  risk?: Pick<RiskCheck, 'atCheckout'>,
+) {
+  const payment = risk ? await checkedOut(risk, store, citizenSub, lines) : await paymentOf(store, citizenSub, lines);
   await store.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
     gateway: { orderId: `order_${payment._id}` },
   });

@@ -8,7 +8,7 @@ import { RiskReviews } from '../../hub/risk/risk-review.js';
 import { RiskRuleStore } from '../../hub/risk/risk-rule-store.js';
 import { DEFAULT_RULES } from '../../hub/risk/risk-rules.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { ageBy, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
+import { ageBy, checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
 
 /**
  * Each rule at its boundary: a count at the limit passes, one above it fires with its reason in
@@ -78,7 +78,8 @@ describe('risk rules fire above their limits and not at them', () => {
     const atLimit = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('200000004')]));
     expect(atLimit.risk).toBeUndefined();
 
-    await failed(await paymentOf(payments, sub, [lineFor('200000005')]));
+    // Made through checkout, as every payment is: the citizen's activity records it.
+    await failed(await checkedOut(risk, payments, sub, [lineFor('200000005')]));
     const above = await risk.atCheckout(await paymentOf(payments, sub, [lineFor('200000006')]));
     expect(above.risk?.flags.map((f) => f.rule)).toEqual(['citizen_failures']);
     expect(above.risk?.flags[0]?.reason).toBe(
@@ -114,10 +115,10 @@ describe('risk rules fire above their limits and not at them', () => {
     const consumer = '400000001';
     // History from any citizen: the consumer's own settled payments, 90, 100 and 150 rupees (median 100).
     for (const amount of [9_000, 10_000, 15_000])
-      await settledPayment(payments, citizen(), [lineFor(consumer, amount)]);
+      await settledPayment(payments, citizen(), [lineFor(consumer, amount)], risk);
     // Another consumer's history and a payment that never settled count for nothing.
-    await settledPayment(payments, citizen(), [lineFor('400000002', 100)]);
-    await paymentOf(payments, citizen(), [lineFor(consumer, 10)]);
+    await settledPayment(payments, citizen(), [lineFor('400000002', 100)], risk);
+    await checkedOut(risk, payments, citizen(), [lineFor(consumer, 10)]);
     const sub = citizen();
     const atLimit = await risk.atCheckout(await paymentOf(payments, sub, [lineFor(consumer, 20_000)]));
     expect(atLimit.risk).toBeUndefined();

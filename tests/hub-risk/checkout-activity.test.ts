@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PaymentStore } from '../../hub/payments/payment-store.js';
+import { RiskCheck } from '../../hub/risk/risk-check.js';
+import { RiskRuleStore, RULES_CACHE_MS } from '../../hub/risk/risk-rule-store.js';
+import { isolatedMongo } from '../support/isolation.js';
+import { checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
+
+/** One payments-collection query seen through mongoose's debug hook: its method and filter. */
+interface SeenQuery {
+  method: string;
+  filter: Record<string, unknown>;
+}
+
+/**
+ * The checkout rules read the citizen's and the consumers' activity documents (by their unique
+ * keys), not the payments collection: the cost of a checkout does not grow with the payments the
+ * hub holds, and the rules give the same answers.
+ */
+describe('checkout rules read activity kept per citizen and per consumer', () => {
+  let db: Awaited<ReturnType<typeof isolatedMongo>>;
+  let payments: PaymentStore;
+  let rules: RiskRuleStore;
+  let risk: RiskCheck;
+  const seen: SeenQuery[] = [];
+  const citizen = () => `citizen-${randomUUID()}`;
+
+  beforeAll(async () => {
+    db = await isolatedMongo('risk_activity');
+    payments = new PaymentStore(db.conn);
+    await payments.init();
+    rules = new RiskRuleStore(db.conn);
+    risk = new RiskCheck(payments.model, rules);
+    db.conn.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (collection === 'payments') seen.push({ method, filter: (filter ?? {}) as Record<string, unknown> });
+    });
+  });
+  afterAll(async () => {
+    db?.conn.set('debug', false);
+    await db?.drop();
+  });
+
+  it('a checkout of a known citizen asks the payments collection only by _id, whatever it holds', async () => {
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 2, windowMinutes: 60 });
+    const sub = citizen();
+    // The first checkout seeds the citizen's activity (and the consumers' history) once.
+    await checkedOut(risk, payments, sub, [lineFor('800000001')]);
+    // Other citizens' payments: the collection grows, the checkout's queries do not.
+    for (let i = 0; i < 20; i++) await paymentOf(payments, citizen(), [lineFor(`8100000${10 + i}`)]);
+    await checkedOut(risk, payments, sub, [lineFor('800000002')]);
+
+    seen.length = 0;
+    const third = await checkedOut(risk, payments, sub, [lineFor('800000003')]);
+    expect(third.risk?.flags.map((f) => f.rule)).toEqual(['checkout_velocity']);
+    const reads = seen.filter((q) => q.method.startsWith('find') && q.method !== 'findOneAndUpdate');
+    expect(reads.length).toBeGreaterThan(0);
+    for (const query of reads) expect(Object.keys(query.filter)).toEqual(['_id']);
+  });
+
+  it('a failed payment that is captured later stops counting as a failure', async () => {
+    await onlyRule(rules, 'citizen_failures', { maxFailures: 1, windowMinutes: 60 });
+    const sub = citizen();
+    const first = await checkedOut(risk, payments, sub, [lineFor('820000001')]);
+    const second = await checkedOut(risk, payments, sub, [lineFor('820000002')]);
+    for (const p of [first, second]) await payments.transitionPayment(p._id, 'created', 'failed', 'payment_failed');
+    const flagged = await checkedOut(risk, payments, sub, [lineFor('820000003')]);
+    expect(flagged.risk?.flags.map((f) => f.rule)).toEqual(['citizen_failures']);
+
+    // A late capture: the gateway took the money after all, so it is no longer a failed payment.
+    await payments.transitionPayment(first._id, 'failed', 'captured', 'payment_captured');
+    const after = await checkedOut(risk, payments, sub, [lineFor('820000004')]);
+    expect(after.risk).toBeUndefined();
+  });
+
+  it("a consumer's line settled after its checkout counts in its history at the next checkout", async () => {
+    await onlyRule(rules, 'amount_above_history', { multiplier: 3, minHistory: 2 }, 'review');
+    const consumer = '830000001';
+    await settledPayment(payments, citizen(), [lineFor(consumer, 10_000)], risk);
+    await settledPayment(payments, citizen(), [lineFor(consumer, 12_000)], risk);
+    // A payment that failed (its line never settled) is not history.
+    const refused = await checkedOut(risk, payments, citizen(), [lineFor(consumer, 900_000)]);
+    await payments.transitionPayment(refused._id, 'created', 'failed', 'payment_failed');
+    const above = await checkedOut(risk, payments, citizen(), [lineFor(consumer, 33_001)]);
+    expect(above.risk?.flags.map((f) => f.rule)).toEqual(['amount_above_history']);
+    expect(above.risk?.flags[0]?.reason).toMatch(/median ₹110\.00 of its 2 settled payments/);
+  });
+
+  it('a citizen whose activity document was lost is seeded again from their payments', async () => {
+    await onlyRule(rules, 'checkout_velocity', { maxCheckouts: 2, windowMinutes: 60 });
+    const sub = citizen();
+    await checkedOut(risk, payments, sub, [lineFor('840000001')]);
+    await checkedOut(risk, payments, sub, [lineFor('840000002')]);
+    await db.conn.collection('risk_citizens').deleteOne({ _id: sub as never });
+    const third = await checkedOut(risk, payments, sub, [lineFor('840000003')]);
+    expect(third.risk?.flags[0]?.reason).toBe('3 checkouts by this citizen in the last 60 minutes (the limit is 2).');
+  });
+
+  it('rules are read once per cache period; a saved change applies to the next checkout at once', async () => {
+    let now = 1_000_000;
+    const clocked = new RiskRuleStore(db.conn, () => now);
+    await onlyRule(clocked, 'checkout_velocity', { maxCheckouts: 2, windowMinutes: 60 });
+    expect((await clocked.all()).checkout_velocity.params.maxCheckouts).toBe(2);
+    // Saved through the store (the operator's PUT in this process): seen at once.
+    await onlyRule(clocked, 'checkout_velocity', { maxCheckouts: 7, windowMinutes: 60 });
+    expect((await clocked.all()).checkout_velocity.params.maxCheckouts).toBe(7);
+    // Changed by another process: seen once the cached copy is older than RULES_CACHE_MS.
+    await db.conn
+      .collection('risk_rules')
+      .updateOne({ _id: 'checkout_velocity' as never }, { $set: { 'params.maxCheckouts': 9 } });
+    expect((await clocked.all()).checkout_velocity.params.maxCheckouts).toBe(7);
+    now += RULES_CACHE_MS;
+    expect((await clocked.all()).checkout_velocity.params.maxCheckouts).toBe(9);
+  });
+});
