@@ -231,40 +231,39 @@ async function main(): Promise<number> {
     const profiling = settings.profileSeconds > 0;
     let warmup: WarmupSummary = { ms: 0, stable: false, windowRates: [] };
     let machine = machineFacts();
-    const load = await runCitizens(
-      {
-        http,
-        hubUrl: running.hubUrl,
-        gatewayUrl: running.gatewayUrl,
-        gatewayApiKey: running.gatewayApiKey,
-        tokens,
-        consumers,
+    // Who the citizens are and where they pay: the measured load and the capacity phases share it.
+    const citizens = {
+      http,
+      hubUrl: running.hubUrl,
+      gatewayUrl: running.gatewayUrl,
+      gatewayApiKey: running.gatewayApiKey,
+      tokens,
+      consumers,
+    };
+    const load = await runCitizens(citizens, {
+      warmUp: async (completed, loadOver) => {
+        warmup = await warmUntilStable(completed, { maxMs: settings.warmupMaxSeconds * 1000 }, loadOver);
+        log(
+          `warm-up ${warmup.stable ? 'stable' : 'NOT stable'} after ${Math.round(warmup.ms / 1000)}s ` +
+            `(paid checkouts/s per 2 s: ${warmup.windowRates.join(', ')})`,
+        );
       },
-      {
-        warmUp: async (completed, loadOver) => {
-          warmup = await warmUntilStable(completed, { maxMs: settings.warmupMaxSeconds * 1000 }, loadOver);
-          log(
-            `warm-up ${warmup.stable ? 'stable' : 'NOT stable'} after ${Math.round(warmup.ms / 1000)}s ` +
-              `(paid checkouts/s per 2 s: ${warmup.windowRates.join(', ')})`,
-          );
-        },
-        durationMs: settings.durationSeconds * 1000,
-        tailMs: settings.profileSeconds * 1000,
-        onWindowStart: async () => {
-          machine = machineFacts();
-          log(`measuring on ${describeMachine(machine)}`);
-          start = await takeSnapshot(running, watched, statsRedis);
-        },
-        onWindowEnd: async () => {
-          end = await takeSnapshot(running, watched, statsRedis);
-          if (profiling) {
-            toggleProfile(running.services.hub);
-            toggleProfile(running.services.worker);
-            log(`window over: ${settings.profileSeconds}s more load with the hub and worker profiled`);
-          }
-        },
+      durationMs: settings.durationSeconds * 1000,
+      tailMs: settings.profileSeconds * 1000,
+      onWindowStart: async () => {
+        machine = machineFacts();
+        log(`measuring on ${describeMachine(machine)}`);
+        start = await takeSnapshot(running, watched, statsRedis);
       },
-    );
+      onWindowEnd: async () => {
+        end = await takeSnapshot(running, watched, statsRedis);
+        if (profiling) {
+          toggleProfile(running.services.hub);
+          toggleProfile(running.services.worker);
+          log(`window over: ${settings.profileSeconds}s more load with the hub and worker profiled`);
+        }
+      },
+    });
     if (!start || !end) throw new Error('the measured window was not sampled');
     const profiles: { hub?: ProfileResult; worker?: ProfileResult } = {};
     if (profiling) {
@@ -323,15 +322,7 @@ async function main(): Promise<number> {
             stack: running,
             conn: hubConn,
             redis: statsRedis,
-            target: {
-              http,
-              hubUrl: running.hubUrl,
-              gatewayUrl: running.gatewayUrl,
-              gatewayApiKey: running.gatewayApiKey,
-              tokens,
-              consumers,
-              firstConsumer,
-            },
+            target: { ...citizens, firstConsumer },
             watched: others,
             log,
           },
