@@ -1,4 +1,4 @@
-import mongoose, { type Connection, type Schema } from 'mongoose';
+import mongoose, { type Connection, type MongooseQueryMiddleware, type Schema } from 'mongoose';
 import { ConflictError } from './errors.js';
 
 export type { Connection };
@@ -55,6 +55,58 @@ function conflictOnDuplicateKey(schema: Schema): void {
   schema.post('bulkWrite', translate as never);
 }
 
+/** Models whose indexes are built: their operations go straight on. */
+const indexesBuilt = new WeakSet<object>();
+
+type InitModel = { init(): Promise<unknown> };
+
+/** Resolves once `model`'s collection and indexes exist; nothing to wait for after the first time. */
+function indexesOf(model: InitModel | undefined): Promise<void> | undefined {
+  if (!model || typeof model.init !== 'function' || indexesBuilt.has(model)) return undefined;
+  return model.init().then(() => {
+    indexesBuilt.add(model);
+  });
+}
+
+/**
+ * Holds every operation of a model until its collection and indexes are built (Model.init, which
+ * autoIndex starts when the model is compiled). A write racing that build is not safe: a unique
+ * index built after a duplicate slipped in fails, and the local MongoDB-compatible server answers
+ * an insert into a collection it is still creating with "Unknown error: null".
+ */
+function awaitIndexes(schema: Schema): void {
+  const queryOps: MongooseQueryMiddleware[] = [
+    'countDocuments',
+    'deleteMany',
+    'deleteOne',
+    'distinct',
+    'estimatedDocumentCount',
+    'find',
+    'findOne',
+    'findOneAndDelete',
+    'findOneAndReplace',
+    'findOneAndUpdate',
+    'replaceOne',
+    'updateMany',
+    'updateOne',
+  ];
+  schema.pre(queryOps, { query: true, document: false }, function (this: { model: InitModel }) {
+    return indexesOf(this.model);
+  });
+  schema.pre('save', function (this: { $isSubdocument?: boolean; constructor: unknown }) {
+    return this.$isSubdocument ? undefined : indexesOf(this.constructor as InitModel);
+  });
+  schema.pre('insertMany', function (this: InitModel) {
+    return indexesOf(this);
+  });
+  schema.pre('bulkWrite', function (this: InitModel) {
+    return indexesOf(this);
+  });
+  schema.pre('aggregate', function (this: { model(): InitModel }) {
+    return indexesOf(this.model());
+  });
+}
+
 export interface MongoOptions {
   dbName: string;
   /** How long an operation waits for a reachable server before failing. */
@@ -75,6 +127,7 @@ export async function connectMongo(uri: string, options: MongoOptions): Promise<
     autoIndex: true,
   });
   connection.plugin(conflictOnDuplicateKey);
+  connection.plugin(awaitIndexes);
   await connection.asPromise();
   return connection;
 }
