@@ -70,6 +70,10 @@ for (const kind of ['electricity', 'water', 'gas'] satisfies Kind[]) {
   if (!FIXTURES[kind]) throw new Error(`no registry biller has the sandbox ${kind} the settlement tests use`);
 }
 
+/** The sandbox name of the registry biller with id `billerId`, e.g. to count its postings. */
+export const kindOf = (billerId: string): Kind =>
+  (Object.keys(BILLERS) as Kind[]).find((kind) => BILLERS[kind].billerId === billerId) as Kind;
+
 export interface Billers {
   /** Every registry sandbox's URL by its sandbox name. */
   urls: Readonly<Record<string, string>>;
