@@ -10,6 +10,7 @@ import { sweepStuckWork } from '../../hub/settlement/sweeper.js';
 import { createLogger } from '../../infra/logger.js';
 import { BILLERS } from './billers.js';
 import { type Harness, startHarness } from './harness.js';
+import { twoLinePayment } from './support/two-lines.js';
 
 const log = createLogger('ledger-pairs', 'silent');
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -112,10 +113,7 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
   });
 
   it('leaves the ledger to the last running line, whose retry books both movements a lost write left out and completes the payment', async () => {
-    const payment = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'gas' }]);
-    const [first, second] = payment.lines;
-    if (!first || !second) throw new Error('two lines expected');
-    const run = (lineId: string) => ({ paymentId: payment._id, lineId, polls: 0, lastAttempt: true });
+    const { payment, first, second, run } = await twoLinePayment(h, [{ kind: 'electricity' }, { kind: 'gas' }], true);
     // The first line settles while the second is still running: the second's run books for both.
     expect(await settleLine(h.lineDeps(), run(first._id))).toEqual({ kind: 'final', status: 'settled' });
     expect((await h.ledger.forPayment(payment._id)).map((t) => t.kind)).toEqual(['capture']);
@@ -136,10 +134,7 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
   });
 
   it('a line whose outcome turns unknown books its settled sibling before it waits', async () => {
-    const payment = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'gas' }]);
-    const [first, second] = payment.lines;
-    if (!first || !second) throw new Error('two lines expected');
-    const run = (lineId: string) => ({ paymentId: payment._id, lineId, polls: 0, lastAttempt: true });
+    const { payment, first, second, run } = await twoLinePayment(h, [{ kind: 'electricity' }, { kind: 'gas' }], true);
     expect(await settleLine(h.lineDeps(), run(first._id))).toEqual({ kind: 'final', status: 'settled' });
     // The second line's biller cannot be reached on the job's last attempt: its outcome is unknown.
     await h.billers.fault('gas', BILLERS.gas.known, { kind: 'error_5xx', times: 1_000 });

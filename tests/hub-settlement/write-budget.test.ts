@@ -5,6 +5,7 @@ import { enqueueSettlement } from '../../hub/settlement/queue.js';
 import { settleLine } from '../../hub/settlement/settle-line.js';
 import { countWrites } from './count-writes.js';
 import { ALL_THREE, type Harness, startHarness } from './harness.js';
+import { twoLinePayment } from './support/two-lines.js';
 
 const COLLECTIONS = ['payments', 'ledger_transactions'];
 
@@ -82,10 +83,12 @@ describe('the writes a paid line costs', () => {
   });
 
   it('a crash between the ledger insert and the completion books nothing twice and completes on the next run', async () => {
-    const settling = await h.settlingPayment([{ kind: 'electricity' }, { kind: 'water' }]);
-    const [first, second] = settling.lines;
-    if (!first || !second) throw new Error('two lines expected');
-    const run = (lineId: string) => ({ paymentId: settling._id, lineId, polls: 0, lastAttempt: false });
+    const {
+      payment: settling,
+      first,
+      second,
+      run,
+    } = await twoLinePayment(h, [{ kind: 'electricity' }, { kind: 'water' }], false);
     expect(await settleLine(h.lineDeps(), run(first._id))).toEqual({ kind: 'final', status: 'settled' });
 
     // The last line's run dies right after its ledger insert, before the completion.
