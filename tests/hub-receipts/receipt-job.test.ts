@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { createNotifications } from '../../hub/notifications/index.js';
-import { type Payment, PaymentStore } from '../../hub/payments/index.js';
+import type { Payment, PaymentStore } from '../../hub/payments/index.js';
 import {
   catchUpReceipts,
   type IssueReceiptDeps,
   issueReceipt,
   receiptChannels,
 } from '../../hub/receipts/issue-receipt.js';
-import { ReceiptService } from '../../hub/receipts/receipt-service.js';
+import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
 import { enqueueReceipt, ISSUE_RECEIPT, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
 import { type SettlementWorker, startQueueWorker } from '../../hub/settlement/worker.js';
@@ -16,12 +15,12 @@ import { createLogger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
-import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
+import { newLine, settlingPayment } from '../hub-payments/fixtures.js';
 import { waitFor } from '../hub-settlement/harness.js';
-import { isolatedMongo, redisUrl, uniqueName } from '../support/isolation.js';
+import { redisUrl, uniqueName } from '../support/isolation.js';
+import { completedPayment, startReceiptStores } from './support/receipt-stores.js';
 
 const log = createLogger('receipt-job', 'silent');
-const billers = { get: () => undefined } as unknown as BillerRegistry;
 
 describe('receipts are their own idempotent, retried job', () => {
   let drop: () => Promise<void>;
@@ -38,12 +37,7 @@ describe('receipts are their own idempotent, retried job', () => {
   let failNextIssue = false;
 
   beforeAll(async () => {
-    const mongo = await isolatedMongo('receipt_job');
-    drop = mongo.drop;
-    conn = mongo.conn;
-    payments = new PaymentStore(mongo.conn);
-    receipts = new ReceiptService(mongo.conn, billers);
-    await Promise.all([payments.init(), receipts.init()]);
+    ({ drop, conn, payments, receipts } = await startReceiptStores('receipt_job'));
     const options = settlementOptions({ prefix: uniqueName('receipt_job'), attempts: 4, backoffMs: 20 });
     connections = [
       createRedis(redisUrl(), { forBlockingCommands: true }),
@@ -84,21 +78,10 @@ describe('receipts are their own idempotent, retried job', () => {
     await drop?.();
   });
 
-  /** A payment whose one line was settled: completed. */
-  async function completedPayment(): Promise<Payment> {
-    const p = await settlingPayment(payments, { lines: [newLine({ amountMinor: 50_000 })] });
-    const id = lineOf(p, 0)._id;
-    await payments.transitionLine(p._id, id, 'pending', 'posting', 'posting');
-    await payments.transitionLine(p._id, id, 'posting', 'settled', 'settled', { billerReference: 'EB-1' });
-    const final = await payments.settleCompletion(p._id);
-    if (!final) throw new Error('not final');
-    return final;
-  }
-
   const messagesFor = (payment: Payment) => sent.filter((m) => m.text.includes(payment._id));
 
   it('issues the receipt and sends its message exactly once when the receipt store fails the first time', async () => {
-    const payment = await completedPayment();
+    const payment = await completedPayment(payments);
     failNextIssue = true;
     await enqueueReceipt(queue, payment._id);
 
@@ -126,8 +109,8 @@ describe('receipts are their own idempotent, retried job', () => {
   });
 
   it('catches up a final payment whose receipt job was never enqueued, and leaves notified ones alone', async () => {
-    const forgotten = await completedPayment();
-    const done = await completedPayment();
+    const forgotten = await completedPayment(payments);
+    const done = await completedPayment(payments);
     expect(
       await issueReceipt(
         {
@@ -165,7 +148,7 @@ describe('receipts are their own idempotent, retried job', () => {
   });
 
   it("sends the receipt on the citizen's chosen channels, the email with its verification link", async () => {
-    const payment = await completedPayment();
+    const payment = await completedPayment(payments);
     const out: OutgoingMessage[] = [];
     const outcome = await issueReceipt(
       {

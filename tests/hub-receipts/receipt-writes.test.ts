@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { createNotifications } from '../../hub/notifications/index.js';
-import { type Payment, PaymentStore } from '../../hub/payments/index.js';
+import type { PaymentStore } from '../../hub/payments/index.js';
 import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
-import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { createLogger } from '../../infra/logger.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
-import { lineOf, newLine, settlingPayment } from '../hub-payments/fixtures.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
-import { isolatedMongo } from '../support/isolation.js';
+import { completedPayment, startReceiptStores } from './support/receipt-stores.js';
 
 const log = createLogger('receipt-writes', 'silent');
-const billers = { get: () => undefined } as unknown as BillerRegistry;
 
 describe("a receipt's records on its payment", () => {
   let drop: () => Promise<void>;
@@ -21,16 +17,14 @@ describe("a receipt's records on its payment", () => {
   let failNextSend = false;
 
   beforeAll(async () => {
-    const mongo = await isolatedMongo('receipt_writes');
-    drop = mongo.drop;
-    payments = new PaymentStore(mongo.conn);
-    const receipts = new ReceiptService(mongo.conn, billers);
-    await Promise.all([payments.init(), receipts.init()]);
+    const stores = await startReceiptStores('receipt_writes');
+    drop = stores.drop;
+    payments = stores.payments;
     deps = {
       payments,
-      receipts,
+      receipts: stores.receipts,
       notifications: createNotifications({
-        conn: mongo.conn,
+        conn: stores.conn,
         log,
         publicUrl: 'https://billpay.example.in',
         contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
@@ -50,18 +44,8 @@ describe("a receipt's records on its payment", () => {
 
   afterAll(() => drop?.());
 
-  async function completedPayment(): Promise<Payment> {
-    const p = await settlingPayment(payments, { lines: [newLine({ amountMinor: 50_000 })] });
-    const id = lineOf(p, 0)._id;
-    await payments.transitionLine(p._id, id, 'pending', 'posting', 'posting');
-    await payments.transitionLine(p._id, id, 'posting', 'settled', 'settled', { billerReference: 'EB-1' });
-    const final = await payments.settleCompletion(p._id);
-    if (!final) throw new Error('not final');
-    return final;
-  }
-
   it('records the receipt and its message on the payment in one write, after the message', async () => {
-    const payment = await completedPayment();
+    const payment = await completedPayment(payments);
     const { result, writes } = await countWrites(['payments'], () => issueReceipt(deps, payment._id));
     expect(result).toBe('notified');
     expect(writes).toEqual(['payments.findOneAndUpdate']);
@@ -72,7 +56,7 @@ describe("a receipt's records on its payment", () => {
   });
 
   it('a message that fails records nothing, and the retry issues the same receipt and sends it once', async () => {
-    const payment = await completedPayment();
+    const payment = await completedPayment(payments);
     failNextSend = true;
     const before = sent.length;
     await issueReceipt(deps, payment._id).catch(() => undefined);
