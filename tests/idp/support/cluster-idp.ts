@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { inject } from 'vitest';
 import { connectMongo } from '../../../infra/mongo.js';
 import { readCaptured } from '../../../infra/notifier/index.js';
@@ -12,6 +9,7 @@ import { createRedis, type Redis } from '../../../infra/redis.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
 import type { MachineClient } from '../../hub-api/machine-client.js';
 import { uniqueName } from '../../support/isolation.js';
+import { clientEntry, idpKeys, testClient, writeClientsFile } from './idp-start-up.js';
 import { HUB_API, type TestClient } from './test-idp.js';
 
 const MAIN = resolve(import.meta.dirname, '../../../idp/main.ts');
@@ -65,28 +63,11 @@ export interface ClusterIdp {
 export async function startClusterIdp(processes: number, machine: MachineClient[] = []): Promise<ClusterIdp> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const hub: TestClient = {
-    id: 'hub-portal',
-    secret: randomBytes(32).toString('base64url'),
-    redirectUri: 'http://127.0.0.1:9/hub-portal/callback',
-    postLogoutRedirectUri: 'http://127.0.0.1:9/hub-portal/',
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'idp-cluster-'));
-  const clientsFile = join(dir, 'clients.json');
-  writeFileSync(
-    clientsFile,
-    JSON.stringify({
-      clients: [
-        {
-          client_id: hub.id,
-          client_secret_env: 'TEST_HUB_SECRET',
-          redirect_uris: [hub.redirectUri],
-          first_party: true,
-        },
-        ...machine.map((client) => client.entry),
-      ],
-    }),
-  );
+  const hub = testClient('hub-portal');
+  const clientsFile = writeClientsFile('idp-cluster-', [
+    clientEntry(hub, 'TEST_HUB_SECRET', { first_party: true }),
+    ...machine.map((client) => client.entry),
+  ]);
   const database = uniqueName('idp_cluster');
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
@@ -100,10 +81,8 @@ export async function startClusterIdp(processes: number, machine: MachineClient[
       BIND_HOST: '127.0.0.1',
       IDP_ISSUER: issuer,
       IDP_MONGODB_DB: database,
-      IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
-      IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
-      IDP_DATA_KEY: randomBytes(32).toString('base64'),
-      IDP_CLIENTS_FILE: clientsFile,
+      ...idpKeys(),
+      IDP_CLIENTS_FILE: clientsFile.file,
       HUB_API_RESOURCE: HUB_API,
       OTP_SENDS_PER_IP_PER_HOUR: '10000',
       TEST_HUB_SECRET: hub.secret,
@@ -148,7 +127,7 @@ export async function startClusterIdp(processes: number, machine: MachineClient[
     await mongo.dropDatabase();
     await mongo.close();
     await redis.quit();
-    rmSync(dir, { recursive: true, force: true });
+    clientsFile.remove();
   };
 
   try {

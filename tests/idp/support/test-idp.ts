@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildIdp } from '../../../idp/app.js';
 import { loadIdpConfig } from '../../../idp/config.js';
@@ -12,6 +8,7 @@ import { type CapturedMessage, readCaptured } from '../../../infra/notifier/inde
 import { type StartedService, startService } from '../../../infra/service-runtime.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
 import { uniqueName } from '../../support/isolation.js';
+import { clientEntry, idpKeys, testClient, writeClientsFile } from './idp-start-up.js';
 
 export const HUB_API = 'http://127.0.0.1:3999/api';
 
@@ -42,15 +39,6 @@ export interface TestIdpOptions {
   extraClients?: Record<string, unknown>[];
 }
 
-function client(id: string, secret = randomBytes(32).toString('base64url')): TestClient {
-  return {
-    id,
-    secret,
-    redirectUri: `http://127.0.0.1:9/${id}/callback`,
-    postLogoutRedirectUri: `http://127.0.0.1:9/${id}/`,
-  };
-}
-
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let body = '';
@@ -72,35 +60,22 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const receiverPort = (receiver.address() as { port: number }).port;
 
-  const hub = client('hub-portal', env.TEST_HUB_SECRET);
-  const partner = client('partner-portal', env.TEST_PARTNER_SECRET);
-  const dir = mkdtempSync(join(tmpdir(), 'idp-test-'));
-  const clientsFile = join(dir, 'clients.json');
-  writeFileSync(
-    clientsFile,
-    JSON.stringify({
-      clients: [
-        {
-          client_id: hub.id,
-          client_secret_env: 'TEST_HUB_SECRET',
-          redirect_uris: [hub.redirectUri],
-          post_logout_redirect_uris: [hub.postLogoutRedirectUri],
-          first_party: true,
-          // As in idp/clients.example.json: our own portal always sends PKCE.
-          require_pkce: true,
-        },
-        {
-          client_id: partner.id,
-          client_name: 'Partner Portal',
-          client_secret_env: 'TEST_PARTNER_SECRET',
-          redirect_uris: [partner.redirectUri],
-          post_logout_redirect_uris: [partner.postLogoutRedirectUri],
-          backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/backchannel`,
-        },
-        ...(options.extraClients ?? []),
-      ],
+  const hub = testClient('hub-portal', env.TEST_HUB_SECRET);
+  const partner = testClient('partner-portal', env.TEST_PARTNER_SECRET);
+  const clientsFile = writeClientsFile('idp-test-', [
+    clientEntry(hub, 'TEST_HUB_SECRET', {
+      post_logout_redirect_uris: [hub.postLogoutRedirectUri],
+      first_party: true,
+      // As in idp/clients.example.json: our own portal always sends PKCE.
+      require_pkce: true,
     }),
-  );
+    clientEntry(partner, 'TEST_PARTNER_SECRET', {
+      client_name: 'Partner Portal',
+      post_logout_redirect_uris: [partner.postLogoutRedirectUri],
+      backchannel_logout_uri: `http://127.0.0.1:${receiverPort}/backchannel`,
+    }),
+    ...(options.extraClients ?? []),
+  ]);
 
   // A restart passes the first run's issuer, and so listens on the same port.
   const port = env.IDP_ISSUER ? Number(new URL(env.IDP_ISSUER).port) : await freePort();
@@ -111,10 +86,8 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
     REDIS_URL: inject('redisUrl'),
     IDP_ISSUER: issuer,
     IDP_MONGODB_DB: uniqueName('idp'),
-    IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
-    IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
-    IDP_DATA_KEY: randomBytes(32).toString('base64'),
-    IDP_CLIENTS_FILE: clientsFile,
+    ...idpKeys(),
+    IDP_CLIENTS_FILE: clientsFile.file,
     HUB_API_RESOURCE: HUB_API,
     IDP_OUTBOUND_ALLOW_PRIVATE: 'true',
     TEST_HUB_SECRET: hub.secret,
@@ -155,7 +128,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: Te
       if (!keepDatabase) await service.mongo.dropDatabase();
       await service.close();
       await new Promise((r) => receiver.close(r));
-      rmSync(dir, { recursive: true, force: true });
+      clientsFile.remove();
     },
   };
 }

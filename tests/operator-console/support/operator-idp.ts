@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPERATOR_CLAIMS_REQUEST } from '../../../operator-console/oidc/operator-relying-party.js';
 import { Browser } from '../../idp/support/browser.js';
+import { clientEntry, testClient } from '../../idp/support/idp-start-up.js';
 import { login, relyingParty } from '../../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestClient, type TestIdp } from '../../idp/support/test-idp.js';
 import { appCode, enrolApp } from './console-stack.js';
@@ -23,12 +23,7 @@ export interface OperatorIdp {
  * members of the provider "City Community Halls", with an operator console client.
  */
 export async function startOperatorIdp(operators: string[], members: string[] = []): Promise<OperatorIdp> {
-  const consoleClient: TestClient = {
-    id: 'operator-console',
-    secret: randomBytes(32).toString('base64url'),
-    redirectUri: 'http://127.0.0.1:9/operator-console/callback',
-    postLogoutRedirectUri: 'http://127.0.0.1:9/operator-console/',
-  };
+  const consoleClient = testClient('operator-console');
   const dir = mkdtempSync(join(tmpdir(), 'roles-'));
   const rolesFile = join(dir, 'roles.json');
   writeFileSync(
@@ -50,14 +45,11 @@ export async function startOperatorIdp(operators: string[], members: string[] = 
     },
     {
       extraClients: [
-        {
-          client_id: consoleClient.id,
-          client_secret_env: 'TEST_CONSOLE_SECRET',
-          redirect_uris: [consoleClient.redirectUri],
+        clientEntry(consoleClient, 'TEST_CONSOLE_SECRET', {
           post_logout_redirect_uris: [consoleClient.postLogoutRedirectUri],
           first_party: true,
           require_pkce: true,
-        },
+        }),
       ],
     },
   );
