@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
-import { RiskCheck } from '../../hub/risk/risk-check.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
+import type { RiskCheck } from '../../hub/risk/risk-check.js';
 import { RiskRuleStore, RULES_CACHE_MS } from '../../hub/risk/risk-rule-store.js';
-import { isolatedMongo } from '../support/isolation.js';
 import { checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
+import { type RiskTestBed, riskTestBed } from './support/risk-test-bed.js';
 
 /** One payments-collection query seen through mongoose's debug hook: its method and filter. */
 interface SeenQuery {
@@ -18,7 +18,7 @@ interface SeenQuery {
  * hub holds, and the rules give the same answers.
  */
 describe('checkout rules read activity kept per citizen and per consumer', () => {
-  let db: Awaited<ReturnType<typeof isolatedMongo>>;
+  let db: RiskTestBed['db'];
   let payments: PaymentStore;
   let rules: RiskRuleStore;
   let risk: RiskCheck;
@@ -26,11 +26,7 @@ describe('checkout rules read activity kept per citizen and per consumer', () =>
   const citizen = () => `citizen-${randomUUID()}`;
 
   beforeAll(async () => {
-    db = await isolatedMongo('risk_activity');
-    payments = new PaymentStore(db.conn);
-    await payments.init();
-    rules = new RiskRuleStore(db.conn);
-    risk = new RiskCheck(payments.model, rules);
+    ({ db, payments, rules, risk } = await riskTestBed('risk_activity'));
     db.conn.set('debug', (collection: string, method: string, filter: unknown) => {
       if (collection === 'payments') seen.push({ method, filter: (filter ?? {}) as Record<string, unknown> });
     });

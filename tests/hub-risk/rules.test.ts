@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperatorAudit } from '../../hub/operator/audit-log.js';
 import type { Payment } from '../../hub/payments/payment-model.js';
-import { PaymentStore } from '../../hub/payments/payment-store.js';
-import { RiskCheck } from '../../hub/risk/risk-check.js';
+import type { PaymentStore } from '../../hub/payments/payment-store.js';
+import type { RiskCheck } from '../../hub/risk/risk-check.js';
 import { RiskReviews } from '../../hub/risk/risk-review.js';
 import { RiskRuleStore } from '../../hub/risk/risk-rule-store.js';
 import { DEFAULT_RULES } from '../../hub/risk/risk-rules.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { ageBy, checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
+import { type RiskTestBed, riskTestBed } from './support/risk-test-bed.js';
 
 /**
  * Each rule at its boundary: a count at the limit passes, one above it fires with its reason in
@@ -16,7 +17,7 @@ import { ageBy, checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from 
  * tests run one after another and each tunes only the rule it checks.
  */
 describe('risk rules fire above their limits and not at them', () => {
-  let db: Awaited<ReturnType<typeof isolatedMongo>>;
+  let db: RiskTestBed['db'];
   let payments: PaymentStore;
   let rules: RiskRuleStore;
   let risk: RiskCheck;
@@ -32,11 +33,7 @@ describe('risk rules fire above their limits and not at them', () => {
   };
 
   beforeAll(async () => {
-    db = await isolatedMongo('risk_rules');
-    payments = new PaymentStore(db.conn);
-    await payments.init();
-    rules = new RiskRuleStore(db.conn);
-    risk = new RiskCheck(payments.model, rules);
+    ({ db, payments, rules, risk } = await riskTestBed('risk_rules'));
   });
   afterAll(async () => {
     await db?.drop();
