@@ -55,17 +55,22 @@ function conflictOnDuplicateKey(schema: Schema): void {
   schema.post('bulkWrite', translate as never);
 }
 
-/** Models whose indexes are built: their operations go straight on. */
+/** Models whose index build is over: their operations go straight on. */
 const indexesBuilt = new WeakSet<object>();
 
 type InitModel = { init(): Promise<unknown> };
 
-/** Resolves once `model`'s collection and indexes exist; nothing to wait for after the first time. */
+/**
+ * Resolves once `model`'s index build is over; nothing to wait for after the first time. A failed
+ * build lets operations through: whoever awaits Model.init() (the services' init) sees the failure
+ * and may repair it with operations of its own (hub/ledger's legacy check counts documents).
+ */
 function indexesOf(model: InitModel | undefined): Promise<void> | undefined {
   if (!model || typeof model.init !== 'function' || indexesBuilt.has(model)) return undefined;
-  return model.init().then(() => {
+  const over = () => {
     indexesBuilt.add(model);
-  });
+  };
+  return model.init().then(over, over);
 }
 
 /**

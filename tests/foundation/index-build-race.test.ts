@@ -55,4 +55,15 @@ describe("a model's first operations wait for its indexes", () => {
       expect((await upsert.listIndexes()).map((ix) => ix.name).sort()).toEqual(['_id_', 'at_1', 'ref_1']);
     }
   });
+
+  it('a failed index build lets operations through, so the service that awaits it can look and repair', async () => {
+    // Mongoose names the model's collection in the plural.
+    await conn.collection('failed_builds').insertMany([
+      { _id: 'a', ref: 'R1' },
+      { _id: 'b', ref: 'R1' },
+    ] as never[]);
+    const model = freshModel(conn, 'failed_build');
+    await expect(model.init()).rejects.toThrow(/duplicate key/i);
+    expect(await model.countDocuments({ ref: 'R1' })).toBe(2);
+  });
 });
