@@ -35,7 +35,7 @@ function captureMismatch(payment: Payment, order: GatewayOrder): string | undefi
  */
 export class PaymentCapture {
   private readonly claims: BillClaims;
-  private readonly risk: Pick<RiskCheck, 'atCapture'>;
+  private readonly risk: Pick<RiskCheck, 'atCapture' | 'captureHits'>;
 
   constructor(
     private readonly payments: PaymentStore,
@@ -45,7 +45,7 @@ export class PaymentCapture {
     private readonly log: Logger,
     claims?: BillClaims,
     /** The capture's fraud checks (hub/risk); the operator's rules on the payments' connection when not given. */
-    risk?: Pick<RiskCheck, 'atCapture'>,
+    risk?: Pick<RiskCheck, 'atCapture' | 'captureHits'>,
   ) {
     this.claims = claims ?? new BillClaims(payments, gateway, log);
     this.risk = risk ?? new RiskCheck(payments.model);
@@ -105,6 +105,16 @@ export class PaymentCapture {
     const mismatch = captureMismatch(current, order);
     if (mismatch) return this.hold(current, order, gateway, mismatch);
 
+    // The usual capture, on time, with nothing to stop it: captured and settling in one write.
+    if (current.status === 'awaiting_payment') {
+      const settling = await this.captureOnTime(current, order, gateway);
+      if (settling) {
+        // Recorded by key, as on the two-step path: the books hold the capture before any line moves money.
+        await this.ledger.recordCapture(settling);
+        await this.startSettlement(settling);
+        return settling;
+      }
+    }
     const late = UNPAID_FINAL_STATUSES.includes(current.status);
     const moved = await this.payments.transitionPayment(
       payment._id,
@@ -133,6 +143,43 @@ export class PaymentCapture {
       (await this.payments.transitionPayment(withLines._id, 'captured', 'settling', 'settlement_started'));
     if (settling) await this.startSettlement(settling);
     return settling ?? withLines;
+  }
+
+  /**
+   * The on-time capture of an awaiting payment in one write (PaymentStore.captureAndSettle): the
+   * payment goes to settling with its lines posting, skipping the stop at captured. What the two-step
+   * path does at captured is checked first, and any finding sends the capture down that path instead
+   * (null here):
+   * - every line's bill claim is still the payment's (one keyed read). While the payment awaits
+   *   payment, nobody takes a claim from it without cancelling its gateway order first, and an order
+   *   the gateway captured cannot be cancelled (the newer checkout applies the capture instead), so
+   *   the claims read here cannot be lost before the write; a late capture (failed, expired or
+   *   cancelled payment) is never folded, since its claims may move at any time;
+   * - no risk review holds the payment, and no capture rule fires (RiskCheck.captureHits, which
+   *   records nothing: atCapture on the two-step path records what fires).
+   * The capture's ledger movement follows the write (apply); should it be lost, the settlement books
+   * it with the lines' movements (bookMissingMovements in hub/settlement), as reconciliation would.
+   */
+  private async captureOnTime(
+    payment: Payment,
+    order: GatewayOrder,
+    gateway: NonNullable<Payment['gateway']>,
+  ): Promise<Payment | null> {
+    if (settlementWaitsForReview(payment)) return null;
+    const pending = payment.lines.filter((line) => line.status === 'pending');
+    if (pending.length === 0 || pending.length !== payment.lines.length) return null;
+    const [held, hits] = await Promise.all([
+      this.claims.heldBy(
+        payment._id,
+        pending.map((line) => line.billKey),
+      ),
+      this.risk.captureHits(payment, order),
+    ]);
+    if (hits.length > 0 || pending.some((line) => !held.has(line.billKey))) return null;
+    return this.payments.captureAndSettle(payment, gateway, {
+      captured: 'payment_captured',
+      settling: 'settlement_started',
+    });
   }
 
   private async leaveCreated(payment: Payment): Promise<Payment> {

@@ -2,12 +2,14 @@ import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES } from '../risk/risk-state.js';
+import { captureAndStartSettling, type FoldedMove } from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
 import {
   billKeyOf,
   type LineBill,
   type Payment,
+  type PaymentGateway,
   type PaymentModel,
   paymentModel,
   type TimelineEntry,
@@ -290,6 +292,23 @@ export class PaymentStore {
   }
 
   /**
+   * The on-time capture in one write: `awaiting_payment → captured → settling`, recording `gateway`
+   * (what the gateway took) and moving every line `payment` shows pending to `posting` with its first
+   * posting attempt counted, with a timeline entry per move (see captureAndStartSettling). The caller
+   * has checked first what the two-step path checks between the moves (the bill claims, the risk
+   * rules). Null when the payment is no longer awaiting payment, a line moved meanwhile, or no line
+   * is pending: the caller then takes the two-step path (transitionPayment, then startSettling).
+   */
+  async captureAndSettle(
+    payment: Pick<Payment, '_id' | 'lines'>,
+    gateway: PaymentGateway,
+    events: { captured: string; settling: string },
+  ): Promise<Payment | null> {
+    const move = captureAndStartSettling(payment, gateway, events, new Date());
+    return move ? this.fold(move) : null;
+  }
+
+  /**
    * Once every line is final, moves the payment to its final status. Final line statuses have no
    * way out, so the status read here cannot go stale; the update still re-checks both the payment
    * status and that no line is open. Null when not every line is final or someone else finished it.
@@ -450,6 +469,10 @@ export class PaymentStore {
       .limit(options.limit ?? 100)
       .lean<Payment[]>()
       .exec();
+  }
+
+  private fold(move: FoldedMove): Promise<Payment | null> {
+    return this.update(move.filter, move.update, { arrayFilters: move.arrayFilters });
   }
 
   private async update(

@@ -43,9 +43,19 @@ export class RiskCheck {
    * second event for the same capture adds nothing. Returns the payment as it then is.
    */
   async atCapture(payment: Payment, order: { instrument?: string }): Promise<Payment> {
-    if (!order.instrument) return payment;
+    return this.record(payment, await this.captureHits(payment, order), 'capture', this.clock());
+  }
+
+  /**
+   * What the capture rules say of this capture, recording nothing: the on-time capture asks this
+   * before its one write (hub/checkout/payment-capture.ts) and, when a rule fires, takes the path
+   * that records it (atCapture). One count of the card's recent declines when the gateway names a
+   * card and the rule is enabled; no query otherwise.
+   */
+  async captureHits(payment: Pick<Payment, '_id'>, order: { instrument?: string }): Promise<RuleHit[]> {
+    if (!order.instrument) return [];
     const rules = await this.rules.all();
-    if (!rules.instrument_failures.enabled) return payment;
+    if (!rules.instrument_failures.enabled) return [];
     const now = this.clock();
     const declines = await this.payments
       .countDocuments({
@@ -55,7 +65,7 @@ export class RiskCheck {
         _id: { $ne: payment._id },
       })
       .exec();
-    return this.record(payment, captureHits(rules, declines), 'capture', now);
+    return captureHits(rules, declines);
   }
 
   /**

@@ -1,0 +1,59 @@
+import type { Payment, TimelineEntry } from './payment-model.js';
+import { LINE, type PaymentChanges, paymentSet } from './payment-updates.js';
+import { assertLineTransition, assertPaymentTransition } from './state-machine.js';
+
+// Moves of the state machine made in one conditional update, where the second always follows the
+// first on the happy path: each move is still checked against the transitions table, gets its
+// own timeline entry, and the filter names every status the update relies on.
+
+/** A conditional update of one payment: its filter, its update and the line its arrayFilters name. */
+export interface FoldedMove {
+  filter: Record<string, unknown>;
+  update: Record<string, unknown>;
+  arrayFilters: Record<string, unknown>[];
+}
+
+/**
+ * `awaiting_payment → captured → settling` in one update, with every line `payment` shows pending
+ * moved to `posting` and its first posting attempt counted (as PaymentStore.startSettling does).
+ * The filter requires the payment awaiting payment and each of those lines pending still, so the
+ * timeline never claims a move that did not happen. Undefined when the payment has no pending line
+ * (nothing to fold: the caller takes the two-step path).
+ */
+export function captureAndStartSettling(
+  payment: Pick<Payment, '_id' | 'lines'>,
+  gateway: NonNullable<PaymentChanges['gateway']>,
+  events: { captured: string; settling: string },
+  now: Date,
+): FoldedMove | undefined {
+  assertPaymentTransition(['awaiting_payment'], 'captured');
+  assertPaymentTransition(['captured'], 'settling');
+  assertLineTransition(['pending'], 'posting');
+  const pending = payment.lines.filter((line) => line.status === 'pending').map((line) => line._id);
+  if (pending.length === 0) return undefined;
+  const entries: TimelineEntry[] = [
+    { at: now, event: events.captured, from: 'awaiting_payment', to: 'captured' },
+    { at: now, event: events.settling, from: 'captured', to: 'settling' },
+    ...pending.map(
+      (lineId): TimelineEntry => ({ at: now, event: 'settlement.posting', from: 'pending', to: 'posting', lineId }),
+    ),
+  ];
+  return {
+    filter: {
+      _id: payment._id,
+      status: 'awaiting_payment',
+      $and: pending.map((lineId) => ({ lines: { $elemMatch: { _id: lineId, status: 'pending' } } })),
+    },
+    update: {
+      $set: {
+        ...paymentSet({ gateway }),
+        status: 'settling',
+        [`lines.$[${LINE}].status`]: 'posting',
+        [`lines.$[${LINE}].changedAt`]: now,
+      },
+      $inc: { [`lines.$[${LINE}].attempts`]: 1 },
+      $push: { timeline: { $each: entries } },
+    },
+    arrayFilters: [{ [`${LINE}._id`]: { $in: pending }, [`${LINE}.status`]: 'pending' }],
+  };
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Payment } from '../../hub/payments/payment-model.js';
+import { PaymentStore } from '../../hub/payments/payment-store.js';
+import { countWrites } from '../hub-settlement/count-writes.js';
+import { isolatedMongo } from '../support/isolation.js';
+import { lineOf, newLine, newPayment, settlingPayment } from './fixtures.js';
+
+const EVENTS = { captured: 'payment_captured', settling: 'settlement_started' };
+const GATEWAY = { orderId: 'order_1', method: 'upi', capturedMinor: 150_000, capturedCurrency: 'INR' } as const;
+
+describe('two moves that always follow each other, made in one conditional update', () => {
+  let drop: () => Promise<void>;
+  let store: PaymentStore;
+  beforeAll(async () => {
+    const mongo = await isolatedMongo('pay_folded_moves');
+    drop = mongo.drop;
+    store = new PaymentStore(mongo.conn);
+    await store.init();
+  });
+  afterAll(() => drop());
+
+  const threeLines = () => ({
+    lines: [
+      newLine({ billNumber: 'A', amountMinor: 50_000 }),
+      newLine({ billNumber: 'B', amountMinor: 50_000 }),
+      newLine({ billNumber: 'C', amountMinor: 50_000 }),
+    ],
+  });
+
+  async function awaitingPayment(): Promise<Payment> {
+    const { payment } = await store.create(newPayment(threeLines()));
+    const awaiting = await store.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
+      gateway: { orderId: GATEWAY.orderId },
+    });
+    if (!awaiting) throw new Error('not awaiting payment');
+    return awaiting;
+  }
+
+  describe('captureAndSettle: awaiting_payment → captured → settling', () => {
+    it('captures, starts settlement and moves every line to posting with one attempt, in one write with each move on the timeline', async () => {
+      const awaiting = await awaitingPayment();
+      const { result: settling, writes } = await countWrites(['payments'], () =>
+        store.captureAndSettle(awaiting, GATEWAY, EVENTS),
+      );
+      expect(writes).toEqual(['payments.findOneAndUpdate']);
+      expect(settling?.status).toBe('settling');
+      expect(settling?.gateway).toMatchObject(GATEWAY);
+      expect(settling?.lines.map((l) => [l.status, l.attempts])).toEqual([
+        ['posting', 1],
+        ['posting', 1],
+        ['posting', 1],
+      ]);
+      const moves = settling?.timeline.slice(-5) ?? [];
+      expect(moves.map((e) => [e.event, e.from, e.to, e.lineId])).toEqual([
+        ['payment_captured', 'awaiting_payment', 'captured', undefined],
+        ['settlement_started', 'captured', 'settling', undefined],
+        ...awaiting.lines.map((l) => ['settlement.posting', 'pending', 'posting', l._id]),
+      ]);
+    });
+
+    it('changes nothing for a payment no longer awaiting payment (expired, or captured by another event)', async () => {
+      const awaiting = await awaitingPayment();
+      await store.model.updateOne({ _id: awaiting._id }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
+      await store.transitionPayment(awaiting._id, 'awaiting_payment', 'expired', 'checkout_expired');
+      expect(await store.captureAndSettle(awaiting, GATEWAY, EVENTS)).toBeNull();
+      const stored = await store.findById(awaiting._id);
+      expect(stored?.status).toBe('expired');
+      expect(stored?.lines.map((l) => l.status)).toEqual(['pending', 'pending', 'pending']);
+    });
+
+    it('changes nothing when a line it saw pending has moved, so the timeline never claims a move', async () => {
+      const awaiting = await awaitingPayment();
+      // As a line can only move once the payment is captured, the one seen pending is named by a stale copy.
+      const stale = { ...awaiting, lines: [...awaiting.lines, { ...lineOf(awaiting, 0), _id: 'LIN_not_there' }] };
+      expect(await store.captureAndSettle(stale, GATEWAY, EVENTS)).toBeNull();
+      expect((await store.findById(awaiting._id))?.status).toBe('awaiting_payment');
+    });
+
+    it('only one of ten racing captures wins, and each line is counted once', async () => {
+      const awaiting = await awaitingPayment();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.captureAndSettle(awaiting, GATEWAY, EVENTS)),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      const stored = await store.findById(awaiting._id);
+      expect(stored?.lines.map((l) => l.attempts)).toEqual([1, 1, 1]);
+      expect(stored?.timeline.filter((e) => e.to === 'captured')).toHaveLength(1);
+      expect(stored?.timeline.filter((e) => e.to === 'settling')).toHaveLength(1);
+    });
+  });
+});
