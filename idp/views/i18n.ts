@@ -13,12 +13,35 @@ export const CATALOG_DIR = fileURLToPath(new URL('../locales', import.meta.url))
 const catalogs = createTranslator(CATALOG_DIR);
 
 /**
- * The idp's messages in one language. Interpolated values are not HTML-escaped here: every
- * message reaches a page through the templates, which escape all output, or a plain-text SMS/email.
+ * A locale's messages over the shared i18next instance (createTranslator, which already turns
+ * HTML-escaping of interpolated values off: every message reaches a page through the templates,
+ * which escape all output, or a plain-text SMS/email). A message asked for without options
+ * (most of a page's labels) is the same for the life of the process, since the catalogs are read
+ * once: it is looked up in i18next once per locale and key, then remembered, so a page does not
+ * run i18next's key resolution, interpolation and nesting passes again for each fixed label.
+ * Messages with options (interpolation, plurals) go to i18next every time. Keys are the code's
+ * and templates' own literals, never request input, so what is remembered is bounded by the catalogs.
  */
-export function translator(locale: Locale): Translate {
+function localeTranslator(locale: Locale): Translate {
   const t = catalogs(locale);
-  return (key, options) => String(t(key, { ...options, interpolation: { escapeValue: false } }));
+  const fixed = new Map<string, string>();
+  return (key, options) => {
+    if (options !== undefined) return String(t(key, options));
+    let message = fixed.get(key);
+    if (message === undefined) {
+      message = String(t(key));
+      fixed.set(key, message);
+    }
+    return message;
+  };
+}
+
+/** One translator per supported locale, built once: their remembered messages serve every request. */
+const translators = new Map<Locale, Translate>(SUPPORTED_LOCALES.map((locale) => [locale, localeTranslator(locale)]));
+
+/** The idp's messages in one language (see localeTranslator); the same function for every request in that language. */
+export function translator(locale: Locale): Translate {
+  return translators.get(locale) ?? localeTranslator(locale);
 }
 
 /** What every page needs to speak the citizen's language. */
