@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createTranslator } from '../../infra/web/i18n.js';
+import { createMessageLookup } from '../../infra/web/i18n.js';
 import { type Locale, SUPPORTED_LOCALES } from '../../infra/web/locale.js';
 
 export { type Locale, SUPPORTED_LOCALES };
@@ -10,10 +10,10 @@ export type Translate = (key: string, options?: Record<string, unknown>) => stri
 /** Where the idp's catalogs live: one JSON file per supported locale. */
 export const CATALOG_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
-const catalogs = createTranslator(CATALOG_DIR);
+const catalogs = createMessageLookup(CATALOG_DIR);
 
 /**
- * A locale's messages over the shared i18next instance (createTranslator, which already turns
+ * A locale's messages over the shared i18next instance (createMessageLookup, which turns
  * HTML-escaping of interpolated values off: every message reaches a page through the templates,
  * which escape all output, or a plain-text SMS/email). A message asked for without options
  * (most of a page's labels) is the same for the life of the process, since the catalogs are read
@@ -26,10 +26,10 @@ function localeTranslator(locale: Locale): Translate {
   const t = catalogs(locale);
   const fixed = new Map<string, string>();
   return (key, options) => {
-    if (options !== undefined) return String(t(key, options));
+    if (options !== undefined) return t(key, options);
     let message = fixed.get(key);
     if (message === undefined) {
-      message = String(t(key));
+      message = t(key);
       fixed.set(key, message);
     }
     return message;
