@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { SUPPORTED_LOCALES } from '../../infra/web/locale.js';
-import { createViewEnvironment } from '../../infra/web/views.js';
+import { addCachedComponents, createViewEnvironment } from '../../infra/web/views.js';
 import type { Locale, PageLanguage } from './i18n.js';
 
 /**
@@ -16,6 +16,15 @@ const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', hi: 'हिन�
 
 /** The idp's templates (idp/views/templates) over the shared layout and govuk-frontend's macros. */
 const views = createViewEnvironment([fileURLToPath(new URL('./templates', import.meta.url))]);
+/**
+ * The fields and buttons of the pages, as globals whose HTML is kept by their parameters
+ * (addCachedComponents): each page would otherwise render the same govukInput and govukButton
+ * afresh on every request. The templates call them without importing them.
+ */
+addCachedComponents(views, [
+  { name: 'govukInput', path: 'govuk/components/input/macro.njk' },
+  { name: 'govukButton', path: 'govuk/components/button/macro.njk' },
+]);
 
 export interface ViewData extends Record<string, unknown> {
   /** The page's one h1 and the start of its <title>. */
