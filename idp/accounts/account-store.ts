@@ -36,8 +36,11 @@ export function accountClaims(account: Account) {
 
 export class AccountStore {
   readonly model: AccountModel;
-  /** Told of every account this process has just created (account-cache.ts keeps it, sparing a read). */
-  private readonly createdListeners: ((account: Account) => void)[] = [];
+  /**
+   * Told of every active account this process has just created or read by identifier
+   * (account-cache.ts keeps it, sparing the read by id that the sign-in makes next).
+   */
+  private readonly loadedListeners: ((account: Account) => void)[] = [];
 
   constructor(conn: Connection) {
     this.model = accountModel(conn);
@@ -47,20 +50,30 @@ export class AccountStore {
     await this.model.init();
   }
 
-  /** Calls `listener` with each account register() creates in this process. */
-  onCreated(listener: (account: Account) => void): void {
-    this.createdListeners.push(listener);
+  /**
+   * Calls `listener` with each account register() creates in this process, and each active
+   * account findByIdentifier() reads (a disabled one is never handed on: findById would not find it).
+   */
+  onLoaded(listener: (account: Account) => void): void {
+    this.loadedListeners.push(listener);
+  }
+
+  private loaded(account: Account): void {
+    for (const listener of this.loadedListeners) listener(account);
   }
 
   findById(sub: string): Promise<Account | null> {
     return this.model.findOne({ _id: sub, status: 'active' }).lean<Account>().exec();
   }
 
-  findByIdentifier(identifier: Identifier): Promise<Account | null> {
-    return this.model
+  /** The account holding this phone or email, whatever its status. */
+  async findByIdentifier(identifier: Identifier): Promise<Account | null> {
+    const account = await this.model
       .findOne({ [identifier.kind]: identifier.value })
       .lean<Account>()
       .exec();
+    if (account?.status === 'active') this.loaded(account);
+    return account;
   }
 
   /**
@@ -72,7 +85,7 @@ export class AccountStore {
     try {
       const created = await this.model.create({ [identifier.kind]: identifier.value, [verified]: true, name });
       const account = created.toObject() as Account;
-      for (const listener of this.createdListeners) listener(account);
+      this.loaded(account);
       return account;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
