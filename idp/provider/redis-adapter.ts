@@ -34,6 +34,14 @@ const CONSUMABLE = new Set([
   'PreAuthorizedCode',
 ]);
 
+/**
+ * Records the token endpoint exchanges: reading one, the provider goes on to read its Grant and,
+ * for a token that ends with the session, the session by uid (oidc-provider's validateGrant and
+ * checkSessionBinding). Within a storage scope those two are read together, with one MGET, as
+ * soon as the token's payload names them.
+ */
+const EXCHANGED = new Set(['AuthorizationCode', 'RefreshToken']);
+
 /** Suffix of a consumable record's mark: epoch seconds of its use, or GONE once it was deleted. */
 const MARK = ':consumed';
 /**
@@ -182,6 +190,23 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
     await Promise.all(sent);
   }
 
+  /**
+   * Reads into `scope`, in one MGET, the records the provider reads next after an exchanged token
+   * (EXCHANGED): its Grant and, when it ends with the session, the session under its uid. Keys the
+   * scope knows already are not read again. Two GETs in two round trips become one command.
+   */
+  async function prefetchFor(scope: StorageScope, payload: AdapterPayload): Promise<void> {
+    const keys: string[] = [];
+    if (typeof payload.grantId === 'string') keys.push(adapterKey('Grant', payload.grantId, prefix));
+    if (payload.expiresWithSession && typeof payload.sessionUid === 'string') keys.push(uidKey(payload.sessionUid));
+    const missing = keys.filter((key) => !scope.reads.has(key));
+    if (!missing.length) return;
+    const values = await redis.mget(...missing);
+    missing.forEach((key, i) => {
+      scope.reads.set(key, values[i] ?? null);
+    });
+  }
+
   async function read(key: string): Promise<string | null> {
     const scope = scopes.getStore();
     if (scope?.reads.has(key)) return scope.reads.get(key) ?? null;
@@ -232,9 +257,10 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
       const scope = scopes.getStore();
       let stored: string | null | undefined;
       let mark: string | null | undefined;
-      if (scope?.reads.has(key) && scope.reads.has(key + MARK)) {
-        stored = scope.reads.get(key);
-        mark = scope.reads.get(key + MARK);
+      const known = scope?.reads.has(key) && scope.reads.has(key + MARK);
+      if (known) {
+        stored = scope?.reads.get(key);
+        mark = scope?.reads.get(key + MARK);
       } else {
         [stored, mark] = await redis.mget(key, key + MARK);
         scope?.reads.set(key, stored ?? null);
@@ -242,6 +268,7 @@ export function redisAdapterFactory(redis: Redis, prefixOrOptions: string | Redi
       }
       if (!stored) return this.findLegacy(key);
       const payload = JSON.parse(stored) as AdapterPayload;
+      if (!known && scope && EXCHANGED.has(this.name)) await prefetchFor(scope, payload);
       return mark && mark !== GONE ? { ...payload, consumed: Number(mark) } : payload;
     }
 
