@@ -16,8 +16,6 @@ export function demandLookup(conn: Connection): DemandLookup {
     if (line.billerId !== DEMAND_BILLER_ID) return undefined;
     const reference = line.billNumber.replace(/\/\d+$/, '');
     const model = demandModel(conn);
-    // The first use on a connection builds the model's indexes: a find racing that build fails.
-    await model.init();
     const demand = await model
       .findOne({ reference, live: true }, { reference: 1, providerId: 1, providerName: 1, status: 1 })
       .lean<Pick<Demand, 'reference' | 'providerId' | 'providerName' | 'status'>>()

@@ -93,8 +93,6 @@ export async function checkoutLineDemand(
 ): Promise<ReceiptDemand | undefined> {
   if (line.billerId !== DEMAND_BILLER_ID) return undefined;
   const model = demandModel(conn);
-  // The first use on a connection builds the model's indexes: a find racing that build fails.
-  await model.init();
   const demand = await model
     .findOne({ reference: demandReferenceOf(line.billNumber), live: true })
     .lean<Demand>()
