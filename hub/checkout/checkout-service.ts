@@ -14,6 +14,7 @@ import type { CreatedOrder, PaymentGateway } from '../gateway/index.js';
 import { billKeyOf, hashRequest, type Payment, type PaymentStore, UNPAID_FINAL_STATUSES } from '../payments/index.js';
 import { lineBillFacts } from '../receipts/bill-facts.js';
 import { RiskCheck } from '../risk/risk-check.js';
+import type { RiskMarks } from '../risk/risk-state.js';
 import { billRefMatches, billRefOf } from '../saved-accounts/bill-ref.js';
 import { findOwnedAccount } from '../saved-accounts/find-owned-account.js';
 import {
@@ -46,7 +47,7 @@ export interface CheckoutParts {
   /** Saved accounts a line may name (`accountId`); the payments' own connection's when not given. */
   accounts?: SavedAccountModel;
   /** The checkout's fraud checks (hub/risk); the operator's rules on the payments' connection when not given. */
-  risk?: Pick<RiskCheck, 'atCheckout'>;
+  risk?: Pick<RiskCheck, 'checkCheckout' | 'recordMarks'>;
 }
 
 /**
@@ -68,7 +69,7 @@ export class CheckoutService {
   private readonly claims: BillClaims;
   private readonly capture: Pick<PaymentCapture, 'apply'>;
   private readonly accounts: SavedAccountModel;
-  private readonly risk: Pick<RiskCheck, 'atCheckout'>;
+  private readonly risk: Pick<RiskCheck, 'checkCheckout' | 'recordMarks'>;
 
   constructor(
     private readonly payments: PaymentStore,
@@ -162,9 +163,11 @@ export class CheckoutService {
       if (error instanceof ConflictError) throw idempotencyConflict();
       throw error;
     }
-    // Risk hook: the checkout rules run once, before the gateway order, so a review is open before any capture.
-    const payment = made.created ? await this.risk.atCheckout(made.payment) : made.payment;
-    return this.resume(payment, made.created);
+    if (!made.created) return this.resume(made.payment, false);
+    // Risk hook: the checkout rules run once, before the gateway order, so a review is open before
+    // any capture; flag-only hits are written with the move to awaiting_payment.
+    const checked = await this.risk.checkCheckout(made.payment);
+    return this.resume(checked.payment, true, checked.flags);
   }
 
   /**
@@ -193,8 +196,29 @@ export class CheckoutService {
   /**
    * Takes a payment as far as a payable checkout: its bills claimed, its gateway order made and
    * recorded, and that answer stored. Repeatable at every step (a retry after a 503 lands here).
+   * `flags`: the new payment's flag-only risk marks, written with its move to awaiting_payment, or
+   * on their own when the checkout stops before that move (refused, lapsed, gateway down).
    */
-  private async resume(payment: Payment, created: boolean): Promise<CheckoutResult> {
+  private async resume(payment: Payment, created: boolean, flags?: RiskMarks): Promise<CheckoutResult> {
+    const written = { flags: flags === undefined };
+    let result: CheckoutResult;
+    try {
+      result = await this.open(payment, created, flags, written);
+    } catch (error) {
+      // The checkout's own error is the answer; a failure to record the flags as well adds nothing to it.
+      if (!written.flags && flags) await this.risk.recordMarks(payment, flags).catch(() => undefined);
+      throw error;
+    }
+    if (!written.flags && flags) await this.risk.recordMarks(payment, flags);
+    return result;
+  }
+
+  private async open(
+    payment: Payment,
+    created: boolean,
+    flags: RiskMarks | undefined,
+    written: { flags: boolean },
+  ): Promise<CheckoutResult> {
     if (UNPAID_FINAL_STATUSES.includes(payment.status)) {
       throw created && payment.supersededBy ? checkoutSuperseded(payment.supersededBy) : checkoutClosed(payment);
     }
@@ -213,11 +237,16 @@ export class CheckoutService {
       description: `${payment.lines.length} bill${payment.lines.length === 1 ? '' : 's'}`,
       expiresAt: payment.expiresAt,
     });
-    // The common case in one write: the order recorded with the move to awaiting_payment. When the
-    // move is refused (lapsed, superseded), the order is still recorded on its own (hole 1).
-    const moved = await this.payments.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', {
-      gateway: { orderId: order.orderId, checkoutUrl: order.checkoutUrl },
-    });
+    // The common case in one write: the order recorded with the move to awaiting_payment (and the
+    // flag-only risk marks). When the move is refused (lapsed, superseded), the order is still
+    // recorded on its own (hole 1).
+    const opened = await this.payments.openCheckout(
+      payment._id,
+      { orderId: order.orderId, checkoutUrl: order.checkoutUrl },
+      payment.status === 'created' ? flags : undefined,
+    );
+    written.flags ||= opened.flagged;
+    const moved = opened.payment;
     if (!moved) await this.recordOrder(payment._id, order);
     const current = moved ?? (await this.payments.findById(payment._id)) ?? payment;
     if (current.status === 'created' || UNPAID_FINAL_STATUSES.includes(current.status)) {

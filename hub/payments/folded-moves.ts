@@ -1,16 +1,48 @@
+import type { RiskMarks } from '../risk/risk-state.js';
 import type { Payment, TimelineEntry } from './payment-model.js';
-import { LINE, type PaymentChanges, paymentSet } from './payment-updates.js';
+import { expiryGuard, LINE, type PaymentChanges, paymentSet } from './payment-updates.js';
 import { assertLineTransition, assertPaymentTransition } from './state-machine.js';
 
 // Moves of the state machine made in one conditional update, where the second always follows the
 // first on the happy path: each move is still checked against the transitions table, gets its
 // own timeline entry, and the filter names every status the update relies on.
 
-/** A conditional update of one payment: its filter, its update and the line its arrayFilters name. */
+/** A conditional update of one payment: its filter, its update and the lines its arrayFilters name (if any). */
 export interface FoldedMove {
   filter: Record<string, unknown>;
   update: Record<string, unknown>;
-  arrayFilters: Record<string, unknown>[];
+  arrayFilters?: Record<string, unknown>[];
+}
+
+/**
+ * `created → awaiting_payment` with the gateway order recorded and the checkout's flag-only risk
+ * marks written in the same update (what RiskCheck.recordMarks would write: the flags, their
+ * timeline entries, `risk.flaggedAt`). The filter is transitionPayment's (created, not lapsed) and
+ * the marks' once-per-stage guard. Throws TypeError for marks that open a review: those are
+ * recorded before the gateway order is made (RiskCheck.checkCheckout), never folded.
+ */
+export function openWithFlags(
+  paymentId: string,
+  gateway: NonNullable<PaymentChanges['gateway']>,
+  flags: RiskMarks,
+  event: string,
+  now: Date,
+): FoldedMove {
+  assertPaymentTransition(['created'], 'awaiting_payment');
+  if (flags.review) throw new TypeError('a review is opened before the gateway order, not with it');
+  const entry: TimelineEntry = { at: now, event, from: 'created', to: 'awaiting_payment' };
+  return {
+    filter: {
+      _id: paymentId,
+      status: 'created',
+      ...expiryGuard('awaiting_payment', now),
+      'risk.flags.stage': { $ne: flags.stage },
+    },
+    update: {
+      $set: { ...paymentSet({ gateway }), status: 'awaiting_payment', 'risk.flaggedAt': flags.at },
+      $push: { timeline: { $each: [entry, ...flags.timeline] }, 'risk.flags': { $each: flags.flags } },
+    },
+  };
 }
 
 /**

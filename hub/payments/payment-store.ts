@@ -1,8 +1,8 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
 import type { Connection } from '../../infra/mongo.js';
-import { HOLDING_REVIEW_STATUSES } from '../risk/risk-state.js';
-import { captureAndStartSettling, type FoldedMove } from './folded-moves.js';
+import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
+import { captureAndStartSettling, type FoldedMove, openWithFlags } from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
 import {
@@ -189,6 +189,28 @@ export class PaymentStore {
       { _id: id, status: { $in: fromList }, ...expiryGuard(to, now) },
       { $set: { ...paymentSet(set), status: to }, $push: { timeline: entry } },
     );
+  }
+
+  /**
+   * `created → awaiting_payment` (event `order_created`) with the gateway order recorded; with
+   * `flags` (the checkout's flag-only risk marks, see RiskCheck.checkCheckout) they are written in
+   * the same conditional update (openWithFlags). When that update is refused, the plain move is
+   * tried, so a payment flagged meanwhile still opens. `payment` is null when the payment is not
+   * (or no longer) created or has lapsed; `flagged` says whether `flags` were written.
+   */
+  async openCheckout(
+    id: string,
+    gateway: PaymentChanges['gateway'],
+    flags?: RiskMarks,
+  ): Promise<{ payment: Payment | null; flagged: boolean }> {
+    if (flags) {
+      const folded = await this.fold(openWithFlags(id, gateway ?? {}, flags, 'order_created', new Date()));
+      if (folded) return { payment: folded, flagged: true };
+    }
+    return {
+      payment: await this.transitionPayment(id, 'created', 'awaiting_payment', 'order_created', { gateway }),
+      flagged: false,
+    };
   }
 
   /**
@@ -472,7 +494,7 @@ export class PaymentStore {
   }
 
   private fold(move: FoldedMove): Promise<Payment | null> {
-    return this.update(move.filter, move.update, { arrayFilters: move.arrayFilters });
+    return this.update(move.filter, move.update, move.arrayFilters ? { arrayFilters: move.arrayFilters } : {});
   }
 
   private async update(

@@ -2,7 +2,7 @@ import type { Payment, PaymentModel } from '../payments/payment-model.js';
 import { CitizenActivity } from './citizen-activity.js';
 import { ConsumerHistory } from './consumer-history.js';
 import { RiskRuleStore } from './risk-rule-store.js';
-import type { RiskFlag, RiskStage } from './risk-state.js';
+import { type RiskMarks, riskMarksOf } from './risk-state.js';
 import { type CheckoutFacts, captureHits, checkoutHits, type RuleHit } from './rule-checks.js';
 
 /**
@@ -32,10 +32,25 @@ export class RiskCheck {
 
   /** The checkout rules, once, for a payment just made; returns the payment as it then is. */
   async atCheckout(payment: Payment): Promise<Payment> {
+    const checked = await this.checkCheckout(payment);
+    return checked.flags ? this.recordMarks(checked.payment, checked.flags) : checked.payment;
+  }
+
+  /**
+   * The checkout rules, once, for a payment just made (recording the citizen's and consumers'
+   * activity they read). A hit that opens a review is recorded at once, with every other hit, so
+   * the review is open before any gateway order exists (a capture never outruns it). Flag-only
+   * hits are returned unrecorded as `flags`: the checkout writes them with its move to
+   * awaiting_payment (PaymentStore.openCheckout), one write instead of two, and records them with
+   * recordMarks when that move does not happen. `payment` is the payment as it then is.
+   */
+  async checkCheckout(payment: Payment): Promise<{ payment: Payment; flags?: RiskMarks }> {
     const now = this.clock();
     const [rules, facts] = await Promise.all([this.rules.all(), this.checkoutFacts(payment, now)]);
-    const hits = checkoutHits(rules, facts);
-    return this.record(payment, hits, 'checkout', now);
+    const marks = riskMarksOf(checkoutHits(rules, facts), 'checkout', now);
+    if (!marks) return { payment };
+    if (marks.review) return { payment: await this.recordMarks(payment, marks) };
+    return { payment, flags: marks };
   }
 
   /**
@@ -43,7 +58,8 @@ export class RiskCheck {
    * second event for the same capture adds nothing. Returns the payment as it then is.
    */
   async atCapture(payment: Payment, order: { instrument?: string }): Promise<Payment> {
-    return this.record(payment, await this.captureHits(payment, order), 'capture', this.clock());
+    const marks = riskMarksOf(await this.captureHits(payment, order), 'capture', this.clock());
+    return marks ? this.recordMarks(payment, marks) : payment;
   }
 
   /**
@@ -97,33 +113,26 @@ export class RiskCheck {
   }
 
   /**
-   * Records the hits of one stage once (a payment already flagged at this stage is left as it is),
-   * with a timeline entry each; a `review` hit opens a review unless one exists.
+   * Records one stage's marks once (a payment already flagged at that stage is left as it is): the
+   * flags with a timeline entry each; a review opens unless one exists. Returns the payment as it
+   * then is.
    */
-  private async record(payment: Payment, hits: RuleHit[], stage: RiskStage, now: Date): Promise<Payment> {
-    if (hits.length === 0) return payment;
-    const flags: RiskFlag[] = hits.map((hit) => ({ ...hit, stage, at: now }));
-    const review = hits.some((hit) => hit.action === 'review');
-    const timeline = flags.map((flag) => ({
-      at: now,
-      event: 'risk.flagged',
-      detail: `${flag.rule}: ${flag.reason}${flag.action === 'review' ? ' Settlement waits for an operator.' : ''}`,
-    }));
-    const once = { _id: payment._id, 'risk.flags.stage': { $ne: stage } };
-    const push = { 'risk.flags': { $each: flags }, timeline: { $each: timeline } };
+  async recordMarks(payment: Payment, marks: RiskMarks): Promise<Payment> {
+    const once = { _id: payment._id, 'risk.flags.stage': { $ne: marks.stage } };
+    const push = { 'risk.flags': { $each: marks.flags }, timeline: { $each: marks.timeline } };
     const update = (withReview: boolean) =>
       this.payments
         .findOneAndUpdate(
           withReview ? { ...once, 'risk.review': { $exists: false } } : once,
           {
             $push: push,
-            $set: { 'risk.flaggedAt': now, ...(withReview ? { 'risk.review': { status: 'pending' } } : {}) },
+            $set: { 'risk.flaggedAt': marks.at, ...(withReview ? { 'risk.review': { status: 'pending' } } : {}) },
           },
           { returnDocument: 'after' },
         )
         .lean<Payment>()
         .exec();
-    const updated = (review ? await update(true) : null) ?? (await update(false));
+    const updated = (marks.review ? await update(true) : null) ?? (await update(false));
     return updated ?? (await this.payments.findById(payment._id).lean<Payment>().exec()) ?? payment;
   }
 }

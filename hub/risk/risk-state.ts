@@ -68,3 +68,51 @@ export function settlementWaitsForReview(payment: { risk?: PaymentRisk }): boole
   const status = payment.risk?.review?.status;
   return status !== undefined && HOLDING_REVIEW_STATUSES.includes(status);
 }
+
+/** A risk timeline entry on the payment (the shape of payment-model's TimelineEntry it uses). */
+export interface RiskTimelineEntry {
+  at: Date;
+  event: 'risk.flagged';
+  detail: string;
+}
+
+/**
+ * What recording one stage's rule hits writes on a payment: the flags (each stamped with the
+ * stage and `at`), one `risk.flagged` timeline entry per flag, and whether a review opens (any hit
+ * whose action is `review`). Undefined when nothing fired. Both RiskCheck (its own update) and the
+ * checkout's move to awaiting_payment (flag-only marks folded into it) write exactly this.
+ */
+export interface RiskMarks {
+  stage: RiskStage;
+  at: Date;
+  flags: RiskFlag[];
+  timeline: RiskTimelineEntry[];
+  review: boolean;
+}
+
+/** The marks of `hits` at `stage`, as of `now` (see RiskMarks); undefined for no hits. */
+export function riskMarksOf(
+  hits: readonly { rule: string; reason: string; action: RiskFlag['action'] }[],
+  stage: RiskStage,
+  now: Date,
+): RiskMarks | undefined {
+  if (hits.length === 0) return undefined;
+  const flags: RiskFlag[] = hits.map((hit) => ({
+    rule: hit.rule,
+    reason: hit.reason,
+    action: hit.action,
+    stage,
+    at: now,
+  }));
+  return {
+    stage,
+    at: now,
+    flags,
+    timeline: flags.map((flag) => ({
+      at: now,
+      event: 'risk.flagged',
+      detail: `${flag.rule}: ${flag.reason}${flag.action === 'review' ? ' Settlement waits for an operator.' : ''}`,
+    })),
+    review: flags.some((flag) => flag.action === 'review'),
+  };
+}

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '../../hub/payments/payment-model.js';
 import { PaymentStore } from '../../hub/payments/payment-store.js';
+import { riskMarksOf } from '../../hub/risk/risk-state.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
 import { isolatedMongo } from '../support/isolation.js';
-import { lineOf, newLine, newPayment, settlingPayment } from './fixtures.js';
+import { lineOf, newLine, newPayment } from './fixtures.js';
 
 const EVENTS = { captured: 'payment_captured', settling: 'settlement_started' };
 const GATEWAY = { orderId: 'order_1', method: 'upi', capturedMinor: 150_000, capturedCurrency: 'INR' } as const;
@@ -86,6 +87,52 @@ describe('two moves that always follow each other, made in one conditional updat
       expect(stored?.lines.map((l) => l.attempts)).toEqual([1, 1, 1]);
       expect(stored?.timeline.filter((e) => e.to === 'captured')).toHaveLength(1);
       expect(stored?.timeline.filter((e) => e.to === 'settling')).toHaveLength(1);
+    });
+  });
+
+  describe('openCheckout: created → awaiting_payment with the checkout flags', () => {
+    const ORDER = { orderId: 'order_open', checkoutUrl: 'https://gateway.example/pay/order_open' };
+    const flagOnly = () =>
+      riskMarksOf([{ rule: 'checkout_velocity', reason: '2 checkouts', action: 'flag' }], 'checkout', new Date());
+
+    it('records the order and the flags in one write', async () => {
+      const { payment } = await store.create(newPayment(threeLines()));
+      const { result, writes } = await countWrites(['payments'], () =>
+        store.openCheckout(payment._id, ORDER, flagOnly()),
+      );
+      expect(writes).toEqual(['payments.findOneAndUpdate']);
+      expect(result.flagged).toBe(true);
+      expect(result.payment?.status).toBe('awaiting_payment');
+      expect(result.payment?.gateway).toMatchObject(ORDER);
+      expect(result.payment?.risk?.flags.map((f) => [f.rule, f.stage])).toEqual([['checkout_velocity', 'checkout']]);
+      expect(result.payment?.timeline.slice(-2).map((e) => [e.event, e.from, e.to])).toEqual([
+        ['order_created', 'created', 'awaiting_payment'],
+        ['risk.flagged', undefined, undefined],
+      ]);
+    });
+
+    it('opens a payment already flagged at checkout without flagging it twice', async () => {
+      const { payment } = await store.create(newPayment(threeLines()));
+      const first = await store.openCheckout(payment._id, ORDER, flagOnly());
+      expect(first.flagged).toBe(true);
+      await store.model.updateOne({ _id: payment._id }, { $set: { status: 'created' } });
+      const again = await store.openCheckout(payment._id, ORDER, flagOnly());
+      expect(again.flagged).toBe(false);
+      expect(again.payment?.status).toBe('awaiting_payment');
+      expect(again.payment?.risk?.flags).toHaveLength(1);
+    });
+
+    it('moves nothing on a lapsed payment, and refuses to fold a review', async () => {
+      const { payment } = await store.create(newPayment({ ...threeLines(), ttlMs: 1 }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.openCheckout(payment._id, ORDER, flagOnly())).toEqual({ payment: null, flagged: false });
+      expect((await store.findById(payment._id))?.risk?.flags ?? []).toEqual([]);
+      const review = riskMarksOf(
+        [{ rule: 'amount_above_history', reason: 'x', action: 'review' }],
+        'checkout',
+        new Date(),
+      );
+      await expect(store.openCheckout(payment._id, ORDER, review)).rejects.toThrow(TypeError);
     });
   });
 });
