@@ -126,9 +126,15 @@ export class Ledger {
    * state, bad input) is a rejected promise, never a synchronous throw.
    */
 
-  /** What the gateway captured, into flight (into held for a held payment): captureMovement. */
+  /**
+   * What the gateway captured, into flight (into held for a held payment): captureMovement. A
+   * capture is the first movement of its payment's chain, so it is appended at the chain's start
+   * without reading the chain first; when it is not the first (a retried capture, recorded
+   * already), the insert clashes on the key or the chain position and the chain is read then.
+   */
   async recordCapture(payment: Payment): Promise<RecordedTransaction> {
-    return this.record(captureMovement(payment));
+    const [recorded] = await this.recordAll([captureMovement(payment)], []);
+    return recorded as RecordedTransaction;
   }
 
   /** The biller accepted the line: settlementMovement. */

@@ -6,7 +6,7 @@ import type { PaymentStore } from '../../hub/payments/payment-store.js';
 import { bookMissingMovements } from '../../hub/settlement/book-ledger.js';
 import { ConflictError } from '../../infra/errors.js';
 import { newLine, settlingPayment } from '../hub-payments/fixtures.js';
-import { countWrites } from '../hub-settlement/count-writes.js';
+import { countOperations, countWrites } from '../hub-settlement/count-writes.js';
 import { ledgerTestBed, settleLine } from './payments.js';
 
 describe("a payment's missing movements are appended in one insert", () => {
@@ -98,5 +98,20 @@ describe("a payment's missing movements are appended in one insert", () => {
     if (!third) throw new Error('three lines expected');
     await expect(ledger.recordAll([settlementMovement(payment, third), forged])).rejects.toBeInstanceOf(ConflictError);
     expect((await ledger.forPayment(payment._id)).map((t) => t.lineId)).not.toContain(third._id);
+  });
+
+  it('appends a capture at the start of its chain without reading the chain; a repeat reads it and writes nothing', async () => {
+    const payment = await settlingPayment(store, { lines: [newLine()] });
+    const first = await countOperations(['ledger_transactions'], () => ledger.recordCapture(payment));
+    expect(first.operations).toEqual(['ledger_transactions.insertMany']);
+    expect(first.result.created).toBe(true);
+    expect(first.result.transaction.seq).toBe(0);
+
+    const again = await countOperations(['ledger_transactions'], () => ledger.recordCapture(payment));
+    expect(again.result.created).toBe(false);
+    expect(again.result.transaction._id).toBe(first.result.transaction._id);
+    expect(again.operations).toEqual(['ledger_transactions.insertMany', 'ledger_transactions.find']);
+    expect((await ledger.forPayment(payment._id)).map((t) => t.kind)).toEqual(['capture']);
+    expect((await ledger.checkLedger(payment._id)).problems).toEqual([]);
   });
 });

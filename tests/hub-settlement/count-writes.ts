@@ -24,12 +24,21 @@ export async function countWrites<T>(
   collections: readonly string[],
   work: () => Promise<T>,
 ): Promise<{ result: T; writes: string[] }> {
-  const writes: string[] = [];
+  const { result, operations } = await countOperations(collections, work);
+  return { result, writes: operations.filter((op) => WRITE_METHODS.has(op.slice(op.indexOf('.') + 1))) };
+}
+
+/** As countWrites, but every operation (reads too), as `<collection>.<method>` in the order sent. */
+export async function countOperations<T>(
+  collections: readonly string[],
+  work: () => Promise<T>,
+): Promise<{ result: T; operations: string[] }> {
+  const operations: string[] = [];
   mongoose.set('debug', (collection: string, method: string) => {
-    if (collections.includes(collection) && WRITE_METHODS.has(method)) writes.push(`${collection}.${method}`);
+    if (collections.includes(collection)) operations.push(`${collection}.${method}`);
   });
   try {
-    return { result: await work(), writes };
+    return { result: await work(), operations };
   } finally {
     mongoose.set('debug', false);
   }
