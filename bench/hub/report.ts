@@ -34,17 +34,17 @@ const READ_METHODS = new Set(['findOne', 'find', 'countDocuments', 'estimatedDoc
 /**
  * The writes one paid 3-line checkout makes on the happy path, read from the code (hub/checkout,
  * hub/risk, hub/bill-claims, hub/settlement, hub/ledger, hub/receipts): the cross-check of what the
- * probe counts. The risk flag write (a rule fired at checkout) is not on the happy path; in the
- * benchmark the new-account rule fires on most checkouts (its citizens are minutes old and pay many
- * consumers), which adds about one payments.findOneAndUpdate per checkout to what the probe counts.
+ * probe counts. A flag-only risk hit at checkout (in the benchmark the new-account rule fires on most
+ * checkouts: its citizens are minutes old and pay many consumers) is written with the move to
+ * awaiting_payment, so it adds no write; a hit that opens a review adds one.
  */
 export const CODE_PATH_WRITES = {
   perPayment: [
-    'payments.insertOne: the payment, created (checkout)',
+    'payments.insertMany: the payment, created, one document inserted lean (checkout)',
     'risk_citizens.findOneAndUpdate: the citizen activity the checkout rules read (checkout)',
     'risk_consumers.bulkWrite: its lines under their consumers, one command (checkout)',
     'bill_claims.insertMany: its bills claimed, one command (checkout)',
-    'payments.findOneAndUpdate: created → awaiting_payment, with the order id (checkout)',
+    'payments.findOneAndUpdate: created → awaiting_payment, with the order id and any flag-only risk hits (checkout)',
     'payments.findOneAndUpdate: awaiting_payment → captured → settling, every line pending → posting (webhook)',
     'ledger_transactions.insertMany: the capture movement (webhook)',
     'ledger_transactions.insertMany: the three settlements, one insert (the last line)',

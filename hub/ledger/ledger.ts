@@ -9,7 +9,13 @@ import { entryProblems } from './balance.js';
 import { type AccountBalance, accountBalances, type BalancesOptions } from './balances.js';
 import { GENESIS_HASH, transactionHash } from './chain.js';
 import { checkLedger, type LedgerReport } from './check-ledger.js';
-import { type LedgerModel, type LedgerTransaction, ledgerModel } from './ledger-model.js';
+import {
+  CURRENCY_PATTERN,
+  LEDGER_KINDS,
+  type LedgerModel,
+  type LedgerTransaction,
+  ledgerModel,
+} from './ledger-model.js';
 import { countUnchained } from './legacy.js';
 import {
   billerPayoutMovement,
@@ -45,6 +51,25 @@ const content = (t: NewLedgerTransaction) =>
     t.reason ?? null,
     t.payoutId ?? null,
   ]);
+
+const OPTIONAL_TEXT = ['lineId', 'reverses', 'reason', 'payoutId'] as const;
+
+/**
+ * Why a movement cannot be stored (empty when it can): its entries (entryProblems) and the fields
+ * the schema requires (ledger-model.ts). Checked here because the append inserts lean, without
+ * mongoose's validation.
+ */
+function movementProblems(t: NewLedgerTransaction): string[] {
+  const problems = entryProblems(t.entries);
+  if (typeof t._id !== 'string' || t._id === '') problems.push('no key');
+  if (typeof t.paymentId !== 'string' || t.paymentId === '') problems.push('no payment');
+  if (!(LEDGER_KINDS as readonly string[]).includes(t.kind)) problems.push(`unknown kind ${JSON.stringify(t.kind)}`);
+  if (typeof t.currency !== 'string' || !CURRENCY_PATTERN.test(t.currency)) problems.push('currency is not ISO 4217');
+  for (const field of OPTIONAL_TEXT) {
+    if (t[field] !== undefined && typeof t[field] !== 'string') problems.push(`${field} is not text`);
+  }
+  return problems;
+}
 
 /** The stored transaction of a movement's key, or undefined; a different movement under the key is a conflict. */
 function recordedAlready(
@@ -190,7 +215,7 @@ export class Ledger {
    * Appends a balanced transaction once, at the end of its payment's hash chain: `recordAll` with
    * one movement. The stored one is returned when the key is already recorded (`created: false`),
    * a ConflictError when it was recorded differently, a ValidationError when the entries are not
-   * balanced or the schema refuses the transaction.
+   * balanced or a field is not what the schema holds (movementProblems).
    */
   async record(transaction: NewLedgerTransaction): Promise<RecordedTransaction> {
     const [recorded] = await this.recordAll([transaction]);
@@ -205,14 +230,14 @@ export class Ledger {
    * A duplicate key on insert (another run took a place, or recorded one of these movements first)
    * reads the chain again and appends what is still missing; the movements inserted before the
    * clash are found by their keys then. Results are in the order of `movements`. ValidationError
-   * when a movement is unbalanced, the schema refuses one, or they name different payments.
+   * when a movement is unbalanced or malformed (movementProblems), or they name different payments.
    */
   async recordAll(
     movements: readonly NewLedgerTransaction[],
     chain?: readonly LedgerTransaction[],
   ): Promise<RecordedTransaction[]> {
     for (const transaction of movements) {
-      const problems = entryProblems(transaction.entries);
+      const problems = movementProblems(transaction);
       if (problems.length > 0) {
         throw new ValidationError(`ledger transaction ${transaction._id} refused: ${problems.join('; ')}`, {
           problems,
@@ -232,8 +257,10 @@ export class Ledger {
       if (missing.length === 0) return results as RecordedTransaction[];
       const docs = chainAfter(headOf(stored), missing);
       try {
-        const created = await this.model.insertMany(markAppended(docs), { ordered: true });
-        const byId = new Map(created.map((doc) => [doc._id, doc.toObject() as LedgerTransaction]));
+        // lean: no mongoose documents are built; the entries were checked above (entryProblems) and
+        // chainAfter made every other field, so the stored transactions are `docs` as they are.
+        await this.model.insertMany(markAppended(docs), { ordered: true, lean: true });
+        const byId = new Map(docs.map((doc) => [doc._id, doc]));
         return movements.map(
           (t, i) => results[i] ?? { transaction: byId.get(t._id) as LedgerTransaction, created: true },
         );

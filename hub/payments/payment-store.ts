@@ -1,6 +1,6 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
-import type { Connection } from '../../infra/mongo.js';
+import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
 import { captureAndStartSettling, type FoldedMove, openWithFlags } from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
@@ -74,6 +74,8 @@ export interface CreatedPayment {
 
 export class PaymentStore {
   readonly model: PaymentModel;
+  /** Whether the model's index build has been waited for (see update). */
+  private indexesReady = false;
 
   constructor(conn: Connection) {
     this.model = paymentModel(conn);
@@ -92,7 +94,8 @@ export class PaymentStore {
     await this.init();
     const now = new Date();
     const amounts = input.lines.map((line) => line.amountMinor);
-    const payment: Omit<Payment, 'createdAt' | 'updatedAt'> = {
+    // No gateway yet: an empty one is not stored (as mongoose's minimize would not).
+    const payment: Omit<Payment, 'createdAt' | 'updatedAt' | 'gateway'> = {
       _id: newPaymentId(),
       citizenSub: input.citizenSub,
       currency: input.currency ?? 'INR',
@@ -101,7 +104,6 @@ export class PaymentStore {
       status: 'created',
       idempotencyKey: input.idempotencyKey,
       requestHash: input.requestHash,
-      gateway: {},
       lines: input.lines.map((line) => ({
         _id: newLineId(),
         billerId: line.billerId,
@@ -120,14 +122,27 @@ export class PaymentStore {
       ...(input.payerName ? { payerName: input.payerName } : {}),
       expiresAt: new Date(now.getTime() + (input.ttlMs ?? DEFAULT_PAYMENT_TTL_MS)),
     };
+    // As mongoose's timestamps and version key would (its documents are not built: see insert).
+    const stored = { ...payment, createdAt: now, updatedAt: now, __v: 0 };
     try {
-      const created = await this.model.create(payment);
-      return { payment: created.toObject(), created: true };
+      await this.insert(stored);
+      return { payment: stored as unknown as Payment, created: true };
     } catch (error) {
       const fields = error instanceof ConflictError ? (error.details?.fields as string[] | undefined) : undefined;
       if (!fields?.includes('idempotencyKey')) throw asValidationError(error);
       return this.replay(input, error as ConflictError);
     }
+  }
+
+  /**
+   * Inserts a new payment after the schema's validation (Model.validate: casting, enums, required
+   * fields, money) without building a mongoose document, which costs several times the insert. The
+   * total needs no check here (the schema's pre-validate hook is not run by Model.validate): create
+   * computes it from the lines. A taken unique key is a ConflictError naming its fields.
+   */
+  private async insert(payment: Omit<Payment, 'gateway'> & { __v: number }): Promise<void> {
+    await this.model.validate(payment);
+    await this.model.insertMany([payment], { lean: true });
   }
 
   private async replay(input: NewPayment, conflict: ConflictError): Promise<CreatedPayment> {
@@ -497,22 +512,40 @@ export class PaymentStore {
     return this.update(move.filter, move.update, move.arrayFilters ? { arrayFilters: move.arrayFilters } : {});
   }
 
+  /**
+   * One conditional update straight to the driver, returning the payment after it (null when the
+   * filter matched nothing). Every filter and update is built in this file from checked moves (the
+   * state machine) and checked values (paymentSet, lineSet), so mongoose's casting and update
+   * validators, which cost more than the round trip, are not run; `updatedAt` is set here as
+   * mongoose's timestamps would. The driver call still goes through mongoose's collection (its
+   * debug hook counts it, commands wait for the connection). A duplicate key is a ConflictError.
+   */
   private async update(
     filter: Record<string, unknown>,
     update: Record<string, unknown>,
     options: { arrayFilters?: Record<string, unknown>[] } = {},
   ): Promise<Payment | null> {
+    // The first write of a process waits for the model's index build, as every mongoose call does (infra/mongo.ts).
+    if (!this.indexesReady) {
+      await this.model.init().catch(() => undefined);
+      this.indexesReady = true;
+    }
+    // $set goes last: a server that applies operators in order (the local one does) must match the
+    // arrayFilters of $inc before $set moves the line's status (MongoDB itself matches them once).
+    const { $set: given, ...others } = update;
+    const $set = { ...(given as Record<string, unknown> | undefined), updatedAt: new Date() };
     try {
-      return await this.model
-        .findOneAndUpdate(filter as never, update as never, {
-          returnDocument: 'after',
-          runValidators: true,
-          ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}),
-        })
-        .lean<Payment>()
-        .exec();
+      const updated = await this.model.collection.findOneAndUpdate(
+        filter,
+        { ...others, $set },
+        { returnDocument: 'after', ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}) },
+      );
+      return updated as unknown as Payment | null;
     } catch (error) {
-      throw asValidationError(error);
+      if (isDuplicateKeyError(error)) {
+        throw new ConflictError('duplicate value for a unique key of the payment', { fields: [] });
+      }
+      throw error;
     }
   }
 }

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { ValidationError } from '../../infra/errors.js';
+import { isPositiveMinor } from './money.js';
 import type { PaymentGateway, PaymentHold, PaymentLine } from './payment-model.js';
 import type { PaymentStatus } from './state-machine.js';
 
@@ -20,47 +21,95 @@ export type LineChanges = Partial<
   >
 >;
 
-const GATEWAY_FIELDS = ['orderId', 'checkoutUrl', 'method', 'capturedMinor', 'capturedCurrency', 'instrument'] as const;
-const PAYMENT_FIELDS = ['hold', 'supersededBy'] as const;
-const LINE_FIELDS = [
-  'billerReference',
-  'billerStatus',
-  'failureCode',
-  'failureMessage',
-  'refundKey',
-  'enquiries',
-  'nextAttemptAt',
-] as const;
+/** Whether a value may be stored in one field; undefined values are never stored (see checkedSet). */
+type FieldCheck = (value: unknown) => boolean;
+
+// Updates go to the driver without mongoose's casting and validation (PaymentStore.update): the
+// values a transition may set come from billers and the gateway, so each is checked here against
+// what the schema holds (payment-model.ts).
+const text: FieldCheck = (v) => v === null || typeof v === 'string';
+const date: FieldCheck = (v) => v instanceof Date && !Number.isNaN(v.getTime());
+const count: FieldCheck = (v) => v === null || (Number.isSafeInteger(v) && (v as number) >= 0);
+const filled = (v: unknown) => typeof v === 'string' && v.length > 0;
+const hold: FieldCheck = (v) => {
+  const h = v as Partial<PaymentHold> | null;
+  return typeof h === 'object' && h !== null && filled(h.reason) && filled(h.detail) && date(h.at);
+};
+
+const GATEWAY_CHECKS: Record<keyof PaymentGateway, FieldCheck> = {
+  orderId: text,
+  checkoutUrl: text,
+  method: text,
+  capturedMinor: (v) => v === null || isPositiveMinor(v),
+  capturedCurrency: text,
+  instrument: text,
+};
+const PAYMENT_CHECKS: Record<Exclude<keyof PaymentChanges, 'gateway'>, FieldCheck> = { hold, supersededBy: text };
+const LINE_CHECKS: Record<keyof LineChanges, FieldCheck> = {
+  billerReference: text,
+  billerStatus: text,
+  failureCode: text,
+  failureMessage: text,
+  refundKey: text,
+  enquiries: count,
+  nextAttemptAt: date,
+};
+
+/** The check of `field` in `table`, or undefined for a field the table does not have. */
+const own = (table: Record<string, FieldCheck>, field: string): FieldCheck | undefined =>
+  Object.hasOwn(table, field) ? table[field] : undefined;
+
+/** The fields `checks` refused, as `invalid payment: <fields>` (values never named: they may be personal). */
+function refuse(fields: string[]): ValidationError {
+  return new ValidationError(`invalid payment: ${fields.join(', ')}`, { fields });
+}
+
 /** The arrayFilters identifier of the line a transition changes. */
 export const LINE = 'line';
 
 export const asList = <T>(from: T | readonly T[]): readonly T[] => (Array.isArray(from) ? from : [from as T]);
 
-/** Field by field, so setting the gateway method keeps the order id; anything else is a caller bug. */
+/**
+ * `$set` paths for a payment transition, field by field, so setting the gateway method keeps the
+ * order id. Throws TypeError for a field a transition may not set (a caller bug) and
+ * ValidationError (400) for a value the schema would refuse; undefined values are left out.
+ */
 export function paymentSet(changes: PaymentChanges = {}): Record<string, unknown> {
   const set: Record<string, unknown> = {};
+  const refused: string[] = [];
   for (const [key, value] of Object.entries(changes)) {
-    if ((PAYMENT_FIELDS as readonly string[]).includes(key)) {
+    if (value === undefined) continue;
+    if (key !== 'gateway') {
+      const check = own(PAYMENT_CHECKS, key);
+      if (!check) throw new TypeError(`a payment transition cannot set ${key}`);
+      if (!check(value)) refused.push(key);
       set[key] = value;
       continue;
     }
-    if (key !== 'gateway') throw new TypeError(`a payment transition cannot set ${key}`);
     for (const [field, v] of Object.entries(value ?? {})) {
-      if (!(GATEWAY_FIELDS as readonly string[]).includes(field)) {
-        throw new TypeError(`a payment transition cannot set gateway.${field}`);
-      }
+      const check = own(GATEWAY_CHECKS, field);
+      if (!check) throw new TypeError(`a payment transition cannot set gateway.${field}`);
+      if (v === undefined) continue;
+      if (!check(v)) refused.push(`gateway.${field}`);
       set[`gateway.${field}`] = v;
     }
   }
+  if (refused.length > 0) throw refuse(refused);
   return set;
 }
 
+/** `$set` paths for a line transition (the line named by LINE); errors as paymentSet's. */
 export function lineSet(changes: LineChanges = {}): Record<string, unknown> {
   const set: Record<string, unknown> = {};
+  const refused: string[] = [];
   for (const [key, value] of Object.entries(changes)) {
-    if (!(LINE_FIELDS as readonly string[]).includes(key)) throw new TypeError(`a line transition cannot set ${key}`);
+    const check = own(LINE_CHECKS, key);
+    if (!check) throw new TypeError(`a line transition cannot set ${key}`);
+    if (value === undefined) continue;
+    if (!check(value)) refused.push(`lines.${key}`);
     set[`lines.$[${LINE}].${key}`] = value;
   }
+  if (refused.length > 0) throw refuse(refused);
   return set;
 }
 

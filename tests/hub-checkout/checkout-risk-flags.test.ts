@@ -40,7 +40,7 @@ describe('the checkout risk rules and the move to awaiting_payment', () => {
     await velocityFires(rules, 'flag');
     const { result, writes } = await countWrites(COLLECTIONS, () => h.run(h.body(h.consumer()), undefined, citizen));
     expect(writes).toEqual([
-      'payments.insertOne',
+      'payments.insertMany', // the new payment (one document, inserted lean)
       'risk_citizens.findOneAndUpdate',
       'risk_consumers.bulkWrite',
       'bill_claims.insertMany',

@@ -102,7 +102,7 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
     const { result, writes } = await countWrites(COLLECTIONS, () => payAndSettle(citizen, 3));
     expect(result.status).toBe('completed');
     expect(writes).toEqual([
-      'payments.insertOne', // checkout: the payment, created
+      'payments.insertMany', // checkout: the payment, created (one document, inserted lean)
       'risk_citizens.findOneAndUpdate', // the citizen's activity, read back for the checkout rules
       'risk_consumers.bulkWrite', // the lines under their consumers
       'bill_claims.insertMany', // the three bills claimed

@@ -77,7 +77,8 @@ describe('the payment schema', () => {
     const error = await store.create(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).status).toBe(400);
-    expect((error as ValidationError).details?.fields).toContain('lines.0.amountMinor');
+    // Checked without building a document (PaymentStore.insert): the path names the field, not the line.
+    expect((error as ValidationError).details?.fields).toContain('lines.amountMinor');
     expect((error as ValidationError).message).not.toContain('99.5');
     expect(await Payment.countDocuments({ citizenSub: input.citizenSub })).toBe(0);
   });
@@ -92,6 +93,46 @@ describe('the payment schema', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((await store.findById(payment._id))?.status).toBe('awaiting_payment');
+  });
+
+  it.each([
+    ['a captured amount given as text', { gateway: { capturedMinor: '150000' } }, 'gateway.capturedMinor'],
+    ['an order id that is a number', { gateway: { orderId: 42 } }, 'gateway.orderId'],
+    ['a hold without its reason', { hold: { detail: 'x', at: new Date() } }, 'hold'],
+    ['a hold whose time is not a date', { hold: { reason: 'r', detail: 'd', at: '2026-12-01' } }, 'hold'],
+  ])('refuses %s in a payment transition, storing nothing', async (_label, set, field) => {
+    const { payment } = await store.create(newPayment());
+    const error = await store
+      .transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created', set as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details?.fields).toEqual([field]);
+    expect((await store.findById(payment._id))?.status).toBe('created');
+  });
+
+  it.each([
+    ['a biller reference that is an object', { billerReference: { ref: 'x' } }, 'lines.billerReference'],
+    ['an enquiry count below zero', { enquiries: -1 }, 'lines.enquiries'],
+    ['a next attempt that is not a date', { nextAttemptAt: 'tomorrow' }, 'lines.nextAttemptAt'],
+  ])('refuses %s in a line transition, storing nothing', async (_label, set, field) => {
+    const { payment } = await store.create(newPayment());
+    const line = payment.lines[0]?._id ?? '';
+    const error = await store
+      .transitionLine(payment._id, line, 'pending', 'failed', 'refused', set as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details?.fields).toEqual([field]);
+    expect((await store.findById(payment._id))?.lines[0]?.status).toBe('pending');
+  });
+
+  it('stamps updatedAt on every transition, as mongoose timestamps would', async () => {
+    const { payment } = await store.create(newPayment());
+    expect(payment.updatedAt.getTime()).toBe(payment.createdAt.getTime());
+    await store.model.collection.updateOne({ _id: payment._id as never }, { $set: { updatedAt: new Date(0) } });
+    const moved = await store.transitionPayment(payment._id, 'created', 'awaiting_payment', 'order_created');
+    expect(moved?.updatedAt.getTime()).toBeGreaterThan(0);
+    expect(moved?.createdAt.getTime()).toBe(payment.createdAt.getTime());
+    expect((await store.findById(payment._id))?.__v).toBe(0);
   });
 
   it('gives every line a unique LIN id and HUB reference, and ids of the documented shape', async () => {
