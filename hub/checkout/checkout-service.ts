@@ -213,6 +213,7 @@ export class CheckoutService {
     return result;
   }
 
+  /** resume's steps; sets `written.flags` once `flags` are stored with the move to awaiting_payment. */
   private async open(
     payment: Payment,
     created: boolean,
