@@ -1,4 +1,4 @@
-import mongoose, { type Connection, type MongooseQueryMiddleware, type Schema } from 'mongoose';
+import mongoose, { type Connection, type Model, type MongooseQueryMiddleware, type mongo, type Schema } from 'mongoose';
 import { ConflictError } from './errors.js';
 
 export type { Connection };
@@ -71,6 +71,33 @@ function indexesOf(model: InitModel | undefined): Promise<void> | undefined {
     indexesBuilt.add(model);
   };
   return model.init().then(over, over);
+}
+
+/**
+ * The driver collection of `model`, once its index build is over (as awaitIndexes holds mongoose's
+ * own calls): for the few hot writes that skip mongoose's casting, validation and document
+ * building, with their values checked by their callers. Calls on it still pass through mongoose's
+ * collection wrapper (its debug hook sees them; commands wait for the connection). Nothing waits
+ * after the first time.
+ */
+export async function driverCollection<T extends mongo.Document>(model: Model<T>): Promise<mongo.Collection<T>> {
+  const building = indexesOf(model);
+  if (building) await building;
+  // Typed by the model's documents (string ids, not the driver's default ObjectId).
+  return model.collection as unknown as mongo.Collection<T>;
+}
+
+/**
+ * A copy of `value` without its undefined fields, in nested plain objects and arrays too (Dates and
+ * other class instances are kept as they are): what a lean insert should store, since the driver
+ * writes an undefined field as null where mongoose leaves it out.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => withoutUndefined(item)) as T;
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) copy[key] = withoutUndefined(field);
+  return copy as T;
 }
 
 /**

@@ -49,7 +49,7 @@ export const CODE_PATH_WRITES = {
     'ledger_transactions.insertMany: the capture movement (webhook)',
     'ledger_transactions.insertMany: the three settlements, one insert (the last line)',
     'payments.findOneAndUpdate: settling → completed (the last line)',
-    'receipts.insertOne: the receipt (issue-receipt job)',
+    'receipts.insertMany: the receipt, one document inserted lean (issue-receipt job)',
     'payments.findOneAndUpdate: the receipt and its message recorded (issue-receipt job)',
   ],
   perLine: ['payments.findOneAndUpdate: line posting → settled'],

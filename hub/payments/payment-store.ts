@@ -1,6 +1,6 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
-import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
+import { type Connection, driverCollection, isDuplicateKeyError } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
 import { captureAndStartSettling, type FoldedMove, openWithFlags } from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
@@ -74,8 +74,6 @@ export interface CreatedPayment {
 
 export class PaymentStore {
   readonly model: PaymentModel;
-  /** Whether the model's index build has been waited for (see update). */
-  private indexesReady = false;
 
   constructor(conn: Connection) {
     this.model = paymentModel(conn);
@@ -517,25 +515,20 @@ export class PaymentStore {
    * filter matched nothing). Every filter and update is built in this file from checked moves (the
    * state machine) and checked values (paymentSet, lineSet), so mongoose's casting and update
    * validators, which cost more than the round trip, are not run; `updatedAt` is set here as
-   * mongoose's timestamps would. The driver call still goes through mongoose's collection (its
-   * debug hook counts it, commands wait for the connection). A duplicate key is a ConflictError.
+   * mongoose's timestamps would (see driverCollection). A duplicate key is a ConflictError.
    */
   private async update(
     filter: Record<string, unknown>,
     update: Record<string, unknown>,
     options: { arrayFilters?: Record<string, unknown>[] } = {},
   ): Promise<Payment | null> {
-    // The first write of a process waits for the model's index build, as every mongoose call does (infra/mongo.ts).
-    if (!this.indexesReady) {
-      await this.model.init().catch(() => undefined);
-      this.indexesReady = true;
-    }
+    const collection = await driverCollection(this.model);
     // $set goes last: a server that applies operators in order (the local one does) must match the
     // arrayFilters of $inc before $set moves the line's status (MongoDB itself matches them once).
     const { $set: given, ...others } = update;
     const $set = { ...(given as Record<string, unknown> | undefined), updatedAt: new Date() };
     try {
-      const updated = await this.model.collection.findOneAndUpdate(
+      const updated = await collection.findOneAndUpdate(
         filter,
         { ...others, $set },
         { returnDocument: 'after', ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}) },

@@ -1,6 +1,6 @@
 import type { BillerRegistry } from '../../adapters/registry/index.js';
 import { ConflictError } from '../../infra/errors.js';
-import type { Connection } from '../../infra/mongo.js';
+import { type Connection, withoutUndefined } from '../../infra/mongo.js';
 import type { HubConfig } from '../config.js';
 import { heldRefundKey, type Payment, type PaymentLine } from '../payments/payment-model.js';
 import { checkoutLineDemand } from './receipt-demand.js';
@@ -128,7 +128,12 @@ export class ReceiptService {
       issuedAt: new Date(),
     };
     try {
-      return (await this.model.create(receipt)).toObject() as Receipt;
+      // Inserted lean: the receipt is built above from the stored payment, and a mongoose document
+      // (with one per line) would cost more than the insert. A second receipt for the payment is a
+      // ConflictError (unique paymentId), answered with the first.
+      const stored = withoutUndefined(receipt);
+      await this.model.insertMany([stored], { lean: true });
+      return stored;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       return this.model.findOne({ paymentId: payment._id }).lean<Receipt>().exec();

@@ -1,5 +1,5 @@
 import { type Model, Schema } from 'mongoose';
-import type { Connection } from '../../infra/mongo.js';
+import { type Connection, driverCollection } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
 import { consumerKeyOf } from './rule-checks.js';
 
@@ -109,17 +109,17 @@ export class CitizenActivity {
 
   /** Records a new payment's checkout and returns the facts the rules read, as of `now`. */
   async recordCheckout(payment: Payment, now: Date): Promise<CitizenFacts> {
-    let doc: CitizenActivityDoc | null = await this.model
-      .findOneAndUpdate(
-        { _id: payment.citizenSub },
-        {
-          $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
-          $min: { firstSeenAt: payment.createdAt },
-        },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean<CitizenActivityDoc>()
-      .exec();
+    // Straight to the driver (driverCollection): the entries are built from the payment, and
+    // mongoose would build a subdocument for each of them to cast what is already typed.
+    const collection = await driverCollection(this.model);
+    let doc: CitizenActivityDoc | null = await collection.findOneAndUpdate(
+      { _id: payment.citizenSub },
+      {
+        $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
+        $min: { firstSeenAt: payment.createdAt },
+      },
+      { upsert: true, returnDocument: 'after' },
+    );
     if (!doc?.seeded) doc = await this.seed(payment.citizenSub, now);
     if (!doc) throw new Error(`risk activity of ${payment.citizenSub} vanished`);
     const cutoff = now.getTime() - LONGEST_WINDOW_MS;

@@ -1,5 +1,5 @@
 import { type Model, Schema } from 'mongoose';
-import { type Connection, escapeRegExp } from '../../infra/mongo.js';
+import { type Connection, driverCollection, escapeRegExp } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
 import { consumerKeyOf } from './rule-checks.js';
 
@@ -121,7 +121,10 @@ export class ConsumerHistory {
   async recordCheckout(payment: Payment): Promise<number[][]> {
     const keys = payment.lines.map(consumerKeyOf);
     const unique = [...new Set(keys)];
-    await this.model.bulkWrite(
+    // Straight to the driver (driverCollection): the entries are built above from the payment, and
+    // mongoose would build a subdocument for each of them to cast what is already typed.
+    const collection = await driverCollection(this.model);
+    await collection.bulkWrite(
       unique.map((key) => ({
         updateOne: {
           filter: { _id: key },
@@ -131,6 +134,8 @@ export class ConsumerHistory {
                 $each: payment.lines.filter((l) => consumerKeyOf(l) === key).map((l) => lineEntry(payment, l)),
               },
             },
+            // The schema's default for a new consumer, as mongoose's upsert would set it.
+            $setOnInsert: { settled: [] },
           },
           upsert: true,
         },

@@ -114,7 +114,7 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
       'payments.findOneAndUpdate', // line 3 posting → settled
       'ledger_transactions.insertMany', // the three settlements, one insert
       'payments.findOneAndUpdate', // settling → completed
-      'receipts.insertOne', // the receipt
+      'receipts.insertMany', // the receipt (one document, inserted lean)
       'payments.findOneAndUpdate', // the receipt and its message recorded
     ]);
     expect(result.timeline.map((e) => e.to).filter((to) => to && !['posting', 'settled'].includes(to))).toEqual([

@@ -55,6 +55,19 @@ describe("a receipt's records on its payment", () => {
     expect(stored?.receipt?.notifiedAt).toBeInstanceOf(Date);
   });
 
+  it('stores the receipt without the fields its payment lacks (no nulls), the same as issue() returned', async () => {
+    const payment = await completedPayment(payments);
+    expect(payment.payerName).toBeUndefined();
+    expect(await issueReceipt(deps, payment._id)).toBe('notified');
+    const receipts = payments.model.db.collection('receipts');
+    const raw = await receipts.findOne({ paymentId: payment._id });
+    expect(raw).not.toBeNull();
+    expect(raw && 'payerName' in raw).toBe(false);
+    expect(JSON.stringify(raw)).not.toContain('null');
+    expect(raw?.issuedAt).toBeInstanceOf(Date);
+    expect(raw?.lines).toHaveLength(payment.lines.length);
+  });
+
   it('a message that fails records nothing, and the retry issues the same receipt and sends it once', async () => {
     const payment = await completedPayment(payments);
     failNextSend = true;
