@@ -257,7 +257,7 @@ export class Ledger {
       if (missing.length === 0) return results as RecordedTransaction[];
       const docs = chainAfter(headOf(stored), missing);
       try {
-        // lean: no mongoose documents are built; the entries were checked above (entryProblems) and
+        // lean: no mongoose documents are built; every movement was checked above (movementProblems) and
         // chainAfter made every other field, so the stored transactions are `docs` as they are.
         await this.model.insertMany(markAppended(docs), { ordered: true, lean: true });
         const byId = new Map(docs.map((doc) => [doc._id, doc]));

@@ -21,7 +21,7 @@ export type LineChanges = Partial<
   >
 >;
 
-/** Whether a value may be stored in one field; undefined values are never stored (see checkedSet). */
+/** Whether a value may be stored in one field; undefined values are never stored (see paymentSet). */
 type FieldCheck = (value: unknown) => boolean;
 
 // Updates go to the driver without mongoose's casting and validation (PaymentStore.update): the
