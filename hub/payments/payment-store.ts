@@ -512,7 +512,7 @@ export class PaymentStore {
 
   /**
    * One conditional update straight to the driver, returning the payment after it (null when the
-   * filter matched nothing). Every filter and update is built in this file from checked moves (the
+   * filter matched nothing). Every filter and update is built in hub/payments from checked moves (the
    * state machine) and checked values (paymentSet, lineSet), so mongoose's casting and update
    * validators, which cost more than the round trip, are not run; `updatedAt` is set here as
    * mongoose's timestamps would (see driverCollection). A duplicate key is a ConflictError.
