@@ -33,21 +33,26 @@ function indexFieldsByName(schema: Schema): Map<string, string[]> {
 }
 
 /**
- * Turns E11000 into a ConflictError naming the colliding fields (not their values,
- * which may be personal data) for every model of a connection. Real MongoDB reports
- * keyPattern; the local server only names the index in its message.
+ * The ConflictError for a duplicate key error of a model with `schema`, naming the colliding
+ * fields (not their values, which may be personal data); `error` itself when it is something else.
+ * Real MongoDB reports keyPattern; the local server only names the index in its message.
  */
+export function asDuplicateKeyConflict(error: unknown, schema: Schema): unknown {
+  if (!isDuplicateKeyError(error)) return error;
+  const message = (error as Error).message ?? '';
+  const index = /index: (\S+)/.exec(message)?.[1];
+  const fields = error.keyPattern
+    ? Object.keys(error.keyPattern)
+    : LOCAL_SERVER_DUPLICATE_ID.test(message)
+      ? ['_id']
+      : ((index ? indexFieldsByName(schema).get(index) : undefined) ?? []);
+  return new ConflictError(`duplicate value for ${fields.join(', ') || 'a unique key'}`, { fields });
+}
+
+/** Turns E11000 into a ConflictError (asDuplicateKeyConflict) for every model of a connection. */
 function conflictOnDuplicateKey(schema: Schema): void {
   const translate = (error: unknown, _res: unknown, next: (err?: Error) => void) => {
-    if (!isDuplicateKeyError(error)) return next(error as Error);
-    const message = (error as Error).message ?? '';
-    const index = /index: (\S+)/.exec(message)?.[1];
-    const fields = error.keyPattern
-      ? Object.keys(error.keyPattern)
-      : LOCAL_SERVER_DUPLICATE_ID.test(message)
-        ? ['_id']
-        : ((index ? indexFieldsByName(schema).get(index) : undefined) ?? []);
-    next(new ConflictError(`duplicate value for ${fields.join(', ') || 'a unique key'}`, { fields }));
+    next(asDuplicateKeyConflict(error, schema) as Error);
   };
   schema.post('save', translate as never);
   schema.post(['findOneAndUpdate', 'updateOne', 'updateMany'] as const, translate as never);

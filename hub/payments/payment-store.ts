@@ -1,6 +1,6 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
-import { type Connection, driverCollection, isDuplicateKeyError } from '../../infra/mongo.js';
+import { asDuplicateKeyConflict, type Connection, driverCollection } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
 import { captureAndStartSettling, type FoldedMove, openWithFlags } from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
@@ -535,10 +535,8 @@ export class PaymentStore {
       );
       return updated as unknown as Payment | null;
     } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        throw new ConflictError('duplicate value for a unique key of the payment', { fields: [] });
-      }
-      throw error;
+      // The driver's error, as mongoose's calls give it (infra/mongo.ts).
+      throw asDuplicateKeyConflict(error, this.model.schema);
     }
   }
 }
