@@ -1,7 +1,12 @@
 import type { RiskMarks } from '../risk/risk-state.js';
 import type { Payment, TimelineEntry } from './payment-model.js';
-import { expiryGuard, LINE, type PaymentChanges, paymentSet } from './payment-updates.js';
-import { assertLineTransition, assertPaymentTransition } from './state-machine.js';
+import { expiryGuard, LINE, type LineChanges, lineSet, type PaymentChanges, paymentSet } from './payment-updates.js';
+import {
+  assertLineTransition,
+  assertPaymentTransition,
+  type FinalPaymentStatus,
+  finalPaymentStatus,
+} from './state-machine.js';
 
 // Moves of the state machine made in one conditional update, where the second always follows the
 // first on the happy path: each move is still checked against the transitions table, gets its
@@ -88,4 +93,50 @@ export function captureAndStartSettling(
     },
     arrayFilters: [{ [`${LINE}._id`]: { $in: pending }, [`${LINE}.status`]: 'pending' }],
   };
+}
+
+/** A line its biller accepted, and what its `posting → settled` records (see postLine in hub/settlement). */
+export interface AcceptedLine {
+  lineId: string;
+  changes: Pick<LineChanges, 'billerReference' | 'billerStatus'>;
+}
+
+/**
+ * `posting → settled` of every line in `accepted` in one update, each with its own biller fields
+ * and timeline entry; when that leaves every line of the payment final, also `settling →` its final
+ * status (as settleCompletion would). Lines are named by their index in `payment` (read before the
+ * posts), and the filter pins each one's id and `posting` status there, and the payment settling:
+ * lines are never added or removed, and the other lines it counts as final cannot move again.
+ * Throws TypeError for a line `payment` does not show posting (a caller bug); `final` is the status
+ * the payment moves to, or null when it stays settling.
+ */
+export function settleAcceptedLines(
+  payment: Pick<Payment, '_id' | 'status' | 'lines'>,
+  accepted: readonly AcceptedLine[],
+  now: Date,
+): { move: FoldedMove; final: FinalPaymentStatus | null } {
+  assertLineTransition(['posting'], 'settled');
+  const filter: Record<string, unknown> = { _id: payment._id, status: 'settling' };
+  const set: Record<string, unknown> = {};
+  const entries: TimelineEntry[] = [];
+  const settledIds = new Set<string>();
+  for (const { lineId, changes } of accepted) {
+    const index = payment.lines.findIndex((line) => line._id === lineId);
+    if (index < 0 || payment.lines[index]?.status !== 'posting') throw new TypeError(`line ${lineId} is not posting`);
+    const path = `lines.${index}`;
+    filter[`${path}._id`] = lineId;
+    filter[`${path}.status`] = 'posting';
+    Object.assign(set, lineSet(changes, path), { [`${path}.status`]: 'settled', [`${path}.changedAt`]: now });
+    entries.push({ at: now, event: 'settlement.settled', from: 'posting', to: 'settled', lineId });
+    settledIds.add(lineId);
+  }
+  const final = finalPaymentStatus(
+    payment.lines.map((line) => (settledIds.has(line._id) ? { status: 'settled' as const } : line)),
+  );
+  if (final) {
+    assertPaymentTransition(['settling'], final);
+    set.status = final;
+    entries.push({ at: now, event: `payment.${final}`, from: 'settling', to: final });
+  }
+  return { move: { filter, update: { $set: set, $push: { timeline: { $each: entries } } } }, final };
 }

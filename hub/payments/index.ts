@@ -20,6 +20,7 @@ export {
   type TimelineEntry,
 } from './payment-model.js';
 export {
+  type AcceptedLine,
   type CreatedPayment,
   DEFAULT_PAYMENT_TTL_MS,
   type LineChanges,

@@ -2,7 +2,13 @@ import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
 import { asDuplicateKeyConflict, type Connection, driverCollection } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
-import { captureAndStartSettling, type FoldedMove, openWithFlags } from './folded-moves.js';
+import {
+  type AcceptedLine,
+  captureAndStartSettling,
+  type FoldedMove,
+  openWithFlags,
+  settleAcceptedLines,
+} from './folded-moves.js';
 import { newLineId, newPaymentId, newReference } from './ids.js';
 import type { Currency } from './money.js';
 import {
@@ -39,7 +45,7 @@ import { classifyStuck, type StuckWork, SWEPT_LINE_STATUSES } from './stuck-work
 /** A payment in one of these has every line final: its receipt is due. */
 const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
 
-export type { LineChanges, PaymentChanges };
+export type { AcceptedLine, LineChanges, PaymentChanges };
 
 /** How long a created or awaiting_payment payment waits for the citizen to pay. */
 export const DEFAULT_PAYMENT_TTL_MS = 30 * 60_000;
@@ -341,6 +347,20 @@ export class PaymentStore {
   ): Promise<Payment | null> {
     const move = captureAndStartSettling(payment, gateway, events, new Date());
     return move ? this.fold(move) : null;
+  }
+
+  /**
+   * The lines their billers accepted, `posting → settled` in one conditional update, and the
+   * payment's completion in the same update when that leaves every line final (settleAcceptedLines).
+   * `payment` is the payment as read before the posts. Null when the payment is no longer settling
+   * or one of those lines is no longer posting (another run moved it). The caller books the ledger
+   * movements first when the payment completes here (see settlePayment in hub/settlement).
+   */
+  settleAccepted(
+    payment: Pick<Payment, '_id' | 'status' | 'lines'>,
+    accepted: readonly AcceptedLine[],
+  ): Promise<Payment | null> {
+    return this.fold(settleAcceptedLines(payment, accepted, new Date()).move);
   }
 
   /**

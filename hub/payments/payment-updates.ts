@@ -98,8 +98,11 @@ export function paymentSet(changes: PaymentChanges = {}): Record<string, unknown
   return set;
 }
 
-/** `$set` paths for a line transition (the line named by LINE); errors as paymentSet's. */
-export function lineSet(changes: LineChanges = {}): Record<string, unknown> {
+/**
+ * `$set` paths for a line transition, under `path` (by default the line named by LINE; a folded
+ * move of several lines names each by its index, `lines.<i>`); errors as paymentSet's.
+ */
+export function lineSet(changes: LineChanges = {}, path = `lines.$[${LINE}]`): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   const refused: string[] = [];
   for (const [key, value] of Object.entries(changes)) {
@@ -107,7 +110,7 @@ export function lineSet(changes: LineChanges = {}): Record<string, unknown> {
     if (!check) throw new TypeError(`a line transition cannot set ${key}`);
     if (value === undefined) continue;
     if (!check(value)) refused.push(`lines.${key}`);
-    set[`lines.$[${LINE}].${key}`] = value;
+    set[`${path}.${key}`] = value;
   }
   if (refused.length > 0) throw refuse(refused);
   return set;

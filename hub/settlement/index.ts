@@ -20,18 +20,29 @@ export {
   addOnce,
   enqueueReceipt,
   enqueueSettlement,
+  handOverLine,
   ISSUE_RECEIPT,
+  paymentJobId,
   requeueLine,
   SETTLE_LINE,
+  SETTLE_PAYMENT,
   type SettlementJobData,
   type SettlementQueue,
   settlementJobOptions,
   settlementQueue,
 } from './queue.js';
 export { finish, settleLine } from './settle-line.js';
+export {
+  type HandOver,
+  type HandOverStart,
+  type PaymentRun,
+  type PaymentRunOutcome,
+  settlePayment,
+} from './settle-payment.js';
 export { type SweepDeps, type SweepOptions, type SweepReport, sweepStuckWork } from './sweeper.js';
 export {
   type JobHandler,
+  processPaymentJob,
   processSettlementJob,
   type SettlementWorker,
   startQueueWorker,

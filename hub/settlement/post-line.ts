@@ -58,12 +58,30 @@ export async function markUnknown(
   return tellLineChange(deps, moved, line._id, 'unknown');
 }
 
+/** What a biller said to a post or status check: its result, or the BillerError it threw. */
+export type BillerAnswer = { result: PostingResult } | { error: BillerError };
+
 /**
- * The first post, or a re-post after a retry or a crash: the biller dedupes on the reference, so it
- * answers with the posting it already has. While polling, the status is read instead, and only a
- * posting the biller never received is sent again.
+ * Asks the line's biller: the first post, or a re-post after a retry or a crash (the biller dedupes
+ * on the reference, so it answers with the posting it already has). While polling, the status is
+ * read instead, and only a posting the biller never received is sent again. A BillerError is
+ * returned as the answer; any other error (a store failure, a bug) throws.
  */
-async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<PostingResult> {
+export async function askBiller(
+  deps: LineDeps,
+  payment: Payment,
+  line: PaymentLine,
+  run: LineRun,
+): Promise<BillerAnswer> {
+  try {
+    return { result: await callBiller(deps, payment, line, run) };
+  } catch (error) {
+    if (error instanceof BillerError) return { error };
+    throw error;
+  }
+}
+
+async function callBiller(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<PostingResult> {
   const { polls } = run;
   const biller = deps.billers.get(line.billerId);
   // Treated as an outage: a registry without this biller may be fixed before the attempts run out.
@@ -85,19 +103,40 @@ async function askBiller(deps: LineDeps, payment: Payment, line: PaymentLine, ru
   });
 }
 
+/** What `posting → settled` records of an accepted posting: the biller's reference and status, when given. */
+export function acceptedChanges(result: PostingResult): { billerReference?: string; billerStatus?: string } {
+  return {
+    ...(result.billerReference ? { billerReference: result.billerReference } : {}),
+    ...(result.billerStatus ? { billerStatus: result.billerStatus } : {}),
+  };
+}
+
 /** One posting step of a line that is posting: settled, failed, unknown, polled again later, or thrown to retry. */
 export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLine, run: LineRun): Promise<StepResult> {
-  let result: PostingResult;
-  try {
-    result = await askBiller(deps, payment, line, run);
-  } catch (error) {
-    if (!(error instanceof BillerError)) throw error;
+  return answerLine(deps, payment, line, run, await askBiller(deps, payment, line, run));
+}
+
+/**
+ * Moves a posting line on from its biller's answer: `accepted` → settled; an explicit refusal →
+ * failed (to be refunded); pending → polled again, or unknown after `maxPolls`; a retryable error
+ * is thrown for the job to retry, or leaves the line unknown on the job's last attempt.
+ */
+export async function answerLine(
+  deps: LineDeps,
+  payment: Payment,
+  line: PaymentLine,
+  run: LineRun,
+  answer: BillerAnswer,
+): Promise<StepResult> {
+  if ('error' in answer) {
+    const { error } = answer;
     if (!error.retryable) return failLine(deps, payment, line, error.billerCode ?? error.code, error.message);
     // A timeout or 5xx says nothing about whether the biller recorded the posting.
     if (run.lastAttempt)
       return markUnknown(deps, payment, line, `biller unavailable on the last attempt: ${error.message}`);
     throw error;
   }
+  const { result } = answer;
   if (result.status === 'accepted') {
     const settled = await deps.payments.transitionLine(
       payment._id,
@@ -105,10 +144,7 @@ export async function postLine(deps: LineDeps, payment: Payment, line: PaymentLi
       'posting',
       'settled',
       'settlement.settled',
-      {
-        ...(result.billerReference ? { billerReference: result.billerReference } : {}),
-        ...(result.billerStatus ? { billerStatus: result.billerStatus } : {}),
-      },
+      acceptedChanges(result),
     );
     if (settled) deps.onLineSettled?.(settled, line._id);
     return settled;

@@ -30,6 +30,8 @@ export type SettlementQueue = Queue<SettlementJobData>;
 
 /** The job name: one kind of job per line, whatever step the line is at. */
 export const SETTLE_LINE = 'settle-line';
+/** The first round of postings of a payment the capture moved to settling (settle-payment.ts). */
+export const SETTLE_PAYMENT = 'settle-payment';
 /** A payment's receipt and its message (hub/receipts/issue-receipt.ts). */
 export const ISSUE_RECEIPT = 'issue-receipt';
 
@@ -58,24 +60,37 @@ export function settlementQueue(connection: Redis, input: SettlementOptionsInput
   });
 }
 
+/** The settle-payment job's id: the payment's issue-receipt job already has the bare payment id. */
+export const paymentJobId = (paymentId: string) => `settle-${paymentId}`;
+
 /**
- * One job per open line of a payment already moved to settling, its id the line id: a repeat
- * while the first job is kept adds nothing, and a job that runs twice does no harm anyway.
- * Lines waiting for an enquiry or an operator are left out. A line posting with one attempt counted
- * was moved there by the settling transition (PaymentStore.startSettling), which counted the post
- * its job makes first (`postCounted`). Returns the ids of the lines enqueued.
+ * Enqueues the settlement of a payment already moved to settling, and returns the ids of the lines
+ * it covers (its open lines; those waiting for an enquiry or an operator are left out).
+ *
+ * When the settling transition moved every one of them to posting and counted its first post
+ * (PaymentStore.startSettling, captureAndSettle: the capture's path), one settle-payment job posts
+ * them all at once and settles what the billers accept in one update (settlePayment), its id
+ * derived from the payment's (paymentJobId). Otherwise (the sweep, a payment an operator released,
+ * lines already moved) each line gets its own settle-line job, its id the line id, with
+ * `postCounted` for a line posting with one attempt counted. A repeat while the first job is kept
+ * adds nothing, and a job that runs twice does no harm anyway.
  */
 export async function enqueueSettlement(queue: SettlementQueue, payment: Payment): Promise<string[]> {
   const open = payment.lines.filter(
     (line) => OPEN_LINE_STATUSES.includes(line.status) && !WAITING_LINE_STATUSES.includes(line.status),
   );
+  const counted = (line: Payment['lines'][number]) => line.status === 'posting' && line.attempts === 1;
+  if (open.length > 0 && open.every(counted)) {
+    await queue.add(SETTLE_PAYMENT, { paymentId: payment._id }, { jobId: paymentJobId(payment._id) });
+    return open.map((line) => line._id);
+  }
   await queue.addBulk(
     open.map((line) => ({
       name: SETTLE_LINE,
       data: {
         paymentId: payment._id,
         lineId: line._id,
-        ...(line.status === 'posting' && line.attempts === 1 ? { postCounted: true } : {}),
+        ...(counted(line) ? { postCounted: true } : {}),
       },
       opts: { jobId: line._id },
     })),
@@ -94,18 +109,30 @@ export async function addOnce(
   name: string,
   jobId: string,
   data: SettlementJobData,
+  options: { delayMs?: number } = {},
 ): Promise<'requeued' | 'inQueue'> {
   const existing = await queue.getJob(jobId);
   const state = existing ? await existing.getState() : 'missing';
   if (state !== 'missing' && state !== 'completed' && state !== 'failed' && state !== 'unknown') return 'inQueue';
   if (state !== 'missing') await queue.remove(jobId);
-  await queue.add(name, data, { jobId });
+  await queue.add(name, data, { jobId, ...(options.delayMs ? { delay: options.delayMs } : {}) });
   return 'requeued';
 }
 
 /** A new settle-line job for a line that must move again (swept, or resolved by an enquiry). */
 export const requeueLine = (queue: SettlementQueue, paymentId: string, lineId: string) =>
   addOnce(queue, SETTLE_LINE, lineId, { paymentId, lineId });
+
+/**
+ * The settle-payment job's hand-over (settlePayment): the line's settle-line job, after `delayMs`,
+ * with `polls` status checks already made. Its first run counts its post (no `postCounted`).
+ */
+export const handOverLine =
+  (queue: SettlementQueue) =>
+  async (paymentId: string, lineId: string, start: { polls?: number; delayMs?: number }): Promise<void> => {
+    const data = { paymentId, lineId, ...(start.polls ? { polls: start.polls } : {}) };
+    await addOnce(queue, SETTLE_LINE, lineId, data, { delayMs: start.delayMs });
+  };
 
 /** The issue-receipt job of a payment that turned final; its id is the payment id (no ':'). */
 export const enqueueReceipt = (queue: SettlementQueue, paymentId: string) =>

@@ -23,7 +23,7 @@ const othersRunning = (payment: Payment, lineId: string) =>
   payment.lines.some((l) => l._id !== lineId && RUNNING.includes(l.status));
 
 /** Runs the hook once per payment (by the run whose completion moved it); its failure does not undo settlement. */
-async function announce(deps: Pick<LineDeps, 'log' | 'onPaymentFinal'>, payment: Payment): Promise<void> {
+export async function announce(deps: Pick<LineDeps, 'log' | 'onPaymentFinal'>, payment: Payment): Promise<void> {
   deps.log.info({ paymentId: payment._id, status: payment.status }, 'payment final');
   try {
     await deps.onPaymentFinal?.(payment);

@@ -2,8 +2,9 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from '../../infra/redis.js';
 import type { LineDeps, SettlementDeps, SettlementLog } from './deps.js';
 import { type SettlementOptions, settlementOptions } from './options.js';
-import { SETTLE_LINE, type SettlementJobData } from './queue.js';
+import { handOverLine, SETTLE_LINE, SETTLE_PAYMENT, type SettlementJobData, settlementQueue } from './queue.js';
 import { settleLine } from './settle-line.js';
+import { type HandOver, type PaymentRunOutcome, settlePayment } from './settle-payment.js';
 
 export interface SettlementWorker {
   worker: Worker<SettlementJobData>;
@@ -42,6 +43,24 @@ export async function processSettlementJob(
 }
 
 /**
+ * One settle-payment job (settlePayment): only its very first run posts; a retried or stalled run
+ * hands every open line to its settle-line job (`handOver`).
+ */
+export async function processPaymentJob(
+  deps: LineDeps,
+  job: Job<SettlementJobData>,
+  handOver: HandOver,
+): Promise<PaymentRunOutcome> {
+  const { paymentId } = job.data;
+  if (!paymentId) throw new UnrecoverableError(`${SETTLE_PAYMENT} job ${job.id} has no paymentId`);
+  const firstRun = job.attemptsMade === 0 && (job.stalledCounter ?? 0) === 0;
+  const outcome = await settlePayment(deps, { paymentId, firstRun }, handOver);
+  if (outcome.handedOver.length > 0)
+    deps.log.info({ paymentId, lines: outcome.handedOver }, 'lines handed to their jobs');
+  return outcome;
+}
+
+/**
  * A BullMQ worker on the work queue that hands each job to the handler registered under its name;
  * a job of a name without a handler fails at once (UnrecoverableError), never retried.
  */
@@ -77,15 +96,30 @@ export function startQueueWorker(
   return { worker, close: () => worker.close() };
 }
 
-/** Settles lines from the work queue until closed (settle-line jobs only; hub/worker/jobs.ts runs them all). */
+/**
+ * Settles payments and lines from the work queue until closed (settle-payment and settle-line jobs
+ * only; hub/worker/jobs.ts runs them all). Hand-overs are added on the same connection.
+ */
 export function startSettlementWorker(deps: SettlementDeps): SettlementWorker {
   const { connection, options: input, ...rest } = deps;
   const options = settlementOptions(input);
   const lineDeps: LineDeps = { ...rest, options };
-  return startQueueWorker(
+  const queue = settlementQueue(connection, input);
+  const handOver = handOverLine(queue);
+  const started = startQueueWorker(
     connection,
     options,
-    { [SETTLE_LINE]: (job, token) => processSettlementJob(lineDeps, job, token) },
+    {
+      [SETTLE_LINE]: (job, token) => processSettlementJob(lineDeps, job, token),
+      [SETTLE_PAYMENT]: (job) => processPaymentJob(lineDeps, job, handOver),
+    },
     deps.log,
   );
+  return {
+    worker: started.worker,
+    close: async () => {
+      await started.close();
+      await queue.close();
+    },
+  };
 }

@@ -58,12 +58,13 @@ import type { SettlementOptions } from '../settlement/options.js';
 import {
   enqueueReceipt,
   enqueueSettlement,
+  handOverLine,
   type SettlementJobData,
   type SettlementQueue,
   settlementQueue,
 } from '../settlement/queue.js';
 import { sweepStuckWork } from '../settlement/sweeper.js';
-import { type JobHandler, processSettlementJob, startQueueWorker } from '../settlement/worker.js';
+import { type JobHandler, processPaymentJob, processSettlementJob, startQueueWorker } from '../settlement/worker.js';
 import type { WalletSettlement } from '../wallet/settle-by-wallet.js';
 import { walletSettlementFromConfig } from '../wallet/wallet-from-config.js';
 import { reconcileJob } from './reconcile-job.js';
@@ -83,6 +84,8 @@ type Schedule = (
  * every replica upserts the same scheduler id, so each runs once per period across all of them.
  */
 export const JOBS = {
+  /** Posts every line of a just-captured payment at once, settles what is accepted in one update, hands the rest to settle-line (hub/settlement). */
+  'settle-payment': {},
   /** Posts a line to its biller, polls it, refunds it if refused; job id = line id (hub/settlement). */
   'settle-line': {},
   /** Asks billers about lines whose outcome is unknown, when each one's next enquiry is due. */
@@ -296,7 +299,10 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     options: complaintOptionsOf(config),
     log,
   });
+  // A settle-payment job hands the lines it did not settle to their settle-line jobs.
+  const handOver = handOverLine(queue);
   const handlers: Record<JobName, JobHandler> = {
+    'settle-payment': (job) => processPaymentJob(lineDeps, job, handOver),
     'settle-line': (job, token) => processSettlementJob(lineDeps, job, token),
     'status-enquiry': async () => {
       const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });

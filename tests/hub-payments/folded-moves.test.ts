@@ -135,4 +135,75 @@ describe('two moves that always follow each other, made in one conditional updat
       await expect(store.openCheckout(payment._id, ORDER, review)).rejects.toThrow(TypeError);
     });
   });
+  describe('settleAccepted: the accepted lines posting → settled, and the completion when they were the last', () => {
+    async function posting(): Promise<Payment> {
+      const awaiting = await awaitingPayment();
+      const settling = await store.captureAndSettle(awaiting, GATEWAY, EVENTS);
+      if (!settling) throw new Error('not settling');
+      return settling;
+    }
+
+    it('settles every line with its own biller fields and completes the payment, in one write', async () => {
+      const settling = await posting();
+      const accepted = settling.lines.map((l, i) => ({
+        lineId: l._id,
+        changes: { billerReference: `B-${i}`, billerStatus: 'SUCCESS' },
+      }));
+      const { result: done, writes } = await countWrites(['payments'], () => store.settleAccepted(settling, accepted));
+      expect(writes).toEqual(['payments.findOneAndUpdate']);
+      expect(done?.status).toBe('completed');
+      expect(done?.lines.map((l) => [l.status, l.billerReference, l.billerStatus])).toEqual([
+        ['settled', 'B-0', 'SUCCESS'],
+        ['settled', 'B-1', 'SUCCESS'],
+        ['settled', 'B-2', 'SUCCESS'],
+      ]);
+      expect(done?.timeline.slice(-4).map((e) => [e.event, e.from, e.to])).toEqual([
+        ['settlement.settled', 'posting', 'settled'],
+        ['settlement.settled', 'posting', 'settled'],
+        ['settlement.settled', 'posting', 'settled'],
+        ['payment.completed', 'settling', 'completed'],
+      ]);
+    });
+
+    it('leaves the payment settling while a line is open, and completes it as partially refunded after a refund', async () => {
+      const settling = await posting();
+      const [first, second, third] = settling.lines.map((l) => l._id) as [string, string, string];
+      const some = await store.settleAccepted(settling, [{ lineId: first, changes: {} }]);
+      expect(some?.status).toBe('settling');
+      expect(some?.lines.map((l) => l.status)).toEqual(['settled', 'posting', 'posting']);
+
+      await store.transitionLine(settling._id, second, 'posting', 'failed', 'settlement.failed');
+      await store.transitionLine(settling._id, second, 'failed', 'refunding', 'refund.started');
+      const refunded = await store.transitionLine(settling._id, second, 'refunding', 'refunded', 'refund.completed');
+      if (!refunded) throw new Error('not refunded');
+      const done = await store.settleAccepted(refunded, [{ lineId: third, changes: {} }]);
+      expect(done?.status).toBe('partially_refunded');
+    });
+
+    it('changes nothing when a line it saw posting has moved, and refuses a line it did not see posting', async () => {
+      const settling = await posting();
+      const [first, second] = settling.lines.map((l) => l._id) as [string, string];
+      await store.transitionLine(settling._id, second, 'posting', 'unknown', 'settlement.unknown');
+      const accepted = [
+        { lineId: first, changes: {} },
+        { lineId: second, changes: {} },
+      ];
+      expect(await store.settleAccepted(settling, accepted)).toBeNull();
+      expect((await store.findById(settling._id))?.lines.map((l) => l.status)).toEqual([
+        'posting',
+        'unknown',
+        'posting',
+      ]);
+      const now = (await store.findById(settling._id)) as Payment;
+      expect(() => store.settleAccepted(now, accepted)).toThrow(TypeError);
+    });
+
+    it('refuses a biller field the schema would refuse, storing nothing', async () => {
+      const settling = await posting();
+      const [first] = settling.lines.map((l) => l._id) as [string];
+      const bad = [{ lineId: first, changes: { billerReference: 42 as unknown as string } }];
+      expect(() => store.settleAccepted(settling, bad)).toThrow(/invalid payment: lines.billerReference/);
+      expect((await store.findById(settling._id))?.lines[0]?.status).toBe('posting');
+    });
+  });
 });

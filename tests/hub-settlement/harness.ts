@@ -8,7 +8,7 @@ import { type NewPaymentLine, PaymentStore } from '../../hub/payments/payment-st
 import { hashRequest } from '../../hub/payments/request-hash.js';
 import type { LineDeps } from '../../hub/settlement/deps.js';
 import { type SettlementOptionsInput, settlementOptions } from '../../hub/settlement/options.js';
-import { enqueueSettlement, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
+import { enqueueSettlement, paymentJobId, type SettlementQueue, settlementQueue } from '../../hub/settlement/queue.js';
 import { type SettlementWorker, startSettlementWorker } from '../../hub/settlement/worker.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
@@ -73,7 +73,7 @@ export interface Harness {
   settlingPayment(specs: LineSpec[]): Promise<Payment>;
   /** settlingPayment, then enqueueSettlement. */
   settle(specs: LineSpec[]): Promise<Payment>;
-  /** Waits until the payment is final and every line's job has finished; returns the payment. */
+  /** Waits until the payment is final and its jobs (settle-payment, settle-line) have finished; returns the payment. */
   finished(paymentId: string, timeoutMs?: number): Promise<Payment>;
   /** Every payment this test made, checked against the ledger. */
   ledgerProblems(): Promise<string[]>;
@@ -194,8 +194,12 @@ export async function startHarness(label: string): Promise<Harness> {
         async () => {
           const payment = await payments.findById(paymentId);
           if (!payment || !FINAL.includes(payment.status)) return undefined;
-          const states = await Promise.all(payment.lines.map(async (l) => (await queue.getJob(l._id))?.getState()));
-          return states.every((s) => s === 'completed' || s === 'failed') && payment;
+          // A payment the capture moved to settling has one settle-payment job, and a settle-line job
+          // for each line it handed over; any other, a settle-line job per line.
+          const ids = [paymentJobId(paymentId), ...payment.lines.map((l) => l._id)];
+          const jobs = (await Promise.all(ids.map((id) => queue.getJob(id)))).filter((job) => job !== undefined);
+          const states = await Promise.all(jobs.map((job) => job.getState()));
+          return jobs.length > 0 && states.every((s) => s === 'completed' || s === 'failed') && payment;
         },
         timeoutMs,
       ),

@@ -3,6 +3,7 @@ import type { Payment } from '../../hub/payments/payment-model.js';
 import type { LineDeps } from '../../hub/settlement/deps.js';
 import { enqueueSettlement } from '../../hub/settlement/queue.js';
 import { settleLine } from '../../hub/settlement/settle-line.js';
+import { settlePayment } from '../../hub/settlement/settle-payment.js';
 import { countWrites } from './count-writes.js';
 import { ALL_THREE, type Harness, startHarness } from './harness.js';
 import { twoLinePayment } from './support/two-lines.js';
@@ -113,7 +114,26 @@ describe('the writes a paid line costs', () => {
     expect((await h.ledger.forPayment(settling._id)).filter((t) => t.kind === 'settlement')).toHaveLength(2);
   });
 
-  it('the capture job of each line of a 3-bill payment settles it with the post counted once, run by the worker', async () => {
+  it('the settle-payment job settles a captured 3-bill payment in 2 writes after the move to settling: one ledger insert, one update', async () => {
+    const captured = await h.capturedPayment(ALL_THREE);
+    const { result: done, writes } = await countWrites(COLLECTIONS, async () => {
+      const settling = await h.payments.startSettling(captured, 'settlement.started');
+      if (!settling) throw new Error('settling failed in the test');
+      await settlePayment(h.lineDeps(), { paymentId: settling._id, firstRun: true }, async () => {
+        throw new Error('nothing should be handed over');
+      });
+      return (await h.payments.findById(captured._id)) as Payment;
+    });
+    expect(done.status).toBe('completed');
+    expect(writes).toEqual([
+      'payments.findOneAndUpdate', // captured → settling, every line pending → posting, one attempt each
+      'ledger_transactions.insertMany', // the three settlements, booked before the completion
+      'payments.findOneAndUpdate', // every line posting → settled, and settling → completed
+    ]);
+    expect(done.lines.map((l) => l.attempts)).toEqual([1, 1, 1]);
+  });
+
+  it("the capture's settle-payment job settles a 3-bill payment with the post counted once, run by the worker", async () => {
     const captured = await h.capturedPayment(ALL_THREE);
     const settling = await h.payments.startSettling(captured, 'settlement.started');
     if (!settling) throw new Error('settling failed in the test');

@@ -24,7 +24,7 @@ describe('the worker is one visible list of jobs and schedules', () => {
     await redis?.quit();
   });
 
-  it('lists settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile, remind, the autopay and the complaint jobs', () => {
+  it('lists settle-payment, settle-line, status-enquiry, issue-receipt, notify, sweep, expire, reconcile-orders, reconcile, remind, the autopay and the complaint jobs', () => {
     expect(Object.keys(JOBS).sort()).toEqual(
       [
         'autopay-charge',
@@ -38,6 +38,7 @@ describe('the worker is one visible list of jobs and schedules', () => {
         'reconcile-orders',
         'remind',
         'settle-line',
+        'settle-payment',
         'status-enquiry',
         'sweep',
       ].sort(),
