@@ -47,12 +47,12 @@ export const CODE_PATH_WRITES = {
     'payments.findOneAndUpdate: created → awaiting_payment, with the order id and any flag-only risk hits (checkout)',
     'payments.findOneAndUpdate: awaiting_payment → captured → settling, every line pending → posting (webhook)',
     'ledger_transactions.insertMany: the capture movement (webhook)',
-    'ledger_transactions.insertMany: the three settlements, one insert (the last line)',
-    'payments.findOneAndUpdate: settling → completed (the last line)',
+    'ledger_transactions.insertMany: the three settlements, one insert, before the completion (settle-payment job)',
+    'payments.findOneAndUpdate: every line posting → settled, and settling → completed (settle-payment job)',
     'receipts.insertMany: the receipt, one document inserted lean (issue-receipt job)',
     'payments.findOneAndUpdate: the receipt and its message recorded (issue-receipt job)',
   ],
-  perLine: ['payments.findOneAndUpdate: line posting → settled'],
+  perLine: [] as string[],
   linesPerPayment: 3,
 };
 const { perPayment, perLine, linesPerPayment } = CODE_PATH_WRITES;

@@ -79,7 +79,7 @@ type Schedule = (
 
 /**
  * Everything the worker process does, in one list. Jobs without a schedule are added by the hub
- * (settle-line after a capture) or by other jobs (issue-receipt when a payment turns final,
+ * (settle-payment after a capture) or by other jobs (issue-receipt when a payment turns final,
  * settle-line again when an enquiry resolves a line). Scheduled jobs run on BullMQ job schedulers:
  * every replica upserts the same scheduler id, so each runs once per period across all of them.
  */

@@ -6,7 +6,7 @@ import { issueReceipt } from '../../hub/receipts/issue-receipt.js';
 import { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import type { LineDeps } from '../../hub/settlement/deps.js';
 import { settlementOptions } from '../../hub/settlement/options.js';
-import { settleLine } from '../../hub/settlement/settle-line.js';
+import { settlePayment } from '../../hub/settlement/settle-payment.js';
 import { createLogger } from '../../infra/logger.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
 import { type CheckoutHarness, startCheckoutHarness } from './harness.js';
@@ -66,16 +66,11 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
     const body = h.body(...Array.from({ length: bills }, () => h.consumer()));
     const { payment, checkoutUrl } = await h.run(body, undefined, citizen);
     await h.pay(checkoutUrl);
-    const settling = await h.capture.sync(payment);
-    for (const line of settling.lines) {
-      await settleLine(lineDeps(), {
-        paymentId: payment._id,
-        lineId: line._id,
-        polls: 0,
-        lastAttempt: false,
-        firstPostCounted: true,
-      });
-    }
+    await h.capture.sync(payment);
+    // The capture's settle-payment job, as the worker runs it: every biller accepts, nothing is handed over.
+    await settlePayment(lineDeps(), { paymentId: payment._id, firstRun: true }, async (_id, lineId) => {
+      throw new Error(`line ${lineId} handed over`);
+    });
     await issueReceipt(
       {
         payments: h.payments,
@@ -94,7 +89,7 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
     return h.reload(payment._id);
   }
 
-  it('makes 14 writes end to end (4.67 per settled line), the capture one conditional update, and leaves the books whole', async () => {
+  it('makes 11 writes end to end (3.67 per settled line), the capture one conditional update, and leaves the books whole', async () => {
     // The citizen's first checkout builds the indexes and copies their history into the risk
     // collections; four consumers in all keep the new-account rule quiet (it flags more than five).
     const citizen = `citizen-${h.consumer()}`;
@@ -109,11 +104,8 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
       'payments.findOneAndUpdate', // created → awaiting_payment with the gateway order
       'payments.findOneAndUpdate', // the capture: awaiting_payment → captured → settling, lines posting
       'ledger_transactions.insertMany', // the capture movement
-      'payments.findOneAndUpdate', // line 1 posting → settled
-      'payments.findOneAndUpdate', // line 2 posting → settled
-      'payments.findOneAndUpdate', // line 3 posting → settled
-      'ledger_transactions.insertMany', // the three settlements, one insert
-      'payments.findOneAndUpdate', // settling → completed
+      'ledger_transactions.insertMany', // the three settlements, one insert, before the completion
+      'payments.findOneAndUpdate', // every line posting → settled, and settling → completed
       'receipts.insertMany', // the receipt (one document, inserted lean)
       'payments.findOneAndUpdate', // the receipt and its message recorded
     ]);
