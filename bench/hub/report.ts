@@ -41,8 +41,7 @@ const READ_METHODS = new Set(['findOne', 'find', 'countDocuments', 'estimatedDoc
 export const CODE_PATH_WRITES = {
   perPayment: [
     'payments.insertMany: the payment, created, one document inserted lean (checkout)',
-    'risk_citizens.findOneAndUpdate: the citizen activity the checkout rules read (checkout)',
-    'risk_consumers.bulkWrite: its lines under their consumers, one command (checkout)',
+    "risk_activity.bulkWrite: the citizen's activity and its lines under their consumers, one command (checkout)",
     'bill_claims.insertMany: its bills claimed, one command (checkout)',
     'payments.findOneAndUpdate: created → awaiting_payment, with the order id and any flag-only risk hits (checkout)',
     'payments.findOneAndUpdate: awaiting_payment → captured → settling, every line pending → posting (webhook)',

@@ -1,6 +1,7 @@
 import { type Model, Schema } from 'mongoose';
-import { type Connection, driverCollection } from '../../infra/mongo.js';
+import type { Connection } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
+import { type ActivityWrite, citizenDocId, RISK_ACTIVITY_COLLECTION } from './risk-activity.js';
 import { consumerKeyOf } from './rule-checks.js';
 
 /**
@@ -29,12 +30,12 @@ interface OpenEntry {
 }
 
 /**
- * One citizen's checkout activity (collection `risk_citizens`, `_id` = the citizen's subject), kept
+ * One citizen's checkout activity (collection `risk_activity`, `_id` = citizenDocId), kept
  * as checkouts happen so the checkout rules read one document by its unique key instead of
  * querying the payments collection. `seeded`: the citizen's payments made before this document
  * existed have been copied in (once, from the payments themselves).
  */
-interface CitizenActivityDoc {
+export interface CitizenActivityDoc {
   _id: string;
   firstSeenAt: Date;
   seeded?: boolean;
@@ -58,12 +59,13 @@ const citizenActivitySchema = new Schema<CitizenActivityDoc>(
     checkouts: { type: [checkoutEntrySchema], default: [] },
     open: { type: [openEntrySchema], default: [] },
   },
-  { collection: 'risk_citizens', versionKey: false },
+  { collection: RISK_ACTIVITY_COLLECTION, versionKey: false },
 );
 
-type CitizenActivityModel = Model<CitizenActivityDoc>;
+export type CitizenActivityModel = Model<CitizenActivityDoc>;
 
-function citizenActivityModel(conn: Connection): CitizenActivityModel {
+/** The model of citizens' activity documents on `conn`. */
+export function citizenActivityModel(conn: Connection): CitizenActivityModel {
   return (
     (conn.models.RiskCitizen as CitizenActivityModel | undefined) ??
     conn.model<CitizenActivityDoc>('RiskCitizen', citizenActivitySchema)
@@ -93,50 +95,59 @@ export interface CitizenFacts {
 
 /**
  * Per-citizen checkout activity for the checkout rules (velocity, own failures, a new account
- * paying many consumers). A checkout is recorded with one conditional upsert that also returns the
- * activity; the failure rule then asks the status of only the citizen's payments that may still be
- * failed (by `_id`), and forgets those that never can be. Cost per checkout: a read of one small
- * document and, when the citizen has unpaid checkouts, one lookup by `_id`, however many payments
- * the hub holds. The first time a citizen is seen (or after this collection is lost) their
- * payments of the last 30 days are copied in once from the payments collection.
+ * paying many consumers). A checkout is recorded with one conditional upsert (checkoutWrite, sent
+ * with the consumers' in one bulk write by RiskCheck, risk-activity.ts), and the document read
+ * back gives the facts (factsAfter): the failure rule asks the status of only the citizen's
+ * payments that may still be failed (by `_id`), and forgets those that never can be. Cost per
+ * checkout: a small document written and read and, when the citizen has unpaid checkouts, one
+ * lookup by `_id`, however many payments the hub holds. The first time a citizen is seen (or after
+ * this document is lost) their payments of the last 30 days are copied in once from the payments
+ * collection.
  */
 export class CitizenActivity {
-  private readonly model: CitizenActivityModel;
+  readonly model: CitizenActivityModel;
 
   constructor(private readonly payments: PaymentModel) {
     this.model = citizenActivityModel(payments.db);
   }
 
-  /** Records a new payment's checkout and returns the facts the rules read, as of `now`. */
-  async recordCheckout(payment: Payment, now: Date): Promise<CitizenFacts> {
-    // Straight to the driver (driverCollection): the entries are built from the payment, and
-    // mongoose would build a subdocument for each of them to cast what is already typed.
-    const collection = await driverCollection(this.model);
-    let doc: CitizenActivityDoc | null = await collection.findOneAndUpdate(
-      { _id: payment.citizenSub },
-      {
-        $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
-        $min: { firstSeenAt: payment.createdAt },
+  /** The upsert recording a new payment's checkout on its citizen's document (entries built from the payment). */
+  checkoutWrite(payment: Payment): ActivityWrite {
+    return {
+      updateOne: {
+        filter: { _id: citizenDocId(payment.citizenSub) },
+        update: {
+          $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
+          $min: { firstSeenAt: payment.createdAt },
+        },
+        upsert: true,
       },
-      { upsert: true, returnDocument: 'after' },
-    );
-    if (!doc?.seeded) doc = await this.seed(payment.citizenSub, now);
-    if (!doc) throw new Error(`risk activity of ${payment.citizenSub} vanished`);
+    };
+  }
+
+  /**
+   * The facts the rules read, as of `now`, from the citizen's document as read back after
+   * checkoutWrite (`doc`; seeded first when it has not been, or is missing).
+   */
+  async factsAfter(doc: CitizenActivityDoc | undefined, payment: Payment, now: Date): Promise<CitizenFacts> {
+    let seen: CitizenActivityDoc | null | undefined = doc;
+    if (!seen?.seeded) seen = await this.seed(payment.citizenSub, now);
+    if (!seen) throw new Error(`risk activity of ${payment.citizenSub} vanished`);
     const cutoff = now.getTime() - LONGEST_WINDOW_MS;
-    const failed = await this.failedAmong(doc, payment._id, cutoff);
-    const stale = doc.checkouts.some((e) => e.at.getTime() < cutoff) || doc.open.some((e) => e.at.getTime() < cutoff);
+    const failed = await this.failedAmong(seen, payment._id, cutoff);
+    const stale = seen.checkouts.some((e) => e.at.getTime() < cutoff) || seen.open.some((e) => e.at.getTime() < cutoff);
     if (stale) {
       const old = new Date(cutoff);
       await this.model
-        .updateOne({ _id: doc._id }, { $pull: { checkouts: { at: { $lt: old } }, open: { at: { $lt: old } } } })
+        .updateOne({ _id: seen._id }, { $pull: { checkouts: { at: { $lt: old } }, open: { at: { $lt: old } } } })
         .exec();
     }
     return {
-      checkouts: doc.checkouts
+      checkouts: seen.checkouts
         .filter((e) => e.at.getTime() >= cutoff)
         .map((e) => ({ _id: e.p, createdAt: e.at, consumers: e.c })),
       failed,
-      firstSeenAt: doc.firstSeenAt,
+      firstSeenAt: seen.firstSeenAt,
     };
   }
 
@@ -180,7 +191,7 @@ export class CitizenActivity {
     ]);
     return this.model
       .findOneAndUpdate(
-        { _id: citizenSub },
+        { _id: citizenDocId(citizenSub) },
         {
           $addToSet: {
             checkouts: { $each: recent.map(checkoutEntry) },

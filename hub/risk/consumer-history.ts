@@ -1,6 +1,7 @@
 import { type Model, Schema } from 'mongoose';
-import { type Connection, driverCollection, escapeRegExp } from '../../infra/mongo.js';
+import { type Connection, escapeRegExp } from '../../infra/mongo.js';
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
+import { type ActivityDocs, type ActivityWrite, consumerDocId, RISK_ACTIVITY_COLLECTION } from './risk-activity.js';
 import { consumerKeyOf } from './rule-checks.js';
 
 /** How many of a consumer's settled payments the amount rule reads (the newest). */
@@ -20,8 +21,8 @@ interface LineEntry {
 }
 
 /**
- * One consumer's payment history for the amount rule (collection `risk_consumers`, `_id` = the
- * consumer key: the bill key without its bill number). `settled`: lines of it that settled;
+ * One consumer's payment history for the amount rule (collection `risk_activity`, `_id` =
+ * consumerDocId of the consumer key: the bill key without its bill number). `settled`: lines of it that settled;
  * `pending`: lines checked out whose outcome was not known yet when last looked at.
  */
 interface ConsumerHistoryDoc {
@@ -52,7 +53,7 @@ const consumerHistorySchema = new Schema<ConsumerHistoryDoc>(
     settled: { type: [lineEntrySchema], default: [] },
     pending: { type: [lineEntrySchema], default: [] },
   },
-  { collection: 'risk_consumers', versionKey: false },
+  { collection: RISK_ACTIVITY_COLLECTION, versionKey: false },
 );
 const riskMetaSchema = new Schema<RiskMetaDoc>(
   {
@@ -77,8 +78,11 @@ function riskMetaModel(conn: Connection): RiskMetaModel {
   return (conn.models.RiskMeta as RiskMetaModel | undefined) ?? conn.model<RiskMetaDoc>('RiskMeta', riskMetaSchema);
 }
 
-/** The meta document's id: the copy of settled histories from the payments collection. */
-const SEED_ID = 'consumer-history-seed';
+/**
+ * The meta document's id: the copy of settled histories from the payments collection into
+ * `risk_activity` (a new id, so histories kept in the former `risk_consumers` are copied again).
+ */
+const SEED_ID = 'risk-activity-consumer-seed';
 /** A copy still `running` after this long was abandoned (its process died): another takes it over. */
 const SEED_STALE_MS = 10 * 60_000;
 
@@ -114,43 +118,44 @@ export class ConsumerHistory {
   }
 
   /**
-   * Records a new payment's lines under their consumers and returns, per line of it, the amounts
-   * (paise) of its consumer's settled lines in other payments, newest payments first (at most
-   * HISTORY_LIMIT payments' worth).
+   * The upserts recording a new payment's lines as `pending` under their consumers, one per
+   * consumer (sent with the citizen's in one bulk write by RiskCheck, risk-activity.ts).
    */
-  async recordCheckout(payment: Payment): Promise<number[][]> {
-    const keys = payment.lines.map(consumerKeyOf);
-    const unique = [...new Set(keys)];
-    // Straight to the driver (driverCollection): the entries are built above from the payment, and
-    // mongoose would build a subdocument for each of them to cast what is already typed.
-    const collection = await driverCollection(this.model);
-    await collection.bulkWrite(
-      unique.map((key) => ({
-        updateOne: {
-          filter: { _id: key },
-          update: {
-            $addToSet: {
-              pending: {
-                $each: payment.lines.filter((l) => consumerKeyOf(l) === key).map((l) => lineEntry(payment, l)),
-              },
+  checkoutWrites(payment: Payment): ActivityWrite[] {
+    const keys = [...new Set(payment.lines.map(consumerKeyOf))];
+    return keys.map((key) => ({
+      updateOne: {
+        filter: { _id: consumerDocId(key) },
+        update: {
+          $addToSet: {
+            pending: {
+              $each: payment.lines.filter((l) => consumerKeyOf(l) === key).map((l) => lineEntry(payment, l)),
             },
-            // The schema's default for a new consumer, as mongoose's upsert would set it.
-            $setOnInsert: { settled: [] },
           },
-          upsert: true,
+          // The schema's default for a new consumer, as mongoose's upsert would set it.
+          $setOnInsert: { settled: [] },
         },
-      })),
-      { ordered: false },
-    );
+        upsert: true,
+      },
+    }));
+  }
+
+  /**
+   * Per line of the payment, the amounts (paise) of its consumer's settled lines in other
+   * payments, newest payments first (at most HISTORY_LIMIT payments' worth), from the documents
+   * read back after checkoutWrites (`docs`, by `_id`). Until the seed is done, the payments
+   * collection is searched instead.
+   */
+  async historiesAfter(docs: ActivityDocs, payment: Payment): Promise<number[][]> {
+    const keys = payment.lines.map(consumerKeyOf);
     if (!(await this.isSeeded())) {
       return Promise.all(keys.map((key) => this.searchSettled(key, payment._id)));
     }
-    const docs = await this.model
-      .find({ _id: { $in: unique } })
-      .lean<ConsumerHistoryDoc[]>()
-      .exec();
-    const settled = await this.resolvePending(docs, payment._id);
-    return keys.map((key) => newestAmounts(settled.get(key) ?? [], payment._id));
+    const mine = [...new Set(keys)]
+      .map((key) => docs.get(consumerDocId(key)) as ConsumerHistoryDoc | undefined)
+      .filter((doc) => doc !== undefined);
+    const settled = await this.resolvePending(mine, payment._id);
+    return keys.map((key) => newestAmounts(settled.get(consumerDocId(key)) ?? [], payment._id));
   }
 
   /**
@@ -264,7 +269,7 @@ export class ConsumerHistory {
         if (!settles && (NEVER_SETTLES_LINE.has(line.status) || NEVER_SETTLES_PAYMENT.has(payment.status))) continue;
         writes.push({
           updateOne: {
-            filter: { _id: consumerKeyOf(line) },
+            filter: { _id: consumerDocId(consumerKeyOf(line)) },
             update: { $addToSet: { [settles ? 'settled' : 'pending']: lineEntry(payment, line) } },
             upsert: true,
           },

@@ -1,6 +1,7 @@
 import type { Payment, PaymentModel } from '../payments/payment-model.js';
-import { CitizenActivity } from './citizen-activity.js';
+import { CitizenActivity, type CitizenActivityDoc } from './citizen-activity.js';
 import { ConsumerHistory } from './consumer-history.js';
+import { citizenDocId, recordActivity } from './risk-activity.js';
 import { RiskRuleStore } from './risk-rule-store.js';
 import { type RiskMarks, riskMarksOf } from './risk-state.js';
 import { type CheckoutFacts, captureHits, checkoutHits, type RuleHit } from './rule-checks.js';
@@ -11,9 +12,9 @@ import { type CheckoutFacts, captureHits, checkoutHits, type RuleHit } from './r
  * `risk.review.status = pending`, which keeps the captured payment from starting settlement
  * until an operator decides (see settlementWaitsForReview). Checks are cheap and do not grow with
  * the payments collection: at checkout the citizen's activity document and the consumers' history
- * documents are recorded and read by their unique keys (citizen-activity.ts, consumer-history.ts),
- * concurrently with the rules (cached, risk-rule-store.ts); at capture one query by card
- * fingerprint (gateway.instrument index).
+ * documents are recorded in one bulk write and read back in one query by their unique keys
+ * (risk-activity.ts, citizen-activity.ts, consumer-history.ts), concurrently with the rules
+ * (cached, risk-rule-store.ts); at capture one query by card fingerprint (gateway.instrument index).
  */
 export class RiskCheck {
   readonly rules: RiskRuleStore;
@@ -85,13 +86,19 @@ export class RiskCheck {
   }
 
   /**
-   * The facts of the checkout rules, from the citizen's and the consumers' activity documents (both
-   * recorded by this call, concurrently); nothing here searches the payments collection.
+   * The facts of the checkout rules, from the citizen's and the consumers' activity documents, both
+   * recorded by this call in one bulk write and read back in one query (recordActivity); nothing
+   * here searches the payments collection (but the seeds, once).
    */
   private async checkoutFacts(payment: Payment, now: Date): Promise<CheckoutFacts> {
+    const docs = await recordActivity(this.citizens.model, [
+      this.citizens.checkoutWrite(payment),
+      ...this.consumers.checkoutWrites(payment),
+    ]);
+    const mine = docs.get(citizenDocId(payment.citizenSub)) as CitizenActivityDoc | undefined;
     const [citizen, histories] = await Promise.all([
-      this.citizens.recordCheckout(payment, now),
-      this.consumers.recordCheckout(payment),
+      this.citizens.factsAfter(mine, payment, now),
+      this.consumers.historiesAfter(docs, payment),
     ]);
     return {
       now,

@@ -42,7 +42,13 @@ export const settlementOptionsSchema = z.object({
     .max(10_000)
     .default(90)
     .describe('Status checks before a posting still pending becomes an unknown outcome (resolved by enquiry).'),
-  concurrency: z.number().int().min(1).max(256).default(8).describe('Jobs one worker runs at once (a settle-payment job posts all its lines at once).'),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(8)
+    .describe('Jobs one worker runs at once (a settle-payment job posts all its lines at once).'),
   lockDurationMs: z
     .number()
     .int()

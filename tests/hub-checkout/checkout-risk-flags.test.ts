@@ -5,7 +5,7 @@ import { onlyRule } from '../hub-risk/fixtures.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
 import { type CheckoutHarness, refusal, startCheckoutHarness } from './harness.js';
 
-const COLLECTIONS = ['payments', 'bill_claims', 'risk_citizens', 'risk_consumers', 'risk_activity', 'risk_meta'];
+const COLLECTIONS = ['payments', 'bill_claims', 'risk_activity', 'risk_meta'];
 
 /** The velocity rule alone, at its lowest limit: a citizen's second checkout within the hour fires it. */
 async function velocityFires(rules: RiskRuleStore, action: 'flag' | 'review'): Promise<void> {
@@ -41,8 +41,7 @@ describe('the checkout risk rules and the move to awaiting_payment', () => {
     const { result, writes } = await countWrites(COLLECTIONS, () => h.run(h.body(h.consumer()), undefined, citizen));
     expect(writes).toEqual([
       'payments.insertMany', // the new payment (one document, inserted lean)
-      'risk_citizens.findOneAndUpdate',
-      'risk_consumers.bulkWrite',
+      'risk_activity.bulkWrite', // the citizen's and the consumers' activity, one command
       'bill_claims.insertMany',
       'payments.findOneAndUpdate', // created → awaiting_payment, the order and the flag
     ]);

@@ -18,8 +18,6 @@ const COLLECTIONS = [
   'payments',
   'ledger_transactions',
   'bill_claims',
-  'risk_citizens',
-  'risk_consumers',
   'risk_activity',
   'risk_meta',
   'receipts',
@@ -89,7 +87,7 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
     return h.reload(payment._id);
   }
 
-  it('makes 11 writes end to end (3.67 per settled line), the capture one conditional update, and leaves the books whole', async () => {
+  it('makes 10 writes end to end (3.33 per settled line), the capture one conditional update, and leaves the books whole', async () => {
     // The citizen's first checkout builds the indexes and copies their history into the risk
     // collections; four consumers in all keep the new-account rule quiet (it flags more than five).
     const citizen = `citizen-${h.consumer()}`;
@@ -98,8 +96,7 @@ describe('the writes of one paid 3-bill checkout, from checkout to receipt', () 
     expect(result.status).toBe('completed');
     expect(writes).toEqual([
       'payments.insertMany', // checkout: the payment, created (one document, inserted lean)
-      'risk_citizens.findOneAndUpdate', // the citizen's activity, read back for the checkout rules
-      'risk_consumers.bulkWrite', // the lines under their consumers
+      'risk_activity.bulkWrite', // the citizen's activity and the lines under their consumers, one command
       'bill_claims.insertMany', // the three bills claimed
       'payments.findOneAndUpdate', // created → awaiting_payment with the gateway order
       'payments.findOneAndUpdate', // the capture: awaiting_payment → captured → settling, lines posting

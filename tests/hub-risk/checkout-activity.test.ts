@@ -86,7 +86,7 @@ describe('checkout rules read activity kept per citizen and per consumer', () =>
     const sub = citizen();
     await checkedOut(risk, payments, sub, [lineFor('840000001')]);
     await checkedOut(risk, payments, sub, [lineFor('840000002')]);
-    await db.conn.collection('risk_citizens').deleteOne({ _id: sub as never });
+    await db.conn.collection('risk_activity').deleteOne({ _id: `citizen|${sub}` as never });
     const third = await checkedOut(risk, payments, sub, [lineFor('840000003')]);
     expect(third.risk?.flags[0]?.reason).toBe('3 checkouts by this citizen in the last 60 minutes (the limit is 2).');
   });
