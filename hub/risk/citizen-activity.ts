@@ -64,8 +64,7 @@ const citizenActivitySchema = new Schema<CitizenActivityDoc>(
 
 export type CitizenActivityModel = Model<CitizenActivityDoc>;
 
-/** The model of citizens' activity documents on `conn`. */
-export function citizenActivityModel(conn: Connection): CitizenActivityModel {
+function citizenActivityModel(conn: Connection): CitizenActivityModel {
   return (
     (conn.models.RiskCitizen as CitizenActivityModel | undefined) ??
     conn.model<CitizenActivityDoc>('RiskCitizen', citizenActivitySchema)
@@ -105,6 +104,7 @@ export interface CitizenFacts {
  * collection.
  */
 export class CitizenActivity {
+  /** The citizens' activity documents' model: any model of `risk_activity` serves recordActivity. */
   readonly model: CitizenActivityModel;
 
   constructor(private readonly payments: PaymentModel) {
