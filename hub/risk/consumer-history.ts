@@ -22,8 +22,8 @@ interface LineEntry {
 
 /**
  * One consumer's payment history for the amount rule (collection `risk_activity`, `_id` =
- * consumerDocId of the consumer key: the bill key without its bill number). `settled`: lines of it that settled;
- * `pending`: lines checked out whose outcome was not known yet when last looked at.
+ * consumerDocId of the consumer key: the bill key without its bill number). `settled`: lines of
+ * it that settled; `pending`: lines checked out whose outcome was not known yet when last looked at.
  */
 interface ConsumerHistoryDoc {
   _id: string;
