@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '../../hub/payments/payment-model.js';
-import { enqueueSettlement, paymentJobId, SETTLE_LINE } from '../../hub/settlement/queue.js';
+import { enqueueSettlement, handOverLine, paymentJobId } from '../../hub/settlement/queue.js';
 import { type HandOverStart, settlePayment } from '../../hub/settlement/settle-payment.js';
 import { BILLERS, kindOf } from './billers.js';
 import { countWrites } from './count-writes.js';
@@ -39,6 +39,21 @@ describe('settle-payment: the first round of a captured payment, all lines at on
       handed,
       handOver: async (_paymentId: string, lineId: string, start: HandOverStart) => void handed.push({ lineId, start }),
     };
+  }
+
+  /** Adds each handed-over line's job as the worker's hand-over does (handOverLine), then runs them to the payment's end. */
+  async function runHandedOver(
+    paymentId: string,
+    handed: { lineId: string; start: HandOverStart }[],
+  ): Promise<Payment> {
+    const handOver = handOverLine(h.queue);
+    for (const { lineId, start } of handed) await handOver(paymentId, lineId, start);
+    const worker = h.startWorker();
+    try {
+      return await h.finished(paymentId);
+    } finally {
+      await worker.close();
+    }
   }
 
   const lineOf = (payment: Payment, kind: string) => {
@@ -97,20 +112,14 @@ describe('settle-payment: the first round of a captured payment, all lines at on
     ]);
 
     // Its job, as the hand-over adds it, refunds it, books the ledger and finishes the payment.
-    await h.queue.add(SETTLE_LINE, { paymentId: settling._id, lineId: water._id }, { jobId: water._id });
-    const worker = h.startWorker();
-    try {
-      const done = await h.finished(settling._id);
-      expect(done.status).toBe('partially_refunded');
-      expect((await h.ledger.forPayment(settling._id)).map((t) => t.kind).sort()).toEqual([
-        'capture',
-        'refund',
-        'settlement',
-        'settlement',
-      ]);
-    } finally {
-      await worker.close();
-    }
+    const done = await runHandedOver(settling._id, handed);
+    expect(done.status).toBe('partially_refunded');
+    expect((await h.ledger.forPayment(settling._id)).map((t) => t.kind).sort()).toEqual([
+      'capture',
+      'refund',
+      'settlement',
+      'settlement',
+    ]);
   });
 
   it('hands a pending line over with one poll counted after the poll delay, and an unavailable biller after the backoff', async () => {
@@ -136,21 +145,9 @@ describe('settle-payment: the first round of a captured payment, all lines at on
 
     // Electricity recovers and gas accepts: the two jobs, as handed over, finish the payment and book its ledger.
     await h.billers.resetFaults();
-    await h.queue.addBulk(
-      handed.map(({ lineId, start }) => ({
-        name: SETTLE_LINE,
-        data: { paymentId: settling._id, lineId, ...(start.polls ? { polls: start.polls } : {}) },
-        opts: { jobId: lineId },
-      })),
-    );
-    const worker = h.startWorker();
-    try {
-      const done = await h.finished(settling._id);
-      expect(done.status).toBe('completed');
-      expect(done.lines.map((l) => l.status)).toEqual(['settled', 'settled', 'settled']);
-    } finally {
-      await worker.close();
-    }
+    const done = await runHandedOver(settling._id, handed);
+    expect(done.status).toBe('completed');
+    expect(done.lines.map((l) => l.status)).toEqual(['settled', 'settled', 'settled']);
   });
 
   it('run by the worker from the capture, a payment with a biller out for two calls ends completed, each post counted', async () => {
@@ -188,21 +185,9 @@ describe('settle-payment: the first round of a captured payment, all lines at on
     for (const line of settling.lines) expect(await h.billers.postings(kindOf(line.billerId), line.reference)).toBe(0);
 
     // Their jobs settle the payment, counting their own posts.
-    await h.queue.addBulk(
-      settling.lines.map((l) => ({
-        name: SETTLE_LINE,
-        data: { paymentId: settling._id, lineId: l._id },
-        opts: { jobId: l._id },
-      })),
-    );
-    const worker = h.startWorker();
-    try {
-      const done = await h.finished(settling._id);
-      expect(done.status).toBe('completed');
-      expect(done.lines.map((l) => l.attempts)).toEqual([2, 2, 2]);
-    } finally {
-      await worker.close();
-    }
+    const done = await runHandedOver(settling._id, handed);
+    expect(done.status).toBe('completed');
+    expect(done.lines.map((l) => l.attempts)).toEqual([2, 2, 2]);
   });
 
   it('when another run moves a line first, the batch update is refused, nothing is settled twice and the lines jobs finish', async () => {
@@ -231,21 +216,9 @@ describe('settle-payment: the first round of a captured payment, all lines at on
       'settlement',
     ]);
 
-    await h.queue.addBulk(
-      settling.lines.map((l) => ({
-        name: SETTLE_LINE,
-        data: { paymentId: settling._id, lineId: l._id },
-        opts: { jobId: l._id },
-      })),
-    );
-    const worker = h.startWorker();
-    try {
-      const done = await h.finished(settling._id);
-      expect(done.status).toBe('completed');
-      for (const line of done.lines) expect(await h.billers.postings(kindOf(line.billerId), line.reference)).toBe(1);
-      expect(await h.ledger.forPayment(settling._id)).toHaveLength(4);
-    } finally {
-      await worker.close();
-    }
+    const done = await runHandedOver(settling._id, handed);
+    expect(done.status).toBe('completed');
+    for (const line of done.lines) expect(await h.billers.postings(kindOf(line.billerId), line.reference)).toBe(1);
+    expect(await h.ledger.forPayment(settling._id)).toHaveLength(4);
   });
 });
