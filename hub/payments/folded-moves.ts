@@ -1,12 +1,7 @@
 import type { RiskMarks } from '../risk/risk-state.js';
 import type { Payment, TimelineEntry } from './payment-model.js';
 import { expiryGuard, LINE, type LineChanges, lineSet, type PaymentChanges, paymentSet } from './payment-updates.js';
-import {
-  assertLineTransition,
-  assertPaymentTransition,
-  type FinalPaymentStatus,
-  finalPaymentStatus,
-} from './state-machine.js';
+import { assertLineTransition, assertPaymentTransition, finalPaymentStatus } from './state-machine.js';
 
 // Moves of the state machine made in one conditional update, where the second always follows the
 // first on the happy path: each move is still checked against the transitions table, gets its
@@ -107,14 +102,13 @@ export interface AcceptedLine {
  * status (as settleCompletion would). Lines are named by their index in `payment` (read before the
  * posts), and the filter pins each one's id and `posting` status there, and the payment settling:
  * lines are never added or removed, and the other lines it counts as final cannot move again.
- * Throws TypeError for a line `payment` does not show posting (a caller bug); `final` is the status
- * the payment moves to, or null when it stays settling.
+ * Throws TypeError for a line `payment` does not show posting (a caller bug).
  */
 export function settleAcceptedLines(
   payment: Pick<Payment, '_id' | 'status' | 'lines'>,
   accepted: readonly AcceptedLine[],
   now: Date,
-): { move: FoldedMove; final: FinalPaymentStatus | null } {
+): FoldedMove {
   assertLineTransition(['posting'], 'settled');
   const filter: Record<string, unknown> = { _id: payment._id, status: 'settling' };
   const set: Record<string, unknown> = {};
@@ -138,5 +132,5 @@ export function settleAcceptedLines(
     set.status = final;
     entries.push({ at: now, event: `payment.${final}`, from: 'settling', to: final });
   }
-  return { move: { filter, update: { $set: set, $push: { timeline: { $each: entries } } } }, final };
+  return { filter, update: { $set: set, $push: { timeline: { $each: entries } } } };
 }

@@ -360,7 +360,7 @@ export class PaymentStore {
     payment: Pick<Payment, '_id' | 'status' | 'lines'>,
     accepted: readonly AcceptedLine[],
   ): Promise<Payment | null> {
-    return this.fold(settleAcceptedLines(payment, accepted, new Date()).move);
+    return this.fold(settleAcceptedLines(payment, accepted, new Date()));
   }
 
   /**

@@ -103,6 +103,10 @@ export const FINAL_LINE_STATUSES: readonly LineStatus[] = ['settled', 'refunded'
 export const OPEN_LINE_STATUSES: readonly LineStatus[] = LINE_STATUSES.filter((s) => !FINAL_LINE_STATUSES.includes(s));
 /** Open lines that the automatic settlement queue leaves alone: status enquiry resolves unknown, an operator held. */
 export const WAITING_LINE_STATUSES: readonly LineStatus[] = ['unknown', 'held'];
+/** Open lines the automatic settlement queue moves on (pending, posting, failed, refunding): a job is theirs. */
+export const RUNNING_LINE_STATUSES: readonly LineStatus[] = OPEN_LINE_STATUSES.filter(
+  (s) => !WAITING_LINE_STATUSES.includes(s),
+);
 
 /** A caller asked for a move the state machine does not have: a bug, not bad input. */
 export class IllegalTransitionError extends AppError {

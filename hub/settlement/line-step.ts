@@ -1,4 +1,4 @@
-import type { Payment } from '../payments/payment-model.js';
+import type { Payment, PaymentLine } from '../payments/payment-model.js';
 import type { LineDeps, LineNews } from './deps.js';
 
 /** One run of a line's job. */
@@ -17,6 +17,13 @@ export interface LineRun {
    */
   firstPostCounted?: boolean;
 }
+
+/**
+ * Whether the line's next post is counted already by the settling transition that moved it to
+ * posting (PaymentStore.startSettling, captureAndSettle): posting with its one attempt.
+ */
+export const postCountedBySettling = (line: Pick<PaymentLine, 'status' | 'attempts'>) =>
+  line.status === 'posting' && line.attempts === 1;
 
 /** How a run ends when it does not throw. */
 export type LineOutcome =

@@ -1,7 +1,8 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from '../../infra/redis.js';
 import type { Payment } from '../payments/payment-model.js';
-import { OPEN_LINE_STATUSES, WAITING_LINE_STATUSES } from '../payments/state-machine.js';
+import { RUNNING_LINE_STATUSES } from '../payments/state-machine.js';
+import { postCountedBySettling } from './line-step.js';
 import { type SettlementOptions, type SettlementOptionsInput, settlementOptions } from './options.js';
 
 /**
@@ -76,11 +77,8 @@ export const paymentJobId = (paymentId: string) => `settle-${paymentId}`;
  * adds nothing, and a job that runs twice does no harm anyway.
  */
 export async function enqueueSettlement(queue: SettlementQueue, payment: Payment): Promise<string[]> {
-  const open = payment.lines.filter(
-    (line) => OPEN_LINE_STATUSES.includes(line.status) && !WAITING_LINE_STATUSES.includes(line.status),
-  );
-  const counted = (line: Payment['lines'][number]) => line.status === 'posting' && line.attempts === 1;
-  if (open.length > 0 && open.every(counted)) {
+  const open = payment.lines.filter((line) => RUNNING_LINE_STATUSES.includes(line.status));
+  if (open.length > 0 && open.every(postCountedBySettling)) {
     await queue.add(SETTLE_PAYMENT, { paymentId: payment._id }, { jobId: paymentJobId(payment._id) });
     return open.map((line) => line._id);
   }
@@ -90,7 +88,7 @@ export async function enqueueSettlement(queue: SettlementQueue, payment: Payment
       data: {
         paymentId: payment._id,
         lineId: line._id,
-        ...(counted(line) ? { postCounted: true } : {}),
+        ...(postCountedBySettling(line) ? { postCounted: true } : {}),
       },
       opts: { jobId: line._id },
     })),

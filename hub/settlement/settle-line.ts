@@ -1,5 +1,5 @@
 import type { Payment } from '../payments/payment-model.js';
-import type { LineStatus } from '../payments/state-machine.js';
+import { RUNNING_LINE_STATUSES } from '../payments/state-machine.js';
 import { bookMissingMovements } from './book-ledger.js';
 import type { LineDeps } from './deps.js';
 import { isOutcome, type LineOutcome, type LineRun, type StepResult } from './line-step.js';
@@ -9,8 +9,6 @@ import { refundLine, startRefund } from './refund-line.js';
 // pending → posting → failed → refunding → refunded, then the ledger: six steps at most; more is a bug.
 const MAX_STEPS = 10;
 const LINES_MOVE_IN = ['captured', 'settling'];
-/** Lines whose own job is still moving them on: each such run ends final, unknown or held. */
-const RUNNING: readonly LineStatus[] = ['pending', 'posting', 'failed', 'refunding'];
 
 /**
  * Whether another line of the payment (as the last transition returned it) is still running. The
@@ -20,7 +18,7 @@ const RUNNING: readonly LineStatus[] = ['pending', 'posting', 'failed', 'refundi
  * (BullMQ) or swept (a settling payment whose lines are all final), and finds the line at rest.
  */
 const othersRunning = (payment: Payment, lineId: string) =>
-  payment.lines.some((l) => l._id !== lineId && RUNNING.includes(l.status));
+  payment.lines.some((l) => l._id !== lineId && RUNNING_LINE_STATUSES.includes(l.status));
 
 /** Runs the hook once per payment (by the run whose completion moved it); its failure does not undo settlement. */
 export async function announce(deps: Pick<LineDeps, 'log' | 'onPaymentFinal'>, payment: Payment): Promise<void> {

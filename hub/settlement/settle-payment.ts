@@ -1,13 +1,8 @@
 import type { AcceptedLine, Payment, PaymentLine } from '../payments/index.js';
-import {
-  finalPaymentStatus,
-  OPEN_LINE_STATUSES,
-  type PaymentStatus,
-  WAITING_LINE_STATUSES,
-} from '../payments/state-machine.js';
+import { finalPaymentStatus, type PaymentStatus, RUNNING_LINE_STATUSES } from '../payments/state-machine.js';
 import { bookMissingMovements } from './book-ledger.js';
 import type { LineDeps } from './deps.js';
-import { isOutcome, type LineRun } from './line-step.js';
+import { isOutcome, type LineRun, postCountedBySettling } from './line-step.js';
 import { acceptedChanges, answerLine, askBiller, type BillerAnswer } from './post-line.js';
 import { announce } from './settle-line.js';
 
@@ -41,10 +36,6 @@ export interface PaymentRunOutcome {
   /** Lines handed to their own settle-line jobs. */
   handedOver: string[];
 }
-
-/** A line still moved on by an automatic job (not final, not waiting for an enquiry or an operator). */
-const running = (line: PaymentLine) =>
-  OPEN_LINE_STATUSES.includes(line.status) && !WAITING_LINE_STATUSES.includes(line.status);
 
 /** The payment as it will be once `accepted` are settled: what the ledger is booked from before the write. */
 function withSettled(payment: Payment, accepted: readonly AcceptedLine[]): Payment {
@@ -89,9 +80,8 @@ async function settleBatch(deps: LineDeps, payment: Payment, accepted: AcceptedL
 export async function settlePayment(deps: LineDeps, run: PaymentRun, handOver: HandOver): Promise<PaymentRunOutcome> {
   const payment = await deps.payments.findById(run.paymentId);
   if (!payment) return { settled: [], handedOver: [] };
-  const open = payment.lines.filter(running);
-  const counted = (line: PaymentLine) => line.status === 'posting' && line.attempts === 1;
-  const batch = run.firstRun && payment.status === 'settling' ? open.filter(counted) : [];
+  const open = payment.lines.filter((line) => RUNNING_LINE_STATUSES.includes(line.status));
+  const batch = run.firstRun && payment.status === 'settling' ? open.filter(postCountedBySettling) : [];
   const handedOver: string[] = [];
   const pass = async (lineId: string, start: HandOverStart = {}) => {
     await handOver(payment._id, lineId, start);

@@ -1,7 +1,7 @@
 import type { Ledger } from '../ledger/ledger.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
-import { OPEN_LINE_STATUSES, WAITING_LINE_STATUSES } from '../payments/state-machine.js';
+import { RUNNING_LINE_STATUSES } from '../payments/state-machine.js';
 import type { StuckWork } from '../payments/stuck-work.js';
 import type { PaymentFinalHook, SettlementLog } from './deps.js';
 import { requeueLine, type SettlementQueue } from './queue.js';
@@ -51,9 +51,7 @@ async function start(deps: SweepDeps, report: SweepReport, work: StuckWork, line
       const moved = await deps.payments.transitionPayment(payment._id, 'captured', 'settling', 'settlement.swept');
       if (moved) report.started.push(payment._id);
       for (const line of (moved ?? payment).lines) {
-        if (OPEN_LINE_STATUSES.includes(line.status) && !WAITING_LINE_STATUSES.includes(line.status)) {
-          lines.set(line._id, payment._id);
-        }
+        if (RUNNING_LINE_STATUSES.includes(line.status)) lines.set(line._id, payment._id);
       }
     } catch (error) {
       report.errors += 1;
