@@ -15,9 +15,9 @@ export const citizenDocId = (citizenSub: string) => `citizen|${citizenSub}`;
 /** A consumer's history document id: `consumer|` + the consumer key (the bill key without its bill number). */
 export const consumerDocId = (consumerKey: string) => `consumer|${consumerKey}`;
 
-/** One upsert of an activity document, as a bulkWrite operation. */
+/** One update (an upsert, or a cleanup's pull) of an activity document, as a bulkWrite operation. */
 export interface ActivityWrite {
-  updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert: true };
+  updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert?: true };
 }
 
 /** An activity document as read back: its kind's fields, by `_id`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentStore } from '../../hub/payments/payment-store.js';
+import type { CitizenActivityDoc } from '../../hub/risk/citizen-activity.js';
 import type { RiskCheck } from '../../hub/risk/risk-check.js';
 import { RiskRuleStore, RULES_CACHE_MS } from '../../hub/risk/risk-rule-store.js';
 import { checkedOut, lineFor, onlyRule, paymentOf, settledPayment } from './fixtures.js';
@@ -23,12 +24,15 @@ describe('checkout rules read activity kept per citizen and per consumer', () =>
   let rules: RiskRuleStore;
   let risk: RiskCheck;
   const seen: SeenQuery[] = [];
+  /** The methods called on risk_activity, in order. */
+  const activityCalls: string[] = [];
   const citizen = () => `citizen-${randomUUID()}`;
 
   beforeAll(async () => {
     ({ db, payments, rules, risk } = await riskTestBed('risk_activity'));
     db.conn.set('debug', (collection: string, method: string, filter: unknown) => {
       if (collection === 'payments') seen.push({ method, filter: (filter ?? {}) as Record<string, unknown> });
+      if (collection === 'risk_activity') activityCalls.push(method);
     });
   });
   afterAll(async () => {
@@ -79,6 +83,52 @@ describe('checkout rules read activity kept per citizen and per consumer', () =>
     const above = await checkedOut(risk, payments, citizen(), [lineFor(consumer, 33_001)]);
     expect(above.risk?.flags.map((f) => f.rule)).toEqual(['amount_above_history']);
     expect(above.risk?.flags[0]?.reason).toMatch(/median ₹110\.00 of its 2 settled payments/);
+  });
+
+  it("entries that can no longer count are removed in the citizen's next checkout's one bulk write, never in a write of their own", async () => {
+    await onlyRule(rules, 'citizen_failures', { maxFailures: 100, windowMinutes: 60 });
+    const sub = citizen();
+    const activity = () =>
+      db.conn
+        .collection<CitizenActivityDoc>('risk_activity')
+        .findOne({ _id: `citizen|${sub}` }) as Promise<CitizenActivityDoc>;
+    const checkout = async (consumer: string) => {
+      activityCalls.length = 0;
+      const result = await checkedOut(risk, payments, sub, [lineFor(consumer)]);
+      // The one write and the one read back; no updateOne of a cleanup.
+      expect(activityCalls).toEqual(['bulkWrite', 'find']);
+      return result;
+    };
+    // Nine checkouts, each cancelled before the next: payments that can never fail again. The first
+    // seeds the citizen's document (one more write, once).
+    const made = [];
+    for (let i = 0; i < 9; i++) {
+      const payment =
+        i === 0 ? await checkedOut(risk, payments, sub, [lineFor('850000000')]) : await checkout(`85000000${i}`);
+      expect(
+        await payments.transitionPayment(payment._id, 'created', 'cancelled', 'checkout_superseded'),
+      ).not.toBeNull();
+      made.push(payment._id);
+    }
+    // The ninth found eight done: they go with the tenth checkout's write.
+    expect((await activity()).open.map((e) => e.p)).toEqual(made);
+    const tenth = await checkout('850000009');
+    expect((await activity()).open.map((e) => e.p)).toEqual([made[8], tenth._id]);
+    expect((await activity()).checkouts).toHaveLength(10);
+
+    // Out of the longest window (30 days): noticed by the next checkout, removed by the one after.
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600_000);
+    await db.conn
+      .collection('risk_activity')
+      .updateOne(
+        { _id: `citizen|${sub}` as never },
+        { $set: { 'checkouts.0.at': monthAgo, 'checkouts.1.at': monthAgo } },
+      );
+    await checkout('850000010');
+    expect((await activity()).checkouts).toHaveLength(11);
+    await checkout('850000011');
+    expect((await activity()).checkouts.map((e) => e.p).slice(0, 2)).toEqual([made[2], made[3]]);
+    expect((await activity()).checkouts).toHaveLength(10);
   });
 
   it('a citizen whose activity document was lost is seeded again from their payments', async () => {
