@@ -17,6 +17,7 @@ import { countFault, type FaultCounts, type ProcessFault } from './faults.js';
 import { giveFeedback } from './metrics.js';
 import { makePlan } from './plan.js';
 import { type Quiescence, waitForQuiescence } from './quiesce.js';
+import { waitForReceipts } from './receipts.js';
 import { formatReconciliation, reconcileDays } from './reconciliation.js';
 import { type RestartableRedis, startRestartableRedis } from './redis.js';
 import { type ChaosReport, type ProcessFaultFired, summariseDriven, violationsByKind } from './report.js';
@@ -163,6 +164,11 @@ export async function runChaos(
     }
     log(`reconciliation: ${formatReconciliation(reconciliation)}`);
 
+    const receipts = await waitForReceipts(conn, settings.settleLimitMs);
+    log(
+      `receipts: ${receipts.missing.length === 0 ? 'every final payment has its receipt and message' : `${receipts.missing.length} missing`} after ${Math.round(receipts.waitedMs / 1000)} s`,
+    );
+
     const ledger = await runScript('ledger:check', [], toolEnv);
     const check = await checkMoney(
       conn,
@@ -190,7 +196,7 @@ export async function runChaos(
       ...cases.notHeld.map((detail) => ({ kind: 'partial_capture_not_held' as const, detail })),
       ...cases.unexplainedCases.map((detail) => ({ kind: 'recon_case_unexplained' as const, detail })),
     ];
-    const violations = [...check.violations, ...repeatsAccepted, ...caseViolations];
+    const violations = [...check.violations, ...receipts.missing, ...repeatsAccepted, ...caseViolations];
     return {
       startedAt: startedAt.toISOString(),
       seed: settings.seed,
