@@ -1,5 +1,5 @@
 import type { RiskMarks } from '../risk/risk-state.js';
-import type { Payment, PaymentReceiptState, TimelineEntry } from './payment-model.js';
+import type { Payment, TimelineEntry } from './payment-model.js';
 import { expiryGuard, LINE, type LineChanges, lineSet, type PaymentChanges, paymentSet } from './payment-updates.js';
 import { assertLineTransition, assertPaymentTransition, finalPaymentStatus } from './state-machine.js';
 
@@ -102,15 +102,12 @@ export interface AcceptedLine {
  * status (as settleCompletion would). Lines are named by their index in `payment` (read before the
  * posts), and the filter pins each one's id and `posting` status there, and the payment settling:
  * lines are never added or removed, and the other lines it counts as final cannot move again.
- * `receipt`: the receipt and its message, issued for the payment as this update completes it
- * (ConfirmCompletionHook in hub/settlement), recorded with the completion; ignored when the update
- * does not complete the payment. Throws TypeError for a line `payment` does not show posting (a caller bug).
+ * Throws TypeError for a line `payment` does not show posting (a caller bug).
  */
 export function settleAcceptedLines(
   payment: Pick<Payment, '_id' | 'status' | 'lines'>,
   accepted: readonly AcceptedLine[],
   now: Date,
-  receipt?: PaymentReceiptState,
 ): FoldedMove {
   assertLineTransition(['posting'], 'settled');
   const filter: Record<string, unknown> = { _id: payment._id, status: 'settling' };
@@ -134,8 +131,6 @@ export function settleAcceptedLines(
     assertPaymentTransition(['settling'], final);
     set.status = final;
     entries.push({ at: now, event: `payment.${final}`, from: 'settling', to: final });
-    for (const [field, value] of Object.entries(receipt ?? {}))
-      if (value !== undefined) set[`receipt.${field}`] = value;
   }
   return { filter, update: { $set: set, $push: { timeline: { $each: entries } } } };
 }

@@ -17,7 +17,6 @@ import {
   type Payment,
   type PaymentGateway,
   type PaymentModel,
-  type PaymentReceiptState,
   paymentModel,
   type TimelineEntry,
 } from './payment-model.js';
@@ -355,15 +354,13 @@ export class PaymentStore {
    * payment's completion in the same update when that leaves every line final (settleAcceptedLines).
    * `payment` is the payment as read before the posts. Null when the payment is no longer settling
    * or one of those lines is no longer posting (another run moved it). The caller books the ledger
-   * movements first when the payment completes here (see settlePayment in hub/settlement), and
-   * `receipt` (its receipt and message, issued just before) is recorded with the completion.
+   * movements first when the payment completes here (see settlePayment in hub/settlement).
    */
   settleAccepted(
     payment: Pick<Payment, '_id' | 'status' | 'lines'>,
     accepted: readonly AcceptedLine[],
-    receipt?: PaymentReceiptState,
   ): Promise<Payment | null> {
-    return this.fold(settleAcceptedLines(payment, accepted, new Date(), receipt));
+    return this.fold(settleAcceptedLines(payment, accepted, new Date()));
   }
 
   /**

@@ -1,11 +1,10 @@
 import { chooseChannels } from '../notifications/channels.js';
 import type { Notifications } from '../notifications/notifications.js';
 import { lineEvent, paymentConfirmedEvent } from '../notifications/payment-events.js';
-import type { Payment, PaymentReceiptState } from '../payments/payment-model.js';
+import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
-import type { Receipt } from './receipt-model.js';
 import type { ReceiptService } from './receipt-service.js';
 
 const FINAL = ['completed', 'partially_refunded', 'refunded'];
@@ -70,63 +69,23 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
   if (payment.receipt?.notifiedAt) return 'already_notified';
   const receipt = await deps.receipts.issue(payment);
   if (!receipt) throw new Error(`receipt of ${paymentId} was not issued`);
-  const outcome = await tellCitizen(deps, payment, receipt);
+  // The email carries the receipt's verification link (too long for an SMS).
+  const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
   // The receipt and its message are recorded on the payment in one write, after the message: a
   // crash before it leaves both unrecorded, and the retry (or the catch-up) finds the same receipt
   // and the same keyed message, so nothing is issued or sent twice.
-  await deps.payments.recordReceipt(paymentId, receipt._id, receipt.issuedAt, new Date());
-  return outcome;
-}
-
-/**
- * Sends the confirmation of `receipt` (the email with its verification link, too long for an
- * SMS), unless the refunds already told it all (toldByRefunds). Keyed on the receipt: a second
- * call records and sends nothing new. Throws what the notifications throw.
- */
-async function tellCitizen(
-  deps: Omit<IssueReceiptDeps, 'payments'>,
-  payment: Payment,
-  receipt: Receipt,
-): Promise<'told_by_refunds' | 'no_contact' | 'notified'> {
-  if (await toldByRefunds(deps.notifications, payment, receipt.status)) return 'told_by_refunds';
-  const verifyUrl = await deps.receipts.verifyUrlOf?.(receipt);
+  const record = () => deps.payments.recordReceipt(paymentId, receipt._id, receipt.issuedAt, new Date());
+  if (await toldByRefunds(deps.notifications, payment, receipt.status)) {
+    await record();
+    return 'told_by_refunds';
+  }
   const told = await deps.notifications.notify(paymentConfirmedEvent(payment, receipt, verifyUrl));
-  if (told.channels.length > 0) return 'notified';
-  deps.log.info({ paymentId: payment._id }, 'receipt issued; no contact to send it to');
-  return 'no_contact';
-}
-
-/**
- * The receipt and its message of a payment about to be completed, done before the completing
- * update so that update records them too (`receipt.{receiptId, issuedAt, notifiedAt}`): the
- * settle-payment job's round where every biller accepted, which then needs no issue-receipt job.
- * `payment` is the payment as the completing update will leave it (final status, lines settled).
- * The billers have accepted every posting, so the receipt it states is owed: if the update then
- * loses a race, the lines' own jobs settle the same postings, and the issue-receipt job finds this
- * receipt and this keyed message. Never throws: a receipt that could not be issued returns
- * undefined, a message that could not be sent returns the receipt without `notifiedAt`, and the
- * issue-receipt job (enqueued when the payment turns final without it) does the rest.
- */
-export async function confirmBeforeCompletion(
-  deps: Omit<IssueReceiptDeps, 'payments'>,
-  payment: Payment,
-): Promise<PaymentReceiptState | undefined> {
-  let receipt: Receipt | null;
-  try {
-    receipt = await deps.receipts.issue(payment);
-  } catch (error) {
-    deps.log.warn({ err: error, paymentId: payment._id }, 'receipt not issued before completion; its job will');
-    return undefined;
+  await record();
+  if (told.channels.length === 0) {
+    deps.log.info({ paymentId }, 'receipt issued; no contact to send it to');
+    return 'no_contact';
   }
-  if (!receipt) return undefined;
-  const issued = { receiptId: receipt._id, issuedAt: receipt.issuedAt };
-  try {
-    await tellCitizen(deps, payment, receipt);
-    return { ...issued, notifiedAt: new Date() };
-  } catch (error) {
-    deps.log.warn({ err: error, paymentId: payment._id }, 'receipt message not sent before completion; its job will');
-    return issued;
-  }
+  return 'notified';
 }
 
 /**

@@ -16,19 +16,8 @@ const MAY_BE_FAILED = new Set(['created', 'awaiting_payment', 'failed']);
 /** Payments known never to fail again are dropped from `open` once this many have gathered. */
 const PULL_BATCH = 8;
 
-/** Citizens whose cleanup this process keeps for their next checkout here, at most (oldest forgotten first). */
-const REMEMBERED_CLEANUPS = 10_000;
-
-/**
- * What a citizen's next checkout removes from their document, by payment id: checkouts out of the
- * longest window, and open payments out of it or known never to fail again. Either can only ever
- * be removed (a payment never re-enters the window, and one that cannot fail stays so), so a
- * cleanup that arrives late, twice, or after another process's is still right.
- */
-interface Cleanup {
-  checkouts: string[];
-  open: string[];
-}
+/** Citizens whose forgettable payments this process keeps for their next checkout here, at most (oldest first out). */
+const REMEMBERED_CITIZENS = 10_000;
 
 /** One checkout of the citizen: the payment, when it was made, and the consumers its lines pay. */
 interface CheckoutEntry {
@@ -111,19 +100,24 @@ export interface CitizenFacts {
  * paying many consumers). A checkout is recorded with one conditional upsert (checkoutWrites, sent
  * with the consumers' in one bulk write by RiskCheck, risk-activity.ts), and the document read
  * back gives the facts (factsAfter): the failure rule asks the status of only the citizen's
- * payments that may still be failed (by `_id`). Entries that can no longer count (out of the
- * longest window, or payments that can no longer fail) are removed by a pull sent in the same
- * bulk write as the citizen's next checkout in this process (a Cleanup remembered by factsAfter),
- * not by a write of their own; until then the facts skip them. Cost per checkout: one bulk write,
- * a small document read and, when the citizen has unpaid checkouts, one lookup by `_id`, however
- * many payments the hub holds. The first time a citizen is seen (or after this document is lost)
- * their payments of the last 30 days are copied in once from the payments collection.
+ * payments that may still be failed (by `_id`). Entries that can no longer count leave in that
+ * same bulk write, never in a write of their own: entries out of the longest window by their date
+ * (with every checkout), and open payments that can no longer fail by their ids, remembered by
+ * this process from the citizen's last checkout here (a few at a time; one forgotten by the process
+ * stays until it leaves the window, and the facts skip it meanwhile). Cost per checkout: one bulk
+ * write, a small document read and, when the citizen has unpaid checkouts, one lookup by `_id`,
+ * however many payments the hub holds. The first time a citizen is seen (or after this document is
+ * lost) their payments of the last 30 days are copied in once from the payments collection.
  */
 export class CitizenActivity {
   /** The citizens' activity documents' model: any model of `risk_activity` serves recordActivity. */
   readonly model: CitizenActivityModel;
-  /** Cleanups found by factsAfter, by citizen subject, for that citizen's next checkout (insertion order = age). */
-  private readonly cleanups = new Map<string, Cleanup>();
+  /**
+   * Payments found unable to fail by factsAfter, by citizen subject, for that citizen's next
+   * checkout to pull (insertion order = age). A payment out of created, awaiting_payment and failed
+   * never becomes failed, so a pull that comes late, twice, or from another process is still right.
+   */
+  private readonly forgettable = new Map<string, string[]>();
 
   constructor(private readonly payments: PaymentModel) {
     this.model = citizenActivityModel(payments.db);
@@ -131,34 +125,44 @@ export class CitizenActivity {
 
   /**
    * The writes recording a new payment's checkout on its citizen's document (entries built from
-   * the payment): the upsert, and the pull of a cleanup remembered from the citizen's last checkout
-   * here, if any (two operations of the same bulk write; they touch different entries).
+   * the payment), as of `now`: the upsert; the pull of entries out of the longest window (they can
+   * never count again); and the pull of the payments remembered as unable to fail, if any. Three
+   * operations of one bulk write, on different entries (the new one is in neither pull).
    */
-  checkoutWrites(payment: Payment): ActivityWrite[] {
+  checkoutWrites(payment: Payment, now: Date): ActivityWrite[] {
     const _id = citizenDocId(payment.citizenSub);
-    const record: ActivityWrite = {
-      updateOne: {
-        filter: { _id },
-        update: {
-          $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
-          $min: { firstSeenAt: payment.createdAt },
+    const old = new Date(now.getTime() - LONGEST_WINDOW_MS);
+    const writes: ActivityWrite[] = [
+      {
+        updateOne: {
+          filter: { _id },
+          update: {
+            $addToSet: { checkouts: checkoutEntry(payment), open: openEntry(payment) },
+            $min: { firstSeenAt: payment.createdAt },
+          },
+          upsert: true,
         },
-        upsert: true,
       },
-    };
-    const cleanup = this.cleanups.get(payment.citizenSub);
-    if (!cleanup) return [record];
-    this.cleanups.delete(payment.citizenSub);
-    const pull: Record<string, unknown> = {};
-    if (cleanup.checkouts.length > 0) pull.checkouts = { p: { $in: cleanup.checkouts } };
-    if (cleanup.open.length > 0) pull.open = { p: { $in: cleanup.open } };
-    return [record, { updateOne: { filter: { _id }, update: { $pull: pull } } }];
+      {
+        updateOne: {
+          filter: { _id },
+          update: { $pull: { checkouts: { at: { $lt: old } }, open: { at: { $lt: old } } } },
+        },
+      },
+    ];
+    const done = this.forgettable.get(payment.citizenSub);
+    if (done) {
+      this.forgettable.delete(payment.citizenSub);
+      writes.push({ updateOne: { filter: { _id }, update: { $pull: { open: { p: { $in: done } } } } } });
+    }
+    return writes;
   }
 
   /**
    * The facts the rules read, as of `now`, from the citizen's document as read back after
-   * checkoutWrites (`doc`; seeded first when it has not been, or is missing). Remembers what the
-   * citizen's next checkout removes (see Cleanup).
+   * checkoutWrites (`doc`; seeded first when it has not been, or is missing). Remembers the
+   * payments that can no longer fail for the citizen's next checkout to pull, once PULL_BATCH
+   * have gathered.
    */
   async factsAfter(doc: CitizenActivityDoc | undefined, payment: Payment, now: Date): Promise<CitizenFacts> {
     let seen: CitizenActivityDoc | null | undefined = doc;
@@ -166,13 +170,8 @@ export class CitizenActivity {
     if (!seen) throw new Error(`risk activity of ${payment.citizenSub} vanished`);
     const cutoff = now.getTime() - LONGEST_WINDOW_MS;
     const { failed, done } = await this.failedAmong(seen, payment._id, cutoff);
-    const stale = (entries: { p: string; at: Date }[]) =>
-      entries.filter((e) => e.at.getTime() < cutoff).map((e) => e.p);
-    this.remember(payment.citizenSub, {
-      checkouts: stale(seen.checkouts),
-      // Forgotten a few at a time: a pull in one checkout in PULL_BATCH, not in every one.
-      open: [...stale(seen.open), ...(done.length >= PULL_BATCH ? done : [])],
-    });
+    // A pull in one checkout in PULL_BATCH, not in every one.
+    this.remember(payment.citizenSub, done.length >= PULL_BATCH ? done : []);
     return {
       checkouts: seen.checkouts
         .filter((e) => e.at.getTime() >= cutoff)
@@ -182,14 +181,14 @@ export class CitizenActivity {
     };
   }
 
-  /** Keeps a non-empty cleanup for the citizen's next checkout, forgetting the oldest past REMEMBERED_CLEANUPS. */
-  private remember(citizenSub: string, cleanup: Cleanup): void {
-    this.cleanups.delete(citizenSub);
-    if (cleanup.checkouts.length + cleanup.open.length === 0) return;
-    this.cleanups.set(citizenSub, cleanup);
-    if (this.cleanups.size > REMEMBERED_CLEANUPS) {
-      const oldest = this.cleanups.keys().next().value;
-      if (oldest !== undefined) this.cleanups.delete(oldest);
+  /** Keeps `done` for the citizen's next checkout (none: forgets), dropping the oldest past REMEMBERED_CITIZENS. */
+  private remember(citizenSub: string, done: string[]): void {
+    this.forgettable.delete(citizenSub);
+    if (done.length === 0) return;
+    this.forgettable.set(citizenSub, done);
+    if (this.forgettable.size > REMEMBERED_CITIZENS) {
+      const oldest = this.forgettable.keys().next().value;
+      if (oldest !== undefined) this.forgettable.delete(oldest);
     }
   }
 

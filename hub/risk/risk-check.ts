@@ -92,7 +92,7 @@ export class RiskCheck {
    */
   private async checkoutFacts(payment: Payment, now: Date): Promise<CheckoutFacts> {
     const docs = await recordActivity(this.citizens.model, [
-      ...this.citizens.checkoutWrites(payment),
+      ...this.citizens.checkoutWrites(payment, now),
       ...this.consumers.checkoutWrites(payment),
     ]);
     const mine = docs.get(citizenDocId(payment.citizenSub)) as CitizenActivityDoc | undefined;

@@ -3,26 +3,16 @@ import type { Logger } from '../../infra/logger.js';
 import type { Redis } from '../../infra/redis.js';
 import type { PaymentGateway } from '../gateway/port.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { Payment, PaymentReceiptState } from '../payments/payment-model.js';
+import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { SettlementOptions, SettlementOptionsInput } from './options.js';
 
 /**
  * Called once a payment reaches completed, partially_refunded or refunded, by the run that moved it
- * (or the sweep): the worker enqueues its issue-receipt job here, unless the payment arrives with
- * its message recorded (`receipt.notifiedAt`, see ConfirmCompletionHook). A failure is logged, not
- * retried: the receipts catch-up of the sweep finds the payment from its state.
+ * (or the sweep): the worker enqueues its issue-receipt job here. A failure is logged, not retried:
+ * the receipts catch-up of the sweep finds the payment from its state.
  */
 export type PaymentFinalHook = (payment: Payment) => void | Promise<void>;
-
-/**
- * Called by the settle-payment job just before the one update that settles its accepted lines and
- * completes the payment, with the payment as that update will leave it: the worker issues the
- * receipt and sends its message here (confirmBeforeCompletion, hub/receipts), and the update records
- * what it returns as `receipt.{receiptId, issuedAt, notifiedAt}`, where the issue-receipt job would
- * take a write of its own. Must not throw; undefined (or no `notifiedAt`) leaves the rest to that job.
- */
-export type ConfirmCompletionHook = (payment: Payment) => Promise<PaymentReceiptState | undefined>;
 
 /** A line change the citizen is told of: its outcome became unknown, its refund started, or was made. */
 export type LineNews = 'unknown' | 'refund_started' | 'refunded';
@@ -50,7 +40,6 @@ export interface SettlementDeps {
   gateway: Pick<PaymentGateway, 'refund'>;
   log: SettlementLog;
   onPaymentFinal?: PaymentFinalHook;
-  confirmCompletion?: ConfirmCompletionHook;
   onLineChange?: LineChangeHook;
   onLineSettled?: LineSettledHook;
   /** Made with `createRedis(url, { forBlockingCommands: true })`; BullMQ adds its own blocking connection. */

@@ -52,19 +52,14 @@ function withSettled(payment: Payment, accepted: readonly AcceptedLine[]): Payme
 /**
  * Settles the accepted lines in one update. When that update also completes the payment, every
  * movement the ledger lacks is booked first (bookMissingMovements from the payment as it will be),
- * so a payment is never final with a movement missing, and the receipt is issued and its message
- * sent (confirmCompletion), so the same update records them. The billers have accepted these
- * postings, so the settlements (and that receipt) are owed whatever happens next; if the update then
- * loses a race (null), the lines' own jobs re-post (the billers dedupe), settle them and find the
- * movements booked, and the issue-receipt job finds the receipt and its keyed message.
+ * so a payment is never final with a movement missing. The billers have accepted these postings,
+ * so the settlements are owed whatever happens next; if the update then loses a race (null), the
+ * lines' own jobs re-post (the billers dedupe), settle them and find the movements booked.
  */
 async function settleBatch(deps: LineDeps, payment: Payment, accepted: AcceptedLine[]): Promise<Payment | null> {
   const after = withSettled(payment, accepted);
-  const final = finalPaymentStatus(after.lines);
-  if (!final) return deps.payments.settleAccepted(payment, accepted);
-  await bookMissingMovements(deps.ledger, after);
-  const receipt = await deps.confirmCompletion?.({ ...after, status: final });
-  return deps.payments.settleAccepted(payment, accepted, receipt);
+  if (finalPaymentStatus(after.lines)) await bookMissingMovements(deps.ledger, after);
+  return deps.payments.settleAccepted(payment, accepted);
 }
 
 /**
@@ -72,9 +67,8 @@ async function settleBatch(deps: LineDeps, payment: Payment, accepted: AcceptedL
  * (PaymentStore.startSettling / captureAndSettle moved each line to posting and counted its post).
  * Every such line is posted to its biller at once; the lines accepted are settled in one
  * conditional update, which also completes the payment when they were its last open lines (ledger
- * booked and receipt issued first, see settleBatch). A payment whose billers all accept is thus
- * settled and confirmed in one ledger insert, one receipt insert and one update, where one job per
- * line takes an update per line, an insert and an update, and the issue-receipt job two writes more.
+ * booked first). A payment whose billers all accept is thus settled in one ledger insert and one
+ * update, where one job per line takes an update per line, an insert and an update.
  *
  * Any other answer goes through the line's own step (answerLine: a refusal fails the line, a
  * pending answer counts a poll), and the line is handed to its settle-line job (hand-over), which

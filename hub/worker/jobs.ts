@@ -48,7 +48,7 @@ import {
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
-import { catchUpReceipts, confirmBeforeCompletion, issueReceipt } from '../receipts/issue-receipt.js';
+import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
@@ -222,9 +222,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
   const workerConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
   const queue = settlementQueue(queueConnection, options);
-  // A payment completed with its message recorded (confirmCompletion below) needs no receipt job.
-  const onPaymentFinal = async (payment: Pick<Payment, '_id' | 'receipt'>) => {
-    if (!payment.receipt?.notifiedAt) await enqueueReceipt(queue, payment._id);
+  const onPaymentFinal = async (payment: { _id: string }) => {
+    await enqueueReceipt(queue, payment._id);
   };
   const notifications = createNotifications({
     conn: deps.mongo,
@@ -241,20 +240,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     billerName: (id) => billers.get(id)?.descriptor.name ?? id,
     confirmWithinMs: confirmWithinMs(options),
   });
-  // The settle-payment job's completing update records the receipt and its message, issued just before it.
-  const receiptDeps = { receipts: receiptLinks, notifications, log };
-  const confirmCompletion = (payment: Payment) => confirmBeforeCompletion(receiptDeps, payment);
-  const lineDeps: LineDeps = {
-    payments,
-    ledger,
-    billers,
-    gateway,
-    log,
-    onPaymentFinal,
-    confirmCompletion,
-    onLineChange,
-    options,
-  };
+  const lineDeps: LineDeps = { payments, ledger, billers, gateway, log, onPaymentFinal, onLineChange, options };
   // Lines settled by posting or enquiry feed the capture→settled histogram (hub/metrics).
   const { onLineSettled } = deps;
   lineDeps.onLineSettled = onLineSettled;
@@ -322,7 +308,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) => issueReceipt({ payments, ...receiptDeps }, paymentIdOf(job)),
+    'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
     notify: (job) => notifications.runJob(job),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;

@@ -92,57 +92,12 @@ describe('settle-payment: the first round of a captured payment, all lines at on
     expect(h.announced.slice(announcedBefore).map((p) => [p._id, p.status])).toEqual([[settling._id, 'completed']]);
   });
 
-  it('hands the payment as completed to confirmCompletion before the completing update, which records the receipt it returns', async () => {
-    const settling = await captured(ALL_THREE);
-    const seen: Payment[] = [];
-    const record = { receiptId: `RCT${settling._id.slice(3)}`, issuedAt: new Date(), notifiedAt: new Date() };
-    const confirmCompletion = async (payment: Payment) => {
-      // Before the update: the stored payment is still settling.
-      expect((await h.payments.findById(payment._id))?.status).toBe('settling');
-      seen.push(payment);
-      return record;
-    };
-    const announcedBefore = h.announced.length;
-    const { writes } = await countWrites(COLLECTIONS, () =>
-      settlePayment(
-        { ...h.lineDeps(), confirmCompletion },
-        { paymentId: settling._id, firstRun: true },
-        recorder().handOver,
-      ),
-    );
-    expect(writes).toEqual(['ledger_transactions.insertMany', 'payments.findOneAndUpdate']);
-    expect(seen.map((p) => [p.status, p.lines.map((l) => [l.status, typeof l.billerReference])])).toEqual([
-      ['completed', ALL_THREE.map(() => ['settled', 'string'])],
-    ]);
-    const done = (await h.payments.findById(settling._id)) as Payment;
-    expect(done.receipt).toEqual(record);
-    // The worker's final hook sees the message recorded, and adds no issue-receipt job.
-    expect(h.announced.slice(announcedBefore).map((p) => p.receipt)).toEqual([record]);
-  });
-
-  it('records only what confirmCompletion returns: a receipt whose message was not sent leaves notifiedAt for the receipt job', async () => {
-    const settling = await captured(ALL_THREE);
-    const issued = { receiptId: `RCT${settling._id.slice(3)}`, issuedAt: new Date() };
-    await settlePayment(
-      { ...h.lineDeps(), confirmCompletion: async () => issued },
-      { paymentId: settling._id, firstRun: true },
-      recorder().handOver,
-    );
-    const done = (await h.payments.findById(settling._id)) as Payment;
-    expect(done.status).toBe('completed');
-    expect(done.receipt).toEqual(issued);
-  });
-
   it('settles the accepted lines in one update and hands a refused line to its job, failed, which refunds it', async () => {
     const settling = await captured([{ kind: 'electricity' }, { kind: 'water', rejecting: true }, { kind: 'gas' }]);
     const { handed, handOver } = recorder();
-    // No receipt before an update that does not complete the payment: the receipt job issues it at the end.
-    const confirmed: string[] = [];
-    const confirmCompletion = async (payment: Payment) => void confirmed.push(payment._id);
     const { result, writes } = await countWrites(COLLECTIONS, () =>
-      settlePayment({ ...h.lineDeps(), confirmCompletion }, { paymentId: settling._id, firstRun: true }, handOver),
+      settlePayment(h.lineDeps(), { paymentId: settling._id, firstRun: true }, handOver),
     );
-    expect(confirmed).toEqual([]);
     const water = lineOf(settling, 'water');
     expect(result.status).toBe('settling');
     expect(result.settled).toEqual([lineOf(settling, 'electricity')._id, lineOf(settling, 'gas')._id]);
