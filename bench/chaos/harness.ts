@@ -166,7 +166,7 @@ export async function runChaos(
 
     const receipts = await waitForReceipts(conn, settings.settleLimitMs);
     log(
-      `receipts: ${receipts.missing.length === 0 ? 'every final payment has its receipt and message' : `${receipts.missing.length} missing`} after ${Math.round(receipts.waitedMs / 1000)} s`,
+      `receipts: ${receipts.missing.length === 0 ? 'every final payment has its receipt, true to it, and its message' : `${receipts.missing.length} problems`} after ${Math.round(receipts.waitedMs / 1000)} s`,
     );
 
     const ledger = await runScript('ledger:check', [], toolEnv);

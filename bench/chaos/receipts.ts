@@ -3,41 +3,69 @@ import type { Connection } from 'mongoose';
 import type { Violation } from './checker.js';
 
 /** Payment statuses whose receipt is due (hub/payments: FINAL_PAYMENT_STATUSES). */
-const FINAL = ['completed', 'partially_refunded', 'refunded'];
+const FINAL = new Set(['completed', 'partially_refunded', 'refunded']);
 
-interface ReceiptState {
+interface PaymentState {
   _id: string;
+  status: string;
+  lines: { _id: string; status: string }[];
   receipt?: { receiptId?: string; notifiedAt?: Date };
 }
 
-/** The final payments whose receipt is not stored, or whose message is not recorded as sent, now. */
-async function missingReceipts(conn: Connection): Promise<Violation[]> {
-  const db = conn.getClient().db(conn.name);
-  const final = await db
-    .collection<ReceiptState>('payments')
-    .find({ status: { $in: FINAL } }, { projection: { receipt: 1 } })
-    .toArray();
-  const stored = new Set(
-    (
-      await db
-        .collection('receipts')
-        .find({}, { projection: { paymentId: 1 } })
-        .toArray()
-    ).map((r) => r.paymentId),
-  );
-  return final.flatMap((p): Violation[] => {
-    if (!stored.has(p._id)) return [{ kind: 'receipt_not_recorded', paymentId: p._id, detail: 'no receipt stored' }];
-    if (!p.receipt?.notifiedAt) {
-      return [{ kind: 'receipt_not_recorded', paymentId: p._id, detail: 'its message is not recorded as sent' }];
-    }
-    return [];
-  });
+interface StoredReceipt {
+  _id: string;
+  paymentId: string;
+  status: string;
+  lines: { lineId: string; status: string }[];
 }
 
 /**
- * Waits until every final payment has its receipt stored and its message recorded (the
- * settle-payment job's completion, the issue-receipt job, or the sweep's catch-up after a crash
- * lost one), polling every 500 ms for at most `limitMs`. Returns what is still missing then, as
+ * What is wrong with the receipts now: a final payment with no stored receipt, a receipt its
+ * payment does not record (or records with another id), a message not recorded (`notifiedAt`:
+ * recorded and queued, or nobody to tell), a receipt that states another status than its payment's,
+ * or a line in another state than the payment's line (a held refund of a whole payment aside), and a
+ * receipt for a payment that is not final.
+ */
+async function receiptProblems(conn: Connection): Promise<Violation[]> {
+  const db = conn.getClient().db(conn.name);
+  const payments = await db
+    .collection<PaymentState>('payments')
+    .find({}, { projection: { status: 1, 'lines._id': 1, 'lines.status': 1, receipt: 1 } })
+    .toArray();
+  const receipts = new Map(
+    (await db.collection<StoredReceipt>('receipts').find({}).toArray()).map((r) => [r.paymentId, r]),
+  );
+  const problems: Violation[] = [];
+  const add = (paymentId: string, detail: string) => problems.push({ kind: 'receipt_not_recorded', paymentId, detail });
+  for (const payment of payments) {
+    const receipt = receipts.get(payment._id);
+    if (!FINAL.has(payment.status)) {
+      if (receipt) add(payment._id, `a receipt exists for a payment that is ${payment.status}`);
+      continue;
+    }
+    if (!receipt) {
+      add(payment._id, 'no receipt stored');
+      continue;
+    }
+    if (payment.receipt?.receiptId !== receipt._id)
+      add(payment._id, `the payment records ${payment.receipt?.receiptId}`);
+    if (!payment.receipt?.notifiedAt) add(payment._id, 'its message is not recorded');
+    if (receipt.status !== payment.status)
+      add(payment._id, `the receipt says ${receipt.status}, the payment ${payment.status}`);
+    const held = payment.status === 'refunded' && receipt.lines.every((l) => l.status === 'refunded');
+    for (const line of payment.lines) {
+      const stated = receipt.lines.find((l) => l.lineId === line._id)?.status;
+      if (stated !== line.status && !held)
+        add(payment._id, `line ${line._id}: receipt ${stated}, payment ${line.status}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Waits until every final payment's receipt is stored, recorded on the payment and true to it,
+ * with its message recorded (the issue-receipt job, or the sweep's catch-up after a crash lost
+ * one), polling every 500 ms for at most `limitMs`. Returns what is still wrong then, as
  * violations, and how long it waited. Reads the payments and receipts collections only.
  */
 export async function waitForReceipts(
@@ -46,7 +74,7 @@ export async function waitForReceipts(
 ): Promise<{ waitedMs: number; missing: Violation[] }> {
   const started = Date.now();
   for (;;) {
-    const missing = await missingReceipts(conn);
+    const missing = await receiptProblems(conn);
     const waitedMs = Date.now() - started;
     if (missing.length === 0 || waitedMs >= limitMs) return { waitedMs, missing };
     await sleep(500);
