@@ -39,7 +39,7 @@ export const VIOLATIONS = {
   ledger_check_failed: '`npm run ledger:check` did not say the ledger is OK',
   partial_capture_not_held: 'a capture of part of the total did not leave its payment held for an operator',
   recon_case_unexplained: 'reconciliation left a case open that no planned fault explains',
-  receipt_not_recorded:
+  receipt_mismatch:
     'a final payment has no stored receipt, one its payment does not record or that contradicts it, or its message is not recorded; or a payment that is not final has a receipt',
   repeat_bill_not_refused:
     'a checkout for a bill whose earlier payment the gateway captured was accepted, not refused with 409',

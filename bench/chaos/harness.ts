@@ -166,7 +166,7 @@ export async function runChaos(
 
     const receipts = await waitForReceipts(conn, settings.settleLimitMs);
     log(
-      `receipts: ${receipts.missing.length === 0 ? 'every final payment has its receipt, true to it, and its message' : `${receipts.missing.length} problems`} after ${Math.round(receipts.waitedMs / 1000)} s`,
+      `receipts: ${receipts.problems.length === 0 ? 'every final payment has its receipt, true to it, and its message' : `${receipts.problems.length} problems`} after ${Math.round(receipts.waitedMs / 1000)} s`,
     );
 
     const ledger = await runScript('ledger:check', [], toolEnv);
@@ -196,7 +196,7 @@ export async function runChaos(
       ...cases.notHeld.map((detail) => ({ kind: 'partial_capture_not_held' as const, detail })),
       ...cases.unexplainedCases.map((detail) => ({ kind: 'recon_case_unexplained' as const, detail })),
     ];
-    const violations = [...check.violations, ...receipts.missing, ...repeatsAccepted, ...caseViolations];
+    const violations = [...check.violations, ...receipts.problems, ...repeatsAccepted, ...caseViolations];
     return {
       startedAt: startedAt.toISOString(),
       seed: settings.seed,

@@ -36,7 +36,7 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
     (await db.collection<StoredReceipt>('receipts').find({}).toArray()).map((r) => [r.paymentId, r]),
   );
   const problems: Violation[] = [];
-  const add = (paymentId: string, detail: string) => problems.push({ kind: 'receipt_not_recorded', paymentId, detail });
+  const add = (paymentId: string, detail: string) => problems.push({ kind: 'receipt_mismatch', paymentId, detail });
   for (const payment of payments) {
     const receipt = receipts.get(payment._id);
     if (!FINAL.has(payment.status)) {
@@ -71,12 +71,12 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
 export async function waitForReceipts(
   conn: Connection,
   limitMs: number,
-): Promise<{ waitedMs: number; missing: Violation[] }> {
+): Promise<{ waitedMs: number; problems: Violation[] }> {
   const started = Date.now();
   for (;;) {
-    const missing = await receiptProblems(conn);
+    const problems = await receiptProblems(conn);
     const waitedMs = Date.now() - started;
-    if (missing.length === 0 || waitedMs >= limitMs) return { waitedMs, missing };
+    if (problems.length === 0 || waitedMs >= limitMs) return { waitedMs, problems };
     await sleep(500);
   }
 }

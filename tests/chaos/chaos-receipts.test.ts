@@ -35,7 +35,7 @@ describe("the chaos run's receipt check", () => {
       payment('P2', 'settling', 'posting'),
     ] as never[]);
     await receipts.insertOne(receipt('P1', 'completed', 'settled') as never);
-    expect(await waitForReceipts(conn, 0)).toMatchObject({ missing: [] });
+    expect(await waitForReceipts(conn, 0)).toMatchObject({ problems: [] });
 
     await payments.insertMany([
       payment('P3', 'completed', 'settled'), // final, no receipt, nothing recorded
@@ -46,12 +46,12 @@ describe("the chaos run's receipt check", () => {
       receipt('P4', 'completed', 'settled'),
       receipt('P5', 'completed', 'settled'),
     ] as never[]);
-    const { missing } = await waitForReceipts(conn, 0);
-    expect(missing.map((v) => [v.kind, v.paymentId, v.detail])).toEqual([
-      ['receipt_not_recorded', 'P3', 'no receipt stored'],
-      ['receipt_not_recorded', 'P4', 'the receipt says completed, the payment partially_refunded'],
-      ['receipt_not_recorded', 'P4', 'line P4-L1: receipt settled, payment refunded'],
-      ['receipt_not_recorded', 'P5', 'a receipt exists for a payment that is settling'],
+    const { problems } = await waitForReceipts(conn, 0);
+    expect(problems.map((v) => [v.kind, v.paymentId, v.detail])).toEqual([
+      ['receipt_mismatch', 'P3', 'no receipt stored'],
+      ['receipt_mismatch', 'P4', 'the receipt says completed, the payment partially_refunded'],
+      ['receipt_mismatch', 'P4', 'line P4-L1: receipt settled, payment refunded'],
+      ['receipt_mismatch', 'P5', 'a receipt exists for a payment that is settling'],
     ]);
   });
 });
