@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { MetricsReport, PaymentGroupMetrics } from '../../hub/metrics/index.js';
+import { FINAL_PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
 
 /** What the chaos run's post-payment feedback step did (see giveFeedback). */
 export interface FeedbackGiven {
@@ -9,7 +10,7 @@ export interface FeedbackGiven {
   refused: string[];
 }
 
-const FINAL = ['completed', 'partially_refunded', 'refunded'];
+const FINAL = [...FINAL_PAYMENT_STATUSES];
 
 /**
  * Scores every third final payment (by id order) through `POST /api/v1/payments/{id}/feedback`, as

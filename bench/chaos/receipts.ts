@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
+import { FINAL_PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
 import type { Violation } from './checker.js';
 
-/** Payment statuses whose receipt is due (hub/payments: FINAL_PAYMENT_STATUSES). */
-const FINAL = new Set(['completed', 'partially_refunded', 'refunded']);
+/** Payment statuses whose receipt is due. */
+const FINAL = new Set<string>(FINAL_PAYMENT_STATUSES);
 
 interface PaymentState {
   _id: string;

@@ -34,6 +34,7 @@ import {
   assertLineTransition,
   assertPaymentTransition,
   EXPIRABLE_STATUSES,
+  FINAL_PAYMENT_STATUSES,
   finalPaymentStatus,
   type LineStatus,
   OPEN_LINE_STATUSES,
@@ -41,9 +42,6 @@ import {
   paymentStatusesForLineMove,
 } from './state-machine.js';
 import { classifyStuck, type StuckWork, SWEPT_LINE_STATUSES } from './stuck-work.js';
-
-/** A payment in one of these has every line final: its receipt is due. */
-const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
 
 export type { AcceptedLine, LineChanges, PaymentChanges };
 

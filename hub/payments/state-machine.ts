@@ -140,6 +140,9 @@ export function paymentStatusesForLineMove(to: LineStatus): readonly PaymentStat
 
 export type FinalPaymentStatus = 'completed' | 'partially_refunded' | 'refunded';
 
+/** A payment in one of these has every line final after a capture: its receipt is due. */
+export const FINAL_PAYMENT_STATUSES: readonly FinalPaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
+
 /** The payment's final status once every line is final; null while any line is still open. */
 export function finalPaymentStatus(lines: readonly { status: LineStatus }[]): FinalPaymentStatus | null {
   if (lines.length === 0 || !lines.every((line) => FINAL_LINE_STATUSES.includes(line.status))) return null;

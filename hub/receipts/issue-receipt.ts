@@ -3,11 +3,10 @@ import type { Notifications } from '../notifications/notifications.js';
 import { lineEvent, paymentConfirmedEvent } from '../notifications/payment-events.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
+import { FINAL_PAYMENT_STATUSES } from '../payments/state-machine.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
 import type { ReceiptService } from './receipt-service.js';
-
-const FINAL = ['completed', 'partially_refunded', 'refunded'];
 
 export interface IssueReceiptDeps {
   payments: PaymentStore;
@@ -65,7 +64,7 @@ export const receiptChannels = chooseChannels;
 export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): Promise<IssueReceiptOutcome> {
   const payment = await deps.payments.findById(paymentId);
   if (!payment) return 'no_payment';
-  if (!FINAL.includes(payment.status)) return 'not_final';
+  if (!FINAL_PAYMENT_STATUSES.some((s) => s === payment.status)) return 'not_final';
   if (payment.receipt?.notifiedAt) return 'already_notified';
   const receipt = await deps.receipts.issue(payment);
   if (!receipt) throw new Error(`receipt of ${paymentId} was not issued`);
