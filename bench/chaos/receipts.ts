@@ -10,7 +10,6 @@ interface PaymentState {
   _id: string;
   status: string;
   lines: { _id: string; status: string }[];
-  receipt?: { receiptId?: string; notifiedAt?: Date };
 }
 
 interface StoredReceipt {
@@ -18,12 +17,14 @@ interface StoredReceipt {
   paymentId: string;
   status: string;
   lines: { lineId: string; status: string }[];
+  notifiedAt?: Date;
 }
 
 /**
- * What is wrong with the receipts now: a final payment with no stored receipt, a receipt its
- * payment does not record (or records with another id), a message not recorded (`notifiedAt`:
- * recorded and queued, or nobody to tell), a receipt that states another status than its payment's,
+ * What is wrong with the receipts now: a final payment with no stored receipt, a receipt under
+ * another number than its payment's (RCT + the payment id's tail), a receipt whose message is not
+ * recorded (a `payment_confirmed` delivery under its number, or `notifiedAt`: nobody to tell), a
+ * receipt that states another status than its payment's,
  * or a line in another state than the payment's line (a held refund of a whole payment aside), and a
  * receipt for a payment that is not final.
  */
@@ -31,10 +32,19 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
   const db = conn.getClient().db(conn.name);
   const payments = await db
     .collection<PaymentState>('payments')
-    .find({}, { projection: { status: 1, 'lines._id': 1, 'lines.status': 1, receipt: 1 } })
+    .find({}, { projection: { status: 1, 'lines._id': 1, 'lines.status': 1 } })
     .toArray();
   const receipts = new Map(
     (await db.collection<StoredReceipt>('receipts').find({}).toArray()).map((r) => [r.paymentId, r]),
+  );
+  // A confirmation's delivery key is `payment_confirmed|<receipt number>|<channel>`.
+  const told = new Set(
+    (
+      await db
+        .collection<{ key: string }>('notification_deliveries')
+        .find({ kind: 'payment_confirmed' }, { projection: { key: 1 } })
+        .toArray()
+    ).map((d) => d.key.split('|')[1]),
   );
   const problems: Violation[] = [];
   const add = (paymentId: string, detail: string) => problems.push({ kind: 'receipt_mismatch', paymentId, detail });
@@ -48,9 +58,8 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
       add(payment._id, 'no receipt stored');
       continue;
     }
-    if (payment.receipt?.receiptId !== receipt._id)
-      add(payment._id, `the payment records ${payment.receipt?.receiptId}`);
-    if (!payment.receipt?.notifiedAt) add(payment._id, 'its message is not recorded');
+    if (receipt._id !== `RCT${payment._id.slice(3)}`) add(payment._id, `the receipt is numbered ${receipt._id}`);
+    if (!receipt.notifiedAt && !told.has(receipt._id)) add(payment._id, 'its message is not recorded');
     if (receipt.status !== payment.status)
       add(payment._id, `the receipt says ${receipt.status}, the payment ${payment.status}`);
     const held = payment.status === 'refunded' && receipt.lines.every((l) => l.status === 'refunded');
@@ -64,10 +73,10 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
 }
 
 /**
- * Waits until every final payment's receipt is stored, recorded on the payment and true to it,
- * with its message recorded (the issue-receipt job, or the sweep's catch-up after a crash lost
- * one), polling every 500 ms for at most `limitMs`. Returns what is still wrong then, as
- * violations, and how long it waited. Reads the payments and receipts collections only.
+ * Waits until every final payment's receipt is stored and true to it, with its message recorded
+ * (the issue-receipt job, or the sweep's catch-up after a crash lost one), polling every 500 ms for
+ * at most `limitMs`. Returns what is still wrong then, as violations, and how long it waited. Reads
+ * the payments, receipts and notification_deliveries collections only.
  */
 export async function waitForReceipts(
   conn: Connection,

@@ -103,6 +103,25 @@ export class DeliveryStore {
     return (await this.model.exists({ key }).exec()) !== null;
   }
 
+  /** Of these delivery keys, the ones recorded (one query). */
+  async existing(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const found = await this.model
+      .find({ key: { $in: keys } }, { key: 1 })
+      .lean<{ key: string }[]>()
+      .exec();
+    return new Set(found.map((delivery) => delivery.key));
+  }
+
+  /** The earliest recorded of these delivery keys, with its status; null when none is. */
+  earliest(keys: readonly string[]): Promise<Pick<Delivery, 'key' | 'status' | 'createdAt'> | null> {
+    return this.model
+      .findOne({ key: { $in: keys } }, { key: 1, status: 1, createdAt: 1 })
+      .sort({ createdAt: 1 })
+      .lean<Pick<Delivery, 'key' | 'status' | 'createdAt'>>()
+      .exec();
+  }
+
   /**
    * A failed send: the error is kept and the lease released; `final` (the last attempt) moves the
    * record queued → failed, otherwise it stays queued for the next attempt.

@@ -1,3 +1,4 @@
+import type { Channel } from '../../infra/notifier/index.js';
 import type { Locale } from '../../infra/web/locale.js';
 import type { NotificationChannel } from '../citizen-settings/settings-store.js';
 
@@ -329,6 +330,15 @@ export type NotificationEvent =
   | ComplaintResolved
   | ComplaintEscalated;
 
+/** Every channel a message can be recorded on. */
+export const CHANNELS: readonly Channel[] = ['sms', 'email'];
+
+/** The keys an event's messages are recorded under (DeliveryStore): its key (eventKey), `|`, each channel. */
+export const deliveryKeys = (key: string): string[] => CHANNELS.map((channel) => `${key}|${channel}`);
+
+/** The key of a receipt's `payment_confirmed` message (see eventKey): the receipt number's. */
+export const confirmationKey = (receiptId: string): string => `payment_confirmed|${receiptId}`;
+
 /**
  * The event's identity: the same event told twice (a job re-run, a sweep, two workers) has the same
  * key, so it produces one message per channel (see DeliveryStore). A payment's confirmation is
@@ -339,7 +349,7 @@ export type NotificationEvent =
 export function eventKey(event: NotificationEvent): string {
   switch (event.kind) {
     case 'payment_confirmed':
-      return `${event.kind}|${event.receiptId}`;
+      return confirmationKey(event.receiptId);
     case 'payment_failed':
       return `${event.kind}|${event.paymentId}`;
     case 'payment_unknown':

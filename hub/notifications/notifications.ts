@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Logger } from '../../infra/logger.js';
 import type { Channel, Notifier } from '../../infra/notifier/index.js';
-import { DEFAULT_LOCALE } from '../../infra/web/locale.js';
+import { DEFAULT_LOCALE, type Locale } from '../../infra/web/locale.js';
 import type { SettingsStore } from '../citizen-settings/settings-store.js';
 import type { ContactStore } from '../contacts/contact-store.js';
 import type { SettlementJobData, SettlementQueue } from '../settlement/queue.js';
@@ -10,7 +10,14 @@ import { type DeliverOutcome, deliver } from './deliver.js';
 import type { DeliveryStatus } from './delivery-model.js';
 import type { DeliveryRate, DeliveryStore } from './delivery-store.js';
 import type { DemandLookup } from './demand-lookup.js';
-import { eventKey, type NotificationEvent, type NotificationKind, type RefundedDemand, referenceOf } from './events.js';
+import {
+  deliveryKeys,
+  eventKey,
+  type NotificationEvent,
+  type NotificationKind,
+  type RefundedDemand,
+  referenceOf,
+} from './events.js';
 import type { NotificationOptions } from './options.js';
 import { enqueueDelivery } from './queue.js';
 import type { Render } from './render.js';
@@ -48,6 +55,14 @@ const SUPERSEDED_BY: Partial<Record<NotificationKind, NotificationKind>> = { ref
 
 const DEFAULT_COALESCE_MS = 60_000;
 
+/** Whom a message goes to (Notifications.audience). */
+export interface Audience {
+  contact: { email?: string; phone?: string };
+  /** Empty: nobody to tell. */
+  channels: Channel[];
+  locale: Locale;
+}
+
 /** What notify did: the channels chosen, and each one's record (created now, or found from an earlier run). */
 export interface NotifyResult {
   channels: Channel[];
@@ -68,18 +83,31 @@ export class Notifications {
     return this.deps.coalesceMs ?? DEFAULT_COALESCE_MS;
   }
 
-  async notify(event: NotificationEvent): Promise<NotifyResult> {
+  /**
+   * Whom an event goes to: the citizen's contact (the one the idp verified first, the event's to
+   * fill what it lacks), the channels they chose among it, and their language. No channels: nobody
+   * to tell. Reads the citizen's contact and settings.
+   */
+  async audience(event: NotificationEvent): Promise<Audience> {
     const { citizenSub } = event;
     const [known, settings] = citizenSub
       ? await Promise.all([this.deps.contacts.find(citizenSub), this.deps.settings.find(citizenSub)])
       : [null, null];
-    // The contact the idp verified comes first; the one given with the event fills what it lacks.
     const contact = {
       email: known?.email ?? event.contact?.email,
       phone: known?.phone ?? event.contact?.phone,
     };
-    const channels = chooseChannels(contact, settings?.channel ?? event.channel);
-    const locale = settings?.language ?? event.locale ?? DEFAULT_LOCALE;
+    return {
+      contact,
+      channels: chooseChannels(contact, settings?.channel ?? event.channel),
+      locale: settings?.language ?? event.locale ?? DEFAULT_LOCALE,
+    };
+  }
+
+  /** Records and sends the event (see the class); `audience` when the caller worked it out already. */
+  async notify(event: NotificationEvent, audience?: Audience): Promise<NotifyResult> {
+    const { citizenSub } = event;
+    const { contact, channels, locale } = audience ?? (await this.audience(event));
     const key = eventKey(event);
     const result: NotifyResult = { channels, deliveries: [] };
     for (const channel of channels) {
@@ -95,7 +123,12 @@ export class Notifications {
         ...message,
       });
       result.deliveries.push({ id: delivery._id, channel, created, status: delivery.status });
-      if (delivery.status === 'queued') await this.dispatch(delivery._id, event.kind);
+    }
+    // Every channel is recorded before any is handed on: a catch-up that finds one record (the
+    // receipts', the failed payments') takes the event as told, so none may be left unrecorded by
+    // a dispatch that throws.
+    for (const delivery of result.deliveries) {
+      if (delivery.status === 'queued') await this.dispatch(delivery.id, event.kind);
     }
     if (channels.length === 0) this.deps.log.info({ kind: event.kind, key }, 'no contact to notify');
     return result;
@@ -179,13 +212,19 @@ export class Notifications {
     return this.deps.demands?.(line);
   }
 
+  /**
+   * Of these event keys (eventKey), the ones with a message recorded on any channel, whatever
+   * became of it: one query, for a catch-up's page (the receipts' ReceiptCatchUp).
+   */
+  async recordedKeys(keys: readonly string[]): Promise<Set<string>> {
+    const found = await this.deps.deliveries.existing(keys.flatMap(deliveryKeys));
+    return new Set([...found].map((key) => key.slice(0, key.lastIndexOf('|'))));
+  }
+
   /** Whether any message of `event` was recorded (on any channel), whatever became of it. */
   async recorded(event: NotificationEvent): Promise<boolean> {
     const key = eventKey(event);
-    const found = await Promise.all(
-      ['sms', 'email'].map((channel) => this.deps.deliveries.exists(`${key}|${channel}`)),
-    );
-    return found.some(Boolean);
+    return (await this.deps.deliveries.existing(deliveryKeys(key))).size > 0;
   }
 
   private async dispatch(deliveryId: string, kind: NotificationKind): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Connection } from '../../infra/mongo.js';
 import { type LedgerModel, type LedgerTransaction, ledgerModel } from '../ledger/ledger-model.js';
+import { DeliveryStore } from '../notifications/delivery-store.js';
+import { confirmationKey, deliveryKeys } from '../notifications/events.js';
 import { type Payment, type PaymentLine, type PaymentModel, paymentModel } from '../payments/payment-model.js';
+import { type Receipt, type ReceiptModel, receiptModel } from '../receipts/receipt-model.js';
 import { type AuditEntry, OperatorAudit } from './audit-log.js';
 
 /** A payment line as the search lists it. */
@@ -178,6 +181,8 @@ function auditOf(entry: AuditEntry): OperatorAuditView {
 export class PaymentDetails {
   private readonly payments: PaymentModel;
   private readonly ledger: LedgerModel;
+  private readonly receipts: ReceiptModel;
+  private readonly deliveries: DeliveryStore;
   private readonly audit: OperatorAudit;
 
   constructor(
@@ -186,14 +191,36 @@ export class PaymentDetails {
   ) {
     this.payments = paymentModel(conn);
     this.ledger = ledgerModel(conn);
+    this.receipts = receiptModel(conn);
+    this.deliveries = new DeliveryStore(conn);
     this.audit = new OperatorAudit(conn);
+  }
+
+  /**
+   * The payment's stored receipt: its number, when it was issued, and `notifiedAt`, when its message
+   * was recorded (its first `payment_confirmed` delivery; the receipt's own `notifiedAt` when nobody
+   * was there to tell, or the payment's as the issue-receipt job once kept it; whether a message was
+   * sent is its delivery's). Undefined when none is stored.
+   */
+  private async receiptOf(payment: Payment): Promise<OperatorPaymentDetail['payment']['receipt']> {
+    const receipt = await this.receipts
+      .findOne({ paymentId: payment._id }, { _id: 1, issuedAt: 1, notifiedAt: 1 })
+      .lean<Pick<Receipt, '_id' | 'issuedAt' | 'notifiedAt'>>()
+      .exec();
+    if (!receipt) return undefined;
+    const told =
+      receipt.notifiedAt ??
+      payment.receipt?.notifiedAt ??
+      (await this.deliveries.earliest(deliveryKeys(confirmationKey(receipt._id))))?.createdAt;
+    return defined({ receiptId: receipt._id, issuedAt: iso(receipt.issuedAt), notifiedAt: iso(told) });
   }
 
   /** The payment's detail; undefined when no payment has this id. At most 200 audit entries, newest first. */
   async find(paymentId: string): Promise<OperatorPaymentDetail | undefined> {
     const payment = await this.payments.findById(paymentId).lean<Payment>().exec();
     if (!payment) return undefined;
-    const [transactions, audit, ...extras] = await Promise.all([
+    const [receipt, transactions, audit, ...extras] = await Promise.all([
+      this.receiptOf(payment),
       this.ledger.find({ paymentId }).sort({ seq: 1 }).lean<LedgerTransaction[]>().exec(),
       this.audit.list({ paymentId, limit: 200 }),
       ...this.enrichers.map((enrich) => enrich(payment)),
@@ -214,13 +241,7 @@ export class PaymentDetails {
         }),
         hold: payment.hold ? { ...payment.hold, at: payment.hold.at.toISOString() } : undefined,
         supersededBy: payment.supersededBy,
-        receipt: payment.receipt
-          ? defined({
-              receiptId: payment.receipt.receiptId,
-              issuedAt: iso(payment.receipt.issuedAt),
-              notifiedAt: iso(payment.receipt.notifiedAt),
-            })
-          : undefined,
+        receipt,
         lines: payment.lines.map(lineOf),
       }),
       timeline: payment.timeline.map((entry) => defined({ ...entry, at: entry.at.toISOString() })),

@@ -85,7 +85,11 @@ export interface PaymentHold {
   at: Date;
 }
 
-/** The receipt's progress: issued once, then its message sent once; the sweep catches up on either. */
+/**
+ * The receipt's progress, as the issue-receipt job kept it on the payment before the receipt's
+ * message was recorded by its delivery records alone: the job and the catch-up count `notifiedAt`
+ * here as done. This hub no longer writes it (hub/receipts/issue-receipt.ts).
+ */
 export interface PaymentReceiptState {
   receiptId?: string;
   issuedAt?: Date;
@@ -255,7 +259,9 @@ paymentSchema.index({ 'lines.reference': 1 }, { unique: true });
 paymentSchema.index({ 'lines._id': 1 }, { unique: true });
 paymentSchema.index({ 'lines.billKey': 1 });
 paymentSchema.index({ citizenSub: 1, createdAt: -1 });
-paymentSchema.index({ status: 1, updatedAt: 1 });
+// _id last: the receipts catch-up pages final payments in (updatedAt, _id) order from it. It serves
+// every query the index { status: 1, updatedAt: 1 } did, which a database built before can drop.
+paymentSchema.index({ status: 1, updatedAt: 1, _id: 1 });
 paymentSchema.index({ status: 1, expiresAt: 1 });
 // Risk rules: declines by card fingerprint, and the flagged queue (pending reviews, then recent flags).
 paymentSchema.index({ 'gateway.instrument': 1, updatedAt: -1 }, { sparse: true });

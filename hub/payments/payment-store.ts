@@ -461,58 +461,51 @@ export class PaymentStore {
   }
 
   /**
-   * One page (by payment id) of final payments, unchanged for `olderThanMs`, whose receipt
-   * message is not recorded as sent: the receipts catch-up's work list.
+   * One page of final payments changed in [from, to) (`updatedAt`, UTC), in (updatedAt, _id) order,
+   * after `after` when given, with only their ids and `updatedAt` sent back: the receipts catch-up's reading
+   * (hub/receipts/issue-receipt.ts). Payments whose receipt message is recorded on the payment (told
+   * before receipts carried that record) are left out.
    */
-  findReceiptsDue(options: {
-    olderThanMs: number;
-    /** Only payments changed since then: bounds the scan, and leaves alone payments from before receipts were tracked. */
-    since?: Date;
-    limit?: number;
-    after?: string;
-  }): Promise<Payment[]> {
+  findFinalChanged(options: {
+    from: Date;
+    to: Date;
+    after?: { _id: string; updatedAt: Date };
+    limit: number;
+  }): Promise<{ _id: string; updatedAt: Date }[]> {
+    const { after } = options;
     return this.model
-      .find({
-        ...(options.after ? { _id: { $gt: options.after } } : {}),
-        status: { $in: FINAL_PAYMENT_STATUSES },
-        'receipt.notifiedAt': { $exists: false },
-        updatedAt: {
-          $lt: new Date(Date.now() - options.olderThanMs),
-          ...(options.since ? { $gte: options.since } : {}),
+      .find(
+        {
+          status: { $in: FINAL_PAYMENT_STATUSES },
+          // The page's start bounds the index range; the $or only breaks ties on it.
+          updatedAt: { $gte: after?.updatedAt ?? options.from, $lt: options.to },
+          'receipt.notifiedAt': { $exists: false },
+          ...(after
+            ? {
+                $or: [{ updatedAt: { $gt: after.updatedAt } }, { updatedAt: after.updatedAt, _id: { $gt: after._id } }],
+              }
+            : {}),
         },
-      })
-      .sort({ _id: 1 })
-      .limit(options.limit ?? 100)
-      .lean<Payment[]>()
+        { _id: 1, updatedAt: 1 },
+      )
+      .sort({ updatedAt: 1, _id: 1 })
+      .limit(options.limit)
+      .lean<{ _id: string; updatedAt: Date }[]>()
       .exec();
   }
 
-  /** Records the receipt once: null when a receipt is already recorded (or the payment is not final). */
-  recordReceiptIssued(paymentId: string, receiptId: string, issuedAt: Date): Promise<Payment | null> {
-    return this.update(
-      { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.issuedAt': { $exists: false } },
-      { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt } },
-    );
-  }
-
   /**
-   * Records the receipt and that its message went out (or that nobody was there to tell) in one
-   * conditional update, once: null when the message is already recorded, or the payment is not
-   * final. The issue-receipt job's one write after it issued the receipt and sent the message.
+   * Of these payments, the final ones whose receipt message is not recorded on the payment: ids and
+   * `updatedAt` only (the receipts catch-up's second look at those it found due).
    */
-  recordReceipt(paymentId: string, receiptId: string, issuedAt: Date, notifiedAt: Date): Promise<Payment | null> {
-    return this.update(
-      { _id: paymentId, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.notifiedAt': { $exists: false } },
-      { $set: { 'receipt.receiptId': receiptId, 'receipt.issuedAt': issuedAt, 'receipt.notifiedAt': notifiedAt } },
-    );
-  }
-
-  /** Records that the receipt's message went out, once: null when it is already recorded. */
-  recordReceiptNotified(paymentId: string, notifiedAt: Date): Promise<Payment | null> {
-    return this.update(
-      { _id: paymentId, 'receipt.issuedAt': { $exists: true }, 'receipt.notifiedAt': { $exists: false } },
-      { $set: { 'receipt.notifiedAt': notifiedAt } },
-    );
+  findFinalByIds(ids: readonly string[]): Promise<{ _id: string; updatedAt: Date }[]> {
+    return this.model
+      .find(
+        { _id: { $in: ids }, status: { $in: FINAL_PAYMENT_STATUSES }, 'receipt.notifiedAt': { $exists: false } },
+        { _id: 1, updatedAt: 1 },
+      )
+      .lean<{ _id: string; updatedAt: Date }[]>()
+      .exec();
   }
 
   /** Payments past their expiresAt still waiting for money: for a sweeper to move to expired. */

@@ -40,7 +40,10 @@ export interface ReceiptRefund {
   status: string;
 }
 
-/** A receipt as stored: issued once per final payment, never changed. Paise; instants in UTC. */
+/**
+ * A receipt as stored: issued once per final payment; its facts never change (`notifiedAt` may be
+ * added once). Paise; instants in UTC.
+ */
 export interface Receipt {
   /** The receipt number citizens quote: RCT + the payment id's tail. */
   _id: string;
@@ -61,6 +64,12 @@ export interface Receipt {
   refunds?: ReceiptRefund[];
   paidAt: Date;
   issuedAt: Date;
+  /**
+   * When the issue-receipt job found nobody to tell (no contact, or the refunds told it all): the
+   * record that no message is owed. A receipt with a message has that message's delivery records
+   * (keyed on its number) instead; wallet receipts have their claim's (hub/wallet).
+   */
+  notifiedAt?: Date;
 }
 
 const amountSchema = new Schema({ label: String, amountMinor: Number }, { _id: false });
@@ -116,6 +125,7 @@ const receiptSchema = new Schema<Receipt>(
     },
     paidAt: { type: Date, required: true },
     issuedAt: { type: Date, required: true },
+    notifiedAt: Date,
   },
   { versionKey: false },
 );

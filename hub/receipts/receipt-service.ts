@@ -57,7 +57,7 @@ function heldCaptureRefund(payment: Payment): ReceiptRefund | undefined {
 }
 
 /**
- * Receipts are issued once per payment, when it reaches a final state, and never change. The
+ * Receipts are issued once per payment, when it reaches a final state, and their facts never change. The
  * citizen's view and the public verification both come from the stored receipt.
  */
 export class ReceiptService {
@@ -81,12 +81,14 @@ export class ReceiptService {
   }
 
   /**
-   * Issues the payment's receipt; a second call (a retried job) returns the first one. Records
-   * what the receipt shows: payer name, gateway reference and method, each line's bill facts (as
-   * kept at checkout) and status, the payment demand a line paid (receipt-demand.ts), and the
-   * refunds. Null while the payment is not final.
+   * The receipt of a final payment, built and not stored; null while the payment is not final.
+   * Records what the receipt shows: payer name, gateway reference and method, each line's bill facts
+   * (as kept at checkout) and status, the payment demand a line paid (receipt-demand.ts), and the
+   * refunds. Everything but `issuedAt` follows from the final payment (a final payment's lines no
+   * longer move), so a retried job builds the same receipt under the same number: RCT + the payment
+   * id's tail.
    */
-  async issue(payment: Payment): Promise<Receipt | null> {
+  async build(payment: Payment): Promise<Receipt | null> {
     if (!FINAL.has(payment.status)) return null;
     const demands = await Promise.all(payment.lines.map((line) => checkoutLineDemand(this.conn, line)));
     const sum = (status: string) =>
@@ -95,7 +97,7 @@ export class ReceiptService {
     // that went back is the capture, which need not equal the bills' total.
     const heldRefund = heldCaptureRefund(payment);
     const paidAt = payment.timeline.find((entry) => entry.to === 'captured')?.at ?? payment.updatedAt;
-    const receipt: Receipt = {
+    return withoutUndefined<Receipt>({
       _id: `RCT${payment._id.slice(3)}`,
       paymentId: payment._id,
       citizenSub: payment.citizenSub,
@@ -127,18 +129,61 @@ export class ReceiptService {
             .map((line) => refundOf(payment, line)),
       paidAt,
       issuedAt: new Date(),
-    };
+    });
+  }
+
+  /**
+   * Stores a built receipt, once per payment: when its payment already has one (a retried or racing
+   * job), that one is returned and the given one is dropped. Inserted lean: a mongoose document (with
+   * one per line) would cost more than the insert.
+   */
+  async store(receipt: Receipt): Promise<Receipt> {
     try {
-      // Inserted lean: the receipt is built above from the stored payment, and a mongoose document
-      // (with one per line) would cost more than the insert. A second receipt for the payment is a
-      // ConflictError (unique paymentId), answered with the first.
-      const stored = withoutUndefined(receipt);
-      await this.model.insertMany([stored], { lean: true });
-      return stored;
+      await this.model.insertMany([receipt], { lean: true });
+      return receipt;
     } catch (error) {
+      // A second receipt for the payment is a ConflictError (unique paymentId).
       if (!(error instanceof ConflictError)) throw error;
-      return this.model.findOne({ paymentId: payment._id }).lean<Receipt>().exec();
+      const first = await this.findByPayment(receipt.paymentId);
+      if (!first) throw error;
+      return first;
     }
+  }
+
+  /**
+   * Builds and stores the payment's receipt at once: a second call returns the first receipt; null
+   * while the payment is not final. Its message is the issue-receipt job's (issue-receipt.ts), which
+   * the sweep's catch-up gives any final payment whose receipt has no message recorded.
+   */
+  async issue(payment: Payment): Promise<Receipt | null> {
+    const receipt = await this.build(payment);
+    return receipt && this.store(receipt);
+  }
+
+  /** The stored receipt of a payment, whoever's it is (the issue-receipt job's check); null when none. */
+  findByPayment(paymentId: string): Promise<Receipt | null> {
+    return this.model.findOne({ paymentId }).lean<Receipt>().exec();
+  }
+
+  /**
+   * Records on a stored receipt that nobody is there to tell (its `notifiedAt`), once: a second call
+   * changes nothing. The only change a stored receipt takes.
+   */
+  async recordNotified(receiptId: string, at: Date): Promise<void> {
+    await this.model.updateOne({ _id: receiptId, notifiedAt: { $exists: false } }, { $set: { notifiedAt: at } });
+  }
+
+  /**
+   * The stored receipts of these payments, by payment id: number and `notifiedAt` only (one query;
+   * the receipts catch-up's check).
+   */
+  async statesAmong(paymentIds: readonly string[]): Promise<Map<string, Pick<Receipt, '_id' | 'notifiedAt'>>> {
+    if (paymentIds.length === 0) return new Map();
+    const found = await this.model
+      .find({ paymentId: { $in: paymentIds } }, { paymentId: 1, notifiedAt: 1 })
+      .lean<Pick<Receipt, '_id' | 'paymentId' | 'notifiedAt'>[]>()
+      .exec();
+    return new Map(found.map((r) => [r.paymentId, { _id: r._id, notifiedAt: r.notifiedAt }]));
   }
 
   /** The stored receipt of a citizen's own payment; another citizen's is simply not found. */

@@ -48,7 +48,8 @@ import {
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
-import { catchUpReceipts, issueReceipt } from '../receipts/issue-receipt.js';
+import { issueReceipt, ReceiptCatchUp } from '../receipts/issue-receipt.js';
+import type { Receipt } from '../receipts/receipt-model.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
 import { savedAccountModel } from '../saved-accounts/saved-account-model.js';
@@ -216,7 +217,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const settings = new SettingsStore(deps.mongo);
   // A verification link in the receipt's email only when the hub checks tokens with the same keys:
   // without RECEIPT_SIGNING_KEYS each process signs with a random key of its own.
-  const receiptLinks = config.RECEIPT_SIGNING_KEYS.length > 0 ? receipts : { issue: (p: Payment) => receipts.issue(p) };
+  const verifyUrlOf =
+    config.RECEIPT_SIGNING_KEYS.length > 0 ? (receipt: Receipt) => receipts.verifyUrlOf(receipt) : undefined;
   await Promise.all([payments.init(), ledger.init(), receipts.init()]);
 
   const queueConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
@@ -235,6 +237,10 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
     contacts,
     settings,
   });
+  const receiptCatchUp = new ReceiptCatchUp(
+    { payments, receipts, notifications, queue, log },
+    { olderThanMs: options.sweepOlderThanMs },
+  );
   // A line turning unknown, or its refund starting or completing: the citizen is told.
   const onLineChange = notifyLineChanges(notifications, {
     billerName: (id) => billers.get(id)?.descriptor.name ?? id,
@@ -308,7 +314,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) => issueReceipt({ payments, receipts: receiptLinks, notifications, log }, paymentIdOf(job)),
+    'issue-receipt': (job) => issueReceipt({ payments, receipts, verifyUrlOf, notifications, log }, paymentIdOf(job)),
     notify: (job) => notifications.runJob(job),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;
@@ -316,7 +322,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
         { payments, ledger, queue, log, onPaymentFinal, beforeSettling },
         { olderThanMs },
       );
-      const receiptsDue = await catchUpReceipts({ payments, queue, log }, { olderThanMs });
+      const receiptsDue = await receiptCatchUp.run();
       const messages = await notifications.catchUp(olderThanMs);
       const failedTold = await notifyFailedPayments({ payments, deliveries: notifications.deliveries, notifications });
       const demandWork = await sweepDemandWork({ wallet, uploader, log });

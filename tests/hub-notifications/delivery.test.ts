@@ -123,6 +123,19 @@ describe('every message is recorded, sent once per channel, retried, and counted
     expect(await deliveries.model.countDocuments({ key: { $regex: '^refund_started\\|LIN-rerun-1\\|' } })).toBe(2);
   });
 
+  it('records every channel before sending any: a send that fails at once leaves no channel unrecorded', async () => {
+    const who = await citizen({ channel: 'both' });
+    failing.set(who.phone, 1);
+    failing.set(who.email, 1);
+    const event = refundFor(who.sub, 'LIN-first-fails');
+    await expect(inline.notify(event)).rejects.toThrow('status 503');
+    const records = await deliveries.model.find({ key: { $regex: '^refund_started\\|LIN-first-fails\\|' } }).lean();
+    expect(records.map((r) => r.channel).sort()).toEqual(['email', 'sms']);
+    expect(await inline.recordedKeys(['refund_started|LIN-first-fails', 'refund_started|LIN-never'])).toEqual(
+      new Set(['refund_started|LIN-first-fails']),
+    );
+  });
+
   it('retries a failed transport with backoff, then records the message sent with its attempts and last error', async () => {
     const who = await citizen({ channel: 'sms' });
     failing.set(who.phone, 2);

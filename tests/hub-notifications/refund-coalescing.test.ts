@@ -111,11 +111,13 @@ describe('one refund is told once', () => {
     const run = (payment: Payment) =>
       issueReceipt(
         {
-          payments: {
-            findById: async () => payment,
-            recordReceipt: async () => undefined,
-          } as never,
-          receipts: { issue: async () => receiptOf(payment._id.slice(3)) as never },
+          payments: { findById: async () => payment } as never,
+          receipts: {
+            build: async () => receiptOf(payment._id.slice(3)) as never,
+            store: async (receipt) => receipt,
+            findByPayment: async () => null,
+            recordNotified: async () => undefined,
+          },
           notifications,
           log,
         },

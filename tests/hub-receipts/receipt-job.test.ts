@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifications } from '../../hub/notifications/index.js';
 import type { Payment, PaymentStore } from '../../hub/payments/index.js';
 import {
-  catchUpReceipts,
   type IssueReceiptDeps,
   issueReceipt,
+  ReceiptCatchUp,
   receiptChannels,
 } from '../../hub/receipts/issue-receipt.js';
 import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
@@ -34,7 +34,7 @@ describe('receipts are their own idempotent, retried job', () => {
   let queue: SettlementQueue;
   let worker: SettlementWorker;
   const sent: OutgoingMessage[] = [];
-  let failNextIssue = false;
+  let failNextStore = false;
 
   beforeAll(async () => {
     ({ drop, conn, payments, receipts } = await startReceiptStores('receipt_job'));
@@ -48,12 +48,15 @@ describe('receipts are their own idempotent, retried job', () => {
       payments,
       // The receipt store, except that it fails when told to.
       receipts: {
-        issue: async (payment) => {
-          if (failNextIssue) {
-            failNextIssue = false;
+        build: (payment) => receipts.build(payment),
+        findByPayment: (id) => receipts.findByPayment(id),
+        recordNotified: (id, at) => receipts.recordNotified(id, at),
+        store: async (receipt) => {
+          if (failNextStore) {
+            failNextStore = false;
             throw new Error('receipt store unavailable');
           }
-          return receipts.issue(payment);
+          return receipts.store(receipt);
         },
       },
       notifications: notifications({
@@ -82,20 +85,20 @@ describe('receipts are their own idempotent, retried job', () => {
 
   it('issues the receipt and sends its message exactly once when the receipt store fails the first time', async () => {
     const payment = await completedPayment(payments);
-    failNextIssue = true;
+    failNextStore = true;
     await enqueueReceipt(queue, payment._id);
 
-    const notified = await waitFor('the receipt message to be recorded', async () => {
-      const now = await payments.findById(payment._id);
-      return now?.receipt?.notifiedAt && now;
-    });
+    // The first run failed to store the receipt, so it told nobody; the retry stores it and tells.
     const job = await queue.getJob(payment._id);
     await waitFor('the job to complete', async () => (await job?.getState()) === 'completed');
 
     expect((await queue.getJob(payment._id))?.attemptsMade).toBe(2);
-    expect(notified.receipt).toMatchObject({ receiptId: `RCT${payment._id.slice(3)}` });
-    expect(notified.receipt?.issuedAt).toBeInstanceOf(Date);
+    const stored = await receipts.findByPayment(payment._id);
+    expect(stored).toMatchObject({ _id: `RCT${payment._id.slice(3)}`, status: 'completed' });
+    expect(stored?.issuedAt).toBeInstanceOf(Date);
     expect(await receipts.forCitizen(payment._id, payment.citizenSub)).toMatchObject({ status: 'completed' });
+    // Nothing is recorded on the payment: the message's delivery record is its record.
+    expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
     expect(messagesFor(payment)).toHaveLength(1);
     expect(messagesFor(payment)[0]).toMatchObject({ channel: 'sms', to: '+919845012345' });
 
@@ -124,15 +127,22 @@ describe('receipts are their own idempotent, retried job', () => {
     ).toBe('no_contact');
     await new Promise((r) => setTimeout(r, 5));
 
-    const report = await catchUpReceipts({ payments, queue, log }, { olderThanMs: 0 });
+    const report = await new ReceiptCatchUp(
+      {
+        payments,
+        receipts,
+        notifications: notifications({ contacts: { find: async () => null }, notifier: { send: async () => {} } }),
+        queue,
+        log,
+      },
+      { olderThanMs: 0 },
+    ).run();
 
     expect(report.enqueued).toContain(forgotten._id);
     expect(report.enqueued).not.toContain(done._id);
-    await waitFor(
-      'the caught-up receipt to be sent',
-      async () => (await payments.findById(forgotten._id))?.receipt?.notifiedAt,
-    );
+    await waitFor('the caught-up receipt to be sent', async () => messagesFor(forgotten).length > 0);
     expect(messagesFor(forgotten)).toHaveLength(1);
+    expect(await receipts.findByPayment(forgotten._id)).toMatchObject({ status: 'completed' });
   });
 
   it('issues nothing for a payment that is not final yet', async () => {
@@ -144,7 +154,7 @@ describe('receipts are their own idempotent, retried job', () => {
       log,
     };
     expect(await issueReceipt(deps, payment._id)).toBe('not_final');
-    expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
+    expect(await receipts.findByPayment(payment._id)).toBeNull();
   });
 
   it("sends the receipt on the citizen's chosen channels, the email with its verification link", async () => {
@@ -153,10 +163,8 @@ describe('receipts are their own idempotent, retried job', () => {
     const outcome = await issueReceipt(
       {
         payments,
-        receipts: {
-          issue: (p) => receipts.issue(p),
-          verifyUrlOf: async () => 'https://billpay.example.in/verify?t=abc',
-        },
+        receipts,
+        verifyUrlOf: async () => 'https://billpay.example.in/verify?t=abc',
         notifications: notifications({
           contacts: {
             find: async (sub) => ({

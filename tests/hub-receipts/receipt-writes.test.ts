@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifications } from '../../hub/notifications/index.js';
+import { createNotifications, type Notifications } from '../../hub/notifications/index.js';
 import type { PaymentStore } from '../../hub/payments/index.js';
 import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
+import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { createLogger } from '../../infra/logger.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
@@ -9,10 +10,13 @@ import { completedPayment, startReceiptStores } from './support/receipt-stores.j
 
 const log = createLogger('receipt-writes', 'silent');
 
-describe("a receipt's records on its payment", () => {
+describe("a receipt's writes: the receipt, then its message's delivery records", () => {
   let drop: () => Promise<void>;
   let payments: PaymentStore;
-  let deps: IssueReceiptDeps;
+  let receipts: ReceiptService;
+  let deps: IssueReceiptDeps & { notifications: Notifications };
+  /** The same job for a citizen the idp knows no contact of. */
+  let unreachable: IssueReceiptDeps;
   const sent: OutgoingMessage[] = [];
   let failNextSend = false;
 
@@ -20,14 +24,13 @@ describe("a receipt's records on its payment", () => {
     const stores = await startReceiptStores('receipt_writes');
     drop = stores.drop;
     payments = stores.payments;
-    deps = {
-      payments,
-      receipts: stores.receipts,
-      notifications: createNotifications({
+    receipts = stores.receipts;
+    const notifications = (phone?: string) =>
+      createNotifications({
         conn: stores.conn,
         log,
         publicUrl: 'https://billpay.example.in',
-        contacts: { find: async (sub) => ({ _id: sub, phone: '+919845012345', updatedAt: new Date() }) },
+        contacts: { find: async (sub) => (phone ? { _id: sub, phone, updatedAt: new Date() } : null) },
         notifier: {
           send: async (message) => {
             if (failNextSend) {
@@ -37,30 +40,52 @@ describe("a receipt's records on its payment", () => {
             sent.push(message);
           },
         },
-      }),
-      log,
-    };
+      });
+    deps = { payments, receipts, notifications: notifications('+919845012345'), log };
+    unreachable = { ...deps, notifications: notifications() };
   });
 
   afterAll(() => drop?.());
 
-  it('records the receipt and its message on the payment in one write, after the message', async () => {
+  const messagesFor = (id: string) => sent.filter((m) => m.text.includes(id));
+  const deliveriesFor = (receiptId: string) =>
+    payments.model.db.collection('notification_deliveries').find({ reference: receiptId }).toArray();
+
+  it('stores the receipt (one write), then records and sends its message; nothing is written on the payment', async () => {
     const payment = await completedPayment(payments);
-    const { result, writes } = await countWrites(['payments'], () => issueReceipt(deps, payment._id));
+    const { result, writes } = await countWrites(['payments', 'receipts'], () => issueReceipt(deps, payment._id));
     expect(result).toBe('notified');
-    expect(writes).toEqual(['payments.findOneAndUpdate']);
-    const stored = await payments.findById(payment._id);
-    expect(stored?.receipt).toMatchObject({ receiptId: `RCT${payment._id.slice(3)}` });
-    expect(stored?.receipt?.issuedAt).toBeInstanceOf(Date);
-    expect(stored?.receipt?.notifiedAt).toBeInstanceOf(Date);
+    expect(writes).toEqual(['receipts.insertMany']);
+    const stored = await receipts.findByPayment(payment._id);
+    expect(stored).toMatchObject({ _id: `RCT${payment._id.slice(3)}`, status: 'completed' });
+    expect(stored?.issuedAt).toBeInstanceOf(Date);
+    expect(stored?.notifiedAt).toBeUndefined();
+    expect(await deliveriesFor(stored?._id ?? '')).toMatchObject([{ kind: 'payment_confirmed', status: 'sent' }]);
+    expect(messagesFor(payment._id)).toHaveLength(1);
+    expect((await payments.findById(payment._id))?.receipt).toBeUndefined();
+    // Run again (a repeated job): the delivery record is found, nothing is sent or written.
+    const again = await countWrites(['payments', 'receipts'], () => issueReceipt(deps, payment._id));
+    expect(again).toEqual({ result: 'already_notified', writes: [] });
+    expect(messagesFor(payment._id)).toHaveLength(1);
   });
 
-  it('stores the receipt without the fields its payment lacks (no nulls), the same as issue() returned', async () => {
+  it('with nobody to tell, stores the receipt with notifiedAt in its one write', async () => {
+    const payment = await completedPayment(payments);
+    const { result, writes } = await countWrites(['payments', 'receipts'], () =>
+      issueReceipt(unreachable, payment._id),
+    );
+    expect(result).toBe('no_contact');
+    expect(writes).toEqual(['receipts.insertMany']);
+    expect((await receipts.findByPayment(payment._id))?.notifiedAt).toBeInstanceOf(Date);
+    expect(await issueReceipt(deps, payment._id)).toBe('already_notified');
+    expect(messagesFor(payment._id)).toHaveLength(0);
+  });
+
+  it('stores the receipt without the fields its payment lacks (no nulls)', async () => {
     const payment = await completedPayment(payments);
     expect(payment.payerName).toBeUndefined();
     expect(await issueReceipt(deps, payment._id)).toBe('notified');
-    const receipts = payments.model.db.collection('receipts');
-    const raw = await receipts.findOne({ paymentId: payment._id });
+    const raw = await payments.model.db.collection('receipts').findOne({ paymentId: payment._id });
     expect(raw).not.toBeNull();
     expect(raw && 'payerName' in raw).toBe(false);
     expect(JSON.stringify(raw)).not.toContain('null');
@@ -68,17 +93,47 @@ describe("a receipt's records on its payment", () => {
     expect(raw?.lines).toHaveLength(payment.lines.length);
   });
 
-  it('a message that fails records nothing, and the retry issues the same receipt and sends it once', async () => {
+  it('a send that fails leaves the receipt stored and its message recorded, for the notifications to send', async () => {
     const payment = await completedPayment(payments);
     failNextSend = true;
-    const before = sent.length;
-    await issueReceipt(deps, payment._id).catch(() => undefined);
-    const stored = await payments.findById(payment._id);
-    expect(stored?.receipt?.notifiedAt).toBeUndefined();
+    await expect(issueReceipt(deps, payment._id)).rejects.toThrow('SMS gateway down');
+    const first = await receipts.findByPayment(payment._id);
+    expect(first?._id).toBe(`RCT${payment._id.slice(3)}`);
+    expect(messagesFor(payment._id)).toHaveLength(0);
+    const [queued] = await deliveriesFor(first?._id ?? '');
+    expect(queued).toMatchObject({ status: 'queued', attempts: 1 });
 
-    expect(await issueReceipt(deps, payment._id)).toBe('notified');
+    // The job's retry finds the message recorded: nothing written, built or sent again.
+    const { result, writes } = await countWrites(['payments', 'receipts'], () => issueReceipt(deps, payment._id));
+    expect({ result, writes }).toEqual({ result: 'already_notified', writes: [] });
+    expect(messagesFor(payment._id)).toHaveLength(0);
+    // The record's own retry (its notify job) sends it, once.
+    expect(await deps.notifications.deliver(String(queued?._id), false)).toBe('sent');
+    expect(messagesFor(payment._id)).toHaveLength(1);
+    expect((await receipts.findByPayment(payment._id))?.issuedAt).toEqual(first?.issuedAt);
+  });
+
+  it('a stored receipt with nobody to tell gets notifiedAt, its only change', async () => {
+    const payment = await completedPayment(payments);
+    const first = await receipts.issue(payment);
+    const { result, writes } = await countWrites(['payments', 'receipts'], () =>
+      issueReceipt(unreachable, payment._id),
+    );
+    expect(result).toBe('no_contact');
+    expect(writes).toEqual(['receipts.updateOne']);
+    const stored = await receipts.findByPayment(payment._id);
+    expect({ ...stored, notifiedAt: undefined }).toEqual({ ...first, notifiedAt: undefined });
+    expect(stored?.notifiedAt).toBeInstanceOf(Date);
+  });
+
+  it('a payment whose message is recorded on the payment (as the job once kept it) is done', async () => {
+    const payment = await completedPayment(payments);
+    await payments.model.updateOne(
+      { _id: payment._id },
+      { $set: { receipt: { receiptId: `RCT${payment._id.slice(3)}`, issuedAt: new Date(), notifiedAt: new Date() } } },
+    );
     expect(await issueReceipt(deps, payment._id)).toBe('already_notified');
-    expect(sent.slice(before).filter((m) => m.text.includes(payment._id))).toHaveLength(1);
-    expect((await payments.findById(payment._id))?.receipt?.receiptId).toBe(`RCT${payment._id.slice(3)}`);
+    expect(messagesFor(payment._id)).toHaveLength(0);
+    expect(await receipts.findByPayment(payment._id)).toBeNull();
   });
 });

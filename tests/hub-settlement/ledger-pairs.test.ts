@@ -101,7 +101,10 @@ describe('a state change and its ledger entry are recovered as a pair', () => {
       payment._id,
     );
     expect(outcome).toBe('notified');
-    expect((await h.payments.findById(payment._id))?.receipt?.receiptId).toBe(`RCT${payment._id.slice(3)}`);
+    expect(await receipts.findByPayment(payment._id)).toMatchObject({
+      _id: `RCT${payment._id.slice(3)}`,
+      status: 'completed',
+    });
     expect(sent).toHaveLength(1);
 
     // A second sweep finds nothing left to do.
