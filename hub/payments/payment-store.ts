@@ -462,9 +462,9 @@ export class PaymentStore {
 
   /**
    * One page of final payments changed in [from, to) (`updatedAt`, UTC), in (updatedAt, _id) order,
-   * after `after` when given, with only their ids and `updatedAt` sent back: the receipts catch-up's reading
-   * (hub/receipts/issue-receipt.ts). Payments whose receipt message is recorded on the payment (told
-   * before receipts carried that record) are left out.
+   * after `after` when given, with only their ids and `updatedAt` sent back: the receipts catch-up's
+   * reading (hub/receipts/issue-receipt.ts). Payments whose receipt message is recorded on the
+   * payment (told before receipts carried that record) are left out.
    */
   findFinalChanged(options: {
     from: Date;

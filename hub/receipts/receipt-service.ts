@@ -84,9 +84,9 @@ export class ReceiptService {
    * The receipt of a final payment, built and not stored; null while the payment is not final.
    * Records what the receipt shows: payer name, gateway reference and method, each line's bill facts
    * (as kept at checkout) and status, the payment demand a line paid (receipt-demand.ts), and the
-   * refunds. Everything but `issuedAt` follows from the final payment (a final payment's lines no
-   * longer move), so a retried job builds the same receipt under the same number: RCT + the payment
-   * id's tail.
+   * refunds, under the number RCT + the payment id's tail. The demand and the biller's name are read
+   * now, so a receipt built later may differ: the issue-receipt job stores one before it tells it,
+   * and a retry tells the stored one.
    */
   async build(payment: Payment): Promise<Receipt | null> {
     if (!FINAL.has(payment.status)) return null;
