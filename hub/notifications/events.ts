@@ -333,8 +333,11 @@ export type NotificationEvent =
 /** Every channel a message can be recorded on. */
 export const CHANNELS: readonly Channel[] = ['sms', 'email'];
 
-/** The keys an event's messages are recorded under (DeliveryStore): its key (eventKey), `|`, each channel. */
-export const deliveryKeys = (key: string): string[] => CHANNELS.map((channel) => `${key}|${channel}`);
+/** The key an event's message on one channel is recorded under (DeliveryStore): its key (eventKey), `|`, the channel. */
+export const deliveryKey = (key: string, channel: Channel): string => `${key}|${channel}`;
+
+/** The keys an event's messages are recorded under, one per channel (deliveryKey). */
+export const deliveryKeys = (key: string): string[] => CHANNELS.map((channel) => deliveryKey(key, channel));
 
 /** The key of a receipt's `payment_confirmed` message (see eventKey): the receipt number's. */
 export const confirmationKey = (receiptId: string): string => `payment_confirmed|${receiptId}`;

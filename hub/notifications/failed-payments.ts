@@ -1,7 +1,6 @@
 import { findBillPayers } from '../bill-claims/bill-status.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
-import type { DeliveryStore } from './delivery-store.js';
 import { eventKey } from './events.js';
 import type { Notifications } from './notifications.js';
 import { paymentFailedEvent } from './payment-events.js';
@@ -29,8 +28,7 @@ async function paidSince(deps: { payments: Pick<PaymentStore, 'model'> }, paymen
 export async function notifyFailedPayments(
   deps: {
     payments: Pick<PaymentStore, 'model'>;
-    deliveries: Pick<DeliveryStore, 'model'>;
-    notifications: Pick<Notifications, 'notify'>;
+    notifications: Pick<Notifications, 'notify' | 'recordedKeys'>;
   },
   options: { withinMs?: number } = {},
 ): Promise<string[]> {
@@ -52,14 +50,9 @@ export async function notifyFailedPayments(
     const events = (await Promise.all(failed.map(async (p) => ((await paidSince(deps, p)) ? null : p))))
       .filter((p): p is Payment => p !== null)
       .map(paymentFailedEvent);
-    const keys = events.flatMap((event) => ['email', 'sms'].map((channel) => `${eventKey(event)}|${channel}`));
-    const recorded = await deps.deliveries.model
-      .find({ key: { $in: keys } }, { reference: 1 })
-      .lean()
-      .exec();
-    const told = new Set(recorded.map((delivery) => delivery.reference));
+    const told = await deps.notifications.recordedKeys(events.map(eventKey));
     for (const event of events) {
-      if (told.has(event.paymentId)) continue;
+      if (told.has(eventKey(event))) continue;
       const result = await deps.notifications.notify(event);
       if (result.deliveries.some((d) => d.created)) now.push(event.paymentId);
     }

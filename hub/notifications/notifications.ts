@@ -11,6 +11,7 @@ import type { DeliveryStatus } from './delivery-model.js';
 import type { DeliveryRate, DeliveryStore } from './delivery-store.js';
 import type { DemandLookup } from './demand-lookup.js';
 import {
+  deliveryKey,
   deliveryKeys,
   eventKey,
   type NotificationEvent,
@@ -113,7 +114,7 @@ export class Notifications {
     for (const channel of channels) {
       const message = this.deps.render(event, locale, channel);
       const { delivery, created } = await this.deps.deliveries.record({
-        key: `${key}|${channel}`,
+        key: deliveryKey(key, channel),
         kind: event.kind,
         channel,
         to: (channel === 'email' ? contact.email : contact.phone) as string,
@@ -158,7 +159,7 @@ export class Notifications {
     return this.deliver(job.data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
   }
 
-  /** The delivery records (for queries across them, e.g. notifyFailedPayments). */
+  /** The delivery records (for queries across them). */
   get deliveries(): DeliveryStore {
     return this.deps.deliveries;
   }
@@ -214,7 +215,7 @@ export class Notifications {
 
   /**
    * Of these event keys (eventKey), the ones with a message recorded on any channel, whatever
-   * became of it: one query, for a catch-up's page (the receipts' ReceiptCatchUp).
+   * became of it: one query, for a catch-up's page (ReceiptCatchUp, notifyFailedPayments).
    */
   async recordedKeys(keys: readonly string[]): Promise<Set<string>> {
     const found = await this.deps.deliveries.existing(keys.flatMap(deliveryKeys));

@@ -324,7 +324,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       );
       const receiptsDue = await receiptCatchUp.run();
       const messages = await notifications.catchUp(olderThanMs);
-      const failedTold = await notifyFailedPayments({ payments, deliveries: notifications.deliveries, notifications });
+      const failedTold = await notifyFailedPayments({ payments, notifications });
       const demandWork = await sweepDemandWork({ wallet, uploader, log });
       return {
         started: swept.started.length,

@@ -285,7 +285,7 @@ describe('every message is recorded, sent once per channel, retried, and counted
     // As PaymentCapture applies the gateway's "failed".
     const failed = await payments.transitionPayment(payment._id, 'created', 'failed', 'payment_failed');
     if (!failed) throw new Error('the payment did not fail');
-    const sweep = () => notifyFailedPayments({ payments, deliveries, notifications: inline });
+    const sweep = () => notifyFailedPayments({ payments, notifications: inline });
 
     expect(await sweep()).toContain(failed._id);
     expect(await sweep()).toEqual([]);
@@ -304,7 +304,7 @@ describe('every message is recorded, sent once per channel, retried, and counted
     const paid = await capturedPayment(payments, { citizenSub: who.sub, lines: [bill] });
     await billClaimModel(conn).create({ _id: paid.lines[0]?.billKey, paymentId: paid._id, claimedAt: new Date() });
 
-    expect(await notifyFailedPayments({ payments, deliveries, notifications: inline })).not.toContain(payment._id);
+    expect(await notifyFailedPayments({ payments, notifications: inline })).not.toContain(payment._id);
     expect(to(who.phone)).toHaveLength(0);
   });
 });
