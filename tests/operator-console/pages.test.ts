@@ -133,6 +133,8 @@ describe('the operator console payments pages with a real idp and a stubbed hub 
     expect(text).toContain('Read only: no one can edit the ledger here.');
     expect(text).toContain('Asha Operator, payment.annotate on payment');
     expect(text).toContain('Reason: “Citizen called about the receipt”');
+    // The receipt and when its message was recorded (06:33 UTC is 12:03 IST).
+    expect(text).toContain('RCT-1, message recorded 30 November 2026 at 12:03 pm IST');
     expect(page.html).toContain('data-testid="nav-payments" aria-current="page"');
   });
 
