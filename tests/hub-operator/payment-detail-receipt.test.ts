@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifications } from '../../hub/notifications/index.js';
 import { PaymentDetails } from '../../hub/operator/payment-detail.js';
 import type { PaymentStore } from '../../hub/payments/index.js';
 import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
 import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { createLogger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
-import { completedPayment, startReceiptStores } from '../hub-receipts/support/receipt-stores.js';
+import { completedPayment, phoneNotifications, startReceiptStores } from '../hub-receipts/support/receipt-stores.js';
 
 const log = createLogger('payment-detail-receipt', 'silent');
 
@@ -19,13 +18,7 @@ describe("the operator's payment detail shows the receipt and when its message w
   const job = (phone?: string): IssueReceiptDeps => ({
     payments,
     receipts,
-    notifications: createNotifications({
-      conn,
-      log,
-      publicUrl: 'https://billpay.example.in',
-      contacts: { find: async (sub) => (phone ? { _id: sub, phone, updatedAt: new Date() } : null) },
-      notifier: { send: async () => undefined },
-    }),
+    notifications: phoneNotifications(conn, log, phone),
     log,
   });
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifications, type Notifications } from '../../hub/notifications/index.js';
+import type { Notifications } from '../../hub/notifications/index.js';
 import type { Payment, PaymentStore } from '../../hub/payments/index.js';
 import { type IssueReceiptDeps, issueReceipt, ReceiptCatchUp } from '../../hub/receipts/issue-receipt.js';
 import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import type { SettlementQueue } from '../../hub/settlement/queue.js';
 import { createLogger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
-import { completedPayment, startReceiptStores } from './support/receipt-stores.js';
+import { completedPayment, phoneNotifications, startReceiptStores } from './support/receipt-stores.js';
 
 const log = createLogger('receipt-catch-up', 'silent');
 
@@ -40,16 +40,8 @@ describe('the receipts catch-up', () => {
 
   beforeAll(async () => {
     ({ drop, conn, payments, receipts } = await startReceiptStores('receipt_catch_up'));
-    const notifications = (phone?: string) =>
-      createNotifications({
-        conn,
-        log,
-        publicUrl: 'https://billpay.example.in',
-        contacts: { find: async (sub) => (phone ? { _id: sub, phone, updatedAt: new Date() } : null) },
-        notifier: { send: async () => undefined },
-      });
-    reachable = notifications('+919845012345');
-    unreachable = notifications();
+    reachable = phoneNotifications(conn, log, '+919845012345');
+    unreachable = phoneNotifications(conn, log);
   });
   afterAll(() => drop?.());
 

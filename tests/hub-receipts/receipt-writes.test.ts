@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifications, type Notifications } from '../../hub/notifications/index.js';
+import type { Notifications } from '../../hub/notifications/index.js';
 import type { PaymentStore } from '../../hub/payments/index.js';
 import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
 import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { createLogger } from '../../infra/logger.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
 import { countWrites } from '../hub-settlement/count-writes.js';
-import { completedPayment, startReceiptStores } from './support/receipt-stores.js';
+import { completedPayment, phoneNotifications, startReceiptStores } from './support/receipt-stores.js';
 
 const log = createLogger('receipt-writes', 'silent');
 
@@ -25,22 +25,16 @@ describe("a receipt's writes: the receipt, then its message's delivery records",
     drop = stores.drop;
     payments = stores.payments;
     receipts = stores.receipts;
-    const notifications = (phone?: string) =>
-      createNotifications({
-        conn: stores.conn,
-        log,
-        publicUrl: 'https://billpay.example.in',
-        contacts: { find: async (sub) => (phone ? { _id: sub, phone, updatedAt: new Date() } : null) },
-        notifier: {
-          send: async (message) => {
-            if (failNextSend) {
-              failNextSend = false;
-              throw new Error('SMS gateway down');
-            }
-            sent.push(message);
-          },
-        },
-      });
+    const notifier = {
+      send: async (message: OutgoingMessage) => {
+        if (failNextSend) {
+          failNextSend = false;
+          throw new Error('SMS gateway down');
+        }
+        sent.push(message);
+      },
+    };
+    const notifications = (phone?: string) => phoneNotifications(stores.conn, log, phone, notifier);
     deps = { payments, receipts, notifications: notifications('+919845012345'), log };
     unreachable = { ...deps, notifications: notifications() };
   });

@@ -1,7 +1,10 @@
 import type { BillerRegistry } from '../../../adapters/registry/index.js';
+import { createNotifications, type Notifications } from '../../../hub/notifications/index.js';
 import { type Payment, PaymentStore } from '../../../hub/payments/index.js';
 import { ReceiptService } from '../../../hub/receipts/receipt-service.js';
+import type { Logger } from '../../../infra/logger.js';
 import type { Connection } from '../../../infra/mongo.js';
+import type { Notifier } from '../../../infra/notifier/index.js';
 import { lineOf, newLine, settlingPayment } from '../../hub-payments/fixtures.js';
 import { isolatedMongo } from '../../support/isolation.js';
 
@@ -37,4 +40,23 @@ export async function completedPayment(payments: PaymentStore): Promise<Payment>
   const final = await payments.settleCompletion(p._id);
   if (!final) throw new Error('not final');
   return final;
+}
+
+/**
+ * The citizen's messages on `conn`, sent at once through `notifier` (no queue): every citizen has
+ * `phone` as their verified contact, or no contact at all without it.
+ */
+export function phoneNotifications(
+  conn: Connection,
+  log: Logger,
+  phone?: string,
+  notifier: Pick<Notifier, 'send'> = { send: async () => undefined },
+): Notifications {
+  return createNotifications({
+    conn,
+    log,
+    publicUrl: 'https://billpay.example.in',
+    contacts: { find: async (sub) => (phone ? { _id: sub, phone, updatedAt: new Date() } : null) },
+    notifier,
+  });
 }
