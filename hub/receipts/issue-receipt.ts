@@ -59,8 +59,6 @@ async function toldByRefunds(
 }
 
 /** Where a receipt's message goes: the citizen's chosen channels among their contacts (see chooseChannels). */
-
-/** Where a receipt's message goes: the citizen's chosen channels among their contacts (see chooseChannels). */
 export const receiptChannels = chooseChannels;
 
 /**
