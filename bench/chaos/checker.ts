@@ -40,7 +40,7 @@ export const VIOLATIONS = {
   partial_capture_not_held: 'a capture of part of the total did not leave its payment held for an operator',
   recon_case_unexplained: 'reconciliation left a case open that no planned fault explains',
   receipt_mismatch:
-    'a final payment has no stored receipt, one its payment does not record or that contradicts it, or its message is not recorded; or a payment that is not final has a receipt',
+    'a final payment has no stored receipt, one under another number or that contradicts it, or its message is not recorded; or a payment that is not final has a receipt',
   repeat_bill_not_refused:
     'a checkout for a bill whose earlier payment the gateway captured was accepted, not refused with 409',
 } as const;

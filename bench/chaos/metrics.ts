@@ -10,8 +10,6 @@ export interface FeedbackGiven {
   refused: string[];
 }
 
-const FINAL = [...FINAL_PAYMENT_STATUSES];
-
 /**
  * Scores every third final payment (by id order) through `POST /api/v1/payments/{id}/feedback`, as
  * its own citizen, with a seeded score 1..5: so a chaos run leaves satisfaction data beside its
@@ -26,7 +24,7 @@ export async function giveFeedback(
 ): Promise<FeedbackGiven> {
   const payments = await conn
     .collection('payments')
-    .find({ status: { $in: FINAL } }, { projection: { _id: 1, citizenSub: 1 } })
+    .find({ status: { $in: [...FINAL_PAYMENT_STATUSES] } }, { projection: { _id: 1, citizenSub: 1 } })
     .sort({ _id: 1 })
     .toArray();
   const result: FeedbackGiven = { given: 0, refused: [] };

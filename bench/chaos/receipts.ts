@@ -1,10 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
-import { FINAL_PAYMENT_STATUSES } from '../../hub/payments/state-machine.js';
+import { isFinalPaymentStatus } from '../../hub/payments/state-machine.js';
 import type { Violation } from './checker.js';
-
-/** Payment statuses whose receipt is due. */
-const FINAL = new Set<string>(FINAL_PAYMENT_STATUSES);
 
 interface PaymentState {
   _id: string;
@@ -24,9 +21,9 @@ interface StoredReceipt {
  * What is wrong with the receipts now: a final payment with no stored receipt, a receipt under
  * another number than its payment's (RCT + the payment id's tail), a receipt whose message is not
  * recorded (a `payment_confirmed` delivery under its number, or `notifiedAt`: nobody to tell), a
- * receipt that states another status than its payment's,
- * or a line in another state than the payment's line (a held refund of a whole payment aside), and a
- * receipt for a payment that is not final.
+ * receipt that states another status than its payment's, or a line in another state than the
+ * payment's line (a held refund of a whole payment aside); and a receipt for a payment that is not
+ * final.
  */
 async function receiptProblems(conn: Connection): Promise<Violation[]> {
   const db = conn.getClient().db(conn.name);
@@ -50,7 +47,7 @@ async function receiptProblems(conn: Connection): Promise<Violation[]> {
   const add = (paymentId: string, detail: string) => problems.push({ kind: 'receipt_mismatch', paymentId, detail });
   for (const payment of payments) {
     const receipt = receipts.get(payment._id);
-    if (!FINAL.has(payment.status)) {
+    if (!isFinalPaymentStatus(payment.status)) {
       if (receipt) add(payment._id, `a receipt exists for a payment that is ${payment.status}`);
       continue;
     }

@@ -2,11 +2,11 @@ import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
 import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
-import type { FinalPaymentStatus } from '../payments/state-machine.js';
+import { FINAL_PAYMENT_STATUSES, isFinalPaymentStatus } from '../payments/state-machine.js';
 import { type PaymentFeedback, type PaymentFeedbackModel, paymentFeedbackModel } from './feedback-model.js';
 
 /** The payment statuses feedback may be given in: the payment's outcome is known (state-machine.ts). */
-export const FEEDBACK_STATUSES: readonly FinalPaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
+export const FEEDBACK_STATUSES = FINAL_PAYMENT_STATUSES;
 
 /** What a citizen sends: a score 1..5 and an optional comment (trimmed; empty is none). */
 export interface FeedbackInput {
@@ -58,7 +58,7 @@ export class FeedbackStore {
    */
   async give(paymentId: string, citizenSub: string, input: FeedbackInput): Promise<FeedbackView> {
     const payment = await this.ownPayment(paymentId, citizenSub);
-    if (!(FEEDBACK_STATUSES as readonly string[]).includes(payment.status)) {
+    if (!isFinalPaymentStatus(payment.status)) {
       throw new AppError(409, 'payment_not_final', 'feedback can be given once the payment is complete or refunded', {
         paymentStatus: payment.status,
       });

@@ -113,13 +113,14 @@ export class DeliveryStore {
     return new Set(found.map((delivery) => delivery.key));
   }
 
-  /** The earliest recorded of these delivery keys, with its status; null when none is. */
-  earliest(keys: readonly string[]): Promise<Pick<Delivery, 'key' | 'status' | 'createdAt'> | null> {
-    return this.model
-      .findOne({ key: { $in: keys } }, { key: 1, status: 1, createdAt: 1 })
+  /** When the first of these delivery keys was recorded (UTC); undefined when none is. */
+  async firstRecordedAt(keys: readonly string[]): Promise<Date | undefined> {
+    const first = await this.model
+      .findOne({ key: { $in: keys } }, { createdAt: 1 })
       .sort({ createdAt: 1 })
-      .lean<Pick<Delivery, 'key' | 'status' | 'createdAt'>>()
+      .lean<Pick<Delivery, 'createdAt'>>()
       .exec();
+    return first?.createdAt;
   }
 
   /**

@@ -211,7 +211,7 @@ export class PaymentDetails {
     const told =
       receipt.notifiedAt ??
       payment.receipt?.notifiedAt ??
-      (await this.deliveries.earliest(deliveryKeys(confirmationKey(receipt._id))))?.createdAt;
+      (await this.deliveries.firstRecordedAt(deliveryKeys(confirmationKey(receipt._id))));
     return defined({ receiptId: receipt._id, issuedAt: iso(receipt.issuedAt), notifiedAt: iso(told) });
   }
 

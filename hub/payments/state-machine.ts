@@ -138,10 +138,13 @@ export function paymentStatusesForLineMove(to: LineStatus): readonly PaymentStat
   return to === 'posting' ? ['settling'] : ['captured', 'settling'];
 }
 
-export type FinalPaymentStatus = 'completed' | 'partially_refunded' | 'refunded';
+/** A payment in one of these has every line final after a capture: its outcome is known, its receipt due. */
+export const FINAL_PAYMENT_STATUSES = ['completed', 'partially_refunded', 'refunded'] as const;
+export type FinalPaymentStatus = (typeof FINAL_PAYMENT_STATUSES)[number];
 
-/** A payment in one of these has every line final after a capture: its receipt is due. */
-export const FINAL_PAYMENT_STATUSES: readonly FinalPaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
+/** Whether a payment status (any string, e.g. as stored) is final (FINAL_PAYMENT_STATUSES). */
+export const isFinalPaymentStatus = (status: string): status is FinalPaymentStatus =>
+  (FINAL_PAYMENT_STATUSES as readonly string[]).includes(status);
 
 /** The payment's final status once every line is final; null while any line is still open. */
 export function finalPaymentStatus(lines: readonly { status: LineStatus }[]): FinalPaymentStatus | null {

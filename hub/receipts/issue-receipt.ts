@@ -4,7 +4,7 @@ import type { Notifications } from '../notifications/notifications.js';
 import { lineEvent, paymentConfirmedEvent } from '../notifications/payment-events.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
-import { FINAL_PAYMENT_STATUSES } from '../payments/state-machine.js';
+import { isFinalPaymentStatus } from '../payments/state-machine.js';
 import type { SettlementLog } from '../settlement/deps.js';
 import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
 import type { Receipt } from './receipt-model.js';
@@ -78,7 +78,7 @@ export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): P
     deps.receipts.findByPayment(paymentId),
   ]);
   if (!payment) return 'no_payment';
-  if (!FINAL_PAYMENT_STATUSES.some((s) => s === payment.status)) return 'not_final';
+  if (!isFinalPaymentStatus(payment.status)) return 'not_final';
   if (payment.receipt?.notifiedAt || stored?.notifiedAt) return 'already_notified';
   // A stored receipt is the one told: a rebuilt one could differ (a demand paid since, a biller renamed).
   const receipt = stored ?? (await deps.receipts.build(payment));

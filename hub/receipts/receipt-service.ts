@@ -3,14 +3,12 @@ import { ConflictError } from '../../infra/errors.js';
 import { type Connection, withoutUndefined } from '../../infra/mongo.js';
 import type { HubConfig } from '../config.js';
 import { heldRefundKey, type Payment, type PaymentLine } from '../payments/payment-model.js';
-import { FINAL_PAYMENT_STATUSES } from '../payments/state-machine.js';
+import { isFinalPaymentStatus } from '../payments/state-machine.js';
 import { checkoutLineDemand } from './receipt-demand.js';
 import { type Receipt, type ReceiptModel, type ReceiptRefund, receiptModel } from './receipt-model.js';
 import { bindingOf, type ReceiptBinding, ReceiptTokens } from './receipt-tokens.js';
 import type { ReceiptView, VerifiedReceipt } from './receipt-view.js';
 import { receiptView, verifiedView } from './receipt-views.js';
-
-const FINAL = new Set<string>(FINAL_PAYMENT_STATUSES);
 
 /** Where a receipt's QR code points, and the keys that sign it. */
 export interface ReceiptServiceOptions {
@@ -89,7 +87,7 @@ export class ReceiptService {
    * and a retry tells the stored one.
    */
   async build(payment: Payment): Promise<Receipt | null> {
-    if (!FINAL.has(payment.status)) return null;
+    if (!isFinalPaymentStatus(payment.status)) return null;
     const demands = await Promise.all(payment.lines.map((line) => checkoutLineDemand(this.conn, line)));
     const sum = (status: string) =>
       payment.lines.filter((line) => line.status === status).reduce((total, line) => total + line.amountMinor, 0);
