@@ -1,7 +1,8 @@
 /**
  * npm run bench:idp — the identity provider on this machine, in one run:
- *   1. complete OTP logins per second (authorize → identifier → code → name → code exchange),
- *      with the idp as one process and as a cluster of `processes` (IDP_PROCESSES, as idp/main.ts runs it)
+ *   1. complete OTP logins per second (authorize → identifier → code → name → code exchange) by new
+ *      citizens, with the idp as one process and as a cluster of `processes` (IDP_PROCESSES, as
+ *      idp/main.ts runs it), and by returning citizens (no name page) with the idp as one process
  *   2. refresh_token grants (rotation on) and 3. client_credentials grants against the idp (one process)
  *   4. the same refresh and client-credentials load against a bare oidc-provider on the same Redis
  *      adapter (the baseline)
@@ -132,9 +133,16 @@ function refreshOperation(http: HttpClient, target: RefreshTarget, chains: Token
   };
 }
 
-/** Logins by new citizens (each login registers a name), keeping the latest refresh tokens for the refresh phase. */
+/**
+ * Complete logins, keeping the latest refresh tokens for the refresh phase. `operation` signs in a
+ * new citizen each time (the first sign-in, which registers a name); `returning` signs in again,
+ * in turn, the citizens that `operation` registered at the same idp (no name page, no insert).
+ */
 class Logins {
   readonly refreshTokens: string[] = [];
+  /** Emails registered by completed first sign-ins, by the idp's issuer. */
+  private readonly registered = new Map<string, string[]>();
+  private nextReturning = 0;
   private sequence = 0;
   private steps: StepTimes = {};
   private counted = 0;
@@ -148,13 +156,27 @@ class Logins {
     return async () => {
       const email = `c${this.runId}-${label.replace(/\W+/g, '')}-${this.sequence++}@bench.example.org`;
       const own: StepTimes = {};
-      const token = await loginOnce(http, target, email, own);
-      for (const [step, ms] of Object.entries(own)) this.steps[step] = (this.steps[step] ?? 0) + ms;
-      this.counted++;
-      this.refreshTokens.push(token);
-      if (this.refreshTokens.length > this.keep * 2)
-        this.refreshTokens.splice(0, this.refreshTokens.length - this.keep);
+      await this.loginAs(http, target, email);
+      const emails = this.registered.get(target.issuer) ?? [];
+      emails.push(email);
+      this.registered.set(target.issuer, emails);
     };
+  }
+
+  /** Logins by citizens registered at this idp before, each in turn (a pool of thousands: no two at once). */
+  returning(http: HttpClient, target: LoginTarget) {
+    const emails = this.registered.get(target.issuer) ?? [];
+    if (emails.length < 100) throw new Error(`only ${emails.length} citizens registered at ${target.issuer}`);
+    return () => this.loginAs(http, target, emails[this.nextReturning++ % emails.length] as string);
+  }
+
+  private async loginAs(http: HttpClient, target: LoginTarget, email: string): Promise<void> {
+    const own: StepTimes = {};
+    const token = await loginOnce(http, target, email, own);
+    for (const [step, ms] of Object.entries(own)) this.steps[step] = (this.steps[step] ?? 0) + ms;
+    this.counted++;
+    this.refreshTokens.push(token);
+    if (this.refreshTokens.length > this.keep * 2) this.refreshTokens.splice(0, this.refreshTokens.length - this.keep);
   }
 
   /** Starts the per-step means afresh (when the measured window opens). */
@@ -298,16 +320,24 @@ async function main() {
 
     const keepTokens = Math.max(256, settings.refreshConcurrency * 8);
     const logins = new Logins(runId, keepTokens);
-    const loginPhase = async (idp: Awaited<ReturnType<typeof startIdp>>, label: string): Promise<LoginsMeasured> => {
+    const loginPhase = async (
+      idp: Awaited<ReturnType<typeof startIdp>>,
+      label: string,
+      who: 'new' | 'returning' = 'new',
+    ): Promise<LoginsMeasured> => {
       const http = new HttpClient(settings.loginConcurrency);
       try {
-        log(`logins (${label}): ${settings.loginConcurrency} users, every login a new email (so it registers a name)`);
+        log(
+          who === 'new'
+            ? `logins (${label}): ${settings.loginConcurrency} users, every login a new email (so it registers a name)`
+            : `logins (${label}): ${settings.loginConcurrency} users, each signing in a citizen registered above`,
+        );
         const result = await measured(
           idp.server,
           'idp',
           statsRedis,
           settings.loginConcurrency,
-          logins.operation(http, idp.target, label),
+          who === 'new' ? logins.operation(http, idp.target, label) : logins.returning(http, idp.target),
           () => logins.resetSteps(),
         );
         log(
@@ -323,6 +353,7 @@ async function main() {
     // --- 1-3. the idp as one process: logins, refresh, client credentials ---------------------------
     const single = await startIdp(1);
     const loginsOne = await loginPhase(single, '1 process');
+    const returningOne = await loginPhase(single, '1 process, returning citizens', 'returning');
     const afterLogins = await single.server.stats();
     const profileHttp = new HttpClient(settings.loginConcurrency);
     const loginProfile = await profiled(
@@ -444,6 +475,7 @@ async function main() {
       backgroundLoadPercent: background,
       logins: {
         oneProcess: loginsOne,
+        returning: returningOne,
         clustered: loginsCluster,
         processes: settings.clusterProcesses,
         ratioClusteredToOne: ratio(loginsCluster.perSecond, loginsOne.perSecond),
