@@ -2,6 +2,7 @@ import { describeMachine } from '../shared/machine.js';
 import type { ReportHeader } from '../shared/report-header.js';
 import type { PhaseResult } from './load.js';
 import type { ProfileSummary } from './profile.js';
+import type { RoundFigure } from './rounds.js';
 import type { UsageReport } from './usage.js';
 
 /** The issue's goals (issue 14): throughput on 2 cores, cluster scaling, CPU and Redis commands per operation. */
@@ -23,6 +24,8 @@ const FOREIGN_WARNING_PERCENT = 15;
 
 export interface Measured extends PhaseResult {
   usage: UsageReport;
+  /** Every round's figures, when this is a phase's median round (bench/idp/rounds.ts). */
+  rounds?: RoundFigure[];
 }
 
 export type LoginsMeasured = Measured & { meanStepMs: Record<string, number> };
@@ -37,16 +40,17 @@ export interface BenchReport extends ReportHeader<typeof TARGETS> {
     returning: LoginsMeasured;
     clustered: LoginsMeasured;
     processes: number;
+    /** The median over rounds of clustered/one-process logins/s, each from the same round. */
     ratioClusteredToOne: number;
+    ratioPerRound: number[];
   };
-  refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number };
-  clientCredentials: { idp: Measured; bare: Measured; ratioIdpToBare: number };
+  refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
+  clientCredentials: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
+  /** The speed probe before each round (bench/shared/speed-probe.ts), ms of CPU: lower is faster. */
+  speedProbeMs: number[];
   rss: Record<string, string | number>;
   profiles: Record<string, ProfileResult | undefined>;
 }
-
-/** a / b to two decimals (0 when b is 0). */
-export const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 100) / 100 : 0);
 
 const pad = (cells: (string | number)[], widths: number[]) =>
   cells
@@ -75,8 +79,10 @@ export function printReport(report: BenchReport): void {
 
   console.log(`\n=== idp benchmark on ${describeMachine(report.machine)} (machine as the first window opened)`);
   console.log(`    MongoDB: ${report.services.mongo}; Redis: ${report.services.redis}`);
+  console.log(`    load on the machine before the run (from outside this benchmark): ${report.backgroundLoadPercent}%`);
   console.log(
-    `    load on the machine before the run (from outside this benchmark): ${report.backgroundLoadPercent}%\n`,
+    `    ${report.speedProbeMs.length} interleaved rounds; each phase shows its median round (by ops/s); ` +
+      `speed probe before each round ${report.speedProbeMs.join(' / ')} ms of CPU (the same work; lower = faster)\n`,
   );
 
   const widths = [20, 5, 8, 7, 7, 6, 6, 5, 9, 9, 10, 5, 16];
@@ -102,17 +108,29 @@ export function printReport(report: BenchReport): void {
       'ELU: mean event-loop utilisation of the serving processes (~1 = their JS threads are the limit).',
   );
 
-  console.log('\nsame-run ratios and goals:');
+  console.log('\nevery round, in order (ops/s at CPU ms/op):');
+  for (const [name, r] of phases) {
+    const rounds = (r.rounds ?? []).map((round) => `${round.perSecond} at ${round.cpuMsPerOp}`);
+    console.log(`  ${name}: ${rounds.join(' | ')}`);
+  }
+
+  console.log("\nsame-run ratios (median of the rounds' ratios, each within one round) and goals:");
   const loginCpu = logins.oneProcess.usage.cpuMsPerOp.total;
   const returningCpu = logins.returning.usage.cpuMsPerOp.total;
   const refreshCpu = refresh.idp.usage.cpuMsPerOp.total;
   const grantCpu = grants.idp.usage.cpuMsPerOp.total;
   console.log(
     `  logins/s, ${logins.processes} processes / 1 process = ${logins.ratioClusteredToOne} ` +
-      `(${goal(logins.ratioClusteredToOne >= TARGETS.clusterScaling, `>= ${TARGETS.clusterScaling}`)})`,
+      `(rounds ${logins.ratioPerRound.join(', ')}; ` +
+      `${goal(logins.ratioClusteredToOne >= TARGETS.clusterScaling, `>= ${TARGETS.clusterScaling}`)})`,
   );
-  console.log(`  refresh/s, idp / bare oidc-provider = ${refresh.ratioIdpToBare}`);
-  console.log(`  client credentials/s, idp / bare oidc-provider = ${grants.ratioIdpToBare}`);
+  console.log(
+    `  refresh/s, idp / bare oidc-provider = ${refresh.ratioIdpToBare} (rounds ${refresh.ratioPerRound.join(', ')})`,
+  );
+  console.log(
+    `  client credentials/s, idp / bare oidc-provider = ${grants.ratioIdpToBare} ` +
+      `(rounds ${grants.ratioPerRound.join(', ')})`,
+  );
   console.log(
     `  CPU ms per login ${loginCpu} (${goal(loginCpu <= TARGETS.loginCpuMs, `<= ${TARGETS.loginCpuMs}`)}), ` +
       `per returning citizen's login ${returningCpu} (${goal(returningCpu <= TARGETS.loginCpuMs, `<= ${TARGETS.loginCpuMs}`)}), ` +

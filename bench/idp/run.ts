@@ -6,17 +6,22 @@
  *   2. refresh_token grants (rotation on) and 3. client_credentials grants against the idp (one process)
  *   4. the same refresh and client-credentials load against a bare oidc-provider on the same Redis
  *      adapter (the baseline)
- * Each phase warms up until its throughput is stable (bench/shared/stable-warmup.ts), then measures
- * a window: ops/s, latency, CPU ms per operation of every server process (idp processes, redis-server,
- * the MongoDB JVM; from /proc) and Redis commands per operation. Each server runs in a child process
- * (bench/idp/server.ts); this process is the load generator. Results: a table on stdout and
- * bench/results/idp-<date>.json.
+ * All three servers run from the start, and the phases run in `rounds` interleaved rounds: this
+ * machine's speed moves by 20-30% from one minute to the next, so each phase reports its median
+ * round, and each same-run ratio is the median of ratios taken within one round. The first round
+ * warms each phase up until its throughput is stable (bench/shared/stable-warmup.ts); later rounds
+ * ramp for 4 s. Each window gives ops/s, latency, CPU ms per operation of every server process (idp
+ * processes, redis-server, the MongoDB JVM; from /proc) and Redis commands per operation; a speed
+ * probe (bench/shared/speed-probe.ts) before each round records how fast the machine was. Each
+ * server runs in a child process (bench/idp/server.ts); this process is the load generator.
+ * Results: a table on stdout and bench/results/idp-<date>.json.
  *
- * Settings (argv --name=value, or env BENCH_NAME): duration (s per window, 20), warmup-max (s, 30),
- * login-concurrency (16), refresh-concurrency (32), client-credentials-concurrency (32), processes
- * (the clustered idp's IDP_PROCESSES, 2), profile (s of CPU profile per one-process phase, 4; 0 = off),
- * scope ('openid profile email'), log-level (the idp's LOG_LEVEL, 'silent'), keep-profiles (0/1: write
- * the .cpuprofile files to bench/results/), quiet-wait (s to wait at the start for other load, 30).
+ * Settings (argv --name=value, or env BENCH_NAME): rounds (3), duration (s per window, 10),
+ * warmup-max (s, 30), login-concurrency (16), refresh-concurrency (32),
+ * client-credentials-concurrency (32), processes (the clustered idp's IDP_PROCESSES, 2), profile (s
+ * of CPU profile per one-process phase after the rounds, 4; 0 = off), scope ('openid profile
+ * email'), log-level (the idp's LOG_LEVEL, 'silent'), keep-profiles (0/1: write the .cpuprofile files
+ * to bench/results/), quiet-wait (s to wait at the start for other load, 30).
  * MONGODB_URI / REDIS_URL are used when set; otherwise private local servers are started.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,12 +30,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
-import { readCaptured } from '../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../infra/redis.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
 import { type MachineFacts, machineFacts } from '../shared/machine.js';
 import { numberSetting, setting } from '../shared/settings.js';
+import { speedProbe } from '../shared/speed-probe.js';
+import type { StableWarmupOptions } from '../shared/stable-warmup.js';
 import { clientCredentialsOnce } from './client-credentials.js';
 import { HttpClient } from './http-client.js';
 import { runPhase } from './load.js';
@@ -44,15 +50,19 @@ import {
 } from './login-flow.js';
 import { summariseProfile } from './profile.js';
 import { type RefreshTarget, refreshOnce, TokenChains } from './refresh.js';
-import { type BenchReport, type LoginsMeasured, type Measured, printReport, ratio, TARGETS } from './report.js';
+import { type BenchReport, type LoginsMeasured, type Measured, printReport, TARGETS } from './report.js';
+import { medianRatio, medianRound } from './rounds.js';
 import { ServerProcess } from './server-process.js';
+import { SmsSink } from './sms-sink.js';
 import { type Snapshot, takeSnapshot, usageBetween, waitForQuiet } from './usage.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HUB_API = 'http://127.0.0.1:3999/api';
 
 const settings = {
-  durationSeconds: numberSetting('duration', 20),
+  /** Rounds of every phase, interleaved; each phase reports its median round. */
+  rounds: numberSetting('rounds', 3),
+  durationSeconds: numberSetting('duration', 10),
   warmupMaxSeconds: numberSetting('warmup-max', 30),
   loginConcurrency: numberSetting('login-concurrency', 16),
   refreshConcurrency: numberSetting('refresh-concurrency', 32),
@@ -71,8 +81,17 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** The machine when the first measured window opened (bench/shared/machine.ts). */
 let machine: MachineFacts | undefined;
 
+/** How a window is warmed up: until stable (the first round) or a short ramp (the later ones). */
+type Warmup = StableWarmupOptions;
+
 /**
- * Runs a phase: load until throughput is stable, then a window with server, Redis, MongoDB,
+ * The load before a later round's window: the phase ran warm in the first round, and the ramp
+ * gives its connections and the server's caches back the time the other phases took.
+ */
+const RAMP: Warmup = { minMs: 4000, maxMs: 4000 };
+
+/**
+ * Runs a phase: load until `warmup` ends, then a window with server, Redis, MongoDB,
  * load-generator and machine CPU sampled exactly over it.
  */
 async function measured(
@@ -81,26 +100,23 @@ async function measured(
   redis: Redis,
   concurrency: number,
   operation: (user: number) => Promise<void>,
+  warmup: Warmup,
   onWindowStart?: () => void,
 ): Promise<Measured> {
   let start: Promise<Snapshot> | undefined;
   let end: Promise<Snapshot> | undefined;
-  const result = await runPhase(
-    { concurrency, warmup: { maxMs: settings.warmupMaxSeconds * 1000 }, durationMs: settings.durationSeconds * 1000 },
-    operation,
-    {
-      onWindowStart: async () => {
-        machine ??= machineFacts();
-        onWindowStart?.();
-        start = takeSnapshot(server, redis);
-        await start;
-      },
-      onWindowEnd: async () => {
-        end = takeSnapshot(server, redis);
-        await end;
-      },
+  const result = await runPhase({ concurrency, warmup, durationMs: settings.durationSeconds * 1000 }, operation, {
+    onWindowStart: async () => {
+      machine ??= machineFacts();
+      onWindowStart?.();
+      start = takeSnapshot(server, redis);
+      await start;
     },
-  );
+    onWindowEnd: async () => {
+      end = takeSnapshot(server, redis);
+      await end;
+    },
+  });
   if (!start || !end) throw new Error('the measured window was not sampled');
   return { ...result, usage: usageBetween(await start, await end, result.count, name) };
 }
@@ -139,44 +155,49 @@ function refreshOperation(http: HttpClient, target: RefreshTarget, chains: Token
  * in turn, the citizens that `operation` registered at the same idp (no name page, no insert).
  */
 class Logins {
-  readonly refreshTokens: string[] = [];
-  /** Emails registered by completed first sign-ins, by the idp's issuer. */
+  /** The latest refresh tokens, by the idp's issuer. */
+  private readonly refreshTokens = new Map<string, string[]>();
+  /** Phone numbers registered by completed first sign-ins, by the idp's issuer. */
   private readonly registered = new Map<string, string[]>();
   private nextReturning = 0;
   private sequence = 0;
   private steps: StepTimes = {};
   private counted = 0;
 
-  constructor(
-    private readonly runId: string,
-    private readonly keep: number,
-  ) {}
+  constructor(private readonly keep: number) {}
 
-  operation(http: HttpClient, target: LoginTarget, label: string) {
+  /** New citizens, each with a mobile number of its own (+91 9xxxxxxxxx), signing in the first time. */
+  operation(http: HttpClient, target: LoginTarget) {
     return async () => {
-      const email = `c${this.runId}-${label.replace(/\W+/g, '')}-${this.sequence++}@bench.example.org`;
-      const own: StepTimes = {};
-      await this.loginAs(http, target, email);
-      const emails = this.registered.get(target.issuer) ?? [];
-      emails.push(email);
-      this.registered.set(target.issuer, emails);
+      const phone = `+919${String(this.sequence++).padStart(9, '0')}`;
+      await this.loginAs(http, target, phone);
+      const phones = this.registered.get(target.issuer) ?? [];
+      phones.push(phone);
+      this.registered.set(target.issuer, phones);
     };
   }
 
   /** Logins by citizens registered at this idp before, each in turn (a pool of thousands: no two at once). */
   returning(http: HttpClient, target: LoginTarget) {
-    const emails = this.registered.get(target.issuer) ?? [];
-    if (emails.length < 100) throw new Error(`only ${emails.length} citizens registered at ${target.issuer}`);
-    return () => this.loginAs(http, target, emails[this.nextReturning++ % emails.length] as string);
+    const phones = this.registered.get(target.issuer) ?? [];
+    if (phones.length < 100) throw new Error(`only ${phones.length} citizens registered at ${target.issuer}`);
+    return () => this.loginAs(http, target, phones[this.nextReturning++ % phones.length] as string);
   }
 
-  private async loginAs(http: HttpClient, target: LoginTarget, email: string): Promise<void> {
+  private async loginAs(http: HttpClient, target: LoginTarget, phone: string): Promise<void> {
     const own: StepTimes = {};
-    const token = await loginOnce(http, target, email, own);
+    const token = await loginOnce(http, target, phone, own);
     for (const [step, ms] of Object.entries(own)) this.steps[step] = (this.steps[step] ?? 0) + ms;
     this.counted++;
-    this.refreshTokens.push(token);
-    if (this.refreshTokens.length > this.keep * 2) this.refreshTokens.splice(0, this.refreshTokens.length - this.keep);
+    const tokens = this.refreshTokens.get(target.issuer) ?? [];
+    tokens.push(token);
+    if (tokens.length > this.keep * 2) tokens.splice(0, tokens.length - this.keep);
+    this.refreshTokens.set(target.issuer, tokens);
+  }
+
+  /** The latest refresh tokens issued by this idp's logins, oldest first. */
+  tokensOf(target: LoginTarget): string[] {
+    return this.refreshTokens.get(target.issuer) ?? [];
   }
 
   /** Starts the per-step means afresh (when the measured window opens). */
@@ -206,7 +227,8 @@ async function main() {
     console.log(`[bench:idp ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
 
   log(
-    `settings: warm-up until stable (at most ${settings.warmupMaxSeconds}s) + ${settings.durationSeconds}s per phase, ` +
+    `settings: ${settings.rounds} interleaved rounds of ${settings.durationSeconds}s per phase (the first warms up until ` +
+      `stable, at most ${settings.warmupMaxSeconds}s; later ones ramp 4s), ` +
       `${settings.loginConcurrency} login users, ${settings.refreshConcurrency} refresh users, ` +
       `${settings.clientCredentialsConcurrency} client-credentials users, idp at 1 and ${settings.clusterProcesses} processes`,
   );
@@ -261,6 +283,8 @@ async function main() {
     redisClients.push(statsRedis);
 
     /** Our idp as `processes` processes (IDP_PROCESSES) in a child, with the login target for it. */
+    const sms = await SmsSink.start(randomBytes(16).toString('base64url'));
+    cleanups.push(() => sms.close());
     const startIdp = async (processes: number) => {
       const port = await freePort();
       const issuer = `http://127.0.0.1:${port}`;
@@ -283,7 +307,12 @@ async function main() {
           IDP_DATA_KEY: randomBytes(32).toString('base64'),
           IDP_CLIENTS_FILE: clientsFile,
           HUB_API_RESOURCE: HUB_API,
-          NOTIFIER_TRANSPORT: 'capture',
+          // Codes go out as in production: to an SMS gateway over HTTP (here the load generator's).
+          NOTIFIER_TRANSPORT: 'live',
+          SMS_GATEWAY_URL: sms.url,
+          SMS_GATEWAY_TOKEN: sms.token,
+          // Required by the live transport; no email is sent (the citizens sign in by phone).
+          SMTP_URL: 'smtp://127.0.0.1:9',
           BENCH_HUB_SECRET: client.secret,
           BENCH_MACHINE_SECRET: machineClient.secret,
           BENCH_REDIS_PREFIX: prefix,
@@ -296,8 +325,6 @@ async function main() {
         ROOT,
       );
       cleanups.push(() => server.stop());
-      const codeReader = createRedis(services.redisUrl, { keyPrefix: prefix });
-      redisClients.push(codeReader);
       const rp = await oidc.discovery(new URL(issuer), client.id, client.secret, undefined, {
         execute: [oidc.allowInsecureRequests],
       });
@@ -306,12 +333,7 @@ async function main() {
         rp,
         client,
         scope: settings.scope,
-        readCode: async (to) => {
-          const [latest] = await readCaptured(codeReader, to);
-          const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
-          if (!code) throw new Error(`no code was sent to ${to}`);
-          return code;
-        },
+        readCode: (to) => sms.takeCode(to),
       };
       const idle = await server.stats();
       log(`idp up at ${issuer}: ${processes} process(es), pid ${server.pid}, RSS ${mb(idle.rssBytes)} MB`);
@@ -319,99 +341,20 @@ async function main() {
     };
 
     const keepTokens = Math.max(256, settings.refreshConcurrency * 8);
-    const logins = new Logins(runId, keepTokens);
-    const loginPhase = async (
-      idp: Awaited<ReturnType<typeof startIdp>>,
-      label: string,
-      who: 'new' | 'returning' = 'new',
-    ): Promise<LoginsMeasured> => {
-      const http = new HttpClient(settings.loginConcurrency);
-      try {
-        log(
-          who === 'new'
-            ? `logins (${label}): ${settings.loginConcurrency} users, every login a new email (so it registers a name)`
-            : `logins (${label}): ${settings.loginConcurrency} users, each signing in a citizen registered above`,
-        );
-        const result = await measured(
-          idp.server,
-          'idp',
-          statsRedis,
-          settings.loginConcurrency,
-          who === 'new' ? logins.operation(http, idp.target, label) : logins.returning(http, idp.target),
-          () => logins.resetSteps(),
-        );
-        log(
-          `logins (${label}): ${result.perSecond}/s, p50 ${result.latencyMs.p50} ms, ` +
-            `${result.usage.cpuMsPerOp.total} CPU ms/login, warm-up ${result.warmup?.ms} ms`,
-        );
-        return { ...result, meanStepMs: logins.meanStepMs() };
-      } finally {
-        http.close();
-      }
-    };
-
-    // --- 1-3. the idp as one process: logins, refresh, client credentials ---------------------------
-    const single = await startIdp(1);
-    const loginsOne = await loginPhase(single, '1 process');
-    const returningOne = await loginPhase(single, '1 process, returning citizens', 'returning');
-    const afterLogins = await single.server.stats();
-    const profileHttp = new HttpClient(settings.loginConcurrency);
-    const loginProfile = await profiled(
-      single.server,
-      'logins',
-      settings.loginConcurrency,
-      logins.operation(profileHttp, single.target, 'profile'),
-      profileDir,
-    );
-    profileHttp.close();
-
+    const logins = new Logins(keepTokens);
+    type Idp = Awaited<ReturnType<typeof startIdp>>;
+    const loginHttp = new HttpClient(settings.loginConcurrency);
     const refreshHttp = new HttpClient(settings.refreshConcurrency);
-    const oursChains = new TokenChains(logins.refreshTokens.slice(-keepTokens), settings.refreshConcurrency);
-    const oursRefresh = refreshOperation(refreshHttp, { tokenEndpoint: single.tokenEndpoint, client }, oursChains);
-    log(`refresh (idp): ${settings.refreshConcurrency} users, each rotating a refresh token from one of the logins`);
-    const refreshIdp = await measured(single.server, 'idp', statsRedis, settings.refreshConcurrency, oursRefresh);
-    log(`refresh (idp): ${refreshIdp.perSecond}/s, ${refreshIdp.usage.cpuMsPerOp.total} CPU ms/refresh`);
-    const refreshIdpProfile = await profiled(
-      single.server,
-      'refresh-idp',
-      settings.refreshConcurrency,
-      oursRefresh,
-      profileDir,
-    );
-
     const grantHttp = new HttpClient(settings.clientCredentialsConcurrency);
-    const oursGrant = () =>
-      clientCredentialsOnce(grantHttp, {
-        tokenEndpoint: single.tokenEndpoint,
-        client: machineClient,
-        resource: HUB_API,
-      });
-    log(`client credentials (idp): ${settings.clientCredentialsConcurrency} users, JWT access tokens for the hub API`);
-    const grantsIdp = await measured(
-      single.server,
-      'idp',
-      statsRedis,
-      settings.clientCredentialsConcurrency,
-      oursGrant,
-    );
-    log(`client credentials (idp): ${grantsIdp.perSecond}/s, ${grantsIdp.usage.cpuMsPerOp.total} CPU ms/grant`);
-    const grantsIdpProfile = await profiled(
-      single.server,
-      'client-credentials-idp',
-      settings.clientCredentialsConcurrency,
-      oursGrant,
-      profileDir,
-    );
-    const afterAll = await single.server.stats();
-    await single.server.stop();
+    cleanups.push(async () => {
+      loginHttp.close();
+      refreshHttp.close();
+      grantHttp.close();
+    });
 
-    // --- 4. logins with the idp as a cluster ----------------------------------------------------------
+    // --- the servers: the idp as one process and as a cluster, and the bare oidc-provider --------
+    const single = await startIdp(1);
     const clustered = await startIdp(settings.clusterProcesses);
-    const loginsCluster = await loginPhase(clustered, `${settings.clusterProcesses} processes`);
-    const clusterAfterLogins = await clustered.server.stats();
-    await clustered.server.stop();
-
-    // --- 5-6. the bare oidc-provider: refresh and client credentials ------------------------------
     const barePort = await freePort();
     const bareIssuer = `http://127.0.0.1:${barePort}`;
     const barePrefix = `bench-bare-${runId}:`;
@@ -436,10 +379,118 @@ async function main() {
     const bareTokens = await bare.send<string[]>({ cmd: 'mint', count: keepTokens });
     log(`bare oidc-provider up at ${bare.url} (pid ${bare.pid}); ${bareTokens.length} refresh tokens minted`);
     const bareEndpoint = new URL('/token', bareIssuer);
-    const bareChains = new TokenChains(bareTokens, settings.refreshConcurrency);
-    const bareRefresh = refreshOperation(refreshHttp, { tokenEndpoint: bareEndpoint, client }, bareChains);
-    const refreshBare = await measured(bare, 'bare provider', statsRedis, settings.refreshConcurrency, bareRefresh);
-    log(`refresh (bare): ${refreshBare.perSecond}/s, ${refreshBare.usage.cpuMsPerOp.total} CPU ms/refresh`);
+
+    // --- the operations ----------------------------------------------------------------------------
+    const loginsAt = (idp: Idp, who: 'new' | 'returning') =>
+      who === 'new' ? logins.operation(loginHttp, idp.target) : logins.returning(loginHttp, idp.target);
+    // The idp's refresh chains start from its own logins' tokens, so they are made when the refresh
+    // phase first runs (after the first logins).
+    let oursRefresh: ((user: number) => Promise<void>) | undefined;
+    const refreshIdpOperation = () => {
+      oursRefresh ??= refreshOperation(
+        refreshHttp,
+        { tokenEndpoint: single.tokenEndpoint, client },
+        new TokenChains(logins.tokensOf(single.target).slice(-keepTokens), settings.refreshConcurrency),
+      );
+      return oursRefresh;
+    };
+    const bareRefresh = refreshOperation(
+      refreshHttp,
+      { tokenEndpoint: bareEndpoint, client },
+      new TokenChains(bareTokens, settings.refreshConcurrency),
+    );
+    const oursGrant = () =>
+      clientCredentialsOnce(grantHttp, {
+        tokenEndpoint: single.tokenEndpoint,
+        client: machineClient,
+        resource: HUB_API,
+      });
+    const bareGrant = () =>
+      clientCredentialsOnce(grantHttp, { tokenEndpoint: bareEndpoint, client: machineClient, resource: HUB_API });
+
+    /** One window of logins; the step means are those of this window. */
+    const loginWindow = async (idp: Idp, who: 'new' | 'returning', warmup: Warmup) => {
+      const result = await measured(
+        idp.server,
+        'idp',
+        statsRedis,
+        settings.loginConcurrency,
+        loginsAt(idp, who),
+        warmup,
+        () => logins.resetSteps(),
+      );
+      return { ...result, meanStepMs: logins.meanStepMs() };
+    };
+    const cluster = `${settings.clusterProcesses} processes`;
+    const phases = {
+      loginsOne: (w: Warmup) => loginWindow(single, 'new', w),
+      returning: (w: Warmup) => loginWindow(single, 'returning', w),
+      loginsCluster: (w: Warmup) => loginWindow(clustered, 'new', w),
+      refreshIdp: (w: Warmup) =>
+        measured(single.server, 'idp', statsRedis, settings.refreshConcurrency, refreshIdpOperation(), w),
+      refreshBare: (w: Warmup) =>
+        measured(bare, 'bare provider', statsRedis, settings.refreshConcurrency, bareRefresh, w),
+      grantsIdp: (w: Warmup) =>
+        measured(single.server, 'idp', statsRedis, settings.clientCredentialsConcurrency, oursGrant, w),
+      grantsBare: (w: Warmup) =>
+        measured(bare, 'bare provider', statsRedis, settings.clientCredentialsConcurrency, bareGrant, w),
+    };
+    const describe: Record<keyof typeof phases, string> = {
+      loginsOne: 'logins (1 process, new citizens: each registers a name)',
+      returning: 'logins (1 process, returning citizens: registered above, each in turn)',
+      loginsCluster: `logins (${cluster}, new citizens)`,
+      refreshIdp: 'refresh (idp; rotating refresh tokens from its logins)',
+      refreshBare: 'refresh (bare oidc-provider)',
+      grantsIdp: 'client credentials (idp; JWT access tokens for the hub API)',
+      grantsBare: 'client credentials (bare oidc-provider)',
+    };
+
+    // --- the rounds: every phase once per round, interleaved, so that each same-run ratio compares
+    // windows a minute apart; the first round warms each phase up until its throughput is stable ---
+    const windows = Object.fromEntries(Object.keys(phases).map((key) => [key, []])) as unknown as Record<
+      keyof typeof phases,
+      Measured[]
+    >;
+    const speedProbeMs: number[] = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      const probe = speedProbe();
+      speedProbeMs.push(probe);
+      log(`round ${round} of ${settings.rounds}: speed probe ${probe} ms (the same CPU work each round)`);
+      for (const key of Object.keys(phases) as (keyof typeof phases)[]) {
+        const warmup: Warmup = round === 1 ? { maxMs: settings.warmupMaxSeconds * 1000 } : RAMP;
+        const result = await phases[key](warmup);
+        windows[key].push(result);
+        const first =
+          round === 1 ? `, warm-up ${result.warmup?.ms} ms (${result.warmup?.windowRates.join(', ')}/s)` : '';
+        log(
+          `  ${describe[key]}: ${result.perSecond}/s, p50 ${result.latencyMs.p50} ms, ` +
+            `${result.usage.cpuMsPerOp.total} CPU ms/op${first}`,
+        );
+      }
+    }
+
+    // --- CPU profiles: a short extra stretch of each, not part of the numbers ------------------
+    const loginProfile = await profiled(
+      single.server,
+      'logins',
+      settings.loginConcurrency,
+      loginsAt(single, 'new'),
+      profileDir,
+    );
+    const refreshIdpProfile = await profiled(
+      single.server,
+      'refresh-idp',
+      settings.refreshConcurrency,
+      refreshIdpOperation(),
+      profileDir,
+    );
+    const grantsIdpProfile = await profiled(
+      single.server,
+      'client-credentials-idp',
+      settings.clientCredentialsConcurrency,
+      oursGrant,
+      profileDir,
+    );
     const refreshBareProfile = await profiled(
       bare,
       'refresh-bare',
@@ -447,22 +498,19 @@ async function main() {
       bareRefresh,
       profileDir,
     );
-    const bareGrant = () =>
-      clientCredentialsOnce(grantHttp, { tokenEndpoint: bareEndpoint, client: machineClient, resource: HUB_API });
-    const grantsBare = await measured(
-      bare,
-      'bare provider',
-      statsRedis,
-      settings.clientCredentialsConcurrency,
-      bareGrant,
-    );
-    log(`client credentials (bare): ${grantsBare.perSecond}/s, ${grantsBare.usage.cpuMsPerOp.total} CPU ms/grant`);
-    const bareAfter = await bare.stats();
-    await bare.stop();
-    refreshHttp.close();
-    grantHttp.close();
+    const [afterAll, clusterAfter, bareAfter] = await Promise.all([
+      single.server.stats(),
+      clustered.server.stats(),
+      bare.stats(),
+    ]);
+    await Promise.all([single.server.stop(), clustered.server.stop(), bare.stop()]);
 
     // --- report -------------------------------------------------------------------------------
+    const loginsOne = medianRound(windows.loginsOne as LoginsMeasured[]);
+    const loginsCluster = medianRound(windows.loginsCluster as LoginsMeasured[]);
+    const clusterRatio = medianRatio(windows.loginsCluster, windows.loginsOne);
+    const refreshRatio = medianRatio(windows.refreshIdp, windows.refreshBare);
+    const grantsRatio = medianRatio(windows.grantsIdp, windows.grantsBare);
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
       machine: machine ?? machineFacts(),
@@ -473,32 +521,35 @@ async function main() {
       settings,
       targets: TARGETS,
       backgroundLoadPercent: background,
+      speedProbeMs,
       logins: {
         oneProcess: loginsOne,
-        returning: returningOne,
+        returning: medianRound(windows.returning as LoginsMeasured[]),
         clustered: loginsCluster,
         processes: settings.clusterProcesses,
-        ratioClusteredToOne: ratio(loginsCluster.perSecond, loginsOne.perSecond),
+        ratioClusteredToOne: clusterRatio.median,
+        ratioPerRound: clusterRatio.perRound,
       },
       refresh: {
-        idp: refreshIdp,
-        bare: refreshBare,
-        ratioIdpToBare: ratio(refreshIdp.perSecond, refreshBare.perSecond),
+        idp: medianRound(windows.refreshIdp),
+        bare: medianRound(windows.refreshBare),
+        ratioIdpToBare: refreshRatio.median,
+        ratioPerRound: refreshRatio.perRound,
       },
       clientCredentials: {
-        idp: grantsIdp,
-        bare: grantsBare,
-        ratioIdpToBare: ratio(grantsIdp.perSecond, grantsBare.perSecond),
+        idp: medianRound(windows.grantsIdp),
+        bare: medianRound(windows.grantsBare),
+        ratioIdpToBare: grantsRatio.median,
+        ratioPerRound: grantsRatio.perRound,
       },
       rss: {
         where:
           'server child process(es) (bench/idp/server.ts; a cluster: primary + workers summed), RSS; peak = getrusage maxRSS',
         idpIdleMb: mb(single.idle.rssBytes),
-        idpAfterLoginsMb: mb(afterLogins.rssBytes),
         idpAfterAllMb: mb(afterAll.rssBytes),
         idpPeakMb: mb(afterAll.maxRssBytes),
         clusterIdleMb: mb(clustered.idle.rssBytes),
-        clusterAfterLoginsMb: mb(clusterAfterLogins.rssBytes),
+        clusterAfterAllMb: mb(clusterAfter.rssBytes),
         bareIdleMb: mb(bareIdle.rssBytes),
         bareAfterMb: mb(bareAfter.rssBytes),
         barePeakMb: mb(bareAfter.maxRssBytes),
