@@ -282,9 +282,9 @@ async function main() {
     const statsRedis = createRedis(services.redisUrl);
     redisClients.push(statsRedis);
 
-    /** Our idp as `processes` processes (IDP_PROCESSES) in a child, with the login target for it. */
     const sms = await SmsSink.start(randomBytes(16).toString('base64url'));
     cleanups.push(() => sms.close());
+    /** Our idp as `processes` processes (IDP_PROCESSES) in a child, with the login target for it. */
     const startIdp = async (processes: number) => {
       const port = await freePort();
       const issuer = `http://127.0.0.1:${port}`;
