@@ -1,6 +1,7 @@
 import { describeMachine } from '../shared/machine.js';
 import type { ReportHeader } from '../shared/report-header.js';
 import type { PhaseResult } from './load.js';
+import type { PairMeasured } from './pair.js';
 import type { ProfileSummary } from './profile.js';
 import type { RoundFigure } from './rounds.js';
 import type { UsageReport } from './usage.js';
@@ -43,6 +44,12 @@ export interface BenchReport extends ReportHeader<typeof TARGETS> {
     /** The median over rounds of clustered/one-process logins/s, each from the same round. */
     ratioClusteredToOne: number;
     ratioPerRound: number[];
+    /** Two separate one-process idps, half the users each (bench/idp/pair.ts): its median round. */
+    pair: PairMeasured & { rounds: number[] };
+    /** Medians over rounds of pair / one process and clustered / pair logins/s. */
+    ratioPairToOne: number;
+    ratioClusteredToPair: number;
+    pairRatiosPerRound: { pairToOne: number[]; clusteredToPair: number[] };
   };
   refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
   clientCredentials: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
@@ -123,6 +130,13 @@ export function printReport(report: BenchReport): void {
     `  logins/s, ${logins.processes} processes / 1 process = ${logins.ratioClusteredToOne} ` +
       `(rounds ${logins.ratioPerRound.join(', ')}; ` +
       `${goal(logins.ratioClusteredToOne >= TARGETS.clusterScaling, `>= ${TARGETS.clusterScaling}`)})`,
+  );
+  const { pair } = logins;
+  console.log(
+    `  logins/s, 2 separate processes (half the users each: ${pair.perSecond}/s at ${pair.cpuMsPerOp.total} CPU ms, ` +
+      `idp processes ${pair.cpuMsPerOp.idp}) / 1 process = ${logins.ratioPairToOne} ` +
+      `(rounds ${logins.pairRatiosPerRound.pairToOne.join(', ')}); ${logins.processes} processes as a cluster / ` +
+      `2 separate = ${logins.ratioClusteredToPair} (rounds ${logins.pairRatiosPerRound.clusteredToPair.join(', ')})`,
   );
   console.log(
     `  refresh/s, idp / bare oidc-provider = ${refresh.ratioIdpToBare} (rounds ${refresh.ratioPerRound.join(', ')})`,

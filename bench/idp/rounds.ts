@@ -20,6 +20,13 @@ export function median(values: number[]): number {
   return Math.round(value * 100) / 100;
 }
 
+/** The item with the median throughput (the lower middle one of an even count). Throws on none. */
+export function medianByRate<T extends { perSecond: number }>(items: T[]): T {
+  if (items.length === 0) throw new Error('no rounds were measured');
+  const byRate = [...items].sort((a, b) => a.perSecond - b.perSecond);
+  return byRate[Math.floor((byRate.length - 1) / 2)] as T;
+}
+
 /**
  * The round with the median throughput (the lower middle one of an even count), so that its
  * figures (throughput, latency, CPU, Redis commands) all come from one window; every round's
@@ -27,9 +34,7 @@ export function median(values: number[]): number {
  * only ramp). Throws on no rounds.
  */
 export function medianRound<M extends Measured>(results: M[]): InRounds<M> {
-  if (results.length === 0) throw new Error('no rounds were measured');
-  const byRate = [...results].sort((a, b) => a.perSecond - b.perSecond);
-  const chosen = byRate[Math.floor((byRate.length - 1) / 2)] as M;
+  const chosen = medianByRate(results);
   const first = results[0] as M;
   return {
     ...chosen,
@@ -43,7 +48,10 @@ export function medianRound<M extends Measured>(results: M[]): InRounds<M> {
  * The median of a/b throughput over rounds, each ratio from the same round: windows a minute
  * apart share the machine's speed of that minute, which moves by more than the ratios measured.
  */
-export function medianRatio(a: Measured[], b: Measured[]): { median: number; perRound: number[] } {
+export function medianRatio(
+  a: Pick<Measured, 'perSecond'>[],
+  b: Pick<Measured, 'perSecond'>[],
+): { median: number; perRound: number[] } {
   const perRound = a.map((r, i) => {
     const other = b[i]?.perSecond ?? 0;
     return other ? Math.round((r.perSecond / other) * 100) / 100 : 0;

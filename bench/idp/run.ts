@@ -2,11 +2,12 @@
  * npm run bench:idp — the identity provider on this machine, in one run:
  *   1. complete OTP logins per second (authorize → identifier → code → name → code exchange) by new
  *      citizens, with the idp as one process and as a cluster of `processes` (IDP_PROCESSES, as
- *      idp/main.ts runs it), and by returning citizens (no name page) with the idp as one process
+ *      idp/main.ts runs it), and by returning citizens (no name page) with the idp as one process;
+ *      the cluster's baseline: two separate one-process idps with half the users each (pair.ts)
  *   2. refresh_token grants (rotation on) and 3. client_credentials grants against the idp (one process)
  *   4. the same refresh and client-credentials load against a bare oidc-provider on the same Redis
  *      adapter (the baseline)
- * All three servers run from the start, and the phases run in `rounds` interleaved rounds: this
+ * All the servers run from the start, and the phases run in `rounds` interleaved rounds: this
  * machine's speed moves by 20-30% from one minute to the next, so each phase reports its median
  * round, and each same-run ratio is the median of ratios taken within one round. The first round
  * warms each phase up until its throughput is stable (bench/shared/stable-warmup.ts); later rounds
@@ -48,10 +49,11 @@ import {
   type MachineBenchClient,
   type StepTimes,
 } from './login-flow.js';
+import { measurePair, type PairMeasured } from './pair.js';
 import { summariseProfile } from './profile.js';
 import { type RefreshTarget, refreshOnce, TokenChains } from './refresh.js';
 import { type BenchReport, type LoginsMeasured, type Measured, printReport, TARGETS } from './report.js';
-import { medianRatio, medianRound } from './rounds.js';
+import { medianByRate, medianRatio, medianRound } from './rounds.js';
 import { ServerProcess } from './server-process.js';
 import { SmsSink } from './sms-sink.js';
 import { type Snapshot, takeSnapshot, usageBetween, waitForQuiet } from './usage.js';
@@ -285,10 +287,10 @@ async function main() {
     const sms = await SmsSink.start(randomBytes(16).toString('base64url'));
     cleanups.push(() => sms.close());
     /** Our idp as `processes` processes (IDP_PROCESSES) in a child, with the login target for it. */
-    const startIdp = async (processes: number) => {
+    const startIdp = async (processes: number, name: string) => {
       const port = await freePort();
       const issuer = `http://127.0.0.1:${port}`;
-      const prefix = `bench-idp-${runId}-${processes}:`;
+      const prefix = `bench-idp-${runId}-${name}:`;
       prefixes.push(prefix);
       const huge = '1000000000';
       const server = await ServerProcess.start(
@@ -301,7 +303,7 @@ async function main() {
           IDP_PROCESSES: String(processes),
           IDP_PORT: String(port),
           IDP_ISSUER: issuer,
-          IDP_MONGODB_DB: `bench_idp_${runId}_${processes}`,
+          IDP_MONGODB_DB: `bench_idp_${runId}_${name}`,
           IDP_COOKIE_KEYS: randomBytes(32).toString('base64url'),
           IDP_OTP_SECRET: randomBytes(32).toString('base64url'),
           IDP_DATA_KEY: randomBytes(32).toString('base64'),
@@ -353,8 +355,10 @@ async function main() {
     });
 
     // --- the servers: the idp as one process and as a cluster, and the bare oidc-provider --------
-    const single = await startIdp(1);
-    const clustered = await startIdp(settings.clusterProcesses);
+    const single = await startIdp(1, 'one');
+    // A second one-process idp: with `single`, the cluster's baseline (bench/idp/pair.ts).
+    const second = await startIdp(1, 'pair');
+    const clustered = await startIdp(settings.clusterProcesses, 'cluster');
     const barePort = await freePort();
     const bareIssuer = `http://127.0.0.1:${barePort}`;
     const barePrefix = `bench-bare-${runId}:`;
@@ -451,6 +455,8 @@ async function main() {
       keyof typeof phases,
       Measured[]
     >;
+    const pairWindows: PairMeasured[] = [];
+    const pairUsers = Math.max(1, Math.floor(settings.loginConcurrency / 2));
     const speedProbeMs: number[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
       const probe = speedProbe();
@@ -467,6 +473,21 @@ async function main() {
             `${result.usage.cpuMsPerOp.total} CPU ms/op${first}`,
         );
       }
+      const pair = await measurePair(
+        [
+          { server: single.server, operation: logins.operation(loginHttp, single.target) },
+          { server: second.server, operation: logins.operation(loginHttp, second.target) },
+        ],
+        pairUsers,
+        round === 1 ? (settings.warmupMaxSeconds * 1000) / 2 : (RAMP.maxMs ?? 4000),
+        settings.durationSeconds * 1000,
+        statsRedis,
+      );
+      pairWindows.push(pair);
+      log(
+        `  logins (2 separate processes, ${pairUsers} new citizens each): ${pair.perSecond}/s ` +
+          `(${pair.perProcess.join(' + ')}), ${pair.cpuMsPerOp.total} CPU ms/op`,
+      );
     }
 
     // --- CPU profiles: a short extra stretch of each, not part of the numbers ------------------
@@ -503,7 +524,7 @@ async function main() {
       clustered.server.stats(),
       bare.stats(),
     ]);
-    await Promise.all([single.server.stop(), clustered.server.stop(), bare.stop()]);
+    await Promise.all([single.server.stop(), second.server.stop(), clustered.server.stop(), bare.stop()]);
 
     // --- report -------------------------------------------------------------------------------
     const loginsOne = medianRound(windows.loginsOne as LoginsMeasured[]);
@@ -511,6 +532,8 @@ async function main() {
     const clusterRatio = medianRatio(windows.loginsCluster, windows.loginsOne);
     const refreshRatio = medianRatio(windows.refreshIdp, windows.refreshBare);
     const grantsRatio = medianRatio(windows.grantsIdp, windows.grantsBare);
+    const pairToOne = medianRatio(pairWindows, windows.loginsOne);
+    const clusterToPair = medianRatio(windows.loginsCluster, pairWindows);
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
       machine: machine ?? machineFacts(),
@@ -529,6 +552,10 @@ async function main() {
         processes: settings.clusterProcesses,
         ratioClusteredToOne: clusterRatio.median,
         ratioPerRound: clusterRatio.perRound,
+        pair: { ...medianByRate(pairWindows), rounds: pairWindows.map((pair) => pair.perSecond) },
+        ratioPairToOne: pairToOne.median,
+        ratioClusteredToPair: clusterToPair.median,
+        pairRatiosPerRound: { pairToOne: pairToOne.perRound, clusteredToPair: clusterToPair.perRound },
       },
       refresh: {
         idp: medianRound(windows.refreshIdp),

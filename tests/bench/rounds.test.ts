@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Measured } from '../../bench/idp/report.js';
-import { median, medianRatio, medianRound } from '../../bench/idp/rounds.js';
+import { median, medianByRate, medianRatio, medianRound } from '../../bench/idp/rounds.js';
 import { speedProbe } from '../../bench/shared/speed-probe.js';
 
 /** A measured window with only the figures the rounds read. */
@@ -39,6 +39,16 @@ describe('benchmark rounds', () => {
   it('takes the lower middle round of an even count, and refuses none', () => {
     expect(medianRound([window(10, 1), window(40, 1), window(20, 1), window(30, 1)]).perSecond).toBe(20);
     expect(() => medianRound([])).toThrow(/no rounds/);
+  });
+
+  it('picks the item with the median rate, of any shape with a rate', () => {
+    const pairs = [
+      { perSecond: 140, perProcess: [70, 70] },
+      { perSecond: 120, perProcess: [61, 59] },
+      { perSecond: 130, perProcess: [64, 66] },
+    ];
+    expect(medianByRate(pairs)).toEqual({ perSecond: 130, perProcess: [64, 66] });
+    expect(() => medianByRate([])).toThrow(/no rounds/);
   });
 
   it('divides within each round before taking the median', () => {
