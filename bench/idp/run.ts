@@ -90,7 +90,8 @@ type Warmup = StableWarmupOptions;
  * The load before a later round's window: the phase ran warm in the first round, and the ramp
  * gives its connections and the server's caches back the time the other phases took.
  */
-const RAMP: Warmup = { minMs: 4000, maxMs: 4000 };
+const RAMP_MS = 4000;
+const RAMP: Warmup = { minMs: RAMP_MS, maxMs: RAMP_MS };
 
 /**
  * Runs a phase: load until `warmup` ends, then a window with server, Redis, MongoDB,
@@ -230,7 +231,7 @@ async function main() {
 
   log(
     `settings: ${settings.rounds} interleaved rounds of ${settings.durationSeconds}s per phase (the first warms up until ` +
-      `stable, at most ${settings.warmupMaxSeconds}s; later ones ramp 4s), ` +
+      `stable, at most ${settings.warmupMaxSeconds}s; later ones ramp ${RAMP_MS / 1000}s), ` +
       `${settings.loginConcurrency} login users, ${settings.refreshConcurrency} refresh users, ` +
       `${settings.clientCredentialsConcurrency} client-credentials users, idp at 1 and ${settings.clusterProcesses} processes`,
   );
@@ -479,7 +480,7 @@ async function main() {
           { server: second.server, operation: logins.operation(loginHttp, second.target) },
         ],
         pairUsers,
-        round === 1 ? (settings.warmupMaxSeconds * 1000) / 2 : (RAMP.maxMs ?? 4000),
+        round === 1 ? (settings.warmupMaxSeconds * 1000) / 2 : RAMP_MS,
         settings.durationSeconds * 1000,
         statsRedis,
       );
