@@ -29,6 +29,8 @@ export interface ServerProcessStats {
   maxRssBytes: number;
   /** performance.eventLoopUtilization() totals since the process started. */
   elu: { idle: number; active: number };
+  /** MongoDB operations mongoose sent since the process started, by `<collection>.<method>` (its debug hook). */
+  mongoOps: Record<string, number>;
 }
 
 export interface ServerStats {
@@ -39,6 +41,8 @@ export interface ServerStats {
   maxRssBytes: number;
   /** performance.eventLoopUtilization() totals since start, summed over the processes that serve (workers). */
   elu: { idle: number; active: number };
+  /** MongoDB operations since start, summed over the processes, by `<collection>.<method>`. */
+  mongoOps: Record<string, number>;
   /** Wall clock of the sample, milliseconds. */
   atMs: number;
 }

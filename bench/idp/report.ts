@@ -185,6 +185,11 @@ export function printReport(report: BenchReport): void {
     console.log(`  redis commands per op, ${name}: ${commands.join(', ')}`);
   }
   for (const [name, r] of phases) {
+    if (r.usage.mongoOpsPerOp === 0) continue;
+    const kinds = Object.entries(r.usage.mongoOpsByKindPerOp).map(([kind, n]) => `${kind} ${n}`);
+    console.log(`  MongoDB operations per op, ${name}: ${r.usage.mongoOpsPerOp} (${kinds.join(', ')})`);
+  }
+  for (const [name, r] of phases) {
     if (r.warmup && !r.warmup.stable) {
       console.log(
         `  WARNING: ${name} never settled in its warm-up (window rates ${r.warmup.windowRates.join(', ')}/s).`,

@@ -10,6 +10,7 @@
 import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import mongoose from 'mongoose';
 import { buildIdp } from '../../idp/app.js';
 import { idpProcessCount, loadIdpConfig } from '../../idp/config.js';
 import { startWorkers } from '../../infra/cluster.js';
@@ -40,6 +41,17 @@ const required = (name: string): string => {
 
 const startedElu = performance.eventLoopUtilization();
 
+/**
+ * MongoDB operations of this process by `<collection>.<method>`, from mongoose's debug hook (it
+ * sees every collection method: findOne, insertOne ...). mongo-java-server keeps no opcounters,
+ * so this is how the benchmark counts a login's reads; the bare provider makes none.
+ */
+const mongoOps: Record<string, number> = {};
+mongoose.set('debug', (collection: string, method: string) => {
+  const key = `${collection}.${method}`;
+  mongoOps[key] = (mongoOps[key] ?? 0) + 1;
+});
+
 /** This process's figures for the stats command. */
 function ownStats(role: ServerProcessStats['role']): ServerProcessStats {
   const elu = performance.eventLoopUtilization();
@@ -50,6 +62,7 @@ function ownStats(role: ServerProcessStats['role']): ServerProcessStats {
     rssBytes: process.memoryUsage().rss,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     elu: { idle: elu.idle - startedElu.idle, active: elu.active - startedElu.active },
+    mongoOps: { ...mongoOps },
   };
 }
 
@@ -159,6 +172,13 @@ async function startBare(): Promise<Running> {
   };
 }
 
+/** Counts by key, added up over `counts`. */
+function sumCounts(counts: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const one of counts) for (const [key, n] of Object.entries(one)) total[key] = (total[key] ?? 0) + n;
+  return total;
+}
+
 /** Sums the processes' figures; event-loop totals only over the processes that serve requests. */
 function statsOf(processes: ServerProcessStats[]): ServerStats {
   const serving = processes.filter((p) => p.role !== 'primary');
@@ -168,6 +188,7 @@ function statsOf(processes: ServerProcessStats[]): ServerStats {
     rssBytes: sum(processes.map((p) => p.rssBytes)),
     maxRssBytes: sum(processes.map((p) => p.maxRssBytes)),
     elu: { idle: sum(serving.map((p) => p.elu.idle)), active: sum(serving.map((p) => p.elu.active)) },
+    mongoOps: sumCounts(processes.map((p) => p.mongoOps)),
     atMs: Date.now(),
   };
 }

@@ -74,6 +74,10 @@ export interface UsageReport {
   /** Redis commands (all clients, incl. the load generator's one LRANGE per login) per operation. */
   redisCommandsPerOp: number;
   topRedisCommandsPerOp: Record<string, number>;
+  /** MongoDB operations the server processes sent (mongoose's, by the idp only) per operation. */
+  mongoOpsPerOp: number;
+  /** The same by `<collection>.<method>`, most frequent first. */
+  mongoOpsByKindPerOp: Record<string, number>;
   cores: number;
 }
 
@@ -170,6 +174,18 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name 
     .slice(0, 8)
     .map(([command, n]) => [command, Math.round(n * 10) / 10] as const);
 
+  const mongoPerOp = new Map<string, number>();
+  let mongoOps = 0;
+  for (const [kind, calls] of Object.entries(b.server.mongoOps)) {
+    const delta = calls - (a.server.mongoOps[kind] ?? 0);
+    if (delta <= 0) continue;
+    mongoOps += delta;
+    mongoPerOp.set(kind, delta / Math.max(1, operations));
+  }
+  const mongoKinds = [...mongoPerOp]
+    .sort((x, y) => y[1] - x[1])
+    .map(([kind, n]) => [kind, Math.round(n * 100) / 100] as const);
+
   return {
     serverPercent: round1((serverMs / wallMs) * 100),
     serverProcesses: Math.max(1, b.server.processes.filter((p) => p.role !== 'primary').length),
@@ -185,6 +201,8 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name 
     foreignProcesses: foreignProcessShares(a.processes, b.processes, wallMs),
     redisCommandsPerOp: operations ? Math.round((commands / operations) * 10) / 10 : 0,
     topRedisCommandsPerOp: Object.fromEntries(top),
+    mongoOpsPerOp: operations ? Math.round((mongoOps / operations) * 100) / 100 : 0,
+    mongoOpsByKindPerOp: Object.fromEntries(mongoKinds),
     cores,
   };
 }
