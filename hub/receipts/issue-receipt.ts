@@ -6,7 +6,7 @@ import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import { isFinalPaymentStatus } from '../payments/state-machine.js';
 import type { SettlementLog } from '../settlement/deps.js';
-import { addOnce, ISSUE_RECEIPT, type SettlementQueue } from '../settlement/queue.js';
+import { addOnce, ISSUE_RECEIPT, type SettlementJobData, type SettlementQueue } from '../settlement/queue.js';
 import type { Receipt } from './receipt-model.js';
 import type { ReceiptService } from './receipt-service.js';
 
@@ -58,6 +58,30 @@ async function toldByRefunds(
   return true;
 }
 
+/** How the issue-receipt job runs (from its job: SettlementJobData.fresh and its attempts). */
+export interface IssueReceiptRun {
+  /**
+   * The first run of a job the payment's move to final added: no receipt is read first. Should
+   * another job have stored one meanwhile, the store's unique paymentId hands that one back
+   * (ReceiptService.store), and the message is the stored receipt's, whose delivery records keep
+   * it from going twice. Saves the settlement one read per payment.
+   */
+  fresh?: boolean;
+}
+
+/**
+ * The run of an issue-receipt job: fresh only on the first run of a job the move to final added
+ * (SettlementJobData.fresh). A retry, or a run after a stall, may find its receipt stored by the
+ * run before it, so it reads for it first.
+ */
+export function issueReceiptRunOf(job: {
+  data: Pick<SettlementJobData, 'fresh'>;
+  attemptsMade: number;
+  attemptsStarted: number;
+}): IssueReceiptRun {
+  return { fresh: job.data.fresh === true && job.attemptsMade === 0 && job.attemptsStarted <= 1 };
+}
+
 /** Where a receipt's message goes: the citizen's chosen channels among their contacts (see chooseChannels). */
 export const receiptChannels = chooseChannels;
 
@@ -72,10 +96,14 @@ export const receiptChannels = chooseChannels;
  * receipt once, and nothing else of its own. Payments told before receipts worked this way carry
  * `receipt.notifiedAt` on the payment, and count as done.
  */
-export async function issueReceipt(deps: IssueReceiptDeps, paymentId: string): Promise<IssueReceiptOutcome> {
+export async function issueReceipt(
+  deps: IssueReceiptDeps,
+  paymentId: string,
+  { fresh = false }: IssueReceiptRun = {},
+): Promise<IssueReceiptOutcome> {
   const [payment, stored] = await Promise.all([
     deps.payments.findById(paymentId),
-    deps.receipts.findByPayment(paymentId),
+    fresh ? null : deps.receipts.findByPayment(paymentId),
   ]);
   if (!payment) return 'no_payment';
   if (!isFinalPaymentStatus(payment.status)) return 'not_final';

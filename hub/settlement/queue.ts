@@ -25,6 +25,12 @@ export interface SettlementJobData {
    * counting again.
    */
   postCounted?: boolean;
+  /**
+   * issue-receipt: enqueued by the payment's move to a final status (enqueueReceipt from
+   * onPaymentFinal), so no receipt is stored for it unless another job raced this one; its first
+   * run stores without reading for one first (issueReceipt's `fresh`).
+   */
+  fresh?: boolean;
 }
 
 export type SettlementQueue = Queue<SettlementJobData>;
@@ -132,6 +138,9 @@ export const handOverLine =
     await addOnce(queue, SETTLE_LINE, lineId, data, { delayMs: start.delayMs });
   };
 
-/** The issue-receipt job of a payment that turned final; its id is the payment id (no ':'). */
-export const enqueueReceipt = (queue: SettlementQueue, paymentId: string) =>
-  addOnce(queue, ISSUE_RECEIPT, paymentId, { paymentId });
+/**
+ * The issue-receipt job of a payment that turned final; its id is the payment id (no ':').
+ * `fresh`: added by the move to final itself (see SettlementJobData.fresh).
+ */
+export const enqueueReceipt = (queue: SettlementQueue, paymentId: string, { fresh = false } = {}) =>
+  addOnce(queue, ISSUE_RECEIPT, paymentId, { paymentId, ...(fresh ? { fresh: true } : {}) });

@@ -48,7 +48,7 @@ import {
 } from '../notifications/index.js';
 import type { Payment } from '../payments/payment-model.js';
 import { PaymentStore } from '../payments/payment-store.js';
-import { issueReceipt, ReceiptCatchUp } from '../receipts/issue-receipt.js';
+import { issueReceipt, issueReceiptRunOf, ReceiptCatchUp } from '../receipts/issue-receipt.js';
 import type { Receipt } from '../receipts/receipt-model.js';
 import { ReceiptService, receiptOptionsOf } from '../receipts/receipt-service.js';
 import { createGatewayReportClient } from '../reconciliation/index.js';
@@ -225,7 +225,7 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
   const workerConnection = createRedis(config.REDIS_URL, { forBlockingCommands: true });
   const queue = settlementQueue(queueConnection, options);
   const onPaymentFinal = async (payment: { _id: string }) => {
-    await enqueueReceipt(queue, payment._id);
+    await enqueueReceipt(queue, payment._id, { fresh: true });
   };
   const notifications = createNotifications({
     conn: deps.mongo,
@@ -314,7 +314,8 @@ export async function startWorkerJobs(config: HubConfig, deps: WorkerJobsDeps): 
       const report = await enquireUnknownLines({ payments, billers, queue, log, options, onLineSettled });
       return { asked: Object.keys(report.lines).length, errors: report.errors };
     },
-    'issue-receipt': (job) => issueReceipt({ payments, receipts, verifyUrlOf, notifications, log }, paymentIdOf(job)),
+    'issue-receipt': (job) =>
+      issueReceipt({ payments, receipts, verifyUrlOf, notifications, log }, paymentIdOf(job), issueReceiptRunOf(job)),
     notify: (job) => notifications.runJob(job),
     sweep: async () => {
       const olderThanMs = options.sweepOlderThanMs;

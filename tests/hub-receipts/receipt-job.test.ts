@@ -4,6 +4,7 @@ import type { Payment, PaymentStore } from '../../hub/payments/index.js';
 import {
   type IssueReceiptDeps,
   issueReceipt,
+  issueReceiptRunOf,
   ReceiptCatchUp,
   receiptChannels,
 } from '../../hub/receipts/issue-receipt.js';
@@ -68,7 +69,7 @@ describe('receipts are their own idempotent, retried job', () => {
     worker = startQueueWorker(
       connections[1] as Redis,
       options,
-      { [ISSUE_RECEIPT]: (job) => issueReceipt(deps, job.data.paymentId as string) },
+      { [ISSUE_RECEIPT]: (job) => issueReceipt(deps, job.data.paymentId as string, issueReceiptRunOf(job)) },
       log,
     );
   });
@@ -86,9 +87,10 @@ describe('receipts are their own idempotent, retried job', () => {
   it('issues the receipt and sends its message exactly once when the receipt store fails the first time', async () => {
     const payment = await completedPayment(payments);
     failNextStore = true;
-    await enqueueReceipt(queue, payment._id);
+    await enqueueReceipt(queue, payment._id, { fresh: true });
 
-    // The first run failed to store the receipt, so it told nobody; the retry stores it and tells.
+    // The first (fresh) run failed to store the receipt, so it told nobody; the retry reads for
+    // the receipt, stores it and tells.
     const job = await queue.getJob(payment._id);
     await waitFor('the job to complete', async () => (await job?.getState()) === 'completed');
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notifications } from '../../hub/notifications/index.js';
 import type { PaymentStore } from '../../hub/payments/index.js';
-import { type IssueReceiptDeps, issueReceipt } from '../../hub/receipts/issue-receipt.js';
+import { type IssueReceiptDeps, issueReceipt, issueReceiptRunOf } from '../../hub/receipts/issue-receipt.js';
 import type { ReceiptService } from '../../hub/receipts/receipt-service.js';
 import { createLogger } from '../../infra/logger.js';
 import type { OutgoingMessage } from '../../infra/notifier/index.js';
-import { countWrites } from '../hub-settlement/count-writes.js';
+import { countOperations, countWrites } from '../hub-settlement/count-writes.js';
 import { completedPayment, phoneNotifications, startReceiptStores } from './support/receipt-stores.js';
 
 const log = createLogger('receipt-writes', 'silent');
@@ -61,6 +61,47 @@ describe("a receipt's writes: the receipt, then its message's delivery records",
     const again = await countWrites(['payments', 'receipts'], () => issueReceipt(deps, payment._id));
     expect(again).toEqual({ result: 'already_notified', writes: [] });
     expect(messagesFor(payment._id)).toHaveLength(1);
+  });
+
+  it('a fresh run (the job the move to final added) reads the payment and no receipt before its one write', async () => {
+    const careful = await completedPayment(payments);
+    const read = await countOperations(['payments', 'receipts'], () => issueReceipt(deps, careful._id));
+    expect(read.result).toBe('notified');
+    expect([...read.operations].sort()).toEqual(['payments.findOne', 'receipts.findOne', 'receipts.insertMany']);
+
+    const payment = await completedPayment(payments);
+    const fresh = await countOperations(['payments', 'receipts'], () =>
+      issueReceipt(deps, payment._id, { fresh: true }),
+    );
+    expect(fresh).toEqual({ result: 'notified', operations: ['payments.findOne', 'receipts.insertMany'] });
+    expect(await receipts.findByPayment(payment._id)).toMatchObject({ _id: `RCT${payment._id.slice(3)}` });
+    expect(messagesFor(payment._id)).toHaveLength(1);
+  });
+
+  it('a fresh run that finds the receipt stored meanwhile tells the citizen nothing twice', async () => {
+    const payment = await completedPayment(payments);
+    expect(await issueReceipt(deps, payment._id)).toBe('notified');
+    const first = await receipts.findByPayment(payment._id);
+
+    const { result, writes } = await countWrites(['payments', 'receipts'], () =>
+      issueReceipt(deps, payment._id, { fresh: true }),
+    );
+    // Its insert met the stored receipt (unique paymentId) and told with that one: its record was there.
+    expect({ result, writes }).toEqual({ result: 'already_notified', writes: ['receipts.insertMany'] });
+    expect(await receipts.findByPayment(payment._id)).toEqual(first);
+    expect(messagesFor(payment._id)).toHaveLength(1);
+  });
+
+  it('only the first run of a job the move to final added is fresh', () => {
+    const run = (fresh: boolean | undefined, attemptsMade: number, attemptsStarted: number) =>
+      issueReceiptRunOf({ data: fresh === undefined ? {} : { fresh }, attemptsMade, attemptsStarted }).fresh;
+    expect(run(true, 0, 1)).toBe(true);
+    expect(run(true, 0, 0)).toBe(true);
+    // A retry after a failure, a run after a stall, a job the catch-up or an operator added.
+    expect(run(true, 1, 2)).toBe(false);
+    expect(run(true, 0, 2)).toBe(false);
+    expect(run(undefined, 0, 1)).toBe(false);
+    expect(run(false, 0, 1)).toBe(false);
   });
 
   it('with nobody to tell, stores the receipt with notifiedAt in its one write', async () => {
