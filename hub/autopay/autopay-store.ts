@@ -1,3 +1,4 @@
+import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { Connection } from '../../infra/mongo.js';
 import {
   type Autopay,
@@ -53,7 +54,7 @@ export class AutopayStore {
 
   /** The citizen's own autopay, or null for an unknown id and for another citizen's alike. */
   findOwnAutopay(citizenSub: string, id: string): Promise<Autopay | null> {
-    return this.autopays.findOne({ _id: id, citizenSub }).lean<Autopay>().exec();
+    return findByIdWhere<Autopay>(this.autopays, id, { citizenSub });
   }
 
   /** The citizen's autopays, newest first. */

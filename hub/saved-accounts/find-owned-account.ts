@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../infra/errors.js';
+import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { SavedAccountDoc, SavedAccountModel } from './saved-account-model.js';
 
 /**
@@ -10,7 +11,7 @@ export async function findOwnedAccount(
   citizenSub: string,
   id: string,
 ): Promise<SavedAccountDoc> {
-  const found = await model.findOne({ _id: id, citizenSub }).lean<SavedAccountDoc>().exec();
+  const found = await findByIdWhere<SavedAccountDoc>(model, id, { citizenSub });
   if (!found) throw new NotFoundError(`no saved account ${id}`);
   return found;
 }

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../infra/errors.js';
+import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { Connection } from '../../infra/mongo.js';
 import { type AccountDoc, type AccountModel, accountModel } from './account-model.js';
 import type { Identifier } from './identifier.js';
@@ -62,15 +63,9 @@ export class AccountStore {
     for (const listener of this.loadedListeners) listener(account);
   }
 
-  /**
-   * The active account `sub`; null when there is none or it is disabled. Read by `_id` alone and
-   * its status checked here: mongo-java-server uses an index only for a query on exactly its
-   * fields, and for `{ _id, status }` it scans the accounts up to this one (3 ms for a new account
-   * among 20,000, against 0.3 by `_id`; docs/performance.md, seventh pass).
-   */
-  async findById(sub: string): Promise<Account | null> {
-    const account = await this.model.findOne({ _id: sub }).lean<Account>().exec();
-    return account?.status === 'active' ? account : null;
+  /** The active account `sub`; null when there is none or it is disabled (read by `_id` alone: findByIdWhere). */
+  findById(sub: string): Promise<Account | null> {
+    return findByIdWhere<Account>(this.model, sub, { status: 'active' });
   }
 
   /** The account holding this phone or email, whatever its status. */
