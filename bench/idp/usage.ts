@@ -135,6 +135,29 @@ function processLabel(server: ServerStats, pid: number, comm: string, name: stri
   return known.role === 'primary' ? `${name} primary` : `${name} worker ${known.worker}`;
 }
 
+/**
+ * Calls counted between two cumulative snapshots (Redis commands, MongoDB operations), per
+ * completed operation: in all (`total`) and by kind, most frequent first. Kinds `counted` refuses
+ * (the benchmark's own INFO) are left out; with 0 operations the total is 0 and kinds give raw counts.
+ */
+function countsPerOp(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  operations: number,
+  counted: (kind: string) => boolean = () => true,
+): { total: number; byKind: [kind: string, perOp: number][] } {
+  const divisor = Math.max(1, operations);
+  let total = 0;
+  const byKind: [string, number][] = [];
+  for (const [kind, calls] of after) {
+    const delta = calls - (before.get(kind) ?? 0);
+    if (delta <= 0 || !counted(kind)) continue;
+    total += delta;
+    byKind.push([kind, delta / divisor]);
+  }
+  return { total: operations > 0 ? total / operations : 0, byKind: byKind.sort((x, y) => y[1] - x[1]) };
+}
+
 /** Resource use between two snapshots; `name` labels the server's processes ("idp", "bare provider"). */
 export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name = 'server'): UsageReport {
   const cores = cpus().length;
@@ -161,30 +184,12 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name 
   byProcess['mongodb (java)'] = perOpMs(processMs('java'));
   const totalMs = serverMs + processMs('redis-server') + processMs('java');
 
-  const perOp = new Map<string, number>();
-  let commands = 0;
-  for (const [command, calls] of b.redisCalls) {
-    const delta = calls - (a.redisCalls.get(command) ?? 0);
-    if (delta <= 0 || command === 'info') continue;
-    commands += delta;
-    perOp.set(command, delta / Math.max(1, operations));
-  }
-  const top = [...perOp]
-    .sort((x, y) => y[1] - x[1])
-    .slice(0, 8)
-    .map(([command, n]) => [command, Math.round(n * 10) / 10] as const);
-
-  const mongoPerOp = new Map<string, number>();
-  let mongoOps = 0;
-  for (const [kind, calls] of Object.entries(b.server.mongoOps)) {
-    const delta = calls - (a.server.mongoOps[kind] ?? 0);
-    if (delta <= 0) continue;
-    mongoOps += delta;
-    mongoPerOp.set(kind, delta / Math.max(1, operations));
-  }
-  const mongoKinds = [...mongoPerOp]
-    .sort((x, y) => y[1] - x[1])
-    .map(([kind, n]) => [kind, Math.round(n * 100) / 100] as const);
+  const redis = countsPerOp(a.redisCalls, b.redisCalls, operations, (command) => command !== 'info');
+  const mongo = countsPerOp(
+    new Map(Object.entries(a.server.mongoOps)),
+    new Map(Object.entries(b.server.mongoOps)),
+    operations,
+  );
 
   return {
     serverPercent: round1((serverMs / wallMs) * 100),
@@ -199,10 +204,10 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name 
     machinePercent,
     foreignPercent: round1(Math.max(0, machinePercent - ours)),
     foreignProcesses: foreignProcessShares(a.processes, b.processes, wallMs),
-    redisCommandsPerOp: operations ? Math.round((commands / operations) * 10) / 10 : 0,
-    topRedisCommandsPerOp: Object.fromEntries(top),
-    mongoOpsPerOp: operations ? Math.round((mongoOps / operations) * 100) / 100 : 0,
-    mongoOpsByKindPerOp: Object.fromEntries(mongoKinds),
+    redisCommandsPerOp: Math.round(redis.total * 10) / 10,
+    topRedisCommandsPerOp: Object.fromEntries(redis.byKind.slice(0, 8).map(([command, n]) => [command, round1(n)])),
+    mongoOpsPerOp: Math.round(mongo.total * 100) / 100,
+    mongoOpsByKindPerOp: Object.fromEntries(mongo.byKind.map(([kind, n]) => [kind, Math.round(n * 100) / 100])),
     cores,
   };
 }
