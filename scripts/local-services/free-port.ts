@@ -21,10 +21,28 @@ export async function freePort(): Promise<number> {
   if (ephemeralStart !== undefined && ephemeralStart - LOWEST > 1_000) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const port = randomInt(LOWEST, ephemeralStart);
+      if (handedOut.has(port)) continue;
+      // Claimed before the check, so two calls in flight at once cannot both take it.
+      remember(port);
       if (await canBind(port)) return port;
     }
   }
-  return kernelPort();
+  const port = await kernelPort();
+  remember(port);
+  return port;
+}
+
+/**
+ * Ports this process handed out lately. Several ports asked for in a row (one per service of
+ * `npm start`) are all still free until the services bind them, so a second random pick of the
+ * same port would pass the bind check: two services given one port (1 run in about 500 with ten).
+ */
+const handedOut = new Set<number>();
+const REMEMBERED = 1_000;
+
+function remember(port: number): void {
+  handedOut.add(port);
+  if (handedOut.size > REMEMBERED) handedOut.delete(handedOut.values().next().value as number);
 }
 
 function ephemeralRangeStart(): number | undefined {

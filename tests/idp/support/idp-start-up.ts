@@ -6,14 +6,16 @@ import type { TestClient } from './test-idp.js';
 
 /**
  * A client to register at a test idp: `id`, the given secret (else a fresh random one), and a
- * callback and post-logout URI under http://127.0.0.1:9/<id>/ (a port nothing listens on).
+ * callback and post-logout URI under http://127.0.0.1:4/<id>/, a port nothing listens on. Not
+ * port 9: Chromium refuses to follow a redirect to it (ERR_UNSAFE_PORT, its restricted ports),
+ * which a browser test intercepting the callback sees as a navigation that never arrives.
  */
 export function testClient(id: string, secret = randomBytes(32).toString('base64url')): TestClient {
   return {
     id,
     secret,
-    redirectUri: `http://127.0.0.1:9/${id}/callback`,
-    postLogoutRedirectUri: `http://127.0.0.1:9/${id}/`,
+    redirectUri: `http://127.0.0.1:4/${id}/callback`,
+    postLogoutRedirectUri: `http://127.0.0.1:4/${id}/`,
   };
 }
 
