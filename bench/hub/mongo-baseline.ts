@@ -176,9 +176,11 @@ function paymentLike(index: number, now: Date) {
  * The hub's own kind of write at the hub's own collection size: `documents` payment-shaped
  * documents with the payments collection's indexes, and conditional line transitions with the
  * filter PaymentStore.transitionLine sends ({_id, status: {$in}, lines: {$elemMatch}} and
- * arrayFilters, a $push to the timeline), spread evenly over all of them. mongo-java-server uses
- * an index only when a query names exactly that index's fields, so this filter scans the
- * collection: its rate falls as the collection grows, which a small collection does not show.
+ * arrayFilters, a $push to the timeline), spread evenly over all of them. The library behind the
+ * local server used an index only for a query that names exactly that index's fields, so this
+ * filter scanned the collection and its rate fell as the collection grew; the launcher now finds
+ * it through the _id index (scripts/mongo-server/SubsetIndexLookup.java), and this phase shows
+ * whether the rate holds at the hub's size.
  */
 export function measurePaymentShaped(
   uri: string,

@@ -329,11 +329,11 @@ export function whereTheTimeGoes(
   const shaped = baseline.paymentShapedAtHubSize;
   if (shaped) {
     notes.push(
-      "mongo-java-server uses an index only for a query on exactly that index's fields, so every conditional " +
-        "transition ({_id, status, ...}) scans the payments collection under its collection lock: the hub's line " +
-        `transition ran at ${shaped.perSecond}/s on ${shaped.documents} payment-shaped documents against ` +
-        `${baseline.update.perSecond}/s for {_id, status} on ${baseline.update.documents} small ones, and it slows as ` +
-        'payments accumulate (a real MongoDB uses the _id index).',
+      "The hub's conditional line transition ({_id, status, lines: {$elemMatch}} with arrayFilters and a $push) " +
+        `ran at ${shaped.perSecond}/s on ${shaped.documents} payment-shaped documents against ` +
+        `${baseline.update.perSecond}/s for {_id, status} on ${baseline.update.documents} small ones; the local ` +
+        'mongo-java-server finds both through the _id index (scripts/mongo-server/SubsetIndexLookup.java), as a ' +
+        'real MongoDB does, so neither slows as payments accumulate.',
     );
   }
   if (usage.foreignPercent > 15) {

@@ -9,7 +9,7 @@
  *      completed latency, from the hub's own timeline timestamps; the MongoDB writes per settled
  *      line (counted in the hub and worker by bench/hub/probe.ts) against the raw rate;
  *   4. the raw rate once more, of the hub's own line transition on as many payment-shaped
- *      documents as the hub had mid-window (mongo-java-server scans for such filters).
+ *      documents as the hub had mid-window (a filter a scan would slow as payments accumulate).
  * The sandboxes, the sandbox gateway, the hub and one worker each run as their own child process
  * (as `npm start` runs them); tokens come from a local JWKS, not from an idp. Results: a table on
  * stdout and bench/results/hub-<date>.json.

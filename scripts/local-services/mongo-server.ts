@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandExists, MissingToolError, startManaged } from './managed-process.js';
 
@@ -21,7 +21,7 @@ export type MongoStorage = { kind: 'memory' } | { kind: 'h2'; file: string };
 /**
  * Starts mongo-java-server (a MongoDB wire-protocol server on the JVM). Its jars come from
  * Maven Central through scripts/mongo-server/pom.xml; the classpath and the compiled
- * launcher are cached under node_modules/.cache, keyed by the pom and launcher contents.
+ * launcher (every .java file there) are cached under node_modules/.cache, keyed by their contents.
  */
 export async function startMongoServer(storage: MongoStorage): Promise<LocalMongo> {
   const build = prepareLauncher();
@@ -57,8 +57,13 @@ function prepareLauncher(): LauncherBuild {
     }
   }
   const pom = join(LAUNCHER_DIR, 'pom.xml');
-  const source = join(LAUNCHER_DIR, 'MongoLauncher.java');
-  const key = createHash('sha256').update(readFileSync(pom)).update(readFileSync(source)).digest('hex').slice(0, 16);
+  const sources = readdirSync(LAUNCHER_DIR)
+    .filter((name) => name.endsWith('.java'))
+    .sort()
+    .map((name) => join(LAUNCHER_DIR, name));
+  const hash = createHash('sha256').update(readFileSync(pom));
+  for (const source of sources) hash.update(basename(source)).update(readFileSync(source));
+  const key = hash.digest('hex').slice(0, 16);
   const dir = join(CACHE_ROOT, key);
   const cached = readCache(dir);
   if (cached) return cached;
@@ -70,7 +75,7 @@ function prepareLauncher(): LauncherBuild {
   const classpathFile = join(staging, 'classpath.txt');
   run('mvn', ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`]);
   const classpath = readFileSync(classpathFile, 'utf8').trim();
-  run('javac', ['-d', join(staging, 'classes'), '-cp', classpath, source]);
+  run('javac', ['-d', join(staging, 'classes'), '-cp', classpath, ...sources]);
   rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(staging, dir);

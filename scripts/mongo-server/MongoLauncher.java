@@ -9,8 +9,6 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
@@ -58,7 +56,7 @@ public final class MongoLauncher {
         }
 
         MongoBackend backend = switch (backendName) {
-            case "memory" -> new MemoryBackend() {
+            case "memory" -> new IndexedMemoryBackend() {
                 @Override
                 public Document handleCommand(Channel channel, String database, String command, Document query) {
                     return answerWithSnapshots(this, database, command, query,
@@ -69,7 +67,7 @@ public final class MongoLauncher {
                 if (file == null) {
                     usage("--backend h2 needs --file");
                 }
-                yield new H2Backend(file) {
+                yield new IndexedH2Backend(file) {
                     @Override
                     public Document handleCommand(Channel channel, String database, String command, Document query) {
                         return answerWithSnapshots(this, database, command, query,
