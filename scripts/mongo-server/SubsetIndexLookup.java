@@ -8,7 +8,8 @@ import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
- * Picks a unique index for a query that names that index's fields and more.
+ * Picks a unique index for a query that names that index's fields and more, or the leading field
+ * of a compound one ({@link LeadingKeyLookup}).
  *
  * The library uses an index only when a query's top-level fields are exactly the index's
  * fields, so a conditional update such as {@code {_id: id, status: "posting"}} scans the
@@ -28,8 +29,9 @@ final class SubsetIndexLookup {
      * The positions of the documents that can match {@code query}, from the first unique, non-sparse
      * index whose fields the query all gives as a plain value (or a {@code $in} of plain values, for a
      * single-field index) and that is not exactly the query's own fields; else from a
-     * {@link LeadingKeyLookup} index whose leading field the query gives as a plain value; null when there
-     * is neither, and the library's own planning applies.
+     * {@link LeadingKeyLookup} index whose leading field the query gives as a plain value; null when
+     * an index answers the query's fields exactly, or none of these applies: the library's own
+     * planning then answers.
      */
     static <P> Iterable<P> positions(List<Index<P>> indexes, Document query) {
         if (query == null || query.isEmpty()) {
