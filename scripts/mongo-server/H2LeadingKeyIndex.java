@@ -1,8 +1,5 @@
 import java.util.List;
-import java.util.Map;
 import java.util.Map.Entry;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.h2.mvstore.MVMap;
 
@@ -21,13 +18,14 @@ import de.bwaldvogel.mongo.backend.ValueComparator;
 final class H2LeadingKeyIndex extends AbstractUniqueIndex<Object> implements LeadingKeyLookup<Object> {
 
     private final MVMap<KeyValue, Object> keys;
-    private final Map<Object, Set<Object>> byLeadingValue = new ConcurrentHashMap<>();
+    // A position here is the document's _id, and the file backend scans in _id order.
+    private final LeadingValuePositions<Object> leading = new LeadingValuePositions<>(ValueComparator.asc());
 
     H2LeadingKeyIndex(MVMap<KeyValue, Object> keys, String name, List<IndexKey> indexKeys, boolean sparse) {
         super(name, indexKeys, sparse);
         this.keys = keys;
         for (Entry<KeyValue, Object> entry : keys.entrySet()) {
-            remember(entry.getKey(), entry.getValue());
+            leading.added(entry.getKey(), entry.getValue());
         }
     }
 
@@ -38,13 +36,7 @@ final class H2LeadingKeyIndex extends AbstractUniqueIndex<Object> implements Lea
 
     @Override
     public Iterable<Object> positionsFor(Object value) {
-        Set<Object> positions = byLeadingValue.get(new KeyValue(value).normalized().get(0));
-        // A position here is the document's _id, and the file backend scans in _id order.
-        return positions == null ? List.of() : positions.stream().sorted(ValueComparator.asc()).toList();
-    }
-
-    private void remember(KeyValue keyValue, Object position) {
-        byLeadingValue.computeIfAbsent(keyValue.get(0), value -> ConcurrentHashMap.newKeySet()).add(position);
+        return leading.of(value);
     }
 
     @Override
@@ -52,7 +44,7 @@ final class H2LeadingKeyIndex extends AbstractUniqueIndex<Object> implements Lea
         Object stored = Missing.ofNullable(position);
         boolean added = keys.putIfAbsent(keyValue, stored) == null;
         if (added) {
-            remember(keyValue, stored);
+            leading.added(keyValue, stored);
         }
         return added;
     }
@@ -61,10 +53,7 @@ final class H2LeadingKeyIndex extends AbstractUniqueIndex<Object> implements Lea
     protected Object removeDocument(KeyValue keyValue) {
         Object position = keys.remove(keyValue);
         if (position != null) {
-            byLeadingValue.computeIfPresent(keyValue.get(0), (value, positions) -> {
-                positions.remove(position);
-                return positions.isEmpty() ? null : positions;
-            });
+            leading.removed(keyValue, position);
         }
         return position;
     }

@@ -1,7 +1,5 @@
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -13,7 +11,8 @@ import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
  */
 final class LeadingKeyIndex extends MemoryUniqueIndex implements LeadingKeyLookup<Integer> {
 
-    private final Map<Object, Set<Integer>> byLeadingValue = new ConcurrentHashMap<>();
+    // Position order is insertion order but for reused slots: the order a scan gives.
+    private final LeadingValuePositions<Integer> leading = new LeadingValuePositions<>(Comparator.naturalOrder());
 
     LeadingKeyIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -26,16 +25,14 @@ final class LeadingKeyIndex extends MemoryUniqueIndex implements LeadingKeyLooku
 
     @Override
     public Iterable<Integer> positionsFor(Object value) {
-        Set<Integer> positions = byLeadingValue.get(new KeyValue(value).normalized().get(0));
-        // Position order is insertion order but for reused slots: the order a scan gives.
-        return positions == null ? List.of() : positions.stream().sorted().toList();
+        return leading.of(value);
     }
 
     @Override
     protected boolean putKeyPosition(KeyValue keyValue, Integer position) {
         boolean added = super.putKeyPosition(keyValue, position);
         if (added) {
-            byLeadingValue.computeIfAbsent(keyValue.get(0), value -> ConcurrentHashMap.newKeySet()).add(position);
+            leading.added(keyValue, position);
         }
         return added;
     }
@@ -44,10 +41,7 @@ final class LeadingKeyIndex extends MemoryUniqueIndex implements LeadingKeyLooku
     protected Integer removeDocument(KeyValue keyValue) {
         Integer position = super.removeDocument(keyValue);
         if (position != null) {
-            byLeadingValue.computeIfPresent(keyValue.get(0), (value, positions) -> {
-                positions.remove(position);
-                return positions.isEmpty() ? null : positions;
-            });
+            leading.removed(keyValue, position);
         }
         return position;
     }
