@@ -17,6 +17,7 @@ interface Doc {
   owner?: string;
   key?: string;
   ref?: string;
+  phone?: string;
   lines?: Line[];
 }
 
