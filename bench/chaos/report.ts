@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { MetricsReport } from '../../hub/metrics/index.js';
+import { writeResult } from '../shared/results.js';
 import type { CheckResult, Violation, ViolationKind } from './checker.js';
 import { VIOLATIONS } from './checker.js';
 import type { DrivenPayment } from './driver.js';
@@ -11,8 +10,6 @@ import type { Quiescence } from './quiesce.js';
 import type { ReconciliationSummary } from './reconciliation.js';
 import { formatReconciliation } from './reconciliation.js';
 import type { ChaosSettings } from './settings.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Everything a chaos run found: printed, written to bench/results, and asserted by the small test. */
 export interface ChaosReport {
@@ -141,10 +138,5 @@ export function formatReport(report: ChaosReport): string {
 
 /** Writes bench/results/chaos-<date>.json and returns its path. */
 export function writeReport(report: ChaosReport): string {
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = report.startedAt.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-  const file = join(dir, `chaos-${stamp}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
+  return writeResult('chaos', report.startedAt, report);
 }

@@ -14,9 +14,7 @@
  * Settings (argv --name=value, or env BENCH_NAME): rows (5000), rounds (3). MONGODB_URI is used
  * when set; otherwise a private local server is started (memory backend).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { demandTotals } from '../../hub/api/routes/demand-totals.js';
 import { todayInIndia } from '../../hub/bills/indian-day.js';
@@ -26,9 +24,9 @@ import { DemandStore, DemandUploader, parseDemandCsv } from '../../hub/demands/i
 import { newReferenceNumber } from '../../hub/demands/reference-number.js';
 import { connectMongo } from '../../infra/mongo.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
+import { writeResult } from '../shared/results.js';
 import { numberSetting } from '../shared/settings.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const settings = { rows: Math.max(1, numberSetting('rows', 5000)), rounds: Math.max(1, numberSetting('rounds', 3)) };
 
 /** A valid upload of `rows` one-line demands with GST, due in 30 days (Indian mobile payers). */
@@ -140,10 +138,7 @@ console.log(
   `load average before/after: ${loadBefore.map((n) => n.toFixed(2)).join(' ')} / ${report.loadAverage.after.map((n) => n.toFixed(2)).join(' ')}`,
 );
 
-mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-const file = resolve(ROOT, `bench/results/demands-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}Z.json`);
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-console.log(`written ${file}`);
+console.log(`written ${writeResult('demands', startedAt, report)}`);
 
 await conn.close();
 await services.stop();

@@ -37,9 +37,9 @@
  * local servers are started. SETTLEMENT_* variables reach the hub and the workers.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { sandboxPopulationEnv } from '../../adapters/sandboxes/sandbox-env.js';
@@ -50,6 +50,7 @@ import { summariseProfile } from '../idp/profile.js';
 import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
 import { describeMachine, machineFacts } from '../shared/machine.js';
+import { writeResult } from '../shared/results.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { type WarmupSummary, warmUntilStable } from '../shared/stable-warmup.js';
 import { type CapacityPhase, capacityPhase } from './capacity.js';
@@ -71,8 +72,6 @@ import { drainSettlement, latency, settlementStats } from './settlement.js';
 import { profileFile, readProbe, type Stack, startStack, toggleProfile } from './stack.js';
 import { startTokenIssuer, type TokenIssuer } from './tokens.js';
 import { type Snapshot, takeSnapshot, usageBetween, type Watched } from './usage.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * The hub's warm-up windows: a checkout is dozens of calls across six processes, so at 8-20
@@ -427,15 +426,7 @@ async function main(): Promise<number> {
       ),
     };
     printReport(report);
-    const resultsDir = join(ROOT, 'bench/results');
-    mkdirSync(resultsDir, { recursive: true });
-    const stamp = startedAt
-      .toISOString()
-      .replace(/:/g, '-')
-      .replace(/\.\d+Z$/, 'Z');
-    const file = join(resultsDir, `hub-${stamp}.json`);
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwritten: ${file}`);
+    console.log(`\nwritten: ${writeResult('hub', startedAt, report)}`);
     return 0;
   } catch (error) {
     console.error(`bench:hub failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -35,6 +35,7 @@ import { createRedis, type Redis } from '../../infra/redis.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
 import { type MachineFacts, machineFacts } from '../shared/machine.js';
+import { RESULTS_DIR, writeResult } from '../shared/results.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { speedProbe } from '../shared/speed-probe.js';
 import type { StableWarmupOptions } from '../shared/stable-warmup.js';
@@ -223,7 +224,7 @@ async function main() {
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
   const work = mkdtempSync(join(tmpdir(), 'bench-idp-'));
-  const resultsDir = join(ROOT, 'bench/results');
+  const resultsDir = RESULTS_DIR;
   const profileDir = settings.keepProfiles ? resultsDir : work;
   mkdirSync(resultsDir, { recursive: true });
   const log = (line: string) =>
@@ -589,12 +590,7 @@ async function main() {
         refreshBare: refreshBareProfile,
       },
     };
-    const stamp = startedAt
-      .toISOString()
-      .replace(/:/g, '-')
-      .replace(/\.\d+Z$/, 'Z');
-    const file = join(resultsDir, `idp-${stamp}.json`);
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    const file = writeResult('idp', startedAt, report);
     printReport(report);
     console.log(`\nwritten: ${file}`);
   } finally {

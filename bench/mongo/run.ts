@@ -16,15 +16,13 @@
  * MONGODB_URI is used when set; otherwise a private local server is started (memory backend).
  * Results: a table on stdout and bench/results/mongo-<date>.json, with the machine.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectMongo } from '../../infra/mongo.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
 import { describeMachine, machineFacts } from '../shared/machine.js';
+import { writeResult } from '../shared/results.js';
 import { numberSetting, setting } from '../shared/settings.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const sizes = setting('sizes', '1000,10000,30000')
   .split(',')
   .map((n) => Number(n))
@@ -152,10 +150,7 @@ const report = {
   settings: { sizes, calls },
   rows,
 };
-mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
-const file = resolve(ROOT, `bench/results/mongo-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}Z.json`);
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-console.log(`written ${file}`);
+console.log(`written ${writeResult('mongo', startedAt, report)}`);
 
 await conn.close();
 await services.stop();
