@@ -1,4 +1,3 @@
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { Connection } from '../../infra/mongo.js';
 import {
   type Autopay,
@@ -54,7 +53,7 @@ export class AutopayStore {
 
   /** The citizen's own autopay, or null for an unknown id and for another citizen's alike. */
   findOwnAutopay(citizenSub: string, id: string): Promise<Autopay | null> {
-    return findByIdWhere<Autopay>(this.autopays, id, { citizenSub });
+    return this.autopays.findOne({ _id: id, citizenSub }).lean<Autopay>().exec();
   }
 
   /** The citizen's autopays, newest first. */

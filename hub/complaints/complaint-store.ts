@@ -1,6 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
 import { ConflictError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import {
   type Complaint,
@@ -176,7 +175,7 @@ export class ComplaintStore {
 
   /** The citizen's own complaint, or null (someone else's is as unknown as a missing one). */
   findForCitizen(id: string, citizenSub: string): Promise<Complaint | null> {
-    return findByIdWhere<Complaint>(this.model, id, { citizenSub });
+    return this.model.findOne({ _id: id, citizenSub }).lean<Complaint>().exec();
   }
 
   /** The citizen's complaints, newest first (at most 100). */

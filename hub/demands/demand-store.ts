@@ -1,5 +1,4 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { Connection } from '../../infra/mongo.js';
 import { todayInIndia } from '../bills/indian-day.js';
 import { hashRequest } from '../payments/request-hash.js';
@@ -312,7 +311,7 @@ export class DemandStore {
   }
 
   private async liveDemand(id: string): Promise<Demand> {
-    const demand = await findByIdWhere<Demand>(this.model, id, { live: true });
+    const demand = await this.model.findOne({ _id: id, live: true }).lean<Demand>().exec();
     if (!demand) throw new NotFoundError('demand not found');
     return demand;
   }

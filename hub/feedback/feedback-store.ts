@@ -1,5 +1,4 @@
 import { AppError, ConflictError, NotFoundError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import { type Connection, isDuplicateKeyError } from '../../infra/mongo.js';
 import type { Payment } from '../payments/payment-model.js';
 import type { PaymentStore } from '../payments/payment-store.js';
@@ -88,7 +87,7 @@ export class FeedbackStore {
 
   /** The citizen's feedback on their own payment; throws 404 when the payment is not theirs or has none. */
   async forPayment(paymentId: string, citizenSub: string): Promise<FeedbackView> {
-    const found = await findByIdWhere<PaymentFeedback>(this.model, paymentId, { citizenSub });
+    const found = await this.model.findOne({ _id: paymentId, citizenSub }).lean<PaymentFeedback>().exec();
     if (!found) throw new AppError(404, 'feedback_not_found', 'no feedback for this payment of yours');
     return feedbackView(found);
   }

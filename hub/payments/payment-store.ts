@@ -1,6 +1,5 @@
 import type { ConsumerRef } from '../../adapters/sdk/contract.js';
 import { ConflictError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import { asDuplicateKeyConflict, type Connection, driverCollection } from '../../infra/mongo.js';
 import { HOLDING_REVIEW_STATUSES, type RiskMarks } from '../risk/risk-state.js';
 import {
@@ -169,7 +168,7 @@ export class PaymentStore {
 
   /** A payment as its citizen may see it: another citizen's payment is simply not found. */
   findForCitizen(id: string, citizenSub: string): Promise<Payment | null> {
-    return findByIdWhere<Payment>(this.model, id, { citizenSub });
+    return this.model.findOne({ _id: id, citizenSub }).lean<Payment>().exec();
   }
 
   /** A citizen's payments, newest first. */

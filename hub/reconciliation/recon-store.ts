@@ -139,17 +139,9 @@ export class ReconStore {
     }
   }
 
-  /**
-   * How many of these case keys are open (an operator may have closed some already). Read by
-   * `_id` alone and counted here: see infra/find-by-id-where.ts for why not `{ _id, status }`.
-   */
+  /** How many of these case keys are open (an operator may have closed some already). */
   async countOpen(keys: readonly string[]): Promise<number> {
-    if (keys.length === 0) return 0;
-    const cases = await this.cases
-      .find({ _id: { $in: [...keys] } }, { status: 1 })
-      .lean<Pick<ReconCase, 'status'>[]>()
-      .exec();
-    return cases.filter((found) => found.status === 'open').length;
+    return keys.length === 0 ? 0 : this.cases.countDocuments({ _id: { $in: keys }, status: 'open' }).exec();
   }
 
   /** Replaces the day's report with this run's, counting runs: one document per day. */

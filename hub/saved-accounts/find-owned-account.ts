@@ -1,5 +1,4 @@
 import { NotFoundError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { SavedAccountDoc, SavedAccountModel } from './saved-account-model.js';
 
 /**
@@ -11,7 +10,7 @@ export async function findOwnedAccount(
   citizenSub: string,
   id: string,
 ): Promise<SavedAccountDoc> {
-  const found = await findByIdWhere<SavedAccountDoc>(model, id, { citizenSub });
+  const found = await model.findOne({ _id: id, citizenSub }).lean<SavedAccountDoc>().exec();
   if (!found) throw new NotFoundError(`no saved account ${id}`);
   return found;
 }

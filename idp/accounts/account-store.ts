@@ -1,5 +1,4 @@
 import { ConflictError } from '../../infra/errors.js';
-import { findByIdWhere } from '../../infra/find-by-id-where.js';
 import type { Connection } from '../../infra/mongo.js';
 import { type AccountDoc, type AccountModel, accountModel } from './account-model.js';
 import type { Identifier } from './identifier.js';
@@ -63,9 +62,9 @@ export class AccountStore {
     for (const listener of this.loadedListeners) listener(account);
   }
 
-  /** The active account `sub`; null when there is none or it is disabled (read by `_id` alone: findByIdWhere). */
+  /** The active account `sub`; null when there is none or it is disabled. */
   findById(sub: string): Promise<Account | null> {
-    return findByIdWhere<Account>(this.model, sub, { status: 'active' });
+    return this.model.findOne({ _id: sub, status: 'active' }).lean<Account>().exec();
   }
 
   /** The account holding this phone or email, whatever its status. */
