@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { baseEnvSchema, env, loadConfig, proxyEnvSchema } from '../infra/config.js';
 import { notifierEnvSchema, refineNotifierConfig } from '../infra/notifier/index.js';
@@ -136,6 +137,15 @@ function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: s
 export const hubEnvSchema = baseEnvSchema
   .extend({
     HUB_PORT: env.port(3000).describe('The port the hub (API and citizen portal) listens on.'),
+    HUB_PROCESSES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe(
+        'Hub API processes behind HUB_PORT (Node cluster: a primary and this many workers; sessions, bill cache, locks and queue are in Redis and MongoDB). Unset: one per CPU Node sees (os.availableParallelism()); 1 = a single process, no cluster. The settlement worker ignores it (scale it with more worker processes).',
+      ),
     HUB_MONGODB_DB: z
       .string()
       .min(1)
@@ -261,6 +271,10 @@ export const hubEnvSchema = baseEnvSchema
 export type HubConfig = z.infer<typeof hubEnvSchema>;
 
 export const loadHubConfig = (environment = process.env) => loadConfig(hubEnvSchema, environment);
+
+/** How many hub API processes to run: HUB_PROCESSES, else one per CPU this process may use. */
+export const hubProcessCount = (config: Pick<HubConfig, 'HUB_PROCESSES'>): number =>
+  config.HUB_PROCESSES ?? availableParallelism();
 
 /**
  * The work queue's options from the hub's config (each variable, else its option's default from

@@ -1,17 +1,25 @@
+import cluster from 'node:cluster';
+import { workerBindings } from '../infra/cluster.js';
 import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
 import { createRedis } from '../infra/redis.js';
-import { runService, startService } from '../infra/service-runtime.js';
-import { buildHub } from './app.js';
+import { runServiceProcesses } from '../infra/run-processes.js';
+import { startService } from '../infra/service-runtime.js';
 import { loadBillers } from './billers.js';
-import { loadHubConfig, settlementOptionsOf } from './config.js';
+import { hubProcessCount, loadHubConfig, settlementOptionsOf } from './config.js';
 import { lateDemandBillerPort } from './demands/demand-biller-port.js';
-import { DemandStore } from './demands/demand-store.js';
-import { enqueueSettlement, settlementQueue } from './settlement/index.js';
 
-await runService('hub', async () => {
+/** Starts one hub API process: the API and the citizen portal on HUB_PORT (a cluster worker when HUB_PROCESSES > 1). */
+const startHub = async () => {
   const config = loadHubConfig();
-  const log = createLogger('hub');
+  // In a cluster worker every line names it (`"worker": 2`), as startService's own logger does.
+  const log = createLogger('hub').child(workerBindings());
+  // Loaded here, not at the top: a cluster primary only supervises and need not hold the hub's code.
+  const [{ buildHub }, { DemandStore }, { enqueueSettlement, settlementQueue }] = await Promise.all([
+    import('./app.js'),
+    import('./demands/demand-store.js'),
+    import('./settlement/index.js'),
+  ]);
   // Checked before any connection is made: a bad biller entry is a configuration error.
   // The payment-demands biller reads the demand store, which exists once Mongo is connected.
   const demandPort = lateDemandBillerPort();
@@ -47,4 +55,26 @@ await runService('hub', async () => {
       await queueConnection.quit();
     },
   };
-});
+};
+
+/**
+ * HUB_PROCESSES once the configuration and the biller registry check out. With a bad one, 1: that
+ * single process's runService names the fault once and exits 1, instead of every worker
+ * crash-looping on it.
+ */
+async function processCount(): Promise<number> {
+  try {
+    const config = loadHubConfig();
+    const count = hubProcessCount(config);
+    // A worker (cluster.isWorker) checks them again as it starts; only the primary checks first.
+    if (count > 1 && cluster.isPrimary) {
+      const log = createLogger('hub').child({ primary: true });
+      await (await loadBillers(config.BILLERS_FILE, log, process.env, { demands: lateDemandBillerPort() })).close();
+    }
+    return count;
+  } catch {
+    return 1;
+  }
+}
+
+await runServiceProcesses('hub', await processCount(), startHub);

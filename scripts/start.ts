@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_REGISTRY_FILE } from '../adapters/sandboxes/registry-sandboxes.js';
 import { localSandboxes } from '../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxWalletCredentials } from '../adapters/sandboxes/wallet/options.js';
+import { hubProcessCount } from '../hub/config.js';
 import { defaultSandboxGatewayCredentials } from '../hub/gateway/sandbox-server/options.js';
 import { idpProcessCount } from '../idp/config.js';
 import { loadConfig } from '../infra/config.js';
@@ -40,10 +41,10 @@ const billerSandboxes = await localSandboxes(registryFile, env).catch((error: Er
   process.exit(1);
 });
 
-/** How many idp processes idp/main.ts starts with this environment, for the banner. */
-function idpProcessesNote(): string {
-  const set = Number(env.IDP_PROCESSES);
-  const processes = idpProcessCount({ IDP_PROCESSES: Number.isInteger(set) && set > 0 ? set : undefined });
+/** "N processes" for the banner: what `count` (idp/main.ts's or hub/main.ts's rule) gives for the variable `name`. */
+function processesNote(name: string, count: (set: number | undefined) => number): string {
+  const set = Number(env[name]);
+  const processes = count(Number.isInteger(set) && set > 0 ? set : undefined);
   return processes === 1 ? '1 process' : `${processes} processes`;
 }
 
@@ -67,9 +68,15 @@ const SERVICES: ServiceEntry[] = [
     : []),
   service('gateway', 'hub/gateway/sandbox-server/main.ts', 'GATEWAY_SANDBOX_PORT', 4110, '/__sandbox/health'),
   service('wallet', 'adapters/sandboxes/wallet/main.ts', 'WALLET_SANDBOX_PORT', 4120, '/__sandbox/health'),
-  // One idp process per core (IDP_PROCESSES; idp/main.ts runs them as a Node cluster).
-  { ...service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'), note: idpProcessesNote() },
-  service('hub', 'hub/main.ts', 'HUB_PORT', 3000, '/readyz'),
+  // One idp and one hub API process per core (IDP_PROCESSES, HUB_PROCESSES; each main.ts runs a Node cluster).
+  {
+    ...service('idp', 'idp/main.ts', 'IDP_PORT', 4000, '/readyz'),
+    note: processesNote('IDP_PROCESSES', (set) => idpProcessCount({ IDP_PROCESSES: set })),
+  },
+  {
+    ...service('hub', 'hub/main.ts', 'HUB_PORT', 3000, '/readyz'),
+    note: processesNote('HUB_PROCESSES', (set) => hubProcessCount({ HUB_PROCESSES: set })),
+  },
   service('provider-portal', 'provider-portal/main.ts', 'PROVIDER_PORTAL_PORT', 5000, '/readyz'),
   service('operator-console', 'operator-console/main.ts', 'OPERATOR_CONSOLE_PORT', 5100, '/readyz'),
   service('worker', 'hub/worker/main.ts', 'WORKER_PORT', 3001, '/readyz'),

@@ -294,6 +294,8 @@ export function registerHubMetrics(registry: Registry, conn: Connection, options
       help: spec.help,
       labelNames: spec.labelNames,
       registers: [registry],
+      // Every hub process reads the same database: a cluster (HUB_PROCESSES) reports one reading, not their sum.
+      aggregator: 'first',
       async collect() {
         this.reset();
         const current = await reports();

@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { inject } from 'vitest';
+import { startRegistrySandboxes } from '../../../adapters/sandboxes/running-sandboxes.js';
+import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
+import { connectMongo } from '../../../infra/mongo.js';
+import { freePort } from '../../../scripts/local-services/free-port.js';
+import { readyWorker } from '../../idp/support/cluster-idp.js';
+import { uniqueName } from '../../support/isolation.js';
+
+const MAIN = resolve(import.meta.dirname, '../../../hub/main.ts');
+const GATEWAY_API_KEY = 'cluster-hub-gateway-key-0001';
+const GATEWAY_WEBHOOK_SECRET = 'cluster-hub-webhook-secret-0001';
+
+/** One answer to a request sent on a connection of its own. */
+export interface FreshAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A request on a new connection (no keep-alive agent), so the cluster's round robin hands each to
+ * the next worker: what many citizens' phones do, one connection each.
+ */
+export function requestFresh(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<FreshAnswer> {
+  return new Promise((done, fail) => {
+    const req = http.request(url, {
+      method: init.method ?? 'GET',
+      agent: false,
+      headers: init.headers,
+      timeout: 20_000,
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} in 20 s`)));
+    req.on('error', fail);
+    req.end(init.body);
+  });
+}
+
+export interface ClusterHub {
+  url: string;
+  child: ChildProcess;
+  /** The hub's own database name on the test MongoDB. */
+  database: string;
+  /** Every log line the processes wrote (JSON from pino, or plain text). */
+  lines: string[];
+  /** Waits until `count` distinct workers answer /readyz, up to `timeoutMs`. */
+  workers: (count: number, timeoutMs?: number) => Promise<{ id: number; pid: number }[]>;
+  close: () => Promise<void>;
+}
+
+/**
+ * hub/main.ts as its own process tree with HUB_PROCESSES workers, on a free port and a database
+ * of its own, against every registry biller's sandbox and a sandbox gateway (both in this
+ * process), trusting `issuer`'s tokens for `resource`. Resolves once every worker answers.
+ */
+export async function startClusterHub(
+  processes: number,
+  issuer: string,
+  resource: string,
+  env: Record<string, string> = {},
+): Promise<ClusterHub> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const gatewayServer = http.createServer();
+  gatewayServer.listen(0, '127.0.0.1');
+  await once(gatewayServer, 'listening');
+  const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
+  const gateway = createSandboxGateway({
+    apiKey: GATEWAY_API_KEY,
+    webhookSecret: GATEWAY_WEBHOOK_SECRET,
+    webhookUrl: `${url}/api/v1/gateway/webhooks`,
+    publicUrl: gatewayUrl,
+    pendingDelayMs: 200,
+    webhookBackoffMs: 20,
+  });
+  gatewayServer.on('request', gateway.callback());
+  const billers = await startRegistrySandboxes();
+  const database = uniqueName('hub_cluster');
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      ...billers.env,
+      MONGODB_URI: inject('mongoUri'),
+      REDIS_URL: inject('redisUrl'),
+      HUB_PROCESSES: String(processes),
+      HUB_PORT: String(port),
+      BIND_HOST: '127.0.0.1',
+      HUB_MONGODB_DB: database,
+      IDP_ISSUER: issuer,
+      HUB_API_RESOURCE: resource,
+      GATEWAY_BASE_URL: gatewayUrl,
+      GATEWAY_API_KEY,
+      GATEWAY_WEBHOOK_SECRET,
+      // A queue of its own: no other test's worker takes its jobs.
+      SETTLEMENT_QUEUE_PREFIX: uniqueName('bull'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts.filter(Boolean));
+    });
+  }
+  const exited = once(child, 'exit');
+
+  const workers: ClusterHub['workers'] = async (count, timeoutMs = 90_000) => {
+    const seen = new Map<number, { id: number; pid: number }>();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`the hub exited (${child.exitCode}):\n${lines.join('\n')}`);
+      const worker = await readyWorker(url);
+      if (worker) seen.set(worker.pid, worker);
+      if (seen.size >= count) return [...seen.values()];
+      if (!worker) await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${count} hub workers did not answer within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`);
+  };
+
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    const mongo = await connectMongo(inject('mongoUri'), { dbName: database });
+    await mongo.dropDatabase();
+    await mongo.close();
+    gateway.stop();
+    await billers.close();
+    gatewayServer.closeAllConnections();
+    await new Promise((r) => gatewayServer.close(r));
+  };
+
+  try {
+    await workers(processes);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, child, database, lines, workers, close };
+}
