@@ -6,24 +6,21 @@
  *   insertOne, findOneAndUpdate, findOne ...), by collection and method. mongo-java-server has no
  *   opcounters in serverStatus, so this is how the benchmark counts the hub's writes.
  * - Writes them with the process's CPU time, event-loop utilisation and RSS to BENCH_PROBE_FILE
- *   every 250 ms and at exit (written aside and renamed, so a reader never sees half a file).
- * - SIGUSR2 starts a V8 CPU profile, the next SIGUSR2 writes it to BENCH_PROBE_FILE.cpuprofile.
+ *   every 250 ms and at exit (written aside and renamed, so a reader never sees half a file). A
+ *   cluster worker (HUB_PROCESSES > 1: each worker preloads this too, from the primary's execArgv)
+ *   writes to `BENCH_PROBE_FILE.w<worker id>` instead (bench/hub/probe-files.ts merges them).
+ * - SIGUSR2 starts a V8 CPU profile, the next SIGUSR2 writes it to `<its own file>.cpuprofile`.
  */
+import cluster from 'node:cluster';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
+import { type ProbeSnapshot, probeFileOf } from './probe-files.js';
 
-export interface ProbeSnapshot {
-  atMs: number;
-  cpuUs: number;
-  elu: { idle: number; active: number };
-  rssBytes: number;
-  /** `<collection>.<method>` → calls since start. */
-  ops: Record<string, number>;
-}
-
-const file = process.env.BENCH_PROBE_FILE;
+const worker = cluster.isWorker ? cluster.worker?.id : undefined;
+const base = process.env.BENCH_PROBE_FILE;
+const file = base ? probeFileOf(base, worker) : undefined;
 
 if (file) {
   const ops: Record<string, number> = {};
@@ -37,6 +34,8 @@ if (file) {
     const cpu = process.cpuUsage();
     const snapshot: ProbeSnapshot = {
       atMs: Date.now(),
+      pid: process.pid,
+      ...(worker ? { worker } : {}),
       cpuUs: cpu.user + cpu.system,
       elu: { idle: elu.idle, active: elu.active },
       rssBytes: process.memoryUsage.rss(),

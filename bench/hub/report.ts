@@ -5,6 +5,7 @@ import type { WarmupSummary } from '../shared/stable-warmup.js';
 import type { CapacityPhase } from './capacity.js';
 import type { CitizenLoadResult } from './citizens.js';
 import type { RawBaseline, RawPhase } from './mongo-baseline.js';
+import type { ProfileTarget } from './profile-target.js';
 import type { Latency, SettlementStats } from './settlement.js';
 import type { WindowUsage } from './usage.js';
 
@@ -93,7 +94,15 @@ export interface OverTime {
   checkoutP99Ms: number[];
 }
 
+/** A CPU profile of the hub or the worker; with a hub cluster, of one of its workers (`clusterWorker`). */
+export type HubProfile = ProfileResult & { clusterWorker?: ProfileTarget['clusterWorker'] };
+
+/** Hub and worker profiles, as the report keeps them. */
+export type HubProfiles = { hub?: HubProfile; worker?: HubProfile };
+
 export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
+  /** The run's settings (bench/hub/run.ts); `hubProcesses` is the hub's HUB_PROCESSES. */
+  settings: ReportHeader<typeof TARGETS>['settings'] & { hubProcesses: number };
   baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase };
   load: {
     citizens: number;
@@ -123,14 +132,29 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
   capacity: CapacitySummary;
   usage: WindowUsage;
   redisCommandsPerLine: Record<string, number>;
+  /**
+   * VmRSS of the hub and the worker, MB, each summed over its process tree (a hub cluster: primary
+   * + workers): idle before the load, at the window's end, and peak = each process's own VmHWM
+   * summed (an upper bound when the processes peaked at different moments).
+   */
   rss: Record<string, { idleMb: number; endMb: number; peakMb: number }>;
   childLogs: Record<string, { warnings: number; errors: number; samples: Record<string, number> }>;
-  profiles: { hub?: ProfileResult; worker?: ProfileResult };
+  profiles: HubProfiles;
   whereTheTimeGoes: string[];
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** How the report names a process: `hub (N processes)` for a hub cluster of N workers, else its name. */
+export const processLabel = (name: string, hubProcesses: number): string =>
+  name === 'hub' && hubProcesses > 1 ? `hub (${hubProcesses} processes)` : name;
+
+/** ` (worker 1 of 2, pid 1234)` for a profile of one hub cluster worker; '' otherwise. */
+const profileOf = (profile: HubProfile): string => {
+  const w = profile.clusterWorker;
+  return w ? ` (worker ${w.id} of ${w.processes}, pid ${w.pid})` : '';
+};
 
 /**
  * CPU ms per operation over the measured window (contracts14.md): CPU time of every server-side
@@ -257,19 +281,24 @@ export function ceilingOf(
   };
 }
 
-/** Plain sentences from the window's CPU: which process is the limit. */
+/**
+ * Plain sentences from the window's CPU: which process is the limit. `hubProcesses`: the hub's
+ * HUB_PROCESSES (its CPU is its whole cluster's, its ELU the workers' mean).
+ */
 export function whereTheTimeGoes(
   usage: WindowUsage,
   linesPerSecond: number,
   checkoutsPerSecond: number,
   backlogAtWindowEnd: number,
-  profiles: { hub?: ProfileResult; worker?: ProfileResult },
+  profiles: HubProfiles,
   baseline: RawBaseline & { paymentShapedAtHubSize?: RawPhase },
+  hubProcesses = 1,
 ): string[] {
   const notes: string[] = [];
+  const label = (name: string) => processLabel(name, hubProcesses);
   const capacity = usage.cores * 100;
   const busiest = Object.entries(usage.processes).sort((a, b) => b[1].cpuPercent - a[1].cpuPercent);
-  const shares = busiest.map(([name, u]) => `${name} ${u.cpuPercent}%`).join(', ');
+  const shares = busiest.map(([name, u]) => `${label(name)} ${u.cpuPercent}%`).join(', ');
   notes.push(
     `CPU in the window (100% = one core, ${capacity}% = the machine): ${shares}; machine ${usage.machinePercent}%.`,
   );
@@ -283,35 +312,40 @@ export function whereTheTimeGoes(
     const u = usage.processes[name];
     if (!u) continue;
     const elu = Math.round((u.eventLoopUtilization ?? 0) * 100);
-    if (elu >= 90 && u.cpuPercent >= 85) {
-      notes.push(`${name}: event loop ${elu}% busy at ${u.cpuPercent}% CPU: its one JS thread is the limit.`);
+    const n = name === 'hub' ? hubProcesses : 1;
+    // A cluster's CPU is its processes' together; each worker is held against one core.
+    const each = round1(u.cpuPercent / n);
+    const loop = n > 1 ? `event loops ${elu}% busy (the workers' mean)` : `event loop ${elu}% busy`;
+    const cpu = n > 1 ? `${u.cpuPercent}% CPU (${each}% per worker)` : `${u.cpuPercent}% CPU`;
+    if (elu >= 90 && each >= 85) {
+      notes.push(`${label(name)}: ${loop} at ${cpu}: ${n > 1 ? 'their' : 'its one'} JS thread is the limit.`);
     } else if (elu >= 90) {
       notes.push(
-        `${name}: event loop ${elu}% busy but only ${u.cpuPercent}% of a core: it always has work and waits for a ` +
+        `${label(name)}: ${loop} but only ${cpu}: it always has work and waits for a ` +
           'CPU the other processes hold, so it is saturated by the machine, not by its own thread.',
       );
     } else {
-      notes.push(`${name}: event loop ${elu}% busy, ${u.cpuPercent}% CPU: it has spare time and waits on others.`);
+      notes.push(`${label(name)}: ${loop}, ${cpu}: it has spare time and waits on others.`);
     }
   }
   const perCheckout = (name: string) =>
     checkoutsPerSecond ? round1(((usage.processes[name]?.cpuPercent ?? 0) * 10) / checkoutsPerSecond) : 0;
   notes.push(
-    `CPU ms per paid checkout (3 lines): ${busiest.map(([name]) => `${name} ${perCheckout(name)}`).join(', ')}.`,
+    `CPU ms per paid checkout (3 lines): ${busiest.map(([name]) => `${label(name)} ${perCheckout(name)}`).join(', ')}.`,
   );
   if (linesPerSecond && usage.processes.mongo) {
     notes.push(
       `MongoDB (JVM) CPU per settled line: ${round2((usage.processes.mongo.cpuPercent * 10) / linesPerSecond)} ms.`,
     );
   }
-  for (const [name, profile] of Object.entries(profiles) as [string, ProfileResult | undefined][]) {
+  for (const [name, profile] of Object.entries(profiles) as [string, HubProfile | undefined][]) {
     if (!profile) continue;
     const inside = (what: string) => profile.inclusive.find((i) => i.what.startsWith(what))?.percent ?? 0;
     const socket = profile.topFunctions
       .filter((f) => /^(writeBuffer|writev|writeUtf8String|writeLatin1String|writeAsciiString)\b/.test(f.fn))
       .reduce((sum, f) => sum + f.percent, 0);
     notes.push(
-      `${name} profile: ${inside('MongoDB')}% of its busy JS time is inside mongoose + the driver + bson, ` +
+      `${label(name)} profile${profileOf(profile)}: ${inside('MongoDB')}% of its busy JS time is inside mongoose + the driver + bson, ` +
         `${inside('Redis')}% in ioredis, ${round1(socket)}% in socket write syscalls; by area: ` +
         `${profile.byArea
           .slice(0, 5)
@@ -353,11 +387,14 @@ const pad = (cells: (string | number)[], widths: number[]) =>
 
 const lat = (l: Latency) => `p50 ${l.p50} / p99 ${l.p99} ms (max ${l.max}, n=${l.count})`;
 
+/** The report as text on stdout: tables, the ceiling, CPU per operation, notes and profiles. */
 export function printReport(r: HubBenchReport): void {
+  const hubProcesses = r.settings.hubProcesses;
+  const label = (name: string) => processLabel(name, hubProcesses);
   console.log(`\n=== hub benchmark — ${describeMachine(r.machine)}`);
   console.log(`    MongoDB: ${r.services.mongo}; Redis: ${r.services.redis}`);
   console.log(
-    `    ${r.load.citizens} citizens, ${r.load.seconds} s measured; machine load before the run (from outside): ` +
+    `    ${r.load.citizens} citizens, ${r.load.seconds} s measured, hub: ${hubProcesses === 1 ? 'one process' : `a cluster of ${hubProcesses} worker processes`}; machine load before the run (from outside): ` +
       `${r.backgroundLoadPercent}%; outside load during the window: ${r.usage.foreignPercent}%\n`,
   );
 
@@ -396,7 +433,13 @@ export function printReport(r: HubBenchReport): void {
   );
   for (const name of ['hub', 'worker']) {
     const m = r.rss[name];
-    if (m) row(`RSS ${name} (VmRSS)`, `${m.idleMb} MB idle, ${m.endMb} MB at window end, peak ${m.peakMb} MB`);
+    const summed = name === 'hub' && hubProcesses > 1;
+    if (m) {
+      row(
+        `RSS ${label(name)} (VmRSS${summed ? ', summed' : ''})`,
+        `${m.idleMb} MB idle, ${m.endMb} MB at window end, peak ${m.peakMb} MB${summed ? " (each process's peak, summed)" : ''}`,
+      );
+    }
   }
 
   const o = r.overTime;
@@ -451,7 +494,7 @@ export function printReport(r: HubBenchReport): void {
 
   const byProcess = (m: Record<string, number>) =>
     Object.entries(m)
-      .map(([name, ms]) => `${name} ${ms}`)
+      .map(([name, ms]) => `${label(name)} ${ms}`)
       .join(', ');
   console.log('\nCPU ms per operation (hub + worker + gateway + sandboxes + mongo + redis, over the window):');
   console.log(`  per paid line settled  ${r.cpu.msPerLine}  (${byProcess(r.cpu.perLineByProcess)})`);
@@ -477,10 +520,16 @@ export function printReport(r: HubBenchReport): void {
   }
 
   console.log('\nCPU and memory during the window (100% = one core):');
-  const cw = [10, 8, 6, 8];
+  const cw = [hubProcesses > 1 ? 20 : 10, 8, 6, 8];
   console.log(pad(['process', 'CPU %', 'ELU', 'RSS MB'], cw));
   for (const [name, u] of Object.entries(r.usage.processes).sort((a, b) => b[1].cpuPercent - a[1].cpuPercent)) {
-    console.log(pad([name, u.cpuPercent, u.eventLoopUtilization ?? '', u.rssMb ?? ''], cw));
+    console.log(pad([label(name), u.cpuPercent, u.eventLoopUtilization ?? '', u.rssMb ?? ''], cw));
+  }
+  if (hubProcesses > 1) {
+    console.log(
+      `  hub: CPU and RSS of its ${r.usage.processes.hub?.processes ?? '?'} processes (the primary + ${hubProcesses} workers) together; ` +
+        "ELU the workers' mean",
+    );
   }
   console.log(
     `  machine ${r.usage.machinePercent}% of ${r.usage.cores * 100}%, outside ${r.usage.foreignPercent}%` +
@@ -498,10 +547,10 @@ export function printReport(r: HubBenchReport): void {
 
   console.log('\nwhere the time goes:');
   for (const note of r.whereTheTimeGoes) console.log(`  - ${note}`);
-  for (const [name, profile] of Object.entries(r.profiles) as [string, ProfileResult | undefined][]) {
+  for (const [name, profile] of Object.entries(r.profiles) as [string, HubProfile | undefined][]) {
     if (!profile) continue;
     console.log(
-      `\n${name} CPU profile (${profile.seconds} s of the same load after the window; JS thread busy ` +
+      `\n${label(name)} CPU profile${profileOf(profile)} (${profile.seconds} s of the same load after the window; JS thread busy ` +
         `${profile.busyPercent}% of samples; shares are % of busy samples):`,
     );
     console.log(`  by area:  ${profile.byArea.map((a) => `${a.area} ${a.percent}%`).join(' | ')}`);

@@ -11,8 +11,9 @@
  *   4. the raw rate once more, of the hub's own line transition on as many payment-shaped
  *      documents as the hub had mid-window (a filter a scan would slow as payments accumulate).
  * The sandboxes, the sandbox gateway, the hub and one worker each run as their own child process
- * (as `npm start` runs them); tokens come from a local JWKS, not from an idp. Results: a table on
- * stdout and bench/results/hub-<date>.json.
+ * (as `npm start` runs them; the hub as a Node cluster of `hub-processes` workers when that is > 1);
+ * tokens come from a local JWKS, not from an idp. Results: a table on stdout and
+ * bench/results/hub-<date>.json.
  *
  *   5. settlement capacity on its own: the worker is stopped, the citizens pay `backlog` checkouts
  *      (the hub captures them and queues their lines), then 1 worker process drains the queue;
@@ -22,19 +23,24 @@
  * The warm-up runs until checkouts/s is stable (bench/shared/stable-warmup.ts) and is recorded;
  * the machine (bench/shared/machine.ts) is sampled when the window opens; CPU ms per settled line
  * and per checkout are of every server-side process (hub, worker, gateway, sandboxes, MongoDB,
- * Redis) over the window, with each process's share.
+ * Redis) over the window, with each process's share. Each is measured with the processes below it:
+ * a hub cluster's CPU and RSS are its primary's and workers' together, its MongoDB operations and
+ * ELU its workers' (summed; the ELU their mean), and its CPU profile is of one of its workers.
  *
  * Settings (argv --name=value, or env BENCH_NAME): citizens (16), duration (s, 60), warmup-max (s,
- * 60, at least 15: the longest the stable warm-up may take), profile (s of CPU profile of the hub and worker
- * after the window, 5; 0 = off), drain (s to wait for settlement to finish after the load, 45),
- * backlog (paid checkouts per capacity phase, 300; 0 = no capacity phases), workers (the capacity
- * phases run 1 … workers worker processes, 2), capacity-drain (s, 90), baseline-seconds (4 per raw
- * phase), baseline-clients (50), log-level (LOG_LEVEL of the children, 'warn'), quiet-wait (s to
- * wait at the start for other load on the machine, 20), max-rate (checkouts/s the sandboxes' books
- * are sized for, 200: each checkout pays three bills no other checkout asks for, so
- * SANDBOX_CONSUMERS is max-rate × the load's seconds / 0.9; should the citizens use every consumer
- * they stop, and the report says so). MONGODB_URI / REDIS_URL are used when set; otherwise private
- * local servers are started. SETTLEMENT_* variables reach the hub and the workers.
+ * 60, at least 15: the longest the stable warm-up may take), hub-processes (the hub's HUB_PROCESSES,
+ * 1: one process, as in earlier runs; N > 1: a cluster primary and N workers on one port; always
+ * passed, so the machine's core count never decides it), profile (s of CPU profile of the hub and
+ * worker after the window, 5; 0 = off; of one worker of a hub cluster), drain (s to wait for
+ * settlement to finish after the load, 45), backlog (paid checkouts per capacity phase, 300; 0 = no
+ * capacity phases), workers (the capacity phases run 1 … workers worker processes, 2),
+ * capacity-drain (s, 90), baseline-seconds (4 per raw phase), baseline-clients (50), log-level
+ * (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other load on the
+ * machine, 20), max-rate (checkouts/s the sandboxes' books are sized for, 200: each checkout pays
+ * three bills no other checkout asks for, so SANDBOX_CONSUMERS is max-rate × the load's seconds /
+ * 0.9; should the citizens use every consumer they stop, and the report says so). MONGODB_URI /
+ * REDIS_URL are used when set; otherwise private local servers are started. SETTLEMENT_* variables
+ * reach the hub and the workers.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +53,6 @@ import { createRedis, type Redis } from '../../infra/redis.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
 import { HttpClient } from '../idp/http-client.js';
 import { summariseProfile } from '../idp/profile.js';
-import type { ProfileResult } from '../idp/report.js';
 import { waitForQuiet } from '../idp/usage.js';
 import { describeMachine, machineFacts } from '../shared/machine.js';
 import { writeResult } from '../shared/results.js';
@@ -55,13 +60,16 @@ import { numberSetting, setting } from '../shared/settings.js';
 import { type WarmupSummary, warmUntilStable } from '../shared/stable-warmup.js';
 import { type CapacityPhase, capacityPhase } from './capacity.js';
 import { benchPopulation, type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
+import { hubWorkerPids } from './hub-workers.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
-import { childPids, memoryOf } from './proc.js';
+import { childPids, treeUsageOf } from './proc.js';
+import { type ProfileTarget, profileFile, profileTargetOf, toggleProfile } from './profile-target.js';
 import {
   capacitySummary,
   ceilingOf,
   cpuPerOperation,
   type HubBenchReport,
+  type HubProfiles,
   type OverTime,
   opsPerLine,
   printReport,
@@ -69,7 +77,7 @@ import {
   whereTheTimeGoes,
 } from './report.js';
 import { drainSettlement, latency, settlementStats } from './settlement.js';
-import { profileFile, readProbe, type Stack, startStack, toggleProfile } from './stack.js';
+import { readProbe, type Stack, startStack } from './stack.js';
 import { startTokenIssuer, type TokenIssuer } from './tokens.js';
 import { type Snapshot, takeSnapshot, usageBetween, type Watched } from './usage.js';
 
@@ -86,6 +94,8 @@ const settings = {
   durationSeconds: Math.max(1, numberSetting('duration', 60)),
   /** The warm-up runs until checkouts/s is stable (bench/shared/stable-warmup.ts), at most this long. */
   warmupMaxSeconds: Math.max(15, numberSetting('warmup-max', 60)),
+  /** The hub's HUB_PROCESSES: 1 = one process (no cluster), N > 1 = a cluster primary and N workers. */
+  hubProcesses: Math.max(1, Math.floor(numberSetting('hub-processes', 1))),
   profileSeconds: numberSetting('profile', 5),
   drainSeconds: numberSetting('drain', 45),
   baselineSeconds: Math.max(1, numberSetting('baseline-seconds', 4)),
@@ -140,7 +150,7 @@ async function main(): Promise<number> {
   const log = (line: string) =>
     console.log(`[bench:hub ${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
   log(
-    `settings: ${settings.citizens} citizens, warm-up until stable (at most ${settings.warmupMaxSeconds}s) + ` +
+    `settings: ${settings.citizens} citizens, hub ${settings.hubProcesses === 1 ? 'one process' : `${settings.hubProcesses} processes (cluster)`}, warm-up until stable (at most ${settings.warmupMaxSeconds}s) + ` +
       `${settings.durationSeconds}s measured${settings.profileSeconds ? ` + ${settings.profileSeconds}s profiled` : ''}` +
       `${settings.backlog ? `, settlement capacity: ${settings.backlog} payments drained by 1..${settings.workers} workers` : ''}` +
       `, children LOG_LEVEL=${settings.logLevel}`,
@@ -202,6 +212,7 @@ async function main(): Promise<number> {
       runId,
       work,
       extraEnv: sandboxPopulationEnv(consumersPerBiller),
+      hubProcesses: settings.hubProcesses,
     });
     const running = stack;
     const watched: Watched = Object.fromEntries(Object.values(running.services).map((s) => [s.name, s.pid]));
@@ -210,12 +221,21 @@ async function main(): Promise<number> {
     if (mongoPid) watched.mongo = mongoPid;
     if (redisPid) watched.redis = redisPid;
     const idle = Object.fromEntries(
-      (['hub', 'worker'] as const).map((name) => [name, memoryOf(running.services[name].pid)?.rssBytes ?? 0]),
+      (['hub', 'worker'] as const).map((name) => [name, treeUsageOf(running.services[name].pid)?.rssBytes ?? 0]),
     );
+    const hubWorkers = hubWorkerPids(running.services.hub.pid);
     log(
-      `up: hub ${running.hubUrl} (pid ${running.services.hub.pid}, RSS ${mb(idle.hub ?? 0)} MB), worker pid ` +
+      `up: hub ${running.hubUrl} (pid ${running.services.hub.pid}` +
+        `${hubWorkers.length ? `, cluster workers ${hubWorkers.join(', ')}` : ''}, RSS ${mb(idle.hub ?? 0)} MB), worker pid ` +
         `${running.services.worker.pid} (RSS ${mb(idle.worker ?? 0)} MB), gateway ${running.gatewayUrl}`,
     );
+    // A hub that ignored HUB_PROCESSES would be measured as one process under the cluster's name.
+    const expectedWorkers = settings.hubProcesses > 1 ? settings.hubProcesses : 0;
+    if (hubWorkers.length !== expectedWorkers) {
+      throw new Error(
+        `the hub runs ${hubWorkers.length} cluster worker processes, not the ${expectedWorkers} HUB_PROCESSES=${settings.hubProcesses} asks for`,
+      );
+    }
 
     hubConn = await mongoose.createConnection(services.mongoUri, { dbName: running.hubDb }).asPromise();
     redis = createRedis(services.redisUrl);
@@ -234,6 +254,8 @@ async function main(): Promise<number> {
     );
     let start: Snapshot | undefined;
     let end: Snapshot | undefined;
+    // Chosen once, at the window's end, so that both toggles reach the same process.
+    const profileTargets: { hub?: ProfileTarget; worker?: ProfileTarget } = {};
     const statsRedis = redis;
     const profiling = settings.profileSeconds > 0;
     let warmup: WarmupSummary = { ms: 0, stable: false, windowRates: [] };
@@ -269,29 +291,35 @@ async function main(): Promise<number> {
       onWindowEnd: async () => {
         end = await takeSnapshot(running, watched, statsRedis);
         if (profiling) {
-          toggleProfile(running.services.hub);
-          toggleProfile(running.services.worker);
-          log(`window over: ${settings.profileSeconds}s more load with the hub and worker profiled`);
+          for (const name of ['hub', 'worker'] as const) {
+            const target = profileTargetOf(running.services[name]);
+            if (!target) continue;
+            toggleProfile(target);
+            profileTargets[name] = target;
+          }
+          const one = profileTargets.hub?.clusterWorker;
+          log(
+            `window over: ${settings.profileSeconds}s more load with the hub` +
+              `${one ? ` (worker ${one.id} of ${one.processes}, pid ${one.pid})` : ''} and worker profiled`,
+          );
         }
       },
     });
     if (!start || !end) throw new Error('the measured window was not sampled');
-    const profiles: { hub?: ProfileResult; worker?: ProfileResult } = {};
-    if (profiling) {
-      toggleProfile(running.services.hub);
-      toggleProfile(running.services.worker);
-    }
+    const profiles: HubProfiles = {};
+    for (const target of Object.values(profileTargets)) toggleProfile(target);
     const checkoutsPerSecond = round1(load.checkoutMs.length / settings.durationSeconds);
     log(`load over: ${checkoutsPerSecond} checkouts/s in the window; waiting for settlement to finish`);
 
     // --- 4. drain, then read what happened from the database -----------------------------------------
     const paid = new Set(load.simulatedAt.keys());
     const drainMs = await drainSettlement(hubConn, paid, settings.drainSeconds * 1000);
-    if (profiling) {
-      for (const name of ['hub', 'worker'] as const) {
-        const file = await profileFile(running.services[name]);
-        if (file) profiles[name] = summariseProfile(file);
-      }
+    for (const name of ['hub', 'worker'] as const) {
+      const target = profileTargets[name];
+      const file = target && (await profileFile(target));
+      if (!file) continue;
+      const clusterWorker = target.clusterWorker;
+      profiles[name] = { ...summariseProfile(file), ...(clusterWorker ? { clusterWorker } : {}) };
     }
     // A fresh probe write (every 250 ms) after the last settlement.
     await sleep(600);
@@ -322,6 +350,10 @@ async function main(): Promise<number> {
     const cpu = cpuPerOperation(usage, settlement.linesSettledInWindow, load.checkoutMs.length);
 
     // --- 6. settlement capacity on its own: a backlog drained by 1, then 2 … worker processes -------
+    // Peak RSS so far: the capacity phases stop the worker, and a stopped process has no VmHWM to read.
+    const peakBytes = Object.fromEntries(
+      (['hub', 'worker'] as const).map((name) => [name, treeUsageOf(running.services[name].pid)?.peakBytes ?? 0]),
+    );
     const capacity: CapacityPhase[] = [];
     if (settings.backlog > 0) {
       await running.services.worker.process.stop(10_000);
@@ -358,11 +390,13 @@ async function main(): Promise<number> {
     ) as Record<string, number>;
     const rss: HubBenchReport['rss'] = {};
     for (const name of ['hub', 'worker'] as const) {
-      const memory = memoryOf(running.services[name].pid);
+      // Summed over the process tree; the peak is each process's own VmHWM, summed (an upper bound),
+      // read now (the whole run) or, for a process stopped since, before the capacity phases.
+      const memory = treeUsageOf(running.services[name].pid);
       rss[name] = {
         idleMb: mb(idle[name] ?? 0),
         endMb: mb(end.rssBytes[name] ?? 0),
-        peakMb: mb(memory?.peakBytes ?? 0),
+        peakMb: mb(Math.max(memory?.peakBytes ?? 0, peakBytes[name] ?? 0)),
       };
     }
     const report: HubBenchReport = {
@@ -423,6 +457,7 @@ async function main(): Promise<number> {
           ...baseline,
           paymentShapedAtHubSize,
         },
+        settings.hubProcesses,
       ),
     };
     printReport(report);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { registrySandboxes } from '../../adapters/sandboxes/registry-sandboxes.js';
@@ -7,7 +7,9 @@ import { localSandboxes } from '../../adapters/sandboxes/sandbox-env.js';
 import { defaultSandboxGatewayCredentials } from '../../hub/gateway/sandbox-server/options.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { type ManagedProcess, startManaged } from '../../scripts/local-services/managed-process.js';
-import type { ProbeSnapshot } from './probe.js';
+import { waitForHubWorkers, waitUntilGone } from './hub-workers.js';
+import { type ProbeSnapshot, readMergedProbe } from './probe-files.js';
+import { treeUsageOf } from './proc.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PROBE = resolve(import.meta.dirname, 'probe.ts');
@@ -24,10 +26,11 @@ export interface LogTally {
 
 export interface Service {
   name: ServiceName;
+  /** The child process (with a hub cluster: its primary, whose children are the workers). */
   pid: number;
   /** Where its readiness is asked. */
   readyUrl: string;
-  /** Hub and worker only: what probe.ts writes. */
+  /** Hub and worker only: what probe.ts writes (a hub cluster's workers: `<probeFile>.w<id>`). */
   probeFile?: string;
   process: ManagedProcess;
   logs: LogTally;
@@ -44,6 +47,11 @@ export interface StackOptions {
   work: string;
   /** More variables for every child (e.g. SETTLEMENT_*, BILLERS_FILE); they win over the defaults. */
   extraEnv?: Record<string, string>;
+  /**
+   * HUB_PROCESSES of the hub (default 1: one process, no cluster). Always passed, so that the
+   * machine's core count (the hub's default when it is unset) never changes what is measured.
+   */
+  hubProcesses?: number;
 }
 
 export interface Stack {
@@ -56,11 +64,15 @@ export interface Stack {
   sandboxUrls: Record<string, string>;
   gatewayApiKey: string;
   hubDb: string;
+  /** HUB_PROCESSES: the hub's worker processes when > 1 (a cluster primary and that many workers), else 1. */
+  hubProcesses: number;
   /** The child environment, for the report (secrets left out). */
   settings: Record<string, string>;
   /**
    * Kills one service with SIGKILL (no graceful shutdown: a crash), starts it again with the same
    * ports and environment, and waits until it is ready. `services[name]` is the new process after.
+   * A hub cluster's workers exit when their killed primary's IPC channel closes: the restart waits
+   * for them to be gone before it starts the new hub.
    */
   restart: (name: ServiceName) => Promise<void>;
   /**
@@ -95,29 +107,12 @@ function tally(line: string, logs: LogTally): void {
   if (logs.samples.size < 20 || logs.samples.has(key)) logs.samples.set(key, (logs.samples.get(key) ?? 0) + 1);
 }
 
+/**
+ * What probe.ts counted in the service's process; with a hub cluster the sum over its workers
+ * (bench/hub/probe-files.ts readMergedProbe). Undefined for a service without a probe, or before the first write.
+ */
 export function readProbe(service: Service): ProbeSnapshot | undefined {
-  if (!service.probeFile || !existsSync(service.probeFile)) return undefined;
-  try {
-    return JSON.parse(readFileSync(service.probeFile, 'utf8')) as ProbeSnapshot;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Starts or stops a CPU profile in the hub or worker (probe.ts listens for SIGUSR2). */
-export function toggleProfile(service: Service): void {
-  process.kill(service.pid, 'SIGUSR2');
-}
-
-/** Waits for the profile file the second toggle makes; undefined when none came. */
-export async function profileFile(service: Service, timeoutMs = 10_000): Promise<string | undefined> {
-  const file = `${service.probeFile}.cpuprofile`;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) return file;
-    await sleep(100);
-  }
-  return undefined;
+  return service.probeFile ? readMergedProbe(service.probeFile) : undefined;
 }
 
 /**
@@ -126,6 +121,7 @@ export async function profileFile(service: Service, timeoutMs = 10_000): Promise
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const [gateway, hub, worker] = await Promise.all(Array.from({ length: 3 }, freePort));
+  const hubProcesses = Math.max(1, options.hubProcesses ?? 1);
   // Each sandbox on a free port (its port variable), and the registry's {"$env"} options pointed at it.
   const sandboxPorts: Record<string, string> = {};
   for (const { sandbox } of await registrySandboxes(options.extraEnv?.BILLERS_FILE)) {
@@ -150,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     GATEWAY_PUBLIC_URL: gatewayUrl,
     GATEWAY_WEBHOOK_URL: `${hubUrl}/api/v1/gateway/webhooks`,
     HUB_PORT: String(hub),
+    HUB_PROCESSES: String(hubProcesses),
     WORKER_PORT: String(worker),
     HUB_MONGODB_DB: hubDb,
     // Its own queue keys, in case REDIS_URL is a shared Redis.
@@ -188,19 +185,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     services[name] = { name, pid: child.child.pid ?? 0, readyUrl, probeFile, process: child, logs: tallied };
   };
   for (const entry of entries) launch(entry);
+  /** Ready, and with a hub cluster every one of its workers too. */
+  const ready = async (service: Service) => {
+    await waitUntilReady(service);
+    if (service.name === 'hub' && hubProcesses > 1) {
+      await waitForHubWorkers(service.readyUrl, hubProcesses, READY_TIMEOUT_MS);
+    }
+  };
 
   const restart = async (name: ServiceName) => {
     const service = services[name];
     const { child } = service.process;
     if (child.exitCode === null && child.signalCode === null) {
+      const below = (treeUsageOf(service.pid)?.pids ?? []).filter((pid) => pid !== service.pid);
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGKILL');
       await exited;
+      await waitUntilGone(below);
     }
     const entry = entries.find(([entryName]) => entryName === name);
     if (!entry) throw new Error(`no service ${name}`);
     launch(entry, service.logs);
-    await waitUntilReady(services[name]);
+    await ready(services[name]);
   };
 
   const extra = new Set<Service>();
@@ -253,7 +259,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
   };
   try {
-    await Promise.all(Object.values(services).map(waitUntilReady));
+    await Promise.all(Object.values(services).map(ready));
   } catch (error) {
     await stop();
     throw error;
@@ -267,6 +273,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandboxUrls,
     gatewayApiKey,
     hubDb,
+    hubProcesses,
     settings,
     restart,
     startWorkers,

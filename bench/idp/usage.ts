@@ -1,36 +1,13 @@
-import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Redis } from '../../infra/redis.js';
-import { machineTimes, type ProcStat, readStat } from '../shared/proc-stat.js';
+import { machineTimes } from '../shared/proc-stat.js';
 import { foreignProcessShares, type ProcessSample, sampleProcesses } from '../shared/process-cpu.js';
+import { type ProcessTreeCpu, processTreeCpu } from '../shared/process-tree.js';
 import type { ServerStats } from './protocol.js';
 import type { ServerProcess } from './server-process.js';
 
 /** CPU ms (user+sys, all threads, from /proc) of the server child and every process below it (cluster workers). */
-export type ServerCpu = Map<number, { comm: string; cpuMs: number }>;
-
-/** The server process and its descendants, by pid (empty off Linux). */
-export function serverProcessCpu(rootPid: number): ServerCpu {
-  const tree: ServerCpu = new Map();
-  let stats: ProcStat[];
-  try {
-    stats = readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .map(readStat)
-      .filter((stat): stat is ProcStat => stat !== undefined);
-  } catch {
-    return tree;
-  }
-  const byParent = new Map<number, ProcStat[]>();
-  for (const stat of stats) byParent.set(stat.ppid, [...(byParent.get(stat.ppid) ?? []), stat]);
-  const root = stats.find((stat) => stat.pid === rootPid);
-  const visit = (stat: ProcStat) => {
-    tree.set(stat.pid, { comm: stat.comm, cpuMs: stat.cpuMs });
-    for (const child of byParent.get(stat.pid) ?? []) visit(child);
-  };
-  if (root) visit(root);
-  return tree;
-}
+export type ServerCpu = ProcessTreeCpu;
 
 /** What the machine, the server, this load generator and Redis did up to one instant. */
 export interface Snapshot {
@@ -93,7 +70,7 @@ export async function takeSnapshot(server: ServerProcess, redis?: Redis): Promis
   const [stats, redisCalls] = await Promise.all([server.stats(), redisCommandCalls(redis)]);
   return {
     server: stats,
-    serverCpu: serverProcessCpu(server.pid),
+    serverCpu: processTreeCpu(server.pid),
     client: process.cpuUsage(),
     machine: machineTimes(),
     processes: sampleProcesses(),

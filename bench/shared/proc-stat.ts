@@ -8,6 +8,8 @@ export interface ProcStat {
   pid: number;
   ppid: number;
   comm: string;
+  /** One letter: R running, S sleeping, Z zombie (exited, not yet reaped) … */
+  state: string;
   /** User + system CPU ms, all threads. */
   cpuMs: number;
 }
@@ -26,6 +28,7 @@ export function readStat(pid: number | string): ProcStat | undefined {
       pid: Number(pid),
       ppid: Number(fields[1]),
       comm: text.slice(open + 1, close),
+      state: fields[0] ?? '',
       cpuMs: (ticks * 1000) / TICKS_PER_SECOND,
     };
   } catch {
