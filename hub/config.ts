@@ -115,7 +115,7 @@ export const receiptEnvSchema = z.object({
     .commaList()
     .pipe(z.array(z.string().min(32, 'each key needs at least 32 characters')))
     .describe(
-      "Comma-separated HMAC keys of at least 32 characters (openssl rand -base64 32): the first signs receipts' verification tokens (HS256), every one verifies (rotation). Required in production; elsewhere a process without it signs with a random key of its own (its QR codes stop verifying when it restarts). npm start generates a development value into data/dev-secrets.json.",
+      "Comma-separated HMAC keys of at least 32 characters (openssl rand -base64 32): the first signs receipts' verification tokens (HS256), every one verifies (rotation). Required in production; elsewhere a process without it signs with a random key of its own (a hub cluster's workers share one; its QR codes stop verifying when it restarts). npm start generates a development value into data/dev-secrets.json.",
     ),
   RECEIPT_FONT_FILE: z
     .string()

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { workerBindings } from '../infra/cluster.js';
 import { metricsTokenOf, proxyTrustOf } from '../infra/config.js';
 import { createLogger } from '../infra/logger.js';
@@ -60,9 +61,11 @@ const startHub = async () => {
 /**
  * HUB_PROCESSES once the configuration and the biller registry check out. With a bad one, 1: that
  * single process's runService names the fault once and exits 1, instead of every worker
- * crash-looping on it.
+ * crash-looping on it. A cluster's primary also gives its workers one receipt signing key when
+ * RECEIPT_SIGNING_KEYS is unset (outside production), so a receipt's QR code signed by one worker
+ * verifies on every other (workers inherit the primary's environment).
  */
-async function processCount(): Promise<number> {
+async function prepareProcesses(): Promise<number> {
   try {
     const config = loadHubConfig();
     const count = hubProcessCount(config);
@@ -70,6 +73,12 @@ async function processCount(): Promise<number> {
     if (count > 1 && cluster.isPrimary) {
       const log = createLogger('hub').child({ primary: true });
       await (await loadBillers(config.BILLERS_FILE, log, process.env, { demands: lateDemandBillerPort() })).close();
+      if (config.RECEIPT_SIGNING_KEYS.length === 0) {
+        process.env.RECEIPT_SIGNING_KEYS = randomBytes(32).toString('base64');
+        log.warn(
+          'RECEIPT_SIGNING_KEYS is not set: receipts are signed with a random key of this run, shared by its workers',
+        );
+      }
     }
     return count;
   } catch {
@@ -77,4 +86,4 @@ async function processCount(): Promise<number> {
   }
 }
 
-await runServiceProcesses('hub', await processCount(), startHub);
+await runServiceProcesses('hub', await prepareProcesses(), startHub);

@@ -59,7 +59,8 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
 
   beforeAll(async () => {
     idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '1000' });
-    hub = await startClusterHub(2, idp.issuer, HUB_API, { METRICS_CACHE_SECONDS: '1' });
+    // With a settlement worker, so that a payment completes and gets its receipt.
+    hub = await startClusterHub(2, idp.issuer, HUB_API, { METRICS_CACHE_SECONDS: '1' }, true);
     workers = await hub.workers(2);
     token = await accessTokenAt(idp, idp.hub, {
       identifier: 'cluster.citizen@example.org',
@@ -79,7 +80,8 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
     expect(new Set(listening.map((record) => record.worker))).toEqual(new Set(workers.map((worker) => worker.id)));
   });
 
-  it('makes one payment of identical checkouts that land on both workers, and replays it from either', async () => {
+  /** Checkout lines for two bills no other test pays, fetched through the cluster. */
+  const billsToPay = async () => {
     const { electricity, gas } = nextConsumers();
     const billOf = async (path: string) => {
       const answer = await api(path);
@@ -88,10 +90,14 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
     };
     const e = await billOf(`/billers/state-electricity/bill?consumerNumber=${electricity.consumerNumber}`);
     const g = await billOf(`/billers/metro-gas/bill?bpNumber=${gas.bpNumber}`);
-    const lines = [
+    return [
       { billerId: 'state-electricity', consumer: electricity, billNumber: e.billNumber, amountMinor: payableToday(e) },
       { billerId: 'metro-gas', consumer: gas, billNumber: g.billNumber, amountMinor: payableToday(g) },
     ];
+  };
+
+  it('makes one payment of identical checkouts that land on both workers, and replays it from either', async () => {
+    const lines = await billsToPay();
     const key = randomUUID();
     // Twelve new connections: the round robin gives each worker about half of them.
     const answers = await Promise.all(
@@ -118,6 +124,41 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
       await mongo.close();
     }
   });
+
+  it("verifies a receipt's QR token on every worker, whichever signed it (no RECEIPT_SIGNING_KEYS set)", async () => {
+    const created = await api('/checkouts', { method: 'POST', body: { lines: await billsToPay() }, key: randomUUID() });
+    expect(created.status).toBe(201);
+    const { payment, checkoutUrl } = JSON.parse(created.body) as { payment: { id: string }; checkoutUrl: string };
+    const paid = await fetch(checkoutUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    let status = '';
+    for (let i = 0; i < 300 && status !== 'completed'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      status = (JSON.parse((await api(`/payments/${payment.id}`)).body) as { status: string }).status;
+    }
+    expect(status).toBe('completed');
+    // The receipt's verification URL, signed by whichever worker takes each connection.
+    const tokens = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const receipt = await api(`/payments/${payment.id}/receipt`);
+        expect(receipt.status).toBe(200);
+        return new URL((JSON.parse(receipt.body) as { verifyUrl: string }).verifyUrl).searchParams.get('t') ?? '';
+      }),
+    );
+    for (const token of tokens) {
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          requestFresh(`${hub.url}/api/v1/receipts/verify?t=${encodeURIComponent(token)}`),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    }
+  }, 90_000);
 
   it('reports the whole hub on /metrics: requests summed over the workers, database gauges once', async () => {
     const mongo = await connectMongo(inject('mongoUri'), { dbName: hub.database });

@@ -12,6 +12,7 @@ import { readyWorker } from '../../idp/support/cluster-idp.js';
 import { uniqueName } from '../../support/isolation.js';
 
 const MAIN = resolve(import.meta.dirname, '../../../hub/main.ts');
+const WORKER_MAIN = resolve(import.meta.dirname, '../../../hub/worker/main.ts');
 const GATEWAY_API_KEY = 'cluster-hub-gateway-key-0001';
 const GATEWAY_WEBHOOK_SECRET = 'cluster-hub-webhook-secret-0001';
 
@@ -73,6 +74,8 @@ export async function startClusterHub(
   issuer: string,
   resource: string,
   env: Record<string, string> = {},
+  /** Also run one settlement worker process (hub/worker/main.ts) on the same queue and database. */
+  withWorker = false,
 ): Promise<ClusterHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -91,31 +94,38 @@ export async function startClusterHub(
   gatewayServer.on('request', gateway.callback());
   const billers = await startRegistrySandboxes();
   const database = uniqueName('hub_cluster');
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    ...billers.env,
+    MONGODB_URI: inject('mongoUri'),
+    REDIS_URL: inject('redisUrl'),
+    HUB_PROCESSES: String(processes),
+    HUB_PORT: String(port),
+    BIND_HOST: '127.0.0.1',
+    HUB_MONGODB_DB: database,
+    IDP_ISSUER: issuer,
+    HUB_API_RESOURCE: resource,
+    GATEWAY_BASE_URL: gatewayUrl,
+    GATEWAY_API_KEY,
+    GATEWAY_WEBHOOK_SECRET,
+    // A queue of its own: no other test's worker takes its jobs.
+    SETTLEMENT_QUEUE_PREFIX: uniqueName('bull'),
+    ...env,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      ...billers.env,
-      MONGODB_URI: inject('mongoUri'),
-      REDIS_URL: inject('redisUrl'),
-      HUB_PROCESSES: String(processes),
-      HUB_PORT: String(port),
-      BIND_HOST: '127.0.0.1',
-      HUB_MONGODB_DB: database,
-      IDP_ISSUER: issuer,
-      HUB_API_RESOURCE: resource,
-      GATEWAY_BASE_URL: gatewayUrl,
-      GATEWAY_API_KEY,
-      GATEWAY_WEBHOOK_SECRET,
-      // A queue of its own: no other test's worker takes its jobs.
-      SETTLEMENT_QUEUE_PREFIX: uniqueName('bull'),
-      ...env,
-    },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const worker = withWorker
+    ? spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+        env: { ...childEnv, WORKER_PORT: String(await freePort()), SETTLEMENT_POLL_DELAY_MS: '100' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : undefined;
   const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
+  for (const stream of [child.stdout, child.stderr, worker?.stdout, worker?.stderr]) {
     let partial = '';
     stream?.setEncoding('utf8');
     stream?.on('data', (chunk: string) => {
@@ -140,6 +150,11 @@ export async function startClusterHub(
   };
 
   const close = async () => {
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const stopped = once(worker, 'exit');
+      worker.kill('SIGTERM');
+      await stopped;
+    }
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
