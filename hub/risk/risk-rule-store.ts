@@ -88,6 +88,18 @@ export class RiskRuleStore {
     return entry.rules;
   }
 
+  /**
+   * Every rule as stored now, read past the cached copy (which it then replaces): what an operator
+   * is shown and changes. Several hub processes each keep a copy, so a change saved by another
+   * process may not be in this one's yet; a PUT merged onto that copy would put back what the
+   * other process just saved, and audit the wrong `before`.
+   */
+  async current(): Promise<RiskRules> {
+    const rules = await this.read();
+    cached.set(this.conn, { rules: Promise.resolve(rules), readAt: this.now() });
+    return rules;
+  }
+
   private async read(): Promise<RiskRules> {
     const stored = await this.model.find({}).lean<StoredRule[]>().exec();
     const byId = new Map(stored.map((rule) => [rule._id, rule]));

@@ -181,4 +181,32 @@ describe('operators tune risk rules and decide the payments they hold', () => {
       ['risk_review.release', 'done', 'the citizen confirmed by phone'],
     ]);
   });
+  it("shows and changes the rules as stored, not this process's copy of them (another hub process saved a change)", async () => {
+    const rulesNow = async () =>
+      (await json<{ rules: RuleView[] }>(await call('/operator/risk-rules', operator))).rules;
+    const failures = async () => (await rulesNow()).find((r) => r.id === 'citizen_failures');
+    // Read once: this process now keeps a copy (RULES_CACHE_MS).
+    expect((await failures())?.params.maxFailures).toBe(5);
+    // Another hub process's PUT, straight to the collection as that process's save would write it.
+    await hub.service.mongo.collection('risk_rules').updateOne(
+      { _id: 'citizen_failures' as never },
+      {
+        $set: { enabled: true, action: 'flag', params: { maxFailures: 4, windowMinutes: 60 }, updatedAt: new Date() },
+      },
+      { upsert: true },
+    );
+    expect((await failures())?.params.maxFailures).toBe(4);
+    const res = await putRules({
+      rules: { citizen_failures: { params: { windowMinutes: 30 } } },
+      reason: 'shorter window',
+    });
+    expect(res.status).toBe(200);
+    // Merged onto the stored rule: the other process's maxFailures stays.
+    expect((await json<{ rules: RuleView[] }>(res)).rules.find((r) => r.id === 'citizen_failures')?.params).toEqual({
+      maxFailures: 4,
+      windowMinutes: 30,
+    });
+    const [entry] = await new OperatorAudit(hub.service.mongo).list({ subjectId: 'citizen_failures', limit: 1 });
+    expect(entry?.detail).toContain('was enabled, flag, {"maxFailures":4,"windowMinutes":60}');
+  });
 });

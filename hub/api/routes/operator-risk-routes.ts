@@ -53,7 +53,7 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       scopes: ['ops:read'],
       callers: ['operator'],
       response: riskRulesViewSchema,
-      handler: async () => rulesView(await rules.all()),
+      handler: async () => rulesView(await rules.current()),
     }),
     defineRoute({
       method: 'put',
@@ -68,7 +68,8 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
       problems: { 400: 'invalid_request: a parameter out of its limits or unknown to the rule; nothing is changed' },
       handler: async (_ctx, { body: input, caller }) => {
         const actor = actorOf(caller);
-        const current = await rules.all();
+        // The stored rules, not this process's copy: another hub process may have saved a change.
+        const current = await rules.current();
         // Every change is checked before any is stored: a bad one changes nothing.
         const changed: { before: RiskRule; after: RiskRule }[] = [];
         for (const [id, change] of Object.entries(input.rules)) {
@@ -99,7 +100,7 @@ export function operatorRiskRoutes({ mongo, payments, startSettlement }: Operato
             detail: `was ${describe(before)}; now ${describe(after)}`,
           });
         }
-        return rulesView(await rules.all());
+        return rulesView(await rules.current());
       },
     }),
     defineRoute({
