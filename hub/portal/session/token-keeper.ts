@@ -35,7 +35,15 @@ export class TokenKeeper {
     if ((await this.redis.set(lock, '1', 'PX', LOCK_MS, 'NX')) !== 'OK')
       return this.waitForOther(handle, tokens.accessToken);
     try {
-      const refreshed = await this.rp.refresh(tokens).catch(async (error: unknown) => {
+      // Another request (another tab, or another hub process) may have refreshed between this
+      // request's read of the session and the lock: its refresh token is the rotated one now.
+      const latest = (await this.store.load(session.id))?.tokens;
+      if (!latest) throw new SignInRequired('signed out while refreshing');
+      if (latest.accessToken !== tokens.accessToken && latest.accessToken !== stale) {
+        await handle.updateTokensLocally(latest);
+        return latest.accessToken;
+      }
+      const refreshed = await this.rp.refresh(latest).catch(async (error: unknown) => {
         if (error instanceof SignInRequired) await handle.end();
         throw error;
       });
