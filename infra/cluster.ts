@@ -195,6 +195,19 @@ export function startWorkers(options: ClusterOptions): ClusterHandle {
 }
 
 /**
+ * In a worker, as it starts: answers the primary's metrics requests at once, with no figures until
+ * clusterMetricsText gives it its registry. The primary asks every worker and waits for all of them
+ * (prom-client's AggregatorRegistry, 5 s); a worker still connecting to its stores, or a replacement
+ * starting, would otherwise make every scrape of the whole cluster fail until it listens.
+ */
+export function answerMetricsWhileStarting(): void {
+  if (!cluster.isWorker) return;
+  // Constructing one installs prom-client's worker-side listener.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([]);
+}
+
+/**
  * In a worker: makes `own` the registry the primary collects from, and returns what /metrics
  * serves: every worker's figures summed by the primary (AggregatorRegistry.clusterMetrics).
  */

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { type RestartPolicy, startWorkers } from './cluster.js';
+import { answerMetricsWhileStarting, type RestartPolicy, startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
 import { runService } from './service-runtime.js';
 
@@ -17,7 +17,11 @@ export async function runServiceProcesses(
   start: () => Promise<{ close: () => Promise<void> }>,
   restart?: Partial<RestartPolicy>,
 ): Promise<void> {
-  if (processes <= 1 || cluster.isWorker) return runService(name, start);
+  if (cluster.isWorker) {
+    answerMetricsWhileStarting();
+    return runService(name, start);
+  }
+  if (processes <= 1) return runService(name, start);
   const log = createLogger(name).child({ primary: true });
   const workers = startWorkers({ processes, log, restart });
   const stop = (signal: NodeJS.Signals) => {
