@@ -35,6 +35,8 @@ import { FeedbackStore } from './feedback/index.js';
 import { createSandboxGatewayClient, type PaymentGateway } from './gateway/index.js';
 import { Ledger } from './ledger/index.js';
 import { registerHubMetrics } from './metrics/prometheus.js';
+import { computeMetrics } from './metrics/report.js';
+import { sharedReports } from './metrics/shared-reports.js';
 import { createNotifications, notificationOptionsOf } from './notifications/index.js';
 import { PaymentStore } from './payments/index.js';
 import { createPortal, portalOptionsOf } from './portal/index.js';
@@ -164,9 +166,15 @@ export async function buildHub(
   // The citizen portal (hub/portal/): pages outside /api/v1 that call the API over HTTP.
   const portal = createPortal(portalOptionsOf(config, publicUrl), { redis, mongo, log });
   return {
-    // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between scrapes.
-    registerMetrics: (registry) =>
-      registerHubMetrics(registry, mongo, { cacheMs: config.METRICS_CACHE_SECONDS * 1000 }),
+    // The payment metrics (billpay_ gauges) computed from MongoDB at scrape time, cached between
+    // scrapes, and computed once for every hub process on this database (shared-reports.ts).
+    registerMetrics: (registry) => {
+      const cacheMs = config.METRICS_CACHE_SECONDS * 1000;
+      const compute = sharedReports(redis, `hub:metrics:reports:${mongo.name}`, () => computeMetrics(mongo), {
+        ttlMs: cacheMs,
+      });
+      registerHubMetrics(registry, mongo, { cacheMs, compute });
+    },
     routes: (app) => {
       app.use(securityHeaders());
       // Deny by default: only HUB_CORS_ORIGINS may call from a browser (see infra/http/cors.ts).
