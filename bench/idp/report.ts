@@ -92,9 +92,9 @@ export function printReport(report: BenchReport): void {
       `speed probe before each round ${report.speedProbeMs.join(' / ')} ms of CPU (the same work; lower = faster)\n`,
   );
 
-  const widths = [20, 5, 8, 7, 7, 6, 6, 5, 9, 9, 10, 5, 16];
+  const widths = [20, 5, 8, 7, 7, 6, 6, 5, 9, 9, 8, 10, 5, 16];
   const header = ['phase', 'procs', 'ops/s', 'p50 ms', 'p99 ms', 'count', 'errors', 'users'];
-  header.push('CPU ms/op', 'srv ms/op', 'redis/op', 'ELU', 'warm-up');
+  header.push('CPU ms/op', 'srv ms/op', 'x client', 'redis/op', 'ELU', 'warm-up');
   console.log(pad(header, widths));
   console.log(
     pad(
@@ -106,12 +106,14 @@ export function printReport(report: BenchReport): void {
     const warm = r.warmup ? `${(r.warmup.ms / 1000).toFixed(0)}s ${r.warmup.stable ? 'stable' : 'UNSTABLE'}` : '-';
     const u = r.usage;
     const cells = [name, u.serverProcesses, r.perSecond, r.latencyMs.p50, r.latencyMs.p99, r.count, r.errors];
-    cells.push(r.concurrency, u.cpuMsPerOp.total, u.serverCpuMsPerOp, u.redisCommandsPerOp);
+    cells.push(r.concurrency, u.cpuMsPerOp.total, u.serverCpuMsPerOp, u.cpuPerClientCpu, u.redisCommandsPerOp);
     console.log(pad([...cells, u.serverEventLoopUtilization, warm], widths));
   }
   console.log(
     'CPU ms/op: CPU of every server process (idp or bare provider processes, redis-server, MongoDB JVM) per completed ' +
-      'operation; srv ms/op: the idp/bare processes alone; redis/op: Redis commands per operation (INFO commandstats); ' +
+      "operation; srv ms/op: the idp/bare processes alone; x client: CPU ms/op over the load generator's own CPU ms/op " +
+      "(same window: it holds when the machine's speed moves, the absolute figures do not); " +
+      'redis/op: Redis commands per operation (INFO commandstats); ' +
       'ELU: mean event-loop utilisation of the serving processes (~1 = their JS threads are the limit).',
   );
 

@@ -36,6 +36,14 @@ export interface UsageReport {
    */
   cpuMsPerOp: { total: number; byProcess: Record<string, number> };
   loadGeneratorCpuMsPerOp: number;
+  /**
+   * cpuMsPerOp.total ÷ loadGeneratorCpuMsPerOp, from the window's unrounded CPU times: the servers'
+   * CPU per operation in units of the load generator's own CPU for that operation (its HTTP,
+   * parsing and token checks, which no idp change alters). Both slow down alike when the machine
+   * does, so this figure holds where the absolute ones move with the machine's speed: a run at
+   * 2026-12-01 21:58 measured every CPU figure 1.5-1.7x the README's and this ratio within 1.7-12%.
+   */
+  cpuPerClientCpu: number;
   loadGeneratorPercent: number;
   redisPercent: number;
   mongoPercent: number;
@@ -175,6 +183,7 @@ export function usageBetween(a: Snapshot, b: Snapshot, operations: number, name 
     serverCpuMsPerOp: perOpMs(serverMs),
     cpuMsPerOp: { total: perOpMs(totalMs), byProcess },
     loadGeneratorCpuMsPerOp: perOpMs(clientMs),
+    cpuPerClientCpu: clientMs > 0 ? Math.round((totalMs / clientMs) * 100) / 100 : 0,
     loadGeneratorPercent: round1((clientMs / wallMs) * 100),
     redisPercent: round1((processMs('redis-server') / wallMs) * 100),
     mongoPercent: round1((processMs('java') / wallMs) * 100),
