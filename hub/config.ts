@@ -137,12 +137,8 @@ function refineReceiptConfig(config: { NODE_ENV: string; RECEIPT_SIGNING_KEYS: s
 export const hubEnvSchema = baseEnvSchema
   .extend({
     HUB_PORT: env.port(3000).describe('The port the hub (API and citizen portal) listens on.'),
-    HUB_PROCESSES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .optional()
+    HUB_PROCESSES: env
+      .processes()
       .describe(
         'Hub API processes behind HUB_PORT (Node cluster: a primary and this many workers; sessions, bill cache, locks and queue are in Redis and MongoDB). Unset: one per CPU Node sees (os.availableParallelism()); 1 = a single process, no cluster. The settlement worker ignores it (scale it with more worker processes).',
       ),

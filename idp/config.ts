@@ -10,12 +10,8 @@ const count = (fallback: number) => z.coerce.number().int().positive().default(f
 export const idpEnvSchema = baseEnvSchema
   .extend({
     IDP_PORT: env.port(4000).describe('The port the idp listens on.'),
-    IDP_PROCESSES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(256)
-      .optional()
+    IDP_PROCESSES: env
+      .processes()
       .describe(
         'idp processes behind IDP_PORT (Node cluster: a primary and this many workers; all provider state is in Redis and MongoDB). Unset: one per CPU Node sees (os.availableParallelism()); 1 = a single process, no cluster.',
       ),

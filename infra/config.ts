@@ -28,6 +28,11 @@ export function loadConfig<S extends z.ZodType>(
 /** Building blocks shared by the services' schemas. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /**
+   * How many processes a service runs behind its port (infra/run-processes.ts): 1-256, optional
+   * (unset: the service's own default, one per CPU).
+   */
+  processes: () => z.coerce.number().int().min(1).max(256).optional(),
   url: () => z.url({ protocol: /^https?$/ }),
   mongoUri: () => z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
   redisUrl: () => z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

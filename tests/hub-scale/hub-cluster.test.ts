@@ -8,26 +8,8 @@ import { connectMongo } from '../../infra/mongo.js';
 import { freshConsumers, payableToday } from '../hub-api/fresh-consumers.js';
 import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { alive, logRecords } from '../support/cluster-process.js';
 import { type ClusterHub, requestFresh, startClusterHub } from './support/cluster-hub.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Every pino line the hub wrote, parsed (plain-text lines dropped). */
-const logRecords = (hub: ClusterHub) =>
-  hub.lines.flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
 
 /** One sample of a /metrics text: `name{labels} value`, with `labels` a substring of the label set. */
 const sample = (metrics: string, name: string, labels = '') => {
@@ -76,7 +58,7 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
   it('answers from two worker processes, each naming itself on /readyz and in its logs', () => {
     expect(new Set(workers.map((worker) => worker.pid)).size).toBe(2);
     expect(workers.map((worker) => worker.pid)).not.toContain(hub.child.pid);
-    const listening = logRecords(hub).filter((record) => record.msg === 'hub listening');
+    const listening = logRecords(hub.lines).filter((record) => record.msg === 'hub listening');
     expect(new Set(listening.map((record) => record.worker))).toEqual(new Set(workers.map((worker) => worker.id)));
   });
 
@@ -187,7 +169,7 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
     hub.child.kill('SIGTERM');
     expect(await exit).toBe(0);
     for (const worker of workers) expect(alive(worker.pid)).toBe(false);
-    expect(logRecords(hub).filter((record) => record.msg === 'hub stopping').length).toBeGreaterThanOrEqual(2);
+    expect(logRecords(hub.lines).filter((record) => record.msg === 'hub stopping').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
 

@@ -6,30 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../idp/crypto/secret-box.js';
 import { FIRST_KEY_ID, loadSigningKeys } from '../../idp/provider/signing-keys.js';
 import { machineClient } from '../hub-api/machine-client.js';
+import { alive, logRecords } from '../support/cluster-process.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { Browser } from './support/browser.js';
 import { type ClusterIdp, getFresh, startClusterIdp } from './support/cluster-idp.js';
 import { login, relyingParty } from './support/relying-party.js';
 import { HUB_API, type TestIdp } from './support/test-idp.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Every pino line the idp wrote, parsed (plain-text lines dropped). */
-const logRecords = (idp: ClusterIdp) =>
-  idp.lines.flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
 
 /** The count of GET /healthz answers with 200 in a /metrics text. */
 const healthzCount = (metrics: string) =>
@@ -52,7 +34,7 @@ describe('the idp as one process per core (IDP_PROCESSES=2)', () => {
     expect(workers).toHaveLength(2);
     expect(new Set(workers.map((worker) => worker.pid)).size).toBe(2);
     expect(workers.map((worker) => worker.pid)).not.toContain(idp.child.pid);
-    const listening = logRecords(idp).filter((record) => record.msg === 'idp listening');
+    const listening = logRecords(idp.lines).filter((record) => record.msg === 'idp listening');
     expect(new Set(listening.map((record) => record.worker))).toEqual(new Set(workers.map((worker) => worker.id)));
   });
 
@@ -109,7 +91,9 @@ describe('the idp as one process per core (IDP_PROCESSES=2)', () => {
     expect(now.map((worker) => worker.id)).not.toContain(victim.id);
     expect(alive(victim.pid)).toBe(false);
     expect(
-      logRecords(idp).some((record) => record.msg === 'worker process exited unexpectedly; starting a replacement'),
+      logRecords(idp.lines).some(
+        (record) => record.msg === 'worker process exited unexpectedly; starting a replacement',
+      ),
     ).toBe(true);
     workers = now;
   }, 120_000);
@@ -119,7 +103,7 @@ describe('the idp as one process per core (IDP_PROCESSES=2)', () => {
     idp.child.kill('SIGTERM');
     expect(await exit).toBe(0);
     for (const worker of workers) expect(alive(worker.pid)).toBe(false);
-    expect(logRecords(idp).filter((record) => record.msg === 'idp stopping').length).toBeGreaterThanOrEqual(2);
+    expect(logRecords(idp.lines).filter((record) => record.msg === 'idp stopping').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
 

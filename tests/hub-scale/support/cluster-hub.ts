@@ -8,7 +8,7 @@ import { startRegistrySandboxes } from '../../../adapters/sandboxes/running-sand
 import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
 import { connectMongo } from '../../../infra/mongo.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
-import { readyWorker } from '../../idp/support/cluster-idp.js';
+import { captureLines, waitForWorkers } from '../../support/cluster-process.js';
 import { uniqueName } from '../../support/isolation.js';
 
 const MAIN = resolve(import.meta.dirname, '../../../hub/main.ts');
@@ -124,30 +124,11 @@ export async function startClusterHub(
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     : undefined;
-  const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr, worker?.stdout, worker?.stderr]) {
-    let partial = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    });
-  }
+  const lines = captureLines(child, worker);
   const exited = once(child, 'exit');
 
-  const workers: ClusterHub['workers'] = async (count, timeoutMs = 90_000) => {
-    const seen = new Map<number, { id: number; pid: number }>();
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the hub exited (${child.exitCode}):\n${lines.join('\n')}`);
-      const worker = await readyWorker(url);
-      if (worker) seen.set(worker.pid, worker);
-      if (seen.size >= count) return [...seen.values()];
-      if (!worker) await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${count} hub workers did not answer within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`);
-  };
+  const workers: ClusterHub['workers'] = (count, timeoutMs = 90_000) =>
+    waitForWorkers(url, child, lines, count, { timeoutMs });
 
   const close = async () => {
     if (worker && worker.exitCode === null && worker.signalCode === null) {

@@ -8,6 +8,7 @@ import { readCaptured } from '../../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../../infra/redis.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
 import type { MachineClient } from '../../hub-api/machine-client.js';
+import { captureLines, waitForWorkers } from '../../support/cluster-process.js';
 import { uniqueName } from '../../support/isolation.js';
 import { clientEntry, idpKeys, testClient, writeClientsFile } from './idp-start-up.js';
 import { HUB_API, type TestClient } from './test-idp.js';
@@ -90,31 +91,11 @@ export async function startClusterIdp(processes: number, machine: MachineClient[
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    });
-  }
+  const lines = captureLines(child);
   const exited = once(child, 'exit');
   const redis: Redis = createRedis(inject('redisUrl'));
 
-  const workers: ClusterIdp['workers'] = async (count, { not = [], timeoutMs = 60_000 } = {}) => {
-    const seen = new Map<number, { id: number; pid: number }>();
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the idp exited (${child.exitCode}):\n${lines.join('\n')}`);
-      const worker = await readyWorker(issuer);
-      if (worker && !not.includes(worker.pid)) seen.set(worker.pid, worker);
-      if (seen.size >= count) return [...seen.values()];
-      if (!worker) await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${count} workers did not answer within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`);
-  };
+  const workers: ClusterIdp['workers'] = (count, options) => waitForWorkers(issuer, child, lines, count, options);
 
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {

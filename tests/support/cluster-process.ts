@@ -1,0 +1,67 @@
+import type { ChildProcess } from 'node:child_process';
+import { readyWorker } from '../idp/support/cluster-idp.js';
+
+/** A cluster worker as its /readyz names it. */
+export interface WorkerIdentity {
+  id: number;
+  pid: number;
+}
+
+/** Whether a process is alive (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every line a child writes to stdout and stderr, collected as it comes (the array fills in place). */
+export function captureLines(...children: (ChildProcess | undefined)[]): string[] {
+  const lines: string[] = [];
+  for (const stream of children.flatMap((child) => [child?.stdout, child?.stderr])) {
+    let partial = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts.filter(Boolean));
+    });
+  }
+  return lines;
+}
+
+/** The pino records among `lines`, parsed (plain-text lines dropped). */
+export function logRecords(lines: readonly string[]): Record<string, unknown>[] {
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Waits until `count` distinct workers of the cluster `child` (serving at `url`) answer /readyz,
+ * none of them in `not`; throws when the child exits or after `timeoutMs`, with its last lines.
+ */
+export async function waitForWorkers(
+  url: string,
+  child: ChildProcess,
+  lines: readonly string[],
+  count: number,
+  { not = [], timeoutMs = 60_000 }: { not?: number[]; timeoutMs?: number } = {},
+): Promise<WorkerIdentity[]> {
+  const seen = new Map<number, WorkerIdentity>();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the cluster exited (${child.exitCode}):\n${lines.join('\n')}`);
+    const worker = await readyWorker(url);
+    if (worker && !not.includes(worker.pid)) seen.set(worker.pid, worker);
+    if (seen.size >= count) return [...seen.values()];
+    if (!worker) await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${count} workers did not answer within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`);
+}
