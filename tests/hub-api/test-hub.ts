@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { type BillerRegistry, loadBillerRegistry } from '../../adapters/registry/index.js';
 import { DEFAULT_REGISTRY_FILE } from '../../adapters/sandboxes/registry-sandboxes.js';
@@ -10,7 +7,7 @@ import type { StartSettlement } from '../../hub/checkout/payment-capture.js';
 import { loadHubConfig, settlementOptionsOf } from '../../hub/config.js';
 import { lateDemandBillerPort } from '../../hub/demands/demand-biller-port.js';
 import { DemandStore } from '../../hub/demands/demand-store.js';
-import { createSandboxGateway, type SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
+import type { SandboxGateway } from '../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../hub/settlement/index.js';
 import { type RunningJobs, startWorkerJobs } from '../../hub/worker/jobs.js';
 import { createLogger } from '../../infra/logger.js';
@@ -18,6 +15,7 @@ import { createRedis } from '../../infra/redis.js';
 import { type StartedService, startService } from '../../infra/service-runtime.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { uniqueName } from '../support/isolation.js';
+import { startSandboxGatewayServer } from '../support/sandbox-gateway-server.js';
 
 const GATEWAY_API_KEY = 'test-hub-gateway-key-0001';
 const GATEWAY_WEBHOOK_SECRET = 'test-hub-webhook-secret-0001';
@@ -69,24 +67,21 @@ export async function startTestHub(
 ): Promise<TestHub> {
   // The hub's port is known first: the gateway needs its webhook URL, the hub the gateway's URL.
   const hubPort = await freePort();
-  const gatewayServer = http.createServer();
-  gatewayServer.listen(0, '127.0.0.1');
-  await once(gatewayServer, 'listening');
-  const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
-  const gateway = createSandboxGateway({
-    apiKey: GATEWAY_API_KEY,
-    webhookSecret: GATEWAY_WEBHOOK_SECRET,
-    webhookUrl: `http://127.0.0.1:${hubPort}/api/v1/gateway/webhooks`,
-    publicUrl: gatewayUrl,
-    pendingDelayMs: 200,
-    webhookBackoffMs: 20,
-  });
   let gatewayDown = false;
-  const gatewayHandler = gateway.callback();
-  gatewayServer.on('request', (req, res) => {
-    if (!gatewayDown) return gatewayHandler(req, res);
-    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable"}}');
-  });
+  const gatewayServer = await startSandboxGatewayServer(
+    {
+      apiKey: GATEWAY_API_KEY,
+      webhookSecret: GATEWAY_WEBHOOK_SECRET,
+      webhookUrl: `http://127.0.0.1:${hubPort}/api/v1/gateway/webhooks`,
+      pendingDelayMs: 200,
+      webhookBackoffMs: 20,
+    },
+    (handler) => (req, res) => {
+      if (!gatewayDown) return handler(req, res);
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable"}}');
+    },
+  );
+  const { gateway, url: gatewayUrl } = gatewayServer;
   const settlementStarts: string[] = [];
   const billers = await startRegistrySandboxes();
   // As hub/main.ts: the payment-demands biller reads the hub's demand store once Mongo is up.
@@ -165,10 +160,8 @@ export async function startTestHub(
       await queueConnection?.quit();
       await service.mongo.dropDatabase();
       await service.close();
-      gateway.stop();
+      await gatewayServer.close();
       await billers.close();
-      gatewayServer.closeAllConnections();
-      await new Promise((r) => gatewayServer.close(r));
     },
   };
 }

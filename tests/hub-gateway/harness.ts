@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PaymentGateway } from '../../hub/gateway/port.js';
 import { createSandboxGatewayClient } from '../../hub/gateway/sandbox-gateway-client.js';
-import {
-  createSandboxGateway,
-  type SandboxGateway,
-  type SandboxGatewayOptions,
-} from '../../hub/gateway/sandbox-server/app.js';
+import type { SandboxGateway, SandboxGatewayOptions } from '../../hub/gateway/sandbox-server/app.js';
+import { startSandboxGatewayServer } from '../support/sandbox-gateway-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
 export const API_KEY = 'test-gateway-api-key-7f3a';
@@ -30,23 +24,20 @@ export interface GatewayHarness {
  * A sandbox gateway on 127.0.0.1, a webhook receiver, and the client over them. The server
  * listens before the app exists, because the app needs its public URL.
  */
-export async function startGateway(overrides: Partial<SandboxGatewayOptions> = {}): Promise<GatewayHarness> {
+export async function startGateway(
+  overrides: Partial<Omit<SandboxGatewayOptions, 'publicUrl'>> = {},
+): Promise<GatewayHarness> {
   const receiver = await startWebhookReceiver();
-  const server = http.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const gateway = createSandboxGateway({
+  const server = await startSandboxGatewayServer({
     apiKey: API_KEY,
     webhookSecret: WEBHOOK_SECRET,
     webhookUrl: receiver.url,
-    publicUrl: baseUrl,
     pendingDelayMs: PENDING_DELAY_MS,
     webhookTimeoutMs: 1_000,
     webhookBackoffMs: 20,
     ...overrides,
   });
-  server.on('request', gateway.callback());
+  const { gateway, url: baseUrl } = server;
   const client = createSandboxGatewayClient({
     baseUrl,
     apiKey: API_KEY,
@@ -72,9 +63,7 @@ export async function startGateway(overrides: Partial<SandboxGatewayOptions> = {
       }),
     async close() {
       client.close();
-      gateway.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await receiver.close();
     },
   };

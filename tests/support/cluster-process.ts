@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readyWorker } from '../idp/support/cluster-idp.js';
 
 /** A cluster worker as its /readyz names it. */
@@ -15,6 +16,16 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Stops a child with SIGTERM (SIGKILL after `graceMs`) and waits for it to exit; nothing if it has. */
+export async function stopChild(child: ChildProcess | undefined, graceMs = 30_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(killer);
 }
 
 /** Every line a child writes to stdout and stderr, collected as it comes (the array fills in place). */

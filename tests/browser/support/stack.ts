@@ -1,8 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBillerRegistry } from '../../../adapters/registry/index.js';
@@ -11,7 +8,6 @@ import { buildHub } from '../../../hub/app.js';
 import { loadHubConfig, settlementOptionsOf } from '../../../hub/config.js';
 import { lateDemandBillerPort } from '../../../hub/demands/demand-biller-port.js';
 import { DemandStore } from '../../../hub/demands/demand-store.js';
-import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
 import { enqueueSettlement, settlementQueue } from '../../../hub/settlement/index.js';
 import { type RunningJobs, startWorkerJobs } from '../../../hub/worker/jobs.js';
 import { buildIdp } from '../../../idp/app.js';
@@ -24,6 +20,7 @@ import { loadProviderPortalConfig } from '../../../provider-portal/config.js';
 import { providerPortalOptionsOf } from '../../../provider-portal/options.js';
 import { startProviderPortal } from '../../../provider-portal/server.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
+import { startSandboxGatewayServer } from '../../support/sandbox-gateway-server.js';
 import { operatorConsoleClient, operatorIdpEnv, startStackConsole, withOperators } from './operator.js';
 import { PROVIDER_PORTAL_CLIENT_ID, providerRolesFile } from './provider.js';
 
@@ -132,24 +129,15 @@ export async function startStack(
     const billers = await startRegistrySandboxes();
     cleanups.push(() => billers.close());
 
-    const gatewayServer = http.createServer();
-    gatewayServer.listen(0, '127.0.0.1');
-    await once(gatewayServer, 'listening');
-    const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
-    const gateway = createSandboxGateway({
+    const gatewayServer = await startSandboxGatewayServer({
       apiKey: GATEWAY_API_KEY,
       webhookSecret: GATEWAY_WEBHOOK_SECRET,
       webhookUrl: `${portalUrl}/api/v1/gateway/webhooks`,
-      publicUrl: gatewayUrl,
       pendingDelayMs: 500,
       webhookBackoffMs: 50,
     });
-    gatewayServer.on('request', gateway.callback());
-    cleanups.push(async () => {
-      gateway.stop();
-      gatewayServer.closeAllConnections();
-      await new Promise((r) => gatewayServer.close(r));
-    });
+    const gatewayUrl = gatewayServer.url;
+    cleanups.push(() => gatewayServer.close());
 
     // The idp, with the portal as a first-party client at the hub's real URLs.
     const dir = mkdtempSync(join(tmpdir(), 'browser-stack-'));

@@ -1,15 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
 import { startRegistrySandboxes } from '../../../adapters/sandboxes/running-sandboxes.js';
-import { createSandboxGateway } from '../../../hub/gateway/sandbox-server/app.js';
 import { connectMongo } from '../../../infra/mongo.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
-import { captureLines, waitForWorkers } from '../../support/cluster-process.js';
+import { captureLines, stopChild, waitForWorkers } from '../../support/cluster-process.js';
 import { uniqueName } from '../../support/isolation.js';
+import { startSandboxGatewayServer } from '../../support/sandbox-gateway-server.js';
 
 const MAIN = resolve(import.meta.dirname, '../../../hub/main.ts');
 const WORKER_MAIN = resolve(import.meta.dirname, '../../../hub/worker/main.ts');
@@ -79,19 +77,13 @@ export async function startClusterHub(
 ): Promise<ClusterHub> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gatewayServer = http.createServer();
-  gatewayServer.listen(0, '127.0.0.1');
-  await once(gatewayServer, 'listening');
-  const gatewayUrl = `http://127.0.0.1:${(gatewayServer.address() as AddressInfo).port}`;
-  const gateway = createSandboxGateway({
+  const gateway = await startSandboxGatewayServer({
     apiKey: GATEWAY_API_KEY,
     webhookSecret: GATEWAY_WEBHOOK_SECRET,
     webhookUrl: `${url}/api/v1/gateway/webhooks`,
-    publicUrl: gatewayUrl,
     pendingDelayMs: 200,
     webhookBackoffMs: 20,
   });
-  gatewayServer.on('request', gateway.callback());
   const billers = await startRegistrySandboxes();
   const database = uniqueName('hub_cluster');
   const childEnv: NodeJS.ProcessEnv = {
@@ -107,7 +99,7 @@ export async function startClusterHub(
     HUB_MONGODB_DB: database,
     IDP_ISSUER: issuer,
     HUB_API_RESOURCE: resource,
-    GATEWAY_BASE_URL: gatewayUrl,
+    GATEWAY_BASE_URL: gateway.url,
     GATEWAY_API_KEY,
     GATEWAY_WEBHOOK_SECRET,
     // A queue of its own: no other test's worker takes its jobs.
@@ -125,30 +117,18 @@ export async function startClusterHub(
       })
     : undefined;
   const lines = captureLines(child, worker);
-  const exited = once(child, 'exit');
 
   const workers: ClusterHub['workers'] = (count, timeoutMs = 90_000) =>
     waitForWorkers(url, child, lines, count, { timeoutMs });
 
   const close = async () => {
-    if (worker && worker.exitCode === null && worker.signalCode === null) {
-      const stopped = once(worker, 'exit');
-      worker.kill('SIGTERM');
-      await stopped;
-    }
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(worker);
+    await stopChild(child);
     const mongo = await connectMongo(inject('mongoUri'), { dbName: database });
     await mongo.dropDatabase();
     await mongo.close();
-    gateway.stop();
+    await gateway.close();
     await billers.close();
-    gatewayServer.closeAllConnections();
-    await new Promise((r) => gatewayServer.close(r));
   };
 
   try {

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { get } from 'node:http';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
@@ -8,7 +7,7 @@ import { readCaptured } from '../../../infra/notifier/index.js';
 import { createRedis, type Redis } from '../../../infra/redis.js';
 import { freePort } from '../../../scripts/local-services/free-port.js';
 import type { MachineClient } from '../../hub-api/machine-client.js';
-import { captureLines, waitForWorkers } from '../../support/cluster-process.js';
+import { captureLines, stopChild, waitForWorkers } from '../../support/cluster-process.js';
 import { uniqueName } from '../../support/isolation.js';
 import { clientEntry, idpKeys, testClient, writeClientsFile } from './idp-start-up.js';
 import { HUB_API, type TestClient } from './test-idp.js';
@@ -92,18 +91,12 @@ export async function startClusterIdp(processes: number, machine: MachineClient[
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = captureLines(child);
-  const exited = once(child, 'exit');
   const redis: Redis = createRedis(inject('redisUrl'));
 
   const workers: ClusterIdp['workers'] = (count, options) => waitForWorkers(issuer, child, lines, count, options);
 
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await stopChild(child);
     const mongo = await connectMongo(inject('mongoUri'), { dbName: database });
     await mongo.dropDatabase();
     await mongo.close();
