@@ -15,15 +15,27 @@ export interface HttpRequest {
 const TIMEOUT_MS = 30_000;
 
 /**
+ * How long an idle keep-alive socket is kept, ms: under the servers' 5 s (Node's default
+ * keepAliveTimeout, which the hub, the idp and the sandboxes keep). Node 20's agent ignores the
+ * server's `Keep-Alive: timeout=5` hint and keeps idle sockets forever, so a request sent on a
+ * socket just as its server closed it failed with ECONNRESET or "socket hang up" (1-3 per
+ * bench:hub run, at sockets a burst opened and the steady load left idle).
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
+/**
  * A lean keep-alive HTTP/1.1 client on node:http: one socket per virtual user, no cookie
  * library, no fetch machinery. The load generator shares the machine with the server, so
- * every microsecond it spends per request is one the server does not get.
+ * every microsecond it spends per request is one the server does not get. `idleSocketMs`
+ * (default IDLE_SOCKET_MS) must stay under the servers' keep-alive timeout.
  */
 export class HttpClient {
   private readonly agent: Agent;
 
-  constructor(maxSockets: number) {
-    this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  constructor(maxSockets: number, idleSocketMs = IDLE_SOCKET_MS) {
+    // The agent's timeout closes a socket idle this long in its free pool; a request in flight
+    // has its own (TIMEOUT_MS, set on the request).
+    this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: idleSocketMs });
   }
 
   send(url: URL, { method = 'GET', headers = {}, body }: HttpRequest = {}): Promise<HttpResponse> {
