@@ -4,6 +4,7 @@ import type { ReportHeader } from '../shared/report-header.js';
 import type { WarmupSummary } from '../shared/stable-warmup.js';
 import type { CapacityPhase } from './capacity.js';
 import type { CitizenLoadResult } from './citizens.js';
+import type { HubMachineBound } from './machine-bound.js';
 import type { RawBaseline, RawPhase } from './mongo-baseline.js';
 import type { ProfileTarget } from './profile-target.js';
 import type { Latency, SettlementStats } from './settlement.js';
@@ -130,6 +131,8 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
   warmup: WarmupSummary;
   cpu: CpuPerOperation;
   capacity: CapacitySummary;
+  /** What the machine's CPU allows at this run's CPU costs, beside the goals that need more of it. */
+  machineBound: HubMachineBound;
   usage: WindowUsage;
   redisCommandsPerLine: Record<string, number>;
   /**
@@ -491,6 +494,12 @@ export function printReport(r: HubBenchReport): void {
     `  the hub's writes in the window: ${c.hubWritesPerSecond}/s = ${c.dbWriteUtilisationPercent}% of the raw update rate`,
   );
   console.log(`checkout p99 ${r.load.checkoutMs.p99} ms (${r.verdicts.checkoutP99})`);
+  const bound = r.machineBound;
+  console.log(
+    `  the machine's CPU allows at most ${bound.checkoutsPerSecond} checkouts/s at this run's CPU per checkout ` +
+      `(${r.cpu.msPerCheckout} ms of the servers + ${r.cpu.loadgenMsPerCheckout} of the load generator); ` +
+      `${r.load.citizens} citizens who never pause would then see a checkout p99 of about ${bound.checkoutP99AtBoundMs} ms`,
+  );
 
   const byProcess = (m: Record<string, number>) =>
     Object.entries(m)
@@ -517,6 +526,17 @@ export function printReport(r: HubBenchReport): void {
       `  best as % of the DB-bound ceiling (${r.ceiling.linesPerSecond} lines/s): ${r.capacity.ceilingPercent ?? '-'}% ` +
         `(${r.verdicts.capacity})`,
     );
+    const settlement = bound.settlement;
+    if (settlement) {
+      const { workerScaling } = settlement;
+      console.log(
+        `  the machine's CPU allows at most: ${workerScaling.scaling}x with more workers (one worker's drain kept ` +
+          `${settlement.oneWorkerBusyPercent}% busy; ` +
+          `2x needs at least ${workerScaling.coresForGoal} cores), ` +
+          `${settlement.linesPerSecond} lines settled/s = ${settlement.ceilingPercent}% of the DB ceiling ` +
+          `(${TARGETS.capacityCeilingPercent}% needs ${settlement.coresForCeilingGoal} cores)`,
+      );
+    }
   }
 
   console.log('\nCPU and memory during the window (100% = one core):');

@@ -61,6 +61,7 @@ import { type WarmupSummary, warmUntilStable } from '../shared/stable-warmup.js'
 import { type CapacityPhase, capacityPhase } from './capacity.js';
 import { benchPopulation, type CitizenLoadResult, payingConsumers, runCitizens } from './citizens.js';
 import { hubWorkerPids } from './hub-workers.js';
+import { hubMachineBound } from './machine-bound.js';
 import { measurePaymentShaped, measureRawMongo } from './mongo-baseline.js';
 import { childPids, treeUsageOf } from './proc.js';
 import { type ProfileTarget, profileFile, profileTargetOf, toggleProfile } from './profile-target.js';
@@ -437,6 +438,16 @@ async function main(): Promise<number> {
       warmup,
       cpu,
       capacity: capacityReport,
+      machineBound: hubMachineBound({
+        cores: usage.cores,
+        cpuMsPerCheckout: cpu.msPerCheckout,
+        loadgenMsPerCheckout: cpu.loadgenMsPerCheckout,
+        checkoutsPerSecond,
+        checkoutP99Ms: checkoutMs.p99,
+        phases: capacity,
+        ceilingLinesPerSecond: ceiling.linesPerSecond,
+        ceilingGoalPercent: TARGETS.capacityCeilingPercent,
+      }),
       usage,
       redisCommandsPerLine,
       rss,

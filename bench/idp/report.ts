@@ -1,4 +1,5 @@
 import { describeMachine } from '../shared/machine.js';
+import type { ScalingBound } from '../shared/machine-bound.js';
 import type { ReportHeader } from '../shared/report-header.js';
 import type { PhaseResult } from './load.js';
 import type { PairMeasured } from './pair.js';
@@ -50,6 +51,11 @@ export interface BenchReport extends ReportHeader<typeof TARGETS> {
     ratioPairToOne: number;
     ratioClusteredToPair: number;
     pairRatiosPerRound: { pairToOne: number[]; clusteredToPair: number[] };
+    /**
+     * The most any number of processes could give over one process on this machine, from the
+     * one-process window's CPU (bench/shared/machine-bound.ts), against the cluster-scaling goal.
+     */
+    machineBound: ScalingBound;
   };
   refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
   clientCredentials: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
@@ -77,6 +83,8 @@ function phasesOf(report: BenchReport): [string, Measured][] {
     ['client creds, bare', clientCredentials.bare],
   ];
 }
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
 
 const goal = (met: boolean, text: string) => `${met ? 'met' : 'MISSED'}: ${text}`;
 
@@ -132,6 +140,14 @@ export function printReport(report: BenchReport): void {
     `  logins/s, ${logins.processes} processes / 1 process = ${logins.ratioClusteredToOne} ` +
       `(rounds ${logins.ratioPerRound.join(', ')}; ` +
       `${goal(logins.ratioClusteredToOne >= TARGETS.clusterScaling, `>= ${TARGETS.clusterScaling}`)})`,
+  );
+  const bound = logins.machineBound;
+  const busy = logins.oneProcess.usage;
+  console.log(
+    `  the most this machine allows over 1 process: ${bound.scaling}x (${busy.cores * 100}% over the ` +
+      `${round1(busy.machinePercent - busy.foreignPercent)}% one process's logins kept busy), ` +
+      `${bound.scalingWithoutLoadGenerator}x with the load generator's ${busy.loadGeneratorPercent}% elsewhere; ` +
+      `${TARGETS.clusterScaling}x needs ${bound.coresForGoal} cores at these CPU costs per login`,
   );
   const { pair } = logins;
   console.log(

@@ -1,0 +1,73 @@
+import { rateBound, type ScalingBound, scalingBound } from '../shared/machine-bound.js';
+import type { CapacityPhase } from './capacity.js';
+
+/**
+ * What the machine's CPU allows the hub's pipeline in one run, beside the goals that need more of it
+ * (issue 14: checkout p99 < 150 ms at 16 citizens, lines settled/s ≥ 50% of the DB ceiling,
+ * settlement scaling with a second worker). Upper bounds: each operation keeps the CPU it cost in
+ * the run (bench/shared/machine-bound.ts).
+ */
+export interface HubMachineBound {
+  /** Checkouts/s at full CPU: cores × 1,000 / (CPU ms per checkout of every process, the load generator's too). */
+  checkoutsPerSecond: number;
+  /**
+   * The window's checkout p99 scaled to that rate, ms: citizens who never pause make a closed loop,
+   * whose every latency shrinks with the rate it runs at (Little's law) while the hub is the queue.
+   * An estimate, not a bound.
+   */
+  checkoutP99AtBoundMs: number;
+  /** From the settlement capacity phases (a backlog drained by 1, then more workers), when they ran. */
+  settlement?: {
+    /** CPU the 1-worker drain kept busy, every process, % of one core (at most the machine's). */
+    oneWorkerBusyPercent: number;
+    /** More workers over one, at most: the 1-worker drain's CPU against the machine's (goal 2x for 2 workers). */
+    workerScaling: ScalingBound;
+    /** Lines settled/s at full CPU, at the cheapest phase's CPU ms per line. */
+    linesPerSecond: number;
+    /** That rate as % of the DB-bound ceiling. */
+    ceilingPercent: number;
+    /** Cores that `ceilingGoalPercent` of the ceiling needs at that CPU per line. */
+    coresForCeilingGoal: number;
+  };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The machine's bound on the hub's run. `cpuMsPerCheckout` counts every server process and
+ * `loadgenMsPerCheckout` the citizens' load generator (both CPU ms per paid checkout, same window);
+ * `phases` are the capacity phases (none = not run); `ceilingLinesPerSecond` the DB-bound ceiling
+ * (raw update rate / writes per line). Throws RangeError when the window used no CPU.
+ */
+export function hubMachineBound(run: {
+  cores: number;
+  cpuMsPerCheckout: number;
+  loadgenMsPerCheckout: number;
+  checkoutsPerSecond: number;
+  checkoutP99Ms: number;
+  phases: CapacityPhase[];
+  ceilingLinesPerSecond: number;
+  ceilingGoalPercent: number;
+}): HubMachineBound {
+  const checkoutsPerSecond = rateBound(run.cores, run.cpuMsPerCheckout + run.loadgenMsPerCheckout);
+  const bound: HubMachineBound = {
+    checkoutsPerSecond,
+    checkoutP99AtBoundMs: Math.round((run.checkoutP99Ms * run.checkoutsPerSecond) / checkoutsPerSecond),
+  };
+  const one = run.phases.find((p) => p.workers === 1 && p.linesPerSecond > 0 && p.cpuMsPerLine > 0);
+  if (!one || !(run.ceilingLinesPerSecond > 0)) return bound;
+  const cheapest = Math.min(...run.phases.filter((p) => p.cpuMsPerLine > 0).map((p) => p.cpuMsPerLine));
+  const linesPerSecond = rateBound(run.cores, cheapest);
+  // CPU ms per line × lines/s = CPU ms per s; / 10 = % of one core. No citizens load it then. The
+  // rate (after the warm-up fifth) and the CPU (the whole drain) span slightly different times, so
+  // a drain that filled the machine can read over it: it is read as full.
+  const oneWorkerBusyPercent = Math.min(round1((one.linesPerSecond * one.cpuMsPerLine) / 10), run.cores * 100);
+  bound.settlement = {
+    oneWorkerBusyPercent,
+    workerScaling: scalingBound({ cores: run.cores, benchPercent: oneWorkerBusyPercent, loadGeneratorPercent: 0 }, 2),
+    linesPerSecond,
+    ceilingPercent: round1((linesPerSecond / run.ceilingLinesPerSecond) * 100),
+    coresForCeilingGoal: round1((run.ceilingLinesPerSecond * (run.ceilingGoalPercent / 100) * cheapest) / 1000),
+  };
+  return bound;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { CapacityPhase } from '../../bench/hub/capacity.js';
+import { hubMachineBound } from '../../bench/hub/machine-bound.js';
+import { rateBound, scalingBound } from '../../bench/shared/machine-bound.js';
+
+const phase = (workers: number, linesPerSecond: number, cpuMsPerLine: number): CapacityPhase => ({
+  workers,
+  payments: 315,
+  lines: 945,
+  linesSettled: 700,
+  linesPerSecond,
+  drainMs: 1_550,
+  drained: true,
+  cpuMsPerLine,
+  cpuMsPerLineByProcess: {},
+});
+
+describe("the machine's bound on a benchmark's throughput", () => {
+  it("bounds a second idp process by the one-process window's CPU (bench:idp's 22:22 run)", () => {
+    // One process: the machine 153.2% busy, 0.5% of it outside work, 38.4% the load generator.
+    const bound = scalingBound({ cores: 2, benchPercent: 153.2 - 0.5, loadGeneratorPercent: 38.4 }, 1.8);
+    expect(bound).toEqual({ scaling: 1.31, scalingWithoutLoadGenerator: 1.75, coresForGoal: 2.75 });
+  });
+
+  it('reads a window sampled as slightly over the machine as a full machine', () => {
+    expect(scalingBound({ cores: 2, benchPercent: 203, loadGeneratorPercent: 0 }, 2)).toEqual({
+      scaling: 1,
+      scalingWithoutLoadGenerator: 1,
+      coresForGoal: 4.06,
+    });
+  });
+
+  it('refuses a window with no CPU, and a load generator bigger than the whole', () => {
+    expect(() => scalingBound({ cores: 2, benchPercent: 0, loadGeneratorPercent: 0 }, 1.8)).toThrow(RangeError);
+    expect(() => scalingBound({ cores: 2, benchPercent: 40, loadGeneratorPercent: 40 }, 1.8)).toThrow(RangeError);
+    expect(() => rateBound(2, 0)).toThrow(RangeError);
+  });
+
+  it('gives the operations per second the cores allow', () => {
+    expect(rateBound(2, 10.64)).toBe(188);
+    expect(rateBound(4, 3.47)).toBe(1152.7);
+  });
+});
+
+describe("the machine's bound on the hub's run (bench:hub's 21:28 run)", () => {
+  const run = {
+    cores: 2,
+    cpuMsPerCheckout: 32,
+    loadgenMsPerCheckout: 1.69,
+    checkoutsPerSecond: 52,
+    checkoutP99Ms: 326.3,
+    phases: [phase(1, 494.8, 3.47), phase(2, 562.2, 4.3)],
+    ceilingLinesPerSecond: 2923.5,
+    ceilingGoalPercent: 50,
+  };
+
+  it('bounds checkouts/s, and scales the p99 to that rate', () => {
+    const bound = hubMachineBound(run);
+    // 2,000 CPU ms/s over 33.69 ms per checkout; 326.3 ms × 52 / 59.4.
+    expect(bound.checkoutsPerSecond).toBe(59.4);
+    expect(bound.checkoutP99AtBoundMs).toBe(286);
+  });
+
+  it("bounds settlement by the one-worker drain's CPU and the cheapest CPU per line", () => {
+    const { settlement } = hubMachineBound(run);
+    // 494.8 lines/s × 3.47 ms = 171.7% of a core: at most 200 / 171.7 = 1.16x with more workers (it measured 1.14x).
+    expect(settlement).toEqual({
+      oneWorkerBusyPercent: 171.7,
+      workerScaling: { scaling: 1.16, scalingWithoutLoadGenerator: 1.16, coresForGoal: 3.43 },
+      linesPerSecond: 576.4,
+      ceilingPercent: 19.7,
+      coresForCeilingGoal: 5.1,
+    });
+  });
+
+  it("reads a drain whose rate and CPU over-read the machine as a full machine (the 23:27 run's 213.2%)", () => {
+    const { settlement } = hubMachineBound({ ...run, phases: [phase(1, 445.1, 4.79), phase(2, 470.3, 4.22)] });
+    expect(settlement?.oneWorkerBusyPercent).toBe(200);
+    expect(settlement?.workerScaling).toEqual({ scaling: 1, scalingWithoutLoadGenerator: 1, coresForGoal: 4 });
+    expect(settlement?.linesPerSecond).toBe(473.9);
+  });
+
+  it('leaves settlement out when the capacity phases did not run', () => {
+    const bound = hubMachineBound({ ...run, phases: [] });
+    expect(bound.settlement).toBeUndefined();
+    expect(bound.checkoutsPerSecond).toBe(59.4);
+  });
+});
