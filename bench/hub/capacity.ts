@@ -26,6 +26,12 @@ export interface CapacityPhase {
   cpuMsPerLine: number;
   /** The same, per process (each worker on its own). */
   cpuMsPerLineByProcess: Record<string, number>;
+  /**
+   * CPU the servers (every process above) kept busy over the same span as their CPU, % of one
+   * core; and the whole machine's then (the benchmark's own polling and outside work too).
+   */
+  busyPercent: number;
+  machinePercent: number;
 }
 
 export interface CapacityContext {
@@ -149,6 +155,8 @@ export async function capacityPhase(
     drained: docs.every((d) => !['captured', 'settling'].includes(d.status)),
     cpuMsPerLine: settledAt.length ? round2(serverMs / settledAt.length) : 0,
     cpuMsPerLineByProcess,
+    busyPercent: round1((serverMs / Math.max(1, after.atMs - before.atMs)) * 100),
+    machinePercent: usage.machinePercent,
   };
   ctx.log(
     `capacity, ${workers} worker(s): ${phase.linesSettled} lines at ${phase.linesPerSecond} lines/s, ` +

@@ -18,7 +18,7 @@ export interface HubMachineBound {
   checkoutP99AtBoundMs: number;
   /** From the settlement capacity phases (a backlog drained by 1, then more workers), when they ran. */
   settlement?: {
-    /** CPU the 1-worker drain kept busy, every process, % of one core (at most the machine's). */
+    /** CPU the 1-worker drain's servers kept busy, % of one core (at most the machine's). */
     oneWorkerBusyPercent: number;
     /** More workers over one, at most: the 1-worker drain's CPU against the machine's (goal 2x for 2 workers). */
     workerScaling: ScalingBound;
@@ -54,14 +54,13 @@ export function hubMachineBound(run: {
     checkoutsPerSecond,
     checkoutP99AtBoundMs: Math.round((run.checkoutP99Ms * run.checkoutsPerSecond) / checkoutsPerSecond),
   };
-  const one = run.phases.find((p) => p.workers === 1 && p.linesPerSecond > 0 && p.cpuMsPerLine > 0);
+  const one = run.phases.find((p) => p.workers === 1 && p.linesPerSecond > 0 && p.busyPercent > 0);
   if (!one || !(run.ceilingLinesPerSecond > 0)) return bound;
   const cheapest = Math.min(...run.phases.filter((p) => p.cpuMsPerLine > 0).map((p) => p.cpuMsPerLine));
   const linesPerSecond = rateBound(run.cores, cheapest);
-  // CPU ms per line × lines/s = CPU ms per s; / 10 = % of one core. No citizens load it then. The
-  // rate (after the warm-up fifth) and the CPU (the whole drain) span slightly different times, so
-  // a drain that filled the machine can read over it: it is read as full.
-  const oneWorkerBusyPercent = Math.min(round1((one.linesPerSecond * one.cpuMsPerLine) / 10), run.cores * 100);
+  // The servers' CPU over the drain's own span (no citizens load it then); sampling can read a
+  // full machine as slightly over it, which is read as full.
+  const oneWorkerBusyPercent = Math.min(one.busyPercent, run.cores * 100);
   bound.settlement = {
     oneWorkerBusyPercent,
     workerScaling: scalingBound({ cores: run.cores, benchPercent: oneWorkerBusyPercent, loadGeneratorPercent: 0 }, 2),

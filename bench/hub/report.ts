@@ -516,7 +516,8 @@ export function printReport(r: HubBenchReport): void {
       console.log(
         `  ${p.workers} worker${p.workers === 1 ? ' ' : 's'}  ${String(p.linesPerSecond).padStart(7)} lines/s  ` +
           `(${p.linesSettled} of ${p.lines} lines of ${p.payments} payments, drain ${round1(p.drainMs / 1000)} s` +
-          `${p.drained ? '' : ', NOT DRAINED'}), CPU ms per line ${p.cpuMsPerLine} (${byProcess(p.cpuMsPerLineByProcess)})`,
+          `${p.drained ? '' : ', NOT DRAINED'}), CPU ms per line ${p.cpuMsPerLine} (${byProcess(p.cpuMsPerLineByProcess)}), ` +
+          `servers ${p.busyPercent}% busy, machine ${p.machinePercent}%`,
       );
     }
     if (r.capacity.scaling !== undefined) {
