@@ -16,6 +16,11 @@ export interface HubMachineBound {
    * An estimate, not a bound.
    */
   checkoutP99AtBoundMs: number;
+  /**
+   * Cores a checkout p99 of `checkoutP99GoalMs` needs on the same estimate: the rate that p99
+   * comes at (the run's rate × its p99 / the goal) times the CPU per checkout. 1 decimal.
+   */
+  coresForCheckoutP99Goal: number;
   /** From the settlement capacity phases (a backlog drained by 1, then more workers), when they ran. */
   settlement?: {
     /** CPU the 1-worker drain's servers kept busy, % of one core (at most the machine's). */
@@ -45,14 +50,18 @@ export function hubMachineBound(run: {
   loadgenMsPerCheckout: number;
   checkoutsPerSecond: number;
   checkoutP99Ms: number;
+  checkoutP99GoalMs: number;
   phases: CapacityPhase[];
   ceilingLinesPerSecond: number;
   ceilingGoalPercent: number;
 }): HubMachineBound {
-  const checkoutsPerSecond = rateBound(run.cores, run.cpuMsPerCheckout + run.loadgenMsPerCheckout);
+  const msPerCheckout = run.cpuMsPerCheckout + run.loadgenMsPerCheckout;
+  const checkoutsPerSecond = rateBound(run.cores, msPerCheckout);
+  const rateForGoal = (run.checkoutsPerSecond * run.checkoutP99Ms) / run.checkoutP99GoalMs;
   const bound: HubMachineBound = {
     checkoutsPerSecond,
     checkoutP99AtBoundMs: Math.round((run.checkoutP99Ms * run.checkoutsPerSecond) / checkoutsPerSecond),
+    coresForCheckoutP99Goal: round1((rateForGoal * msPerCheckout) / 1000),
   };
   const one = run.phases.find((p) => p.workers === 1 && p.linesPerSecond > 0 && p.busyPercent > 0);
   if (!one || !(run.ceilingLinesPerSecond > 0)) return bound;

@@ -498,7 +498,8 @@ export function printReport(r: HubBenchReport): void {
   console.log(
     `  the machine's CPU allows at most ${bound.checkoutsPerSecond} checkouts/s at this run's CPU per checkout ` +
       `(${r.cpu.msPerCheckout} ms of the servers + ${r.cpu.loadgenMsPerCheckout} of the load generator); ` +
-      `${r.load.citizens} citizens who never pause would then see a checkout p99 of about ${bound.checkoutP99AtBoundMs} ms`,
+      `${r.load.citizens} citizens who never pause would then see a checkout p99 of about ${bound.checkoutP99AtBoundMs} ms; ` +
+      `${TARGETS.checkoutP99Ms} ms needs about ${bound.coresForCheckoutP99Goal} cores`,
   );
 
   const byProcess = (m: Record<string, number>) =>

@@ -444,6 +444,7 @@ async function main(): Promise<number> {
         loadgenMsPerCheckout: cpu.loadgenMsPerCheckout,
         checkoutsPerSecond,
         checkoutP99Ms: checkoutMs.p99,
+        checkoutP99GoalMs: TARGETS.checkoutP99Ms,
         phases: capacity,
         ceilingLinesPerSecond: ceiling.linesPerSecond,
         ceilingGoalPercent: TARGETS.capacityCeilingPercent,

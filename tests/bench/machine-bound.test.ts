@@ -51,6 +51,7 @@ describe("the machine's bound on the hub's run (bench:hub's 21:28 run)", () => {
     loadgenMsPerCheckout: 1.69,
     checkoutsPerSecond: 52,
     checkoutP99Ms: 326.3,
+    checkoutP99GoalMs: 150,
     phases: [phase(1, 494.8, 3.47, 171.7), phase(2, 562.2, 4.3, 196)],
     ceilingLinesPerSecond: 2923.5,
     ceilingGoalPercent: 50,
@@ -61,6 +62,8 @@ describe("the machine's bound on the hub's run (bench:hub's 21:28 run)", () => {
     // 2,000 CPU ms/s over 33.69 ms per checkout; 326.3 ms × 52 / 59.4.
     expect(bound.checkoutsPerSecond).toBe(59.4);
     expect(bound.checkoutP99AtBoundMs).toBe(286);
+    // 150 ms at 52 × 326.3 / 150 = 113.1 checkouts/s × 33.69 ms = 3.8 cores.
+    expect(bound.coresForCheckoutP99Goal).toBe(3.8);
   });
 
   it("bounds settlement by the one-worker drain's CPU and the cheapest CPU per line", () => {
