@@ -27,11 +27,15 @@ export interface HubMachineBound {
     oneWorkerBusyPercent: number;
     /** More workers over one, at most: the 1-worker drain's CPU against the machine's (goal 2x for 2 workers). */
     workerScaling: ScalingBound;
-    /** Lines settled/s at full CPU, at the cheapest phase's CPU ms per line. */
+    /**
+     * Lines settled/s at full CPU: the best phase's lines/s per core it kept busy, times the cores.
+     * Lines/s and CPU per line span different times (receipts follow the last settlement), so the
+     * phases' busy CPU is the measure, not their CPU per line.
+     */
     linesPerSecond: number;
     /** That rate as % of the DB-bound ceiling. */
     ceilingPercent: number;
-    /** Cores that `ceilingGoalPercent` of the ceiling needs at that CPU per line. */
+    /** Cores that `ceilingGoalPercent` of the ceiling needs at that phase's lines/s per busy core. */
     coresForCeilingGoal: number;
   };
 }
@@ -65,17 +69,22 @@ export function hubMachineBound(run: {
   };
   const one = run.phases.find((p) => p.workers === 1 && p.linesPerSecond > 0 && p.busyPercent > 0);
   if (!one || !(run.ceilingLinesPerSecond > 0)) return bound;
-  const cheapest = Math.min(...run.phases.filter((p) => p.cpuMsPerLine > 0).map((p) => p.cpuMsPerLine));
-  const linesPerSecond = rateBound(run.cores, cheapest);
   // The servers' CPU over the drain's own span (no citizens load it then); sampling can read a
   // full machine as slightly over it, which is read as full.
-  const oneWorkerBusyPercent = Math.min(one.busyPercent, run.cores * 100);
+  const busyOf = (p: CapacityPhase) => Math.min(p.busyPercent, run.cores * 100);
+  const perCore = Math.max(
+    ...run.phases
+      .filter((p) => p.linesPerSecond > 0 && p.busyPercent > 0)
+      .map((p) => p.linesPerSecond / (busyOf(p) / 100)),
+  );
+  const linesPerSecond = round1(perCore * run.cores);
+  const oneWorkerBusyPercent = busyOf(one);
   bound.settlement = {
     oneWorkerBusyPercent,
     workerScaling: scalingBound({ cores: run.cores, benchPercent: oneWorkerBusyPercent, loadGeneratorPercent: 0 }, 2),
     linesPerSecond,
     ceilingPercent: round1((linesPerSecond / run.ceilingLinesPerSecond) * 100),
-    coresForCeilingGoal: round1((run.ceilingLinesPerSecond * (run.ceilingGoalPercent / 100) * cheapest) / 1000),
+    coresForCeilingGoal: round1((run.ceilingLinesPerSecond * (run.ceilingGoalPercent / 100)) / perCore),
   };
   return bound;
 }

@@ -32,8 +32,8 @@
  * 1: one process, as in earlier runs; N > 1: a cluster primary and N workers on one port; always
  * passed, so the machine's core count never decides it), profile (s of CPU profile of the hub and
  * worker after the window, 5; 0 = off; of one worker of a hub cluster), drain (s to wait for
- * settlement to finish after the load, 45), backlog (paid checkouts per capacity phase, 300; 0 = no
- * capacity phases), workers (the capacity phases run 1 … workers worker processes, 2),
+ * settlement to finish after the load, 45), backlog (paid checkouts per capacity phase, 1000, a
+ * drain of several seconds; 0 = no capacity phases), workers (the capacity phases run 1 … workers worker processes, 2),
  * capacity-drain (s, 90), baseline-seconds (4 per raw phase), baseline-clients (50), log-level
  * (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other load on the
  * machine, 20), max-rate (checkouts/s the sandboxes' books are sized for, 200: each checkout pays
@@ -105,7 +105,7 @@ const settings = {
   quietWaitSeconds: numberSetting('quiet-wait', 20),
   maxRate: Math.max(1, numberSetting('max-rate', 200)),
   /** Paid checkouts in each settlement capacity phase's backlog (0 = no capacity phases). */
-  backlog: Math.max(0, numberSetting('backlog', 300)),
+  backlog: Math.max(0, numberSetting('backlog', 1000)),
   /** Capacity phases drain with 1, then with each count up to this many worker processes. */
   workers: Math.max(1, numberSetting('workers', 2)),
   /** Longest wait for one capacity phase's backlog to drain, s. */

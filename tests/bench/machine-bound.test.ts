@@ -66,7 +66,7 @@ describe("the machine's bound on the hub's run (bench:hub's 21:28 run)", () => {
     expect(bound.coresForCheckoutP99Goal).toBe(3.8);
   });
 
-  it("bounds settlement by the one-worker drain's CPU and the cheapest CPU per line", () => {
+  it("bounds settlement by the one-worker drain's CPU and the best lines/s per busy core", () => {
     const { settlement } = hubMachineBound(run);
     // The drain kept 171.7% of a core busy: at most 200 / 171.7 = 1.16x with more workers (it measured 1.14x).
     expect(settlement).toEqual({
@@ -85,7 +85,22 @@ describe("the machine's bound on the hub's run (bench:hub's 21:28 run)", () => {
     });
     expect(settlement?.oneWorkerBusyPercent).toBe(200);
     expect(settlement?.workerScaling).toEqual({ scaling: 1, scalingWithoutLoadGenerator: 1, coresForGoal: 4 });
-    expect(settlement?.linesPerSecond).toBe(473.9);
+    expect(settlement?.linesPerSecond).toBe(472.7);
+  });
+
+  it("bounds lines/s by each phase's rate per busy core, never below a rate it measured (the 23:47 run)", () => {
+    // 681.1 lines/s × 3.54 ms per line reads 241%: receipts' CPU follows the last settlement.
+    const { settlement } = hubMachineBound({
+      ...run,
+      phases: [phase(1, 681.1, 3.54, 164.2), phase(2, 525.7, 4.13, 192.2)],
+      ceilingLinesPerSecond: 3742.1,
+    });
+    // 681.1 / 1.642 = 414.8 lines/s per busy core: 829.6 on 2; half of 3,742.1 needs 4.5 cores.
+    expect(settlement?.linesPerSecond).toBe(829.6);
+    expect(settlement?.linesPerSecond).toBeGreaterThan(681.1);
+    expect(settlement?.ceilingPercent).toBe(22.2);
+    expect(settlement?.coresForCeilingGoal).toBe(4.5);
+    expect(settlement?.workerScaling.scaling).toBe(1.22);
   });
 
   it('leaves settlement out when the capacity phases did not run', () => {
