@@ -132,7 +132,7 @@ export interface HubBenchReport extends ReportHeader<typeof TARGETS> {
   cpu: CpuPerOperation;
   capacity: CapacitySummary;
   /** What the machine's CPU allows at this run's CPU costs, beside the goals that need more of it. */
-  machineBound: HubMachineBound;
+  machineBound?: HubMachineBound;
   usage: WindowUsage;
   redisCommandsPerLine: Record<string, number>;
   /**
@@ -495,12 +495,14 @@ export function printReport(r: HubBenchReport): void {
   );
   console.log(`checkout p99 ${r.load.checkoutMs.p99} ms (${r.verdicts.checkoutP99})`);
   const bound = r.machineBound;
-  console.log(
-    `  the machine's CPU allows at most ${bound.checkoutsPerSecond} checkouts/s at this run's CPU per checkout ` +
-      `(${r.cpu.msPerCheckout} ms of the servers + ${r.cpu.loadgenMsPerCheckout} of the load generator); ` +
-      `${r.load.citizens} citizens who never pause would then see a checkout p99 of about ${bound.checkoutP99AtBoundMs} ms; ` +
-      `${TARGETS.checkoutP99Ms} ms needs about ${bound.coresForCheckoutP99Goal} cores`,
-  );
+  if (bound) {
+    console.log(
+      `  the machine's CPU allows at most ${bound.checkoutsPerSecond} checkouts/s at this run's CPU per checkout ` +
+        `(${r.cpu.msPerCheckout} ms of the servers + ${r.cpu.loadgenMsPerCheckout} of the load generator); ` +
+        `${r.load.citizens} citizens who never pause would then see a checkout p99 of about ${bound.checkoutP99AtBoundMs} ms; ` +
+        `${TARGETS.checkoutP99Ms} ms needs about ${bound.coresForCheckoutP99Goal} cores`,
+    );
+  }
 
   const byProcess = (m: Record<string, number>) =>
     Object.entries(m)
@@ -528,7 +530,7 @@ export function printReport(r: HubBenchReport): void {
       `  best as % of the DB-bound ceiling (${r.ceiling.linesPerSecond} lines/s): ${r.capacity.ceilingPercent ?? '-'}% ` +
         `(${r.verdicts.capacity})`,
     );
-    const settlement = bound.settlement;
+    const settlement = bound?.settlement;
     if (settlement) {
       const { workerScaling } = settlement;
       console.log(

@@ -33,8 +33,8 @@
  * passed, so the machine's core count never decides it), profile (s of CPU profile of the hub and
  * worker after the window, 5; 0 = off; of one worker of a hub cluster), drain (s to wait for
  * settlement to finish after the load, 45), backlog (paid checkouts per capacity phase, 1000, a
- * drain of several seconds; 0 = no capacity phases), workers (the capacity phases run 1 … workers worker processes, 2),
- * capacity-drain (s, 90), baseline-seconds (4 per raw phase), baseline-clients (50), log-level
+ * drain of several seconds; 0 = no capacity phases), workers (the capacity phases run
+ * 1 … workers worker processes, 2), capacity-drain (s, 90), baseline-seconds (4 per raw phase), baseline-clients (50), log-level
  * (LOG_LEVEL of the children, 'warn'), quiet-wait (s to wait at the start for other load on the
  * machine, 20), max-rate (checkouts/s the sandboxes' books are sized for, 200: each checkout pays
  * three bills no other checkout asks for, so SANDBOX_CONSUMERS is max-rate × the load's seconds /
@@ -55,6 +55,7 @@ import { HttpClient } from '../idp/http-client.js';
 import { summariseProfile } from '../idp/profile.js';
 import { waitForQuiet } from '../idp/usage.js';
 import { describeMachine, machineFacts } from '../shared/machine.js';
+import { boundIfMeasured } from '../shared/machine-bound.js';
 import { writeResult } from '../shared/results.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { type WarmupSummary, warmUntilStable } from '../shared/stable-warmup.js';
@@ -438,17 +439,19 @@ async function main(): Promise<number> {
       warmup,
       cpu,
       capacity: capacityReport,
-      machineBound: hubMachineBound({
-        cores: usage.cores,
-        cpuMsPerCheckout: cpu.msPerCheckout,
-        loadgenMsPerCheckout: cpu.loadgenMsPerCheckout,
-        checkoutsPerSecond,
-        checkoutP99Ms: checkoutMs.p99,
-        checkoutP99GoalMs: TARGETS.checkoutP99Ms,
-        phases: capacity,
-        ceilingLinesPerSecond: ceiling.linesPerSecond,
-        ceilingGoalPercent: TARGETS.capacityCeilingPercent,
-      }),
+      machineBound: boundIfMeasured(() =>
+        hubMachineBound({
+          cores: usage.cores,
+          cpuMsPerCheckout: cpu.msPerCheckout,
+          loadgenMsPerCheckout: cpu.loadgenMsPerCheckout,
+          checkoutsPerSecond,
+          checkoutP99Ms: checkoutMs.p99,
+          checkoutP99GoalMs: TARGETS.checkoutP99Ms,
+          phases: capacity,
+          ceilingLinesPerSecond: ceiling.linesPerSecond,
+          ceilingGoalPercent: TARGETS.capacityCeilingPercent,
+        }),
+      ),
       usage,
       redisCommandsPerLine,
       rss,

@@ -55,7 +55,7 @@ export interface BenchReport extends ReportHeader<typeof TARGETS> {
      * The most any number of processes could give over one process on this machine, from the
      * one-process window's CPU (bench/shared/machine-bound.ts), against the cluster-scaling goal.
      */
-    machineBound: ScalingBound;
+    machineBound?: ScalingBound;
   };
   refresh: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
   clientCredentials: { idp: Measured; bare: Measured; ratioIdpToBare: number; ratioPerRound: number[] };
@@ -143,12 +143,14 @@ export function printReport(report: BenchReport): void {
   );
   const bound = logins.machineBound;
   const busy = logins.oneProcess.usage;
-  console.log(
-    `  the most this machine allows over 1 process: ${bound.scaling}x (${busy.cores * 100}% over the ` +
-      `${round1(busy.machinePercent - busy.foreignPercent)}% one process's logins kept busy), ` +
-      `${bound.scalingWithoutLoadGenerator}x with the load generator's ${busy.loadGeneratorPercent}% elsewhere; ` +
-      `${TARGETS.clusterScaling}x needs ${bound.coresForGoal} cores at these CPU costs per login`,
-  );
+  if (bound) {
+    console.log(
+      `  the most this machine allows over 1 process: ${bound.scaling}x (${busy.cores * 100}% over the ` +
+        `${round1(busy.machinePercent - busy.foreignPercent)}% one process's logins kept busy), ` +
+        `${bound.scalingWithoutLoadGenerator}x with the load generator's ${busy.loadGeneratorPercent}% elsewhere; ` +
+        `${TARGETS.clusterScaling}x needs ${bound.coresForGoal} cores at these CPU costs per login`,
+    );
+  }
   const { pair } = logins;
   console.log(
     `  logins/s, 2 separate processes (half the users each: ${pair.perSecond}/s at ${pair.cpuMsPerOp.total} CPU ms, ` +

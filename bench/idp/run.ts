@@ -35,7 +35,7 @@ import { createRedis, type Redis } from '../../infra/redis.js';
 import { freePort } from '../../scripts/local-services/free-port.js';
 import { startLocalServices } from '../../scripts/local-services/index.js';
 import { type MachineFacts, machineFacts } from '../shared/machine.js';
-import { scalingBound } from '../shared/machine-bound.js';
+import { boundIfMeasured, scalingBound } from '../shared/machine-bound.js';
 import { RESULTS_DIR, writeResult } from '../shared/results.js';
 import { numberSetting, setting } from '../shared/settings.js';
 import { speedProbe } from '../shared/speed-probe.js';
@@ -559,13 +559,15 @@ async function main() {
         ratioPairToOne: pairToOne.median,
         ratioClusteredToPair: clusterToPair.median,
         pairRatiosPerRound: { pairToOne: pairToOne.perRound, clusteredToPair: clusterToPair.perRound },
-        machineBound: scalingBound(
-          {
-            cores: loginsOne.usage.cores,
-            benchPercent: loginsOne.usage.machinePercent - loginsOne.usage.foreignPercent,
-            loadGeneratorPercent: loginsOne.usage.loadGeneratorPercent,
-          },
-          TARGETS.clusterScaling,
+        machineBound: boundIfMeasured(() =>
+          scalingBound(
+            {
+              cores: loginsOne.usage.cores,
+              benchPercent: loginsOne.usage.machinePercent - loginsOne.usage.foreignPercent,
+              loadGeneratorPercent: loginsOne.usage.loadGeneratorPercent,
+            },
+            TARGETS.clusterScaling,
+          ),
         ),
       },
       refresh: {

@@ -62,3 +62,17 @@ export function rateBound(cores: number, cpuMsPerOperation: number): number {
   if (!(cpuMsPerOperation > 0)) throw new RangeError(`no CPU per operation to bound: ${cpuMsPerOperation} ms`);
   return Math.round(((cores * 1000) / cpuMsPerOperation) * 10) / 10;
 }
+
+/**
+ * `bound()`, or undefined when the run gave it nothing to bound (the RangeError of a window with
+ * no CPU or no completed operation), so that a run's report is still written and printed. Other
+ * errors are thrown.
+ */
+export function boundIfMeasured<T>(bound: () => T): T | undefined {
+  try {
+    return bound();
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapacityPhase } from '../../bench/hub/capacity.js';
 import { hubMachineBound } from '../../bench/hub/machine-bound.js';
-import { rateBound, scalingBound } from '../../bench/shared/machine-bound.js';
+import { boundIfMeasured, rateBound, scalingBound } from '../../bench/shared/machine-bound.js';
 
 const phase = (workers: number, linesPerSecond: number, cpuMsPerLine: number, busyPercent: number): CapacityPhase => ({
   workers,
@@ -36,6 +36,16 @@ describe("the machine's bound on a benchmark's throughput", () => {
     expect(() => scalingBound({ cores: 2, benchPercent: 0, loadGeneratorPercent: 0 }, 1.8)).toThrow(RangeError);
     expect(() => scalingBound({ cores: 2, benchPercent: 40, loadGeneratorPercent: 40 }, 1.8)).toThrow(RangeError);
     expect(() => rateBound(2, 0)).toThrow(RangeError);
+  });
+
+  it('leaves out a bound the run gave nothing for, so its report is still written; other errors go on', () => {
+    expect(boundIfMeasured(() => rateBound(2, 0))).toBeUndefined();
+    expect(boundIfMeasured(() => rateBound(2, 10))).toBe(200);
+    expect(() =>
+      boundIfMeasured(() => {
+        throw new TypeError('a bug, not a missing measurement');
+      }),
+    ).toThrow(TypeError);
   });
 
   it('gives the operations per second the cores allow', () => {
