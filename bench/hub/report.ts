@@ -170,6 +170,11 @@ export interface CpuPerOperation {
   perLineByProcess: Record<string, number>;
   perCheckoutByProcess: Record<string, number>;
   loadgenMsPerCheckout: number;
+  /**
+   * The servers' CPU over the load generator's, same window (bench:idp's `x client`): it holds
+   * when the machine's speed moves, which the CPU ms do not. 0 when the load generator used none.
+   */
+  cpuPerClientCpu: number;
 }
 
 export function cpuPerOperation(usage: WindowUsage, lines: number, checkouts: number): CpuPerOperation {
@@ -189,6 +194,7 @@ export function cpuPerOperation(usage: WindowUsage, lines: number, checkouts: nu
     perLineByProcess,
     perCheckoutByProcess,
     loadgenMsPerCheckout: per(usage.processes.loadgen?.cpuMs ?? 0, checkouts),
+    cpuPerClientCpu: per(serverMs, usage.processes.loadgen?.cpuMs ?? 0),
   };
 }
 
@@ -511,14 +517,18 @@ export function printReport(r: HubBenchReport): void {
   console.log('\nCPU ms per operation (hub + worker + gateway + sandboxes + mongo + redis, over the window):');
   console.log(`  per paid line settled  ${r.cpu.msPerLine}  (${byProcess(r.cpu.perLineByProcess)})`);
   console.log(`  per checkout           ${r.cpu.msPerCheckout}  (${byProcess(r.cpu.perCheckoutByProcess)})`);
-  console.log(`  load generator         ${r.cpu.loadgenMsPerCheckout} per checkout (not in the figures above)`);
+  console.log(
+    `  load generator         ${r.cpu.loadgenMsPerCheckout} per checkout (not in the figures above); ` +
+      `x client ${r.cpu.cpuPerClientCpu} (the servers' CPU over the load generator's: it holds when the machine's speed moves)`,
+  );
 
   if (r.capacity.phases.length) {
     console.log('\nsettlement capacity on its own (a backlog paid with no worker running, then drained):');
     for (const p of r.capacity.phases) {
       console.log(
         `  ${p.workers} worker${p.workers === 1 ? ' ' : 's'}  ${String(p.linesPerSecond).padStart(7)} lines/s  ` +
-          `(${p.linesSettled} of ${p.lines} lines of ${p.payments} payments, drain ${round1(p.drainMs / 1000)} s` +
+          `(${p.linesSettled} of ${p.lines} lines of ${p.payments} payments, after the first fifth that warms the ` +
+          `new workers up; drain ${round1(p.drainMs / 1000)} s` +
           `${p.drained ? '' : ', NOT DRAINED'}), CPU ms per line ${p.cpuMsPerLine} (${byProcess(p.cpuMsPerLineByProcess)}), ` +
           `servers ${p.busyPercent}% busy, machine ${p.machinePercent}%`,
       );
