@@ -4,6 +4,7 @@ import { Ledger } from '../../hub/ledger/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { freshConsumers, payableToday } from './fresh-consumers.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from './test-hub.js';
 
@@ -45,12 +46,7 @@ describe('checkout and capture', () => {
     throw new Error(`payment ${id} never became ${status}: ${JSON.stringify(await payment(id))}`);
   };
   const simulate = (orderCheckoutUrl: string, outcome: 'success' | 'failure' | 'pending') =>
-    fetch(orderCheckoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome }),
-      redirect: 'manual',
-    });
+    payAtHostedCheckout(orderCheckoutUrl, { outcome });
 
   beforeAll(async () => {
     idp = await startTestIdp({ OTP_SENDS_PER_IP_PER_HOUR: '1000' });

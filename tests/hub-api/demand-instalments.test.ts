@@ -7,6 +7,7 @@ import { BY, hallRentInThree } from '../hub-demands/fixtures.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from './test-hub.js';
 
 interface Option {
@@ -82,12 +83,7 @@ describe('paying instalments of a demand through its amount options', () => {
   };
   /** Pays a checkout at the sandbox gateway and waits for settlement to finish it. */
   const payAt = async (paymentId: string, checkoutUrl: string) => {
-    await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(checkoutUrl);
     for (let i = 0; i < 200; i++) {
       const current = (await (await api(`/payments/${paymentId}`)).json()) as PaymentView;
       if (['completed', 'partially_refunded', 'refunded'].includes(current.status)) return current;

@@ -6,6 +6,7 @@ import { readCaptured } from '../../infra/notifier/index.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { freshConsumers, payableToday } from './fresh-consumers.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from './test-hub.js';
 
@@ -49,12 +50,7 @@ describe('paying electricity, water and gas in one checkout', () => {
     expect(res.status).toBe(201);
     const { payment, checkoutUrl } = (await res.json()) as { payment: PaymentView; checkoutUrl: string };
     paymentIds.push(payment.id);
-    await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'card', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(checkoutUrl, { method: 'card' });
     for (let i = 0; i < 100; i++) {
       const current = (await (await api(`/payments/${payment.id}`)).json()) as PaymentView;
       if (['completed', 'partially_refunded', 'refunded'].includes(current.status)) return current;

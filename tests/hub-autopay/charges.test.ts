@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutopayGateway } from '../../hub/autopay/index.js';
 import { CheckoutService } from '../../hub/checkout/checkout-service.js';
 import { GatewayUnavailableError } from '../../hub/gateway/index.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { type AutopayHarness, DAY, HOUR, startAutopayHarness } from './harness.js';
 
 let h: AutopayHarness;
@@ -96,12 +97,7 @@ describe('autopay debits', () => {
     const own = await checkout.checkout(who.sub, `self-${who.consumerNumber}`, {
       lines: [{ accountId: who.accountId, billNumber: who.bill.billNumber, amountMinor: 9_900 }],
     });
-    await fetch(own.checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(own.checkoutUrl);
     expect((await h.deps.capture.sync(own.payment)).status).toBe('settling');
 
     await h.charge(at(t0, DAY));

@@ -18,6 +18,7 @@ import { type Payment, PaymentStore } from '../../hub/payments/index.js';
 import { createLogger } from '../../infra/logger.js';
 import type { Connection } from '../../infra/mongo.js';
 import { type GatewayHarness, startGateway } from '../hub-gateway/harness.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { isolatedMongo } from '../support/isolation.js';
 
 export const BILL_MINOR = 10_000;
@@ -165,12 +166,7 @@ export async function startCheckoutHarness(
     consumer: () => `${runId}${String(next++).padStart(4, '0')}`,
     run: (body, key = randomUUID(), citizen = 'citizen-1') => checkout.checkout(citizen, key, body),
     pay: async (checkoutUrl, outcome = 'success') => {
-      await fetch(checkoutUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ method: 'upi', outcome }),
-        redirect: 'manual',
-      });
+      await payAtHostedCheckout(checkoutUrl, { outcome });
     },
     reload: async (id) => {
       const payment = await payments.findById(id);

@@ -5,6 +5,7 @@ import { payableToday } from '../hub-api/fresh-consumers.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { BY, hallRentInThree } from './fixtures.js';
 
 interface DemandDueView {
@@ -86,12 +87,7 @@ describe("a citizen's demands among their dues, paid in the same checkout", () =
     });
     expect(res.status).toBe(201);
     const { payment, checkoutUrl } = (await res.json()) as { payment: PaymentView; checkoutUrl: string };
-    await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(checkoutUrl);
     let done: PaymentView | undefined;
     for (let i = 0; i < 150 && !['completed', 'partially_refunded', 'refunded'].includes(done?.status ?? ''); i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 100));

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { type GatewayHarness, orderInput, startGateway } from './harness.js';
 
 const MINUTE = 60_000;
 
 /** A citizen's browser posting the hosted checkout form. */
-const pay = (checkoutUrl: string, outcome = 'success') =>
-  fetch(checkoutUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ method: 'upi', outcome }),
-    redirect: 'manual',
-  });
+const pay = (checkoutUrl: string, outcome = 'success') => payAtHostedCheckout(checkoutUrl, { outcome });
 
 describe('orders that must no longer take money', () => {
   let h: GatewayHarness;

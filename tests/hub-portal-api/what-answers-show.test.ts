@@ -19,6 +19,7 @@ import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 
 const ALL_SCOPES = 'openid bills:read accounts:write payments:read payments:write';
 /** Storage fields: none may appear in any answer, at any depth. */
@@ -185,12 +186,7 @@ describe('what the hub API answers show: scopes, internals and masked numbers', 
     expect(made.status).toBe(201);
     const { payment, checkoutUrl } = made.body as { payment: { id: string }; checkoutUrl: string };
     await call('payment', `/payments/${payment.id}`, citizen);
-    await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(checkoutUrl);
     await call('sync', `/payments/${payment.id}/sync`, citizen, { method: 'POST' });
     let status = '';
     for (let i = 0; i < 200 && status !== 'completed'; i++) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshConsumers } from '../hub-api/fresh-consumers.js';
 import type { Page } from '../idp/support/browser.js';
 import { forgedJws } from '../support/forged-jws.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { CitizenBrowser, csrfOf, heading, signIn } from './support/citizen.js';
 import { type PortalStack, startPortalStack } from './support/portal-stack.js';
 
@@ -184,12 +185,7 @@ describe('the portal signed in', () => {
     });
     expect(again.headers.get('location')).toBe(checkoutUrl);
 
-    const paid = await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'card', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    const paid = await payAtHostedCheckout(checkoutUrl, { method: 'card' });
     paymentId = new URL(paid.headers.get('location') ?? '').searchParams.get('payment') ?? '';
     expect(paymentId).not.toBe('');
   });

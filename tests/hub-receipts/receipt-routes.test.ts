@@ -11,6 +11,7 @@ import { startTestHub, type TestHub } from '../hub-api/test-hub.js';
 import { Browser } from '../idp/support/browser.js';
 import { login, relyingParty } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 
 const FINAL = ['completed', 'partially_refunded', 'refunded'];
 
@@ -71,12 +72,7 @@ describe('receipt routes', () => {
     expect(created.status).toBe(201);
     const { payment, checkoutUrl } = (await created.json()) as { payment: { id: string }; checkoutUrl: string };
     paymentId = payment.id;
-    await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    await payAtHostedCheckout(checkoutUrl);
     // The worker settles every line, then issues the receipt: wait for it, generously.
     for (let i = 0; i < 300; i++) {
       const res = await api(`/payments/${paymentId}/receipt`, meera);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperatorAudit } from '../../hub/operator/audit-log.js';
 import { freshConsumers, payableToday } from '../hub-api/fresh-consumers.js';
 import { type ApiInit, callHubApi, startTestHub, type TestHub } from '../hub-api/test-hub.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { startTokenIssuer, type TokenIssuer } from './signed-tokens.js';
 
 interface Bill {
@@ -128,12 +129,7 @@ describe('operators tune risk rules and decide the payments they hold', () => {
 
     await checkout();
     const { payment, checkoutUrl } = await checkout();
-    const paid = await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    const paid = await payAtHostedCheckout(checkoutUrl);
     expect(paid.status).toBe(303);
     let view = await paymentOf(payment.id);
     for (let i = 0; i < 100 && view.status !== 'captured'; i++) {

@@ -9,6 +9,7 @@ import { freshConsumers, payableToday } from '../hub-api/fresh-consumers.js';
 import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
 import { alive, logRecords } from '../support/cluster-process.js';
+import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { type ClusterHub, requestFresh, startClusterHub } from './support/cluster-hub.js';
 
 /** One sample of a /metrics text: `name{labels} value`, with `labels` a substring of the label set. */
@@ -111,12 +112,7 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
     const created = await api('/checkouts', { method: 'POST', body: { lines: await billsToPay() }, key: randomUUID() });
     expect(created.status).toBe(201);
     const { payment, checkoutUrl } = JSON.parse(created.body) as { payment: { id: string }; checkoutUrl: string };
-    const paid = await fetch(checkoutUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ method: 'upi', outcome: 'success' }),
-      redirect: 'manual',
-    });
+    const paid = await payAtHostedCheckout(checkoutUrl);
     expect(paid.status).toBe(303);
     let status = '';
     for (let i = 0; i < 300 && status !== 'completed'; i++) {
