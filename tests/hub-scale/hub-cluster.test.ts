@@ -8,7 +8,7 @@ import { connectMongo } from '../../infra/mongo.js';
 import { freshConsumers, payableToday } from '../hub-api/fresh-consumers.js';
 import { accessTokenAt } from '../idp/support/relying-party.js';
 import { HUB_API, startTestIdp, type TestIdp } from '../idp/support/test-idp.js';
-import { alive, logRecords } from '../support/cluster-process.js';
+import { logRecords, terminateCluster } from '../support/cluster-process.js';
 import { payAtHostedCheckout } from '../support/hosted-checkout.js';
 import { type ClusterHub, requestFresh, startClusterHub } from './support/cluster-hub.js';
 
@@ -161,11 +161,15 @@ describe('the hub API as one process per core (HUB_PROCESSES=2)', () => {
   });
 
   it('stops every worker and exits 0 on SIGTERM', async () => {
-    const exit = new Promise<number | null>((done) => hub.child.once('exit', (code) => done(code)));
-    hub.child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    for (const worker of workers) expect(alive(worker.pid)).toBe(false);
-    expect(logRecords(hub.lines).filter((record) => record.msg === 'hub stopping').length).toBeGreaterThanOrEqual(2);
+    const ended = await terminateCluster(
+      hub.child,
+      hub.lines,
+      workers.map((worker) => worker.pid),
+      'hub stopping',
+    );
+    expect(ended.code).toBe(0);
+    expect(ended.aliveWorkers).toEqual([]);
+    expect(ended.stoppingLogs).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../idp/crypto/secret-box.js';
 import { FIRST_KEY_ID, loadSigningKeys } from '../../idp/provider/signing-keys.js';
 import { machineClient } from '../hub-api/machine-client.js';
-import { alive, logRecords } from '../support/cluster-process.js';
+import { alive, logRecords, terminateCluster } from '../support/cluster-process.js';
 import { isolatedMongo } from '../support/isolation.js';
 import { Browser } from './support/browser.js';
 import { type ClusterIdp, getFresh, startClusterIdp } from './support/cluster-idp.js';
@@ -99,11 +99,15 @@ describe('the idp as one process per core (IDP_PROCESSES=2)', () => {
   }, 120_000);
 
   it('stops every worker and exits 0 on SIGTERM', async () => {
-    const exit = new Promise<number | null>((done) => idp.child.once('exit', (code) => done(code)));
-    idp.child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    for (const worker of workers) expect(alive(worker.pid)).toBe(false);
-    expect(logRecords(idp.lines).filter((record) => record.msg === 'idp stopping').length).toBeGreaterThanOrEqual(2);
+    const ended = await terminateCluster(
+      idp.child,
+      idp.lines,
+      workers.map((worker) => worker.pid),
+      'idp stopping',
+    );
+    expect(ended.code).toBe(0);
+    expect(ended.aliveWorkers).toEqual([]);
+    expect(ended.stoppingLogs).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
 

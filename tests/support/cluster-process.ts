@@ -28,6 +28,37 @@ export async function stopChild(child: ChildProcess | undefined, graceMs = 30_00
   clearTimeout(killer);
 }
 
+/** How a cluster ended after SIGTERM: see terminateCluster. */
+export interface ClusterEnd {
+  /** The primary's exit code. */
+  code: number | null;
+  /** The workers still alive once the primary exited (expected: none). */
+  aliveWorkers: number[];
+  /** Log records whose msg is the service's stopping message (one per process that stopped cleanly). */
+  stoppingLogs: number;
+}
+
+/**
+ * Sends SIGTERM to a cluster's primary `child`, waits for it to exit, and reports how it ended:
+ * its code, which of `workerPids` outlived it, and how many of its `lines` log `stoppingMessage`
+ * (e.g. 'hub stopping').
+ */
+export async function terminateCluster(
+  child: ChildProcess,
+  lines: readonly string[],
+  workerPids: readonly number[],
+  stoppingMessage: string,
+): Promise<ClusterEnd> {
+  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  child.kill('SIGTERM');
+  const code = await exit;
+  return {
+    code,
+    aliveWorkers: workerPids.filter(alive),
+    stoppingLogs: logRecords(lines).filter((record) => record.msg === stoppingMessage).length,
+  };
+}
+
 /** Every line a child writes to stdout and stderr, collected as it comes (the array fills in place). */
 export function captureLines(...children: (ChildProcess | undefined)[]): string[] {
   const lines: string[] = [];
